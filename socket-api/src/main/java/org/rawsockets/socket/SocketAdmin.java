@@ -1,0 +1,31 @@
+package org.rawsockets.socket;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Operator view over every socket of every bundle: what the shell commands and a status page use.
+ * A singleton service, meant for management code, not for protocol bundles.
+ */
+@ProviderType
+public interface SocketAdmin {
+
+    /** All sockets open or opening, of all bundles, ordered by id. */
+    List<SocketInfo> sockets();
+
+    /** One socket by id. */
+    Optional<SocketInfo> socket(long id);
+
+    /**
+     * Closes a socket by id, as if its owner had called {@code close()}.
+     *
+     * @return the socket's {@code closed()} stage, or empty when no socket has that id
+     */
+    Optional<CompletionStage<Void>> close(long id);
+
+    /** The named endpoints the operator configured. */
+    List<EndpointInfo> endpoints();
+}

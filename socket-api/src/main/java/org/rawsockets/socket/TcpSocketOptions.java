@@ -1,0 +1,176 @@
+package org.rawsockets.socket;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Options of {@link SocketService#openTcp(String, int, TcpSocketOptions)} (Direct Sockets
+ * {@code TCPSocketOptions}). Immutable; build with {@link #builder()}. Every setter checks its
+ * argument at once and throws {@link IllegalArgumentException} naming the option and the rule.
+ */
+public final class TcpSocketOptions {
+
+    private static final TcpSocketOptions DEFAULTS = builder().build();
+
+    private final boolean noDelay;
+    private final Duration keepAliveDelay;
+    private final int sendBufferSize;
+    private final int receiveBufferSize;
+    private final DnsQueryType dnsQueryType;
+    private final Duration connectTimeout;
+    private final boolean allowHalfOpen;
+    private final TlsOptions tls;
+
+    private TcpSocketOptions(Builder b) {
+        this.noDelay = b.noDelay;
+        this.keepAliveDelay = b.keepAliveDelay;
+        this.sendBufferSize = b.sendBufferSize;
+        this.receiveBufferSize = b.receiveBufferSize;
+        this.dnsQueryType = b.dnsQueryType;
+        this.connectTimeout = b.connectTimeout;
+        this.allowHalfOpen = b.allowHalfOpen;
+        this.tls = b.tls;
+    }
+
+    /** No options set: the service's defaults. */
+    public static TcpSocketOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.noDelay = noDelay;
+        b.keepAliveDelay = keepAliveDelay;
+        b.sendBufferSize = sendBufferSize;
+        b.receiveBufferSize = receiveBufferSize;
+        b.dnsQueryType = dnsQueryType;
+        b.connectTimeout = connectTimeout;
+        b.allowHalfOpen = allowHalfOpen;
+        b.tls = tls;
+        return b;
+    }
+
+    /** TCP_NODELAY (default {@code false}). */
+    public boolean noDelay() {
+        return noDelay;
+    }
+
+    /**
+     * Keep-alive idle time; when present SO_KEEPALIVE is on and TCP_KEEPIDLE/TCP_KEEPINTERVAL are set
+     * to it where the platform supports them.
+     */
+    public Optional<Duration> keepAliveDelay() {
+        return Optional.ofNullable(keepAliveDelay);
+    }
+
+    /** SO_SNDBUF, when set. */
+    public OptionalInt sendBufferSize() {
+        return sendBufferSize == 0 ? OptionalInt.empty() : OptionalInt.of(sendBufferSize);
+    }
+
+    /** SO_RCVBUF, when set. */
+    public OptionalInt receiveBufferSize() {
+        return receiveBufferSize == 0 ? OptionalInt.empty() : OptionalInt.of(receiveBufferSize);
+    }
+
+    /** Address family used to resolve the host (default {@link DnsQueryType#ANY}). */
+    public DnsQueryType dnsQueryType() {
+        return dnsQueryType;
+    }
+
+    /** Limit on resolve + connect + TLS handshake; empty: the service's configured default. */
+    public Optional<Duration> connectTimeout() {
+        return Optional.ofNullable(connectTimeout);
+    }
+
+    /**
+     * Whether the socket stays open for writing after the peer's FIN (default {@code false}: the
+     * peer's FIN closes the socket once the readable side is consumed, as in Direct Sockets).
+     */
+    public boolean allowHalfOpen() {
+        return allowHalfOpen;
+    }
+
+    /** TLS settings (default {@link TlsOptions#off()}). */
+    public TlsOptions tls() {
+        return tls;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpSocketOptions[noDelay=" + noDelay + ", keepAliveDelay=" + keepAliveDelay + ", sendBufferSize="
+                + sendBufferSize + ", receiveBufferSize=" + receiveBufferSize + ", dnsQueryType=" + dnsQueryType
+                + ", connectTimeout=" + connectTimeout + ", allowHalfOpen=" + allowHalfOpen + ", tls=" + tls + "]";
+    }
+
+    /** Builds {@link TcpSocketOptions}. */
+    public static final class Builder {
+        private boolean noDelay;
+        private Duration keepAliveDelay;
+        private int sendBufferSize;
+        private int receiveBufferSize;
+        private DnsQueryType dnsQueryType = DnsQueryType.ANY;
+        private Duration connectTimeout;
+        private boolean allowHalfOpen;
+        private TlsOptions tls = TlsOptions.off();
+
+        private Builder() {
+        }
+
+        public Builder noDelay(boolean noDelay) {
+            this.noDelay = noDelay;
+            return this;
+        }
+
+        /** At least 1 second; {@code null} turns keep-alive off. */
+        public Builder keepAliveDelay(Duration keepAliveDelay) {
+            this.keepAliveDelay = keepAliveDelay == null ? null
+                    : Checks.atLeast("keepAliveDelay", keepAliveDelay, Duration.ofSeconds(1));
+            return this;
+        }
+
+        /** &gt; 0. */
+        public Builder sendBufferSize(int bytes) {
+            this.sendBufferSize = Checks.positive("sendBufferSize", bytes);
+            return this;
+        }
+
+        /** &gt; 0. */
+        public Builder receiveBufferSize(int bytes) {
+            this.receiveBufferSize = Checks.positive("receiveBufferSize", bytes);
+            return this;
+        }
+
+        public Builder dnsQueryType(DnsQueryType dnsQueryType) {
+            this.dnsQueryType = Objects.requireNonNull(dnsQueryType, "dnsQueryType");
+            return this;
+        }
+
+        /** At least 1 ms; {@code null} for the service default. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout == null ? null
+                    : Checks.atLeast("connectTimeout", connectTimeout, Duration.ofMillis(1));
+            return this;
+        }
+
+        public Builder allowHalfOpen(boolean allowHalfOpen) {
+            this.allowHalfOpen = allowHalfOpen;
+            return this;
+        }
+
+        public Builder tls(TlsOptions tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        public TcpSocketOptions build() {
+            return new TcpSocketOptions(this);
+        }
+    }
+}

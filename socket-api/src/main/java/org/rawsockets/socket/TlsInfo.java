@@ -1,0 +1,30 @@
+package org.rawsockets.socket;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a TLS handshake negotiated.
+ *
+ * @param protocol e.g. {@code TLSv1.3}
+ * @param cipherSuite e.g. {@code TLS_AES_128_GCM_SHA256}
+ * @param alpnProtocol the negotiated ALPN protocol, {@code null} when none
+ * @param serverName the SNI host name sent, {@code null} when none (IP literal destination)
+ * @param peerCertificates the peer's chain, leaf first; empty when the peer sent none
+ */
+public record TlsInfo(String protocol, String cipherSuite, String alpnProtocol, String serverName,
+        List<X509Certificate> peerCertificates) {
+
+    public TlsInfo {
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(cipherSuite, "cipherSuite");
+        peerCertificates = List.copyOf(peerCertificates);
+    }
+
+    /** The negotiated ALPN protocol, if any. */
+    public Optional<String> alpn() {
+        return Optional.ofNullable(alpnProtocol);
+    }
+}

@@ -1,0 +1,35 @@
+/**
+ * Raw Sockets: direct TCP and UDP for OSGi bundles, the Java translation of the WICG
+ * <a href="https://wicg.github.io/direct-sockets/">Direct Sockets</a> API.
+ *
+ * <h2>Entry point</h2>
+ * {@link org.rawsockets.socket.SocketService} is registered with bundle scope: every bundle that
+ * gets it receives its own instance, and everything that instance opened is closed when the
+ * bundle ungets the service or stops. A policy decides which bundle may reach which destination;
+ * a refused open fails {@code opened()} with {@link org.rawsockets.socket.NotAllowedException}
+ * before any packet leaves the machine.
+ *
+ * <h2>Threads</h2>
+ * Unless a method says otherwise:
+ * <ul>
+ * <li>Methods of this API never block; they return at once, often with a pending
+ * {@link java.util.concurrent.CompletionStage}.</li>
+ * <li>Stages are completed by an I/O thread of the implementation. Dependent actions attached with
+ * the non-{@code Async} methods ({@code thenApply}, {@code whenComplete}, ...) run on that I/O
+ * thread when the stage is not yet complete: keep them short and never block in them. Use the
+ * {@code ...Async(fn, executor)} variants for blocking work.</li>
+ * <li>The blocking views ({@link org.rawsockets.socket.TcpReadable#inputStream(java.time.Duration)},
+ * {@link org.rawsockets.socket.TcpWritable#outputStream(java.time.Duration)}) must never be used on
+ * an I/O thread: it would wait for the very thread that has to make progress. Implementations
+ * detect it and throw {@link java.lang.IllegalStateException} instead of deadlocking.</li>
+ * </ul>
+ *
+ * <h2>Errors</h2>
+ * Invalid arguments fail synchronously with {@link java.lang.IllegalArgumentException} naming the
+ * argument and the rule. Everything that goes wrong at run time fails a stage (or a blocking call)
+ * with a {@link org.rawsockets.socket.RawSocketException} subtype whose message names the destination
+ * and the reason.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package org.rawsockets.socket;

@@ -1,0 +1,32 @@
+package org.rawsockets.socket.mina.internal.policy;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * One thing a bundle wants to do on the network, as the policy checks it: after name resolution,
+ * with the exact address the implementation will then use.
+ *
+ * @param kind what
+ * @param requestedHost what the bundle asked for (host name or literal); for endpoint opens the
+ *            endpoint's host
+ * @param endpointName the named endpoint used, or {@code null}
+ * @param address the resolved address and port that will be used (for LISTEN/UDP_BIND/
+ *            MULTICAST_JOIN the local address or group)
+ */
+public record Access(AccessKind kind, String requestedHost, String endpointName, InetSocketAddress address) {
+
+    public Access {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(requestedHost, "requestedHost");
+    }
+
+    /** Human form for messages: {@code tcp connect example.org (93.184.216.34):443}. */
+    public String describe() {
+        String ip = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        String host = requestedHost.equals(ip) ? ip : requestedHost + " (" + ip + ")";
+        String ep = endpointName == null ? "" : " via endpoint '" + endpointName + "'";
+        return kind.label() + " " + host + ":" + address.getPort() + ep;
+    }
+}

@@ -1,0 +1,36 @@
+package org.rawsockets.socket.mina.internal.policy;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+
+/** Receives one entry per open, refusal and close; implemented by the policy engine. Must not block. */
+public interface AuditLog {
+
+    /** What happened. */
+    enum Outcome {
+        OPENED, REFUSED, FAILED, CLOSED
+    }
+
+    /**
+     * One audit entry.
+     *
+     * @param time when
+     * @param owner whose socket
+     * @param socketId the socket id, 0 when refused before one existed
+     * @param kind access kind
+     * @param destination as requested ({@code host:port} or {@code endpoint:name})
+     * @param address the resolved address, {@code null} when resolution failed
+     * @param outcome what happened
+     * @param detail the refusal or failure message, or empty
+     * @param bytesIn bytes received (for CLOSED)
+     * @param bytesOut bytes sent (for CLOSED)
+     */
+    record Entry(Instant time, Owner owner, long socketId, AccessKind kind, String destination,
+            InetSocketAddress address, Outcome outcome, String detail, long bytesIn, long bytesOut) {
+    }
+
+    void record(Entry entry);
+
+    AuditLog NONE = entry -> {
+    };
+}

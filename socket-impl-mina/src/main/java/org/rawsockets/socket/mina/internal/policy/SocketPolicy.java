@@ -1,0 +1,34 @@
+package org.rawsockets.socket.mina.internal.policy;
+
+import org.rawsockets.socket.NotAllowedException;
+
+/**
+ * The decision point the socket engine calls before any packet leaves. Implemented by the policy
+ * engine; {@link #ALLOW_ALL} only for tests and benchmarks that are not about policy.
+ *
+ * <p>Called on any thread, possibly an I/O thread: implementations must not block.
+ */
+public interface SocketPolicy {
+
+    /**
+     * Checks one access.
+     *
+     * @throws NotAllowedException naming the bundle, the destination and the missing grant
+     */
+    void check(Owner owner, Access access) throws NotAllowedException;
+
+    /** The quotas that apply to {@code owner}. */
+    Quotas quotas(Owner owner);
+
+    /** Allows everything, with generous quotas. Never used by the OSGi components. */
+    SocketPolicy ALLOW_ALL = new SocketPolicy() {
+        @Override
+        public void check(Owner owner, Access access) {
+        }
+
+        @Override
+        public Quotas quotas(Owner owner) {
+            return Quotas.UNLIMITED;
+        }
+    };
+}
