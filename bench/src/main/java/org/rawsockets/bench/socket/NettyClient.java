@@ -1,0 +1,228 @@
+package org.rawsockets.bench.socket;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+/**
+ * Netty 4.1 with the NIO transport (the same selector model as MINA; no native epoll), 2 event
+ * loops like the socket engine, the default pooled allocator, writability with the engine's
+ * watermarks (64 KiB low / 256 KiB high). The application hands heap arrays to Netty (wrapped, not
+ * copied by the caller), as the other clients do; Netty copies them to pooled direct buffers.
+ */
+final class NettyClient implements Client {
+
+    private final byte[] chunk = Client.chunk();
+    private final EventLoopGroup group = new NioEventLoopGroup(2);
+
+    @Override
+    public String name() {
+        return "Netty (NIO)";
+    }
+
+    @Override
+    public long offHeapBytes() {
+        // Netty allocates direct memory without the JDK's counter (no-cleaner buffers).
+        return Client.super.offHeapBytes() + Math.max(0, io.netty.util.internal.PlatformDependent.usedDirectMemory());
+    }
+
+    private Bootstrap bootstrap(ChannelHandler handler) {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TIMEOUT.toMillis())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .handler(handler);
+    }
+
+    private abstract static class Op extends ChannelInboundHandlerAdapter {
+        final CompletableFuture<Long> done = new CompletableFuture<>();
+        long t0;
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            done.completeExceptionally(cause);
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done.completeExceptionally(new IOException("channel closed before the measurement ended"));
+        }
+    }
+
+    private long run(InetSocketAddress a, Op op) throws Exception {
+        ChannelFuture cf = bootstrap(op).connect(a);
+        if (!cf.await(TIMEOUT.toMillis()) || !cf.isSuccess()) {
+            throw new IOException("Netty connect to " + a + " failed", cf.cause());
+        }
+        Channel ch = cf.channel();
+        try {
+            return op.done.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            ch.close().await(TIMEOUT.toMillis());
+        }
+    }
+
+    @Override
+    public long upload(InetSocketAddress sink, long bytes) throws Exception {
+        return run(sink, new Op() {
+            long left = bytes;
+
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                t0 = System.nanoTime();
+                ctx.write(Unpooled.wrappedBuffer(Client.header(bytes)));
+                fill(ctx);
+            }
+
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                fill(ctx);
+            }
+
+            private void fill(ChannelHandlerContext ctx) {
+                while (left > 0 && ctx.channel().isWritable()) {
+                    int n = (int) Math.min(CHUNK, left);
+                    ctx.write(Unpooled.wrappedBuffer(chunk, 0, n));
+                    left -= n;
+                }
+                ctx.flush();
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ((ByteBuf) msg).release();
+                done.complete(System.nanoTime() - t0);
+            }
+        });
+    }
+
+    @Override
+    public long download(InetSocketAddress source, long bytes) throws Exception {
+        return run(source, new Op() {
+            long left = bytes;
+
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                t0 = System.nanoTime();
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(Client.header(bytes)));
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf b = (ByteBuf) msg;
+                left -= b.readableBytes();
+                b.release();
+                if (left <= 0) {
+                    done.complete(System.nanoTime() - t0);
+                }
+            }
+        });
+    }
+
+    @Override
+    public long[] echo(InetSocketAddress echo, int count) throws Exception {
+        long[] rtt = new long[count];
+        byte[] msg = new byte[ECHO_SIZE];
+        run(echo, new Op() {
+            int i;
+            int got;
+
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                t0 = System.nanoTime();
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(msg));
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object m) {
+                ByteBuf b = (ByteBuf) m;
+                got += b.readableBytes();
+                b.release();
+                while (got >= ECHO_SIZE) {
+                    got -= ECHO_SIZE;
+                    rtt[i++] = System.nanoTime() - t0;
+                    if (i == count) {
+                        done.complete(0L);
+                        return;
+                    }
+                    t0 = System.nanoTime();
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(msg));
+                }
+            }
+        });
+        return rtt;
+    }
+
+    @Override
+    public Idle openIdle(InetSocketAddress echo, int count) throws Exception {
+        @ChannelHandler.Sharable
+        final class Discard extends ChannelInboundHandlerAdapter {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ((ByteBuf) msg).release();
+            }
+        }
+        Bootstrap b = bootstrap(new Discard());
+        List<Channel> channels = new ArrayList<>(count);
+        Idle result = new Idle() {
+            @Override
+            public int count() {
+                return channels.size();
+            }
+
+            @Override
+            public void close() throws Exception {
+                List<ChannelFuture> closing = new ArrayList<>();
+                for (Channel c : channels) {
+                    closing.add(c.close());
+                }
+                for (ChannelFuture f : closing) {
+                    f.await(TIMEOUT.toMillis());
+                }
+                channels.clear();
+            }
+        };
+        try {
+            int batch = 256;
+            for (int i = 0; i < count; i += batch) {
+                List<ChannelFuture> pending = new ArrayList<>();
+                for (int j = i; j < Math.min(count, i + batch); j++) {
+                    pending.add(b.connect(echo));
+                }
+                for (ChannelFuture f : pending) {
+                    if (!f.await(TIMEOUT.toMillis()) || !f.isSuccess()) {
+                        throw new IOException("Netty idle connect failed after " + channels.size(), f.cause());
+                    }
+                    channels.add(f.channel());
+                }
+            }
+        } catch (Exception e) {
+            result.close();
+            throw e;
+        }
+        return result;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,425 @@
+package org.rawsockets.bench.socket;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.rawsockets.bench.BenchSupport;
+import org.rawsockets.socket.mina.internal.MinaSocketEngine;
+import org.rawsockets.socket.mina.internal.policy.Owner;
+
+import static org.rawsockets.bench.BenchSupport.fmt;
+
+/**
+ * The socket suite: bulk throughput (upload and download), 64-byte echo round trip and heap per
+ * idle connection, for the SocketService's TcpSocket (async API and blocking stream views) against
+ * raw MINA, Netty and blocking {@code java.net.Socket}, all on loopback against the same
+ * {@link PeerServer} in a child JVM. A hand-rolled harness (not JMH): warm-up rounds, then measured
+ * rounds interleaved across the clients (so background load hits all of them alike), medians.
+ *
+ * <p>Run: {@code java -jar bench/target/bench.jar socket [--help]}.
+ */
+public final class SocketBench {
+
+    private static final String KEY_TCP = "tcpsocket";
+    private static final String KEY_STREAMS = "streams";
+    private static final String KEY_MINA = "mina";
+    private static final String KEY_NETTY = "netty";
+    private static final String KEY_SOCKET = "socket";
+    private static final List<String> ALL = List.of(KEY_TCP, KEY_STREAMS, KEY_MINA, KEY_NETTY, KEY_SOCKET);
+
+    // Targets from issue 3.
+    private static final double TARGET_VS_MINA = 0.9;
+    private static final double TARGET_VS_NETTY = 1.0;
+    private static final double TARGET_RTT_VS_NETTY = 1.1;
+    private static final long TARGET_IDLE_HEAP = 128L << 20;
+
+    private long mib = 512;
+    private int warmup = 3;
+    private int rounds = 7;
+    private int echoCount = 50_000;
+    private int echoWarmup = 20_000;
+    private int idle = 10_000;
+    private Set<String> only = new LinkedHashSet<>(ALL);
+    private Set<String> tests = new LinkedHashSet<>(List.of("throughput", "echo", "idle"));
+
+    private final Map<String, Client> clients = new LinkedHashMap<>();
+    private final List<String> errors = new ArrayList<>();
+
+    private SocketBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        SocketBench bench = new SocketBench();
+        if (!bench.parse(args)) {
+            return;
+        }
+        System.exit(bench.run());
+    }
+
+    private boolean parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (a) {
+                case "--mib" -> { mib = Long.parseLong(v); i++; }
+                case "--warmup" -> { warmup = Integer.parseInt(v); i++; }
+                case "--rounds" -> { rounds = Integer.parseInt(v); i++; }
+                case "--echo" -> { echoCount = Integer.parseInt(v); i++; }
+                case "--echo-warmup" -> { echoWarmup = Integer.parseInt(v); i++; }
+                case "--idle" -> { idle = Integer.parseInt(v); i++; }
+                case "--only" -> { only = new LinkedHashSet<>(Arrays.asList(v.split(","))); i++; }
+                case "--tests" -> { tests = new LinkedHashSet<>(Arrays.asList(v.split(","))); i++; }
+                case "-h", "--help" -> {
+                    System.out.println("""
+                            socket suite: java -jar bench.jar socket [options]
+                              --mib N          MiB per throughput round and direction (default 512)
+                              --warmup N       warm-up rounds (default 3), --rounds N measured rounds (default 7)
+                              --echo N         measured 64-byte round trips per client (default 50000)
+                              --echo-warmup N  warm-up round trips per client (default 20000)
+                              --idle N         idle connections per client (default 10000)
+                              --only a,b       clients: tcpsocket,streams,mina,netty,socket (default all)
+                              --tests a,b      throughput,echo,idle (default all)""");
+                    return false;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
+            }
+        }
+        only.retainAll(ALL);
+        return true;
+    }
+
+    private int run() throws Exception {
+        System.out.println("Raw Sockets socket bench (hand-rolled harness: warm-up + interleaved measured rounds, medians)");
+        System.out.println(BenchSupport.banner());
+        System.out.println(fmt("settings: %d MiB/round x (%d warm-up + %d measured) rounds per direction; echo %d B x %d"
+                + " (+%d warm-up); idle %d connections; write chunk %d KiB", mib, warmup, rounds, Client.ECHO_SIZE,
+                echoCount, echoWarmup, idle, Client.CHUNK >> 10));
+
+        Process peer = startPeer();
+        MinaSocketEngine engine = null;
+        MinaSocketEngine.OwnedSocketService service = null;
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.US_ASCII));
+            String line = r.readLine();
+            if (line == null || !line.startsWith("PEER ")) {
+                throw new IllegalStateException("peer server did not start (got " + line + ")");
+            }
+            Map<String, String> ports = new LinkedHashMap<>();
+            for (String kv : line.substring(5).split(" ")) {
+                String[] p = kv.split("=", 2);
+                ports.put(p[0], p[1]);
+            }
+            InetAddress lo = InetAddress.getLoopbackAddress();
+            InetSocketAddress sink = new InetSocketAddress(lo, Integer.parseInt(ports.get("sink")));
+            InetSocketAddress source = new InetSocketAddress(lo, Integer.parseInt(ports.get("source")));
+            InetSocketAddress echo = new InetSocketAddress(lo, Integer.parseInt(ports.get("echo")));
+            String[] idlePorts = ports.get("idle").split(",");
+            System.out.println("peer: plain single-threaded NIO server in a child JVM (pid " + peer.pid() + "), "
+                    + line.substring(5));
+
+            if (only.contains(KEY_TCP) || only.contains(KEY_STREAMS)) {
+                try {
+                    engine = MinaSocketEngine.standalone();
+                    service = engine.serviceFor(Owner.of(1, "bench"));
+                } catch (RuntimeException | LinkageError e) {
+                    errors.add("TcpSocket: SocketService not available: " + e);
+                    System.out.println("!! TcpSocket clients skipped: SocketService not available: " + e);
+                    only.remove(KEY_TCP);
+                    only.remove(KEY_STREAMS);
+                }
+            }
+            for (String key : only) {
+                clients.put(key, switch (key) {
+                    case KEY_TCP -> new TcpSocketClient(service);
+                    case KEY_STREAMS -> new TcpSocketStreamsClient(service);
+                    case KEY_MINA -> new MinaClient();
+                    case KEY_NETTY -> new NettyClient();
+                    case KEY_SOCKET -> new BlockingClient();
+                    default -> throw new IllegalArgumentException(key);
+                });
+            }
+
+            if (tests.contains("throughput")) {
+                throughput(sink, source);
+            }
+            if (tests.contains("echo")) {
+                echo(echo);
+            }
+            if (tests.contains("idle")) {
+                idle(lo, idlePorts);
+            }
+        } finally {
+            for (Client c : clients.values()) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.out.println("closing " + c.name() + ": " + e);
+                }
+            }
+            if (service != null) {
+                service.close();
+            }
+            if (engine != null) {
+                engine.close();
+            }
+            peer.getOutputStream().close();
+            if (!peer.waitFor(10, TimeUnit.SECONDS)) {
+                peer.destroyForcibly();
+            }
+        }
+        if (!errors.isEmpty()) {
+            System.out.println();
+            System.out.println("ERRORS (" + errors.size() + "):");
+            errors.forEach(e -> System.out.println("  " + e));
+            return 1;
+        }
+        return 0;
+    }
+
+    private static Process startPeer() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xms64m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                PeerServer.class.getName(), "8");
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        return pb.start();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Throughput
+
+    private void throughput(InetSocketAddress sink, InetSocketAddress source) {
+        System.out.println();
+        System.out.println("== bulk throughput: " + mib + " MiB per round, median of " + rounds + " rounds after " + warmup
+                + " warm-up ==");
+        long bytes = mib << 20;
+        Map<String, double[]> up = new LinkedHashMap<>();
+        Map<String, double[]> down = new LinkedHashMap<>();
+        Set<String> failed = new LinkedHashSet<>();
+        List<String> keys = new ArrayList<>(clients.keySet());
+        for (String k : keys) {
+            up.put(k, new double[rounds]);
+            down.put(k, new double[rounds]);
+        }
+        for (int round = 0; round < warmup + rounds; round++) {
+            StringBuilder progress = new StringBuilder(round < warmup ? "  warm-up " + (round + 1) : "  round " + (round - warmup + 1));
+            for (int i = 0; i < keys.size(); i++) {
+                String k = keys.get((i + round) % keys.size());
+                if (failed.contains(k)) {
+                    continue;
+                }
+                Client c = clients.get(k);
+                try {
+                    double u = mibPerSec(bytes, c.upload(sink, bytes));
+                    double d = mibPerSec(bytes, c.download(source, bytes));
+                    if (round >= warmup) {
+                        up.get(k)[round - warmup] = u;
+                        down.get(k)[round - warmup] = d;
+                    }
+                    progress.append(fmt("  %s %.0f/%.0f", k, u, d));
+                } catch (Exception e) {
+                    failed.add(k);
+                    fail(c, "throughput", e);
+                }
+            }
+            System.out.println(progress);
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"client", "upload MiB/s", "(min..max)", "vs MINA", "vs Netty", "download MiB/s", "(min..max)",
+                "vs MINA", "vs Netty"});
+        Map<String, Double> upMed = new LinkedHashMap<>();
+        Map<String, Double> downMed = new LinkedHashMap<>();
+        for (String k : keys) {
+            if (!failed.contains(k)) {
+                upMed.put(k, BenchSupport.median(up.get(k)));
+                downMed.put(k, BenchSupport.median(down.get(k)));
+            }
+        }
+        for (String k : keys) {
+            if (failed.contains(k)) {
+                rows.add(new String[] {clients.get(k).name(), "failed", "", "", "", "", "", "", ""});
+                continue;
+            }
+            rows.add(new String[] {clients.get(k).name(), fmt("%.0f", upMed.get(k)), range(up.get(k)),
+                    ratio(upMed.get(k), upMed.get(KEY_MINA)), ratio(upMed.get(k), upMed.get(KEY_NETTY)),
+                    fmt("%.0f", downMed.get(k)), range(down.get(k)), ratio(downMed.get(k), downMed.get(KEY_MINA)),
+                    ratio(downMed.get(k), downMed.get(KEY_NETTY))});
+        }
+        BenchSupport.printTable(rows);
+        if (upMed.containsKey(KEY_TCP)) {
+            for (String dir : List.of("upload", "download")) {
+                Map<String, Double> m = dir.equals("upload") ? upMed : downMed;
+                target("TcpSocket " + dir + " vs raw MINA", m.get(KEY_TCP), m.get(KEY_MINA), TARGET_VS_MINA, true);
+                target("TcpSocket " + dir + " vs Netty", m.get(KEY_TCP), m.get(KEY_NETTY), TARGET_VS_NETTY, true);
+            }
+        }
+    }
+
+    private static double mibPerSec(long bytes, long nanos) {
+        return (bytes / 1048576.0) / (nanos / 1e9);
+    }
+
+    private static String range(double[] v) {
+        double min = Arrays.stream(v).min().orElse(0);
+        double max = Arrays.stream(v).max().orElse(0);
+        return fmt("%.0f..%.0f", min, max);
+    }
+
+    private static String ratio(Double a, Double b) {
+        if (a == null || b == null || b == 0) {
+            return "-";
+        }
+        return fmt("%.2fx", a / b);
+    }
+
+    private void target(String what, Double value, Double base, double target, boolean higherIsBetter) {
+        if (value == null || base == null) {
+            System.out.println(fmt("  target %-40s n/a (baseline missing)", what));
+            return;
+        }
+        double r = value / base;
+        boolean ok = higherIsBetter ? r >= target : r <= target;
+        System.out.println(fmt("  target %-40s %s%.2fx  measured %.2fx  %s", what, higherIsBetter ? ">= " : "<= ", target, r,
+                ok ? "MET" : "MISSED"));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Echo
+
+    private void echo(InetSocketAddress echo) {
+        System.out.println();
+        System.out.println("== " + Client.ECHO_SIZE + "-byte echo round trip: " + echoCount + " measured (2 interleaved passes) after "
+                + echoWarmup + " warm-up, one connection, TCP_NODELAY ==");
+        List<String> keys = new ArrayList<>(clients.keySet());
+        Map<String, List<long[]>> samples = new LinkedHashMap<>();
+        Set<String> failed = new LinkedHashSet<>();
+        for (String k : keys) {
+            samples.put(k, new ArrayList<>());
+            try {
+                clients.get(k).echo(echo, echoWarmup);
+            } catch (Exception e) {
+                failed.add(k);
+                fail(clients.get(k), "echo warm-up", e);
+            }
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < keys.size(); i++) {
+                String k = keys.get((i + pass) % keys.size());
+                if (failed.contains(k)) {
+                    continue;
+                }
+                try {
+                    samples.get(k).add(clients.get(k).echo(echo, echoCount / 2));
+                } catch (Exception e) {
+                    failed.add(k);
+                    fail(clients.get(k), "echo", e);
+                }
+            }
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"client", "p50 us", "p99 us", "p99.9 us", "mean us", "p50 vs Netty", "p99 vs Netty"});
+        Map<String, long[]> sorted = new LinkedHashMap<>();
+        for (String k : keys) {
+            if (!failed.contains(k)) {
+                long[] all = samples.get(k).stream().flatMapToLong(Arrays::stream).sorted().toArray();
+                sorted.put(k, all);
+            }
+        }
+        long[] netty = sorted.get(KEY_NETTY);
+        for (String k : keys) {
+            long[] s = sorted.get(k);
+            if (s == null) {
+                rows.add(new String[] {clients.get(k).name(), "failed", "", "", "", "", ""});
+                continue;
+            }
+            rows.add(new String[] {clients.get(k).name(), us(BenchSupport.percentile(s, 50)), us(BenchSupport.percentile(s, 99)),
+                    us(BenchSupport.percentile(s, 99.9)), us((long) Arrays.stream(s).average().orElse(0)),
+                    netty == null ? "-" : ratio((double) BenchSupport.percentile(s, 50), (double) BenchSupport.percentile(netty, 50)),
+                    netty == null ? "-" : ratio((double) BenchSupport.percentile(s, 99), (double) BenchSupport.percentile(netty, 99))});
+        }
+        BenchSupport.printTable(rows);
+        long[] tcp = sorted.get(KEY_TCP);
+        if (tcp != null) {
+            target("TcpSocket echo p50 vs Netty", (double) BenchSupport.percentile(tcp, 50),
+                    netty == null ? null : (double) BenchSupport.percentile(netty, 50), TARGET_RTT_VS_NETTY, false);
+            target("TcpSocket echo p99 vs Netty", (double) BenchSupport.percentile(tcp, 99),
+                    netty == null ? null : (double) BenchSupport.percentile(netty, 99), TARGET_RTT_VS_NETTY, false);
+        }
+    }
+
+    private static String us(long nanos) {
+        return fmt("%.1f", nanos / 1000.0);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Idle connections
+
+    private void idle(InetAddress lo, String[] idlePorts) throws InterruptedException {
+        System.out.println();
+        System.out.println("== heap per idle connection: " + idle + " connections per client (used heap after full GC, before vs"
+                + " after; each TcpSocket keeps one read() pending) ==");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"client", "connections", "heap MiB", "bytes/conn", "off-heap MiB", "open s", "heap vs Netty"});
+        Map<String, Long> heap = new LinkedHashMap<>();
+        int port = 0;
+        for (Map.Entry<String, Client> e : clients.entrySet()) {
+            String k = e.getKey();
+            if (k.equals(KEY_STREAMS)) {
+                continue; // same sockets as tcpsocket: the blocking views hold no state until used
+            }
+            Client c = e.getValue();
+            InetSocketAddress addr = new InetSocketAddress(lo, Integer.parseInt(idlePorts[port++ % idlePorts.length]));
+            long before = BenchSupport.usedHeapAfterGc();
+            long directBefore = c.offHeapBytes();
+            long t0 = System.nanoTime();
+            try (Client.Idle conns = c.openIdle(addr, idle)) {
+                double openSecs = (System.nanoTime() - t0) / 1e9;
+                long after = BenchSupport.usedHeapAfterGc();
+                long direct = c.offHeapBytes() - directBefore;
+                long delta = after - before;
+                heap.put(k, delta);
+                rows.add(new String[] {c.name(), Integer.toString(conns.count()), fmt("%.1f", delta / 1048576.0),
+                        Long.toString(delta / Math.max(1, conns.count())), fmt("%.1f", direct / 1048576.0),
+                        fmt("%.1f", openSecs), ""});
+            } catch (Exception ex) {
+                fail(c, "idle", ex);
+                rows.add(new String[] {c.name(), "failed", "", "", "", "", ""});
+            }
+        }
+        Long nettyHeap = heap.get(KEY_NETTY);
+        for (String[] row : rows.subList(1, rows.size())) {
+            String k = clients.entrySet().stream().filter(en -> en.getValue().name().equals(row[0])).map(Map.Entry::getKey)
+                    .findFirst().orElse("");
+            if (heap.containsKey(k) && nettyHeap != null && nettyHeap > 0) {
+                row[6] = ratio((double) heap.get(k), (double) nettyHeap);
+            }
+        }
+        BenchSupport.printTable(rows);
+        if (heap.containsKey(KEY_TCP)) {
+            long h = heap.get(KEY_TCP);
+            System.out.println(fmt("  target %-40s <= %d MiB  measured %.1f MiB  %s", "TcpSocket heap for " + idle + " idle",
+                    TARGET_IDLE_HEAP >> 20, h / 1048576.0, h <= TARGET_IDLE_HEAP ? "MET" : "MISSED"));
+        }
+    }
+
+    private void fail(Client c, String what, Exception e) {
+        String msg = c.name() + " " + what + ": " + e;
+        errors.add(msg);
+        System.out.println("!! " + msg);
+        Throwable cause = e.getCause();
+        if (cause != null) {
+            System.out.println("   cause: " + cause);
+        }
+    }
+}
