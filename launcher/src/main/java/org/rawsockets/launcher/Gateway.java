@@ -1,0 +1,431 @@
+package org.rawsockets.launcher;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+
+/**
+ * A running gateway: one Felix framework with the resolved bundles of {@code system/}, started by
+ * start level, with a bounded stop from a shutdown hook (SIGTERM/SIGINT) or from the caller.
+ */
+final class Gateway {
+
+    static final String SOCKET_SERVICE = "org.rawsockets.socket.SocketService";
+    static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
+    static final String GOGO_RUNTIME = "org.apache.felix.gogo.runtime";
+    static final String COMMAND_PROCESSOR = "org.apache.felix.service.command.CommandProcessor";
+    static final String COMMAND_SESSION = "org.apache.felix.service.command.CommandSession";
+
+    /** SPI Fly reports every registration through java.util.logging at INFO: keep the console quiet. */
+    private static final java.util.logging.Logger SPIFLY_JUL = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
+
+    /** Set once the process exits through {@link #exitNow(int)}: the shutdown hook then has nothing to do. */
+    private static final AtomicBoolean EXITING = new AtomicBoolean();
+
+    private final Framework framework;
+    private final Duration stopTimeout;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private Gateway(Framework framework, Duration stopTimeout, PrintStream out, PrintStream err) {
+        this.framework = framework;
+        this.stopTimeout = stopTimeout;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Exits the JVM with {@code code}, bypassing the stop in the shutdown hook (already done). */
+    static void exitNow(int code) {
+        EXITING.set(true);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    Framework framework() {
+        return framework;
+    }
+
+    /**
+     * Starts the framework and every bundle of {@code home/system}, waits until the beginning start
+     * level is reached and the socket service is registered, and prints the one readiness line.
+     */
+    static Gateway start(Path home, Main.Mode mode, PrintStream out, PrintStream err) throws Exception {
+        long t0 = System.nanoTime();
+        SPIFLY_JUL.setLevel(java.util.logging.Level.WARNING);
+        for (String dir : new String[] { "deploy", "etc", "data", "log", "bundles" }) {
+            Files.createDirectories(home.resolve(dir));
+        }
+        Properties config = loadConfig(home);
+        Map<String, String> fwProps = new HashMap<>();
+        for (String key : config.stringPropertyNames()) {
+            if (!key.startsWith("gateway.")) {
+                fwProps.put(key, config.getProperty(key));
+            }
+        }
+        List<StartLevelRule> rules = StartLevelRule.parse(config);
+        int defaultLevel = Integer.parseInt(config.getProperty("gateway.startlevel.default", "3"));
+        int beginning = Math.max(defaultLevel, rules.stream().mapToInt(StartLevelRule::level).max().orElse(1));
+        fwProps.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(beginning));
+        fwProps.putIfAbsent("felix.log.level", "1");
+        // Only the interactive mode reads the terminal; elsewhere Gogo must not stop the
+        // framework when stdin closes.
+        fwProps.put("gosh.args", mode == Main.Mode.INTERACTIVE ? "" : "--nointeractive");
+        System.setProperty("gateway.home", home.toString());
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", home.resolve("etc/logback.xml").toString());
+        }
+        if (mode == Main.Mode.SCRIPT && System.getProperty("gateway.console.target") == null) {
+            // stdout carries the commands' output only.
+            System.setProperty("gateway.console.target", "System.err");
+        }
+        Duration stopTimeout = Duration.ofSeconds(Long.parseLong(config.getProperty("gateway.stop.timeout.seconds", "15")));
+        Duration readyTimeout = Duration.ofSeconds(Long.parseLong(config.getProperty("gateway.ready.timeout.seconds", "10")));
+
+        Iterator<FrameworkFactory> factories = ServiceLoader.load(FrameworkFactory.class, Gateway.class.getClassLoader())
+                .iterator();
+        if (!factories.hasNext()) {
+            throw new IllegalStateException("no OSGi framework on the class path (lib/ must hold the Felix jar)");
+        }
+        Framework framework = factories.next().newFramework(fwProps);
+        framework.init();
+        Gateway gateway = new Gateway(framework, stopTimeout, out, err);
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::onShutdownSignal, "gateway-shutdown"));
+
+        BundleContext ctx = framework.getBundleContext();
+        List<Bundle> installed = new ArrayList<>();
+        Bundle shell = null;
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(home.resolve("system"), "*.jar")) {
+            List<Path> sorted = new ArrayList<>();
+            jars.forEach(sorted::add);
+            sorted.sort(null);
+            for (Path jar : sorted) {
+                Bundle b = ctx.installBundle("reference:" + jar.toUri());
+                installed.add(b);
+                String bsn = b.getSymbolicName();
+                b.adapt(BundleStartLevel.class).setStartLevel(StartLevelRule.levelOf(rules, bsn, defaultLevel));
+                if (GOGO_SHELL.equals(bsn) && mode == Main.Mode.INTERACTIVE) {
+                    shell = b; // started after the readiness line, so the prompt comes last
+                } else if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    b.start();
+                }
+            }
+        }
+
+        CountDownLatch started = new CountDownLatch(1);
+        FrameworkListener listener = event -> {
+            if (event.getType() == FrameworkEvent.STARTED) {
+                started.countDown();
+            } else if (event.getType() == FrameworkEvent.ERROR) {
+                Bundle b = event.getBundle();
+                err.println("gateway: error in bundle " + (b == null ? "?" : b.getSymbolicName() + " [" + b.getBundleId() + "]")
+                        + ": " + (event.getThrowable() == null ? "" : rootMessage(event.getThrowable())));
+            }
+        };
+        ctx.addFrameworkListener(listener);
+        framework.start();
+        if (!started.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the framework did not reach start level " + beginning + " within 60 s");
+        }
+        ctx.removeFrameworkListener(listener);
+        long frameworkMillis = (System.nanoTime() - t0) / 1_000_000;
+
+        List<String> problems = new ArrayList<>();
+        for (Bundle b : installed) {
+            if (b == shell || b.getHeaders().get(Constants.FRAGMENT_HOST) != null || b.getState() == Bundle.ACTIVE) {
+                continue;
+            }
+            String why;
+            try {
+                b.start();
+                why = b.getState() == Bundle.ACTIVE ? null : "state " + b.getState();
+            } catch (BundleException e) {
+                why = rootMessage(e);
+            }
+            if (why != null) {
+                problems.add(b.getSymbolicName() + " not active: " + why);
+            }
+        }
+        boolean socketService = awaitService(ctx, SOCKET_SERVICE, readyTimeout);
+        if (!socketService) {
+            problems.add("no " + SOCKET_SERVICE + " registered within " + readyTimeout.toSeconds() + " s");
+        }
+        long readyMillis = (System.nanoTime() - t0) / 1_000_000;
+        long sinceJvm = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        int active = 0;
+        for (Bundle b : ctx.getBundles()) {
+            if (b.getState() == Bundle.ACTIVE) {
+                active++;
+            }
+        }
+        // The one readiness line. In -c mode it goes to stderr: stdout is the commands' output.
+        PrintStream readyOut = mode == Main.Mode.SCRIPT ? err : out;
+        for (String p : problems) {
+            err.println("gateway: WARNING " + p);
+        }
+        readyOut.println((problems.isEmpty() ? "Raw Sockets gateway ready in " : "Raw Sockets gateway started WITH PROBLEMS in ")
+                + sinceJvm + " ms (framework + bundles " + frameworkMillis + " ms, launcher total " + readyMillis + " ms): "
+                + active + " bundles active, SocketService " + (socketService ? "up" : "MISSING")
+                + ", watching deploy/ and etc/ in " + home
+                + (mode == Main.Mode.HEADLESS ? " (headless: stop with SIGTERM)" : ""));
+        readyOut.flush();
+        if (shell != null) {
+            shell.start();
+        }
+        return gateway;
+    }
+
+    /**
+     * Runs Gogo commands through a {@code CommandProcessor} session and prints their result.
+     *
+     * @return {@link Main#EXIT_OK}, or {@link Main#EXIT_COMMAND_FAILED} when a command threw
+     */
+    int runScript(String script) {
+        BundleContext ctx = framework.getBundleContext();
+        ServiceReference<?> ref = ctx.getServiceReference(COMMAND_PROCESSOR);
+        if (ref == null) {
+            err.println("gateway: no Gogo CommandProcessor service: is " + GOGO_RUNTIME + " active?");
+            return Main.EXIT_COMMAND_FAILED;
+        }
+        Object processor = ctx.getService(ref);
+        try {
+            // Through reflection: the launcher is outside OSGi and does not see Gogo's API classes.
+            Class<?> processorType = ref.getBundle().loadClass(COMMAND_PROCESSOR);
+            Class<?> sessionType = ref.getBundle().loadClass(COMMAND_SESSION);
+            InputStream noInput = new ByteArrayInputStream(new byte[0]);
+            Object session = processorType.getMethod("createSession", InputStream.class, java.io.OutputStream.class,
+                    java.io.OutputStream.class).invoke(processor, noInput, out, err);
+            Method execute = sessionType.getMethod("execute", CharSequence.class);
+            Method format = sessionType.getMethod("format", Object.class, int.class);
+            Method close = sessionType.getMethod("close");
+            try {
+                Object result = execute.invoke(session, script);
+                if (result != null) {
+                    out.println(format.invoke(session, result, 0 /* Converter.INSPECT */));
+                }
+                return Main.EXIT_OK;
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                err.println("gateway: command failed: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+                return Main.EXIT_COMMAND_FAILED;
+            } finally {
+                out.flush();
+                close.invoke(session);
+            }
+        } catch (ReflectiveOperationException e) {
+            err.println("gateway: cannot run Gogo commands: " + e);
+            return Main.EXIT_COMMAND_FAILED;
+        } finally {
+            try {
+                ctx.ungetService(ref);
+            } catch (IllegalStateException ignored) {
+                // framework already stopping
+            }
+        }
+    }
+
+    /** Waits until the framework stops by itself (shell 'exit', 'stop 0', signal). */
+    int awaitStop() {
+        while (true) {
+            try {
+                FrameworkEvent e = framework.waitForStop(0);
+                if (e.getType() == FrameworkEvent.STOPPED_UPDATE || e.getType() == FrameworkEvent.STOPPED_SYSTEM_REFRESHED) {
+                    err.println("gateway: the framework asked for a restart; stopping instead (restart the process)");
+                }
+                stopped.set(true);
+                return Main.EXIT_OK;
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+                return stop();
+            }
+        }
+    }
+
+    /**
+     * Stops the framework (components deactivated, sockets closed) and waits at most the configured
+     * stop timeout.
+     *
+     * @return {@link Main#EXIT_OK}, or {@link Main#EXIT_STOP_TIMEOUT}
+     */
+    int stop() {
+        long t0 = System.nanoTime();
+        try {
+            if (framework.getState() != Bundle.RESOLVED && framework.getState() != Bundle.INSTALLED
+                    && framework.getState() != Bundle.UNINSTALLED) {
+                framework.stop();
+            }
+            FrameworkEvent e = framework.waitForStop(stopTimeout.toMillis());
+            if (e.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                err.println("gateway: the framework did not stop within " + stopTimeout.toSeconds()
+                        + " s (gateway.stop.timeout.seconds); exiting anyway");
+                return Main.EXIT_STOP_TIMEOUT;
+            }
+            stopped.set(true);
+            err.println("gateway: stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            return Main.EXIT_OK;
+        } catch (BundleException e) {
+            err.println("gateway: stopping the framework failed: " + e.getMessage());
+            return Main.EXIT_STOP_TIMEOUT;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.EXIT_STOP_TIMEOUT;
+        }
+    }
+
+    /**
+     * The shutdown hook: on SIGTERM/SIGINT (not on our own exit) stop the framework within the bound
+     * and exit 0 — a signalled JVM would otherwise report 143/130 although it stopped cleanly.
+     */
+    private void onShutdownSignal() {
+        if (EXITING.get()) {
+            return;
+        }
+        int code = stopped.get() ? Main.EXIT_OK : stop();
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(code);
+    }
+
+    private static boolean awaitService(BundleContext ctx, String type, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CountDownLatch seen = new CountDownLatch(1);
+        org.osgi.framework.ServiceListener l = e -> seen.countDown();
+        try {
+            ctx.addServiceListener(l, "(" + Constants.OBJECTCLASS + "=" + type + ")");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+        try {
+            while (ctx.getServiceReference(type) == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                seen.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } finally {
+            ctx.removeServiceListener(l);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + c + ")";
+    }
+
+    /** Reads {@code etc/gateway.properties}, system properties override; expands {@code ${...}}. */
+    static Properties loadConfig(Path home) throws IOException {
+        Properties raw = new Properties();
+        Path file = home.resolve("etc/gateway.properties");
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                raw.load(in);
+            }
+        }
+        for (String key : raw.stringPropertyNames()) {
+            String sys = System.getProperty(key);
+            if (sys != null) {
+                raw.setProperty(key, sys);
+            }
+        }
+        Properties resolved = new Properties();
+        for (String key : raw.stringPropertyNames()) {
+            resolved.setProperty(key, expand(raw.getProperty(key), home, raw));
+        }
+        return resolved;
+    }
+
+    private static final Pattern VAR = Pattern.compile("\\$\\{([^}]+)}");
+
+    static String expand(String value, Path home, Properties props) {
+        Matcher m = VAR.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            String v = "gateway.home".equals(name) ? home.toString()
+                    : System.getProperty(name, props.getProperty(name, m.group()));
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** {@code gateway.startlevel.N=glob, glob}: bundles whose symbolic name matches start at N. */
+    record StartLevelRule(int level, Pattern pattern) {
+
+        static List<StartLevelRule> parse(Properties config) {
+            List<StartLevelRule> rules = new ArrayList<>();
+            for (String key : config.stringPropertyNames()) {
+                if (!key.startsWith("gateway.startlevel.") || key.equals("gateway.startlevel.default")) {
+                    continue;
+                }
+                int level;
+                try {
+                    level = Integer.parseInt(key.substring("gateway.startlevel.".length()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("etc/gateway.properties: " + key + " must end in a start level number");
+                }
+                for (String glob : config.getProperty(key).split(",")) {
+                    String g = glob.trim();
+                    if (!g.isEmpty()) {
+                        rules.add(new StartLevelRule(level,
+                                Pattern.compile(Pattern.quote(g).replace("*", "\\E.*\\Q"))));
+                    }
+                }
+            }
+            return rules;
+        }
+
+        static int levelOf(List<StartLevelRule> rules, String bsn, int defaultLevel) {
+            if (bsn != null) {
+                for (StartLevelRule r : rules) {
+                    if (r.pattern.matcher(bsn).matches()) {
+                        return r.level;
+                    }
+                }
+            }
+            return defaultLevel;
+        }
+    }
+
+    /** The framework's current start level (for tests and diagnostics). */
+    int startLevel() {
+        return framework.adapt(FrameworkStartLevel.class).getStartLevel();
+    }
+}
