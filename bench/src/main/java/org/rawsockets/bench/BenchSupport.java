@@ -85,6 +85,32 @@ public final class BenchSupport {
         return -1;
     }
 
+    /** CPU time of this whole process (all threads), nanoseconds; -1 when the JVM cannot tell. */
+    public static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /**
+     * Bytes allocated so far by the live threads of this JVM (HotSpot's per-thread counters). Threads
+     * that ended are not counted, so take differences over a span in which the measured threads live.
+     */
+    public static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported()) {
+            long sum = 0;
+            for (long b : t.getThreadAllocatedBytes(t.getAllThreadIds())) {
+                if (b > 0) {
+                    sum += b;
+                }
+            }
+            return sum;
+        }
+        return -1;
+    }
+
     /** Prints a left-aligned text table; the first row is the header. */
     public static void printTable(List<String[]> rows) {
         if (rows.isEmpty()) {

@@ -34,6 +34,10 @@ final class MinaClient implements Client {
     MinaClient() {
         connector = new NioSocketConnector(2);
         connector.getSessionConfig().setTcpNoDelay(true);
+        Integer readBuffer = Integer.getInteger("bench.mina.readBufferSize");
+        if (readBuffer != null) {
+            connector.getSessionConfig().setReadBufferSize(readBuffer);
+        }
         connector.setConnectTimeoutMillis(TIMEOUT.toMillis());
         connector.setHandler(new IoHandlerAdapter() {
             private IoHandler h(IoSession s) {

@@ -208,9 +208,12 @@ public final class SocketBench {
         Map<String, double[]> down = new LinkedHashMap<>();
         Set<String> failed = new LinkedHashSet<>();
         List<String> keys = new ArrayList<>(clients.keySet());
+        // per client: {upload cpu ns, upload alloc bytes, download cpu ns, download alloc bytes}, measured rounds
+        Map<String, long[]> cost = new LinkedHashMap<>();
         for (String k : keys) {
             up.put(k, new double[rounds]);
             down.put(k, new double[rounds]);
+            cost.put(k, new long[4]);
         }
         for (int round = 0; round < warmup + rounds; round++) {
             StringBuilder progress = new StringBuilder(round < warmup ? "  warm-up " + (round + 1) : "  round " + (round - warmup + 1));
@@ -221,11 +224,22 @@ public final class SocketBench {
                 }
                 Client c = clients.get(k);
                 try {
+                    long cpu0 = BenchSupport.processCpuNanos();
+                    long alloc0 = BenchSupport.allocatedBytes();
                     double u = mibPerSec(bytes, c.upload(sink, bytes));
+                    long cpu1 = BenchSupport.processCpuNanos();
+                    long alloc1 = BenchSupport.allocatedBytes();
                     double d = mibPerSec(bytes, c.download(source, bytes));
+                    long cpu2 = BenchSupport.processCpuNanos();
+                    long alloc2 = BenchSupport.allocatedBytes();
                     if (round >= warmup) {
                         up.get(k)[round - warmup] = u;
                         down.get(k)[round - warmup] = d;
+                        long[] co = cost.get(k);
+                        co[0] += cpu1 - cpu0;
+                        co[1] += alloc1 - alloc0;
+                        co[2] += cpu2 - cpu1;
+                        co[3] += alloc2 - alloc1;
                     }
                     progress.append(fmt("  %s %.0f/%.0f", k, u, d));
                 } catch (Exception e) {
@@ -257,6 +271,21 @@ public final class SocketBench {
                     ratio(downMed.get(k), downMed.get(KEY_NETTY))});
         }
         BenchSupport.printTable(rows);
+        System.out.println("client-side cost per GiB moved (measured rounds; CPU of the whole client JVM, allocation of its"
+                + " live threads) - steadier than MiB/s on a shared machine:");
+        List<String[]> costRows = new ArrayList<>();
+        costRows.add(new String[] {"client", "upload CPU ms/GiB", "upload alloc MiB/GiB", "download CPU ms/GiB",
+                "download alloc MiB/GiB"});
+        double gib = rounds * (double) bytes / (1 << 30);
+        for (String k : keys) {
+            if (failed.contains(k)) {
+                continue;
+            }
+            long[] co = cost.get(k);
+            costRows.add(new String[] {clients.get(k).name(), fmt("%.0f", co[0] / 1e6 / gib), fmt("%.1f", co[1] / 1048576.0 / gib),
+                    fmt("%.0f", co[2] / 1e6 / gib), fmt("%.1f", co[3] / 1048576.0 / gib)});
+        }
+        BenchSupport.printTable(costRows);
         if (upMed.containsKey(KEY_TCP)) {
             for (String dir : List.of("upload", "download")) {
                 Map<String, Double> m = dir.equals("upload") ? upMed : downMed;
