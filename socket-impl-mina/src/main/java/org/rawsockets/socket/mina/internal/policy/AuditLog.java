@@ -31,6 +31,11 @@ public interface AuditLog {
 
     void record(Entry entry);
 
+    /** The most recent entries, oldest first, at most {@code max} (empty when nothing is kept). */
+    default java.util.List<Entry> recent(int max) {
+        return java.util.List.of();
+    }
+
     AuditLog NONE = entry -> {
     };
 }

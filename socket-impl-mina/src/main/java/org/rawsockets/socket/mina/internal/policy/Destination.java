@@ -1,0 +1,111 @@
+package org.rawsockets.socket.mina.internal.policy;
+
+import java.net.InetAddress;
+import java.util.regex.Pattern;
+
+/**
+ * The destination part of a rule: {@code *}, a host name or glob ({@code *.example.org},
+ * internationalised names compared in ASCII form), an IP address or CIDR block, or
+ * {@code endpoint:<name>}.
+ *
+ * <p>Names and globs are compared with the host name the bundle asked for; IP addresses and CIDR
+ * blocks with the resolved address that will actually be used. So a name grant never lets a DNS
+ * answer reach a built-in denied address: only IP/CIDR grants lift those.
+ */
+public sealed interface Destination {
+
+    boolean matches(Access access);
+
+    /** Any destination: {@code *}. */
+    record Any() implements Destination {
+        @Override
+        public boolean matches(Access access) {
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "*";
+        }
+    }
+
+    /** An IP address or block, compared with the resolved address. */
+    record Block(Cidr cidr) implements Destination {
+        @Override
+        public boolean matches(Access access) {
+            InetAddress a = access.address().getAddress();
+            return a != null && cidr.contains(a);
+        }
+
+        @Override
+        public String toString() {
+            return cidr.toString();
+        }
+    }
+
+    /** A host name or glob, compared with the requested host name (never with an IP literal). */
+    record HostGlob(String pattern, Pattern regex) implements Destination {
+        static HostGlob of(String text) {
+            String p = Addresses.normalizeName(text);
+            if (p.isEmpty() || !p.matches("[a-z0-9*._-]+")) {
+                throw new IllegalArgumentException("'" + text + "' is not a host name, glob (*.example.org), IP, CIDR"
+                        + " or endpoint:<name>");
+            }
+            StringBuilder re = new StringBuilder();
+            for (char c : p.toCharArray()) {
+                re.append(c == '*' ? ".*" : Pattern.quote(String.valueOf(c)));
+            }
+            return new HostGlob(p, Pattern.compile(re.toString()));
+        }
+
+        boolean isExact() {
+            return pattern.indexOf('*') < 0;
+        }
+
+        @Override
+        public boolean matches(Access access) {
+            if (Addresses.literal(access.requestedHost()) != null) {
+                return false;
+            }
+            return regex.matcher(Addresses.normalizeName(access.requestedHost())).matches();
+        }
+
+        @Override
+        public String toString() {
+            return pattern;
+        }
+    }
+
+    /** A named endpoint the operator configured. */
+    record Endpoint(String name) implements Destination {
+        @Override
+        public boolean matches(Access access) {
+            return name.equals(access.endpointName());
+        }
+
+        @Override
+        public String toString() {
+            return "endpoint:" + name;
+        }
+    }
+
+    /** @throws IllegalArgumentException saying what forms are accepted */
+    static Destination parse(String text) {
+        String t = text.trim();
+        if (t.equals("*")) {
+            return new Any();
+        }
+        if (t.startsWith("endpoint:")) {
+            String name = t.substring("endpoint:".length()).trim();
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("'" + t + "': endpoint:<name> needs the endpoint's name");
+            }
+            return new Endpoint(name);
+        }
+        Cidr c = Cidr.parse(t);
+        if (c != null) {
+            return new Block(c);
+        }
+        return HostGlob.of(t);
+    }
+}

@@ -1,0 +1,83 @@
+package org.rawsockets.socket.mina.internal.policy;
+
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.rawsockets.socket.NotAllowedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the {@link PolicyEngine} as {@link SocketPolicy} (for the socket engine) and
+ * {@link PolicyInspector} (for the shell). Configuration is optional: with none, the default policy
+ * applies (declared loopback access only). Configuration changes apply at once without
+ * re-registering the service.
+ */
+@Designate(ocd = PolicyConfig.class)
+@Component(configurationPid = PolicySettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = { SocketPolicy.class, PolicyInspector.class })
+public final class PolicyComponent implements SocketPolicy, PolicyInspector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyComponent.class);
+
+    private final PolicyEngine engine;
+
+    @Activate
+    public PolicyComponent(Map<String, Object> properties) {
+        this.engine = new PolicyEngine(read(properties));
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        engine.update(read(properties));
+    }
+
+    private static PolicySettings read(Map<String, Object> properties) {
+        PolicySettings s = PolicySettings.from(properties);
+        for (String e : s.errors()) {
+            LOG.error("socket policy ({}): {} (this line allows nothing)", PolicySettings.PID, e);
+        }
+        LOG.info("socket policy: {} grant(s){}, default quotas {}", s.grants().size(),
+                s.defaultGrants() ? " (incl. default loopback grants)" : "", s.defaultQuotas());
+        return s;
+    }
+
+    @Override
+    public void check(Owner owner, Access access) throws NotAllowedException {
+        engine.check(owner, access);
+    }
+
+    @Override
+    public boolean allows(Owner owner, Access access) {
+        return engine.allows(owner, access);
+    }
+
+    @Override
+    public Quotas quotas(Owner owner) {
+        return engine.quotas(owner);
+    }
+
+    @Override
+    public Decision explain(Owner owner, Access access) {
+        return engine.explain(owner, access);
+    }
+
+    @Override
+    public PolicySettings settings() {
+        return engine.settings();
+    }
+
+    @Override
+    public Declarations declarations(Owner owner) {
+        return engine.declarations(owner);
+    }
+
+    @Override
+    public long refusals() {
+        return engine.refusals();
+    }
+}

@@ -1,0 +1,141 @@
+package org.rawsockets.socket.mina.internal.policy;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the last {@code capacity} audit entries in a ring buffer (older ones are overwritten,
+ * counted in {@link #overwritten()}) and writes one SLF4J line per entry to the logger
+ * {@code org.rawsockets.socket.audit}: INFO for opens and closes, WARN for refusals and failures.
+ * Never blocks beyond a short lock.
+ */
+public class RingAuditLog implements AuditLog {
+
+    /** The logger every entry goes to, so operators can route the audit trail on its own. */
+    public static final String LOGGER = "org.rawsockets.socket.audit";
+    public static final int DEFAULT_CAPACITY = 1000;
+    public static final int MAX_CAPACITY = 100_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+
+    private final Object lock = new Object();
+    private Entry[] ring;
+    private int next;
+    private int size;
+    private long overwritten;
+    private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+
+    public RingAuditLog(int capacity) {
+        this.ring = new Entry[checkCapacity(capacity)];
+    }
+
+    private static int checkCapacity(int capacity) {
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("audit capacity must be in 1.." + MAX_CAPACITY + ", was " + capacity);
+        }
+        return capacity;
+    }
+
+    /** Changes the capacity, keeping the most recent entries that fit. */
+    public void resize(int capacity) {
+        checkCapacity(capacity);
+        synchronized (lock) {
+            List<Entry> keep = recentLocked(capacity);
+            ring = new Entry[capacity];
+            next = 0;
+            size = 0;
+            for (Entry e : keep) {
+                addLocked(e);
+            }
+        }
+    }
+
+    @Override
+    public void record(Entry entry) {
+        synchronized (lock) {
+            addLocked(entry);
+            counts.merge(entry.outcome(), 1L, Long::sum);
+        }
+        log(entry);
+    }
+
+    private void addLocked(Entry entry) {
+        if (size == ring.length) {
+            overwritten++;
+        } else {
+            size++;
+        }
+        ring[next] = entry;
+        next = (next + 1) % ring.length;
+    }
+
+    @Override
+    public List<Entry> recent(int max) {
+        synchronized (lock) {
+            return recentLocked(max);
+        }
+    }
+
+    private List<Entry> recentLocked(int max) {
+        int n = Math.max(0, Math.min(max, size));
+        List<Entry> out = new ArrayList<>(n);
+        int start = Math.floorMod(next - n, ring.length);
+        for (int i = 0; i < n; i++) {
+            out.add(ring[(start + i) % ring.length]);
+        }
+        return out;
+    }
+
+    public int capacity() {
+        synchronized (lock) {
+            return ring.length;
+        }
+    }
+
+    /** Entries dropped from the ring because it was full (they were still logged). */
+    public long overwritten() {
+        synchronized (lock) {
+            return overwritten;
+        }
+    }
+
+    /** Entries recorded since start, per outcome. */
+    public Map<Outcome, Long> counts() {
+        synchronized (lock) {
+            return new EnumMap<>(counts.isEmpty() ? Map.of() : counts);
+        }
+    }
+
+    /** One line: {@code REFUSED org.example [12] #0 tcp connect example.org:22 -> 93.184.216.34:22 in=0 out=0 (why)}. */
+    public static String format(Entry e) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(e.time()).append(' ').append(e.outcome()).append(' ').append(e.owner()).append(" #").append(e.socketId())
+                .append(' ').append(e.kind().label()).append(' ').append(e.destination());
+        if (e.address() != null) {
+            sb.append(" -> ").append(e.address().getAddress() == null ? e.address().getHostString()
+                    : Addresses.text(e.address().getAddress())).append(':').append(e.address().getPort());
+        }
+        if (e.outcome() == Outcome.CLOSED) {
+            sb.append(" in=").append(e.bytesIn()).append(" out=").append(e.bytesOut());
+        }
+        if (e.detail() != null && !e.detail().isEmpty()) {
+            sb.append(" (").append(e.detail()).append(')');
+        }
+        return sb.toString();
+    }
+
+    private static void log(Entry e) {
+        if (e.outcome() == Outcome.REFUSED || e.outcome() == Outcome.FAILED) {
+            if (LOG.isWarnEnabled()) {
+                LOG.warn("audit {}", format(e));
+            }
+        } else if (LOG.isInfoEnabled()) {
+            LOG.info("audit {}", format(e));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.rawsockets.socket.mina.internal.policy;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One grant (operator) or declaration (bundle): who, what kind, which destination, which ports.
+ *
+ * <p>Grant line syntax, as written in {@code etc/org.rawsockets.socket.policy.cfg} after
+ * {@code grant.<name> =}:
+ *
+ * <pre>
+ * &lt;bundle&gt; &lt;kind&gt; &lt;destination&gt; &lt;ports&gt;
+ *   bundle       bundle symbolic name or glob: org.rawsockets.smtp, org.example.*, *
+ *   kind         tcp | tcp-listen | udp-connected | udp-bound | multicast | *
+ *   destination  * | host | *.example.org | 192.0.2.7 | 10.0.0.0/8 | fd00::/8 | endpoint:name
+ *   ports        * | 22 | 8000-8100 | 25,465,587
+ * </pre>
+ *
+ * @param name the rule's name ({@code grant.<name>} key, or a generated one)
+ * @param bundle bundle symbolic name glob
+ * @param kind the kind, {@code null} for every kind ({@code *}, grants only)
+ * @param destination where
+ * @param ports which ports
+ */
+public record Rule(String name, String bundle, RuleKind kind, Destination destination, PortSet ports) {
+
+    private static final Pattern BSN_GLOB = Pattern.compile("[A-Za-z0-9_.*-]+");
+
+    public Rule {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(bundle, "bundle");
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(ports, "ports");
+    }
+
+    /**
+     * Parses a grant line ({@code <bundle> <kind> <destination> <ports>}).
+     *
+     * @throws IllegalArgumentException naming the rule, the bad part and the expected form
+     */
+    public static Rule parseGrant(String name, String line) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length != 4) {
+            throw new IllegalArgumentException("grant '" + name + "' = '" + line + "' must have 4 fields"
+                    + " '<bundle> <kind> <destination> <ports>', e.g. 'org.rawsockets.smtp tcp *.example.org 587'");
+        }
+        try {
+            if (!BSN_GLOB.matcher(f[0]).matches()) {
+                throw new IllegalArgumentException("'" + f[0] + "' is not a bundle symbolic name or glob");
+            }
+            RuleKind kind = f[1].equals("*") ? null : RuleKind.parse(f[1]);
+            return new Rule(name, f[0], kind, Destination.parse(f[2]), PortSet.parse(f[3]));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("grant '" + name + "' = '" + line + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the rule applies to this bundle symbolic name. */
+    public boolean appliesTo(String symbolicName) {
+        return glob(bundle, symbolicName);
+    }
+
+    static boolean glob(String pattern, String value) {
+        if (pattern.equals("*")) {
+            return true;
+        }
+        if (pattern.indexOf('*') < 0) {
+            return pattern.equals(value);
+        }
+        StringBuilder re = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            re.append(c == '*' ? ".*" : Pattern.quote(String.valueOf(c)));
+        }
+        return value.matches(re.toString());
+    }
+
+    /**
+     * Whether kind, destination and port cover the access (the bundle is checked separately). Binding
+     * a bound UDP socket is covered by any {@code udp-bound} rule: its destination and ports are
+     * those of the peers, checked on every send and receive.
+     */
+    public boolean covers(Access access) {
+        RuleKind k = RuleKind.of(access.kind());
+        if (kind != null && kind != k) {
+            return false;
+        }
+        if (access.kind() == AccessKind.UDP_BIND) {
+            return true;
+        }
+        return destination.matches(access) && ports.contains(access.address().getPort());
+    }
+
+    /** The grant line, as it would be written in the configuration. */
+    public String line() {
+        return bundle + " " + (kind == null ? "*" : kind.token()) + " " + destination + " " + ports;
+    }
+
+    @Override
+    public String toString() {
+        return name + " = " + line();
+    }
+}
