@@ -1,0 +1,34 @@
+package org.rawsockets.modbus.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+
+/** One open connection (TCP stream or connected UDP socket) as the client sees it. */
+interface Link {
+
+    /** Queues bytes: a batch of ADUs on a stream, exactly one ADU on a datagram link. */
+    void send(ByteBuffer data);
+
+    /** Whether each received buffer is one datagram (UDP) rather than a piece of a stream. */
+    boolean datagram();
+
+    /** Closes the connection; idempotent. */
+    void close();
+
+    /** Receives what a link delivers. Calls for one link never overlap. */
+    interface Listener {
+        /** Bytes received: a chunk of the stream, or one whole datagram. */
+        void received(Link link, ByteBuffer data);
+
+        /** The link ended (peer closed, error, failed write); may be called more than once. */
+        void closed(Link link, Throwable cause);
+    }
+
+    /** Opens links to one device. */
+    interface Connector {
+        CompletionStage<Link> connect(Listener listener);
+
+        /** Where it connects, for messages: {@code tcp 127.0.0.1:502}, {@code endpoint plc1}. */
+        String target();
+    }
+}

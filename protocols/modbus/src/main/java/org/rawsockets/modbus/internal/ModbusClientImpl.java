@@ -1,0 +1,650 @@
+package org.rawsockets.modbus.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.rawsockets.modbus.Bits;
+import org.rawsockets.modbus.DeviceIdCategory;
+import org.rawsockets.modbus.DeviceIdentification;
+import org.rawsockets.modbus.FunctionCode;
+import org.rawsockets.modbus.ModbusClient;
+import org.rawsockets.modbus.ModbusClientStatus;
+import org.rawsockets.modbus.ModbusConnectionException;
+import org.rawsockets.modbus.ModbusException;
+import org.rawsockets.modbus.ModbusExceptionResponse;
+import org.rawsockets.modbus.ModbusProtocolException;
+import org.rawsockets.modbus.ModbusTimeoutException;
+import org.rawsockets.modbus.ModbusTransport;
+import org.rawsockets.modbus.Registers;
+import org.rawsockets.modbus.internal.codec.FrameResult;
+import org.rawsockets.modbus.internal.codec.MbapCodec;
+import org.rawsockets.modbus.internal.codec.Pdus;
+import org.rawsockets.modbus.internal.codec.Request;
+import org.rawsockets.modbus.internal.codec.RtuCodec;
+import org.rawsockets.socket.SocketService;
+
+/**
+ * The client of one device: one shared connection, requests pipelined by transaction id (MBAP) up to
+ * {@code maxInFlight}, the rest waiting in a bounded queue; a per-request timer that frees the slot;
+ * reconnect at once after a lost connection and with exponential back-off plus jitter after failed
+ * connects.
+ *
+ * <p>Locking: all connection and request state is guarded by {@code lock}; futures are completed
+ * outside it. The receive path (framing into a per-connection bounded buffer) runs on the link's
+ * read loop, which never overlaps itself.
+ */
+public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
+
+    /** Bytes buffered for framing on a stream; frames are at most 260 bytes, the rest is batching. */
+    static final int STREAM_BUFFER = 8192;
+    /** Round trips of one 43/14 "more follows" sequence, at most. */
+    static final int MAX_DEVICE_ID_ROUNDS = 64;
+
+    private final ClientSettings settings;
+    private final Link.Connector connector;
+    private final boolean rtu;
+    private final ScheduledThreadPoolExecutor timer;
+    private final String who;
+
+    private final Object lock = new Object();
+    // ---- guarded by lock ----
+    private ModbusClientStatus.State state = ModbusClientStatus.State.IDLE;
+    private Session session; // the connected session
+    private Session connecting; // the session being opened
+    private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
+    private final Pending<?>[] byTransaction;
+    private Pending<?> rtuInFlight;
+    private int inFlight;
+    private int nextTransaction;
+    private int failedAttempts;
+    private long nextAttemptAt;
+    private String lastError;
+    private ScheduledFuture<?> reconnectTask;
+    // ---- counters ----
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong unmatched = new AtomicLong();
+
+    /** A client on the socket service; connects at once. */
+    public ModbusClientImpl(ClientSettings settings, SocketService sockets) {
+        this(settings, new SocketConnector(sockets, settings));
+    }
+
+    ModbusClientImpl(ClientSettings settings, Link.Connector connector) {
+        this.settings = settings;
+        this.connector = connector;
+        this.rtu = settings.transport() == ModbusTransport.RTU_OVER_TCP;
+        this.byTransaction = rtu ? null : new Pending<?>[65536];
+        this.who = "modbus device '" + settings.name() + "' (" + connector.target() + ")";
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "modbus-" + settings.name() + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        synchronized (lock) {
+            startConnectLocked();
+        }
+    }
+
+    /** One request from submit to completion. */
+    private static final class Pending<T> {
+        final Request<T> request;
+        final int unitId;
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        ScheduledFuture<?> timeout;
+        int transaction = -1;
+        boolean sent;
+        boolean done;
+
+        Pending(Request<T> request, int unitId) {
+            this.request = request;
+            this.unitId = unitId;
+        }
+    }
+
+    // ---- API --------------------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public int defaultUnitId() {
+        return settings.unitId();
+    }
+
+    public ClientSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public CompletionStage<Bits> readCoils(int unitId, int address, int quantity) {
+        return submit(unitId, Pdus.readBits(FunctionCode.READ_COILS, address, quantity));
+    }
+
+    @Override
+    public CompletionStage<Bits> readDiscreteInputs(int unitId, int address, int quantity) {
+        return submit(unitId, Pdus.readBits(FunctionCode.READ_DISCRETE_INPUTS, address, quantity));
+    }
+
+    @Override
+    public CompletionStage<Registers> readHoldingRegisters(int unitId, int address, int quantity) {
+        return submit(unitId, Pdus.readRegisters(FunctionCode.READ_HOLDING_REGISTERS, address, quantity));
+    }
+
+    @Override
+    public CompletionStage<Registers> readInputRegisters(int unitId, int address, int quantity) {
+        return submit(unitId, Pdus.readRegisters(FunctionCode.READ_INPUT_REGISTERS, address, quantity));
+    }
+
+    @Override
+    public CompletionStage<Void> writeSingleCoil(int unitId, int address, boolean value) {
+        return submit(unitId, Pdus.writeSingleCoil(address, value));
+    }
+
+    @Override
+    public CompletionStage<Void> writeSingleRegister(int unitId, int address, int value) {
+        return submit(unitId, Pdus.writeSingleRegister(address, value));
+    }
+
+    @Override
+    public CompletionStage<Void> writeMultipleCoils(int unitId, int address, Bits values) {
+        return submit(unitId, Pdus.writeMultipleCoils(address, values));
+    }
+
+    @Override
+    public CompletionStage<Void> writeMultipleRegisters(int unitId, int address, Registers values) {
+        return submit(unitId, Pdus.writeMultipleRegisters(address, values));
+    }
+
+    @Override
+    public CompletionStage<Void> maskWriteRegister(int unitId, int address, int andMask, int orMask) {
+        return submit(unitId, Pdus.maskWriteRegister(address, andMask, orMask));
+    }
+
+    @Override
+    public CompletionStage<Registers> readWriteMultipleRegisters(int unitId, int readAddress, int readQuantity,
+            int writeAddress, Registers values) {
+        return submit(unitId, Pdus.readWriteMultipleRegisters(readAddress, readQuantity, writeAddress, values));
+    }
+
+    @Override
+    public CompletionStage<DeviceIdentification> readDeviceIdentification(int unitId, DeviceIdCategory category) {
+        checkUnit(unitId);
+        CompletableFuture<DeviceIdentification> result = new CompletableFuture<>();
+        deviceIdRound(unitId, category, 0, 0, -1, new LinkedHashMap<>(), result);
+        return result;
+    }
+
+    private void deviceIdRound(int unitId, DeviceIdCategory category, int objectId, int round, int conformity,
+            Map<Integer, byte[]> objects, CompletableFuture<DeviceIdentification> result) {
+        submit(unitId, Pdus.readDeviceIdentification(category, objectId)).whenComplete((page, e) -> {
+            if (e != null) {
+                result.completeExceptionally(unwrap(e));
+                return;
+            }
+            for (Map.Entry<Integer, byte[]> o : page.objects().entrySet()) {
+                if (objects.size() < 256) {
+                    objects.put(o.getKey(), o.getValue());
+                }
+            }
+            if (!page.moreFollows()) {
+                result.complete(new DeviceIdentification(page.conformityLevel(), objects));
+            } else if (round + 1 >= MAX_DEVICE_ID_ROUNDS || page.nextObjectId() <= objectId) {
+                result.completeExceptionally(new ModbusProtocolException(who + " unit " + unitId
+                        + ": Read Device Identification does not progress (next object id " + page.nextObjectId()
+                        + " after " + objectId + ", round " + (round + 1) + ")"));
+            } else {
+                deviceIdRound(unitId, category, page.nextObjectId(), round + 1, page.conformityLevel(), objects,
+                        result);
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<byte[]> sendRaw(int unitId, byte[] pdu) {
+        Request<byte[]> request = Pdus.raw(pdu);
+        if (rtu && !RtuCodec.canFrame(request.functionCode())) {
+            throw new IllegalArgumentException(who + ": " + FunctionCode.describe(request.functionCode())
+                    + " cannot be used over RTU: RTU frames have no length, and this client only knows the"
+                    + " response length of functions 1-6, 15, 16, 22, 23, 43");
+        }
+        return submit(unitId, request);
+    }
+
+    @Override
+    public ModbusClientStatus status() {
+        synchronized (lock) {
+            return new ModbusClientStatus(settings.name(), connector.target(), settings.transport(), state, inFlight,
+                    queue.size(), completed.get(), failed.get(), timeouts.get(), connects.get(), unmatched.get(),
+                    lastError);
+        }
+    }
+
+    /** Closes the connection and fails everything pending; idempotent. */
+    @Override
+    public void close() {
+        List<Pending<?>> toFail = new ArrayList<>();
+        Session s;
+        Session c;
+        synchronized (lock) {
+            if (state == ModbusClientStatus.State.CLOSED) {
+                return;
+            }
+            state = ModbusClientStatus.State.CLOSED;
+            if (reconnectTask != null) {
+                reconnectTask.cancel(false);
+            }
+            s = session;
+            c = connecting;
+            session = null;
+            connecting = null;
+            takeInFlightLocked(toFail);
+            takeQueuedLocked(toFail);
+        }
+        if (s != null) {
+            s.link.close();
+        }
+        if (c != null && c.link != null) {
+            c.link.close();
+        }
+        failAll(toFail, p -> new ModbusConnectionException(who + ": the client was closed before "
+                + p.request.description() + " was answered"));
+        timer.shutdownNow();
+    }
+
+    // ---- submit, send, timeout -------------------------------------------------------------------
+
+    private void checkUnit(int unitId) {
+        int min = rtu ? 1 : 0;
+        int max = rtu ? 247 : 255;
+        if (unitId < min || unitId > max) {
+            throw new IllegalArgumentException(who + ": unit id must be " + min + ".." + max + " for "
+                    + settings.transport() + ", was " + unitId);
+        }
+    }
+
+    private <T> CompletionStage<T> submit(int unitId, Request<T> request) {
+        checkUnit(unitId);
+        Pending<T> p = new Pending<>(request, unitId);
+        ModbusException reject = null;
+        synchronized (lock) {
+            switch (state) {
+                case CLOSED -> reject = new ModbusConnectionException(who + ": the client is closed");
+                case BACKOFF -> reject = new ModbusConnectionException(who + ": not connected (" + lastError
+                        + "); next attempt in " + Math.max(0, (nextAttemptAt - System.nanoTime()) / 1_000_000)
+                        + " ms");
+                default -> {
+                    if (queue.size() >= settings.maxQueued() && inFlight >= settings.maxInFlight()) {
+                        reject = new ModbusConnectionException(who + ": " + inFlight + " requests in flight and "
+                                + queue.size() + " queued (maxQueued); try again later or raise maxQueued");
+                    } else {
+                        queue.add(p);
+                        p.timeout = timer.schedule(() -> timedOut(p), settings.timeout().toNanos(),
+                                TimeUnit.NANOSECONDS);
+                        if (state == ModbusClientStatus.State.CONNECTED) {
+                            flushLocked();
+                        }
+                    }
+                }
+            }
+        }
+        if (reject != null) {
+            failed.incrementAndGet();
+            p.future.completeExceptionally(reject);
+        }
+        return p.future;
+    }
+
+    /** Sends queued requests while slots are free: one batched write on a stream. */
+    private void flushLocked() {
+        Session s = session;
+        if (s == null || queue.isEmpty() || inFlight >= settings.maxInFlight()) {
+            return;
+        }
+        if (rtu) {
+            Pending<?> p = queue.poll();
+            p.sent = true;
+            rtuInFlight = p;
+            inFlight++;
+            s.link.send(ByteBuffer.wrap(RtuCodec.encode(p.unitId, p.request.pdu())));
+            return;
+        }
+        int n = Math.min(queue.size(), settings.maxInFlight() - inFlight);
+        if (s.link.datagram()) {
+            for (int i = 0; i < n; i++) {
+                Pending<?> p = assignLocked(queue.poll());
+                s.link.send(ByteBuffer.wrap(MbapCodec.encode(p.transaction, p.unitId, p.request.pdu())));
+            }
+            return;
+        }
+        int bytes = 0;
+        Pending<?>[] batch = new Pending<?>[n];
+        for (int i = 0; i < n; i++) {
+            batch[i] = assignLocked(queue.poll());
+            bytes += MbapCodec.HEADER + batch[i].request.pdu().length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(bytes);
+        for (Pending<?> p : batch) {
+            MbapCodec.encode(p.transaction, p.unitId, p.request.pdu(), out);
+        }
+        out.flip();
+        s.link.send(out);
+    }
+
+    private Pending<?> assignLocked(Pending<?> p) {
+        int tx = nextTransaction;
+        while (byTransaction[tx] != null) {
+            tx = (tx + 1) & 0xFFFF;
+        }
+        nextTransaction = (tx + 1) & 0xFFFF;
+        byTransaction[tx] = p;
+        p.transaction = tx;
+        p.sent = true;
+        inFlight++;
+        return p;
+    }
+
+    private void timedOut(Pending<?> p) {
+        Session resync = null;
+        String connection;
+        synchronized (lock) {
+            if (p.done) {
+                return;
+            }
+            p.done = true;
+            connection = state == ModbusClientStatus.State.CONNECTED ? ""
+                    : " (" + state.name().toLowerCase() + (lastError == null ? "" : ": " + lastError) + ")";
+            if (p.sent) {
+                inFlight--;
+                if (rtu) {
+                    // A late RTU answer would be taken for the next request's: start a clean stream.
+                    rtuInFlight = null;
+                    resync = session;
+                } else {
+                    byTransaction[p.transaction] = null;
+                }
+            } else {
+                queue.remove(p);
+            }
+            if (resync == null) {
+                flushLocked();
+            }
+        }
+        timeouts.incrementAndGet();
+        failed.incrementAndGet();
+        p.future.completeExceptionally(new ModbusTimeoutException(who + " unit " + p.unitId + ": no response to "
+                + p.request.description() + " within " + settings.timeout().toMillis() + " ms"
+                + (p.sent ? "" : ", it was still waiting to be sent") + connection));
+        if (resync != null) {
+            lost(resync, new ModbusTimeoutException("RTU stream resynchronised after a timeout"));
+        }
+    }
+
+    // ---- receive ----------------------------------------------------------------------------
+
+    private void onFrame(Session s, FrameResult.Frame frame) {
+        Pending<?> p;
+        synchronized (lock) {
+            if (s != session) {
+                return;
+            }
+            if (rtu) {
+                p = rtuInFlight;
+                rtuInFlight = null;
+            } else {
+                p = byTransaction[frame.transactionId()];
+                byTransaction[frame.transactionId()] = null;
+            }
+            if (p == null) {
+                unmatched.incrementAndGet();
+                if (!rtu) {
+                    return; // a late answer to a request that timed out
+                }
+            } else {
+                inFlight--;
+                p.done = true;
+                p.timeout.cancel(false);
+                s.answered = true;
+                failedAttempts = 0;
+                flushLocked();
+            }
+        }
+        if (p == null) {
+            lost(s, new ModbusProtocolException(who + ": RTU frame from unit " + frame.unitId()
+                    + " arrived while no request was waiting"));
+            return;
+        }
+        complete(p, frame);
+    }
+
+    private <T> void complete(Pending<T> p, FrameResult.Frame frame) {
+        String context = who + " unit " + p.unitId;
+        if (frame.unitId() != p.unitId) {
+            failed.incrementAndGet();
+            p.future.completeExceptionally(new ModbusProtocolException(context + ": the response to "
+                    + p.request.description() + " came from unit " + frame.unitId()));
+            return;
+        }
+        T value;
+        try {
+            value = p.request.decode(frame.pdu(), context);
+        } catch (ModbusExceptionResponse e) {
+            completed.incrementAndGet();
+            failed.incrementAndGet();
+            p.future.completeExceptionally(e);
+            return;
+        } catch (ModbusException e) {
+            failed.incrementAndGet();
+            p.future.completeExceptionally(e);
+            return;
+        }
+        completed.incrementAndGet();
+        p.future.complete(value);
+    }
+
+    /** One connection attempt and, once open, its receive state. */
+    private final class Session implements Link.Listener {
+        Link link;
+        boolean answered;
+        private ByteBuffer buffer; // stream framing; allocated on first use
+
+        @Override
+        public void received(Link l, ByteBuffer data) {
+            if (l.datagram()) {
+                FrameResult r = MbapCodec.decodeDatagram(data);
+                if (r instanceof FrameResult.Frame f) {
+                    onFrame(this, f);
+                } else if (r instanceof FrameResult.Invalid inv) {
+                    synchronized (lock) {
+                        lastError = "dropped a malformed datagram: " + inv.reason();
+                    }
+                    unmatched.incrementAndGet();
+                }
+                return;
+            }
+            if (buffer == null) {
+                buffer = ByteBuffer.allocate(STREAM_BUFFER);
+            }
+            while (data.hasRemaining()) {
+                int n = Math.min(buffer.remaining(), data.remaining());
+                buffer.put(buffer.position(), data, data.position(), n);
+                buffer.position(buffer.position() + n);
+                data.position(data.position() + n);
+                buffer.flip();
+                while (true) {
+                    FrameResult r = rtu ? RtuCodec.decode(buffer) : MbapCodec.decode(buffer);
+                    if (r instanceof FrameResult.Frame f) {
+                        onFrame(this, f);
+                    } else if (r instanceof FrameResult.Invalid inv) {
+                        lost(this, new ModbusProtocolException(who + ": " + inv.reason()));
+                        return;
+                    } else {
+                        break;
+                    }
+                }
+                buffer.compact();
+            }
+        }
+
+        @Override
+        public void closed(Link l, Throwable cause) {
+            lost(this, cause);
+        }
+    }
+
+    // ---- connection lifecycle ---------------------------------------------------------------------
+
+    private void startConnectLocked() {
+        state = ModbusClientStatus.State.CONNECTING;
+        Session s = new Session();
+        connecting = s;
+        CompletionStage<Link> opened;
+        try {
+            opened = connector.connect(s);
+        } catch (RuntimeException e) {
+            opened = CompletableFuture.failedFuture(e);
+        }
+        opened.whenComplete((link, error) -> connected(s, link, error));
+    }
+
+    private void connected(Session s, Link link, Throwable error) {
+        List<Pending<?>> toFail = new ArrayList<>();
+        String message = null;
+        synchronized (lock) {
+            if (connecting != s || state == ModbusClientStatus.State.CLOSED) {
+                if (link != null) {
+                    link.close();
+                }
+                return;
+            }
+            connecting = null;
+            if (error != null) {
+                message = "cannot connect: " + describe(error);
+                backoffLocked(message, toFail);
+                message = message + "; next attempt in " + (nextAttemptAt - System.nanoTime()) / 1_000_000 + " ms";
+            } else {
+                s.link = link;
+                session = s;
+                state = ModbusClientStatus.State.CONNECTED;
+                connects.incrementAndGet();
+                flushLocked();
+            }
+        }
+        String m = message;
+        failAll(toFail, p -> new ModbusConnectionException(who + ": " + m, error));
+    }
+
+    /** The session's connection ended: fail what was in flight, reconnect (at once if it had worked). */
+    private void lost(Session s, Throwable cause) {
+        List<Pending<?>> toFail = new ArrayList<>();
+        String reason = describe(cause);
+        synchronized (lock) {
+            if (s != session) {
+                return;
+            }
+            session = null;
+            lastError = "connection lost: " + reason;
+            takeInFlightLocked(toFail);
+            if (state != ModbusClientStatus.State.CLOSED) {
+                if (s.answered) {
+                    startConnectLocked();
+                } else {
+                    // Closed before anything was answered: a device that drops us at once must not
+                    // make us reconnect in a tight loop.
+                    backoffLocked(lastError, toFail);
+                }
+            }
+        }
+        s.link.close();
+        failAll(toFail, p -> new ModbusConnectionException(who + " unit " + p.unitId + ": " + p.request.description()
+                + " was " + (p.sent ? "sent but the connection was lost before the answer" : "not sent") + " ("
+                + reason + ")", cause));
+    }
+
+    private void backoffLocked(String error, List<Pending<?>> toFail) {
+        failedAttempts++;
+        lastError = error;
+        state = ModbusClientStatus.State.BACKOFF;
+        long min = settings.reconnectMin().toNanos();
+        long max = settings.reconnectMax().toNanos();
+        int shift = Math.min(failedAttempts - 1, 30);
+        long base = min > (max >> shift) ? max : Math.min(max, min << shift);
+        long delay = Math.max(1_000_000L, (long) (base * ThreadLocalRandom.current().nextDouble(0.8, 1.2)));
+        nextAttemptAt = System.nanoTime() + delay;
+        takeQueuedLocked(toFail);
+        reconnectTask = timer.schedule(this::reconnect, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void reconnect() {
+        synchronized (lock) {
+            if (state == ModbusClientStatus.State.BACKOFF) {
+                startConnectLocked();
+            }
+        }
+    }
+
+    private void takeInFlightLocked(List<Pending<?>> out) {
+        if (rtu) {
+            if (rtuInFlight != null) {
+                out.add(rtuInFlight);
+                rtuInFlight = null;
+            }
+        } else if (inFlight > 0) {
+            for (int i = 0; i < byTransaction.length; i++) {
+                if (byTransaction[i] != null) {
+                    out.add(byTransaction[i]);
+                    byTransaction[i] = null;
+                }
+            }
+        }
+        inFlight = 0;
+        for (Pending<?> p : out) {
+            p.done = true;
+            p.timeout.cancel(false);
+        }
+    }
+
+    private void takeQueuedLocked(List<Pending<?>> out) {
+        Pending<?> p;
+        while ((p = queue.poll()) != null) {
+            p.done = true;
+            p.timeout.cancel(false);
+            out.add(p);
+        }
+    }
+
+    private void failAll(List<Pending<?>> list, java.util.function.Function<Pending<?>, ModbusException> error) {
+        for (Pending<?> p : list) {
+            failed.incrementAndGet();
+            p.future.completeExceptionally(error.apply(p));
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = unwrap(e);
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+}

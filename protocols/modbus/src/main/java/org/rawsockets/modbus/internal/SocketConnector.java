@@ -1,0 +1,210 @@
+package org.rawsockets.modbus.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.rawsockets.modbus.ModbusConnectionException;
+import org.rawsockets.modbus.ModbusTransport;
+import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.UdpMessage;
+import org.rawsockets.socket.UdpSocket;
+import org.rawsockets.socket.UdpSocketOptions;
+
+/** Opens links through the {@link SocketService}: a TCP connection or a connected UDP socket. */
+final class SocketConnector implements Link.Connector {
+
+    private final SocketService sockets;
+    private final ClientSettings settings;
+
+    SocketConnector(SocketService sockets, ClientSettings settings) {
+        this.sockets = sockets;
+        this.settings = settings;
+    }
+
+    @Override
+    public String target() {
+        return settings.target();
+    }
+
+    @Override
+    public CompletionStage<Link> connect(Link.Listener listener) {
+        return settings.transport() == ModbusTransport.UDP ? connectUdp(listener) : connectTcp(listener);
+    }
+
+    private CompletionStage<Link> connectTcp(Link.Listener listener) {
+        TcpSocketOptions options = TcpSocketOptions.builder().noDelay(true)
+                .connectTimeout(settings.connectTimeout()).build();
+        TcpSocket socket = settings.endpoint().isEmpty()
+                ? sockets.openTcp(settings.host(), settings.port(), options)
+                : sockets.openTcpEndpoint(settings.endpoint(), options);
+        CompletableFuture<Link> result = new CompletableFuture<>();
+        socket.opened().whenComplete((info, error) -> {
+            if (error != null) {
+                socket.close();
+                result.completeExceptionally(error);
+            } else {
+                TcpLink link = new TcpLink(socket, listener);
+                result.complete(link);
+                link.readLoop();
+            }
+        });
+        return result;
+    }
+
+    private CompletionStage<Link> connectUdp(Link.Listener listener) {
+        UdpSocket socket = settings.endpoint().isEmpty()
+                ? sockets.openUdp(UdpSocketOptions.connected(settings.host(), settings.port()))
+                : sockets.openUdpEndpoint(settings.endpoint(), UdpSocketOptions.connected("localhost", 1));
+        CompletableFuture<Link> result = new CompletableFuture<>();
+        socket.opened().whenComplete((info, error) -> {
+            if (error != null) {
+                socket.close();
+                result.completeExceptionally(error);
+            } else {
+                UdpLink link = new UdpLink(socket, listener);
+                result.complete(link);
+                link.readLoop();
+            }
+        });
+        return result;
+    }
+
+    /** A TCP connection; reads in a loop without recursion when reads complete synchronously. */
+    static final class TcpLink implements Link {
+        private final TcpSocket socket;
+        private final Link.Listener listener;
+
+        TcpLink(TcpSocket socket, Link.Listener listener) {
+            this.socket = socket;
+            this.listener = listener;
+        }
+
+        @Override
+        public void send(ByteBuffer data) {
+            socket.writable().write(data).whenComplete((v, e) -> {
+                if (e != null) {
+                    listener.closed(this, e);
+                }
+            });
+        }
+
+        @Override
+        public boolean datagram() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+
+        void readLoop() {
+            while (true) {
+                CompletableFuture<ReadResult<ByteBuffer>> f = socket.readable().read().toCompletableFuture();
+                if (!f.isDone()) {
+                    f.whenComplete((r, e) -> {
+                        if (handle(r, e)) {
+                            readLoop();
+                        }
+                    });
+                    return;
+                }
+                ReadResult<ByteBuffer> r;
+                try {
+                    r = f.join();
+                } catch (RuntimeException e) {
+                    handle(null, e.getCause() == null ? e : e.getCause());
+                    return;
+                }
+                if (!handle(r, null)) {
+                    return;
+                }
+            }
+        }
+
+        /** @return whether to read on */
+        private boolean handle(ReadResult<ByteBuffer> r, Throwable e) {
+            if (e != null) {
+                listener.closed(this, e);
+                return false;
+            }
+            if (r.done()) {
+                listener.closed(this, new ModbusConnectionException("the device closed the connection"));
+                return false;
+            }
+            listener.received(this, r.value());
+            return true;
+        }
+    }
+
+    /** A connected UDP socket: one ADU per datagram. */
+    static final class UdpLink implements Link {
+        private final UdpSocket socket;
+        private final Link.Listener listener;
+
+        UdpLink(UdpSocket socket, Link.Listener listener) {
+            this.socket = socket;
+            this.listener = listener;
+        }
+
+        @Override
+        public void send(ByteBuffer data) {
+            socket.writable().write(UdpMessage.of(data)).whenComplete((v, e) -> {
+                if (e != null) {
+                    listener.closed(this, e);
+                }
+            });
+        }
+
+        @Override
+        public boolean datagram() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+
+        void readLoop() {
+            while (true) {
+                CompletableFuture<ReadResult<UdpMessage>> f = socket.readable().read().toCompletableFuture();
+                if (!f.isDone()) {
+                    f.whenComplete((r, e) -> {
+                        if (handle(r, e)) {
+                            readLoop();
+                        }
+                    });
+                    return;
+                }
+                ReadResult<UdpMessage> r;
+                try {
+                    r = f.join();
+                } catch (RuntimeException e) {
+                    handle(null, e.getCause() == null ? e : e.getCause());
+                    return;
+                }
+                if (!handle(r, null)) {
+                    return;
+                }
+            }
+        }
+
+        private boolean handle(ReadResult<UdpMessage> r, Throwable e) {
+            if (e != null) {
+                listener.closed(this, e);
+                return false;
+            }
+            if (r.done()) {
+                listener.closed(this, new ModbusConnectionException("the UDP socket was closed"));
+                return false;
+            }
+            listener.received(this, r.value().data());
+            return true;
+        }
+    }
+}
