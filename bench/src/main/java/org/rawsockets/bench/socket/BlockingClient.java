@@ -35,21 +35,19 @@ final class BlockingClient implements Client {
 
     /** The upload measurement on a pair of blocking streams. */
     static long upload(InputStream in, OutputStream out, byte[] chunk, long bytes) throws IOException {
-        {
-            long t0 = System.nanoTime();
-            out.write(Client.header(bytes));
-            long left = bytes;
-            while (left > 0) {
-                int n = (int) Math.min(CHUNK, left);
-                out.write(chunk, 0, n);
-                left -= n;
-            }
-            out.flush();
-            if (in.read() != 'K') {
-                throw new IOException("sink did not acknowledge");
-            }
-            return System.nanoTime() - t0;
+        long t0 = System.nanoTime();
+        out.write(Client.header(bytes));
+        long left = bytes;
+        while (left > 0) {
+            int n = (int) Math.min(CHUNK, left);
+            out.write(chunk, 0, n);
+            left -= n;
         }
+        out.flush();
+        if (in.read() != 'K') {
+            throw new IOException("sink did not acknowledge");
+        }
+        return System.nanoTime() - t0;
     }
 
     @Override
@@ -61,21 +59,19 @@ final class BlockingClient implements Client {
 
     /** The download measurement on a pair of blocking streams. */
     static long download(InputStream in, OutputStream out, long bytes) throws IOException {
-        {
-            long t0 = System.nanoTime();
-            out.write(Client.header(bytes));
-            out.flush();
-            byte[] buf = new byte[CHUNK];
-            long left = bytes;
-            while (left > 0) {
-                int n = in.read(buf);
-                if (n < 0) {
-                    throw new IOException("source ended " + left + " bytes early");
-                }
-                left -= n;
+        long t0 = System.nanoTime();
+        out.write(Client.header(bytes));
+        out.flush();
+        byte[] buf = new byte[CHUNK];
+        long left = bytes;
+        while (left > 0) {
+            int n = in.read(buf);
+            if (n < 0) {
+                throw new IOException("source ended " + left + " bytes early");
             }
-            return System.nanoTime() - t0;
+            left -= n;
         }
+        return System.nanoTime() - t0;
     }
 
     @Override
@@ -90,21 +86,19 @@ final class BlockingClient implements Client {
         long[] rtt = new long[count];
         byte[] msg = new byte[ECHO_SIZE];
         byte[] back = new byte[ECHO_SIZE];
-        {
-            for (int i = 0; i < count; i++) {
-                long t0 = System.nanoTime();
-                out.write(msg);
-                out.flush();
-                int got = 0;
-                while (got < ECHO_SIZE) {
-                    int n = in.read(back, got, ECHO_SIZE - got);
-                    if (n < 0) {
-                        throw new IOException("echo peer closed");
-                    }
-                    got += n;
+        for (int i = 0; i < count; i++) {
+            long t0 = System.nanoTime();
+            out.write(msg);
+            out.flush();
+            int got = 0;
+            while (got < ECHO_SIZE) {
+                int n = in.read(back, got, ECHO_SIZE - got);
+                if (n < 0) {
+                    throw new IOException("echo peer closed");
                 }
-                rtt[i] = System.nanoTime() - t0;
+                got += n;
             }
+            rtt[i] = System.nanoTime() - t0;
         }
         return rtt;
     }

@@ -439,8 +439,47 @@ public final class SocketBench {
             long h = heap.get(KEY_TCP);
             System.out.println(fmt("  target %-40s <= %d MiB  measured %.1f MiB  %s", "TcpSocket heap for " + idle + " idle",
                     TARGET_IDLE_HEAP >> 20, h / 1048576.0, h <= TARGET_IDLE_HEAP ? "MET" : "MISSED"));
+            idleCap(lo, idlePorts[idlePorts.length - 1]);
         }
     }
+
+    /** Opens the idle connections through a fresh engine in a child JVM whose whole heap is 128 MiB. */
+    private void idleCap(InetAddress lo, String port) throws InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + (TARGET_IDLE_HEAP >> 20) + "m", "-cp",
+                System.getProperty("java.class.path"), IdleCap.class.getName(), port, Integer.toString(idle));
+        pb.redirectErrorStream(true);
+        String verdict = "no answer";
+        try {
+            Process p = pb.start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("IDLECAP ")) {
+                        verdict = line.substring(8);
+                    }
+                }
+            }
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                verdict = "timed out";
+            }
+        } catch (java.io.IOException e) {
+            verdict = "could not start: " + e;
+        }
+        String[] v = verdict.split(" ");
+        if (v.length == 3 && v[0].equals("ok")) {
+            System.out.println(fmt("  target %-40s %s connections open in a JVM with -Xmx%dm (used heap after GC %.1f MiB)  MET",
+                    "TcpSocket " + idle + " idle under -Xmx" + (TARGET_IDLE_HEAP >> 20) + "m", v[1], TARGET_IDLE_HEAP >> 20,
+                    Long.parseLong(v[2]) / 1048576.0));
+        } else {
+            System.out.println(fmt("  target %-40s %s  MISSED", "TcpSocket " + idle + " idle under -Xmx" + (TARGET_IDLE_HEAP >> 20)
+                    + "m", verdict));
+            errors.add("idle cap: " + verdict);
+        }
+    }
+
+    private static final long TIMEOUT_SECONDS = 180;
 
     private void fail(Client c, String what, Exception e) {
         String msg = c.name() + " " + what + ": " + e;
