@@ -1,0 +1,772 @@
+package org.rawsockets.smtp.internal;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.rawsockets.smtp.AuthMechanism;
+import org.rawsockets.smtp.Capabilities;
+import org.rawsockets.smtp.Envelope;
+import org.rawsockets.smtp.MessageSource;
+import org.rawsockets.smtp.ProgressListener;
+import org.rawsockets.smtp.RecipientResult;
+import org.rawsockets.smtp.SendResult;
+import org.rawsockets.smtp.SmtpCapabilityException;
+import org.rawsockets.smtp.SmtpCredentials;
+import org.rawsockets.smtp.SmtpException;
+import org.rawsockets.smtp.SmtpPermanentException;
+import org.rawsockets.smtp.SmtpProtocolException;
+import org.rawsockets.smtp.SmtpReply;
+import org.rawsockets.smtp.SmtpSession;
+import org.rawsockets.smtp.SmtpSettings;
+import org.rawsockets.smtp.SmtpTlsMode;
+import org.rawsockets.smtp.SmtpTransientException;
+import org.rawsockets.socket.NetworkException;
+import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.SocketClosedException;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.TcpOpenInfo;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TimedOutException;
+import org.rawsockets.socket.TlsInfo;
+import org.rawsockets.socket.TlsMode;
+import org.rawsockets.socket.TlsOptions;
+
+/**
+ * The SMTP client state machine for one connection. Every operation runs on the session's single
+ * worker thread (a bounded queue of {@value #QUEUE_LIMIT} operations), which owns all connection
+ * state; waits on the socket's stages are bounded by the configured timeouts. Writes wait for the
+ * socket's acceptance (its high-water mark), so message data is read from the source only as fast
+ * as the connection takes it.
+ */
+public final class SmtpSessionImpl implements SmtpSession {
+
+    static final int QUEUE_LIMIT = 64;
+    /** Commands per pipelined batch (RFC 2920 leaves the size to the client; bounded for buffers). */
+    static final int PIPELINE_BATCH = 100;
+    private static final byte[] CRLF = { '\r', '\n' };
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final SocketService sockets;
+    private final SmtpSettings settings;
+    private final String label;
+    private final ThreadPoolExecutor worker;
+    private final ReplyDecoder decoder;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    // Connection state: written by the worker thread; volatile where other threads read it.
+    private volatile TcpSocket socket;
+    private volatile boolean open;
+    private ByteBuffer pending = ByteBuffer.allocate(0);
+    private CompletableFuture<ReadResult<ByteBuffer>> inflightRead;
+    private volatile SmtpReply greeting;
+    private volatile Capabilities capabilities;
+    private volatile TlsInfo tlsInfo;
+    private volatile InetSocketAddress remoteAddress;
+    private volatile AuthMechanism authenticatedWith;
+
+    private SmtpSessionImpl(SocketService sockets, SmtpSettings settings) {
+        this.sockets = sockets;
+        this.settings = settings;
+        this.label = settings.serverLabel();
+        this.decoder = new ReplyDecoder(settings.maxReplyLineLength(), settings.maxReplyLines(), label);
+        this.worker = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE_LIMIT), r -> {
+            Thread t = new Thread(r, "smtp-" + THREADS.incrementAndGet() + " " + label);
+            t.setDaemon(true);
+            return t;
+        });
+        this.worker.allowCoreThreadTimeOut(true);
+    }
+
+    /** Opens a session: connect, greeting, EHLO, STARTTLS, AUTH. */
+    public static CompletionStage<SmtpSession> connect(SocketService sockets, SmtpSettings settings) {
+        SmtpSessionImpl s = new SmtpSessionImpl(sockets, settings);
+        return s.submit(() -> {
+            try {
+                s.handshake();
+                return (SmtpSession) s;
+            } catch (Throwable t) {
+                s.breakConnection();
+                throw t;
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- public operations
+
+    @Override
+    public SmtpReply greeting() {
+        return greeting;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public Optional<TlsInfo> tls() {
+        return Optional.ofNullable(tlsInfo);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public Optional<AuthMechanism> authenticatedWith() {
+        return Optional.ofNullable(authenticatedWith);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open && !closing.get();
+    }
+
+    @Override
+    public CompletionStage<SendResult> send(Envelope envelope, MessageSource content, ProgressListener progress) {
+        java.util.Objects.requireNonNull(envelope, "envelope");
+        java.util.Objects.requireNonNull(content, "content");
+        ProgressListener p = progress == null ? ProgressListener.NONE : progress;
+        return submit(() -> guarded(() -> doSend(envelope, content, p)));
+    }
+
+    @Override
+    public CompletionStage<SmtpReply> reset() {
+        return submit(() -> guarded(() -> expectPositive(command("RSET", "RSET"), "RSET", null)));
+    }
+
+    @Override
+    public CompletionStage<SmtpReply> noop() {
+        return submit(() -> guarded(() -> expectPositive(command("NOOP", "NOOP"), "NOOP", null)));
+    }
+
+    @Override
+    public CompletionStage<Void> close() {
+        if (closing.compareAndSet(false, true)) {
+            try {
+                worker.execute(() -> {
+                    try {
+                        if (open) {
+                            writeLine("QUIT", US_ASCII, "QUIT");
+                            readReply(min(settings.commandTimeout(), Duration.ofSeconds(10)), "QUIT");
+                        }
+                    } catch (Exception ignored) {
+                        // The server may close first; the connection is closed either way.
+                    } finally {
+                        closeSocket();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                closeSocket();
+            }
+            worker.shutdown();
+        }
+        return closed.thenApply(v -> v);
+    }
+
+    @Override
+    public void abort() {
+        closing.set(true);
+        breakConnection();
+        worker.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "SmtpSession[" + label + ", open=" + isOpen() + ", tls=" + (tlsInfo != null) + "]";
+    }
+
+    // ---------------------------------------------------------------- handshake
+
+    private void handshake() throws IOException {
+        SmtpTlsMode mode = settings.tlsMode();
+        TlsMode socketTls = switch (mode) {
+            case IMPLICIT -> TlsMode.ON;
+            case STARTTLS_REQUIRED, STARTTLS_OPPORTUNISTIC -> TlsMode.STARTTLS;
+            case OFF -> TlsMode.OFF;
+        };
+        TlsOptions tls = settings.tls().toBuilder().mode(socketTls).build();
+        TcpSocketOptions options = TcpSocketOptions.builder().noDelay(true).connectTimeout(settings.connectTimeout())
+                .tls(tls).build();
+        socket = settings.endpointName().isPresent() ? sockets.openTcpEndpoint(settings.endpointName().get(), options)
+                : sockets.openTcp(settings.host().orElseThrow(), settings.port(), options);
+        TcpOpenInfo info = await(socket.opened(), settings.connectTimeout().plusSeconds(5), "accept the connection");
+        remoteAddress = info.remoteAddress();
+        tlsInfo = info.tlsInfo();
+        open = true;
+
+        SmtpReply hello = readReply(settings.commandTimeout(), "the greeting");
+        greeting = hello;
+        if (hello.code() != 220) {
+            throw replyError("the connection (greeting)", hello, null);
+        }
+        ehlo();
+        if (socketTls == TlsMode.STARTTLS) {
+            boolean required = mode == SmtpTlsMode.STARTTLS_REQUIRED;
+            if (capabilities.has("STARTTLS")) {
+                SmtpReply r = command("STARTTLS", "STARTTLS");
+                if (r.code() == 220) {
+                    if (pending.hasRemaining() || decoder.isMidReply()) {
+                        throw new SmtpProtocolException("SMTP server " + label
+                                + " sent data after its STARTTLS reply, before the TLS handshake (a command injection"
+                                + " attempt or a broken server); connection closed");
+                    }
+                    TcpSocket upgraded = socket.startTls(tls);
+                    socket = upgraded;
+                    pending = ByteBuffer.allocate(0);
+                    inflightRead = null;
+                    TcpOpenInfo ti = await(upgraded.opened(), settings.connectTimeout().plusSeconds(5),
+                            "complete the TLS handshake after STARTTLS");
+                    tlsInfo = ti.tlsInfo();
+                    ehlo(); // RFC 3207: forget what was learnt before TLS
+                } else if (required || !r.isTransientFailure() && !r.isPermanentFailure()) {
+                    throw replyError("STARTTLS", r, null);
+                }
+            } else if (required) {
+                throw new SmtpCapabilityException("SMTP server " + label
+                        + " does not offer STARTTLS and the TLS mode is STARTTLS_REQUIRED: not continuing without TLS"
+                        + " (its EHLO offers: " + capabilities.keywords().keySet()
+                        + "; use IMPLICIT for port 465, or STARTTLS_OPPORTUNISTIC/OFF only on a trusted network)");
+            }
+        }
+        if (settings.credentials().isPresent()) {
+            authenticate(settings.credentials().get());
+        }
+    }
+
+    private void ehlo() throws IOException {
+        SmtpReply r = command("EHLO " + settings.clientName(), "EHLO");
+        if (r.isPositive()) {
+            capabilities = Capabilities.fromEhlo(r);
+        } else if (r.isPermanentFailure()) {
+            SmtpReply h = command("HELO " + settings.clientName(), "HELO");
+            expectPositive(h, "HELO (after EHLO was refused: " + r + ")", null);
+            capabilities = Capabilities.helo(h);
+        } else {
+            throw replyError("EHLO", r, null);
+        }
+    }
+
+    private void authenticate(SmtpCredentials c) throws IOException {
+        if (tlsInfo == null && !settings.allowAuthWithoutTls()) {
+            throw new SmtpCapabilityException("not sending the credentials of user '" + c.user() + "' to SMTP server "
+                    + label + " over a connection without TLS (use tls mode STARTTLS_REQUIRED or IMPLICIT, or allow"
+                    + " authentication without TLS for a trusted local server)");
+        }
+        Set<String> offered = capabilities.authMechanisms();
+        if (offered.isEmpty()) {
+            throw new SmtpCapabilityException("SMTP server " + label + " does not offer AUTH"
+                    + (tlsInfo == null ? " on this plain connection (many servers offer it only after STARTTLS)" : "")
+                    + ", but credentials for user '" + c.user() + "' are configured");
+        }
+        AuthMechanism m;
+        if (c.mechanism().isPresent()) {
+            m = c.mechanism().get();
+            if (!offered.contains(m.name())) {
+                throw new SmtpCapabilityException("SMTP server " + label + " does not offer AUTH " + m + " (it offers "
+                        + String.join(", ", offered) + ")");
+            }
+        } else if (offered.contains("PLAIN")) {
+            m = AuthMechanism.PLAIN;
+        } else if (offered.contains("LOGIN")) {
+            m = AuthMechanism.LOGIN;
+        } else {
+            throw new SmtpCapabilityException("SMTP server " + label + " offers AUTH " + String.join(", ", offered)
+                    + ", none of which this client can use with a password (PLAIN, LOGIN)");
+        }
+        String what = "authentication of user '" + c.user() + "' with " + m;
+        Base64.Encoder b64 = Base64.getEncoder();
+        SmtpReply r;
+        switch (m) {
+            case PLAIN -> {
+                String token = "\0" + c.user() + "\0" + c.password().orElseThrow();
+                r = command("AUTH PLAIN " + b64.encodeToString(token.getBytes(UTF_8)), "AUTH PLAIN");
+            }
+            case LOGIN -> {
+                r = command("AUTH LOGIN", "AUTH LOGIN");
+                if (r.code() == 334) {
+                    r = command(b64.encodeToString(c.user().getBytes(UTF_8)), "AUTH LOGIN user name");
+                }
+                if (r.code() == 334) {
+                    r = command(b64.encodeToString(c.password().orElseThrow().getBytes(UTF_8)), "AUTH LOGIN password");
+                }
+            }
+            case XOAUTH2 -> {
+                String token = c.tokenSupplier().orElseThrow().get();
+                if (token == null || token.isEmpty()) {
+                    throw new SmtpCapabilityException("the OAuth 2.0 token supplier for user '" + c.user()
+                            + "' returned no token; not authenticating to " + label);
+                }
+                String blob = "user=" + c.user() + "\u0001auth=Bearer " + token + "\u0001\u0001";
+                r = command("AUTH XOAUTH2 " + b64.encodeToString(blob.getBytes(UTF_8)), "AUTH XOAUTH2");
+                if (r.code() == 334) {
+                    // The server's 334 carries a JSON error; an empty response gets the final reply.
+                    r = command("", "AUTH XOAUTH2 error response");
+                }
+            }
+            default -> throw new IllegalStateException(m.toString());
+        }
+        if (r.code() != 235) {
+            throw replyError(what, r, null);
+        }
+        authenticatedWith = m;
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private SendResult doSend(Envelope env, MessageSource content, ProgressListener progress) throws IOException {
+        ensureOpen();
+        Capabilities caps = capabilities;
+        OptionalLong size = content.size();
+        OptionalLong limit = caps.sizeLimit();
+        if (size.isPresent() && limit.isPresent() && size.getAsLong() > limit.getAsLong()) {
+            throw new SmtpCapabilityException("the message (" + size.getAsLong() + " bytes) is larger than the "
+                    + limit.getAsLong() + " bytes SMTP server " + label + " accepts (SIZE); not sent");
+        }
+        if (env.smtpUtf8() && !caps.has("SMTPUTF8")) {
+            throw new SmtpCapabilityException("the message needs SMTPUTF8 (a non-ASCII address or UTF-8 headers) but"
+                    + " SMTP server " + label + " does not offer it; not sent");
+        }
+        if (env.eightBitMime() && !caps.has("8BITMIME")) {
+            throw new SmtpCapabilityException("the message has 8-bit content (BODY=8BITMIME) but SMTP server " + label
+                    + " does not offer 8BITMIME; not sent (encode it as quoted-printable or base64)");
+        }
+        boolean dsn = env.wantsDsn() && caps.has("DSN");
+        boolean chunking = settings.chunking() && caps.has("CHUNKING");
+        boolean pipelining = settings.pipelining() && caps.has("PIPELINING");
+        Charset cs = env.smtpUtf8() ? UTF_8 : US_ASCII;
+
+        List<String> commands = new ArrayList<>(env.recipients().size() + 1);
+        StringBuilder mail = new StringBuilder("MAIL FROM:<").append(env.from()).append('>');
+        if (size.isPresent() && caps.has("SIZE")) {
+            mail.append(" SIZE=").append(size.getAsLong());
+        }
+        if (env.eightBitMime()) {
+            mail.append(" BODY=8BITMIME");
+        }
+        if (env.smtpUtf8()) {
+            mail.append(" SMTPUTF8");
+        }
+        if (dsn) {
+            env.dsnReturn().ifPresent(r -> mail.append(" RET=").append(r.name()));
+            env.envelopeId().ifPresent(id -> mail.append(" ENVID=").append(xtext(id)));
+        }
+        commands.add(mail.toString());
+        for (String rcpt : env.recipients()) {
+            StringBuilder sb = new StringBuilder("RCPT TO:<").append(rcpt).append('>');
+            if (dsn && env.dsnNotify().isPresent()) {
+                sb.append(" NOTIFY=").append(env.dsnNotify().get().stream().sorted().map(Enum::name)
+                        .collect(Collectors.joining(",")));
+            }
+            if (dsn && rcpt.chars().allMatch(ch -> ch < 128)) {
+                sb.append(" ORCPT=rfc822;").append(xtext(rcpt));
+            }
+            commands.add(sb.toString());
+        }
+
+        long total = size.orElse(-1);
+        try (InputStream in = content.open()) {
+            Transfer t = new Transfer(in, total, progress, chunking);
+            List<SmtpReply> replies = new ArrayList<>(commands.size());
+            SmtpReply dataReply = null; // DATA's reply, or the first BDAT chunk's reply
+            if (pipelining) {
+                for (int i = 0; i < commands.size(); i += PIPELINE_BATCH) {
+                    int end = Math.min(commands.size(), i + PIPELINE_BATCH);
+                    boolean lastBatch = end == commands.size();
+                    ByteArrayOutputStream batch = new ByteArrayOutputStream(64 * (end - i + 1));
+                    for (int k = i; k < end; k++) {
+                        batch.writeBytes(commands.get(k).getBytes(cs));
+                        batch.writeBytes(CRLF);
+                    }
+                    if (lastBatch && !chunking) {
+                        batch.writeBytes("DATA\r\n".getBytes(US_ASCII));
+                    }
+                    write(batch.toByteArray(), i == 0 ? "MAIL FROM" : "RCPT TO");
+                    if (lastBatch && chunking) {
+                        t.writeNextChunk(); // RFC 3030: BDAT may be pipelined after RCPT
+                    }
+                    for (int k = i; k < end; k++) {
+                        replies.add(readReply(settings.commandTimeout(), k == 0 ? "MAIL FROM" : "RCPT TO"));
+                    }
+                }
+                dataReply = readReply(chunking && t.lastSent ? settings.dataTimeout() : settings.commandTimeout(),
+                        chunking ? "BDAT" : "DATA");
+            } else {
+                for (int k = 0; k < commands.size(); k++) {
+                    SmtpReply r = command(commands.get(k), cs, k == 0 ? "MAIL FROM" : "RCPT TO");
+                    replies.add(r);
+                    if (k == 0 && !r.isPositive()) {
+                        throw replyError("the sender <" + env.from() + ">", r, null);
+                    }
+                }
+            }
+            SmtpReply mailReply = replies.get(0);
+            List<RecipientResult> results = new ArrayList<>(env.recipients().size());
+            for (int k = 0; k < env.recipients().size(); k++) {
+                results.add(new RecipientResult(env.recipients().get(k), replies.get(k + 1)));
+            }
+            boolean anyAccepted = results.stream().anyMatch(RecipientResult::accepted);
+
+            if (!mailReply.isPositive() || !anyAccepted) {
+                if (dataReply != null && dataReply.code() == 354) {
+                    // The server took DATA although nothing can be delivered: end it empty.
+                    write(".\r\n".getBytes(US_ASCII), "end of empty message");
+                    readReply(settings.dataTimeout(), "end of empty message");
+                }
+                if (mailReply.isPositive() && isOpen()) {
+                    command("RSET", "RSET");
+                }
+                if (!mailReply.isPositive()) {
+                    throw replyError("the sender <" + env.from() + ">", mailReply, null);
+                }
+                boolean anyTransient = results.stream().anyMatch(r -> r.reply().isTransientFailure());
+                String msg = "SMTP server " + label + " refused every recipient: "
+                        + results.stream().map(RecipientResult::toString).collect(Collectors.joining("; "));
+                SmtpReply first = results.get(0).reply();
+                throw anyTransient ? new SmtpTransientException(msg, first, results)
+                        : new SmtpPermanentException(msg, first, results);
+            }
+
+            SmtpReply finalReply;
+            if (chunking) {
+                if (dataReply == null) {
+                    t.writeNextChunk();
+                    dataReply = readReply(t.lastSent ? settings.dataTimeout() : settings.commandTimeout(), "BDAT");
+                }
+                while (true) {
+                    if (!dataReply.isPositive()) {
+                        rsetQuietly();
+                        throw replyError("the message data (BDAT)", dataReply, results);
+                    }
+                    if (t.lastSent) {
+                        finalReply = dataReply;
+                        break;
+                    }
+                    t.writeNextChunk();
+                    dataReply = readReply(t.lastSent ? settings.dataTimeout() : settings.commandTimeout(), "BDAT");
+                }
+            } else {
+                if (dataReply == null) {
+                    dataReply = command("DATA", "DATA");
+                }
+                if (dataReply.code() != 354) {
+                    rsetQuietly();
+                    throw replyError("DATA", dataReply, results);
+                }
+                t.writeDotStuffed();
+                finalReply = readReply(settings.dataTimeout(), "the end of the message data");
+                if (!finalReply.isPositive()) {
+                    throw replyError("the message", finalReply, results);
+                }
+            }
+            return new SendResult(finalReply, results, t.sent);
+        }
+    }
+
+    /** Streams the message: raw bytes are read block by block, encoded and written with backpressure. */
+    private final class Transfer {
+        private final InputStream in;
+        private final long total;
+        private final ProgressListener progress;
+        private final MessageEncoder encoder;
+        private final byte[] raw;
+        long read;
+        long sent;
+        boolean lastSent;
+
+        Transfer(InputStream in, long total, ProgressListener progress, boolean chunking) {
+            this.in = in;
+            this.total = total;
+            this.progress = progress;
+            this.encoder = new MessageEncoder(!chunking);
+            this.raw = new byte[settings.chunkSize()];
+        }
+
+        private int readBlock() throws IOException {
+            try {
+                return in.readNBytes(raw, 0, raw.length);
+            } catch (IOException e) {
+                throw new SourceException("reading the message failed after " + read + " bytes (" + e.getMessage()
+                        + "); the connection to " + label + " is closed so the partial message is not delivered", e);
+            }
+        }
+
+        /** DATA: the whole message, dot-stuffed, then CRLF.CRLF. */
+        void writeDotStuffed() throws IOException {
+            while (true) {
+                int n = readBlock();
+                boolean eof = n < raw.length;
+                byte[] fin = eof ? encoder.finish() : null;
+                byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + (fin == null ? 0 : fin.length)];
+                int m = encoder.encode(raw, 0, n, out, 0);
+                if (fin != null) {
+                    System.arraycopy(fin, 0, out, m, fin.length);
+                    m += fin.length;
+                }
+                read += n;
+                if (m > 0) {
+                    writeBuffer(ByteBuffer.wrap(out, 0, m), "message data");
+                    sent += m;
+                }
+                progress.progress(read, total);
+                if (eof) {
+                    lastSent = true;
+                    return;
+                }
+            }
+        }
+
+        /** BDAT: the next chunk ({@code BDAT n [LAST]} and its bytes). */
+        void writeNextChunk() throws IOException {
+            int n = readBlock();
+            boolean eof = n < raw.length;
+            byte[] fin = eof ? encoder.finish() : null;
+            byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + (fin == null ? 0 : fin.length)];
+            int m = encoder.encode(raw, 0, n, out, 0);
+            if (fin != null) {
+                System.arraycopy(fin, 0, out, m, fin.length);
+                m += fin.length;
+            }
+            read += n;
+            write(("BDAT " + m + (eof ? " LAST" : "") + "\r\n").getBytes(US_ASCII), "BDAT");
+            if (m > 0) {
+                writeBuffer(ByteBuffer.wrap(out, 0, m), "message data");
+            }
+            sent += m;
+            lastSent = eof;
+            progress.progress(read, total);
+        }
+    }
+
+    /** The message source failed while the message was being sent. */
+    static final class SourceException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SourceException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    static String xtext(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 33 && c <= 126 && c != '+' && c != '=') {
+                sb.append((char) c);
+            } else {
+                sb.append('+').append(String.format("%02X", c));
+            }
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- wire
+
+    private SmtpReply command(String line, String what) throws IOException {
+        return command(line, US_ASCII, what);
+    }
+
+    private SmtpReply command(String line, Charset cs, String what) throws IOException {
+        writeLine(line, cs, what);
+        return readReply(settings.commandTimeout(), what);
+    }
+
+    private void writeLine(String line, Charset cs, String what) throws IOException {
+        byte[] text = line.getBytes(cs);
+        byte[] b = new byte[text.length + 2];
+        System.arraycopy(text, 0, b, 0, text.length);
+        b[text.length] = '\r';
+        b[text.length + 1] = '\n';
+        write(b, what);
+    }
+
+    private void write(byte[] bytes, String what) throws IOException {
+        writeBuffer(ByteBuffer.wrap(bytes), what);
+    }
+
+    private void writeBuffer(ByteBuffer buffer, String what) throws IOException {
+        await(socket.writable().write(buffer), settings.commandTimeout(), "take " + what);
+    }
+
+    private SmtpReply readReply(Duration timeout, String what) throws IOException {
+        while (true) {
+            if (pending.hasRemaining()) {
+                SmtpReply r = decoder.decode(pending);
+                if (r != null) {
+                    if (r.code() == 421) {
+                        open = false; // RFC 5321 3.8: the server is closing the connection
+                    }
+                    return r;
+                }
+            }
+            if (inflightRead == null) {
+                inflightRead = wrap(socket.readable().read());
+            }
+            ReadResult<ByteBuffer> rr = await(inflightRead, timeout, "reply to " + what);
+            inflightRead = null;
+            if (rr.done()) {
+                throw new SmtpProtocolException("SMTP server " + label + " closed the connection while the reply to "
+                        + what + " was due");
+            }
+            pending = rr.value();
+        }
+    }
+
+    private static <T> CompletableFuture<T> wrap(CompletionStage<T> stage) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        stage.whenComplete((v, t) -> {
+            if (t != null) {
+                f.completeExceptionally(t);
+            } else {
+                f.complete(v);
+            }
+        });
+        return f;
+    }
+
+    private <T> T await(CompletionStage<T> stage, Duration timeout, String what) throws IOException {
+        CompletableFuture<T> f = stage instanceof CompletableFuture<T> cf ? cf : wrap(stage);
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new TimedOutException("SMTP server " + label + " did not " + what + " within " + seconds(timeout));
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            while (c instanceof CompletionException && c.getCause() != null) {
+                c = c.getCause();
+            }
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new NetworkException("SMTP server " + label + ": waiting to " + what + " failed: " + c, c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for SMTP server " + label + " to " + what);
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private interface IoCallable<T> {
+        T call() throws Exception;
+    }
+
+    private <T> CompletionStage<T> submit(IoCallable<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            worker.execute(() -> {
+                try {
+                    f.complete(task.call());
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(closing.get() || worker.isShutdown()
+                    ? new SocketClosedException("the SMTP session to " + label + " is closed")
+                    : new IllegalStateException("the SMTP session to " + label + " already has " + QUEUE_LIMIT
+                            + " operations queued; wait for some to complete"));
+        }
+        return f;
+    }
+
+    /** Runs an operation; a failure other than a server refusal leaves the connection unusable: close it. */
+    private <T> T guarded(IoCallable<T> op) throws Exception {
+        try {
+            return op.call();
+        } catch (SmtpTransientException | SmtpPermanentException | SmtpCapabilityException e) {
+            if (!open) {
+                breakConnection();
+            }
+            throw e;
+        } catch (Throwable t) {
+            breakConnection();
+            throw t;
+        }
+    }
+
+    private void ensureOpen() throws SocketClosedException {
+        if (!open || closing.get()) {
+            throw new SocketClosedException("the SMTP session to " + label + " is closed");
+        }
+    }
+
+    private SmtpReply expectPositive(SmtpReply r, String what, List<RecipientResult> recipients) throws SmtpException {
+        if (!r.isPositive()) {
+            throw replyError(what, r, recipients);
+        }
+        return r;
+    }
+
+    private void rsetQuietly() throws IOException {
+        if (open) {
+            command("RSET", "RSET");
+        }
+    }
+
+    private SmtpException replyError(String what, SmtpReply r, List<RecipientResult> recipients) {
+        if (r.isTransientFailure()) {
+            return new SmtpTransientException("SMTP server " + label + " refused " + what + ": " + r
+                    + (r.code() == 421 ? " (the server is closing the connection)" : ""), r, recipients);
+        }
+        if (r.isPermanentFailure()) {
+            return new SmtpPermanentException("SMTP server " + label + " refused " + what + ": " + r, r, recipients);
+        }
+        return new SmtpProtocolException("SMTP server " + label + " answered " + what + " with an unexpected reply: " + r,
+                r);
+    }
+
+    private void breakConnection() {
+        open = false;
+        closeSocket();
+        worker.shutdown();
+    }
+
+    private void closeSocket() {
+        open = false;
+        TcpSocket s = socket;
+        if (s == null) {
+            closed.complete(null);
+            return;
+        }
+        s.close().whenComplete((v, t) -> closed.complete(null));
+    }
+}
