@@ -10,7 +10,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@code quota.<name> = <bundle> maxOpenSockets=N maxPendingOpens=N maxBufferedBytes=N}; names are
  * what {@code policy:revoke} takes.
  */
-@ObjectClassDefinition(pid = PolicySettings.PID, name = "Raw Sockets socket policy",
+@ObjectClassDefinition(name = "Raw Sockets socket policy",
         description = "Which bundle may open which socket. An open is allowed when the bundle declares it"
                 + " (RawSockets-Access header, @RequireSocket) AND a grant covers it. Grants: keys"
                 + " 'grant.<name> = <bundle> <kind> <destination> <ports>' or the 'grants' list.")
