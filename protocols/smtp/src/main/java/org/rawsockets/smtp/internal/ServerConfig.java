@@ -1,0 +1,78 @@
+package org.rawsockets.smtp.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/** One mail server (factory PID {@code org.rawsockets.smtp.server}). */
+@ObjectClassDefinition(id = MailSenderComponent.PID, name = "Raw Sockets SMTP server",
+        description = "A mail server to send through; each configuration registers one MailSender service with"
+                + " property name.")
+public @interface ServerConfig {
+
+    @AttributeDefinition(description = "Name of this server: the MailSender service property 'name' and the"
+            + " shell commands' server argument")
+    String name();
+
+    @AttributeDefinition(required = false, description = "Host name or IP address of the server (or set endpoint)")
+    String host() default "";
+
+    @AttributeDefinition(required = false, description = "Named socket endpoint (org.rawsockets.socket.endpoint)"
+            + " used instead of host/port; its TLS mode must match (STARTTLS for the STARTTLS modes)")
+    String endpoint() default "";
+
+    @AttributeDefinition(required = false, description = "Port; 0 for the TLS mode's default (465 IMPLICIT,"
+            + " 587 STARTTLS, 25 OFF)", min = "0", max = "65535")
+    int port() default 0;
+
+    @AttributeDefinition(description = "TLS mode", options = {
+            @Option(value = "STARTTLS_REQUIRED", label = "STARTTLS, required (submission, 587)"),
+            @Option(value = "STARTTLS_OPPORTUNISTIC", label = "STARTTLS when offered"),
+            @Option(value = "IMPLICIT", label = "Implicit TLS (submissions, 465)"),
+            @Option(value = "OFF", label = "No TLS (relay 25 or trusted network)") })
+    String tls() default "STARTTLS_REQUIRED";
+
+    @AttributeDefinition(required = false, description = "Path of a PEM file with the CA certificates to trust"
+            + " instead of the JDK trust store")
+    String trusted_certificates() default "";
+
+    @AttributeDefinition(description = "Verify that the server certificate matches the host name")
+    boolean verify_hostname() default true;
+
+    @AttributeDefinition(description = "AUTH mechanism: AUTO picks PLAIN or LOGIN from what the server offers;"
+            + " NONE does not authenticate; XOAUTH2 sends the password as the OAuth 2.0 access token", options = {
+                    @Option(value = "AUTO", label = "Best offered (PLAIN, LOGIN)"), @Option(value = "NONE", label = "None"),
+                    @Option(value = "PLAIN", label = "PLAIN"), @Option(value = "LOGIN", label = "LOGIN"),
+                    @Option(value = "XOAUTH2", label = "XOAUTH2") })
+    String auth_mechanism() default "AUTO";
+
+    @AttributeDefinition(required = false, description = "User name for AUTH; empty: no authentication")
+    String user() default "";
+
+    /** Property {@code .password}: private, so it is not copied to the service registration. */
+    @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "Password (or OAuth 2.0"
+            + " token for XOAUTH2); never logged or shown")
+    String _password() default "";
+
+    @AttributeDefinition(description = "Allow AUTH over a connection without TLS (only for a trusted local server)")
+    boolean allow_auth_without_tls() default false;
+
+    @AttributeDefinition(description = "Name sent in EHLO")
+    String client_name() default "localhost";
+
+    @AttributeDefinition(description = "Connect and TLS handshake timeout, seconds", min = "1")
+    int connect_timeout_seconds() default 30;
+
+    @AttributeDefinition(description = "Timeout for each command reply, seconds", min = "1")
+    int command_timeout_seconds() default 60;
+
+    @AttributeDefinition(description = "Timeout for the reply after the message data, seconds", min = "1")
+    int data_timeout_seconds() default 600;
+
+    @AttributeDefinition(description = "Use PIPELINING when offered")
+    boolean pipelining() default true;
+
+    @AttributeDefinition(description = "Use CHUNKING (BDAT) when offered")
+    boolean chunking() default true;
+}
