@@ -1,30 +1,122 @@
 package org.rawsockets.socket.mina.internal;
 
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SSLContext;
+
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.service.SimpleIoProcessorPool;
+import org.apache.mina.core.session.IoSession;
+import org.apache.mina.filter.FilterEvent;
+import org.apache.mina.filter.ssl.SslEvent;
+import org.apache.mina.transport.socket.nio.NioDatagramConnector;
+import org.apache.mina.transport.socket.nio.NioProcessor;
+import org.apache.mina.transport.socket.nio.NioSession;
+import org.apache.mina.transport.socket.nio.NioSocketConnector;
+import org.rawsockets.socket.EndpointInfo;
 import org.rawsockets.socket.SocketAdmin;
+import org.rawsockets.socket.SocketClosedException;
+import org.rawsockets.socket.SocketInfo;
+import org.rawsockets.socket.SocketKind;
 import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.TcpServerSocket;
+import org.rawsockets.socket.TcpServerSocketOptions;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TlsMode;
+import org.rawsockets.socket.TlsOptions;
+import org.rawsockets.socket.UdpSocket;
+import org.rawsockets.socket.UdpSocketOptions;
 import org.rawsockets.socket.mina.internal.policy.AuditLog;
 import org.rawsockets.socket.mina.internal.policy.Owner;
 import org.rawsockets.socket.mina.internal.policy.SocketPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The socket engine without OSGi: shared MINA I/O processors, connector/acceptor/datagram support,
  * the socket registry and counters. The DS components wrap one engine; tests and benchmarks create
  * one directly ({@link #standalone()}).
  *
- * <p>Skeleton: the implementation is being written (issue 3).
+ * <p><b>Threads.</b> {@code ioThreads} MINA {@link NioProcessor}s (shared by every TCP and connected
+ * UDP socket) do the network I/O and complete the futures of the sockets: callbacks attached to
+ * {@code opened()}, {@code read()}, {@code write()} and {@code closed()} run on them unless the
+ * stage was already complete, and must not block. Name resolution runs on a small bounded executor,
+ * timeouts on one timer thread. The blocking stream views throw {@link IllegalStateException} when
+ * used on an I/O thread. {@link #close()} stops every thread and closes every socket.
  */
 public final class MinaSocketEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MinaSocketEngine.class);
+
+    /** An operator-configured endpoint: what bundles see, plus trust material they never see. */
+    public record Endpoint(EndpointInfo info, String caCertificatesPem) {
+        public Endpoint {
+            Objects.requireNonNull(info, "info");
+        }
+    }
 
     private final EngineConfig config;
     private final SocketPolicy policy;
     private final AuditLog audit;
     private final HostResolver resolver;
 
+    private final ThreadPoolExecutor ioPool;
+    private final SimpleIoProcessorPool<NioSession> processor;
+    private final NioSocketConnector tcpConnector;
+    private final NioDatagramConnector udpConnector;
+    private final ThreadPoolExecutor blocking;
+    private final ScheduledThreadPoolExecutor timer;
+
+    private final AtomicLong ids = new AtomicLong();
+    private final ConcurrentSkipListMap<Long, SocketBase> registry = new ConcurrentSkipListMap<>();
+    private final Set<OwnedService> owners = ConcurrentHashMap.newKeySet();
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Admin admin = new Admin();
+    private final TcpHandler tcpHandler = new TcpHandler();
+    private volatile boolean closed;
+
     public MinaSocketEngine(EngineConfig config, SocketPolicy policy, AuditLog audit, HostResolver resolver) {
-        this.config = config;
-        this.policy = policy;
-        this.audit = audit;
-        this.resolver = resolver;
+        this.config = Objects.requireNonNull(config, "config");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        TlsSupport.init();
+        ioPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                new IoThreads("rawsockets-io", true));
+        processor = new SimpleIoProcessorPool<>(NioProcessor.class, ioPool, config.ioThreads(), null);
+        tcpConnector = new NioSocketConnector(ioPool, processor);
+        tcpConnector.setHandler(tcpHandler);
+        // the engine enforces each socket's own connect timeout; MINA's is only a backstop
+        tcpConnector.setConnectTimeoutMillis(TimeUnit.HOURS.toMillis(1));
+        udpConnector = new NioDatagramConnector(processor);
+        udpConnector.setHandler(new UdpSocketImpl.Handler());
+        blocking = new ThreadPoolExecutor(config.resolverThreads(), config.resolverThreads(), 10, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(1024), new IoThreads("rawsockets-resolver", false));
+        blocking.allowCoreThreadTimeOut(true);
+        timer = new ScheduledThreadPoolExecutor(1, new IoThreads("rawsockets-timer", false));
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setKeepAliveTime(10, TimeUnit.SECONDS);
+        timer.allowCoreThreadTimeOut(true);
     }
 
     /** An engine with default settings, no policy restrictions and the JDK resolver. */
@@ -37,17 +129,312 @@ public final class MinaSocketEngine implements AutoCloseable {
      * opened and fails its pending opens (what the OSGi component does when the bundle ungets it).
      */
     public OwnedSocketService serviceFor(Owner owner) {
-        throw new UnsupportedOperationException("not implemented yet");
+        Objects.requireNonNull(owner, "owner");
+        if (closed) {
+            throw new IllegalStateException("the socket engine is closed");
+        }
+        OwnedService s = new OwnedService(this, owner);
+        owners.add(s);
+        return s;
     }
 
     /** The operator view over all owners. */
     public SocketAdmin admin() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return admin;
+    }
+
+    /** Replaces the named endpoints (keyed by name). */
+    public void setEndpoints(java.util.Collection<Endpoint> all) {
+        Map<String, Endpoint> m = new java.util.HashMap<>();
+        for (Endpoint e : all) {
+            m.put(e.info().name(), e);
+        }
+        endpoints.keySet().retainAll(m.keySet());
+        endpoints.putAll(m);
+    }
+
+    /** Adds or replaces one named endpoint. */
+    public void putEndpoint(Endpoint e) {
+        endpoints.put(e.info().name(), e);
+    }
+
+    /** Removes a named endpoint (sockets already open stay open). */
+    public void removeEndpoint(String name) {
+        endpoints.remove(name);
+    }
+
+    Endpoint endpoint(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("endpointName must be a configured endpoint name, was "
+                    + (name == null ? "null" : "blank"));
+        }
+        Endpoint e = endpoints.get(name);
+        if (e == null) {
+            List<String> names = new ArrayList<>(endpoints.keySet());
+            names.sort(null);
+            throw new IllegalArgumentException("no endpoint named '" + name + "' is configured (configured: "
+                    + (names.isEmpty() ? "none" : String.join(", ", names))
+                    + "); an operator adds one as a factory configuration of PID org.rawsockets.socket.endpoint"
+                    + " with name, host, port (and tls, serverName, caCertificatesPem)");
+        }
+        return e;
+    }
+
+    EngineConfig config() {
+        return config;
+    }
+
+    SocketPolicy policy() {
+        return policy;
+    }
+
+    HostResolver resolver() {
+        return resolver;
+    }
+
+    ScheduledThreadPoolExecutor timer() {
+        return timer;
+    }
+
+    ExecutorService blocking() {
+        return blocking;
+    }
+
+    ExecutorService ioPool() {
+        return ioPool;
+    }
+
+    SimpleIoProcessorPool<NioSession> processor() {
+        return processor;
+    }
+
+    TcpHandler tcpHandler() {
+        return tcpHandler;
+    }
+
+    NioSocketConnector tcpConnector() {
+        return tcpConnector;
+    }
+
+    NioDatagramConnector udpConnector() {
+        return udpConnector;
+    }
+
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    ConcurrentSkipListMap<Long, SocketBase> registry() {
+        return registry;
+    }
+
+    void audit(AuditLog.Entry e) {
+        try {
+            audit.record(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("audit log failed on {}", e, ex);
+        }
+    }
+
+    void ownerReleased(OwnedService s) {
+        owners.remove(s);
+    }
+
+    private void checkNotClosed() {
+        if (closed) {
+            throw new IllegalStateException("the socket engine is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------ opening
+
+    TcpSocket openTcp(OwnedService svc, String host, int port, TcpSocketOptions options, Endpoint endpoint) {
+        checkNotClosed();
+        TlsOptions tls = options.tls();
+        if (endpoint != null) {
+            TlsOptions.Builder b = tls.toBuilder().mode(endpoint.info().tls());
+            if (endpoint.info().serverName() != null && tls.serverName().isEmpty()) {
+                b.serverName(endpoint.info().serverName());
+            }
+            if (endpoint.caCertificatesPem() != null && tls.trustManager().isEmpty()
+                    && tls.trustedCertificatesPem().isEmpty()) {
+                b.trustedCertificatesPem(endpoint.caCertificatesPem());
+            }
+            tls = b.build();
+        }
+        SSLContext ctx = null;
+        if (tls.mode() == TlsMode.ON) {
+            try {
+                ctx = TlsSupport.context(tls);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("tls options are unusable: " + e.getMessage(), e);
+            }
+        }
+        String dest = endpoint == null ? hostPort(host, port) : "endpoint:" + endpoint.info().name();
+        TcpConnection c = new TcpConnection(svc, SocketKind.TCP, dest, host, port,
+                endpoint == null ? null : endpoint.info().name(), options, tls, ctx);
+        c.start();
+        return c.facade();
+    }
+
+    static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    UdpSocket openUdp(OwnedService svc, UdpSocketOptions options, Endpoint endpoint) {
+        checkNotClosed();
+        UdpSocketImpl u = new UdpSocketImpl(svc, options, endpoint == null ? null : endpoint.info().name());
+        u.start();
+        return u;
+    }
+
+    TcpServerSocket listenTcp(OwnedService svc, TcpServerSocketOptions options) {
+        checkNotClosed();
+        TcpServer s = new TcpServer(svc, options);
+        s.start();
+        return s;
     }
 
     /** Closes every socket of every owner and stops the I/O threads; idempotent. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        for (OwnedService o : new ArrayList<>(owners)) {
+            o.close();
+        }
+        for (SocketBase s : new ArrayList<>(registry.values())) {
+            s.release(new SocketClosedException("socket " + s.destination + " closed: the socket service stopped"));
+        }
+        for (SocketBase s : new ArrayList<>(registry.values())) {
+            if (s instanceof TcpServer ts) {
+                ts.disposeNow();
+            } else if (s instanceof UdpSocketImpl u) {
+                u.disposeNow();
+            }
+        }
+        try {
+            tcpConnector.dispose(true);
+        } catch (RuntimeException e) {
+            LOG.warn("disposing the TCP connector failed", e);
+        }
+        try {
+            udpConnector.dispose(true);
+        } catch (RuntimeException e) {
+            LOG.warn("disposing the UDP connector failed", e);
+        }
+        processor.dispose();
+        timer.shutdownNow();
+        blocking.shutdownNow();
+        ioPool.shutdown();
+        try {
+            if (!ioPool.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("socket I/O threads did not stop within 10 s");
+                ioPool.shutdownNow();
+            }
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+            blocking.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Dispatches TCP session events to the connection attached to the session. */
+    final class TcpHandler extends IoHandlerAdapter {
+        private TcpConnection conn(IoSession s) {
+            return (TcpConnection) s.getAttribute(TcpConnection.SESSION_KEY);
+        }
+
+        @Override
+        public void sessionOpened(IoSession session) {
+            TcpConnection c = conn(session);
+            if (c != null) {
+                c.onSessionOpened(session);
+            } else {
+                session.closeNow();
+            }
+        }
+
+        @Override
+        public void messageReceived(IoSession session, Object message) {
+            TcpConnection c = conn(session);
+            if (c != null && message instanceof IoBuffer b) {
+                c.onData(b);
+            }
+        }
+
+        @Override
+        public void inputClosed(IoSession session) {
+            TcpConnection c = conn(session);
+            if (c != null) {
+                c.onInputClosed(session);
+            } else {
+                session.closeNow();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(IoSession session, Throwable cause) {
+            TcpConnection c = conn(session);
+            if (c != null) {
+                c.onException(cause);
+            } else {
+                session.closeNow();
+            }
+        }
+
+        @Override
+        public void sessionClosed(IoSession session) {
+            TcpConnection c = conn(session);
+            if (c != null) {
+                c.onSessionClosed();
+            }
+        }
+
+        @Override
+        public void event(IoSession session, FilterEvent event) {
+            TcpConnection c = conn(session);
+            if (c != null && event == SslEvent.SECURED) {
+                c.onSecured();
+            }
+        }
+    }
+
+    final class Admin implements SocketAdmin {
+        @Override
+        public List<SocketInfo> sockets() {
+            List<SocketInfo> out = new ArrayList<>();
+            for (SocketBase s : registry.values()) {
+                out.add(s.info());
+            }
+            return out;
+        }
+
+        @Override
+        public Optional<SocketInfo> socket(long id) {
+            SocketBase s = registry.get(id);
+            return s == null ? Optional.empty() : Optional.of(s.info());
+        }
+
+        @Override
+        public Optional<CompletionStage<Void>> close(long id) {
+            SocketBase s = registry.get(id);
+            return s == null ? Optional.empty() : Optional.of(s.closeSocket().minimalCompletionStage());
+        }
+
+        @Override
+        public List<EndpointInfo> endpoints() {
+            List<EndpointInfo> out = new ArrayList<>();
+            for (Endpoint e : endpoints.values()) {
+                out.add(e.info());
+            }
+            out.sort(Comparator.comparing(EndpointInfo::name));
+            return out;
+        }
     }
 
     /** A {@link SocketService} bound to one owner; closing it releases everything the owner opened. */
@@ -56,5 +443,9 @@ public final class MinaSocketEngine implements AutoCloseable {
 
         @Override
         void close();
+    }
+
+    static CompletableFuture<Void> done() {
+        return CompletableFuture.completedFuture(null);
     }
 }

@@ -1,0 +1,405 @@
+package org.rawsockets.socket.mina.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.ReadableStream;
+import org.rawsockets.socket.TimedOutException;
+
+/**
+ * The receiving side shared by TCP byte streams, UDP datagrams and accepted connections: a queue
+ * filled by an I/O thread, bounded by its owner (who suspends network reads, drops datagrams, or
+ * pauses accepting, as told by {@link #weight()}), drained by one consumer in one style (pull,
+ * {@link Flow.Publisher}, or blocking).
+ *
+ * <p>Futures and subscriber signals are never completed while the lock is held.
+ *
+ * @param <T> element type
+ */
+abstract class Source<T> implements ReadableStream<T> {
+
+    enum Style {
+        NONE, PULL, PUBLISHER, BLOCKING
+    }
+
+    private final ArrayDeque<T> queue = new ArrayDeque<>();
+    private long weight;
+    private boolean ended;
+    private boolean cancelled;
+    private Throwable error;
+    private Style style = Style.NONE;
+    private CompletableFuture<ReadResult<T>> pendingRead;
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
+
+    private Flow.Subscriber<? super T> subscriber;
+    private long demand;
+    private boolean terminalSent;
+    private final AtomicInteger wip = new AtomicInteger();
+
+    /** The weight of one element (bytes for TCP, 1 for datagrams and connections). */
+    protected abstract long weigh(T element);
+
+    /** Called (outside the lock) after elements left the queue; {@code newWeight} is what remains. */
+    protected void afterTake(long newWeight, long delta) {
+    }
+
+    /** Called (outside the lock) after an element was queued; {@code newWeight} is the total now. */
+    protected void afterPush(long newWeight, long delta) {
+    }
+
+    /** Called once (outside the lock) when the consumer cancels. */
+    protected void onCancel() {
+    }
+
+    /** What the stream is, for messages. */
+    protected abstract String describe();
+
+    /** Element weight buffered now. */
+    final synchronized long weight() {
+        return weight;
+    }
+
+    /** Elements buffered now. */
+    final synchronized int size() {
+        return queue.size();
+    }
+
+    final synchronized boolean isFinished() {
+        return ended || cancelled || error != null;
+    }
+
+    final synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    /**
+     * Adds an element (I/O thread). Returns {@code false} when the stream no longer takes elements
+     * (ended, cancelled or failed) and the element was discarded.
+     */
+    final boolean push(T element) {
+        CompletableFuture<ReadResult<T>> f = null;
+        boolean drain;
+        long w = 0;
+        long d = 0;
+        synchronized (this) {
+            if (ended || cancelled || error != null) {
+                return false;
+            }
+            if (pendingRead != null) {
+                f = pendingRead;
+                pendingRead = null;
+            } else {
+                d = weigh(element);
+                queue.add(element);
+                weight += d;
+                w = weight;
+                notifyAll();
+            }
+            drain = style == Style.PUBLISHER;
+        }
+        if (f != null) {
+            f.complete(ReadResult.of(element));
+        } else {
+            afterPush(w, d);
+        }
+        if (drain) {
+            drain();
+        }
+        return true;
+    }
+
+    /** No more elements will come; what is buffered can still be read. */
+    final void end() {
+        CompletableFuture<ReadResult<T>> f = null;
+        synchronized (this) {
+            if (ended || error != null) {
+                return;
+            }
+            ended = true;
+            if (pendingRead != null) {
+                f = pendingRead;
+                pendingRead = null;
+            }
+            notifyAll();
+        }
+        if (f != null) {
+            f.complete(ReadResult.end());
+        }
+        drain();
+        maybeReleased();
+    }
+
+    /** The stream failed: buffered elements are dropped and every read fails with {@code cause}. */
+    final void fail(Throwable cause) {
+        CompletableFuture<ReadResult<T>> f = null;
+        long dropped;
+        synchronized (this) {
+            if (error != null || ended && queue.isEmpty() || cancelled) {
+                return;
+            }
+            error = cause;
+            dropped = weight;
+            queue.clear();
+            weight = 0;
+            if (pendingRead != null) {
+                f = pendingRead;
+                pendingRead = null;
+            }
+            notifyAll();
+        }
+        if (dropped > 0) {
+            afterTake(0, dropped);
+        }
+        if (f != null) {
+            f.completeExceptionally(cause);
+        }
+        drain();
+        released.complete(null);
+    }
+
+    /** Drops the buffered elements (returned, for disposal) and ends the stream for the consumer. */
+    final List<T> cancelInternal() {
+        CompletableFuture<ReadResult<T>> f = null;
+        List<T> dropped;
+        long w;
+        boolean first;
+        synchronized (this) {
+            first = !cancelled;
+            cancelled = true;
+            dropped = new ArrayList<>(queue);
+            queue.clear();
+            w = weight;
+            weight = 0;
+            if (pendingRead != null) {
+                f = pendingRead;
+                pendingRead = null;
+            }
+            notifyAll();
+        }
+        if (w > 0) {
+            afterTake(0, w);
+        }
+        if (f != null) {
+            f.complete(ReadResult.end());
+        }
+        drain();
+        if (first) {
+            onCancel();
+        }
+        released.complete(null);
+        return dropped;
+    }
+
+    private void maybeReleased() {
+        synchronized (this) {
+            if (!(cancelled || error != null || ended && queue.isEmpty())) {
+                return;
+            }
+        }
+        released.complete(null);
+    }
+
+    private synchronized void lock(Style wanted) {
+        if (style == Style.NONE) {
+            style = wanted;
+        } else if (style != wanted) {
+            throw new IllegalStateException(describe() + " is already consumed " + styleName(style)
+                    + "; a stream is read in one style only (read(), publisher() or inputStream())");
+        }
+    }
+
+    private static String styleName(Style s) {
+        return switch (s) {
+            case PULL -> "by read()";
+            case PUBLISHER -> "through publisher()";
+            case BLOCKING -> "through inputStream()";
+            default -> "";
+        };
+    }
+
+    @Override
+    public CompletionStage<ReadResult<T>> read() {
+        lock(Style.PULL);
+        T element;
+        long w;
+        synchronized (this) {
+            if (pendingRead != null) {
+                throw new IllegalStateException("a read() of " + describe()
+                        + " is still pending; wait for its stage before reading again");
+            }
+            if (!queue.isEmpty() && error == null) {
+                element = queue.poll();
+                long d = weigh(element);
+                weight -= d;
+                w = weight;
+                if (ended && queue.isEmpty()) {
+                    released.complete(null);
+                }
+            } else if (error != null) {
+                return CompletableFuture.failedFuture(error);
+            } else if (ended || cancelled) {
+                return CompletableFuture.completedFuture(ReadResult.end());
+            } else {
+                pendingRead = new CompletableFuture<>();
+                return pendingRead;
+            }
+        }
+        afterTake(w, weigh(element));
+        return CompletableFuture.completedFuture(ReadResult.of(element));
+    }
+
+    /**
+     * Blocking take for the blocking views; {@code null} at the end of the stream.
+     *
+     * @throws TimedOutException after {@code timeoutNanos} without an element
+     */
+    final T take(long timeoutNanos, String what) throws java.io.IOException {
+        IoThreads.checkNotIoThread(what);
+        lock(Style.BLOCKING);
+        T element;
+        long w;
+        synchronized (this) {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (queue.isEmpty() && !ended && !cancelled && error == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimedOutException(what + " on " + describe() + " received nothing within "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException(what + " on " + describe() + " was interrupted");
+                }
+            }
+            if (error != null) {
+                throw error instanceof java.io.IOException io ? io : new java.io.IOException(error);
+            }
+            if (queue.isEmpty()) {
+                return null;
+            }
+            element = queue.poll();
+            weight -= weigh(element);
+            w = weight;
+        }
+        afterTake(w, weigh(element));
+        return element;
+    }
+
+    /** Locks the stream to the blocking style (for views created before their first read). */
+    final void lockBlocking() {
+        lock(Style.BLOCKING);
+    }
+
+    @Override
+    public Flow.Publisher<T> publisher() {
+        lock(Style.PUBLISHER);
+        return s -> {
+            java.util.Objects.requireNonNull(s, "subscriber");
+            boolean ok;
+            synchronized (this) {
+                ok = subscriber == null;
+                if (ok) {
+                    subscriber = s;
+                }
+            }
+            if (!ok) {
+                s.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+                s.onError(new IllegalStateException(describe() + " already has a subscriber (single subscriber only)"));
+                return;
+            }
+            s.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                    if (n <= 0) {
+                        synchronized (Source.this) {
+                            if (error == null) {
+                                error = new IllegalArgumentException("request(n) needs n > 0 (rule 3.9), was " + n);
+                            }
+                        }
+                    } else {
+                        synchronized (Source.this) {
+                            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                        }
+                    }
+                    drain();
+                }
+
+                @Override
+                public void cancel() {
+                    synchronized (Source.this) {
+                        terminalSent = true;
+                    }
+                    cancelInternal();
+                }
+            });
+            drain();
+        };
+    }
+
+    private void drain() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            while (true) {
+                Flow.Subscriber<? super T> s;
+                T element = null;
+                Throwable err = null;
+                boolean complete = false;
+                long w = 0;
+                synchronized (this) {
+                    s = subscriber;
+                    if (s == null || terminalSent) {
+                        break;
+                    }
+                    if (error != null) {
+                        err = error;
+                        terminalSent = true;
+                    } else if (!queue.isEmpty() && demand > 0) {
+                        element = queue.poll();
+                        weight -= weigh(element);
+                        w = weight;
+                        demand--;
+                    } else if (queue.isEmpty() && (ended || cancelled)) {
+                        complete = true;
+                        terminalSent = true;
+                    } else {
+                        break;
+                    }
+                }
+                if (err != null) {
+                    s.onError(err);
+                } else if (complete) {
+                    s.onComplete();
+                    released.complete(null);
+                } else {
+                    afterTake(w, weigh(element));
+                    s.onNext(element);
+                }
+            }
+        } while (wip.decrementAndGet() != 0);
+    }
+
+    @Override
+    public CompletionStage<Void> cancel() {
+        cancelInternal();
+        return released;
+    }
+}

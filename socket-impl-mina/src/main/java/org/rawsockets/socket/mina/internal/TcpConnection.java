@@ -1,0 +1,1181 @@
+package org.rawsockets.socket.mina.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
+import jdk.net.ExtendedSocketOptions;
+
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.future.ConnectFuture;
+import org.apache.mina.core.future.WriteFuture;
+import org.apache.mina.core.session.IoSession;
+import org.apache.mina.transport.socket.SocketSessionConfig;
+import org.apache.mina.transport.socket.nio.NioSession;
+import org.rawsockets.socket.NetworkException;
+import org.rawsockets.socket.NotAllowedException;
+import org.rawsockets.socket.RawSocketException;
+import org.rawsockets.socket.SocketClosedException;
+import org.rawsockets.socket.SocketInfo;
+import org.rawsockets.socket.SocketKind;
+import org.rawsockets.socket.SocketState;
+import org.rawsockets.socket.TcpOpenInfo;
+import org.rawsockets.socket.TcpReadable;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TcpWritable;
+import org.rawsockets.socket.TimedOutException;
+import org.rawsockets.socket.TlsInfo;
+import org.rawsockets.socket.TlsMode;
+import org.rawsockets.socket.TlsOptions;
+import org.rawsockets.socket.mina.internal.policy.Access;
+import org.rawsockets.socket.mina.internal.policy.AccessKind;
+
+/**
+ * One TCP connection on a MINA session: open (resolve, policy, connect, TLS), receive buffer with
+ * suspend/resume, write queue with watermarks, half-close, abort, STARTTLS. The {@link TcpSocket}
+ * facades ({@link Facade}) are generations of streams over it: {@code startTls} starts a new one.
+ *
+ * <p>Lock order: {@link #writeOrder} before {@code this}; I/O callbacks take {@code this} only and
+ * never call into MINA's write path while holding it.
+ */
+final class TcpConnection extends SocketBase {
+
+    static final String SESSION_KEY = TcpConnection.class.getName();
+    private static final String TLS_FILTER = "tls";
+
+    final MinaSocketEngine engine;
+    final String host;
+    final int port;
+    final String endpointName;
+    final TcpSocketOptions options;
+    private final TlsOptions tls;
+    private final SSLContext sslContext;
+
+    private final Object writeOrder = new Object();
+    private final Object rxLock = new Object();
+
+    // guarded by this
+    private volatile IoSession session;
+    private ConnectFuture connectFuture;
+    private ScheduledFuture<?> timeoutTask;
+    private boolean openFinished;
+    private boolean opened;
+    private volatile Facade current;
+    private TlsSupport.ClientTlsFilter tlsFilter;
+    private Facade upgrading;
+    private boolean tlsActive;
+    private long queued;
+    private boolean writeCloseRequested;
+    private boolean writeDone;
+    private boolean readDone;
+    private boolean finReceived;
+    private boolean aborted;
+    private volatile Throwable error;
+    private final CompletableFuture<Void> writeClosed = new CompletableFuture<>();
+
+    // guarded by rxLock
+    private boolean readSuspended;
+
+    TcpConnection(OwnedService owner, SocketKind kind, String destination, String host, int port,
+            String endpointName, TcpSocketOptions options, TlsOptions tls, SSLContext sslContext) {
+        super(owner, kind, kind == SocketKind.TCP_ACCEPTED ? AccessKind.TCP_LISTEN : AccessKind.TCP_CONNECT,
+                destination);
+        this.engine = owner.engine;
+        this.host = host;
+        this.port = port;
+        this.endpointName = endpointName;
+        this.options = options;
+        this.tls = tls;
+        this.sslContext = sslContext;
+        this.current = new Facade(tls.mode() == TlsMode.ON);
+        writeClosed.exceptionally(t -> null);
+    }
+
+    Facade facade() {
+        return current;
+    }
+
+    private String where() {
+        InetSocketAddress a = remoteAddress != null ? remoteAddress : auditAddress;
+        if (a == null || a.getAddress() == null) {
+            return host + ":" + port;
+        }
+        String ip = a.getAddress().getHostAddress();
+        return (host.equals(ip) ? ip : host + " (" + ip + ")") + ":" + a.getPort();
+    }
+
+    // ------------------------------------------------------------------ opening (client)
+
+    void start() {
+        if (!admit(true)) {
+            return;
+        }
+        Duration limit = options.connectTimeout().orElse(engine.config().connectTimeout());
+        synchronized (this) {
+            if (openFinished) {
+                return;
+            }
+            timeoutTask = engine.timer().schedule(() -> failOpen(new TimedOutException("connecting to " + where()
+                    + (tls.mode() == TlsMode.ON ? " (resolve + connect + TLS handshake)" : " (resolve + connect)")
+                    + " did not complete within " + limit.toMillis() + " ms (connectTimeout)")), limit.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        try {
+            engine.blocking().execute(this::resolveAndConnect);
+        } catch (RejectedExecutionException e) {
+            failOpen(new NetworkException("cannot resolve '" + host + "': the resolver queue is full or the socket"
+                    + " service is stopping; retry later", e));
+        }
+    }
+
+    private synchronized boolean openFinished() {
+        return openFinished;
+    }
+
+    private void resolveAndConnect() {
+        if (openFinished()) {
+            return;
+        }
+        List<InetAddress> addrs;
+        try {
+            addrs = engine.resolver().resolve(host, options.dnsQueryType());
+            if (addrs == null || addrs.isEmpty()) {
+                throw new UnknownHostException(host + " has no address");
+            }
+        } catch (UnknownHostException e) {
+            failOpen(new NetworkException("cannot resolve '" + host + "' (dnsQueryType " + options.dnsQueryType()
+                    + "): unknown host" + (e.getMessage() == null || e.getMessage().equals(host) ? ""
+                            : " (" + e.getMessage() + ")"), e));
+            return;
+        } catch (RuntimeException e) {
+            failOpen(new NetworkException("cannot resolve '" + host + "': " + e, e));
+            return;
+        }
+        connectTo(addrs, 0, null);
+    }
+
+    private void connectTo(List<InetAddress> addrs, int i, Throwable last) {
+        if (openFinished()) {
+            return;
+        }
+        if (i >= addrs.size()) {
+            String why = last == null ? "no address" : last.getMessage() == null ? last.toString() : last.getMessage();
+            failOpen(new NetworkException("cannot connect to " + where() + ": " + why, last));
+            return;
+        }
+        InetSocketAddress a = new InetSocketAddress(addrs.get(i), port);
+        auditAddress = a;
+        try {
+            engine.policy().check(owner.owner(), new Access(AccessKind.TCP_CONNECT, host, endpointName, a));
+        } catch (NotAllowedException e) {
+            audit(org.rawsockets.socket.mina.internal.policy.AuditLog.Outcome.REFUSED, e.getMessage());
+            failOpen(e);
+            return;
+        } catch (RuntimeException e) {
+            failOpen(new NotAllowedException("the socket policy failed while checking " + a + ": " + e));
+            return;
+        }
+        ConnectFuture cf;
+        try {
+            cf = engine.tcpConnector().connect(a, (s, f) -> {
+                s.setAttribute(SESSION_KEY, this);
+                applyOptions(s);
+            });
+        } catch (RuntimeException e) {
+            failOpen(new NetworkException("cannot connect to " + where() + ": " + e.getMessage(), e));
+            return;
+        }
+        synchronized (this) {
+            connectFuture = cf;
+            if (openFinished) {
+                cf.cancel();
+                return;
+            }
+        }
+        cf.addListener(f -> {
+            ConnectFuture c = (ConnectFuture) f;
+            if (c.isConnected() || c.isCanceled()) {
+                return;
+            }
+            connectTo(addrs, i + 1, c.getException());
+        });
+    }
+
+    void applyOptions(IoSession s) {
+        SocketSessionConfig c = (SocketSessionConfig) s.getConfig();
+        c.setTcpNoDelay(options.noDelay());
+        options.sendBufferSize().ifPresent(c::setSendBufferSize);
+        options.receiveBufferSize().ifPresent(c::setReceiveBufferSize);
+        if (options.keepAliveDelay().isPresent()) {
+            c.setKeepAlive(true);
+            int secs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, options.keepAliveDelay().get().toSeconds()));
+            if (s instanceof NioSession ns && ns.getChannel() instanceof SocketChannel ch) {
+                try {
+                    if (ch.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
+                        ch.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, secs);
+                    }
+                    if (ch.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPINTERVAL)) {
+                        ch.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, secs);
+                    }
+                } catch (IOException | UnsupportedOperationException e) {
+                    // keep-alive stays on with the system's timing
+                }
+            }
+        }
+    }
+
+    /** The server socket that accepted this connection, or null for outgoing ones. */
+    volatile TcpServer server;
+
+    /** MINA opened the session (I/O thread). */
+    void onSessionOpened(IoSession s) {
+        if (server != null) {
+            acceptedOpened(s);
+            server.accepted(this);
+            return;
+        }
+        synchronized (this) {
+            session = s;
+            if (openFinished) {
+                s.closeNow();
+                return;
+            }
+        }
+        localAddress = (InetSocketAddress) s.getLocalAddress();
+        remoteAddress = (InetSocketAddress) s.getRemoteAddress();
+        if (auditAddress == null) {
+            auditAddress = remoteAddress;
+        }
+        if (tls.mode() == TlsMode.ON) {
+            TlsSupport.ClientTlsFilter f = new TlsSupport.ClientTlsFilter(sslContext, tls, host);
+            synchronized (this) {
+                tlsFilter = f;
+                tlsActive = true;
+            }
+            try {
+                s.getFilterChain().addFirst(TLS_FILTER, f);
+            } catch (RuntimeException e) {
+                failOpen(new NetworkException("TLS handshake with " + where() + " could not start: " + e.getMessage(), e));
+            }
+            return;
+        }
+        completeOpen(null);
+    }
+
+    private void completeOpen(TlsInfo tlsInfo) {
+        Facade f;
+        synchronized (this) {
+            if (openFinished) {
+                return;
+            }
+            openFinished = true;
+            opened = true;
+            if (timeoutTask != null) {
+                timeoutTask.cancel(false);
+            }
+            f = current;
+        }
+        markOpen();
+        f.opened.complete(new TcpOpenInfo(remoteAddress, localAddress, tlsInfo));
+        f.tx.openForWrites();
+    }
+
+    @Override
+    void failOpen(Throwable err) {
+        Facade f;
+        IoSession s;
+        ConnectFuture cf;
+        synchronized (this) {
+            if (openFinished) {
+                return;
+            }
+            openFinished = true;
+            if (timeoutTask != null) {
+                timeoutTask.cancel(false);
+            }
+            f = current;
+            s = session;
+            cf = connectFuture;
+            if (error == null && !(err instanceof SocketClosedException)) {
+                error = err;
+            }
+        }
+        if (cf != null) {
+            cf.cancel();
+        }
+        if (s != null) {
+            s.closeNow();
+        }
+        f.opened.completeExceptionally(err);
+        f.rx.fail(err);
+        f.tx.failAll(err);
+        writeClosed.completeExceptionally(err);
+        markFinished(err instanceof SocketClosedException ? null : err, false);
+    }
+
+    // ------------------------------------------------------------------ accepted connections
+
+    /** For an accepted session: already connected. */
+    void acceptedOpened(IoSession s) {
+        synchronized (this) {
+            session = s;
+        }
+        localAddress = (InetSocketAddress) s.getLocalAddress();
+        remoteAddress = (InetSocketAddress) s.getRemoteAddress();
+        auditAddress = remoteAddress;
+        completeOpen(null);
+    }
+
+    // ------------------------------------------------------------------ I/O events
+
+    void onData(IoBuffer buf) {
+        ByteBuffer b = buf.buf();
+        int n = b.remaining();
+        if (n == 0) {
+            return;
+        }
+        ByteBuffer chunk;
+        if (b.hasArray() && n >= b.capacity() / 2) {
+            chunk = b.slice();
+        } else {
+            chunk = ByteBuffer.allocate(n);
+            chunk.put(b).flip();
+        }
+        bytesIn.addAndGet(n);
+        current.rx.push(chunk.asReadOnlyBuffer());
+    }
+
+    void onInputClosed(IoSession s) {
+        boolean closeWrite;
+        synchronized (this) {
+            if (finReceived) {
+                return;
+            }
+            finReceived = true;
+            readDone = true;
+            closeWrite = !options.allowHalfOpen();
+        }
+        synchronized (rxLock) {
+            readSuspended = true;
+            s.suspendRead();
+        }
+        current.rx.end();
+        if (closeWrite) {
+            writeClose();
+        }
+        checkBothDone();
+    }
+
+    void onException(Throwable cause) {
+        boolean opening;
+        synchronized (this) {
+            opening = !openFinished || upgrading != null;
+        }
+        boolean tlsProblem = cause instanceof SSLException;
+        if (opening && !openFinished()) {
+            failOpen(new NetworkException((tlsProblem ? "TLS handshake with " : "connection to ") + where()
+                    + " failed: " + message(cause), cause));
+            return;
+        }
+        Facade up;
+        synchronized (this) {
+            up = upgrading;
+        }
+        RawSocketException err = new NetworkException((up != null && tlsProblem ? "TLS handshake (startTls) with "
+                : "connection to ") + where() + " failed: " + message(cause), cause);
+        fail(err);
+        if (up != null) {
+            up.opened.completeExceptionally(err);
+        }
+    }
+
+    private static String message(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** The connection failed (reset, I/O error): every stream fails, closed() fails. */
+    private void fail(Throwable err) {
+        IoSession s;
+        Facade f;
+        synchronized (this) {
+            if (error == null) {
+                error = err;
+            }
+            s = session;
+            f = current;
+        }
+        f.rx.fail(err);
+        f.tx.failAll(err);
+        writeClosed.completeExceptionally(err);
+        if (s != null) {
+            s.closeNow();
+        }
+    }
+
+    void onSecured() {
+        Facade up;
+        TlsSupport.ClientTlsFilter f;
+        synchronized (this) {
+            up = upgrading;
+            upgrading = null;
+            f = tlsFilter;
+        }
+        if (f == null) {
+            return;
+        }
+        TlsInfo info = f.info();
+        if (up == null) {
+            completeOpen(info);
+        } else {
+            up.opened.complete(new TcpOpenInfo(remoteAddress, localAddress, info));
+            up.tx.openForWrites();
+        }
+    }
+
+    void onSessionClosed() {
+        Throwable err;
+        Facade f;
+        Facade up;
+        boolean wasOpened;
+        synchronized (this) {
+            err = error;
+            f = current;
+            up = upgrading;
+            upgrading = null;
+            wasOpened = opened;
+        }
+        if (!openFinished()) {
+            failOpen(new NetworkException("connection to " + where() + " was closed by the peer during "
+                    + (tls.mode() == TlsMode.ON ? "the TLS handshake" : "the open")));
+            return;
+        }
+        SocketClosedException closedErr = new SocketClosedException("the socket to " + where() + " is closed");
+        if (err == null) {
+            f.rx.end();
+        } else {
+            f.rx.fail(err);
+        }
+        f.tx.failAll(err != null ? err : closedErr);
+        if (up != null) {
+            up.opened.completeExceptionally(err != null ? err
+                    : new NetworkException("connection to " + where() + " was closed during the startTls handshake"));
+        }
+        writeClosed.complete(null);
+        markFinished(err, wasOpened);
+    }
+
+    // ------------------------------------------------------------------ receive-side flow control
+
+    void rxPushed(long weight, long delta) {
+        owner.buffered.addAndGet(delta);
+        IoSession s = session;
+        if (s == null) {
+            return;
+        }
+        synchronized (rxLock) {
+            if (!readSuspended && (weight > engine.config().highWaterMark() || owner.overBufferQuota())) {
+                readSuspended = true;
+                s.suspendRead();
+            }
+        }
+    }
+
+    void rxTaken(long weight, long delta) {
+        owner.buffered.addAndGet(-delta);
+        IoSession s = session;
+        if (s == null) {
+            return;
+        }
+        synchronized (rxLock) {
+            if (readSuspended && weight <= engine.config().lowWaterMark() && !finReceivedUnsafe()) {
+                readSuspended = false;
+                s.resumeRead();
+            }
+        }
+    }
+
+    private boolean finReceivedUnsafe() {
+        synchronized (this) {
+            return finReceived;
+        }
+    }
+
+    boolean isReadSuspended() {
+        synchronized (rxLock) {
+            return readSuspended;
+        }
+    }
+
+    void rxCancelled() {
+        synchronized (this) {
+            readDone = true;
+        }
+        IoSession s = session;
+        if (s != null) {
+            synchronized (rxLock) {
+                if (readSuspended && !finReceivedUnsafe()) {
+                    readSuspended = false;
+                    s.resumeRead(); // incoming bytes are now discarded
+                }
+            }
+        }
+        checkBothDone();
+    }
+
+    // ------------------------------------------------------------------ send side
+
+    private void onWritten(long n, boolean ok) {
+        List<CompletableFuture<Void>> done;
+        boolean shutdown;
+        Throwable err;
+        synchronized (this) {
+            queued -= n;
+            owner.buffered.addAndGet(-n);
+            if (ok) {
+                bytesOut.addAndGet(n);
+            }
+            err = error;
+            done = queued <= engine.config().lowWaterMark() || !ok ? current.tx.takeWaiters() : List.of();
+            shutdown = shutdownDue();
+        }
+        for (CompletableFuture<Void> f : done) {
+            if (ok) {
+                f.complete(null);
+            } else {
+                f.completeExceptionally(err != null ? err : new SocketClosedException("the socket to " + where()
+                        + " closed before the data was sent"));
+            }
+        }
+        if (shutdown) {
+            shutdownOutput();
+        }
+    }
+
+    /** Whether the FIN is due now (under this). */
+    private boolean shutdownDue() {
+        if (writeCloseRequested && !writeDone && queued == 0 && opened && session != null && current.tx.isOpen()) {
+            writeDone = true;
+            return true;
+        }
+        return false;
+    }
+
+    private void shutdownOutput() {
+        IoSession s = session;
+        if (s instanceof NioSession ns && ns.getChannel() instanceof SocketChannel ch) {
+            try {
+                ch.shutdownOutput();
+            } catch (IOException e) {
+                // already closed: nothing to half-close
+            }
+        }
+        writeClosed.complete(null);
+        checkBothDone();
+    }
+
+    CompletableFuture<Void> writeClose() {
+        boolean now;
+        synchronized (this) {
+            writeCloseRequested = true;
+            now = shutdownDue();
+        }
+        if (now) {
+            shutdownOutput();
+        }
+        return writeClosed;
+    }
+
+    private void checkBothDone() {
+        IoSession s;
+        synchronized (this) {
+            if (!(readDone && writeDone)) {
+                return;
+            }
+            s = session;
+        }
+        if (s != null) {
+            s.closeOnFlush();
+        }
+    }
+
+    CompletableFuture<Void> abort(Throwable reason) {
+        IoSession s;
+        synchronized (this) {
+            aborted = true;
+            s = session;
+        }
+        String why = reason == null ? "aborted" : "aborted: " + message(reason);
+        if (!openFinished()) {
+            failOpen(new SocketClosedException("the socket to " + where() + " was " + why + " before it opened"));
+            return closed;
+        }
+        SocketClosedException e = new SocketClosedException("writing to " + where() + " " + why, reason);
+        Facade f = current;
+        f.tx.failAll(e);
+        f.rx.cancelInternal();
+        writeClosed.complete(null);
+        if (s != null) {
+            try {
+                ((SocketSessionConfig) s.getConfig()).setSoLinger(0);
+            } catch (RuntimeException ignored) {
+                // the socket is gone already
+            }
+            s.closeNow();
+        }
+        return closed;
+    }
+
+    @Override
+    CompletableFuture<Void> closeSocket() {
+        if (!openFinished()) {
+            failOpen(new SocketClosedException("the socket to " + where() + " was closed before it opened"));
+            return closed;
+        }
+        current.rx.cancelInternal();
+        writeClose();
+        checkBothDone();
+        return closed;
+    }
+
+    @Override
+    void release(SocketClosedException reason) {
+        if (!openFinished()) {
+            failOpen(reason);
+            return;
+        }
+        // The owner is gone: nobody will read or wait; close at once.
+        current.tx.failAll(reason);
+        current.rx.fail(reason);
+        IoSession s = session;
+        if (s != null) {
+            s.closeNow();
+        } else {
+            markFinished(null, true);
+        }
+    }
+
+    @Override
+    long bufferedBytes() {
+        synchronized (this) {
+            return queued + current.rx.weight();
+        }
+    }
+
+    // ------------------------------------------------------------------ STARTTLS
+
+    TcpSocket startTls(Facade from, TlsOptions t) {
+        Objects.requireNonNull(t, "tls");
+        Facade nf;
+        IoSession s;
+        synchronized (this) {
+            if (tls.mode() != TlsMode.STARTTLS) {
+                throw new IllegalStateException("startTls() needs a socket opened with TlsMode.STARTTLS; "
+                        + where() + " was opened with TlsMode." + tls.mode());
+            }
+            if (from != current || upgrading != null) {
+                throw new IllegalStateException("startTls() was already called on the socket to " + where());
+            }
+            if (tlsActive) {
+                throw new IllegalStateException("the socket to " + where() + " already speaks TLS");
+            }
+            if (!opened || error != null || writeCloseRequested || session == null || isFinished()) {
+                throw new IllegalStateException("startTls() needs an open socket; the socket to " + where() + " is "
+                        + (opened ? "closed or closing" : "not open yet"));
+            }
+            s = session;
+        }
+        SSLContext ctx;
+        try {
+            ctx = TlsSupport.context(t);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("tls options for startTls() are unusable: " + e.getMessage(), e);
+        }
+        TlsSupport.ClientTlsFilter filter = new TlsSupport.ClientTlsFilter(ctx, t, host);
+        synchronized (writeOrder) {
+            synchronized (this) {
+                nf = new Facade(true);
+                upgrading = nf;
+                tlsActive = true;
+                tlsFilter = filter;
+                current = nf;
+            }
+            SocketClosedException gone = new SocketClosedException("this stream of the socket to " + where()
+                    + " was replaced by startTls(); use the socket startTls() returned");
+            from.rx.fail(gone);
+            from.tx.failAll(gone);
+            from.tx.retire(gone);
+            synchronized (rxLock) {
+                if (readSuspended) {
+                    readSuspended = false;
+                    s.resumeRead();
+                }
+            }
+            try {
+                s.getFilterChain().addFirst(TLS_FILTER, filter);
+            } catch (RuntimeException e) {
+                NetworkException ne = new NetworkException("startTls() with " + where() + " could not start: "
+                        + e.getMessage(), e);
+                nf.opened.completeExceptionally(ne);
+                fail(ne);
+            }
+        }
+        return nf;
+    }
+
+    // ------------------------------------------------------------------ facade
+
+    /** One generation of streams over the connection; what the user holds as a {@link TcpSocket}. */
+    final class Facade implements TcpSocket {
+        final CompletableFuture<TcpOpenInfo> opened = new CompletableFuture<>();
+        final Rx rx = new Rx();
+        final Tx tx = new Tx();
+        final boolean tlsGeneration;
+
+        Facade(boolean tlsGeneration) {
+            this.tlsGeneration = tlsGeneration;
+            opened.exceptionally(t -> null);
+        }
+
+        TcpConnection connection() {
+            return TcpConnection.this;
+        }
+
+        @Override
+        public CompletionStage<TcpOpenInfo> opened() {
+            return opened.minimalCompletionStage();
+        }
+
+        @Override
+        public TcpReadable readable() {
+            return rx;
+        }
+
+        @Override
+        public TcpWritable writable() {
+            return tx;
+        }
+
+        @Override
+        public CompletionStage<Void> closed() {
+            return closed.minimalCompletionStage();
+        }
+
+        @Override
+        public CompletionStage<Void> close() {
+            return closeSocket().minimalCompletionStage();
+        }
+
+        @Override
+        public TcpSocket startTls() {
+            return TcpConnection.this.startTls(this, tls);
+        }
+
+        @Override
+        public TcpSocket startTls(TlsOptions t) {
+            return TcpConnection.this.startTls(this, t);
+        }
+
+        @Override
+        public SocketInfo info() {
+            return TcpConnection.this.info();
+        }
+
+        @Override
+        public String toString() {
+            return "TcpSocket[" + id + " " + destination + " " + state + "]";
+        }
+    }
+
+    /** The receive side of one generation. */
+    final class Rx extends Source<ByteBuffer> implements TcpReadable {
+
+        @Override
+        protected long weigh(ByteBuffer element) {
+            return element.remaining();
+        }
+
+        @Override
+        protected void afterPush(long newWeight, long delta) {
+            rxPushed(newWeight, delta);
+        }
+
+        @Override
+        protected void afterTake(long newWeight, long delta) {
+            rxTaken(newWeight, delta);
+        }
+
+        @Override
+        protected void onCancel() {
+            if (this == current.rx) {
+                rxCancelled();
+            }
+        }
+
+        @Override
+        protected String describe() {
+            return "the readable side of the socket to " + where();
+        }
+
+        @Override
+        public InputStream inputStream(Duration readTimeout) {
+            Objects.requireNonNull(readTimeout, "readTimeout");
+            if (readTimeout.isNegative() || readTimeout.isZero()) {
+                throw new IllegalArgumentException("readTimeout must be > 0, was " + readTimeout);
+            }
+            lockBlocking();
+            long nanos = readTimeout.toNanos();
+            return new InputStream() {
+                private ByteBuffer chunk;
+                private boolean eof;
+
+                private boolean fill() throws IOException {
+                    while (chunk == null || !chunk.hasRemaining()) {
+                        if (eof) {
+                            return false;
+                        }
+                        chunk = take(nanos, "InputStream.read");
+                        if (chunk == null) {
+                            eof = true;
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+
+                @Override
+                public int read() throws IOException {
+                    return fill() ? chunk.get() & 0xff : -1;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    Objects.checkFromIndexSize(off, len, b.length);
+                    if (len == 0) {
+                        return 0;
+                    }
+                    if (!fill()) {
+                        return -1;
+                    }
+                    int n = Math.min(len, chunk.remaining());
+                    chunk.get(b, off, n);
+                    return n;
+                }
+
+                @Override
+                public int available() {
+                    return chunk == null ? 0 : chunk.remaining();
+                }
+
+                @Override
+                public void close() {
+                    cancelInternal();
+                }
+            };
+        }
+    }
+
+    /** The send side of one generation. */
+    final class Tx implements TcpWritable {
+        private record Deferred(ByteBuffer data, int size, CompletableFuture<Void> done) {
+        }
+
+        // guarded by TcpConnection.this
+        private final List<Deferred> deferred = new ArrayList<>();
+        private List<CompletableFuture<Void>> waiters = new ArrayList<>();
+        private boolean open;
+        private Throwable retired;
+
+        boolean isOpen() {
+            return open && retired == null;
+        }
+
+        List<CompletableFuture<Void>> takeWaiters() {
+            List<CompletableFuture<Void>> w = waiters;
+            waiters = new ArrayList<>();
+            return w;
+        }
+
+        void retire(Throwable why) {
+            synchronized (TcpConnection.this) {
+                retired = why;
+            }
+        }
+
+        /** The facade is open: submit what was written before, in order (never on an SSL lock). */
+        void openForWrites() {
+            Runnable r = () -> {
+                boolean shutdown;
+                List<CompletableFuture<Void>> now = new ArrayList<>();
+                synchronized (writeOrder) {
+                    List<Deferred> ds;
+                    synchronized (TcpConnection.this) {
+                        ds = new ArrayList<>(deferred);
+                        deferred.clear();
+                        open = true;
+                    }
+                    for (Deferred d : ds) {
+                        submit(d.data(), d.size());
+                        synchronized (TcpConnection.this) {
+                            if (queued <= engine.config().highWaterMark()) {
+                                now.add(d.done());
+                            } else {
+                                waiters.add(d.done());
+                            }
+                        }
+                    }
+                    synchronized (TcpConnection.this) {
+                        shutdown = shutdownDue();
+                    }
+                }
+                now.forEach(f -> f.complete(null));
+                if (shutdown) {
+                    shutdownOutput();
+                }
+            };
+            boolean empty;
+            synchronized (TcpConnection.this) {
+                empty = deferred.isEmpty();
+            }
+            if (empty) {
+                r.run();
+            } else {
+                try {
+                    engine.blocking().execute(r);
+                } catch (RejectedExecutionException e) {
+                    r.run();
+                }
+            }
+        }
+
+        private void submit(ByteBuffer data, int n) {
+            IoSession s = session;
+            WriteFuture wf = s.write(IoBuffer.wrap(data));
+            wf.addListener(f -> onWritten(n, ((WriteFuture) f).isWritten()));
+        }
+
+        void failAll(Throwable err) {
+            List<CompletableFuture<Void>> fs = new ArrayList<>();
+            long released = 0;
+            synchronized (TcpConnection.this) {
+                for (Deferred d : deferred) {
+                    fs.add(d.done());
+                    released += d.size();
+                }
+                deferred.clear();
+                queued -= released;
+                fs.addAll(takeWaiters());
+            }
+            owner.buffered.addAndGet(-released);
+            for (CompletableFuture<Void> f : fs) {
+                f.completeExceptionally(err);
+            }
+        }
+
+        @Override
+        public CompletionStage<Void> write(ByteBuffer data) {
+            Objects.requireNonNull(data, "data");
+            int n = data.remaining();
+            synchronized (writeOrder) {
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                boolean submitNow;
+                synchronized (TcpConnection.this) {
+                    Throwable refused = writeRefusal();
+                    if (refused != null) {
+                        return CompletableFuture.failedFuture(refused);
+                    }
+                    if (n == 0) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    if (!owner.reserveBuffer(n)) {
+                        return CompletableFuture.failedFuture(new NotAllowedException("bundle " + owner.owner()
+                                + " exceeds its quota maxBufferedBytes (" + owner.quotas().maxBufferedBytes()
+                                + " bytes buffered for its sockets) writing " + n + " bytes to " + where()
+                                + "; wait for earlier writes to complete or ask the operator to raise the quota"));
+                    }
+                    queued += n;
+                    if (!open) {
+                        deferred.add(new Deferred(data, n, f));
+                        return f;
+                    }
+                    submitNow = true;
+                }
+                if (submitNow) {
+                    submit(data, n);
+                }
+                synchronized (TcpConnection.this) {
+                    if (f.isDone()) {
+                        return f;
+                    }
+                    if (queued <= engine.config().highWaterMark() || error != null) {
+                        if (error != null) {
+                            f.completeExceptionally(error);
+                        } else {
+                            f.complete(null);
+                        }
+                    } else {
+                        waiters.add(f);
+                    }
+                }
+                return f;
+            }
+        }
+
+        /** Why a write is refused now, or null (under TcpConnection.this). */
+        private Throwable writeRefusal() {
+            if (retired != null) {
+                return retired;
+            }
+            if (error != null) {
+                return error;
+            }
+            if (aborted) {
+                return new SocketClosedException("the socket to " + where() + " was aborted");
+            }
+            if (writeCloseRequested) {
+                return new SocketClosedException("the writable side of the socket to " + where() + " is closed");
+            }
+            if (isFinished()) {
+                return new SocketClosedException("the socket to " + where() + " is closed");
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<Void> close() {
+            synchronized (TcpConnection.this) {
+                if (retired != null) {
+                    return CompletableFuture.failedFuture(retired);
+                }
+            }
+            return writeClose().minimalCompletionStage();
+        }
+
+        @Override
+        public CompletionStage<Void> abort(Throwable reason) {
+            synchronized (TcpConnection.this) {
+                if (retired != null) {
+                    return CompletableFuture.failedFuture(retired);
+                }
+            }
+            return TcpConnection.this.abort(reason).minimalCompletionStage();
+        }
+
+        @Override
+        public long queuedBytes() {
+            synchronized (TcpConnection.this) {
+                return queued;
+            }
+        }
+
+        @Override
+        public OutputStream outputStream(Duration writeTimeout) {
+            Objects.requireNonNull(writeTimeout, "writeTimeout");
+            if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+                throw new IllegalArgumentException("writeTimeout must be > 0, was " + writeTimeout);
+            }
+            long ms = Math.max(1, writeTimeout.toMillis());
+            return new OutputStream() {
+                private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] { (byte) b }, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    Objects.checkFromIndexSize(off, len, b.length);
+                    IoThreads.checkNotIoThread("OutputStream.write");
+                    byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
+                    last = Tx.this.write(ByteBuffer.wrap(copy)).toCompletableFuture();
+                    await(last, "OutputStream.write of " + len + " bytes");
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    IoThreads.checkNotIoThread("OutputStream.flush");
+                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+                    // everything written is handed to the OS once the queue is empty
+                    while (true) {
+                        synchronized (TcpConnection.this) {
+                            if (queued == 0 || error != null || isFinished()) {
+                                if (error != null) {
+                                    throw error instanceof IOException io ? io : new IOException(error);
+                                }
+                                return;
+                            }
+                        }
+                        if (System.nanoTime() > deadline) {
+                            throw new TimedOutException("OutputStream.flush to " + where() + " did not drain within "
+                                    + ms + " ms (writeTimeout); the peer is not reading");
+                        }
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new InterruptedIOException("OutputStream.flush interrupted");
+                        }
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    IoThreads.checkNotIoThread("OutputStream.close");
+                    await(Tx.this.close().toCompletableFuture(), "OutputStream.close (FIN)");
+                }
+
+                private void await(CompletableFuture<Void> f, String what) throws IOException {
+                    try {
+                        f.get(ms, TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException e) {
+                        throw new TimedOutException(what + " to " + where() + " was not accepted within " + ms
+                                + " ms (writeTimeout); the peer is not reading");
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException(what + " interrupted");
+                    } catch (ExecutionException e) {
+                        Throwable c = e.getCause();
+                        throw c instanceof IOException io ? io : new IOException(c);
+                    }
+                }
+            };
+        }
+    }
+
+    @Override
+    SocketInfo info() {
+        SocketInfo i = super.info();
+        if (i.state() == SocketState.OPEN) {
+            boolean closing;
+            synchronized (this) {
+                closing = writeCloseRequested || readDone || aborted;
+            }
+            if (closing) {
+                return new SocketInfo(i.id(), i.owner(), i.kind(), i.destination(), i.localAddress(),
+                        i.remoteAddress(), SocketState.CLOSING, i.bytesIn(), i.bytesOut(), i.createdAt());
+            }
+        }
+        return i;
+    }
+}

@@ -1,0 +1,296 @@
+package org.rawsockets.socket.mina.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.mina.core.service.IoProcessor;
+import org.apache.mina.transport.socket.nio.NioSession;
+import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
+import org.rawsockets.socket.NetworkException;
+import org.rawsockets.socket.NotAllowedException;
+import org.rawsockets.socket.ReadableStream;
+import org.rawsockets.socket.SocketClosedException;
+import org.rawsockets.socket.SocketInfo;
+import org.rawsockets.socket.SocketKind;
+import org.rawsockets.socket.TcpServerOpenInfo;
+import org.rawsockets.socket.TcpServerSocket;
+import org.rawsockets.socket.TcpServerSocketOptions;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TlsOptions;
+import org.rawsockets.socket.mina.internal.policy.Access;
+import org.rawsockets.socket.mina.internal.policy.AccessKind;
+import org.rawsockets.socket.mina.internal.policy.AuditLog;
+
+/**
+ * A listening socket: one MINA {@link NioSocketAcceptor} (its own accept thread, the engine's shared
+ * I/O processors). Accepted connections wait in a bounded queue; while it is full the accept thread
+ * does not accept, so further clients wait in the kernel's backlog.
+ */
+final class TcpServer extends SocketBase implements TcpServerSocket {
+
+    private final MinaSocketEngine engine;
+    private final TcpServerSocketOptions options;
+    private final CompletableFuture<TcpServerOpenInfo> opened = new CompletableFuture<>();
+    private final Semaphore permits;
+    private final AcceptQueue queue = new AcceptQueue();
+    private volatile PausingAcceptor acceptor;
+    private volatile boolean stopping;
+    private boolean openFinished;
+
+    TcpServer(OwnedService owner, TcpServerSocketOptions options) {
+        super(owner, SocketKind.TCP_LISTEN, AccessKind.TCP_LISTEN,
+                MinaSocketEngine.hostPort(options.localAddress(), options.localPort()));
+        this.engine = owner.engine;
+        this.options = options;
+        this.permits = new Semaphore(engine.config().acceptQueue());
+        opened.exceptionally(t -> null);
+    }
+
+    void start() {
+        if (!admit(true)) {
+            return;
+        }
+        try {
+            engine.blocking().execute(this::bind);
+        } catch (RejectedExecutionException e) {
+            failOpen(new NetworkException("cannot listen on " + destination + ": the socket service is stopping", e));
+        }
+    }
+
+    private void bind() {
+        InetSocketAddress a;
+        try {
+            a = new InetSocketAddress(InetAddress.getByName(options.localAddress()), options.localPort());
+        } catch (UnknownHostException e) {
+            failOpen(new NetworkException("cannot listen on " + destination + ": unknown local address", e));
+            return;
+        }
+        auditAddress = a;
+        try {
+            engine.policy().check(owner.owner(), new Access(AccessKind.TCP_LISTEN, options.localAddress(), null, a));
+        } catch (NotAllowedException e) {
+            audit(AuditLog.Outcome.REFUSED, e.getMessage());
+            failOpen(e);
+            return;
+        }
+        PausingAcceptor acc = new PausingAcceptor();
+        acc.setHandler(engine.tcpHandler());
+        acc.setBacklog(options.backlog());
+        acc.setReuseAddress(true);
+        acc.setCloseOnDeactivation(false);
+        synchronized (this) {
+            if (openFinished) {
+                acc.dispose();
+                return;
+            }
+            acceptor = acc;
+        }
+        try {
+            acc.bind(a);
+        } catch (IOException | RuntimeException e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            failOpen(new NetworkException("cannot listen on " + destination + ": " + c.getMessage(), c));
+            return;
+        }
+        localAddress = acc.getLocalAddress();
+        synchronized (this) {
+            if (openFinished) {
+                return;
+            }
+            openFinished = true;
+        }
+        markOpen();
+        opened.complete(new TcpServerOpenInfo(localAddress));
+    }
+
+    @Override
+    void failOpen(Throwable error) {
+        synchronized (this) {
+            if (openFinished) {
+                return;
+            }
+            openFinished = true;
+        }
+        opened.completeExceptionally(error);
+        queue.fail(error);
+        disposeAcceptor();
+        markFinished(error instanceof SocketClosedException ? null : error, false);
+    }
+
+    /** The acceptor created a session: attach an accepted connection (acceptor thread). */
+    private TcpConnection newAccepted(NioSession s) {
+        InetSocketAddress remote = (InetSocketAddress) s.getRemoteAddress();
+        String ip = remote.getAddress().getHostAddress();
+        TcpConnection c = new TcpConnection(owner, SocketKind.TCP_ACCEPTED,
+                "from " + MinaSocketEngine.hostPort(ip, remote.getPort()), ip, remote.getPort(), null,
+                options.acceptedOptions(), TlsOptions.off(), null);
+        c.server = this;
+        if (!c.admit(false)) {
+            return null;
+        }
+        s.setAttribute(TcpConnection.SESSION_KEY, c);
+        c.applyOptions(s);
+        return c;
+    }
+
+    /** An accepted connection is open (I/O thread). */
+    void accepted(TcpConnection c) {
+        if (!queue.push(c.facade())) {
+            c.closeSocket();
+        }
+    }
+
+    @Override
+    public CompletionStage<TcpServerOpenInfo> opened() {
+        return opened.minimalCompletionStage();
+    }
+
+    @Override
+    public ReadableStream<TcpSocket> readable() {
+        return queue;
+    }
+
+    @Override
+    public CompletionStage<Void> closed() {
+        return closed.minimalCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<Void> close() {
+        return closeSocket().minimalCompletionStage();
+    }
+
+    @Override
+    CompletableFuture<Void> closeSocket() {
+        boolean pending;
+        synchronized (this) {
+            pending = !openFinished;
+        }
+        if (pending) {
+            failOpen(new SocketClosedException("the server socket on " + destination + " was closed before it opened"));
+            return closed;
+        }
+        stopping = true;
+        try {
+            engine.blocking().execute(this::disposeNow);
+        } catch (RejectedExecutionException e) {
+            disposeNow();
+        }
+        return closed;
+    }
+
+    @Override
+    void release(SocketClosedException reason) {
+        boolean pending;
+        synchronized (this) {
+            pending = !openFinished;
+        }
+        if (pending) {
+            failOpen(reason);
+        } else {
+            closeSocket();
+        }
+    }
+
+    /** Stops listening now (blocks until the accept thread ended). */
+    void disposeNow() {
+        stopping = true;
+        disposeAcceptor();
+        List<TcpSocket> waiting = queue.cancelInternal();
+        for (TcpSocket s : waiting) {
+            s.close();
+        }
+        markFinished(null, true);
+    }
+
+    private void disposeAcceptor() {
+        stopping = true;
+        PausingAcceptor acc = acceptor;
+        if (acc != null) {
+            try {
+                acc.unbind();
+            } catch (RuntimeException ignored) {
+                // already unbound
+            }
+            acc.dispose(true);
+        }
+    }
+
+    @Override
+    long bufferedBytes() {
+        return 0;
+    }
+
+    @Override
+    public SocketInfo info() {
+        return super.info();
+    }
+
+    /** Accepted connections not yet taken; each holds one accept permit. */
+    private final class AcceptQueue extends Source<TcpSocket> {
+        @Override
+        protected long weigh(TcpSocket element) {
+            return 1;
+        }
+
+        @Override
+        protected void afterTake(long newWeight, long delta) {
+            if (delta > 0) {
+                permits.release((int) delta);
+            }
+        }
+
+        @Override
+        protected void onCancel() {
+            // cancelling the accept stream stops listening
+            if (!stopping) {
+                closeSocket();
+            }
+        }
+
+        @Override
+        protected String describe() {
+            return "the accepted connections of the server socket on " + destination;
+        }
+    }
+
+    /** Waits for a free accept-queue slot before accepting. */
+    private final class PausingAcceptor extends NioSocketAcceptor {
+        PausingAcceptor() {
+            super(engine.ioPool(), engine.processor());
+        }
+
+        @Override
+        protected NioSession accept(IoProcessor<NioSession> processor, ServerSocketChannel handle) throws Exception {
+            while (!permits.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                if (stopping) {
+                    return null;
+                }
+            }
+            NioSession s;
+            try {
+                s = super.accept(processor, handle);
+            } catch (Exception e) {
+                permits.release();
+                throw e;
+            }
+            if (s == null) {
+                permits.release();
+                return null;
+            }
+            if (newAccepted(s) == null) {
+                permits.release(); // refused by quota: the handler closes the session without a connection
+            }
+            return s;
+        }
+    }
+}

@@ -1,0 +1,709 @@
+package org.rawsockets.socket.mina.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.MembershipKey;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.future.ConnectFuture;
+import org.apache.mina.core.future.WriteFuture;
+import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.IoSession;
+import org.apache.mina.core.session.IoSessionRecycler;
+import org.apache.mina.transport.socket.DatagramSessionConfig;
+import org.apache.mina.transport.socket.nio.NioDatagramAcceptor;
+import org.apache.mina.transport.socket.nio.NioSession;
+import org.rawsockets.socket.DnsQueryType;
+import org.rawsockets.socket.MulticastController;
+import org.rawsockets.socket.NetworkException;
+import org.rawsockets.socket.NotAllowedException;
+import org.rawsockets.socket.ReadableStream;
+import org.rawsockets.socket.SocketClosedException;
+import org.rawsockets.socket.SocketInfo;
+import org.rawsockets.socket.SocketKind;
+import org.rawsockets.socket.TimedOutException;
+import org.rawsockets.socket.UdpMessage;
+import org.rawsockets.socket.UdpOpenInfo;
+import org.rawsockets.socket.UdpSocket;
+import org.rawsockets.socket.UdpSocketOptions;
+import org.rawsockets.socket.WritableStream;
+import org.rawsockets.socket.mina.internal.policy.Access;
+import org.rawsockets.socket.mina.internal.policy.AccessKind;
+import org.rawsockets.socket.mina.internal.policy.AuditLog;
+
+/**
+ * A UDP socket. Connected mode: a session of the engine's shared {@code NioDatagramConnector} (the
+ * shared I/O processors). Bound mode: its own {@link NioDatagramAcceptor} (one thread), whose
+ * channel also carries the multicast memberships.
+ */
+final class UdpSocketImpl extends SocketBase implements UdpSocket {
+
+    static final String SESSION_KEY = UdpSocketImpl.class.getName();
+    private static final int MAX_PEER_SESSIONS = 256;
+
+    private final MinaSocketEngine engine;
+    private final UdpSocketOptions options;
+    private final String endpointName;
+    private final int maxDatagram;
+    private final CompletableFuture<UdpOpenInfo> opened = new CompletableFuture<>();
+    private final Rx rx = new Rx();
+    private final Tx tx = new Tx();
+    private final Multicast multicast = new Multicast();
+    private final AtomicLong dropped = new AtomicLong();
+
+    // guarded by this
+    private boolean openFinished;
+    private boolean closing;
+    private volatile IoSession session;
+    private volatile NioDatagramAcceptor acceptor;
+    private volatile DatagramChannel boundChannel;
+    private volatile InetSocketAddress boundAddress;
+
+    UdpSocketImpl(OwnedService owner, UdpSocketOptions options, String endpointName) {
+        super(owner, options.isConnected() ? SocketKind.UDP_CONNECTED : SocketKind.UDP_BOUND,
+                options.isConnected() ? AccessKind.UDP_CONNECTED : AccessKind.UDP_BIND,
+                endpointName != null ? "endpoint:" + endpointName
+                        : options.isConnected()
+                                ? MinaSocketEngine.hostPort(options.remoteAddress().get(), options.remotePort())
+                                : MinaSocketEngine.hostPort(options.localAddress().get(), options.localPort()));
+        this.engine = owner.engine;
+        this.options = options;
+        this.endpointName = endpointName;
+        this.maxDatagram = engine.config().maxDatagramSize();
+        opened.exceptionally(t -> null);
+    }
+
+    void start() {
+        if (!admit(true)) {
+            return;
+        }
+        try {
+            engine.blocking().execute(options.isConnected() ? this::openConnected : this::openBound);
+        } catch (RejectedExecutionException e) {
+            failOpen(new NetworkException("cannot open UDP " + destination + ": the socket service is stopping", e));
+        }
+    }
+
+    private synchronized boolean openFinished() {
+        return openFinished;
+    }
+
+    private void configure(DatagramSessionConfig c) {
+        c.setReadBufferSize(maxDatagram + 1);
+        c.setMinReadBufferSize(maxDatagram + 1);
+        c.setMaxReadBufferSize(maxDatagram + 1);
+        c.setCloseOnPortUnreachable(false);
+        options.sendBufferSize().ifPresent(c::setSendBufferSize);
+        options.receiveBufferSize().ifPresent(c::setReceiveBufferSize);
+    }
+
+    private void openConnected() {
+        String host = options.remoteAddress().get();
+        InetSocketAddress a;
+        try {
+            a = new InetSocketAddress(engine.resolver().resolve(host, options.dnsQueryType()).get(0),
+                    options.remotePort());
+        } catch (UnknownHostException e) {
+            failOpen(new NetworkException("cannot resolve '" + host + "' (dnsQueryType " + options.dnsQueryType()
+                    + "): unknown host", e));
+            return;
+        }
+        auditAddress = a;
+        if (!check(AccessKind.UDP_CONNECTED, host, a)) {
+            return;
+        }
+        ConnectFuture cf = engine.udpConnector().connect(a, (s, f) -> {
+            s.setAttribute(SESSION_KEY, this);
+            configure((DatagramSessionConfig) s.getConfig());
+        });
+        long limit = engine.config().connectTimeout().toMillis();
+        if (!cf.awaitUninterruptibly(limit)) {
+            cf.cancel();
+            failOpen(new TimedOutException("opening UDP to " + destination + " did not complete within " + limit + " ms"));
+            return;
+        }
+        if (!cf.isConnected()) {
+            Throwable c = cf.getException();
+            failOpen(new NetworkException("cannot open UDP to " + destination + ": "
+                    + (c == null ? "cancelled" : c.getMessage()), c));
+            return;
+        }
+        IoSession s = cf.getSession();
+        synchronized (this) {
+            session = s;
+            if (openFinished) {
+                s.closeNow();
+                return;
+            }
+            openFinished = true;
+        }
+        localAddress = (InetSocketAddress) s.getLocalAddress();
+        remoteAddress = a;
+        markOpen();
+        opened.complete(new UdpOpenInfo(a, localAddress));
+    }
+
+    private boolean check(AccessKind kind, String host, InetSocketAddress a) {
+        try {
+            engine.policy().check(owner.owner(), new Access(kind, host, endpointName, a));
+            return true;
+        } catch (NotAllowedException e) {
+            audit(AuditLog.Outcome.REFUSED, e.getMessage());
+            failOpen(e);
+            return false;
+        }
+    }
+
+    private void openBound() {
+        String host = options.localAddress().get();
+        InetSocketAddress a;
+        try {
+            a = new InetSocketAddress(InetAddress.getByName(host), options.localPort());
+        } catch (UnknownHostException e) {
+            failOpen(new NetworkException("cannot bind UDP to " + destination + ": unknown local address", e));
+            return;
+        }
+        auditAddress = a;
+        if (!check(AccessKind.UDP_BIND, host, a)) {
+            return;
+        }
+        NioDatagramAcceptor acc = new NioDatagramAcceptor(engine.ioPool());
+        acc.setHandler(new Handler(this));
+        acc.setSessionRecycler(new LruRecycler());
+        acc.setCloseOnDeactivation(true);
+        DatagramSessionConfig c = acc.getSessionConfig();
+        configure(c);
+        c.setReuseAddress(options.multicastAllowAddressSharing());
+        synchronized (this) {
+            if (openFinished) {
+                acc.dispose();
+                return;
+            }
+            acceptor = acc;
+        }
+        try {
+            acc.bind(a);
+            InetSocketAddress local = acc.getLocalAddress();
+            boundAddress = local;
+            IoSession probe = acc.newSession(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), local);
+            DatagramChannel ch = (DatagramChannel) ((NioSession) probe).getChannel();
+            probe.closeNow();
+            boundChannel = ch;
+            ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, options.multicastTimeToLive());
+            ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, options.multicastLoopback());
+            if (options.multicastInterface().isPresent()) {
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, networkInterface());
+            }
+            localAddress = local;
+        } catch (IOException | RuntimeException e) {
+            failOpen(new NetworkException("cannot bind UDP to " + destination + ": " + e.getMessage(), e));
+            return;
+        }
+        synchronized (this) {
+            if (openFinished) {
+                return;
+            }
+            openFinished = true;
+        }
+        markOpen();
+        opened.complete(new UdpOpenInfo(null, localAddress));
+    }
+
+    private NetworkInterface networkInterface() throws IOException {
+        String name = options.multicastInterface().orElse(null);
+        if (name != null) {
+            NetworkInterface ni = NetworkInterface.getByName(name);
+            if (ni == null) {
+                throw new SocketException("no network interface named '" + name + "' (multicastInterface)");
+            }
+            return ni;
+        }
+        InetSocketAddress b = boundAddress;
+        if (b != null && !b.getAddress().isAnyLocalAddress()) {
+            NetworkInterface ni = NetworkInterface.getByInetAddress(b.getAddress());
+            if (ni != null) {
+                return ni;
+            }
+        }
+        NetworkInterface fallback = null;
+        for (Enumeration<NetworkInterface> e = NetworkInterface.getNetworkInterfaces(); e.hasMoreElements();) {
+            NetworkInterface ni = e.nextElement();
+            if (ni.isUp() && ni.supportsMulticast()) {
+                if (!ni.isLoopback()) {
+                    return ni;
+                }
+                fallback = ni;
+            }
+        }
+        if (fallback == null) {
+            throw new SocketException("no multicast-capable network interface is up");
+        }
+        return fallback;
+    }
+
+    @Override
+    void failOpen(Throwable error) {
+        synchronized (this) {
+            if (openFinished) {
+                return;
+            }
+            openFinished = true;
+        }
+        opened.completeExceptionally(error);
+        rx.fail(error);
+        disposeNow();
+        markFinished(error instanceof SocketClosedException ? null : error, false);
+    }
+
+    // ------------------------------------------------------------------ receive
+
+    void onMessage(IoSession s, IoBuffer buf) {
+        int n = buf.remaining();
+        if (n > maxDatagram) {
+            dropped.incrementAndGet();
+            return;
+        }
+        InetSocketAddress src = (InetSocketAddress) s.getRemoteAddress();
+        if (!options.isConnected()) {
+            try {
+                engine.policy().check(owner.owner(),
+                        new Access(AccessKind.UDP_RECEIVE, src.getAddress().getHostAddress(), endpointName, src));
+            } catch (NotAllowedException e) {
+                dropped.incrementAndGet();
+                return;
+            }
+        }
+        if (rx.size() >= engine.config().udpReceiveQueue()) {
+            dropped.incrementAndGet();
+            return;
+        }
+        byte[] data = new byte[n];
+        buf.get(data);
+        bytesIn.addAndGet(n);
+        UdpMessage m = options.isConnected() ? UdpMessage.of(ByteBuffer.wrap(data).asReadOnlyBuffer())
+                : new UdpMessage(ByteBuffer.wrap(data).asReadOnlyBuffer(), src.getAddress().getHostAddress(),
+                        src.getPort(), null);
+        if (!rx.push(m)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    @Override
+    public long droppedDatagrams() {
+        return dropped.get();
+    }
+
+    // ------------------------------------------------------------------ close
+
+    @Override
+    public CompletionStage<UdpOpenInfo> opened() {
+        return opened.minimalCompletionStage();
+    }
+
+    @Override
+    public ReadableStream<UdpMessage> readable() {
+        return rx;
+    }
+
+    @Override
+    public WritableStream<UdpMessage> writable() {
+        return tx;
+    }
+
+    @Override
+    public MulticastController multicast() {
+        return multicast;
+    }
+
+    @Override
+    public CompletionStage<Void> closed() {
+        return closed.minimalCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<Void> close() {
+        return closeSocket().minimalCompletionStage();
+    }
+
+    @Override
+    CompletableFuture<Void> closeSocket() {
+        if (!openFinished()) {
+            failOpen(new SocketClosedException("the UDP socket " + destination + " was closed before it opened"));
+            return closed;
+        }
+        synchronized (this) {
+            if (closing) {
+                return closed;
+            }
+            closing = true;
+        }
+        rx.cancelInternal();
+        try {
+            engine.blocking().execute(this::finishClose);
+        } catch (RejectedExecutionException e) {
+            finishClose();
+        }
+        return closed;
+    }
+
+    private void finishClose() {
+        disposeNow();
+        markFinished(null, true);
+    }
+
+    @Override
+    void release(SocketClosedException reason) {
+        if (!openFinished()) {
+            failOpen(reason);
+            return;
+        }
+        rx.fail(reason);
+        closeSocket();
+    }
+
+    /** Releases the MINA resources now (blocks until the bound socket's thread ended). */
+    void disposeNow() {
+        IoSession s = session;
+        if (s != null) {
+            s.closeNow().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        NioDatagramAcceptor acc = acceptor;
+        if (acc != null) {
+            multicast.dropAll();
+            try {
+                acc.unbind();
+            } catch (RuntimeException ignored) {
+                // not bound
+            }
+            acc.dispose(true);
+        }
+    }
+
+    @Override
+    long bufferedBytes() {
+        return 0;
+    }
+
+    @Override
+    public SocketInfo info() {
+        return super.info();
+    }
+
+    // ------------------------------------------------------------------ send
+
+    private final class Tx implements WritableStream<UdpMessage> {
+        private final AtomicLong queued = new AtomicLong();
+
+        @Override
+        public CompletionStage<Void> write(UdpMessage m) {
+            Objects.requireNonNull(m, "message");
+            int n = m.data().remaining();
+            if (n > maxDatagram) {
+                throw new IllegalArgumentException("datagram of " + n + " bytes exceeds maxDatagramSize (" + maxDatagram
+                        + " bytes) of the socket service");
+            }
+            if (options.isConnected() && m.remoteAddress() != null) {
+                throw new IllegalArgumentException("a connected UDP socket sends to its peer only: use UdpMessage.of(data)"
+                        + " without remoteAddress/remotePort");
+            }
+            if (!options.isConnected() && m.remoteAddress() == null) {
+                throw new IllegalArgumentException("a bound UDP socket needs a destination in every message:"
+                        + " UdpMessage.to(host, port, data)");
+            }
+            synchronized (UdpSocketImpl.this) {
+                if (closing || isFinished()) {
+                    return CompletableFuture.failedFuture(
+                            new SocketClosedException("the UDP socket " + destination + " is closed"));
+                }
+            }
+            return opened.thenCompose(info -> send(m, n));
+        }
+
+        private CompletionStage<Void> send(UdpMessage m, int n) {
+            if (options.isConnected()) {
+                return submit(session, m.data(), n);
+            }
+            String host = m.remoteAddress();
+            DnsQueryType type = m.dnsQueryType() != null ? m.dnsQueryType() : options.dnsQueryType();
+            if (TlsSupport.isIpLiteral(host)) {
+                try {
+                    return sendTo(host, InetAddress.getByName(host), m, n);
+                } catch (UnknownHostException e) {
+                    return CompletableFuture.failedFuture(new NetworkException("bad address '" + host + "'", e));
+                }
+            }
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            try {
+                engine.blocking().execute(() -> {
+                    try {
+                        InetAddress a = engine.resolver().resolve(host, type).get(0);
+                        sendTo(host, a, m, n).whenComplete((v, t) -> {
+                            if (t != null) {
+                                f.completeExceptionally(t);
+                            } else {
+                                f.complete(null);
+                            }
+                        });
+                    } catch (UnknownHostException e) {
+                        f.completeExceptionally(new NetworkException("cannot resolve '" + host + "' (dnsQueryType "
+                                + type + "): unknown host", e));
+                    } catch (RuntimeException e) {
+                        f.completeExceptionally(new NetworkException("cannot send to '" + host + "': " + e, e));
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                f.completeExceptionally(new NetworkException("cannot resolve '" + host + "': resolver queue full", e));
+            }
+            return f;
+        }
+
+        private CompletionStage<Void> sendTo(String host, InetAddress a, UdpMessage m, int n) {
+            InetSocketAddress dest = new InetSocketAddress(a, m.remotePort());
+            try {
+                engine.policy().check(owner.owner(), new Access(AccessKind.UDP_SEND, host, endpointName, dest));
+            } catch (NotAllowedException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            NioDatagramAcceptor acc = acceptor;
+            if (acc == null || boundAddress == null) {
+                return CompletableFuture.failedFuture(new SocketClosedException("the UDP socket " + destination
+                        + " is closed"));
+            }
+            IoSession s;
+            try {
+                s = acc.newSession(dest, boundAddress);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(new SocketClosedException("the UDP socket " + destination
+                        + " is closed", e));
+            }
+            return submit(s, m.data(), n);
+        }
+
+        private CompletionStage<Void> submit(IoSession s, ByteBuffer data, int n) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            queued.addAndGet(n);
+            WriteFuture wf = s.write(IoBuffer.wrap(data));
+            wf.addListener(x -> {
+                queued.addAndGet(-n);
+                WriteFuture w = (WriteFuture) x;
+                if (w.isWritten()) {
+                    bytesOut.addAndGet(n);
+                    f.complete(null);
+                } else {
+                    Throwable c = w.getException();
+                    f.completeExceptionally(isFinished() || closing
+                            ? new SocketClosedException("the UDP socket " + destination + " is closed", c)
+                            : new NetworkException("sending a datagram on " + destination + " failed: "
+                                    + (c == null ? "not sent" : c.getMessage()), c));
+                }
+            });
+            return f;
+        }
+
+        @Override
+        public CompletionStage<Void> close() {
+            return closeSocket().minimalCompletionStage();
+        }
+
+        @Override
+        public CompletionStage<Void> abort(Throwable reason) {
+            return closeSocket().minimalCompletionStage();
+        }
+
+        @Override
+        public long queuedBytes() {
+            return queued.get();
+        }
+    }
+
+    // ------------------------------------------------------------------ multicast
+
+    private final class Multicast implements MulticastController {
+        private final Map<String, MembershipKey> keys = new ConcurrentHashMap<>();
+
+        private InetAddress group(String groupAddress) {
+            Objects.requireNonNull(groupAddress, "groupAddress");
+            String g = groupAddress.strip();
+            if (!g.matches("[0-9a-fA-F:.%]+") || !(g.indexOf(':') >= 0 || g.matches("[0-9.]+"))) {
+                throw new IllegalArgumentException("groupAddress must be a multicast IP literal, was '" + groupAddress + "'");
+            }
+            InetAddress a;
+            try {
+                a = InetAddress.getByName(g);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("groupAddress must be a multicast IP literal, was '" + groupAddress + "'");
+            }
+            if (!a.isMulticastAddress()) {
+                throw new IllegalArgumentException("groupAddress must be a multicast address (224.0.0.0/4 or ff00::/8),"
+                        + " was " + groupAddress);
+            }
+            return a;
+        }
+
+        @Override
+        public CompletionStage<Void> joinGroup(String groupAddress) {
+            InetAddress g = group(groupAddress);
+            if (options.isConnected()) {
+                throw new IllegalStateException("multicast needs a bound UDP socket; " + destination + " is connected");
+            }
+            return opened.thenCompose(info -> {
+                InetSocketAddress ga = new InetSocketAddress(g, boundAddress.getPort());
+                try {
+                    engine.policy().check(owner.owner(),
+                            new Access(AccessKind.MULTICAST_JOIN, g.getHostAddress(), endpointName, ga));
+                } catch (NotAllowedException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+                try {
+                    NetworkInterface ni = networkInterface();
+                    MembershipKey k = boundChannel.join(g, ni);
+                    keys.put(g.getHostAddress(), k);
+                    return CompletableFuture.completedFuture(null);
+                } catch (IOException | RuntimeException e) {
+                    return CompletableFuture.failedFuture(new NetworkException("cannot join multicast group "
+                            + g.getHostAddress() + " on " + destination + ": " + e.getMessage(), e));
+                }
+            });
+        }
+
+        @Override
+        public CompletionStage<Void> leaveGroup(String groupAddress) {
+            InetAddress g = group(groupAddress);
+            MembershipKey k = keys.remove(g.getHostAddress());
+            if (k == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("multicast group " + g.getHostAddress()
+                        + " was not joined on " + destination));
+            }
+            k.drop();
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public List<String> joinedGroups() {
+            List<String> out = new ArrayList<>(keys.keySet());
+            out.sort(null);
+            return out;
+        }
+
+        void dropAll() {
+            for (Iterator<MembershipKey> it = keys.values().iterator(); it.hasNext();) {
+                it.next().drop();
+                it.remove();
+            }
+        }
+    }
+
+    private final class Rx extends Source<UdpMessage> {
+        @Override
+        protected long weigh(UdpMessage element) {
+            return 1;
+        }
+
+        @Override
+        protected String describe() {
+            return "the readable side of the UDP socket " + destination;
+        }
+    }
+
+    /** Bounded per-peer session cache of a bound socket (MINA's default one keeps a global thread). */
+    private static final class LruRecycler implements IoSessionRecycler {
+        private final Map<SocketAddress, IoSession> map = new LinkedHashMap<>(16, 0.75f, true);
+
+        @Override
+        public void put(IoSession session) {
+            IoSession evicted = null;
+            synchronized (map) {
+                map.put(session.getRemoteAddress(), session);
+                if (map.size() > MAX_PEER_SESSIONS) {
+                    Iterator<IoSession> it = map.values().iterator();
+                    evicted = it.next();
+                    it.remove();
+                }
+            }
+            if (evicted != null) {
+                evicted.closeNow();
+            }
+        }
+
+        @Override
+        public IoSession recycle(SocketAddress remoteAddress, int unused) {
+            synchronized (map) {
+                return map.get(remoteAddress);
+            }
+        }
+
+        @Override
+        public void remove(IoSession session) {
+            synchronized (map) {
+                map.remove(session.getRemoteAddress(), session);
+            }
+        }
+    }
+
+    /** UDP session events: connected sessions carry their socket as an attribute; bound ones are fixed. */
+    static final class Handler extends IoHandlerAdapter {
+        private final UdpSocketImpl fixed;
+
+        Handler() {
+            this(null);
+        }
+
+        Handler(UdpSocketImpl fixed) {
+            this.fixed = fixed;
+        }
+
+        private UdpSocketImpl socket(IoSession s) {
+            return fixed != null ? fixed : (UdpSocketImpl) s.getAttribute(SESSION_KEY);
+        }
+
+        @Override
+        public void messageReceived(IoSession session, Object message) {
+            UdpSocketImpl u = socket(session);
+            if (u != null && message instanceof IoBuffer b) {
+                u.onMessage(session, b);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(IoSession session, Throwable cause) {
+            // UDP errors (e.g. ICMP unreachable) do not end the socket
+        }
+
+        @Override
+        public void sessionClosed(IoSession session) {
+            UdpSocketImpl u = socket(session);
+            if (u != null && fixed == null) {
+                u.rx.end();
+                if (!u.isFinished() && u.openFinished()) {
+                    u.markFinished(null, true);
+                }
+            }
+        }
+
+        @Override
+        public void inputClosed(IoSession session) {
+            // not for UDP
+        }
+    }
+}
