@@ -33,6 +33,7 @@ import org.rawsockets.modbus.internal.codec.MbapCodec;
 import org.rawsockets.modbus.internal.codec.Pdus;
 import org.rawsockets.modbus.internal.codec.Request;
 import org.rawsockets.modbus.internal.codec.RtuCodec;
+import org.rawsockets.modbus.internal.codec.StreamDecoder;
 import org.rawsockets.socket.SocketService;
 
 /**
@@ -47,8 +48,6 @@ import org.rawsockets.socket.SocketService;
  */
 public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
 
-    /** Bytes buffered for framing on a stream; frames are at most 260 bytes, the rest is batching. */
-    static final int STREAM_BUFFER = 8192;
     /** Round trips of one 43/14 "more follows" sequence, at most. */
     static final int MAX_DEVICE_ID_ROUNDS = 64;
 
@@ -464,7 +463,8 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
     private final class Session implements Link.Listener {
         Link link;
         boolean answered;
-        private ByteBuffer buffer; // stream framing; allocated on first use
+        private final StreamDecoder decoder = new StreamDecoder(rtu ? StreamDecoder.Framing.RTU
+                : StreamDecoder.Framing.MBAP);
 
         @Override
         public void received(Link l, ByteBuffer data) {
@@ -480,27 +480,10 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                 }
                 return;
             }
-            if (buffer == null) {
-                buffer = ByteBuffer.allocate(STREAM_BUFFER);
-            }
-            while (data.hasRemaining()) {
-                int n = Math.min(buffer.remaining(), data.remaining());
-                buffer.put(buffer.position(), data, data.position(), n);
-                buffer.position(buffer.position() + n);
-                data.position(data.position() + n);
-                buffer.flip();
-                while (true) {
-                    FrameResult r = rtu ? RtuCodec.decode(buffer) : MbapCodec.decode(buffer);
-                    if (r instanceof FrameResult.Frame f) {
-                        onFrame(this, f);
-                    } else if (r instanceof FrameResult.Invalid inv) {
-                        lost(this, new ModbusProtocolException(who + ": " + inv.reason()));
-                        return;
-                    } else {
-                        break;
-                    }
-                }
-                buffer.compact();
+            try {
+                decoder.feed(data, f -> onFrame(this, f));
+            } catch (ModbusProtocolException e) {
+                lost(this, new ModbusProtocolException(who + ": " + e.getMessage()));
             }
         }
 
