@@ -510,7 +510,7 @@ final class TcpConnection extends SocketBase {
         synchronized (rxLock) {
             if (readSuspended && weight <= engine.config().lowWaterMark() && !finReceivedUnsafe()) {
                 readSuspended = false;
-                s.resumeRead();
+                Wakeup.resumeRead(s);
             }
         }
     }
@@ -536,7 +536,7 @@ final class TcpConnection extends SocketBase {
             synchronized (rxLock) {
                 if (readSuspended && !finReceivedUnsafe()) {
                     readSuspended = false;
-                    s.resumeRead(); // incoming bytes are now discarded
+                    Wakeup.resumeRead(s); // incoming bytes are now discarded
                 }
             }
         }
@@ -728,7 +728,7 @@ final class TcpConnection extends SocketBase {
             synchronized (rxLock) {
                 if (readSuspended) {
                     readSuspended = false;
-                    s.resumeRead();
+                    Wakeup.resumeRead(s);
                 }
             }
             try {
