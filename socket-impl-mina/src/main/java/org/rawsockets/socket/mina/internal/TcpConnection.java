@@ -209,7 +209,7 @@ final class TcpConnection extends SocketBase {
         synchronized (this) {
             connectFuture = cf;
             if (openFinished) {
-                cf.cancel();
+                abandon(cf);
                 return;
             }
         }
@@ -220,6 +220,32 @@ final class TcpConnection extends SocketBase {
             }
             connectTo(addrs, i + 1, c.getException());
         });
+    }
+
+    /**
+     * Gives up a connect attempt. Cancelling a MINA connect that is completing at that moment can
+     * leave a half-added session in an I/O processor, so a connect that is likely to finish (on a
+     * fast network, at once) is let finish and its session closed when it opens; only a connect
+     * still pending a while later is cancelled.
+     */
+    private void abandon(ConnectFuture cf) {
+        cf.addListener(f -> {
+            ConnectFuture c = (ConnectFuture) f;
+            if (c.isConnected()) {
+                c.getSession().closeNow();
+            }
+        });
+        if (!cf.isDone()) {
+            try {
+                engine.timer().schedule(() -> {
+                    if (!cf.isDone()) {
+                        cf.cancel();
+                    }
+                }, 2, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException e) {
+                cf.cancel();
+            }
+        }
     }
 
     void applyOptions(IoSession s) {
@@ -322,7 +348,7 @@ final class TcpConnection extends SocketBase {
             }
         }
         if (cf != null) {
-            cf.cancel();
+            abandon(cf);
         }
         if (s != null) {
             s.closeNow();

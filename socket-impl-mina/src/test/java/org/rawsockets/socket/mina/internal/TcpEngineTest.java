@@ -171,7 +171,7 @@ class TcpEngineTest {
                 written += chunk.length;
             }
             assertFalse(last.isDone(), "writes never stalled: " + written + " bytes accepted");
-            assertTrue(s.writable().queuedBytes() > HWM, "queued " + s.writable().queuedBytes());
+            assertTrue(s.writable().queuedBytes() > LWM, "queued " + s.writable().queuedBytes());
             assertTrue(s.writable().queuedBytes() <= HWM + chunk.length);
             // the peer starts reading: the stalled write completes
             CompletableFuture.runAsync(() -> {
