@@ -132,7 +132,7 @@ public final class SmtpSettings {
         return pipelining;
     }
 
-    /** Whether to send with BDAT when the server offers CHUNKING (default {@code true}). */
+    /** Whether to send with BDAT when the server offers CHUNKING (default {@code false}: opt-in). */
     public boolean chunking() {
         return chunking;
     }
@@ -183,7 +183,7 @@ public final class SmtpSettings {
         private Duration commandTimeout = Duration.ofSeconds(60);
         private Duration dataTimeout = Duration.ofMinutes(10);
         private boolean pipelining = true;
-        private boolean chunking = true;
+        private boolean chunking = false;
         private int chunkSize = 256 * 1024;
         private int maxReplyLineLength = 2048;
         private int maxReplyLines = 256;

@@ -74,5 +74,5 @@ public @interface ServerConfig {
     boolean pipelining() default true;
 
     @AttributeDefinition(description = "Use CHUNKING (BDAT) when offered")
-    boolean chunking() default true;
+    boolean chunking() default false;
 }

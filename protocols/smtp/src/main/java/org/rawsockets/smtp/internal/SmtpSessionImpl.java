@@ -526,9 +526,9 @@ public final class SmtpSessionImpl implements SmtpSession {
             while (true) {
                 int n = readBlock();
                 boolean eof = n < raw.length;
-                byte[] fin = eof ? encoder.finish() : null;
-                byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + (fin == null ? 0 : fin.length)];
+                byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + (eof ? 5 : 0)];
                 int m = encoder.encode(raw, 0, n, out, 0);
+                byte[] fin = eof ? encoder.finish() : null;
                 if (fin != null) {
                     System.arraycopy(fin, 0, out, m, fin.length);
                     m += fin.length;
@@ -550,9 +550,9 @@ public final class SmtpSessionImpl implements SmtpSession {
         void writeNextChunk() throws IOException {
             int n = readBlock();
             boolean eof = n < raw.length;
-            byte[] fin = eof ? encoder.finish() : null;
-            byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + (fin == null ? 0 : fin.length)];
+            byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + (eof ? 5 : 0)];
             int m = encoder.encode(raw, 0, n, out, 0);
+            byte[] fin = eof ? encoder.finish() : null;
             if (fin != null) {
                 System.arraycopy(fin, 0, out, m, fin.length);
                 m += fin.length;
@@ -655,7 +655,8 @@ public final class SmtpSessionImpl implements SmtpSession {
     }
 
     private <T> T await(CompletionStage<T> stage, Duration timeout, String what) throws IOException {
-        CompletableFuture<T> f = stage instanceof CompletableFuture<T> cf ? cf : wrap(stage);
+        // Always wrap: a minimal stage (a CompletableFuture subclass) refuses get().
+        CompletableFuture<T> f = wrap(stage);
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
