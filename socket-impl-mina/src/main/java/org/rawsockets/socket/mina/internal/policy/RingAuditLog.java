@@ -107,7 +107,9 @@ public class RingAuditLog implements AuditLog {
     /** Entries recorded since start, per outcome. */
     public Map<Outcome, Long> counts() {
         synchronized (lock) {
-            return new EnumMap<>(counts.isEmpty() ? Map.of() : counts);
+            Map<Outcome, Long> copy = new EnumMap<>(Outcome.class);
+            copy.putAll(counts);
+            return copy;
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +25,7 @@ class RingAuditLogTest {
     void keepsTheLastEntriesInOrderAndCountsOverwritten() {
         RingAuditLog log = new RingAuditLog(3);
         assertEquals(List.of(), log.recent(10));
+        assertEquals(Map.of(), log.counts());
         for (long i = 1; i <= 5; i++) {
             log.record(entry(i, AuditLog.Outcome.OPENED));
         }
