@@ -24,8 +24,15 @@ public record Access(AccessKind kind, String requestedHost, String endpointName,
 
     /** Human form for messages: {@code tcp connect example.org (93.184.216.34):443}. */
     public String describe() {
-        String ip = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
-        String host = requestedHost.equals(ip) ? ip : requestedHost + " (" + ip + ")";
+        String ip = address.getAddress() == null ? address.getHostString() : Addresses.text(address.getAddress());
+        String asked = requestedHost.startsWith("[") && requestedHost.endsWith("]")
+                ? requestedHost.substring(1, requestedHost.length() - 1) : requestedHost;
+        java.net.InetAddress literal = Addresses.literal(asked);
+        String host = asked.equals(ip) || (literal != null && literal.equals(address.getAddress())) ? ip
+                : requestedHost + " (" + ip + ")";
+        if (ip.indexOf(':') >= 0 && host.equals(ip)) {
+            host = "[" + ip + "]";
+        }
         String ep = endpointName == null ? "" : " via endpoint '" + endpointName + "'";
         return kind.label() + " " + host + ":" + address.getPort() + ep;
     }

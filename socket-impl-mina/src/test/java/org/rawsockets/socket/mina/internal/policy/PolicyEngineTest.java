@@ -301,4 +301,17 @@ class PolicyEngineTest {
         assertEquals(2, d.errors().size(), d.errors().toString());
         assertTrue(d.rules().get(0).ports().contains(80));
     }
+
+    @ParameterizedTest(name = "{0} {1} ({2}):{3} -> {4}")
+    @CsvSource(delimiter = '|', textBlock = """
+            TCP_CONNECT | example.org            | 93.184.216.34   | 443 | tcp connect example.org (93.184.216.34):443
+            TCP_CONNECT | 93.184.216.34          | 93.184.216.34   | 443 | tcp connect 93.184.216.34:443
+            TCP_CONNECT | fe80::1                | fe80::1         | 22  | tcp connect [fe80::1]:22
+            TCP_CONNECT | [::1]                  | ::1             | 22  | tcp connect [::1]:22
+            TCP_CONNECT | ::ffff:169.254.169.254 | 169.254.169.254 | 80  | tcp connect 169.254.169.254:80
+            UDP_SEND    | v6.example.org         | 2a00:1450::1    | 53  | udp send v6.example.org (2a00:1450::1):53
+            """)
+    void describesTheAccessForMessages(AccessKind kind, String host, String ip, int port, String expected) {
+        assertEquals(expected, new Access(kind, host, null, new InetSocketAddress(Addresses.literal(ip), port)).describe());
+    }
 }
