@@ -26,15 +26,21 @@ import org.rawsockets.socket.TcpSocketOptions;
 import org.rawsockets.socket.TlsInfo;
 import org.rawsockets.socket.TlsMode;
 import org.rawsockets.socket.TlsOptions;
+import org.rawsockets.socket.annotation.RequireSocket;
 
 /**
  * Gogo commands of scope {@code sockets}: {@code list}, {@code close}, {@code endpoints},
  * {@code probe}. Every command returns its text (so {@code gateway -c} prints it) and fails with an
  * exception whose message says what to do.
  *
+ * <p>{@code probe} opens through this bundle's own {@link SocketService} instance, so it is checked
+ * by the policy like any bundle: the declaration below says the bundle may ask for any TCP
+ * destination, the operator's grants decide which ones it gets (default: loopback only).
+ *
  * <p>The {@link Descriptor} annotations give {@code help} its text; the Gogo package is imported
  * optionally, so the bundle also runs without a shell (the annotations are then simply absent).
  */
+@RequireSocket(kind = RequireSocket.Kind.TCP)
 @Component(service = SocketCommands.class, property = { "osgi.command.scope=sockets", "osgi.command.function=list",
         "osgi.command.function=close", "osgi.command.function=endpoints", "osgi.command.function=probe" })
 public final class SocketCommands {
