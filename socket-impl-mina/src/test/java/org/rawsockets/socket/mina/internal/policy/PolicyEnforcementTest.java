@@ -14,11 +14,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -222,6 +224,66 @@ class PolicyEnforcementTest {
         try (Socket marker = new Socket(InetAddress.getByName("127.0.0.1"), listener.getLocalPort());
                 Socket seen = accept(listener)) {
             assertEquals(marker.getLocalPort(), seen.getPort(), "the listener saw the refused bundle's connection");
+        }
+    }
+
+    /**
+     * Opens kept pending by a resolver that waits for a gate: a second pending open and writes
+     * beyond the buffered-bytes quota fail for the small bundle only.
+     */
+    @Test
+    void pendingOpensAndBufferedBytesQuotasArePerBundle() throws Exception {
+        ServerSocket listener = closeLater(new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")));
+        int port = listener.getLocalPort();
+        CountDownLatch gate = new CountDownLatch(1);
+        closeables.add(gate::countDown);
+        HostResolver gated = (host, type) -> {
+            if (host.equals("slow.test")) {
+                try {
+                    if (!gate.await(TIMEOUT_S, TimeUnit.SECONDS)) {
+                        throw new UnknownHostException("test gate not opened within " + TIMEOUT_S + " s");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new UnknownHostException("interrupted");
+                }
+                return List.of(InetAddress.getByName("127.0.0.1"));
+            }
+            return HostResolver.JDK.resolve(host, type);
+        };
+        PolicyEngine policy = policy(Map.of("quota.small", "org.example.small maxPendingOpens=1 maxBufferedBytes=100000"));
+        MinaSocketEngine engine = engine(policy, AuditLog.NONE, gated);
+        OwnedSocketService small = engine.serviceFor(Owner.of(1, "org.example.small"));
+        OwnedSocketService other = engine.serviceFor(Owner.of(2, "org.example.other"));
+
+        TcpSocket pending = small.openTcp("slow.test", port);
+        Throwable overPending = failure(small.openTcp("slow.test", port).opened());
+        assertInstanceOf(NotAllowedException.class, overPending);
+        assertTrue(overPending.getMessage().contains("org.example.small [1]")
+                && overPending.getMessage().contains("maxPendingOpens"), overPending.getMessage());
+
+        // Writes on the pending socket are buffered (and counted) until it opens.
+        CompletionStage<Void> w1 = pending.writable().write(new byte[60_000]);
+        Throwable overBytes = failure(pending.writable().write(new byte[60_000]));
+        assertInstanceOf(NotAllowedException.class, overBytes);
+        assertTrue(overBytes.getMessage().contains("maxBufferedBytes"), overBytes.getMessage());
+
+        // The other bundle is not limited by the small one's quotas.
+        TcpSocket otherPending = other.openTcp("slow.test", port);
+        TcpSocket otherSecond = other.openTcp("slow.test", port);
+        CompletionStage<Void> o1 = otherPending.writable().write(new byte[60_000]);
+        CompletionStage<Void> o2 = otherPending.writable().write(new byte[60_000]);
+        assertTrue(!o1.toCompletableFuture().isCompletedExceptionally() && !o2.toCompletableFuture().isCompletedExceptionally());
+
+        gate.countDown();
+        await(pending.opened());
+        await(otherPending.opened());
+        await(otherSecond.opened());
+        await(w1);
+        await(o1);
+        await(o2);
+        for (int i = 0; i < 3; i++) {
+            closeLater(accept(listener));
         }
     }
 }
