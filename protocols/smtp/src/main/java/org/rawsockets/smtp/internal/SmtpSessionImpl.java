@@ -87,6 +87,8 @@ public final class SmtpSessionImpl implements SmtpSession {
     private volatile boolean open;
     private ByteBuffer pending = ByteBuffer.allocate(0);
     private CompletableFuture<ReadResult<ByteBuffer>> inflightRead;
+    private CompletableFuture<Void> lastWrite;
+    private String lastWriteWhat;
     private volatile SmtpReply greeting;
     private volatile Capabilities capabilities;
     private volatile TlsInfo tlsInfo;
@@ -241,6 +243,7 @@ public final class SmtpSessionImpl implements SmtpSession {
                                 + " sent data after its STARTTLS reply, before the TLS handshake (a command injection"
                                 + " attempt or a broken server); connection closed");
                     }
+                    settleLastWrite();
                     TcpSocket upgraded = socket.startTls(tls);
                     socket = upgraded;
                     pending = ByteBuffer.allocate(0);
@@ -535,7 +538,7 @@ public final class SmtpSessionImpl implements SmtpSession {
                 }
                 read += n;
                 if (m > 0) {
-                    writeBuffer(ByteBuffer.wrap(out, 0, m), "message data");
+                    writeBuffer(ByteBuffer.wrap(out, 0, m), "message data", !eof);
                     sent += m;
                 }
                 progress.progress(read, total);
@@ -560,7 +563,7 @@ public final class SmtpSessionImpl implements SmtpSession {
             read += n;
             write(("BDAT " + m + (eof ? " LAST" : "") + "\r\n").getBytes(US_ASCII), "BDAT");
             if (m > 0) {
-                writeBuffer(ByteBuffer.wrap(out, 0, m), "message data");
+                writeBuffer(ByteBuffer.wrap(out, 0, m), "message data", !eof);
             }
             sent += m;
             lastSent = eof;
@@ -610,12 +613,37 @@ public final class SmtpSessionImpl implements SmtpSession {
         write(b, what);
     }
 
+    /**
+     * Writes a command (or the last, bounded block of a message) without waiting for the socket to
+     * accept it: the reply that is read next proves it went out, and saves a thread hand-off per
+     * round trip. At most one such write is outstanding; the next write first waits for it.
+     */
     private void write(byte[] bytes, String what) throws IOException {
-        writeBuffer(ByteBuffer.wrap(bytes), what);
+        writeBuffer(ByteBuffer.wrap(bytes), what, false);
     }
 
+    /** Writes message data, waiting until the socket accepts it (backpressure: bounded memory). */
     private void writeBuffer(ByteBuffer buffer, String what) throws IOException {
-        await(socket.writable().write(buffer), settings.commandTimeout(), "take " + what);
+        writeBuffer(buffer, what, true);
+    }
+
+    private void writeBuffer(ByteBuffer buffer, String what, boolean wait) throws IOException {
+        settleLastWrite();
+        CompletableFuture<Void> w = wrap(socket.writable().write(buffer));
+        if (wait) {
+            await(w, settings.commandTimeout(), "take " + what);
+        } else {
+            lastWrite = w;
+            lastWriteWhat = what;
+        }
+    }
+
+    private void settleLastWrite() throws IOException {
+        CompletableFuture<Void> w = lastWrite;
+        if (w != null) {
+            lastWrite = null;
+            await(w, settings.commandTimeout(), "take " + lastWriteWhat);
+        }
     }
 
     private SmtpReply readReply(Duration timeout, String what) throws IOException {

@@ -1,0 +1,254 @@
+package org.rawsockets.bench.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.rawsockets.smtp.Envelope;
+import org.rawsockets.smtp.MessageSource;
+import org.rawsockets.smtp.SmtpClient;
+import org.rawsockets.smtp.SmtpSession;
+import org.rawsockets.smtp.SmtpSettings;
+import org.rawsockets.smtp.SmtpTlsMode;
+import org.rawsockets.socket.mina.internal.MinaSocketEngine;
+import org.rawsockets.socket.mina.internal.MinaSocketEngine.OwnedSocketService;
+import org.rawsockets.socket.mina.internal.policy.Owner;
+
+import jakarta.mail.Address;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * Messages per second over one connection to a loopback SMTP sink: this project's client (with
+ * PIPELINING; and with CHUNKING/BDAT) against Angus Mail 2.0 (the Jakarta Mail implementation, one
+ * command per round trip). Same sink, same message, one run; prints the figures and the ratio.
+ *
+ * <pre>
+ * ./mvnw -q -pl bench -am package -DskipTests &amp;&amp; java -jar bench/target/bench.jar smtp [messages] [bytes]
+ * </pre>
+ *
+ * The sink is a minimal SMTP server in this class (EHLO, MAIL, RCPT, DATA, BDAT, RSET, NOOP, QUIT)
+ * that reads whatever is pipelined and flushes its replies only when its input is drained, as real
+ * pipelining servers do; it discards the data, counting messages.
+ */
+public final class SmtpBench {
+
+    private SmtpBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        int size = args.length > 1 ? Integer.parseInt(args[1]) : 2048;
+        byte[] message = message(size);
+        try (Sink plain = new Sink(false); Sink chunking = new Sink(true)) {
+            System.out.printf(Locale.ROOT, "SMTP: %d messages of %d bytes, 1 recipient, one connection, loopback sink%n",
+                    messages, message.length);
+            // Warm-up of both (JIT), then measured runs.
+            angus(plain.port(), message, messages / 5);
+            ours(plain.port(), message, messages / 5, false);
+            ours(chunking.port(), message, messages / 5, true);
+            double angus = angus(plain.port(), message, messages);
+            double ours = ours(plain.port(), message, messages, false);
+            double oursBdat = ours(chunking.port(), message, messages, true);
+            System.out.printf(Locale.ROOT, "  angus-mail 2.0.4 (no pipelining)      %,10.0f msg/s%n", angus);
+            System.out.printf(Locale.ROOT, "  rawsockets smtp, PIPELINING + DATA    %,10.0f msg/s  (%.2fx angus)%n", ours,
+                    ours / angus);
+            System.out.printf(Locale.ROOT, "  rawsockets smtp, PIPELINING + BDAT    %,10.0f msg/s  (%.2fx angus)%n",
+                    oursBdat, oursBdat / angus);
+            System.out.printf(Locale.ROOT, "  ratio (PIPELINING + DATA vs angus): %.2f (target >= 2)%n", ours / angus);
+        }
+    }
+
+    static byte[] message(int size) {
+        StringBuilder sb = new StringBuilder("From: alice@example.org\r\nTo: bob@example.org\r\nSubject: bench\r\n"
+                + "Message-ID: <bench@example.org>\r\n\r\n");
+        while (sb.length() < size) {
+            sb.append("The quick brown fox jumps over the lazy dog. 0123456789\r\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static double angus(int port, byte[] raw, int n) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", Integer.toString(port));
+        p.put("mail.smtp.localhost", "localhost");
+        Session session = Session.getInstance(p);
+        MimeMessage msg = new MimeMessage(session, new ByteArrayInputStream(raw));
+        Address[] to = { new InternetAddress("bob@example.org") };
+        msg.setFrom(new InternetAddress("alice@example.org"));
+        try (Transport t = session.getTransport("smtp")) {
+            t.connect();
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                t.sendMessage(msg, to);
+            }
+            return n / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    static double ours(int port, byte[] raw, int n, boolean chunking) throws Exception {
+        try (MinaSocketEngine engine = MinaSocketEngine.standalone();
+                OwnedSocketService sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.smtp"))) {
+            SmtpSettings st = SmtpSettings.builder().host("127.0.0.1").port(port).tlsMode(SmtpTlsMode.OFF)
+                    .chunking(chunking).commandTimeout(Duration.ofSeconds(30)).build();
+            SmtpSession s = SmtpClient.connect(sockets, st).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            Envelope env = Envelope.of("alice@example.org", "bob@example.org");
+            MessageSource src = MessageSource.of(raw);
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                s.send(env, src).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            double rate = n / ((System.nanoTime() - start) / 1e9);
+            s.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return rate;
+        }
+    }
+
+    /** A minimal pipelining SMTP sink on 127.0.0.1 (a thread per connection). */
+    static final class Sink implements AutoCloseable {
+        private final ServerSocket server;
+        private final boolean chunking;
+        final AtomicLong received = new AtomicLong();
+
+        Sink(boolean chunking) throws IOException {
+            this.chunking = chunking;
+            server = new ServerSocket();
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            Thread t = new Thread(this::acceptLoop, "smtp-sink");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void acceptLoop() {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    s.setTcpNoDelay(true);
+                    Thread t = new Thread(() -> serve(s), "smtp-sink-conn");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(Socket s) {
+            try (s; InputStream in = new BufferedInputStream(s.getInputStream(), 65536);
+                    OutputStream out = new BufferedOutputStream(s.getOutputStream(), 8192)) {
+                reply(in, out, "220 sink ESMTP ready");
+                String line;
+                while ((line = readLine(in, out)) != null) {
+                    String u = line.toUpperCase(Locale.ROOT);
+                    if (u.startsWith("EHLO")) {
+                        reply(in, out, "250-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SIZE 100000000\r\n"
+                                + (chunking ? "250-CHUNKING\r\n" : "") + "250 ENHANCEDSTATUSCODES");
+                    } else if (u.startsWith("HELO")) {
+                        reply(in, out, "250 sink");
+                    } else if (u.startsWith("MAIL") || u.startsWith("RCPT")) {
+                        reply(in, out, "250 2.1.0 Ok");
+                    } else if (u.equals("DATA")) {
+                        reply(in, out, "354 End data with <CR><LF>.<CR><LF>");
+                        skipData(in);
+                        received.incrementAndGet();
+                        reply(in, out, "250 2.0.0 Ok: queued");
+                    } else if (u.startsWith("BDAT ")) {
+                        String[] parts = line.split(" ");
+                        long n = Long.parseLong(parts[1]);
+                        in.skipNBytes(n);
+                        if (parts.length > 2 && parts[2].equalsIgnoreCase("LAST")) {
+                            received.incrementAndGet();
+                            reply(in, out, "250 2.0.0 Ok: queued");
+                        } else {
+                            reply(in, out, "250 2.0.0 " + n + " octets received");
+                        }
+                    } else if (u.equals("QUIT")) {
+                        reply(in, out, "221 2.0.0 Bye");
+                        out.flush();
+                        return;
+                    } else if (u.equals("RSET") || u.equals("NOOP")) {
+                        reply(in, out, "250 2.0.0 Ok");
+                    } else {
+                        reply(in, out, "502 5.5.2 Command not recognized");
+                    }
+                }
+            } catch (IOException e) {
+                // client went away
+            }
+        }
+
+        /** Queues a reply; flushes only when no more pipelined input is waiting. */
+        private static void reply(InputStream in, OutputStream out, String text) throws IOException {
+            out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (in.available() == 0) {
+                out.flush();
+            }
+        }
+
+        private static String readLine(InputStream in, OutputStream out) throws IOException {
+            out.flush();
+            ByteArrayOutputStream b = new ByteArrayOutputStream(64);
+            int c;
+            while ((c = in.read()) >= 0) {
+                if (c == '\n') {
+                    byte[] bytes = b.toByteArray();
+                    int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                    return new String(bytes, 0, len, StandardCharsets.US_ASCII);
+                }
+                if (b.size() > 4096) {
+                    throw new IOException("line too long");
+                }
+                b.write(c);
+            }
+            return null;
+        }
+
+        private static void skipData(InputStream in) throws IOException {
+            // Ends at CRLF "." CRLF; the first line may be the terminator on its own.
+            int state = 2; // 0: in line, 1: saw CR, 2: at line start, 3: saw '.', 4: saw '.' CR
+            int c;
+            while ((c = in.read()) >= 0) {
+                switch (state) {
+                    case 0 -> state = c == '\r' ? 1 : 0;
+                    case 1 -> state = c == '\n' ? 2 : (c == '\r' ? 1 : 0);
+                    case 2 -> state = c == '.' ? 3 : (c == '\r' ? 1 : 0);
+                    case 3 -> state = c == '\r' ? 4 : 0;
+                    case 4 -> {
+                        if (c == '\n') {
+                            return;
+                        }
+                        state = 0;
+                    }
+                    default -> throw new IllegalStateException();
+                }
+            }
+            throw new IOException("connection closed in DATA");
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}
