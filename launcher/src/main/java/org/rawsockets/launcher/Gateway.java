@@ -230,15 +230,23 @@ final class Gateway {
             Method execute = sessionType.getMethod("execute", CharSequence.class);
             Method format = sessionType.getMethod("format", Object.class, int.class);
             Method close = sessionType.getMethod("close");
+            // One statement at a time, so that every statement's result is printed (Gogo itself
+            // returns only the last one) and the first failure stops the script.
+            String statement = null;
             try {
-                Object result = execute.invoke(session, script);
-                if (result != null) {
-                    out.println(format.invoke(session, result, 0 /* Converter.INSPECT */));
+                for (String s : statements(script)) {
+                    statement = s;
+                    Object result = execute.invoke(session, s);
+                    if (result != null) {
+                        out.println(format.invoke(session, result, 0 /* Converter.INSPECT */));
+                    }
+                    out.flush();
                 }
                 return Main.EXIT_OK;
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
-                err.println("gateway: command failed: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+                err.println("gateway: command failed: " + statement + ": "
+                        + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
                 return Main.EXIT_COMMAND_FAILED;
             } finally {
                 out.flush();
@@ -254,6 +262,64 @@ final class Gateway {
                 // framework already stopping
             }
         }
+    }
+
+    /**
+     * Splits a Gogo script into its top-level statements: at {@code ;} and line ends outside
+     * quotes, braces, brackets and parentheses.
+     */
+    static List<String> statements(String script) {
+        List<String> list = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        int depth = 0;
+        char quote = 0;
+        for (int i = 0; i < script.length(); i++) {
+            char c = script.charAt(i);
+            if (quote != 0) {
+                if (c == '\\' && i + 1 < script.length()) {
+                    cur.append(c).append(script.charAt(++i));
+                    continue;
+                }
+                if (c == quote) {
+                    quote = 0;
+                }
+                cur.append(c);
+                continue;
+            }
+            switch (c) {
+            case '\'':
+            case '"':
+                quote = c;
+                break;
+            case '{':
+            case '(':
+            case '[':
+                depth++;
+                break;
+            case '}':
+            case ')':
+            case ']':
+                depth = Math.max(0, depth - 1);
+                break;
+            case ';':
+            case '\n':
+                if (depth == 0) {
+                    if (!cur.toString().isBlank()) {
+                        list.add(cur.toString().trim());
+                    }
+                    cur.setLength(0);
+                    continue;
+                }
+                break;
+            default:
+                break;
+            }
+            cur.append(c);
+        }
+        if (!cur.toString().isBlank()) {
+            list.add(cur.toString().trim());
+        }
+        return list;
     }
 
     /** Waits until the framework stops by itself (shell 'exit', 'stop 0', signal). */

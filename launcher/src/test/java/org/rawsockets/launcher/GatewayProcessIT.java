@@ -1,0 +1,269 @@
+package org.rawsockets.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.rawsockets.launcher.fixture.LoopbackPeer;
+import org.rawsockets.launcher.fixture.PeerClient;
+import org.rawsockets.launcher.fixture.TestBundles;
+
+/**
+ * The real launcher process on a copy of the built distribution: {@code -c} scripting, headless
+ * SIGTERM, hot deploy of a bundle and of a configuration through {@code deploy/} and {@code etc/}.
+ */
+class GatewayProcessIT {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final AtomicInteger COPIES = new AtomicInteger();
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() throws InterruptedException {
+        for (Process p : processes) {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void scriptModePrintsCommandOutputAndExitsZero(TestInfo info) throws Exception {
+        Path home = copyDistribution(info);
+        Result r = run(home, "-c", "lb -s; echo scripted-done");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.stdout.contains("org.apache.felix.scr"), r.toString());
+        assertTrue(r.stdout.contains("org.rawsockets.socket.mina"), r.toString());
+        assertTrue(r.stdout.contains("scripted-done"), r.toString());
+        assertTrue(r.stderr.contains("gateway ready in") || r.stderr.contains("gateway started"),
+                "readiness line on stderr in -c mode: " + r);
+        assertTrue(r.stderr.contains("stopped in"), r.toString());
+    }
+
+    @Test
+    void scriptModeExitsNonZeroWhenACommandFails(TestInfo info) throws Exception {
+        Path home = copyDistribution(info);
+        Result r = run(home, "-c", "no-such-command");
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.stderr.contains("command failed"), r.toString());
+        assertTrue(r.stderr.contains("no-such-command"), r.toString());
+    }
+
+    @Test
+    void socketCommandsRunFromTheShell(TestInfo info) throws Exception {
+        Path home = copyDistribution(info);
+        Result r = run(home, "-c", "sockets:list; sockets:endpoints; help sockets:probe");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.stdout.contains("no open sockets"), r.toString());
+        assertTrue(r.stdout.contains("open a TCP connection"), "help text from @Descriptor: " + r);
+        Result bad = run(home, "-c", "sockets:close 999999");
+        assertEquals(1, bad.exit, bad.toString());
+        assertTrue(bad.stderr.contains("no socket with id 999999"), bad.toString());
+    }
+
+    @Test
+    void headlessStopsCleanlyOnSigterm(TestInfo info) throws Exception {
+        Path home = copyDistribution(info);
+        Running g = start(home, "--headless");
+        String ready = g.awaitLine("gateway ready in|gateway started", WAIT);
+        long t0 = System.nanoTime();
+        sigterm(g.process);
+        assertTrue(g.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "stopped within " + WAIT);
+        long stopMillis = (System.nanoTime() - t0) / 1_000_000;
+        g.drain();
+        assertEquals(0, g.process.exitValue(), "exit code after SIGTERM; stderr: " + g.err);
+        String stopped = g.awaitLine("stopped in", Duration.ofSeconds(5));
+        System.out.println("HEADLESS " + ready + " | SIGTERM -> exit in " + stopMillis + " ms (" + stopped + ")");
+        assertEquals(0, g.process.exitValue(), "exit code after SIGTERM");
+    }
+
+    @Test
+    void hotDeployOfABundleAndAConfiguration(TestInfo info) throws Exception {
+        Path home = copyDistribution(info);
+        Path jar = TestBundles.peerClient(home.resolve("peerclient.jar"));
+        try (LoopbackPeer peer = new LoopbackPeer()) {
+            Path cfg = home.resolve("etc").resolve(PeerClient.PID + ".cfg");
+            writeAtomically(cfg, "host=127.0.0.1\nport=" + peer.port() + "\ncount=1\nmessage=one\n");
+            Running g = start(home, "--headless");
+            g.awaitLine("gateway ready in|gateway started", WAIT);
+
+            // Drop the bundle: active, its component configured from etc/, connects.
+            long t0 = System.nanoTime();
+            Files.copy(jar, home.resolve("deploy/peerclient.jar.tmp"));
+            Files.move(home.resolve("deploy/peerclient.jar.tmp"), home.resolve("deploy/peerclient.jar"),
+                    StandardCopyOption.ATOMIC_MOVE);
+            LoopbackPeer.Connection first = peer.accept(WAIT);
+            long deployMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("one", first.readLine(WAIT));
+
+            // Edit the configuration: the component is reconfigured (re-activated with the new message).
+            t0 = System.nanoTime();
+            writeAtomically(cfg, "host=127.0.0.1\nport=" + peer.port() + "\ncount=1\nmessage=two\n");
+            LoopbackPeer.Connection second = peer.accept(WAIT);
+            long configMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("two", second.readLine(WAIT));
+
+            // Remove the bundle: every socket it opened is closed.
+            t0 = System.nanoTime();
+            Files.delete(home.resolve("deploy/peerclient.jar"));
+            first.awaitEof(WAIT);
+            second.awaitEof(WAIT);
+            long undeployMillis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("HOTDEPLOY bundle dropped -> connected " + deployMillis + " ms; config edited -> reconnected "
+                    + configMillis + " ms; bundle removed -> sockets closed " + undeployMillis + " ms");
+
+            sigterm(g.process);
+            assertTrue(g.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(0, g.process.exitValue(), "exit code after SIGTERM");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * SIGTERM through kill(1): Process.destroy() would also close our ends of the child's pipes, and
+     * the gateway's last words ("stopped in ...") would be lost.
+     */
+    static void sigterm(Process p) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -TERM " + p.pid());
+    }
+
+    static void writeAtomically(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** A private copy of target/gateway (bin, lib, system, etc; fresh deploy/, data/, log/). */
+    static Path copyDistribution(TestInfo info) throws IOException {
+        Path source = Paths.get(System.getProperty("gateway.dir"));
+        if (!Files.isExecutable(source.resolve("bin/gateway"))) {
+            throw new AssertionError("no built distribution at " + source + " (run the package phase first)");
+        }
+        String name = info.getTestMethod().map(m -> m.getName()).orElse("gw") + "-" + COPIES.incrementAndGet();
+        Path target = Paths.get(System.getProperty("test.work.dir"), "process", name);
+        if (Files.exists(target)) {
+            try (Stream<Path> s = Files.walk(target)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        for (String dir : new String[] { "bin", "lib", "system", "etc" }) {
+            Path from = source.resolve(dir);
+            try (Stream<Path> s = Files.walk(from)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    Path to = target.resolve(dir).resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+        Files.createDirectories(target.resolve("deploy"));
+        return target;
+    }
+
+    record Result(int exit, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    Result run(Path home, String... args) throws Exception {
+        Running g = start(home, args);
+        assertTrue(g.process.waitFor(WAIT.toSeconds() * 2, TimeUnit.SECONDS), "gateway -c finished");
+        g.drain();
+        return new Result(g.process.exitValue(), String.join("\n", g.out), String.join("\n", g.err));
+    }
+
+    Running start(Path home, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/gateway").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("GATEWAY_OPTS");
+        Process p = pb.start();
+        processes.add(p);
+        p.getOutputStream().close();
+        return new Running(p);
+    }
+
+    /** A started gateway process whose output lines are collected as they come. */
+    static final class Running {
+        final Process process;
+        final List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<String> err = java.util.Collections.synchronizedList(new ArrayList<>());
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final Thread outReader;
+        private final Thread errReader;
+
+        Running(Process process) {
+            this.process = process;
+            this.outReader = reader(process.getInputStream(), out, "out");
+            this.errReader = reader(process.getErrorStream(), err, "err");
+        }
+
+        private Thread reader(java.io.InputStream in, List<String> sink, String name) {
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        sink.add(line);
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // process gone
+                }
+            }, "gateway-" + name);
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        String awaitLine(String regex, Duration timeout) throws InterruptedException {
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new AssertionError("no line matching '" + regex + "' within " + timeout + "; stdout:\n"
+                            + String.join("\n", out) + "\nstderr:\n" + String.join("\n", err));
+                }
+                if (p.matcher(line).find()) {
+                    return line;
+                }
+            }
+        }
+
+        void drain() throws InterruptedException {
+            outReader.join(5000);
+            errReader.join(5000);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.rawsockets.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherConfigTest {
+
+    @Test
+    void optionsSelectTheMode() {
+        assertEquals(Main.Mode.INTERACTIVE, Main.Options.parse(new String[0]).mode());
+        assertEquals(Main.Mode.HEADLESS, Main.Options.parse(new String[] { "--headless" }).mode());
+        Main.Options c = Main.Options.parse(new String[] { "-c", "lb; sockets:list" });
+        assertEquals(Main.Mode.SCRIPT, c.mode());
+        assertEquals("lb; sockets:list", c.script());
+    }
+
+    @Test
+    void badOptionsAreRefusedWithAReason() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Main.Options.parse(new String[] { "-c" }))
+                .getMessage().contains("-c needs"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Main.Options.parse(new String[] { "--headless", "-c", "lb" })).getMessage().contains("exclude"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Main.Options.parse(new String[] { "--bogus" }))
+                .getMessage().contains("--bogus"));
+    }
+
+    @Test
+    void usageErrorsExit64AndNameTheProblem(@TempDir Path dir) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(Main.EXIT_USAGE, Main.run(new String[] { "--bogus" }, System.out, e));
+        assertEquals(Main.EXIT_USAGE, Main.run(new String[] { "--home", dir.toString() }, System.out, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("not a gateway folder"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void configExpandsHomeAndSystemPropertiesOverride(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/gateway.properties"),
+                "a.dir=${gateway.home}/deploy\nfelix.fileinstall.poll=100\ngateway.test.override=file\n");
+        System.setProperty("gateway.test.override", "sys");
+        try {
+            Properties p = Gateway.loadConfig(home);
+            assertEquals(home + "/deploy", p.getProperty("a.dir"));
+            assertEquals("100", p.getProperty("felix.fileinstall.poll"));
+            assertEquals("sys", p.getProperty("gateway.test.override"));
+        } finally {
+            System.clearProperty("gateway.test.override");
+        }
+    }
+
+    @Test
+    void startLevelsByGlob() {
+        Properties p = new Properties();
+        p.setProperty("gateway.startlevel.1", "org.apache.aries.spifly.dynamic.bundle, org.objectweb.asm*");
+        p.setProperty("gateway.startlevel.2", "slf4j.api, ch.qos.logback.*");
+        p.setProperty("gateway.startlevel.default", "3");
+        List<Gateway.StartLevelRule> rules = Gateway.StartLevelRule.parse(p);
+        assertEquals(1, Gateway.StartLevelRule.levelOf(rules, "org.objectweb.asm.tree", 3));
+        assertEquals(1, Gateway.StartLevelRule.levelOf(rules, "org.apache.aries.spifly.dynamic.bundle", 3));
+        assertEquals(2, Gateway.StartLevelRule.levelOf(rules, "ch.qos.logback.classic", 3));
+        assertEquals(2, Gateway.StartLevelRule.levelOf(rules, "slf4j.api", 3));
+        assertEquals(3, Gateway.StartLevelRule.levelOf(rules, "slf4j.apix", 3));
+        assertEquals(3, Gateway.StartLevelRule.levelOf(rules, "org.rawsockets.socket.mina", 3));
+    }
+
+    @Test
+    void scriptsSplitIntoTopLevelStatements() {
+        assertEquals(List.of("lb -s", "sockets:list", "echo 'a;b'", "each [1 2] { echo $it; echo x }", "help"),
+                Gateway.statements("lb -s; sockets:list\necho 'a;b';; each [1 2] { echo $it; echo x }\n  help  \n"));
+        assertEquals(List.of("echo \"q\\\";x\""), Gateway.statements("echo \"q\\\";x\""));
+    }
+}
