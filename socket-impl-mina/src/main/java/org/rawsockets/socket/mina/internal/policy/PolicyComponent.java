@@ -32,7 +32,7 @@ public final class PolicyComponent implements SocketPolicy, PolicyInspector {
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
+    public void modified(Map<String, Object> properties) {
         engine.update(read(properties));
     }
 
