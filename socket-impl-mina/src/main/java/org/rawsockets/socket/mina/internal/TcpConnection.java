@@ -91,6 +91,8 @@ final class TcpConnection extends SocketBase {
     private boolean readDone;
     private boolean finReceived;
     private boolean aborted;
+    private boolean tlsClosed;
+    private boolean userClosed;
     private volatile Throwable error;
     private final CompletableFuture<Void> writeClosed = new CompletableFuture<>();
 
@@ -376,6 +378,11 @@ final class TcpConnection extends SocketBase {
     // ------------------------------------------------------------------ I/O events
 
     void onData(IoBuffer buf) {
+        synchronized (this) {
+            if (tlsClosed) {
+                return; // TLS records after our close_notify: nothing to decrypt them with
+            }
+        }
         ByteBuffer b = buf.buf();
         int n = b.remaining();
         if (n == 0) {
@@ -415,8 +422,16 @@ final class TcpConnection extends SocketBase {
 
     void onException(Throwable cause) {
         boolean opening;
+        IoSession closingSession = null;
         synchronized (this) {
             opening = !openFinished || upgrading != null;
+            if (userClosed && writeDone && error == null) {
+                closingSession = session; // the peer's complaint about our close: the close is done
+            }
+        }
+        if (closingSession != null) {
+            closingSession.closeNow();
+            return;
         }
         boolean tlsProblem = cause instanceof SSLException;
         if (opening && !openFinished()) {
@@ -607,8 +622,38 @@ final class TcpConnection extends SocketBase {
         return false;
     }
 
+    /**
+     * Sends FIN once everything written is out. With TLS, close_notify instead: removing MINA's
+     * SslFilter sends it; nothing can be decrypted afterwards, so with TLS closing the writable side
+     * ends the readable side too and the connection closes once close_notify is flushed.
+     */
     private void shutdownOutput() {
         IoSession s = session;
+        boolean tlsNow;
+        synchronized (this) {
+            tlsNow = tlsActive && tlsFilter != null && !tlsClosed;
+            if (tlsNow) {
+                tlsClosed = true;
+                readDone = true;
+            }
+        }
+        if (tlsNow && s != null) {
+            current.rx.end();
+            try {
+                s.getFilterChain().remove(TLS_FILTER);
+            } catch (RuntimeException e) {
+                // the session is closing: FIN below
+            }
+            writeClosed.complete(null);
+            s.closeOnFlush(); // close_notify, then the connection
+            return;
+        }
+        rawShutdown(s);
+        writeClosed.complete(null);
+        checkBothDone();
+    }
+
+    private static void rawShutdown(IoSession s) {
         if (s instanceof NioSession ns && ns.getChannel() instanceof SocketChannel ch) {
             try {
                 ch.shutdownOutput();
@@ -616,8 +661,6 @@ final class TcpConnection extends SocketBase {
                 // already closed: nothing to half-close
             }
         }
-        writeClosed.complete(null);
-        checkBothDone();
     }
 
     CompletableFuture<Void> writeClose() {
@@ -677,6 +720,9 @@ final class TcpConnection extends SocketBase {
         if (!openFinished()) {
             failOpen(new SocketClosedException("the socket to " + where() + " was closed before it opened"));
             return closed;
+        }
+        synchronized (this) {
+            userClosed = true;
         }
         current.rx.cancelInternal();
         writeClose();
