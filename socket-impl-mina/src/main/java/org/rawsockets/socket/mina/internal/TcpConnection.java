@@ -210,7 +210,9 @@ final class TcpConnection extends SocketBase {
         }
         synchronized (this) {
             connectFuture = cf;
-            if (openFinished) {
+            // On loopback the I/O thread may complete the open before this resolver thread gets
+            // here: only an open that finished WITHOUT success (cancelled, timed out) abandons cf.
+            if (openFinished && !opened) {
                 abandon(cf);
                 return;
             }
