@@ -40,7 +40,7 @@ import jakarta.mail.internet.MimeMessage;
  * command per round trip). Same sink, same message, one run; prints the figures and the ratio.
  *
  * <pre>
- * ./mvnw -q -pl bench -am package -DskipTests &amp;&amp; java -jar bench/target/bench.jar smtp [messages] [bytes]
+ * ./mvnw -q -pl bench -am package -DskipTests &amp;&amp; bench/run.sh smtp [messages] [bytes] [latencyMicros]
  * </pre>
  *
  * The sink is a minimal SMTP server in this class (EHLO, MAIL, RCPT, DATA, BDAT, RSET, NOOP, QUIT)
@@ -53,26 +53,50 @@ public final class SmtpBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 2048;
+        int latencyMicros = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         byte[] message = message(size);
-        try (Sink plain = new Sink(false); Sink chunking = new Sink(true)) {
-            System.out.printf(Locale.ROOT, "SMTP: %d messages of %d bytes, 1 recipient, one connection, loopback sink%n",
-                    messages, message.length);
-            // Warm-up of both (JIT), then measured runs.
-            angus(plain.port(), message, messages / 5);
-            ours(plain.port(), message, messages / 5, false);
-            ours(chunking.port(), message, messages / 5, true);
+        System.out.printf(Locale.ROOT, "SMTP suite: JVM %s, %d cores; %d-byte message, 1 recipient, one connection%n",
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), message.length);
+        scenario("loopback, sink replies at once", message, messages, 0);
+        scenario("loopback, sink adds " + latencyMicros + " us per reply flush (a LAN-like round trip)", message,
+                Math.max(200, messages / 10), latencyMicros);
+    }
+
+    static void scenario(String title, byte[] message, int messages, int latencyMicros) throws Exception {
+        try (Sink plain = new Sink(false, latencyMicros); Sink chunking = new Sink(true, latencyMicros)) {
+            System.out.printf(Locale.ROOT, "%n%s: %d messages per client%n", title, messages);
+            int warm = Math.max(50, messages / 5);
+            angus(plain.port(), message, warm);
+            ours(plain.port(), message, warm, false, 1);
+            ours(chunking.port(), message, warm, true, 1);
+            long f0 = plain.flushes.get();
             double angus = angus(plain.port(), message, messages);
-            double ours = ours(plain.port(), message, messages, false);
-            double oursBdat = ours(chunking.port(), message, messages, true);
-            System.out.printf(Locale.ROOT, "  angus-mail 2.0.4 (no pipelining)      %,10.0f msg/s%n", angus);
-            System.out.printf(Locale.ROOT, "  rawsockets smtp, PIPELINING + DATA    %,10.0f msg/s  (%.2fx angus)%n", ours,
-                    ours / angus);
-            System.out.printf(Locale.ROOT, "  rawsockets smtp, PIPELINING + BDAT    %,10.0f msg/s  (%.2fx angus)%n",
-                    oursBdat, oursBdat / angus);
-            System.out.printf(Locale.ROOT, "  ratio (PIPELINING + DATA vs angus): %.2f (target >= 2)%n", ours / angus);
+            double angusTrips = (plain.flushes.get() - f0) / (double) messages;
+            f0 = plain.flushes.get();
+            double ours = ours(plain.port(), message, messages, false, 1);
+            double oursTrips = (plain.flushes.get() - f0) / (double) messages;
+            long c0 = chunking.flushes.get();
+            double oursBdat = ours(chunking.port(), message, messages, true, 1);
+            double bdatTrips = (chunking.flushes.get() - c0) / (double) messages;
+            f0 = plain.flushes.get();
+            double oursQueued = ours(plain.port(), message, messages, false, 32);
+            double queuedTrips = (plain.flushes.get() - f0) / (double) messages;
+            System.out.printf(Locale.ROOT, "  %-52s %,9.0f msg/s   %.2f round trips/msg%n",
+                    "angus-mail 2.0.4 (one command per round trip)", angus, angusTrips);
+            row("rawsockets smtp, PIPELINING, DATA", ours, angus, oursTrips);
+            row("rawsockets smtp, PIPELINING, BDAT (CHUNKING)", oursBdat, angus, bdatTrips);
+            row("rawsockets smtp, PIPELINING, DATA, 32 sends queued", oursQueued, angus, queuedTrips);
+            if (plain.received.get() == 0 || chunking.received.get() == 0) {
+                throw new IllegalStateException("the sink received no message");
+            }
         }
+    }
+
+    private static void row(String name, double rate, double angus, double trips) {
+        System.out.printf(Locale.ROOT, "  %-52s %,9.0f msg/s   %.2f round trips/msg   %.2fx angus%n", name, rate,
+                trips, rate / angus);
     }
 
     static byte[] message(int size) {
@@ -103,7 +127,8 @@ public final class SmtpBench {
         }
     }
 
-    static double ours(int port, byte[] raw, int n, boolean chunking) throws Exception {
+    /** Sends n messages; {@code window} sends are queued on the session before waiting for the oldest. */
+    static double ours(int port, byte[] raw, int n, boolean chunking, int window) throws Exception {
         try (MinaSocketEngine engine = MinaSocketEngine.standalone();
                 OwnedSocketService sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.smtp"))) {
             SmtpSettings st = SmtpSettings.builder().host("127.0.0.1").port(port).tlsMode(SmtpTlsMode.OFF)
@@ -111,9 +136,16 @@ public final class SmtpBench {
             SmtpSession s = SmtpClient.connect(sockets, st).toCompletableFuture().get(30, TimeUnit.SECONDS);
             Envelope env = Envelope.of("alice@example.org", "bob@example.org");
             MessageSource src = MessageSource.of(raw);
+            java.util.ArrayDeque<java.util.concurrent.CompletableFuture<?>> inFlight = new java.util.ArrayDeque<>();
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                s.send(env, src).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                if (inFlight.size() == window) {
+                    inFlight.poll().get(30, TimeUnit.SECONDS);
+                }
+                inFlight.add(s.send(env, src).toCompletableFuture());
+            }
+            while (!inFlight.isEmpty()) {
+                inFlight.poll().get(30, TimeUnit.SECONDS);
             }
             double rate = n / ((System.nanoTime() - start) / 1e9);
             s.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -125,10 +157,13 @@ public final class SmtpBench {
     static final class Sink implements AutoCloseable {
         private final ServerSocket server;
         private final boolean chunking;
+        private final long latencyNanos;
         final AtomicLong received = new AtomicLong();
+        final AtomicLong flushes = new AtomicLong();
 
-        Sink(boolean chunking) throws IOException {
+        Sink(boolean chunking, int latencyMicros) throws IOException {
             this.chunking = chunking;
+            this.latencyNanos = latencyMicros * 1000L;
             server = new ServerSocket();
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
             Thread t = new Thread(this::acceptLoop, "smtp-sink");
@@ -198,16 +233,20 @@ public final class SmtpBench {
             }
         }
 
-        /** Queues a reply; flushes only when no more pipelined input is waiting. */
-        private static void reply(InputStream in, OutputStream out, String text) throws IOException {
+        /** Queues a reply; flushes (after the emulated latency) only when no pipelined input is waiting. */
+        private void reply(InputStream in, OutputStream out, String text) throws IOException {
             out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
             if (in.available() == 0) {
+                if (latencyNanos > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(latencyNanos);
+                }
+                flushes.incrementAndGet();
                 out.flush();
             }
         }
 
         private static String readLine(InputStream in, OutputStream out) throws IOException {
-            out.flush();
+            out.flush(); // anything still buffered (a reply queued while a partial line was waiting)
             ByteArrayOutputStream b = new ByteArrayOutputStream(64);
             int c;
             while ((c = in.read()) >= 0) {

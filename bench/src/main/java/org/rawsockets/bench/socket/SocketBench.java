@@ -47,7 +47,7 @@ public final class SocketBench {
 
     private long mib = 512;
     private int warmup = 3;
-    private int rounds = 7;
+    private int rounds = 9;
     private int echoCount = 50_000;
     private int echoWarmup = 20_000;
     private int idle = 10_000;
@@ -85,7 +85,7 @@ public final class SocketBench {
                     System.out.println("""
                             socket suite: java -jar bench.jar socket [options]
                               --mib N          MiB per throughput round and direction (default 512)
-                              --warmup N       warm-up rounds (default 3), --rounds N measured rounds (default 7)
+                              --warmup N       warm-up rounds (default 3), --rounds N measured rounds (default 9)
                               --echo N         measured 64-byte round trips per client (default 50000)
                               --echo-warmup N  warm-up round trips per client (default 20000)
                               --idle N         idle connections per client (default 10000)
@@ -490,6 +490,9 @@ public final class SocketBench {
         Throwable cause = e.getCause();
         if (cause != null) {
             System.out.println("   cause: " + cause);
+        }
+        if (Boolean.getBoolean("bench.trace")) {
+            e.printStackTrace(System.out);
         }
     }
 }
