@@ -121,6 +121,7 @@ final class Gateway {
         }
         Framework framework = factories.next().newFramework(fwProps);
         framework.init();
+        long initMillis = (System.nanoTime() - t0) / 1_000_000;
         Gateway gateway = new Gateway(framework, stopTimeout, out, err);
         Runtime.getRuntime().addShutdownHook(new Thread(gateway::onShutdownSignal, "gateway-shutdown"));
 
@@ -144,6 +145,7 @@ final class Gateway {
             }
         }
 
+        long installMillis = (System.nanoTime() - t0) / 1_000_000;
         CountDownLatch started = new CountDownLatch(1);
         FrameworkListener listener = event -> {
             if (event.getType() == FrameworkEvent.STARTED) {
@@ -155,11 +157,16 @@ final class Gateway {
             }
         };
         ctx.addFrameworkListener(listener);
+        StartupTrace trace = Boolean.getBoolean("gateway.trace.startup") ? new StartupTrace(ctx, t0) : null;
         framework.start();
         if (!started.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the framework did not reach start level " + beginning + " within 60 s");
         }
         ctx.removeFrameworkListener(listener);
+        if (trace != null) {
+            err.println("gateway: framework init done at " + initMillis + " ms, bundles installed at " + installMillis + " ms");
+            trace.print(err);
+        }
         long frameworkMillis = (System.nanoTime() - t0) / 1_000_000;
 
         List<String> problems = new ArrayList<>();
@@ -487,6 +494,37 @@ final class Gateway {
                 }
             }
             return defaultLevel;
+        }
+    }
+
+    /** -Dgateway.trace.startup=true: how long each bundle took to start (start-up tuning). */
+    static final class StartupTrace implements org.osgi.framework.SynchronousBundleListener {
+        private final long t0;
+        private final Map<Long, Long> starting = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        StartupTrace(BundleContext ctx, long t0) {
+            this.t0 = t0;
+            ctx.addBundleListener(this);
+        }
+
+        @Override
+        public void bundleChanged(org.osgi.framework.BundleEvent e) {
+            long now = System.nanoTime();
+            if (e.getType() == org.osgi.framework.BundleEvent.STARTING) {
+                starting.put(e.getBundle().getBundleId(), now);
+            } else if (e.getType() == org.osgi.framework.BundleEvent.STARTED) {
+                Long s = starting.get(e.getBundle().getBundleId());
+                lines.add(String.format("  at %5d ms  %-45s %4d ms", (now - t0) / 1_000_000, e.getBundle().getSymbolicName(),
+                        s == null ? 0 : (now - s) / 1_000_000));
+            }
+        }
+
+        void print(PrintStream err) {
+            err.println("gateway: start-up trace (time since launcher start, bundle, activation time):");
+            synchronized (lines) {
+                lines.forEach(err::println);
+            }
         }
     }
 

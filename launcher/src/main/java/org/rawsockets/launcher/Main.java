@@ -82,7 +82,7 @@ public final class Main {
 
         static final String USAGE = String.join("\n",
                 "usage: gateway [--home <dir>] [--headless | -c '<gogo commands>']",
-                "  (no option)          interactive Gogo shell; type 'help', 'exit' stops the gateway",
+                "  (no option)          interactive Gogo shell; type 'help'; 'exit 0' or Ctrl-D stops the gateway",
                 "  --headless           no console; runs until SIGTERM/SIGINT, then stops cleanly (exit 0)",
                 "  -c '<commands>'      start, run the Gogo commands (';' or newline separated), print",
                 "                       their output, stop; exit 1 when a command failed",

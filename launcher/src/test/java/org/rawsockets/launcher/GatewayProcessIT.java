@@ -83,6 +83,20 @@ class GatewayProcessIT {
     }
 
     @Test
+    void interactiveModeRunsTheShellOnStdinAndStopsAtItsEnd(TestInfo info) throws Exception {
+        Path home = copyDistribution(info);
+        Running g = start(home, false);
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+        try (java.io.Writer w = new java.io.OutputStreamWriter(g.process.getOutputStream(), StandardCharsets.UTF_8)) {
+            w.write("echo interactive-ok\n");
+        }
+        g.awaitLine("interactive-ok", WAIT);
+        // End of input stops the shell and the framework.
+        assertTrue(g.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "stopped at end of input");
+        assertEquals(0, g.process.exitValue());
+    }
+
+    @Test
     void headlessStopsCleanlyOnSigterm(TestInfo info) throws Exception {
         Path home = copyDistribution(info);
         Running g = start(home, "--headless");
@@ -201,6 +215,10 @@ class GatewayProcessIT {
     }
 
     Running start(Path home, String... args) throws IOException {
+        return start(home, true, args);
+    }
+
+    Running start(Path home, boolean closeStdin, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/gateway").toString());
         cmd.addAll(List.of(args));
@@ -209,7 +227,9 @@ class GatewayProcessIT {
         pb.environment().remove("GATEWAY_OPTS");
         Process p = pb.start();
         processes.add(p);
-        p.getOutputStream().close();
+        if (closeStdin) {
+            p.getOutputStream().close();
+        }
         return new Running(p);
     }
 

@@ -71,6 +71,7 @@ public class PolicyContainerIT {
     BundleContext context;
 
     private ServerSocket listener;
+    private ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> configAdmin;
     private final List<Bundle> installed = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
 
@@ -82,6 +83,8 @@ public class PolicyContainerIT {
 
     @Before
     public void setUp() throws IOException {
+        configAdmin = new ServiceTracker<>(context, ConfigurationAdmin.class, null);
+        configAdmin.open();
         listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         listener.setSoTimeout((int) WAIT.toMillis());
     }
@@ -91,7 +94,7 @@ public class PolicyContainerIT {
         for (Bundle b : installed) {
             b.uninstall();
         }
-        ConfigurationAdmin cm = service(ConfigurationAdmin.class);
+        ConfigurationAdmin cm = configAdmin();
         for (Path f : files) {
             Files.deleteIfExists(f);
         }
@@ -113,6 +116,7 @@ public class PolicyContainerIT {
             }
         }
         listener.close();
+        configAdmin.close();
     }
 
     @Test
@@ -121,7 +125,7 @@ public class PolicyContainerIT {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("defaultGrants", "false");
         props.put("grant.a", BSN_A + " tcp 127.0.0.1 " + port);
-        service(ConfigurationAdmin.class).getConfiguration(PID, "?").update(props);
+        configAdmin().getConfiguration(PID, "?").update(props);
 
         Bundle a = install(BSN_A, DECLARATION);
         Bundle b = install(BSN_B, DECLARATION);
@@ -293,18 +297,13 @@ public class PolicyContainerIT {
         return out;
     }
 
-    private <T> T service(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> t = new ServiceTracker<>(context, type, null);
-        t.open();
-        try {
-            T s = t.waitForService(WAIT.toMillis());
-            if (s == null) {
-                throw new AssertionError(type.getName() + " not registered within " + WAIT);
-            }
-            return s;
-        } finally {
-            t.close();
+    /** Config Admin, held by a tracker open for the whole test (its service object stays valid). */
+    private ConfigurationAdmin configAdmin() throws InterruptedException {
+        ConfigurationAdmin cm = configAdmin.waitForService(WAIT.toMillis());
+        if (cm == null) {
+            throw new AssertionError("ConfigurationAdmin not registered within " + WAIT);
         }
+        return cm;
     }
 
     private static <T> T await(CompletionStage<T> stage) throws Exception {
