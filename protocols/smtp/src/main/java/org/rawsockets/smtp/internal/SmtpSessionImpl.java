@@ -71,6 +71,8 @@ public final class SmtpSessionImpl implements SmtpSession {
     static final int QUEUE_LIMIT = 64;
     /** Commands per pipelined batch (RFC 2920 leaves the size to the client; bounded for buffers). */
     static final int PIPELINE_BATCH = 100;
+    /** Message chunks up to this size go out in one write with the commands before them. */
+    static final int SMALL_WRITE = 64 * 1024;
     private static final byte[] CRLF = { '\r', '\n' };
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -414,9 +416,11 @@ public final class SmtpSessionImpl implements SmtpSession {
                     if (lastBatch && !chunking) {
                         batch.writeBytes("DATA\r\n".getBytes(US_ASCII));
                     }
-                    write(batch.toByteArray(), i == 0 ? "MAIL FROM" : "RCPT TO");
                     if (lastBatch && chunking) {
-                        t.writeNextChunk(); // RFC 3030: BDAT may be pipelined after RCPT
+                        // RFC 3030: BDAT may be pipelined after RCPT; one write for a small message.
+                        t.writeNextChunk(batch.toByteArray());
+                    } else {
+                        write(batch.toByteArray(), i == 0 ? "MAIL FROM" : "RCPT TO");
                     }
                     for (int k = i; k < end; k++) {
                         replies.add(readReply(settings.commandTimeout(), k == 0 ? "MAIL FROM" : "RCPT TO"));
@@ -463,7 +467,7 @@ public final class SmtpSessionImpl implements SmtpSession {
             SmtpReply finalReply;
             if (chunking) {
                 if (dataReply == null) {
-                    t.writeNextChunk();
+                    t.writeNextChunk(new byte[0]);
                     dataReply = readReply(t.lastSent ? settings.dataTimeout() : settings.commandTimeout(), "BDAT");
                 }
                 while (true) {
@@ -475,7 +479,7 @@ public final class SmtpSessionImpl implements SmtpSession {
                         finalReply = dataReply;
                         break;
                     }
-                    t.writeNextChunk();
+                    t.writeNextChunk(new byte[0]);
                     dataReply = readReply(t.lastSent ? settings.dataTimeout() : settings.commandTimeout(), "BDAT");
                 }
             } else {
@@ -550,7 +554,8 @@ public final class SmtpSessionImpl implements SmtpSession {
         }
 
         /** BDAT: the next chunk ({@code BDAT n [LAST]} and its bytes). */
-        void writeNextChunk() throws IOException {
+        /** @param prefix pipelined commands to send ahead of the BDAT command (may be empty) */
+        void writeNextChunk(byte[] prefix) throws IOException {
             int n = readBlock();
             boolean eof = n < raw.length;
             byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + (eof ? 5 : 0)];
@@ -561,8 +566,18 @@ public final class SmtpSessionImpl implements SmtpSession {
                 m += fin.length;
             }
             read += n;
-            write(("BDAT " + m + (eof ? " LAST" : "") + "\r\n").getBytes(US_ASCII), "BDAT");
-            if (m > 0) {
+            byte[] bdat = ("BDAT " + m + (eof ? " LAST" : "") + "\r\n").getBytes(US_ASCII);
+            if (m <= SMALL_WRITE) {
+                byte[] all = new byte[prefix.length + bdat.length + m];
+                System.arraycopy(prefix, 0, all, 0, prefix.length);
+                System.arraycopy(bdat, 0, all, prefix.length, bdat.length);
+                System.arraycopy(out, 0, all, prefix.length + bdat.length, m);
+                writeBuffer(ByteBuffer.wrap(all), "BDAT", !eof);
+            } else {
+                byte[] head = new byte[prefix.length + bdat.length];
+                System.arraycopy(prefix, 0, head, 0, prefix.length);
+                System.arraycopy(bdat, 0, head, prefix.length, bdat.length);
+                write(head, "BDAT");
                 writeBuffer(ByteBuffer.wrap(out, 0, m), "message data", !eof);
             }
             sent += m;
