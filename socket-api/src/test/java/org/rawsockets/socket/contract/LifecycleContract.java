@@ -1,0 +1,146 @@
+package org.rawsockets.socket.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rawsockets.socket.contract.Bytes.ascii;
+import static org.rawsockets.socket.contract.Stages.PROMPT;
+import static org.rawsockets.socket.contract.Stages.await;
+import static org.rawsockets.socket.contract.Stages.awaitFailure;
+import static org.rawsockets.socket.contract.Stages.eventually;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.rawsockets.socket.EndpointInfo;
+import org.rawsockets.socket.SocketClosedException;
+import org.rawsockets.socket.SocketInfo;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.SocketState;
+import org.rawsockets.socket.TcpServerSocket;
+import org.rawsockets.socket.TcpServerSocketOptions;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TlsMode;
+import org.rawsockets.socket.UdpSocket;
+import org.rawsockets.socket.UdpSocketOptions;
+
+/** Ownership: per-owner listings, the admin view, cleanup when an owner releases the service, endpoints. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class LifecycleContract extends ContractSupport {
+
+    private static final String OTHER = "org.rawsockets.contract.other";
+
+    private static void assertEof(Socket peer, String what) throws IOException {
+        try {
+            assertEquals(-1, peer.getInputStream().read(), what + ": the peer sees EOF");
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError(what + ": the peer's connection is still open after " + PROMPT);
+        }
+    }
+
+    @Test
+    void releasingTheServiceClosesEverythingItOpened() throws IOException {
+        JdkServer server = jdkServer();
+        FullBacklogListener backlog = fullBacklogListener();
+        SocketService other = fixture.open(OTHER);
+
+        List<TcpSocket> mine = new ArrayList<>();
+        List<Socket> peers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TcpSocket s = service.openTcp("127.0.0.1", server.port());
+            await(s.opened(), "open #" + i);
+            mine.add(s);
+            peers.add(server.accept());
+        }
+        TcpSocket pending = service.openTcp("127.0.0.1", backlog.port(),
+                TcpSocketOptions.builder().connectTimeout(Duration.ofSeconds(60)).build());
+        UdpSocket udp = service.openUdp(UdpSocketOptions.bound("127.0.0.1", 0));
+        await(udp.opened(), "udp open");
+        TcpServerSocket listener = service.listenTcp(TcpServerSocketOptions.of("127.0.0.1", 0));
+        await(listener.opened(), "listen");
+
+        TcpSocket others = other.openTcp("127.0.0.1", server.port());
+        await(others.opened(), "other owner's open");
+        Socket othersPeer = server.accept();
+
+        assertEquals(6, service.sockets().size(), "the owner's listing: " + service.sockets());
+        assertEquals(1, other.sockets().size(), "the other owner's listing: " + other.sockets());
+        assertTrue(fixture.admin().sockets().stream().filter(s -> s.owner().contains(OWNER)).count() == 6,
+                "admin lists the owner's sockets: " + fixture.admin().sockets());
+
+        fixture.release(service);
+
+        for (int i = 0; i < peers.size(); i++) {
+            assertEof(peers.get(i), "connection #" + i + " after release");
+        }
+        awaitFailure(pending.opened(), SocketClosedException.class, "pending open after release");
+        for (TcpSocket s : mine) {
+            Stages.future(s.closed()).handle((v, e) -> null).join();
+        }
+        await(udp.closed(), "udp closed after release");
+        await(listener.closed(), "listener closed after release");
+        eventually("the admin no longer lists the released owner's sockets", PROMPT,
+                () -> fixture.admin().sockets().stream().noneMatch(s -> s.owner().contains(OWNER)));
+
+        // The other owner is untouched.
+        assertEquals(SocketState.OPEN, others.info().state());
+        await(others.writable().write(ascii("alive")), "other owner's write");
+        assertEquals("alive", ascii(othersPeer.getInputStream().readNBytes(5)));
+        assertTrue(fixture.admin().sockets().stream().anyMatch(s -> s.id() == others.info().id()),
+                "the other owner's socket is still listed");
+    }
+
+    @Test
+    void adminListsAllOwnersAndClosesById() throws IOException {
+        JdkServer server = jdkServer();
+        SocketService other = fixture.open(OTHER);
+        TcpSocket a = service.openTcp("127.0.0.1", server.port());
+        await(a.opened(), "a");
+        Socket peerA = server.accept();
+        TcpSocket b = other.openTcp("127.0.0.1", server.port());
+        await(b.opened(), "b");
+        server.accept();
+        List<SocketInfo> all = fixture.admin().sockets();
+        SocketInfo ia = all.stream().filter(s -> s.id() == a.info().id()).findFirst().orElseThrow();
+        SocketInfo ib = all.stream().filter(s -> s.id() == b.info().id()).findFirst().orElseThrow();
+        assertTrue(ia.owner().contains(OWNER), ia.owner());
+        assertTrue(ib.owner().contains(OTHER), ib.owner());
+        assertTrue(ia.id() != ib.id(), "ids are unique");
+        for (int i = 1; i < all.size(); i++) {
+            assertTrue(all.get(i - 1).id() < all.get(i).id(), "ordered by id: " + all);
+        }
+        assertTrue(service.sockets().stream().noneMatch(s -> s.id() == ib.id()), "owners see only their own");
+
+        await(fixture.admin().close(ia.id()).orElseThrow(), "admin close by id");
+        await(a.closed(), "closed by the admin");
+        assertEof(peerA, "connection closed by the admin");
+        assertTrue(fixture.admin().close(Long.MAX_VALUE).isEmpty(), "closing an unknown id");
+    }
+
+    @Test
+    void namedEndpoint() {
+        int port = socatTcpEcho();
+        try {
+            fixture.configureEndpoint(new EndpointInfo("contract-echo", "127.0.0.1", port, TlsMode.OFF, null,
+                    "socat echo"));
+        } catch (UnsupportedOperationException e) {
+            Assumptions.abort("the fixture cannot configure named endpoints: " + e.getMessage());
+        }
+        assertTrue(service.endpoints().stream().anyMatch(e -> e.name().equals("contract-echo")),
+                "the endpoint is listed: " + service.endpoints());
+        TcpSocket socket = service.openTcpEndpoint("contract-echo", TcpSocketOptions.defaults());
+        assertEquals(port, await(socket.opened(), "open the endpoint").remoteAddress().getPort());
+        assertTrue(socket.info().destination().contains("contract-echo"),
+                "destination names the endpoint: " + socket.info().destination());
+        await(socket.writable().write(ascii("via endpoint")), "write");
+        assertEquals("via endpoint", ascii(Bytes.readExactly(socket.readable(), 12)));
+    }
+}

@@ -1,0 +1,197 @@
+package org.rawsockets.socket.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rawsockets.socket.contract.Bytes.ascii;
+import static org.rawsockets.socket.contract.Stages.PROMPT;
+import static org.rawsockets.socket.contract.Stages.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TimedOutException;
+
+/** The consumption styles of a TCP readable (pull, Flow.Publisher, InputStream) and the OutputStream. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class StreamsContract extends ContractSupport {
+
+    private TcpSocket openEcho() {
+        int port = socatTcpEcho();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        await(socket.opened(), "open");
+        return socket;
+    }
+
+    @Test
+    void readLocksTheStreamToPullStyle() {
+        TcpSocket socket = openEcho();
+        var pending = socket.readable().read();
+        assertThrows(IllegalStateException.class, () -> socket.readable().read(), "a second outstanding read");
+        assertThrows(IllegalStateException.class, () -> socket.readable().publisher(), "publisher() after read()");
+        assertThrows(IllegalStateException.class, () -> socket.readable().inputStream(Duration.ofSeconds(1)),
+                "inputStream() after read()");
+        await(socket.writable().write(ascii("x")), "write");
+        assertEquals("x", ascii(Bytes.toArray(await(pending, "pending read").value())));
+    }
+
+    @Test
+    void publisherLocksTheStream() {
+        TcpSocket socket = openEcho();
+        socket.readable().publisher();
+        assertThrows(IllegalStateException.class, () -> socket.readable().read(), "read() after publisher()");
+        assertThrows(IllegalStateException.class, () -> socket.readable().inputStream(Duration.ofSeconds(1)),
+                "inputStream() after publisher()");
+    }
+
+    @Test
+    void inputStreamLocksTheStream() {
+        TcpSocket socket = openEcho();
+        socket.readable().inputStream(Duration.ofSeconds(1));
+        assertThrows(IllegalStateException.class, () -> socket.readable().read(), "read() after inputStream()");
+        assertThrows(IllegalStateException.class, () -> socket.readable().publisher(),
+                "publisher() after inputStream()");
+    }
+
+    /** socat sends a 4 MiB file; the subscriber gets exactly as many chunks as it requested. */
+    @Test
+    void publisherHonoursRequestN(@TempDir Path tmp) throws Exception {
+        byte[] payload = Bytes.random(4 * 1024 * 1024, 5);
+        Path file = Files.write(tmp.resolve("p.bin"), payload);
+        int port = peer("socat", "-d", "-d", "-t", "30", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr",
+                "OPEN:" + file + ",rdonly").awaitSocatPort();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        await(socket.opened(), "open");
+
+        LinkedBlockingQueue<ByteBuffer> items = new LinkedBlockingQueue<>();
+        AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        AtomicInteger onNextCalls = new AtomicInteger();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        socket.readable().publisher().subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription.set(s);
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                onNextCalls.incrementAndGet();
+                items.add(item);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+        });
+        ByteBuffer first = items.poll(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+        assertTrue(first != null, "the first requested chunk arrives");
+        // Bounded check that nothing beyond the demand arrives although plenty of data is available.
+        assertEquals(null, items.poll(1, TimeUnit.SECONDS), "no chunk beyond request(1)");
+        assertEquals(1, onNextCalls.get(), "onNext calls with a demand of 1");
+        subscription.get().request(2);
+        Stages.eventually("two more chunks after request(2)", PROMPT, () -> items.size() == 2);
+        // Bounded check again: the demand of 3 is used up.
+        Thread.sleep(500);
+        assertEquals(2, items.size(), "no chunk beyond request(1) + request(2)");
+        assertEquals(3, onNextCalls.get(), "onNext calls with a demand of 3");
+
+        subscription.get().request(Long.MAX_VALUE);
+        await(done, Duration.ofSeconds(60), "onComplete after the whole file");
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(Bytes.toArray(first));
+        // first was taken out already; the others are still queued in order
+        for (ByteBuffer b; (b = items.poll()) != null;) {
+            all.writeBytes(Bytes.toArray(b));
+        }
+        assertEquals(payload.length, all.size(), "bytes delivered through the publisher");
+        MessageDigest d = Bytes.sha256();
+        assertEquals(Bytes.hex(d.digest(payload)), Bytes.hex(Bytes.sha256().digest(all.toByteArray())));
+    }
+
+    /** A blocking read that waits past its limit throws TimedOutException and the stream stays usable. */
+    @Test
+    void inputStreamReadTimeoutLeavesTheStreamUsable() throws Exception {
+        PeerProcess peer = socatTcpStdio();
+        int port = peer.awaitSocatPort();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        await(socket.opened(), "open");
+        InputStream in = socket.readable().inputStream(Duration.ofMillis(300));
+        assertThrows(TimedOutException.class, in::read, "read with nothing sent");
+
+        peer.stdin().write(ascii("abc"));
+        peer.stdin().flush();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + PROMPT.toNanos();
+        while (got.size() < 3 && System.nanoTime() < deadline) {
+            try {
+                byte[] buf = new byte[16];
+                int n = in.read(buf);
+                assertTrue(n > 0, "data before the end of the stream");
+                got.write(buf, 0, n);
+            } catch (TimedOutException slow) {
+                // a loaded machine: the stream stays usable, try again
+            }
+        }
+        assertEquals("abc", ascii(got.toByteArray()), "data after a timed-out read");
+        peer.stdin().close();
+        int end = 0;
+        while (System.nanoTime() < deadline) {
+            try {
+                end = in.read();
+                break;
+            } catch (TimedOutException slow) {
+                // retry
+            }
+        }
+        assertEquals(-1, end, "end of stream after the peer's FIN");
+    }
+
+    /** OutputStream writes; close() sends FIN, which the peer ({@code wc -c}) answers. */
+    @Test
+    void outputStreamWritesAndHalfCloses() throws IOException {
+        int port = peer("socat", "-d", "-d", "-t", "30", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr", "SYSTEM:wc -c")
+                .awaitSocatPort();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        await(socket.opened(), "open");
+        try (OutputStream out = socket.writable().outputStream(PROMPT)) {
+            for (int i = 0; i < 100; i++) {
+                out.write(new byte[1000]);
+            }
+            out.flush();
+        }
+        assertEquals("100000", ascii(Bytes.readToEnd(socket.readable(), 100)).trim());
+    }
+
+    @Test
+    void cancelEndsPendingReads() {
+        TcpSocket socket = openEcho();
+        var pending = socket.readable().read();
+        await(socket.readable().cancel(), "cancel");
+        assertTrue(await(pending, "pending read after cancel").done(), "a pending read sees the end after cancel");
+        assertTrue(await(socket.readable().read(), "read after cancel").done(), "later reads see the end");
+    }
+}

@@ -1,0 +1,344 @@
+package org.rawsockets.socket.contract;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rawsockets.socket.contract.Bytes.ascii;
+import static org.rawsockets.socket.contract.Stages.PROMPT;
+import static org.rawsockets.socket.contract.Stages.await;
+import static org.rawsockets.socket.contract.Stages.awaitFailure;
+import static org.rawsockets.socket.contract.Stages.eventually;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.rawsockets.socket.NetworkException;
+import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.SocketClosedException;
+import org.rawsockets.socket.SocketInfo;
+import org.rawsockets.socket.SocketKind;
+import org.rawsockets.socket.SocketState;
+import org.rawsockets.socket.TcpOpenInfo;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TimedOutException;
+
+/** TCP client sockets: data, half-close, failures, counters and close semantics. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class TcpContract extends ContractSupport {
+
+    private static final int MIB = 1024 * 1024;
+
+    @Test
+    void echoRoundTrip() {
+        int port = socatTcpEcho();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        TcpOpenInfo info = await(socket.opened(), "open to socat echo");
+        assertEquals(InetAddress.getLoopbackAddress(), info.remoteAddress().getAddress(), "remote address");
+        assertEquals(port, info.remoteAddress().getPort(), "remote port");
+        assertTrue(info.localAddress().getPort() > 0, "local port reported");
+        assertTrue(info.tls().isEmpty(), "plain TCP has no TLS info");
+
+        await(socket.writable().write(ascii("hello, echo\n")), "write");
+        assertEquals("hello, echo\n", ascii(Bytes.readExactly(socket.readable(), 12)));
+        await(socket.close(), "close");
+        await(socket.closed(), "closed");
+    }
+
+    @Test
+    void operationsIssuedBeforeTheOpenCompletesWaitForIt() {
+        int port = socatTcpEcho();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        // No wait for opened(): the write and the read are queued behind the open.
+        var write = socket.writable().write(ascii("early"));
+        var read = Bytes.readExactly(socket.readable(), 5);
+        assertEquals("early", ascii(read));
+        await(write, "early write");
+    }
+
+    /** 64 MiB up to {@code sha256sum} run by socat: the peer's own checksum must match ours. */
+    @Test
+    void upload64MiBMatchesThePeersChecksum() {
+        int port = peer("socat", "-d", "-d", "-t", "30", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr",
+                "SYSTEM:sha256sum").awaitSocatPort();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        await(socket.opened(), "open");
+        MessageDigest sent = Bytes.sha256();
+        byte[] block = Bytes.random(256 * 1024, 64);
+        for (int i = 0; i < 64 * MIB / block.length; i++) {
+            block[0] = (byte) i; // make blocks differ
+            sent.update(block);
+            await(socket.writable().write(block.clone()), "write block " + i);
+        }
+        await(socket.writable().close(), "half-close after 64 MiB");
+        String reply = ascii(Bytes.readToEnd(socket.readable(), 1024, Duration.ofSeconds(60))).trim();
+        assertEquals(Bytes.hex(sent.digest()), reply.split("\\s+")[0], "sha256sum of what the peer received");
+        eventually("bytesOut counts 64 MiB", PROMPT, () -> socket.info().bytesOut() == 64L * MIB);
+        await(socket.closed(), "closed after both directions ended");
+    }
+
+    /** 64 MiB down from a file socat sends: our checksum must match the file's. */
+    @Test
+    void download64MiBMatchesTheFilesChecksum(@TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve("payload.bin");
+        MessageDigest expected = Bytes.sha256();
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 64; i++) {
+                byte[] mib = Bytes.random(MIB, 1000 + i);
+                expected.update(mib);
+                out.write(mib);
+            }
+        }
+        int port = peer("socat", "-d", "-d", "-t", "30", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr",
+                "OPEN:" + file + ",rdonly").awaitSocatPort();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        await(socket.opened(), "open");
+        MessageDigest received = Bytes.sha256();
+        long total = 0;
+        while (true) {
+            ReadResult<ByteBuffer> r = await(socket.readable().read(), "read after " + total + " bytes");
+            if (r.done()) {
+                break;
+            }
+            total += r.value().remaining();
+            received.update(r.value());
+        }
+        assertEquals(64L * MIB, total, "bytes received");
+        assertEquals(Bytes.hex(expected.digest()), Bytes.hex(received.digest()), "sha-256 of the received bytes");
+        assertEquals(64L * MIB, socket.info().bytesIn(), "bytesIn counter");
+    }
+
+    /** 64 MiB through socat's echo, written and read concurrently, checksummed on both sides. */
+    @Test
+    void echo64MiBConcurrently() throws Exception {
+        int port = socatTcpEcho();
+        TcpSocket socket = service.openTcp("127.0.0.1", port, TcpSocketOptions.builder().noDelay(true).build());
+        await(socket.opened(), "open");
+        MessageDigest sent = Bytes.sha256();
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            byte[] block = Bytes.random(64 * 1024, 7);
+            for (int i = 0; i < 64 * MIB / block.length; i++) {
+                block[0] = (byte) i;
+                sent.update(block);
+                await(socket.writable().write(block.clone()), "write block " + i);
+            }
+            await(socket.writable().close(), "half-close");
+        });
+        MessageDigest received = Bytes.sha256();
+        long total = 0;
+        while (true) {
+            ReadResult<ByteBuffer> r = await(socket.readable().read(), "read after " + total + " bytes");
+            if (r.done()) {
+                break;
+            }
+            total += r.value().remaining();
+            received.update(r.value());
+        }
+        writer.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals(64L * MIB, total, "bytes echoed back");
+        assertEquals(Bytes.hex(sent.digest()), Bytes.hex(received.digest()), "sha-256 sent vs echoed");
+        SocketInfo info = socket.info();
+        assertEquals(64L * MIB, info.bytesIn(), "bytesIn");
+        assertEquals(64L * MIB, info.bytesOut(), "bytesOut");
+    }
+
+    /** Our FIN (closing the writable) does not end reading: the peer ({@code wc -c}) answers after it. */
+    @Test
+    void halfCloseOurSidePeerStillSends() {
+        int port = peer("socat", "-d", "-d", "-t", "30", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr", "SYSTEM:wc -c")
+                .awaitSocatPort();
+        TcpSocket socket = service.openTcp("127.0.0.1", port, TcpSocketOptions.builder().allowHalfOpen(true).build());
+        await(socket.opened(), "open");
+        await(socket.writable().write(Bytes.random(100_000, 1)), "write");
+        await(socket.writable().close(), "half-close (FIN)");
+        awaitFailure(socket.writable().write(ascii("late")), SocketClosedException.class,
+                "write after the writable side was closed");
+        assertEquals("100000", ascii(Bytes.readToEnd(socket.readable(), 100)).trim(), "peer's byte count");
+        await(socket.closed(), "closed once both directions are done");
+    }
+
+    /** With allowHalfOpen the peer's FIN ends our reading but we can still send. */
+    @Test
+    void halfClosePeerSideWeStillWrite() throws Exception {
+        PeerProcess peer = socatTcpStdio();
+        int port = peer.awaitSocatPort();
+        TcpSocket socket = service.openTcp("127.0.0.1", port, TcpSocketOptions.builder().allowHalfOpen(true).build());
+        await(socket.opened(), "open");
+        peer.stdin().write(ascii("bye from peer"));
+        peer.stdin().close(); // socat shuts down its sending side: FIN
+        assertEquals("bye from peer", ascii(Bytes.readToEnd(socket.readable(), 1000)));
+        await(socket.writable().write(ascii("still writing after your FIN")), "write after the peer's FIN");
+        await(socket.writable().close(), "our FIN");
+        assertEquals("still writing after your FIN", ascii(readAllBounded(peer.stdout())));
+        await(socket.closed(), "closed");
+    }
+
+    /** Without allowHalfOpen (the default) the peer's FIN closes the socket once the data is read. */
+    @Test
+    void peerFinClosesSocketWithoutHalfOpen() throws Exception {
+        PeerProcess peer = socatTcpStdio();
+        int port = peer.awaitSocatPort();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        await(socket.opened(), "open");
+        peer.stdin().write(ascii("last words"));
+        peer.stdin().close();
+        assertEquals("last words", ascii(Bytes.readToEnd(socket.readable(), 1000)));
+        await(socket.closed(), "closed() after the peer's FIN, without our close()");
+        assertEquals(0, readAllBounded(peer.stdout()).length, "we sent nothing");
+        assertEquals(SocketState.CLOSED, socket.info().state());
+    }
+
+    /** JDK peer: only it can send a reset on demand (SO_LINGER 0 then close). */
+    @Test
+    void peerResetFailsReadsAndClosed() throws Exception {
+        JdkServer server = jdkServer();
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port());
+        await(socket.opened(), "open");
+        Socket peer = server.accept();
+        peer.setSoLinger(true, 0);
+        peer.close(); // RST
+        NetworkException e = awaitFailure(socket.readable().read(), NetworkException.class, "read after a reset");
+        assertMentions(e, "reset read error");
+        awaitFailure(socket.closed(), NetworkException.class, "closed() after a reset");
+        assertEquals(SocketState.FAILED, socket.info().state(), "state after a reset");
+    }
+
+    @Test
+    void connectionRefusedNamesTheDestination() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        NetworkException e = awaitFailure(socket.opened(), NetworkException.class, "open to a closed port");
+        assertTrue(e.getMessage().contains("127.0.0.1") && e.getMessage().contains(String.valueOf(port)),
+                "message names the destination 127.0.0.1:" + port + ": " + e.getMessage());
+        awaitFailure(socket.closed(), NetworkException.class, "closed() of a socket whose open failed");
+        awaitFailure(socket.readable().read(), NetworkException.class, "read of a socket whose open failed");
+        awaitFailure(socket.writable().write(ascii("x")), NetworkException.class,
+                "write to a socket whose open failed");
+        assertEquals(SocketState.FAILED, socket.info().state());
+    }
+
+    @Test
+    void connectTimeoutAgainstAFullBacklog() throws IOException {
+        FullBacklogListener listener = fullBacklogListener();
+        TcpSocket socket = service.openTcp("127.0.0.1", listener.port(),
+                TcpSocketOptions.builder().connectTimeout(Duration.ofMillis(500)).build());
+        TimedOutException e = awaitFailure(socket.opened(), TimedOutException.class, "open to a full backlog");
+        assertTrue(e.getMessage().contains(String.valueOf(listener.port())),
+                "message names the destination port " + listener.port() + ": " + e.getMessage());
+        awaitFailure(socket.closed(), TimedOutException.class, "closed() after a connect timeout");
+    }
+
+    @Test
+    void unknownHostIsANetworkError() {
+        TcpSocket socket = service.openTcp("nonexistent.invalid", 80);
+        NetworkException e = awaitFailure(socket.opened(), NetworkException.class, Duration.ofSeconds(60),
+                "open to nonexistent.invalid");
+        assertTrue(e.getMessage().contains("nonexistent.invalid"), "message names the host: " + e.getMessage());
+    }
+
+    @Test
+    void countersAndListings() {
+        int port = socatTcpEcho();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        await(socket.opened(), "open");
+        byte[] data = Bytes.random(12_345, 3);
+        Bytes.writeAll(socket.writable(), data, 4096);
+        assertArrayEquals(data, Bytes.readExactly(socket.readable(), data.length));
+        eventually("bytesOut == 12345", PROMPT, () -> socket.info().bytesOut() == data.length);
+        SocketInfo info = socket.info();
+        assertEquals(data.length, info.bytesIn(), "bytesIn");
+        assertEquals(SocketKind.TCP, info.kind());
+        assertEquals(SocketState.OPEN, info.state());
+        assertTrue(info.owner().contains(OWNER), "owner " + info.owner() + " names " + OWNER);
+        assertTrue(info.destination().contains(String.valueOf(port)), "destination " + info.destination());
+        assertEquals(port, info.remote().orElseThrow().getPort(), "remote port");
+        assertTrue(info.local().isPresent(), "local address");
+        assertTrue(service.sockets().stream().anyMatch(s -> s.id() == info.id()), "listed by the service");
+        assertTrue(fixture.admin().sockets().stream().anyMatch(s -> s.id() == info.id()), "listed by the admin");
+        assertEquals(data.length, fixture.admin().socket(info.id()).orElseThrow().bytesIn(), "admin counters");
+    }
+
+    @Test
+    void closeIsIdempotent() {
+        int port = socatTcpEcho();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        await(socket.opened(), "open");
+        var first = socket.close();
+        var second = socket.close();
+        await(first, "first close");
+        await(second, "second close");
+        await(socket.closed(), "closed");
+        await(socket.close(), "close after closed");
+        assertEquals(SocketState.CLOSED, socket.info().state());
+        awaitFailure(socket.writable().write(ascii("x")), SocketClosedException.class, "write after close");
+        assertTrue(await(socket.readable().read(), "read after close").done(), "read after close sees the end");
+        eventually("closed socket no longer listed", PROMPT,
+                () -> service.sockets().stream().noneMatch(s -> s.id() == socket.info().id()));
+    }
+
+    @Test
+    void closingAPendingSocketCancelsTheOpen() throws IOException {
+        FullBacklogListener listener = fullBacklogListener();
+        TcpSocket socket = service.openTcp("127.0.0.1", listener.port(),
+                TcpSocketOptions.builder().connectTimeout(Duration.ofSeconds(60)).build());
+        assertFalse(Stages.isDone(socket.opened()), "open to a full backlog is pending");
+        assertEquals(SocketState.OPENING, socket.info().state());
+        socket.close();
+        awaitFailure(socket.opened(), SocketClosedException.class, "opened() of a socket closed while pending");
+        assertTrue(Stages.future(socket.closed()).handle((v, e) -> true).join(), "closed() completes");
+    }
+
+    @Test
+    void abortFailsPendingWritesAndClosesTheSocket() throws Exception {
+        JdkServer server = closeAfter(new JdkServer(16 * 1024));
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port(),
+                TcpSocketOptions.builder().sendBufferSize(16 * 1024).build());
+        await(socket.opened(), "open");
+        Socket peer = server.accept();
+        // The peer does not read: queue far more than any buffer, without waiting.
+        var last = socket.writable().write(new byte[(int) Math.max(8 * MIB, 4 * fixture.bufferBound())]);
+        socket.writable().abort(new IllegalStateException("test abort"));
+        awaitFailure(last, SocketClosedException.class, "pending write after abort");
+        Stages.future(socket.closed()).handle((v, e) -> null).get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+        // The peer sees the connection end (reset or EOF) after at most what was already sent.
+        InputStream in = peer.getInputStream();
+        long got = 0;
+        try {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) >= 0;) {
+                got += n;
+            }
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            throw new AssertionError("the peer did not see the aborted connection end within " + PROMPT);
+        } catch (IOException reset) {
+            // a reset is what abort asks for
+        }
+        assertTrue(got < 8 * MIB, "the queued bytes were dropped, peer got " + got);
+    }
+
+    static void assertMentions(Throwable e, String what) {
+        assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), what + " has a message: " + e);
+    }
+
+    /** Reads a peer process's stdout to EOF (bounded by the peer's -t and the test timeout). */
+    static byte[] readAllBounded(InputStream in) throws IOException {
+        return in.readNBytes(16 * MIB);
+    }
+}

@@ -1,0 +1,322 @@
+package org.rawsockets.socket.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rawsockets.socket.contract.Bytes.ascii;
+import static org.rawsockets.socket.contract.Stages.PROMPT;
+import static org.rawsockets.socket.contract.Stages.await;
+import static org.rawsockets.socket.contract.Stages.awaitFailure;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLSocket;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.rawsockets.socket.NetworkException;
+import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.SocketClosedException;
+import org.rawsockets.socket.TcpOpenInfo;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TlsInfo;
+import org.rawsockets.socket.TlsMode;
+import org.rawsockets.socket.TlsOptions;
+
+/**
+ * TLS against independent peers ({@code openssl s_server}, {@code socat OPENSSL-LISTEN}) with a
+ * PKI the test makes with the openssl command line ({@link TestPki}). STARTTLS uses a JDK peer:
+ * the upgrade needs a peer that speaks a plain-text prelude and then switches on the same
+ * connection, which neither tool does.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+public abstract class TlsContract extends ContractSupport {
+
+    private final TestPki pki = TestPki.get();
+
+    /** Options trusting only the test CA. */
+    private TlsOptions.Builder trustTestCa() {
+        return TlsOptions.builder().mode(TlsMode.ON).trustedCertificatesPem(pki.read(pki.caPem()));
+    }
+
+    private static TcpSocketOptions tcp(TlsOptions tls) {
+        return TcpSocketOptions.builder().tls(tls).build();
+    }
+
+    /**
+     * {@code openssl s_server -rev} on 127.0.0.1 (answers each line reversed), with the localhost
+     * certificate plus {@code extra} arguments; returns the port once it logged ACCEPT. s_server
+     * cannot report an ephemeral port, so a free one is picked first and the start retried if it was
+     * taken meanwhile.
+     */
+    private int sServer(PeerProcess[] handle, String... extra) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            List<String> cmd = new java.util.ArrayList<>(List.of("openssl", "s_server", "-accept", "127.0.0.1:" + port,
+                    "-cert", pki.serverPem().toString(), "-key", pki.serverKey().toString(), "-rev"));
+            cmd.addAll(List.of(extra));
+            PeerProcess p = peer(cmd.toArray(String[]::new));
+            try {
+                p.awaitLog("ACCEPT", PROMPT);
+                handle[0] = p;
+                return port;
+            } catch (AssertionError e) {
+                if (attempt >= 2 || p.process().isAlive()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private int sServer(String... extra) throws IOException {
+        return sServer(new PeerProcess[1], extra);
+    }
+
+    private static void assertReversedEcho(TcpSocket socket) {
+        await(socket.writable().write(ascii("hello tls\n")), "write");
+        assertEquals("slt olleh\n", ascii(Bytes.readExactly(socket.readable(), 10)), "s_server -rev answer");
+    }
+
+    @Test
+    void tlsWithTheTestCa() throws IOException {
+        int port = sServer();
+        TcpSocket socket = service.openTcp("127.0.0.1", port, tcp(trustTestCa().build()));
+        TcpOpenInfo open = await(socket.opened(), "TLS open");
+        TlsInfo tls = open.tls().orElseThrow(() -> new AssertionError("TLS info missing after a TLS open"));
+        assertTrue(tls.protocol().startsWith("TLSv1."), "protocol " + tls.protocol());
+        assertTrue(!tls.cipherSuite().isBlank(), "cipher suite");
+        assertEquals("CN=localhost", tls.peerCertificates().get(0).getSubjectX500Principal().getName(),
+                "the server's leaf certificate");
+        assertNull(tls.serverName(), "no SNI for an IP literal destination");
+        assertTrue(tls.alpn().isEmpty(), "no ALPN offered, none negotiated");
+        assertReversedEcho(socket);
+        await(socket.close(), "close");
+    }
+
+    /** 8 MiB through socat's TLS echo, checksummed: TLS framing under backpressure. */
+    @Test
+    void bulkThroughTlsEcho() throws Exception {
+        int port = peer("socat", "-d", "-d", "-t", "30",
+                "OPENSSL-LISTEN:0,bind=127.0.0.1,reuseaddr,verify=0,cert=" + pki.serverPem() + ",key="
+                        + pki.serverKey(),
+                "PIPE").awaitSocatPort();
+        TcpSocket socket = service.openTcp("localhost", port,
+                TcpSocketOptions.builder().dnsQueryType(org.rawsockets.socket.DnsQueryType.IPV4)
+                        .tls(trustTestCa().build()).build());
+        assertTrue(await(socket.opened(), "TLS open to socat").tls().isPresent(), "TLS info");
+        MessageDigest sent = Bytes.sha256();
+        int total = 8 * 1024 * 1024;
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            byte[] block = Bytes.random(32 * 1024, 21);
+            for (int i = 0; i < total / block.length; i++) {
+                block[0] = (byte) i;
+                sent.update(block);
+                await(socket.writable().write(block.clone()), "write " + i);
+            }
+        });
+        MessageDigest received = Bytes.sha256();
+        long got = 0;
+        while (got < total) {
+            ReadResult<ByteBuffer> r = await(socket.readable().read(), "read after " + got);
+            assertTrue(!r.done(), "end of stream after " + got + " bytes");
+            got += r.value().remaining();
+            received.update(r.value());
+        }
+        writer.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals(total, got);
+        assertEquals(Bytes.hex(sent.digest()), Bytes.hex(received.digest()), "sha-256 through TLS");
+        assertEquals(total, socket.info().bytesIn(), "bytesIn counts payload, not TLS records");
+    }
+
+    /** s_server presents its second certificate only to clients that send SNI {@link TestPki#SNI_NAME}. */
+    @Test
+    void sniIsSentAndReported() throws IOException {
+        int port = sServer("-servername", TestPki.SNI_NAME, "-cert2", pki.sniPem().toString(), "-key2",
+                pki.sniKey().toString());
+        TcpSocket socket = service.openTcp("127.0.0.1", port,
+                tcp(trustTestCa().serverName(TestPki.SNI_NAME).build()));
+        TlsInfo tls = await(socket.opened(), "TLS open with SNI").tls().orElseThrow();
+        assertEquals(TestPki.SNI_NAME, tls.serverName(), "reported SNI");
+        assertEquals("CN=" + TestPki.SNI_NAME, tls.peerCertificates().get(0).getSubjectX500Principal().getName(),
+                "the peer chose its certificate by our SNI");
+        assertReversedEcho(socket);
+    }
+
+    @Test
+    void alpnIsNegotiatedAndReported() throws IOException {
+        int port = sServer("-alpn", "h2,http/1.1");
+        TcpSocket socket = service.openTcp("127.0.0.1", port,
+                tcp(trustTestCa().alpnProtocols("contract/1", "http/1.1").build()));
+        TlsInfo tls = await(socket.opened(), "TLS open with ALPN").tls().orElseThrow();
+        assertEquals("http/1.1", tls.alpnProtocol(), "the one protocol both offered");
+        assertReversedEcho(socket);
+    }
+
+    @Test
+    void mutualTls() throws IOException {
+        PeerProcess[] server = new PeerProcess[1];
+        int port = sServer(server, "-Verify", "1", "-CAfile", pki.caPem().toString(), "-verify_return_error");
+        TcpSocket socket = service.openTcp("127.0.0.1", port, tcp(trustTestCa()
+                .clientCertificate(pki.read(pki.clientPem()), pki.read(pki.clientKey())).build()));
+        await(socket.opened(), "mutual TLS open");
+        assertReversedEcho(socket);
+        assertTrue(server[0].log().contains(TestPki.CLIENT_CN),
+                "s_server verified our client certificate:\n" + server[0].log());
+    }
+
+    /**
+     * TLS 1.2 so the failure is part of the handshake: with TLS 1.3 a server rejects a missing client
+     * certificate only after the client's handshake is complete (see the next test).
+     */
+    @Test
+    void mutualTlsWithoutAClientCertificateFailsTheOpen() throws IOException {
+        int port = sServer("-Verify", "1", "-CAfile", pki.caPem().toString(), "-verify_return_error");
+        TcpSocket socket = service.openTcp("127.0.0.1", port, tcp(trustTestCa().protocols("TLSv1.2").build()));
+        NetworkException e = awaitFailure(socket.opened(), NetworkException.class, "open without a client cert");
+        assertTrue(e.getMessage().contains(String.valueOf(port)), "message names the destination: " + e.getMessage());
+    }
+
+    /** TLS 1.3: the rejection may arrive after opened(); then the first read fails. Either is a NetworkException. */
+    @Test
+    void mutualTlsWithoutAClientCertificateFailsTls13() throws IOException {
+        int port = sServer("-Verify", "1", "-CAfile", pki.caPem().toString(), "-verify_return_error");
+        TcpSocket socket = service.openTcp("127.0.0.1", port, tcp(trustTestCa().protocols("TLSv1.3").build()));
+        CompletableFuture<TcpOpenInfo> open = Stages.future(socket.opened());
+        Throwable failure = open.handle((v, e) -> e).join();
+        if (failure == null) {
+            socket.writable().write(ascii("hello\n"));
+            awaitFailure(socket.readable().read(), NetworkException.class, "read after the server refused us");
+        } else {
+            assertTrue(Stages.unwrap(failure) instanceof NetworkException, "open failed with " + failure);
+        }
+    }
+
+    @Test
+    void hostnameMismatchIsANetworkErrorNamingTheName() throws IOException {
+        int port = sServer();
+        TcpSocket socket = service.openTcp("127.0.0.1", port,
+                tcp(trustTestCa().serverName("wrong.contract.test").build()));
+        NetworkException e = awaitFailure(socket.opened(), NetworkException.class, "open with a mismatching name");
+        assertTrue(e.getMessage().contains("wrong.contract.test"),
+                "the message names the name the certificate does not match: " + e.getMessage());
+    }
+
+    @Test
+    void hostnameVerificationCanBeTurnedOff() throws IOException {
+        int port = sServer();
+        TcpSocket socket = service.openTcp("127.0.0.1", port,
+                tcp(trustTestCa().serverName("wrong.contract.test").verifyHostname(false).build()));
+        await(socket.opened(), "open with verifyHostname(false)");
+        assertReversedEcho(socket);
+    }
+
+    @Test
+    void untrustedCaIsANetworkError() throws IOException {
+        int port = sServer();
+        TlsOptions otherCa = TlsOptions.builder().mode(TlsMode.ON).trustedCertificatesPem(pki.read(pki.otherCaPem()))
+                .build();
+        NetworkException e = awaitFailure(service.openTcp("127.0.0.1", port, tcp(otherCa)).opened(),
+                NetworkException.class, "open to a server signed by an untrusted CA");
+        assertTrue(e.getMessage().contains(String.valueOf(port)), "message names the destination: " + e.getMessage());
+        NetworkException jdk = awaitFailure(
+                service.openTcp("127.0.0.1", port, tcp(TlsOptions.builder().mode(TlsMode.ON).build())).opened(),
+                NetworkException.class, "open with the JDK trust store to a test-CA server");
+        assertTrue(jdk.getMessage() != null, "message");
+    }
+
+    /** A plain prelude, then TLS on the same connection: the JDK peer speaks an SMTP-like STARTTLS. */
+    @Test
+    void startTlsUpgradesInPlace() throws Exception {
+        JdkServer server = jdkServer();
+        CompletableFuture<String> peerResult = CompletableFuture.supplyAsync(() -> {
+            try {
+                Socket plain = server.accept();
+                OutputStream out = plain.getOutputStream();
+                out.write(ascii("220 ready\r\n"));
+                BufferedReader in = new BufferedReader(
+                        new InputStreamReader(plain.getInputStream(), StandardCharsets.US_ASCII), 1);
+                String command = in.readLine();
+                if (!"STARTTLS".equals(command)) {
+                    return "unexpected command " + command;
+                }
+                out.write(ascii("220 go ahead\r\n"));
+                SSLSocket tls = (SSLSocket) pki.serverContext().getSocketFactory().createSocket(plain,
+                        plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+                tls.setUseClientMode(false);
+                tls.startHandshake();
+                BufferedReader tin = new BufferedReader(
+                        new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII));
+                String line = tin.readLine();
+                tls.getOutputStream().write(ascii(line.toUpperCase(Locale.ROOT) + "\r\n"));
+                tls.getOutputStream().flush();
+                return tls.getSession().getProtocol() + " " + line;
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port(),
+                tcp(trustTestCa().mode(TlsMode.STARTTLS).build()));
+        TcpOpenInfo plainInfo = await(socket.opened(), "plain open of a starttls socket");
+        assertTrue(plainInfo.tls().isEmpty(), "no TLS before the upgrade");
+        assertEquals("220 ready\r\n", ascii(Bytes.readExactly(socket.readable(), 11)));
+        await(socket.writable().write(ascii("STARTTLS\r\n")), "STARTTLS command");
+        assertEquals("220 go ahead\r\n", ascii(Bytes.readExactly(socket.readable(), 14)));
+
+        TcpSocket tls = socket.startTls();
+        TlsInfo info = await(tls.opened(), "TLS handshake after STARTTLS").tls()
+                .orElseThrow(() -> new AssertionError("TLS info after startTls"));
+        assertTrue(info.protocol().startsWith("TLSv1."), info.protocol());
+        awaitFailure(socket.readable().read(), SocketClosedException.class, "old readable after startTls");
+        awaitFailure(socket.writable().write(ascii("x")), SocketClosedException.class, "old writable after startTls");
+        assertThrows(IllegalStateException.class, socket::startTls, "startTls twice");
+        assertThrows(IllegalStateException.class, tls::startTls, "startTls on the upgraded socket");
+
+        await(tls.writable().write(ascii("secret hello\r\n")), "write over TLS");
+        assertEquals("SECRET HELLO\r\n", ascii(Bytes.readExactly(tls.readable(), 14)));
+        assertTrue(peerResult.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS).endsWith(" secret hello"),
+                "the peer read our line over TLS");
+        await(tls.close(), "close the upgraded socket");
+    }
+
+    @Test
+    void startTlsIsRefusedOnPlainAndImplicitTlsSockets() throws IOException {
+        int echo = socatTcpEcho();
+        TcpSocket plain = service.openTcp("127.0.0.1", echo);
+        await(plain.opened(), "plain open");
+        assertThrows(IllegalStateException.class, plain::startTls, "startTls on a TlsMode.OFF socket");
+
+        int port = sServer();
+        TcpSocket implicit = service.openTcp("127.0.0.1", port, tcp(trustTestCa().build()));
+        await(implicit.opened(), "TLS open");
+        assertThrows(IllegalStateException.class, implicit::startTls, "startTls on a TlsMode.ON socket");
+    }
+
+    @Test
+    void startTlsBeforeTheOpenIsRefused() throws IOException {
+        FullBacklogListener pending = fullBacklogListener();
+        TcpSocket socket = service.openTcp("127.0.0.1", pending.port(),
+                TcpSocketOptions.builder().connectTimeout(Duration.ofSeconds(60))
+                        .tls(trustTestCa().mode(TlsMode.STARTTLS).build()).build());
+        assertThrows(IllegalStateException.class, socket::startTls, "startTls while the open is pending");
+    }
+}
