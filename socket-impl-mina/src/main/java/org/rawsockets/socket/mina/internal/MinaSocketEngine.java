@@ -350,6 +350,13 @@ public final class MinaSocketEngine implements AutoCloseable {
         }
 
         @Override
+        public void sessionCreated(IoSession session) {
+            if (session.getService() instanceof TcpServer.PausingAcceptor acceptor) {
+                acceptor.attach(session);
+            }
+        }
+
+        @Override
         public void sessionOpened(IoSession session) {
             TcpConnection c = conn(session);
             if (c != null) {

@@ -54,6 +54,10 @@ abstract class Source<T> implements ReadableStream<T> {
     protected void afterPush(long newWeight, long delta) {
     }
 
+    /** Called (outside the lock) for every element handed to the consumer. */
+    protected void delivered(T element) {
+    }
+
     /** Called once (outside the lock) when the consumer cancels. */
     protected void onCancel() {
     }
@@ -105,6 +109,7 @@ abstract class Source<T> implements ReadableStream<T> {
             drain = style == Style.PUBLISHER;
         }
         if (f != null) {
+            delivered(element);
             f.complete(ReadResult.of(element));
         } else {
             afterPush(w, d);
@@ -252,6 +257,7 @@ abstract class Source<T> implements ReadableStream<T> {
             }
         }
         afterTake(w, weigh(element));
+        delivered(element);
         return CompletableFuture.completedFuture(ReadResult.of(element));
     }
 
@@ -291,6 +297,7 @@ abstract class Source<T> implements ReadableStream<T> {
             w = weight;
         }
         afterTake(w, weigh(element));
+        delivered(element);
         return element;
     }
 
@@ -391,6 +398,7 @@ abstract class Source<T> implements ReadableStream<T> {
                     released.complete(null);
                 } else {
                     afterTake(w, weigh(element));
+                    delivered(element);
                     s.onNext(element);
                 }
             }

@@ -137,8 +137,6 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
         if (!c.admit(false)) {
             return null;
         }
-        s.setAttribute(TcpConnection.SESSION_KEY, c);
-        c.applyOptions(s);
         return c;
     }
 
@@ -243,10 +241,8 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
         }
 
         @Override
-        protected void afterTake(long newWeight, long delta) {
-            if (delta > 0) {
-                permits.release((int) delta);
-            }
+        protected void delivered(TcpSocket element) {
+            permits.release();
         }
 
         @Override
@@ -264,7 +260,10 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
     }
 
     /** Waits for a free accept-queue slot before accepting. */
-    private final class PausingAcceptor extends NioSocketAcceptor {
+    final class PausingAcceptor extends NioSocketAcceptor {
+        private final java.util.Map<org.apache.mina.core.session.IoSession, TcpConnection> fresh =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
         PausingAcceptor() {
             super(engine.ioPool(), engine.processor());
         }
@@ -287,10 +286,22 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
                 permits.release();
                 return null;
             }
-            if (newAccepted(s) == null) {
+            TcpConnection c = newAccepted(s);
+            if (c == null) {
                 permits.release(); // refused by quota: the handler closes the session without a connection
+            } else {
+                fresh.put(s, c); // MINA replaces the attribute map when it initialises the session
             }
             return s;
+        }
+
+        /** Attaches the connection once MINA initialised the session (sessionCreated, I/O thread). */
+        void attach(org.apache.mina.core.session.IoSession s) {
+            TcpConnection c = fresh.remove(s);
+            if (c != null) {
+                s.setAttribute(TcpConnection.SESSION_KEY, c);
+                c.applyOptions(s);
+            }
         }
     }
 }
