@@ -161,7 +161,13 @@ public final class SmtpSessionImpl implements SmtpSession {
         java.util.Objects.requireNonNull(envelope, "envelope");
         java.util.Objects.requireNonNull(content, "content");
         ProgressListener p = progress == null ? ProgressListener.NONE : progress;
-        return submit(() -> guarded(() -> doSend(envelope, content, p)));
+        SendTask task = new SendTask(envelope, content, p);
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.future.completeExceptionally(rejected());
+        }
+        return task.future;
     }
 
     @Override
@@ -349,8 +355,122 @@ public final class SmtpSessionImpl implements SmtpSession {
 
     // ---------------------------------------------------------------- sending
 
-    private SendResult doSend(Envelope env, MessageSource content, ProgressListener progress) throws IOException {
-        ensureOpen();
+    /** A queued send. The worker runs it; its commands may already have gone out with the previous message. */
+    private final class SendTask implements Runnable {
+        final Envelope env;
+        final MessageSource content;
+        final ProgressListener progress;
+        final CompletableFuture<SendResult> future = new CompletableFuture<>();
+        Prepared prepared;
+        Throwable prepareFailure;
+        /** Its MAIL/RCPT/DATA were written behind the previous message's end of data (RFC 2920 3.1). */
+        boolean batchWritten;
+        /** The next send, taken from the queue while this one ended its data; runs right after it. */
+        SendTask chained;
+
+        SendTask(Envelope env, MessageSource content, ProgressListener progress) {
+            this.env = env;
+            this.content = content;
+            this.progress = progress;
+        }
+
+        @Override
+        public void run() {
+            runSends(this);
+        }
+
+        void closeSource() {
+            Prepared p = prepared;
+            if (p != null) {
+                try {
+                    p.in.close();
+                } catch (IOException ignored) {
+                    // nothing to do
+                }
+            }
+        }
+    }
+
+    /** A send checked against the capabilities, with its commands built and its source open. */
+    private record Prepared(List<String> commands, Charset cs, boolean chunking, boolean pipelining, InputStream in,
+            Transfer transfer) {
+
+        /** Every command in one pipelined group, DATA included (only without CHUNKING, one batch). */
+        boolean singleDataBatch() {
+            return pipelining && !chunking && commands.size() <= PIPELINE_BATCH;
+        }
+
+        byte[] batch(int from, int to, boolean withData) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream(64 * (to - from + 1));
+            for (int k = from; k < to; k++) {
+                b.writeBytes(commands.get(k).getBytes(cs));
+                b.writeBytes(CRLF);
+            }
+            if (withData) {
+                b.writeBytes("DATA\r\n".getBytes(US_ASCII));
+            }
+            return b.toByteArray();
+        }
+    }
+
+    /** The source of a message could not be opened; nothing was sent, the session stays usable. */
+    static final class SourceOpenException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SourceOpenException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private void runSends(SendTask first) {
+        SendTask t = first;
+        while (t != null) {
+            SendTask current = t;
+            try {
+                current.future.complete(guarded(() -> doSend(current)));
+            } catch (Throwable e) {
+                current.future.completeExceptionally(e);
+            } finally {
+                current.closeSource();
+            }
+            t = current.chained;
+            if (t != null && !isOpen()) {
+                t.closeSource();
+                t.future.completeExceptionally(new SocketClosedException("the SMTP session to " + label
+                        + " closed before this message was sent"));
+                t = null;
+            }
+        }
+    }
+
+    /**
+     * At the end of a message's data: takes the next queued send (if it is the next operation) and,
+     * when it fits one pipelined group, returns its MAIL/RCPT/DATA to go out in the same write as the
+     * end of data, saving a round trip per message.
+     */
+    private byte[] chainNext(SendTask current) {
+        if (!current.prepared.pipelining()) {
+            return null;
+        }
+        Runnable head = worker.getQueue().peek();
+        if (!(head instanceof SendTask next) || !worker.getQueue().remove(next)) {
+            return null;
+        }
+        current.chained = next;
+        try {
+            next.prepared = prepare(next.env, next.content, next.progress);
+        } catch (Throwable e) {
+            next.prepareFailure = e;
+            return null;
+        }
+        if (!next.prepared.singleDataBatch()) {
+            return null;
+        }
+        next.batchWritten = true;
+        return next.prepared.batch(0, next.prepared.commands().size(), true);
+    }
+
+    private Prepared prepare(Envelope env, MessageSource content, ProgressListener progress) throws IOException {
         Capabilities caps = capabilities;
         OptionalLong size = content.size();
         OptionalLong limit = caps.sizeLimit();
@@ -398,29 +518,46 @@ public final class SmtpSessionImpl implements SmtpSession {
             }
             commands.add(sb.toString());
         }
-
         long total = size.orElse(-1);
-        try (InputStream in = content.open()) {
-            Transfer t = new Transfer(in, total, progress, chunking);
+        InputStream in;
+        try {
+            in = content.open();
+        } catch (IOException | RuntimeException e) {
+            throw new SourceOpenException("cannot open the message to send (" + e.getMessage() + "); nothing was sent", e);
+        }
+        return new Prepared(List.copyOf(commands), cs, chunking, pipelining, in, new Transfer(in, total, progress, chunking));
+    }
+
+    private SendResult doSend(SendTask task) throws IOException {
+        ensureOpen();
+        if (task.prepareFailure != null) {
+            throw task.prepareFailure instanceof IOException io ? io : new IOException(task.prepareFailure);
+        }
+        if (task.prepared == null) {
+            task.prepared = prepare(task.env, task.content, task.progress);
+        }
+        Prepared p = task.prepared;
+        Envelope env = task.env;
+        List<String> commands = p.commands();
+        boolean chunking = p.chunking();
+        Charset cs = p.cs();
+        Transfer t = p.transfer();
+        t.task = task;
+        {
             List<SmtpReply> replies = new ArrayList<>(commands.size());
             SmtpReply dataReply = null; // DATA's reply, or the first BDAT chunk's reply
-            if (pipelining) {
+            if (p.pipelining()) {
                 for (int i = 0; i < commands.size(); i += PIPELINE_BATCH) {
                     int end = Math.min(commands.size(), i + PIPELINE_BATCH);
                     boolean lastBatch = end == commands.size();
-                    ByteArrayOutputStream batch = new ByteArrayOutputStream(64 * (end - i + 1));
-                    for (int k = i; k < end; k++) {
-                        batch.writeBytes(commands.get(k).getBytes(cs));
-                        batch.writeBytes(CRLF);
-                    }
-                    if (lastBatch && !chunking) {
-                        batch.writeBytes("DATA\r\n".getBytes(US_ASCII));
-                    }
-                    if (lastBatch && chunking) {
+                    byte[] batch = p.batch(i, end, lastBatch && !chunking);
+                    if (task.batchWritten) {
+                        // Already sent behind the previous message's end of data.
+                    } else if (lastBatch && chunking) {
                         // RFC 3030: BDAT may be pipelined after RCPT; one write for a small message.
-                        t.writeNextChunk(batch.toByteArray());
+                        t.writeNextChunk(batch);
                     } else {
-                        write(batch.toByteArray(), i == 0 ? "MAIL FROM" : "RCPT TO");
+                        write(batch, i == 0 ? "MAIL FROM" : "RCPT TO");
                     }
                     for (int k = i; k < end; k++) {
                         replies.add(readReply(settings.commandTimeout(), k == 0 ? "MAIL FROM" : "RCPT TO"));
@@ -510,13 +647,15 @@ public final class SmtpSessionImpl implements SmtpSession {
         long read;
         long sent;
         boolean lastSent;
+        SendTask task;
 
         Transfer(InputStream in, long total, ProgressListener progress, boolean chunking) {
             this.in = in;
             this.total = total;
             this.progress = progress;
             this.encoder = new MessageEncoder(!chunking);
-            this.raw = new byte[settings.chunkSize()];
+            // A small message of known size gets a small buffer (one read, EOF seen by the short count).
+            this.raw = new byte[total >= 0 && total < settings.chunkSize() ? (int) total + 1 : settings.chunkSize()];
         }
 
         private int readBlock() throws IOException {
@@ -533,7 +672,8 @@ public final class SmtpSessionImpl implements SmtpSession {
             while (true) {
                 int n = readBlock();
                 boolean eof = n < raw.length;
-                byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + (eof ? 5 : 0)];
+                byte[] next = eof && task != null ? chainNext(task) : null;
+                byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + (eof ? 5 : 0) + (next == null ? 0 : next.length)];
                 int m = encoder.encode(raw, 0, n, out, 0);
                 byte[] fin = eof ? encoder.finish() : null;
                 if (fin != null) {
@@ -541,9 +681,13 @@ public final class SmtpSessionImpl implements SmtpSession {
                     m += fin.length;
                 }
                 read += n;
+                sent += m;
+                if (next != null) {
+                    System.arraycopy(next, 0, out, m, next.length);
+                    m += next.length;
+                }
                 if (m > 0) {
                     writeBuffer(ByteBuffer.wrap(out, 0, m), "message data", !eof);
-                    sent += m;
                 }
                 progress.progress(read, total);
                 if (eof) {
@@ -744,19 +888,23 @@ public final class SmtpSessionImpl implements SmtpSession {
                 }
             });
         } catch (RejectedExecutionException e) {
-            f.completeExceptionally(closing.get() || worker.isShutdown()
-                    ? new SocketClosedException("the SMTP session to " + label + " is closed")
-                    : new IllegalStateException("the SMTP session to " + label + " already has " + QUEUE_LIMIT
-                            + " operations queued; wait for some to complete"));
+            f.completeExceptionally(rejected());
         }
         return f;
+    }
+
+    private Exception rejected() {
+        return closing.get() || worker.isShutdown()
+                ? new SocketClosedException("the SMTP session to " + label + " is closed")
+                : new IllegalStateException("the SMTP session to " + label + " already has " + QUEUE_LIMIT
+                        + " operations queued; wait for some to complete");
     }
 
     /** Runs an operation; a failure other than a server refusal leaves the connection unusable: close it. */
     private <T> T guarded(IoCallable<T> op) throws Exception {
         try {
             return op.call();
-        } catch (SmtpTransientException | SmtpPermanentException | SmtpCapabilityException e) {
+        } catch (SmtpTransientException | SmtpPermanentException | SmtpCapabilityException | SourceOpenException e) {
             if (!open) {
                 breakConnection();
             }

@@ -25,6 +25,7 @@ final class ScriptedServer implements AutoCloseable {
 
     final List<String> commands = Collections.synchronizedList(new ArrayList<>());
     final ByteArrayOutputStream data = new ByteArrayOutputStream();
+    final java.util.concurrent.atomic.AtomicInteger pipelinedAfterData = new java.util.concurrent.atomic.AtomicInteger();
     private final ServerSocket server;
     private final Function<String, String> script;
     private final String greeting;
@@ -70,6 +71,9 @@ final class ScriptedServer implements AutoCloseable {
                         synchronized (data) {
                             data.write((l + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                         }
+                    }
+                    if (in.available() > 0) {
+                        pipelinedAfterData.incrementAndGet(); // the next commands came with the end of data
                     }
                     String end = script.apply("<data>");
                     out.write(end.getBytes(StandardCharsets.UTF_8));

@@ -107,6 +107,41 @@ class ScriptedServerTest {
     }
 
     @Test
+    void queuedMessagesShareRoundTrips() throws Exception {
+        String ehlo = "250-scripted\r\n250 PIPELINING\r\n";
+        try (ScriptedServer srv = new ScriptedServer("220 scripted ESMTP\r\n", l -> standard(l, ehlo))) {
+            SmtpSession s = SmtpServerE2ETest.await(SmtpClient.connect(sockets, settings(srv).build()));
+            java.util.concurrent.CountDownLatch queued = new java.util.concurrent.CountDownLatch(1);
+            // The first message's source waits until all five sends are queued.
+            MessageSource first = MessageSource.of(() -> new java.io.ByteArrayInputStream("Subject: 0\r\n\r\nx\r\n"
+                    .getBytes(UTF_8)) {
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    try {
+                        queued.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return super.read(b, off, len);
+                }
+            }, -1);
+            List<java.util.concurrent.CompletableFuture<SendResult>> results = new java.util.ArrayList<>();
+            results.add(s.send(Envelope.of("a@example.org", "b@example.org"), first).toCompletableFuture());
+            for (int i = 1; i < 5; i++) {
+                results.add(s.send(Envelope.of("a@example.org", "b@example.org"),
+                        MessageSource.of(("Subject: " + i + "\r\n\r\nx\r\n").getBytes(UTF_8))).toCompletableFuture());
+            }
+            queued.countDown();
+            for (var r : results) {
+                assertEquals(250, SmtpServerE2ETest.await(r).messageReply().code());
+            }
+            SmtpServerE2ETest.await(s.close());
+            assertEquals(4, srv.pipelinedAfterData.get(), "messages 2..5 went out with the previous end of data");
+            assertEquals(5, srv.commands.stream().filter(c -> c.equals("DATA")).count());
+        }
+    }
+
+    @Test
     void refusedBdatIsReportedAndTheSessionReset() throws Exception {
         String ehlo = "250-scripted\r\n250-PIPELINING\r\n250 CHUNKING\r\n";
         try (ScriptedServer srv = new ScriptedServer("220 scripted ESMTP\r\n",

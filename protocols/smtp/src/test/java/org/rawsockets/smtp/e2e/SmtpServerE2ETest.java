@@ -180,6 +180,47 @@ class SmtpServerE2ETest {
         assertFalse(s.isOpen());
     }
 
+    /**
+     * Sends queued without waiting: each message's MAIL/RCPT/DATA go out with the previous message's
+     * end of data (RFC 2920 3.1). Results stay per message, in order, refusals included.
+     */
+    @Test
+    void queuedSendsArePipelinedAcrossMessages() throws Exception {
+        SmtpSession s = await(SmtpClient.connect(sockets, settings(starttls.port).build()));
+        try {
+            List<java.util.concurrent.CompletableFuture<SendResult>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String rcpt = i == 7 ? "perm-nobody@example.org" : (i == 11 ? "temp-busy@example.org" : "bob@example.org");
+                Envelope env = i == 13 ? Envelope.of("alice@example.org", "bob@example.org", "perm-x@example.org")
+                        : Envelope.of("alice@example.org", rcpt);
+                results.add(s.send(env, MessageSource.of(message("queued " + i, ".body " + i + "\r\n")))
+                        .toCompletableFuture());
+            }
+            for (int i = 0; i < 20; i++) {
+                if (i == 7) {
+                    SmtpPermanentException e = failsWith(SmtpPermanentException.class, results.get(i));
+                    assertEquals(550, e.replyCode());
+                } else if (i == 11) {
+                    failsWith(SmtpTransientException.class, results.get(i));
+                } else {
+                    SendResult r = await(results.get(i));
+                    assertEquals(i == 13, r.isPartial(), "message " + i);
+                }
+            }
+            for (int i = 0; i < 20; i++) {
+                if (i == 7 || i == 11) {
+                    continue;
+                }
+                String body = new String(Json.body(starttls.nextMessage()), UTF_8);
+                assertTrue(body.contains("Subject: queued " + i + "\r\n") && body.endsWith("\r\n.body " + i + "\r\n"),
+                        "message " + i + " in order and intact: " + body);
+            }
+            assertTrue(s.isOpen());
+        } finally {
+            await(s.close());
+        }
+    }
+
     @Test
     void authFailureIsPermanentWithReplyAndNoPassword() throws Exception {
         SmtpSettings st = settings(starttls.port).credentials(SmtpCredentials.password(USER, "wrong-Pa55")).build();
