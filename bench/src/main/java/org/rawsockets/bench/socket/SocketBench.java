@@ -50,6 +50,7 @@ public final class SocketBench {
     private int rounds = 9;
     private int echoCount = 50_000;
     private int echoWarmup = 20_000;
+    private int echoPasses = 10;
     private int idle = 10_000;
     private Set<String> only = new LinkedHashSet<>(ALL);
     private Set<String> tests = new LinkedHashSet<>(List.of("throughput", "echo", "idle"));
@@ -78,6 +79,7 @@ public final class SocketBench {
                 case "--rounds" -> { rounds = Integer.parseInt(v); i++; }
                 case "--echo" -> { echoCount = Integer.parseInt(v); i++; }
                 case "--echo-warmup" -> { echoWarmup = Integer.parseInt(v); i++; }
+                case "--echo-passes" -> { echoPasses = Math.max(1, Integer.parseInt(v)); i++; }
                 case "--idle" -> { idle = Integer.parseInt(v); i++; }
                 case "--only" -> { only = new LinkedHashSet<>(Arrays.asList(v.split(","))); i++; }
                 case "--tests" -> { tests = new LinkedHashSet<>(Arrays.asList(v.split(","))); i++; }
@@ -88,6 +90,7 @@ public final class SocketBench {
                               --warmup N       warm-up rounds (default 3), --rounds N measured rounds (default 9)
                               --echo N         measured 64-byte round trips per client (default 50000)
                               --echo-warmup N  warm-up round trips per client (default 20000)
+                              --echo-passes N  interleaved passes the measured round trips are split into (default 10)
                               --idle N         idle connections per client (default 10000)
                               --only a,b       clients: tcpsocket,streams,mina,netty,socket (default all)
                               --tests a,b      throughput,echo,idle (default all)""");
@@ -328,7 +331,7 @@ public final class SocketBench {
 
     private void echo(InetSocketAddress echo) {
         System.out.println();
-        System.out.println("== " + Client.ECHO_SIZE + "-byte echo round trip: " + echoCount + " measured (2 interleaved passes) after "
+        System.out.println("== " + Client.ECHO_SIZE + "-byte echo round trip: " + echoCount + " measured (" + echoPasses + " interleaved passes) after "
                 + echoWarmup + " warm-up, one connection, TCP_NODELAY ==");
         List<String> keys = new ArrayList<>(clients.keySet());
         Map<String, List<long[]>> samples = new LinkedHashMap<>();
@@ -342,14 +345,17 @@ public final class SocketBench {
                 fail(clients.get(k), "echo warm-up", e);
             }
         }
-        for (int pass = 0; pass < 2; pass++) {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        for (int pass = 0; pass < echoPasses; pass++) {
             for (int i = 0; i < keys.size(); i++) {
                 String k = keys.get((i + pass) % keys.size());
                 if (failed.contains(k)) {
                     continue;
                 }
                 try {
-                    samples.get(k).add(clients.get(k).echo(echo, echoCount / 2));
+                    long cpu0 = BenchSupport.processCpuNanos();
+                    samples.get(k).add(clients.get(k).echo(echo, echoCount / echoPasses));
+                    cpu.merge(k, BenchSupport.processCpuNanos() - cpu0, Long::sum);
                 } catch (Exception e) {
                     failed.add(k);
                     fail(clients.get(k), "echo", e);
@@ -357,7 +363,8 @@ public final class SocketBench {
             }
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"client", "p50 us", "p99 us", "p99.9 us", "mean us", "p50 vs Netty", "p99 vs Netty"});
+        rows.add(new String[] {"client", "p50 us", "p99 us", "p99.9 us", "mean us", "p50 vs Netty", "p99 vs Netty",
+                "client CPU us/rt"});
         Map<String, long[]> sorted = new LinkedHashMap<>();
         for (String k : keys) {
             if (!failed.contains(k)) {
@@ -369,13 +376,14 @@ public final class SocketBench {
         for (String k : keys) {
             long[] s = sorted.get(k);
             if (s == null) {
-                rows.add(new String[] {clients.get(k).name(), "failed", "", "", "", "", ""});
+                rows.add(new String[] {clients.get(k).name(), "failed", "", "", "", "", "", ""});
                 continue;
             }
             rows.add(new String[] {clients.get(k).name(), us(BenchSupport.percentile(s, 50)), us(BenchSupport.percentile(s, 99)),
                     us(BenchSupport.percentile(s, 99.9)), us((long) Arrays.stream(s).average().orElse(0)),
                     netty == null ? "-" : ratio((double) BenchSupport.percentile(s, 50), (double) BenchSupport.percentile(netty, 50)),
-                    netty == null ? "-" : ratio((double) BenchSupport.percentile(s, 99), (double) BenchSupport.percentile(netty, 99))});
+                    netty == null ? "-" : ratio((double) BenchSupport.percentile(s, 99), (double) BenchSupport.percentile(netty, 99)),
+                    fmt("%.1f", cpu.getOrDefault(k, 0L) / 1000.0 / s.length)});
         }
         BenchSupport.printTable(rows);
         long[] tcp = sorted.get(KEY_TCP);
