@@ -91,6 +91,58 @@ public final class Bytes {
         return out.toByteArray();
     }
 
+    /**
+     * Sends {@code total} pseudo-random bytes to an echo peer and reads them back concurrently,
+     * keeping at most {@code window} bytes in flight; fails unless the SHA-256 of what came back equals
+     * that of what was sent. The window matters with socat as the echo: socat relays in one thread
+     * and its blocking write into its own PIPE deadlocks once more than a pipe buffer (64 KiB) is in
+     * flight while its socket write is blocked (seen with TLS: socat stuck in anon_pipe_write).
+     */
+    public static void windowedEcho(org.rawsockets.socket.TcpSocket socket, long total, int chunk, int window)
+            throws Exception {
+        java.util.concurrent.Semaphore credit = new java.util.concurrent.Semaphore(window);
+        MessageDigest sent = sha256();
+        java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            byte[] block = random(chunk, total);
+            try {
+                for (long off = 0; off < total; off += chunk) {
+                    int len = (int) Math.min(chunk, total - off);
+                    if (!credit.tryAcquire(len, PROMPT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        throw new AssertionError("the echo returned nothing for " + PROMPT + " at offset " + off);
+                    }
+                    block[0] = (byte) (off / chunk);
+                    byte[] part = java.util.Arrays.copyOf(block, len);
+                    sent.update(part);
+                    await(socket.writable().write(part), "write at offset " + off);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        });
+        MessageDigest received = sha256();
+        long got = 0;
+        while (got < total) {
+            ReadResult<ByteBuffer> r = await(socket.readable().read(), "read after " + got + " of " + total);
+            if (r.done()) {
+                throw new AssertionError("end of stream after " + got + " of " + total + " bytes");
+            }
+            int n = r.value().remaining();
+            got += n;
+            received.update(r.value());
+            credit.release(n);
+        }
+        writer.get(PROMPT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (got != total) {
+            throw new AssertionError("echoed " + got + " bytes, sent " + total);
+        }
+        String a = hex(sent.digest());
+        String b = hex(received.digest());
+        if (!a.equals(b)) {
+            throw new AssertionError("sha-256 of the echo " + b + " differs from what was sent " + a);
+        }
+    }
+
     /** Writes {@code data} in chunks of {@code chunk} bytes, waiting for each write's stage. */
     public static void writeAll(TcpWritable writable, byte[] data, int chunk) {
         for (int off = 0; off < data.length; off += chunk) {

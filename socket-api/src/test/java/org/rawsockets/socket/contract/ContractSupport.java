@@ -5,6 +5,7 @@ import java.util.Deque;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.rawsockets.socket.SocketService;
 
 /**
@@ -13,8 +14,10 @@ import org.rawsockets.socket.SocketService;
  * sockets closed) and then the fixture.
  *
  * <p>An implementation runs the suite by subclassing each {@code *Contract} class and implementing
- * {@link #createFixture()}.
+ * {@link #createFixture()}. A runner may declare tests its implementation knowingly fails with
+ * {@link ImplementationGap}; they are reported as skipped with the reason.
  */
+@ExtendWith(ImplementationGaps.class)
 public abstract class ContractSupport {
 
     /** Owner name of {@link #service}. */
