@@ -114,6 +114,10 @@ final class TcpConnection extends SocketBase {
         writeClosed.exceptionally(t -> null);
     }
 
+    IoSession debugSession() {
+        return session;
+    }
+
     Facade facade() {
         return current;
     }
@@ -537,7 +541,9 @@ final class TcpConnection extends SocketBase {
             return;
         }
         synchronized (rxLock) {
-            if (!readSuspended && (weight > engine.config().highWaterMark() || owner.overBufferQuota())) {
+            // the weight passed in may be stale: a reader may have drained meanwhile
+            long w = current.rx.weight();
+            if (!readSuspended && w > 0 && (w > engine.config().highWaterMark() || owner.overBufferQuota())) {
                 readSuspended = true;
                 s.suspendRead();
             }
@@ -551,9 +557,9 @@ final class TcpConnection extends SocketBase {
             return;
         }
         synchronized (rxLock) {
-            if (readSuspended && weight <= engine.config().lowWaterMark() && !finReceivedUnsafe()) {
+            if (readSuspended && current.rx.weight() <= engine.config().lowWaterMark() && !finReceivedUnsafe()) {
                 readSuspended = false;
-                Wakeup.resumeRead(s);
+                resumeReading(s);
             }
         }
     }
@@ -562,6 +568,11 @@ final class TcpConnection extends SocketBase {
         synchronized (this) {
             return finReceived;
         }
+    }
+
+    /** Resumes network reads (under rxLock, any thread). */
+    private void resumeReading(IoSession s) {
+        Wakeup.resumeRead(s, engine.timer(), () -> !isReadSuspended() && !finReceivedUnsafe());
     }
 
     boolean isReadSuspended() {
@@ -579,7 +590,7 @@ final class TcpConnection extends SocketBase {
             synchronized (rxLock) {
                 if (readSuspended && !finReceivedUnsafe()) {
                     readSuspended = false;
-                    Wakeup.resumeRead(s); // incoming bytes are now discarded
+                    resumeReading(s); // incoming bytes are now discarded
                 }
             }
         }
@@ -802,7 +813,7 @@ final class TcpConnection extends SocketBase {
             synchronized (rxLock) {
                 if (readSuspended) {
                     readSuspended = false;
-                    Wakeup.resumeRead(s);
+                    resumeReading(s);
                 }
             }
             try {

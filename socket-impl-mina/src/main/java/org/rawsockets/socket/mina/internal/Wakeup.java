@@ -1,45 +1,96 @@
 package org.rawsockets.socket.mina.internal;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.channels.SelectionKey;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
+import org.apache.mina.core.session.AbstractIoSession;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.transport.socket.nio.NioSession;
 
 /**
- * Resumes reading promptly. MINA applies {@code resumeRead()} by changing the selection key's
- * interest set, which the JDK (11+) only applies on the selector's next wake-up, up to MINA's
- * select timeout later. Waking the selector makes the resume immediate.
+ * Resumes reading of a MINA session from any thread, safely and promptly.
+ *
+ * <p>MINA's {@code resumeRead()} runs {@code updateTrafficControl} in the calling thread, which
+ * read-modify-writes the selection key's interest set, for reading and writing, racing with the
+ * I/O thread doing the same: an update is lost now and then, and a session stops writing or
+ * reading for good. The JDK (11+) also applies interest changes only at the selector's next
+ * wake-up. So, from a non-I/O thread, this clears MINA's suspended flag, adds OP_READ atomically
+ * ({@link SelectionKey#interestOpsOr(int)}, which cannot drop OP_WRITE), wakes the selector, and
+ * re-checks shortly after in case an I/O-thread update overwrote it in the same instant.
+ * Suspending is done only on the I/O thread (in {@code messageReceived}), where MINA's own
+ * method is safe.
  */
 final class Wakeup {
 
     private static final Method KEY;
+    private static final Field READ_SUSPENDED;
 
     static {
-        Method m = null;
+        Method m;
+        Field f;
         try {
             m = NioSession.class.getDeclaredMethod("getSelectionKey");
             m.setAccessible(true);
+            f = AbstractIoSession.class.getDeclaredField("readSuspended");
+            f.setAccessible(true);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            m = null; // resumes still happen, just later
+            m = null;
+            f = null;
         }
         KEY = m;
+        READ_SUSPENDED = f;
     }
 
     private Wakeup() {
     }
 
-    static void resumeRead(IoSession s) {
-        s.resumeRead();
-        if (KEY != null && s instanceof NioSession ns) {
-            try {
-                SelectionKey k = (SelectionKey) KEY.invoke(ns);
-                if (k != null) {
-                    k.selector().wakeup();
-                }
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // the resume still applies at the next select
+    /**
+     * Resumes reading.
+     *
+     * @param stillWanted re-checked before a repair: whether reading should still be on
+     */
+    static void resumeRead(IoSession s, ScheduledExecutorService timer, BooleanSupplier stillWanted) {
+        if (KEY == null || !(s instanceof NioSession ns)) {
+            s.resumeRead();
+            return;
+        }
+        try {
+            READ_SUSPENDED.setBoolean(s, false);
+            SelectionKey k = (SelectionKey) KEY.invoke(ns);
+            if (k == null) {
+                s.resumeRead(); // not registered yet: MINA applies the flag when it registers
+                return;
             }
+            addRead(k);
+            for (long delay : new long[] { 2, 20, 200 }) {
+                try {
+                    timer.schedule(() -> {
+                        if (stillWanted.getAsBoolean() && k.isValid() && (k.interestOps() & SelectionKey.OP_READ) == 0) {
+                            addRead(k);
+                        }
+                    }, delay, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    break;
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            s.resumeRead();
+        }
+    }
+
+    private static void addRead(SelectionKey k) {
+        try {
+            if (k.isValid()) {
+                k.interestOpsOr(SelectionKey.OP_READ);
+                k.selector().wakeup();
+            }
+        } catch (java.nio.channels.CancelledKeyException e) {
+            // the session closed meanwhile
         }
     }
 }
