@@ -35,8 +35,11 @@ final class MinaClient implements Client {
         connector = new NioSocketConnector(2);
         connector.getSessionConfig().setTcpNoDelay(true);
         Integer readBuffer = Integer.getInteger("bench.mina.readBufferSize");
-        if (readBuffer != null) {
+        if (readBuffer != null) { // experiments only (-Dbench.mina.readBufferSize=...); the bench runs MINA's defaults
+            connector.getSessionConfig().setMaxReadBufferSize(Math.max(readBuffer,
+                    connector.getSessionConfig().getMaxReadBufferSize()));
             connector.getSessionConfig().setReadBufferSize(readBuffer);
+            connector.getSessionConfig().setMinReadBufferSize(Math.min(readBuffer, 65536));
         }
         connector.setConnectTimeoutMillis(TIMEOUT.toMillis());
         connector.setHandler(new IoHandlerAdapter() {
