@@ -472,7 +472,13 @@ public final class SmtpSessionImpl implements SmtpSession {
 
     private Prepared prepare(Envelope env, MessageSource content, ProgressListener progress) throws IOException {
         Capabilities caps = capabilities;
-        OptionalLong size = content.size();
+        OptionalLong size;
+        try {
+            size = content.size();
+        } catch (RuntimeException e) {
+            throw new SourceOpenException("cannot read the size of the message to send (" + e.getMessage()
+                    + "); nothing was sent", e);
+        }
         OptionalLong limit = caps.sizeLimit();
         if (size.isPresent() && limit.isPresent() && size.getAsLong() > limit.getAsLong()) {
             throw new SmtpCapabilityException("the message (" + size.getAsLong() + " bytes) is larger than the "

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -345,8 +346,12 @@ class SmtpServerE2ETest {
         try (TestPeers.NodeSmtpServer big = new TestPeers.NodeSmtpServer(config("\"keepBytes\":0"))) {
             SmtpSession s = await(SmtpClient.connect(sockets, settings(big.port).build()));
             try {
+                System.gc();
+                long baseHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                AtomicLong maxHeap = new AtomicLong(baseHeap);
                 InputStream gen = new InputStream() {
                     long pos;
+                    long nextHeapSample = 1L << 20;
 
                     private byte at(long i) {
                         if (i < header.length) {
@@ -366,6 +371,12 @@ class SmtpServerE2ETest {
                     public int read(byte[] b, int off, int len) {
                         if (pos >= total) {
                             return -1;
+                        }
+                        if (pos >= nextHeapSample) { // every 8 MiB: heap retained after a full GC
+                            nextHeapSample += 8L << 20;
+                            System.gc();
+                            maxHeap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+                                    Math::max);
                         }
                         long sent = sockets.sockets().stream()
                                 .filter(i -> i.remote().map(a -> a.getPort() == big.port).orElse(false))
@@ -397,7 +408,12 @@ class SmtpServerE2ETest {
                         .filter(i -> i.remote().map(a -> a.getPort() == big.port).orElse(false))
                         .mapToLong(SocketInfo::bytesOut).sum();
                 assertTrue(finalOut >= total, "the socket counter measures what was sent: " + finalOut);
-                System.out.println("64 MiB message: client read at most " + maxAhead.get() + " bytes ahead of the socket");
+                long heapGrowth = maxHeap.get() - baseHeap;
+                System.out.println("64 MiB message: client read at most " + maxAhead.get()
+                        + " bytes ahead of the socket; heap retained after GC grew by at most " + (heapGrowth >> 10)
+                        + " KiB");
+                assertTrue(heapGrowth < (24L << 20), "heap retained during the transfer grew by " + heapGrowth
+                        + " bytes; a 64 MiB message must not be held");
             } finally {
                 await(s.close());
             }
