@@ -81,4 +81,32 @@ class SocketCommandsFormatTest {
         assertTrue(out.startsWith("probe 127.0.0.1:7 : open in 4 ms (socket 3, closed again)\n"), out);
         assertTrue(out.contains("  tls      none\n"), out);
     }
+
+    /** A self-signed test certificate (CN=probe.test), only parsed here. */
+    private static final String CERT = "-----BEGIN CERTIFICATE-----" + "\n"
+            + "MIIBfjCCASWgAwIBAgIUNNZH5ahyyqBPPX9nc4iOExBC+eswCgYIKoZIzj0EAwIw" + "\n"
+            + "FTETMBEGA1UEAwwKcHJvYmUudGVzdDAeFw0yNjExMjYxMTQwNDNaFw0zNjExMjMx" + "\n"
+            + "MTQwNDNaMBUxEzARBgNVBAMMCnByb2JlLnRlc3QwWTATBgcqhkjOPQIBBggqhkjO" + "\n"
+            + "PQMBBwNCAATx6bcU1bOkac0MLOKDdgChLn2JLSDs8ykPuXC1yuHRh7aL4S0n6/JI" + "\n"
+            + "6Lx2STez1dKXbAXRJKR+FEay0sZoY/HWo1MwUTAdBgNVHQ4EFgQUG9BGy0aqaQ/r" + "\n"
+            + "ngdSOiqXyXp+5BEwHwYDVR0jBBgwFoAUG9BGy0aqaQ/rngdSOiqXyXp+5BEwDwYD" + "\n"
+            + "VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBEAiArZE+u6mRCB4b1RUhQv40G" + "\n"
+            + "oI+/RVTCBmPQ2zZ3gwHbywIgFcMy1pIHO+IOnn0YwNr/GgfBtjb/HAOXrvFwDgw1" + "\n"
+            + "6I0=" + "\n"
+            + "-----END CERTIFICATE-----";
+
+    @Test
+    void tlsProbeShowsProtocolCipherAlpnSniAndTheChain() throws Exception {
+        java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(CERT.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        org.rawsockets.socket.TlsInfo tls = new org.rawsockets.socket.TlsInfo("TLSv1.3", "TLS_AES_128_GCM_SHA256", "h2",
+                "probe.test", List.of(cert));
+        String out = SocketCommands.formatProbe("probe.test:443 (tls)", 9, new TcpOpenInfo(
+                new InetSocketAddress("127.0.0.1", 443), new InetSocketAddress("127.0.0.1", 50001), tls), 12);
+        assertTrue(out.contains("  tls      TLSv1.3 TLS_AES_128_GCM_SHA256\n"), out);
+        assertTrue(out.contains("  alpn     h2\n"), out);
+        assertTrue(out.contains("  sni      probe.test\n"), out);
+        assertTrue(out.contains("  peer     CN=probe.test\n"), out);
+        assertTrue(out.contains("issued by CN=probe.test, valid 2026-11-26T11:40:43Z .. 2036-11-23T11:40:43Z"), out);
+    }
 }
