@@ -163,6 +163,11 @@ public final class MinaSocketEngine implements AutoCloseable {
         endpoints.remove(name);
     }
 
+    /** Removes {@code e} if it is still the endpoint of its name (another may have replaced it). */
+    public void removeEndpoint(Endpoint e) {
+        endpoints.remove(e.info().name(), e);
+    }
+
     Endpoint endpoint(String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("endpointName must be a configured endpoint name, was "

@@ -24,8 +24,6 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
-import jdk.net.ExtendedSocketOptions;
-
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.future.ConnectFuture;
 import org.apache.mina.core.future.WriteFuture;
@@ -265,15 +263,19 @@ final class TcpConnection extends SocketBase {
             c.setKeepAlive(true);
             int secs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, options.keepAliveDelay().get().toSeconds()));
             if (s instanceof NioSession ns && ns.getChannel() instanceof SocketChannel ch) {
-                try {
-                    if (ch.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
-                        ch.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, secs);
+                // jdk.net.ExtendedSocketOptions TCP_KEEPIDLE/TCP_KEEPINTERVAL, found by name so that the
+                // bundle does not import jdk.net (not exported by OSGi frameworks by default)
+                for (java.net.SocketOption<?> o : ch.supportedOptions()) {
+                    if ((o.name().equals("TCP_KEEPIDLE") || o.name().equals("TCP_KEEPINTERVAL"))
+                            && o.type() == Integer.class) {
+                        try {
+                            @SuppressWarnings("unchecked")
+                            java.net.SocketOption<Integer> io = (java.net.SocketOption<Integer>) o;
+                            ch.setOption(io, secs);
+                        } catch (IOException | RuntimeException e) {
+                            // keep-alive stays on with the system's timing
+                        }
                     }
-                    if (ch.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPINTERVAL)) {
-                        ch.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, secs);
-                    }
-                } catch (IOException | UnsupportedOperationException e) {
-                    // keep-alive stays on with the system's timing
                 }
             }
         }
