@@ -1,9 +1,7 @@
 package org.rawsockets.bench.smtp;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -201,11 +199,11 @@ public final class SmtpBench {
         }
 
         private void serve(Socket s) {
-            try (s; InputStream in = new BufferedInputStream(s.getInputStream(), 65536);
+            try (s; Input in = new Input(s.getInputStream());
                     OutputStream out = new BufferedOutputStream(s.getOutputStream(), 8192)) {
                 reply(in, out, "220 sink ESMTP ready");
                 String line;
-                while ((line = readLine(in, out)) != null) {
+                while ((line = in.readLine(out)) != null) {
                     String u = line.toUpperCase(Locale.ROOT);
                     if (u.startsWith("EHLO")) {
                         reply(in, out, "250-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SIZE 100000000\r\n"
@@ -216,18 +214,18 @@ public final class SmtpBench {
                         reply(in, out, "250 2.1.0 Ok");
                     } else if (u.equals("DATA")) {
                         reply(in, out, "354 End data with <CR><LF>.<CR><LF>");
-                        skipData(in);
+                        in.skipData(out);
                         received.incrementAndGet();
                         reply(in, out, "250 2.0.0 Ok: queued");
                     } else if (u.startsWith("BDAT ")) {
                         String[] parts = line.split(" ");
                         long n = Long.parseLong(parts[1]);
-                        in.skipNBytes(n);
+                        in.skip(n, out);
                         if (parts.length > 2 && parts[2].equalsIgnoreCase("LAST")) {
                             received.incrementAndGet();
                             reply(in, out, "250 2.0.0 Ok: queued");
                         } else {
-                            reply(in, out, "250 2.0.0 " + n + " octets received");
+                            reply(in, out, "250 2.0.0 chunk received");
                         }
                     } else if (u.equals("QUIT")) {
                         reply(in, out, "221 2.0.0 Bye");
@@ -245,9 +243,9 @@ public final class SmtpBench {
         }
 
         /** Queues a reply; flushes (after the emulated latency) only when no pipelined input is waiting. */
-        private void reply(InputStream in, OutputStream out, String text) throws IOException {
+        private void reply(Input in, OutputStream out, String text) throws IOException {
             out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            if (in.available() == 0) {
+            if (!in.hasMore()) {
                 if (latencyNanos > 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(latencyNanos);
                 }
@@ -256,44 +254,105 @@ public final class SmtpBench {
             }
         }
 
-        private static String readLine(InputStream in, OutputStream out) throws IOException {
-            out.flush(); // anything still buffered (a reply queued while a partial line was waiting)
-            ByteArrayOutputStream b = new ByteArrayOutputStream(64);
-            int c;
-            while ((c = in.read()) >= 0) {
-                if (c == '\n') {
-                    byte[] bytes = b.toByteArray();
-                    int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                    return new String(bytes, 0, len, StandardCharsets.US_ASCII);
-                }
-                if (b.size() > 4096) {
-                    throw new IOException("line too long");
-                }
-                b.write(c);
-            }
-            return null;
-        }
+        /** Buffered input scanned in bulk (lines, DATA terminator, BDAT byte counts). */
+        static final class Input implements AutoCloseable {
+            private final InputStream in;
+            private final byte[] buf = new byte[65536];
+            private int pos;
+            private int limit;
 
-        private static void skipData(InputStream in) throws IOException {
-            // Ends at CRLF "." CRLF; the first line may be the terminator on its own.
-            int state = 2; // 0: in line, 1: saw CR, 2: at line start, 3: saw '.', 4: saw '.' CR
-            int c;
-            while ((c = in.read()) >= 0) {
-                switch (state) {
-                    case 0 -> state = c == '\r' ? 1 : 0;
-                    case 1 -> state = c == '\n' ? 2 : (c == '\r' ? 1 : 0);
-                    case 2 -> state = c == '.' ? 3 : (c == '\r' ? 1 : 0);
-                    case 3 -> state = c == '\r' ? 4 : 0;
-                    case 4 -> {
-                        if (c == '\n') {
-                            return;
-                        }
-                        state = 0;
+            Input(InputStream in) {
+                this.in = in;
+            }
+
+            boolean hasMore() throws IOException {
+                return pos < limit || in.available() > 0;
+            }
+
+            /** Fills the buffer; before blocking, flushes pending replies. */
+            private boolean fill(OutputStream out) throws IOException {
+                if (in.available() == 0) {
+                    out.flush();
+                }
+                int n = in.read(buf, 0, buf.length);
+                if (n <= 0) {
+                    return false;
+                }
+                pos = 0;
+                limit = n;
+                return true;
+            }
+
+            String readLine(OutputStream out) throws IOException {
+                StringBuilder sb = null;
+                while (true) {
+                    if (pos == limit && !fill(out)) {
+                        return null;
                     }
-                    default -> throw new IllegalStateException();
+                    for (int i = pos; i < limit; i++) {
+                        if (buf[i] == '\n') {
+                            int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+                            String part = new String(buf, pos, end - pos, StandardCharsets.US_ASCII);
+                            pos = i + 1;
+                            if (sb == null) {
+                                return part;
+                            }
+                            sb.append(part);
+                            int len = sb.length();
+                            return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
+                        }
+                    }
+                    if (sb == null) {
+                        sb = new StringBuilder();
+                    }
+                    sb.append(new String(buf, pos, limit - pos, StandardCharsets.US_ASCII));
+                    pos = limit;
+                    if (sb.length() > 4096) {
+                        throw new IOException("line too long");
+                    }
                 }
             }
-            throw new IOException("connection closed in DATA");
+
+            void skip(long n, OutputStream out) throws IOException {
+                while (n > 0) {
+                    if (pos == limit && !fill(out)) {
+                        throw new IOException("connection closed in BDAT");
+                    }
+                    int k = (int) Math.min(n, limit - pos);
+                    pos += k;
+                    n -= k;
+                }
+            }
+
+            /** Skips DATA content up to and including CRLF "." CRLF (state carried across buffers). */
+            void skipData(OutputStream out) throws IOException {
+                int state = 2; // 0: in line, 1: saw CR, 2: at line start, 3: saw '.', 4: saw '.' CR
+                while (true) {
+                    if (pos == limit && !fill(out)) {
+                        throw new IOException("connection closed in DATA");
+                    }
+                    while (pos < limit) {
+                        byte c = buf[pos++];
+                        switch (state) {
+                            case 0 -> state = c == '\r' ? 1 : 0;
+                            case 1 -> state = c == '\n' ? 2 : (c == '\r' ? 1 : 0);
+                            case 2 -> state = c == '.' ? 3 : (c == '\r' ? 1 : 0);
+                            case 3 -> state = c == '\r' ? 4 : 0;
+                            default -> {
+                                if (c == '\n') {
+                                    return;
+                                }
+                                state = 0;
+                            }
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
+            }
         }
 
         @Override
