@@ -186,6 +186,34 @@ public abstract class StreamsContract extends ContractSupport {
         assertEquals("100000", ascii(Bytes.readToEnd(socket.readable(), 100)).trim());
     }
 
+    /**
+     * A blocking view used on an I/O thread would wait for the thread that has to make progress: the
+     * API says implementations throw IllegalStateException instead. The read below is pending when
+     * the callback is attached, so the callback runs on the I/O thread that completes it.
+     */
+    @Test
+    void blockingViewOnAnIoThreadIsRefused() throws Exception {
+        PeerProcess peer = socatTcpStdio();
+        int port = peer.awaitSocatPort();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        await(socket.opened(), "open");
+        var outcome = socket.readable().read().thenApply(r -> {
+            try {
+                OutputStream out = socket.writable().outputStream(Duration.ofSeconds(5));
+                out.write(ascii("blocking write on an I/O thread"));
+                out.flush();
+                return "no exception on " + Thread.currentThread().getName();
+            } catch (IllegalStateException expected) {
+                return "IllegalStateException";
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        peer.stdin().write(ascii("go"));
+        peer.stdin().flush();
+        assertEquals("IllegalStateException", await(outcome, "callback on the I/O thread"));
+    }
+
     @Test
     void cancelEndsPendingReads() {
         TcpSocket socket = openEcho();

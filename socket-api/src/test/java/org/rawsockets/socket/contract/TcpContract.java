@@ -69,6 +69,64 @@ public abstract class TcpContract extends ContractSupport {
         await(write, "early write");
     }
 
+    @Test
+    void ipv6LoopbackLiteralWithAndWithoutBrackets() {
+        int port = peer("socat", "-d", "-d", "-t", "30", "TCP6-LISTEN:0,bind=[::1],reuseaddr,fork", "PIPE")
+                .awaitSocatPort();
+        for (String host : new String[] { "::1", "[::1]" }) {
+            TcpSocket socket = service.openTcp(host, port);
+            TcpOpenInfo info = await(socket.opened(), "open to " + host);
+            assertEquals("0:0:0:0:0:0:0:1", info.remoteAddress().getAddress().getHostAddress(), "remote of " + host);
+            await(socket.writable().write(ascii("v6")), "write");
+            assertEquals("v6", ascii(Bytes.readExactly(socket.readable(), 2)));
+            await(socket.close(), "close");
+        }
+    }
+
+    @Test
+    void hostNameResolvedWithTheRequestedFamily() {
+        int port = socatTcpEcho();
+        TcpSocket socket = service.openTcp("localhost", port,
+                TcpSocketOptions.builder().dnsQueryType(org.rawsockets.socket.DnsQueryType.IPV4).build());
+        TcpOpenInfo info = await(socket.opened(), "open to localhost (IPv4)");
+        assertEquals("127.0.0.1", info.remoteAddress().getAddress().getHostAddress(), "the resolved IPv4 address");
+        assertTrue(socket.info().destination().contains("localhost"), "destination is what was asked for: "
+                + socket.info().destination());
+    }
+
+    /** Every socket option at once: the connection still works (the options reach the platform). */
+    @Test
+    void allTcpOptionsTogether() {
+        int port = socatTcpEcho();
+        TcpSocket socket = service.openTcp("127.0.0.1", port,
+                TcpSocketOptions.builder().noDelay(true).keepAliveDelay(Duration.ofSeconds(5))
+                        .sendBufferSize(32 * 1024).receiveBufferSize(32 * 1024)
+                        .connectTimeout(Duration.ofSeconds(10)).allowHalfOpen(true).build());
+        await(socket.opened(), "open with every option");
+        byte[] data = Bytes.random(200_000, 9);
+        var writer = java.util.concurrent.CompletableFuture.runAsync(() -> Bytes.writeAll(socket.writable(), data, 8192));
+        assertArrayEquals(data, Bytes.readExactly(socket.readable(), data.length));
+        await(writer, "writer");
+    }
+
+    /** Writes that are not waited for are still accepted, in order. */
+    @Test
+    void unawaitedWritesAreSentInOrder() {
+        int port = socatTcpEcho();
+        TcpSocket socket = service.openTcp("127.0.0.1", port);
+        java.util.List<java.util.concurrent.CompletionStage<Void>> writes = new java.util.ArrayList<>();
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 1000; i++) {
+            byte[] line = ascii(String.format("line %04d%n", i));
+            expected.writeBytes(line);
+            writes.add(socket.writable().write(line));
+        }
+        assertArrayEquals(expected.toByteArray(), Bytes.readExactly(socket.readable(), expected.size()));
+        for (var w : writes) {
+            await(w, "an unawaited write");
+        }
+    }
+
     /** 64 MiB up to {@code sha256sum} run by socat: the peer's own checksum must match ours. */
     @Test
     void upload64MiBMatchesThePeersChecksum() {

@@ -72,6 +72,24 @@ public abstract class UdpContract extends ContractSupport {
         eventually("counters", PROMPT, () -> socket.info().bytesOut() == 15 && socket.info().bytesIn() == 15);
     }
 
+    /** A connected socket receives only its peer's datagrams. */
+    @Test
+    void connectedSocketIgnoresOtherSenders() throws IOException {
+        DatagramSocket peer = jdkPeer();
+        DatagramSocket stranger = jdkPeer();
+        UdpSocket socket = service.openUdp(UdpSocketOptions.connected("127.0.0.1", peer.getLocalPort()));
+        int localPort = await(socket.opened(), "open").localAddress().getPort();
+        byte[] noise = ascii("stranger");
+        stranger.send(new DatagramPacket(noise, noise.length, InetAddress.getLoopbackAddress(), localPort));
+        byte[] data = ascii("peer");
+        peer.send(new DatagramPacket(data, data.length, InetAddress.getLoopbackAddress(), localPort));
+        assertEquals("peer", ascii(await(socket.readable().read(), "receive").value().bytes()),
+                "the first datagram received is the peer's, the stranger's was filtered");
+        await(socket.writable().write(UdpMessage.of(ascii("reply"))), "send");
+        DatagramPacket p = receive(peer);
+        assertEquals(localPort, p.getPort(), "sent from the connected socket's port");
+    }
+
     @Test
     void boundSocketSeesSourcesAndAddressesEachSend() throws IOException {
         DatagramSocket peer = jdkPeer();
@@ -99,6 +117,36 @@ public abstract class UdpContract extends ContractSupport {
                 peer.getLocalPort(), DnsQueryType.IPV4)), "send to a host name resolved per send");
         DatagramPacket q = receive(peer);
         assertEquals(7, q.getLength(), "datagram sent to localhost");
+    }
+
+    /**
+     * Nobody reads: datagrams beyond the bounded receive queue are dropped and counted, and what can
+     * be read afterwards is at most what was sent minus what was counted as dropped.
+     */
+    @Test
+    void unreadDatagramsAreBoundedAndDropsCounted() throws IOException {
+        DatagramSocket peer = jdkPeer();
+        UdpSocket socket = service.openUdp(UdpSocketOptions.bound("127.0.0.1", 0));
+        int port = await(socket.opened(), "open").localAddress().getPort();
+        int sent = 4000;
+        byte[] payload = new byte[512];
+        for (int i = 0; i < sent; i++) {
+            peer.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), port));
+        }
+        eventually("datagrams dropped and counted while nobody reads", PROMPT, () -> socket.droppedDatagrams() > 0);
+        long dropped = socket.droppedDatagrams();
+        int received = 0;
+        while (received < sent) {
+            var read = socket.readable().read();
+            if (Stages.stillPendingAfter(read, Duration.ofSeconds(1))) {
+                break; // nothing more queued (the pending read is released by close)
+            }
+            assertEquals(512, await(read, "read").value().bytes().length);
+            received++;
+        }
+        assertTrue(received > 0, "some datagrams were queued");
+        assertTrue(received + dropped <= sent, "received " + received + " + dropped " + dropped + " <= sent " + sent);
+        assertTrue(received < sent, "the receive queue is bounded: all " + sent + " were kept");
     }
 
     @Test
