@@ -71,6 +71,9 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
     private long nextAttemptAt;
     private String lastError;
     private ScheduledFuture<?> reconnectTask;
+    private Pending<?> head; // deadline list: queued and in-flight requests, oldest first
+    private Pending<?> tail;
+    private ScheduledFuture<?> sweepTask;
     // ---- counters ----
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -106,7 +109,9 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
         final Request<T> request;
         final int unitId;
         final CompletableFuture<T> future = new CompletableFuture<>();
-        ScheduledFuture<?> timeout;
+        long deadline;
+        Pending<?> prev; // deadline list (guarded by lock)
+        Pending<?> next;
         int transaction = -1;
         boolean sent;
         boolean done;
@@ -251,6 +256,10 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
             if (reconnectTask != null) {
                 reconnectTask.cancel(false);
             }
+            if (sweepTask != null) {
+                sweepTask.cancel(false);
+                sweepTask = null;
+            }
             s = session;
             c = connecting;
             session = null;
@@ -296,8 +305,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                                 + queue.size() + " queued (maxQueued); try again later or raise maxQueued");
                     } else {
                         queue.add(p);
-                        p.timeout = timer.schedule(() -> timedOut(p), settings.timeout().toNanos(),
-                                TimeUnit.NANOSECONDS);
+                        armLocked(p);
                         if (state == ModbusClientStatus.State.CONNECTED) {
                             flushLocked();
                         }
@@ -312,7 +320,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
         return p.future;
     }
 
-    /** Sends queued requests while slots are free: one batched write on a stream. */
+    /** Sends queued requests while slots are free. */
     private void flushLocked() {
         Session s = session;
         if (s == null || queue.isEmpty() || inFlight >= settings.maxInFlight()) {
@@ -326,26 +334,14 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
             s.link.send(ByteBuffer.wrap(RtuCodec.encode(p.unitId, p.request.pdu())));
             return;
         }
+        // One write per ADU, never several ADUs coalesced into one buffer: many devices and gateways
+        // parse one ADU per TCP segment, and a coalescing client measured slower against
+        // digitalpetri's server (it let pipelined frames wait in its decoder).
         int n = Math.min(queue.size(), settings.maxInFlight() - inFlight);
-        if (s.link.datagram()) {
-            for (int i = 0; i < n; i++) {
-                Pending<?> p = assignLocked(queue.poll());
-                s.link.send(ByteBuffer.wrap(MbapCodec.encode(p.transaction, p.unitId, p.request.pdu())));
-            }
-            return;
-        }
-        int bytes = 0;
-        Pending<?>[] batch = new Pending<?>[n];
         for (int i = 0; i < n; i++) {
-            batch[i] = assignLocked(queue.poll());
-            bytes += MbapCodec.HEADER + batch[i].request.pdu().length;
+            Pending<?> p = assignLocked(queue.poll());
+            s.link.send(ByteBuffer.wrap(MbapCodec.encode(p.transaction, p.unitId, p.request.pdu())));
         }
-        ByteBuffer out = ByteBuffer.allocate(bytes);
-        for (Pending<?> p : batch) {
-            MbapCodec.encode(p.transaction, p.unitId, p.request.pdu(), out);
-        }
-        out.flip();
-        s.link.send(out);
     }
 
     private Pending<?> assignLocked(Pending<?> p) {
@@ -361,37 +357,87 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
         return p;
     }
 
-    private void timedOut(Pending<?> p) {
+    /*
+     * Timeouts without a timer per request: the timeout is the same for every request, so deadlines
+     * grow in submission order. Pending requests form a doubly linked list in that order (O(1) to
+     * add and to remove when answered); one scheduled sweep fires at the head's deadline, fails what
+     * has expired and re-arms for the new head. Answered requests leave the list at once, so the list
+     * holds exactly the queued and in-flight requests (bounded by maxQueued + maxInFlight).
+     */
+
+    private void armLocked(Pending<?> p) {
+        p.deadline = System.nanoTime() + settings.timeout().toNanos();
+        p.prev = tail;
+        if (tail == null) {
+            head = p;
+        } else {
+            tail.next = p;
+        }
+        tail = p;
+        if (sweepTask == null) {
+            sweepTask = timer.schedule(this::sweep, p.deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void unlinkLocked(Pending<?> p) {
+        if (p.prev == null && head != p) {
+            return; // not linked
+        }
+        if (p.prev == null) {
+            head = p.next;
+        } else {
+            p.prev.next = p.next;
+        }
+        if (p.next == null) {
+            tail = p.prev;
+        } else {
+            p.next.prev = p.prev;
+        }
+        p.prev = null;
+        p.next = null;
+    }
+
+    private void sweep() {
+        List<Pending<?>> expired = new ArrayList<>();
         Session resync = null;
         String connection;
         synchronized (lock) {
-            if (p.done) {
-                return;
+            sweepTask = null;
+            long now = System.nanoTime();
+            while (head != null && head.deadline - now <= 0) {
+                Pending<?> p = head;
+                unlinkLocked(p);
+                p.done = true;
+                expired.add(p);
+                if (p.sent) {
+                    inFlight--;
+                    if (rtu) {
+                        // A late RTU answer would be taken for the next request's: start a clean stream.
+                        rtuInFlight = null;
+                        resync = session;
+                    } else {
+                        byTransaction[p.transaction] = null;
+                    }
+                } else {
+                    queue.remove(p);
+                }
             }
-            p.done = true;
+            if (head != null && state != ModbusClientStatus.State.CLOSED) {
+                sweepTask = timer.schedule(this::sweep, head.deadline - now, TimeUnit.NANOSECONDS);
+            }
             connection = state == ModbusClientStatus.State.CONNECTED ? ""
                     : " (" + state.name().toLowerCase() + (lastError == null ? "" : ": " + lastError) + ")";
-            if (p.sent) {
-                inFlight--;
-                if (rtu) {
-                    // A late RTU answer would be taken for the next request's: start a clean stream.
-                    rtuInFlight = null;
-                    resync = session;
-                } else {
-                    byTransaction[p.transaction] = null;
-                }
-            } else {
-                queue.remove(p);
-            }
             if (resync == null) {
                 flushLocked();
             }
         }
-        timeouts.incrementAndGet();
-        failed.incrementAndGet();
-        p.future.completeExceptionally(new ModbusTimeoutException(who + " unit " + p.unitId + ": no response to "
-                + p.request.description() + " within " + settings.timeout().toMillis() + " ms"
-                + (p.sent ? "" : ", it was still waiting to be sent") + connection));
+        for (Pending<?> p : expired) {
+            timeouts.incrementAndGet();
+            failed.incrementAndGet();
+            p.future.completeExceptionally(new ModbusTimeoutException(who + " unit " + p.unitId + ": no response to "
+                    + p.request.description() + " within " + settings.timeout().toMillis() + " ms"
+                    + (p.sent ? "" : ", it was still waiting to be sent") + connection));
+        }
         if (resync != null) {
             lost(resync, new ModbusTimeoutException("RTU stream resynchronised after a timeout"));
         }
@@ -420,7 +466,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
             } else {
                 inFlight--;
                 p.done = true;
-                p.timeout.cancel(false);
+                unlinkLocked(p);
                 s.answered = true;
                 failedAttempts = 0;
                 flushLocked();
@@ -601,7 +647,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
         inFlight = 0;
         for (Pending<?> p : out) {
             p.done = true;
-            p.timeout.cancel(false);
+            unlinkLocked(p);
         }
     }
 
@@ -609,7 +655,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
         Pending<?> p;
         while ((p = queue.poll()) != null) {
             p.done = true;
-            p.timeout.cancel(false);
+            unlinkLocked(p);
             out.add(p);
         }
     }

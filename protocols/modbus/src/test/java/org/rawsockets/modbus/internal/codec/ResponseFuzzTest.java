@@ -28,7 +28,7 @@ import org.rawsockets.modbus.Registers;
  */
 class ResponseFuzzTest {
 
-    static final int ITERATIONS = 60_000;
+    static final int ITERATIONS = 40_000;
 
     private static List<Request<?>> requests() {
         return List.of(Pdus.readBits(FunctionCode.READ_COILS, 19, 19),
