@@ -89,7 +89,7 @@ final class TcpConnection extends SocketBase {
     private boolean readDone;
     private boolean finReceived;
     private boolean aborted;
-    private boolean tlsClosed;
+    private volatile boolean tlsClosed;
     private boolean userClosed;
     private volatile Throwable error;
     private final CompletableFuture<Void> writeClosed = new CompletableFuture<>();
@@ -386,10 +386,8 @@ final class TcpConnection extends SocketBase {
     // ------------------------------------------------------------------ I/O events
 
     void onData(IoBuffer buf) {
-        synchronized (this) {
-            if (tlsClosed) {
-                return; // TLS records after our close_notify: nothing to decrypt them with
-            }
+        if (tlsClosed) {
+            return; // TLS records after our close_notify: nothing to decrypt them with
         }
         ByteBuffer b = buf.buf();
         int n = b.remaining();
@@ -826,6 +824,19 @@ final class TcpConnection extends SocketBase {
                 nf.opened.completeExceptionally(ne);
                 fail(ne);
             }
+        }
+        long limit = options.connectTimeout().orElse(engine.config().connectTimeout()).toMillis();
+        try {
+            engine.timer().schedule(() -> {
+                if (!nf.opened.isDone()) {
+                    TimedOutException te = new TimedOutException("the startTls() handshake with " + where()
+                            + " did not complete within " + limit + " ms (connectTimeout)");
+                    nf.opened.completeExceptionally(te);
+                    fail(te);
+                }
+            }, limit, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the engine is stopping: the socket closes anyway
         }
         return nf;
     }
