@@ -75,17 +75,17 @@ public final class MailSenderComponent implements MailSender {
                     + " STARTTLS_OPPORTUNISTIC, IMPLICIT, OFF; was '" + c.tls() + "'");
         }
         b.tlsMode(mode);
-        TlsOptions.Builder tls = TlsOptions.builder().verifyHostname(c.verify_hostname());
-        if (!c.trusted_certificates().isBlank()) {
+        TlsOptions.Builder tls = TlsOptions.builder().verifyHostname(c.verifyHostname());
+        if (!c.trustedCertificates().isBlank()) {
             try {
-                tls.trustedCertificatesPem(Files.readString(Path.of(c.trusted_certificates().trim())));
+                tls.trustedCertificatesPem(Files.readString(Path.of(c.trustedCertificates().trim())));
             } catch (IOException e) {
-                throw new UncheckedIOException(PID + " '" + c.name() + "': cannot read trusted_certificates "
-                        + c.trusted_certificates(), e);
+                throw new UncheckedIOException(PID + " '" + c.name() + "': cannot read trustedCertificates "
+                        + c.trustedCertificates(), e);
             }
         }
         b.tls(tls.build());
-        String mech = c.auth_mechanism().trim().toUpperCase(Locale.ROOT);
+        String mech = c.authMechanism().trim().toUpperCase(Locale.ROOT);
         if (!c.user().isBlank() && !mech.equals("NONE")) {
             SmtpCredentials cred;
             if (mech.equals("XOAUTH2")) {
@@ -98,17 +98,17 @@ public final class MailSenderComponent implements MailSender {
                         cred = cred.withMechanism(AuthMechanism.valueOf(mech));
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException(PID + " '" + c.name()
-                                + "': auth_mechanism must be AUTO, NONE, PLAIN, LOGIN or XOAUTH2; was '" + c.auth_mechanism() + "'");
+                                + "': authMechanism must be AUTO, NONE, PLAIN, LOGIN or XOAUTH2; was '" + c.authMechanism() + "'");
                     }
                 }
             }
             b.credentials(cred);
         }
-        b.allowAuthWithoutTls(c.allow_auth_without_tls());
-        b.clientName(c.client_name());
-        b.connectTimeout(Duration.ofSeconds(c.connect_timeout_seconds()));
-        b.commandTimeout(Duration.ofSeconds(c.command_timeout_seconds()));
-        b.dataTimeout(Duration.ofSeconds(c.data_timeout_seconds()));
+        b.allowAuthWithoutTls(c.allowAuthWithoutTls());
+        b.clientName(c.clientName());
+        b.connectTimeout(Duration.ofMillis(c.connectTimeoutMillis()));
+        b.commandTimeout(Duration.ofMillis(c.commandTimeoutMillis()));
+        b.dataTimeout(Duration.ofMillis(c.dataTimeoutMillis()));
         b.pipelining(c.pipelining());
         b.chunking(c.chunking());
         return b.build();

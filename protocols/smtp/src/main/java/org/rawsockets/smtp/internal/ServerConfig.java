@@ -35,17 +35,17 @@ public @interface ServerConfig {
 
     @AttributeDefinition(required = false, description = "Path of a PEM file with the CA certificates to trust"
             + " instead of the JDK trust store")
-    String trusted_certificates() default "";
+    String trustedCertificates() default "";
 
     @AttributeDefinition(description = "Verify that the server certificate matches the host name")
-    boolean verify_hostname() default true;
+    boolean verifyHostname() default true;
 
     @AttributeDefinition(description = "AUTH mechanism: AUTO picks PLAIN or LOGIN from what the server offers;"
             + " NONE does not authenticate; XOAUTH2 sends the password as the OAuth 2.0 access token", options = {
                     @Option(value = "AUTO", label = "Best offered (PLAIN, LOGIN)"), @Option(value = "NONE", label = "None"),
                     @Option(value = "PLAIN", label = "PLAIN"), @Option(value = "LOGIN", label = "LOGIN"),
                     @Option(value = "XOAUTH2", label = "XOAUTH2") })
-    String auth_mechanism() default "AUTO";
+    String authMechanism() default "AUTO";
 
     @AttributeDefinition(required = false, description = "User name for AUTH; empty: no authentication")
     String user() default "";
@@ -56,19 +56,20 @@ public @interface ServerConfig {
     String _password() default "";
 
     @AttributeDefinition(description = "Allow AUTH over a connection without TLS (only for a trusted local server)")
-    boolean allow_auth_without_tls() default false;
+    boolean allowAuthWithoutTls() default false;
 
     @AttributeDefinition(description = "Name sent in EHLO")
-    String client_name() default "localhost";
+    String clientName() default "localhost";
 
-    @AttributeDefinition(description = "Connect and TLS handshake timeout, seconds", min = "1")
-    int connect_timeout_seconds() default 30;
+    @AttributeDefinition(name = "Connect timeout (ms)", min = "1", description = "TCP connect plus TLS handshake")
+    long connectTimeoutMillis() default 30000;
 
-    @AttributeDefinition(description = "Timeout for each command reply, seconds", min = "1")
-    int command_timeout_seconds() default 60;
+    @AttributeDefinition(name = "Command timeout (ms)", min = "1", description = "Each command's reply, each write")
+    long commandTimeoutMillis() default 60000;
 
-    @AttributeDefinition(description = "Timeout for the reply after the message data, seconds", min = "1")
-    int data_timeout_seconds() default 600;
+    @AttributeDefinition(name = "Data timeout (ms)", min = "1", description = "The reply after the message data"
+            + " (RFC 5321: 10 minutes)")
+    long dataTimeoutMillis() default 600000;
 
     @AttributeDefinition(description = "Use PIPELINING when offered")
     boolean pipelining() default true;

@@ -45,7 +45,7 @@ class RedactionTest {
     @Test
     void osgiServiceRedactsAndMapsConfiguration() {
         ServerConfig cfg = config(Map.of("name", "office", "host", "mail.example.org", "tls", "implicit", "user",
-                "alice", "_password", SECRET, "auth_mechanism", "LOGIN"));
+                "alice", "_password", SECRET, "authMechanism", "LOGIN"));
         MailSenderComponent c = new MailSenderComponent(null, cfg);
         assertFalse(c.toString().contains(SECRET), c.toString());
         assertEquals("office", c.name());

@@ -51,7 +51,7 @@ class SmtpCommandsTest {
         commands = new SmtpCommands();
         commands.addSender(new MailSenderComponent(sockets, config(Map.of("name", "local", "host", "127.0.0.1", "port",
                 greenMail.getSmtp().getPort(), "tls", "OFF", "user", "alice", "_password", "alice-pw",
-                "allow_auth_without_tls", true))));
+                "allowAuthWithoutTls", true))));
         commands.addSender(new MailSenderComponent(sockets, config(Map.of("name", "strict", "host", "127.0.0.1",
                 "port", greenMail.getSmtp().getPort(), "tls", "STARTTLS_REQUIRED"))));
     }
