@@ -186,9 +186,15 @@ final class Gateway {
                 problems.add(b.getSymbolicName() + " not active: " + why);
             }
         }
+        long readyDeadline = System.nanoTime() + readyTimeout.toNanos();
         boolean socketService = awaitService(ctx, SOCKET_SERVICE, readyTimeout);
         if (!socketService) {
             problems.add("no " + SOCKET_SERVICE + " registered within " + readyTimeout.toSeconds() + " s");
+        }
+        // Ready means deploy/ and etc/ are applied: -c scripts and tests see what the folders hold.
+        List<String> pending = awaitInitialScan(ctx, home, readyDeadline);
+        if (!pending.isEmpty()) {
+            problems.add("not applied yet from deploy/ and etc/: " + pending);
         }
         long readyMillis = (System.nanoTime() - t0) / 1_000_000;
         long sinceJvm = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -390,6 +396,100 @@ final class Gateway {
         System.out.flush();
         System.err.flush();
         Runtime.getRuntime().halt(code);
+    }
+
+    /**
+     * Waits (until {@code deadline}) until FileInstall has installed every jar of {@code deploy/}
+     * and pushed every configuration file of {@code deploy/} and {@code etc/} into Config Admin.
+     *
+     * @return the files not applied by the deadline
+     */
+    static List<String> awaitInitialScan(BundleContext ctx, Path home, long deadline) throws IOException, InterruptedException {
+        List<Path> jars = new ArrayList<>();
+        List<Path> configs = new ArrayList<>();
+        for (String dir : new String[] { "deploy", "etc" }) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(home.resolve(dir))) {
+                for (Path f : files) {
+                    String n = f.getFileName().toString();
+                    if (n.endsWith(".jar") && dir.equals("deploy")) {
+                        jars.add(f);
+                    } else if (n.endsWith(".cfg") || n.endsWith(".config")) {
+                        configs.add(f);
+                    }
+                }
+            }
+        }
+        List<String> pending = new ArrayList<>();
+        while (true) {
+            pending.clear();
+            for (Path jar : jars) {
+                if (!hasBundleAt(ctx, jar)) {
+                    pending.add(home.relativize(jar).toString());
+                }
+            }
+            if (!configs.isEmpty()) {
+                List<String> applied = fileInstallConfigFiles(ctx);
+                for (Path c : configs) {
+                    if (applied != null && applied.stream().noneMatch(u -> u.endsWith("/" + home.getFileName() + "/"
+                            + home.relativize(c).toString().replace('\\', '/')))) {
+                        pending.add(home.relativize(c).toString());
+                    }
+                }
+            }
+            if (pending.isEmpty() || System.nanoTime() >= deadline) {
+                return pending;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean hasBundleAt(BundleContext ctx, Path jar) {
+        String suffix = "/" + jar.getParent().getFileName() + "/" + jar.getFileName();
+        for (Bundle b : ctx.getBundles()) {
+            if (b.getLocation().endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The {@code felix.fileinstall.filename} of every configuration in Config Admin (through
+     * reflection: the launcher does not see the Config Admin API); {@code null} when Config Admin is
+     * not there (then configuration files are not waited for).
+     */
+    private static List<String> fileInstallConfigFiles(BundleContext ctx) {
+        ServiceReference<?> ref = ctx.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
+        if (ref == null) {
+            return new ArrayList<>();
+        }
+        Object cm = ctx.getService(ref);
+        try {
+            Class<?> cmType = ref.getBundle().loadClass("org.osgi.service.cm.ConfigurationAdmin");
+            Class<?> configType = ref.getBundle().loadClass("org.osgi.service.cm.Configuration");
+            Object[] configs = (Object[]) cmType.getMethod("listConfigurations", String.class).invoke(cm,
+                    "(felix.fileinstall.filename=*)");
+            List<String> files = new ArrayList<>();
+            if (configs != null) {
+                Method props = configType.getMethod("getProperties");
+                for (Object c : configs) {
+                    java.util.Dictionary<?, ?> d = (java.util.Dictionary<?, ?>) props.invoke(c);
+                    Object f = d == null ? null : d.get("felix.fileinstall.filename");
+                    if (f != null) {
+                        files.add(f.toString());
+                    }
+                }
+            }
+            return files;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        } finally {
+            try {
+                ctx.ungetService(ref);
+            } catch (IllegalStateException ignored) {
+                // stopping
+            }
+        }
     }
 
     private static boolean awaitService(BundleContext ctx, String type, Duration timeout) throws InterruptedException {

@@ -99,6 +99,73 @@ class GatewayProcessIT {
     }
 
     @Test
+    void probeThroughANamedTlsEndpointPrintsTheNegotiatedTls(TestInfo info) throws Exception {
+        assumeSocketServiceDeclared();
+        Path home = copyDistribution(info);
+        Path pki = Files.createDirectories(home.resolve("pki"));
+        // A CA and a server certificate for probe.test, made by openssl (an independent TLS stack).
+        exec(pki, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Raw Sockets Test CA", "-days", "2");
+        exec(pki, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                "server.key", "-out", "server.csr", "-subj", "/CN=probe.test");
+        Files.writeString(pki.resolve("ext.cnf"), "subjectAltName=DNS:probe.test\n");
+        exec(pki, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Process server = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert", "server.pem",
+                "-key", "server.key", "-naccept", "1", "-quiet").directory(pki.toFile()).redirectErrorStream(true).start();
+        processes.add(server);
+        awaitListening(port);
+        writeAtomically(home.resolve("etc/org.rawsockets.socket.endpoint-tlsprobe.cfg"),
+                "name=tlsprobe\nhost=127.0.0.1\nport=" + port + "\ntls=ON\nserverName=probe.test\ncaCertificatesPath="
+                        + pki.resolve("ca.pem") + "\ndescription=openssl s_server\n");
+        Result r = run(home, "-c", "sockets:endpoints; sockets:probe tlsprobe");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.stdout.matches("(?s).*tlsprobe +127\\.0\\.0\\.1 +" + port + " +on +probe\\.test +openssl s_server.*"), r.toString());
+        assertTrue(r.stdout.contains("probe endpoint tlsprobe: open in"), r.toString());
+        assertTrue(r.stdout.matches("(?s).*  tls      TLSv1\\.[23] TLS_\\w+.*"), r.toString());
+        assertTrue(r.stdout.contains("  sni      probe.test"), r.toString());
+        assertTrue(r.stdout.contains("  peer     CN=probe.test"), r.toString());
+        assertTrue(r.stdout.contains("issued by CN=Raw Sockets Test CA"), r.toString());
+    }
+
+    static void exec(Path dir, String... cmd) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError(cmd[0] + " is missing: run .ci/setup (installs .ci/apt-packages.txt)", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", cmd) + " finished");
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ":\n" + out);
+    }
+
+    static void awaitListening(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            // Check the listen socket table rather than connecting: s_server accepts only one connection.
+            try {
+                for (String table : new String[] { "/proc/net/tcp", "/proc/net/tcp6" }) {
+                    for (String line : Files.readAllLines(Paths.get(table))) {
+                        String[] f = line.trim().split("\\s+");
+                        if (f.length > 3 && f[1].endsWith(String.format(":%04X", port)) && f[3].equals("0A")) {
+                            return;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new AssertionError("cannot read /proc/net/tcp", e);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("openssl s_server not listening on 127.0.0.1:" + port + " within " + WAIT);
+    }
+
+    @Test
     void headlessStopsCleanlyOnSigterm(TestInfo info) throws Exception {
         Path home = copyDistribution(info);
         Running g = start(home, "--headless");
