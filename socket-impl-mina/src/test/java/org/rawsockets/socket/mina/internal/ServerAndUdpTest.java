@@ -344,4 +344,74 @@ class ServerAndUdpTest {
             await(s.closed());
         }
     }
+
+    @Test
+    void bufferedBytesQuotaRefusesWritesBeyondIt() throws Exception {
+        quotas = new Quotas(100, 100, 256 * 1024);
+        try (Peers.Server peer = new Peers.Server(Peers::idle)) {
+            TcpSocket s = sockets.openTcp("127.0.0.1", peer.port());
+            await(s.opened());
+            peer.next();
+            java.util.concurrent.CompletionStage<Void> last = null;
+            NotAllowedException refused = null;
+            for (int i = 0; i < 4096 && refused == null; i++) { // the peer never reads
+                last = s.writable().write(new byte[64 * 1024]);
+                try {
+                    last.toCompletableFuture().get(0, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException pending) {
+                    // queued: keep writing without waiting, as a careless writer would
+                } catch (ExecutionException e) {
+                    refused = (NotAllowedException) e.getCause();
+                }
+            }
+            assertTrue(refused != null && refused.getMessage().contains("maxBufferedBytes"),
+                    "a careless writer was never refused");
+            assertTrue(s.writable().queuedBytes() <= 256 * 1024 + 64 * 1024, "queued " + s.writable().queuedBytes());
+            s.writable().abort(new Exception("done"));
+        }
+    }
+
+    @Test
+    void boundUdpDropsDatagramsFromRefusedSources() throws Exception {
+        UdpSocket u = sockets.openUdp(UdpSocketOptions.bound("127.0.0.1", 0));
+        int port = await(u.opened()).localAddress().getPort();
+        try (DatagramSocket refused = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                DatagramSocket allowed = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            refusedPort = refused.getLocalPort();
+            refused.send(new DatagramPacket(new byte[] { 1 }, 1, InetAddress.getLoopbackAddress(), port));
+            allowed.send(new DatagramPacket(new byte[] { 2 }, 1, InetAddress.getLoopbackAddress(), port));
+            UdpMessage m = await(u.readable().read()).value();
+            assertEquals(2, m.bytes()[0]);
+            assertEquals(1, u.droppedDatagrams());
+        }
+        await(u.close());
+    }
+
+    @Test
+    void blockingViewsRefuseIoThreads() throws Exception {
+        HostResolver slow = (h, t) -> {
+            try {
+                Thread.sleep(300); // the callback below is attached before the open completes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return HostResolver.JDK.resolve(h, t);
+        };
+        try (MinaSocketEngine e2 = new MinaSocketEngine(EngineConfig.defaults(), SocketPolicy.ALLOW_ALL, AuditLog.NONE,
+                slow); Peers.Server peer = new Peers.Server(Peers::echo)) {
+            TcpSocket s = e2.serviceFor(Owner.of(3, "c")).openTcp("127.0.0.1", peer.port());
+            CompletableFuture<Throwable> onIo = s.opened().thenApply(info -> {
+                try {
+                    s.readable().inputStream(Duration.ofSeconds(1)).read();
+                    return (Throwable) null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            }).toCompletableFuture();
+            Throwable t = onIo.get(20, TimeUnit.SECONDS);
+            assertInstanceOf(IllegalStateException.class, t);
+            assertTrue(t.getMessage().contains("I/O thread"), t.getMessage());
+            await(s.close());
+        }
+    }
 }

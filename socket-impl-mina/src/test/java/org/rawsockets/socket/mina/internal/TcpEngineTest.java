@@ -161,15 +161,22 @@ class TcpEngineTest {
             byte[] chunk = new byte[8 * 1024];
             long written = 0;
             CompletableFuture<Void> last = null;
-            for (int i = 0; i < 10_000; i++) { // at most 80 MiB
+            boolean stalled = false;
+            for (int i = 0; i < 10_000 && !stalled; i++) { // at most 80 MiB
                 last = s.writable().write(chunk.clone()).toCompletableFuture();
-                try {
-                    last.get(2, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException stalled) {
-                    break;
+                // a write that stays pending for 5 s while the peer does not read: stalled
+                for (int wait = 0; wait < 5 && !last.isDone(); wait++) {
+                    try {
+                        last.get(1, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException notYet) {
+                        stalled = wait == 4;
+                    }
                 }
-                written += chunk.length;
+                if (!stalled) {
+                    written += chunk.length;
+                }
             }
+            assertTrue(stalled, "writes never stalled: " + written + " bytes accepted");
             assertFalse(last.isDone(), "writes never stalled: " + written + " bytes accepted");
             assertTrue(s.writable().queuedBytes() > LWM, "queued " + s.writable().queuedBytes());
             assertTrue(s.writable().queuedBytes() <= HWM + chunk.length);
