@@ -136,6 +136,8 @@ public abstract class LifecycleContract extends ContractSupport {
         }
         assertTrue(service.endpoints().stream().anyMatch(e -> e.name().equals("contract-echo")),
                 "the endpoint is listed: " + service.endpoints());
+        assertTrue(fixture.admin().endpoints().stream().anyMatch(e -> e.name().equals("contract-echo")),
+                "the admin lists the endpoint: " + fixture.admin().endpoints());
         TcpSocket socket = service.openTcpEndpoint("contract-echo", TcpSocketOptions.defaults());
         assertEquals(port, await(socket.opened(), "open the endpoint").remoteAddress().getPort());
         assertTrue(socket.info().destination().contains("contract-echo"),

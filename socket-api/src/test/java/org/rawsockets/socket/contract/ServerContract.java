@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +38,7 @@ import org.rawsockets.socket.TcpServerOpenInfo;
 import org.rawsockets.socket.TcpServerSocket;
 import org.rawsockets.socket.TcpServerSocketOptions;
 import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
 
 /** TCP server sockets: listening, accepting (pull and publisher), many clients, close. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -166,6 +168,85 @@ public abstract class ServerContract extends ContractSupport {
             assertEquals("still here", ascii(client.getInputStream().readNBytes(10)));
             assertTrue(await(server.readable().read(), "read after close").done(), "accept stream ended");
         }
+    }
+
+    /** acceptedOptions apply to accepted sockets: with allowHalfOpen the client's FIN still lets us answer. */
+    @Test
+    void acceptedOptionsApply() throws Exception {
+        TcpServerSocket server = service.listenTcp(TcpServerSocketOptions.builder().local("127.0.0.1", 0)
+                .acceptedOptions(TcpSocketOptions.builder().allowHalfOpen(true).noDelay(true).build()).build());
+        PeerProcess client = dataPeer("socat", "-t", "30", "STDIO", "TCP:127.0.0.1:" + port(server));
+        client.stdin().write(ascii("question"));
+        client.stdin().close(); // FIN from the client
+        TcpSocket accepted = await(server.readable().read(), "accept").value();
+        assertEquals("question", ascii(Bytes.readToEnd(accepted.readable(), 100)));
+        await(accepted.writable().write(ascii("answer after your FIN")), "write after the client's FIN");
+        await(accepted.writable().close(), "our FIN");
+        assertEquals("answer after your FIN", ascii(client.stdout().readAllBytes()));
+    }
+
+    /**
+     * While nobody reads the accept stream, accepting pauses: of 300 non-blocking JDK connects only a
+     * bounded number complete (the implementation's accept queue plus the kernel backlog); the rest
+     * wait in SYN-SENT. Reading accepted sockets resumes accepting.
+     */
+    @Test
+    void acceptingPausesWhileNobodyReads() throws Exception {
+        TcpServerSocket server = service.listenTcp(TcpServerSocketOptions.builder().local("127.0.0.1", 0).backlog(4)
+                .build());
+        int port = port(server);
+        java.nio.channels.Selector selector = closeAfter(java.nio.channels.Selector.open());
+        List<java.nio.channels.SocketChannel> clients = new ArrayList<>();
+        closeAfter(() -> {
+            for (var c : clients) {
+                c.close();
+            }
+        });
+        for (int i = 0; i < 300; i++) {
+            var c = java.nio.channels.SocketChannel.open();
+            clients.add(c);
+            c.configureBlocking(false);
+            if (!c.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+                c.register(selector, java.nio.channels.SelectionKey.OP_CONNECT);
+            }
+        }
+        java.util.concurrent.atomic.AtomicInteger connected = new java.util.concurrent.atomic.AtomicInteger(
+                (int) clients.stream().filter(java.nio.channels.SocketChannel::isConnected).count());
+        Runnable poll = () -> {
+            try {
+                selector.selectNow();
+                for (var key : selector.selectedKeys()) {
+                    var c = (java.nio.channels.SocketChannel) key.channel();
+                    try {
+                        if (c.finishConnect()) {
+                            connected.incrementAndGet();
+                            key.cancel();
+                        }
+                    } catch (IOException e) {
+                        key.cancel();
+                    }
+                }
+                selector.selectedKeys().clear();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        long stalled = BackpressureContract.awaitNoProgress(() -> {
+            poll.run();
+            return connected.get();
+        }, "completed connects");
+        System.out.printf("[contract] accept paused: %d of 300 connects completed while nobody read%n", stalled);
+        assertTrue(stalled < 300, "accepting must pause while nobody reads the accept stream; all 300 connected ("
+                + fixture.admin().sockets().stream().filter(i -> i.kind() == org.rawsockets.socket.SocketKind.TCP_ACCEPTED)
+                        .count()
+                + " accepted sockets listed)");
+        for (int i = 0; i < 32; i++) {
+            await(server.readable().read(), "accept #" + i).value().close();
+        }
+        Stages.eventually("connects complete again once accepted sockets are read", Duration.ofSeconds(30), () -> {
+            poll.run();
+            return connected.get() > stalled;
+        });
     }
 
     @Test

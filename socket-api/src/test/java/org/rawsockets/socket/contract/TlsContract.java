@@ -142,6 +142,24 @@ public abstract class TlsContract extends ContractSupport {
         assertEquals(data.length, socket.info().bytesOut(), "bytesOut counts payload");
     }
 
+    /** 8 MiB down through TLS from a file socat sends: our checksum matches the file's. */
+    @Test
+    void downloadThroughTlsMatchesTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws IOException {
+        byte[] data = Bytes.random(8 * 1024 * 1024, 78);
+        java.nio.file.Path file = java.nio.file.Files.write(tmp.resolve("tls-payload.bin"), data);
+        int port = peer("socat", "-d", "-d", "-t", "30",
+                "OPENSSL-LISTEN:0,bind=127.0.0.1,reuseaddr,verify=0,cert=" + pki.serverPem() + ",key="
+                        + pki.serverKey(),
+                "OPEN:" + file + ",rdonly").awaitSocatPort();
+        TcpSocket socket = service.openTcp("127.0.0.1", port, tcp(trustTestCa().build()));
+        await(socket.opened(), "TLS open");
+        byte[] got = Bytes.readToEnd(socket.readable(), data.length);
+        assertEquals(Bytes.hex(Bytes.sha256().digest(data)), Bytes.hex(Bytes.sha256().digest(got)),
+                "sha-256 of " + got.length + " bytes received through TLS");
+        assertEquals(data.length, socket.info().bytesIn(), "bytesIn counts payload");
+    }
+
     /** s_server presents its second certificate only to clients that send SNI {@link TestPki#SNI_NAME}. */
     @Test
     void sniIsSentAndReported() throws IOException {
