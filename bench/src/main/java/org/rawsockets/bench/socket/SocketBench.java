@@ -51,6 +51,8 @@ public final class SocketBench {
     private int echoCount = 50_000;
     private int echoWarmup = 20_000;
     private int echoPasses = 10;
+    private boolean doUpload = true;
+    private boolean doDownload = true;
     private int idle = 10_000;
     private Set<String> only = new LinkedHashSet<>(ALL);
     private Set<String> tests = new LinkedHashSet<>(List.of("throughput", "echo", "idle"));
@@ -79,6 +81,11 @@ public final class SocketBench {
                 case "--rounds" -> { rounds = Integer.parseInt(v); i++; }
                 case "--echo" -> { echoCount = Integer.parseInt(v); i++; }
                 case "--echo-warmup" -> { echoWarmup = Integer.parseInt(v); i++; }
+                case "--direction" -> {
+                    doUpload = !v.equals("download");
+                    doDownload = !v.equals("upload");
+                    i++;
+                }
                 case "--echo-passes" -> { echoPasses = Math.max(1, Integer.parseInt(v)); i++; }
                 case "--idle" -> { idle = Integer.parseInt(v); i++; }
                 case "--only" -> { only = new LinkedHashSet<>(Arrays.asList(v.split(","))); i++; }
@@ -92,6 +99,7 @@ public final class SocketBench {
                               --echo-warmup N  warm-up round trips per client (default 20000)
                               --echo-passes N  interleaved passes the measured round trips are split into (default 10)
                               --idle N         idle connections per client (default 10000)
+                              --direction D    upload, download or both (default both; for profiling one path)
                               --only a,b       clients: tcpsocket,streams,mina,netty,socket (default all)
                               --tests a,b      throughput,echo,idle (default all)""");
                     return false;
@@ -229,10 +237,10 @@ public final class SocketBench {
                 try {
                     long cpu0 = BenchSupport.processCpuNanos();
                     long alloc0 = BenchSupport.allocatedBytes();
-                    double u = mibPerSec(bytes, c.upload(sink, bytes));
+                    double u = doUpload ? mibPerSec(bytes, c.upload(sink, bytes)) : 0;
                     long cpu1 = BenchSupport.processCpuNanos();
                     long alloc1 = BenchSupport.allocatedBytes();
-                    double d = mibPerSec(bytes, c.download(source, bytes));
+                    double d = doDownload ? mibPerSec(bytes, c.download(source, bytes)) : 0;
                     long cpu2 = BenchSupport.processCpuNanos();
                     long alloc2 = BenchSupport.allocatedBytes();
                     if (round >= warmup) {
