@@ -189,6 +189,11 @@ public class PolicyContainerIT {
         files.add(cfg);
         Files.write(cfg, String.join("\n", "defaultGrants = false", "grant.b = " + BSN_B + " tcp 127.0.0.1 " + port,
                 "grant.all = * tcp 127.0.0.1 " + port, "").getBytes(StandardCharsets.ISO_8859_1));
+        // The file is applied when B is allowed on this port and (default grants off) not on another.
+        ServerSocket other = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        int otherPort = other.getLocalPort();
+        other.close();
+        awaitCommand(out -> out.startsWith("DENIED"), "explain", BSN_B, "tcp", "127.0.0.1", otherPort);
         awaitCommand(out -> out.startsWith("ALLOWED"), "explain", BSN_B, "tcp", "127.0.0.1", port);
 
         await(socketServiceOf(b).openTcp("127.0.0.1", port).opened());
@@ -201,10 +206,8 @@ public class PolicyContainerIT {
         assertNoConnectionBeforeMarker();
 
         // Another port is not granted (the default loopback grants are off in the file).
-        try (ServerSocket other = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            Throwable otherPort = failure(socketServiceOf(b).openTcp("127.0.0.1", other.getLocalPort()).opened());
-            assertTrue("NotAllowedException, was " + otherPort, otherPort instanceof NotAllowedException);
-        }
+        Throwable otherRefused = failure(socketServiceOf(b).openTcp("127.0.0.1", otherPort).opened());
+        assertTrue("NotAllowedException, was " + otherRefused, otherRefused instanceof NotAllowedException);
     }
 
     // ---------------------------------------------------------------------------------------------
