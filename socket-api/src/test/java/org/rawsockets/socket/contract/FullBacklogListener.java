@@ -18,8 +18,10 @@ import java.util.List;
  * SYNs (net.ipv4.tcp_abort_on_overflow=0, the default, and SYN cookies do not apply to a full
  * accept queue), so the client retransmits its SYN after 1 s, 3 s, ... and never connects while
  * the listener lives. The constructor fills the queue with plain JDK connects until one of them
- * itself fails to connect within its limit, which proves the queue is full (checked on Linux 6.x
- * loopback: two connects succeed, the third hangs).
+ * itself fails to connect within its limit, which proves the queue is full (checked on the CI
+ * image, Linux 6.x loopback: two connects succeed, the third hangs; three later non-blocking NIO
+ * connects stayed pending for 3 s each). A network namespace with a blackhole route would also do,
+ * but needs root and iproute2; the full backlog needs neither.
  */
 public final class FullBacklogListener implements AutoCloseable {
 
