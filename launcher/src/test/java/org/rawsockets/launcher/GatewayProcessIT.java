@@ -242,12 +242,11 @@ class GatewayProcessIT {
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * SIGTERM through kill(1): Process.destroy() would also close our ends of the child's pipes, and
-     * the gateway's last words ("stopped in ...") would be lost.
+     * SIGTERM through the process handle: Process.destroy() would also close our ends of the child's
+     * pipes, and the gateway's last words ("stopped in ...") would be lost.
      */
-    static void sigterm(Process p) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start();
-        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -TERM " + p.pid());
+    static void sigterm(Process p) {
+        assertTrue(p.toHandle().destroy(), "SIGTERM sent to " + p.pid());
     }
 
     /**
