@@ -208,7 +208,11 @@ public final class SmtpSessionImpl implements SmtpSession {
     public void abort() {
         closing.set(true);
         breakConnection();
-        worker.shutdownNow();
+        for (Runnable r : worker.shutdownNow()) {
+            if (r instanceof Failable f) {
+                f.fail(new SocketClosedException("the SMTP session to " + label + " was aborted before this operation ran"));
+            }
+        }
     }
 
     @Override
@@ -356,7 +360,7 @@ public final class SmtpSessionImpl implements SmtpSession {
     // ---------------------------------------------------------------- sending
 
     /** A queued send. The worker runs it; its commands may already have gone out with the previous message. */
-    private final class SendTask implements Runnable {
+    private final class SendTask implements Runnable, Failable {
         final Envelope env;
         final MessageSource content;
         final ProgressListener progress;
@@ -377,6 +381,12 @@ public final class SmtpSessionImpl implements SmtpSession {
         @Override
         public void run() {
             runSends(this);
+        }
+
+        @Override
+        public void fail(Throwable reason) {
+            closeSource();
+            future.completeExceptionally(reason);
         }
 
         void closeSource() {
@@ -883,20 +893,42 @@ public final class SmtpSessionImpl implements SmtpSession {
         T call() throws Exception;
     }
 
-    private <T> CompletionStage<T> submit(IoCallable<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        try {
-            worker.execute(() -> {
-                try {
-                    f.complete(task.call());
-                } catch (Throwable t) {
-                    f.completeExceptionally(t);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            f.completeExceptionally(rejected());
+    /** A queued operation that can be failed when the session is aborted before it runs. */
+    private interface Failable {
+        void fail(Throwable reason);
+    }
+
+    private static final class Op<T> implements Runnable, Failable {
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        final IoCallable<T> task;
+
+        Op(IoCallable<T> task) {
+            this.task = task;
         }
-        return f;
+
+        @Override
+        public void run() {
+            try {
+                future.complete(task.call());
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        }
+
+        @Override
+        public void fail(Throwable reason) {
+            future.completeExceptionally(reason);
+        }
+    }
+
+    private <T> CompletionStage<T> submit(IoCallable<T> task) {
+        Op<T> op = new Op<>(task);
+        try {
+            worker.execute(op);
+        } catch (RejectedExecutionException e) {
+            op.fail(rejected());
+        }
+        return op.future;
     }
 
     private Exception rejected() {

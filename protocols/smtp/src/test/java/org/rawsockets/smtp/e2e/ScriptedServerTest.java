@@ -260,6 +260,29 @@ class ScriptedServerTest {
     }
 
     @Test
+    void abortFailsEverythingQueued() throws Exception {
+        // The server never answers MAIL: the first send waits, the others queue behind it.
+        try (ScriptedServer srv = new ScriptedServer("220 scripted ESMTP\r\n",
+                l -> l.startsWith("MAIL") ? null : standard(l, "250 scripted\r\n"))) {
+            SmtpSession s = SmtpServerE2ETest.await(SmtpClient.connect(sockets, settings(srv).build()));
+            List<java.util.concurrent.CompletableFuture<?>> ops = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ops.add(s.send(Envelope.of("a@example.org", "b@example.org"), MessageSource.of("x".getBytes(UTF_8)))
+                        .toCompletableFuture());
+            }
+            ops.add(s.noop().toCompletableFuture());
+            s.abort();
+            for (var op : ops) {
+                Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> op.get(30, java.util.concurrent.TimeUnit.SECONDS));
+                assertTrue(e.getCause() instanceof java.io.IOException, e.getCause().toString());
+            }
+            assertFalse(s.isOpen());
+            SmtpServerE2ETest.failsWith(org.rawsockets.socket.SocketClosedException.class, s.noop());
+        }
+    }
+
+    @Test
     void silentServerTimesOut() throws Exception {
         try (ScriptedServer srv = new ScriptedServer("220 scripted ESMTP\r\n", l -> null)) {
             TimedOutException e = SmtpServerE2ETest.failsWith(TimedOutException.class,
