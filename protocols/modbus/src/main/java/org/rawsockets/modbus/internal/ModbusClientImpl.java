@@ -209,7 +209,14 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                     objects.put(o.getKey(), o.getValue());
                 }
             }
-            if (!page.moreFollows()) {
+            int lastOfCategory = switch (category) {
+                case BASIC -> 0x02;
+                case REGULAR -> 0x7F;
+                case EXTENDED -> 0xFF;
+            };
+            if (!page.moreFollows() || page.nextObjectId() > lastOfCategory) {
+                // Some devices (npm modbus-serial among them) announce objects beyond the requested
+                // category; what belongs to the category has arrived, so stop there.
                 result.complete(new DeviceIdentification(page.conformityLevel(), objects));
             } else if (round + 1 >= MAX_DEVICE_ID_ROUNDS || page.nextObjectId() <= objectId) {
                 result.completeExceptionally(new ModbusProtocolException(who + " unit " + unitId
