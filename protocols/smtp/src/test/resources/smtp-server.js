@@ -74,6 +74,6 @@ if (cfg.key) {
 }
 const server = new SMTPServer(opts);
 server.on('error', (e) => console.log('ERROR ' + e.message));
-server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.server.address().port));
+server.listen(cfg.port || 0, '127.0.0.1', () => console.log('LISTENING ' + server.server.address().port));
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
