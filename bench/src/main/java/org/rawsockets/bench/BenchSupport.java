@@ -94,6 +94,34 @@ public final class BenchSupport {
     }
 
     /**
+     * CPU time so far of the live Java threads of this JVM (application and library threads; the JIT
+     * compiler and GC threads are not Java threads and are left out), nanoseconds. Threads that ended
+     * are not counted: take differences over a span in which the measured threads live.
+     */
+    public static long javaThreadsCpuNanos() {
+        java.lang.management.ThreadMXBean t = ManagementFactory.getThreadMXBean();
+        if (!t.isThreadCpuTimeSupported()) {
+            return -1;
+        }
+        long sum = 0;
+        if (t instanceof com.sun.management.ThreadMXBean ext) {
+            for (long c : ext.getThreadCpuTime(t.getAllThreadIds())) {
+                if (c > 0) {
+                    sum += c;
+                }
+            }
+            return sum;
+        }
+        for (long id : t.getAllThreadIds()) {
+            long c = t.getThreadCpuTime(id);
+            if (c > 0) {
+                sum += c;
+            }
+        }
+        return sum;
+    }
+
+    /**
      * Bytes allocated so far by the live threads of this JVM (HotSpot's per-thread counters). Threads
      * that ended are not counted, so take differences over a span in which the measured threads live.
      */
