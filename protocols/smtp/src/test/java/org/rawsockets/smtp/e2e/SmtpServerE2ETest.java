@@ -330,6 +330,19 @@ class SmtpServerE2ETest {
                 e.getMessage());
     }
 
+    @Test
+    void hostNameIsVerifiedByDefault() throws Exception {
+        // Trusted CA, but the certificate (localhost, 127.0.0.1) does not name mail.example.org.
+        SmtpSettings wrongName = settings(starttls.port).tls(TlsOptions.builder().trustedCertificatesPem(certs.caText())
+                .serverName("mail.example.org").build()).build();
+        failsWith(NetworkException.class, SmtpClient.connect(sockets, wrongName));
+        SmtpSettings unchecked = settings(starttls.port).tls(TlsOptions.builder().trustedCertificatesPem(certs.caText())
+                .serverName("mail.example.org").verifyHostname(false).build()).build();
+        SmtpSession s = await(SmtpClient.connect(sockets, unchecked));
+        assertTrue(s.tls().isPresent());
+        await(s.close());
+    }
+
     /**
      * A 64 MiB message generated on the fly is streamed with bounded client buffering: whenever the
      * source is read, the bytes read but not yet handed to the operating system (socket counter
