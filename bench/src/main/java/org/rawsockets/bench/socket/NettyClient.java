@@ -31,10 +31,20 @@ final class NettyClient implements Client {
 
     private final byte[] chunk = Client.chunk();
     private final EventLoopGroup group = new NioEventLoopGroup(2);
+    private final boolean copyToHeap;
+
+    /**
+     * @param copyToHeap when true, every received buffer is copied into a fresh {@code byte[]} the
+     *            application keeps (what a reader of the socket API gets: chunks it owns), instead of
+     *            being read in place from Netty's pooled buffer and released
+     */
+    NettyClient(boolean copyToHeap) {
+        this.copyToHeap = copyToHeap;
+    }
 
     @Override
     public String name() {
-        return "Netty (NIO)";
+        return copyToHeap ? "Netty (NIO, owned copies)" : "Netty (NIO)";
     }
 
     @Override
@@ -42,6 +52,9 @@ final class NettyClient implements Client {
         // Netty allocates direct memory without the JDK's counter (no-cleaner buffers).
         return Client.super.offHeapBytes() + Math.max(0, io.netty.util.internal.PlatformDependent.usedDirectMemory());
     }
+
+    /** Keeps the last owned copy reachable so the JIT cannot drop the copy. */
+    static volatile byte[] sink;
 
     private Bootstrap bootstrap(ChannelHandler handler) {
         return new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -128,7 +141,13 @@ final class NettyClient implements Client {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 ByteBuf b = (ByteBuf) msg;
-                left -= b.readableBytes();
+                int n = b.readableBytes();
+                if (copyToHeap) {
+                    byte[] owned = new byte[n];
+                    b.readBytes(owned);
+                    sink = owned;
+                }
+                left -= n;
                 b.release();
                 if (left <= 0) {
                     done.complete(System.nanoTime() - t0);

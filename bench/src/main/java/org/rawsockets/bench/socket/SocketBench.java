@@ -37,6 +37,8 @@ public final class SocketBench {
     private static final String KEY_MINA = "mina";
     private static final String KEY_NETTY = "netty";
     private static final String KEY_SOCKET = "socket";
+    /** Opt-in: Netty handing the application owned heap copies, as the socket API does. */
+    private static final String KEY_NETTY_COPY = "nettycopy";
     private static final List<String> ALL = List.of(KEY_TCP, KEY_STREAMS, KEY_MINA, KEY_NETTY, KEY_SOCKET);
 
     // Targets from issue 3.
@@ -100,14 +102,15 @@ public final class SocketBench {
                               --echo-passes N  interleaved passes the measured round trips are split into (default 10)
                               --idle N         idle connections per client (default 10000)
                               --direction D    upload, download or both (default both; for profiling one path)
-                              --only a,b       clients: tcpsocket,streams,mina,netty,socket (default all)
+                              --only a,b       clients: tcpsocket,streams,mina,netty,socket (default all);
+                                               also nettycopy: Netty copying each read into an owned byte[]
                               --tests a,b      throughput,echo,idle (default all)""");
                     return false;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
         }
-        only.retainAll(ALL);
+        only.removeIf(k -> !ALL.contains(k) && !k.equals(KEY_NETTY_COPY));
         return true;
     }
 
@@ -156,7 +159,8 @@ public final class SocketBench {
                     case KEY_TCP -> new TcpSocketClient(service);
                     case KEY_STREAMS -> new TcpSocketStreamsClient(service);
                     case KEY_MINA -> new MinaClient();
-                    case KEY_NETTY -> new NettyClient();
+                    case KEY_NETTY -> new NettyClient(false);
+                    case KEY_NETTY_COPY -> new NettyClient(true);
                     case KEY_SOCKET -> new BlockingClient();
                     default -> throw new IllegalArgumentException(key);
                 });
