@@ -46,8 +46,7 @@ public final class Main {
             out.println(Options.USAGE);
             return EXIT_OK;
         }
-        Path home = options.home() != null ? options.home()
-                : Paths.get(System.getProperty("gateway.home", ".")).toAbsolutePath().normalize();
+        Path home = options.home() != null ? options.home() : defaultHome();
         if (!Files.isDirectory(home.resolve("system"))) {
             err.println("gateway: " + home + " is not a gateway folder (no system/ with the bundles); run bin/gateway"
                     + " from the built distribution (launcher/target/gateway) or pass --home <dir>");
@@ -70,6 +69,27 @@ public final class Main {
         default:
             return gateway.awaitStop();
         }
+    }
+
+    /**
+     * {@code -Dgateway.home} (set by bin/gateway), else the folder above the {@code lib/} this jar
+     * is in ({@code java -jar lib/launcher.jar}), else the working directory.
+     */
+    static Path defaultHome() {
+        String prop = System.getProperty("gateway.home");
+        if (prop != null) {
+            return Paths.get(prop).toAbsolutePath().normalize();
+        }
+        try {
+            Path jar = Paths.get(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(jar) && jar.getParent() != null && jar.getParent().getFileName() != null
+                    && jar.getParent().getFileName().toString().equals("lib") && jar.getParent().getParent() != null) {
+                return jar.getParent().getParent().toAbsolutePath().normalize();
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall through to the working directory
+        }
+        return Paths.get(".").toAbsolutePath().normalize();
     }
 
     /** How the gateway runs. */
