@@ -214,6 +214,62 @@ public abstract class StreamsContract extends ContractSupport {
         assertEquals("IllegalStateException", await(outcome, "callback on the I/O thread"));
     }
 
+    /** Without allowHalfOpen, a cancelled readable plus a closed writable close the socket (Direct Sockets). */
+    @Test
+    void cancelledReadableAndClosedWritableCloseTheSocket() {
+        TcpSocket socket = openEcho();
+        await(socket.readable().cancel(), "cancel the readable");
+        await(socket.writable().close(), "close the writable");
+        await(socket.closed(), "closed() once both directions are done");
+    }
+
+    /** The publisher serves one subscriber; a second one is told so through onError. */
+    @Test
+    void publisherHasASingleSubscriber() throws Exception {
+        TcpSocket socket = openEcho();
+        Flow.Publisher<ByteBuffer> publisher = socket.readable().publisher();
+        publisher.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        CompletableFuture<Throwable> second = new CompletableFuture<>();
+        publisher.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                second.complete(new AssertionError("the second subscriber got data"));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                second.complete(t);
+            }
+
+            @Override
+            public void onComplete() {
+                second.complete(new AssertionError("the second subscriber completed"));
+            }
+        });
+        Throwable t = second.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+        assertTrue(t instanceof IllegalStateException, "second subscriber's onError: " + t);
+    }
+
     @Test
     void cancelEndsPendingReads() {
         TcpSocket socket = openEcho();
