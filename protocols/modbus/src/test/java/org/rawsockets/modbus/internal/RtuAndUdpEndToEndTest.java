@@ -93,6 +93,7 @@ class RtuAndUdpEndToEndTest {
         assertArrayEquals(new int[] { 1, 0x0102, 3 }, TcpEndToEndTest.await(c.readHoldingRegisters(1, 3000, 3))
                 .toUnsigned());
         // many callers, one RTU stream: requests are serialised and every answer lands where it belongs
+        long connectsBefore = c.status().connects();
         List<CompletableFuture<Registers>> futures = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             futures.add(c.readInputRegisters(1, i, 1 + i % 5).toCompletableFuture());
@@ -103,7 +104,7 @@ class RtuAndUdpEndToEndTest {
                 assertEquals(Peers.input(i + k), x.uint16(k));
             }
         }
-        assertEquals(1, c.status().connects());
+        assertEquals(connectsBefore, c.status().connects(), "all on one connection");
     }
 
     @Test
