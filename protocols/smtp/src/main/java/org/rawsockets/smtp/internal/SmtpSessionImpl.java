@@ -562,7 +562,22 @@ public final class SmtpSessionImpl implements SmtpSession {
         {
             List<SmtpReply> replies = new ArrayList<>(commands.size());
             SmtpReply dataReply = null; // DATA's reply, or the first BDAT chunk's reply
-            if (p.pipelining()) {
+            if (fastEligible(task, p)) {
+                FastOutcome o = runFast(task, p, t.encodeWhole());
+                if (o.result() != null) {
+                    return o.result();
+                }
+                replies.addAll(o.replies());
+                dataReply = o.dataReply();
+                if (o.finalReply() != null) {
+                    List<RecipientResult> results = new ArrayList<>();
+                    for (int k = 0; k < env.recipients().size(); k++) {
+                        results.add(new RecipientResult(env.recipients().get(k), replies.get(k + 1)));
+                    }
+                    throw replyError("the message", o.finalReply(), results);
+                }
+                // A refusal before the data: handled below like any pipelined refusal.
+            } else if (p.pipelining()) {
                 for (int i = 0; i < commands.size(); i += PIPELINE_BATCH) {
                     int end = Math.min(commands.size(), i + PIPELINE_BATCH);
                     boolean lastBatch = end == commands.size();
@@ -653,6 +668,106 @@ public final class SmtpSessionImpl implements SmtpSession {
         }
     }
 
+    /**
+     * What the fast path ended with: the result (success, already handed to the caller), or the
+     * replies for the worker to handle a refusal (before the data, or of the message).
+     */
+    private record FastOutcome(SendResult result, List<SmtpReply> replies, SmtpReply dataReply, SmtpReply finalReply) {
+    }
+
+    /**
+     * The fast path: a small message of known size, the envelope in one pipelined group, nothing
+     * else queued. The I/O thread drives it (replies decoded in the read callbacks, the data written
+     * from there once DATA got 354, the caller's stage completed on the final reply), so a message
+     * costs no hand-off to this worker per round trip; the worker only waits for the end.
+     */
+    private boolean fastEligible(SendTask task, Prepared p) {
+        return p.singleDataBatch() && !task.batchWritten && inflightRead == null && p.transfer().total >= 0
+                && p.transfer().total < settings.chunkSize() && worker.getQueue().isEmpty();
+    }
+
+    private FastOutcome runFast(SendTask task, Prepared p, byte[] body) throws IOException {
+        settleLastWrite();
+        CompletableFuture<FastOutcome> done = new CompletableFuture<>();
+        int expected = p.commands().size() + 1; // MAIL, RCPT..., DATA
+        List<SmtpReply> replies = new ArrayList<>(expected);
+        Envelope env = task.env;
+        Runnable[] next = new Runnable[1];
+        boolean[] bodySent = new boolean[1];
+        next[0] = () -> {
+            try {
+                while (true) {
+                    SmtpReply r = pending.hasRemaining() ? decoder.decode(pending) : null;
+                    if (r == null) {
+                        break;
+                    }
+                    if (r.code() == 421) {
+                        open = false;
+                    }
+                    if (!bodySent[0]) {
+                        replies.add(r);
+                        if (replies.size() < expected) {
+                            continue;
+                        }
+                        SmtpReply data = replies.remove(expected - 1);
+                        boolean accepted = replies.get(0).isPositive()
+                                && replies.subList(1, replies.size()).stream().anyMatch(SmtpReply::isPositive);
+                        if (!accepted || data.code() != 354) {
+                            done.complete(new FastOutcome(null, replies, data, null));
+                            return;
+                        }
+                        bodySent[0] = true;
+                        CompletableFuture<Void> w = wrap(socket.writable().write(ByteBuffer.wrap(body)));
+                        w.whenComplete((v, err) -> {
+                            if (err != null) {
+                                done.completeExceptionally(err);
+                            }
+                        });
+                        lastWrite = w;
+                        lastWriteWhat = "message data";
+                    } else {
+                        List<RecipientResult> results = new ArrayList<>(env.recipients().size());
+                        for (int k = 0; k < env.recipients().size(); k++) {
+                            results.add(new RecipientResult(env.recipients().get(k), replies.get(k + 1)));
+                        }
+                        if (r.isPositive()) {
+                            SendResult result = new SendResult(r, results, p.transfer().sent);
+                            task.future.complete(result); // straight to the caller, from this I/O thread
+                            done.complete(new FastOutcome(result, replies, null, null));
+                        } else {
+                            done.complete(new FastOutcome(null, replies, null, r));
+                        }
+                        return;
+                    }
+                }
+                socket.readable().read().whenComplete((rr, err) -> {
+                    if (err != null) {
+                        done.completeExceptionally(err);
+                    } else if (rr.done()) {
+                        done.completeExceptionally(new SmtpProtocolException("SMTP server " + label
+                                + " closed the connection while a reply was due (" + (bodySent[0]
+                                        ? "to the end of the message data" : "to MAIL FROM, RCPT TO or DATA") + ")"));
+                    } else {
+                        pending = rr.value();
+                        next[0].run();
+                    }
+                });
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        };
+        CompletableFuture<Void> w = wrap(socket.writable().write(ByteBuffer.wrap(p.batch(0, p.commands().size(), true))));
+        w.whenComplete((v, err) -> {
+            if (err != null) {
+                done.completeExceptionally(err);
+            }
+        });
+        next[0].run();
+        FastOutcome o = await(done, settings.commandTimeout().plus(settings.dataTimeout()), "reply to the message");
+        settleLastWrite();
+        return o;
+    }
+
     /** Streams the message: raw bytes are read block by block, encoded and written with backpressure. */
     private final class Transfer {
         private final InputStream in;
@@ -672,6 +787,25 @@ public final class SmtpSessionImpl implements SmtpSession {
             this.encoder = new MessageEncoder(!chunking);
             // A small message of known size gets a small buffer (one read, EOF seen by the short count).
             this.raw = new byte[total >= 0 && total < settings.chunkSize() ? (int) total + 1 : settings.chunkSize()];
+        }
+
+        /** A small message of known size: read and encode it whole, terminator included (DATA). */
+        byte[] encodeWhole() throws IOException {
+            int n = readBlock();
+            if (n == raw.length) {
+                throw new SourceOpenException("the message is longer than its declared size of " + total
+                        + " bytes; nothing was sent", null);
+            }
+            byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + 5];
+            int m = encoder.encode(raw, 0, n, out, 0);
+            byte[] fin = encoder.finish();
+            System.arraycopy(fin, 0, out, m, fin.length);
+            m += fin.length;
+            read = n;
+            sent = m;
+            lastSent = true;
+            progress.progress(read, total);
+            return java.util.Arrays.copyOf(out, m);
         }
 
         private int readBlock() throws IOException {
