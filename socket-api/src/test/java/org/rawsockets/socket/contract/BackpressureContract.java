@@ -49,7 +49,39 @@ public abstract class BackpressureContract extends ContractSupport {
         TcpSocket socket = service.openTcp("127.0.0.1", server.port(),
                 TcpSocketOptions.builder().receiveBufferSize(64 * 1024).build());
         await(socket.opened(), "open");
-        Socket peer = server.accept();
+        readerStopsThenResumes(socket, server.accept(), "plain");
+    }
+
+    /** The same over TLS: decrypted data must not pile up either (JDK SSLSocket peer with the test PKI). */
+    @Test
+    void aTlsReaderThatStopsReadingStopsNetworkReads() throws Exception {
+        TestPki pki = TestPki.get();
+        JdkServer server = jdkServer();
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port(), TcpSocketOptions.builder()
+                .receiveBufferSize(64 * 1024).tls(org.rawsockets.socket.TlsOptions.builder()
+                        .mode(org.rawsockets.socket.TlsMode.ON).trustedCertificatesPem(pki.read(pki.caPem())).build())
+                .build());
+        Socket plain = server.accept();
+        javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) pki.serverContext().getSocketFactory()
+                .createSocket(plain, "127.0.0.1", plain.getPort(), true);
+        tls.setUseClientMode(false);
+        CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
+            try {
+                tls.startHandshake();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        await(socket.opened(), "TLS open");
+        handshake.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+        readerStopsThenResumes(socket, tls, "TLS");
+    }
+
+    /**
+     * The peer writes 64 MiB while nobody reads: its blocking writes must stall with the socket
+     * holding at most its bound; once reading starts every byte arrives intact.
+     */
+    private void readerStopsThenResumes(TcpSocket socket, Socket peer, String what) throws Exception {
         int total = 64 * MIB;
         AtomicLong peerSent = new AtomicLong();
         MessageDigest sentDigest = Bytes.sha256();
@@ -63,7 +95,11 @@ public abstract class BackpressureContract extends ContractSupport {
                     out.write(block);
                     peerSent.addAndGet(block.length);
                 }
-                peer.shutdownOutput();
+                if (peer instanceof javax.net.ssl.SSLSocket) {
+                    peer.close(); // close_notify + FIN
+                } else {
+                    peer.shutdownOutput();
+                }
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
@@ -71,8 +107,8 @@ public abstract class BackpressureContract extends ContractSupport {
 
         long stalledAt = awaitNoProgress(peerSent::get, "the peer's sending");
         long buffered = socket.info().bytesIn();
-        System.out.printf("[contract] reader stopped: the peer's writes stalled after %d bytes; bytesIn %d (bound %d)%n",
-                stalledAt, buffered, fixture.bufferBound());
+        System.out.printf("[contract] %s reader stopped: the peer's writes stalled after %d bytes; bytesIn %d (bound %d)%n",
+                what, stalledAt, buffered, fixture.bufferBound());
         assertTrue(stalledAt < total, "the peer's writes must stall while nobody reads; it sent all " + stalledAt);
         assertTrue(buffered <= fixture.bufferBound() + SLACK, "received-but-unread bytes stay under the bound ("
                 + fixture.bufferBound() + " + " + SLACK + "): bytesIn was " + buffered + " while the peer had sent "
@@ -80,7 +116,7 @@ public abstract class BackpressureContract extends ContractSupport {
 
         MessageDigest received = Bytes.sha256();
         long got = 0;
-        while (true) {
+        while (got < total) {
             ReadResult<ByteBuffer> r = await(socket.readable().read(), "read after " + got + " bytes");
             if (r.done()) {
                 break;

@@ -98,6 +98,19 @@ public abstract class LifecycleContract extends ContractSupport {
                 "the other owner's socket is still listed");
     }
 
+    /** A write stalled on a non-reading peer fails with SocketClosedException when the owner releases the service. */
+    @Test
+    void releaseFailsStalledWrites() throws IOException {
+        JdkServer server = closeAfter(new JdkServer(16 * 1024));
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port(),
+                TcpSocketOptions.builder().sendBufferSize(16 * 1024).build());
+        await(socket.opened(), "open");
+        server.accept();
+        var stalled = socket.writable().write(new byte[(int) Math.max(16L << 20, 4 * fixture.bufferBound())]);
+        fixture.release(service);
+        awaitFailure(stalled, SocketClosedException.class, "a stalled write when the service is released");
+    }
+
     @Test
     void adminListsAllOwnersAndClosesById() throws IOException {
         JdkServer server = jdkServer();

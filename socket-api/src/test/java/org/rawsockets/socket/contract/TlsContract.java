@@ -255,6 +255,19 @@ public abstract class TlsContract extends ContractSupport {
         assertTrue(jdk.getMessage() != null, "message");
     }
 
+    /** connectTimeout covers the TLS handshake: a peer that accepts but never answers the ClientHello. */
+    @Test
+    void connectTimeoutCoversTheHandshake() throws IOException {
+        JdkServer silent = jdkServer();
+        TcpSocket socket = service.openTcp("127.0.0.1", silent.port(), TcpSocketOptions.builder()
+                .connectTimeout(Duration.ofSeconds(1)).tls(trustTestCa().build()).build());
+        silent.accept(); // TCP is connected; the peer reads nothing and says nothing
+        org.rawsockets.socket.TimedOutException e = awaitFailure(socket.opened(),
+                org.rawsockets.socket.TimedOutException.class, "TLS open to a silent peer");
+        assertTrue(e.getMessage().contains(String.valueOf(silent.port())), "message names the destination: "
+                + e.getMessage());
+    }
+
     /** A plain prelude, then TLS on the same connection: the JDK peer speaks an SMTP-like STARTTLS. */
     @Test
     void startTlsUpgradesInPlace() throws Exception {
