@@ -682,7 +682,8 @@ public final class SmtpSessionImpl implements SmtpSession {
      * costs no hand-off to this worker per round trip; the worker only waits for the end.
      */
     private boolean fastEligible(SendTask task, Prepared p) {
-        return p.singleDataBatch() && !task.batchWritten && inflightRead == null && p.transfer().total >= 0
+        boolean oneGroup = p.pipelining() && p.commands().size() <= PIPELINE_BATCH;
+        return oneGroup && !task.batchWritten && inflightRead == null && p.transfer().total >= 0
                 && p.transfer().total < settings.chunkSize() && worker.getQueue().isEmpty();
     }
 
@@ -703,6 +704,27 @@ public final class SmtpSessionImpl implements SmtpSession {
                     }
                     if (r.code() == 421) {
                         open = false;
+                    }
+                    if (p.chunking()) {
+                        replies.add(r);
+                        if (replies.size() < expected) {
+                            continue;
+                        }
+                        SmtpReply bdat = replies.remove(expected - 1);
+                        boolean accepted = replies.get(0).isPositive()
+                                && replies.subList(1, replies.size()).stream().anyMatch(SmtpReply::isPositive);
+                        if (accepted && bdat.isPositive()) {
+                            List<RecipientResult> results = new ArrayList<>(env.recipients().size());
+                            for (int k = 0; k < env.recipients().size(); k++) {
+                                results.add(new RecipientResult(env.recipients().get(k), replies.get(k + 1)));
+                            }
+                            SendResult result = new SendResult(bdat, results, p.transfer().sent);
+                            task.future.complete(result);
+                            done.complete(new FastOutcome(result, replies, null, null));
+                        } else {
+                            done.complete(new FastOutcome(null, replies, bdat, null));
+                        }
+                        return;
                     }
                     if (!bodySent[0]) {
                         replies.add(r);
@@ -756,7 +778,19 @@ public final class SmtpSessionImpl implements SmtpSession {
                 done.completeExceptionally(e);
             }
         };
-        CompletableFuture<Void> w = wrap(socket.writable().write(ByteBuffer.wrap(p.batch(0, p.commands().size(), true))));
+        byte[] first;
+        if (p.chunking()) {
+            // RFC 3030: MAIL, RCPT..., BDAT n LAST and the message in one write.
+            byte[] cmds = p.batch(0, p.commands().size(), false);
+            byte[] bdat = ("BDAT " + body.length + " LAST\r\n").getBytes(US_ASCII);
+            first = new byte[cmds.length + bdat.length + body.length];
+            System.arraycopy(cmds, 0, first, 0, cmds.length);
+            System.arraycopy(bdat, 0, first, cmds.length, bdat.length);
+            System.arraycopy(body, 0, first, cmds.length + bdat.length, body.length);
+        } else {
+            first = p.batch(0, p.commands().size(), true);
+        }
+        CompletableFuture<Void> w = wrap(socket.writable().write(ByteBuffer.wrap(first)));
         w.whenComplete((v, err) -> {
             if (err != null) {
                 done.completeExceptionally(err);
@@ -789,7 +823,7 @@ public final class SmtpSessionImpl implements SmtpSession {
             this.raw = new byte[total >= 0 && total < settings.chunkSize() ? (int) total + 1 : settings.chunkSize()];
         }
 
-        /** A small message of known size: read and encode it whole, terminator included (DATA). */
+        /** A small message of known size: read and encode it whole (DATA: terminator included). */
         byte[] encodeWhole() throws IOException {
             int n = readBlock();
             if (n == raw.length) {
