@@ -157,5 +157,13 @@ public abstract class LifecycleContract extends ContractSupport {
                 "destination names the endpoint: " + socket.info().destination());
         await(socket.writable().write(ascii("via endpoint")), "write");
         assertEquals("via endpoint", ascii(Bytes.readExactly(socket.readable(), 12)));
+
+        int udpPort = peer("socat", "-d", "-d", "UDP-LISTEN:0,bind=127.0.0.1", "PIPE").awaitSocatPort();
+        fixture.configureEndpoint(new EndpointInfo("contract-udp-echo", "127.0.0.1", udpPort, TlsMode.OFF, null, ""));
+        UdpSocket udp = service.openUdpEndpoint("contract-udp-echo", UdpSocketOptions.connected("127.0.0.1", 9));
+        assertEquals(udpPort, await(udp.opened(), "open the UDP endpoint").remote().orElseThrow().getPort(),
+                "the endpoint's port, not the options'");
+        await(udp.writable().write(org.rawsockets.socket.UdpMessage.of(ascii("udp via endpoint"))), "send");
+        assertEquals("udp via endpoint", ascii(await(udp.readable().read(), "echo").value().bytes()));
     }
 }

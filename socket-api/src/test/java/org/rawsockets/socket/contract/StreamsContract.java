@@ -170,6 +170,28 @@ public abstract class StreamsContract extends ContractSupport {
         assertEquals(-1, end, "end of stream after the peer's FIN");
     }
 
+    /** The InputStream view throws the socket's error (a reset: NetworkException). */
+    @Test
+    void inputStreamThrowsTheSocketsError() throws Exception {
+        JdkServer server = jdkServer();
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port());
+        await(socket.opened(), "open");
+        java.net.Socket peer = server.accept();
+        peer.getOutputStream().write(ascii("ab"));
+        peer.setSoLinger(true, 0);
+        InputStream in = socket.readable().inputStream(PROMPT);
+        assertEquals('a', in.read(), "data before the reset");
+        peer.close(); // RST; the unread 'b' may be discarded by the reset
+        IOException e = assertThrows(IOException.class, () -> {
+            for (int i = 0; i < 2; i++) {
+                if (in.read() < 0) {
+                    return;
+                }
+            }
+        }, "reading past a reset");
+        assertTrue(e instanceof org.rawsockets.socket.NetworkException, "the socket's error: " + e);
+    }
+
     /** OutputStream writes; close() sends FIN, which the peer ({@code wc -c}) answers. */
     @Test
     void outputStreamWritesAndHalfCloses() throws IOException {

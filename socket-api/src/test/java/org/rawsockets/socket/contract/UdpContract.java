@@ -225,6 +225,30 @@ public abstract class UdpContract extends ContractSupport {
                 "joining a unicast address");
     }
 
+    /** multicastAllowAddressSharing: two sockets bind the same port and both get the group's datagrams. */
+    @Test
+    void multicastAddressSharing() throws IOException {
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "."
+                + ThreadLocalRandom.current().nextInt(1, 255);
+        LoopbackMulticast.ensureAvailable(group);
+        NetworkInterface lo = NetworkInterface.getByName("lo");
+        UdpSocketOptions shared = UdpSocketOptions.builder().local("0.0.0.0", 0).multicastInterface("lo")
+                .multicastAllowAddressSharing(true).build();
+        UdpSocket first = service.openUdp(shared);
+        int port = await(first.opened(), "first").localAddress().getPort();
+        UdpSocket second = service.openUdp(shared.toBuilder().local("0.0.0.0", port).build());
+        assertEquals(port, await(second.opened(), "second on the same port").localAddress().getPort());
+        await(first.multicast().joinGroup(group), "first joins");
+        await(second.multicast().joinGroup(group), "second joins");
+        try (DatagramChannel sender = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
+            sender.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);
+            sender.send(ByteBuffer.wrap(ascii("to both")), new InetSocketAddress(InetAddress.getByName(group), port));
+        }
+        assertEquals("to both", ascii(await(first.readable().read(), "first receives").value().bytes()));
+        assertEquals("to both", ascii(await(second.readable().read(), "second receives").value().bytes()));
+    }
+
     @Test
     void connectedUdpToAnUnknownHostFails() {
         UdpSocket socket = service.openUdp(UdpSocketOptions.connected("nonexistent.invalid", 53));
