@@ -69,7 +69,7 @@ public final class SmtpBench {
             angus(plain.port(), message, warm);
             ours(plain.port(), message, warm, false, 1);
             ours(chunking.port(), message, warm, true, 1);
-            int rounds = 3;
+            int rounds = 5;
             double[][] rate = new double[4][rounds];
             double[] trips = new double[4];
             for (int round = 0; round < rounds; round++) { // interleaved rounds; the median is reported
