@@ -197,16 +197,18 @@ class GatewayProcessIT {
             Files.copy(jar, home.resolve("deploy/peerclient.jar.tmp"));
             Files.move(home.resolve("deploy/peerclient.jar.tmp"), home.resolve("deploy/peerclient.jar"),
                     StandardCopyOption.ATOMIC_MOVE);
-            LoopbackPeer.Connection first = peer.accept(WAIT);
+            LoopbackPeer.Connection first = g.accept(peer);
             long deployMillis = (System.nanoTime() - t0) / 1_000_000;
             assertEquals("one", first.readLine(WAIT));
 
             // Edit the configuration: the component is reconfigured (re-activated with the new message).
             t0 = System.nanoTime();
             writeAtomically(cfg, "host=127.0.0.1\nport=" + peer.port() + "\ncount=1\nmessage=two\n");
-            LoopbackPeer.Connection second = peer.accept(WAIT);
+            LoopbackPeer.Connection second = g.accept(peer);
             long configMillis = (System.nanoTime() - t0) / 1_000_000;
             assertEquals("two", second.readLine(WAIT));
+            // The gateway reads configuration files and never rewrites them.
+            assertEquals("host=127.0.0.1\nport=" + peer.port() + "\ncount=1\nmessage=two\n", Files.readString(cfg));
 
             // Remove the bundle: every socket it opened is closed.
             t0 = System.nanoTime();
@@ -222,7 +224,7 @@ class GatewayProcessIT {
                 Files.copy(jar, home.resolve("deploy/peerclient.jar.tmp"));
                 Files.move(home.resolve("deploy/peerclient.jar.tmp"), home.resolve("deploy/peerclient.jar"),
                         StandardCopyOption.ATOMIC_MOVE);
-                LoopbackPeer.Connection c = peer.accept(WAIT);
+                LoopbackPeer.Connection c = g.accept(peer);
                 drops.add((System.nanoTime() - t0) / 1_000_000);
                 assertEquals("two", c.readLine(WAIT));
                 Files.delete(home.resolve("deploy/peerclient.jar"));
@@ -378,6 +380,16 @@ class GatewayProcessIT {
                 if (p.matcher(line).find()) {
                     return line;
                 }
+            }
+        }
+
+        /** The next connection to the peer; on failure the gateway's output says why. */
+        LoopbackPeer.Connection accept(LoopbackPeer peer) throws InterruptedException {
+            try {
+                return peer.accept(WAIT);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; gateway stdout:\n" + String.join("\n", out) + "\nstderr:\n"
+                        + String.join("\n", err), e);
             }
         }
 
