@@ -412,6 +412,8 @@ public final class MinaSocketEngine implements AutoCloseable {
             TcpConnection c = conn(session);
             if (c != null && event == SslEvent.SECURED) {
                 c.onSecured();
+            } else if (c != null && event == SslEvent.UNSECURED) {
+                c.onUnsecured(session);
             }
         }
     }

@@ -61,6 +61,20 @@ final class TcpConnection extends SocketBase {
 
     static final String SESSION_KEY = TcpConnection.class.getName();
     private static final String TLS_FILTER = "tls";
+    private static final String TLS_WATCH = "tls-inbound-watch";
+
+    /**
+     * Sits below the TLS filter: after each network read has been decrypted, tells whether the
+     * peer's close_notify arrived (MINA's TLS handler raises no event for it), which ends the
+     * readable side as a FIN would.
+     */
+    private final class InboundWatch extends org.apache.mina.core.filterchain.IoFilterAdapter {
+        @Override
+        public void messageReceived(NextFilter next, IoSession s, Object message) throws Exception {
+            next.messageReceived(s, message);
+            onUnsecured(s);
+        }
+    }
 
     final MinaSocketEngine engine;
     final String host;
@@ -89,7 +103,8 @@ final class TcpConnection extends SocketBase {
     private boolean readDone;
     private boolean finReceived;
     private boolean aborted;
-    private volatile boolean tlsClosed;
+    private boolean tlsClosed;
+    private volatile boolean tlsDiscardInput;
     private boolean userClosed;
     private volatile Throwable error;
     private final CompletableFuture<Void> writeClosed = new CompletableFuture<>();
@@ -311,6 +326,7 @@ final class TcpConnection extends SocketBase {
             }
             try {
                 s.getFilterChain().addFirst(TLS_FILTER, f);
+                s.getFilterChain().addFirst(TLS_WATCH, new InboundWatch());
             } catch (RuntimeException e) {
                 failOpen(new NetworkException("TLS handshake with " + where() + " could not start: " + e.getMessage(), e));
             }
@@ -386,8 +402,8 @@ final class TcpConnection extends SocketBase {
     // ------------------------------------------------------------------ I/O events
 
     void onData(IoBuffer buf) {
-        if (tlsClosed) {
-            return; // TLS records after our close_notify: nothing to decrypt them with
+        if (tlsDiscardInput) {
+            return; // TLS records after the filter was removed: nothing to decrypt them with
         }
         ByteBuffer b = buf.buf();
         int n = b.remaining();
@@ -405,19 +421,42 @@ final class TcpConnection extends SocketBase {
         current.rx.push(chunk.asReadOnlyBuffer());
     }
 
-    void onInputClosed(IoSession s) {
-        boolean closeWrite;
+    /**
+     * MINA's TLS handler reports the session unsecured: at our own close_notify, or when the peer's
+     * close_notify arrived. The latter ends the readable side as a FIN would (the peer may keep the
+     * TCP connection open for a while after it).
+     */
+    void onUnsecured(IoSession s) {
+        TlsSupport.ClientTlsFilter f;
         synchronized (this) {
-            if (finReceived) {
-                return;
-            }
+            f = tlsFilter;
+        }
+        if (f != null && f.inboundDone()) {
+            endOfInput(s, false);
+        }
+    }
+
+    void onInputClosed(IoSession s) {
+        endOfInput(s, true);
+    }
+
+    private void endOfInput(IoSession s, boolean tcpFin) {
+        boolean closeWrite;
+        boolean already;
+        synchronized (this) {
+            already = finReceived;
             finReceived = true;
             readDone = true;
             closeWrite = !options.allowHalfOpen();
         }
-        synchronized (rxLock) {
-            readSuspended = true;
-            s.suspendRead();
+        if (tcpFin) {
+            synchronized (rxLock) {
+                readSuspended = true;
+                s.suspendRead(); // a closed input stays readable: stop selecting it
+            }
+        }
+        if (already) {
+            return;
         }
         current.rx.end();
         if (closeWrite) {
@@ -636,9 +675,9 @@ final class TcpConnection extends SocketBase {
     }
 
     /**
-     * Sends FIN once everything written is out. With TLS, close_notify instead: removing MINA's
-     * SslFilter sends it; nothing can be decrypted afterwards, so with TLS closing the writable side
-     * ends the readable side too and the connection closes once close_notify is flushed.
+     * Sends FIN once everything written is out. With TLS, close_notify first (through MINA's TLS
+     * handler, which keeps decrypting what the peer still sends: a TLS half-close), then FIN once
+     * close_notify has left the session's write queue.
      */
     private void shutdownOutput() {
         IoSession s = session;
@@ -647,23 +686,49 @@ final class TcpConnection extends SocketBase {
             tlsNow = tlsActive && tlsFilter != null && !tlsClosed;
             if (tlsNow) {
                 tlsClosed = true;
-                readDone = true;
             }
         }
         if (tlsNow && s != null) {
+            if (TlsSupport.closeOutbound(s, TLS_FILTER)) {
+                finAfterFlush(s, System.nanoTime()
+                        + options.connectTimeout().orElse(engine.config().connectTimeout()).toNanos());
+                return;
+            }
+            // no TLS handler to close: remove the filter (sends close_notify) and close entirely
+            synchronized (this) {
+                readDone = true;
+                tlsDiscardInput = true;
+            }
             current.rx.end();
             try {
                 s.getFilterChain().remove(TLS_FILTER);
             } catch (RuntimeException e) {
-                // the session is closing: FIN below
+                // the session is closing
             }
             writeClosed.complete(null);
-            s.closeOnFlush(); // close_notify, then the connection
+            s.closeOnFlush();
             return;
         }
         rawShutdown(s);
         writeClosed.complete(null);
         checkBothDone();
+    }
+
+    /** FIN once the session's write queue (close_notify) is flushed, polled briefly; bounded. */
+    private void finAfterFlush(IoSession s, long deadline) {
+        if (s.getScheduledWriteMessages() == 0 || !s.isConnected() || System.nanoTime() > deadline) {
+            rawShutdown(s);
+            writeClosed.complete(null);
+            checkBothDone();
+            return;
+        }
+        try {
+            engine.timer().schedule(() -> finAfterFlush(s, deadline), 2, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            rawShutdown(s);
+            writeClosed.complete(null);
+            checkBothDone();
+        }
     }
 
     private static void rawShutdown(IoSession s) {
@@ -818,6 +883,7 @@ final class TcpConnection extends SocketBase {
             }
             try {
                 s.getFilterChain().addFirst(TLS_FILTER, filter);
+                s.getFilterChain().addFirst(TLS_WATCH, new InboundWatch());
             } catch (RuntimeException e) {
                 NetworkException ne = new NetworkException("startTls() with " + where() + " could not start: "
                         + e.getMessage(), e);

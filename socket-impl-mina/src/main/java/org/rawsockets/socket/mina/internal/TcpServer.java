@@ -228,6 +228,12 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
         return 0;
     }
 
+    String debugState() {
+        PausingAcceptor a = acceptor;
+        return "permits=" + permits.availablePermits() + " queued=" + queue.size() + " fresh="
+                + (a == null ? -1 : a.fresh.size()) + " managed=" + (a == null ? -1 : a.getManagedSessionCount());
+    }
+
     @Override
     public SocketInfo info() {
         return super.info();

@@ -128,6 +128,26 @@ final class TlsSupport {
         throw new GeneralSecurityException("tls client key is not an RSA, EC or Ed25519 PKCS#8 key", last);
     }
 
+    /**
+     * Sends close_notify on {@code s} and closes the TLS outbound side, keeping the filter so that
+     * what the peer still sends is decrypted (a TLS half-close).
+     *
+     * @return false when the session has no TLS handler (the caller falls back to a full close)
+     */
+    static boolean closeOutbound(IoSession s, String filterName) {
+        Object h = s.getAttribute(ClientTlsFilter.handlerKey());
+        org.apache.mina.core.filterchain.IoFilter.NextFilter next = s.getFilterChain().getNextFilter(filterName);
+        if (!(h instanceof org.apache.mina.filter.ssl.SslHandler handler) || next == null) {
+            return false;
+        }
+        try {
+            handler.close(next, false);
+            return true;
+        } catch (javax.net.ssl.SSLException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Whether {@code host} is an IP literal (no SNI for those). */
     static boolean isIpLiteral(String host) {
         return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
@@ -149,6 +169,10 @@ final class TlsSupport {
 
         static java.util.concurrent.Executor executor() {
             return EXECUTOR;
+        }
+
+        static org.apache.mina.core.session.AttributeKey handlerKey() {
+            return SSL_HANDLER;
         }
 
         String sniName() {
@@ -175,6 +199,12 @@ final class TlsSupport {
             e.setSSLParameters(p);
             this.engine = e;
             return e;
+        }
+
+        /** Whether the peer's close_notify arrived (the TLS inbound side is done). */
+        boolean inboundDone() {
+            SSLEngine e = engine;
+            return e != null && e.isInboundDone();
         }
 
         TlsInfo info() {

@@ -276,4 +276,35 @@ class TlsEngineTest {
             p.waitFor(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void tlsHalfCloseKeepsReadingThePeersAnswer() throws Exception {
+        SSLContext ctx = pki.serverContext();
+        try (SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 50,
+                InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> peer = CompletableFuture.runAsync(() -> {
+                try (SSLSocket s = (SSLSocket) server.accept()) {
+                    long n = s.getInputStream().transferTo(OutputStream.nullOutputStream()); // until close_notify
+                    s.getOutputStream().write(("got " + n + "\n").getBytes(US_ASCII));
+                    s.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            TcpSocket s = sockets.openTcp("127.0.0.1", server.getLocalPort(), TcpSocketOptions.builder()
+                    .allowHalfOpen(true)
+                    .tls(TlsOptions.builder().mode(TlsMode.ON).trustedCertificatesPem(pki.caPem).build()).build());
+            await(s.opened());
+            byte[] block = new byte[64 * 1024];
+            for (int i = 0; i < 32; i++) {
+                await(s.writable().write(block.clone()));
+            }
+            await(s.writable().close()); // close_notify + FIN, reading goes on
+            assertEquals("got " + 32 * block.length + "\n", readLine(s));
+            ReadResult<ByteBuffer> end = await(s.readable().read());
+            assertTrue(end.done());
+            await(s.closed());
+            peer.get(20, TimeUnit.SECONDS);
+        }
+    }
 }
