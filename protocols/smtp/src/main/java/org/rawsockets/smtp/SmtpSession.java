@@ -10,8 +10,10 @@ import org.rawsockets.socket.TlsInfo;
 /**
  * One open SMTP connection, greeted, EHLO'd, upgraded to TLS and authenticated as the settings
  * say. Sends any number of messages one after the other (the connection is reused; after a failed
- * transaction the client sends RSET). Operations are queued and run in order on the session's own
- * worker thread; every stage completes on that thread.
+ * transaction the client sends RSET). Operations are queued (a bounded queue) and run in order on
+ * the session's own worker thread. Stages complete on that thread or, for small messages, on the
+ * socket's I/O thread: keep dependent actions short and use the {@code ...Async} variants for
+ * blocking work, as with the socket API.
  *
  * <p>A stage fails with {@link SmtpException} for a server refusal (the session stays usable), or
  * with {@link SmtpProtocolException} / a {@link org.rawsockets.socket.RawSocketException} when the

@@ -62,7 +62,8 @@ import org.rawsockets.socket.TlsOptions;
 /**
  * The SMTP client state machine for one connection. Every operation runs on the session's single
  * worker thread (a bounded queue of {@value #QUEUE_LIMIT} operations), which owns all connection
- * state; waits on the socket's stages are bounded by the configured timeouts. Writes wait for the
+ * state (while a small message takes the fast path, the I/O thread's read callbacks act for it and
+ * the worker waits); waits on the socket's stages are bounded by the configured timeouts. Writes wait for the
  * socket's acceptance (its high-water mark), so message data is read from the source only as fast
  * as the connection takes it.
  */
