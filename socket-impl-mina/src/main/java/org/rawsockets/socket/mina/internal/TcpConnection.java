@@ -54,8 +54,10 @@ import org.rawsockets.socket.mina.internal.policy.AccessKind;
  * suspend/resume, write queue with watermarks, half-close, abort, STARTTLS. The {@link TcpSocket}
  * facades ({@link Facade}) are generations of streams over it: {@code startTls} starts a new one.
  *
- * <p>Lock order: {@link #writeOrder} before {@code this}; I/O callbacks take {@code this} only and
- * never call into MINA's write path while holding it.
+ * <p>Locking: {@code this} guards the connection state, {@code rxLock} the read suspension (taken
+ * before {@code this} where both are needed); no lock of this class is held while calling into
+ * MINA's write path, whose TLS filter has its own lock that the I/O thread holds while it completes
+ * write stages.
  */
 final class TcpConnection extends SocketBase {
 
@@ -84,7 +86,6 @@ final class TcpConnection extends SocketBase {
     private final TlsOptions tls;
     private final SSLContext sslContext;
 
-    private final Object writeOrder = new Object();
     private final Object rxLock = new Object();
 
     // guarded by this
@@ -862,19 +863,19 @@ final class TcpConnection extends SocketBase {
             throw new IllegalArgumentException("tls options for startTls() are unusable: " + e.getMessage(), e);
         }
         TlsSupport.ClientTlsFilter filter = new TlsSupport.ClientTlsFilter(ctx, t, host);
-        synchronized (writeOrder) {
+        {
+            SocketClosedException gone = new SocketClosedException("this stream of the socket to " + where()
+                    + " was replaced by startTls(); use the socket startTls() returned");
             synchronized (this) {
                 nf = new Facade(true);
                 upgrading = nf;
                 tlsActive = true;
                 tlsFilter = filter;
                 current = nf;
+                from.tx.retired = gone; // later writes of the old stream fail at once
             }
-            SocketClosedException gone = new SocketClosedException("this stream of the socket to " + where()
-                    + " was replaced by startTls(); use the socket startTls() returned");
             from.rx.fail(gone);
             from.tx.failAll(gone);
-            from.tx.retire(gone);
             synchronized (rxLock) {
                 if (readSuspended) {
                     readSuspended = false;
@@ -1068,7 +1069,7 @@ final class TcpConnection extends SocketBase {
         private final List<Deferred> deferred = new ArrayList<>();
         private List<CompletableFuture<Void>> waiters = new ArrayList<>();
         private boolean open;
-        private Throwable retired;
+        Throwable retired; // guarded by TcpConnection.this
 
         boolean isOpen() {
             return open && retired == null;
@@ -1080,24 +1081,27 @@ final class TcpConnection extends SocketBase {
             return w;
         }
 
-        void retire(Throwable why) {
-            synchronized (TcpConnection.this) {
-                retired = why;
-            }
-        }
-
-        /** The facade is open: submit what was written before, in order (never on an SSL lock). */
+        /**
+         * The facade is open: submits what was written before, in order, then lets writes go
+         * straight to the session. Writes arriving meanwhile are deferred too and picked up here.
+         * No lock is held while calling into MINA (its TLS filter takes its own lock, also held by
+         * the I/O thread while it completes write stages).
+         */
         void openForWrites() {
             Runnable r = () -> {
                 boolean shutdown;
-                List<CompletableFuture<Void>> now = new ArrayList<>();
-                synchronized (writeOrder) {
+                while (true) {
                     List<Deferred> ds;
                     synchronized (TcpConnection.this) {
+                        if (deferred.isEmpty()) {
+                            open = true;
+                            shutdown = shutdownDue();
+                            break;
+                        }
                         ds = new ArrayList<>(deferred);
                         deferred.clear();
-                        open = true;
                     }
+                    List<CompletableFuture<Void>> now = new ArrayList<>();
                     for (Deferred d : ds) {
                         submit(d.data(), d.size());
                         synchronized (TcpConnection.this) {
@@ -1108,11 +1112,8 @@ final class TcpConnection extends SocketBase {
                             }
                         }
                     }
-                    synchronized (TcpConnection.this) {
-                        shutdown = shutdownDue();
-                    }
+                    now.forEach(f -> f.complete(null));
                 }
-                now.forEach(f -> f.complete(null));
                 if (shutdown) {
                     shutdownOutput();
                 }
@@ -1160,49 +1161,42 @@ final class TcpConnection extends SocketBase {
         public CompletionStage<Void> write(ByteBuffer data) {
             Objects.requireNonNull(data, "data");
             int n = data.remaining();
-            synchronized (writeOrder) {
-                CompletableFuture<Void> f = new CompletableFuture<>();
-                boolean submitNow;
-                synchronized (TcpConnection.this) {
-                    Throwable refused = writeRefusal();
-                    if (refused != null) {
-                        return CompletableFuture.failedFuture(refused);
-                    }
-                    if (n == 0) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    if (!owner.reserveBuffer(n)) {
-                        return CompletableFuture.failedFuture(new NotAllowedException("bundle " + owner.owner()
-                                + " exceeds its quota maxBufferedBytes (" + owner.quotas().maxBufferedBytes()
-                                + " bytes buffered for its sockets) writing " + n + " bytes to " + where()
-                                + "; wait for earlier writes to complete or ask the operator to raise the quota"));
-                    }
-                    queued += n;
-                    if (!open) {
-                        deferred.add(new Deferred(data, n, f));
-                        return f;
-                    }
-                    submitNow = true;
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            synchronized (TcpConnection.this) {
+                Throwable refused = writeRefusal();
+                if (refused != null) {
+                    return CompletableFuture.failedFuture(refused);
                 }
-                if (submitNow) {
-                    submit(data, n);
+                if (n == 0) {
+                    return CompletableFuture.completedFuture(null);
                 }
-                synchronized (TcpConnection.this) {
-                    if (f.isDone()) {
-                        return f;
-                    }
-                    if (queued <= engine.config().highWaterMark() || error != null) {
-                        if (error != null) {
-                            f.completeExceptionally(error);
-                        } else {
-                            f.complete(null);
-                        }
-                    } else {
-                        waiters.add(f);
-                    }
+                if (!owner.reserveBuffer(n)) {
+                    return CompletableFuture.failedFuture(new NotAllowedException("bundle " + owner.owner()
+                            + " exceeds its quota maxBufferedBytes (" + owner.quotas().maxBufferedBytes()
+                            + " bytes buffered for its sockets) writing " + n + " bytes to " + where()
+                            + "; wait for earlier writes to complete or ask the operator to raise the quota"));
                 }
-                return f;
+                queued += n;
+                if (!open) {
+                    deferred.add(new Deferred(data, n, f));
+                    return f;
+                }
             }
+            submit(data, n); // no lock held: see openForWrites
+            Throwable err;
+            synchronized (TcpConnection.this) {
+                err = error;
+                if (err == null && queued > engine.config().highWaterMark()) {
+                    waiters.add(f);
+                    return f;
+                }
+            }
+            if (err != null) {
+                f.completeExceptionally(err);
+            } else {
+                f.complete(null);
+            }
+            return f;
         }
 
         /** Why a write is refused now, or null (under TcpConnection.this). */
