@@ -60,9 +60,22 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> {@code ioThreads} MINA {@link NioProcessor}s (shared by every TCP and connected
  * UDP socket) do the network I/O and complete the futures of the sockets: callbacks attached to
  * {@code opened()}, {@code read()}, {@code write()} and {@code closed()} run on them unless the
- * stage was already complete, and must not block. Name resolution runs on a small bounded executor,
- * timeouts on one timer thread. The blocking stream views throw {@link IllegalStateException} when
- * used on an I/O thread. {@link #close()} stops every thread and closes every socket.
+ * stage was already complete, and must not block. Each TCP server socket has one accept thread (it
+ * waits while the accept queue is full, so further clients stay in the kernel's backlog) and each
+ * bound UDP socket one MINA datagram acceptor thread, which also delivers its datagrams. Name
+ * resolution, binding and closing of listeners run on a small bounded executor
+ * ({@code resolverThreads}), timeouts on one timer thread. The blocking stream views throw
+ * {@link IllegalStateException} when used on any of these engine threads. {@link #close()} closes
+ * every socket and stops every thread.
+ *
+ * <p><b>Flow control.</b> Per TCP socket, received bytes not yet read are bounded by
+ * {@code highWaterMark} (+ one network read): above it the engine stops reading from the socket,
+ * below {@code lowWaterMark} it resumes. A write completes at once while the bytes queued to send
+ * stay under {@code highWaterMark}, otherwise once they drained below {@code lowWaterMark}.
+ *
+ * <p><b>TLS.</b> MINA's {@code SslFilter} (client mode) with SNI, ALPN, protocol list and HTTPS
+ * host name verification applied to its {@code SSLEngine}. Closing the writable side sends
+ * close_notify, then FIN; the peer's close_notify ends the readable side.
  */
 public final class MinaSocketEngine implements AutoCloseable {
 
