@@ -192,6 +192,74 @@ public abstract class StreamsContract extends ContractSupport {
         assertTrue(e instanceof org.rawsockets.socket.NetworkException, "the socket's error: " + e);
     }
 
+    /** 16 MiB through the blocking views (OutputStream writer thread, InputStream reader) and socat's echo. */
+    @Test
+    void blockingViewsCarryBulkData() throws Exception {
+        TcpSocket socket = openEcho();
+        OutputStream out = socket.writable().outputStream(PROMPT);
+        InputStream in = socket.readable().inputStream(PROMPT);
+        int total = 16 * 1024 * 1024;
+        int chunk = 8 * 1024;
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(48 * 1024); // see Bytes.windowedEcho
+        MessageDigest sent = Bytes.sha256();
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            byte[] block = Bytes.random(chunk, 99);
+            try {
+                for (int off = 0; off < total; off += chunk) {
+                    if (!window.tryAcquire(chunk, PROMPT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        throw new AssertionError("no echo for " + PROMPT);
+                    }
+                    block[0] = (byte) (off / chunk);
+                    sent.update(block);
+                    out.write(block);
+                }
+                out.flush();
+            } catch (IOException | InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        MessageDigest received = Bytes.sha256();
+        byte[] buf = new byte[5000]; // deliberately not a multiple of the chunk size
+        long got = 0;
+        while (got < total) {
+            int n = in.read(buf);
+            assertTrue(n > 0, "end of stream after " + got + " bytes");
+            received.update(buf, 0, n);
+            got += n;
+            window.release(n);
+        }
+        writer.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals(Bytes.hex(sent.digest()), Bytes.hex(received.digest()), "sha-256 through the blocking views");
+        out.close(); // FIN; socat's echo then ends too
+        assertEquals(-1, in.read(), "end of stream after our FIN came back");
+    }
+
+    /** A blocking write to a peer that does not read throws TimedOutException after its limit. */
+    @Test
+    void outputStreamWriteTimesOutOnANonReadingPeer() throws Exception {
+        JdkServer server = closeAfter(new JdkServer(16 * 1024));
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port(),
+                org.rawsockets.socket.TcpSocketOptions.builder().sendBufferSize(16 * 1024).build());
+        await(socket.opened(), "open");
+        server.accept(); // never reads
+        OutputStream out = socket.writable().outputStream(Duration.ofMillis(500));
+        byte[] block = new byte[64 * 1024];
+        long written = 0;
+        TimedOutException timeout = null;
+        while (written < 256L * 1024 * 1024) {
+            try {
+                out.write(block);
+                written += block.length;
+            } catch (TimedOutException e) {
+                timeout = e;
+                break;
+            }
+        }
+        assertTrue(timeout != null, "blocking writes never timed out although the peer reads nothing ("
+                + written + " bytes)");
+        assertTrue(timeout.getMessage() != null && !timeout.getMessage().isBlank(), "message");
+    }
+
     /** OutputStream writes; close() sends FIN, which the peer ({@code wc -c}) answers. */
     @Test
     void outputStreamWritesAndHalfCloses() throws IOException {
