@@ -74,7 +74,7 @@ class ComponentsTest {
             String n = t.getName();
             if (t.isAlive() && (n.startsWith("rawsockets-") || n.startsWith("NioProcessor")
                     || n.startsWith("NioSocketConnector") || n.startsWith("NioDatagram") || n.startsWith("PausingAcceptor")
-                    || n.startsWith("NioSocketAcceptor"))) {
+                    || n.startsWith("NioSocketAcceptor") || n.startsWith("ExpiringMapExpirer"))) {
                 out.add(n);
             }
         }
