@@ -313,7 +313,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                     } else {
                         queue.add(p);
                         armLocked(p);
-                        if (state == ModbusClientStatus.State.CONNECTED) {
+                        if (state == ModbusClientStatus.State.CONNECTED && !session.receiving) {
                             flushLocked();
                         }
                     }
@@ -341,14 +341,30 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
             s.link.send(ByteBuffer.wrap(RtuCodec.encode(p.unitId, p.request.pdu())));
             return;
         }
-        // One write per ADU, never several ADUs coalesced into one buffer: many devices and gateways
-        // parse one ADU per TCP segment, and a coalescing client measured slower against
-        // digitalpetri's server (it let pipelined frames wait in its decoder).
         int n = Math.min(queue.size(), settings.maxInFlight() - inFlight);
-        for (int i = 0; i < n; i++) {
-            Pending<?> p = assignLocked(queue.poll());
-            s.link.send(ByteBuffer.wrap(MbapCodec.encode(p.transaction, p.unitId, p.request.pdu())));
+        if (s.link.datagram() || !s.coalesce || n == 1) {
+            for (int i = 0; i < n; i++) {
+                Pending<?> p = assignLocked(queue.poll());
+                s.link.send(ByteBuffer.wrap(MbapCodec.encode(p.transaction, p.unitId, p.request.pdu())));
+            }
+            return;
         }
+        // Several answers arrived together and freed several slots: send their successors together.
+        // Batches are only ever passed on, never made: a request from a caller goes out on its own
+        // (many devices parse one ADU per segment, and digitalpetri's server measured slower when
+        // pipelined frames shared a segment).
+        Pending<?>[] batch = new Pending<?>[n];
+        int bytes = 0;
+        for (int i = 0; i < n; i++) {
+            batch[i] = assignLocked(queue.poll());
+            bytes += MbapCodec.HEADER + batch[i].request.pdu().length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(bytes);
+        for (Pending<?> p : batch) {
+            MbapCodec.encode(p.transaction, p.unitId, p.request.pdu(), out);
+        }
+        out.flip();
+        s.link.send(out);
     }
 
     private Pending<?> assignLocked(Pending<?> p) {
@@ -476,7 +492,9 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                 unlinkLocked(p);
                 s.answered = true;
                 failedAttempts = 0;
-                flushLocked();
+                if (!s.receiving) {
+                    flushLocked();
+                }
             }
         }
         if (p == null) {
@@ -516,6 +534,10 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
     private final class Session implements Link.Listener {
         Link link;
         boolean answered;
+        /** Guarded by lock: inside {@link #received}, sending waits for the end of the chunk. */
+        boolean receiving;
+        /** Guarded by lock: the current flush may put several ADUs in one write. */
+        boolean coalesce;
         private final StreamDecoder decoder = new StreamDecoder(rtu ? StreamDecoder.Framing.RTU
                 : StreamDecoder.Framing.MBAP);
 
@@ -533,10 +555,26 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                 }
                 return;
             }
+            synchronized (lock) {
+                // Answers in this chunk free slots and their callbacks may submit more: send what is
+                // then ready with one write after the chunk.
+                receiving = true;
+            }
             try {
                 decoder.feed(data, f -> onFrame(this, f));
             } catch (ModbusProtocolException e) {
                 lost(this, new ModbusProtocolException(who + ": " + e.getMessage()));
+            }
+            synchronized (lock) {
+                receiving = false;
+                if (session == this) {
+                    coalesce = true;
+                    try {
+                        flushLocked();
+                    } finally {
+                        coalesce = false;
+                    }
+                }
             }
         }
 
