@@ -267,4 +267,25 @@ class ClientBehaviourTest {
         assertTrue(e.getMessage().contains("1..125"), e.getMessage());
         assertTrue(fake.last().sent.isEmpty());
     }
+
+    @Test
+    void answersArrivingTogetherAreRefilledWithOneWrite() throws Exception {
+        FakeConnector fake = new FakeConnector(false);
+        ModbusClientImpl c = client(fake, settings().withMaxInFlight(2));
+        for (int i = 0; i < 4; i++) {
+            c.readHoldingRegisters(1, i, 1);
+        }
+        FakeConnector.FakeLink link = fake.last();
+        byte[] a = link.next();
+        byte[] b = link.next();
+        assertEquals(12, a.length, "requests from callers go out one ADU per write");
+        assertEquals(12, b.length);
+        java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+        both.writeBytes(MbapCodec.encode(tx(a), 1, HEX.parseHex("03020001")));
+        both.writeBytes(MbapCodec.encode(tx(b), 1, HEX.parseHex("03020002")));
+        link.reply(both.toByteArray());
+        byte[] refill = link.next();
+        assertEquals(24, refill.length, "two answers in one chunk free two slots, refilled by one write");
+        assertTrue(link.sent.isEmpty());
+    }
 }
