@@ -9,9 +9,12 @@ import org.rawsockets.socket.SocketAdmin;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.contract.SocketServiceFixture;
 import org.rawsockets.socket.mina.internal.EngineConfig;
+import org.rawsockets.socket.mina.internal.HostResolver;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine.OwnedSocketService;
+import org.rawsockets.socket.mina.internal.policy.AuditLog;
 import org.rawsockets.socket.mina.internal.policy.Owner;
+import org.rawsockets.socket.mina.internal.policy.SocketPolicy;
 
 /**
  * The contract suite's fixture for the MINA implementation: one standalone engine per test (no
@@ -22,8 +25,25 @@ final class MinaContractFixture implements SocketServiceFixture {
 
     private static final AtomicLong BUNDLE_IDS = new AtomicLong(100);
 
-    private final MinaSocketEngine engine = MinaSocketEngine.standalone();
+    /**
+     * Small buffers and queues on one I/O thread: every backpressure edge (suspend/resume, write
+     * stalls, accept and datagram queue limits) is hit far more often than with the defaults.
+     */
+    static final EngineConfig SMALL = new EngineConfig(1, java.time.Duration.ofSeconds(30), 16 * 1024, 4 * 1024,
+            65507, 16, 8);
+
+    private final EngineConfig config;
+    private final MinaSocketEngine engine;
     private final List<OwnedSocketService> services = new CopyOnWriteArrayList<>();
+
+    MinaContractFixture() {
+        this(EngineConfig.defaults());
+    }
+
+    MinaContractFixture(EngineConfig config) {
+        this.config = config;
+        this.engine = new MinaSocketEngine(config, SocketPolicy.ALLOW_ALL, AuditLog.NONE, HostResolver.JDK);
+    }
 
     @Override
     public SocketService open(String ownerName) {
@@ -44,7 +64,7 @@ final class MinaContractFixture implements SocketServiceFixture {
 
     @Override
     public long bufferBound() {
-        return EngineConfig.defaults().highWaterMark();
+        return config.highWaterMark();
     }
 
     @Override
