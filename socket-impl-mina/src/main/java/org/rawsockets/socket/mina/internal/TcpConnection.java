@@ -652,6 +652,9 @@ final class TcpConnection extends SocketBase {
             err = error;
             done = queued <= engine.config().lowWaterMark() || !ok ? current.tx.takeWaiters() : List.of();
             shutdown = shutdownDue();
+            if (queued == 0 || !ok) {
+                notifyAll(); // OutputStream.flush waits for the queue to drain
+            }
         }
         for (CompletableFuture<Void> f : done) {
             if (ok) {
@@ -1150,6 +1153,7 @@ final class TcpConnection extends SocketBase {
                 deferred.clear();
                 queued -= released;
                 fs.addAll(takeWaiters());
+                TcpConnection.this.notifyAll();
             }
             owner.buffered.addAndGet(-released);
             for (CompletableFuture<Void> f : fs) {
@@ -1274,25 +1278,24 @@ final class TcpConnection extends SocketBase {
                 public void flush() throws IOException {
                     IoThreads.checkNotIoThread("OutputStream.flush");
                     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-                    // everything written is handed to the OS once the queue is empty
-                    while (true) {
-                        synchronized (TcpConnection.this) {
-                            if (queued == 0 || error != null || isFinished()) {
-                                if (error != null) {
-                                    throw error instanceof IOException io ? io : new IOException(error);
-                                }
-                                return;
+                    // everything written is handed to the OS once the queue is empty; onWritten and
+                    // failAll notify this monitor; the bounded wait also re-checks a close that did not
+                    synchronized (TcpConnection.this) {
+                        while (queued != 0 && error == null && !isFinished()) {
+                            long left = deadline - System.nanoTime();
+                            if (left <= 0) {
+                                throw new TimedOutException("OutputStream.flush to " + where() + " did not drain within "
+                                        + ms + " ms (writeTimeout); the peer is not reading");
+                            }
+                            try {
+                                TcpConnection.this.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new InterruptedIOException("OutputStream.flush interrupted");
                             }
                         }
-                        if (System.nanoTime() > deadline) {
-                            throw new TimedOutException("OutputStream.flush to " + where() + " did not drain within "
-                                    + ms + " ms (writeTimeout); the peer is not reading");
-                        }
-                        try {
-                            Thread.sleep(1);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new InterruptedIOException("OutputStream.flush interrupted");
+                        if (error != null) {
+                            throw error instanceof IOException io ? io : new IOException(error);
                         }
                     }
                 }
