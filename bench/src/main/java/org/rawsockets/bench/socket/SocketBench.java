@@ -70,7 +70,11 @@ public final class SocketBench {
         if (!bench.parse(args)) {
             return;
         }
-        System.exit(bench.run());
+        int failures = bench.run();
+        if (failures != 0) {
+            // no System.exit here: "all" runs the other suites in this JVM after this one
+            throw new IllegalStateException("socket bench: " + failures + " measurement(s) failed, see ERRORS above");
+        }
     }
 
     private boolean parse(String[] args) {
@@ -198,9 +202,8 @@ public final class SocketBench {
             System.out.println();
             System.out.println("ERRORS (" + errors.size() + "):");
             errors.forEach(e -> System.out.println("  " + e));
-            return 1;
         }
-        return 0;
+        return errors.size();
     }
 
     private static Process startPeer() throws Exception {
