@@ -193,11 +193,11 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
     public CompletionStage<DeviceIdentification> readDeviceIdentification(int unitId, DeviceIdCategory category) {
         checkUnit(unitId);
         CompletableFuture<DeviceIdentification> result = new CompletableFuture<>();
-        deviceIdRound(unitId, category, 0, 0, -1, new LinkedHashMap<>(), result);
+        deviceIdRound(unitId, category, 0, 0, new LinkedHashMap<>(), result);
         return result;
     }
 
-    private void deviceIdRound(int unitId, DeviceIdCategory category, int objectId, int round, int conformity,
+    private void deviceIdRound(int unitId, DeviceIdCategory category, int objectId, int round,
             Map<Integer, byte[]> objects, CompletableFuture<DeviceIdentification> result) {
         submit(unitId, Pdus.readDeviceIdentification(category, objectId)).whenComplete((page, e) -> {
             if (e != null) {
@@ -223,8 +223,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                         + ": Read Device Identification does not progress (next object id " + page.nextObjectId()
                         + " after " + objectId + ", round " + (round + 1) + ")"));
             } else {
-                deviceIdRound(unitId, category, page.nextObjectId(), round + 1, page.conformityLevel(), objects,
-                        result);
+                deviceIdRound(unitId, category, page.nextObjectId(), round + 1, objects, result);
             }
         });
     }
