@@ -35,7 +35,7 @@ public final class ModbusDeviceComponent implements ModbusClient {
     private final ModbusClientImpl client;
 
     @Activate
-    public ModbusDeviceComponent(@Reference SocketService sockets, DeviceConfig config) {
+    public ModbusDeviceComponent(@Reference(name = "sockets") SocketService sockets, DeviceConfig config) {
         this.client = new ModbusClientImpl(settings(config), sockets);
     }
 
