@@ -128,17 +128,19 @@ public abstract class TlsContract extends ContractSupport {
     /** 4 MiB up through TLS to {@code sha256sum} behind socat: the peer's checksum matches ours. */
     @Test
     void uploadThroughTlsMatchesThePeersChecksum() {
-        int port = peer("socat", "-d", "-d", "-t", "30",
+        PeerProcess socat = peer("socat", "-d", "-d", "-t", "30",
                 "OPENSSL-LISTEN:0,bind=127.0.0.1,reuseaddr,verify=0,cert=" + pki.serverPem() + ",key="
                         + pki.serverKey(),
-                "SYSTEM:sha256sum").awaitSocatPort();
+                "SYSTEM:sha256sum");
+        int port = socat.awaitSocatPort();
         TcpSocket socket = service.openTcp("127.0.0.1", port, tcp(trustTestCa().build()));
         await(socket.opened(), "TLS open");
         byte[] data = Bytes.random(4 * 1024 * 1024, 77);
         Bytes.writeAll(socket.writable(), data, 64 * 1024);
         await(socket.writable().close(), "close_notify + FIN after the data");
         String reply = ascii(Bytes.readToEnd(socket.readable(), 1024)).trim();
-        assertEquals(Bytes.hex(Bytes.sha256().digest(data)), reply.split("\\s+")[0], "sha256sum of what the peer got");
+        assertEquals(Bytes.hex(Bytes.sha256().digest(data)), reply.split("\\s+")[0],
+                () -> "sha256sum of what the peer got; socat's log:\n" + socat.log());
         assertEquals(data.length, socket.info().bytesOut(), "bytesOut counts payload");
     }
 
