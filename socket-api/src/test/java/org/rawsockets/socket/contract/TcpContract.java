@@ -101,17 +101,16 @@ public abstract class TcpContract extends ContractSupport {
 
     /** Every socket option at once: the connection still works (the options reach the platform). */
     @Test
-    void allTcpOptionsTogether() {
+    void allTcpOptionsTogether() throws Exception {
         int port = socatTcpEcho();
         TcpSocket socket = service.openTcp("127.0.0.1", port,
                 TcpSocketOptions.builder().noDelay(true).keepAliveDelay(Duration.ofSeconds(5))
                         .sendBufferSize(32 * 1024).receiveBufferSize(32 * 1024)
                         .connectTimeout(Duration.ofSeconds(10)).allowHalfOpen(true).build());
         await(socket.opened(), "open with every option");
-        byte[] data = Bytes.random(200_000, 9);
-        var writer = java.util.concurrent.CompletableFuture.runAsync(() -> Bytes.writeAll(socket.writable(), data, 8192));
-        assertArrayEquals(data, Bytes.readExactly(socket.readable(), data.length));
-        await(writer, "writer");
+        // windowed: socat's PIPE echo deadlocks itself with more than ~64 KiB in flight
+        Bytes.windowedEcho(socket, 200_000, 8192, 48 * 1024);
+        assertEquals(200_000, socket.info().bytesIn(), "bytesIn");
     }
 
     /** Writes that are not waited for are still accepted, in order. */
