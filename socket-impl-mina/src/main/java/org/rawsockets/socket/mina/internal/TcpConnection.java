@@ -28,6 +28,7 @@ import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.future.ConnectFuture;
 import org.apache.mina.core.future.WriteFuture;
 import org.apache.mina.core.session.IoSession;
+import org.apache.mina.core.write.WriteRequest;
 import org.apache.mina.transport.socket.SocketSessionConfig;
 import org.apache.mina.transport.socket.nio.NioSession;
 import org.rawsockets.socket.NetworkException;
@@ -63,18 +64,71 @@ final class TcpConnection extends SocketBase {
 
     static final String SESSION_KEY = TcpConnection.class.getName();
     private static final String TLS_FILTER = "tls";
-    private static final String TLS_WATCH = "tls-inbound-watch";
+    private static final String TLS_WATCH = "tls-watch";
 
     /**
-     * Sits below the TLS filter: after each network read has been decrypted, tells whether the
-     * peer's close_notify arrived (MINA's TLS handler raises no event for it), which ends the
-     * readable side as a FIN would.
+     * Sits below the TLS filter (between it and the network). Inbound: after each network read has
+     * been decrypted, tells whether the peer's close_notify arrived (MINA's TLS handler raises no
+     * event for it), which ends the readable side as a FIN would. Outbound: keeps the TLS records
+     * handed to the network and not yet written to the channel, so that the FIN of a TLS half-close
+     * follows close_notify. MINA's TLS handler writes close_notify (and handshake records) as
+     * requests of its own, with no usable future, which the session's scheduled-write counter does
+     * not count; a FIN sent while one is still queued makes the I/O processor's write fail on the
+     * shut-down channel, and MINA then closes the whole session, dropping what the peer still sends.
+     * The set is bounded by the TLS handler's own window of unacknowledged records.
      */
-    private final class InboundWatch extends org.apache.mina.core.filterchain.IoFilterAdapter {
+    private final class TlsWatch extends org.apache.mina.core.filterchain.IoFilterAdapter {
+        // guarded by this
+        private final java.util.Set<WriteRequest> inFlight = java.util.Collections
+                .newSetFromMap(new java.util.IdentityHashMap<>());
+        private boolean finArmed;
+        private boolean finSent;
+
         @Override
         public void messageReceived(NextFilter next, IoSession s, Object message) throws Exception {
             next.messageReceived(s, message);
             onUnsecured(s);
+        }
+
+        @Override
+        public void filterWrite(NextFilter next, IoSession s, WriteRequest request) throws Exception {
+            synchronized (this) {
+                inFlight.add(request);
+            }
+            next.filterWrite(s, request);
+        }
+
+        @Override
+        public void messageSent(NextFilter next, IoSession s, WriteRequest request) throws Exception {
+            boolean fin;
+            try {
+                // the TLS handler first: acknowledging a record may hand further records down
+                next.messageSent(s, request);
+            } finally {
+                synchronized (this) {
+                    fin = inFlight.remove(request) && finArmed && !finSent && inFlight.isEmpty();
+                    finSent |= fin;
+                }
+            }
+            if (fin) {
+                finAfterCloseNotify(s);
+            }
+        }
+
+        /**
+         * close_notify has been handed down (the TLS handler's close returned): the FIN goes now if
+         * every record is written, else once the last one is (I/O thread, {@link #messageSent}).
+         */
+        void armFin(IoSession s) {
+            boolean fin;
+            synchronized (this) {
+                finArmed = true;
+                fin = !finSent && inFlight.isEmpty();
+                finSent |= fin;
+            }
+            if (fin) {
+                finAfterCloseNotify(s);
+            }
         }
     }
 
@@ -96,6 +150,7 @@ final class TcpConnection extends SocketBase {
     private boolean opened;
     private volatile Facade current;
     private TlsSupport.ClientTlsFilter tlsFilter;
+    private TlsWatch tlsWatch;
     private Facade upgrading;
     private boolean tlsActive;
     private long queued;
@@ -321,13 +376,15 @@ final class TcpConnection extends SocketBase {
         }
         if (tls.mode() == TlsMode.ON) {
             TlsSupport.ClientTlsFilter f = new TlsSupport.ClientTlsFilter(sslContext, tls, host);
+            TlsWatch w = new TlsWatch();
             synchronized (this) {
                 tlsFilter = f;
+                tlsWatch = w;
                 tlsActive = true;
             }
             try {
                 s.getFilterChain().addFirst(TLS_FILTER, f);
-                s.getFilterChain().addFirst(TLS_WATCH, new InboundWatch());
+                s.getFilterChain().addFirst(TLS_WATCH, w);
             } catch (RuntimeException e) {
                 failOpen(new NetworkException("TLS handshake with " + where() + " could not start: " + e.getMessage(), e));
             }
@@ -681,21 +738,29 @@ final class TcpConnection extends SocketBase {
     /**
      * Sends FIN once everything written is out. With TLS, close_notify first (through MINA's TLS
      * handler, which keeps decrypting what the peer still sends: a TLS half-close), then FIN once
-     * close_notify has left the session's write queue.
+     * close_notify has been written to the channel ({@link TlsWatch}); like the data before it, it
+     * waits for a peer that does not read, until the socket is closed or aborted.
      */
     private void shutdownOutput() {
         IoSession s = session;
         boolean tlsNow;
+        TlsWatch watch;
         synchronized (this) {
             tlsNow = tlsActive && tlsFilter != null && !tlsClosed;
             if (tlsNow) {
                 tlsClosed = true;
             }
+            watch = tlsWatch;
         }
         if (tlsNow && s != null) {
             if (TlsSupport.closeOutbound(s, TLS_FILTER)) {
-                finAfterFlush(s, System.nanoTime()
-                        + options.connectTimeout().orElse(engine.config().connectTimeout()).toNanos());
+                // close_notify has passed the watch by now: closeOutbound returns after the handler
+                // handed its records down
+                if (watch != null) {
+                    watch.armFin(s);
+                } else {
+                    finAfterCloseNotify(s);
+                }
                 return;
             }
             // no TLS handler to close: remove the filter (sends close_notify) and close entirely
@@ -718,21 +783,11 @@ final class TcpConnection extends SocketBase {
         checkBothDone();
     }
 
-    /** FIN once the session's write queue (close_notify) is flushed, polled briefly; bounded. */
-    private void finAfterFlush(IoSession s, long deadline) {
-        if (s.getScheduledWriteMessages() == 0 || !s.isConnected() || System.nanoTime() > deadline) {
-            rawShutdown(s);
-            writeClosed.complete(null);
-            checkBothDone();
-            return;
-        }
-        try {
-            engine.timer().schedule(() -> finAfterFlush(s, deadline), 2, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            rawShutdown(s);
-            writeClosed.complete(null);
-            checkBothDone();
-        }
+    /** The FIN of a TLS half-close, once close_notify (and every record before it) is written. */
+    private void finAfterCloseNotify(IoSession s) {
+        rawShutdown(s);
+        writeClosed.complete(null);
+        checkBothDone();
     }
 
     private static void rawShutdown(IoSession s) {
@@ -866,6 +921,7 @@ final class TcpConnection extends SocketBase {
             throw new IllegalArgumentException("tls options for startTls() are unusable: " + e.getMessage(), e);
         }
         TlsSupport.ClientTlsFilter filter = new TlsSupport.ClientTlsFilter(ctx, t, host);
+        TlsWatch watch = new TlsWatch();
         {
             SocketClosedException gone = new SocketClosedException("this stream of the socket to " + where()
                     + " was replaced by startTls(); use the socket startTls() returned");
@@ -874,6 +930,7 @@ final class TcpConnection extends SocketBase {
                 upgrading = nf;
                 tlsActive = true;
                 tlsFilter = filter;
+                tlsWatch = watch;
                 current = nf;
                 from.tx.retired = gone; // later writes of the old stream fail at once
             }
@@ -887,7 +944,7 @@ final class TcpConnection extends SocketBase {
             }
             try {
                 s.getFilterChain().addFirst(TLS_FILTER, filter);
-                s.getFilterChain().addFirst(TLS_WATCH, new InboundWatch());
+                s.getFilterChain().addFirst(TLS_WATCH, watch);
             } catch (RuntimeException e) {
                 NetworkException ne = new NetworkException("startTls() with " + where() + " could not start: "
                         + e.getMessage(), e);
