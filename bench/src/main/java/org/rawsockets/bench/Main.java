@@ -12,7 +12,7 @@ import java.util.Locale;
  *
  * <p>A suite {@code name} is the class {@code org.rawsockets.bench.<name>.<Name>Bench} with a
  * {@code public static void main(String[])}; it is found by reflection, so adding a suite needs no
- * change here (see /work/notes/bench-convention.md). {@code all} runs every known suite that is
+ * change here. {@code all} runs every known suite that is
  * present, one after the other, with no arguments.
  */
 public final class Main {

@@ -1,13 +1,9 @@
 package org.rawsockets.socket.mina;
 
-import org.rawsockets.socket.contract.ImplementationGap;
 import org.rawsockets.socket.contract.SocketServiceFixture;
 import org.rawsockets.socket.contract.TlsContract;
 
 /** The contract suite's {@link TlsContract} against the MINA implementation. */
-@ImplementationGap(test = "uploadThroughTlsMatchesThePeersChecksum", reason = "intermittent: after writable().close()"
-        + " on TLS the readable side sometimes ends before the peer answered (our own close_notify taken for the"
-        + " peer's?); see finding #5 in /work/notes/contract-findings.md")
 class MinaContractTlsTest extends TlsContract {
     @Override
     protected SocketServiceFixture createFixture() {
