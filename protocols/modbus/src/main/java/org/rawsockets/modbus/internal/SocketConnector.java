@@ -3,10 +3,12 @@ package org.rawsockets.modbus.internal;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import org.rawsockets.modbus.ModbusConnectionException;
 import org.rawsockets.modbus.ModbusTransport;
 import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.ReadableStream;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.TcpSocketOptions;
@@ -103,41 +105,7 @@ final class SocketConnector implements Link.Connector {
         }
 
         void readLoop() {
-            while (true) {
-                CompletableFuture<ReadResult<ByteBuffer>> f = socket.readable().read().toCompletableFuture();
-                if (!f.isDone()) {
-                    f.whenComplete((r, e) -> {
-                        if (handle(r, e)) {
-                            readLoop();
-                        }
-                    });
-                    return;
-                }
-                ReadResult<ByteBuffer> r;
-                try {
-                    r = f.join();
-                } catch (RuntimeException e) {
-                    handle(null, e.getCause() == null ? e : e.getCause());
-                    return;
-                }
-                if (!handle(r, null)) {
-                    return;
-                }
-            }
-        }
-
-        /** @return whether to read on */
-        private boolean handle(ReadResult<ByteBuffer> r, Throwable e) {
-            if (e != null) {
-                listener.closed(this, e);
-                return false;
-            }
-            if (r.done()) {
-                listener.closed(this, new ModbusConnectionException("the device closed the connection"));
-                return false;
-            }
-            listener.received(this, r.value());
-            return true;
+            new ReadPump<>(socket.readable(), this, listener, r -> r, "the device closed the connection").run();
         }
     }
 
@@ -171,17 +139,31 @@ final class SocketConnector implements Link.Connector {
         }
 
         void readLoop() {
+            new ReadPump<>(socket.readable(), this, listener, UdpMessage::data, "the UDP socket was closed").run();
+        }
+    }
+
+    /**
+     * Reads a stream until it ends or fails and hands each element's payload to the listener. Reads
+     * that complete at once are handled in a loop (no recursion); a pending read resumes the loop from
+     * its completion.
+     */
+    private record ReadPump<T>(ReadableStream<T> stream, Link link, Link.Listener listener,
+            Function<T, ByteBuffer> payload, String endMessage) implements Runnable {
+
+        @Override
+        public void run() {
             while (true) {
-                CompletableFuture<ReadResult<UdpMessage>> f = socket.readable().read().toCompletableFuture();
+                CompletableFuture<ReadResult<T>> f = stream.read().toCompletableFuture();
                 if (!f.isDone()) {
                     f.whenComplete((r, e) -> {
                         if (handle(r, e)) {
-                            readLoop();
+                            run();
                         }
                     });
                     return;
                 }
-                ReadResult<UdpMessage> r;
+                ReadResult<T> r;
                 try {
                     r = f.join();
                 } catch (RuntimeException e) {
@@ -194,16 +176,17 @@ final class SocketConnector implements Link.Connector {
             }
         }
 
-        private boolean handle(ReadResult<UdpMessage> r, Throwable e) {
+        /** @return whether to read on */
+        private boolean handle(ReadResult<T> r, Throwable e) {
             if (e != null) {
-                listener.closed(this, e);
+                listener.closed(link, e);
                 return false;
             }
             if (r.done()) {
-                listener.closed(this, new ModbusConnectionException("the UDP socket was closed"));
+                listener.closed(link, new ModbusConnectionException(endMessage));
                 return false;
             }
-            listener.received(this, r.value().data());
+            listener.received(link, payload.apply(r.value()));
             return true;
         }
     }
