@@ -58,6 +58,8 @@ final class Gateway {
     private final PrintStream out;
     private final PrintStream err;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** A {@code -c} script is running: a signal then means it did not finish. */
+    private final AtomicBoolean scriptRunning = new AtomicBoolean();
 
     private Gateway(Framework framework, Duration stopTimeout, PrintStream out, PrintStream err) {
         this.framework = framework;
@@ -167,6 +169,7 @@ final class Gateway {
         if (trace != null) {
             err.println("gateway: framework init done at " + initMillis + " ms, bundles installed at " + installMillis + " ms");
             trace.print(err);
+            ctx.removeBundleListener(trace);
         }
         long frameworkMillis = (System.nanoTime() - t0) / 1_000_000;
 
@@ -227,6 +230,15 @@ final class Gateway {
      * @return {@link Main#EXIT_OK}, or {@link Main#EXIT_COMMAND_FAILED} when a command threw
      */
     int runScript(String script) {
+        scriptRunning.set(true);
+        try {
+            return runScriptStatements(script);
+        } finally {
+            scriptRunning.set(false);
+        }
+    }
+
+    private int runScriptStatements(String script) {
         BundleContext ctx = framework.getBundleContext();
         ServiceReference<?> ref = ctx.getServiceReference(COMMAND_PROCESSOR);
         if (ref == null) {
@@ -338,18 +350,19 @@ final class Gateway {
 
     /** Waits until the framework stops by itself (shell 'exit', 'stop 0', signal). */
     int awaitStop() {
-        while (true) {
-            try {
-                FrameworkEvent e = framework.waitForStop(0);
-                if (e.getType() == FrameworkEvent.STOPPED_UPDATE || e.getType() == FrameworkEvent.STOPPED_SYSTEM_REFRESHED) {
-                    err.println("gateway: the framework asked for a restart; stopping instead (restart the process)");
-                }
-                stopped.set(true);
-                return Main.EXIT_OK;
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-                return stop();
+        try {
+            FrameworkEvent e = framework.waitForStop(0);
+            stopped.set(true);
+            if (e.getType() == FrameworkEvent.STOPPED_UPDATE || e.getType() == FrameworkEvent.STOPPED_SYSTEM_REFRESHED) {
+                err.println("gateway: the framework asked for a restart; stopping instead (restart the process)");
+            } else if (e.getType() == FrameworkEvent.ERROR) {
+                err.println("gateway: the framework stopped with an error: " + e.getThrowable());
+                return Main.EXIT_START_FAILED;
             }
+            return Main.EXIT_OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return stop();
         }
     }
 
@@ -386,13 +399,20 @@ final class Gateway {
 
     /**
      * The shutdown hook: on SIGTERM/SIGINT (not on our own exit) stop the framework within the bound
-     * and exit 0 — a signalled JVM would otherwise report 143/130 although it stopped cleanly.
+     * and exit 0 — a signalled JVM would otherwise report 143/130 although it stopped cleanly. A
+     * {@code -c} script cut short by the signal did not finish: that exits
+     * {@link Main#EXIT_COMMAND_FAILED}.
      */
     private void onShutdownSignal() {
         if (EXITING.get()) {
             return;
         }
+        boolean scriptCut = scriptRunning.get();
         int code = stopped.get() ? Main.EXIT_OK : stop();
+        if (scriptCut) {
+            err.println("gateway: interrupted before the -c commands finished");
+            code = Main.EXIT_COMMAND_FAILED;
+        }
         System.out.flush();
         System.err.flush();
         Runtime.getRuntime().halt(code);
@@ -428,10 +448,10 @@ final class Gateway {
                 }
             }
             if (!configs.isEmpty()) {
-                List<String> applied = fileInstallConfigFiles(ctx);
+                List<Path> applied = fileInstallConfigFiles(ctx).stream().map(Gateway::pathOf)
+                        .filter(java.util.Objects::nonNull).toList();
                 for (Path c : configs) {
-                    if (applied != null && applied.stream().noneMatch(u -> u.endsWith("/" + home.getFileName() + "/"
-                            + home.relativize(c).toString().replace('\\', '/')))) {
+                    if (!applied.contains(c.toAbsolutePath().normalize())) {
                         pending.add(home.relativize(c).toString());
                     }
                 }
@@ -444,9 +464,9 @@ final class Gateway {
     }
 
     private static boolean hasBundleAt(BundleContext ctx, Path jar) {
-        String suffix = "/" + jar.getParent().getFileName() + "/" + jar.getFileName();
+        Path want = jar.toAbsolutePath().normalize();
         for (Bundle b : ctx.getBundles()) {
-            if (b.getLocation().endsWith(suffix)) {
+            if (want.equals(pathOf(b.getLocation()))) {
                 return true;
             }
         }
@@ -454,9 +474,25 @@ final class Gateway {
     }
 
     /**
+     * The file a bundle location or FileInstall file name ({@code file:} URI, percent-encoded, maybe
+     * behind {@code reference:}) points at; {@code null} for anything else.
+     */
+    static Path pathOf(String location) {
+        String u = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
+        if (!u.startsWith("file:")) {
+            return null;
+        }
+        try {
+            return Path.of(java.net.URI.create(u)).toAbsolutePath().normalize();
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return null;
+        }
+    }
+
+    /**
      * The {@code felix.fileinstall.filename} of every configuration in Config Admin (through
-     * reflection: the launcher does not see the Config Admin API); {@code null} when Config Admin is
-     * not there (then configuration files are not waited for).
+     * reflection: the launcher does not see the Config Admin API); empty while Config Admin is not
+     * there yet, so configuration files count as pending until it is.
      */
     private static List<String> fileInstallConfigFiles(BundleContext ctx) {
         ServiceReference<?> ref = ctx.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
