@@ -306,7 +306,9 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                         + "); next attempt in " + Math.max(0, (nextAttemptAt - System.nanoTime()) / 1_000_000)
                         + " ms");
                 default -> {
-                    if (queue.size() >= settings.maxQueued() && inFlight >= settings.maxInFlight()) {
+                    // queued requests beyond the free in-flight slots are bounded by maxQueued, also
+                    // while connecting (nothing in flight then) and while answers are being handled
+                    if (queue.size() >= settings.maxQueued() + Math.max(0, settings.maxInFlight() - inFlight)) {
                         reject = new ModbusConnectionException(who + ": " + inFlight + " requests in flight and "
                                 + queue.size() + " queued (maxQueued); try again later or raise maxQueued");
                     } else {
