@@ -136,12 +136,11 @@ final class OwnedService implements MinaSocketEngine.OwnedSocketService {
         checkOpen();
         Objects.requireNonNull(options, "options");
         MinaSocketEngine.Endpoint e = engine.endpoint(endpointName);
-        UdpSocketOptions connected = options.toBuilder().remote(e.info().host(), e.info().port()).build();
-        if (!options.isConnected() && options.localAddress().isPresent()) {
-            // an endpoint is a peer: connected mode; a local address given alongside is not supported
-            connected = UdpSocketOptions.builder().remote(e.info().host(), e.info().port())
-                    .dnsQueryType(options.dnsQueryType()).build();
-        }
+        // an endpoint is a peer: connected mode; a local address given alongside is not supported
+        UdpSocketOptions connected = options.isConnected()
+                ? options.toBuilder().remote(e.info().host(), e.info().port()).build()
+                : UdpSocketOptions.builder().remote(e.info().host(), e.info().port())
+                        .dnsQueryType(options.dnsQueryType()).build();
         return engine.openUdp(this, connected, e);
     }
 

@@ -121,6 +121,20 @@ abstract class SocketBase {
     /** Fails a pending open (quota, policy, release, timeout). */
     abstract void failOpen(Throwable error);
 
+    /**
+     * An open step for a worker thread: a runtime failure in it (resolver, policy, MINA) fails the
+     * open with a {@link org.rawsockets.socket.NetworkException} instead of leaving it pending forever.
+     */
+    final Runnable openStep(Runnable step, String what) {
+        return () -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                failOpen(new org.rawsockets.socket.NetworkException(what + " failed: " + e, e));
+            }
+        };
+    }
+
     /** Closes as the owner's {@code close()} would. */
     abstract CompletableFuture<Void> closeSocket();
 

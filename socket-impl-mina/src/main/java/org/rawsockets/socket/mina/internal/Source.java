@@ -335,11 +335,9 @@ abstract class Source<T> implements ReadableStream<T> {
                 @Override
                 public void request(long n) {
                     if (n <= 0) {
-                        synchronized (Source.this) {
-                            if (error == null) {
-                                error = new IllegalArgumentException("request(n) needs n > 0 (rule 3.9), was " + n);
-                            }
-                        }
+                        // through fail(): buffered bytes are released (quota, read suspension) too
+                        fail(new IllegalArgumentException("request(n) needs n > 0 (rule 3.9), was " + n));
+                        return;
                     } else {
                         synchronized (Source.this) {
                             demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;

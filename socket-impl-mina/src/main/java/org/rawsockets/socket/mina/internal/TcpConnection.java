@@ -954,7 +954,7 @@ final class TcpConnection extends SocketBase {
         }
         long limit = options.connectTimeout().orElse(engine.config().connectTimeout()).toMillis();
         try {
-            engine.timer().schedule(() -> {
+            ScheduledFuture<?> timeout = engine.timer().schedule(() -> {
                 if (!nf.opened.isDone()) {
                     TimedOutException te = new TimedOutException("the startTls() handshake with " + where()
                             + " did not complete within " + limit + " ms (connectTimeout)");
@@ -962,6 +962,8 @@ final class TcpConnection extends SocketBase {
                     fail(te);
                 }
             }, limit, TimeUnit.MILLISECONDS);
+            // handshake done (or failed): the timer need not keep this connection reachable
+            nf.opened.whenComplete((i, e) -> timeout.cancel(false));
         } catch (RejectedExecutionException e) {
             // the engine is stopping: the socket closes anyway
         }

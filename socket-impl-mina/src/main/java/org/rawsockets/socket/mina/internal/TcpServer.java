@@ -60,7 +60,7 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
             return;
         }
         try {
-            engine.blocking().execute(this::bind);
+            engine.blocking().execute(openStep(this::bind, "listening on " + destination));
         } catch (RejectedExecutionException e) {
             failOpen(new NetworkException("cannot listen on " + destination + ": the socket service is stopping", e));
         }

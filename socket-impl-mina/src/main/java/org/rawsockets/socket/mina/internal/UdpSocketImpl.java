@@ -99,7 +99,8 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             return;
         }
         try {
-            engine.blocking().execute(options.isConnected() ? this::openConnected : this::openBound);
+            engine.blocking().execute(openStep(options.isConnected() ? this::openConnected : this::openBound,
+                    "opening UDP " + destination));
         } catch (RejectedExecutionException e) {
             failOpen(new NetworkException("cannot open UDP " + destination + ": the socket service is stopping", e));
         }
@@ -284,17 +285,15 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             dropped.incrementAndGet();
             return;
         }
-        InetSocketAddress src = (InetSocketAddress) s.getRemoteAddress();
-        if (!options.isConnected()) {
-            try {
-                engine.policy().check(owner.owner(),
-                        new Access(AccessKind.UDP_RECEIVE, src.getAddress().getHostAddress(), endpointName, src));
-            } catch (NotAllowedException e) {
-                dropped.incrementAndGet();
-                return;
-            }
-        }
+        // cheapest drop first; the per-source policy decision without building a refusal exception
+        // (this runs on the I/O thread for every datagram a peer sends)
         if (rx.size() >= engine.config().udpReceiveQueue()) {
+            dropped.incrementAndGet();
+            return;
+        }
+        InetSocketAddress src = (InetSocketAddress) s.getRemoteAddress();
+        if (!options.isConnected() && !engine.policy().allows(owner.owner(),
+                new Access(AccessKind.UDP_RECEIVE, src.getAddress().getHostAddress(), endpointName, src))) {
             dropped.incrementAndGet();
             return;
         }
@@ -402,7 +401,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
 
     @Override
     long bufferedBytes() {
-        return 0;
+        return tx.queued.get();
     }
 
     @Override
@@ -437,7 +436,15 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
                             new SocketClosedException("the UDP socket " + destination + " is closed"));
                 }
             }
-            return opened.thenCompose(info -> send(m, n));
+            // queued datagrams count against the bundle's buffered-bytes quota until sent or failed, as
+            // TCP writes do: a caller that never waits for its writes cannot grow the queue without bound
+            if (!owner.reserveBuffer(n)) {
+                return CompletableFuture.failedFuture(new NotAllowedException("bundle " + owner.owner()
+                        + " exceeds its quota maxBufferedBytes (" + owner.quotas().maxBufferedBytes()
+                        + " bytes buffered for its sockets) sending a datagram of " + n + " bytes on " + destination
+                        + "; wait for earlier writes to complete or ask the operator to raise the quota"));
+            }
+            return opened.thenCompose(info -> send(m, n)).whenComplete((v, e) -> owner.buffered.addAndGet(-n));
         }
 
         private CompletionStage<Void> send(UdpMessage m, int n) {
