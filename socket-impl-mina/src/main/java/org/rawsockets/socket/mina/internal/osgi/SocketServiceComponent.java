@@ -34,8 +34,7 @@ public final class SocketServiceComponent implements SocketService {
     @Activate
     public SocketServiceComponent(@Reference SocketEngineComponent engine, ComponentContext context) {
         Bundle b = context.getUsingBundle();
-        Owner owner = b == null ? Owner.of(-1, "unknown") : new Owner(b.getBundleId(),
-                b.getSymbolicName() == null ? "bundle-" + b.getBundleId() : b.getSymbolicName(), b);
+        Owner owner = b == null ? Owner.of(-1, "unknown") : Owner.of(b);
         this.owned = engine.engine().serviceFor(owner);
     }
 

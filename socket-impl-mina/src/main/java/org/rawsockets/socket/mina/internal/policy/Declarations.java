@@ -15,7 +15,7 @@ import java.util.List;
 public record Declarations(String header, List<Rule> rules, List<String> errors) {
 
     /** The manifest header. */
-    public static final String HEADER = "RawSockets-Access";
+    public static final String HEADER = org.rawsockets.socket.annotation.RequireSocket.HEADER;
 
     public static final Declarations NONE = new Declarations(null, List.of(), List.of());
 

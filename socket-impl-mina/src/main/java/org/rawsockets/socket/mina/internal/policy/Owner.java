@@ -18,6 +18,12 @@ public record Owner(long bundleId, String symbolicName, Bundle bundle) {
         Objects.requireNonNull(symbolicName, "symbolicName");
     }
 
+    /** The owner for a bundle (a bundle without a symbolic name is named {@code bundle-<id>}). */
+    public static Owner of(Bundle bundle) {
+        String bsn = bundle.getSymbolicName();
+        return new Owner(bundle.getBundleId(), bsn == null ? "bundle-" + bundle.getBundleId() : bsn, bundle);
+    }
+
     /** An owner outside OSGi, for tests and benchmarks. */
     public static Owner of(long id, String symbolicName) {
         return new Owner(id, symbolicName, null);

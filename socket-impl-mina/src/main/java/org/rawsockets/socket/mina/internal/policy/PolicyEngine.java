@@ -98,9 +98,12 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
 
     @Override
     public Declarations declarations(Owner owner) {
-        String header = headerLookup.apply(owner);
         long lm = owner.bundle() == null ? 0 : owner.bundle().getLastModified();
         Cached c = declarationCache.get(owner.bundleId());
+        if (c != null && owner.bundle() != null && c.lastModified == lm) {
+            return c.declarations; // a manifest cannot change without the bundle's lastModified changing
+        }
+        String header = headerLookup.apply(owner);
         if (c != null && c.lastModified == lm && Objects.equals(c.header, header)) {
             return c.declarations;
         }

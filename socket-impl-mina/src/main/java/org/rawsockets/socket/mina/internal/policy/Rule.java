@@ -68,11 +68,23 @@ public record Rule(String name, String bundle, RuleKind kind, Destination destin
         if (pattern.indexOf('*') < 0) {
             return pattern.equals(value);
         }
-        StringBuilder re = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            re.append(c == '*' ? ".*" : Pattern.quote(String.valueOf(c)));
+        // '*' matches any run of characters; the parts between stars appear in order (no regex: this
+        // runs per open and per quota look-up)
+        String[] parts = pattern.split("\\*", -1);
+        String first = parts[0];
+        String last = parts[parts.length - 1];
+        if (!value.startsWith(first) || value.length() < first.length() + last.length()) {
+            return false;
         }
-        return value.matches(re.toString());
+        int pos = first.length();
+        for (int i = 1; i < parts.length - 1; i++) {
+            int at = value.indexOf(parts[i], pos);
+            if (at < 0) {
+                return false;
+            }
+            pos = at + parts[i].length();
+        }
+        return value.length() - last.length() >= pos && value.endsWith(last);
     }
 
     /**

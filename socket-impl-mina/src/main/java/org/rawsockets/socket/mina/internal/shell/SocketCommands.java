@@ -77,7 +77,7 @@ public final class SocketCommands {
         } catch (ExecutionException e) {
             // The socket ended with an error; it is closed all the same.
             return "closed socket " + id + (what.isEmpty() ? "" : " (" + what + ")") + "; it had failed: "
-                    + e.getCause().getMessage();
+                    + (e.getCause().getMessage() == null ? e.getCause() : e.getCause().getMessage());
         } catch (TimeoutException e) {
             throw new IllegalStateException("socket " + id + " did not finish closing within " + CLOSE_TIMEOUT.toSeconds()
                     + " s (queued data still being sent?); sockets:list shows its state");

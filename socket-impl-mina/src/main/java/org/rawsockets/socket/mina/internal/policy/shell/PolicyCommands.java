@@ -270,6 +270,6 @@ public final class PolicyCommands {
     }
 
     private static Owner owner(Bundle b) {
-        return new Owner(b.getBundleId(), b.getSymbolicName() == null ? "bundle-" + b.getBundleId() : b.getSymbolicName(), b);
+        return Owner.of(b);
     }
 }
