@@ -571,10 +571,7 @@ public final class SmtpSessionImpl implements SmtpSession {
                 replies.addAll(o.replies());
                 dataReply = o.dataReply();
                 if (o.finalReply() != null) {
-                    List<RecipientResult> results = new ArrayList<>();
-                    for (int k = 0; k < env.recipients().size(); k++) {
-                        results.add(new RecipientResult(env.recipients().get(k), replies.get(k + 1)));
-                    }
+                    List<RecipientResult> results = recipientResults(env, replies);
                     throw replyError("the message", o.finalReply(), results);
                 }
                 // A refusal before the data: handled below like any pipelined refusal.
@@ -607,10 +604,7 @@ public final class SmtpSessionImpl implements SmtpSession {
                 }
             }
             SmtpReply mailReply = replies.get(0);
-            List<RecipientResult> results = new ArrayList<>(env.recipients().size());
-            for (int k = 0; k < env.recipients().size(); k++) {
-                results.add(new RecipientResult(env.recipients().get(k), replies.get(k + 1)));
-            }
+            List<RecipientResult> results = recipientResults(env, replies);
             boolean anyAccepted = results.stream().anyMatch(RecipientResult::accepted);
 
             if (!mailReply.isPositive() || !anyAccepted) {
@@ -715,10 +709,7 @@ public final class SmtpSessionImpl implements SmtpSession {
                         boolean accepted = replies.get(0).isPositive()
                                 && replies.subList(1, replies.size()).stream().anyMatch(SmtpReply::isPositive);
                         if (accepted && bdat.isPositive()) {
-                            List<RecipientResult> results = new ArrayList<>(env.recipients().size());
-                            for (int k = 0; k < env.recipients().size(); k++) {
-                                results.add(new RecipientResult(env.recipients().get(k), replies.get(k + 1)));
-                            }
+                            List<RecipientResult> results = recipientResults(env, replies);
                             SendResult result = new SendResult(bdat, results, p.transfer().sent);
                             task.future.complete(result);
                             done.complete(new FastOutcome(result, replies, null, null));
@@ -749,10 +740,7 @@ public final class SmtpSessionImpl implements SmtpSession {
                         lastWrite = w;
                         lastWriteWhat = "message data";
                     } else {
-                        List<RecipientResult> results = new ArrayList<>(env.recipients().size());
-                        for (int k = 0; k < env.recipients().size(); k++) {
-                            results.add(new RecipientResult(env.recipients().get(k), replies.get(k + 1)));
-                        }
+                        List<RecipientResult> results = recipientResults(env, replies);
                         if (r.isPositive()) {
                             SendResult result = new SendResult(r, results, p.transfer().sent);
                             task.future.complete(result); // straight to the caller, from this I/O thread
@@ -1167,5 +1155,14 @@ public final class SmtpSessionImpl implements SmtpSession {
             return;
         }
         s.close().whenComplete((v, t) -> closed.complete(null));
+    }
+
+    /** One result per recipient, from the replies to MAIL (index 0) and each RCPT (index k + 1). */
+    private static List<RecipientResult> recipientResults(Envelope env, List<SmtpReply> replies) {
+        List<RecipientResult> results = new ArrayList<>(env.recipients().size());
+        for (int k = 0; k < env.recipients().size(); k++) {
+            results.add(new RecipientResult(env.recipients().get(k), replies.get(k + 1)));
+        }
+        return results;
     }
 }
