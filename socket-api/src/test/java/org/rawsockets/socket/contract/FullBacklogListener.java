@@ -29,11 +29,20 @@ public final class FullBacklogListener implements AutoCloseable {
     private final List<Socket> fillers = new ArrayList<>();
 
     public FullBacklogListener() throws IOException {
-        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        this(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /**
+     * A full-backlog listener on {@code address} (e.g. {@code ::1}) and {@code port} (0: a free one).
+     *
+     * @throws java.net.BindException when the port is taken on that address
+     */
+    public FullBacklogListener(InetAddress address, int port) throws IOException {
+        server = new ServerSocket(port, 1, address);
         for (int i = 0; i < 32; i++) {
             Socket s = new Socket();
             try {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 1000);
+                s.connect(new InetSocketAddress(address, server.getLocalPort()), 1000);
                 fillers.add(s);
             } catch (SocketTimeoutException full) {
                 s.close();

@@ -218,6 +218,10 @@ public final class MinaSocketEngine implements AutoCloseable {
         return blocking;
     }
 
+    java.util.concurrent.Executor blocking(OwnedService owner) {
+        return blocking;
+    }
+
     ExecutorService ioPool() {
         return ioPool;
     }
@@ -377,6 +381,9 @@ public final class MinaSocketEngine implements AutoCloseable {
         @Override
         public void sessionOpened(IoSession session) {
             TcpConnection c = conn(session);
+            if (c == null) {
+                c = TcpOpener.claim(session); // a connect attempt: the first to open wins, the others close
+            }
             if (c != null) {
                 c.onSessionOpened(session);
             } else {

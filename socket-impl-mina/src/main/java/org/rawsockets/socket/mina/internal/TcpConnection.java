@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -25,7 +23,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 import org.apache.mina.core.buffer.IoBuffer;
-import org.apache.mina.core.future.ConnectFuture;
 import org.apache.mina.core.future.WriteFuture;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.core.write.WriteRequest;
@@ -47,11 +44,11 @@ import org.rawsockets.socket.TimedOutException;
 import org.rawsockets.socket.TlsInfo;
 import org.rawsockets.socket.TlsMode;
 import org.rawsockets.socket.TlsOptions;
-import org.rawsockets.socket.mina.internal.policy.Access;
 import org.rawsockets.socket.mina.internal.policy.AccessKind;
 
 /**
- * One TCP connection on a MINA session: open (resolve, policy, connect, TLS), receive buffer with
+ * One TCP connection on a MINA session: open ({@link TcpOpener} resolves, checks the policy and
+ * connects; then TLS), receive buffer with
  * suspend/resume, write queue with watermarks, half-close, abort, STARTTLS. The {@link TcpSocket}
  * facades ({@link Facade}) are generations of streams over it: {@code startTls} starts a new one.
  *
@@ -144,7 +141,7 @@ final class TcpConnection extends SocketBase {
 
     // guarded by this
     private volatile IoSession session;
-    private ConnectFuture connectFuture;
+    private TcpOpener opener;
     private ScheduledFuture<?> timeoutTask;
     private boolean openFinished;
     private boolean opened;
@@ -191,7 +188,7 @@ final class TcpConnection extends SocketBase {
         return current;
     }
 
-    private String where() {
+    String where() {
         InetSocketAddress a = remoteAddress != null ? remoteAddress : auditAddress;
         if (a == null || a.getAddress() == null) {
             return host + ":" + port;
@@ -202,127 +199,28 @@ final class TcpConnection extends SocketBase {
 
     // ------------------------------------------------------------------ opening (client)
 
+    /** Admits the connection, arms its connect timeout and lets a {@link TcpOpener} connect it. */
     void start() {
         if (!admit(true)) {
             return;
         }
         Duration limit = options.connectTimeout().orElse(engine.config().connectTimeout());
+        TcpOpener o = new TcpOpener(this);
         synchronized (this) {
             if (openFinished) {
                 return;
             }
+            opener = o;
             timeoutTask = engine.timer().schedule(() -> failOpen(new TimedOutException("connecting to " + where()
                     + (tls.mode() == TlsMode.ON ? " (resolve + connect + TLS handshake)" : " (resolve + connect)")
-                    + " did not complete within " + limit.toMillis() + " ms (connectTimeout)")), limit.toMillis(),
-                    TimeUnit.MILLISECONDS);
+                    + " did not complete within " + limit.toMillis() + " ms (connectTimeout)" + o.triedAddresses())),
+                    limit.toMillis(), TimeUnit.MILLISECONDS);
         }
-        try {
-            engine.blocking().execute(this::resolveAndConnect);
-        } catch (RejectedExecutionException e) {
-            failOpen(new NetworkException("cannot resolve '" + host + "': the resolver queue is full or the socket"
-                    + " service is stopping; retry later", e));
-        }
+        o.start();
     }
 
     private synchronized boolean openFinished() {
         return openFinished;
-    }
-
-    private void resolveAndConnect() {
-        if (openFinished()) {
-            return;
-        }
-        List<InetAddress> addrs;
-        try {
-            addrs = engine.resolver().resolve(host, options.dnsQueryType());
-            if (addrs == null || addrs.isEmpty()) {
-                throw new UnknownHostException(host + " has no address");
-            }
-        } catch (UnknownHostException e) {
-            failOpen(new NetworkException("cannot resolve '" + host + "' (dnsQueryType " + options.dnsQueryType()
-                    + "): unknown host" + (e.getMessage() == null || e.getMessage().equals(host) ? ""
-                            : " (" + e.getMessage() + ")"), e));
-            return;
-        } catch (RuntimeException e) {
-            failOpen(new NetworkException("cannot resolve '" + host + "': " + e, e));
-            return;
-        }
-        connectTo(addrs, 0, null);
-    }
-
-    private void connectTo(List<InetAddress> addrs, int i, Throwable last) {
-        if (openFinished()) {
-            return;
-        }
-        if (i >= addrs.size()) {
-            String why = last == null ? "no address" : last.getMessage() == null ? last.toString() : last.getMessage();
-            failOpen(new NetworkException("cannot connect to " + where() + ": " + why, last));
-            return;
-        }
-        InetSocketAddress a = new InetSocketAddress(addrs.get(i), port);
-        auditAddress = a;
-        try {
-            engine.policy().check(owner.owner(), new Access(AccessKind.TCP_CONNECT, host, endpointName, a));
-        } catch (NotAllowedException e) {
-            audit(org.rawsockets.socket.mina.internal.policy.AuditLog.Outcome.REFUSED, e.getMessage());
-            failOpen(e);
-            return;
-        } catch (RuntimeException e) {
-            failOpen(new NotAllowedException("the socket policy failed while checking " + a + ": " + e));
-            return;
-        }
-        ConnectFuture cf;
-        try {
-            cf = engine.tcpConnector().connect(a, (s, f) -> {
-                s.setAttribute(SESSION_KEY, this);
-                applyOptions(s);
-            });
-        } catch (RuntimeException e) {
-            failOpen(new NetworkException("cannot connect to " + where() + ": " + e.getMessage(), e));
-            return;
-        }
-        synchronized (this) {
-            connectFuture = cf;
-            // On loopback the I/O thread may complete the open before this resolver thread gets
-            // here: only an open that finished WITHOUT success (cancelled, timed out) abandons cf.
-            if (openFinished && !opened) {
-                abandon(cf);
-                return;
-            }
-        }
-        cf.addListener(f -> {
-            ConnectFuture c = (ConnectFuture) f;
-            if (c.isConnected() || c.isCanceled()) {
-                return;
-            }
-            connectTo(addrs, i + 1, c.getException());
-        });
-    }
-
-    /**
-     * Gives up a connect attempt. Cancelling a MINA connect that is completing at that moment can
-     * leave a half-added session in an I/O processor, so a connect that is likely to finish (on a
-     * fast network, at once) is let finish and its session closed when it opens; only a connect
-     * still pending a while later is cancelled.
-     */
-    private void abandon(ConnectFuture cf) {
-        cf.addListener(f -> {
-            ConnectFuture c = (ConnectFuture) f;
-            if (c.isConnected()) {
-                c.getSession().closeNow();
-            }
-        });
-        if (!cf.isDone()) {
-            try {
-                engine.timer().schedule(() -> {
-                    if (!cf.isDone()) {
-                        cf.cancel();
-                    }
-                }, 2, TimeUnit.SECONDS);
-            } catch (RejectedExecutionException e) {
-                cf.cancel();
-            }
-        }
     }
 
     void applyOptions(IoSession s) {
@@ -415,7 +313,7 @@ final class TcpConnection extends SocketBase {
     void failOpen(Throwable err) {
         Facade f;
         IoSession s;
-        ConnectFuture cf;
+        TcpOpener o;
         synchronized (this) {
             if (openFinished) {
                 return;
@@ -426,13 +324,13 @@ final class TcpConnection extends SocketBase {
             }
             f = current;
             s = session;
-            cf = connectFuture;
+            o = opener;
             if (error == null && !(err instanceof SocketClosedException)) {
                 error = err;
             }
         }
-        if (cf != null) {
-            abandon(cf);
+        if (o != null) {
+            o.cancel();
         }
         if (s != null) {
             s.closeNow();
