@@ -144,21 +144,21 @@ public class PolicyContainerIT {
         SocketService sb = socketServiceOf(b);
         Throwable refused = failure(sb.openTcp("127.0.0.1", port).opened());
         assertTrue("NotAllowedException, was " + refused, refused instanceof NotAllowedException);
-        String expectedLine = "grant.b-tcp-" + port + " = " + BSN_B + " tcp 127.0.0.1 " + port;
+        String expectedLine = "grant.b-tcp-127.0.0.1-" + port + " = " + BSN_B + " tcp 127.0.0.1 " + port;
         assertTrue(refused.getMessage(), refused.getMessage().contains("bundle " + BSN_B + " [" + b.getBundleId() + "]"));
         assertTrue(refused.getMessage(), refused.getMessage().contains(expectedLine));
         assertNoConnectionBeforeMarker();
 
         // The operator grants it with the shell command the message names: now B connects.
-        String granted = command("grant", "b-tcp-" + port, BSN_B, "tcp", "127.0.0.1", String.valueOf(port));
-        assertTrue(granted, granted.startsWith("granted grant.b-tcp-" + port));
+        String granted = command("grant", "b-tcp-127.0.0.1-" + port, BSN_B, "tcp", "127.0.0.1", String.valueOf(port));
+        assertTrue(granted, granted.startsWith("granted grant.b-tcp-127.0.0.1-" + port));
         awaitCommand(out -> out.startsWith("ALLOWED"), "explain", BSN_B, "tcp", "127.0.0.1", port);
         TcpSocket now = sb.openTcp("127.0.0.1", port);
         await(now.opened());
         accept().close();
 
         // Revoked: refused again; A is unaffected throughout.
-        String revoked = command("revoke", "b-tcp-" + port);
+        String revoked = command("revoke", "b-tcp-127.0.0.1-" + port);
         assertTrue(revoked, revoked.startsWith("revoked"));
         awaitCommand(out -> out.startsWith("DENIED"), "explain", BSN_B, "tcp", "127.0.0.1", port);
         assertTrue(failure(sb.openTcp("127.0.0.1", port).opened()) instanceof NotAllowedException);

@@ -285,15 +285,14 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             dropped.incrementAndGet();
             return;
         }
-        // cheapest drop first; the per-source policy decision without building a refusal exception
-        // (this runs on the I/O thread for every datagram a peer sends)
+        // cheapest drop first; the per-source policy decision allocates nothing and builds no
+        // explanation (this runs on the I/O thread for every datagram a peer sends)
         if (rx.size() >= engine.config().udpReceiveQueue()) {
             dropped.incrementAndGet();
             return;
         }
         InetSocketAddress src = (InetSocketAddress) s.getRemoteAddress();
-        if (!options.isConnected() && !engine.policy().allows(owner.owner(),
-                new Access(AccessKind.UDP_RECEIVE, src.getAddress().getHostAddress(), endpointName, src))) {
+        if (!options.isConnected() && !engine.policy().allowsDatagramFrom(owner.owner(), src, endpointName)) {
             dropped.incrementAndGet();
             return;
         }

@@ -22,6 +22,14 @@ public record Access(AccessKind kind, String requestedHost, String endpointName,
         Objects.requireNonNull(requestedHost, "requestedHost");
     }
 
+    /**
+     * The requested host as host-name grants compare it (lower-case ASCII, no trailing dot), or
+     * {@code null} when the bundle asked for an IP literal (names never match a literal).
+     */
+    public String matchName() {
+        return Addresses.literal(requestedHost) != null ? null : Addresses.normalizeName(requestedHost);
+    }
+
     /** Human form for messages: {@code tcp connect example.org (93.184.216.34):443}. */
     public String describe() {
         String ip = address.getAddress() == null ? address.getHostString() : Addresses.text(address.getAddress());

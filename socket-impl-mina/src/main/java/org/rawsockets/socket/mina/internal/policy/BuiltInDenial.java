@@ -1,6 +1,5 @@
 package org.rawsockets.socket.mina.internal.policy;
 
-import java.net.InetAddress;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -9,7 +8,13 @@ import java.util.Set;
  * Accesses refused even when a declaration and a broad grant cover them. Only an explicit operator
  * grant lifts one: for address denials a grant whose destination is an IP or CIDR block inside the
  * denied block (so neither {@code *}, nor {@code 0.0.0.0/0}, nor a host name that happens to
- * resolve there); for port denials a grant that lists the port (not {@code *}).
+ * resolve there); for port denials a grant that names the port itself (not {@code *}, not a range
+ * around it: {@link PortSet#namesExplicitly(int)}).
+ *
+ * <p>IPv6 forms that carry an IPv4 address to an IPv4 host (IPv4-compatible, SIIT, NAT64 and 6to4,
+ * see {@link Ip#embedded()}) are mapped back: {@code 64:ff9b::a9fe:a9fe} is in the cloud-metadata
+ * denial like 169.254.169.254, and only a grant naming that IPv6 form (or a block of it that maps
+ * inside the denied IPv4 block) lifts it.
  */
 public enum BuiltInDenial {
 
@@ -28,22 +33,38 @@ public enum BuiltInDenial {
     /** TCP to port 25 (SMTP relay/MX) beyond loopback: the classic spam channel. */
     SMTP("smtp-port-25", "outbound TCP to port 25 beyond loopback", EnumSet.of(AccessKind.TCP_CONNECT)),
     /** Listening (TCP) or binding (UDP) on ports 1..1023. */
-    PRIVILEGED_PORT("privileged-port", "listening on ports 1..1023", EnumSet.of(AccessKind.TCP_LISTEN, AccessKind.UDP_BIND));
+    PRIVILEGED_PORT("privileged-port", "listening on ports 1..1023", EnumSet.of(AccessKind.TCP_LISTEN, AccessKind.UDP_BIND)),
+    /**
+     * Listening (TCP) or binding (UDP) on every interface (0.0.0.0, ::), which exposes the socket to
+     * the network: lifted by a grant whose destination is that very address and whose ports contain
+     * the port.
+     */
+    ALL_INTERFACES("all-interfaces", "listening or binding on all interfaces",
+            EnumSet.of(AccessKind.TCP_LISTEN, AccessKind.UDP_BIND), "0.0.0.0", "::");
+
+    private static final BuiltInDenial[] ALL = values();
 
     private final String id;
     private final String description;
     private final Set<AccessKind> kinds;
     private final List<Cidr> blocks;
+    private final Cidr[] blockArray;
 
     BuiltInDenial(String id, String description, Set<AccessKind> kinds, String... blocks) {
         this.id = id;
         this.description = description;
         this.kinds = kinds;
         this.blocks = java.util.Arrays.stream(blocks).map(Cidr::parse).toList();
+        this.blockArray = this.blocks.toArray(new Cidr[0]);
     }
 
     private static Set<AccessKind> peerKinds() {
         return EnumSet.of(AccessKind.TCP_CONNECT, AccessKind.UDP_CONNECTED, AccessKind.UDP_SEND, AccessKind.UDP_RECEIVE);
+    }
+
+    /** Every denial, without the copy {@code values()} makes. */
+    static BuiltInDenial[] all() {
+        return ALL;
     }
 
     public String id() {
@@ -61,21 +82,26 @@ public enum BuiltInDenial {
 
     /** Whether this denial applies to the access. */
     public boolean applies(Access access) {
-        if (!kinds.contains(access.kind())) {
+        java.net.InetAddress a = access.address().getAddress();
+        return applies(access.kind(), a == null ? null : Ip.of(a), access.address().getPort());
+    }
+
+    /** Allocation-free {@link #applies(Access)}. */
+    boolean applies(AccessKind kind, Ip ip, int port) {
+        if (!kinds.contains(kind)) {
             return false;
         }
-        InetAddress a = access.address().getAddress();
-        int port = access.address().getPort();
         return switch (this) {
-            case SMTP -> port == 25 && a != null && !LOOPBACK.containsAddress(a);
+            case SMTP -> port == 25 && ip != null && !LOOPBACK.containsDirectly(ip);
             case PRIVILEGED_PORT -> port >= 1 && port <= 1023;
-            default -> a != null && containsAddress(a);
+            case ALL_INTERFACES -> ip != null && containsDirectly(ip);
+            default -> ip != null && (containsDirectly(ip) || ip.embedded() != null && containsDirectly(ip.embedded()));
         };
     }
 
-    private boolean containsAddress(InetAddress a) {
-        for (Cidr c : blocks) {
-            if (c.contains(a)) {
+    private boolean containsDirectly(Ip ip) {
+        for (Cidr c : blockArray) {
+            if (c.contains(ip)) {
                 return true;
             }
         }
@@ -84,20 +110,42 @@ public enum BuiltInDenial {
 
     /** Whether {@code grant} (which covers the access) explicitly lifts this denial for it. */
     public boolean liftedBy(Rule grant, Access access) {
-        return switch (this) {
-            case SMTP, PRIVILEGED_PORT -> grant.ports().namesExplicitly(access.address().getPort());
-            default -> {
-                if (grant.destination() instanceof Destination.Block b) {
-                    for (Cidr c : blocks) {
-                        if (c.contains(access.address().getAddress()) && c.containsAll(b.cidr())) {
-                            yield true;
-                        }
-                    }
-                    yield false;
+        java.net.InetAddress a = access.address().getAddress();
+        return liftedBy(grant, a == null ? null : Ip.of(a), access.address().getPort());
+    }
+
+    /** Allocation-free {@link #liftedBy(Rule, Access)}. */
+    boolean liftedBy(Rule grant, Ip ip, int port) {
+        switch (this) {
+            case SMTP, PRIVILEGED_PORT:
+                return grant.ports().namesExplicitly(port);
+            case ALL_INTERFACES:
+                return grant.destination() instanceof Destination.Block b && ip != null && b.cidr().contains(ip)
+                        && b.cidr().isUnspecifiedAddress() && grant.ports().contains(port);
+            default:
+                break;
+        }
+        if (ip == null) {
+            return false;
+        }
+        if (grant.destination() instanceof Destination.Block b) {
+            for (Cidr c : blockArray) {
+                if (c.contains(ip) && c.containsAll(b.cidr())) {
+                    return true;
                 }
-                yield this == LOOPBACK && grant.destination() instanceof Destination.HostGlob h
-                        && h.pattern().equals("localhost");
             }
-        };
+            Ip embedded = ip.embedded();
+            Cidr mapped = embedded == null ? null : b.cidr().embeddedV4();
+            if (mapped != null) {
+                for (Cidr c : blockArray) {
+                    if (c.contains(embedded) && c.containsAll(mapped)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        return this == LOOPBACK && containsDirectly(ip)
+                && grant.destination() instanceof Destination.HostGlob h && h.pattern().equals("localhost");
     }
 }

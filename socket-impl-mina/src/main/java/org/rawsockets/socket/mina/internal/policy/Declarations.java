@@ -98,8 +98,32 @@ public record Declarations(String header, List<Rule> rules, List<String> errors)
 
     /** The first declaration that covers the access, or {@code null}. */
     public Rule covering(Access access) {
-        for (Rule r : rules) {
-            if (r.covers(access)) {
+        java.net.InetAddress a = access.address().getAddress();
+        return covering(access.kind(), access.matchName(), access.endpointName(), a == null ? null : Ip.of(a),
+                access.address().getPort());
+    }
+
+    /** Allocation-free {@link #covering(Access)}. */
+    Rule covering(AccessKind kind, String name, String endpoint, Ip ip, int port) {
+        for (int i = 0; i < rules.size(); i++) {
+            Rule r = rules.get(i);
+            if (r.covers(kind, name, endpoint, ip, port)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The first declaration of the rule kind of {@code kind}, whatever its destination and ports, or
+     * {@code null}: what an open through an operator-granted endpoint needs (see
+     * {@link PolicyEngine}).
+     */
+    Rule ofKind(AccessKind kind) {
+        RuleKind k = RuleKind.of(kind);
+        for (int i = 0; i < rules.size(); i++) {
+            Rule r = rules.get(i);
+            if (r.kind() == k) {
                 return r;
             }
         }
@@ -123,7 +147,8 @@ public record Declarations(String header, List<Rule> rules, List<String> errors)
         }
         java.net.InetAddress a = access.address().getAddress();
         boolean literal = Addresses.literal(access.requestedHost()) != null;
-        if (ipNeeded || literal || access.kind() == AccessKind.TCP_LISTEN || access.kind() == AccessKind.MULTICAST_JOIN) {
+        if (ipNeeded || literal || access.kind() == AccessKind.TCP_LISTEN || access.kind() == AccessKind.MULTICAST_JOIN
+                || access.kind() == AccessKind.UDP_BIND) {
             return a == null ? access.requestedHost() : Addresses.text(Addresses.normalize(a));
         }
         return Addresses.normalizeName(access.requestedHost());

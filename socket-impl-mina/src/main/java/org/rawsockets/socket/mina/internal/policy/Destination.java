@@ -1,8 +1,5 @@
 package org.rawsockets.socket.mina.internal.policy;
 
-import java.net.InetAddress;
-import java.util.regex.Pattern;
-
 /**
  * The destination part of a rule: {@code *}, a host name or glob ({@code *.example.org},
  * internationalised names compared in ASCII form), an IP address or CIDR block, or
@@ -14,12 +11,25 @@ import java.util.regex.Pattern;
  */
 public sealed interface Destination {
 
-    boolean matches(Access access);
+    default boolean matches(Access access) {
+        java.net.InetAddress a = access.address().getAddress();
+        return matches(access.matchName(), access.endpointName(), a == null ? null : Ip.of(a));
+    }
+
+    /**
+     * Allocation-free match.
+     *
+     * @param name the requested host name as {@link Access#matchName()} gives it, {@code null} for
+     *            an IP literal
+     * @param endpoint the endpoint opened, or {@code null}
+     * @param ip the resolved address, or {@code null}
+     */
+    boolean matches(String name, String endpoint, Ip ip);
 
     /** Any destination: {@code *}. */
     record Any() implements Destination {
         @Override
-        public boolean matches(Access access) {
+        public boolean matches(String name, String endpoint, Ip ip) {
             return true;
         }
 
@@ -32,9 +42,8 @@ public sealed interface Destination {
     /** An IP address or block, compared with the resolved address. */
     record Block(Cidr cidr) implements Destination {
         @Override
-        public boolean matches(Access access) {
-            InetAddress a = access.address().getAddress();
-            return a != null && cidr.contains(a);
+        public boolean matches(String name, String endpoint, Ip ip) {
+            return ip != null && cidr.contains(ip);
         }
 
         @Override
@@ -44,18 +53,14 @@ public sealed interface Destination {
     }
 
     /** A host name or glob, compared with the requested host name (never with an IP literal). */
-    record HostGlob(String pattern, Pattern regex) implements Destination {
+    record HostGlob(String pattern) implements Destination {
         static HostGlob of(String text) {
             String p = Addresses.normalizeName(text);
             if (p.isEmpty() || !p.matches("[a-z0-9*._-]+")) {
                 throw new IllegalArgumentException("'" + text + "' is not a host name, glob (*.example.org), IP, CIDR"
                         + " or endpoint:<name>");
             }
-            StringBuilder re = new StringBuilder();
-            for (char c : p.toCharArray()) {
-                re.append(c == '*' ? ".*" : Pattern.quote(String.valueOf(c)));
-            }
-            return new HostGlob(p, Pattern.compile(re.toString()));
+            return new HostGlob(p);
         }
 
         boolean isExact() {
@@ -63,11 +68,8 @@ public sealed interface Destination {
         }
 
         @Override
-        public boolean matches(Access access) {
-            if (Addresses.literal(access.requestedHost()) != null) {
-                return false;
-            }
-            return regex.matcher(Addresses.normalizeName(access.requestedHost())).matches();
+        public boolean matches(String name, String endpoint, Ip ip) {
+            return name != null && Rule.glob(pattern, name);
         }
 
         @Override
@@ -79,8 +81,8 @@ public sealed interface Destination {
     /** A named endpoint the operator configured. */
     record Endpoint(String name) implements Destination {
         @Override
-        public boolean matches(Access access) {
-            return name.equals(access.endpointName());
+        public boolean matches(String host, String endpoint, Ip ip) {
+            return name.equals(endpoint);
         }
 
         @Override

@@ -57,6 +57,11 @@ public final class PolicyComponent implements SocketPolicy, PolicyInspector {
     }
 
     @Override
+    public boolean allowsDatagramFrom(Owner owner, java.net.InetSocketAddress source, String endpointName) {
+        return engine.allowsDatagramFrom(owner, source, endpointName);
+    }
+
+    @Override
     public Quotas quotas(Owner owner) {
         return engine.quotas(owner);
     }

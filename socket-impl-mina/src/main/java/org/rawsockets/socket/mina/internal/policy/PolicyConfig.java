@@ -17,7 +17,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface PolicyConfig {
 
     @AttributeDefinition(name = "Default grants", description = "Grant every declared access to loopback"
-            + " (127.0.0.0/8 and ::1, all kinds, all ports). Privileged listen ports and port 25 stay denied."
+            + " (127.0.0.0/8 and ::1, all kinds, all ports). Privileged listen ports, port 25 and listening or binding on"
+            + " all interfaces (0.0.0.0, ::) stay denied."
             + " Turn off in production when bundles must not reach local services.")
     boolean defaultGrants() default true;
 

@@ -1,5 +1,7 @@
 package org.rawsockets.socket.mina.internal.policy;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,7 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
     private static final int DECLARATION_CACHE_LIMIT = 1024;
 
     private final Function<Owner, String> headerLookup;
-    private final Map<Long, Cached> declarationCache = new ConcurrentHashMap<>();
+    private final Map<Owner, Cached> declarationCache = new ConcurrentHashMap<>();
     private final LongAdder refusals = new LongAdder();
     private volatile PolicySettings settings;
 
@@ -75,16 +77,27 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
 
     @Override
     public void check(Owner owner, Access access) throws NotAllowedException {
-        Decision d = explain(owner, access);
-        if (!d.allowed()) {
+        if (!decide(owner, access).allowed()) {
             refusals.increment();
-            throw new NotAllowedException(d.message());
+            throw new NotAllowedException(explain(owner, access).message());
         }
     }
 
     @Override
     public boolean allows(Owner owner, Access access) {
-        boolean ok = explain(owner, access).allowed();
+        boolean ok = decide(owner, access).allowed();
+        if (!ok) {
+            refusals.increment();
+        }
+        return ok;
+    }
+
+    /** Allocation-free for a source seen recently (see {@link Ip#of}): the inbound datagram check. */
+    @Override
+    public boolean allowsDatagramFrom(Owner owner, InetSocketAddress source, String endpointName) {
+        InetAddress a = source.getAddress();
+        boolean ok = a != null && decide(owner, AccessKind.UDP_RECEIVE, null, endpointName, Ip.of(a), source.getPort())
+                .allowed();
         if (!ok) {
             refusals.increment();
         }
@@ -99,7 +112,7 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
     @Override
     public Declarations declarations(Owner owner) {
         long lm = owner.bundle() == null ? 0 : owner.bundle().getLastModified();
-        Cached c = declarationCache.get(owner.bundleId());
+        Cached c = declarationCache.get(owner);
         if (c != null && owner.bundle() != null && c.lastModified == lm) {
             return c.declarations; // a manifest cannot change without the bundle's lastModified changing
         }
@@ -111,46 +124,146 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
         if (declarationCache.size() >= DECLARATION_CACHE_LIMIT) {
             declarationCache.clear();
         }
-        declarationCache.put(owner.bundleId(), new Cached(header, lm, d));
+        declarationCache.put(owner, new Cached(header, lm, d));
         return d;
     }
 
+    /**
+     * Decides without explaining: no message, no list, no exception is built (the explanation is
+     * {@link #explain(Owner, Access)}, built only when it is shown or thrown).
+     */
+    public Verdict decide(Owner owner, Access access) {
+        InetAddress a = access.address().getAddress();
+        return decide(owner, access.kind(), access.matchName(), access.endpointName(), a == null ? null : Ip.of(a),
+                access.address().getPort());
+    }
+
+    /**
+     * The decision itself; allocation-free (indexed loops, bit masks, enum constants).
+     *
+     * @param name the requested host as {@link Access#matchName()} gives it, {@code null} for an IP
+     *            literal
+     */
+    Verdict decide(Owner owner, AccessKind kind, String name, String endpoint, Ip ip, int port) {
+        PolicySettings s = settings;
+        Declarations decls = declarations(owner);
+        boolean declared = decls.covering(kind, name, endpoint, ip, port) != null;
+        boolean kindDeclared = declared || endpoint != null && decls.ofKind(kind) != null;
+        if (!kindDeclared) {
+            return Verdict.NOT_DECLARED;
+        }
+        int denials = denialMask(kind, ip, port);
+        boolean covered = false;
+        boolean lifted = false;
+        boolean endpointGranted = false;
+        String bsn = owner.symbolicName();
+        List<Rule> grants = s.grants();
+        for (int i = 0; i < grants.size(); i++) {
+            Rule g = grants.get(i);
+            if (!g.appliesTo(bsn) || !g.covers(kind, name, endpoint, ip, port)) {
+                continue;
+            }
+            covered = true;
+            endpointGranted |= g.destination() instanceof Destination.Endpoint;
+            lifted |= liftsAll(g, denials, ip, port);
+            if (lifted && (declared || endpointGranted)) {
+                break;
+            }
+        }
+        if (!declared && !endpointGranted) {
+            return Verdict.NOT_DECLARED;
+        }
+        return !covered ? Verdict.NOT_GRANTED : lifted ? Verdict.ALLOWED : Verdict.BUILT_IN_DENIAL;
+    }
+
+    private static int denialMask(AccessKind kind, Ip ip, int port) {
+        int mask = 0;
+        BuiltInDenial[] all = BuiltInDenial.all();
+        for (int i = 0; i < all.length; i++) {
+            if (all[i].applies(kind, ip, port)) {
+                mask |= 1 << i;
+            }
+        }
+        return mask;
+    }
+
+    private static boolean liftsAll(Rule g, int denials, Ip ip, int port) {
+        BuiltInDenial[] all = BuiltInDenial.all();
+        for (int i = 0; i < all.length; i++) {
+            if ((denials & (1 << i)) != 0 && !all[i].liftedBy(g, ip, port)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Decides like {@link #decide(Owner, Access)} and explains: which declaration and grant allow
+     * it, or why not and the exact lines that would allow it.
+     *
+     * <p>An open through a named endpoint ({@link Access#endpointName()}) that a grant covering
+     * {@code endpoint:<name>} allows needs only a declaration of the kind (e.g. {@code TCP} to any
+     * host and port): the endpoint's address and port are the operator's decision.
+     */
     @Override
     public Decision explain(Owner owner, Access access) {
         PolicySettings s = settings;
         Declarations decls = declarations(owner);
-        Rule declaration = decls.covering(access);
+        InetAddress addr = access.address().getAddress();
+        Ip ip = addr == null ? null : Ip.of(addr);
+        String name = access.matchName();
+        String endpoint = access.endpointName();
+        AccessKind kind = access.kind();
+        int port = access.address().getPort();
+        Rule declaration = decls.covering(kind, name, endpoint, ip, port);
+        Rule kindDeclaration = endpoint == null ? null : decls.ofKind(kind);
         List<BuiltInDenial> denials = new ArrayList<>();
-        for (BuiltInDenial d : BuiltInDenial.values()) {
-            if (d.applies(access)) {
+        int mask = denialMask(kind, ip, port);
+        for (BuiltInDenial d : BuiltInDenial.all()) {
+            if ((mask & (1 << d.ordinal())) != 0) {
                 denials.add(d);
             }
         }
         Rule covering = null;
         Rule allowing = null;
+        Rule endpointGrant = null;
         for (Rule g : s.grants()) {
-            if (!g.appliesTo(owner.symbolicName()) || !g.covers(access)) {
+            if (!g.appliesTo(owner.symbolicName()) || !g.covers(kind, name, endpoint, ip, port)) {
                 continue;
             }
             if (covering == null) {
                 covering = g;
             }
-            if (liftsAll(g, denials, access)) {
+            if (endpointGrant == null && g.destination() instanceof Destination.Endpoint) {
+                endpointGrant = g;
+            }
+            if (allowing == null && liftsAll(g, mask, ip, port)) {
                 allowing = g;
-                break;
             }
         }
-        if (declaration != null && allowing != null) {
-            return new Decision(true, owner, access, declaration, allowing, denials, List.of(), List.of());
+        Rule declared = declaration != null ? declaration : endpointGrant != null ? kindDeclaration : null;
+        Rule through = declaration == null && declared != null ? endpointGrant : null;
+        if (declared != null && allowing != null) {
+            return new Decision(true, owner, access, declared, allowing, through, denials, List.of(), List.of());
         }
         List<String> reasons = new ArrayList<>();
         List<String> fixes = new ArrayList<>();
-        if (declaration == null) {
-            reasons.add(decls.header() == null
-                    ? "the bundle declares no socket access (no " + Declarations.HEADER + " manifest header)"
-                    : "the bundle does not declare it (" + Declarations.HEADER + ": " + decls.header() + ")");
-            fixes.add("The bundle's developer must declare it, e.g. " + Declarations.suggestAnnotation(access)
-                    + " on a class of the bundle; configuration cannot grant what a bundle does not declare.");
+        List<String> lines = new ArrayList<>();
+        if (declared == null) {
+            if (decls.header() == null) {
+                reasons.add("the bundle declares no socket access (no " + Declarations.HEADER + " manifest header)");
+            } else if (kindDeclaration != null) {
+                reasons.add("the bundle does not declare it (" + Declarations.HEADER + ": " + decls.header()
+                        + ") and no grant covers endpoint:" + endpoint + " (a grant of the endpoint lets the operator"
+                        + " choose its address and port for a kind the bundle declares)");
+                lines.add(suggestedGrant(owner, access, false));
+            } else {
+                reasons.add("the bundle does not declare it (" + Declarations.HEADER + ": " + decls.header() + ")");
+            }
+            if (kindDeclaration == null) {
+                fixes.add("The bundle's developer must declare it, e.g. " + Declarations.suggestAnnotation(access)
+                        + " on a class of the bundle; configuration cannot grant what a bundle does not declare.");
+            }
         }
         if (allowing == null) {
             boolean ipNeeded = false;
@@ -167,47 +280,61 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
                         reasons.add("grant '" + covering.name() + "' (" + covering.line() + ") covers it but does not"
                                 + " lift the built-in denial '" + d.id() + "' (" + d.description()
                                 + (d.blocks().isEmpty() ? "" : " " + d.blocks()) + "), which only a grant naming "
-                                + (d.blocks().isEmpty() ? "the port explicitly (not *)" : "the IP address or a block inside it")
-                                + " lifts");
+                                + liftedOnlyBy(d) + " lifts");
                         ipNeeded |= !d.blocks().isEmpty();
                     }
                 }
             }
             String line = suggestedGrant(owner, access, ipNeeded);
-            String name = suggestedName(owner, access);
-            fixes.add("To allow it, add to etc/" + PolicySettings.PID + ".cfg the line 'grant." + name + " = " + line
-                    + "' (or run: policy:grant " + name + " " + line + ").");
-        }
-        return new Decision(false, owner, access, declaration, allowing != null ? allowing : covering, denials, reasons,
-                fixes);
-    }
-
-    private static boolean liftsAll(Rule g, List<BuiltInDenial> denials, Access access) {
-        for (BuiltInDenial d : denials) {
-            if (!d.liftedBy(g, access)) {
-                return false;
+            if (!lines.contains(line)) {
+                lines.add(line);
             }
         }
-        return true;
+        for (String line : lines) {
+            String n = suggestedName(line);
+            fixes.add("To allow it, add to etc/" + PolicySettings.PID + ".cfg the line 'grant." + n + " = " + line
+                    + "' (or run: policy:grant " + n + " " + line + ").");
+        }
+        return new Decision(false, owner, access, declared, allowing != null ? allowing : covering, through, denials,
+                reasons, fixes);
+    }
+
+    private static String liftedOnlyBy(BuiltInDenial d) {
+        return switch (d) {
+            case SMTP, PRIVILEGED_PORT -> "the port itself (not *, not a range around it)";
+            case ALL_INTERFACES -> "that address (" + String.join(" or ", d.blocks().stream().map(Cidr::toString).toList())
+                    + ") with the port";
+            default -> "the IP address or a block inside it";
+        };
     }
 
     /** The grant line that would allow exactly this access. */
     static String suggestedGrant(Owner owner, Access access, boolean ipNeeded) {
         RuleKind k = RuleKind.of(access.kind());
         int port = access.address().getPort();
-        String dest = access.kind() == AccessKind.UDP_BIND ? "*" : Declarations.suggestedDestination(access, ipNeeded);
+        boolean bind = access.kind() == AccessKind.UDP_BIND;
+        String dest = bind && !ipNeeded ? "*" : Declarations.suggestedDestination(access, ipNeeded);
         String ports = port == 0 ? "*" : Integer.toString(port);
-        if (access.kind() == AccessKind.UDP_BIND && !(port >= 1 && port <= 1023)) {
+        if (bind && !ipNeeded && !(port >= 1 && port <= 1023)) {
             ports = "*";
         }
         return owner.symbolicName() + " " + k.token() + " " + dest + " " + ports;
     }
 
-    static String suggestedName(Owner owner, Access access) {
-        String bsn = owner.symbolicName();
-        String last = bsn.substring(bsn.lastIndexOf('.') + 1);
-        String n = last + "-" + RuleKind.of(access.kind()).token()
-                + (access.address().getPort() == 0 ? "" : "-" + access.address().getPort());
-        return n.replaceAll("[^A-Za-z0-9_.-]", "_");
+    /**
+     * The grant name suggested for a line: {@code <bsn-tail>-<kind>[-<destination>][-<port>]}, so two
+     * suggestions for different hosts on the same port do not replace each other.
+     */
+    static String suggestedName(String line) {
+        String[] f = line.split(" ");
+        String bsn = f[0];
+        StringBuilder n = new StringBuilder(bsn.substring(bsn.lastIndexOf('.') + 1)).append('-').append(f[1]);
+        if (!f[2].equals("*")) {
+            n.append('-').append(f[2]);
+        }
+        if (!f[3].equals("*")) {
+            n.append('-').append(f[3]);
+        }
+        return n.toString().replaceAll("[^A-Za-z0-9_.-]", "_");
     }
 }

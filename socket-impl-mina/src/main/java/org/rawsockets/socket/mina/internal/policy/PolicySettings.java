@@ -29,7 +29,7 @@ public record PolicySettings(List<Rule> grants, Quotas defaultQuotas, List<Quota
     /**
      * The grants in force when {@code defaultGrants} is true (the default): every declared access to
      * loopback (127.0.0.0/8 and ::1), all kinds, all ports. Privileged ports and port 25 stay
-     * denied, nothing beyond this machine is reachable, listeners on 0.0.0.0 are refused.
+     * denied, nothing beyond this machine is reachable, listeners and UDP binds on 0.0.0.0/:: are refused.
      */
     public static final List<String> DEFAULT_GRANT_LINES = List.of("* * 127.0.0.0/8 *", "* * ::1 *");
 

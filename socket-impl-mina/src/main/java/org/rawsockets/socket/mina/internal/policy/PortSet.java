@@ -94,9 +94,19 @@ public final class PortSet {
         return false;
     }
 
-    /** Whether the port is listed explicitly (a port or range, not {@code *}): what lifts port denials. */
+    /**
+     * Whether the port is named on its own: a list entry that is exactly this port ({@code 25},
+     * {@code 25,465,587}, or the degenerate range {@code 25-25}). Neither {@code *} nor a range
+     * around the port ({@code 1-65535}, {@code 20-30}) names it. This is what lifts the port denials
+     * (outbound 25, privileged listen/bind ports): an operator must have written the port itself.
+     */
     public boolean namesExplicitly(int port) {
-        return !any && contains(port);
+        for (int i = 0; i < ranges.length; i += 2) {
+            if (ranges[i] == port && ranges[i + 1] == port) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -61,6 +61,10 @@ public record Rule(String name, String bundle, RuleKind kind, Destination destin
         return glob(bundle, symbolicName);
     }
 
+    /**
+     * Glob match: {@code *} matches any run of characters (dots included). Allocation-free: it runs
+     * per open, per quota look-up and per inbound datagram.
+     */
     static boolean glob(String pattern, String value) {
         if (pattern.equals("*")) {
             return true;
@@ -68,39 +72,58 @@ public record Rule(String name, String bundle, RuleKind kind, Destination destin
         if (pattern.indexOf('*') < 0) {
             return pattern.equals(value);
         }
-        // '*' matches any run of characters; the parts between stars appear in order (no regex: this
-        // runs per open and per quota look-up)
-        String[] parts = pattern.split("\\*", -1);
-        String first = parts[0];
-        String last = parts[parts.length - 1];
-        if (!value.startsWith(first) || value.length() < first.length() + last.length()) {
-            return false;
-        }
-        int pos = first.length();
-        for (int i = 1; i < parts.length - 1; i++) {
-            int at = value.indexOf(parts[i], pos);
-            if (at < 0) {
+        int p = 0;
+        int v = 0;
+        int star = -1;
+        int mark = 0;
+        while (v < value.length()) {
+            if (p < pattern.length() && pattern.charAt(p) == '*') {
+                star = p++;
+                mark = v;
+            } else if (p < pattern.length() && pattern.charAt(p) == value.charAt(v)) {
+                p++;
+                v++;
+            } else if (star >= 0) {
+                p = star + 1;
+                v = ++mark;
+            } else {
                 return false;
             }
-            pos = at + parts[i].length();
         }
-        return value.length() - last.length() >= pos && value.endsWith(last);
+        while (p < pattern.length() && pattern.charAt(p) == '*') {
+            p++;
+        }
+        return p == pattern.length();
     }
 
     /**
      * Whether kind, destination and port cover the access (the bundle is checked separately). Binding
      * a bound UDP socket is covered by any {@code udp-bound} rule: its destination and ports are
-     * those of the peers, checked on every send and receive.
+     * those of the peers, checked on every send and receive (binding on all interfaces is a built-in
+     * denial that only a grant naming {@code 0.0.0.0}/{@code ::} lifts). A {@code udp-bound} rule
+     * whose destination is exactly {@code 0.0.0.0} or {@code ::} is such a bind grant and covers no
+     * peer.
      */
     public boolean covers(Access access) {
-        RuleKind k = RuleKind.of(access.kind());
+        java.net.InetAddress a = access.address().getAddress();
+        return covers(access.kind(), access.matchName(), access.endpointName(), a == null ? null : Ip.of(a),
+                access.address().getPort());
+    }
+
+    /** Allocation-free {@link #covers(Access)}; {@code name} as {@link Access#matchName()}. */
+    boolean covers(AccessKind accessKind, String name, String endpoint, Ip ip, int port) {
+        RuleKind k = RuleKind.of(accessKind);
         if (kind != null && kind != k) {
             return false;
         }
-        if (access.kind() == AccessKind.UDP_BIND) {
+        if (accessKind == AccessKind.UDP_BIND) {
             return true;
         }
-        return destination.matches(access) && ports.contains(access.address().getPort());
+        if ((accessKind == AccessKind.UDP_SEND || accessKind == AccessKind.UDP_RECEIVE)
+                && destination instanceof Destination.Block b && b.cidr().isUnspecifiedAddress()) {
+            return false;
+        }
+        return destination.matches(name, endpoint, ip) && ports.contains(port);
     }
 
     /** The grant line, as it would be written in the configuration. */

@@ -1,5 +1,7 @@
 package org.rawsockets.socket.mina.internal.policy;
 
+import java.net.InetSocketAddress;
+
 import org.rawsockets.socket.NotAllowedException;
 
 /**
@@ -28,6 +30,16 @@ public interface SocketPolicy {
         } catch (NotAllowedException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether a bound UDP socket may receive a datagram from {@code source}: the check run on the
+     * I/O thread for every inbound datagram, so implementations must not allocate per call (the
+     * policy engine decides without building an explanation and counts the refusal).
+     */
+    default boolean allowsDatagramFrom(Owner owner, InetSocketAddress source, String endpointName) {
+        String host = source.getAddress() == null ? source.getHostString() : Addresses.text(source.getAddress());
+        return allows(owner, new Access(AccessKind.UDP_RECEIVE, host, endpointName, source));
     }
 
     /** The quotas that apply to {@code owner}. */

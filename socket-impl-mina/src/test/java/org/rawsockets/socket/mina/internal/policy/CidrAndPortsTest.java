@@ -72,13 +72,17 @@ class CidrAndPortsTest {
             22              | 22    | true  | true
             22              | 23    | false | false
             8000-8100       | 7999  | false | false
-            8000-8100       | 8000  | true  | true
-            8000-8100       | 8100  | true  | true
+            8000-8100       | 8000  | true  | false
+            8000-8100       | 8100  | true  | false
             8000-8100       | 8101  | false | false
             25,465,587      | 465   | true  | true
+            25,465,587      | 25    | true  | true
             25,465,587      | 466   | false | false
-            ' 1-1023 , 8080' | 1023 | true  | true
-            0-65535         | 25    | true  | true
+            25-25           | 25    | true  | true
+            ' 1-1023 , 8080' | 1023 | true  | false
+            ' 1-1023 , 8080' | 8080 | true  | true
+            0-65535         | 25    | true  | false
+            1-65535         | 80    | true  | false
             """)
     void ports(String set, int port, boolean contains, boolean explicit) {
         PortSet p = PortSet.parse(set);

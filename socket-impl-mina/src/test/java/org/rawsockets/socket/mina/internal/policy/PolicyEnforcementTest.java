@@ -132,7 +132,7 @@ class PolicyEnforcementTest {
         assertInstanceOf(NotAllowedException.class, refused);
         String m = refused.getMessage();
         assertTrue(m.contains("org.example.app [42]") && m.contains("rebind.test (127.0.0.2):" + port), m);
-        assertTrue(m.contains("grant.app-tcp-" + port + " = org.example.app tcp 127.0.0.2 " + port), m);
+        assertTrue(m.contains("grant.app-tcp-127.0.0.2-" + port + " = org.example.app tcp 127.0.0.2 " + port), m);
         assertEquals(2, lookups.get());
 
         // The denied listener's first connection must be our marker: nothing of the engine's came before it.

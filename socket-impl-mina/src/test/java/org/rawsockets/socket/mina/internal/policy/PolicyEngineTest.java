@@ -114,8 +114,10 @@ class PolicyEngineTest {
             org.example.all  | UDP_RECEIVE    | 192.168.1.9           |                          | 4000 | true    | granted by 'g8'
             org.example.all  | UDP_RECEIVE    | 8.8.8.8               |                          | 4000 | false   | no grant covers it
             org.example.all  | UDP_SEND       | 255.255.255.255       |                          | 53   | false   | built-in denial 'broadcast'
-            org.example.all  | UDP_BIND       | 0.0.0.0               |                          | 5000 | true    | granted by 'default.loopback'
-            org.example.all  | UDP_BIND       | 0.0.0.0               |                          | 53   | true    | granted by 'g13'
+            org.example.all  | UDP_BIND       | 0.0.0.0               |                          | 5000 | false   | built-in denial 'all-interfaces'
+            org.example.all  | UDP_BIND       | 127.0.0.1             |                          | 5000 | true    | granted by 'default.loopback'
+            org.example.all  | UDP_BIND       | 0.0.0.0               |                          | 53   | false   | built-in denial 'all-interfaces'
+            org.example.all  | UDP_BIND       | 127.0.0.1             |                          | 53   | true    | granted by 'g13'
             org.example.all  | UDP_BIND       | 0.0.0.0               |                          | 54   | false   | built-in denial 'privileged-port'
             org.example.all  | MULTICAST_JOIN | 239.1.2.3             |                          | 5000 | true    | granted by 'g10'
             org.example.all  | MULTICAST_JOIN | 239.1.2.4             |                          | 5000 | false   | no grant covers it
@@ -157,7 +159,7 @@ class PolicyEngineTest {
         assertTrue(e.explain(owner, new Access(AccessKind.TCP_CONNECT, "plc.lan", "plc1", plc)).allowed());
         Decision other = e.explain(owner, new Access(AccessKind.TCP_CONNECT, "plc.lan", "plc2", plc));
         assertFalse(other.allowed());
-        assertTrue(other.message().contains("grant.all-tcp-502 = org.example.all tcp endpoint:plc2 502"), other.message());
+        assertTrue(other.message().contains("grant.all-tcp-endpoint_plc2-502 = org.example.all tcp endpoint:plc2 502"), other.message());
         assertFalse(e.explain(owner, new Access(AccessKind.TCP_CONNECT, "plc.lan", null, plc)).allowed());
     }
 
@@ -170,12 +172,12 @@ class PolicyEngineTest {
         String m = x.getMessage();
         assertTrue(m.startsWith("bundle org.example.ssh [12] may not tcp connect git.example.org (93.184.216.34):22: no grant covers it"), m);
         assertTrue(m.contains("add to etc/org.rawsockets.socket.policy.cfg the line"
-                + " 'grant.ssh-tcp-22 = org.example.ssh tcp git.example.org 22'"), m);
-        assertTrue(m.contains("policy:grant ssh-tcp-22 org.example.ssh tcp git.example.org 22"), m);
+                + " 'grant.ssh-tcp-git.example.org-22 = org.example.ssh tcp git.example.org 22'"), m);
+        assertTrue(m.contains("policy:grant ssh-tcp-git.example.org-22 org.example.ssh tcp git.example.org 22"), m);
         assertEquals(1, e.refusals());
 
         // The suggested line, once configured, allows exactly that.
-        PolicyEngine fixed = engine(PolicySettings.from(Map.of("grant.ssh-tcp-22", "org.example.ssh tcp git.example.org 22")));
+        PolicyEngine fixed = engine(PolicySettings.from(Map.of("grant.ssh-tcp-git.example.org-22", "org.example.ssh tcp git.example.org 22")));
         assertTrue(fixed.explain(owner, a).allowed());
     }
 
@@ -186,7 +188,7 @@ class PolicyEngineTest {
         Access a = access(AccessKind.TCP_CONNECT, "metadata.internal", "169.254.169.254", 80);
         Decision d = e.explain(owner, a);
         assertFalse(d.allowed());
-        assertTrue(d.message().contains("'grant.all-tcp-80 = org.example.all tcp 169.254.169.254 80'"), d.message());
+        assertTrue(d.message().contains("'grant.all-tcp-169.254.169.254-80 = org.example.all tcp 169.254.169.254 80'"), d.message());
         PolicyEngine fixed = engine(PolicySettings.from(Map.of("grant.x", "org.example.all tcp 169.254.169.254 80")));
         assertTrue(fixed.explain(owner, a).allowed());
         // A host-name grant never lifts an address denial, whatever the name resolves to.

@@ -44,6 +44,11 @@ class PolicyExampleConfigTest {
             org.example.discovery | MULTICAST_JOIN | 224.0.0.251      | 224.0.0.251     | 5353 | true
             org.example.syslog    | UDP_RECEIVE    | 192.168.1.20     | 192.168.1.20    | 514  | true
             org.example.syslog    | UDP_RECEIVE    | 192.168.2.20     | 192.168.2.20    | 514  | false
+            org.example.discovery | UDP_BIND       | 0.0.0.0          | 0.0.0.0         | 5353 | true
+            org.example.discovery | UDP_BIND       | 0.0.0.0          | 0.0.0.0         | 5354 | false
+            org.example.syslog    | UDP_BIND       | 0.0.0.0          | 0.0.0.0         | 514  | true
+            org.example.syslog    | UDP_BIND       | 0.0.0.0          | 0.0.0.0         | 515  | false
+            org.example.syslog    | UDP_SEND       | 0.0.0.0          | 0.0.0.0         | 514  | false
             org.example.web       | TCP_LISTEN     | 0.0.0.0          | 0.0.0.0         | 8080 | true
             org.example.web       | TCP_LISTEN     | 0.0.0.0          | 0.0.0.0         | 8081 | false
             org.example.cloud     | TCP_CONNECT    | 169.254.169.254  | 169.254.169.254 | 80   | true
@@ -62,7 +67,7 @@ class PolicyExampleConfigTest {
     void isValidAndSetsQuotasAndAudit() throws IOException {
         PolicySettings s = example();
         assertTrue(s.errors().isEmpty(), s.errors().toString());
-        assertEquals(10, s.grants().size(), s.grants().toString()); // 8 + 2 default loopback grants
+        assertEquals(12, s.grants().size(), s.grants().toString()); // 10 + 2 default loopback grants
         assertEquals(new Quotas(32, 64, 4194304), s.quotasFor("org.rawsockets.modbus"));
         assertEquals(new Quotas(256, 64, 67108864), s.quotasFor("org.rawsockets.smtp"));
     }

@@ -79,7 +79,7 @@ public final class PolicyCommands {
         for (Rule r : s.grants()) {
             sb.append("  ").append(r).append('\n');
         }
-        sb.append("Built-in denials (lifted only by a grant naming the IP/block or the port explicitly):\n");
+        sb.append("Built-in denials (lifted only by a grant naming the IP/block, the all-interfaces address, or the port itself, not * or a range):\n");
         for (BuiltInDenial d : BuiltInDenial.values()) {
             sb.append("  ").append(d.id()).append(": ").append(d.description())
                     .append(d.blocks().isEmpty() ? "" : " " + d.blocks()).append('\n');

@@ -42,7 +42,7 @@ class PolicyCommandsTest {
         String before = commands.explain("org.example.ssh", "tcp", "10.1.2.3", 22);
         assertTrue(before.startsWith("DENIED  bundle org.example.ssh [5] may not tcp connect 10.1.2.3:22: no grant covers it"),
                 before);
-        assertTrue(before.contains("policy:grant ssh-tcp-22 org.example.ssh tcp 10.1.2.3 22"), before);
+        assertTrue(before.contains("policy:grant ssh-tcp-10.1.2.3-22 org.example.ssh tcp 10.1.2.3 22"), before);
 
         String granted = commands.grant("ssh-tcp-22", "org.example.ssh", "tcp", "10.0.0.0/8", "22");
         assertEquals("granted grant.ssh-tcp-22 = org.example.ssh tcp 10.0.0.0/8 22", granted);
