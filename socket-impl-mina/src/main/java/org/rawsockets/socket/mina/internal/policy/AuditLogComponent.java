@@ -3,6 +3,7 @@ package org.rawsockets.socket.mina.internal.policy;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
 /**
@@ -24,6 +25,12 @@ public final class AuditLogComponent extends RingAuditLog {
         if (size != capacity()) {
             resize(size);
         }
+    }
+
+    /** Stops the logging thread (bounded: see {@link RingAuditLog#close()}). */
+    @Deactivate
+    void deactivate() {
+        close();
     }
 
     private static int size(PolicyConfig config) {

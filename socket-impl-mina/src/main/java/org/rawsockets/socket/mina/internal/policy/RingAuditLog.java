@@ -4,6 +4,12 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,16 +18,25 @@ import org.slf4j.LoggerFactory;
  * Keeps the last {@code capacity} audit entries in a ring buffer (older ones are overwritten,
  * counted in {@link #overwritten()}) and writes one SLF4J line per entry to the logger
  * {@code org.rawsockets.socket.audit}: INFO for opens and closes, WARN for refusals and failures.
- * Never blocks beyond a short lock.
+ *
+ * <p>{@link #record(Entry)} runs on I/O threads and never blocks beyond a short lock: the ring is
+ * updated at once, the log line is handed to one logging thread through a bounded queue
+ * ({@value #DEFAULT_LOG_QUEUE} entries). When the log cannot keep up (a stuck appender, a full
+ * disk) further lines are dropped and counted ({@link #logDropped()}, shown by
+ * {@code policy:audit}); the logging thread reports the count with a WARN line once it moves
+ * again. The ring and the counts always have every entry.
  */
-public class RingAuditLog implements AuditLog {
+public class RingAuditLog implements AuditLog, AutoCloseable {
 
     /** The logger every entry goes to, so operators can route the audit trail on its own. */
     public static final String LOGGER = "org.rawsockets.socket.audit";
     public static final int DEFAULT_CAPACITY = 1000;
     public static final int MAX_CAPACITY = 100_000;
+    /** Log lines waiting for the logging thread before further ones are dropped. */
+    public static final int DEFAULT_LOG_QUEUE = 4096;
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+    private static final long CLOSE_WAIT_MILLIS = 1000;
 
     private final Object lock = new Object();
     private Entry[] ring;
@@ -30,8 +45,29 @@ public class RingAuditLog implements AuditLog {
     private long overwritten;
     private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
 
+    private final Consumer<Entry> sink;
+    private final ThreadPoolExecutor logger;
+    private final AtomicLong logDropped = new AtomicLong();
+    private final AtomicLong logDroppedReported = new AtomicLong();
+
+    /** A ring of {@code capacity} entries logging to {@value #LOGGER}. */
     public RingAuditLog(int capacity) {
+        this(capacity, DEFAULT_LOG_QUEUE, RingAuditLog::log);
+    }
+
+    /**
+     * @param logQueue log lines that may wait for the logging thread
+     * @param sink writes one entry (on the logging thread; it may block)
+     */
+    RingAuditLog(int capacity, int logQueue, Consumer<Entry> sink) {
         this.ring = new Entry[checkCapacity(capacity)];
+        this.sink = sink;
+        this.logger = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(logQueue), r -> {
+            Thread t = new Thread(r, "rawsockets-audit-log");
+            t.setDaemon(true);
+            return t;
+        }, (r, executor) -> logDropped.incrementAndGet());
+        this.logger.allowCoreThreadTimeOut(true); // no thread while nothing is logged
     }
 
     private static int checkCapacity(int capacity) {
@@ -61,7 +97,47 @@ public class RingAuditLog implements AuditLog {
             addLocked(entry);
             counts.merge(entry.outcome(), 1L, Long::sum);
         }
-        log(entry);
+        try {
+            logger.execute(() -> write(entry)); // full queue: the rejection handler counts it
+        } catch (RejectedExecutionException e) {
+            logDropped.incrementAndGet(); // closed
+        }
+    }
+
+    private void write(Entry entry) {
+        try {
+            sink.accept(entry);
+        } catch (RuntimeException e) {
+            LOG.warn("audit log line could not be written: {}", e.toString());
+        }
+        long dropped = logDropped.get();
+        long reported = logDroppedReported.get();
+        if (dropped > reported && logDroppedReported.compareAndSet(reported, dropped)) {
+            LOG.warn("audit: {} entries were not written to this log because it could not keep up ({} since start);"
+                    + " policy:audit shows the recent ones and the counts", dropped - reported, dropped);
+        }
+    }
+
+    /** Audit entries not written to the log because the logging thread could not keep up (or was closed). */
+    public long logDropped() {
+        return logDropped.get();
+    }
+
+    /**
+     * Stops the logging thread: lines still queued get up to a second to be written, then the
+     * thread is interrupted. Entries recorded later stay in the ring and count as not logged.
+     */
+    @Override
+    public void close() {
+        logger.shutdown();
+        try {
+            if (!logger.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                logDropped.addAndGet(logger.shutdownNow().size());
+            }
+        } catch (InterruptedException e) {
+            logger.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void addLocked(Entry entry) {

@@ -243,8 +243,9 @@ public final class PolicyCommands {
         if (audit instanceof RingAuditLog ring) {
             Map<AuditLog.Outcome, Long> counts = new TreeMap<>(ring.counts());
             sb.append("Audit: ").append(counts).append(" since start; ring keeps ").append(ring.capacity())
-                    .append(", ").append(ring.overwritten()).append(" overwritten (all are in log ")
-                    .append(RingAuditLog.LOGGER).append(")\n");
+                    .append(", ").append(ring.overwritten()).append(" overwritten (they are in log ")
+                    .append(RingAuditLog.LOGGER).append("); ").append(ring.logDropped())
+                    .append(" not written to that log because it could not keep up\n");
         }
         if (entries.isEmpty()) {
             sb.append("(no entries)\n");

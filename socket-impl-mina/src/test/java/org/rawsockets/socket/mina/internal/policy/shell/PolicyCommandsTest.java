@@ -88,6 +88,7 @@ class PolicyCommandsTest {
         }
         String out = commands.audit(2);
         assertTrue(out.startsWith("Audit: {OPENED=2, REFUSED=1} since start; ring keeps 10, 0 overwritten"), out);
+        assertTrue(out.contains("; 0 not written to that log because it could not keep up"), out);
         assertTrue(!out.contains("#1 ") && out.contains("REFUSED org.example.ssh [5] #2") && out.contains("#3 "), out);
     }
 
