@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.junit.Assume.assumeTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
@@ -114,21 +113,6 @@ public class GatewayContainerIT {
         }
     }
 
-    /**
-     * Whether socket-impl-mina declares its SocketService (DS writes an osgi.service capability).
-     * While it does not (issue 3 in progress), the tests that need sockets are skipped; once it does,
-     * they run and must pass — a declared service that never appears fails them.
-     */
-    private boolean implDeclaresSocketService() {
-        String caps = installed(IMPL_BSN).getHeaders().get(Constants.PROVIDE_CAPABILITY);
-        return caps != null && java.util.regex.Pattern.compile("[\",]org\\.rawsockets\\.socket\\.SocketService[\",]").matcher(caps).find();
-    }
-
-    private void assumeSocketServiceDeclared() {
-        assumeTrue(IMPL_BSN + " does not declare a SocketService component yet (issue 3): test skipped",
-                implDeclaresSocketService());
-    }
-
     @Before
     public void setUp() throws Exception {
         peer = new LoopbackPeer();
@@ -167,7 +151,6 @@ public class GatewayContainerIT {
             }
         }
         assertTrue("bundles not active: " + notActive, notActive.isEmpty());
-        assumeSocketServiceDeclared();
         assertNotNull("SocketService registered", service(SocketService.class));
         assertNotNull("SocketAdmin registered", service(SocketAdmin.class));
         ServiceReference<?>[] commands = context.getServiceReferences((String) null, "(osgi.command.scope=sockets)");
@@ -176,7 +159,6 @@ public class GatewayContainerIT {
 
     @Test
     public void stoppingOrUninstallingABundleClosesItsSockets() throws Exception {
-        assumeSocketServiceDeclared();
         configurePeerClient(3, "hello");
         Bundle client = context.installBundle(System.getProperty("test.peerclient.jar"));
         client.start();
@@ -200,7 +182,6 @@ public class GatewayContainerIT {
 
     @Test
     public void churnLeavesNoThreadFileDescriptorOrSocketBehind() throws Exception {
-        assumeSocketServiceDeclared();
         configurePeerClient(2, "churn");
         String location = System.getProperty("test.peerclient.jar");
         // Warm-up: I/O threads, class loading, JIT'd paths settle before the baseline.
@@ -231,7 +212,6 @@ public class GatewayContainerIT {
 
     @Test
     public void updatingTheImplementationClosesClientSocketsAndClientsRebind() throws Exception {
-        assumeSocketServiceDeclared();
         configurePeerClient(1, "before");
         Bundle client = context.installBundle(System.getProperty("test.peerclient.jar"));
         client.start();

@@ -2,7 +2,6 @@ package org.rawsockets.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -73,7 +72,6 @@ class GatewayProcessIT {
 
     @Test
     void socketCommandsRunFromTheShell(TestInfo info) throws Exception {
-        assumeSocketServiceDeclared();
         Path home = copyDistribution(info);
         Result r = run(home, "-c", "sockets:list; sockets:endpoints; help sockets:probe");
         assertEquals(0, r.exit, r.toString());
@@ -100,7 +98,6 @@ class GatewayProcessIT {
 
     @Test
     void probeThroughANamedTlsEndpointPrintsTheNegotiatedTls(TestInfo info) throws Exception {
-        assumeSocketServiceDeclared();
         Path home = copyDistribution(info);
         Path pki = Files.createDirectories(home.resolve("pki"));
         // A CA and a server certificate for probe.test, made by openssl (an independent TLS stack).
@@ -183,7 +180,6 @@ class GatewayProcessIT {
 
     @Test
     void hotDeployOfABundleAndAConfiguration(TestInfo info) throws Exception {
-        assumeSocketServiceDeclared();
         Path home = copyDistribution(info);
         Path jar = TestBundles.peerClient(home.resolve("peerclient.jar"));
         try (LoopbackPeer peer = new LoopbackPeer()) {
@@ -249,21 +245,6 @@ class GatewayProcessIT {
      */
     static void sigterm(Process p) {
         assertTrue(p.toHandle().destroy(), "SIGTERM sent to " + p.pid());
-    }
-
-    /**
-     * Whether the distribution's socket-impl-mina declares its SocketService (see
-     * GatewayContainerIT#implDeclaresSocketService): the socket tests are skipped until it does.
-     */
-    static void assumeSocketServiceDeclared() throws IOException {
-        Path system = Paths.get(System.getProperty("gateway.dir"), "system");
-        boolean declared = false;
-        try (java.nio.file.DirectoryStream<Path> jars = Files.newDirectoryStream(system, "socket-impl-mina-*.jar");
-                java.util.jar.JarFile jar = new java.util.jar.JarFile(jars.iterator().next().toFile())) {
-            String caps = jar.getManifest().getMainAttributes().getValue("Provide-Capability");
-            declared = caps != null && java.util.regex.Pattern.compile("[\",]org\\.rawsockets\\.socket\\.SocketService[\",]").matcher(caps).find();
-        }
-        assumeTrue(declared, "socket-impl-mina does not declare a SocketService component yet (issue 3): test skipped");
     }
 
     static void writeAtomically(Path file, String content) throws IOException {

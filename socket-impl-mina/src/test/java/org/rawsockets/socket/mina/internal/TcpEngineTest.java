@@ -258,18 +258,13 @@ class TcpEngineTest {
 
     @Test
     void closingPendingSocketCancelsOpen() throws Exception {
-        HostResolver slow = (h, t) -> {
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return HostResolver.JDK.resolve(h, t);
-        };
+        GatedResolver gated = new GatedResolver().close();
         try (MinaSocketEngine e2 = new MinaSocketEngine(EngineConfig.defaults(), SocketPolicy.ALLOW_ALL, AuditLog.NONE,
-                slow); Peers.Server peer = new Peers.Server(Peers::idle)) {
+                gated); Peers.Server peer = new Peers.Server(Peers::idle)) {
             TcpSocket s = e2.serviceFor(Owner.of(2, "b")).openTcp("127.0.0.1", peer.port());
+            gated.awaitHeld(1); // the open is pending in name resolution
             s.close();
+            gated.open();
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> s.opened().toCompletableFuture().get(20, TimeUnit.SECONDS));
             assertInstanceOf(SocketClosedException.class, e.getCause());
