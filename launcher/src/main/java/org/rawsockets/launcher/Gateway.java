@@ -87,9 +87,6 @@ final class Gateway {
     static Gateway start(Path home, Main.Mode mode, PrintStream out, PrintStream err) throws Exception {
         long t0 = System.nanoTime();
         SPIFLY_JUL.setLevel(java.util.logging.Level.WARNING);
-        for (String dir : new String[] { "deploy", "etc", "data", "log", "bundles" }) {
-            Files.createDirectories(home.resolve(dir));
-        }
         Properties config = loadConfig(home);
         Map<String, String> fwProps = new HashMap<>();
         for (String key : config.stringPropertyNames()) {
@@ -97,10 +94,25 @@ final class Gateway {
                 fwProps.put(key, config.getProperty(key));
             }
         }
+        Path secrets = absolute(home, fwProps.getOrDefault(GatewayFolders.SECRETS_DIR_PROPERTY, "secrets"));
+        fwProps.put(GatewayFolders.SECRETS_DIR_PROPERTY, secrets.toString());
+        String cmDir = fwProps.get("felix.cm.dir");
+        GatewayFolders.prepare(home, cmDir == null ? null : absolute(home, cmDir), secrets, err);
         List<StartLevelRule> rules = StartLevelRule.parse(config);
         int defaultLevel = Integer.parseInt(config.getProperty("gateway.startlevel.default", "3"));
         int beginning = Math.max(defaultLevel, rules.stream().mapToInt(StartLevelRule::level).max().orElse(1));
-        fwProps.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(beginning));
+        // The framework first stops at Config Admin's start level: configurations whose etc/ file is
+        // gone are deleted there, before Declarative Services and FileInstall (higher levels) start.
+        int cmLevel = StartLevelRule.levelOf(rules, StaleConfigurations.CONFIG_ADMIN_BSN, defaultLevel);
+        for (String consumer : new String[] { "org.apache.felix.scr", "org.apache.felix.fileinstall" }) {
+            if (StartLevelRule.levelOf(rules, consumer, defaultLevel) <= cmLevel) {
+                throw new IllegalStateException("etc/gateway.properties: " + StaleConfigurations.CONFIG_ADMIN_BSN
+                        + " (start level " + cmLevel + ") must start below " + consumer + " (start level "
+                        + StartLevelRule.levelOf(rules, consumer, defaultLevel) + "), so that configurations whose etc/"
+                        + " file was deleted are removed before any component sees them");
+            }
+        }
+        fwProps.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(cmLevel));
         fwProps.putIfAbsent("felix.log.level", "1");
         // Only the interactive mode reads the terminal; elsewhere Gogo must not stop the
         // framework when stdin closes.
@@ -149,9 +161,12 @@ final class Gateway {
 
         long installMillis = (System.nanoTime() - t0) / 1_000_000;
         CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch levelReached = new CountDownLatch(1);
         FrameworkListener listener = event -> {
             if (event.getType() == FrameworkEvent.STARTED) {
                 started.countDown();
+            } else if (event.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
+                levelReached.countDown();
             } else if (event.getType() == FrameworkEvent.ERROR) {
                 Bundle b = event.getBundle();
                 err.println("gateway: error in bundle " + (b == null ? "?" : b.getSymbolicName() + " [" + b.getBundleId() + "]")
@@ -163,7 +178,25 @@ final class Gateway {
         StartupTrace trace = Boolean.getBoolean("gateway.trace.startup") ? new StartupTrace(ctx, t0) : null;
         framework.start();
         if (!started.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the framework did not reach start level " + beginning + " within 60 s");
+            throw new IllegalStateException("the framework did not reach start level " + cmLevel + " within 60 s");
+        }
+        if (!installed.stream().anyMatch(b -> StaleConfigurations.CONFIG_ADMIN_BSN.equals(b.getSymbolicName()))) {
+            throw new IllegalStateException("system/ has no " + StaleConfigurations.CONFIG_ADMIN_BSN + " bundle");
+        }
+        if (!awaitService(ctx, StaleConfigurations.CONFIG_ADMIN, readyTimeout)) {
+            throw new IllegalStateException("no " + StaleConfigurations.CONFIG_ADMIN + " registered within "
+                    + readyTimeout.toSeconds() + " s at start level " + cmLevel);
+        }
+        for (StaleConfigurations.Removed r : StaleConfigurations.remove(ctx,
+                StaleConfigurations.watchedFolders(fwProps.get("felix.fileinstall.dir"), home))) {
+            err.println("gateway: removed configuration " + r.pid() + ": its file " + r.file()
+                    + " no longer exists (etc/ is the source of truth)");
+        }
+        if (beginning > cmLevel) {
+            framework.adapt(FrameworkStartLevel.class).setStartLevel(beginning);
+            if (!levelReached.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the framework did not reach start level " + beginning + " within 60 s");
+            }
         }
         ctx.removeFrameworkListener(listener);
         if (trace != null) {
@@ -549,6 +582,11 @@ final class Gateway {
         } finally {
             ctx.removeServiceListener(l);
         }
+    }
+
+    private static Path absolute(Path home, String path) {
+        Path p = Path.of(path);
+        return (p.isAbsolute() ? p : home.resolve(p)).toAbsolutePath().normalize();
     }
 
     private static String rootMessage(Throwable t) {

@@ -82,4 +82,18 @@ class LauncherConfigTest {
                 Gateway.statements("lb -s; sockets:list\necho 'a;b';; each [1 2] { echo $it; echo x }\n  help  \n"));
         assertEquals(List.of("echo \"q\\\";x\""), Gateway.statements("echo \"q\\\";x\""));
     }
+
+    @Test
+    void aFileInstallConfigurationIsStaleWhenItsFileIsGoneOrOutsideTheWatchedFolders(@TempDir Path home) throws Exception {
+        Path etc = Files.createDirectories(home.resolve("etc"));
+        Path there = Files.writeString(etc.resolve("with space.cfg"), "a=b\n");
+        List<Path> watched = StaleConfigurations.watchedFolders(home.resolve("deploy") + "," + etc, home);
+        assertEquals(List.of(home.resolve("deploy"), etc), watched);
+        assertTrue(!StaleConfigurations.stale(there.toUri().toString(), watched), "the file is there");
+        assertTrue(StaleConfigurations.stale(etc.resolve("gone.cfg").toUri().toString(), watched), "the file is gone");
+        Path elsewhere = Files.writeString(home.resolve("other.cfg"), "a=b\n");
+        assertTrue(StaleConfigurations.stale(elsewhere.toUri().toString(), watched), "not in a watched folder (moved gateway)");
+        assertTrue(!StaleConfigurations.stale("https://example.org/x.cfg", watched), "not a file FileInstall made");
+        assertEquals(List.of(home.resolve("etc")), StaleConfigurations.watchedFolders(" etc ,", home), "relative to home");
+    }
 }
