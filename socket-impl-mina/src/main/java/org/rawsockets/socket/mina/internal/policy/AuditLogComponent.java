@@ -1,5 +1,7 @@
 package org.rawsockets.socket.mina.internal.policy;
 
+import java.util.Map;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -15,13 +17,14 @@ import org.osgi.service.component.annotations.Modified;
 public final class AuditLogComponent extends RingAuditLog {
 
     @Activate
-    public AuditLogComponent(PolicyConfig config) {
-        super(size(config));
+    public AuditLogComponent(Map<String, Object> properties) {
+        super(PolicySettings.auditSize(properties, null));
     }
 
+    /** An invalid {@code auditSize} keeps the default; PolicyComponent reports it (same PID). */
     @Modified
-    void modified(PolicyConfig config) {
-        int size = size(config);
+    void modified(Map<String, Object> properties) {
+        int size = PolicySettings.auditSize(properties, null);
         if (size != capacity()) {
             resize(size);
         }
@@ -31,9 +34,5 @@ public final class AuditLogComponent extends RingAuditLog {
     @Deactivate
     void deactivate() {
         close();
-    }
-
-    private static int size(PolicyConfig config) {
-        return Math.max(1, Math.min(MAX_CAPACITY, config.auditSize()));
     }
 }

@@ -1,5 +1,6 @@
 package org.rawsockets.socket.mina.internal.policy;
 
+import java.util.List;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
@@ -8,6 +9,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.rawsockets.socket.NotAllowedException;
+import org.rawsockets.socket.mina.internal.config.ConfigCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +38,20 @@ public final class PolicyComponent implements SocketPolicy, PolicyInspector {
         engine.update(read(properties));
     }
 
+    /**
+     * Reads the configuration: each invalid entry is one ERROR line naming the PID, the field, the
+     * problem and the rule (and what is used instead: an invalid grant allows nothing); each unknown
+     * key one WARN line naming the nearest known key.
+     */
     private static PolicySettings read(Map<String, Object> properties) {
         PolicySettings s = PolicySettings.from(properties);
+        String where = ConfigCheck.describe(PolicySettings.PID, properties);
         for (String e : s.errors()) {
-            LOG.error("socket policy ({}): {} (this line allows nothing)", PolicySettings.PID, e);
+            LOG.error("configuration rejected: {} {}", where, e);
+        }
+        for (String w : ConfigCheck.unknownKeys(properties, PolicySettings.KEYS,
+                List.of(PolicySettings.GRANT_PREFIX, PolicySettings.QUOTA_PREFIX))) {
+            LOG.warn("configuration {}: {}", where, w);
         }
         LOG.info("socket policy: {} grant(s){}, default quotas {}", s.grants().size(),
                 s.defaultGrants() ? " (incl. default loopback grants)" : "", s.defaultQuotas());

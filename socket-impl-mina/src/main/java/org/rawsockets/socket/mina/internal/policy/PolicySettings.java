@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.rawsockets.socket.mina.internal.config.ConfigCheck;
+
 /**
  * The operator's part of the policy, read from the configuration of PID
  * {@code org.rawsockets.socket.policy} (see {@link PolicyConfig}): grants, quotas, the default
@@ -35,6 +37,10 @@ public record PolicySettings(List<Rule> grants, Quotas defaultQuotas, List<Quota
 
     public static final Quotas DEFAULT_QUOTAS = new Quotas(256, 64, 64L * 1024 * 1024);
 
+    /** The plain keys of the PID (besides {@code grant.<name>} and {@code quota.<name>}). */
+    public static final List<String> KEYS = List.of("defaultGrants", "grants", "maxOpenSockets", "maxPendingOpens",
+            "maxBufferedBytes", "auditSize");
+
     /** One per-bundle quota override: {@code quota.<name> = <bundle-glob> maxOpenSockets=.. ...}. */
     public record QuotaRule(String name, String bundle, Quotas quotas) {
     }
@@ -63,7 +69,15 @@ public record PolicySettings(List<Rule> grants, Quotas defaultQuotas, List<Quota
     /** Reads configuration properties (a Config Admin dictionary as a map). */
     public static PolicySettings from(Map<String, ?> props) {
         List<String> errors = new ArrayList<>();
-        boolean defaults = bool(props.get("defaultGrants"), true);
+        boolean defaults;
+        try {
+            defaults = ConfigCheck.bool("defaultGrants", props.get("defaultGrants"), true);
+        } catch (ConfigCheck.Problem p) {
+            // Fail closed: a typo must not silently keep (or drop) loopback access; it is reported.
+            errors.add(p.getMessage() + "; using false (the default loopback grants are off until this is fixed)");
+            defaults = false;
+        }
+        auditSize(props, errors);
         List<Rule> grants = new ArrayList<>();
         if (defaults) {
             int i = 0;
@@ -180,28 +194,35 @@ public record PolicySettings(List<Rule> grants, Quotas defaultQuotas, List<Quota
         return out;
     }
 
-    private static boolean bool(Object v, boolean dflt) {
-        return v == null ? dflt : v instanceof Boolean b ? b : Boolean.parseBoolean(v.toString().trim());
+    /**
+     * The audit ring size ({@code auditSize}, 1..{@value RingAuditLog#MAX_CAPACITY}); an invalid value
+     * is reported in {@code errors} (when given) and the default is used.
+     */
+    public static int auditSize(Map<String, ?> props, List<String> errors) {
+        try {
+            return (int) ConfigCheck.number("auditSize", props.get("auditSize"), RingAuditLog.DEFAULT_CAPACITY, 1,
+                    RingAuditLog.MAX_CAPACITY);
+        } catch (ConfigCheck.Problem p) {
+            if (errors != null) {
+                errors.add(p.getMessage() + "; using " + RingAuditLog.DEFAULT_CAPACITY);
+            }
+            return RingAuditLog.DEFAULT_CAPACITY;
+        }
     }
 
     private static int intValue(Object v, int dflt, List<String> errors, String key) {
-        long l = longValue(v, dflt, errors, key);
-        return (int) Math.min(Integer.MAX_VALUE, l);
+        return (int) number(v, dflt, Integer.MAX_VALUE, errors, key);
     }
 
     private static long longValue(Object v, long dflt, List<String> errors, String key) {
-        if (v == null) {
-            return dflt;
-        }
+        return number(v, dflt, Long.MAX_VALUE, errors, key);
+    }
+
+    private static long number(Object v, long dflt, long max, List<String> errors, String key) {
         try {
-            long l = v instanceof Number n ? n.longValue() : Long.parseLong(v.toString().trim());
-            if (l < 0) {
-                errors.add(key + " = " + v + ": must be >= 0; using " + dflt);
-                return dflt;
-            }
-            return l;
-        } catch (NumberFormatException e) {
-            errors.add(key + " = " + v + ": not a number; using " + dflt);
+            return ConfigCheck.number(key, v, dflt, 0, max);
+        } catch (ConfigCheck.Problem p) {
+            errors.add(p.getMessage() + "; using " + dflt);
             return dflt;
         }
     }

@@ -94,8 +94,8 @@ class ComponentsTest {
                 config(EngineConfiguration.class, Map.of("ioThreads", 2, "highWaterMark", 128 * 1024)),
                 SocketPolicy.ALLOW_ALL, AuditLog.NONE);
         SocketAdminComponent admin = new SocketAdminComponent(engine);
-        EndpointComponent ep = new EndpointComponent(engine, config(EndpointConfiguration.class,
-                Map.of("name", "loop", "host", "127.0.0.1", "port", 7, "tls", "off")));
+        Map<String, Object> loop = Map.of("name", "loop", "host", "127.0.0.1", "port", 7, "tls", "off");
+        EndpointComponent ep = new EndpointComponent(engine, config(EndpointConfiguration.class, loop), loop);
         assertEquals("loop", admin.endpoints().get(0).name());
         assertEquals(TlsMode.OFF, admin.endpoints().get(0).tls());
 
@@ -141,6 +141,43 @@ class ComponentsTest {
         assertEquals(List.of(), engineThreads(), "threads left after deactivation");
         long fdsAfter = openFds();
         assertTrue(fdsAfter <= fdsBefore + 2, "file descriptors: " + fdsBefore + " before, " + fdsAfter + " after");
+    }
+
+    @Test
+    void rejectedAndDuplicateEndpointsConfigureNothing() throws Exception {
+        SocketEngineComponent engine = new SocketEngineComponent(config(EngineConfiguration.class, Map.of()),
+                SocketPolicy.ALLOW_ALL, AuditLog.NONE);
+        SocketAdminComponent admin = new SocketAdminComponent(engine);
+        try {
+            // DS would coerce port=abc to 0 and tls is checked as written: both rejected, nothing configured.
+            Map<String, Object> badPort = Map.of("name", "a", "host", "127.0.0.1", "port", "abc");
+            EndpointComponent bad = new EndpointComponent(engine, config(EndpointConfiguration.class, Map.of("name", "a",
+                    "host", "127.0.0.1", "port", 0)), badPort);
+            assertTrue(admin.endpoints().isEmpty(), admin.endpoints().toString());
+            bad.deactivate();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> EndpointComponent.checkRaw(badPort));
+            assertTrue(e.getMessage().contains("field 'port' = 'abc': not a whole number; rule: a whole number in 1..65535"),
+                    e.getMessage());
+
+            Map<String, Object> first = Map.of("name", "mail", "host", "127.0.0.1", "port", 2525, "service.pid",
+                    "org.rawsockets.socket.endpoint~one");
+            Map<String, Object> second = Map.of("name", "mail", "host", "127.0.0.2", "port", 2526, "service.pid",
+                    "org.rawsockets.socket.endpoint~two");
+            EndpointComponent one = new EndpointComponent(engine, config(EndpointConfiguration.class, first), first);
+            EndpointComponent two = new EndpointComponent(engine, config(EndpointConfiguration.class, second), second);
+            assertEquals(1, admin.endpoints().size(), admin.endpoints().toString());
+            assertEquals("127.0.0.1", admin.endpoints().get(0).host(), "the first keeps its name, never shadowed");
+            two.deactivate();
+            assertEquals("127.0.0.1", admin.endpoints().get(0).host(), "the refused one removes nothing");
+            one.deactivate();
+            assertTrue(admin.endpoints().isEmpty());
+            EndpointComponent again = new EndpointComponent(engine, config(EndpointConfiguration.class, second), second);
+            assertEquals("127.0.0.2", admin.endpoints().get(0).host(), "the name is free again");
+            again.deactivate();
+        } finally {
+            engine.deactivate();
+        }
     }
 
     @Test

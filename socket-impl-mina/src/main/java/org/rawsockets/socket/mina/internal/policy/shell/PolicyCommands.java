@@ -40,7 +40,9 @@ import org.rawsockets.socket.mina.internal.policy.Rule;
 /**
  * Gogo commands of scope {@code policy}: {@code show}, {@code grant}, {@code revoke},
  * {@code explain}, {@code audit}. Grants and revocations update the Config Admin configuration of
- * PID {@code org.rawsockets.socket.policy} (FileInstall writes them back to its {@code etc/} file).
+ * PID {@code org.rawsockets.socket.policy}: kept in the gateway's configuration store, never written
+ * to {@code etc/}; a file {@code etc/org.rawsockets.socket.policy.cfg} replaces it at the next start
+ * (README, "Configuration: etc/ files and the shell"). What they print says so.
  */
 @Component(service = PolicyCommands.class, property = { "osgi.command.scope=policy", "osgi.command.function=show",
         "osgi.command.function=grant", "osgi.command.function=revoke", "osgi.command.function=explain",
@@ -138,7 +140,7 @@ public final class PolicyCommands {
         props.put(PolicySettings.GRANT_PREFIX + name, rule.line());
         c.update(props);
         return (previous == null ? "granted " : "replaced " + previous + " by ") + PolicySettings.GRANT_PREFIX + name + " = "
-                + rule.line();
+                + rule.line() + "\n" + whereItLives(props);
     }
 
     /** {@code policy:revoke <name>}. */
@@ -164,7 +166,27 @@ public final class PolicyCommands {
         }
         Object line = props.remove(key);
         c.update(props);
-        return "revoked " + key + " = " + line + " (sockets already open stay open; policy:audit shows them)";
+        return "revoked " + key + " = " + line + " (sockets already open stay open; policy:audit shows them)\n"
+                + whereItLives(props);
+    }
+
+    /** Where a change made in the shell is kept, and what replaces it at the next start. */
+    private String whereItLives(Dictionary<String, Object> props) {
+        String cmDir = context.getProperty("felix.cm.dir");
+        String store = "kept in the gateway's configuration store" + (cmDir == null ? "" : " (" + cmDir + ")");
+        Object from = props.get("felix.fileinstall.filename");
+        if (from != null) {
+            String file = from.toString();
+            try {
+                file = java.nio.file.Path.of(java.net.URI.create(file)).toString();
+            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                // keep the text
+            }
+            return "in force now and " + store + ", but this policy comes from " + file
+                    + ", which replaces it at the next start (the file is never rewritten): edit the file to keep it";
+        }
+        return "in force now and " + store + ", not in etc/; a file etc/" + PolicySettings.PID
+                + ".cfg would replace it at the next start";
     }
 
     /**

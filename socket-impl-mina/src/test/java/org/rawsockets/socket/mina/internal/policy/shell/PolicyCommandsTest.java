@@ -45,7 +45,9 @@ class PolicyCommandsTest {
         assertTrue(before.contains("policy:grant ssh-tcp-10.1.2.3-22 org.example.ssh tcp 10.1.2.3 22"), before);
 
         String granted = commands.grant("ssh-tcp-22", "org.example.ssh", "tcp", "10.0.0.0/8", "22");
-        assertEquals("granted grant.ssh-tcp-22 = org.example.ssh tcp 10.0.0.0/8 22", granted);
+        assertEquals("granted grant.ssh-tcp-22 = org.example.ssh tcp 10.0.0.0/8 22\nin force now and kept in the"
+                + " gateway's configuration store, not in etc/; a file etc/org.rawsockets.socket.policy.cfg would replace"
+                + " it at the next start", granted);
         assertEquals("org.example.ssh tcp 10.0.0.0/8 22", stored.get("grant.ssh-tcp-22"));
         String after = commands.explain("org.example.ssh", "tcp", "10.1.2.3", 22);
         assertTrue(after.startsWith("ALLOWED bundle org.example.ssh [5] may tcp connect 10.1.2.3:22: declared"), after);
@@ -60,8 +62,16 @@ class PolicyCommandsTest {
         assertTrue(show.contains("org.example.ssh [5]: TCP;host=\"*\";ports=\"22\""), show);
         assertTrue(show.contains("cloud-metadata"), show);
 
-        assertEquals("revoked grant.ssh-tcp-22 = org.example.ssh tcp 10.0.0.0/8 22 (sockets already open stay open;"
-                + " policy:audit shows them)", commands.revoke("ssh-tcp-22"));
+        assertTrue(commands.revoke("ssh-tcp-22").startsWith("revoked grant.ssh-tcp-22 = org.example.ssh tcp 10.0.0.0/8 22"
+                + " (sockets already open stay open; policy:audit shows them)\nin force now and kept in the gateway's"
+                + " configuration store"));
+        // A policy that came from a file: the shell says the file wins at the next start.
+        stored.put("felix.fileinstall.filename", "file:/gw/etc/org.rawsockets.socket.policy.cfg");
+        assertTrue(commands.grant("x", "org.example.ssh", "tcp", "10.0.0.0/8", "22").endsWith(
+                "but this policy comes from /gw/etc/org.rawsockets.socket.policy.cfg, which replaces it at the next start"
+                        + " (the file is never rewritten): edit the file to keep it"));
+        commands.revoke("x");
+        stored.remove("felix.fileinstall.filename");
         assertTrue(commands.explain("org.example.ssh", "tcp", "10.1.2.3", 22).startsWith("DENIED"));
         assertEquals("no grant named 'ssh-tcp-22'; configured grants: none", commands.revoke("ssh-tcp-22"));
     }
@@ -146,6 +156,9 @@ class PolicyCommandsTest {
                 new Class<?>[] { BundleContext.class }, (p, m, a) -> {
                     if (m.getName().equals("getBundles")) {
                         return bundles;
+                    }
+                    if (m.getName().equals("getProperty")) {
+                        return null; // no felix.cm.dir outside a framework
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });
