@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -63,8 +63,10 @@ import org.slf4j.LoggerFactory;
  * stage was already complete, and must not block. Each TCP server socket has one accept thread (it
  * waits while the accept queue is full, so further clients stay in the kernel's backlog) and each
  * bound UDP socket one MINA datagram acceptor thread, which also delivers its datagrams. Name
- * resolution, binding and closing of listeners run on a small bounded executor
- * ({@code resolverThreads}), timeouts on one timer thread. The blocking stream views throw
+ * resolution, binding and closing of listeners and deferred write flushes run on a small executor
+ * ({@code resolverThreads}) that is fair between bundles ({@link FairExecutor}: one bundle uses at
+ * most half of its threads, its further tasks wait in its own bounded queue), timeouts and Happy
+ * Eyeballs attempts on one timer thread. The blocking stream views throw
  * {@link IllegalStateException} when used on any of these engine threads. {@link #close()} closes
  * every socket and stops every thread.
  *
@@ -80,6 +82,9 @@ import org.slf4j.LoggerFactory;
 public final class MinaSocketEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MinaSocketEngine.class);
+
+    /** Blocking tasks one bundle may have waiting (lookups for bound-UDP sends included). */
+    static final int BLOCKING_QUEUE_PER_BUNDLE = 1024;
 
     /** An operator-configured endpoint: what bundles see, plus trust material they never see. */
     public record Endpoint(EndpointInfo info, String caCertificatesPem) {
@@ -97,7 +102,7 @@ public final class MinaSocketEngine implements AutoCloseable {
     private final SimpleIoProcessorPool<NioSession> processor;
     private final NioSocketConnector tcpConnector;
     private final NioDatagramConnector udpConnector;
-    private final ThreadPoolExecutor blocking;
+    private final FairExecutor blocking;
     private final ScheduledThreadPoolExecutor timer;
 
     private final AtomicLong ids = new AtomicLong();
@@ -115,7 +120,7 @@ public final class MinaSocketEngine implements AutoCloseable {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         TlsSupport.init();
         ioPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                new IoThreads("rawsockets-io", true));
+                new IoThreads("rawsockets-io", "I/O"));
         processor = new SimpleIoProcessorPool<>(NioProcessor.class, ioPool, config.ioThreads(), null);
         tcpConnector = new NioSocketConnector(ioPool, processor);
         tcpConnector.setHandler(tcpHandler);
@@ -123,10 +128,9 @@ public final class MinaSocketEngine implements AutoCloseable {
         tcpConnector.setConnectTimeoutMillis(TimeUnit.HOURS.toMillis(1));
         udpConnector = new NioDatagramConnector(processor);
         udpConnector.setHandler(new UdpSocketImpl.Handler());
-        blocking = new ThreadPoolExecutor(config.resolverThreads(), config.resolverThreads(), 10, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(1024), new IoThreads("rawsockets-resolver", false));
-        blocking.allowCoreThreadTimeOut(true);
-        timer = new ScheduledThreadPoolExecutor(1, new IoThreads("rawsockets-timer", false));
+        blocking = new FairExecutor(config.resolverThreads(), perBundleThreads(config.resolverThreads()),
+                BLOCKING_QUEUE_PER_BUNDLE, new IoThreads("rawsockets-resolver", "resolver"));
+        timer = new ScheduledThreadPoolExecutor(1, new IoThreads("rawsockets-timer", "timer"));
         timer.setRemoveOnCancelPolicy(true);
         timer.setKeepAliveTime(10, TimeUnit.SECONDS);
         timer.allowCoreThreadTimeOut(true);
@@ -214,12 +218,24 @@ public final class MinaSocketEngine implements AutoCloseable {
         return timer;
     }
 
-    ExecutorService blocking() {
-        return blocking;
+    /**
+     * The executor for blocking work of {@code owner}'s sockets (name lookups, listener bind and
+     * close, deferred flushes): fair between bundles, see {@link FairExecutor}. Throws
+     * {@link java.util.concurrent.RejectedExecutionException} when the owner's queue is full or the
+     * engine is stopping.
+     */
+    Executor blocking(OwnedService owner) {
+        return blocking.lane(owner, "bundle " + owner.owner());
     }
 
-    java.util.concurrent.Executor blocking(OwnedService owner) {
-        return blocking;
+    /** Threads of the blocking executor running tasks of {@code owner} now. */
+    int blockingThreads(OwnedService owner) {
+        return blocking.running(owner);
+    }
+
+    /** Threads of the blocking executor one bundle may use at once: half of them, at least one. */
+    static int perBundleThreads(int resolverThreads) {
+        return Math.max(1, resolverThreads / 2);
     }
 
     ExecutorService ioPool() {
@@ -359,7 +375,7 @@ public final class MinaSocketEngine implements AutoCloseable {
                 ioPool.shutdownNow();
             }
             timer.awaitTermination(5, TimeUnit.SECONDS);
-            blocking.awaitTermination(5, TimeUnit.SECONDS);
+            blocking.awaitTermination(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

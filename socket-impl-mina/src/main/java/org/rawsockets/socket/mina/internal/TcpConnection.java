@@ -1086,7 +1086,7 @@ final class TcpConnection extends SocketBase {
                 r.run();
             } else {
                 try {
-                    engine.blocking().execute(r);
+                    engine.blocking(owner).execute(r);
                 } catch (RejectedExecutionException e) {
                     r.run();
                 }

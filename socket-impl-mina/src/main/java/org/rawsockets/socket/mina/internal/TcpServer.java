@@ -60,7 +60,7 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
             return;
         }
         try {
-            engine.blocking().execute(openStep(this::bind, "listening on " + destination));
+            engine.blocking(owner).execute(openStep(this::bind, "listening on " + destination));
         } catch (RejectedExecutionException e) {
             failOpen(new NetworkException("cannot listen on " + destination + ": the socket service is stopping", e));
         }
@@ -179,7 +179,7 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
         }
         stopping = true;
         try {
-            engine.blocking().execute(this::disposeNow);
+            engine.blocking(owner).execute(this::disposeNow);
         } catch (RejectedExecutionException e) {
             disposeNow();
         }

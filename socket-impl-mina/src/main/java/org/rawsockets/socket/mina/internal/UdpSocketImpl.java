@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -99,7 +100,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             return;
         }
         try {
-            engine.blocking().execute(openStep(options.isConnected() ? this::openConnected : this::openBound,
+            engine.blocking(owner).execute(openStep(options.isConnected() ? this::openConnected : this::openBound,
                     "opening UDP " + destination));
         } catch (RejectedExecutionException e) {
             failOpen(new NetworkException("cannot open UDP " + destination + ": the socket service is stopping", e));
@@ -138,12 +139,31 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             s.setAttribute(SESSION_KEY, this);
             configure((DatagramSessionConfig) s.getConfig());
         });
+        // completed by an I/O thread: nothing waits for it here (this runs on the blocking executor)
         long limit = engine.config().connectTimeout().toMillis();
-        if (!cf.awaitUninterruptibly(limit)) {
+        ScheduledFuture<?> timeout;
+        try {
+            timeout = engine.timer().schedule(() -> {
+                if (!cf.isDone()) {
+                    cf.cancel();
+                    failOpen(new TimedOutException("opening UDP to " + destination + " did not complete within "
+                            + limit + " ms"));
+                }
+            }, limit, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
             cf.cancel();
-            failOpen(new TimedOutException("opening UDP to " + destination + " did not complete within " + limit + " ms"));
+            failOpen(new SocketClosedException("the UDP socket " + destination + " was closed: the socket service"
+                    + " is stopping"));
             return;
         }
+        cf.addListener(f -> {
+            timeout.cancel(false);
+            connected(a, (ConnectFuture) f);
+        });
+    }
+
+    /** The connect of a connected-mode socket completed (I/O thread, or the caller when done at once). */
+    private void connected(InetSocketAddress a, ConnectFuture cf) {
         if (!cf.isConnected()) {
             Throwable c = cf.getException();
             failOpen(new NetworkException("cannot open UDP to " + destination + ": "
@@ -273,7 +293,11 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
         opened.completeExceptionally(error);
         rx.fail(error);
-        disposeNow();
+        IoSession s = session;
+        if (s != null) {
+            s.closeNow(); // may run on an I/O thread: no waiting for it
+        }
+        disposeAcceptor();
         markFinished(error instanceof SocketClosedException ? null : error, false);
     }
 
@@ -357,16 +381,26 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             closing = true;
         }
         rx.cancelInternal();
+        if (options.isConnected()) {
+            finishClose(); // a connected socket's close does not block
+            return closed;
+        }
         try {
-            engine.blocking().execute(this::finishClose);
+            engine.blocking(owner).execute(this::finishClose);
         } catch (RejectedExecutionException e) {
             finishClose();
         }
         return closed;
     }
 
+    /** Closes the MINA resources; waits only for the bound socket's own acceptor thread. */
     private void finishClose() {
-        disposeNow();
+        IoSession s = session;
+        if (s != null) {
+            s.closeNow().addListener(f -> markFinished(null, true));
+            return;
+        }
+        disposeAcceptor();
         markFinished(null, true);
     }
 
@@ -380,12 +414,17 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         closeSocket();
     }
 
-    /** Releases the MINA resources now (blocks until the bound socket's thread ended). */
+    /** Releases the MINA resources now (engine stop: waits up to 5 s for the session to close). */
     void disposeNow() {
         IoSession s = session;
         if (s != null) {
             s.closeNow().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        disposeAcceptor();
+    }
+
+    /** Stops the bound socket's acceptor (waits for its own thread to let go of the channel). */
+    private void disposeAcceptor() {
         NioDatagramAcceptor acc = acceptor;
         if (acc != null) {
             multicast.dropAll();
@@ -461,7 +500,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             }
             CompletableFuture<Void> f = new CompletableFuture<>();
             try {
-                engine.blocking().execute(() -> {
+                engine.blocking(owner).execute(() -> {
                     try {
                         InetAddress a = engine.resolver().resolve(host, type).get(0);
                         sendTo(host, a, m, n).whenComplete((v, t) -> {

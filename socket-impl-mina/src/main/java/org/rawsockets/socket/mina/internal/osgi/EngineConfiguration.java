@@ -39,6 +39,7 @@ public @interface EngineConfiguration {
     int acceptQueue() default 64;
 
     @AttributeDefinition(name = "Resolver threads", min = "1", max = "64",
-            description = "Threads doing blocking host name lookups, off the I/O threads")
+            description = "Threads for blocking work (host name lookups, listener bind and close), off the I/O"
+                    + " threads; one bundle uses at most half of them, its further tasks wait in its own queue")
     int resolverThreads() default 4;
 }
