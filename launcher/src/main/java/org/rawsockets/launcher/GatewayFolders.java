@@ -3,7 +3,6 @@ package org.rawsockets.launcher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ final class GatewayFolders {
     /** Creates {@code dir} if needed and sets it to 0700 (POSIX file systems). */
     static void ownerOnlyDir(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            if (posix(dir.getParent() == null ? dir : dir.getParent())) {
+            if (posix(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
             } else {
                 Files.createDirectories(dir);
@@ -94,8 +93,8 @@ final class GatewayFolders {
         }
     }
 
+    /** Whether {@code p}'s file system has POSIX modes (elsewhere, e.g. Windows, modes are left alone). */
     private static boolean posix(Path p) {
-        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                && (p == null || p.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        return p.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 }
