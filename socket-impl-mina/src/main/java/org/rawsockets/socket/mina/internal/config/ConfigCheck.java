@@ -37,6 +37,12 @@ public final class ConfigCheck {
         }
     }
 
+    /** The property names of a Metatype {@code @ObjectClassDefinition} (its methods), sorted. */
+    public static List<String> keysOf(Class<?> ocd) {
+        return java.util.Arrays.stream(ocd.getDeclaredMethods()).filter(m -> !m.isSynthetic())
+                .map(java.lang.reflect.Method::getName).sorted().toList();
+    }
+
     /** Whether {@code key} is one of the keys the framework adds (never reported as unknown). */
     public static boolean standardKey(String key) {
         for (String p : STANDARD_PREFIXES) {

@@ -37,8 +37,7 @@ public final class EndpointComponent {
     public static final String FACTORY_PID = "org.rawsockets.socket.endpoint";
 
     /** The configuration properties. */
-    static final List<String> KEYS = List.of("name", "host", "port", "tls", "serverName", "caCertificatesPem",
-            "caCertificatesPath", "description");
+    static final List<String> KEYS = ConfigCheck.keysOf(EndpointConfiguration.class);
 
     private static final Logger LOG = LoggerFactory.getLogger(EndpointComponent.class);
 

@@ -38,8 +38,7 @@ public record PolicySettings(List<Rule> grants, Quotas defaultQuotas, List<Quota
     public static final Quotas DEFAULT_QUOTAS = new Quotas(256, 64, 64L * 1024 * 1024);
 
     /** The plain keys of the PID (besides {@code grant.<name>} and {@code quota.<name>}). */
-    public static final List<String> KEYS = List.of("defaultGrants", "grants", "maxOpenSockets", "maxPendingOpens",
-            "maxBufferedBytes", "auditSize");
+    public static final List<String> KEYS = ConfigCheck.keysOf(PolicyConfig.class);
 
     /** One per-bundle quota override: {@code quota.<name> = <bundle-glob> maxOpenSockets=.. ...}. */
     public record QuotaRule(String name, String bundle, Quotas quotas) {

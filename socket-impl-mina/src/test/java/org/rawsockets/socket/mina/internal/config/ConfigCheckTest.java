@@ -48,6 +48,12 @@ class ConfigCheckTest {
     }
 
     @Test
+    void knownKeysComeFromTheMetatypeDefinitions() {
+        assertEquals(List.of("auditSize", "defaultGrants", "grants", "maxBufferedBytes", "maxOpenSockets", "maxPendingOpens"),
+                PolicySettings.KEYS);
+    }
+
+    @Test
     void policyBooleanTypoFailsClosedAndIsReported() {
         PolicySettings s = PolicySettings.from(Map.of("defaultGrants", "ture"));
         assertEquals(false, s.defaultGrants(), "a typo never keeps the loopback grants silently");
