@@ -2,6 +2,9 @@ package org.rawsockets.socket;
 
 import java.util.List;
 
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -67,6 +70,80 @@ public interface SocketService {
 
     /** Opens a TCP server socket that accepts connections. */
     TcpServerSocket listenTcp(TcpServerSocketOptions options);
+
+    /**
+     * A {@link SocketFactory} for Java network libraries (MQTT, HTTP, JDBC clients...) whose
+     * sockets are {@link java.net.Socket}s backed by {@link TcpSocket}s of this service: the policy,
+     * the quotas, the socket list and the clean-up when the bundle stops apply to them as to any
+     * socket this bundle opens.
+     *
+     * <p>How the sockets behave:
+     * <ul>
+     * <li>{@code connect(address, timeout)}: an unresolved address (or a host name given to
+     * {@code createSocket(String, int)}) is resolved and checked by the service as for
+     * {@link #openTcp}; an address the library resolved itself is connected to exactly, and the
+     * policy sees both the name it was resolved from and that address. A refusal throws the
+     * policy's {@link NotAllowedException}; a refused connection {@link java.net.ConnectException};
+     * a connect that does not complete within {@code timeout} (0: {@code options.connectTimeout()} or
+     * the service's default, never unbounded) {@link java.net.SocketTimeoutException}. A failed
+     * connect closes the socket, as the JDK's does.</li>
+     * <li>The streams are blocking views: {@code setSoTimeout} is the read timeout (changeable at any
+     * time; a read that waits longer throws {@link java.net.SocketTimeoutException} and the stream
+     * stays usable), {@code close()} from another thread makes a blocked read or write throw
+     * {@link java.net.SocketException} ("Socket closed") at once. As with the JDK's sockets, a write
+     * has no time limit: it waits while the peer does not read, until the socket is closed. Calling
+     * them on an I/O thread of the service throws {@link IllegalStateException}.</li>
+     * <li>{@code shutdownInput}/{@code shutdownOutput} half-close (the socket always allows
+     * half-open connections: {@link TcpSocketOptions#allowHalfOpen()} is ignored);
+     * {@code setSoLinger(true, 0)} followed by {@code close()} resets the connection.</li>
+     * <li>Options set before {@code connect} override {@code options}; after it,
+     * {@code setTcpNoDelay}, {@code setKeepAlive}, {@code setSendBufferSize} and
+     * {@code setReceiveBufferSize} apply to the open connection. Options the service cannot honour
+     * (binding a local address, urgent data) throw {@link java.net.SocketException}; only those the
+     * JDK documents as hints (traffic class, performance preferences) are accepted and may be
+     * ignored.</li>
+     * <li>The sockets are connected in {@link TlsMode#STARTTLS} mode so that
+     * {@link #sslSocketFactory(TcpSocketOptions)} can layer TLS over them
+     * ({@code createSocket(socket, host, port, autoClose)}); {@code options.tls()} other than the
+     * mode is used for that upgrade.</li>
+     * </ul>
+     * A library that opens {@code new Socket()} itself is outside this: only sockets made by this
+     * factory are the bundle's.
+     *
+     * @param options the options of every socket the factory makes
+     * @return a factory bound to this service instance (its sockets belong to this bundle)
+     * @since 1.1
+     */
+    SocketFactory socketFactory(TcpSocketOptions options);
+
+    /** {@link #socketFactory(TcpSocketOptions)} with default options. */
+    default SocketFactory socketFactory() {
+        return socketFactory(TcpSocketOptions.defaults());
+    }
+
+    /**
+     * An {@link SSLSocketFactory} whose sockets are {@link javax.net.ssl.SSLSocket}s over sockets of
+     * {@link #socketFactory(TcpSocketOptions)}: the TLS runs inside this service with the TLS settings
+     * of {@code options.tls()} (trust, client certificate, protocols, ALPN, host name verification;
+     * the mode is ignored). The handshake starts at {@code startHandshake()}, {@code getSession()} or
+     * the first read or write, as with the JDK's sockets; a library's
+     * {@code setEnabledProtocols}/{@code setEnabledCipherSuites}/{@code setSSLParameters} before it
+     * are applied within what {@code options.tls()} allows, and can make host name verification
+     * stricter (endpoint identification {@code HTTPS}) but never turn it off.
+     * {@code createSocket(socket, host, port, autoClose)} upgrades a socket of this service's
+     * {@link #socketFactory(TcpSocketOptions)} in place (STARTTLS); any other {@link java.net.Socket}
+     * is refused with {@link java.net.SocketException}. Client mode only.
+     *
+     * @param options the options of every socket the factory makes, TLS settings included
+     * @return a factory bound to this service instance (its sockets belong to this bundle)
+     * @since 1.1
+     */
+    SSLSocketFactory sslSocketFactory(TcpSocketOptions options);
+
+    /** {@link #sslSocketFactory(TcpSocketOptions)} with default options (the JDK's trust store). */
+    default SSLSocketFactory sslSocketFactory() {
+        return sslSocketFactory(TcpSocketOptions.defaults());
+    }
 
     /** The sockets this bundle's instance currently owns, with their counters. */
     List<SocketInfo> sockets();

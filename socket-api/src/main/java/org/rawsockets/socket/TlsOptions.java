@@ -23,6 +23,7 @@ public final class TlsOptions {
     private final String serverName;
     private final List<String> alpnProtocols;
     private final List<String> protocols;
+    private final List<String> cipherSuites;
     private final String trustedCertificatesPem;
     private final X509TrustManager trustManager;
     private final String clientCertificatePem;
@@ -35,6 +36,7 @@ public final class TlsOptions {
         this.serverName = b.serverName;
         this.alpnProtocols = List.copyOf(b.alpnProtocols);
         this.protocols = List.copyOf(b.protocols);
+        this.cipherSuites = List.copyOf(b.cipherSuites);
         this.trustedCertificatesPem = b.trustedCertificatesPem;
         this.trustManager = b.trustManager;
         this.clientCertificatePem = b.clientCertificatePem;
@@ -59,6 +61,7 @@ public final class TlsOptions {
         b.serverName = serverName;
         b.alpnProtocols = alpnProtocols;
         b.protocols = protocols;
+        b.cipherSuites = cipherSuites;
         b.trustedCertificatesPem = trustedCertificatesPem;
         b.trustManager = trustManager;
         b.clientCertificatePem = clientCertificatePem;
@@ -85,6 +88,15 @@ public final class TlsOptions {
     /** TLS protocol versions enabled, e.g. {@code TLSv1.3}; empty: the JDK's defaults. */
     public List<String> protocols() {
         return protocols;
+    }
+
+    /**
+     * TLS cipher suites enabled, e.g. {@code TLS_AES_128_GCM_SHA256}; empty: the JDK's defaults.
+     *
+     * @since 1.1
+     */
+    public List<String> cipherSuites() {
+        return cipherSuites;
     }
 
     /** PEM CA certificates that replace the JDK trust store, if set. */
@@ -121,7 +133,8 @@ public final class TlsOptions {
     public String toString() {
         // Never prints key material.
         return "TlsOptions[mode=" + mode + ", serverName=" + serverName + ", alpn=" + alpnProtocols
-                + ", protocols=" + protocols + ", customTrust=" + (trustedCertificatesPem != null || trustManager != null)
+                + ", protocols=" + protocols + (cipherSuites.isEmpty() ? "" : ", cipherSuites=" + cipherSuites)
+                + ", customTrust=" + (trustedCertificatesPem != null || trustManager != null)
                 + ", clientAuth=" + (clientKeyPem != null || keyManager != null) + ", verifyHostname="
                 + verifyHostname + "]";
     }
@@ -132,6 +145,7 @@ public final class TlsOptions {
         private String serverName;
         private List<String> alpnProtocols = List.of();
         private List<String> protocols = List.of();
+        private List<String> cipherSuites = List.of();
         private String trustedCertificatesPem;
         private X509TrustManager trustManager;
         private String clientCertificatePem;
@@ -169,6 +183,23 @@ public final class TlsOptions {
 
         public Builder protocols(String... protocols) {
             this.protocols = List.of(protocols);
+            return this;
+        }
+
+        /**
+         * The cipher suites to enable, by their standard names; none: the JDK's defaults.
+         *
+         * @throws IllegalArgumentException when a name is null or empty
+         * @since 1.1
+         */
+        public Builder cipherSuites(String... cipherSuites) {
+            for (String c : cipherSuites) {
+                if (c == null || c.isBlank()) {
+                    throw new IllegalArgumentException("tls cipherSuites entries must be cipher suite names, was '"
+                            + c + "'");
+                }
+            }
+            this.cipherSuites = List.of(cipherSuites);
             return this;
         }
 

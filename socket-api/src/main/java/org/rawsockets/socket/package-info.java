@@ -24,6 +24,15 @@
  * detect it and throw {@link java.lang.IllegalStateException} instead of deadlocking.</li>
  * </ul>
  *
+ * <h2>Libraries that take a socket factory</h2>
+ * {@link org.rawsockets.socket.SocketService#socketFactory(org.rawsockets.socket.TcpSocketOptions)} and
+ * {@link org.rawsockets.socket.SocketService#sslSocketFactory(org.rawsockets.socket.TcpSocketOptions)} hand a Java network
+ * library (an MQTT, HTTP or JDBC client) {@link javax.net.SocketFactory} and
+ * {@link javax.net.ssl.SSLSocketFactory} views of the bundle's service: their sockets are
+ * {@link java.net.Socket}s backed by the bundle's own {@link org.rawsockets.socket.TcpSocket}s, so the
+ * policy, the quotas and the clean-up when the bundle stops apply to the library as well. Their
+ * blocking calls follow the rules of the blocking views above.
+ *
  * <h2>Errors</h2>
  * Invalid arguments fail synchronously with {@link java.lang.IllegalArgumentException} naming the
  * argument and the rule. Everything that goes wrong at run time fails a stage (or a blocking call)
@@ -31,5 +40,5 @@
  * and the reason.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.rawsockets.socket;

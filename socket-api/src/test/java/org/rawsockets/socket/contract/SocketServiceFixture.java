@@ -43,6 +43,15 @@ public interface SocketServiceFixture extends AutoCloseable {
         throw new UnsupportedOperationException("this fixture cannot configure named endpoints");
     }
 
+    /**
+     * A fresh service instance owned by {@code ownerName} whose policy refuses every connection,
+     * as a policy without a grant for it would: for the tests of how a refusal reaches the caller.
+     * A fixture that cannot configure a policy keeps the default, and those tests fail.
+     */
+    default SocketService openRefused(String ownerName) {
+        throw new UnsupportedOperationException("this fixture cannot make a service whose policy refuses");
+    }
+
     /** Closes everything the fixture created (all services, sockets and threads). */
     @Override
     void close();

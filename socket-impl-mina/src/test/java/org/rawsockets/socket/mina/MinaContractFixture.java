@@ -1,6 +1,9 @@
 package org.rawsockets.socket.mina;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,7 +16,11 @@ import org.rawsockets.socket.mina.internal.HostResolver;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine.OwnedSocketService;
 import org.rawsockets.socket.mina.internal.policy.AuditLog;
+import org.rawsockets.socket.mina.internal.policy.Access;
 import org.rawsockets.socket.mina.internal.policy.Owner;
+import org.rawsockets.socket.mina.internal.policy.PolicyEngine;
+import org.rawsockets.socket.mina.internal.policy.PolicySettings;
+import org.rawsockets.socket.mina.internal.policy.Quotas;
 import org.rawsockets.socket.mina.internal.policy.SocketPolicy;
 
 /**
@@ -35,6 +42,9 @@ final class MinaContractFixture implements SocketServiceFixture {
     private final EngineConfig config;
     private final MinaSocketEngine engine;
     private final List<OwnedSocketService> services = new CopyOnWriteArrayList<>();
+    /** Owners {@link #openRefused} made: the real policy engine without any grant decides for them. */
+    private final Set<Owner> refused = ConcurrentHashMap.newKeySet();
+    private final PolicyEngine noGrants = new PolicyEngine(PolicySettings.from(Map.of()), o -> null);
 
     MinaContractFixture() {
         this(EngineConfig.defaults());
@@ -42,12 +52,34 @@ final class MinaContractFixture implements SocketServiceFixture {
 
     MinaContractFixture(EngineConfig config) {
         this.config = config;
-        this.engine = new MinaSocketEngine(config, SocketPolicy.ALLOW_ALL, AuditLog.NONE, HostResolver.JDK);
+        SocketPolicy policy = new SocketPolicy() {
+            @Override
+            public void check(Owner owner, Access access) throws org.rawsockets.socket.NotAllowedException {
+                if (refused.contains(owner)) {
+                    noGrants.check(owner, access);
+                }
+            }
+
+            @Override
+            public Quotas quotas(Owner owner) {
+                return Quotas.UNLIMITED;
+            }
+        };
+        this.engine = new MinaSocketEngine(config, policy, AuditLog.NONE, HostResolver.JDK);
     }
 
     @Override
     public SocketService open(String ownerName) {
         OwnedSocketService s = engine.serviceFor(Owner.of(BUNDLE_IDS.incrementAndGet(), ownerName));
+        services.add(s);
+        return s;
+    }
+
+    @Override
+    public SocketService openRefused(String ownerName) {
+        Owner o = Owner.of(BUNDLE_IDS.incrementAndGet(), ownerName);
+        refused.add(o);
+        OwnedSocketService s = engine.serviceFor(o);
         services.add(s);
         return s;
     }

@@ -287,6 +287,15 @@ public final class MinaSocketEngine implements AutoCloseable {
     // ------------------------------------------------------------------ opening
 
     TcpSocket openTcp(OwnedService svc, String host, int port, TcpSocketOptions options, Endpoint endpoint) {
+        return openTcp(svc, host, null, port, options, endpoint);
+    }
+
+    /**
+     * @param pinned when not null, the only address to connect to ({@code host} was resolved by
+     *            the caller, a library behind the Socket view); the policy checks it with {@code host}
+     */
+    TcpSocket openTcp(OwnedService svc, String host, java.net.InetAddress pinned, int port, TcpSocketOptions options,
+            Endpoint endpoint) {
         checkNotClosed();
         TlsOptions tls = options.tls();
         if (endpoint != null) {
@@ -311,6 +320,9 @@ public final class MinaSocketEngine implements AutoCloseable {
         String dest = endpoint == null ? hostPort(host, port) : "endpoint:" + endpoint.info().name();
         TcpConnection c = new TcpConnection(svc, SocketKind.TCP, dest, host, port,
                 endpoint == null ? null : endpoint.info().name(), options, tls, ctx);
+        if (pinned != null) {
+            c.pinned = List.of(pinned);
+        }
         c.start();
         return c.facade();
     }

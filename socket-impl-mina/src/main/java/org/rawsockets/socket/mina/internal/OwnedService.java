@@ -18,6 +18,8 @@ import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.TcpSocketOptions;
 import org.rawsockets.socket.UdpSocket;
 import org.rawsockets.socket.UdpSocketOptions;
+import org.rawsockets.socket.mina.internal.net.ServiceSocketFactory;
+import org.rawsockets.socket.mina.internal.net.ServiceSslSocketFactory;
 import org.rawsockets.socket.mina.internal.policy.Owner;
 import org.rawsockets.socket.mina.internal.policy.Quotas;
 
@@ -148,6 +150,18 @@ final class OwnedService implements MinaSocketEngine.OwnedSocketService {
     public TcpServerSocket listenTcp(TcpServerSocketOptions options) {
         checkOpen();
         return engine.listenTcp(this, Objects.requireNonNull(options, "options"));
+    }
+
+    @Override
+    public javax.net.SocketFactory socketFactory(TcpSocketOptions options) {
+        checkOpen();
+        return new ServiceSocketFactory(new SocketViews(this), Objects.requireNonNull(options, "options"));
+    }
+
+    @Override
+    public javax.net.ssl.SSLSocketFactory sslSocketFactory(TcpSocketOptions options) {
+        checkOpen();
+        return new ServiceSslSocketFactory(new SocketViews(this), Objects.requireNonNull(options, "options"));
     }
 
     @Override

@@ -219,6 +219,16 @@ final class TcpConnection extends SocketBase {
         o.start();
     }
 
+    /**
+     * Set before {@link #start()} by the Socket view: the address a library resolved {@link #host}
+     * to itself. {@link TcpOpener} uses it when the service's own resolution of {@code host}
+     * agrees; otherwise the policy sees it as an IP literal, so that a bundle cannot claim a name
+     * grant for an arbitrary address.
+     */
+    volatile List<java.net.InetAddress> pinned;
+    /** The host the policy sees as requested: {@link #host}, or a pinned address's literal. */
+    volatile String policyHost;
+
     private synchronized boolean openFinished() {
         return openFinished;
     }

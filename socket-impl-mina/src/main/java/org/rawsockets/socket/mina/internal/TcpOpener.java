@@ -97,7 +97,8 @@ final class TcpOpener {
         }
         List<InetAddress> addrs;
         try {
-            addrs = engine.resolver().resolve(conn.host, conn.options.dnsQueryType());
+            List<InetAddress> p = conn.pinned;
+            addrs = p != null ? checkPinned(p) : engine.resolver().resolve(conn.host, conn.options.dnsQueryType());
             if (addrs == null || addrs.isEmpty()) {
                 throw new UnknownHostException(conn.host + " has no address");
             }
@@ -112,6 +113,25 @@ final class TcpOpener {
             order = interleave(addrs);
         }
         startNext();
+    }
+
+    /**
+     * A library behind the Socket view resolved {@code conn.host} itself to {@code p}: the policy
+     * sees the name with that address only when the service's own resolution agrees; otherwise it
+     * sees the bare address, so that a bundle cannot claim a name grant for an arbitrary address.
+     */
+    private List<InetAddress> checkPinned(List<InetAddress> p) {
+        if (!TlsSupport.isIpLiteral(conn.host)) {
+            try {
+                if (engine.resolver().resolve(conn.host, conn.options.dnsQueryType()).containsAll(p)) {
+                    return p;
+                }
+            } catch (UnknownHostException | RuntimeException e) {
+                // the service cannot confirm the name: the address counts as a literal
+            }
+            conn.policyHost = org.rawsockets.socket.mina.internal.policy.Addresses.text(p.get(0));
+        }
+        return p;
     }
 
     /**
@@ -178,7 +198,8 @@ final class TcpOpener {
             conn.auditAddress = a;
             try {
                 engine.policy().check(conn.owner.owner(),
-                        new Access(AccessKind.TCP_CONNECT, conn.host, conn.endpointName, a));
+                        new Access(AccessKind.TCP_CONNECT, conn.policyHost != null ? conn.policyHost : conn.host,
+                                conn.endpointName, a));
             } catch (NotAllowedException e) {
                 synchronized (this) {
                     if (firstDenial == null) {

@@ -153,7 +153,7 @@ final class TlsSupport {
         return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
     }
 
-    /** A client-mode SslFilter that applies SNI, ALPN, protocols and host name verification. */
+    /** A client-mode SslFilter that applies SNI, ALPN, protocols, cipher suites and host name verification. */
     static final class ClientTlsFilter extends SslFilter {
         private final TlsOptions tls;
         private final String sniName;
@@ -195,6 +195,9 @@ final class TlsSupport {
             }
             if (!tls.protocols().isEmpty()) {
                 p.setProtocols(tls.protocols().toArray(new String[0]));
+            }
+            if (!tls.cipherSuites().isEmpty()) {
+                p.setCipherSuites(tls.cipherSuites().toArray(new String[0]));
             }
             e.setSSLParameters(p);
             this.engine = e;

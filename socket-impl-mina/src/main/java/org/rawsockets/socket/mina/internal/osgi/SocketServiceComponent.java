@@ -69,6 +69,16 @@ public final class SocketServiceComponent implements SocketService {
     }
 
     @Override
+    public javax.net.SocketFactory socketFactory(TcpSocketOptions options) {
+        return owned.socketFactory(options);
+    }
+
+    @Override
+    public javax.net.ssl.SSLSocketFactory sslSocketFactory(TcpSocketOptions options) {
+        return owned.sslSocketFactory(options);
+    }
+
+    @Override
     public List<SocketInfo> sockets() {
         return owned.sockets();
     }
