@@ -50,8 +50,16 @@ public interface SocketService {
      * Direct Sockets "the address may be omitted and supplied by the user agent" case: the bundle
      * names what it wants to talk to, the operator decides where that is.
      *
+     * <p>The operator wins: the endpoint's TLS mode, server name and trust apply. The bundle's
+     * {@link TlsOptions#mode()} must compose with the endpoint's: {@code OFF} opens a plain endpoint
+     * plainly and an implicit-TLS endpoint with TLS; {@code ON} needs an implicit-TLS endpoint;
+     * {@code STARTTLS} needs a STARTTLS endpoint. TLS options that would replace the endpoint's trust
+     * (a trust manager, trusted certificates, {@code verifyHostname(false)}, another server name) are
+     * refused, here and in {@link TcpSocket#startTls(TlsOptions)}.
+     *
      * @throws IllegalArgumentException when no endpoint of that name is configured (the message
-     *             lists the configured ones and how to add one)
+     *             lists the configured ones and how to add one), or when {@code options} contradict
+     *             the endpoint (the message names the option and the endpoint's setting)
      */
     TcpSocket openTcpEndpoint(String endpointName, TcpSocketOptions options);
 
@@ -62,7 +70,8 @@ public interface SocketService {
     UdpSocket openUdp(UdpSocketOptions options);
 
     /**
-     * Opens a connected UDP socket to a named endpoint; the endpoint supplies address and port.
+     * Opens a connected UDP socket to a named endpoint; the endpoint supplies address and port (a
+     * remote address and port in {@code options} are replaced by the endpoint's).
      *
      * @throws IllegalArgumentException when no endpoint of that name is configured
      */

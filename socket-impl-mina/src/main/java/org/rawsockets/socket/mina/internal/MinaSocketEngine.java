@@ -297,18 +297,9 @@ public final class MinaSocketEngine implements AutoCloseable {
     TcpSocket openTcp(OwnedService svc, String host, java.net.InetAddress pinned, int port, TcpSocketOptions options,
             Endpoint endpoint) {
         checkNotClosed();
-        TlsOptions tls = options.tls();
-        if (endpoint != null) {
-            TlsOptions.Builder b = tls.toBuilder().mode(endpoint.info().tls());
-            if (endpoint.info().serverName() != null && tls.serverName().isEmpty()) {
-                b.serverName(endpoint.info().serverName());
-            }
-            if (endpoint.caCertificatesPem() != null && tls.trustManager().isEmpty()
-                    && tls.trustedCertificatesPem().isEmpty()) {
-                b.trustedCertificatesPem(endpoint.caCertificatesPem());
-            }
-            tls = b.build();
-        }
+        // an endpoint's TLS mode, server name and trust are the operator's (EndpointTls: the bundle's
+        // options compose with them or the open is refused, naming both)
+        TlsOptions tls = endpoint == null ? options.tls() : EndpointTls.forOpen(endpoint, options.tls());
         SSLContext ctx = null;
         if (tls.mode() == TlsMode.ON) {
             try {

@@ -822,6 +822,9 @@ final class TcpConnection extends SocketBase {
             }
             s = session;
         }
+        if (endpointName != null) {
+            t = EndpointTls.forStartTls(endpointName, host, tls, t); // the endpoint's trust stays the operator's
+        }
         SSLContext ctx;
         try {
             ctx = TlsSupport.context(t);

@@ -19,7 +19,8 @@ public @interface EndpointConfiguration {
     @AttributeDefinition(name = "Port", min = "1", max = "65535")
     int port();
 
-    @AttributeDefinition(name = "TLS", description = "TLS mode for TCP opens of this endpoint",
+    @AttributeDefinition(name = "TLS", description = "TLS mode for TCP opens of this endpoint; a bundle's own mode"
+            + " must agree (OFF opens ON endpoints with TLS; STARTTLS needs STARTTLS), otherwise its open is refused",
             options = { @Option(value = "OFF", label = "off"), @Option(value = "ON", label = "on (implicit TLS)"),
                     @Option(value = "STARTTLS", label = "STARTTLS (upgraded by the protocol)") })
     String tls() default "OFF";
@@ -29,7 +30,8 @@ public @interface EndpointConfiguration {
     String serverName() default "";
 
     @AttributeDefinition(name = "CA certificates (PEM)", required = false,
-            description = "PEM CA certificates that replace the JDK trust store for this endpoint")
+            description = "PEM CA certificates that replace the JDK trust store for this endpoint (bundles cannot"
+                    + " replace them, nor turn off host name verification)")
     String caCertificatesPem() default "";
 
     @AttributeDefinition(name = "CA certificates file", required = false,

@@ -119,7 +119,16 @@ public final class SocketCommands {
 
     @Descriptor("open a TCP connection to a named endpoint (see sockets:endpoints), print what was negotiated, close it")
     public String probe(@Descriptor("endpoint name") String endpoint) throws Exception {
-        TcpSocketOptions options = TcpSocketOptions.builder().connectTimeout(PROBE_TIMEOUT).build();
+        // open in the endpoint's own TLS mode: a STARTTLS endpoint refuses a plain open (the probe
+        // does not know the protocol, so it shows the plain connection before any upgrade)
+        TlsMode mode = TlsMode.OFF;
+        for (org.rawsockets.socket.EndpointInfo e : sockets.endpoints()) {
+            if (e.name().equals(endpoint)) {
+                mode = e.tls();
+            }
+        }
+        TcpSocketOptions options = TcpSocketOptions.builder().connectTimeout(PROBE_TIMEOUT)
+                .tls(TlsOptions.builder().mode(mode).build()).build();
         return probe("endpoint " + endpoint, () -> sockets.openTcpEndpoint(endpoint, options));
     }
 
