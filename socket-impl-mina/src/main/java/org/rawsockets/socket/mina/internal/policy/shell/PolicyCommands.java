@@ -54,17 +54,21 @@ public final class PolicyCommands {
     private final AuditLog audit;
     private final ConfigurationAdmin configAdmin;
     private final SocketAdmin socketAdmin;
+    private final ScanCommands scan;
 
     @Activate
     public PolicyCommands(BundleContext context, @Reference PolicyInspector policy, @Reference AuditLog audit,
             @Reference ConfigurationAdmin configAdmin,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            SocketAdmin socketAdmin) {
+            SocketAdmin socketAdmin,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            ScanCommands scan) {
         this.context = context;
         this.policy = policy;
         this.audit = audit;
         this.configAdmin = configAdmin;
         this.socketAdmin = socketAdmin;
+        this.scan = scan;
     }
 
     /** {@code policy:show}: grants, quotas, built-in denials, configuration errors, bundle declarations. */
@@ -113,6 +117,20 @@ public final class PolicyCommands {
             sb.append("  (no bundle declares socket access)\n");
         }
         sb.append("Refusals since start: ").append(policy.refusals()).append('\n');
+        if (scan != null) {
+            sb.append(ScanCommands.WHAT).append(", policy:scan for the places:\n");
+            try {
+                List<String> found = scan.summary();
+                if (found.isEmpty()) {
+                    sb.append("  (none)\n");
+                }
+                for (String f : found) {
+                    sb.append("  ").append(f).append('\n');
+                }
+            } catch (UnsupportedOperationException e) {
+                sb.append("  cannot scan: ").append(e.getMessage()).append('\n');
+            }
+        }
         return sb.toString();
     }
 

@@ -35,7 +35,7 @@ class PolicyCommandsTest {
     private final RingAuditLog audit = new RingAuditLog(10);
     private final PolicyCommands commands = new PolicyCommands(context(
             bundle(5, "org.example.ssh", "TCP;host=\"*\";ports=\"22\""), bundle(6, "org.example.none", null)),
-            policy, audit, configAdmin(), null);
+            policy, audit, configAdmin(), null, null);
 
     @Test
     void explainGrantRevoke() throws Exception {
