@@ -25,9 +25,36 @@ public record EngineConfig(int ioThreads, Duration connectTimeout, int highWater
         this(ioThreads, connectTimeout, highWaterMark, lowWaterMark, maxDatagramSize, udpReceiveQueue, acceptQueue, 4);
     }
 
+    /** Longest connect timeout accepted (1 h). */
+    public static final long MAX_CONNECT_TIMEOUT_MILLIS = 3_600_000;
+    /** Largest datagram payload over IPv4 (65535 - 8 UDP - 20 IP header bytes). */
+    public static final int MAX_DATAGRAM_SIZE = 65507;
+    /** Largest UDP receive and accept queue. */
+    public static final int MAX_QUEUE = 65_536;
+    /** Most resolver threads. */
+    public static final int MAX_RESOLVER_THREADS = 64;
+    /** Smallest and largest high-water mark (bytes). */
+    public static final int MIN_HIGH_WATER_MARK = 1024;
+    public static final int MAX_HIGH_WATER_MARK = 1 << 30;
+
+    /**
+     * The most I/O threads on this machine: 4 per core, at most 64. Each is a selector (file
+     * descriptors) and a thread; more than a few per core only costs.
+     */
+    public static int maxIoThreads() {
+        return Math.min(64, 4 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The rule for {@code ioThreads}, as shown in errors. */
+    public static String ioThreadsRule() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return "a whole number in 1.." + maxIoThreads() + " (4 per core, " + cores + (cores == 1 ? " core" : " cores")
+                + ", at most 64)";
+    }
+
     public EngineConfig {
-        if (ioThreads < 1) {
-            throw new IllegalArgumentException("ioThreads must be >= 1, was " + ioThreads);
+        if (ioThreads < 1 || ioThreads > maxIoThreads()) {
+            throw new IllegalArgumentException("ioThreads must be " + ioThreadsRule() + ", was " + ioThreads);
         }
         if (lowWaterMark < 0 || lowWaterMark >= highWaterMark) {
             throw new IllegalArgumentException("lowWaterMark must be in 0..highWaterMark-1, was " + lowWaterMark
@@ -41,13 +68,15 @@ public record EngineConfig(int ioThreads, Duration connectTimeout, int highWater
             throw new IllegalArgumentException("udpReceiveQueue, acceptQueue and resolverThreads must be >= 1, were "
                     + udpReceiveQueue + ", " + acceptQueue + ", " + resolverThreads);
         }
-        if (maxDatagramSize < 1 || maxDatagramSize > 65507) {
-            throw new IllegalArgumentException("maxDatagramSize must be in 1..65507, was " + maxDatagramSize);
+        if (maxDatagramSize < 1 || maxDatagramSize > MAX_DATAGRAM_SIZE) {
+            throw new IllegalArgumentException("maxDatagramSize must be in 1.." + MAX_DATAGRAM_SIZE + ", was "
+                    + maxDatagramSize);
         }
     }
 
     public static EngineConfig defaults() {
-        return new EngineConfig(Math.max(2, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(30),
+        return new EngineConfig(Math.min(maxIoThreads(), Math.max(2, Runtime.getRuntime().availableProcessors())),
+                Duration.ofSeconds(30),
                 256 * 1024, 64 * 1024, 65507, 256, 64, 4);
     }
 }

@@ -19,12 +19,13 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 import javax.net.ssl.SSLContext;
 
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.service.IoHandlerAdapter;
-import org.apache.mina.core.service.SimpleIoProcessorPool;
+import org.apache.mina.core.service.IoProcessor;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.filter.FilterEvent;
 import org.apache.mina.filter.ssl.SslEvent;
@@ -99,7 +100,7 @@ public final class MinaSocketEngine implements AutoCloseable {
     private final HostResolver resolver;
 
     private final ThreadPoolExecutor ioPool;
-    private final SimpleIoProcessorPool<NioSession> processor;
+    private final ProcessorPool processor;
     private final NioSocketConnector tcpConnector;
     private final NioDatagramConnector udpConnector;
     private final FairExecutor blocking;
@@ -114,26 +115,64 @@ public final class MinaSocketEngine implements AutoCloseable {
     private volatile boolean closed;
 
     public MinaSocketEngine(EngineConfig config, SocketPolicy policy, AuditLog audit, HostResolver resolver) {
+        this(config, policy, audit, resolver, null);
+    }
+
+    /**
+     * @param processors makes I/O processor {@code i} (tests provoke failures with it); null: NIO
+     *            processors
+     * @throws RuntimeException when a resource cannot be created (e.g. no file descriptor left): every
+     *             thread, selector and descriptor taken until then is released first
+     */
+    MinaSocketEngine(EngineConfig config, SocketPolicy policy, AuditLog audit, HostResolver resolver,
+            IntFunction<IoProcessor<NioSession>> processors) {
         this.config = Objects.requireNonNull(config, "config");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         TlsSupport.init();
-        ioPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                new IoThreads("rawsockets-io", "I/O"));
-        processor = new SimpleIoProcessorPool<>(NioProcessor.class, ioPool, config.ioThreads(), null);
-        tcpConnector = new NioSocketConnector(ioPool, processor);
-        tcpConnector.setHandler(tcpHandler);
-        // the engine enforces each socket's own connect timeout; MINA's is only a backstop
-        tcpConnector.setConnectTimeoutMillis(TimeUnit.HOURS.toMillis(1));
-        udpConnector = new NioDatagramConnector(processor);
-        udpConnector.setHandler(new UdpSocketImpl.Handler());
+        ThreadPoolExecutor io = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), new IoThreads("rawsockets-io", "I/O"));
+        ProcessorPool proc = null;
+        NioSocketConnector tcp = null;
+        NioDatagramConnector udp = null;
+        try {
+            proc = processors == null ? ProcessorPool.nio(config.ioThreads(), io)
+                    : new ProcessorPool(config.ioThreads(), processors);
+            tcp = new NioSocketConnector(io, proc);
+            tcp.setHandler(tcpHandler);
+            // the engine enforces each socket's own connect timeout; MINA's is only a backstop
+            tcp.setConnectTimeoutMillis(TimeUnit.HOURS.toMillis(1));
+            udp = new NioDatagramConnector(proc);
+            udp.setHandler(new UdpSocketImpl.Handler());
+        } catch (RuntimeException | Error e) {
+            // a failed start keeps nothing: selectors closed, threads ended
+            for (Runnable release : new Runnable[] { dispose(udp), dispose(tcp), proc == null ? null : proc::dispose }) {
+                if (release != null) {
+                    try {
+                        release.run();
+                    } catch (RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+            }
+            io.shutdownNow();
+            throw e;
+        }
+        ioPool = io;
+        processor = proc;
+        tcpConnector = tcp;
+        udpConnector = udp;
         blocking = new FairExecutor(config.resolverThreads(), perBundleThreads(config.resolverThreads()),
                 BLOCKING_QUEUE_PER_BUNDLE, new IoThreads("rawsockets-resolver", "resolver"));
         timer = new ScheduledThreadPoolExecutor(1, new IoThreads("rawsockets-timer", "timer"));
         timer.setRemoveOnCancelPolicy(true);
         timer.setKeepAliveTime(10, TimeUnit.SECONDS);
         timer.allowCoreThreadTimeOut(true);
+    }
+
+    private static Runnable dispose(org.apache.mina.core.service.IoService s) {
+        return s == null ? null : () -> s.dispose(true);
     }
 
     /** An engine with default settings, no policy restrictions and the JDK resolver. */
@@ -242,7 +281,7 @@ public final class MinaSocketEngine implements AutoCloseable {
         return ioPool;
     }
 
-    SimpleIoProcessorPool<NioSession> processor() {
+    ProcessorPool processor() {
         return processor;
     }
 

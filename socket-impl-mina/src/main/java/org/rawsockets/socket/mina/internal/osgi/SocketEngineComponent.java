@@ -1,13 +1,9 @@
 package org.rawsockets.socket.mina.internal.osgi;
 
-import java.time.Duration;
-
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.Designate;
 import org.rawsockets.socket.mina.internal.EngineConfig;
 import org.rawsockets.socket.mina.internal.HostResolver;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
@@ -23,30 +19,24 @@ import org.slf4j.LoggerFactory;
  * <p>The policy is plugged in here, and only here: the {@link SocketPolicy} and {@link AuditLog}
  * services are provided by the policy components of this bundle
  * ({@code internal.policy.PolicyComponent}, {@code AuditLogComponent}); the engine starts once they
- * are there, so no socket is ever opened without a policy decision.
+ * are there, so no socket is ever opened without a policy decision. Its settings are the last good
+ * configuration published by {@link EngineConfigComponent} (an invalid one never reaches it); a new
+ * one restarts the engine (static reference).
  *
  * <p>Deactivation closes every socket and stops every engine thread.
  */
-@Designate(ocd = EngineConfiguration.class)
-@Component(service = SocketEngineComponent.class, configurationPid = SocketEngineComponent.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Component(service = SocketEngineComponent.class, immediate = true)
 public final class SocketEngineComponent {
-
-    /** Configuration PID. */
-    public static final String PID = "org.rawsockets.socket.mina";
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketEngineComponent.class);
 
     private final MinaSocketEngine engine;
 
     @Activate
-    public SocketEngineComponent(EngineConfiguration config, @Reference SocketPolicy policy,
+    public SocketEngineComponent(@Reference EngineConfig config, @Reference SocketPolicy policy,
             @Reference AuditLog audit) {
-        EngineConfig c = new EngineConfig(config.ioThreads(), Duration.ofMillis(config.connectTimeoutMillis()),
-                config.highWaterMark(), config.lowWaterMark(), config.maxDatagramSize(), config.udpReceiveQueue(),
-                config.acceptQueue(), config.resolverThreads());
-        this.engine = new MinaSocketEngine(c, policy, audit, HostResolver.JDK);
-        LOG.info("socket engine started: {}", c);
+        this.engine = new MinaSocketEngine(config, policy, audit, HostResolver.JDK);
+        LOG.info("socket engine started: {}", EngineConfigComponent.describe(config));
     }
 
     /** The engine. */

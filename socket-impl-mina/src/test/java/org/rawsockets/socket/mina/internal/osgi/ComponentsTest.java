@@ -91,7 +91,7 @@ class ComponentsTest {
     void bundleScopedServicesAndCleanDeactivation() throws Exception {
         long fdsBefore = openFds();
         SocketEngineComponent engine = new SocketEngineComponent(
-                config(EngineConfiguration.class, Map.of("ioThreads", 2, "highWaterMark", 128 * 1024)),
+                EngineConfigComponent.read(Map.of("ioThreads", 2, "highWaterMark", 128 * 1024)),
                 SocketPolicy.ALLOW_ALL, AuditLog.NONE);
         SocketAdminComponent admin = new SocketAdminComponent(engine);
         Map<String, Object> loop = Map.of("name", "loop", "host", "127.0.0.1", "port", 7, "tls", "off");
@@ -145,7 +145,7 @@ class ComponentsTest {
 
     @Test
     void rejectedAndDuplicateEndpointsConfigureNothing() throws Exception {
-        SocketEngineComponent engine = new SocketEngineComponent(config(EngineConfiguration.class, Map.of()),
+        SocketEngineComponent engine = new SocketEngineComponent(EngineConfigComponent.defaults(),
                 SocketPolicy.ALLOW_ALL, AuditLog.NONE);
         SocketAdminComponent admin = new SocketAdminComponent(engine);
         try {
