@@ -42,8 +42,13 @@ public interface TcpSocket {
 
     /**
      * Ends both directions: cancels the readable side, closes the writable side after what is
-     * queued, releases the connection. Idempotent. Closing a pending socket cancels the open (its
-     * {@code opened()} fails with {@link SocketClosedException}).
+     * queued (with TLS: close_notify, then FIN), releases the connection. Idempotent. Closing a
+     * pending socket cancels the open (its {@code opened()} fails with {@link SocketClosedException}).
+     *
+     * <p>The close ends in bounded time: when what is queued cannot be sent within the close
+     * timeout ({@link TcpSocketOptions#closeTimeout()}, e.g. because the peer stopped reading), the
+     * connection is reset and {@link #closed()} fails with {@link TimedOutException} naming the
+     * socket and the limit.
      *
      * @return {@link #closed()}
      */
@@ -63,9 +68,16 @@ public interface TcpSocket {
      * {@link SocketClosedException}) and the returned socket's streams carry the data. Call it only
      * when the protocol has agreed to upgrade and nothing unread is pending.
      *
+     * <p>Plain-text bytes never reach the TLS streams: bytes received before this call and not yet
+     * read make it fail (they may have been injected by an attacker to be taken for TLS data, the
+     * STARTTLS command injection of CVE-2011-0411); bytes arriving after it go to the TLS handshake,
+     * which they fail, or fail the returned socket's {@code opened()} with
+     * {@link NetworkException}. A failed upgrade handshake closes the connection.
+     *
      * @param tls TLS settings; {@link TlsOptions#mode()} is ignored
      * @throws IllegalStateException when this socket was not opened with {@link TlsMode#STARTTLS},
-     *             is already TLS, is not open yet, or was already upgraded
+     *             is already TLS, is not open yet, or was already upgraded, or when received bytes
+     *             are still unread (nothing changes then: the plain streams stay usable)
      */
     TcpSocket startTls(TlsOptions tls);
 

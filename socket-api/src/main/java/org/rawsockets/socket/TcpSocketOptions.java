@@ -20,6 +20,7 @@ public final class TcpSocketOptions {
     private final int receiveBufferSize;
     private final DnsQueryType dnsQueryType;
     private final Duration connectTimeout;
+    private final Duration closeTimeout;
     private final boolean allowHalfOpen;
     private final TlsOptions tls;
 
@@ -30,6 +31,7 @@ public final class TcpSocketOptions {
         this.receiveBufferSize = b.receiveBufferSize;
         this.dnsQueryType = b.dnsQueryType;
         this.connectTimeout = b.connectTimeout;
+        this.closeTimeout = b.closeTimeout;
         this.allowHalfOpen = b.allowHalfOpen;
         this.tls = b.tls;
     }
@@ -51,6 +53,7 @@ public final class TcpSocketOptions {
         b.receiveBufferSize = receiveBufferSize;
         b.dnsQueryType = dnsQueryType;
         b.connectTimeout = connectTimeout;
+        b.closeTimeout = closeTimeout;
         b.allowHalfOpen = allowHalfOpen;
         b.tls = tls;
         return b;
@@ -90,6 +93,19 @@ public final class TcpSocketOptions {
     }
 
     /**
+     * Close linger: the longest {@link TcpSocket#close()} (and {@link TcpWritable#close()}) waits for
+     * the queued bytes, and with TLS the close_notify, to be sent before the connection is reset
+     * instead; {@code closed()} (and the writable's close stage) then fails with
+     * {@link TimedOutException} naming the socket and the limit. Empty: the service's configured
+     * default (30 s unless the operator changed it).
+     *
+     * @since 1.1
+     */
+    public Optional<Duration> closeTimeout() {
+        return Optional.ofNullable(closeTimeout);
+    }
+
+    /**
      * Whether the socket stays open for writing after the peer's FIN (default {@code false}: the
      * peer's FIN closes the socket once the readable side is consumed, as in Direct Sockets).
      */
@@ -106,7 +122,7 @@ public final class TcpSocketOptions {
     public String toString() {
         return "TcpSocketOptions[noDelay=" + noDelay + ", keepAliveDelay=" + keepAliveDelay + ", sendBufferSize="
                 + sendBufferSize + ", receiveBufferSize=" + receiveBufferSize + ", dnsQueryType=" + dnsQueryType
-                + ", connectTimeout=" + connectTimeout + ", allowHalfOpen=" + allowHalfOpen + ", tls=" + tls + "]";
+                + ", connectTimeout=" + connectTimeout + ", closeTimeout=" + closeTimeout + ", allowHalfOpen=" + allowHalfOpen + ", tls=" + tls + "]";
     }
 
     /** Builds {@link TcpSocketOptions}. */
@@ -117,6 +133,7 @@ public final class TcpSocketOptions {
         private int receiveBufferSize;
         private DnsQueryType dnsQueryType = DnsQueryType.ANY;
         private Duration connectTimeout;
+        private Duration closeTimeout;
         private boolean allowHalfOpen;
         private TlsOptions tls = TlsOptions.off();
 
@@ -156,6 +173,17 @@ public final class TcpSocketOptions {
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout == null ? null
                     : Checks.atLeast("connectTimeout", connectTimeout, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * At least 1 ms; {@code null} for the service default. See {@link TcpSocketOptions#closeTimeout()}.
+         *
+         * @since 1.1
+         */
+        public Builder closeTimeout(Duration closeTimeout) {
+            this.closeTimeout = closeTimeout == null ? null
+                    : Checks.atLeast("closeTimeout", closeTimeout, Duration.ofMillis(1));
             return this;
         }
 

@@ -47,6 +47,8 @@ public abstract class OptionsContract extends ContractSupport {
         rejects("sendBufferSize", () -> TcpSocketOptions.builder().sendBufferSize(-5));
         rejects("receiveBufferSize", () -> TcpSocketOptions.builder().receiveBufferSize(0));
         rejects("connectTimeout", () -> TcpSocketOptions.builder().connectTimeout(Duration.ZERO));
+        rejects("closeTimeout", () -> TcpSocketOptions.builder().closeTimeout(Duration.ZERO));
+        rejects("closeTimeout", () -> TcpSocketOptions.builder().closeTimeout(Duration.ofMillis(-1)));
         rejects("serverName", () -> org.rawsockets.socket.TlsOptions.builder().serverName(" "));
         rejects("alpn", () -> org.rawsockets.socket.TlsOptions.builder().alpnProtocols(""));
         rejects("clientCertificate", () -> org.rawsockets.socket.TlsOptions.builder().clientCertificate("x", null));

@@ -375,6 +375,60 @@ public abstract class TcpContract extends ContractSupport {
         assertTrue(got < 8 * MIB, "the queued bytes were dropped, peer got " + got);
     }
 
+    /**
+     * close() ends in bounded time: a peer that never reads (its window closes) and a full queue keep
+     * the FIN from going; after closeTimeout the connection is reset, closed() fails with
+     * TimedOutException naming the socket and the limit, and the socket is no longer counted.
+     */
+    @Test
+    void closeIsBoundedByTheCloseTimeoutWhenThePeerDoesNotRead() throws Exception {
+        JdkServer server = closeAfter(new JdkServer(16 * 1024));
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port(), TcpSocketOptions.builder()
+                .sendBufferSize(16 * 1024).closeTimeout(Duration.ofSeconds(1)).build());
+        await(socket.opened(), "open");
+        Socket peer = server.accept(); // never reads
+        var last = socket.writable().write(new byte[(int) Math.max(4 * MIB, 4 * fixture.bufferBound())]);
+        long t0 = System.nanoTime();
+        socket.close();
+        TimedOutException e = awaitFailure(socket.closed(), TimedOutException.class,
+                "closed() of a socket whose peer does not read");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(ms >= 900, "closed() failed after " + ms + " ms, before the 1 s closeTimeout");
+        assertTrue(e.getMessage().contains("closeTimeout") && e.getMessage().contains(String.valueOf(server.port())),
+                "the message names the limit and the socket: " + e.getMessage());
+        assertTrue(Stages.future(last).handle((v, x) -> x).get(PROMPT.toMillis(), TimeUnit.MILLISECONDS) != null,
+                "the queued write failed");
+        assertEquals(SocketState.FAILED, socket.info().state(), "state after the close timeout");
+        assertEquals(java.util.List.of(), service.sockets(), "nothing left registered");
+        // the peer sees a reset, not a FIN
+        InputStream in = peer.getInputStream();
+        boolean reset = false;
+        try {
+            byte[] buf = new byte[64 * 1024];
+            while (in.read(buf) >= 0) {
+                // what was already delivered before the reset
+            }
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            throw new AssertionError("the peer did not see the connection end within " + PROMPT);
+        } catch (IOException expected) {
+            reset = true;
+        }
+        assertTrue(reset, "the peer saw an orderly FIN instead of a reset");
+    }
+
+    /** A close that finishes within a short closeTimeout completes normally: the linger only bounds it. */
+    @Test
+    void closeWithinTheCloseTimeoutCompletesNormally() {
+        int port = socatTcpEcho();
+        TcpSocket socket = service.openTcp("127.0.0.1", port,
+                TcpSocketOptions.builder().closeTimeout(Duration.ofMillis(200)).build());
+        await(socket.opened(), "open");
+        await(socket.writable().write(ascii("bye\n")), "write");
+        assertEquals("bye\n", ascii(Bytes.readExactly(socket.readable(), 4)));
+        await(socket.close(), "close with everything sent");
+        assertEquals(SocketState.CLOSED, socket.info().state());
+    }
+
     static void assertMentions(Throwable e, String what) {
         assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), what + " has a message: " + e);
     }

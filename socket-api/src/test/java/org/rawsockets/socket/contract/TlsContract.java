@@ -346,4 +346,279 @@ public abstract class TlsContract extends ContractSupport {
                         .tls(trustTestCa().mode(TlsMode.STARTTLS).build()).build());
         assertThrows(IllegalStateException.class, socket::startTls, "startTls while the open is pending");
     }
+
+    // ------------------------------------------------------------------ STARTTLS hardening
+
+    /**
+     * The JDK peer of the STARTTLS tests: for each of {@code connections} connections it sends
+     * {@code greeting}, reads the STARTTLS command, answers {@code goAhead} (+ {@code injected}, in the
+     * same write), then runs the TLS server handshake with the test PKI and, if it succeeds, echoes
+     * one line upper-cased. Handshake failures are expected by some tests and only counted.
+     */
+    private CompletableFuture<Integer> startTlsPeer(JdkServer server, int connections, String greeting, String goAhead,
+            String injected) {
+        return startTlsPeer(server, connections, greeting, goAhead, injected, null);
+    }
+
+    /**
+     * As above; with {@code injectDelayNanos}, {@code injected} goes in a write of its own that many
+     * nanoseconds (per connection index) after the reply: a spread of arrival times around the
+     * client's startTls() call, not a synchronisation.
+     */
+    private CompletableFuture<Integer> startTlsPeer(JdkServer server, int connections, String greeting, String goAhead,
+            String injected, java.util.function.IntToLongFunction injectDelayNanos) {
+        return CompletableFuture.supplyAsync(() -> {
+            int handshakes = 0;
+            for (int i = 0; i < connections; i++) {
+                try (Socket plain = server.accept()) {
+                    OutputStream out = plain.getOutputStream();
+                    out.write(ascii(greeting));
+                    out.flush();
+                    BufferedReader in = new BufferedReader(
+                            new InputStreamReader(plain.getInputStream(), StandardCharsets.US_ASCII), 1);
+                    String command = in.readLine();
+                    if (!"STARTTLS".equals(command)) {
+                        continue;
+                    }
+                    if (injectDelayNanos == null) {
+                        out.write(ascii(goAhead + injected));
+                    } else {
+                        plain.setTcpNoDelay(true);
+                        out.write(ascii(goAhead));
+                        out.flush();
+                        long until = System.nanoTime() + injectDelayNanos.applyAsLong(i);
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                        out.write(ascii(injected));
+                    }
+                    out.flush();
+                    SSLSocket tls = (SSLSocket) pki.serverContext().getSocketFactory().createSocket(plain,
+                            plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+                    tls.setUseClientMode(false);
+                    try {
+                        tls.startHandshake();
+                        handshakes++;
+                        String line = new BufferedReader(new InputStreamReader(tls.getInputStream(),
+                                StandardCharsets.US_ASCII)).readLine();
+                        if (line != null) {
+                            tls.getOutputStream().write(ascii(line.toUpperCase(Locale.ROOT) + "\r\n"));
+                            tls.getOutputStream().flush();
+                        }
+                    } catch (IOException expected) {
+                        // the client refused the handshake (or the connection was closed)
+                    }
+                } catch (IOException e) {
+                    // the client went away; next connection
+                }
+            }
+            return handshakes;
+        });
+    }
+
+    /** Reads from {@code in} up to and including the next LF (byte by byte: nothing beyond it is consumed). */
+    private static String readLine(java.io.InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int c; (c = in.read()) >= 0;) {
+            sb.append((char) c);
+            if (c == '\n') {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * STARTTLS command injection (CVE-2011-0411 family): the peer (or a man in the middle) puts a
+     * plain-text line right behind its "go ahead" reply, in the same segment. The client read only the
+     * reply line (through the InputStream view, which holds the rest of the received chunk): the
+     * upgrade is refused, nothing changes, and the injected bytes are still there, on the plain stream.
+     */
+    @Test
+    void startTlsIsRefusedWhileInjectedPlaintextIsUnread() throws Exception {
+        JdkServer server = jdkServer();
+        String injected = "250 injected\r\n";
+        CompletableFuture<Integer> peerResult = startTlsPeer(server, 1, "220 hello\r\n", "220 ready\r\n", injected);
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port(), tcp(trustTestCa().mode(TlsMode.STARTTLS).build()));
+        await(socket.opened(), "plain open of a starttls socket");
+        java.io.InputStream in = socket.readable().inputStream(PROMPT);
+        assertEquals("220 hello\r\n", readLine(in));
+        await(socket.writable().write(ascii("STARTTLS\r\n")), "STARTTLS command");
+        assertEquals("220 ready\r\n", readLine(in));
+        long all = 11 + 11 + injected.length();
+        Stages.eventually("the injected line arrived", PROMPT, () -> socket.info().bytesIn() == all);
+        IllegalStateException e = assertThrows(IllegalStateException.class, socket::startTls,
+                "startTls with received plaintext unread");
+        assertTrue(e.getMessage().contains("unread"), "the message says why: " + e.getMessage());
+        assertEquals(injected, readLine(in), "the refused upgrade left the unread plaintext on the plain stream");
+        await(socket.close(), "close");
+        assertEquals(0, peerResult.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS), "no TLS handshake happened");
+    }
+
+    /** The same with the pull reader: an injected line that arrived as a chunk of its own and is still queued. */
+    @Test
+    void startTlsIsRefusedWhileAReceivedChunkIsQueued() throws Exception {
+        JdkServer server = jdkServer();
+        CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(server::accept);
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port(), tcp(trustTestCa().mode(TlsMode.STARTTLS).build()));
+        await(socket.opened(), "plain open of a starttls socket");
+        Socket peer = accepted.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+        peer.getOutputStream().write(ascii("220 ready\r\n"));
+        assertEquals("220 ready\r\n", ascii(Bytes.readExactly(socket.readable(), 11)));
+        peer.getOutputStream().write(ascii("250 injected\r\n"));
+        Stages.eventually("the injected line arrived", PROMPT, () -> socket.info().bytesIn() == 11 + 14);
+        assertThrows(IllegalStateException.class, socket::startTls, "startTls with a received chunk queued");
+        assertEquals("250 injected\r\n", ascii(Bytes.readExactly(socket.readable(), 14)),
+                "the refused upgrade left the unread plaintext on the plain stream");
+    }
+
+    /**
+     * Plain text sent right behind the "go ahead" reply races with the client's startTls(): whether it
+     * arrives before the call (the upgrade is refused), while the TLS filter is being installed, or
+     * after (the handshake gets it and fails), it must never come out of the TLS stream, and the
+     * upgrade must never succeed with it silently dropped.
+     */
+    @Test
+    void plaintextRacingStartTlsNeverReachesTheTlsStream() throws Exception {
+        JdkServer server = jdkServer();
+        int rounds = 20;
+        CompletableFuture<Integer> peerResult = startTlsPeer(server, rounds, "220 hello\r\n", "220 ready\r\n",
+                "250 injected\r\n", i -> (i % 5) * 250_000L);
+        int refused = 0;
+        int failedHandshakes = 0;
+        for (int i = 0; i < rounds; i++) {
+            TcpSocket socket = service.openTcp("127.0.0.1", server.port(),
+                    tcp(trustTestCa().mode(TlsMode.STARTTLS).build()));
+            await(socket.opened(), "plain open " + i);
+            assertEquals("220 hello\r\n", ascii(Bytes.readExactly(socket.readable(), 11)));
+            await(socket.writable().write(ascii("STARTTLS\r\n")), "STARTTLS command");
+            StringBuilder reply = new StringBuilder();
+            while (reply.indexOf("\n") < 0) {
+                var r = await(socket.readable().read(), "the STARTTLS reply");
+                assertTrue(!r.done(), "end of stream before the STARTTLS reply");
+                reply.append(ascii(Bytes.toArray(r.value())));
+            }
+            if (!reply.toString().equals("220 ready\r\n")) {
+                // the injected line came in the same chunk: the client holds it itself and must not upgrade
+                assertTrue(reply.toString().startsWith("220 ready\r\n250"), reply.toString());
+                socket.close();
+                refused++;
+                continue;
+            }
+            TcpSocket tls;
+            try {
+                tls = socket.startTls();
+            } catch (IllegalStateException unread) {
+                refused++;
+                socket.close();
+                continue;
+            }
+            Throwable failure = Stages.future(tls.opened()).handle((v, e) -> e).get(PROMPT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            assertTrue(failure != null, "round " + i + ": the TLS upgrade succeeded although plaintext was"
+                    + " injected between the STARTTLS reply and the handshake");
+            assertTrue(Stages.unwrap(failure) instanceof NetworkException, "round " + i + ": " + failure);
+            failedHandshakes++;
+            var r = Stages.future(tls.readable().read()).handle((v, e) -> v).get(PROMPT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            assertTrue(r == null || r.done(), "round " + i + ": plaintext delivered on the TLS stream: "
+                    + (r == null ? "" : ascii(Bytes.toArray(r.value()))));
+            Stages.future(tls.closed()).handle((v, e) -> null).get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        System.out.printf("[contract] injected plaintext: %d upgrades refused, %d handshakes failed%n", refused,
+                failedHandshakes);
+        assertEquals(0, peerResult.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS), "no TLS handshake succeeded");
+    }
+
+    /**
+     * A failed STARTTLS handshake (the server's certificate is not trusted) closes the connection:
+     * closed() completes, and nothing is left registered, 50 times over.
+     */
+    @Test
+    void failedStartTlsHandshakesLeaveNoSocketBehind() throws Exception {
+        JdkServer server = jdkServer();
+        int rounds = 50;
+        startTlsPeer(server, rounds, "220 hello\r\n", "220 ready\r\n", "");
+        TlsOptions otherCa = TlsOptions.builder().mode(TlsMode.STARTTLS).trustedCertificatesPem(pki.read(pki.otherCaPem()))
+                .build();
+        for (int i = 0; i < rounds; i++) {
+            TcpSocket socket = service.openTcp("127.0.0.1", server.port(), tcp(otherCa));
+            await(socket.opened(), "plain open " + i);
+            assertEquals("220 hello\r\n", ascii(Bytes.readExactly(socket.readable(), 11)));
+            await(socket.writable().write(ascii("STARTTLS\r\n")), "STARTTLS command");
+            assertEquals("220 ready\r\n", ascii(Bytes.readExactly(socket.readable(), 11)));
+            TcpSocket tls = socket.startTls();
+            NetworkException e = awaitFailure(tls.opened(), NetworkException.class,
+                    "round " + i + ": STARTTLS handshake with an untrusted certificate");
+            assertTrue(e.getMessage().contains(String.valueOf(server.port())), "names the destination: " + e.getMessage());
+            awaitFailure(tls.closed(), NetworkException.class, "round " + i + ": closed() after the failed handshake");
+            awaitFailure(socket.closed(), NetworkException.class, "round " + i + ": closed() of the plain stream");
+        }
+        assertEquals(List.of(), service.sockets(), "sockets left after " + rounds + " failed STARTTLS handshakes");
+    }
+
+    /** Writes that are not waited for are accepted over TLS too (1,000 x 16 KiB), in order. */
+    @Test
+    void unawaitedWritesOverTlsAreSentInOrder() {
+        PeerProcess socat = peer("socat", "-d", "-d", "-t", "30",
+                "OPENSSL-LISTEN:0,bind=127.0.0.1,reuseaddr,verify=0,cert=" + pki.serverPem() + ",key="
+                        + pki.serverKey(),
+                "SYSTEM:sha256sum");
+        int port = socat.awaitSocatPort();
+        TcpSocket socket = service.openTcp("127.0.0.1", port, tcp(trustTestCa().build()));
+        await(socket.opened(), "TLS open");
+        java.security.MessageDigest sent = Bytes.sha256();
+        List<java.util.concurrent.CompletionStage<Void>> writes = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            byte[] block = Bytes.random(16 * 1024, 1000 + i);
+            sent.update(block);
+            writes.add(socket.writable().write(block));
+        }
+        await(socket.writable().close(), Duration.ofSeconds(60), "close_notify + FIN after 16 MiB of unawaited writes");
+        String reply = ascii(Bytes.readToEnd(socket.readable(), 1024)).trim();
+        assertEquals(Bytes.hex(sent.digest()), reply.split("\\s+")[0],
+                () -> "sha256sum of what the peer got; socat's log:\n" + socat.log());
+        for (var w : writes) {
+            await(w, "an unawaited write");
+        }
+        assertEquals(16L * 1024 * 1000, socket.info().bytesOut(), "bytesOut");
+    }
+
+    /**
+     * close() over TLS ends in bounded time: the peer completed the handshake and then never reads, the
+     * queue is full, close_notify cannot be sent; after closeTimeout the connection is reset and
+     * closed() fails with TimedOutException naming the socket and the limit.
+     */
+    @Test
+    void tlsCloseIsBoundedByTheCloseTimeout() throws Exception {
+        JdkServer server = closeAfter(new JdkServer(16 * 1024));
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port(), TcpSocketOptions.builder()
+                .sendBufferSize(16 * 1024).closeTimeout(Duration.ofSeconds(1)).tls(trustTestCa().build()).build());
+        Socket plain = server.accept();
+        SSLSocket tls = (SSLSocket) pki.serverContext().getSocketFactory().createSocket(plain,
+                plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+        tls.setUseClientMode(false);
+        CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
+            try {
+                tls.startHandshake(); // then never reads
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        await(socket.opened(), "TLS open");
+        handshake.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+        var last = socket.writable().write(new byte[4 * 1024 * 1024]);
+        long t0 = System.nanoTime();
+        socket.close();
+        org.rawsockets.socket.TimedOutException e = awaitFailure(socket.closed(),
+                org.rawsockets.socket.TimedOutException.class, "closed() of a TLS socket whose peer does not read");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(ms >= 900, "closed() failed after " + ms + " ms, before the 1 s closeTimeout");
+        assertTrue(e.getMessage().contains("closeTimeout") && e.getMessage().contains(String.valueOf(server.port())),
+                "the message names the limit and the socket: " + e.getMessage());
+        assertTrue(Stages.future(last).handle((v, x) -> x).get(PROMPT.toMillis(), TimeUnit.MILLISECONDS) != null,
+                "the queued write failed");
+        assertEquals(org.rawsockets.socket.SocketState.FAILED, socket.info().state(), "state after the close timeout");
+        assertEquals(List.of(), service.sockets(), "nothing left registered");
+    }
 }
