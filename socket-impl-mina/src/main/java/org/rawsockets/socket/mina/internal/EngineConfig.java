@@ -15,18 +15,32 @@ import java.time.Duration;
  * @param udpReceiveQueue datagrams buffered per UDP socket before further ones are dropped
  * @param acceptQueue accepted connections buffered per server socket before accepting pauses
  * @param resolverThreads threads resolving host names (blocking lookups, off the I/O threads)
+ * @param closeTimeout default close linger: how long a TCP close may wait for queued bytes (and TLS
+ *            close_notify) to be sent before the connection is reset
  */
 public record EngineConfig(int ioThreads, Duration connectTimeout, int highWaterMark, int lowWaterMark,
-        int maxDatagramSize, int udpReceiveQueue, int acceptQueue, int resolverThreads) {
+        int maxDatagramSize, int udpReceiveQueue, int acceptQueue, int resolverThreads, Duration closeTimeout) {
 
-    /** The settings with the default number of resolver threads (4). */
+    /** The default close linger (30 s). */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The settings with the default number of resolver threads (4) and close linger (30 s). */
     public EngineConfig(int ioThreads, Duration connectTimeout, int highWaterMark, int lowWaterMark,
             int maxDatagramSize, int udpReceiveQueue, int acceptQueue) {
         this(ioThreads, connectTimeout, highWaterMark, lowWaterMark, maxDatagramSize, udpReceiveQueue, acceptQueue, 4);
     }
 
+    /** The settings with the default close linger (30 s). */
+    public EngineConfig(int ioThreads, Duration connectTimeout, int highWaterMark, int lowWaterMark,
+            int maxDatagramSize, int udpReceiveQueue, int acceptQueue, int resolverThreads) {
+        this(ioThreads, connectTimeout, highWaterMark, lowWaterMark, maxDatagramSize, udpReceiveQueue, acceptQueue,
+                resolverThreads, DEFAULT_CLOSE_TIMEOUT);
+    }
+
     /** Longest connect timeout accepted (1 h). */
     public static final long MAX_CONNECT_TIMEOUT_MILLIS = 3_600_000;
+    /** Longest close timeout accepted (1 h). */
+    public static final long MAX_CLOSE_TIMEOUT_MILLIS = 3_600_000;
     /** Largest datagram payload over IPv4 (65535 - 8 UDP - 20 IP header bytes). */
     public static final int MAX_DATAGRAM_SIZE = 65507;
     /** Largest UDP receive and accept queue. */
@@ -64,6 +78,10 @@ public record EngineConfig(int ioThreads, Duration connectTimeout, int highWater
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be > 0, was " + connectTimeout);
         }
+        java.util.Objects.requireNonNull(closeTimeout, "closeTimeout");
+        if (closeTimeout.isNegative() || closeTimeout.isZero()) {
+            throw new IllegalArgumentException("closeTimeout must be > 0, was " + closeTimeout);
+        }
         if (udpReceiveQueue < 1 || acceptQueue < 1 || resolverThreads < 1) {
             throw new IllegalArgumentException("udpReceiveQueue, acceptQueue and resolverThreads must be >= 1, were "
                     + udpReceiveQueue + ", " + acceptQueue + ", " + resolverThreads);
@@ -77,6 +95,6 @@ public record EngineConfig(int ioThreads, Duration connectTimeout, int highWater
     public static EngineConfig defaults() {
         return new EngineConfig(Math.min(maxIoThreads(), Math.max(2, Runtime.getRuntime().availableProcessors())),
                 Duration.ofSeconds(30),
-                256 * 1024, 64 * 1024, 65507, 256, 64, 4);
+                256 * 1024, 64 * 1024, 65507, 256, 64, 4, DEFAULT_CLOSE_TIMEOUT);
     }
 }

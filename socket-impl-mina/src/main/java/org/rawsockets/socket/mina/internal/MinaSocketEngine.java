@@ -452,8 +452,13 @@ public final class MinaSocketEngine implements AutoCloseable {
         @Override
         public void messageReceived(IoSession session, Object message) {
             TcpConnection c = conn(session);
-            if (c != null && message instanceof IoBuffer b) {
-                c.onData(b);
+            if (c == null) {
+                return;
+            }
+            if (message instanceof IoBuffer b) {
+                c.onData(b, false);
+            } else if (message instanceof StartTlsGuard.PlainText p) {
+                c.onData(p.buffer(), true);
             }
         }
 
@@ -472,8 +477,9 @@ public final class MinaSocketEngine implements AutoCloseable {
             TcpConnection c = conn(session);
             if (c != null) {
                 c.onException(cause);
-            } else {
-                session.closeNow();
+            }
+            if (c == null || cause instanceof SocketProcessor.ConnectionFailure) {
+                session.closeNow(); // the processor left the failed session to us (SocketProcessor)
             }
         }
 

@@ -5,7 +5,6 @@ import java.util.function.IntFunction;
 import org.apache.mina.core.service.IoProcessor;
 import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.write.WriteRequest;
-import org.apache.mina.transport.socket.nio.NioProcessor;
 import org.apache.mina.transport.socket.nio.NioSession;
 
 /**
@@ -45,9 +44,9 @@ final class ProcessorPool implements IoProcessor<NioSession> {
         }
     }
 
-    /** NIO processors running on {@code executor}. */
+    /** NIO processors running on {@code executor} ({@link SocketProcessor}s). */
     static ProcessorPool nio(int size, java.util.concurrent.Executor executor) {
-        return new ProcessorPool(size, i -> new NioProcessor(executor));
+        return new ProcessorPool(size, i -> new SocketProcessor(executor));
     }
 
     @SuppressWarnings("unchecked")

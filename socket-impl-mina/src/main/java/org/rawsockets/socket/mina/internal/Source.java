@@ -33,6 +33,7 @@ abstract class Source<T> implements ReadableStream<T> {
     private long weight;
     private boolean ended;
     private boolean cancelled;
+    private boolean retired;
     private Throwable error;
     private Style style = Style.NONE;
     private CompletableFuture<ReadResult<T>> pendingRead;
@@ -93,7 +94,7 @@ abstract class Source<T> implements ReadableStream<T> {
         long w = 0;
         long d = 0;
         synchronized (this) {
-            if (ended || cancelled || error != null) {
+            if (ended || cancelled || retired || error != null) {
                 return false;
             }
             if (pendingRead != null) {
@@ -118,6 +119,24 @@ abstract class Source<T> implements ReadableStream<T> {
             drain();
         }
         return true;
+    }
+
+    /**
+     * Refuses every later element if nothing is buffered now, and returns true; returns false and
+     * changes nothing when elements are buffered. For a stream that is being replaced (STARTTLS): the
+     * caller then ends it with {@link #fail}; an element the I/O thread still pushes is refused
+     * ({@link #push} returns false, {@link #isRetired()} tells why).
+     */
+    final synchronized boolean retireIfEmpty() {
+        if (!queue.isEmpty()) {
+            return false;
+        }
+        retired = true;
+        return true;
+    }
+
+    final synchronized boolean isRetired() {
+        return retired;
     }
 
     /** No more elements will come; what is buffered can still be read. */

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +26,6 @@ import javax.net.ssl.SSLException;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.future.WriteFuture;
 import org.apache.mina.core.session.IoSession;
-import org.apache.mina.core.write.WriteRequest;
 import org.apache.mina.transport.socket.SocketSessionConfig;
 import org.apache.mina.transport.socket.nio.NioSession;
 import org.rawsockets.socket.NetworkException;
@@ -45,6 +45,8 @@ import org.rawsockets.socket.TlsInfo;
 import org.rawsockets.socket.TlsMode;
 import org.rawsockets.socket.TlsOptions;
 import org.rawsockets.socket.mina.internal.policy.AccessKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One TCP connection on a MINA session: open ({@link TcpOpener} resolves, checks the policy and
@@ -61,73 +63,12 @@ final class TcpConnection extends SocketBase {
 
     static final String SESSION_KEY = TcpConnection.class.getName();
     private static final String TLS_FILTER = "tls";
-    private static final String TLS_WATCH = "tls-watch";
-
+    private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
     /**
-     * Sits below the TLS filter (between it and the network). Inbound: after each network read has
-     * been decrypted, tells whether the peer's close_notify arrived (MINA's TLS handler raises no
-     * event for it), which ends the readable side as a FIN would. Outbound: keeps the TLS records
-     * handed to the network and not yet written to the channel, so that the FIN of a TLS half-close
-     * follows close_notify. MINA's TLS handler writes close_notify (and handshake records) as
-     * requests of its own, with no usable future, which the session's scheduled-write counter does
-     * not count; a FIN sent while one is still queued makes the I/O processor's write fail on the
-     * shut-down channel, and MINA then closes the whole session, dropping what the peer still sends.
-     * The set is bounded by the TLS handler's own window of unacknowledged records.
+     * Write requests handed to MINA's TLS filter at a time per socket; its handler holds at most 64
+     * queued requests (and 6 unacknowledged records) and fails the session beyond them.
      */
-    private final class TlsWatch extends org.apache.mina.core.filterchain.IoFilterAdapter {
-        // guarded by this
-        private final java.util.Set<WriteRequest> inFlight = java.util.Collections
-                .newSetFromMap(new java.util.IdentityHashMap<>());
-        private boolean finArmed;
-        private boolean finSent;
-
-        @Override
-        public void messageReceived(NextFilter next, IoSession s, Object message) throws Exception {
-            next.messageReceived(s, message);
-            onUnsecured(s);
-        }
-
-        @Override
-        public void filterWrite(NextFilter next, IoSession s, WriteRequest request) throws Exception {
-            synchronized (this) {
-                inFlight.add(request);
-            }
-            next.filterWrite(s, request);
-        }
-
-        @Override
-        public void messageSent(NextFilter next, IoSession s, WriteRequest request) throws Exception {
-            boolean fin;
-            try {
-                // the TLS handler first: acknowledging a record may hand further records down
-                next.messageSent(s, request);
-            } finally {
-                synchronized (this) {
-                    fin = inFlight.remove(request) && finArmed && !finSent && inFlight.isEmpty();
-                    finSent |= fin;
-                }
-            }
-            if (fin) {
-                finAfterCloseNotify(s);
-            }
-        }
-
-        /**
-         * close_notify has been handed down (the TLS handler's close returned): the FIN goes now if
-         * every record is written, else once the last one is (I/O thread, {@link #messageSent}).
-         */
-        void armFin(IoSession s) {
-            boolean fin;
-            synchronized (this) {
-                finArmed = true;
-                fin = !finSent && inFlight.isEmpty();
-                finSent |= fin;
-            }
-            if (fin) {
-                finAfterCloseNotify(s);
-            }
-        }
-    }
+    static final int TLS_IN_MINA = 16;
 
     final MinaSocketEngine engine;
     final String host;
@@ -146,6 +87,11 @@ final class TcpConnection extends SocketBase {
     private boolean openFinished;
     private boolean opened;
     private volatile Facade current;
+    /** The first generation: the plain streams of a STARTTLS connection, the only ones of others. */
+    private final Facade first;
+    /** STARTTLS connections only: keeps plain text out of the TLS streams. */
+    private volatile StartTlsGuard guard;
+    private final CloseLinger linger;
     private TlsSupport.ClientTlsFilter tlsFilter;
     private TlsWatch tlsWatch;
     private Facade upgrading;
@@ -159,6 +105,7 @@ final class TcpConnection extends SocketBase {
     private boolean tlsClosed;
     private volatile boolean tlsDiscardInput;
     private boolean userClosed;
+    private boolean sessionClosed;
     private volatile Throwable error;
     private final CompletableFuture<Void> writeClosed = new CompletableFuture<>();
 
@@ -177,6 +124,8 @@ final class TcpConnection extends SocketBase {
         this.tls = tls;
         this.sslContext = sslContext;
         this.current = new Facade(tls.mode() == TlsMode.ON);
+        this.first = current;
+        this.linger = new CloseLinger(engine.timer());
         writeClosed.exceptionally(t -> null);
     }
 
@@ -283,8 +232,9 @@ final class TcpConnection extends SocketBase {
             auditAddress = remoteAddress;
         }
         if (tls.mode() == TlsMode.ON) {
-            TlsSupport.ClientTlsFilter f = new TlsSupport.ClientTlsFilter(sslContext, tls, host);
-            TlsWatch w = new TlsWatch();
+            TlsSupport.ClientTlsFilter f = new TlsSupport.ClientTlsFilter(sslContext, tls, host, this::onTaskFailure,
+                    null);
+            TlsWatch w = new TlsWatch(this);
             synchronized (this) {
                 tlsFilter = f;
                 tlsWatch = w;
@@ -292,11 +242,17 @@ final class TcpConnection extends SocketBase {
             }
             try {
                 s.getFilterChain().addFirst(TLS_FILTER, f);
-                s.getFilterChain().addFirst(TLS_WATCH, w);
+                s.getFilterChain().addFirst(TlsWatch.NAME, w);
             } catch (RuntimeException e) {
                 failOpen(new NetworkException("TLS handshake with " + where() + " could not start: " + e.getMessage(), e));
             }
             return;
+        }
+        if (tls.mode() == TlsMode.STARTTLS) {
+            // on the I/O thread, before the session's first read
+            StartTlsGuard g = new StartTlsGuard(this);
+            guard = g;
+            s.getFilterChain().addFirst(StartTlsGuard.NAME, g);
         }
         completeOpen(null);
     }
@@ -367,7 +323,13 @@ final class TcpConnection extends SocketBase {
 
     // ------------------------------------------------------------------ I/O events
 
-    void onData(IoBuffer buf) {
+    /**
+     * Bytes from the network (I/O thread): {@code plainText} ones (marked by the {@link StartTlsGuard}
+     * of a STARTTLS connection) only ever go to the plain streams; the others to the current streams,
+     * which for a STARTTLS connection are TLS ones by then (the guard lets raw bytes through only once
+     * the TLS filter is in the chain).
+     */
+    void onData(IoBuffer buf, boolean plainText) {
         if (tlsDiscardInput) {
             return; // TLS records after the filter was removed: nothing to decrypt them with
         }
@@ -384,7 +346,21 @@ final class TcpConnection extends SocketBase {
             chunk.put(b).flip();
         }
         bytesIn.addAndGet(n);
-        current.rx.push(chunk.asReadOnlyBuffer());
+        Facade f = plainText ? first : current;
+        if (!f.rx.push(chunk.asReadOnlyBuffer()) && plainText && f.rx.isRetired()) {
+            plainTextDuringUpgrade(n); // arrived while startTls() replaced the plain streams
+        }
+    }
+
+    /**
+     * Plain text arrived after startTls() began and before the TLS filter could take it: it is not TLS
+     * (the server cannot answer a ClientHello not yet sent), and it must not reach either stream. The
+     * upgrade and the connection fail.
+     */
+    void plainTextDuringUpgrade(int n) {
+        fail(new NetworkException(n + " bytes of plain text arrived from " + where() + " after startTls() and before"
+                + " the TLS handshake (a STARTTLS command injection, CVE-2011-0411, or a broken server); they were"
+                + " discarded and the connection closed"));
     }
 
     /**
@@ -409,11 +385,15 @@ final class TcpConnection extends SocketBase {
     private void endOfInput(IoSession s, boolean tcpFin) {
         boolean closeWrite;
         boolean already;
+        boolean handshaking;
+        TlsSupport.ClientTlsFilter filter;
         synchronized (this) {
             already = finReceived;
             finReceived = true;
             readDone = true;
             closeWrite = !options.allowHalfOpen();
+            handshaking = !openFinished || upgrading != null;
+            filter = tlsFilter;
         }
         if (tcpFin) {
             synchronized (rxLock) {
@@ -424,6 +404,21 @@ final class TcpConnection extends SocketBase {
         if (already) {
             return;
         }
+        if (handshaking) {
+            // a TLS handshake cannot complete without the peer: fail now rather than at the timeout,
+            // with the handshake's own error if it failed (the peer closes after our alert)
+            SSLException refused = filter == null ? null : filter.taskFailure();
+            if (refused != null) {
+                onException(refused);
+            } else if (!openFinished()) {
+                failOpen(new NetworkException("connection to " + where()
+                        + " was closed by the peer during the TLS handshake"));
+            } else {
+                fail(new NetworkException("connection to " + where()
+                        + " was closed by the peer during the startTls() TLS handshake"));
+            }
+            return;
+        }
         current.rx.end();
         if (closeWrite) {
             writeClose();
@@ -431,34 +426,64 @@ final class TcpConnection extends SocketBase {
         checkBothDone();
     }
 
+    /**
+     * An exception from MINA's chain (I/O thread, or a TLS task thread through
+     * {@link #onTaskFailure}). An ordinary connection failure (an {@link IOException}: reset, broken
+     * pipe, TLS refused) is logged as one WARN line without a stack trace (the caller gets the typed
+     * error, the audit log the event); anything else is a defect and logged with its trace. Later
+     * complaints about an already failed connection are logged at DEBUG only.
+     */
     void onException(Throwable cause) {
+        Throwable c = cause instanceof SocketProcessor.ConnectionFailure cf ? cf.getCause() : cause;
         boolean opening;
+        boolean quiet;
+        Facade up;
+        TlsSupport.ClientTlsFilter filter;
         IoSession closingSession = null;
         synchronized (this) {
-            opening = !openFinished || upgrading != null;
+            opening = !openFinished;
+            up = upgrading;
+            filter = tlsFilter;
             if (userClosed && writeDone && error == null) {
                 closingSession = session; // the peer's complaint about our close: the close is done
             }
+            quiet = error != null || closingSession != null || isFinished();
+        }
+        SSLException handshake = filter == null ? null : filter.taskFailure();
+        if (handshake != null && !(c instanceof SSLException)) {
+            c = handshake; // MINA's own complaint ("closed") after the failed task: report the real reason
+        }
+        boolean tlsProblem = c instanceof SSLException;
+        String what = opening ? (tlsProblem ? "TLS handshake with " : "connection to ")
+                : up != null && tlsProblem ? "TLS handshake (startTls) with " : "connection to ";
+        NetworkException err = new NetworkException(what + where() + " failed: " + message(c), c);
+        if (quiet) {
+            LOG.debug("socket {} of {}: {} (after the socket failed or closed)", id, owner.owner(), err.getMessage());
+        } else if (c instanceof IOException) {
+            LOG.warn("socket {} of {}: {}", id, owner.owner(), err.getMessage());
+        } else {
+            LOG.warn("socket {} of {}: {}", id, owner.owner(), err.getMessage(), c);
         }
         if (closingSession != null) {
             closingSession.closeNow();
             return;
         }
-        boolean tlsProblem = cause instanceof SSLException;
-        if (opening && !openFinished()) {
-            failOpen(new NetworkException((tlsProblem ? "TLS handshake with " : "connection to ") + where()
-                    + " failed: " + message(cause), cause));
+        if (opening) {
+            failOpen(err);
             return;
         }
-        Facade up;
-        synchronized (this) {
-            up = upgrading;
-        }
-        RawSocketException err = new NetworkException((up != null && tlsProblem ? "TLS handshake (startTls) with "
-                : "connection to ") + where() + " failed: " + message(cause), cause);
         fail(err);
-        if (up != null) {
-            up.opened.completeExceptionally(err);
+    }
+
+    /**
+     * A delegated TLS task failed (the peer's certificate was refused): on MINA's task thread, inside
+     * its TLS handler, which still has to send the alert. Reported from the timer thread.
+     */
+    private void onTaskFailure(SSLException e) {
+        try {
+            engine.timer().execute(() -> onException(e));
+        } catch (RejectedExecutionException stopping) {
+            onException(e);
         }
     }
 
@@ -466,20 +491,29 @@ final class TcpConnection extends SocketBase {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
-    /** The connection failed (reset, I/O error): every stream fails, closed() fails. */
+    /**
+     * The connection failed (reset, I/O error, failed or refused upgrade): every stream fails, a
+     * pending startTls() fails, closed() fails.
+     */
     private void fail(Throwable err) {
         IoSession s;
         Facade f;
+        Facade up;
         synchronized (this) {
             if (error == null) {
                 error = err;
             }
             s = session;
             f = current;
+            up = upgrading;
+            upgrading = null;
         }
         f.rx.fail(err);
         f.tx.failAll(err);
         writeClosed.completeExceptionally(err);
+        if (up != null) {
+            up.opened.completeExceptionally(err);
+        }
         if (s != null) {
             s.closeNow();
         }
@@ -505,18 +539,24 @@ final class TcpConnection extends SocketBase {
         }
     }
 
+    /** The session is gone (once; MINA's handler event, or {@link TlsWatch#sessionClosed}). */
     void onSessionClosed() {
         Throwable err;
         Facade f;
         Facade up;
         boolean wasOpened;
         synchronized (this) {
+            if (sessionClosed) {
+                return;
+            }
+            sessionClosed = true;
             err = error;
             f = current;
             up = upgrading;
             upgrading = null;
             wasOpened = opened;
         }
+        linger.cancel();
         if (!openFinished()) {
             failOpen(new NetworkException("connection to " + where() + " was closed by the peer during "
                     + (tls.mode() == TlsMode.ON ? "the TLS handshake" : "the open")));
@@ -604,19 +644,27 @@ final class TcpConnection extends SocketBase {
 
     // ------------------------------------------------------------------ send side
 
-    private void onWritten(long n, boolean ok) {
+    /**
+     * MINA wrote (or dropped) one request of {@code tx} (I/O thread, in the request's future): the
+     * bytes leave the queue; waiting writers resume below the low-water mark; the next held-back
+     * requests go to MINA ({@link Tx#pump}); the FIN follows the last byte.
+     */
+    private void onWritten(Tx tx, long n, boolean ok) {
         List<CompletableFuture<Void>> done;
         boolean shutdown;
+        boolean pump;
         Throwable err;
         synchronized (this) {
             queued -= n;
+            tx.inMina--;
             owner.buffered.addAndGet(-n);
             if (ok) {
                 bytesOut.addAndGet(n);
             }
             err = error;
-            done = queued <= engine.config().lowWaterMark() || !ok ? current.tx.takeWaiters() : List.of();
-            shutdown = shutdownDue();
+            done = queued <= engine.config().lowWaterMark() || !ok ? tx.takeWaiters() : List.of();
+            pump = ok && tx.pumpDue();
+            shutdown = !pump && shutdownDue();
             if (queued == 0 || !ok) {
                 notifyAll(); // OutputStream.flush waits for the queue to drain
             }
@@ -629,7 +677,9 @@ final class TcpConnection extends SocketBase {
                         + " closed before the data was sent"));
             }
         }
-        if (shutdown) {
+        if (pump) {
+            tx.pump();
+        } else if (shutdown) {
             shutdownOutput();
         }
     }
@@ -692,7 +742,7 @@ final class TcpConnection extends SocketBase {
     }
 
     /** The FIN of a TLS half-close, once close_notify (and every record before it) is written. */
-    private void finAfterCloseNotify(IoSession s) {
+    void finAfterCloseNotify(IoSession s) {
         rawShutdown(s);
         writeClosed.complete(null);
         checkBothDone();
@@ -708,6 +758,7 @@ final class TcpConnection extends SocketBase {
         }
     }
 
+    /** Closes the writable side once everything queued is sent, within the close linger. */
     CompletableFuture<Void> writeClose() {
         boolean now;
         synchronized (this) {
@@ -717,7 +768,49 @@ final class TcpConnection extends SocketBase {
         if (now) {
             shutdownOutput();
         }
+        if (!writeClosed.isDone()) {
+            armLinger();
+        }
         return writeClosed;
+    }
+
+    private void armLinger() {
+        Duration limit = options.closeTimeout().orElse(engine.config().closeTimeout());
+        linger.arm(limit, () -> closeTimedOut(limit));
+    }
+
+    /**
+     * The close linger ran out (timer thread): unless the close finished meanwhile (a half-close whose
+     * FIN went, a closed socket), the connection is reset; closed() and the writable's close fail with
+     * a {@link TimedOutException} naming the socket and the limit, and so do the writes still queued.
+     */
+    private void closeTimedOut(Duration limit) {
+        IoSession s;
+        long stuck;
+        boolean notify;
+        synchronized (this) {
+            boolean finished = isFinished() || writeClosed.isDone() && !userClosed;
+            if (finished) {
+                return;
+            }
+            stuck = queued;
+            notify = tlsClosed;
+            s = session;
+        }
+        TimedOutException te = new TimedOutException("closing socket " + id + " to " + where() + " did not finish"
+                + " within " + limit.toMillis() + " ms (closeTimeout): "
+                + (stuck > 0 ? stuck + " bytes were still queued to send (the peer is not reading)"
+                        : notify ? "the TLS close_notify could not be sent (the peer is not reading)"
+                                : "the peer did not let the connection close")
+                + "; the connection was reset");
+        if (s != null) {
+            try {
+                ((SocketSessionConfig) s.getConfig()).setSoLinger(0); // the close below resets
+            } catch (RuntimeException ignored) {
+                // the socket is gone already
+            }
+        }
+        fail(te);
     }
 
     private void checkBothDone() {
@@ -766,12 +859,33 @@ final class TcpConnection extends SocketBase {
             failOpen(new SocketClosedException("the socket to " + where() + " was closed before it opened"));
             return closed;
         }
+        Facade up;
+        IoSession s;
         synchronized (this) {
             userClosed = true;
+            up = upgrading;
+            upgrading = null;
+            s = session;
+        }
+        if (up != null) {
+            // nothing was sent on the TLS streams yet, and no TLS to close: close at once
+            SocketClosedException e = new SocketClosedException("the socket to " + where()
+                    + " was closed during the startTls() handshake");
+            up.opened.completeExceptionally(e);
+            up.tx.failAll(e);
+            up.rx.cancelInternal();
+            writeClosed.complete(null);
+            if (s != null) {
+                s.closeNow();
+            }
+            return closed;
         }
         current.rx.cancelInternal();
         writeClose();
         checkBothDone();
+        if (!isFinished()) {
+            armLinger();
+        }
         return closed;
     }
 
@@ -801,26 +915,16 @@ final class TcpConnection extends SocketBase {
 
     // ------------------------------------------------------------------ STARTTLS
 
+    /**
+     * Upgrades in place. Plain text never reaches the TLS streams (CVE-2011-0411): the upgrade is
+     * refused while received bytes are unread (nothing changes then); from the switch on, the
+     * connection's {@link StartTlsGuard} refuses whatever arrives until the TLS filter is in the
+     * chain, and the plain stream, retired under the same lock as the switch, takes no more bytes.
+     */
     TcpSocket startTls(Facade from, TlsOptions t) {
         Objects.requireNonNull(t, "tls");
-        Facade nf;
-        IoSession s;
         synchronized (this) {
-            if (tls.mode() != TlsMode.STARTTLS) {
-                throw new IllegalStateException("startTls() needs a socket opened with TlsMode.STARTTLS; "
-                        + where() + " was opened with TlsMode." + tls.mode());
-            }
-            if (from != current || upgrading != null) {
-                throw new IllegalStateException("startTls() was already called on the socket to " + where());
-            }
-            if (tlsActive) {
-                throw new IllegalStateException("the socket to " + where() + " already speaks TLS");
-            }
-            if (!opened || error != null || writeCloseRequested || session == null || isFinished()) {
-                throw new IllegalStateException("startTls() needs an open socket; the socket to " + where() + " is "
-                        + (opened ? "closed or closing" : "not open yet"));
-            }
-            s = session;
+            checkUpgradable(from);
         }
         if (endpointName != null) {
             t = EndpointTls.forStartTls(endpointName, host, tls, t); // the endpoint's trust stays the operator's
@@ -831,46 +935,54 @@ final class TcpConnection extends SocketBase {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalArgumentException("tls options for startTls() are unusable: " + e.getMessage(), e);
         }
-        TlsSupport.ClientTlsFilter filter = new TlsSupport.ClientTlsFilter(ctx, t, host);
-        TlsWatch watch = new TlsWatch();
-        {
-            SocketClosedException gone = new SocketClosedException("this stream of the socket to " + where()
-                    + " was replaced by startTls(); use the socket startTls() returned");
-            synchronized (this) {
-                nf = new Facade(true);
-                upgrading = nf;
-                tlsActive = true;
-                tlsFilter = filter;
-                tlsWatch = watch;
-                current = nf;
-                from.tx.retired = gone; // later writes of the old stream fail at once
+        StartTlsGuard g = guard;
+        TlsSupport.ClientTlsFilter filter = new TlsSupport.ClientTlsFilter(ctx, t, host, this::onTaskFailure,
+                g::tlsInstalled);
+        TlsWatch watch = new TlsWatch(this);
+        SocketClosedException gone = new SocketClosedException("this stream of the socket to " + where()
+                + " was replaced by startTls(); use the socket startTls() returned");
+        Facade nf;
+        IoSession s;
+        synchronized (this) {
+            checkUpgradable(from); // again: the socket may have changed while the TLS context was built
+            long unread = from.rx.heldByView + from.rx.weight();
+            if (from.rx.heldByView > 0 || !from.rx.retireIfEmpty()) {
+                throw new IllegalStateException("startTls() refused: " + unread + " bytes received from " + where()
+                        + " are still unread. Upgrade only when the peer sent nothing after its go-ahead reply: plain"
+                        + " text behind it may be a STARTTLS command injection (CVE-2011-0411) meant to be taken for"
+                        + " TLS data. Nothing was changed; the plain streams stay usable");
             }
-            from.rx.fail(gone);
-            from.tx.failAll(gone);
-            synchronized (rxLock) {
-                if (readSuspended) {
-                    readSuspended = false;
-                    resumeReading(s);
-                }
+            nf = new Facade(true);
+            upgrading = nf;
+            tlsActive = true;
+            tlsFilter = filter;
+            tlsWatch = watch;
+            current = nf;
+            from.tx.retired = gone; // later writes of the old stream fail at once
+            g.upgrading();
+            s = session;
+        }
+        from.rx.fail(gone);
+        from.tx.failAll(gone);
+        synchronized (rxLock) {
+            if (readSuspended) {
+                readSuspended = false;
+                resumeReading(s);
             }
-            try {
-                s.getFilterChain().addFirst(TLS_FILTER, filter);
-                s.getFilterChain().addFirst(TLS_WATCH, watch);
-            } catch (RuntimeException e) {
-                NetworkException ne = new NetworkException("startTls() with " + where() + " could not start: "
-                        + e.getMessage(), e);
-                nf.opened.completeExceptionally(ne);
-                fail(ne);
-            }
+        }
+        try {
+            // head -> guard -> watch -> TLS -> handler; the guard opens as the TLS handshake begins
+            s.getFilterChain().addAfter(StartTlsGuard.NAME, TlsWatch.NAME, watch);
+            s.getFilterChain().addAfter(TlsWatch.NAME, TLS_FILTER, filter);
+        } catch (RuntimeException e) {
+            fail(new NetworkException("startTls() with " + where() + " could not start: " + e.getMessage(), e));
         }
         long limit = options.connectTimeout().orElse(engine.config().connectTimeout()).toMillis();
         try {
             ScheduledFuture<?> timeout = engine.timer().schedule(() -> {
                 if (!nf.opened.isDone()) {
-                    TimedOutException te = new TimedOutException("the startTls() handshake with " + where()
-                            + " did not complete within " + limit + " ms (connectTimeout)");
-                    nf.opened.completeExceptionally(te);
-                    fail(te);
+                    fail(new TimedOutException("the startTls() handshake with " + where() + " did not complete within "
+                            + limit + " ms (connectTimeout)"));
                 }
             }, limit, TimeUnit.MILLISECONDS);
             // handshake done (or failed): the timer need not keep this connection reachable
@@ -881,17 +993,37 @@ final class TcpConnection extends SocketBase {
         return nf;
     }
 
+    /** Why {@code from} cannot be upgraded now, as an IllegalStateException (under this). */
+    private void checkUpgradable(Facade from) {
+        if (tls.mode() != TlsMode.STARTTLS) {
+            throw new IllegalStateException("startTls() needs a socket opened with TlsMode.STARTTLS; "
+                    + where() + " was opened with TlsMode." + tls.mode());
+        }
+        if (from != current || upgrading != null) {
+            throw new IllegalStateException("startTls() was already called on the socket to " + where());
+        }
+        if (tlsActive) {
+            throw new IllegalStateException("the socket to " + where() + " already speaks TLS");
+        }
+        if (!opened || error != null || writeCloseRequested || finReceived || session == null || guard == null
+                || isFinished()) {
+            throw new IllegalStateException("startTls() needs an open socket; the socket to " + where() + " is "
+                    + (opened ? "closed or closing" : "not open yet"));
+        }
+    }
+
     // ------------------------------------------------------------------ facade
 
     /** One generation of streams over the connection; what the user holds as a {@link TcpSocket}. */
     final class Facade implements TcpSocket {
         final CompletableFuture<TcpOpenInfo> opened = new CompletableFuture<>();
         final Rx rx = new Rx();
-        final Tx tx = new Tx();
+        final Tx tx;
         final boolean tlsGeneration;
 
         Facade(boolean tlsGeneration) {
             this.tlsGeneration = tlsGeneration;
+            this.tx = new Tx(tlsGeneration ? TLS_IN_MINA : Integer.MAX_VALUE);
             opened.exceptionally(t -> null);
         }
 
@@ -947,6 +1079,8 @@ final class TcpConnection extends SocketBase {
 
     /** The receive side of one generation. */
     final class Rx extends Source<ByteBuffer> implements TcpReadable {
+        /** Bytes the InputStream view took from the queue and has not handed out yet. */
+        volatile int heldByView;
 
         @Override
         protected long weigh(ByteBuffer element) {
@@ -1003,7 +1137,12 @@ final class TcpConnection extends SocketBase {
 
                 @Override
                 public int read() throws IOException {
-                    return fill() ? chunk.get() & 0xff : -1;
+                    if (!fill()) {
+                        return -1;
+                    }
+                    int b = chunk.get() & 0xff;
+                    heldByView = chunk.remaining();
+                    return b;
                 }
 
                 @Override
@@ -1017,6 +1156,7 @@ final class TcpConnection extends SocketBase {
                     }
                     int n = Math.min(len, chunk.remaining());
                     chunk.get(b, off, n);
+                    heldByView = chunk.remaining();
                     return n;
                 }
 
@@ -1027,22 +1167,40 @@ final class TcpConnection extends SocketBase {
 
                 @Override
                 public void close() {
+                    chunk = null;
+                    heldByView = 0;
                     cancelInternal();
                 }
             };
         }
     }
 
-    /** The send side of one generation. */
+    /**
+     * The send side of one generation. Writes go to MINA in order; with TLS at most
+     * {@value #TLS_IN_MINA} requests at a time: MINA's TLS handler queues only a bounded number of
+     * requests itself and fails the session beyond it, so the others wait here, counted as queued
+     * (and against the owner's buffer quota), and follow as MINA completes earlier ones. Before the
+     * open every write waits here. No lock is held while calling into MINA (its TLS filter takes its
+     * own lock, also held by the I/O thread while it completes write stages).
+     */
     final class Tx implements TcpWritable {
-        private record Deferred(ByteBuffer data, int size, CompletableFuture<Void> done) {
+        /** A write not yet handed to MINA; {@code done} is null once the write was accepted. */
+        private record Held(ByteBuffer data, int size, CompletableFuture<Void> done) {
         }
 
+        private final int maxInMina;
         // guarded by TcpConnection.this
-        private final List<Deferred> deferred = new ArrayList<>();
+        private final ArrayDeque<Held> held = new ArrayDeque<>();
         private List<CompletableFuture<Void>> waiters = new ArrayList<>();
         private boolean open;
+        private boolean pumping;
+        /** Requests handed to MINA and not completed yet. */
+        int inMina;
         Throwable retired; // guarded by TcpConnection.this
+
+        Tx(int maxInMina) {
+            this.maxInMina = maxInMina;
+        }
 
         boolean isOpen() {
             return open && retired == null;
@@ -1055,72 +1213,93 @@ final class TcpConnection extends SocketBase {
         }
 
         /**
-         * The facade is open: submits what was written before, in order, then lets writes go
-         * straight to the session. Writes arriving meanwhile are deferred too and picked up here.
-         * No lock is held while calling into MINA (its TLS filter takes its own lock, also held by
-         * the I/O thread while it completes write stages).
+         * Under TcpConnection.this: whether held writes can go to MINA now and nobody is sending them
+         * already; if so the caller must call {@link #pump()} (outside the lock).
          */
-        void openForWrites() {
-            Runnable r = () -> {
-                boolean shutdown;
-                while (true) {
-                    List<Deferred> ds;
-                    synchronized (TcpConnection.this) {
-                        if (deferred.isEmpty()) {
-                            open = true;
-                            shutdown = shutdownDue();
-                            break;
-                        }
-                        ds = new ArrayList<>(deferred);
-                        deferred.clear();
+        boolean pumpDue() {
+            if (!open || pumping || held.isEmpty() || inMina >= maxInMina || retired != null || error != null) {
+                return false;
+            }
+            pumping = true;
+            return true;
+        }
+
+        /** Hands held writes to MINA, in order, while it takes them; then the FIN if it is due. */
+        void pump() {
+            boolean shutdown;
+            while (true) {
+                List<Held> batch = new ArrayList<>();
+                synchronized (TcpConnection.this) {
+                    while (inMina < maxInMina && !held.isEmpty() && retired == null && error == null) {
+                        batch.add(held.poll());
+                        inMina++;
                     }
-                    List<CompletableFuture<Void>> now = new ArrayList<>();
-                    for (Deferred d : ds) {
-                        submit(d.data(), d.size());
+                    if (batch.isEmpty()) {
+                        pumping = false;
+                        shutdown = shutdownDue();
+                        break;
+                    }
+                }
+                List<CompletableFuture<Void>> accepted = new ArrayList<>();
+                for (Held h : batch) {
+                    submit(h.data(), h.size());
+                    if (h.done() != null) { // written before the open: accepted now, under the high-water mark
                         synchronized (TcpConnection.this) {
                             if (queued <= engine.config().highWaterMark()) {
-                                now.add(d.done());
+                                accepted.add(h.done());
                             } else {
-                                waiters.add(d.done());
+                                waiters.add(h.done());
                             }
                         }
                     }
-                    now.forEach(f -> f.complete(null));
                 }
-                if (shutdown) {
-                    shutdownOutput();
-                }
-            };
-            boolean empty;
-            synchronized (TcpConnection.this) {
-                empty = deferred.isEmpty();
+                accepted.forEach(f -> f.complete(null));
             }
-            if (empty) {
-                r.run();
-            } else {
+            if (shutdown) {
+                shutdownOutput();
+            }
+        }
+
+        /**
+         * The facade is open: sends what was written before (off the calling thread: this is an I/O
+         * or TLS event), in order, then lets writes go straight to the session.
+         */
+        void openForWrites() {
+            boolean pump;
+            boolean shutdown;
+            synchronized (TcpConnection.this) {
+                open = true;
+                pump = pumpDue();
+                shutdown = !pump && shutdownDue();
+            }
+            if (pump) {
                 try {
-                    engine.blocking(owner).execute(r);
+                    engine.blocking(owner).execute(this::pump);
                 } catch (RejectedExecutionException e) {
-                    r.run();
+                    pump();
                 }
+            } else if (shutdown) {
+                shutdownOutput();
             }
         }
 
         private void submit(ByteBuffer data, int n) {
             IoSession s = session;
             WriteFuture wf = s.write(IoBuffer.wrap(data));
-            wf.addListener(f -> onWritten(n, ((WriteFuture) f).isWritten()));
+            wf.addListener(f -> onWritten(this, n, ((WriteFuture) f).isWritten()));
         }
 
         void failAll(Throwable err) {
             List<CompletableFuture<Void>> fs = new ArrayList<>();
             long released = 0;
             synchronized (TcpConnection.this) {
-                for (Deferred d : deferred) {
-                    fs.add(d.done());
-                    released += d.size();
+                for (Held h : held) {
+                    if (h.done() != null) {
+                        fs.add(h.done());
+                    }
+                    released += h.size();
                 }
-                deferred.clear();
+                held.clear();
                 queued -= released;
                 fs.addAll(takeWaiters());
                 TcpConnection.this.notifyAll();
@@ -1136,6 +1315,8 @@ final class TcpConnection extends SocketBase {
             Objects.requireNonNull(data, "data");
             int n = data.remaining();
             CompletableFuture<Void> f = new CompletableFuture<>();
+            boolean direct;
+            boolean pump = false;
             synchronized (TcpConnection.this) {
                 Throwable refused = writeRefusal();
                 if (refused != null) {
@@ -1152,11 +1333,23 @@ final class TcpConnection extends SocketBase {
                 }
                 queued += n;
                 if (!open) {
-                    deferred.add(new Deferred(data, n, f));
+                    held.add(new Held(data, n, f));
                     return f;
                 }
+                direct = !pumping && held.isEmpty() && inMina < maxInMina;
+                if (direct) {
+                    inMina++;
+                } else {
+                    // behind earlier writes: held here, accepted by the usual rule below
+                    held.add(new Held(data, n, null));
+                    pump = pumpDue();
+                }
             }
-            submit(data, n); // no lock held: see openForWrites
+            if (direct) {
+                submit(data, n); // no lock held: see the class comment
+            } else if (pump) {
+                pump();
+            }
             Throwable err;
             synchronized (TcpConnection.this) {
                 err = error;

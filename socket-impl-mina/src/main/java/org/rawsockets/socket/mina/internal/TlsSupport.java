@@ -153,18 +153,35 @@ final class TlsSupport {
         return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
     }
 
-    /** A client-mode SslFilter that applies SNI, ALPN, protocols, cipher suites and host name verification. */
+    /**
+     * A client-mode SslFilter that applies SNI, ALPN, protocols, cipher suites and host name
+     * verification. Its engine reports a handshake that fails in a delegated task to
+     * {@code onTaskFailure} ({@link ReportingSslEngine}); {@code beforeHandshake}, when given, runs
+     * once the filter is in the chain with its TLS handler, just before the handshake starts
+     * (STARTTLS: raw bytes may go to TLS from then on).
+     */
     static final class ClientTlsFilter extends SslFilter {
         private final TlsOptions tls;
         private final String sniName;
         private final String peerHost;
-        private volatile SSLEngine engine;
+        private final java.util.function.Consumer<javax.net.ssl.SSLException> onTaskFailure;
+        private final Runnable beforeHandshake;
+        private volatile ReportingSslEngine engine;
 
-        ClientTlsFilter(SSLContext ctx, TlsOptions tls, String destinationHost) {
+        ClientTlsFilter(SSLContext ctx, TlsOptions tls, String destinationHost,
+                java.util.function.Consumer<javax.net.ssl.SSLException> onTaskFailure, Runnable beforeHandshake) {
             super(ctx);
             this.tls = tls;
             this.peerHost = tls.serverName().orElse(destinationHost);
             this.sniName = isIpLiteral(peerHost) ? null : peerHost;
+            this.onTaskFailure = onTaskFailure;
+            this.beforeHandshake = beforeHandshake;
+        }
+
+        /** The handshake failure a delegated task (certificate checks) produced, or null. */
+        javax.net.ssl.SSLException taskFailure() {
+            ReportingSslEngine e = engine;
+            return e == null ? null : e.taskFailure();
         }
 
         static java.util.concurrent.Executor executor() {
@@ -200,8 +217,9 @@ final class TlsSupport {
                 p.setCipherSuites(tls.cipherSuites().toArray(new String[0]));
             }
             e.setSSLParameters(p);
-            this.engine = e;
-            return e;
+            ReportingSslEngine r = new ReportingSslEngine(e, onTaskFailure, beforeHandshake);
+            this.engine = r;
+            return r;
         }
 
         /** Whether the peer's close_notify arrived (the TLS inbound side is done). */

@@ -152,6 +152,7 @@ public final class EngineConfigComponent {
         Field f = new Field(p, problems);
         int io = (int) f.number("ioThreads", 1, EngineConfig.maxIoThreads(), EngineConfig.ioThreadsRule());
         long timeout = f.number("connectTimeoutMillis", 1, EngineConfig.MAX_CONNECT_TIMEOUT_MILLIS, null);
+        long closeTimeout = f.number("closeTimeoutMillis", 1, EngineConfig.MAX_CLOSE_TIMEOUT_MILLIS, null);
         int high = (int) f.number("highWaterMark", EngineConfig.MIN_HIGH_WATER_MARK, EngineConfig.MAX_HIGH_WATER_MARK,
                 null);
         int low = (int) f.number("lowWaterMark", 0, EngineConfig.MAX_HIGH_WATER_MARK - 1L, null);
@@ -167,7 +168,8 @@ public final class EngineConfigComponent {
         if (!problems.isEmpty()) {
             throw new Rejected(problems);
         }
-        return new EngineConfig(io, Duration.ofMillis(timeout), high, low, datagram, udpQueue, acceptQueue, resolvers);
+        return new EngineConfig(io, Duration.ofMillis(timeout), high, low, datagram, udpQueue, acceptQueue, resolvers,
+                Duration.ofMillis(closeTimeout));
     }
 
     /** Reads fields, collecting problems. */
@@ -210,6 +212,7 @@ public final class EngineConfigComponent {
     /** The settings as key=value pairs, as an operator writes them. */
     static String describe(EngineConfig c) {
         return "ioThreads=" + c.ioThreads() + ", connectTimeoutMillis=" + c.connectTimeout().toMillis()
+                + ", closeTimeoutMillis=" + c.closeTimeout().toMillis()
                 + ", highWaterMark=" + c.highWaterMark() + ", lowWaterMark=" + c.lowWaterMark() + ", maxDatagramSize="
                 + c.maxDatagramSize() + ", udpReceiveQueue=" + c.udpReceiveQueue() + ", acceptQueue="
                 + c.acceptQueue() + ", resolverThreads=" + c.resolverThreads();

@@ -22,6 +22,12 @@ public @interface EngineConfiguration {
             description = "Default limit on resolve + connect + TLS handshake, when a socket sets none")
     long connectTimeoutMillis() default 30_000;
 
+    @AttributeDefinition(name = "Close timeout (ms)", min = "1", max = "3600000",
+            description = "Default close linger, when a socket sets none: how long closing a TCP socket may wait for"
+                    + " the bytes still queued (and the TLS close_notify) to be sent before the connection is reset"
+                    + " and closed() fails with a TimedOutException")
+    long closeTimeoutMillis() default 30_000;
+
     @AttributeDefinition(name = "High-water mark (bytes)", min = "1024", max = "1073741824",
             description = "Per socket: bytes queued to send above which writes stop completing, and bytes received"
                     + " unread above which network reads are suspended")

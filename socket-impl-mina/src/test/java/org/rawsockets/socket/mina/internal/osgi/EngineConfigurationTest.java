@@ -97,6 +97,8 @@ class EngineConfigurationTest {
             { "ioThreads", "100000", "out of range; rule: a whole number in 1.." + max },
             { "ioThreads", String.valueOf(max + 1), "out of range" },
             { "connectTimeoutMillis", "-5", "out of range; rule: a whole number in 1..3600000" },
+            { "closeTimeoutMillis", "0", "out of range; rule: a whole number in 1..3600000" },
+            { "closeTimeoutMillis", "30s", "not a whole number" },
             { "maxDatagramSize", "70000", "out of range; rule: a whole number in 1..65507" },
             { "highWaterMark", "1k", "not a whole number; rule: a whole number in 1024..1073741824" },
             { "udpReceiveQueue", "0", "out of range" },
@@ -120,9 +122,11 @@ class EngineConfigurationTest {
                 "every bad field is named: " + r.getMessage());
 
         EngineConfig ok = EngineConfigComponent.read(props("ioThreads", "1", "connectTimeoutMillis", 5000L,
-                "highWaterMark", " 131072 ", "lowWaterMark", 1024));
+                "highWaterMark", " 131072 ", "lowWaterMark", 1024, "closeTimeoutMillis", "2000"));
         assertEquals(1, ok.ioThreads());
         assertEquals(5000, ok.connectTimeout().toMillis());
+        assertEquals(2000, ok.closeTimeout().toMillis());
+        assertEquals(30_000, EngineConfigComponent.defaults().closeTimeout().toMillis(), "closeTimeoutMillis default");
         assertEquals(131072, ok.highWaterMark());
         assertEquals(EngineConfigComponent.defaults().maxDatagramSize(), ok.maxDatagramSize());
     }

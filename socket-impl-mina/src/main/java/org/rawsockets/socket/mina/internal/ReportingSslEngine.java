@@ -1,0 +1,254 @@
+package org.rawsockets.socket.mina.internal;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The client {@link SSLEngine} of a connection, reporting a handshake that failed in a delegated
+ * task (the server's certificate is not trusted or does not match the name, a key exchange failed)
+ * to the connection instead of through MINA's task runner.
+ *
+ * <p>MINA runs the engine's delegated tasks on a pool of its own and then wraps; when that wrap
+ * throws, MINA logs the exception at ERROR with its stack trace, keeps it as a pending error, and
+ * the session learns of it only at its next event (usually the peer closing the connection after
+ * the alert). Here that one wrap (the first after a task, on the thread that ran it) catches the
+ * exception, hands it to {@code onTaskFailure} (which fails the connection with a typed error and
+ * logs one line), and returns the fatal alert the engine queued, so MINA still sends it to the peer.
+ * Every other call is delegated unchanged, and everything else the engine throws reaches MINA as
+ * before (it fires it to the session's handler without logging).
+ *
+ * <p>{@code beforeHandshake} (if any) runs once, when MINA begins the handshake: its TLS filter is
+ * in the chain and its TLS handler in place by then, and the ClientHello not yet produced.
+ */
+final class ReportingSslEngine extends SSLEngine {
+
+    private static final ByteBuffer[] NO_DATA = { ByteBuffer.allocate(0) };
+
+    private final SSLEngine engine;
+    private final Consumer<SSLException> onTaskFailure;
+    private Runnable beforeHandshake; // guarded by this
+    /** The thread that has just run one of this engine's delegated tasks and not wrapped since. */
+    private volatile Thread afterTask;
+    private volatile SSLException taskFailure;
+
+    ReportingSslEngine(SSLEngine engine, Consumer<SSLException> onTaskFailure, Runnable beforeHandshake) {
+        super(engine.getPeerHost(), engine.getPeerPort());
+        this.engine = engine;
+        this.onTaskFailure = onTaskFailure;
+        this.beforeHandshake = beforeHandshake;
+    }
+
+    /** The handshake failure a delegated task produced, or null. */
+    SSLException taskFailure() {
+        return taskFailure;
+    }
+
+    @Override
+    public Runnable getDelegatedTask() {
+        Runnable task = engine.getDelegatedTask();
+        if (task == null) {
+            return null;
+        }
+        return () -> {
+            try {
+                task.run();
+            } finally {
+                afterTask = Thread.currentThread();
+            }
+        };
+    }
+
+    @Override
+    public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
+        boolean firstAfterTask = afterTask == Thread.currentThread();
+        if (firstAfterTask) {
+            afterTask = null;
+        }
+        try {
+            return engine.wrap(srcs, offset, length, dst);
+        } catch (SSLException e) {
+            if (!firstAfterTask) {
+                throw e;
+            }
+            if (taskFailure == null) {
+                taskFailure = e;
+            }
+            onTaskFailure.accept(e);
+            // The engine is closed now, with its fatal alert queued: hand that to MINA to send.
+            try {
+                SSLEngineResult alert = engine.wrap(NO_DATA, 0, 1, dst);
+                return new SSLEngineResult(SSLEngineResult.Status.CLOSED,
+                        SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING, 0, alert.bytesProduced());
+            } catch (SSLException | RuntimeException again) {
+                return new SSLEngineResult(SSLEngineResult.Status.CLOSED,
+                        SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING, 0, 0);
+            }
+        }
+    }
+
+    @Override
+    public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+        return engine.unwrap(src, dsts, offset, length);
+    }
+
+    @Override
+    public void beginHandshake() throws SSLException {
+        Runnable r;
+        synchronized (this) {
+            r = beforeHandshake;
+            beforeHandshake = null;
+        }
+        if (r != null) {
+            r.run();
+        }
+        engine.beginHandshake();
+    }
+
+    @Override
+    public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
+        return engine.getHandshakeStatus();
+    }
+
+    @Override
+    public void closeInbound() throws SSLException {
+        engine.closeInbound();
+    }
+
+    @Override
+    public boolean isInboundDone() {
+        return engine.isInboundDone();
+    }
+
+    @Override
+    public void closeOutbound() {
+        engine.closeOutbound();
+    }
+
+    @Override
+    public boolean isOutboundDone() {
+        return engine.isOutboundDone();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+        return engine.getSupportedCipherSuites();
+    }
+
+    @Override
+    public String[] getEnabledCipherSuites() {
+        return engine.getEnabledCipherSuites();
+    }
+
+    @Override
+    public void setEnabledCipherSuites(String[] suites) {
+        engine.setEnabledCipherSuites(suites);
+    }
+
+    @Override
+    public String[] getSupportedProtocols() {
+        return engine.getSupportedProtocols();
+    }
+
+    @Override
+    public String[] getEnabledProtocols() {
+        return engine.getEnabledProtocols();
+    }
+
+    @Override
+    public void setEnabledProtocols(String[] protocols) {
+        engine.setEnabledProtocols(protocols);
+    }
+
+    @Override
+    public SSLSession getSession() {
+        return engine.getSession();
+    }
+
+    @Override
+    public SSLSession getHandshakeSession() {
+        return engine.getHandshakeSession();
+    }
+
+    @Override
+    public void setUseClientMode(boolean mode) {
+        engine.setUseClientMode(mode);
+    }
+
+    @Override
+    public boolean getUseClientMode() {
+        return engine.getUseClientMode();
+    }
+
+    @Override
+    public void setNeedClientAuth(boolean need) {
+        engine.setNeedClientAuth(need);
+    }
+
+    @Override
+    public boolean getNeedClientAuth() {
+        return engine.getNeedClientAuth();
+    }
+
+    @Override
+    public void setWantClientAuth(boolean want) {
+        engine.setWantClientAuth(want);
+    }
+
+    @Override
+    public boolean getWantClientAuth() {
+        return engine.getWantClientAuth();
+    }
+
+    @Override
+    public void setEnableSessionCreation(boolean flag) {
+        engine.setEnableSessionCreation(flag);
+    }
+
+    @Override
+    public boolean getEnableSessionCreation() {
+        return engine.getEnableSessionCreation();
+    }
+
+    @Override
+    public SSLParameters getSSLParameters() {
+        return engine.getSSLParameters();
+    }
+
+    @Override
+    public void setSSLParameters(SSLParameters params) {
+        engine.setSSLParameters(params);
+    }
+
+    @Override
+    public String getApplicationProtocol() {
+        return engine.getApplicationProtocol();
+    }
+
+    @Override
+    public String getHandshakeApplicationProtocol() {
+        return engine.getHandshakeApplicationProtocol();
+    }
+
+    @Override
+    public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
+        engine.setHandshakeApplicationProtocolSelector(selector);
+    }
+
+    @Override
+    public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
+        return engine.getHandshakeApplicationProtocolSelector();
+    }
+
+    @Override
+    public String toString() {
+        return engine.toString();
+    }
+}
