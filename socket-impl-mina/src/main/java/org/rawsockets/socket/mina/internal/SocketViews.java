@@ -52,7 +52,7 @@ final class SocketViews implements NetBackend {
 
     @Override
     public ByteBuffer take(TcpSocket socket, long timeoutMillis) throws IOException {
-        TcpConnection.Rx rx = facade(socket).rx;
+        TcpRx rx = facade(socket).rx;
         try {
             return rx.take(TimeUnit.MILLISECONDS.toNanos(timeoutMillis), "Socket InputStream.read");
         } catch (TimedOutException e) {

@@ -1,36 +1,26 @@
 package org.rawsockets.socket.mina.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 import org.apache.mina.core.buffer.IoBuffer;
-import org.apache.mina.core.future.WriteFuture;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.transport.socket.SocketSessionConfig;
 import org.apache.mina.transport.socket.nio.NioSession;
 import org.rawsockets.socket.NetworkException;
-import org.rawsockets.socket.NotAllowedException;
-import org.rawsockets.socket.RawSocketException;
 import org.rawsockets.socket.SocketClosedException;
 import org.rawsockets.socket.SocketInfo;
 import org.rawsockets.socket.SocketKind;
@@ -50,9 +40,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One TCP connection on a MINA session: open ({@link TcpOpener} resolves, checks the policy and
- * connects; then TLS), receive buffer with
- * suspend/resume, write queue with watermarks, half-close, abort, STARTTLS. The {@link TcpSocket}
- * facades ({@link Facade}) are generations of streams over it: {@code startTls} starts a new one.
+ * connects; then TLS), receive buffer with suspend/resume, write queue with watermarks, half-close,
+ * close linger ({@link CloseLinger}), abort, STARTTLS ({@link StartTlsGuard}). The {@link TcpSocket}
+ * facades ({@link Facade}) are generations of streams over it ({@link TcpRx}, {@link TcpTx}):
+ * {@code startTls} starts a new one. {@link TlsWatch} sits below the TLS filter.
  *
  * <p>Locking: {@code this} guards the connection state, {@code rxLock} the read suspension (taken
  * before {@code this} where both are needed); no lock of this class is held while calling into
@@ -81,7 +72,7 @@ final class TcpConnection extends SocketBase {
     private final Object rxLock = new Object();
 
     // guarded by this
-    private volatile IoSession session;
+    volatile IoSession session;
     private TcpOpener opener;
     private ScheduledFuture<?> timeoutTask;
     private boolean openFinished;
@@ -96,17 +87,17 @@ final class TcpConnection extends SocketBase {
     private TlsWatch tlsWatch;
     private Facade upgrading;
     private boolean tlsActive;
-    private long queued;
-    private boolean writeCloseRequested;
+    long queued;
+    boolean writeCloseRequested;
     private boolean writeDone;
     private boolean readDone;
     private boolean finReceived;
-    private boolean aborted;
+    boolean aborted;
     private boolean tlsClosed;
     private volatile boolean tlsDiscardInput;
     private boolean userClosed;
     private boolean sessionClosed;
-    private volatile Throwable error;
+    volatile Throwable error;
     private final CompletableFuture<Void> writeClosed = new CompletableFuture<>();
 
     // guarded by rxLock
@@ -429,9 +420,9 @@ final class TcpConnection extends SocketBase {
     /**
      * An exception from MINA's chain (I/O thread, or a TLS task thread through
      * {@link #onTaskFailure}). An ordinary connection failure (an {@link IOException}: reset, broken
-     * pipe, TLS refused) is logged as one WARN line without a stack trace (the caller gets the typed
-     * error, the audit log the event); anything else is a defect and logged with its trace. Later
-     * complaints about an already failed connection are logged at DEBUG only.
+     * pipe, TLS refused) is no news for the log: the caller gets the typed error, and the audit log's
+     * FAILED entry (one WARN line on {@code org.rawsockets.socket.audit}) tells the operator; here it
+     * is logged at DEBUG only. Anything else is a defect and logged at WARN with its stack trace.
      */
     void onException(Throwable cause) {
         Throwable c = cause instanceof SocketProcessor.ConnectionFailure cf ? cf.getCause() : cause;
@@ -457,10 +448,9 @@ final class TcpConnection extends SocketBase {
         String what = opening ? (tlsProblem ? "TLS handshake with " : "connection to ")
                 : up != null && tlsProblem ? "TLS handshake (startTls) with " : "connection to ";
         NetworkException err = new NetworkException(what + where() + " failed: " + message(c), c);
-        if (quiet) {
-            LOG.debug("socket {} of {}: {} (after the socket failed or closed)", id, owner.owner(), err.getMessage());
-        } else if (c instanceof IOException) {
-            LOG.warn("socket {} of {}: {}", id, owner.owner(), err.getMessage());
+        if (c instanceof IOException) {
+            LOG.debug("socket {} of {}: {}{}", id, owner.owner(), err.getMessage(),
+                    quiet ? " (after the socket failed or closed)" : "");
         } else {
             LOG.warn("socket {} of {}: {}", id, owner.owner(), err.getMessage(), c);
         }
@@ -647,9 +637,9 @@ final class TcpConnection extends SocketBase {
     /**
      * MINA wrote (or dropped) one request of {@code tx} (I/O thread, in the request's future): the
      * bytes leave the queue; waiting writers resume below the low-water mark; the next held-back
-     * requests go to MINA ({@link Tx#pump}); the FIN follows the last byte.
+     * requests go to MINA ({@link TcpTx#pump}); the FIN follows the last byte.
      */
-    private void onWritten(Tx tx, long n, boolean ok) {
+    void onWritten(TcpTx tx, long n, boolean ok) {
         List<CompletableFuture<Void>> done;
         boolean shutdown;
         boolean pump;
@@ -685,7 +675,7 @@ final class TcpConnection extends SocketBase {
     }
 
     /** Whether the FIN is due now (under this). */
-    private boolean shutdownDue() {
+    boolean shutdownDue() {
         if (writeCloseRequested && !writeDone && queued == 0 && opened && session != null && current.tx.isOpen()) {
             writeDone = true;
             return true;
@@ -699,7 +689,7 @@ final class TcpConnection extends SocketBase {
      * close_notify has been written to the channel ({@link TlsWatch}); like the data before it, it
      * waits for a peer that does not read, until the socket is closed or aborted.
      */
-    private void shutdownOutput() {
+    void shutdownOutput() {
         IoSession s = session;
         boolean tlsNow;
         TlsWatch watch;
@@ -1017,13 +1007,13 @@ final class TcpConnection extends SocketBase {
     /** One generation of streams over the connection; what the user holds as a {@link TcpSocket}. */
     final class Facade implements TcpSocket {
         final CompletableFuture<TcpOpenInfo> opened = new CompletableFuture<>();
-        final Rx rx = new Rx();
-        final Tx tx;
+        final TcpRx rx = new TcpRx(TcpConnection.this);
+        final TcpTx tx;
         final boolean tlsGeneration;
 
         Facade(boolean tlsGeneration) {
             this.tlsGeneration = tlsGeneration;
-            this.tx = new Tx(tlsGeneration ? TLS_IN_MINA : Integer.MAX_VALUE);
+            this.tx = new TcpTx(TcpConnection.this, tlsGeneration ? TLS_IN_MINA : Integer.MAX_VALUE);
             opened.exceptionally(t -> null);
         }
 
@@ -1074,416 +1064,6 @@ final class TcpConnection extends SocketBase {
         @Override
         public String toString() {
             return "TcpSocket[" + id + " " + destination + " " + state + "]";
-        }
-    }
-
-    /** The receive side of one generation. */
-    final class Rx extends Source<ByteBuffer> implements TcpReadable {
-        /** Bytes the InputStream view took from the queue and has not handed out yet. */
-        volatile int heldByView;
-
-        @Override
-        protected long weigh(ByteBuffer element) {
-            return element.remaining();
-        }
-
-        @Override
-        protected void afterPush(long newWeight, long delta) {
-            rxPushed(newWeight, delta);
-        }
-
-        @Override
-        protected void afterTake(long newWeight, long delta) {
-            rxTaken(newWeight, delta);
-        }
-
-        @Override
-        protected void onCancel() {
-            if (this == current.rx) {
-                rxCancelled();
-            }
-        }
-
-        @Override
-        protected String describe() {
-            return "the readable side of the socket to " + where();
-        }
-
-        @Override
-        public InputStream inputStream(Duration readTimeout) {
-            Objects.requireNonNull(readTimeout, "readTimeout");
-            if (readTimeout.isNegative() || readTimeout.isZero()) {
-                throw new IllegalArgumentException("readTimeout must be > 0, was " + readTimeout);
-            }
-            lockBlocking();
-            long nanos = readTimeout.toNanos();
-            return new InputStream() {
-                private ByteBuffer chunk;
-                private boolean eof;
-
-                private boolean fill() throws IOException {
-                    while (chunk == null || !chunk.hasRemaining()) {
-                        if (eof) {
-                            return false;
-                        }
-                        chunk = take(nanos, "InputStream.read");
-                        if (chunk == null) {
-                            eof = true;
-                            return false;
-                        }
-                    }
-                    return true;
-                }
-
-                @Override
-                public int read() throws IOException {
-                    if (!fill()) {
-                        return -1;
-                    }
-                    int b = chunk.get() & 0xff;
-                    heldByView = chunk.remaining();
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    Objects.checkFromIndexSize(off, len, b.length);
-                    if (len == 0) {
-                        return 0;
-                    }
-                    if (!fill()) {
-                        return -1;
-                    }
-                    int n = Math.min(len, chunk.remaining());
-                    chunk.get(b, off, n);
-                    heldByView = chunk.remaining();
-                    return n;
-                }
-
-                @Override
-                public int available() {
-                    return chunk == null ? 0 : chunk.remaining();
-                }
-
-                @Override
-                public void close() {
-                    chunk = null;
-                    heldByView = 0;
-                    cancelInternal();
-                }
-            };
-        }
-    }
-
-    /**
-     * The send side of one generation. Writes go to MINA in order; with TLS at most
-     * {@value #TLS_IN_MINA} requests at a time: MINA's TLS handler queues only a bounded number of
-     * requests itself and fails the session beyond it, so the others wait here, counted as queued
-     * (and against the owner's buffer quota), and follow as MINA completes earlier ones. Before the
-     * open every write waits here. No lock is held while calling into MINA (its TLS filter takes its
-     * own lock, also held by the I/O thread while it completes write stages).
-     */
-    final class Tx implements TcpWritable {
-        /** A write not yet handed to MINA; {@code done} is null once the write was accepted. */
-        private record Held(ByteBuffer data, int size, CompletableFuture<Void> done) {
-        }
-
-        private final int maxInMina;
-        // guarded by TcpConnection.this
-        private final ArrayDeque<Held> held = new ArrayDeque<>();
-        private List<CompletableFuture<Void>> waiters = new ArrayList<>();
-        private boolean open;
-        private boolean pumping;
-        /** Requests handed to MINA and not completed yet. */
-        int inMina;
-        Throwable retired; // guarded by TcpConnection.this
-
-        Tx(int maxInMina) {
-            this.maxInMina = maxInMina;
-        }
-
-        boolean isOpen() {
-            return open && retired == null;
-        }
-
-        List<CompletableFuture<Void>> takeWaiters() {
-            List<CompletableFuture<Void>> w = waiters;
-            waiters = new ArrayList<>();
-            return w;
-        }
-
-        /**
-         * Under TcpConnection.this: whether held writes can go to MINA now and nobody is sending them
-         * already; if so the caller must call {@link #pump()} (outside the lock).
-         */
-        boolean pumpDue() {
-            if (!open || pumping || held.isEmpty() || inMina >= maxInMina || retired != null || error != null) {
-                return false;
-            }
-            pumping = true;
-            return true;
-        }
-
-        /** Hands held writes to MINA, in order, while it takes them; then the FIN if it is due. */
-        void pump() {
-            boolean shutdown;
-            while (true) {
-                List<Held> batch = new ArrayList<>();
-                synchronized (TcpConnection.this) {
-                    while (inMina < maxInMina && !held.isEmpty() && retired == null && error == null) {
-                        batch.add(held.poll());
-                        inMina++;
-                    }
-                    if (batch.isEmpty()) {
-                        pumping = false;
-                        shutdown = shutdownDue();
-                        break;
-                    }
-                }
-                List<CompletableFuture<Void>> accepted = new ArrayList<>();
-                for (Held h : batch) {
-                    submit(h.data(), h.size());
-                    if (h.done() != null) { // written before the open: accepted now, under the high-water mark
-                        synchronized (TcpConnection.this) {
-                            if (queued <= engine.config().highWaterMark()) {
-                                accepted.add(h.done());
-                            } else {
-                                waiters.add(h.done());
-                            }
-                        }
-                    }
-                }
-                accepted.forEach(f -> f.complete(null));
-            }
-            if (shutdown) {
-                shutdownOutput();
-            }
-        }
-
-        /**
-         * The facade is open: sends what was written before (off the calling thread: this is an I/O
-         * or TLS event), in order, then lets writes go straight to the session.
-         */
-        void openForWrites() {
-            boolean pump;
-            boolean shutdown;
-            synchronized (TcpConnection.this) {
-                open = true;
-                pump = pumpDue();
-                shutdown = !pump && shutdownDue();
-            }
-            if (pump) {
-                try {
-                    engine.blocking(owner).execute(this::pump);
-                } catch (RejectedExecutionException e) {
-                    pump();
-                }
-            } else if (shutdown) {
-                shutdownOutput();
-            }
-        }
-
-        private void submit(ByteBuffer data, int n) {
-            IoSession s = session;
-            WriteFuture wf = s.write(IoBuffer.wrap(data));
-            wf.addListener(f -> onWritten(this, n, ((WriteFuture) f).isWritten()));
-        }
-
-        void failAll(Throwable err) {
-            List<CompletableFuture<Void>> fs = new ArrayList<>();
-            long released = 0;
-            synchronized (TcpConnection.this) {
-                for (Held h : held) {
-                    if (h.done() != null) {
-                        fs.add(h.done());
-                    }
-                    released += h.size();
-                }
-                held.clear();
-                queued -= released;
-                fs.addAll(takeWaiters());
-                TcpConnection.this.notifyAll();
-            }
-            owner.buffered.addAndGet(-released);
-            for (CompletableFuture<Void> f : fs) {
-                f.completeExceptionally(err);
-            }
-        }
-
-        @Override
-        public CompletionStage<Void> write(ByteBuffer data) {
-            Objects.requireNonNull(data, "data");
-            int n = data.remaining();
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            boolean direct;
-            boolean pump = false;
-            synchronized (TcpConnection.this) {
-                Throwable refused = writeRefusal();
-                if (refused != null) {
-                    return CompletableFuture.failedFuture(refused);
-                }
-                if (n == 0) {
-                    return CompletableFuture.completedFuture(null);
-                }
-                if (!owner.reserveBuffer(n)) {
-                    return CompletableFuture.failedFuture(new NotAllowedException("bundle " + owner.owner()
-                            + " exceeds its quota maxBufferedBytes (" + owner.quotas().maxBufferedBytes()
-                            + " bytes buffered for its sockets) writing " + n + " bytes to " + where()
-                            + "; wait for earlier writes to complete or ask the operator to raise the quota"));
-                }
-                queued += n;
-                if (!open) {
-                    held.add(new Held(data, n, f));
-                    return f;
-                }
-                direct = !pumping && held.isEmpty() && inMina < maxInMina;
-                if (direct) {
-                    inMina++;
-                } else {
-                    // behind earlier writes: held here, accepted by the usual rule below
-                    held.add(new Held(data, n, null));
-                    pump = pumpDue();
-                }
-            }
-            if (direct) {
-                submit(data, n); // no lock held: see the class comment
-            } else if (pump) {
-                pump();
-            }
-            Throwable err;
-            synchronized (TcpConnection.this) {
-                err = error;
-                if (err == null && queued > engine.config().highWaterMark()) {
-                    waiters.add(f);
-                    return f;
-                }
-            }
-            if (err != null) {
-                f.completeExceptionally(err);
-            } else {
-                f.complete(null);
-            }
-            return f;
-        }
-
-        /** Why a write is refused now, or null (under TcpConnection.this). */
-        private Throwable writeRefusal() {
-            if (retired != null) {
-                return retired;
-            }
-            if (error != null) {
-                return error;
-            }
-            if (aborted) {
-                return new SocketClosedException("the socket to " + where() + " was aborted");
-            }
-            if (writeCloseRequested) {
-                return new SocketClosedException("the writable side of the socket to " + where() + " is closed");
-            }
-            if (isFinished()) {
-                return new SocketClosedException("the socket to " + where() + " is closed");
-            }
-            return null;
-        }
-
-        @Override
-        public CompletionStage<Void> close() {
-            synchronized (TcpConnection.this) {
-                if (retired != null) {
-                    return CompletableFuture.failedFuture(retired);
-                }
-            }
-            return writeClose().minimalCompletionStage();
-        }
-
-        @Override
-        public CompletionStage<Void> abort(Throwable reason) {
-            synchronized (TcpConnection.this) {
-                if (retired != null) {
-                    return CompletableFuture.failedFuture(retired);
-                }
-            }
-            return TcpConnection.this.abort(reason).minimalCompletionStage();
-        }
-
-        @Override
-        public long queuedBytes() {
-            synchronized (TcpConnection.this) {
-                return queued;
-            }
-        }
-
-        @Override
-        public OutputStream outputStream(Duration writeTimeout) {
-            Objects.requireNonNull(writeTimeout, "writeTimeout");
-            if (writeTimeout.isNegative() || writeTimeout.isZero()) {
-                throw new IllegalArgumentException("writeTimeout must be > 0, was " + writeTimeout);
-            }
-            long ms = Math.max(1, writeTimeout.toMillis());
-            return new OutputStream() {
-                private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
-
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] { (byte) b }, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    Objects.checkFromIndexSize(off, len, b.length);
-                    IoThreads.checkNotIoThread("OutputStream.write");
-                    byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
-                    last = Tx.this.write(ByteBuffer.wrap(copy)).toCompletableFuture();
-                    await(last, "OutputStream.write of " + len + " bytes");
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    IoThreads.checkNotIoThread("OutputStream.flush");
-                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-                    // everything written is handed to the OS once the queue is empty; onWritten and
-                    // failAll notify this monitor; the bounded wait also re-checks a close that did not
-                    synchronized (TcpConnection.this) {
-                        while (queued != 0 && error == null && !isFinished()) {
-                            long left = deadline - System.nanoTime();
-                            if (left <= 0) {
-                                throw new TimedOutException("OutputStream.flush to " + where() + " did not drain within "
-                                        + ms + " ms (writeTimeout); the peer is not reading");
-                            }
-                            try {
-                                TcpConnection.this.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                                throw new InterruptedIOException("OutputStream.flush interrupted");
-                            }
-                        }
-                        if (error != null) {
-                            throw error instanceof IOException io ? io : new IOException(error);
-                        }
-                    }
-                }
-
-                @Override
-                public void close() throws IOException {
-                    IoThreads.checkNotIoThread("OutputStream.close");
-                    await(Tx.this.close().toCompletableFuture(), "OutputStream.close (FIN)");
-                }
-
-                private void await(CompletableFuture<Void> f, String what) throws IOException {
-                    try {
-                        f.get(ms, TimeUnit.MILLISECONDS);
-                    } catch (TimeoutException e) {
-                        throw new TimedOutException(what + " to " + where() + " was not accepted within " + ms
-                                + " ms (writeTimeout); the peer is not reading");
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException(what + " interrupted");
-                    } catch (ExecutionException e) {
-                        Throwable c = e.getCause();
-                        throw c instanceof IOException io ? io : new IOException(c);
-                    }
-                }
-            };
         }
     }
 

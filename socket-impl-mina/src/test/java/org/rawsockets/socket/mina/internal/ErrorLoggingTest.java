@@ -25,15 +25,20 @@ import org.rawsockets.socket.TcpSocketOptions;
 import org.rawsockets.socket.TlsMode;
 import org.rawsockets.socket.TlsOptions;
 import org.rawsockets.socket.mina.internal.policy.Owner;
+import org.rawsockets.socket.mina.internal.policy.RingAuditLog;
+import org.rawsockets.socket.mina.internal.policy.SocketPolicy;
 
 /**
  * What a gateway operator sees in the log when a connection fails in an ordinary way (the peer
- * resets it, a TLS handshake is refused): one WARN line naming the socket, without a stack trace and
- * without an ERROR from MINA; the caller has the typed error and the audit log the event. The
- * module's tests log through slf4j-simple to {@code System.err}, which this test captures.
+ * resets it, a TLS handshake is refused): the audit log's FAILED entry as one WARN line naming the
+ * socket, and nothing else: no ERROR and no stack trace from MINA (the caller has the typed error).
+ * The engine runs with the real audit log ({@link RingAuditLog}, which writes its lines on a thread
+ * of its own); the module's tests log through slf4j-simple to {@code System.err}, which this test
+ * captures.
  */
 class ErrorLoggingTest {
 
+    RingAuditLog audit;
     MinaSocketEngine engine;
     MinaSocketEngine.OwnedSocketService sockets;
     TestPki pki;
@@ -43,7 +48,8 @@ class ErrorLoggingTest {
     @BeforeEach
     void start() throws Exception {
         pki = TestPki.get();
-        engine = MinaSocketEngine.standalone();
+        audit = new RingAuditLog(100);
+        engine = new MinaSocketEngine(EngineConfig.defaults(), SocketPolicy.ALLOW_ALL, audit, HostResolver.JDK);
         sockets = engine.serviceFor(Owner.of(1, "logging.test"));
         savedErr = System.err;
         PrintStream tee = new PrintStream(new OutputStream() {
@@ -70,6 +76,7 @@ class ErrorLoggingTest {
     void stop() {
         try {
             engine.close();
+            audit.close();
         } finally {
             System.setErr(savedErr);
         }
@@ -85,8 +92,18 @@ class ErrorLoggingTest {
         }
     }
 
-    /** No ERROR, no stack trace, and exactly one WARN line that names {@code socketPort}. */
-    private void assertOneWarnLine(String what, int socketPort) {
+    /**
+     * Once the audit's FAILED line is out: no ERROR, no stack trace, and exactly one WARN line, the
+     * audit's, naming {@code socketPort}.
+     */
+    private void assertOneWarnLine(String what, int socketPort) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (lines().stream().noneMatch(l -> l.contains(" WARN " + RingAuditLog.LOGGER + " ") && l.contains("FAILED"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": no audit FAILED line within 20 s:\n" + String.join("\n", lines()));
+            }
+            Thread.sleep(10);
+        }
         List<String> lines = lines();
         String log = String.join("\n", lines);
         assertTrue(lines.stream().noneMatch(l -> l.contains(" ERROR ")), what + ": logged at ERROR:\n" + log);

@@ -1,0 +1,116 @@
+package org.rawsockets.socket.mina.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+
+import org.rawsockets.socket.TcpReadable;
+
+/**
+ * The receive side of one generation of a {@link TcpConnection}: a {@link Source} of received chunks
+ * whose weight drives the connection's read suspension, plus the blocking InputStream view.
+ */
+final class TcpRx extends Source<ByteBuffer> implements TcpReadable {
+
+    private final TcpConnection c;
+    /** Bytes the InputStream view took from the queue and has not handed out yet. */
+    volatile int heldByView;
+
+    TcpRx(TcpConnection c) {
+        this.c = c;
+    }
+
+    @Override
+    protected long weigh(ByteBuffer element) {
+        return element.remaining();
+    }
+
+    @Override
+    protected void afterPush(long newWeight, long delta) {
+        c.rxPushed(newWeight, delta);
+    }
+
+    @Override
+    protected void afterTake(long newWeight, long delta) {
+        c.rxTaken(newWeight, delta);
+    }
+
+    @Override
+    protected void onCancel() {
+        if (this == c.facade().rx) {
+            c.rxCancelled();
+        }
+    }
+
+    @Override
+    protected String describe() {
+        return "the readable side of the socket to " + c.where();
+    }
+
+    @Override
+    public InputStream inputStream(Duration readTimeout) {
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        if (readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new IllegalArgumentException("readTimeout must be > 0, was " + readTimeout);
+        }
+        lockBlocking();
+        long nanos = readTimeout.toNanos();
+        return new InputStream() {
+            private ByteBuffer chunk;
+            private boolean eof;
+
+            private boolean fill() throws IOException {
+                while (chunk == null || !chunk.hasRemaining()) {
+                    if (eof) {
+                        return false;
+                    }
+                    chunk = take(nanos, "InputStream.read");
+                    if (chunk == null) {
+                        eof = true;
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public int read() throws IOException {
+                if (!fill()) {
+                    return -1;
+                }
+                int b = chunk.get() & 0xff;
+                heldByView = chunk.remaining();
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                if (len == 0) {
+                    return 0;
+                }
+                if (!fill()) {
+                    return -1;
+                }
+                int n = Math.min(len, chunk.remaining());
+                chunk.get(b, off, n);
+                heldByView = chunk.remaining();
+                return n;
+            }
+
+            @Override
+            public int available() {
+                return chunk == null ? 0 : chunk.remaining();
+            }
+
+            @Override
+            public void close() {
+                chunk = null;
+                heldByView = 0;
+                cancelInternal();
+            }
+        };
+    }
+}

@@ -1,0 +1,340 @@
+package org.rawsockets.socket.mina.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.future.WriteFuture;
+import org.apache.mina.core.session.IoSession;
+import org.rawsockets.socket.NotAllowedException;
+import org.rawsockets.socket.SocketClosedException;
+import org.rawsockets.socket.TcpWritable;
+import org.rawsockets.socket.TimedOutException;
+
+/**
+ * The send side of one generation. Writes go to MINA in order; with TLS at most
+ * {@value TcpConnection#TLS_IN_MINA} requests at a time: MINA's TLS handler queues only a bounded number of
+ * requests itself and fails the session beyond it, so the others wait here, counted as queued
+ * (and against the owner's buffer quota), and follow as MINA completes earlier ones. Before the
+ * open every write waits here. No lock is held while calling into MINA (its TLS filter takes its
+ * own lock, also held by the I/O thread while it completes write stages).
+ */
+final class TcpTx implements TcpWritable {
+
+    private final TcpConnection c;
+    /** A write not yet handed to MINA; {@code done} is null once the write was accepted. */
+    private record Held(ByteBuffer data, int size, CompletableFuture<Void> done) {
+    }
+
+    private final int maxInMina;
+    // guarded by the connection
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    private boolean open;
+    private boolean pumping;
+    /** Requests handed to MINA and not completed yet. */
+    int inMina;
+    Throwable retired; // guarded by the connection
+
+    TcpTx(TcpConnection c, int maxInMina) {
+        this.c = c;
+        this.maxInMina = maxInMina;
+    }
+
+    boolean isOpen() {
+        return open && retired == null;
+    }
+
+    List<CompletableFuture<Void>> takeWaiters() {
+        List<CompletableFuture<Void>> w = waiters;
+        waiters = new ArrayList<>();
+        return w;
+    }
+
+    /**
+     * Under the connection: whether held writes can go to MINA now and nobody is sending them
+     * already; if so the caller must call {@link #pump()} (outside the lock).
+     */
+    boolean pumpDue() {
+        if (!open || pumping || held.isEmpty() || inMina >= maxInMina || retired != null || c.error != null) {
+            return false;
+        }
+        pumping = true;
+        return true;
+    }
+
+    /** Hands held writes to MINA, in order, while it takes them; then the FIN if it is due. */
+    void pump() {
+        boolean shutdown;
+        while (true) {
+            List<Held> batch = new ArrayList<>();
+            synchronized (c) {
+                while (inMina < maxInMina && !held.isEmpty() && retired == null && c.error == null) {
+                    batch.add(held.poll());
+                    inMina++;
+                }
+                if (batch.isEmpty()) {
+                    pumping = false;
+                    shutdown = c.shutdownDue();
+                    break;
+                }
+            }
+            List<CompletableFuture<Void>> accepted = new ArrayList<>();
+            for (Held h : batch) {
+                submit(h.data(), h.size());
+                if (h.done() != null) { // written before the open: accepted now, under the high-water mark
+                    synchronized (c) {
+                        if (c.queued <= c.engine.config().highWaterMark()) {
+                            accepted.add(h.done());
+                        } else {
+                            waiters.add(h.done());
+                        }
+                    }
+                }
+            }
+            accepted.forEach(f -> f.complete(null));
+        }
+        if (shutdown) {
+            c.shutdownOutput();
+        }
+    }
+
+    /**
+     * The facade is open: sends what was written before (off the calling thread: this is an I/O
+     * or TLS event), in order, then lets writes go straight to the session.
+     */
+    void openForWrites() {
+        boolean pump;
+        boolean shutdown;
+        synchronized (c) {
+            open = true;
+            pump = pumpDue();
+            shutdown = !pump && c.shutdownDue();
+        }
+        if (pump) {
+            try {
+                c.engine.blocking(c.owner).execute(this::pump);
+            } catch (RejectedExecutionException e) {
+                pump();
+            }
+        } else if (shutdown) {
+            c.shutdownOutput();
+        }
+    }
+
+    private void submit(ByteBuffer data, int n) {
+        IoSession s = c.session;
+        WriteFuture wf = s.write(IoBuffer.wrap(data));
+        wf.addListener(f -> c.onWritten(this, n, ((WriteFuture) f).isWritten()));
+    }
+
+    void failAll(Throwable err) {
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        long released = 0;
+        synchronized (c) {
+            for (Held h : held) {
+                if (h.done() != null) {
+                    fs.add(h.done());
+                }
+                released += h.size();
+            }
+            held.clear();
+            c.queued -= released;
+            fs.addAll(takeWaiters());
+            c.notifyAll();
+        }
+        c.owner.buffered.addAndGet(-released);
+        for (CompletableFuture<Void> f : fs) {
+            f.completeExceptionally(err);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> write(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        int n = data.remaining();
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        boolean direct;
+        boolean pump = false;
+        synchronized (c) {
+            Throwable refused = writeRefusal();
+            if (refused != null) {
+                return CompletableFuture.failedFuture(refused);
+            }
+            if (n == 0) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (!c.owner.reserveBuffer(n)) {
+                return CompletableFuture.failedFuture(new NotAllowedException("bundle " + c.owner.owner()
+                        + " exceeds its quota maxBufferedBytes (" + c.owner.quotas().maxBufferedBytes()
+                        + " bytes buffered for its sockets) writing " + n + " bytes to " + c.where()
+                        + "; wait for earlier writes to complete or ask the operator to raise the quota"));
+            }
+            c.queued += n;
+            if (!open) {
+                held.add(new Held(data, n, f));
+                return f;
+            }
+            direct = !pumping && held.isEmpty() && inMina < maxInMina;
+            if (direct) {
+                inMina++;
+            } else {
+                // behind earlier writes: held here, accepted by the usual rule below
+                held.add(new Held(data, n, null));
+                pump = pumpDue();
+            }
+        }
+        if (direct) {
+            submit(data, n); // no lock held: see the class comment
+        } else if (pump) {
+            pump();
+        }
+        Throwable err;
+        synchronized (c) {
+            err = c.error;
+            if (err == null && c.queued > c.engine.config().highWaterMark()) {
+                waiters.add(f);
+                return f;
+            }
+        }
+        if (err != null) {
+            f.completeExceptionally(err);
+        } else {
+            f.complete(null);
+        }
+        return f;
+    }
+
+    /** Why a write is refused now, or null (under the connection). */
+    private Throwable writeRefusal() {
+        if (retired != null) {
+            return retired;
+        }
+        if (c.error != null) {
+            return c.error;
+        }
+        if (c.aborted) {
+            return new SocketClosedException("the socket to " + c.where() + " was aborted");
+        }
+        if (c.writeCloseRequested) {
+            return new SocketClosedException("the writable side of the socket to " + c.where() + " is closed");
+        }
+        if (c.isFinished()) {
+            return new SocketClosedException("the socket to " + c.where() + " is closed");
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<Void> close() {
+        synchronized (c) {
+            if (retired != null) {
+                return CompletableFuture.failedFuture(retired);
+            }
+        }
+        return c.writeClose().minimalCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<Void> abort(Throwable reason) {
+        synchronized (c) {
+            if (retired != null) {
+                return CompletableFuture.failedFuture(retired);
+            }
+        }
+        return c.abort(reason).minimalCompletionStage();
+    }
+
+    @Override
+    public long queuedBytes() {
+        synchronized (c) {
+            return c.queued;
+        }
+    }
+
+    @Override
+    public OutputStream outputStream(Duration writeTimeout) {
+        Objects.requireNonNull(writeTimeout, "writeTimeout");
+        if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+            throw new IllegalArgumentException("writeTimeout must be > 0, was " + writeTimeout);
+        }
+        long ms = Math.max(1, writeTimeout.toMillis());
+        return new OutputStream() {
+            private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] { (byte) b }, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                IoThreads.checkNotIoThread("OutputStream.write");
+                byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
+                last = TcpTx.this.write(ByteBuffer.wrap(copy)).toCompletableFuture();
+                await(last, "OutputStream.write of " + len + " bytes");
+            }
+
+            @Override
+            public void flush() throws IOException {
+                IoThreads.checkNotIoThread("OutputStream.flush");
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+                // everything written is handed to the OS once the queue is empty; onWritten and
+                // failAll notify this monitor; the bounded wait also re-checks a close that did not
+                synchronized (c) {
+                    while (c.queued != 0 && c.error == null && !c.isFinished()) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new TimedOutException("OutputStream.flush to " + c.where() + " did not drain within "
+                                    + ms + " ms (writeTimeout); the peer is not reading");
+                        }
+                        try {
+                            c.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new InterruptedIOException("OutputStream.flush interrupted");
+                        }
+                    }
+                    if (c.error != null) {
+                        throw c.error instanceof IOException io ? io : new IOException(c.error);
+                    }
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                IoThreads.checkNotIoThread("OutputStream.close");
+                await(TcpTx.this.close().toCompletableFuture(), "OutputStream.close (FIN)");
+            }
+
+            private void await(CompletableFuture<Void> f, String what) throws IOException {
+                try {
+                    f.get(ms, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    throw new TimedOutException(what + " to " + c.where() + " was not accepted within " + ms
+                            + " ms (writeTimeout); the peer is not reading");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException(what + " interrupted");
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    throw c instanceof IOException io ? io : new IOException(c);
+                }
+            }
+        };
+    }
+}
