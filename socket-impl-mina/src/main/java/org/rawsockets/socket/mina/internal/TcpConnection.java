@@ -422,7 +422,8 @@ final class TcpConnection extends SocketBase {
      * {@link #onTaskFailure}). An ordinary connection failure (an {@link IOException}: reset, broken
      * pipe, TLS refused) is no news for the log: the caller gets the typed error, and the audit log's
      * FAILED entry (one WARN line on {@code org.rawsockets.socket.audit}) tells the operator; here it
-     * is logged at DEBUG only. Anything else is a defect and logged at WARN with its stack trace.
+     * is logged at DEBUG only, as is whatever MINA still reports about a connection that already
+     * failed or closed. Anything else is a defect and logged at WARN with its stack trace.
      */
     void onException(Throwable cause) {
         Throwable c = cause instanceof SocketProcessor.ConnectionFailure cf ? cf.getCause() : cause;
@@ -448,9 +449,11 @@ final class TcpConnection extends SocketBase {
         String what = opening ? (tlsProblem ? "TLS handshake with " : "connection to ")
                 : up != null && tlsProblem ? "TLS handshake (startTls) with " : "connection to ";
         NetworkException err = new NetworkException(what + where() + " failed: " + message(c), c);
-        if (c instanceof IOException) {
-            LOG.debug("socket {} of {}: {}{}", id, owner.owner(), err.getMessage(),
-                    quiet ? " (after the socket failed or closed)" : "");
+        if (quiet) {
+            LOG.debug("socket {} of {}: {} (after the socket failed or closed)", id, owner.owner(), err.getMessage(),
+                    c);
+        } else if (c instanceof IOException) {
+            LOG.debug("socket {} of {}: {}", id, owner.owner(), err.getMessage());
         } else {
             LOG.warn("socket {} of {}: {}", id, owner.owner(), err.getMessage(), c);
         }

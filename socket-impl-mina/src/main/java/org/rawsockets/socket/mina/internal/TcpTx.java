@@ -25,19 +25,21 @@ import org.rawsockets.socket.TcpWritable;
 import org.rawsockets.socket.TimedOutException;
 
 /**
- * The send side of one generation. Writes go to MINA in order; with TLS at most
- * {@value TcpConnection#TLS_IN_MINA} requests at a time: MINA's TLS handler queues only a bounded number of
- * requests itself and fails the session beyond it, so the others wait here, counted as queued
- * (and against the owner's buffer quota), and follow as MINA completes earlier ones. Before the
- * open every write waits here. No lock is held while calling into MINA (its TLS filter takes its
- * own lock, also held by the I/O thread while it completes write stages).
+ * The send side of one generation of a {@link TcpConnection}. Writes go to MINA in order; with TLS
+ * at most {@value TcpConnection#TLS_IN_MINA} requests at a time: MINA's TLS handler queues only a
+ * bounded number of requests itself and fails the session beyond it, so the others wait here,
+ * counted as queued (and against the owner's buffer quota), and follow as MINA completes earlier
+ * ones. Before the open every write waits here. The connection's lock guards the state; no lock is
+ * held while calling into MINA (its TLS filter takes its own lock, also held by the I/O thread
+ * while it completes write stages).
  */
 final class TcpTx implements TcpWritable {
 
-    private final TcpConnection c;
     /** A write not yet handed to MINA; {@code done} is null once the write was accepted. */
     private record Held(ByteBuffer data, int size, CompletableFuture<Void> done) {
     }
+
+    private final TcpConnection c;
 
     private final int maxInMina;
     // guarded by the connection

@@ -73,7 +73,7 @@ class ComponentsTest {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             String n = t.getName();
             if (t.isAlive() && (n.startsWith("rawsockets-") || n.startsWith("NioProcessor")
-                    || n.startsWith("NioSocketConnector") || n.startsWith("NioDatagram") || n.startsWith("PausingAcceptor")
+                    || n.startsWith("SocketProcessor") || n.startsWith("NioSocketConnector") || n.startsWith("NioDatagram") || n.startsWith("PausingAcceptor")
                     || n.startsWith("NioSocketAcceptor") || n.startsWith("ExpiringMapExpirer"))) {
                 out.add(n);
             }
