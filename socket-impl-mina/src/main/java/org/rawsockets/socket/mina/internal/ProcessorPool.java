@@ -4,6 +4,7 @@ import java.util.function.IntFunction;
 
 import org.apache.mina.core.service.IoProcessor;
 import org.apache.mina.core.session.AttributeKey;
+import org.apache.mina.core.session.IoSession;
 import org.apache.mina.core.write.WriteRequest;
 import org.apache.mina.transport.socket.nio.NioSession;
 
@@ -49,6 +50,21 @@ final class ProcessorPool implements IoProcessor<NioSession> {
         return new ProcessorPool(size, i -> new SocketProcessor(executor));
     }
 
+    /**
+     * A service told when MINA could not initialise one of its sessions. MINA then destroys the
+     * session without any event (no sessionCreated, sessionOpened or sessionClosed), so whatever
+     * the service set up for it before (an accept permit) must be released here.
+     */
+    interface InitFailureListener {
+        void initFailed(IoSession session, Throwable cause);
+    }
+
+    static void initFailed(IoSession session, Throwable cause) {
+        if (session.getService() instanceof InitFailureListener l) {
+            l.initFailed(session, cause);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private IoProcessor<NioSession> processor(NioSession s) {
         IoProcessor<NioSession> p = (IoProcessor<NioSession>) s.getAttribute(PROCESSOR);
@@ -67,7 +83,12 @@ final class ProcessorPool implements IoProcessor<NioSession> {
 
     @Override
     public void add(NioSession session) {
-        processor(session).add(session);
+        try {
+            processor(session).add(session);
+        } catch (RuntimeException | Error e) {
+            initFailed(session, e); // e.g. the processors are disposed: the session never starts
+            throw e;
+        }
     }
 
     @Override

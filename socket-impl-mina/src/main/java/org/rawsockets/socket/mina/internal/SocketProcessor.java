@@ -16,11 +16,29 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * event, and the handler ({@link TcpConnection#onException}) reports it once (a typed error to the
  * caller and the audit log's FAILED entry). UDP sessions keep MINA's own handling. Made by the
  * engine's {@link ProcessorPool}.
+ *
+ * <p>A session it cannot register with its selector is reported to the session's service
+ * ({@link ProcessorPool.InitFailureListener}): MINA destroys such a session without any event.
  */
-final class SocketProcessor extends NioProcessor {
+class SocketProcessor extends NioProcessor {
 
     SocketProcessor(Executor executor) {
         super(executor);
+    }
+
+    @Override
+    protected final void init(NioSession session) throws Exception {
+        try {
+            register(session);
+        } catch (Exception | Error e) {
+            ProcessorPool.initFailed(session, e);
+            throw e;
+        }
+    }
+
+    /** MINA's registration of the session's channel with this processor's selector (tests fail it). */
+    protected void register(NioSession session) throws Exception {
+        super.init(session);
     }
 
     /**

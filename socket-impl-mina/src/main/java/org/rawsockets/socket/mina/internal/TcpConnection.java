@@ -206,8 +206,10 @@ final class TcpConnection extends SocketBase {
     /** MINA opened the session (I/O thread). */
     void onSessionOpened(IoSession s) {
         if (server != null) {
-            acceptedOpened(s);
-            server.accepted(this);
+            if (server.admitAccepted(this, s)) { // registered only now that MINA opened the session
+                acceptedOpened(s);
+                server.accepted(this);
+            }
             return;
         }
         synchronized (this) {

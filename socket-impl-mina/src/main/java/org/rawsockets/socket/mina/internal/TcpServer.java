@@ -126,18 +126,30 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
         markFinished(error instanceof SocketClosedException ? null : error, false);
     }
 
-    /** The acceptor created a session: attach an accepted connection (acceptor thread). */
-    private TcpConnection newAccepted(NioSession s) {
+    /** MINA initialised an accepted session: its connection, not yet registered (I/O thread). */
+    private TcpConnection newAccepted(org.apache.mina.core.session.IoSession s) {
         InetSocketAddress remote = (InetSocketAddress) s.getRemoteAddress();
         String ip = remote.getAddress().getHostAddress();
         TcpConnection c = new TcpConnection(owner, SocketKind.TCP_ACCEPTED,
                 "from " + MinaSocketEngine.hostPort(ip, remote.getPort()), ip, remote.getPort(), null,
                 options.acceptedOptions(), TlsOptions.off(), null);
         c.server = this;
-        if (!c.admit(false)) {
-            return null;
-        }
         return c;
+    }
+
+    /**
+     * MINA opened an accepted session (I/O thread): only now is its connection registered with the
+     * owner (quota checked). A session MINA could not initialise was never registered, so it cannot
+     * stay behind; refused by the quota: closed, its accept slot freed.
+     */
+    boolean admitAccepted(TcpConnection c, org.apache.mina.core.session.IoSession s) {
+        if (c.admit(false)) {
+            return true;
+        }
+        s.removeAttribute(TcpConnection.SESSION_KEY);
+        s.closeNow();
+        permits.release();
+        return false;
     }
 
     /** An accepted connection is open (I/O thread). */
@@ -265,10 +277,15 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
         }
     }
 
-    /** Waits for a free accept-queue slot before accepting. */
-    final class PausingAcceptor extends NioSocketAcceptor {
-        private final java.util.Map<org.apache.mina.core.session.IoSession, TcpConnection> fresh =
-                new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Waits for a free accept-queue slot before accepting. The slot is held from the accept until
+     * the connection is taken from the queue, refused, or MINA fails to initialise its session
+     * ({@link ProcessorPool.InitFailureListener}: MINA then destroys it without any event).
+     */
+    final class PausingAcceptor extends NioSocketAcceptor implements ProcessorPool.InitFailureListener {
+        /** Accepted sessions MINA has not created yet (it replaces their attributes when it does). */
+        private final java.util.Set<org.apache.mina.core.session.IoSession> fresh =
+                java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         PausingAcceptor() {
             super(engine.ioPool(), engine.processor());
@@ -292,21 +309,23 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
                 permits.release();
                 return null;
             }
-            TcpConnection c = newAccepted(s);
-            if (c == null) {
-                permits.release(); // refused by quota: the handler closes the session without a connection
-            } else {
-                fresh.put(s, c); // MINA replaces the attribute map when it initialises the session
-            }
+            fresh.add(s);
             return s;
         }
 
-        /** Attaches the connection once MINA initialised the session (sessionCreated, I/O thread). */
+        /** MINA initialised the session (sessionCreated, I/O thread): attach its connection. */
         void attach(org.apache.mina.core.session.IoSession s) {
-            TcpConnection c = fresh.remove(s);
-            if (c != null) {
+            if (fresh.remove(s)) {
+                TcpConnection c = newAccepted(s);
                 s.setAttribute(TcpConnection.SESSION_KEY, c);
                 c.applyOptions(s);
+            }
+        }
+
+        @Override
+        public void initFailed(org.apache.mina.core.session.IoSession s, Throwable cause) {
+            if (fresh.remove(s)) {
+                permits.release();
             }
         }
     }
