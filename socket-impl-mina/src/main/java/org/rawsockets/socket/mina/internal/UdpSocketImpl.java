@@ -72,6 +72,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
     private final Tx tx = new Tx();
     private final Multicast multicast = new Multicast();
     private final AtomicLong dropped = new AtomicLong();
+    private final LruRecycler peers = new LruRecycler();
 
     // guarded by this
     private boolean openFinished;
@@ -211,7 +212,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
         NioDatagramAcceptor acc = new NioDatagramAcceptor(engine.ioPool());
         acc.setHandler(new Handler(this));
-        acc.setSessionRecycler(new LruRecycler());
+        acc.setSessionRecycler(peers);
         acc.setCloseOnDeactivation(true);
         DatagramSessionConfig c = acc.getSessionConfig();
         configure(c);
@@ -227,14 +228,18 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             acc.bind(a);
             InetSocketAddress local = acc.getLocalAddress();
             boundAddress = local;
-            IoSession probe = acc.newSession(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), local);
-            DatagramChannel ch = (DatagramChannel) ((NioSession) probe).getChannel();
-            probe.closeNow();
+            // the channel MINA bound, read directly (no session, no packet); null only on a MINA
+            // version that renamed what DatagramChannels reads (logged once): then no multicast
+            DatagramChannel ch = DatagramChannels.of(acc);
             boundChannel = ch;
-            ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, options.multicastTimeToLive());
-            ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, options.multicastLoopback());
-            if (options.multicastInterface().isPresent()) {
-                ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, networkInterface());
+            if (ch != null) {
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, options.multicastTimeToLive());
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, options.multicastLoopback());
+                if (options.multicastInterface().isPresent()) {
+                    ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, networkInterface());
+                }
+            } else if (options.multicastInterface().isPresent()) {
+                throw new IOException("multicastInterface cannot be applied: " + DatagramChannels.problem());
             }
             localAddress = local;
         } catch (IOException | RuntimeException e) {
@@ -620,9 +625,14 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
                 } catch (NotAllowedException e) {
                     return CompletableFuture.failedFuture(e);
                 }
+                DatagramChannel ch = boundChannel;
+                if (ch == null) {
+                    return CompletableFuture.failedFuture(new NetworkException("cannot join multicast group "
+                            + g.getHostAddress() + " on " + destination + ": " + DatagramChannels.problem()));
+                }
                 try {
                     NetworkInterface ni = networkInterface();
-                    MembershipKey k = boundChannel.join(g, ni);
+                    MembershipKey k = ch.join(g, ni);
                     keys.put(g.getHostAddress(), k);
                     return CompletableFuture.completedFuture(null);
                 } catch (IOException | RuntimeException e) {
@@ -671,12 +681,26 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
     }
 
+    /** Peer sessions a bound socket has created (MINA makes one per peer address it talks with). */
+    long peerSessionsCreated() {
+        return peers.created.get();
+    }
+
+    /** The peer addresses a bound socket has a session with now. */
+    List<SocketAddress> peerSessions() {
+        synchronized (peers.map) {
+            return new ArrayList<>(peers.map.keySet());
+        }
+    }
+
     /** Bounded per-peer session cache of a bound socket (MINA's default one keeps a global thread). */
     private static final class LruRecycler implements IoSessionRecycler {
         private final Map<SocketAddress, IoSession> map = new LinkedHashMap<>(16, 0.75f, true);
+        private final AtomicLong created = new AtomicLong();
 
         @Override
         public void put(IoSession session) {
+            created.incrementAndGet();
             IoSession evicted = null;
             synchronized (map) {
                 map.put(session.getRemoteAddress(), session);
