@@ -11,6 +11,8 @@ import java.util.function.BooleanSupplier;
 import org.apache.mina.core.session.AbstractIoSession;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.transport.socket.nio.NioSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resumes reading of a MINA session from any thread, safely and promptly.
@@ -24,26 +26,72 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * re-checks shortly after in case an I/O-thread update overwrote it in the same instant.
  * Suspending is done only on the I/O thread (in {@code messageReceived}), where MINA's own
  * method is safe.
+ *
+ * <p>The selection key and the flag are MINA internals reached by reflection; if a MINA version
+ * renames them this is logged once at WARN and MINA's own {@code resumeRead()} is used;
+ * {@code MinaReflectionCanaryTest} fails on such a version.
  */
 final class Wakeup {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Wakeup.class);
     private static final Method KEY;
     private static final Field READ_SUSPENDED;
+    private static final String PROBLEM;
 
     static {
         Method m;
         Field f;
+        String problem = null;
         try {
             m = NioSession.class.getDeclaredMethod("getSelectionKey");
+            if (m.getReturnType() != SelectionKey.class) {
+                throw new NoSuchMethodException("NioSession.getSelectionKey() returns " + m.getReturnType().getName());
+            }
             m.setAccessible(true);
             f = AbstractIoSession.class.getDeclaredField("readSuspended");
+            if (f.getType() != boolean.class) {
+                throw new NoSuchFieldException("AbstractIoSession.readSuspended is a " + f.getType().getName());
+            }
             f.setAccessible(true);
         } catch (ReflectiveOperationException | RuntimeException e) {
             m = null;
             f = null;
+            problem = "cannot reach MINA's NioSession.getSelectionKey() / AbstractIoSession.readSuspended (" + e
+                    + "); this MINA version differs from the one the engine was written for (2.2.10): reading resumes"
+                    + " through MINA's own resumeRead(), which can lose an interest update under load, so a socket"
+                    + " may stop reading or writing for good";
+            LOG.warn(problem);
         }
         KEY = m;
         READ_SUSPENDED = f;
+        PROBLEM = problem;
+    }
+
+    /** Whether the race-free resume works (false on a MINA version that renamed what it uses). */
+    static boolean available() {
+        return KEY != null;
+    }
+
+    /** Why it does not, or null. */
+    static String problem() {
+        return PROBLEM;
+    }
+
+    /** The selection key of a session through the reflective access, or null (canary test). */
+    static SelectionKey selectionKey(IoSession s) {
+        if (KEY == null || !(s instanceof NioSession ns)) {
+            return null;
+        }
+        try {
+            return (SelectionKey) KEY.invoke(ns);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** MINA's read-suspended flag of a session through the reflective access (canary test). */
+    static boolean readSuspendedFlag(IoSession s) throws IllegalAccessException {
+        return READ_SUSPENDED.getBoolean(s);
     }
 
     private Wakeup() {
