@@ -98,6 +98,17 @@ final class OwnedService implements MinaSocketEngine.OwnedSocketService {
         return true;
     }
 
+    /**
+     * Whether {@code n} more bytes may be buffered (received unread) within the maxBufferedBytes
+     * quota; as with {@link #reserveBuffer}, one item larger than the quota fits when nothing else is
+     * buffered. Concurrent receivers may pass together: the quota can be exceeded by one datagram per
+     * I/O thread, as TCP's by one network read.
+     */
+    boolean fitsBuffer(long n) {
+        long now = buffered.get();
+        return now + n <= quotas().maxBufferedBytes() || now == 0;
+    }
+
     boolean overBufferQuota() {
         return buffered.get() > quotas().maxBufferedBytes();
     }

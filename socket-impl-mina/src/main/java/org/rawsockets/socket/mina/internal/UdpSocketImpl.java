@@ -325,6 +325,10 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             dropped.incrementAndGet();
             return;
         }
+        if (!owner.fitsBuffer(n)) {
+            dropped.incrementAndGet(); // the owner's maxBufferedBytes quota is used up by unread data
+            return;
+        }
         byte[] data = new byte[n];
         buf.get(data);
         bytesIn.addAndGet(n);
@@ -444,7 +448,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
 
     @Override
     long bufferedBytes() {
-        return tx.queued.get();
+        return tx.queued.get() + rx.weight();
     }
 
     @Override
@@ -669,10 +673,24 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
     }
 
+    /**
+     * Received datagrams not yet read: bounded by {@code udpReceiveQueue} (count) and, with the
+     * owner's other buffers, by its {@code maxBufferedBytes} quota (bytes, weighed here).
+     */
     private final class Rx extends Source<UdpMessage> {
         @Override
         protected long weigh(UdpMessage element) {
-            return 1;
+            return element.data().capacity(); // made by onMessage exactly the datagram's size
+        }
+
+        @Override
+        protected void afterPush(long newWeight, long delta) {
+            owner.buffered.addAndGet(delta);
+        }
+
+        @Override
+        protected void afterTake(long newWeight, long delta) {
+            owner.buffered.addAndGet(-delta);
         }
 
         @Override
