@@ -37,15 +37,21 @@ public final class SocketBench {
     private static final String KEY_MINA = "mina";
     private static final String KEY_NETTY = "netty";
     private static final String KEY_SOCKET = "socket";
+    /** The java.net.Socket view of the SocketService (issue 13), compared with plain java.net.Socket. */
+    private static final String KEY_VIEW = "socketview";
     /** Opt-in: Netty handing the application owned heap copies, as the socket API does. */
     private static final String KEY_NETTY_COPY = "nettycopy";
-    private static final List<String> ALL = List.of(KEY_TCP, KEY_STREAMS, KEY_MINA, KEY_NETTY, KEY_SOCKET);
+    private static final List<String> ALL = List.of(KEY_TCP, KEY_STREAMS, KEY_MINA, KEY_NETTY, KEY_SOCKET,
+            KEY_VIEW);
 
     // Targets from issue 3.
     private static final double TARGET_VS_MINA = 0.9;
     private static final double TARGET_VS_NETTY = 1.0;
     private static final double TARGET_RTT_VS_NETTY = 1.1;
     private static final long TARGET_IDLE_HEAP = 128L << 20;
+    // Targets from issue 13: the Socket view vs plain java.net.Socket on the same peer.
+    private static final double TARGET_VIEW_THROUGHPUT = 0.8;
+    private static final double TARGET_VIEW_RTT = 1.5;
 
     private long mib = 512;
     private int warmup = 3;
@@ -106,7 +112,7 @@ public final class SocketBench {
                               --echo-passes N  interleaved passes the measured round trips are split into (default 10)
                               --idle N         idle connections per client (default 10000)
                               --direction D    upload, download or both (default both; for profiling one path)
-                              --only a,b       clients: tcpsocket,streams,mina,netty,socket (default all);
+                              --only a,b       clients: tcpsocket,streams,mina,netty,socket,socketview (default all);
                                                also nettycopy: Netty copying each read into an owned byte[]
                               --tests a,b      throughput,echo,idle (default all)""");
                     return false;
@@ -147,7 +153,7 @@ public final class SocketBench {
             System.out.println("peer: plain single-threaded NIO server in a child JVM (pid " + peer.pid() + "), "
                     + line.substring(5));
 
-            if (only.contains(KEY_TCP) || only.contains(KEY_STREAMS)) {
+            if (only.contains(KEY_TCP) || only.contains(KEY_STREAMS) || only.contains(KEY_VIEW)) {
                 try {
                     engine = MinaSocketEngine.standalone();
                     service = engine.serviceFor(Owner.of(1, "bench"));
@@ -156,6 +162,7 @@ public final class SocketBench {
                     System.out.println("!! TcpSocket clients skipped: SocketService not available: " + e);
                     only.remove(KEY_TCP);
                     only.remove(KEY_STREAMS);
+                    only.remove(KEY_VIEW);
                 }
             }
             for (String key : only) {
@@ -166,6 +173,7 @@ public final class SocketBench {
                     case KEY_NETTY -> new NettyClient(false);
                     case KEY_NETTY_COPY -> new NettyClient(true);
                     case KEY_SOCKET -> new BlockingClient();
+                    case KEY_VIEW -> new SocketViewClient(service);
                     default -> throw new IllegalArgumentException(key);
                 });
             }
@@ -330,6 +338,16 @@ public final class SocketBench {
                 target("TcpSocket " + dir + " vs Netty (best)", b.get(KEY_TCP), b.get(KEY_NETTY), TARGET_VS_NETTY, true);
             }
         }
+        for (String dir : List.of("upload", "download")) {
+            Map<String, Double> m = dir.equals("upload") ? upMed : downMed;
+            Map<String, Double> b = dir.equals("upload") ? upBest : downBest;
+            if (m.containsKey(KEY_VIEW) && (dir.equals("upload") ? doUpload : doDownload)) {
+                target("Socket view " + dir + " vs java.net.Socket (median)", m.get(KEY_VIEW), m.get(KEY_SOCKET),
+                        TARGET_VIEW_THROUGHPUT, true);
+                target("Socket view " + dir + " vs java.net.Socket (best)", b.get(KEY_VIEW), b.get(KEY_SOCKET),
+                        TARGET_VIEW_THROUGHPUT, true);
+            }
+        }
     }
 
     private static double mibPerSec(long bytes, long nanos) {
@@ -420,6 +438,14 @@ public final class SocketBench {
                     netty == null ? null : (double) BenchSupport.percentile(netty, 50), TARGET_RTT_VS_NETTY, false);
             target("TcpSocket echo p99 vs Netty", (double) BenchSupport.percentile(tcp, 99),
                     netty == null ? null : (double) BenchSupport.percentile(netty, 99), TARGET_RTT_VS_NETTY, false);
+        }
+        long[] view = sorted.get(KEY_VIEW);
+        long[] plain = sorted.get(KEY_SOCKET);
+        if (view != null) {
+            target("Socket view echo p50 vs java.net.Socket", (double) BenchSupport.percentile(view, 50),
+                    plain == null ? null : (double) BenchSupport.percentile(plain, 50), TARGET_VIEW_RTT, false);
+            target("Socket view echo p99 vs java.net.Socket", (double) BenchSupport.percentile(view, 99),
+                    plain == null ? null : (double) BenchSupport.percentile(plain, 99), TARGET_VIEW_RTT, false);
         }
     }
 
