@@ -3,24 +3,15 @@ package org.rawsockets.socket.mina.internal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.MembershipKey;
-import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +22,8 @@ import org.apache.mina.core.future.ConnectFuture;
 import org.apache.mina.core.future.WriteFuture;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.apache.mina.core.session.IoSession;
-import org.apache.mina.core.session.IoSessionRecycler;
 import org.apache.mina.transport.socket.DatagramSessionConfig;
 import org.apache.mina.transport.socket.nio.NioDatagramAcceptor;
-import org.apache.mina.transport.socket.nio.NioSession;
 import org.rawsockets.socket.DnsQueryType;
 import org.rawsockets.socket.MulticastController;
 import org.rawsockets.socket.NetworkException;
@@ -61,26 +50,25 @@ import org.rawsockets.socket.mina.internal.policy.AuditLog;
 final class UdpSocketImpl extends SocketBase implements UdpSocket {
 
     static final String SESSION_KEY = UdpSocketImpl.class.getName();
-    private static final int MAX_PEER_SESSIONS = 256;
 
-    private final MinaSocketEngine engine;
-    private final UdpSocketOptions options;
-    private final String endpointName;
+    final MinaSocketEngine engine;
+    final UdpSocketOptions options;
+    final String endpointName;
     private final int maxDatagram;
-    private final CompletableFuture<UdpOpenInfo> opened = new CompletableFuture<>();
+    final CompletableFuture<UdpOpenInfo> opened = new CompletableFuture<>();
     private final Rx rx = new Rx();
     private final Tx tx = new Tx();
-    private final Multicast multicast = new Multicast();
+    private final UdpMulticast multicast = new UdpMulticast(this);
     private final AtomicLong dropped = new AtomicLong();
-    private final LruRecycler peers = new LruRecycler();
+    private final PeerSessions peers = new PeerSessions();
 
     // guarded by this
     private boolean openFinished;
     private boolean closing;
     private volatile IoSession session;
     private volatile NioDatagramAcceptor acceptor;
-    private volatile DatagramChannel boundChannel;
-    private volatile InetSocketAddress boundAddress;
+    volatile DatagramChannel boundChannel;
+    volatile InetSocketAddress boundAddress;
 
     UdpSocketImpl(OwnedService owner, UdpSocketOptions options, String endpointName) {
         super(owner, options.isConnected() ? SocketKind.UDP_CONNECTED : SocketKind.UDP_BOUND,
@@ -236,7 +224,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
                 ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, options.multicastTimeToLive());
                 ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, options.multicastLoopback());
                 if (options.multicastInterface().isPresent()) {
-                    ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, networkInterface());
+                    ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, UdpMulticast.networkInterface(options, local));
                 }
             } else if (options.multicastInterface().isPresent()) {
                 throw new IOException("multicastInterface cannot be applied: " + DatagramChannels.problem());
@@ -254,38 +242,6 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
         markOpen();
         opened.complete(new UdpOpenInfo(null, localAddress));
-    }
-
-    private NetworkInterface networkInterface() throws IOException {
-        String name = options.multicastInterface().orElse(null);
-        if (name != null) {
-            NetworkInterface ni = NetworkInterface.getByName(name);
-            if (ni == null) {
-                throw new SocketException("no network interface named '" + name + "' (multicastInterface)");
-            }
-            return ni;
-        }
-        InetSocketAddress b = boundAddress;
-        if (b != null && !b.getAddress().isAnyLocalAddress()) {
-            NetworkInterface ni = NetworkInterface.getByInetAddress(b.getAddress());
-            if (ni != null) {
-                return ni;
-            }
-        }
-        NetworkInterface fallback = null;
-        for (Enumeration<NetworkInterface> e = NetworkInterface.getNetworkInterfaces(); e.hasMoreElements();) {
-            NetworkInterface ni = e.nextElement();
-            if (ni.isUp() && ni.supportsMulticast()) {
-                if (!ni.isLoopback()) {
-                    return ni;
-                }
-                fallback = ni;
-            }
-        }
-        if (fallback == null) {
-            throw new SocketException("no multicast-capable network interface is up");
-        }
-        return fallback;
     }
 
     @Override
@@ -591,88 +547,6 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
     }
 
-    // ------------------------------------------------------------------ multicast
-
-    private final class Multicast implements MulticastController {
-        private final Map<String, MembershipKey> keys = new ConcurrentHashMap<>();
-
-        private InetAddress group(String groupAddress) {
-            Objects.requireNonNull(groupAddress, "groupAddress");
-            String g = groupAddress.strip();
-            if (!g.matches("[0-9a-fA-F:.%]+") || !(g.indexOf(':') >= 0 || g.matches("[0-9.]+"))) {
-                throw new IllegalArgumentException("groupAddress must be a multicast IP literal, was '" + groupAddress + "'");
-            }
-            InetAddress a;
-            try {
-                a = InetAddress.getByName(g);
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("groupAddress must be a multicast IP literal, was '" + groupAddress + "'");
-            }
-            if (!a.isMulticastAddress()) {
-                throw new IllegalArgumentException("groupAddress must be a multicast address (224.0.0.0/4 or ff00::/8),"
-                        + " was " + groupAddress);
-            }
-            return a;
-        }
-
-        @Override
-        public CompletionStage<Void> joinGroup(String groupAddress) {
-            InetAddress g = group(groupAddress);
-            if (options.isConnected()) {
-                throw new IllegalStateException("multicast needs a bound UDP socket; " + destination + " is connected");
-            }
-            return opened.thenCompose(info -> {
-                InetSocketAddress ga = new InetSocketAddress(g, boundAddress.getPort());
-                try {
-                    engine.policy().check(owner.owner(),
-                            new Access(AccessKind.MULTICAST_JOIN, g.getHostAddress(), endpointName, ga));
-                } catch (NotAllowedException e) {
-                    return CompletableFuture.failedFuture(e);
-                }
-                DatagramChannel ch = boundChannel;
-                if (ch == null) {
-                    return CompletableFuture.failedFuture(new NetworkException("cannot join multicast group "
-                            + g.getHostAddress() + " on " + destination + ": " + DatagramChannels.problem()));
-                }
-                try {
-                    NetworkInterface ni = networkInterface();
-                    MembershipKey k = ch.join(g, ni);
-                    keys.put(g.getHostAddress(), k);
-                    return CompletableFuture.completedFuture(null);
-                } catch (IOException | RuntimeException e) {
-                    return CompletableFuture.failedFuture(new NetworkException("cannot join multicast group "
-                            + g.getHostAddress() + " on " + destination + ": " + e.getMessage(), e));
-                }
-            });
-        }
-
-        @Override
-        public CompletionStage<Void> leaveGroup(String groupAddress) {
-            InetAddress g = group(groupAddress);
-            MembershipKey k = keys.remove(g.getHostAddress());
-            if (k == null) {
-                return CompletableFuture.failedFuture(new IllegalStateException("multicast group " + g.getHostAddress()
-                        + " was not joined on " + destination));
-            }
-            k.drop();
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public List<String> joinedGroups() {
-            List<String> out = new ArrayList<>(keys.keySet());
-            out.sort(null);
-            return out;
-        }
-
-        void dropAll() {
-            for (Iterator<MembershipKey> it = keys.values().iterator(); it.hasNext();) {
-                it.next().drop();
-                it.remove();
-            }
-        }
-    }
-
     /**
      * Received datagrams not yet read: bounded by {@code udpReceiveQueue} (count) and, with the
      * owner's other buffers, by its {@code maxBufferedBytes} quota (bytes, weighed here).
@@ -701,51 +575,12 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
 
     /** Peer sessions a bound socket has created (MINA makes one per peer address it talks with). */
     long peerSessionsCreated() {
-        return peers.created.get();
+        return peers.created();
     }
 
     /** The peer addresses a bound socket has a session with now. */
     List<SocketAddress> peerSessions() {
-        synchronized (peers.map) {
-            return new ArrayList<>(peers.map.keySet());
-        }
-    }
-
-    /** Bounded per-peer session cache of a bound socket (MINA's default one keeps a global thread). */
-    private static final class LruRecycler implements IoSessionRecycler {
-        private final Map<SocketAddress, IoSession> map = new LinkedHashMap<>(16, 0.75f, true);
-        private final AtomicLong created = new AtomicLong();
-
-        @Override
-        public void put(IoSession session) {
-            created.incrementAndGet();
-            IoSession evicted = null;
-            synchronized (map) {
-                map.put(session.getRemoteAddress(), session);
-                if (map.size() > MAX_PEER_SESSIONS) {
-                    Iterator<IoSession> it = map.values().iterator();
-                    evicted = it.next();
-                    it.remove();
-                }
-            }
-            if (evicted != null) {
-                evicted.closeNow();
-            }
-        }
-
-        @Override
-        public IoSession recycle(SocketAddress remoteAddress, int unused) {
-            synchronized (map) {
-                return map.get(remoteAddress);
-            }
-        }
-
-        @Override
-        public void remove(IoSession session) {
-            synchronized (map) {
-                map.remove(session.getRemoteAddress(), session);
-            }
-        }
+        return peers.peers();
     }
 
     /** UDP session events: connected sessions carry their socket as an attribute; bound ones are fixed. */
