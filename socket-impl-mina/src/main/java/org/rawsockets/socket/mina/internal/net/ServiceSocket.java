@@ -302,7 +302,7 @@ public final class ServiceSocket extends Socket {
 
     @Override
     public void shutdownInput() throws IOException {
-        TcpSocket t = requireOpen("shutdownInput");
+        TcpSocket t = requireOpen();
         if (inputShutdown) {
             throw new SocketException("Socket input is already shutdown");
         }
@@ -312,7 +312,7 @@ public final class ServiceSocket extends Socket {
 
     @Override
     public void shutdownOutput() throws IOException {
-        TcpSocket t = requireOpen("shutdownOutput");
+        TcpSocket t = requireOpen();
         if (outputShutdown) {
             throw new SocketException("Socket output is already shutdown");
         }
@@ -320,7 +320,7 @@ public final class ServiceSocket extends Socket {
         t.writable().close();
     }
 
-    private TcpSocket requireOpen(String what) throws SocketException {
+    private TcpSocket requireOpen() throws SocketException {
         synchronized (lock) {
             if (closed) {
                 throw new SocketException("Socket is closed");
@@ -381,11 +381,6 @@ public final class ServiceSocket extends Socket {
         } catch (IOException e) {
             // closing a failed connect
         }
-    }
-
-    /** The TcpSocket behind this socket (before a TLS layering), for the tests and the SSL layer. */
-    TcpSocket tcpSocket() {
-        return tcp;
     }
 
     // ------------------------------------------------------------------ state
