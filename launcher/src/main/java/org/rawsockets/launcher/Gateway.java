@@ -231,6 +231,9 @@ final class Gateway {
         List<String> pending = awaitInitialScan(ctx, home, readyDeadline);
         if (!pending.isEmpty()) {
             problems.add("not applied yet from deploy/ and etc/: " + pending);
+        } else if (!ConfigurationBarrier.await(ctx, readyDeadline)) {
+            problems.add("Config Admin did not deliver the configurations of etc/ to the components within "
+                    + readyTimeout.toSeconds() + " s");
         }
         long readyMillis = (System.nanoTime() - t0) / 1_000_000;
         long sinceJvm = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
