@@ -82,7 +82,9 @@ final class FairExecutor {
                 throw new RejectedExecutionException("the socket service is stopping");
             }
             Lane lane = lanes.computeIfAbsent(key, Lane::new);
-            if (lane.tasks.size() >= laneQueue) {
+            // tasks the lane may start at once are not waiting, even before a thread took them
+            int startable = Math.max(0, perLane - lane.running);
+            if (lane.tasks.size() >= laneQueue + startable) {
                 throw new RejectedExecutionException(laneQueue + " blocking tasks (name lookups, binds, closes) of "
                         + describe + " are already waiting");
             }
