@@ -12,7 +12,8 @@ import java.util.Optional;
  * <p>Subtypes: {@link SmtpTransientException} (4xx reply), {@link SmtpPermanentException} (5xx
  * reply), {@link SmtpProtocolException} (the server broke the protocol),
  * {@link SmtpCapabilityException} (refused locally: the server lacks something the message or the
- * settings need). Transport failures are the socket API's
+ * settings need), {@link SmtpConfigurationException} (the settings cannot be used, e.g. a missing
+ * secret). Transport failures are the socket API's
  * {@link org.rawsockets.socket.RawSocketException} subtypes, not this type.
  */
 public abstract class SmtpException extends IOException {

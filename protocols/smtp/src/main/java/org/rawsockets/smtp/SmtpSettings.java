@@ -24,6 +24,7 @@ public final class SmtpSettings {
     private final Duration connectTimeout;
     private final Duration commandTimeout;
     private final Duration dataTimeout;
+    private final Duration timeout;
     private final boolean pipelining;
     private final boolean chunking;
     private final int chunkSize;
@@ -42,6 +43,7 @@ public final class SmtpSettings {
         this.connectTimeout = b.connectTimeout;
         this.commandTimeout = b.commandTimeout;
         this.dataTimeout = b.dataTimeout;
+        this.timeout = b.timeout;
         this.pipelining = b.pipelining;
         this.chunking = b.chunking;
         this.chunkSize = b.chunkSize;
@@ -66,6 +68,7 @@ public final class SmtpSettings {
         b.connectTimeout = connectTimeout;
         b.commandTimeout = commandTimeout;
         b.dataTimeout = dataTimeout;
+        b.timeout = timeout;
         b.pipelining = pipelining;
         b.chunking = chunking;
         b.chunkSize = chunkSize;
@@ -117,7 +120,7 @@ public final class SmtpSettings {
         return connectTimeout;
     }
 
-    /** Limit on each command's reply and each write (default 60 s). */
+    /** Limit on each command's whole reply and each write (default 60 s). */
     public Duration commandTimeout() {
         return commandTimeout;
     }
@@ -125,6 +128,19 @@ public final class SmtpSettings {
     /** Limit on the reply after the message data (default 10 min, RFC 5321 4.5.3.2.6). */
     public Duration dataTimeout() {
         return dataTimeout;
+    }
+
+    /**
+     * Overall limit on one operation, from the call to its result (default 15 min): opening a session
+     * (connect, greeting, EHLO, STARTTLS, AUTH), each send (MAIL to the final reply, data included),
+     * RSET, NOOP. The per-reply limits above cannot bound a server that trickles bytes; this does. At
+     * the limit the connection is closed at once and the operation fails with
+     * {@link org.rawsockets.socket.TimedOutException}.
+     *
+     * @since 1.1
+     */
+    public Duration timeout() {
+        return timeout;
     }
 
     /** Whether to batch MAIL/RCPT/DATA when the server offers PIPELINING (default {@code true}). */
@@ -166,7 +182,7 @@ public final class SmtpSettings {
         return "SmtpSettings[server=" + serverLabel() + ", tlsMode=" + tlsMode + ", tls=" + tls + ", credentials="
                 + credentials + ", allowAuthWithoutTls=" + allowAuthWithoutTls + ", clientName=" + clientName
                 + ", connectTimeout=" + connectTimeout + ", commandTimeout=" + commandTimeout + ", dataTimeout="
-                + dataTimeout + ", pipelining=" + pipelining + ", chunking=" + chunking + "]";
+                + dataTimeout + ", timeout=" + timeout + ", pipelining=" + pipelining + ", chunking=" + chunking + "]";
     }
 
     /** Builds {@link SmtpSettings}. */
@@ -182,6 +198,7 @@ public final class SmtpSettings {
         private Duration connectTimeout = Duration.ofSeconds(30);
         private Duration commandTimeout = Duration.ofSeconds(60);
         private Duration dataTimeout = Duration.ofMinutes(10);
+        private Duration timeout = Duration.ofMinutes(15);
         private boolean pipelining = true;
         private boolean chunking = false;
         private int chunkSize = 256 * 1024;
@@ -265,6 +282,12 @@ public final class SmtpSettings {
 
         public Builder dataTimeout(Duration timeout) {
             this.dataTimeout = positive("dataTimeout", timeout);
+            return this;
+        }
+
+        /** @see SmtpSettings#timeout() */
+        public Builder timeout(Duration timeout) {
+            this.timeout = positive("timeout", timeout);
             return this;
         }
 

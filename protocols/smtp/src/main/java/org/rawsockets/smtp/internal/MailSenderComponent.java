@@ -5,15 +5,34 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
+import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.ConfigRejectedException;
+import org.rawsockets.protocols.config.SecretFiles;
+import org.rawsockets.protocols.config.StrictConfig;
 import org.rawsockets.smtp.AuthMechanism;
 import org.rawsockets.smtp.Envelope;
 import org.rawsockets.smtp.MailSender;
@@ -21,7 +40,7 @@ import org.rawsockets.smtp.MessageSource;
 import org.rawsockets.smtp.ProbeResult;
 import org.rawsockets.smtp.ProgressListener;
 import org.rawsockets.smtp.SendResult;
-import org.rawsockets.smtp.SmtpClient;
+import org.rawsockets.smtp.SmtpConfigurationException;
 import org.rawsockets.smtp.SmtpCredentials;
 import org.rawsockets.smtp.SmtpSession;
 import org.rawsockets.smtp.SmtpSettings;
@@ -29,89 +48,238 @@ import org.rawsockets.smtp.SmtpTlsMode;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TlsOptions;
 import org.rawsockets.socket.annotation.RequireSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@link MailSender} per factory configuration {@value #PID}. The socket needs are declared for
  * the policy: outgoing TCP to the SMTP ports (25 relay, 465 implicit TLS, 587 submission).
+ *
+ * <p>The configuration is read strictly and checked at activation (immediate component, so a bad
+ * configuration is reported when it arrives, not at first use): a refused one is one ERROR line
+ * on this class's logger and is remembered in {@link #REGISTRY} for the shell. The password is a
+ * reference {@code .password = secret:NAME} ({@link SecretFiles}); the secret file is read each
+ * time a connection is opened, never at activation. A literal password is refused, and removed
+ * from the configuration store (replaced by the marker {@value #PASSWORD_REFUSED}) so that neither
+ * Config Admin's files nor {@code scr:info}/{@code cm:*} keep showing it; the file it came from is
+ * the operator's to fix (the ERROR line says how).
+ *
+ * <p>Every operation ({@link #send}, {@link #probe}, opening a session) ends by its deadline
+ * ({@code timeoutMillis}) with the connection closed; a caller that cancels the returned stage (or
+ * completes it itself) closes the connection at once.
  */
 @RequireSocket(kind = RequireSocket.Kind.TCP, ports = "25,465,587")
 @Component(configurationPid = MailSenderComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = MailSender.class)
+        service = MailSender.class, immediate = true)
 @Designate(ocd = ServerConfig.class, factory = true)
 public final class MailSenderComponent implements MailSender {
 
     public static final String PID = "org.rawsockets.smtp.server";
+    /** The configured mail servers of this bundle: names in use, rejected configurations. */
+    public static final ConfigRegistry REGISTRY = new ConfigRegistry(PID, "mail server");
+    /** The property holding the secret reference (method {@code _password} of {@link ServerConfig}). */
+    static final String PASSWORD = ".password";
+    /** Put in place of a literal password removed from the configuration store. */
+    static final String PASSWORD_REFUSED = ".password.refused";
+    private static final Logger LOG = LoggerFactory.getLogger(MailSenderComponent.class);
 
     private final SocketService sockets;
     private final String name;
     private final SmtpSettings settings;
+    private final ConfigRegistry.Claim claim;
 
     @Activate
-    public MailSenderComponent(@Reference SocketService sockets, ServerConfig config) {
-        this.sockets = sockets;
-        this.name = config.name();
-        this.settings = toSettings(config);
+    public MailSenderComponent(@Reference SocketService sockets,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin configurationAdmin,
+            Map<String, Object> properties, BundleContext context) {
+        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
+                configurationAdmin == null ? pid -> LOG.warn("no Config Admin: the literal password of configuration {}"
+                        + " stays in it", pid) : pid -> removeLiteralPassword(configurationAdmin, pid));
     }
 
-    /** Settings from a configuration; throws {@link IllegalArgumentException} naming the bad property. */
-    static SmtpSettings toSettings(ServerConfig c) {
-        if (c.name() == null || c.name().isBlank()) {
-            throw new IllegalArgumentException(PID + ": property 'name' must be set");
+    /**
+     * A sender from a configuration map, as DS gives it.
+     *
+     * @param literalRemover called with the PID of a configuration whose literal password was
+     *        refused, to remove it from the configuration store
+     * @throws org.rawsockets.protocols.config.ConfigRejectedException when the configuration is
+     *         refused (logged once at ERROR, remembered in {@code registry})
+     */
+    public MailSenderComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
+            ConfigRegistry registry, Consumer<String> literalRemover) {
+        this.sockets = sockets;
+        Map<String, Object> props = new HashMap<>(properties == null ? Map.of() : properties);
+        boolean removedBefore = props.remove(PASSWORD_REFUSED) != null;
+        String where = StrictConfig.describe(props);
+        ConfigRegistry.Accepted<Configured> accepted;
+        try {
+            accepted = registry.accept(props, ServerConfig.class, Set.of(PASSWORD), c -> {
+                if (removedBefore && c._password().isEmpty()) {
+                    // The literal was removed from the store: still refused, with the same message.
+                    SecretFiles.reference(where, PASSWORD, "(removed)", c.name() == null ? null : c.name().strip());
+                }
+                SmtpSettings s = toSettings(c, secrets, where);
+                return new Configured(c.name().strip(), s);
+            }, Configured::name, LOG);
+        } catch (ConfigRejectedException e) {
+            Object pw = props.get(PASSWORD);
+            if (PASSWORD.equals(e.property()) && pw instanceof String v && !v.isBlank()
+                    && !v.strip().startsWith(SecretFiles.PREFIX) && props.get("service.pid") instanceof String pid) {
+                literalRemover.accept(pid);
+            }
+            throw e;
         }
+        this.settings = accepted.value().settings();
+        this.claim = accepted.claim();
+        this.name = claim.name();
+    }
+
+    private record Configured(String name, SmtpSettings settings) {
+    }
+
+    /**
+     * Replaces a refused literal password in the configuration store by {@value #PASSWORD_REFUSED}
+     * (off the activating thread: the update reconfigures this component).
+     */
+    private static void removeLiteralPassword(ConfigurationAdmin cm, String pid) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                Configuration[] found = cm.listConfigurations("(service.pid=" + pid.replace("\\", "\\\\")
+                        .replace("*", "\\*").replace("(", "\\(").replace(")", "\\)") + ")");
+                for (Configuration c : found == null ? new Configuration[0] : found) {
+                    Dictionary<String, Object> p = c.getProperties();
+                    if (p == null || p.remove(PASSWORD) == null) {
+                        continue;
+                    }
+                    p.put(PASSWORD_REFUSED, "a literal password was removed from this configuration; it is never used:"
+                            + " put it in a secret file and set " + PASSWORD + " = " + SecretFiles.PREFIX + "NAME");
+                    c.update(p);
+                    Object file = p.get(StrictConfig.FILE_PROPERTY);
+                    LOG.warn("mail server: the refused literal password of configuration {} was removed from the"
+                            + " configuration store{}", pid, file == null ? ""
+                                    : "; the file " + file + " still holds it: edit it as the error above says");
+                }
+            } catch (IOException | InvalidSyntaxException | RuntimeException e) {
+                LOG.warn("mail server: could not remove the refused literal password of configuration {} from the"
+                        + " configuration store: {}", pid, e.toString());
+            }
+        });
+    }
+
+    @Deactivate
+    void deactivate() {
+        claim.close();
+    }
+
+    /**
+     * Settings from a configuration; throws {@link IllegalArgumentException} naming the property,
+     * the problem and the rule. The password is not read here: the credentials read the secret file
+     * each time they are used.
+     */
+    static SmtpSettings toSettings(ServerConfig c, SecretFiles secrets, String where) {
+        if (c.name() == null || c.name().isBlank()) {
+            throw bad("(unnamed)", "name", "missing", "every mail server needs a name, used by the shell and as the"
+                    + " MailSender service property 'name'");
+        }
+        String name = c.name().strip();
         SmtpSettings.Builder b = SmtpSettings.builder();
+        if (!c.endpoint().isBlank() && !c.host().isBlank()) {
+            throw bad(name, "endpoint", "set together with host '" + c.host() + "'", "set host (and port) or endpoint,"
+                    + " not both");
+        }
         if (!c.endpoint().isBlank()) {
             b.endpointName(c.endpoint());
         } else if (!c.host().isBlank()) {
             b.host(c.host());
         } else {
-            throw new IllegalArgumentException(PID + " '" + c.name() + "': set 'host' or 'endpoint'");
+            throw bad(name, "host", "missing, and no endpoint either", "set host (and port) or endpoint");
+        }
+        if (c.port() < 0 || c.port() > 65535) {
+            throw bad(name, "port", c.port() + " is out of range", "1..65535, or 0 for the TLS mode's default");
         }
         b.port(c.port());
         SmtpTlsMode mode;
         try {
-            mode = SmtpTlsMode.valueOf(c.tls().trim().toUpperCase(Locale.ROOT));
+            mode = SmtpTlsMode.valueOf(c.tls().strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + " '" + c.name() + "': tls must be one of STARTTLS_REQUIRED,"
-                    + " STARTTLS_OPPORTUNISTIC, IMPLICIT, OFF; was '" + c.tls() + "'");
+            throw bad(name, "tls", "'" + c.tls() + "' is not a TLS mode", "STARTTLS_REQUIRED, STARTTLS_OPPORTUNISTIC,"
+                    + " IMPLICIT or OFF");
         }
         b.tlsMode(mode);
         TlsOptions.Builder tls = TlsOptions.builder().verifyHostname(c.verifyHostname());
         if (!c.trustedCertificates().isBlank()) {
+            Path pem = Path.of(c.trustedCertificates().strip());
             try {
-                tls.trustedCertificatesPem(Files.readString(Path.of(c.trustedCertificates().trim())));
-            } catch (IOException e) {
-                throw new UncheckedIOException(PID + " '" + c.name() + "': cannot read trustedCertificates "
-                        + c.trustedCertificates(), e);
+                tls.trustedCertificatesPem(Files.readString(pem));
+            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+                throw bad(name, "trustedCertificates", "cannot read " + pem.toAbsolutePath() + " (" + e.getMessage() + ")",
+                        "a readable PEM file of CA certificates");
             }
         }
         b.tls(tls.build());
-        String mech = c.authMechanism().trim().toUpperCase(Locale.ROOT);
-        if (!c.user().isBlank() && !mech.equals("NONE")) {
-            SmtpCredentials cred;
-            if (mech.equals("XOAUTH2")) {
-                String token = c._password();
-                cred = SmtpCredentials.oauth2(c.user(), () -> token);
-            } else {
-                cred = SmtpCredentials.password(c.user(), c._password());
-                if (!mech.equals("AUTO")) {
-                    try {
-                        cred = cred.withMechanism(AuthMechanism.valueOf(mech));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(PID + " '" + c.name()
-                                + "': authMechanism must be AUTO, NONE, PLAIN, LOGIN or XOAUTH2; was '" + c.authMechanism() + "'");
-                    }
-                }
+        String mech = c.authMechanism().strip().toUpperCase(Locale.ROOT);
+        if (!Set.of("AUTO", "NONE", "PLAIN", "LOGIN", "XOAUTH2").contains(mech)) {
+            throw bad(name, "authMechanism", "'" + c.authMechanism() + "' is not a mechanism",
+                    "AUTO, NONE, PLAIN, LOGIN or XOAUTH2");
+        }
+        // A literal password is refused whatever else is set: none may stay in the configuration.
+        Optional<String> secret = SecretFiles.reference(where, PASSWORD, c._password(), name);
+        String user = c.user().strip();
+        if (!user.isEmpty() && !mech.equals("NONE")) {
+            if (secret.isEmpty()) {
+                throw bad(name, PASSWORD, "empty while user '" + user + "' is set", "an empty password is never sent:"
+                        + " put the password in a secret file and set " + PASSWORD + " = " + SecretFiles.PREFIX + name
+                        + "; to send without AUTH, clear 'user' or set authMechanism = NONE");
+            }
+            Supplier<String> read = secretReader(name, secrets, secret.get());
+            SmtpCredentials cred = mech.equals("XOAUTH2") ? SmtpCredentials.oauth2(user, read)
+                    : SmtpCredentials.password(user, read);
+            if (!mech.equals("AUTO") && !mech.equals("XOAUTH2")) {
+                cred = cred.withMechanism(AuthMechanism.valueOf(mech));
             }
             b.credentials(cred);
+        } else if (secret.isPresent() && user.isEmpty()) {
+            throw bad(name, "user", "empty while " + PASSWORD + " is set", "AUTH needs both user and " + PASSWORD
+                    + "; clear " + PASSWORD + " to send without AUTH");
         }
         b.allowAuthWithoutTls(c.allowAuthWithoutTls());
-        b.clientName(c.clientName());
-        b.connectTimeout(Duration.ofMillis(c.connectTimeoutMillis()));
-        b.commandTimeout(Duration.ofMillis(c.commandTimeoutMillis()));
-        b.dataTimeout(Duration.ofMillis(c.dataTimeoutMillis()));
+        try {
+            b.clientName(c.clientName());
+        } catch (IllegalArgumentException e) {
+            throw bad(name, "clientName", "'" + c.clientName() + "' is not a host name",
+                    "1..255 printable ASCII characters without spaces, e.g. mail.example.org or [192.0.2.1]");
+        }
+        b.connectTimeout(millis(name, "connectTimeoutMillis", c.connectTimeoutMillis()));
+        b.commandTimeout(millis(name, "commandTimeoutMillis", c.commandTimeoutMillis()));
+        b.dataTimeout(millis(name, "dataTimeoutMillis", c.dataTimeoutMillis()));
+        b.timeout(millis(name, "timeoutMillis", c.timeoutMillis()));
         b.pipelining(c.pipelining());
         b.chunking(c.chunking());
         return b.build();
+    }
+
+    /** Reads the secret when the credentials are used; a problem fails that connect, naming the file. */
+    private static Supplier<String> secretReader(String server, SecretFiles secrets, String secretName) {
+        return () -> {
+            try {
+                return secrets.read(secretName);
+            } catch (SecretFiles.SecretException e) {
+                throw new UncheckedIOException(new SmtpConfigurationException("mail server '" + server + "': the "
+                        + PASSWORD + " " + e.getMessage() + "; nothing was sent", e));
+            }
+        };
+    }
+
+    private static Duration millis(String name, String property, long value) {
+        if (value < 1) {
+            throw bad(name, property, value + " is not positive", "a number of milliseconds, at least 1");
+        }
+        return Duration.ofMillis(value);
+    }
+
+    private static IllegalArgumentException bad(String name, String property, String problem, String rule) {
+        return new IllegalArgumentException("mail server '" + name + "': property '" + property + "': " + problem
+                + " (rule: " + rule + ")");
     }
 
     @Override
@@ -126,28 +294,53 @@ public final class MailSenderComponent implements MailSender {
 
     @Override
     public CompletionStage<SendResult> send(Envelope envelope, MessageSource content, ProgressListener progress) {
-        return SmtpClient.connect(sockets, settings).thenCompose(session -> session.send(envelope, content, progress)
-                .handle((result, failure) -> {
-                    session.close();
-                    if (failure != null) {
-                        throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
-                    }
-                    return result;
-                }));
+        Duration limit = settings.timeout();
+        long deadline = SmtpSessionImpl.deadline(limit);
+        SmtpSessionImpl session = SmtpSessionImpl.create(sockets, settings);
+        return caller(session, session.open(deadline, limit)
+                .thenCompose(s -> session.send(envelope, content, progress, deadline, limit))
+                .whenComplete((r, t) -> session.close(deadline)));
     }
 
     @Override
     public CompletionStage<SmtpSession> openSession() {
-        return SmtpClient.connect(sockets, settings);
+        return SmtpSessionImpl.create(sockets, settings).open(SmtpSessionImpl.deadline(settings.timeout()),
+                settings.timeout());
     }
 
     @Override
     public CompletionStage<ProbeResult> probe() {
-        return SmtpClient.connect(sockets, settings).thenCompose(s -> {
+        Duration limit = settings.timeout();
+        long deadline = SmtpSessionImpl.deadline(limit);
+        SmtpSessionImpl session = SmtpSessionImpl.create(sockets, settings);
+        return caller(session, session.open(deadline, limit).thenCompose(s -> {
             ProbeResult r = new ProbeResult(settings.serverLabel(), s.remoteAddress(), s.greeting(), s.capabilities(),
                     s.tls().orElse(null), s.authenticatedWith().orElse(null));
-            return s.close().handle((v, t) -> r);
+            return session.close(deadline).handle((v, t) -> r);
+        }));
+    }
+
+    /**
+     * The stage handed to the caller: completes with {@code work}'s outcome (its cause unwrapped);
+     * completed by the caller first (cancelled, timed out), it aborts the session at once.
+     */
+    private static <T> CompletableFuture<T> caller(SmtpSessionImpl session, CompletableFuture<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        AtomicBoolean settled = new AtomicBoolean();
+        work.whenComplete((v, t) -> {
+            settled.set(true);
+            if (t != null) {
+                result.completeExceptionally(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+            } else {
+                result.complete(v);
+            }
         });
+        result.whenComplete((v, t) -> {
+            if (!settled.get()) {
+                session.abort();
+            }
+        });
+        return result;
     }
 
     @Override

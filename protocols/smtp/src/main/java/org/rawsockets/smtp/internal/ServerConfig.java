@@ -50,9 +50,14 @@ public @interface ServerConfig {
     @AttributeDefinition(required = false, description = "User name for AUTH; empty: no authentication")
     String user() default "";
 
-    /** Property {@code .password}: private, so it is not copied to the service registration. */
-    @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "Password (or OAuth 2.0"
-            + " token for XOAUTH2); never logged or shown")
+    /**
+     * Property {@code .password}: a reference {@code secret:NAME} to the file NAME in the gateway's
+     * secrets folder (framework property {@code rawsockets.secrets.dir}); a literal password is
+     * refused. Private (leading dot), so it is not copied to the service registration.
+     */
+    @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "secret:NAME, where the"
+            + " file NAME in the gateway's secrets/ folder (mode 0600) holds the password (or the OAuth 2.0 token for"
+            + " XOAUTH2); a password written here is refused")
     String _password() default "";
 
     @AttributeDefinition(description = "Allow AUTH over a connection without TLS (only for a trusted local server)")
@@ -64,12 +69,18 @@ public @interface ServerConfig {
     @AttributeDefinition(name = "Connect timeout (ms)", min = "1", description = "TCP connect plus TLS handshake")
     long connectTimeoutMillis() default 30000;
 
-    @AttributeDefinition(name = "Command timeout (ms)", min = "1", description = "Each command's reply, each write")
+    @AttributeDefinition(name = "Command timeout (ms)", min = "1", description = "Each command's whole reply, each"
+            + " write")
     long commandTimeoutMillis() default 60000;
 
     @AttributeDefinition(name = "Data timeout (ms)", min = "1", description = "The reply after the message data"
             + " (RFC 5321: 10 minutes)")
     long dataTimeoutMillis() default 600000;
+
+    @AttributeDefinition(name = "Operation timeout (ms)", min = "1", description = "Overall limit on one operation"
+            + " (a send, a probe, opening a session: connect, greeting, EHLO, STARTTLS, AUTH), from the call to the"
+            + " result; at the limit the connection is closed at once")
+    long timeoutMillis() default 900000;
 
     @AttributeDefinition(description = "Use PIPELINING when offered")
     boolean pipelining() default true;

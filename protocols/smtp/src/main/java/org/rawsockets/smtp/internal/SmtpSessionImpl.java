@@ -12,11 +12,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,7 +36,6 @@ import org.rawsockets.smtp.ProgressListener;
 import org.rawsockets.smtp.RecipientResult;
 import org.rawsockets.smtp.SendResult;
 import org.rawsockets.smtp.SmtpCapabilityException;
-import org.rawsockets.smtp.SmtpCredentials;
 import org.rawsockets.smtp.SmtpException;
 import org.rawsockets.smtp.SmtpPermanentException;
 import org.rawsockets.smtp.SmtpProtocolException;
@@ -66,6 +63,13 @@ import org.rawsockets.socket.TlsOptions;
  * the worker waits); waits on the socket's stages are bounded by the configured timeouts. Writes wait for the
  * socket's acceptance (its high-water mark), so message data is read from the source only as fast
  * as the connection takes it.
+ *
+ * <p>Deadlines: every wait is bounded by its own limit (a whole reply within the command or data
+ * timeout, however slowly its bytes arrive) and by the running operation's overall deadline
+ * ({@link SmtpSettings#timeout()} from the call, or the deadline the caller gave). A wait that hits
+ * a limit fails the operation and closes the connection. A caller that completes an operation's
+ * stage itself (cancel, {@code orTimeout}) aborts the session: the socket is closed and the worker
+ * interrupted at once.
  */
 public final class SmtpSessionImpl implements SmtpSession {
 
@@ -87,6 +91,10 @@ public final class SmtpSessionImpl implements SmtpSession {
 
     // Connection state: written by the worker thread; volatile where other threads read it.
     private volatile TcpSocket socket;
+    /** The running operation's deadline (System.nanoTime), its limit and what it is, for messages. */
+    private long opDeadline = Long.MAX_VALUE;
+    private Duration opLimit;
+    private String opWhat;
     private volatile boolean open;
     private ByteBuffer pending = ByteBuffer.allocate(0);
     private CompletableFuture<ReadResult<ByteBuffer>> inflightRead;
@@ -111,15 +119,28 @@ public final class SmtpSessionImpl implements SmtpSession {
         this.worker.allowCoreThreadTimeOut(true);
     }
 
-    /** Opens a session: connect, greeting, EHLO, STARTTLS, AUTH. */
+    /** Opens a session: connect, greeting, EHLO, STARTTLS, AUTH, within {@link SmtpSettings#timeout()}. */
     public static CompletionStage<SmtpSession> connect(SocketService sockets, SmtpSettings settings) {
-        SmtpSessionImpl s = new SmtpSessionImpl(sockets, settings);
-        return s.submit(() -> {
+        return create(sockets, settings).open(deadline(settings.timeout()), settings.timeout());
+    }
+
+    /** A session not yet connected: {@link #open} connects it. */
+    static SmtpSessionImpl create(SocketService sockets, SmtpSettings settings) {
+        return new SmtpSessionImpl(sockets, settings);
+    }
+
+    static long deadline(Duration limit) {
+        return System.nanoTime() + limit.toNanos();
+    }
+
+    /** Connects, greets, upgrades and authenticates; all by {@code deadline} ({@code limit} from now, for messages). */
+    CompletableFuture<SmtpSession> open(long deadline, Duration limit) {
+        return submit("opening the session", deadline, limit, () -> {
             try {
-                s.handshake();
-                return (SmtpSession) s;
+                handshake();
+                return (SmtpSession) this;
             } catch (Throwable t) {
-                s.breakConnection();
+                breakConnection();
                 throw t;
             }
         });
@@ -159,37 +180,57 @@ public final class SmtpSessionImpl implements SmtpSession {
 
     @Override
     public CompletionStage<SendResult> send(Envelope envelope, MessageSource content, ProgressListener progress) {
+        return send(envelope, content, progress, deadline(settings.timeout()), settings.timeout());
+    }
+
+    /** A send that must complete by {@code deadline} ({@code limit} from the caller's start, for messages). */
+    CompletableFuture<SendResult> send(Envelope envelope, MessageSource content, ProgressListener progress,
+            long deadline, Duration limit) {
         java.util.Objects.requireNonNull(envelope, "envelope");
         java.util.Objects.requireNonNull(content, "content");
         ProgressListener p = progress == null ? ProgressListener.NONE : progress;
-        SendTask task = new SendTask(envelope, content, p);
+        SendTask task = new SendTask(envelope, content, p, deadline, limit);
         try {
             worker.execute(task);
         } catch (RejectedExecutionException e) {
-            task.future.completeExceptionally(rejected());
+            task.fail(rejected());
         }
         return task.future;
     }
 
     @Override
     public CompletionStage<SmtpReply> reset() {
-        return submit(() -> guarded(() -> expectPositive(command("RSET", "RSET"), "RSET", null)));
+        return submit("RSET", deadline(settings.timeout()), settings.timeout(),
+                () -> guarded(() -> expectPositive(command("RSET", "RSET"), "RSET", null)));
     }
 
     @Override
     public CompletionStage<SmtpReply> noop() {
-        return submit(() -> guarded(() -> expectPositive(command("NOOP", "NOOP"), "NOOP", null)));
+        return submit("NOOP", deadline(settings.timeout()), settings.timeout(),
+                () -> guarded(() -> expectPositive(command("NOOP", "NOOP"), "NOOP", null)));
     }
 
     @Override
     public CompletionStage<Void> close() {
+        return close(Long.MAX_VALUE);
+    }
+
+    /**
+     * QUIT (waiting at most {@code min(commandTimeout, 10 s)} for its reply, and not past
+     * {@code deadline}), then closes the connection.
+     */
+    CompletionStage<Void> close(long deadline) {
         if (closing.compareAndSet(false, true)) {
             try {
                 worker.execute(() -> {
                     try {
                         if (open) {
+                            Duration quit = min(settings.commandTimeout(), Duration.ofSeconds(10));
+                            opDeadline = Math.min(deadline, deadline(quit));
+                            opLimit = quit;
+                            opWhat = "closing the session (QUIT)";
                             writeLine("QUIT", US_ASCII, "QUIT");
-                            readReply(min(settings.commandTimeout(), Duration.ofSeconds(10)), "QUIT");
+                            readReply(quit, "QUIT");
                         }
                     } catch (Exception ignored) {
                         // The server may close first; the connection is closed either way.
@@ -210,8 +251,8 @@ public final class SmtpSessionImpl implements SmtpSession {
         closing.set(true);
         breakConnection();
         for (Runnable r : worker.shutdownNow()) {
-            if (r instanceof Failable f) {
-                f.fail(new SocketClosedException("the SMTP session to " + label + " was aborted before this operation ran"));
+            if (r instanceof Operation<?> op) {
+                op.fail(new SocketClosedException("the SMTP session to " + label + " was aborted before this operation ran"));
             }
         }
     }
@@ -224,6 +265,9 @@ public final class SmtpSessionImpl implements SmtpSession {
     // ---------------------------------------------------------------- handshake
 
     private void handshake() throws IOException {
+        // The secret first: a missing one fails before anything goes on the network.
+        String secret = settings.credentials().isPresent() ? SmtpAuth.secretOf(settings.credentials().get(), label)
+                : null;
         SmtpTlsMode mode = settings.tlsMode();
         TlsMode socketTls = switch (mode) {
             case IMPLICIT -> TlsMode.ON;
@@ -276,9 +320,15 @@ public final class SmtpSessionImpl implements SmtpSession {
             }
         }
         if (settings.credentials().isPresent()) {
-            authenticate(settings.credentials().get());
+            SmtpAuth.Outcome auth = SmtpAuth.exchange(settings.credentials().get(), secret, capabilities, tlsInfo != null,
+                    settings.allowAuthWithoutTls(), label, this::command);
+            if (auth.reply().code() != 235) {
+                throw replyError(auth.what(), auth.reply(), null);
+            }
+            authenticatedWith = auth.mechanism();
         }
     }
+
 
     private void ehlo() throws IOException {
         SmtpReply r = command("EHLO " + settings.clientName(), "EHLO");
@@ -293,79 +343,13 @@ public final class SmtpSessionImpl implements SmtpSession {
         }
     }
 
-    private void authenticate(SmtpCredentials c) throws IOException {
-        if (tlsInfo == null && !settings.allowAuthWithoutTls()) {
-            throw new SmtpCapabilityException("not sending the credentials of user '" + c.user() + "' to SMTP server "
-                    + label + " over a connection without TLS (use tls mode STARTTLS_REQUIRED or IMPLICIT, or allow"
-                    + " authentication without TLS for a trusted local server)");
-        }
-        Set<String> offered = capabilities.authMechanisms();
-        if (offered.isEmpty()) {
-            throw new SmtpCapabilityException("SMTP server " + label + " does not offer AUTH"
-                    + (tlsInfo == null ? " on this plain connection (many servers offer it only after STARTTLS)" : "")
-                    + ", but credentials for user '" + c.user() + "' are configured");
-        }
-        AuthMechanism m;
-        if (c.mechanism().isPresent()) {
-            m = c.mechanism().get();
-            if (!offered.contains(m.name())) {
-                throw new SmtpCapabilityException("SMTP server " + label + " does not offer AUTH " + m + " (it offers "
-                        + String.join(", ", offered) + ")");
-            }
-        } else if (offered.contains("PLAIN")) {
-            m = AuthMechanism.PLAIN;
-        } else if (offered.contains("LOGIN")) {
-            m = AuthMechanism.LOGIN;
-        } else {
-            throw new SmtpCapabilityException("SMTP server " + label + " offers AUTH " + String.join(", ", offered)
-                    + ", none of which this client can use with a password (PLAIN, LOGIN)");
-        }
-        String what = "authentication of user '" + c.user() + "' with " + m;
-        Base64.Encoder b64 = Base64.getEncoder();
-        SmtpReply r;
-        switch (m) {
-            case PLAIN -> {
-                String token = "\0" + c.user() + "\0" + c.password().orElseThrow();
-                r = command("AUTH PLAIN " + b64.encodeToString(token.getBytes(UTF_8)), "AUTH PLAIN");
-            }
-            case LOGIN -> {
-                r = command("AUTH LOGIN", "AUTH LOGIN");
-                if (r.code() == 334) {
-                    r = command(b64.encodeToString(c.user().getBytes(UTF_8)), "AUTH LOGIN user name");
-                }
-                if (r.code() == 334) {
-                    r = command(b64.encodeToString(c.password().orElseThrow().getBytes(UTF_8)), "AUTH LOGIN password");
-                }
-            }
-            case XOAUTH2 -> {
-                String token = c.tokenSupplier().orElseThrow().get();
-                if (token == null || token.isEmpty()) {
-                    throw new SmtpCapabilityException("the OAuth 2.0 token supplier for user '" + c.user()
-                            + "' returned no token; not authenticating to " + label);
-                }
-                String blob = "user=" + c.user() + "\u0001auth=Bearer " + token + "\u0001\u0001";
-                r = command("AUTH XOAUTH2 " + b64.encodeToString(blob.getBytes(UTF_8)), "AUTH XOAUTH2");
-                if (r.code() == 334) {
-                    // The server's 334 carries a JSON error; an empty response gets the final reply.
-                    r = command("", "AUTH XOAUTH2 error response");
-                }
-            }
-            default -> throw new IllegalStateException(m.toString());
-        }
-        if (r.code() != 235) {
-            throw replyError(what, r, null);
-        }
-        authenticatedWith = m;
-    }
-
     // ---------------------------------------------------------------- sending
 
     /** A queued send. The worker runs it; its commands may already have gone out with the previous message. */
-    private final class SendTask implements Runnable, Failable {
+    private final class SendTask extends Operation<SendResult> {
         final Envelope env;
         final MessageSource content;
         final ProgressListener progress;
-        final CompletableFuture<SendResult> future = new CompletableFuture<>();
         Prepared prepared;
         Throwable prepareFailure;
         /** Its MAIL/RCPT/DATA were written behind the previous message's end of data (RFC 2920 3.1). */
@@ -373,7 +357,8 @@ public final class SmtpSessionImpl implements SmtpSession {
         /** The next send, taken from the queue while this one ended its data; runs right after it. */
         SendTask chained;
 
-        SendTask(Envelope env, MessageSource content, ProgressListener progress) {
+        SendTask(Envelope env, MessageSource content, ProgressListener progress, long deadline, Duration limit) {
+            super("sending the message", deadline, limit);
             this.env = env;
             this.content = content;
             this.progress = progress;
@@ -385,9 +370,9 @@ public final class SmtpSessionImpl implements SmtpSession {
         }
 
         @Override
-        public void fail(Throwable reason) {
+        boolean fail(Throwable reason) {
             closeSource();
-            future.completeExceptionally(reason);
+            return super.fail(reason);
         }
 
         void closeSource() {
@@ -437,18 +422,22 @@ public final class SmtpSessionImpl implements SmtpSession {
         SendTask t = first;
         while (t != null) {
             SendTask current = t;
+            current.start();
+            // Late but its commands already went out: it runs, and fails at its first wait.
+            if (!current.batchWritten && current.expiredInQueue()) {
+                current.closeSource();
+                return; // nothing of it was sent, and no send was chained to it
+            }
             try {
-                current.future.complete(guarded(() -> doSend(current)));
+                current.succeed(guarded(() -> doSend(current)));
             } catch (Throwable e) {
-                current.future.completeExceptionally(e);
+                current.fail(e);
             } finally {
                 current.closeSource();
             }
             t = current.chained;
             if (t != null && !isOpen()) {
-                t.closeSource();
-                t.future.completeExceptionally(new SocketClosedException("the SMTP session to " + label
-                        + " closed before this message was sent"));
+                t.fail(new SocketClosedException("the SMTP session to " + label + " closed before this message was sent"));
                 t = null;
             }
         }
@@ -711,7 +700,7 @@ public final class SmtpSessionImpl implements SmtpSession {
                         if (accepted && bdat.isPositive()) {
                             List<RecipientResult> results = recipientResults(env, replies);
                             SendResult result = new SendResult(bdat, results, p.transfer().sent);
-                            task.future.complete(result);
+                            task.succeed(result);
                             done.complete(new FastOutcome(result, replies, null, null));
                         } else {
                             done.complete(new FastOutcome(null, replies, bdat, null));
@@ -743,7 +732,7 @@ public final class SmtpSessionImpl implements SmtpSession {
                         List<RecipientResult> results = recipientResults(env, replies);
                         if (r.isPositive()) {
                             SendResult result = new SendResult(r, results, p.transfer().sent);
-                            task.future.complete(result); // straight to the caller, from this I/O thread
+                            task.succeed(result); // straight to the caller, from this I/O thread
                             done.complete(new FastOutcome(result, replies, null, null));
                         } else {
                             done.complete(new FastOutcome(null, replies, null, r));
@@ -978,7 +967,9 @@ public final class SmtpSessionImpl implements SmtpSession {
         }
     }
 
+    /** Reads one whole reply within {@code timeout}, however its bytes trickle in. */
     private SmtpReply readReply(Duration timeout, String what) throws IOException {
+        long until = deadline(timeout);
         while (true) {
             if (pending.hasRemaining()) {
                 SmtpReply r = decoder.decode(pending);
@@ -992,7 +983,7 @@ public final class SmtpSessionImpl implements SmtpSession {
             if (inflightRead == null) {
                 inflightRead = wrap(socket.readable().read());
             }
-            ReadResult<ByteBuffer> rr = await(inflightRead, timeout, "reply to " + what);
+            ReadResult<ByteBuffer> rr = awaitUntil(inflightRead, until, timeout, "reply to " + what);
             inflightRead = null;
             if (rr.done()) {
                 throw new SmtpProtocolException("SMTP server " + label + " closed the connection while the reply to "
@@ -1015,12 +1006,26 @@ public final class SmtpSessionImpl implements SmtpSession {
     }
 
     private <T> T await(CompletionStage<T> stage, Duration timeout, String what) throws IOException {
+        return awaitUntil(stage, deadline(timeout), timeout, what);
+    }
+
+    /**
+     * Waits until {@code until} (a limit of {@code limit}, for the message) and not past the running
+     * operation's deadline.
+     */
+    private <T> T awaitUntil(CompletionStage<T> stage, long until, Duration limit, String what) throws IOException {
         // Always wrap: a minimal stage (a CompletableFuture subclass) refuses get().
         CompletableFuture<T> f = wrap(stage);
+        boolean overall = opDeadline - until < 0;
+        long wait = Math.max(0, (overall ? opDeadline : until) - System.nanoTime());
         try {
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return f.get(wait, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new TimedOutException("SMTP server " + label + " did not " + what + " within " + seconds(timeout));
+            if (overall) {
+                throw new TimedOutException("SMTP server " + label + " did not " + what + " in time: " + opWhat
+                        + " must complete within " + seconds(opLimit) + " (setting timeout); the connection is closed");
+            }
+            throw new TimedOutException("SMTP server " + label + " did not " + what + " within " + seconds(limit));
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             while (c instanceof CompletionException && c.getCause() != null) {
@@ -1050,36 +1055,84 @@ public final class SmtpSessionImpl implements SmtpSession {
         T call() throws Exception;
     }
 
-    /** A queued operation that can be failed when the session is aborted before it runs. */
-    private interface Failable {
-        void fail(Throwable reason);
+    /**
+     * A queued operation with its deadline. Its stage is completed by the session ({@link #succeed},
+     * {@link #fail}); completed by anyone else (the caller cancelled it or gave up waiting), it aborts
+     * the session.
+     */
+    private abstract class Operation<T> implements Runnable {
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        final String what;
+        final long deadline;
+        final Duration limit;
+        private volatile boolean settled;
+
+        Operation(String what, long deadline, Duration limit) {
+            this.what = what;
+            this.deadline = deadline;
+            this.limit = limit;
+            future.whenComplete((v, t) -> {
+                if (!settled) {
+                    abort(); // the caller gave up: close the connection now, not at the next limit
+                }
+            });
+        }
+
+        /** Makes this the running operation (on the worker). */
+        void start() {
+            opDeadline = deadline;
+            opLimit = limit;
+            opWhat = what;
+        }
+
+        /**
+         * Fails it when its deadline passed while it waited in the queue; the connection, which it has
+         * not touched, stays as it is.
+         */
+        boolean expiredInQueue() {
+            if (System.nanoTime() - deadline >= 0) {
+                fail(new TimedOutException("SMTP session to " + label + ": " + what + " did not start within "
+                        + seconds(limit) + " (setting timeout): it waited behind the operations queued before it"));
+                return true;
+            }
+            return false;
+        }
+
+        boolean succeed(T value) {
+            settled = true;
+            return future.complete(value);
+        }
+
+        boolean fail(Throwable reason) {
+            settled = true;
+            return future.completeExceptionally(reason);
+        }
     }
 
-    private static final class Op<T> implements Runnable, Failable {
-        final CompletableFuture<T> future = new CompletableFuture<>();
+    private final class Op<T> extends Operation<T> {
         final IoCallable<T> task;
 
-        Op(IoCallable<T> task) {
+        Op(String what, long deadline, Duration limit, IoCallable<T> task) {
+            super(what, deadline, limit);
             this.task = task;
         }
 
         @Override
         public void run() {
-            try {
-                future.complete(task.call());
-            } catch (Throwable t) {
-                future.completeExceptionally(t);
+            start();
+            if (expiredInQueue()) {
+                return;
             }
-        }
-
-        @Override
-        public void fail(Throwable reason) {
-            future.completeExceptionally(reason);
+            try {
+                succeed(task.call());
+            } catch (Throwable t) {
+                fail(t);
+            }
         }
     }
 
-    private <T> CompletionStage<T> submit(IoCallable<T> task) {
-        Op<T> op = new Op<>(task);
+    private <T> CompletableFuture<T> submit(String what, long deadline, Duration limit, IoCallable<T> task) {
+        Op<T> op = new Op<>(what, deadline, limit, task);
         try {
             worker.execute(op);
         } catch (RejectedExecutionException e) {

@@ -19,6 +19,7 @@ import org.rawsockets.smtp.Envelope;
 import org.rawsockets.smtp.MessageSource;
 import org.rawsockets.smtp.SendResult;
 import org.rawsockets.smtp.SmtpClient;
+import org.rawsockets.smtp.SmtpConfigurationException;
 import org.rawsockets.smtp.SmtpCredentials;
 import org.rawsockets.smtp.SmtpPermanentException;
 import org.rawsockets.smtp.SmtpProtocolException;
@@ -203,6 +204,22 @@ class ScriptedServerTest {
             assertTrue(srv.commands.contains("MAIL FROM:<a@example.org> RET=HDRS ENVID=id+2B1+3Dx"), srv.commands.toString());
             assertTrue(srv.commands.contains("RCPT TO:<b@example.org> NOTIFY=FAILURE,DELAY ORCPT=rfc822;b@example.org"),
                     srv.commands.toString());
+        }
+    }
+
+    /** An empty password or token is never sent (never AUTH PLAIN \0alice\0): the connect fails first. */
+    @Test
+    void anEmptySuppliedSecretIsNeverSent() throws Exception {
+        String ehlo = "250-scripted\r\n250 AUTH PLAIN LOGIN XOAUTH2\r\n";
+        try (ScriptedServer srv = new ScriptedServer("220 scripted ESMTP\r\n", l -> standard(l, ehlo))) {
+            for (SmtpCredentials c : new SmtpCredentials[] { SmtpCredentials.password("alice", () -> ""),
+                    SmtpCredentials.password("alice", () -> null), SmtpCredentials.oauth2("alice", () -> "") }) {
+                SmtpConfigurationException e = SmtpServerE2ETest.failsWith(SmtpConfigurationException.class,
+                        SmtpClient.connect(sockets, settings(srv).allowAuthWithoutTls(true).credentials(c).build()));
+                assertTrue(e.getMessage().contains("of user 'alice' for SMTP server 127.0.0.1:" + srv.port()
+                        + " is empty: not connecting"), e.getMessage());
+            }
+            assertTrue(srv.commands.isEmpty(), "nothing reached the server: " + srv.commands);
         }
     }
 

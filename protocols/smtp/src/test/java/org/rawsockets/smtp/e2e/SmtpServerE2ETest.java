@@ -12,6 +12,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.lang.management.ManagementFactory;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -26,6 +29,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.SecretFiles;
+import org.rawsockets.smtp.ProbeResult;
+import org.rawsockets.smtp.ProgressListener;
+import org.rawsockets.smtp.SmtpConfigurationException;
+import org.rawsockets.smtp.internal.MailSenderComponent;
+import org.rawsockets.smtp.internal.TestServers;
 import org.rawsockets.smtp.AuthMechanism;
 import org.rawsockets.smtp.Envelope;
 import org.rawsockets.smtp.MessageSource;
@@ -220,6 +231,56 @@ class SmtpServerE2ETest {
         } finally {
             await(s.close());
         }
+    }
+
+    /**
+     * Through the OSGi component as an operator configures it: the password is a secret reference
+     * ({@code .password = secret:NAME}), read from the owner-only file when a connection is opened.
+     */
+    @Test
+    void configuredServerAuthenticatesWithASecretFile(@TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("alice-smtp");
+        Files.writeString(secret, PASSWORD + "\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        SecretFiles secrets = new SecretFiles(dir.toString());
+        ConfigRegistry registry = TestServers.registry();
+        for (AuthMechanism m : new AuthMechanism[] { AuthMechanism.PLAIN, AuthMechanism.LOGIN }) {
+            MailSenderComponent office = TestServers.sender(sockets, secrets, registry, TestServers.props("name",
+                    "office-" + m, "host", "127.0.0.1", "port", String.valueOf(starttls.port), "tls", "STARTTLS_REQUIRED",
+                    "trustedCertificates", certs.caPem().toString(), "user", USER, ".password", "secret:alice-smtp",
+                    "authMechanism", m.name()));
+            assertFalse(office.toString().contains(PASSWORD));
+            ProbeResult p = await(office.probe());
+            assertEquals(m, p.authenticatedWith());
+            SendResult r = await(office.send(Envelope.of("alice@example.org", "bob@example.org"),
+                    MessageSource.of(message("secret " + m, "via the component\r\n")), ProgressListener.NONE));
+            assertEquals(250, r.messageReply().code());
+            String rec = starttls.nextMessage();
+            assertEquals(USER, Json.string(rec, "user"));
+            assertTrue(new String(Json.body(rec), UTF_8).contains("Subject: secret " + m), rec);
+        }
+        // The secret is read at each connect: a file made world-readable is refused from then on,
+        // naming the secret and the file, never the content, before anything is sent.
+        MailSenderComponent office = TestServers.sender(sockets, secrets, registry, TestServers.props("name", "office",
+                "host", "127.0.0.1", "port", String.valueOf(starttls.port), "trustedCertificates",
+                certs.caPem().toString(), "user", USER, ".password", "secret:alice-smtp"));
+        long closedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!sockets.sockets().isEmpty() && System.nanoTime() - closedBy < 0) {
+            Thread.sleep(10); // the last send's QUIT and close run after its result
+        }
+        assertTrue(sockets.sockets().isEmpty(), "the earlier sessions closed: " + sockets.sockets());
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+        SmtpConfigurationException open = failsWith(SmtpConfigurationException.class, office.probe());
+        assertEquals("mail server 'office': the .password secret 'alice-smtp' (file " + secret + ") is readable by every"
+                + " user (mode rw-r--r--): refused; make it readable by the gateway's user only (chmod 600 " + secret
+                + ") and consider the secret exposed; nothing was sent", open.getMessage());
+        Files.delete(secret);
+        SmtpConfigurationException missing = failsWith(SmtpConfigurationException.class,
+                office.send(Envelope.of("alice@example.org", "bob@example.org"), MessageSource.of(message("x", "x")),
+                        ProgressListener.NONE));
+        assertTrue(missing.getMessage().contains("secret 'alice-smtp' (file " + secret + ") does not exist"),
+                missing.getMessage());
+        assertTrue(sockets.sockets().isEmpty(), "no connection was opened: " + sockets.sockets());
     }
 
     @Test

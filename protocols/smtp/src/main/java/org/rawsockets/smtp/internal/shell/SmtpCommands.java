@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +23,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.rawsockets.protocols.config.ConfigRegistry;
 import org.rawsockets.smtp.ComposedMessage;
 import org.rawsockets.smtp.Envelope;
 import org.rawsockets.smtp.MailSender;
@@ -30,18 +33,34 @@ import org.rawsockets.smtp.ProbeResult;
 import org.rawsockets.smtp.ProgressListener;
 import org.rawsockets.smtp.SendResult;
 import org.rawsockets.smtp.SmtpSettings;
+import org.rawsockets.smtp.internal.MailSenderComponent;
 import org.rawsockets.socket.TlsInfo;
 
 /**
  * Gogo commands, scope {@code smtp}: {@code servers}, {@code send}, {@code probe}. Failures are
  * thrown as one clear line (so {@code gosh -c} exits non-zero); the Gogo package is imported
- * optionally (the bundle resolves without a shell).
+ * optionally (the bundle resolves without a shell). A command waits for its operation's own
+ * deadline (the server's {@code timeoutMillis}) plus a little; if it stops waiting first (or is
+ * interrupted, Ctrl-C), it cancels the operation, which closes the connection at once.
  */
 @Component(service = SmtpCommands.class, property = { "osgi.command.scope=smtp", "osgi.command.function=servers",
         "osgi.command.function=send", "osgi.command.function=probe" })
 public final class SmtpCommands {
 
+    /** Added to an operation's own deadline when the shell waits for it. */
+    static final Duration WAIT_SLACK = Duration.ofSeconds(5);
+
     private final Map<String, MailSender> senders = new ConcurrentHashMap<>();
+    private final ConfigRegistry registry;
+
+    public SmtpCommands() {
+        this(MailSenderComponent.REGISTRY);
+    }
+
+    /** For tests: the registry of the configurations the commands explain. */
+    SmtpCommands(ConfigRegistry registry) {
+        this.registry = registry;
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addSender(MailSender sender) {
@@ -54,15 +73,20 @@ public final class SmtpCommands {
 
     @Descriptor("list the configured mail servers (factory PID org.rawsockets.smtp.server)")
     public String servers() {
-        if (senders.isEmpty()) {
-            return "no mail servers configured (add a factory configuration org.rawsockets.smtp.server)";
-        }
         StringBuilder sb = new StringBuilder();
+        if (senders.isEmpty()) {
+            sb.append("no mail servers configured (add a factory configuration org.rawsockets.smtp.server)\n");
+        }
         new TreeMap<>(senders).forEach((n, s) -> {
             SmtpSettings st = s.settings();
             sb.append(n).append("  ").append(st.serverLabel()).append("  tls=").append(st.tlsMode())
                     .append("  auth=").append(st.credentials().map(c -> c.user()).orElse("-")).append('\n');
         });
+        List<ConfigRegistry.Rejection> rejected = registry.rejections();
+        if (!rejected.isEmpty()) {
+            sb.append("rejected configurations (see the log):\n");
+            rejected.forEach(r -> sb.append("  ").append(r.describe()).append('\n'));
+        }
         return sb.toString().stripTrailing();
     }
 
@@ -97,9 +121,8 @@ public final class SmtpCommands {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("smtp:send: " + e.getMessage());
         }
-        SmtpSettings st = sender.settings();
-        Duration limit = st.connectTimeout().plus(st.commandTimeout().multipliedBy(8)).plus(st.dataTimeout());
-        SendResult r = await(sender.send(message.envelope(), message.content(), progress), limit, "send via " + server);
+        SendResult r = await(sender.send(message.envelope(), message.content(), progress),
+                sender.settings().timeout().plus(WAIT_SLACK), "send via " + server);
         StringBuilder sb = new StringBuilder("sent via ").append(server).append(": ").append(r.messageReply());
         sb.append("\naccepted: ").append(r.accepted().size()).append(" of ").append(r.recipients().size());
         r.refused().forEach(x -> sb.append("\nrefused ").append(x));
@@ -109,9 +132,7 @@ public final class SmtpCommands {
     @Descriptor("connect to a configured server and show its greeting, EHLO capabilities, TLS and AUTH result")
     public String probe(@Descriptor("configured server name (see smtp:servers)") String server) throws Exception {
         MailSender sender = sender(server);
-        SmtpSettings st = sender.settings();
-        ProbeResult p = await(sender.probe(), st.connectTimeout().plus(st.commandTimeout().multipliedBy(6)),
-                "probe " + server);
+        ProbeResult p = await(sender.probe(), sender.settings().timeout().plus(WAIT_SLACK), "probe " + server);
         StringBuilder sb = new StringBuilder();
         sb.append("server:       ").append(p.server()).append(" (").append(p.remoteAddress()).append(")\n");
         sb.append("greeting:     ").append(p.greeting()).append('\n');
@@ -139,18 +160,28 @@ public final class SmtpCommands {
     private MailSender sender(String name) {
         MailSender s = senders.get(name);
         if (s == null) {
-            throw new IllegalArgumentException("no mail server named '" + name + "' (configured: "
-                    + (senders.isEmpty() ? "none" : String.join(", ", new TreeMap<>(senders).keySet()))
-                    + "); add a factory configuration org.rawsockets.smtp.server");
+            String configured = "configured: " + (senders.isEmpty() ? "none"
+                    : String.join(", ", new TreeMap<>(senders).keySet()));
+            throw new IllegalArgumentException(registry.rejection(name)
+                    .map(r -> "no mail server named '" + name + "': its " + r.describe() + " (" + configured + ")")
+                    .orElse("no mail server named '" + name + "' (" + configured
+                            + "); add a factory configuration org.rawsockets.smtp.server"));
         }
         return s;
     }
 
+    /** Waits for the result; stops the operation (closing its connection) when it gives up. */
     private static <T> T await(CompletionStage<T> stage, Duration limit, String what) throws Exception {
+        CompletableFuture<T> f = stage.toCompletableFuture();
         try {
-            return stage.toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            return f.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new TimeoutException(what + ": no result within " + limit.toSeconds() + " s");
+            f.cancel(true);
+            throw new TimeoutException(what + ": no result within " + limit.toSeconds() + " s; cancelled");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedException(what + ": interrupted; cancelled");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             while (c instanceof CompletionException && c.getCause() != null) {

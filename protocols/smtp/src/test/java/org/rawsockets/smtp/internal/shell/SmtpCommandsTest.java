@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Proxy;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rawsockets.smtp.SmtpCapabilityException;
 import org.rawsockets.smtp.internal.MailSenderComponent;
-import org.rawsockets.smtp.internal.ServerConfig;
+import org.rawsockets.smtp.internal.TestServers;
+import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.ConfigRejectedException;
+import org.rawsockets.protocols.config.SecretFiles;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine.OwnedSocketService;
 import org.rawsockets.socket.mina.internal.policy.Owner;
@@ -34,26 +36,32 @@ class SmtpCommandsTest {
     private MinaSocketEngine engine;
     private OwnedSocketService sockets;
     private SmtpCommands commands;
-
-    static ServerConfig config(Map<String, Object> values) {
-        return (ServerConfig) Proxy.newProxyInstance(ServerConfig.class.getClassLoader(),
-                new Class<?>[] { ServerConfig.class }, (proxy, method, args) -> values.containsKey(method.getName())
-                        ? values.get(method.getName()) : method.getDefaultValue());
-    }
+    private ConfigRegistry registry;
+    private SecretFiles secrets;
+    @TempDir
+    Path secretsDir;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         greenMail.start();
         greenMail.setUser("alice@example.org", "alice", "alice-pw");
         engine = MinaSocketEngine.standalone();
         sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.smtp"));
-        commands = new SmtpCommands();
-        commands.addSender(new MailSenderComponent(sockets, config(Map.of("name", "local", "host", "127.0.0.1", "port",
-                greenMail.getSmtp().getPort(), "tls", "OFF", "user", "alice", "_password", "alice-pw",
-                "allowAuthWithoutTls", true))));
-        commands.addSender(new MailSenderComponent(sockets, config(Map.of("name", "strict", "host", "127.0.0.1",
-                "port", greenMail.getSmtp().getPort(), "tls", "STARTTLS_REQUIRED"))));
+        Path secret = secretsDir.resolve("local-smtp");
+        Files.writeString(secret, "alice-pw\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        secrets = new SecretFiles(secretsDir.toString());
+        registry = TestServers.registry();
+        commands = new SmtpCommands(registry);
+        commands.addSender(sender("name", "local", "host", "127.0.0.1", "port", greenMail.getSmtp().getPort(), "tls",
+                "OFF", "user", "alice", ".password", "secret:local-smtp", "allowAuthWithoutTls", "true"));
+        commands.addSender(sender("name", "strict", "host", "127.0.0.1", "port", greenMail.getSmtp().getPort(), "tls",
+                "STARTTLS_REQUIRED"));
+    }
+
+    private MailSenderComponent sender(Object... kv) {
+        return TestServers.sender(sockets, secrets, registry, TestServers.props(kv));
     }
 
     @AfterEach
@@ -119,5 +127,23 @@ class SmtpCommandsTest {
         IllegalArgumentException file = assertThrows(IllegalArgumentException.class, () -> commands.send("/no/such.eml",
                 "", "", "local", "alice@example.org", "bob@example.org"));
         assertTrue(file.getMessage().contains("cannot read message file"), file.getMessage());
+    }
+
+    @Test
+    void aRejectedConfigurationIsExplainedByTheShell() {
+        assertThrows(ConfigRejectedException.class, () -> sender("name", "bad", "host", "127.0.0.1", "pipelining", "flase"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> commands.probe("bad"));
+        assertTrue(e.getMessage().matches("no mail server named 'bad': its configuration org\\.rawsockets\\.smtp\\.server~bad"
+                + " was rejected at \\d\\d:\\d\\d:\\d\\d: property 'pipelining': 'flase' is not a boolean \\(rule: write"
+                + " true or false\\) \\(configured: local, strict\\)"), e.getMessage());
+        String servers = commands.servers();
+        assertTrue(servers.contains("rejected configurations (see the log):\n  configuration"
+                + " org.rawsockets.smtp.server~bad was rejected at "), servers);
+        // a duplicate name is refused, and the shell says which configuration holds the name
+        assertThrows(ConfigRejectedException.class, () -> sender("name", "local", "host", "127.0.0.2", "service.pid",
+                "org.rawsockets.smtp.server~local2"));
+        assertTrue(commands.servers().contains("org.rawsockets.smtp.server~local2 was rejected at"), commands.servers());
+        assertTrue(commands.servers().contains("'local' is already the name of configuration"
+                + " org.rawsockets.smtp.server~local"), commands.servers());
     }
 }
