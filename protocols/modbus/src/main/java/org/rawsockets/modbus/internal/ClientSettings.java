@@ -20,10 +20,12 @@ import org.rawsockets.modbus.ModbusTransport;
  * @param maxQueued requests waiting for a slot, at most
  * @param reconnectMin first back-off delay after a failed connect
  * @param reconnectMax largest back-off delay
+ * @param reconnectAfterTimeouts requests in a row without an answer after which a TCP connection is
+ *        closed and opened again; 0: never
  */
 public record ClientSettings(String name, String host, String endpoint, int port, ModbusTransport transport,
         int unitId, Duration timeout, Duration connectTimeout, int maxInFlight, int maxQueued, Duration reconnectMin,
-        Duration reconnectMax) {
+        Duration reconnectMax, int reconnectAfterTimeouts) {
 
     public ClientSettings {
         Objects.requireNonNull(name, "name");
@@ -65,6 +67,10 @@ public record ClientSettings(String name, String host, String endpoint, int port
             throw new IllegalArgumentException("modbus device '" + name + "': maxQueued must be 0..1000000, was "
                     + maxQueued);
         }
+        if (reconnectAfterTimeouts < 0 || reconnectAfterTimeouts > 65535) {
+            throw new IllegalArgumentException("modbus device '" + name + "': reconnectAfterTimeouts must be 0..65535,"
+                    + " was " + reconnectAfterTimeouts);
+        }
     }
 
     private static void positive(String name, String what, Duration d) {
@@ -74,40 +80,48 @@ public record ClientSettings(String name, String host, String endpoint, int port
         }
     }
 
-    /** Defaults for a TCP device at host:port (timeout 2 s, 16 in flight, back-off 250 ms..30 s). */
+    /**
+     * Defaults for a TCP device at host:port (timeout 2 s, 16 in flight, back-off 250 ms..30 s,
+     * reconnect after 3 timeouts in a row).
+     */
     public static ClientSettings tcp(String name, String host, int port) {
         return new ClientSettings(name, host, "", port, ModbusTransport.TCP, 1, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), 16, 4096, Duration.ofMillis(250), Duration.ofSeconds(30));
+                Duration.ofSeconds(5), 16, 4096, Duration.ofMillis(250), Duration.ofSeconds(30), 3);
     }
 
     public ClientSettings withTransport(ModbusTransport t) {
         return new ClientSettings(name, host, endpoint, port, t, unitId, timeout, connectTimeout, maxInFlight,
-                maxQueued, reconnectMin, reconnectMax);
+                maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts);
     }
 
     public ClientSettings withTimeout(Duration t) {
         return new ClientSettings(name, host, endpoint, port, transport, unitId, t, connectTimeout, maxInFlight,
-                maxQueued, reconnectMin, reconnectMax);
+                maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts);
     }
 
     public ClientSettings withMaxInFlight(int n) {
         return new ClientSettings(name, host, endpoint, port, transport, unitId, timeout, connectTimeout, n,
-                maxQueued, reconnectMin, reconnectMax);
+                maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts);
     }
 
     public ClientSettings withMaxQueued(int n) {
         return new ClientSettings(name, host, endpoint, port, transport, unitId, timeout, connectTimeout,
-                maxInFlight, n, reconnectMin, reconnectMax);
+                maxInFlight, n, reconnectMin, reconnectMax, reconnectAfterTimeouts);
     }
 
     public ClientSettings withReconnect(Duration min, Duration max) {
         return new ClientSettings(name, host, endpoint, port, transport, unitId, timeout, connectTimeout,
-                maxInFlight, maxQueued, min, max);
+                maxInFlight, maxQueued, min, max, reconnectAfterTimeouts);
+    }
+
+    public ClientSettings withReconnectAfterTimeouts(int n) {
+        return new ClientSettings(name, host, endpoint, port, transport, unitId, timeout, connectTimeout,
+                maxInFlight, maxQueued, reconnectMin, reconnectMax, n);
     }
 
     public ClientSettings withUnitId(int unit) {
         return new ClientSettings(name, host, endpoint, port, transport, unit, timeout, connectTimeout,
-                maxInFlight, maxQueued, reconnectMin, reconnectMax);
+                maxInFlight, maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts);
     }
 
     /** {@code tcp 127.0.0.1:502}, {@code rtu-over-tcp gw:4001}, {@code udp endpoint plc1}. */

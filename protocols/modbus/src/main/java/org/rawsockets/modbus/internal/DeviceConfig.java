@@ -58,4 +58,9 @@ public @interface DeviceConfig {
 
     @AttributeDefinition(name = "Reconnect max delay (ms)", min = "1")
     long reconnectMaxMillis() default 30000;
+
+    @AttributeDefinition(name = "Reconnect after timeouts", min = "0", description = "Close the TCP connection and"
+            + " open a new one after this many requests in a row got no answer (a silent or stuck device, or a"
+            + " half-open connection); 0: never. RTU over TCP reconnects after every timeout anyway.")
+    int reconnectAfterTimeouts() default 3;
 }

@@ -40,7 +40,10 @@ import org.rawsockets.socket.SocketService;
  * The client of one device: one shared connection, requests pipelined by transaction id (MBAP) up to
  * {@code maxInFlight}, the rest waiting in a bounded queue; a per-request timer that frees the slot;
  * reconnect at once after a lost connection and with exponential back-off plus jitter after failed
- * connects.
+ * connects. A TCP connection on which {@code reconnectAfterTimeouts} requests in a row got no answer
+ * (a silent, stuck or trickling peer, a half-open connection) is closed and opened again. A request
+ * whose stage the caller completes first (cancel, {@code orTimeout}) leaves the queue or frees its
+ * slot at once.
  *
  * <p>Locking: all connection and request state is guarded by {@code lock}; futures are completed
  * outside it. The receive path (framing into a per-connection bounded buffer) runs on the link's
@@ -114,7 +117,8 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
         Pending<?> next;
         int transaction = -1;
         boolean sent;
-        boolean done;
+        /** Written under lock before the client completes the future; read without it by {@link #abandoned}. */
+        volatile boolean done;
 
         Pending(Request<T> request, int unitId) {
             this.request = request;
@@ -314,6 +318,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                     } else {
                         queue.add(p);
                         armLocked(p);
+                        p.future.whenComplete((v, e) -> abandoned(p)); // no-op unless the caller completed it
                         if (state == ModbusClientStatus.State.CONNECTED && !session.receiving) {
                             flushLocked();
                         }
@@ -424,6 +429,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
     private void sweep() {
         List<Pending<?>> expired = new ArrayList<>();
         Session resync = null;
+        Session recycle = null;
         String connection;
         synchronized (lock) {
             sweepTask = null;
@@ -441,10 +447,19 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                         resync = session;
                     } else {
                         byTransaction[p.transaction] = null;
+                        // Sent requests still in flight belong to the current connection (a lost one
+                        // failed its own): count its unanswered ones in a row.
+                        if (session != null && !session.link.datagram()) {
+                            session.timeoutsInARow++;
+                        }
                     }
                 } else {
                     queue.remove(p);
                 }
+            }
+            int limit = settings.reconnectAfterTimeouts();
+            if (resync == null && limit > 0 && session != null && session.timeoutsInARow >= limit) {
+                recycle = session;
             }
             if (head != null && state != ModbusClientStatus.State.CLOSED) {
                 sweepTask = timer.schedule(this::sweep, head.deadline - now, TimeUnit.NANOSECONDS);
@@ -464,6 +479,47 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
         }
         if (resync != null) {
             lost(resync, new ModbusTimeoutException("RTU stream resynchronised after a timeout"));
+        } else if (recycle != null) {
+            lost(recycle, new ModbusTimeoutException(recycle.timeoutsInARow + " requests in a row got no answer within "
+                    + settings.timeout().toMillis() + " ms: connection closed, a new one is opened"
+                    + " (reconnectAfterTimeouts=" + settings.reconnectAfterTimeouts() + ")"));
+        }
+    }
+
+    /**
+     * The caller completed a request's stage itself (cancelled it, or gave up with {@code orTimeout}):
+     * it leaves the queue, or frees its slot at once (an RTU stream is started afresh, since the
+     * answer may still come).
+     */
+    private void abandoned(Pending<?> p) {
+        if (p.done) {
+            return; // the usual case, without the lock: completed by this client
+        }
+        Session resync = null;
+        synchronized (lock) {
+            if (p.done) {
+                return; // completed by this client: nothing to undo
+            }
+            p.done = true;
+            unlinkLocked(p);
+            failed.incrementAndGet();
+            if (p.sent) {
+                inFlight--;
+                if (rtu) {
+                    rtuInFlight = null;
+                    resync = session;
+                } else {
+                    byTransaction[p.transaction] = null;
+                }
+            } else {
+                queue.remove(p);
+            }
+            if (resync == null && session != null && !session.receiving) {
+                flushLocked();
+            }
+        }
+        if (resync != null) {
+            lost(resync, new ModbusConnectionException("RTU stream resynchronised after a request was cancelled"));
         }
     }
 
@@ -492,6 +548,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                 p.done = true;
                 unlinkLocked(p);
                 s.answered = true;
+                s.timeoutsInARow = 0;
                 failedAttempts = 0;
                 if (!s.receiving) {
                     flushLocked();
@@ -535,6 +592,8 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
     private final class Session implements Link.Listener {
         Link link;
         boolean answered;
+        /** Guarded by lock: sent requests in a row that timed out on this connection. */
+        int timeoutsInARow;
         /** Guarded by lock: inside {@link #received}, sending waits for the end of the chunk. */
         boolean receiving;
         /** Guarded by lock: the current flush may put several ADUs in one write. */

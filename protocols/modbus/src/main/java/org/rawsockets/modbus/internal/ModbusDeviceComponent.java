@@ -2,6 +2,8 @@ package org.rawsockets.modbus.internal;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.service.component.annotations.Activate;
@@ -17,49 +19,117 @@ import org.rawsockets.modbus.ModbusClient;
 import org.rawsockets.modbus.ModbusClientStatus;
 import org.rawsockets.modbus.ModbusTransport;
 import org.rawsockets.modbus.Registers;
+import org.rawsockets.protocols.config.ConfigRegistry;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.annotation.RequireSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@link ModbusClient} service per {@code org.rawsockets.modbus.device} factory configuration.
  * The configuration's {@code name} becomes the service property {@code name}. The socket service
  * is bundle scoped: this bundle's sockets are counted and checked against this bundle.
+ *
+ * <p>The configuration is read strictly and checked at activation (immediate component: a bad
+ * configuration is reported when it arrives, and a good one connects at once): a refused one is
+ * one ERROR line on this class's logger naming the configuration, the property, the problem and the
+ * rule, and is remembered in {@link #REGISTRY} so {@code modbus:devices} and "no device" answers can
+ * say why. Two configurations with the same name: the second is refused.
  */
 @RequireSocket(kind = RequireSocket.Kind.TCP, host = "*", ports = "*")
 @RequireSocket(kind = RequireSocket.Kind.UDP_CONNECTED, host = "*", ports = "*")
 @Component(configurationPid = DeviceConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = ModbusClient.class)
+        service = ModbusClient.class, immediate = true)
 @Designate(ocd = DeviceConfig.class, factory = true)
 public final class ModbusDeviceComponent implements ModbusClient {
 
+    /** The configured devices of this bundle: names in use, rejected configurations. */
+    public static final ConfigRegistry REGISTRY = new ConfigRegistry(DeviceConfig.PID, "Modbus device");
+    private static final Logger LOG = LoggerFactory.getLogger(ModbusDeviceComponent.class);
+
     private final ModbusClientImpl client;
+    private final ConfigRegistry.Claim claim;
 
     @Activate
-    public ModbusDeviceComponent(@Reference(name = "sockets") SocketService sockets, DeviceConfig config) {
-        this.client = new ModbusClientImpl(settings(config), sockets);
+    public ModbusDeviceComponent(@Reference(name = "sockets") SocketService sockets, Map<String, Object> properties) {
+        this(sockets, properties, REGISTRY);
     }
 
-    /** Turns a configuration into validated settings (IllegalArgumentException names the bad property). */
+    /**
+     * A device from a configuration map, as DS gives it.
+     *
+     * @throws org.rawsockets.protocols.config.ConfigRejectedException when the configuration is
+     *         refused (logged once at ERROR, remembered in {@code registry})
+     */
+    public ModbusDeviceComponent(SocketService sockets, Map<String, Object> properties, ConfigRegistry registry) {
+        ConfigRegistry.Accepted<ClientSettings> accepted = registry.accept(properties, DeviceConfig.class, Set.of(),
+                ModbusDeviceComponent::settings, ClientSettings::name, LOG);
+        this.claim = accepted.claim();
+        this.client = new ModbusClientImpl(accepted.value(), sockets);
+    }
+
+    /**
+     * Turns a configuration into validated settings; {@link IllegalArgumentException} names the
+     * property, the problem and the rule.
+     */
     static ClientSettings settings(DeviceConfig c) {
         String name = c.name() == null ? "" : c.name().strip();
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new IllegalArgumentException("modbus device name must be 1..64 of letters, digits, '.', '_', '-',"
-                    + " was '" + name + "'");
+            throw bad(name.isEmpty() ? "(unnamed)" : name, "name", name.isEmpty() ? "missing" : "'" + name
+                    + "' is not a device name", "1..64 letters, digits, '.', '_', '-'");
+        }
+        String host = c.host().strip();
+        String endpoint = c.endpoint().strip();
+        if (host.isEmpty() == endpoint.isEmpty()) {
+            throw bad(name, host.isEmpty() ? "host" : "endpoint", host.isEmpty() ? "missing, and no endpoint either"
+                    : "set together with host '" + host + "'", "set exactly one of host (with port) or endpoint (a"
+                            + " socket endpoint name)");
         }
         ModbusTransport transport;
         try {
             transport = ModbusTransport.valueOf(c.transport().strip().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("modbus device '" + name + "': transport must be TCP, RTU_OVER_TCP or"
-                    + " UDP, was '" + c.transport() + "'");
+            throw bad(name, "transport", "'" + c.transport() + "' is not a transport", "TCP, RTU_OVER_TCP or UDP");
         }
-        return new ClientSettings(name, c.host(), c.endpoint(), c.port(), transport, c.unitId(),
-                Duration.ofMillis(c.timeoutMillis()), Duration.ofMillis(c.connectTimeoutMillis()), c.maxInFlight(),
-                c.maxQueued(), Duration.ofMillis(c.reconnectMinMillis()), Duration.ofMillis(c.reconnectMaxMillis()));
+        range(name, "port", c.port(), 1, 65535, "");
+        boolean rtu = transport == ModbusTransport.RTU_OVER_TCP;
+        range(name, "unitId", c.unitId(), rtu ? 1 : 0, rtu ? 247 : 255, " for " + transport);
+        range(name, "maxInFlight", c.maxInFlight(), 1, 65535, "");
+        range(name, "maxQueued", c.maxQueued(), 0, 1_000_000, "");
+        range(name, "reconnectAfterTimeouts", c.reconnectAfterTimeouts(), 0, 65535, " (0: never)");
+        Duration timeout = millis(name, "timeoutMillis", c.timeoutMillis());
+        Duration connectTimeout = millis(name, "connectTimeoutMillis", c.connectTimeoutMillis());
+        Duration reconnectMin = millis(name, "reconnectMinMillis", c.reconnectMinMillis());
+        Duration reconnectMax = millis(name, "reconnectMaxMillis", c.reconnectMaxMillis());
+        if (reconnectMax.compareTo(reconnectMin) < 0) {
+            throw bad(name, "reconnectMaxMillis", c.reconnectMaxMillis() + " is below reconnectMinMillis ("
+                    + c.reconnectMinMillis() + ")", "reconnectMaxMillis >= reconnectMinMillis");
+        }
+        return new ClientSettings(name, host, endpoint, c.port(), transport, c.unitId(), timeout, connectTimeout,
+                c.maxInFlight(), c.maxQueued(), reconnectMin, reconnectMax, c.reconnectAfterTimeouts());
+    }
+
+    private static void range(String name, String property, long v, long min, long max, String context) {
+        if (v < min || v > max) {
+            throw bad(name, property, v + " is out of range", min + ".." + max + context);
+        }
+    }
+
+    private static Duration millis(String name, String property, long v) {
+        if (v < 1) {
+            throw bad(name, property, v + " is not positive", "a number of milliseconds, at least 1");
+        }
+        return Duration.ofMillis(v);
+    }
+
+    private static IllegalArgumentException bad(String name, String property, String problem, String rule) {
+        return new IllegalArgumentException("modbus device '" + name + "': property '" + property + "': " + problem
+                + " (rule: " + rule + ")");
     }
 
     @Deactivate
     void deactivate() {
+        claim.close();
         client.close();
     }
 

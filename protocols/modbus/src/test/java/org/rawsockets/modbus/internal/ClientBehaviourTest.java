@@ -60,6 +60,34 @@ class ClientBehaviourTest {
         return e.getCause();
     }
 
+    /** A caller that gives up (cancels, or times out with orTimeout) frees the slot at once. */
+    @Test
+    void aCancelledRequestFreesItsSlotAtOnce() throws Exception {
+        FakeConnector fake = new FakeConnector(false);
+        ModbusClientImpl c = client(fake, settings().withMaxInFlight(1));
+        CompletableFuture<Registers> a = c.readHoldingRegisters(1, 0, 1).toCompletableFuture();
+        CompletableFuture<Registers> b = c.readHoldingRegisters(1, 1, 1).toCompletableFuture();
+        CompletableFuture<Registers> queued = c.readHoldingRegisters(1, 2, 1).toCompletableFuture();
+        FakeConnector.FakeLink link = fake.last();
+        link.next(); // a is on the wire, b and the third wait for the one slot
+        assertEquals(2, c.status().queued());
+        queued.cancel(true); // a queued request leaves the queue
+        assertEquals(1, c.status().queued());
+        a.cancel(true); // the in-flight one frees its slot: b goes out now, not after a's 20 s timeout
+        int txB = tx(link.next());
+        assertEquals(0, c.status().queued());
+        assertEquals(1, c.status().inFlight());
+        link.reply(MbapCodec.encode(txB, 1, HEX.parseHex("03020007")));
+        assertEquals(7, b.get(20, TimeUnit.SECONDS).uint16(0));
+        b.orTimeout(1, TimeUnit.MILLISECONDS); // completing a done request changes nothing
+        CompletableFuture<Registers> d = c.readHoldingRegisters(1, 3, 1).toCompletableFuture().orTimeout(50,
+                TimeUnit.MILLISECONDS);
+        int txD = tx(link.next());
+        assertThrows(ExecutionException.class, () -> d.get(20, TimeUnit.SECONDS));
+        Waits.until(5_000, "the slot freed by the caller's own timeout", () -> c.status().inFlight() == 0, c::status);
+        assertTrue(txD != txB);
+    }
+
     @Test
     void answersOutOfOrderAreMatchedByTransactionId() throws Exception {
         FakeConnector fake = new FakeConnector(false);

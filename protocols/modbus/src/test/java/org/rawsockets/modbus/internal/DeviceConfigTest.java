@@ -4,24 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.rawsockets.modbus.ModbusTransport;
+import org.rawsockets.protocols.config.StrictConfig;
 
-/** Factory configuration → settings: defaults from the annotation, validation messages name the property. */
+/** Factory configuration → settings: defaults from the annotation, validation messages name the property and rule. */
 class DeviceConfigTest {
 
-    /** A DeviceConfig as DS would build it: given properties, else the annotation defaults. */
+    /** A DeviceConfig as the component reads it: given properties (strictly converted), else the defaults. */
     static DeviceConfig config(Map<String, Object> props) {
-        return (DeviceConfig) Proxy.newProxyInstance(DeviceConfig.class.getClassLoader(),
-                new Class<?>[] { DeviceConfig.class }, (proxy, method, args) -> {
-                    Object v = props.get(method.getName());
-                    return v != null ? v : method.getDefaultValue();
-                });
+        return StrictConfig.read(DeviceConfig.class, props, Set.of()).config();
     }
 
     @Test
@@ -33,6 +30,7 @@ class DeviceConfigTest {
         assertEquals(1, s.unitId());
         assertEquals(Duration.ofSeconds(2), s.timeout());
         assertEquals(16, s.maxInFlight());
+        assertEquals(3, s.reconnectAfterTimeouts());
         assertEquals("tcp 10.1.2.3:502", s.target());
     }
 
@@ -42,24 +40,37 @@ class DeviceConfigTest {
         p.put("name", "gw");
         p.put("endpoint", "serial-gateway");
         p.put("transport", "rtu-over-tcp");
-        p.put("maxInFlight", 10);
+        p.put("maxInFlight", "10");
+        p.put("reconnectAfterTimeouts", "0");
         ClientSettings s = ModbusDeviceComponent.settings(config(p));
         assertEquals(ModbusTransport.RTU_OVER_TCP, s.transport());
         assertEquals(1, s.maxInFlight());
+        assertEquals(0, s.reconnectAfterTimeouts());
         assertEquals("rtu-over-tcp endpoint serial-gateway", s.target());
     }
 
     @Test
-    void invalidConfigurationsNameTheProperty() {
-        assertMessage(Map.of("name", "bad name", "host", "h"), "name must be");
-        assertMessage(Map.of("name", "d"), "exactly one of host");
-        assertMessage(Map.of("name", "d", "host", "h", "endpoint", "e"), "exactly one of host");
-        assertMessage(Map.of("name", "d", "host", "h", "transport", "serial"), "transport must be");
-        assertMessage(Map.of("name", "d", "host", "h", "port", 70000), "port must be 1..65535");
-        assertMessage(Map.of("name", "d", "host", "h", "transport", "RTU_OVER_TCP", "unitId", 0), "unitId must be 1..247");
-        assertMessage(Map.of("name", "d", "host", "h", "timeoutMillis", 0L), "timeout must be > 0");
+    void invalidConfigurationsNameThePropertyTheProblemAndTheRule() {
+        assertMessage(Map.of("name", "bad name", "host", "h"),
+                "modbus device 'bad name': property 'name': 'bad name' is not a device name (rule: 1..64 letters, digits,"
+                        + " '.', '_', '-')");
+        assertMessage(Map.of("host", "h"), "modbus device '(unnamed)': property 'name': missing");
+        assertMessage(Map.of("name", "d"), "modbus device 'd': property 'host': missing, and no endpoint either (rule: set"
+                + " exactly one of host (with port) or endpoint (a socket endpoint name))");
+        assertMessage(Map.of("name", "d", "host", "h", "endpoint", "e"), "property 'endpoint': set together with host 'h'");
+        assertMessage(Map.of("name", "d", "host", "h", "transport", "serial"),
+                "modbus device 'd': property 'transport': 'serial' is not a transport (rule: TCP, RTU_OVER_TCP or UDP)");
+        assertMessage(Map.of("name", "d", "host", "h", "port", 70000),
+                "modbus device 'd': property 'port': 70000 is out of range (rule: 1..65535)");
+        assertMessage(Map.of("name", "d", "host", "h", "transport", "RTU_OVER_TCP", "unitId", 0),
+                "property 'unitId': 0 is out of range (rule: 1..247 for RTU_OVER_TCP)");
+        assertMessage(Map.of("name", "d", "host", "h", "timeoutMillis", 0L),
+                "property 'timeoutMillis': 0 is not positive (rule: a number of milliseconds, at least 1)");
         assertMessage(Map.of("name", "d", "host", "h", "reconnectMinMillis", 5000L, "reconnectMaxMillis", 10L),
-                "reconnectMax");
+                "property 'reconnectMaxMillis': 10 is below reconnectMinMillis (5000) (rule: reconnectMaxMillis >="
+                        + " reconnectMinMillis)");
+        assertMessage(Map.of("name", "d", "host", "h", "reconnectAfterTimeouts", -1),
+                "property 'reconnectAfterTimeouts': -1 is out of range (rule: 0..65535 (0: never))");
     }
 
     private static void assertMessage(Map<String, Object> props, String text) {

@@ -204,13 +204,22 @@ final class Peers {
 
     // ---- a peer that never answers --------------------------------------------------------------
 
-    /** Accepts connections, reads and discards everything, never answers. */
+    /**
+     * Accepts connections, reads and discards everything, never answers; or, trickling, sends the
+     * start of an MBAP frame one byte per second that never completes in a test's time. Counts the
+     * connections and those the client closed.
+     */
     static final class Silent implements AutoCloseable {
         final ServerSocket server;
         final List<Socket> accepted = new ArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger closedByClient = new java.util.concurrent.atomic.AtomicInteger();
         private final Thread thread;
 
         Silent() throws IOException {
+            this(false);
+        }
+
+        Silent(boolean trickle) throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
             thread = new Thread(() -> {
                 while (!server.isClosed()) {
@@ -225,12 +234,31 @@ final class Peers {
                                 while (s.getInputStream().read(b) >= 0) {
                                     // swallow
                                 }
+                                closedByClient.incrementAndGet();
                             } catch (IOException e) {
-                                // closed
+                                if (!s.isClosed()) {
+                                    closedByClient.incrementAndGet(); // reset by the client
+                                }
                             }
                         }, "silent-reader");
                         reader.setDaemon(true);
                         reader.start();
+                        if (trickle) {
+                            Thread writer = new Thread(() -> {
+                                // transaction 0xFFFF, protocol 0, length 253, unit 1, then the PDU's bytes
+                                byte[] frame = { (byte) 0xFF, (byte) 0xFF, 0, 0, 0, (byte) 253, 1 };
+                                try {
+                                    for (int i = 0; !s.isClosed(); i++) {
+                                        s.getOutputStream().write(i < frame.length ? frame[i] : 3);
+                                        Thread.sleep(1000);
+                                    }
+                                } catch (IOException | InterruptedException e) {
+                                    // closed
+                                }
+                            }, "trickle-writer");
+                            writer.setDaemon(true);
+                            writer.start();
+                        }
                     } catch (IOException e) {
                         return;
                     }
@@ -242,6 +270,12 @@ final class Peers {
 
         int port() {
             return server.getLocalPort();
+        }
+
+        int acceptedCount() {
+            synchronized (accepted) {
+                return accepted.size();
+            }
         }
 
         @Override

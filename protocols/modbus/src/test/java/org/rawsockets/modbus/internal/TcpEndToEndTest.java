@@ -197,28 +197,15 @@ class TcpEndToEndTest {
         ModbusClientImpl c = client(tcp(server.port).withReconnect(Duration.ofMillis(50), Duration.ofMillis(400)));
         assertEquals(Peers.holding(7), await(c.readHoldingRegisters(1, 7, 1)).uint16(0));
         server.stop();
-        // while it is down, requests fail with a connection error (not hang)
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Exception downError = null;
-        while (System.nanoTime() < deadline && downError == null) {
-            try {
-                await(c.readHoldingRegisters(1, 7, 1));
-                Thread.sleep(50);
-            } catch (ModbusConnectionException e) {
-                downError = e;
-            }
-        }
-        assertInstanceOf(ModbusConnectionException.class, downError);
+        // the loss is noticed and reconnecting fails: while the server is down, requests fail with a
+        // connection error (not hang)
+        Waits.until(30_000, "backing off after the server stopped",
+                () -> c.status().state() == ModbusClientStatus.State.BACKOFF, c::status);
+        assertThrows(ModbusConnectionException.class, () -> await(c.readHoldingRegisters(1, 7, 1)));
         server.start();
-        Registers r = null;
-        while (r == null && System.nanoTime() < deadline) {
-            try {
-                r = await(c.readHoldingRegisters(1, 8, 1));
-            } catch (ModbusConnectionException e) {
-                Thread.sleep(50);
-            }
-        }
-        assertEquals(Peers.holding(8), r == null ? -1 : r.uint16(0), "answered after the restart");
+        Waits.until(30_000, "connected again after the restart",
+                () -> c.status().state() == ModbusClientStatus.State.CONNECTED, c::status);
+        assertEquals(Peers.holding(8), await(c.readHoldingRegisters(1, 8, 1)).uint16(0), "answered after the restart");
         assertTrue(c.status().connects() >= 2);
     }
 
@@ -226,14 +213,44 @@ class TcpEndToEndTest {
     void connectRefusedFailsFastWithTheCause() throws Exception {
         int port = Peers.freePort();
         ModbusClientImpl c = client(tcp(port).withReconnect(Duration.ofSeconds(5), Duration.ofSeconds(10)));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (c.status().state() != ModbusClientStatus.State.BACKOFF && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Waits.until(30_000, "backing off after the refused connect",
+                () -> c.status().state() == ModbusClientStatus.State.BACKOFF, c::status);
         ModbusConnectionException e = assertThrows(ModbusConnectionException.class,
                 () -> await(c.readHoldingRegisters(1, 0, 1)));
         assertTrue(e.getMessage().contains("127.0.0.1:" + port) && e.getMessage().contains("next attempt"),
                 e.getMessage());
+    }
+
+    /**
+     * A peer that accepts and then never answers (or trickles bytes that never make a frame) is not
+     * kept for ever: after reconnectAfterTimeouts requests in a row time out, the connection is closed
+     * (the peer sees it) and a new one is opened.
+     */
+    @Test
+    void silentOrTricklingPeerIsDisconnectedAfterThreeTimeoutsInARow() throws Exception {
+        for (boolean trickle : new boolean[] { false, true }) {
+            Peers.Silent silent = peer(new Peers.Silent(trickle));
+            ModbusClientImpl c = client(tcp(silent.port()).withTimeout(Duration.ofMillis(300)).withMaxInFlight(1)
+                    .withReconnect(Duration.ofMillis(20), Duration.ofMillis(100)).withReconnectAfterTimeouts(3));
+            Waits.until(10_000, "connected", () -> c.status().state() == ModbusClientStatus.State.CONNECTED, c::status);
+            for (int i = 0; i < 2; i++) {
+                int n = i;
+                ExecutionException e = assertThrows(ExecutionException.class,
+                        () -> c.readHoldingRegisters(1, n, 1).toCompletableFuture().get(30, TimeUnit.SECONDS));
+                assertInstanceOf(ModbusTimeoutException.class, e.getCause());
+            }
+            assertEquals(1, silent.acceptedCount(), "two timeouts: the connection stays");
+            assertEquals(0, silent.closedByClient.get());
+            ExecutionException third = assertThrows(ExecutionException.class,
+                    () -> c.readHoldingRegisters(1, 2, 1).toCompletableFuture().get(30, TimeUnit.SECONDS));
+            assertInstanceOf(ModbusTimeoutException.class, third.getCause());
+            Waits.until(5_000, "the peer sees the connection closed and a new one opened (trickle " + trickle + ")",
+                    () -> silent.closedByClient.get() == 1 && silent.acceptedCount() == 2,
+                    () -> "closed " + silent.closedByClient.get() + ", accepted " + silent.acceptedCount() + ", "
+                            + c.status());
+            assertTrue(c.status().error().orElse("").contains("3 requests in a row got no answer within 300 ms"),
+                    c.status().toString());
+        }
     }
 
     @Test

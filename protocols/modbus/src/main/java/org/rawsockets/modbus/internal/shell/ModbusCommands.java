@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +30,9 @@ import org.rawsockets.modbus.ModbusClientStatus;
 import org.rawsockets.modbus.ModbusException;
 import org.rawsockets.modbus.Registers;
 import org.rawsockets.modbus.WordOrder;
+import org.rawsockets.modbus.internal.DeviceConfig;
+import org.rawsockets.modbus.internal.ModbusDeviceComponent;
+import org.rawsockets.protocols.config.ConfigRegistry;
 import org.rawsockets.modbus.internal.shell.Values.Format;
 import org.rawsockets.modbus.internal.shell.Values.TableKind;
 
@@ -49,21 +53,36 @@ public final class ModbusCommands {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<ModbusClient> devices = new CopyOnWriteArrayList<>();
+    private final ConfigRegistry registry;
 
     public ModbusCommands() {
+        this.registry = ModbusDeviceComponent.REGISTRY;
     }
 
     /** For tests: a fixed set of devices. */
     ModbusCommands(List<ModbusClient> devices) {
+        this(devices, new ConfigRegistry(DeviceConfig.PID, "Modbus device"));
+    }
+
+    /** For tests: a fixed set of devices and the registry of their configurations. */
+    ModbusCommands(List<ModbusClient> devices, ConfigRegistry registry) {
         this.devices.addAll(devices);
+        this.registry = registry;
     }
 
     @Descriptor("list the configured Modbus devices: name, target, state, in flight, queued, counters, last error")
     public String devices() {
         List<ModbusClient> list = new ArrayList<>(devices);
         list.sort(Comparator.comparing(ModbusClient::name));
+        StringBuilder rejected = new StringBuilder();
+        List<ConfigRegistry.Rejection> rejections = registry.rejections();
+        if (!rejections.isEmpty()) {
+            rejected.append("rejected configurations (see the log):\n");
+            rejections.forEach(r -> rejected.append("  ").append(r.describe()).append('\n'));
+        }
         if (list.isEmpty()) {
-            return "no Modbus devices configured (add a factory configuration " + "org.rawsockets.modbus.device)\n";
+            return "no Modbus devices configured (add a factory configuration " + "org.rawsockets.modbus.device)\n"
+                    + rejected;
         }
         Table t = new Table("name", "target", "unit", "state", ">inflight", ">queued", ">completed", ">failed",
                 ">timeouts", "last error");
@@ -72,7 +91,7 @@ public final class ModbusCommands {
             t.row(s.name(), s.target(), c.defaultUnitId(), s.state().name().toLowerCase(Locale.ROOT), s.inFlight(),
                     s.queued(), s.completed(), s.failed(), s.timeouts(), s.error().orElse("-"));
         }
-        return t.toString();
+        return t.toString() + rejected;
     }
 
     @Descriptor("read coils, discrete inputs, holding or input registers")
@@ -269,14 +288,21 @@ public final class ModbusCommands {
             }
         }
         String known = devices.stream().map(ModbusClient::name).sorted().collect(Collectors.joining(", "));
-        throw new IllegalArgumentException("no Modbus device '" + name + "'; configured: "
-                + (known.isEmpty() ? "none (add a factory configuration org.rawsockets.modbus.device)" : known));
+        String configured = "configured: " + (known.isEmpty() ? "none" : known);
+        throw new IllegalArgumentException(registry.rejection(name)
+                .map(r -> "no Modbus device '" + name + "': its " + r.describe() + " (" + configured + ")")
+                .orElse("no Modbus device '" + name + "'; " + (known.isEmpty()
+                        ? "configured: none (add a factory configuration org.rawsockets.modbus.device)" : configured)));
     }
 
-    /** Waits for a result; rethrows the Modbus failure itself so the shell prints its one-line message. */
+    /**
+     * Waits for a result; rethrows the Modbus failure itself so the shell prints its one-line message.
+     * Giving up (or being interrupted, Ctrl-C) cancels the request: it leaves the queue or frees its slot.
+     */
     private static <T> T await(CompletionStage<T> stage) throws Exception {
+        CompletableFuture<T> f = stage.toCompletableFuture();
         try {
-            return stage.toCompletableFuture().get(WAIT_SLACK_MS + 60_000, TimeUnit.MILLISECONDS);
+            return f.get(WAIT_SLACK_MS + 60_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception ex) {
@@ -284,7 +310,11 @@ public final class ModbusCommands {
             }
             throw e;
         } catch (TimeoutException e) {
-            throw new ModbusException("no result within " + (WAIT_SLACK_MS + 60_000) / 1000 + " s");
+            f.cancel(true);
+            throw new ModbusException("no result within " + (WAIT_SLACK_MS + 60_000) / 1000 + " s; request cancelled");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw e;
         }
     }
 }

@@ -8,14 +8,22 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rawsockets.modbus.ModbusException;
 import org.rawsockets.modbus.ModbusExceptionResponse;
+import org.rawsockets.modbus.ModbusClientStatus;
 import org.rawsockets.modbus.internal.ClientSettings;
+import org.rawsockets.modbus.internal.DeviceConfig;
+import org.rawsockets.modbus.internal.ModbusDeviceComponent;
+import org.rawsockets.modbus.internal.Waits;
+import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.ConfigRejectedException;
 import org.rawsockets.modbus.internal.ModbusClientImpl;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.policy.Owner;
@@ -52,19 +60,9 @@ class ModbusCommandsTest {
         client = new ModbusClientImpl(ClientSettings.tcp("plc1", "127.0.0.1", port).withTimeout(Duration.ofSeconds(10))
                 .withReconnect(Duration.ofMillis(50), Duration.ofMillis(200)), engine.serviceFor(Owner.of(1, "org.rawsockets.modbus")));
         commands = new ModbusCommands(List.of(client));
-        // wait until connected (j2mod may take a moment to listen)
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (true) {
-            try {
-                client.readHoldingRegisters(1, 0, 1).toCompletableFuture().get();
-                break;
-            } catch (Exception e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
+        // j2mod's open() returns once it listens; the client connects on its own
+        Waits.until(20_000, "connected", () -> client.status().state() == ModbusClientStatus.State.CONNECTED,
+                client::status);
     }
 
     @AfterAll
@@ -144,5 +142,27 @@ class ModbusCommandsTest {
         String out = commands.devices();
         assertTrue(out.startsWith("name"), out);
         assertTrue(out.contains("plc1") && out.contains("connected") && out.contains("tcp 127.0.0.1:"), out);
+    }
+
+    /** A rejected configuration is explained where the device is missing: "no device" and modbus:devices. */
+    @Test
+    void aRejectedConfigurationIsExplained() throws Exception {
+        ConfigRegistry registry = new ConfigRegistry(DeviceConfig.PID, "Modbus device");
+        ModbusCommands shell = new ModbusCommands(List.of(client), registry);
+        Map<String, Object> bad = new HashMap<>(Map.of("name", "bad", "host", "127.0.0.1", "port", "5o2", "service.pid",
+                "org.rawsockets.modbus.device~bad", "felix.fileinstall.filename",
+                "file:/gw/etc/org.rawsockets.modbus.device-bad.cfg"));
+        assertThrows(ConfigRejectedException.class,
+                () -> new ModbusDeviceComponent(engine.serviceFor(Owner.of(2, "org.rawsockets.modbus")), bad, registry));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> shell.read(-1, "uint16", "high", "bad", "holding", 0, 1));
+        assertTrue(e.getMessage().matches("no Modbus device 'bad': its configuration org\\.rawsockets\\.modbus\\.device~bad"
+                + " \\(file file:/gw/etc/org\\.rawsockets\\.modbus\\.device-bad\\.cfg\\) was rejected at"
+                + " \\d\\d:\\d\\d:\\d\\d: property 'port': '5o2' is not a whole number \\(rule: a whole number such as"
+                + " 5000\\) \\(configured: plc1\\)"), e.getMessage());
+        String devices = shell.devices();
+        assertTrue(devices.contains("plc1") && devices.contains("rejected configurations (see the log):\n  configuration"
+                + " org.rawsockets.modbus.device~bad (file file:/gw/etc/org.rawsockets.modbus.device-bad.cfg) was rejected"
+                + " at "), devices);
     }
 }
