@@ -63,7 +63,8 @@ public final class ConfigRegistry {
 
     /**
      * A refused configuration: its name (or PID when it had no name), where it came from, why (the
-     * message without the {@code where} prefix), when.
+     * message without the {@code where} prefix, e.g. {@code field 'port' = '5o2': not a whole
+     * number; rule: ...}), when.
      */
     public record Rejection(String name, String pid, String where, String reason, Instant at) {
         /** One line: {@code <where> was rejected at HH:mm:ss: <reason>}. */
@@ -126,13 +127,14 @@ public final class ConfigRegistry {
             } catch (ConfigRejectedException e) {
                 throw e;
             } catch (IllegalArgumentException e) {
-                throw new ConfigRejectedException(where + ": " + e.getMessage(), null);
+                String m = e.getMessage();
+                throw new ConfigRejectedException(where + (m.startsWith("field '") ? " " : ": ") + m, null);
             }
             Claim claim = claim(nameOf.apply(value), pid, where);
             return new Accepted<>(value, claim);
         } catch (ConfigRejectedException e) {
-            String reason = e.getMessage().startsWith(where + ": ") ? e.getMessage().substring(where.length() + 2)
-                    : e.getMessage();
+            String reason = e.getMessage().startsWith(where) ? e.getMessage().substring(where.length()) : e.getMessage();
+            reason = reason.startsWith(": ") ? reason.substring(2) : reason.strip();
             boolean repeated;
             synchronized (this) {
                 Rejection previous = rejected.get(key);
@@ -144,9 +146,10 @@ public final class ConfigRegistry {
             }
             if (repeated) {
                 // DS retries a failed component each time its service is asked for: say it once.
-                log.debug("{} rejected again: {}", kind, e.getMessage());
+                log.debug("configuration rejected again: {}", e.getMessage());
             } else {
-                log.error("{} rejected: {}", kind, e.getMessage());
+                log.error("configuration rejected: {}; this {} is not available until the configuration is fixed",
+                        e.getMessage(), kind);
             }
             throw e;
         }
@@ -155,9 +158,8 @@ public final class ConfigRegistry {
     private synchronized Claim claim(String name, String pid, String where) {
         Claim holder = names.get(name);
         if (holder != null && !holder.pid.equals(pid)) {
-            throw new ConfigRejectedException(where + ": property 'name': '" + name + "' is already the name of "
-                    + holder.where + " (rule: each " + kind + " needs its own name; this configuration is refused,"
-                    + " the other one stays in use)", "name");
+            throw StrictConfig.rejected(where, "name", name, "already the name of " + holder.where, "each " + kind
+                    + " needs its own name; this configuration is refused, the other one stays in use");
         }
         Claim c = new Claim(name, pid, where);
         names.put(name, c);

@@ -69,15 +69,14 @@ public final class SecretFiles {
         String v = value.strip();
         if (!v.startsWith(PREFIX)) {
             String name = suggestedName == null || !NAME.matcher(suggestedName).matches() ? "NAME" : suggestedName;
-            throw StrictConfig.rejected(where, property, "holds a literal secret (value not shown), which would be kept"
-                    + " in clear text in the configuration store and printed by scr:info",
-                    "a secret is never written in configuration: put it alone in the file secrets/" + name
-                            + " of the gateway folder (mode 0600, owner the gateway's user) and set " + property
-                            + " = " + PREFIX + name);
+            throw StrictConfig.rejected(where, property, null, "a literal secret (not shown), which the configuration"
+                    + " store would keep in clear text and scr:info would print", "a secret is never written in"
+                            + " configuration: put it alone in the file secrets/" + name + " of the gateway folder (mode"
+                            + " 0600) and set " + property + " = " + PREFIX + name);
         }
         String name = v.substring(PREFIX.length()).strip();
         if (!NAME.matcher(name).matches()) {
-            throw StrictConfig.rejected(where, property, "'" + v + "' is not a valid secret reference",
+            throw StrictConfig.rejected(where, property, v, "not a valid secret reference",
                     PREFIX + "NAME where NAME is 1..128 letters, digits, '.', '_', '-', not starting with '.', '_' or '-'");
         }
         return Optional.of(name);

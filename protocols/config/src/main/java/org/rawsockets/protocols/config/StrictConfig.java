@@ -62,8 +62,8 @@ public final class StrictConfig {
         List<String> warnings = new ArrayList<>();
         for (String key : props.keySet()) {
             if (!attributes.containsKey(key) && !framework(key)) {
-                warnings.add(where + ": unknown property '" + key + "' is ignored (nearest known property: '"
-                        + nearest(key, attributes.keySet()) + "')");
+                warnings.add("configuration " + where + ": unknown key '" + key + "' is ignored; did you mean '"
+                        + nearest(key, attributes.keySet()) + "'?");
             }
         }
         A proxy = type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (p, method, args) -> {
@@ -81,15 +81,24 @@ public final class StrictConfig {
         return new Result<>(proxy, List.copyOf(warnings));
     }
 
-    /** {@code configuration <service.pid> (file <felix.fileinstall.filename>)}, as far as known. */
+    /**
+     * {@code PID <service.pid> (<file>)}, the file being FileInstall's, as a path: the same form as
+     * the core bundle's configuration messages.
+     */
     public static String describe(Map<String, ?> props) {
         Object pid = props.get("service.pid");
         Object factory = props.get("service.factoryPid");
         Object file = props.get(FILE_PROPERTY);
-        StringBuilder sb = new StringBuilder("configuration ");
-        sb.append(pid != null ? pid : factory != null ? factory + " (factory)" : "(no PID)");
+        StringBuilder sb = new StringBuilder("PID ");
+        sb.append(pid != null ? pid : factory != null ? factory + " (factory)" : "(none)");
         if (file != null) {
-            sb.append(" (file ").append(file).append(')');
+            String f = file.toString();
+            try {
+                f = java.nio.file.Path.of(java.net.URI.create(f)).toString();
+            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                // keep the text
+            }
+            sb.append(" (").append(f).append(')');
         }
         return sb.toString();
     }
@@ -151,7 +160,7 @@ public final class StrictConfig {
             if (s.equalsIgnoreCase("false")) {
                 return Boolean.FALSE;
             }
-            throw rejected(where, key, shown(v, secret) + " is not a boolean", "write true or false");
+            throw rejected(where, key, shown(v, secret), "not a boolean", "true or false");
         }
         if (target == int.class || target == long.class) {
             long min = target == int.class ? Integer.MIN_VALUE : Long.MIN_VALUE;
@@ -164,11 +173,11 @@ public final class StrictConfig {
                 try {
                     n = Long.parseLong(s);
                 } catch (NumberFormatException e) {
-                    throw rejected(where, key, shown(v, secret) + " is not a whole number", "a whole number such as 5000");
+                    throw rejected(where, key, shown(v, secret), "not a whole number", "a whole number such as 5000");
                 }
             }
             if (n < min || n > max) {
-                throw rejected(where, key, shown(v, secret) + " is out of range", "at most " + max);
+                throw rejected(where, key, shown(v, secret), "out of range", "at most " + max);
             }
             return target == int.class ? (Object) (int) n : (Object) n;
         }
@@ -184,13 +193,13 @@ public final class StrictConfig {
         if (v != null && v.getClass().isArray()) {
             int n = Array.getLength(v);
             if (n != 1) {
-                throw rejected(where, key, (secret ? "a list" : "the list " + listText(v)) + " of " + n + " values",
-                        "give exactly one value");
+                throw rejected(where, key, secret ? null : listText(v), "a list of " + n + " values",
+                        "exactly one value");
             }
             v = Array.get(v, 0);
         }
         if (v == null) {
-            throw rejected(where, key, "an empty value", "give exactly one value");
+            throw rejected(where, key, null, "an empty value", "exactly one value");
         }
         return v;
     }
@@ -204,13 +213,21 @@ public final class StrictConfig {
     }
 
     private static String shown(Object v, boolean secret) {
-        return secret ? "the value (not shown)" : "'" + v + "'";
+        return secret ? null : v.toString();
     }
 
-    /** A rejection in the common form: where, which property, the problem, the rule. */
-    public static ConfigRejectedException rejected(String where, String key, String problem, String rule) {
-        return new ConfigRejectedException(where + ": property '" + key + "': " + problem + " (rule: " + rule + ")",
-                key);
+    /**
+     * A rejection in the gateway's common form: {@code PID p (file) field 'f' = 'v': problem; rule: r}.
+     *
+     * @param value the value as written, or {@code null} not to show it (secrets)
+     */
+    public static ConfigRejectedException rejected(String where, String key, String value, String problem, String rule) {
+        return new ConfigRejectedException(where + " " + field(key, value, problem, rule), key);
+    }
+
+    /** {@code field 'f' = 'v': problem; rule: r} (without the value when it is {@code null}). */
+    public static String field(String key, Object value, String problem, String rule) {
+        return "field '" + key + "'" + (value == null ? "" : " = '" + value + "'") + ": " + problem + "; rule: " + rule;
     }
 
     /** The known key closest to {@code key} (case-insensitive edit distance; ties: alphabetical). */

@@ -121,19 +121,20 @@ class ConfigRegistryTest {
         ConfigRejectedException e = assertThrows(ConfigRejectedException.class, () -> reg.accept(
                 props("org.example.dev~bad", "name", "bad", "port", "70000"), Dev.class, Set.of(),
                 ConfigRegistryTest::validate, Settings::name, log));
-        assertEquals(List.of("ERROR device rejected: configuration org.example.dev~bad: port must be 1..65535, was 70000"),
-                log.lines);
+        assertEquals(List.of("ERROR configuration rejected: PID org.example.dev~bad: port must be 1..65535, was 70000;"
+                + " this device is not available until the configuration is fixed"), log.lines);
         assertEquals("port must be 1..65535, was 70000", reg.rejection("bad").orElseThrow().reason());
         assertTrue(reg.rejection("bad").orElseThrow().describe()
-                .matches("configuration org.example.dev~bad was rejected at \\d\\d:\\d\\d:\\d\\d: port must be.*"));
+                .matches("PID org.example.dev~bad was rejected at \\d\\d:\\d\\d:\\d\\d: port must be.*"));
         // DS retries a failed component whenever its service is asked for: the same refusal is not an ERROR again
         assertThrows(ConfigRejectedException.class, () -> reg.accept(props("org.example.dev~bad", "name", "bad", "port",
                 "70000"), Dev.class, Set.of(), ConfigRegistryTest::validate, Settings::name, log));
-        assertEquals("DEBUG device rejected again: configuration org.example.dev~bad: port must be 1..65535, was 70000",
+        assertEquals("DEBUG configuration rejected again: PID org.example.dev~bad: port must be 1..65535, was 70000",
                 log.lines.get(1));
         assertThrows(ConfigRejectedException.class, () -> reg.accept(props("org.example.dev~bad", "name", "bad", "port",
                 "70001"), Dev.class, Set.of(), ConfigRegistryTest::validate, Settings::name, log));
-        assertEquals("ERROR device rejected: configuration org.example.dev~bad: port must be 1..65535, was 70001",
+        assertEquals("ERROR configuration rejected: PID org.example.dev~bad: port must be 1..65535, was 70001; this"
+                + " device is not available until the configuration is fixed",
                 log.lines.get(2), "a different problem is reported");
         // fixed: the record goes
         reg.accept(props("org.example.dev~bad", "name", "bad", "port", "7000"), Dev.class, Set.of(),
@@ -151,9 +152,9 @@ class ConfigRegistryTest {
         ConfigRejectedException e = assertThrows(ConfigRejectedException.class, () -> reg.accept(
                 props("org.example.dev~b", "name", "plc"), Dev.class, Set.of(), ConfigRegistryTest::validate,
                 Settings::name, log));
-        assertEquals("configuration org.example.dev~b: property 'name': 'plc' is already the name of configuration"
-                + " org.example.dev~a (file file:/gw/etc/org.example.dev-a.cfg) (rule: each device needs its own name;"
-                + " this configuration is refused, the other one stays in use)", e.getMessage());
+        assertEquals("PID org.example.dev~b field 'name' = 'plc': already the name of PID org.example.dev~a"
+                + " (/gw/etc/org.example.dev-a.cfg); rule: each device needs its own name; this configuration is refused,"
+                + " the other one stays in use", e.getMessage());
         assertEquals(1, log.lines.size());
         // the same PID again (a configuration update) keeps its name; once the first is gone, the name is free
         ConfigRegistry.Accepted<Settings> update = reg.accept(props("org.example.dev~a", "name", "plc"), Dev.class,
@@ -172,8 +173,8 @@ class ConfigRegistryTest {
         RecordingLogger log = new RecordingLogger();
         reg.accept(props("org.example.dev~w", "name", "w", "prot", "5"), Dev.class, Set.of(), ConfigRegistryTest::validate,
                 Settings::name, log);
-        assertEquals(List.of("WARN configuration org.example.dev~w: unknown property 'prot' is ignored (nearest known"
-                + " property: 'port')"), log.lines);
+        assertEquals(List.of("WARN configuration PID org.example.dev~w: unknown key 'prot' is ignored; did you mean"
+                + " 'port'?"), log.lines);
         for (int i = 0; i < ConfigRegistry.MAX_REJECTED + 10; i++) {
             int n = i;
             assertThrows(ConfigRejectedException.class, () -> reg.accept(props("org.example.dev~r" + n, "name", "r" + n,

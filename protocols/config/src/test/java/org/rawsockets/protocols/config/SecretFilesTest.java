@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretFilesTest {
 
     private static final String SECRET = "s3cret-Passw0rd";
-    private static final String WHERE = "configuration org.rawsockets.smtp.server~office";
+    private static final String WHERE = "PID org.rawsockets.smtp.server~office";
 
     private static Path write(Path dir, String name, String content, String mode) throws Exception {
         Path f = dir.resolve(name);
@@ -34,14 +34,15 @@ class SecretFilesTest {
         ConfigRejectedException literal = assertThrows(ConfigRejectedException.class,
                 () -> SecretFiles.reference(WHERE, ".password", SECRET, "office"));
         assertFalse(literal.getMessage().contains(SECRET), literal.getMessage());
-        assertTrue(literal.getMessage().startsWith(WHERE + ": property '.password': holds a literal secret (value not"
-                + " shown)"), literal.getMessage());
-        assertTrue(literal.getMessage().contains("put it alone in the file secrets/office of the gateway folder (mode"
-                + " 0600, owner the gateway's user) and set .password = secret:office"), literal.getMessage());
+        assertTrue(literal.getMessage().startsWith(WHERE + " field '.password': a literal secret (not shown)"),
+                literal.getMessage());
+        assertTrue(literal.getMessage().endsWith("; rule: a secret is never written in configuration: put it alone in"
+                + " the file secrets/office of the gateway folder (mode 0600) and set .password = secret:office"),
+                literal.getMessage());
         for (String bad : new String[] { "secret:", "secret:../etc/passwd", "secret:.hidden", "secret:a/b" }) {
             ConfigRejectedException e = assertThrows(ConfigRejectedException.class,
                     () -> SecretFiles.reference(WHERE, ".password", bad, "office"), bad);
-            assertTrue(e.getMessage().contains("is not a valid secret reference"), e.getMessage());
+            assertTrue(e.getMessage().contains("= '" + bad + "': not a valid secret reference"), e.getMessage());
         }
     }
 

@@ -57,8 +57,8 @@ class StrictConfigTest {
     void booleanTypoIsAnErrorNamingPidFileFieldValueAndRule() {
         ConfigRejectedException e = assertThrows(ConfigRejectedException.class,
                 () -> StrictConfig.read(Sample.class, props("name", "a", "verifyHostname", "ture"), Set.of()));
-        assertEquals("configuration org.example.sample~a (file file:/gw/etc/org.example.sample-a.cfg): property"
-                + " 'verifyHostname': 'ture' is not a boolean (rule: write true or false)", e.getMessage());
+        assertEquals("PID org.example.sample~a (/gw/etc/org.example.sample-a.cfg) field 'verifyHostname' = 'ture': not a"
+                + " boolean; rule: true or false", e.getMessage());
         assertEquals("verifyHostname", e.property());
         assertEquals(0, e.getStackTrace().length, "one line, no stack trace");
     }
@@ -66,12 +66,12 @@ class StrictConfigTest {
     @Test
     void numberTyposListsAndRangeAreErrors() {
         assertTrue(assertThrows(ConfigRejectedException.class, () -> StrictConfig.read(Sample.class,
-                props("name", "a", "port", "5o2"), Set.of())).getMessage().contains("'5o2' is not a whole number"));
+                props("name", "a", "port", "5o2"), Set.of())).getMessage().contains("field 'port' = '5o2': not a whole number;"));
         assertTrue(assertThrows(ConfigRejectedException.class, () -> StrictConfig.read(Sample.class,
                 props("name", "a", "port", "3000000000"), Set.of())).getMessage().contains("out of range"));
         assertTrue(assertThrows(ConfigRejectedException.class, () -> StrictConfig.read(Sample.class,
                 props("name", "a", "port", new String[] { "1", "2" }), Set.of())).getMessage()
-                .contains("the list [1, 2] of 2 values"));
+                .contains("field 'port' = '[1, 2]': a list of 2 values; rule: exactly one value"));
         assertEquals(7, StrictConfig.read(Sample.class, props("name", "a", "port", List.of("7")), Set.of()).config()
                 .port());
     }
@@ -88,10 +88,10 @@ class StrictConfigTest {
         StrictConfig.Result<Sample> r = StrictConfig.read(Sample.class, props("name", "a", "verifyHostName", "false",
                 "timeoutMilis", "5", "sockets.target", "(x=y)", "component.name", "c"), Set.of());
         assertEquals(List.of(
-                "configuration org.example.sample~a (file file:/gw/etc/org.example.sample-a.cfg): unknown property"
-                        + " 'timeoutMilis' is ignored (nearest known property: 'timeoutMillis')",
-                "configuration org.example.sample~a (file file:/gw/etc/org.example.sample-a.cfg): unknown property"
-                        + " 'verifyHostName' is ignored (nearest known property: 'verifyHostname')"),
+                "configuration PID org.example.sample~a (/gw/etc/org.example.sample-a.cfg): unknown key 'timeoutMilis'"
+                        + " is ignored; did you mean 'timeoutMillis'?",
+                "configuration PID org.example.sample~a (/gw/etc/org.example.sample-a.cfg): unknown key 'verifyHostName'"
+                        + " is ignored; did you mean 'verifyHostname'?"),
                 r.unknownKeyWarnings().stream().sorted().toList());
         assertTrue(r.config().verifyHostname(), "the misspelt key is not used");
     }

@@ -20,6 +20,7 @@ import org.rawsockets.modbus.ModbusClientStatus;
 import org.rawsockets.modbus.ModbusTransport;
 import org.rawsockets.modbus.Registers;
 import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.StrictConfig;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.annotation.RequireSocket;
 import org.slf4j.Logger;
@@ -75,56 +76,56 @@ public final class ModbusDeviceComponent implements ModbusClient {
     static ClientSettings settings(DeviceConfig c) {
         String name = c.name() == null ? "" : c.name().strip();
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw bad(name.isEmpty() ? "(unnamed)" : name, "name", name.isEmpty() ? "missing" : "'" + name
-                    + "' is not a device name", "1..64 letters, digits, '.', '_', '-'");
+            throw bad("name", name.isEmpty() ? null : name, name.isEmpty() ? "missing" : "not a device name",
+                    "1..64 letters, digits, '.', '_', '-'");
         }
         String host = c.host().strip();
         String endpoint = c.endpoint().strip();
         if (host.isEmpty() == endpoint.isEmpty()) {
-            throw bad(name, host.isEmpty() ? "host" : "endpoint", host.isEmpty() ? "missing, and no endpoint either"
-                    : "set together with host '" + host + "'", "set exactly one of host (with port) or endpoint (a"
-                            + " socket endpoint name)");
+            throw bad(host.isEmpty() ? "host" : "endpoint", host.isEmpty() ? null : endpoint, host.isEmpty()
+                    ? "missing, and no endpoint either" : "set together with host '" + host + "'", "set exactly one of"
+                            + " host (with port) or endpoint (a socket endpoint name)");
         }
         ModbusTransport transport;
         try {
             transport = ModbusTransport.valueOf(c.transport().strip().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw bad(name, "transport", "'" + c.transport() + "' is not a transport", "TCP, RTU_OVER_TCP or UDP");
+            throw bad("transport", c.transport(), "not a transport", "TCP, RTU_OVER_TCP or UDP");
         }
-        range(name, "port", c.port(), 1, 65535, "");
+        range("port", c.port(), 1, 65535, "");
         boolean rtu = transport == ModbusTransport.RTU_OVER_TCP;
-        range(name, "unitId", c.unitId(), rtu ? 1 : 0, rtu ? 247 : 255, " for " + transport);
-        range(name, "maxInFlight", c.maxInFlight(), 1, 65535, "");
-        range(name, "maxQueued", c.maxQueued(), 0, 1_000_000, "");
-        range(name, "reconnectAfterTimeouts", c.reconnectAfterTimeouts(), 0, 65535, " (0: never)");
-        Duration timeout = millis(name, "timeoutMillis", c.timeoutMillis());
-        Duration connectTimeout = millis(name, "connectTimeoutMillis", c.connectTimeoutMillis());
-        Duration reconnectMin = millis(name, "reconnectMinMillis", c.reconnectMinMillis());
-        Duration reconnectMax = millis(name, "reconnectMaxMillis", c.reconnectMaxMillis());
+        range("unitId", c.unitId(), rtu ? 1 : 0, rtu ? 247 : 255, " for " + transport);
+        range("maxInFlight", c.maxInFlight(), 1, 65535, "");
+        range("maxQueued", c.maxQueued(), 0, 1_000_000, "");
+        range("reconnectAfterTimeouts", c.reconnectAfterTimeouts(), 0, 65535, " (0: never)");
+        Duration timeout = millis("timeoutMillis", c.timeoutMillis());
+        Duration connectTimeout = millis("connectTimeoutMillis", c.connectTimeoutMillis());
+        Duration reconnectMin = millis("reconnectMinMillis", c.reconnectMinMillis());
+        Duration reconnectMax = millis("reconnectMaxMillis", c.reconnectMaxMillis());
         if (reconnectMax.compareTo(reconnectMin) < 0) {
-            throw bad(name, "reconnectMaxMillis", c.reconnectMaxMillis() + " is below reconnectMinMillis ("
+            throw bad("reconnectMaxMillis", c.reconnectMaxMillis(), "below reconnectMinMillis ("
                     + c.reconnectMinMillis() + ")", "reconnectMaxMillis >= reconnectMinMillis");
         }
         return new ClientSettings(name, host, endpoint, c.port(), transport, c.unitId(), timeout, connectTimeout,
                 c.maxInFlight(), c.maxQueued(), reconnectMin, reconnectMax, c.reconnectAfterTimeouts());
     }
 
-    private static void range(String name, String property, long v, long min, long max, String context) {
+    private static void range(String property, long v, long min, long max, String context) {
         if (v < min || v > max) {
-            throw bad(name, property, v + " is out of range", min + ".." + max + context);
+            throw bad(property, v, "out of range", min + ".." + max + context);
         }
     }
 
-    private static Duration millis(String name, String property, long v) {
+    private static Duration millis(String property, long v) {
         if (v < 1) {
-            throw bad(name, property, v + " is not positive", "a number of milliseconds, at least 1");
+            throw bad(property, v, "not positive", "a number of milliseconds, at least 1");
         }
         return Duration.ofMillis(v);
     }
 
-    private static IllegalArgumentException bad(String name, String property, String problem, String rule) {
-        return new IllegalArgumentException("modbus device '" + name + "': property '" + property + "': " + problem
-                + " (rule: " + rule + ")");
+    /** {@code field 'f' = 'v': problem; rule: r}; the registry puts the PID and file in front. */
+    private static IllegalArgumentException bad(String property, Object value, String problem, String rule) {
+        return new IllegalArgumentException(StrictConfig.field(property, value, problem, rule));
     }
 
     @Deactivate

@@ -80,14 +80,14 @@ class DeviceComponentTest {
         List<String> log = logged(() -> {
             ConfigRejectedException e = assertThrows(ConfigRejectedException.class, () -> component(props("name", "bad",
                     "unitId", 300, "felix.fileinstall.filename", "file:/gw/etc/org.rawsockets.modbus.device-bad.cfg")));
-            assertEquals("configuration org.rawsockets.modbus.device~bad (file file:/gw/etc/org.rawsockets.modbus.device"
-                    + "-bad.cfg): modbus device 'bad': property 'unitId': 300 is out of range (rule: 0..255 for TCP)",
-                    e.getMessage());
+            assertEquals("PID org.rawsockets.modbus.device~bad (/gw/etc/org.rawsockets.modbus.device-bad.cfg) field"
+                    + " 'unitId' = '300': out of range; rule: 0..255 for TCP", e.getMessage());
         });
         assertEquals(1, log.size(), log.toString());
-        assertTrue(log.get(0).contains("ERROR " + ModbusDeviceComponent.class.getName() + " - Modbus device rejected:"
-                + " configuration org.rawsockets.modbus.device~bad (file file:/gw/etc/org.rawsockets.modbus.device-bad.cfg):"
-                + " modbus device 'bad': property 'unitId': 300 is out of range (rule: 0..255 for TCP)"), log.get(0));
+        assertTrue(log.get(0).contains("ERROR " + ModbusDeviceComponent.class.getName() + " - configuration rejected:"
+                + " PID org.rawsockets.modbus.device~bad (/gw/etc/org.rawsockets.modbus.device-bad.cfg) field 'unitId' ="
+                + " '300': out of range; rule: 0..255 for TCP; this Modbus device is not available until the"
+                + " configuration is fixed"), log.get(0));
         assertTrue(registry.rejection("bad").isPresent());
     }
 
@@ -95,13 +95,13 @@ class DeviceComponentTest {
     void typosThatDsWouldCoerceAreErrorsAndUnknownKeysAreWarned() {
         ConfigRejectedException e = assertThrows(ConfigRejectedException.class,
                 () -> component(props("name", "d", "timeoutMillis", "1s")));
-        assertEquals("configuration org.rawsockets.modbus.device~d: property 'timeoutMillis': '1s' is not a whole number"
-                + " (rule: a whole number such as 5000)", e.getMessage());
+        assertEquals("PID org.rawsockets.modbus.device~d field 'timeoutMillis' = '1s': not a whole number; rule: a whole"
+                + " number such as 5000", e.getMessage());
         List<String> log = logged(() -> component(props("name", "w", "timeoutMilis", "500")));
         assertEquals(1, log.size(), log.toString());
-        assertTrue(log.get(0).contains("WARN " + ModbusDeviceComponent.class.getName() + " - configuration"
-                + " org.rawsockets.modbus.device~w: unknown property 'timeoutMilis' is ignored (nearest known property:"
-                + " 'timeoutMillis')"), log.get(0));
+        assertTrue(log.get(0).contains("WARN " + ModbusDeviceComponent.class.getName() + " - configuration PID"
+                + " org.rawsockets.modbus.device~w: unknown key 'timeoutMilis' is ignored; did you mean 'timeoutMillis'?"),
+                log.get(0));
     }
 
     @Test
@@ -110,9 +110,9 @@ class DeviceComponentTest {
         ModbusDeviceComponent first = component(props("name", "plc1"));
         ConfigRejectedException e = assertThrows(ConfigRejectedException.class,
                 () -> component(props("name", "plc1", "service.pid", DeviceConfig.PID + "~plc1-copy", "port", other)));
-        assertEquals("configuration org.rawsockets.modbus.device~plc1-copy: property 'name': 'plc1' is already the name of"
-                + " configuration org.rawsockets.modbus.device~plc1 (rule: each Modbus device needs its own name; this"
-                + " configuration is refused, the other one stays in use)", e.getMessage());
+        assertEquals("PID org.rawsockets.modbus.device~plc1-copy field 'name' = 'plc1': already the name of PID"
+                + " org.rawsockets.modbus.device~plc1; rule: each Modbus device needs its own name; this configuration is"
+                + " refused, the other one stays in use", e.getMessage());
         assertEquals("tcp 127.0.0.1:" + port, first.status().target(), "the first one is untouched");
         first.deactivate();
         active.remove(first);

@@ -52,25 +52,23 @@ class DeviceConfigTest {
     @Test
     void invalidConfigurationsNameThePropertyTheProblemAndTheRule() {
         assertMessage(Map.of("name", "bad name", "host", "h"),
-                "modbus device 'bad name': property 'name': 'bad name' is not a device name (rule: 1..64 letters, digits,"
-                        + " '.', '_', '-')");
-        assertMessage(Map.of("host", "h"), "modbus device '(unnamed)': property 'name': missing");
-        assertMessage(Map.of("name", "d"), "modbus device 'd': property 'host': missing, and no endpoint either (rule: set"
-                + " exactly one of host (with port) or endpoint (a socket endpoint name))");
-        assertMessage(Map.of("name", "d", "host", "h", "endpoint", "e"), "property 'endpoint': set together with host 'h'");
+                "field 'name' = 'bad name': not a device name; rule: 1..64 letters, digits, '.', '_', '-'");
+        assertMessage(Map.of("host", "h"), "field 'name': missing;");
+        assertMessage(Map.of("name", "d"), "field 'host': missing, and no endpoint either; rule: set exactly one of host"
+                + " (with port) or endpoint (a socket endpoint name)");
+        assertMessage(Map.of("name", "d", "host", "h", "endpoint", "e"), "field 'endpoint' = 'e': set together with host 'h'");
         assertMessage(Map.of("name", "d", "host", "h", "transport", "serial"),
-                "modbus device 'd': property 'transport': 'serial' is not a transport (rule: TCP, RTU_OVER_TCP or UDP)");
-        assertMessage(Map.of("name", "d", "host", "h", "port", 70000),
-                "modbus device 'd': property 'port': 70000 is out of range (rule: 1..65535)");
+                "field 'transport' = 'serial': not a transport; rule: TCP, RTU_OVER_TCP or UDP");
+        assertMessage(Map.of("name", "d", "host", "h", "port", 70000), "field 'port' = '70000': out of range; rule: 1..65535");
         assertMessage(Map.of("name", "d", "host", "h", "transport", "RTU_OVER_TCP", "unitId", 0),
-                "property 'unitId': 0 is out of range (rule: 1..247 for RTU_OVER_TCP)");
+                "field 'unitId' = '0': out of range; rule: 1..247 for RTU_OVER_TCP");
         assertMessage(Map.of("name", "d", "host", "h", "timeoutMillis", 0L),
-                "property 'timeoutMillis': 0 is not positive (rule: a number of milliseconds, at least 1)");
+                "field 'timeoutMillis' = '0': not positive; rule: a number of milliseconds, at least 1");
         assertMessage(Map.of("name", "d", "host", "h", "reconnectMinMillis", 5000L, "reconnectMaxMillis", 10L),
-                "property 'reconnectMaxMillis': 10 is below reconnectMinMillis (5000) (rule: reconnectMaxMillis >="
-                        + " reconnectMinMillis)");
+                "field 'reconnectMaxMillis' = '10': below reconnectMinMillis (5000); rule: reconnectMaxMillis >="
+                        + " reconnectMinMillis");
         assertMessage(Map.of("name", "d", "host", "h", "reconnectAfterTimeouts", -1),
-                "property 'reconnectAfterTimeouts': -1 is out of range (rule: 0..65535 (0: never))");
+                "field 'reconnectAfterTimeouts' = '-1': out of range; rule: 0..65535 (0: never)");
     }
 
     private static void assertMessage(Map<String, Object> props, String text) {

@@ -178,32 +178,31 @@ public final class MailSenderComponent implements MailSender {
      */
     static SmtpSettings toSettings(ServerConfig c, SecretFiles secrets, String where) {
         if (c.name() == null || c.name().isBlank()) {
-            throw bad("(unnamed)", "name", "missing", "every mail server needs a name, used by the shell and as the"
+            throw bad("name", null, "missing", "every mail server needs a name, used by the shell and as the"
                     + " MailSender service property 'name'");
         }
         String name = c.name().strip();
         SmtpSettings.Builder b = SmtpSettings.builder();
         if (!c.endpoint().isBlank() && !c.host().isBlank()) {
-            throw bad(name, "endpoint", "set together with host '" + c.host() + "'", "set host (and port) or endpoint,"
-                    + " not both");
+            throw bad("endpoint", c.endpoint(), "set together with host '" + c.host() + "'", "set host (and port) or"
+                    + " endpoint, not both");
         }
         if (!c.endpoint().isBlank()) {
             b.endpointName(c.endpoint());
         } else if (!c.host().isBlank()) {
             b.host(c.host());
         } else {
-            throw bad(name, "host", "missing, and no endpoint either", "set host (and port) or endpoint");
+            throw bad("host", null, "missing, and no endpoint either", "set host (and port) or endpoint");
         }
         if (c.port() < 0 || c.port() > 65535) {
-            throw bad(name, "port", c.port() + " is out of range", "1..65535, or 0 for the TLS mode's default");
+            throw bad("port", c.port(), "out of range", "1..65535, or 0 for the TLS mode's default");
         }
         b.port(c.port());
         SmtpTlsMode mode;
         try {
             mode = SmtpTlsMode.valueOf(c.tls().strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw bad(name, "tls", "'" + c.tls() + "' is not a TLS mode", "STARTTLS_REQUIRED, STARTTLS_OPPORTUNISTIC,"
-                    + " IMPLICIT or OFF");
+            throw bad("tls", c.tls(), "not a TLS mode", "STARTTLS_REQUIRED, STARTTLS_OPPORTUNISTIC, IMPLICIT or OFF");
         }
         b.tlsMode(mode);
         TlsOptions.Builder tls = TlsOptions.builder().verifyHostname(c.verifyHostname());
@@ -212,22 +211,21 @@ public final class MailSenderComponent implements MailSender {
             try {
                 tls.trustedCertificatesPem(Files.readString(pem));
             } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                throw bad(name, "trustedCertificates", "cannot read " + pem.toAbsolutePath() + " (" + e.getMessage() + ")",
-                        "a readable PEM file of CA certificates");
+                throw bad("trustedCertificates", c.trustedCertificates(), "cannot read " + pem.toAbsolutePath() + " ("
+                        + e.getMessage() + ")", "a readable PEM file of CA certificates");
             }
         }
         b.tls(tls.build());
         String mech = c.authMechanism().strip().toUpperCase(Locale.ROOT);
         if (!Set.of("AUTO", "NONE", "PLAIN", "LOGIN", "XOAUTH2").contains(mech)) {
-            throw bad(name, "authMechanism", "'" + c.authMechanism() + "' is not a mechanism",
-                    "AUTO, NONE, PLAIN, LOGIN or XOAUTH2");
+            throw bad("authMechanism", c.authMechanism(), "not a mechanism", "AUTO, NONE, PLAIN, LOGIN or XOAUTH2");
         }
         // A literal password is refused whatever else is set: none may stay in the configuration.
         Optional<String> secret = SecretFiles.reference(where, PASSWORD, c._password(), name);
         String user = c.user().strip();
         if (!user.isEmpty() && !mech.equals("NONE")) {
             if (secret.isEmpty()) {
-                throw bad(name, PASSWORD, "empty while user '" + user + "' is set", "an empty password is never sent:"
+                throw bad(PASSWORD, null, "empty while user '" + user + "' is set", "an empty password is never sent:"
                         + " put the password in a secret file and set " + PASSWORD + " = " + SecretFiles.PREFIX + name
                         + "; to send without AUTH, clear 'user' or set authMechanism = NONE");
             }
@@ -239,20 +237,20 @@ public final class MailSenderComponent implements MailSender {
             }
             b.credentials(cred);
         } else if (secret.isPresent() && user.isEmpty()) {
-            throw bad(name, "user", "empty while " + PASSWORD + " is set", "AUTH needs both user and " + PASSWORD
+            throw bad("user", null, "empty while " + PASSWORD + " is set", "AUTH needs both user and " + PASSWORD
                     + "; clear " + PASSWORD + " to send without AUTH");
         }
         b.allowAuthWithoutTls(c.allowAuthWithoutTls());
         try {
             b.clientName(c.clientName());
         } catch (IllegalArgumentException e) {
-            throw bad(name, "clientName", "'" + c.clientName() + "' is not a host name",
+            throw bad("clientName", c.clientName(), "not a host name",
                     "1..255 printable ASCII characters without spaces, e.g. mail.example.org or [192.0.2.1]");
         }
-        b.connectTimeout(millis(name, "connectTimeoutMillis", c.connectTimeoutMillis()));
-        b.commandTimeout(millis(name, "commandTimeoutMillis", c.commandTimeoutMillis()));
-        b.dataTimeout(millis(name, "dataTimeoutMillis", c.dataTimeoutMillis()));
-        b.timeout(millis(name, "timeoutMillis", c.timeoutMillis()));
+        b.connectTimeout(millis("connectTimeoutMillis", c.connectTimeoutMillis()));
+        b.commandTimeout(millis("commandTimeoutMillis", c.commandTimeoutMillis()));
+        b.dataTimeout(millis("dataTimeoutMillis", c.dataTimeoutMillis()));
+        b.timeout(millis("timeoutMillis", c.timeoutMillis()));
         b.pipelining(c.pipelining());
         b.chunking(c.chunking());
         return b.build();
@@ -270,16 +268,16 @@ public final class MailSenderComponent implements MailSender {
         };
     }
 
-    private static Duration millis(String name, String property, long value) {
+    private static Duration millis(String property, long value) {
         if (value < 1) {
-            throw bad(name, property, value + " is not positive", "a number of milliseconds, at least 1");
+            throw bad(property, value, "not positive", "a number of milliseconds, at least 1");
         }
         return Duration.ofMillis(value);
     }
 
-    private static IllegalArgumentException bad(String name, String property, String problem, String rule) {
-        return new IllegalArgumentException("mail server '" + name + "': property '" + property + "': " + problem
-                + " (rule: " + rule + ")");
+    /** {@code field 'f' = 'v': problem; rule: r}; the registry puts the PID and file in front. */
+    private static IllegalArgumentException bad(String property, Object value, String problem, String rule) {
+        return new IllegalArgumentException(StrictConfig.field(property, value, problem, rule));
     }
 
     @Override

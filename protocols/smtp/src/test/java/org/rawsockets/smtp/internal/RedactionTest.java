@@ -111,12 +111,12 @@ class RedactionTest {
                 "felix.fileinstall.filename", "file:/gw/etc/org.rawsockets.smtp.server-office.cfg")));
         assertEquals(1, log.size(), log.toString());
         String line = log.get(0);
-        assertTrue(line.contains("ERROR " + MailSenderComponent.class.getName()), line);
-        assertTrue(line.contains("mail server rejected: configuration org.rawsockets.smtp.server~office (file"
-                + " file:/gw/etc/org.rawsockets.smtp.server-office.cfg): property '.password': holds a literal secret"
-                + " (value not shown)"), line);
-        assertTrue(line.contains("put it alone in the file secrets/office of the gateway folder (mode 0600, owner the"
-                + " gateway's user) and set .password = secret:office"), line);
+        assertTrue(line.contains("ERROR " + MailSenderComponent.class.getName() + " - configuration rejected: PID"
+                + " org.rawsockets.smtp.server~office (/gw/etc/org.rawsockets.smtp.server-office.cfg) field '.password':"
+                + " a literal secret (not shown), which the configuration store would keep in clear text and scr:info"
+                + " would print; rule: a secret is never written in configuration: put it alone in the file"
+                + " secrets/office of the gateway folder (mode 0600) and set .password = secret:office; this mail server"
+                + " is not available until the configuration is fixed"), line);
         assertFalse(line.contains(SECRET), line);
         // refused even without a user: no password may stay in a configuration
         assertThrows(ConfigRejectedException.class, () -> component("name", "office2", "host", "h", ".password", SECRET));
@@ -184,10 +184,9 @@ class RedactionTest {
         assertThrows(IllegalArgumentException.class, () -> SmtpCredentials.password("alice", ""));
         ConfigRejectedException e = assertThrows(ConfigRejectedException.class,
                 () -> component("name", "office", "host", "mail.example.org", "user", "alice"));
-        assertEquals("configuration org.rawsockets.smtp.server~office: mail server 'office': property '.password': empty"
-                + " while user 'alice' is set (rule: an empty password is never sent: put the password in a secret file"
-                + " and set .password = secret:office; to send without AUTH, clear 'user' or set authMechanism = NONE)",
-                e.getMessage());
+        assertEquals("PID org.rawsockets.smtp.server~office field '.password': empty while user 'alice' is set; rule: an"
+                + " empty password is never sent: put the password in a secret file and set .password = secret:office;"
+                + " to send without AUTH, clear 'user' or set authMechanism = NONE", e.getMessage());
         // authMechanism NONE: no credentials, no error
         assertTrue(component("name", "relay", "host", "h", "user", "alice", "authMechanism", "NONE").settings()
                 .credentials().isEmpty());
@@ -195,28 +194,27 @@ class RedactionTest {
 
     @Test
     void badConfigurationIsLoudAndNamesPropertyProblemAndRule() {
-        assertRejected("configuration org.rawsockets.smtp.server~x: mail server 'x': property 'tls': 'sometimes' is not"
-                + " a TLS mode (rule: STARTTLS_REQUIRED, STARTTLS_OPPORTUNISTIC, IMPLICIT or OFF)",
-                "name", "x", "host", "h", "tls", "sometimes");
-        assertRejected("configuration org.rawsockets.smtp.server~x: mail server 'x': property 'host': missing, and no"
-                + " endpoint either (rule: set host (and port) or endpoint)", "name", "x");
+        String pid = "PID org.rawsockets.smtp.server~x ";
+        assertRejected(pid + "field 'tls' = 'sometimes': not a TLS mode; rule: STARTTLS_REQUIRED, STARTTLS_OPPORTUNISTIC,"
+                + " IMPLICIT or OFF", "name", "x", "host", "h", "tls", "sometimes");
+        assertRejected(pid + "field 'host': missing, and no endpoint either; rule: set host (and port) or endpoint",
+                "name", "x");
         // DS would make "ture" false and "abc" 0 without a word
-        assertRejected("configuration org.rawsockets.smtp.server~x: property 'verifyHostname': 'ture' is not a boolean"
-                + " (rule: write true or false)", "name", "x", "host", "h", "verifyHostname", "ture");
-        assertRejected("configuration org.rawsockets.smtp.server~x: property 'allowAuthWithoutTls': 'yes' is not a"
-                + " boolean (rule: write true or false)", "name", "x", "host", "h", "allowAuthWithoutTls", "yes");
-        assertRejected("configuration org.rawsockets.smtp.server~x: property 'timeoutMillis': '2s' is not a whole"
-                + " number (rule: a whole number such as 5000)", "name", "x", "host", "h", "timeoutMillis", "2s");
-        assertRejected("configuration org.rawsockets.smtp.server~x: mail server 'x': property 'timeoutMillis': 0 is not"
-                + " positive (rule: a number of milliseconds, at least 1)", "name", "x", "host", "h", "timeoutMillis", "0");
-        assertRejected("configuration org.rawsockets.smtp.server~x: mail server 'x': property 'authMechanism': 'CRAM' is"
-                + " not a mechanism (rule: AUTO, NONE, PLAIN, LOGIN or XOAUTH2)", "name", "x", "host", "h",
-                "authMechanism", "CRAM");
+        assertRejected(pid + "field 'verifyHostname' = 'ture': not a boolean; rule: true or false", "name", "x", "host",
+                "h", "verifyHostname", "ture");
+        assertRejected(pid + "field 'allowAuthWithoutTls' = 'yes': not a boolean; rule: true or false", "name", "x",
+                "host", "h", "allowAuthWithoutTls", "yes");
+        assertRejected(pid + "field 'timeoutMillis' = '2s': not a whole number; rule: a whole number such as 5000",
+                "name", "x", "host", "h", "timeoutMillis", "2s");
+        assertRejected(pid + "field 'timeoutMillis' = '0': not positive; rule: a number of milliseconds, at least 1",
+                "name", "x", "host", "h", "timeoutMillis", "0");
+        assertRejected(pid + "field 'authMechanism' = 'CRAM': not a mechanism; rule: AUTO, NONE, PLAIN, LOGIN or XOAUTH2",
+                "name", "x", "host", "h", "authMechanism", "CRAM");
         List<String> warn = logged(() -> component("name", "typo", "host", "h", "verifyHostName", "false"));
         assertEquals(1, warn.size(), warn.toString());
-        assertTrue(warn.get(0).contains("WARN " + MailSenderComponent.class.getName()
-                + " - configuration org.rawsockets.smtp.server~typo: unknown property 'verifyHostName' is ignored"
-                + " (nearest known property: 'verifyHostname')"), warn.get(0));
+        assertTrue(warn.get(0).contains("WARN " + MailSenderComponent.class.getName() + " - configuration PID"
+                + " org.rawsockets.smtp.server~typo: unknown key 'verifyHostName' is ignored; did you mean"
+                + " 'verifyHostname'?"), warn.get(0));
     }
 
     @Test
@@ -225,9 +223,9 @@ class RedactionTest {
                 "file:/gw/etc/org.rawsockets.smtp.server-office.cfg");
         ConfigRejectedException e = assertThrows(ConfigRejectedException.class, () -> component("name", "office", "host",
                 "b.example.org", "service.pid", "org.rawsockets.smtp.server~office-copy"));
-        assertEquals("configuration org.rawsockets.smtp.server~office-copy: property 'name': 'office' is already the name"
-                + " of configuration org.rawsockets.smtp.server~office (file file:/gw/etc/org.rawsockets.smtp.server-office.cfg)"
-                + " (rule: each mail server needs its own name; this configuration is refused, the other one stays in use)",
+        assertEquals("PID org.rawsockets.smtp.server~office-copy field 'name' = 'office': already the name of PID"
+                + " org.rawsockets.smtp.server~office (/gw/etc/org.rawsockets.smtp.server-office.cfg); rule: each mail"
+                + " server needs its own name; this configuration is refused, the other one stays in use",
                 e.getMessage());
         first.deactivate();
         assertEquals("b.example.org", component("name", "office", "host", "b.example.org", "service.pid",
@@ -241,6 +239,7 @@ class RedactionTest {
         });
         assertEquals(List.of("ERROR"), log.stream().map(l -> l.replaceAll("^\\[[^]]*\\] ", "").split(" ")[0]).toList(),
                 log.toString());
-        assertTrue(log.get(0).endsWith("mail server rejected: " + message), log.get(0));
+        assertTrue(log.get(0).endsWith("configuration rejected: " + message + "; this mail server is not available until"
+                + " the configuration is fixed"), log.get(0));
     }
 }

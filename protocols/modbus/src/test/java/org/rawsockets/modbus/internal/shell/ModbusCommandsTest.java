@@ -156,13 +156,13 @@ class ModbusCommandsTest {
                 () -> new ModbusDeviceComponent(engine.serviceFor(Owner.of(2, "org.rawsockets.modbus")), bad, registry));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> shell.read(-1, "uint16", "high", "bad", "holding", 0, 1));
-        assertTrue(e.getMessage().matches("no Modbus device 'bad': its configuration org\\.rawsockets\\.modbus\\.device~bad"
-                + " \\(file file:/gw/etc/org\\.rawsockets\\.modbus\\.device-bad\\.cfg\\) was rejected at"
-                + " \\d\\d:\\d\\d:\\d\\d: property 'port': '5o2' is not a whole number \\(rule: a whole number such as"
-                + " 5000\\) \\(configured: plc1\\)"), e.getMessage());
+        assertTrue(e.getMessage().matches("no Modbus device 'bad': its PID org\\.rawsockets\\.modbus\\.device~bad"
+                + " \\(/gw/etc/org\\.rawsockets\\.modbus\\.device-bad\\.cfg\\) was rejected at \\d\\d:\\d\\d:\\d\\d:"
+                + " field 'port' = '5o2': not a whole number; rule: a whole number such as 5000 \\(configured: plc1\\)"),
+                e.getMessage());
         String devices = shell.devices();
-        assertTrue(devices.contains("plc1") && devices.contains("rejected configurations (see the log):\n  configuration"
-                + " org.rawsockets.modbus.device~bad (file file:/gw/etc/org.rawsockets.modbus.device-bad.cfg) was rejected"
-                + " at "), devices);
+        assertTrue(devices.contains("plc1") && devices.contains("rejected configurations (see the log):\n  PID"
+                + " org.rawsockets.modbus.device~bad (/gw/etc/org.rawsockets.modbus.device-bad.cfg) was rejected at "),
+                devices);
     }
 }

@@ -133,17 +133,17 @@ class SmtpCommandsTest {
     void aRejectedConfigurationIsExplainedByTheShell() {
         assertThrows(ConfigRejectedException.class, () -> sender("name", "bad", "host", "127.0.0.1", "pipelining", "flase"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> commands.probe("bad"));
-        assertTrue(e.getMessage().matches("no mail server named 'bad': its configuration org\\.rawsockets\\.smtp\\.server~bad"
-                + " was rejected at \\d\\d:\\d\\d:\\d\\d: property 'pipelining': 'flase' is not a boolean \\(rule: write"
-                + " true or false\\) \\(configured: local, strict\\)"), e.getMessage());
+        assertTrue(e.getMessage().matches("no mail server named 'bad': its PID org\\.rawsockets\\.smtp\\.server~bad was"
+                + " rejected at \\d\\d:\\d\\d:\\d\\d: field 'pipelining' = 'flase': not a boolean; rule: true or false"
+                + " \\(configured: local, strict\\)"), e.getMessage());
         String servers = commands.servers();
-        assertTrue(servers.contains("rejected configurations (see the log):\n  configuration"
-                + " org.rawsockets.smtp.server~bad was rejected at "), servers);
+        assertTrue(servers.contains("rejected configurations (see the log):\n  PID org.rawsockets.smtp.server~bad was"
+                + " rejected at "), servers);
         // a duplicate name is refused, and the shell says which configuration holds the name
         assertThrows(ConfigRejectedException.class, () -> sender("name", "local", "host", "127.0.0.2", "service.pid",
                 "org.rawsockets.smtp.server~local2"));
-        assertTrue(commands.servers().contains("org.rawsockets.smtp.server~local2 was rejected at"), commands.servers());
-        assertTrue(commands.servers().contains("'local' is already the name of configuration"
-                + " org.rawsockets.smtp.server~local"), commands.servers());
+        assertTrue(commands.servers().contains("PID org.rawsockets.smtp.server~local2 was rejected at"), commands.servers());
+        assertTrue(commands.servers().contains("field 'name' = 'local': already the name of PID"
+                + " org.rawsockets.smtp.server~local;"), commands.servers());
     }
 }
