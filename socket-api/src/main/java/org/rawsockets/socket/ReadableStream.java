@@ -15,8 +15,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * once the reader has drained it. Nothing accumulates without bound.
  *
  * <p><b>One consumer.</b> Like a Streams API reader lock, the stream is consumed in one style only:
- * the first call of {@link #read()}, {@link #publisher()} or (TCP) {@code inputStream(...)} locks
- * it to that style; a call of another style then throws {@link IllegalStateException}.
+ * the first call of {@link #read()}, {@link #publisher()} or (TCP) {@code inputStream(...)} or
+ * {@code readInto(...)} locks it to that style; a call of another style then throws
+ * {@link IllegalStateException}.
  *
  * @param <T> element type
  */

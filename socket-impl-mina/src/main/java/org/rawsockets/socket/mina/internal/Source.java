@@ -1,5 +1,6 @@
 package org.rawsockets.socket.mina.internal;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.rawsockets.socket.TimedOutException;
 abstract class Source<T> implements ReadableStream<T> {
 
     enum Style {
-        NONE, PULL, PUBLISHER, BLOCKING
+        NONE, PULL, PUBLISHER, BLOCKING, BYOB
     }
 
     private final ArrayDeque<T> queue = new ArrayDeque<>();
@@ -35,8 +36,13 @@ abstract class Source<T> implements ReadableStream<T> {
     private boolean cancelled;
     private boolean retired;
     private Throwable error;
-    private Style style = Style.NONE;
+    private volatile Style style = Style.NONE;
     private CompletableFuture<ReadResult<T>> pendingRead;
+    /** The pending readInto (BYOB style, T is ByteBuffer): its buffer, minimum, count so far, stage. */
+    private ByteBuffer byobDst;
+    private int byobMin;
+    private int byobCount;
+    private CompletableFuture<Integer> byobRead;
     private final CompletableFuture<Void> released = new CompletableFuture<>();
 
     private Flow.Subscriber<? super T> subscriber;
@@ -93,11 +99,30 @@ abstract class Source<T> implements ReadableStream<T> {
         boolean drain;
         long w = 0;
         long d = 0;
+        CompletableFuture<Integer> bf = null;
+        int bn = 0;
+        int copied = 0;
+        long wAfter = 0;
         synchronized (this) {
             if (ended || cancelled || retired || error != null) {
                 return false;
             }
-            if (pendingRead != null) {
+            if (style == Style.BYOB) {
+                d = weigh(element);
+                queue.add(element);
+                weight += d;
+                w = weight;
+                if (byobRead != null) {
+                    copied = copyQueued(byobDst);
+                    byobCount += copied;
+                    if (byobCount >= byobMin) {
+                        bf = byobRead;
+                        bn = byobCount;
+                        clearByob();
+                    }
+                }
+                wAfter = weight;
+            } else if (pendingRead != null) {
                 f = pendingRead;
                 pendingRead = null;
             } else {
@@ -114,6 +139,12 @@ abstract class Source<T> implements ReadableStream<T> {
             f.complete(ReadResult.of(element));
         } else {
             afterPush(w, d);
+        }
+        if (copied > 0) {
+            afterTake(wAfter, copied);
+        }
+        if (bf != null) {
+            bf.complete(bn);
         }
         if (drain) {
             drain();
@@ -142,6 +173,8 @@ abstract class Source<T> implements ReadableStream<T> {
     /** No more elements will come; what is buffered can still be read. */
     final void end() {
         CompletableFuture<ReadResult<T>> f = null;
+        CompletableFuture<Integer> bf;
+        int bn;
         synchronized (this) {
             if (ended || error != null) {
                 return;
@@ -151,10 +184,16 @@ abstract class Source<T> implements ReadableStream<T> {
                 f = pendingRead;
                 pendingRead = null;
             }
+            bf = byobRead;
+            bn = byobCount > 0 ? byobCount : -1;
+            clearByob();
             notifyAll();
         }
         if (f != null) {
             f.complete(ReadResult.end());
+        }
+        if (bf != null) {
+            bf.complete(bn);
         }
         drain();
         maybeReleased();
@@ -163,6 +202,7 @@ abstract class Source<T> implements ReadableStream<T> {
     /** The stream failed: buffered elements are dropped and every read fails with {@code cause}. */
     final void fail(Throwable cause) {
         CompletableFuture<ReadResult<T>> f = null;
+        CompletableFuture<Integer> bf;
         long dropped;
         synchronized (this) {
             if (error != null || ended && queue.isEmpty() || cancelled) {
@@ -176,6 +216,8 @@ abstract class Source<T> implements ReadableStream<T> {
                 f = pendingRead;
                 pendingRead = null;
             }
+            bf = byobRead;
+            clearByob();
             notifyAll();
         }
         if (dropped > 0) {
@@ -184,6 +226,9 @@ abstract class Source<T> implements ReadableStream<T> {
         if (f != null) {
             f.completeExceptionally(cause);
         }
+        if (bf != null) {
+            bf.completeExceptionally(cause);
+        }
         drain();
         released.complete(null);
     }
@@ -191,6 +236,8 @@ abstract class Source<T> implements ReadableStream<T> {
     /** Drops the buffered elements (returned, for disposal) and ends the stream for the consumer. */
     final List<T> cancelInternal() {
         CompletableFuture<ReadResult<T>> f = null;
+        CompletableFuture<Integer> bf;
+        int bn;
         List<T> dropped;
         long w;
         boolean first;
@@ -205,6 +252,9 @@ abstract class Source<T> implements ReadableStream<T> {
                 f = pendingRead;
                 pendingRead = null;
             }
+            bf = byobRead;
+            bn = byobCount > 0 ? byobCount : -1;
+            clearByob();
             notifyAll();
         }
         if (w > 0) {
@@ -212,6 +262,9 @@ abstract class Source<T> implements ReadableStream<T> {
         }
         if (f != null) {
             f.complete(ReadResult.end());
+        }
+        if (bf != null) {
+            bf.complete(bn);
         }
         drain();
         if (first) {
@@ -235,7 +288,7 @@ abstract class Source<T> implements ReadableStream<T> {
             style = wanted;
         } else if (style != wanted) {
             throw new IllegalStateException(describe() + " is already consumed " + styleName(style)
-                    + "; a stream is read in one style only (read(), publisher() or inputStream())");
+                    + "; a stream is read in one style only (read(), publisher(), inputStream() or readInto())");
         }
     }
 
@@ -244,6 +297,7 @@ abstract class Source<T> implements ReadableStream<T> {
             case PULL -> "by read()";
             case PUBLISHER -> "through publisher()";
             case BLOCKING -> "through inputStream()";
+            case BYOB -> "by readInto()";
             default -> "";
         };
     }
@@ -278,6 +332,90 @@ abstract class Source<T> implements ReadableStream<T> {
         afterTake(w, weigh(element));
         delivered(element);
         return CompletableFuture.completedFuture(ReadResult.of(element));
+    }
+
+    /** True once the stream is read with readInto: received chunks need no read-only wrapper. */
+    final boolean isByob() {
+        return style == Style.BYOB;
+    }
+
+    /**
+     * Bring-your-own-buffer read (TCP: T is ByteBuffer). Copies what is queued into {@code dst} at
+     * once; if that is fewer than {@code minBytes} the rest is copied by {@link #push} as it arrives.
+     * {@code dst} is written only while {@link #byobDst} refers to it, under the lock; it is cleared
+     * before the stage settles.
+     */
+    final CompletionStage<Integer> readBytesInto(ByteBuffer dst, int minBytes) {
+        java.util.Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("dst is read-only; readInto needs a writable buffer");
+        }
+        if (minBytes < 1 || minBytes > dst.remaining()) {
+            throw new IllegalArgumentException("minBytes must be within 1.." + dst.remaining()
+                    + " (dst.remaining()), was " + minBytes);
+        }
+        lock(Style.BYOB);
+        int copied;
+        long w;
+        CompletableFuture<Integer> result;
+        synchronized (this) {
+            if (byobRead != null) {
+                throw new IllegalStateException("a readInto() of " + describe()
+                        + " is still pending; wait for its stage before reading again");
+            }
+            if (error != null) {
+                return CompletableFuture.failedFuture(error);
+            }
+            copied = copyQueued(dst);
+            w = weight;
+            if (copied >= minBytes || (ended || cancelled) && copied > 0) {
+                result = CompletableFuture.completedFuture(copied);
+            } else if (ended || cancelled) {
+                result = CompletableFuture.completedFuture(-1);
+            } else {
+                byobDst = dst;
+                byobMin = minBytes;
+                byobCount = copied;
+                byobRead = new CompletableFuture<>();
+                result = byobRead;
+            }
+            if (ended && queue.isEmpty()) {
+                released.complete(null);
+            }
+        }
+        if (copied > 0) {
+            afterTake(w, copied);
+        }
+        return result;
+    }
+
+    /** Copies queued bytes into {@code dst} (under the lock); returns the count. */
+    private int copyQueued(ByteBuffer dst) {
+        int copied = 0;
+        while (dst.hasRemaining() && !queue.isEmpty()) {
+            ByteBuffer head = (ByteBuffer) queue.peek();
+            int k = Math.min(head.remaining(), dst.remaining());
+            if (k == head.remaining()) {
+                dst.put(head);
+                queue.poll();
+            } else {
+                int limit = head.limit();
+                head.limit(head.position() + k);
+                dst.put(head);
+                head.limit(limit);
+            }
+            copied += k;
+        }
+        weight -= copied;
+        return copied;
+    }
+
+    /** Forgets the pending readInto (under the lock): its buffer is never written after. */
+    private void clearByob() {
+        byobDst = null;
+        byobRead = null;
+        byobCount = 0;
+        byobMin = 0;
     }
 
     /**

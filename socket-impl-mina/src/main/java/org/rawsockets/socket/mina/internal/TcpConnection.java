@@ -331,16 +331,22 @@ final class TcpConnection extends SocketBase {
         if (n == 0) {
             return;
         }
+        Facade f = plainText ? first : current;
+        boolean byob = f.rx.isByob();
         ByteBuffer chunk;
         if (b.hasArray() && n >= b.capacity() / 2) {
-            chunk = b.slice();
+            // MINA hands each received buffer over once and never touches it again: a readInto
+            // reader copies out of it directly; chunks for read()/publisher() get their own view
+            chunk = byob ? b : b.slice().asReadOnlyBuffer();
         } else {
             chunk = ByteBuffer.allocate(n);
             chunk.put(b).flip();
+            if (!byob) {
+                chunk = chunk.asReadOnlyBuffer();
+            }
         }
         bytesIn.addAndGet(n);
-        Facade f = plainText ? first : current;
-        if (!f.rx.push(chunk.asReadOnlyBuffer()) && plainText && f.rx.isRetired()) {
+        if (!f.rx.push(chunk) && plainText && f.rx.isRetired()) {
             plainTextDuringUpgrade(n); // arrived while startTls() replaced the plain streams
         }
     }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 import org.rawsockets.socket.TcpReadable;
 
@@ -47,6 +48,16 @@ final class TcpRx extends Source<ByteBuffer> implements TcpReadable {
     @Override
     protected String describe() {
         return "the readable side of the socket to " + c.where();
+    }
+
+    @Override
+    public CompletionStage<Integer> readInto(ByteBuffer dst) {
+        return readInto(dst, 1);
+    }
+
+    @Override
+    public CompletionStage<Integer> readInto(ByteBuffer dst, int minBytes) {
+        return readBytesInto(dst, minBytes);
     }
 
     @Override
