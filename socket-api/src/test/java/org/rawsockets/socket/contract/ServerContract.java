@@ -244,6 +244,7 @@ public abstract class ServerContract extends ContractSupport {
             NetworkException e = awaitFailure(server.opened(), NetworkException.class, "listen on a taken port");
             assertTrue(e.getMessage().contains(String.valueOf(taken.getLocalPort())),
                     "message names the port: " + e.getMessage());
+            assertEquals(NetworkException.Reason.LOCAL_ADDRESS, e.reason(), "reason of " + e);
         }
     }
 }

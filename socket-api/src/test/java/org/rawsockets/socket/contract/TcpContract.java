@@ -255,6 +255,7 @@ public abstract class TcpContract extends ContractSupport {
         peer.close(); // RST
         NetworkException e = awaitFailure(socket.readable().read(), NetworkException.class, "read after a reset");
         assertMentions(e, "reset read error");
+        assertEquals(NetworkException.Reason.RESET, e.reason(), "reason of " + e);
         awaitFailure(socket.closed(), NetworkException.class, "closed() after a reset");
         assertEquals(SocketState.FAILED, socket.info().state(), "state after a reset");
     }
@@ -269,6 +270,7 @@ public abstract class TcpContract extends ContractSupport {
         NetworkException e = awaitFailure(socket.opened(), NetworkException.class, "open to a closed port");
         assertTrue(e.getMessage().contains("127.0.0.1") && e.getMessage().contains(String.valueOf(port)),
                 "message names the destination 127.0.0.1:" + port + ": " + e.getMessage());
+        assertEquals(NetworkException.Reason.REFUSED, e.reason(), "reason of " + e);
         awaitFailure(socket.closed(), NetworkException.class, "closed() of a socket whose open failed");
         awaitFailure(socket.readable().read(), NetworkException.class, "read of a socket whose open failed");
         awaitFailure(socket.writable().write(ascii("x")), NetworkException.class,
@@ -293,6 +295,7 @@ public abstract class TcpContract extends ContractSupport {
         NetworkException e = awaitFailure(socket.opened(), NetworkException.class, Duration.ofSeconds(60),
                 "open to nonexistent.invalid");
         assertTrue(e.getMessage().contains("nonexistent.invalid"), "message names the host: " + e.getMessage());
+        assertEquals(NetworkException.Reason.DNS, e.reason(), "reason of " + e);
     }
 
     @Test

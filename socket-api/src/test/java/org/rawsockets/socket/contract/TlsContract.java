@@ -232,6 +232,7 @@ public abstract class TlsContract extends ContractSupport {
         NetworkException e = awaitFailure(socket.opened(), NetworkException.class, "open with a mismatching name");
         assertTrue(e.getMessage().contains("wrong.contract.test"),
                 "the message names the name the certificate does not match: " + e.getMessage());
+        assertEquals(NetworkException.Reason.TLS_CERTIFICATE, e.reason(), "reason of " + e);
     }
 
     @Test
@@ -255,6 +256,25 @@ public abstract class TlsContract extends ContractSupport {
                 service.openTcp("127.0.0.1", port, tcp(TlsOptions.builder().mode(TlsMode.ON).build())).opened(),
                 NetworkException.class, "open with the JDK trust store to a test-CA server");
         assertTrue(jdk.getMessage() != null, "message");
+        assertEquals(NetworkException.Reason.TLS_CERTIFICATE, e.reason(), "reason of " + e);
+        assertEquals(NetworkException.Reason.TLS_CERTIFICATE, jdk.reason(), "reason of " + jdk);
+    }
+
+    /**
+     * A peer that does not speak TLS (socat relaying plain text, as a misconfigured port would):
+     * the handshake fails as a TLS protocol error, not a certificate one. socat keeps the connection
+     * open, so the failure is the TLS engine's, not the peer's close.
+     */
+    @Test
+    void plainTextPeerIsATlsProtocolError() throws IOException {
+        PeerProcess peer = socatTcpStdio();
+        int port = peer.awaitSocatPort();
+        peer.stdin().write(ascii("220 plain.contract.test ESMTP this is not TLS\r\n"));
+        peer.stdin().flush();
+        NetworkException e = awaitFailure(service.openTcp("127.0.0.1", port, tcp(trustTestCa().build())).opened(),
+                NetworkException.class, "TLS open to a plain-text peer");
+        assertTrue(e.getMessage().contains(String.valueOf(port)), "message names the destination: " + e.getMessage());
+        assertEquals(NetworkException.Reason.TLS_PROTOCOL, e.reason(), "reason of " + e);
     }
 
     /** connectTimeout covers the TLS handshake: a peer that accepts but never answers the ClientHello. */
@@ -551,6 +571,7 @@ public abstract class TlsContract extends ContractSupport {
             NetworkException e = awaitFailure(tls.opened(), NetworkException.class,
                     "round " + i + ": STARTTLS handshake with an untrusted certificate");
             assertTrue(e.getMessage().contains(String.valueOf(server.port())), "names the destination: " + e.getMessage());
+            assertEquals(NetworkException.Reason.TLS_CERTIFICATE, e.reason(), "round " + i + ": reason of " + e);
             awaitFailure(tls.closed(), NetworkException.class, "round " + i + ": closed() after the failed handshake");
             awaitFailure(socket.closed(), NetworkException.class, "round " + i + ": closed() of the plain stream");
         }

@@ -264,5 +264,6 @@ public abstract class UdpContract extends ContractSupport {
         var e = awaitFailure(socket.opened(), org.rawsockets.socket.NetworkException.class, Duration.ofSeconds(60),
                 "open UDP to nonexistent.invalid");
         assertTrue(e.getMessage().contains("nonexistent.invalid"), "message names the host: " + e.getMessage());
+        assertEquals(org.rawsockets.socket.NetworkException.Reason.DNS, e.reason(), "reason of " + e);
     }
 }

@@ -130,7 +130,7 @@ abstract class SocketBase {
             try {
                 step.run();
             } catch (RuntimeException e) {
-                failOpen(new org.rawsockets.socket.NetworkException(what + " failed: " + e, e));
+                failOpen(NetworkReasons.of(what + " failed: " + e, e));
             }
         };
     }

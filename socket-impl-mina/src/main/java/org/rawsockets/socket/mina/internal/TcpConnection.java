@@ -237,7 +237,7 @@ final class TcpConnection extends SocketBase {
                 s.getFilterChain().addFirst(TLS_FILTER, f);
                 s.getFilterChain().addFirst(TlsWatch.NAME, w);
             } catch (RuntimeException e) {
-                failOpen(new NetworkException("TLS handshake with " + where() + " could not start: " + e.getMessage(), e));
+                failOpen(NetworkReasons.of("TLS handshake with " + where() + " could not start: " + e.getMessage(), e));
             }
             return;
         }
@@ -357,9 +357,9 @@ final class TcpConnection extends SocketBase {
      * upgrade and the connection fail.
      */
     void plainTextDuringUpgrade(int n) {
-        fail(new NetworkException(n + " bytes of plain text arrived from " + where() + " after startTls() and before"
+        fail(new NetworkException(NetworkException.Reason.TLS_PROTOCOL, n + " bytes of plain text arrived from " + where() + " after startTls() and before"
                 + " the TLS handshake (a STARTTLS command injection, CVE-2011-0411, or a broken server); they were"
-                + " discarded and the connection closed"));
+                + " discarded and the connection closed", null));
     }
 
     /**
@@ -410,11 +410,11 @@ final class TcpConnection extends SocketBase {
             if (refused != null) {
                 onException(refused);
             } else if (!openFinished()) {
-                failOpen(new NetworkException("connection to " + where()
-                        + " was closed by the peer during the TLS handshake"));
+                failOpen(new NetworkException(NetworkException.Reason.CLOSED_BY_PEER, "connection to " + where()
+                        + " was closed by the peer during the TLS handshake", null));
             } else {
-                fail(new NetworkException("connection to " + where()
-                        + " was closed by the peer during the startTls() TLS handshake"));
+                fail(new NetworkException(NetworkException.Reason.CLOSED_BY_PEER, "connection to " + where()
+                        + " was closed by the peer during the startTls() TLS handshake", null));
             }
             return;
         }
@@ -456,7 +456,7 @@ final class TcpConnection extends SocketBase {
         boolean tlsProblem = c instanceof SSLException;
         String what = opening ? (tlsProblem ? "TLS handshake with " : "connection to ")
                 : up != null && tlsProblem ? "TLS handshake (startTls) with " : "connection to ";
-        NetworkException err = new NetworkException(what + where() + " failed: " + message(c), c);
+        NetworkException err = NetworkReasons.of(what + where() + " failed: " + message(c), c);
         if (quiet) {
             LOG.debug("socket {} of {}: {} (after the socket failed or closed)", id, owner.owner(), err.getMessage(),
                     c);
@@ -559,8 +559,9 @@ final class TcpConnection extends SocketBase {
         }
         linger.cancel();
         if (!openFinished()) {
-            failOpen(new NetworkException("connection to " + where() + " was closed by the peer during "
-                    + (tls.mode() == TlsMode.ON ? "the TLS handshake" : "the open")));
+            failOpen(new NetworkException(NetworkException.Reason.CLOSED_BY_PEER, "connection to " + where()
+                    + " was closed by the peer during " + (tls.mode() == TlsMode.ON ? "the TLS handshake" : "the open"),
+                    null));
             return;
         }
         SocketClosedException closedErr = new SocketClosedException("the socket to " + where() + " is closed");
@@ -976,7 +977,7 @@ final class TcpConnection extends SocketBase {
             s.getFilterChain().addAfter(StartTlsGuard.NAME, TlsWatch.NAME, watch);
             s.getFilterChain().addAfter(TlsWatch.NAME, TLS_FILTER, filter);
         } catch (RuntimeException e) {
-            fail(new NetworkException("startTls() with " + where() + " could not start: " + e.getMessage(), e));
+            fail(NetworkReasons.of("startTls() with " + where() + " could not start: " + e.getMessage(), e));
         }
         long limit = options.connectTimeout().orElse(engine.config().connectTimeout()).toMillis();
         try {

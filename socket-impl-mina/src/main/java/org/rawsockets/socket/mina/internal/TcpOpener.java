@@ -84,7 +84,7 @@ final class TcpOpener {
         try {
             engine.blocking(conn.owner).execute(conn.openStep(this::resolve, "connecting to " + conn.host));
         } catch (RejectedExecutionException e) {
-            conn.failOpen(new NetworkException("cannot resolve '" + conn.host + "': " + e.getMessage()
+            conn.failOpen(new NetworkException(NetworkException.Reason.UNAVAILABLE, "cannot resolve '" + conn.host + "': " + e.getMessage()
                     + "; retry later", e));
         }
     }
@@ -103,7 +103,7 @@ final class TcpOpener {
                 throw new UnknownHostException(conn.host + " has no address");
             }
         } catch (UnknownHostException e) {
-            conn.failOpen(new NetworkException("cannot resolve '" + conn.host + "' (dnsQueryType "
+            conn.failOpen(new NetworkException(NetworkException.Reason.DNS, "cannot resolve '" + conn.host + "' (dnsQueryType "
                     + conn.options.dnsQueryType() + "): unknown host"
                     + (e.getMessage() == null || e.getMessage().equals(conn.host) ? "" : " (" + e.getMessage() + ")"),
                     e));
@@ -236,7 +236,7 @@ final class TcpOpener {
         } else {
             why = "every address failed: " + String.join("; ", failures);
         }
-        return new NetworkException("cannot connect to " + conn.where() + ": " + why, lastCause);
+        return NetworkReasons.of("cannot connect to " + conn.where() + ": " + why, lastCause);
     }
 
     /** Starts one attempt; false when it failed at once (the next one may start). */

@@ -62,7 +62,8 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
         try {
             engine.blocking(owner).execute(openStep(this::bind, "listening on " + destination));
         } catch (RejectedExecutionException e) {
-            failOpen(new NetworkException("cannot listen on " + destination + ": the socket service is stopping", e));
+            failOpen(new NetworkException(NetworkException.Reason.UNAVAILABLE, "cannot listen on " + destination
+                    + ": the socket service is stopping", e));
         }
     }
 
@@ -71,7 +72,8 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
         try {
             a = new InetSocketAddress(InetAddress.getByName(options.localAddress()), options.localPort());
         } catch (UnknownHostException e) {
-            failOpen(new NetworkException("cannot listen on " + destination + ": unknown local address", e));
+            failOpen(new NetworkException(NetworkException.Reason.LOCAL_ADDRESS, "cannot listen on " + destination
+                    + ": unknown local address", e));
             return;
         }
         auditAddress = a;
@@ -98,7 +100,7 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
             acc.bind(a);
         } catch (IOException | RuntimeException e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
-            failOpen(new NetworkException("cannot listen on " + destination + ": " + c.getMessage(), c));
+            failOpen(NetworkReasons.of("cannot listen on " + destination + ": " + c.getMessage(), c));
             return;
         }
         localAddress = acc.getLocalAddress();

@@ -82,7 +82,7 @@ final class UdpMulticast implements MulticastController {
                 keys.put(g.getHostAddress(), k);
                 return CompletableFuture.completedFuture(null);
             } catch (IOException | RuntimeException e) {
-                return CompletableFuture.failedFuture(new NetworkException("cannot join multicast group "
+                return CompletableFuture.failedFuture(NetworkReasons.of("cannot join multicast group "
                         + g.getHostAddress() + " on " + socket.destination + ": " + e.getMessage(), e));
             }
         });

@@ -92,7 +92,8 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             engine.blocking(owner).execute(openStep(options.isConnected() ? this::openConnected : this::openBound,
                     "opening UDP " + destination));
         } catch (RejectedExecutionException e) {
-            failOpen(new NetworkException("cannot open UDP " + destination + ": the socket service is stopping", e));
+            failOpen(new NetworkException(NetworkException.Reason.UNAVAILABLE, "cannot open UDP " + destination
+                    + ": the socket service is stopping", e));
         }
     }
 
@@ -116,7 +117,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             a = new InetSocketAddress(engine.resolver().resolve(host, options.dnsQueryType()).get(0),
                     options.remotePort());
         } catch (UnknownHostException e) {
-            failOpen(new NetworkException("cannot resolve '" + host + "' (dnsQueryType " + options.dnsQueryType()
+            failOpen(new NetworkException(NetworkException.Reason.DNS, "cannot resolve '" + host + "' (dnsQueryType " + options.dnsQueryType()
                     + "): unknown host", e));
             return;
         }
@@ -155,7 +156,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
     private void connected(InetSocketAddress a, ConnectFuture cf) {
         if (!cf.isConnected()) {
             Throwable c = cf.getException();
-            failOpen(new NetworkException("cannot open UDP to " + destination + ": "
+            failOpen(NetworkReasons.of("cannot open UDP to " + destination + ": "
                     + (c == null ? "cancelled" : c.getMessage()), c));
             return;
         }
@@ -191,7 +192,8 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         try {
             a = new InetSocketAddress(InetAddress.getByName(host), options.localPort());
         } catch (UnknownHostException e) {
-            failOpen(new NetworkException("cannot bind UDP to " + destination + ": unknown local address", e));
+            failOpen(new NetworkException(NetworkException.Reason.LOCAL_ADDRESS, "cannot bind UDP to " + destination
+                    + ": unknown local address", e));
             return;
         }
         auditAddress = a;
@@ -231,7 +233,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             }
             localAddress = local;
         } catch (IOException | RuntimeException e) {
-            failOpen(new NetworkException("cannot bind UDP to " + destination + ": " + e.getMessage(), e));
+            failOpen(NetworkReasons.of("cannot bind UDP to " + destination + ": " + e.getMessage(), e));
             return;
         }
         synchronized (this) {
@@ -460,7 +462,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
                 try {
                     return sendTo(host, InetAddress.getByName(host), m, n);
                 } catch (UnknownHostException e) {
-                    return CompletableFuture.failedFuture(new NetworkException("bad address '" + host + "'", e));
+                    return CompletableFuture.failedFuture(NetworkReasons.of("bad address '" + host + "'", e));
                 }
             }
             CompletableFuture<Void> f = new CompletableFuture<>();
@@ -476,14 +478,15 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
                             }
                         });
                     } catch (UnknownHostException e) {
-                        f.completeExceptionally(new NetworkException("cannot resolve '" + host + "' (dnsQueryType "
+                        f.completeExceptionally(new NetworkException(NetworkException.Reason.DNS, "cannot resolve '" + host + "' (dnsQueryType "
                                 + type + "): unknown host", e));
                     } catch (RuntimeException e) {
-                        f.completeExceptionally(new NetworkException("cannot send to '" + host + "': " + e, e));
+                        f.completeExceptionally(NetworkReasons.of("cannot send to '" + host + "': " + e, e));
                     }
                 });
             } catch (RejectedExecutionException e) {
-                f.completeExceptionally(new NetworkException("cannot resolve '" + host + "': resolver queue full", e));
+                f.completeExceptionally(new NetworkException(NetworkException.Reason.UNAVAILABLE, "cannot resolve '" + host
+                        + "': resolver queue full", e));
             }
             return f;
         }
@@ -524,7 +527,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
                     Throwable c = w.getException();
                     f.completeExceptionally(isFinished() || closing
                             ? new SocketClosedException("the UDP socket " + destination + " is closed", c)
-                            : new NetworkException("sending a datagram on " + destination + " failed: "
+                            : NetworkReasons.of("sending a datagram on " + destination + " failed: "
                                     + (c == null ? "not sent" : c.getMessage()), c));
                 }
             });
