@@ -72,4 +72,31 @@ public interface TcpReadable extends ReadableStream<ByteBuffer> {
      *             consumed in another style
      */
     CompletionStage<Integer> readInto(ByteBuffer dst, int minBytes);
+
+    /**
+     * {@link #readInto(ByteBuffer, int)} with a time limit. When {@code timeout} passes before
+     * {@code minBytes} were copied: if no byte was copied the stage fails with
+     * {@link TimedOutException}; if some were, it completes with that (short) count, so no byte is
+     * ever lost. Either way the stream stays usable: the next read continues with the next byte,
+     * and {@code dst} is the caller's again and never written after. A timed-out read does not close
+     * the socket (for that, see {@link TcpSocketOptions#idleTimeout()}).
+     *
+     * @param timeout the longest the read waits, at least 1 ms
+     * @throws IllegalArgumentException as {@link #readInto(ByteBuffer, int)}, or when
+     *             {@code timeout} is under 1 ms
+     * @since 1.1
+     */
+    CompletionStage<Integer> readInto(ByteBuffer dst, int minBytes, Duration timeout);
+
+    /**
+     * {@link #read()} with a time limit: when no chunk arrives within {@code timeout} the stage fails
+     * with {@link TimedOutException} and the stream stays usable (the next read gets the next chunk;
+     * nothing is lost). Same consumption style as {@link #read()}.
+     *
+     * @param timeout the longest the read waits, at least 1 ms
+     * @throws IllegalArgumentException when {@code timeout} is under 1 ms
+     * @throws IllegalStateException as {@link #read()}
+     * @since 1.1
+     */
+    CompletionStage<ReadResult<ByteBuffer>> read(Duration timeout);
 }

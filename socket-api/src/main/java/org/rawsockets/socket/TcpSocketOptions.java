@@ -22,6 +22,7 @@ public final class TcpSocketOptions {
     private final Duration connectTimeout;
     private final Duration closeTimeout;
     private final boolean allowHalfOpen;
+    private final Duration idleTimeout;
     private final TlsOptions tls;
 
     private TcpSocketOptions(Builder b) {
@@ -33,6 +34,7 @@ public final class TcpSocketOptions {
         this.connectTimeout = b.connectTimeout;
         this.closeTimeout = b.closeTimeout;
         this.allowHalfOpen = b.allowHalfOpen;
+        this.idleTimeout = b.idleTimeout;
         this.tls = b.tls;
     }
 
@@ -55,6 +57,7 @@ public final class TcpSocketOptions {
         b.connectTimeout = connectTimeout;
         b.closeTimeout = closeTimeout;
         b.allowHalfOpen = allowHalfOpen;
+        b.idleTimeout = idleTimeout;
         b.tls = tls;
         return b;
     }
@@ -113,6 +116,19 @@ public final class TcpSocketOptions {
         return allowHalfOpen;
     }
 
+    /**
+     * Idle limit: once the socket is open, when no byte moved in either direction (received from the
+     * network or written to it) for this long, the socket is closed: pending and later reads,
+     * pending writes and {@link TcpSocket#closed()} fail with {@link TimedOutException} naming the
+     * socket and the limit. It is noticed at most a quarter of the limit late. Empty (the default):
+     * no idle limit. Bytes received but not read yet count as movement: a slow reader is not idle.
+     *
+     * @since 1.1
+     */
+    public Optional<Duration> idleTimeout() {
+        return Optional.ofNullable(idleTimeout);
+    }
+
     /** TLS settings (default {@link TlsOptions#off()}). */
     public TlsOptions tls() {
         return tls;
@@ -122,7 +138,7 @@ public final class TcpSocketOptions {
     public String toString() {
         return "TcpSocketOptions[noDelay=" + noDelay + ", keepAliveDelay=" + keepAliveDelay + ", sendBufferSize="
                 + sendBufferSize + ", receiveBufferSize=" + receiveBufferSize + ", dnsQueryType=" + dnsQueryType
-                + ", connectTimeout=" + connectTimeout + ", closeTimeout=" + closeTimeout + ", allowHalfOpen=" + allowHalfOpen + ", tls=" + tls + "]";
+                + ", connectTimeout=" + connectTimeout + ", closeTimeout=" + closeTimeout + ", allowHalfOpen=" + allowHalfOpen + ", idleTimeout=" + idleTimeout + ", tls=" + tls + "]";
     }
 
     /** Builds {@link TcpSocketOptions}. */
@@ -135,6 +151,7 @@ public final class TcpSocketOptions {
         private Duration connectTimeout;
         private Duration closeTimeout;
         private boolean allowHalfOpen;
+        private Duration idleTimeout;
         private TlsOptions tls = TlsOptions.off();
 
         private Builder() {
@@ -184,6 +201,17 @@ public final class TcpSocketOptions {
         public Builder closeTimeout(Duration closeTimeout) {
             this.closeTimeout = closeTimeout == null ? null
                     : Checks.atLeast("closeTimeout", closeTimeout, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * At least 1 ms; {@code null} for none. See {@link TcpSocketOptions#idleTimeout()}.
+         *
+         * @since 1.1
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout == null ? null
+                    : Checks.atLeast("idleTimeout", idleTimeout, Duration.ofMillis(1));
             return this;
         }
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,6 +45,8 @@ abstract class Source<T> implements ReadableStream<T> {
     private int byobMin;
     private int byobCount;
     private CompletableFuture<Integer> byobRead;
+    /** The time limit of the pending read (either style), if it has one. */
+    private ScheduledFuture<?> readTimer;
     private final CompletableFuture<Void> released = new CompletableFuture<>();
 
     private Flow.Subscriber<? super T> subscriber;
@@ -125,6 +129,7 @@ abstract class Source<T> implements ReadableStream<T> {
             } else if (pendingRead != null) {
                 f = pendingRead;
                 pendingRead = null;
+                stopTimer();
             } else {
                 d = weigh(element);
                 queue.add(element);
@@ -183,6 +188,7 @@ abstract class Source<T> implements ReadableStream<T> {
             if (pendingRead != null) {
                 f = pendingRead;
                 pendingRead = null;
+                stopTimer();
             }
             bf = byobRead;
             bn = byobCount > 0 ? byobCount : -1;
@@ -215,6 +221,7 @@ abstract class Source<T> implements ReadableStream<T> {
             if (pendingRead != null) {
                 f = pendingRead;
                 pendingRead = null;
+                stopTimer();
             }
             bf = byobRead;
             clearByob();
@@ -251,6 +258,7 @@ abstract class Source<T> implements ReadableStream<T> {
             if (pendingRead != null) {
                 f = pendingRead;
                 pendingRead = null;
+                stopTimer();
             }
             bf = byobRead;
             bn = byobCount > 0 ? byobCount : -1;
@@ -345,7 +353,7 @@ abstract class Source<T> implements ReadableStream<T> {
      * {@code dst} is written only while {@link #byobDst} refers to it, under the lock; it is cleared
      * before the stage settles.
      */
-    final CompletionStage<Integer> readBytesInto(ByteBuffer dst, int minBytes) {
+    final CompletionStage<Integer> readBytesInto(ByteBuffer dst, int minBytes, long timeoutNanos) {
         java.util.Objects.requireNonNull(dst, "dst");
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("dst is read-only; readInto needs a writable buffer");
@@ -376,8 +384,13 @@ abstract class Source<T> implements ReadableStream<T> {
                 byobDst = dst;
                 byobMin = minBytes;
                 byobCount = copied;
-                byobRead = new CompletableFuture<>();
-                result = byobRead;
+                CompletableFuture<Integer> f = new CompletableFuture<>();
+                byobRead = f;
+                result = f;
+                if (timeoutNanos > 0) {
+                    readTimer = timer().schedule(() -> byobTimedOut(f, timeoutNanos), timeoutNanos,
+                            TimeUnit.NANOSECONDS);
+                }
             }
             if (ended && queue.isEmpty()) {
                 released.complete(null);
@@ -387,6 +400,68 @@ abstract class Source<T> implements ReadableStream<T> {
             afterTake(w, copied);
         }
         return result;
+    }
+
+    /** The time limit of a pending readInto passed: a short count if it has bytes, else TimedOutException. */
+    private void byobTimedOut(CompletableFuture<Integer> f, long timeoutNanos) {
+        int count;
+        synchronized (this) {
+            if (byobRead != f) {
+                return; // settled meanwhile
+            }
+            count = byobCount;
+            clearByob();
+        }
+        if (count > 0) {
+            f.complete(count);
+        } else {
+            f.completeExceptionally(timedOut("readInto", timeoutNanos));
+        }
+    }
+
+    private TimedOutException timedOut(String what, long timeoutNanos) {
+        return new TimedOutException(what + " on " + describe() + " received nothing within "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms; the stream stays usable");
+    }
+
+    /** The timer for read time limits (the subclasses that offer them override it). */
+    protected ScheduledExecutorService timer() {
+        throw new UnsupportedOperationException("no read time limits on " + describe());
+    }
+
+    /** Cancels the pending read's time limit (under the lock). */
+    private void stopTimer() {
+        if (readTimer != null) {
+            readTimer.cancel(false);
+            readTimer = null;
+        }
+    }
+
+    /**
+     * {@link #read()} with a time limit: when no element arrived within {@code timeoutNanos} the
+     * stage fails with {@link TimedOutException}; the stream stays usable (an element arriving later
+     * is queued for the next read).
+     */
+    final CompletionStage<ReadResult<T>> read(long timeoutNanos) {
+        CompletionStage<ReadResult<T>> r = read();
+        synchronized (this) {
+            if (pendingRead != null && pendingRead == r) {
+                CompletableFuture<ReadResult<T>> f = pendingRead;
+                readTimer = timer().schedule(() -> readTimedOut(f, timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+        return r;
+    }
+
+    private void readTimedOut(CompletableFuture<ReadResult<T>> f, long timeoutNanos) {
+        synchronized (this) {
+            if (pendingRead != f) {
+                return; // settled meanwhile
+            }
+            pendingRead = null;
+            readTimer = null;
+        }
+        f.completeExceptionally(timedOut("read", timeoutNanos));
     }
 
     /** Copies queued bytes into {@code dst} (under the lock); returns the count. */
@@ -412,6 +487,7 @@ abstract class Source<T> implements ReadableStream<T> {
 
     /** Forgets the pending readInto (under the lock): its buffer is never written after. */
     private void clearByob() {
+        stopTimer();
         byobDst = null;
         byobRead = null;
         byobCount = 0;

@@ -264,8 +264,14 @@ final class TcpConnection extends SocketBase {
             f = current;
         }
         markOpen();
+        options.idleTimeout().ifPresent(limit -> IdleWatch.start(this, limit));
         f.opened.complete(new TcpOpenInfo(remoteAddress, localAddress, tlsInfo));
         f.tx.openForWrites();
+    }
+
+    /** The idle limit passed ({@link IdleWatch}): the connection fails with {@code e}. */
+    void idleExpired(TimedOutException e) {
+        fail(e);
     }
 
     @Override

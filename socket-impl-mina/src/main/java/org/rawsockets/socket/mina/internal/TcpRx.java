@@ -6,6 +6,9 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.rawsockets.socket.ReadResult;
 
 import org.rawsockets.socket.TcpReadable;
 
@@ -57,7 +60,30 @@ final class TcpRx extends Source<ByteBuffer> implements TcpReadable {
 
     @Override
     public CompletionStage<Integer> readInto(ByteBuffer dst, int minBytes) {
-        return readBytesInto(dst, minBytes);
+        return readBytesInto(dst, minBytes, 0);
+    }
+
+    @Override
+    public CompletionStage<Integer> readInto(ByteBuffer dst, int minBytes, Duration timeout) {
+        return readBytesInto(dst, minBytes, limit(timeout));
+    }
+
+    @Override
+    public CompletionStage<ReadResult<ByteBuffer>> read(Duration timeout) {
+        return read(limit(timeout));
+    }
+
+    private static long limit(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("timeout must be at least 1 ms, was " + timeout);
+        }
+        return timeout.toNanos();
+    }
+
+    @Override
+    protected ScheduledExecutorService timer() {
+        return c.engine.timer();
     }
 
     @Override
