@@ -35,7 +35,8 @@ import org.rawsockets.socket.TlsOptions;
  * {@link org.rawsockets.socket.SocketService#sslSocketFactory(org.rawsockets.socket.TcpSocketOptions)}
  * makes. The TCP-level methods go to that socket; the handshake upgrades its connection in place
  * ({@link TcpSocket#startTls(TlsOptions)}) with the factory's TLS options, refined by what the
- * library set ({@link TlsSettings}).
+ * library set ({@link TlsSettings}). Its streams are {@link LazyTlsStreams}; the state they read
+ * (closed, half-closed sides, read timeout) is a {@link ViewState} of its own.
  */
 public final class ServiceSslSocket extends SSLSocket {
 
@@ -45,17 +46,14 @@ public final class ServiceSslSocket extends SSLSocket {
     private final Object lock = new Object();
     private final List<HandshakeCompletedListener> listeners = new CopyOnWriteArrayList<>();
 
+    private final ViewState state;
+    private final LazyTlsStreams lazy;
     private volatile String peerHost;
-    private volatile int soTimeout;
-    private volatile boolean closed;
-    private volatile boolean inputShutdown;
-    private volatile boolean outputShutdown;
     // guarded by lock
     private TcpSocket secured;
     private SSLSession session;
     private String applicationProtocol;
     private IOException handshakeFailure;
-    private SocketStreams streams;
 
     /**
      * @param base the socket the TLS runs over (connected, or to be connected by {@link #connect})
@@ -66,7 +64,20 @@ public final class ServiceSslSocket extends SSLSocket {
         this.autoClose = autoClose;
         this.settings = new TlsSettings(tls);
         this.peerHost = peerHost;
-        this.soTimeout = base.isClosed() ? 0 : base.getSoTimeout();
+        this.state = new ViewState(this, base.isClosed() ? 0 : base.getSoTimeout());
+        this.lazy = new LazyTlsStreams(base.backend(), state, new LazyTlsStreams.Handshake() {
+            @Override
+            public TcpSocket secured() throws IOException {
+                return ServiceSslSocket.this.secured();
+            }
+
+            @Override
+            public boolean isSecured() {
+                synchronized (lock) {
+                    return secured != null;
+                }
+            }
+        }, lock);
     }
 
     // ------------------------------------------------------------------ connect and handshake
@@ -78,9 +89,7 @@ public final class ServiceSslSocket extends SSLSocket {
 
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        state.checkNotClosed();
         base.connect(endpoint, timeout);
         if (peerHost == null && endpoint instanceof InetSocketAddress a) {
             String h = a.getHostString();
@@ -94,12 +103,7 @@ public final class ServiceSslSocket extends SSLSocket {
      */
     @Override
     public void startHandshake() throws IOException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
-        if (!base.isConnected()) {
-            throw new SocketException("Socket is not connected");
-        }
+        checkConnected();
         base.backend().checkNotIoThread("SSLSocket.startHandshake");
         SSLSession done;
         synchronized (lock) {
@@ -145,13 +149,13 @@ public final class ServiceSslSocket extends SSLSocket {
     }
 
     private TcpOpenInfo await(CompletableFuture<TcpOpenInfo> f) throws IOException {
-        int limit = soTimeout;
+        int limit = state.soTimeout();
         long deadline = limit > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limit) : Long.MAX_VALUE;
         while (true) {
             try {
                 return f.get(SocketStreams.SLICE_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                if (closed || base.isClosed()) {
+                if (state.isClosed() || base.isClosed()) {
                     throw new SocketException("Socket closed during the TLS handshake");
                 }
                 if (limit > 0 && System.nanoTime() - deadline > 0) {
@@ -315,128 +319,22 @@ public final class ServiceSslSocket extends SSLSocket {
 
     // ------------------------------------------------------------------ streams
 
-    private final SocketStreams.Owner streamOwner = new SocketStreams.Owner() {
-        @Override
-        public int soTimeout() {
-            return soTimeout;
-        }
-
-        @Override
-        public boolean isClosed() {
-            return closed;
-        }
-
-        @Override
-        public boolean isInputShutdown() {
-            return inputShutdown;
-        }
-
-        @Override
-        public boolean isOutputShutdown() {
-            return outputShutdown;
-        }
-
-        @Override
-        public void close() throws IOException {
-            ServiceSslSocket.this.close();
-        }
-    };
-
-    /** Streams over the secured socket; created before the handshake, they start it at first use. */
-    private final class LazyStreams {
-        private SocketStreams get() throws IOException {
-            TcpSocket t = secured();
-            synchronized (lock) {
-                if (streams == null) {
-                    streams = new SocketStreams(base.backend(), t, streamOwner);
-                }
-                return streams;
-            }
-        }
-
-        final InputStream in = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                return check().in().read();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return check().in().read(b, off, len);
-            }
-
-            @Override
-            public int available() throws IOException {
-                synchronized (lock) {
-                    if (secured == null) {
-                        return 0;
-                    }
-                }
-                return get().in().available();
-            }
-
-            @Override
-            public void close() throws IOException {
-                ServiceSslSocket.this.close();
-            }
-        };
-
-        final OutputStream out = new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                check().out().write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                check().out().write(b, off, len);
-            }
-
-            @Override
-            public void flush() throws IOException {
-                if (closed) {
-                    throw SocketStreams.closed();
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                ServiceSslSocket.this.close();
-            }
-        };
-
-        private SocketStreams check() throws IOException {
-            if (closed) {
-                throw SocketStreams.closed();
-            }
-            return get();
-        }
-    }
-
-    private final LazyStreams lazy = new LazyStreams();
-
     @Override
     public InputStream getInputStream() throws IOException {
         checkConnected();
-        if (inputShutdown) {
-            throw new SocketException("Socket input is shutdown");
-        }
+        state.checkInputNotShutdown();
         return lazy.in;
     }
 
     @Override
     public OutputStream getOutputStream() throws IOException {
         checkConnected();
-        if (outputShutdown) {
-            throw new SocketException("Socket output is shutdown");
-        }
+        state.checkOutputNotShutdown();
         return lazy.out;
     }
 
     private void checkConnected() throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        state.checkNotClosed();
         if (!base.isConnected()) {
             throw new SocketException("Socket is not connected");
         }
@@ -446,33 +344,23 @@ public final class ServiceSslSocket extends SSLSocket {
     @Override
     public void shutdownOutput() throws IOException {
         checkConnected();
-        if (outputShutdown) {
-            throw new SocketException("Socket output is already shutdown");
-        }
-        TcpSocket t = secured();
-        outputShutdown = true;
-        t.writable().close();
+        state.shutdownOutput(this::secured);
     }
 
     @Override
     public void shutdownInput() throws IOException {
         checkConnected();
-        if (inputShutdown) {
-            throw new SocketException("Socket input is already shutdown");
-        }
-        TcpSocket t = secured();
-        inputShutdown = true;
-        t.readable().cancel();
+        state.shutdownInput(this::secured);
     }
 
     @Override
     public boolean isInputShutdown() {
-        return inputShutdown;
+        return state.isInputShutdown();
     }
 
     @Override
     public boolean isOutputShutdown() {
-        return outputShutdown;
+        return state.isOutputShutdown();
     }
 
     /**
@@ -484,10 +372,9 @@ public final class ServiceSslSocket extends SSLSocket {
     public void close() throws IOException {
         TcpSocket t;
         synchronized (lock) {
-            if (closed) {
+            if (!state.markClosed()) {
                 return;
             }
-            closed = true;
             t = secured;
         }
         if (autoClose || base.isClosed()) {
@@ -507,28 +394,19 @@ public final class ServiceSslSocket extends SSLSocket {
 
     @Override
     public boolean isClosed() {
-        return closed;
+        return state.isClosed();
     }
 
     // ------------------------------------------------------------------ the TCP level: the base socket
 
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout < 0");
-        }
-        soTimeout = timeout;
+        state.setSoTimeout(timeout);
     }
 
     @Override
     public int getSoTimeout() throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
-        return soTimeout;
+        return state.getSoTimeout();
     }
 
     @Override
