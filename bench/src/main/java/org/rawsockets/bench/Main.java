@@ -18,7 +18,7 @@ import java.util.Locale;
 public final class Main {
 
     /** Suites run by {@code all}, in order. Missing ones are reported and skipped. */
-    private static final List<String> KNOWN = List.of("socket", "modbus", "smtp");
+    private static final List<String> KNOWN = List.of("socket", "modbus", "smtp", "tls");
 
     private Main() {
     }

@@ -109,6 +109,44 @@ public abstract class TlsContract extends ContractSupport {
         await(socket.close(), "close");
     }
 
+    /**
+     * A second connection with equal options (built anew: equal values, not the same object) to the
+     * same server resumes the first one's TLS session (TLS 1.3 pre-shared key, TLS 1.2 session ID or
+     * ticket), keeping the chain verified the first time; other trust material is another
+     * configuration, with its own full handshake; a server that keeps no sessions ({@code s_server
+     * -no_ticket -no_cache}) gets a full handshake every time.
+     */
+    @Test
+    void secondConnectionToTheSameServerResumesTheSession() throws IOException {
+        for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+            int port = sServer();
+            TlsInfo first = echoOnce(port, trustTestCa().protocols(protocol).build());
+            TlsInfo second = echoOnce(port, trustTestCa().protocols(protocol).build());
+            assertEquals(protocol, second.protocol());
+            assertTrue(!first.resumed(), protocol + ": the first handshake is a full one");
+            assertTrue(second.resumed(), protocol + ": the second connection with equal options resumed the session");
+            assertEquals(first.peerCertificates(), second.peerCertificates(), protocol + ": the verified chain");
+            String bothCas = pki.read(pki.caPem()) + pki.read(pki.otherCaPem());
+            TlsInfo otherTrust = echoOnce(port,
+                    TlsOptions.builder().mode(TlsMode.ON).trustedCertificatesPem(bothCas).protocols(protocol).build());
+            assertTrue(!otherTrust.resumed(), protocol + ": other trust material resumed a session it did not verify");
+        }
+        int port = sServer("-no_ticket", "-no_cache");
+        for (int i = 0; i < 2; i++) {
+            assertTrue(!echoOnce(port, trustTestCa().build()).resumed(),
+                    "connection " + i + " to a server without a session cache: a full handshake");
+        }
+    }
+
+    /** Opens a TLS socket, checks the s_server echo, closes it; its TlsInfo. */
+    private TlsInfo echoOnce(int port, TlsOptions tls) {
+        TcpSocket socket = service.openTcp("127.0.0.1", port, tcp(tls));
+        TlsInfo info = await(socket.opened(), "TLS open").tls().orElseThrow();
+        assertReversedEcho(socket); // also: a TLS 1.3 ticket sent after the handshake has been read
+        await(socket.close(), "close");
+        return info;
+    }
+
     /** 8 MiB through socat's TLS echo, checksummed: TLS framing under backpressure. */
     @Test
     void bulkThroughTlsEcho() throws Exception {

@@ -112,6 +112,8 @@ public final class MinaSocketEngine implements AutoCloseable {
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Admin admin = new Admin();
     private final TcpHandler tcpHandler = new TcpHandler();
+    /** One SSLContext per TLS configuration: TLS sessions resume, PEM is parsed once. */
+    private final TlsContexts tlsContexts = new TlsContexts();
     private volatile boolean closed;
 
     public MinaSocketEngine(EngineConfig config, SocketPolicy policy, AuditLog audit, HostResolver resolver) {
@@ -253,6 +255,10 @@ public final class MinaSocketEngine implements AutoCloseable {
         return resolver;
     }
 
+    TlsContexts tlsContexts() {
+        return tlsContexts;
+    }
+
     ScheduledThreadPoolExecutor timer() {
         return timer;
     }
@@ -342,7 +348,7 @@ public final class MinaSocketEngine implements AutoCloseable {
         SSLContext ctx = null;
         if (tls.mode() == TlsMode.ON) {
             try {
-                ctx = TlsSupport.context(tls);
+                ctx = tlsContexts.get(tls);
             } catch (GeneralSecurityException e) {
                 throw new IllegalArgumentException("tls options are unusable: " + e.getMessage(), e);
             }
@@ -408,6 +414,7 @@ public final class MinaSocketEngine implements AutoCloseable {
             LOG.warn("disposing the UDP connector failed", e);
         }
         processor.dispose();
+        tlsContexts.clear();
         timer.shutdownNow();
         blocking.shutdownNow();
         ioPool.shutdown();

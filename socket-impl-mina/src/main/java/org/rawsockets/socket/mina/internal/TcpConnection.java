@@ -939,7 +939,7 @@ final class TcpConnection extends SocketBase {
         }
         SSLContext ctx;
         try {
-            ctx = TlsSupport.context(t);
+            ctx = engine.tlsContexts().get(t);
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalArgumentException("tls options for startTls() are unusable: " + e.getMessage(), e);
         }

@@ -51,7 +51,10 @@ final class TlsSupport {
         // triggers the static initialiser
     }
 
-    /** Builds the SSL context for {@code tls}; {@link GeneralSecurityException} with a usable message. */
+    /**
+     * Builds a new SSL context for {@code tls}; {@link GeneralSecurityException} with a usable message.
+     * Connections take theirs from {@link TlsContexts} (one per configuration), not from here.
+     */
     static SSLContext context(TlsOptions tls) throws GeneralSecurityException {
         TrustManager[] tms = null;
         if (tls.trustManager().isPresent()) {
@@ -167,6 +170,8 @@ final class TlsSupport {
         private final java.util.function.Consumer<javax.net.ssl.SSLException> onTaskFailure;
         private final Runnable beforeHandshake;
         private volatile ReportingSslEngine engine;
+        /** When the engine was made, just before the handshake: a session created earlier was resumed. */
+        private volatile long engineCreated;
 
         ClientTlsFilter(SSLContext ctx, TlsOptions tls, String destinationHost,
                 java.util.function.Consumer<javax.net.ssl.SSLException> onTaskFailure, Runnable beforeHandshake) {
@@ -198,6 +203,8 @@ final class TlsSupport {
 
         @Override
         protected SSLEngine createEngine(IoSession session, InetSocketAddress addr) {
+            // host and port: the JDK client session cache (in the shared context) resumes by them
+            engineCreated = System.currentTimeMillis();
             SSLEngine e = sslContext.createSSLEngine(peerHost, addr == null ? -1 : addr.getPort());
             e.setUseClientMode(true);
             SSLParameters p = e.getSSLParameters();
@@ -242,8 +249,11 @@ final class TlsSupport {
                 // the peer sent no certificate
             }
             String alpn = e.getApplicationProtocol();
+            // a resumed session keeps its creation time (TLS 1.2: the same session; TLS 1.3: the JDK
+            // copies it from the resumed one); a full handshake creates its session after the engine
+            boolean resumed = s.getCreationTime() < engineCreated;
             return new TlsInfo(s.getProtocol(), s.getCipherSuite(), alpn == null || alpn.isEmpty() ? null : alpn,
-                    sniName, peer);
+                    sniName, peer, resumed);
         }
     }
 }

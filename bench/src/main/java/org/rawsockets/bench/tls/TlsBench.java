@@ -1,0 +1,222 @@
+package org.rawsockets.bench.tls;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.rawsockets.bench.BenchSupport;
+import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TlsInfo;
+import org.rawsockets.socket.TlsMode;
+import org.rawsockets.socket.TlsOptions;
+import org.rawsockets.socket.mina.internal.MinaSocketEngine;
+import org.rawsockets.socket.mina.internal.policy.Owner;
+
+/**
+ * TLS handshakes per second to one {@code openssl s_server}, full and resumed, this engine's
+ * TcpSocket beside a plain JDK {@link SSLSocket} (one SSLContext, as a JDK client would use it).
+ * "Full" runs against a server started with {@code -no_ticket -no_cache} (it cannot resume),
+ * "resumed" against one with its defaults (tickets and a session cache); each handshake is one
+ * connection: connect, handshake, one 2-byte exchange ({@code s_server -rev}; it also reads a
+ * TLS 1.3 ticket), close. The clients run one connection at a time; the resumed fraction each
+ * client saw is printed ({@link TlsInfo#resumed()}, for the JDK socket the session's creation
+ * time) so that a "resumed" figure that is not one shows.
+ *
+ * <p>{@code java -jar bench/target/bench.jar tls [seconds per measure (5)] [protocol (TLSv1.3)]}
+ */
+public final class TlsBench {
+
+    private TlsBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        String protocol = args.length > 1 ? args[1] : "TLSv1.3";
+        System.out.println("TLS handshakes/s, one connection at a time, " + protocol + ", " + seconds
+                + " s per measure, against openssl s_server on 127.0.0.1");
+        System.out.println(BenchSupport.banner());
+        Path dir = Files.createTempDirectory("tls-bench");
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
+                "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
+        String pem = Files.readString(dir.resolve("cert.pem"), StandardCharsets.US_ASCII);
+        Process full = sServer(dir, "-no_ticket", "-no_cache");
+        Process resuming = sServer(dir);
+        try (MinaSocketEngine engine = MinaSocketEngine.standalone();
+                MinaSocketEngine.OwnedSocketService service = engine.serviceFor(Owner.of(1, "bench-tls"))) {
+            TlsOptions tls = TlsOptions.builder().mode(TlsMode.ON).trustedCertificatesPem(pem).protocols(protocol)
+                    .build();
+            SSLContext jdk = jdkContext(pem);
+            int fullPort = port(full);
+            int resumingPort = port(resuming);
+            // warm-up (JIT, both paths), not reported
+            measure("warm-up", 2, () -> engineHandshake(service, resumingPort, tls));
+            measure("warm-up", 2, () -> jdkHandshake(jdk, resumingPort, protocol));
+            List<String> rows = new ArrayList<>();
+            double ef = measure("engine full", seconds, () -> engineHandshake(service, fullPort, tls), rows);
+            double jf = measure("JDK SSLSocket full", seconds, () -> jdkHandshake(jdk, fullPort, protocol), rows);
+            double er = measure("engine resumed", seconds, () -> engineHandshake(service, resumingPort, tls), rows);
+            double jr = measure("JDK SSLSocket resumed", seconds, () -> jdkHandshake(jdk, resumingPort, protocol),
+                    rows);
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-24s %12s %10s%n", "client", "handshakes/s", "resumed");
+            rows.forEach(System.out::println);
+            System.out.printf(Locale.ROOT, "engine / JDK SSLSocket: full %.2fx, resumed %.2fx; resumed / full: engine"
+                    + " %.2fx, JDK %.2fx%n", ef / jf, er / jr, er / ef, jr / jf);
+        } finally {
+            full.destroy();
+            resuming.destroy();
+            full.waitFor(5, TimeUnit.SECONDS);
+            resuming.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One handshake; true when it resumed a session. */
+    @FunctionalInterface
+    interface Handshake {
+        boolean run() throws Exception;
+    }
+
+    private static double measure(String name, int seconds, Handshake h) throws Exception {
+        return measure(name, seconds, h, new ArrayList<>());
+    }
+
+    private static double measure(String name, int seconds, Handshake h, List<String> rows) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long start = System.nanoTime();
+        int n = 0;
+        int resumed = 0;
+        while (System.nanoTime() < end) {
+            if (h.run()) {
+                resumed++;
+            }
+            n++;
+        }
+        double perSecond = n / ((System.nanoTime() - start) / 1e9);
+        rows.add(String.format(Locale.ROOT, "%-24s %12.0f %9.0f%%", name, perSecond, 100.0 * resumed / n));
+        return perSecond;
+    }
+
+    /** TCP_NODELAY on both clients: else the 2-byte exchange waits ~40 ms for a delayed ACK (Nagle). */
+    private static final TcpSocketOptions.Builder OPTS = TcpSocketOptions.builder().noDelay(true);
+
+    private static boolean engineHandshake(MinaSocketEngine.OwnedSocketService service, int port, TlsOptions tls)
+            throws Exception {
+        TcpSocket s = service.openTcp("127.0.0.1", port, OPTS.tls(tls).build());
+        try {
+            TlsInfo info = s.opened().toCompletableFuture().get(10, TimeUnit.SECONDS).tls().orElseThrow();
+            s.writable().write(ByteBuffer.wrap(new byte[] { 'x', '\n' })).toCompletableFuture().get(10,
+                    TimeUnit.SECONDS);
+            int got = 0;
+            while (got < 2) {
+                ReadResult<ByteBuffer> r = s.readable().read().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                if (r.done()) {
+                    throw new IOException("s_server closed the connection");
+                }
+                got += r.value().remaining();
+            }
+            return info.resumed();
+        } finally {
+            s.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean jdkHandshake(SSLContext ctx, int port, String protocol) throws IOException {
+        long before = System.currentTimeMillis();
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.setTcpNoDelay(true);
+            SSLParameters p = s.getSSLParameters();
+            p.setProtocols(new String[] { protocol });
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            s.setSSLParameters(p);
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            OutputStream out = s.getOutputStream();
+            out.write(new byte[] { 'x', '\n' });
+            out.flush();
+            InputStream in = s.getInputStream();
+            for (int i = 0; i < 2; i++) {
+                if (in.read() < 0) {
+                    throw new IOException("s_server closed the connection");
+                }
+            }
+            return s.getSession().getCreationTime() < before;
+        }
+    }
+
+    private static SSLContext jdkContext(String pem) throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        ks.setCertificateEntry("server", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private static final java.util.Map<Process, Integer> PORTS = new java.util.HashMap<>();
+
+    private static int port(Process p) {
+        return PORTS.get(p);
+    }
+
+    /** s_server on a free loopback port, answered once it accepts connections (bounded wait). */
+    private static Process sServer(Path dir, String... extra) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        List<String> cmd = new ArrayList<>(List.of("openssl", "s_server", "-quiet", "-rev", "-accept",
+                "127.0.0.1:" + port, "-cert", dir.resolve("cert.pem").toString(), "-key",
+                dir.resolve("key.pem").toString()));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                break; // listening (s_server sees a connection without a ClientHello and goes on)
+            } catch (IOException notYet) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    p.destroy();
+                    throw new IOException("openssl s_server " + String.join(" ", extra) + " did not start on port "
+                            + port);
+                }
+                Thread.sleep(20);
+            }
+        }
+        PORTS.put(p, port);
+        return p;
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+}
