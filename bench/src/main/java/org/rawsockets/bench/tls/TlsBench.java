@@ -35,7 +35,8 @@ import org.rawsockets.socket.mina.internal.policy.Owner;
 
 /**
  * TLS handshakes per second to one {@code openssl s_server}, full and resumed, this engine's
- * TcpSocket beside a plain JDK {@link SSLSocket} (one SSLContext, as a JDK client would use it).
+ * TcpSocket beside a plain JDK {@link SSLSocket} (one SSLContext, as a JDK client would use it) and
+ * Netty's SslHandler ({@link NettyTlsClient}), with the issue's target (engine ≥ 1.0× Netty).
  * "Full" runs against a server started with {@code -no_ticket -no_cache} (it cannot resume),
  * "resumed" against one with its defaults (tickets and a session cache); each handshake is one
  * connection: connect, handshake, one 2-byte exchange ({@code s_server -rev}; it also reads a
@@ -68,22 +69,29 @@ public final class TlsBench {
             TlsOptions tls = TlsOptions.builder().mode(TlsMode.ON).trustedCertificatesPem(pem).protocols(protocol)
                     .build();
             SSLContext jdk = jdkContext(pem);
+            NettyTlsClient netty = new NettyTlsClient(pem, protocol);
             int fullPort = port(full);
             int resumingPort = port(resuming);
             // warm-up (JIT, both paths), not reported
             measure("warm-up", 2, () -> engineHandshake(service, resumingPort, tls));
             measure("warm-up", 2, () -> jdkHandshake(jdk, resumingPort, protocol));
+            measure("warm-up", 2, () -> netty.handshake(resumingPort));
             List<String> rows = new ArrayList<>();
             double ef = measure("engine full", seconds, () -> engineHandshake(service, fullPort, tls), rows);
             double jf = measure("JDK SSLSocket full", seconds, () -> jdkHandshake(jdk, fullPort, protocol), rows);
+            double nf = measure("Netty SslHandler full", seconds, () -> netty.handshake(fullPort), rows);
             double er = measure("engine resumed", seconds, () -> engineHandshake(service, resumingPort, tls), rows);
             double jr = measure("JDK SSLSocket resumed", seconds, () -> jdkHandshake(jdk, resumingPort, protocol),
                     rows);
+            double nr = measure("Netty SslHandler resumed", seconds, () -> netty.handshake(resumingPort), rows);
+            netty.close();
             System.out.println();
             System.out.printf(Locale.ROOT, "%-24s %12s %10s%n", "client", "handshakes/s", "resumed");
             rows.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "engine / JDK SSLSocket: full %.2fx, resumed %.2fx; resumed / full: engine"
-                    + " %.2fx, JDK %.2fx%n", ef / jf, er / jr, er / ef, jr / jf);
+                    + " %.2fx, JDK %.2fx, Netty %.2fx%n", ef / jf, er / jr, er / ef, jr / jf, nr / nf);
+            System.out.printf(Locale.ROOT, "engine / Netty SslHandler (target >= 1.0x): full %.2fx %s, resumed %.2fx %s%n",
+                    ef / nf, ef / nf >= 1.0 ? "PASS" : "MISS", er / nr, er / nr >= 1.0 ? "PASS" : "MISS");
         } finally {
             full.destroy();
             resuming.destroy();
