@@ -2,37 +2,23 @@ package org.rawsockets.modbus.internal;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.rawsockets.modbus.Bits;
-import org.rawsockets.modbus.DeviceIdCategory;
-import org.rawsockets.modbus.DeviceIdentification;
-import org.rawsockets.modbus.FunctionCode;
-import org.rawsockets.modbus.ModbusClient;
 import org.rawsockets.modbus.ModbusClientStatus;
 import org.rawsockets.modbus.ModbusConnectionException;
 import org.rawsockets.modbus.ModbusException;
 import org.rawsockets.modbus.ModbusExceptionResponse;
 import org.rawsockets.modbus.ModbusProtocolException;
 import org.rawsockets.modbus.ModbusTimeoutException;
-import org.rawsockets.modbus.ModbusTransport;
-import org.rawsockets.modbus.Registers;
 import org.rawsockets.modbus.internal.codec.FrameResult;
 import org.rawsockets.modbus.internal.codec.MbapCodec;
-import org.rawsockets.modbus.internal.codec.Pdus;
 import org.rawsockets.modbus.internal.codec.Request;
-import org.rawsockets.modbus.internal.codec.RtuCodec;
 import org.rawsockets.modbus.internal.codec.StreamDecoder;
 import org.rawsockets.socket.SocketService;
 
@@ -45,37 +31,30 @@ import org.rawsockets.socket.SocketService;
  * whose stage the caller completes first (cancel, {@code orTimeout}) leaves the queue or frees its
  * slot at once.
  *
+ * <p>The API's requests are built by {@link ModbusRequestApi}; the queue and the in-flight slots are
+ * a {@link RequestWindow}, the timeouts a {@link DeadlineList} swept by one timer, the delay between
+ * failed connects a {@link ReconnectBackoff}. This class holds the connection lifecycle and the
+ * protocol between them.
+ *
  * <p>Locking: all connection and request state is guarded by {@code lock}; futures are completed
  * outside it. The receive path (framing into a per-connection bounded buffer) runs on the link's
  * read loop, which never overlaps itself.
  */
-public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
+public final class ModbusClientImpl extends ModbusRequestApi implements AutoCloseable {
 
-    /** Round trips of one 43/14 "more follows" sequence, at most. */
-    static final int MAX_DEVICE_ID_ROUNDS = 64;
-
-    private final ClientSettings settings;
     private final Link.Connector connector;
-    private final boolean rtu;
     private final ScheduledThreadPoolExecutor timer;
-    private final String who;
 
     private final Object lock = new Object();
     // ---- guarded by lock ----
     private ModbusClientStatus.State state = ModbusClientStatus.State.IDLE;
     private Session session; // the connected session
     private Session connecting; // the session being opened
-    private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
-    private final Pending<?>[] byTransaction;
-    private Pending<?> rtuInFlight;
-    private int inFlight;
-    private int nextTransaction;
-    private int failedAttempts;
-    private long nextAttemptAt;
+    private final RequestWindow window;
+    private final ReconnectBackoff backoff;
     private String lastError;
     private ScheduledFuture<?> reconnectTask;
-    private Pending<?> head; // deadline list: queued and in-flight requests, oldest first
-    private Pending<?> tail;
+    private final DeadlineList deadlines = new DeadlineList(); // queued and in-flight requests, oldest first
     private ScheduledFuture<?> sweepTask;
     // ---- counters ----
     private final AtomicLong completed = new AtomicLong();
@@ -90,11 +69,10 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
     }
 
     ModbusClientImpl(ClientSettings settings, Link.Connector connector) {
-        this.settings = settings;
+        super(settings, "modbus device '" + settings.name() + "' (" + connector.target() + ")");
         this.connector = connector;
-        this.rtu = settings.transport() == ModbusTransport.RTU_OVER_TCP;
-        this.byTransaction = rtu ? null : new Pending<?>[65536];
-        this.who = "modbus device '" + settings.name() + "' (" + connector.target() + ")";
+        this.window = new RequestWindow(rtu, settings.maxInFlight(), settings.maxQueued());
+        this.backoff = new ReconnectBackoff(settings.reconnectMin(), settings.reconnectMax());
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "modbus-" + settings.name() + "-timer");
             t.setDaemon(true);
@@ -104,25 +82,6 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         synchronized (lock) {
             startConnectLocked();
-        }
-    }
-
-    /** One request from submit to completion. */
-    private static final class Pending<T> {
-        final Request<T> request;
-        final int unitId;
-        final CompletableFuture<T> future = new CompletableFuture<>();
-        long deadline;
-        Pending<?> prev; // deadline list (guarded by lock)
-        Pending<?> next;
-        int transaction = -1;
-        boolean sent;
-        /** Written under lock before the client completes the future; read without it by {@link #abandoned}. */
-        volatile boolean done;
-
-        Pending(Request<T> request, int unitId) {
-            this.request = request;
-            this.unitId = unitId;
         }
     }
 
@@ -143,119 +102,18 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<Bits> readCoils(int unitId, int address, int quantity) {
-        return submit(unitId, Pdus.readBits(FunctionCode.READ_COILS, address, quantity));
-    }
-
-    @Override
-    public CompletionStage<Bits> readDiscreteInputs(int unitId, int address, int quantity) {
-        return submit(unitId, Pdus.readBits(FunctionCode.READ_DISCRETE_INPUTS, address, quantity));
-    }
-
-    @Override
-    public CompletionStage<Registers> readHoldingRegisters(int unitId, int address, int quantity) {
-        return submit(unitId, Pdus.readRegisters(FunctionCode.READ_HOLDING_REGISTERS, address, quantity));
-    }
-
-    @Override
-    public CompletionStage<Registers> readInputRegisters(int unitId, int address, int quantity) {
-        return submit(unitId, Pdus.readRegisters(FunctionCode.READ_INPUT_REGISTERS, address, quantity));
-    }
-
-    @Override
-    public CompletionStage<Void> writeSingleCoil(int unitId, int address, boolean value) {
-        return submit(unitId, Pdus.writeSingleCoil(address, value));
-    }
-
-    @Override
-    public CompletionStage<Void> writeSingleRegister(int unitId, int address, int value) {
-        return submit(unitId, Pdus.writeSingleRegister(address, value));
-    }
-
-    @Override
-    public CompletionStage<Void> writeMultipleCoils(int unitId, int address, Bits values) {
-        return submit(unitId, Pdus.writeMultipleCoils(address, values));
-    }
-
-    @Override
-    public CompletionStage<Void> writeMultipleRegisters(int unitId, int address, Registers values) {
-        return submit(unitId, Pdus.writeMultipleRegisters(address, values));
-    }
-
-    @Override
-    public CompletionStage<Void> maskWriteRegister(int unitId, int address, int andMask, int orMask) {
-        return submit(unitId, Pdus.maskWriteRegister(address, andMask, orMask));
-    }
-
-    @Override
-    public CompletionStage<Registers> readWriteMultipleRegisters(int unitId, int readAddress, int readQuantity,
-            int writeAddress, Registers values) {
-        return submit(unitId, Pdus.readWriteMultipleRegisters(readAddress, readQuantity, writeAddress, values));
-    }
-
-    @Override
-    public CompletionStage<DeviceIdentification> readDeviceIdentification(int unitId, DeviceIdCategory category) {
-        checkUnit(unitId);
-        CompletableFuture<DeviceIdentification> result = new CompletableFuture<>();
-        deviceIdRound(unitId, category, 0, 0, new LinkedHashMap<>(), result);
-        return result;
-    }
-
-    private void deviceIdRound(int unitId, DeviceIdCategory category, int objectId, int round,
-            Map<Integer, byte[]> objects, CompletableFuture<DeviceIdentification> result) {
-        submit(unitId, Pdus.readDeviceIdentification(category, objectId)).whenComplete((page, e) -> {
-            if (e != null) {
-                result.completeExceptionally(unwrap(e));
-                return;
-            }
-            for (Map.Entry<Integer, byte[]> o : page.objects().entrySet()) {
-                if (objects.size() < 256) {
-                    objects.put(o.getKey(), o.getValue());
-                }
-            }
-            int lastOfCategory = switch (category) {
-                case BASIC -> 0x02;
-                case REGULAR -> 0x7F;
-                case EXTENDED -> 0xFF;
-            };
-            if (!page.moreFollows() || page.nextObjectId() > lastOfCategory) {
-                // Some devices (npm modbus-serial among them) announce objects beyond the requested
-                // category; what belongs to the category has arrived, so stop there.
-                result.complete(new DeviceIdentification(page.conformityLevel(), objects));
-            } else if (round + 1 >= MAX_DEVICE_ID_ROUNDS || page.nextObjectId() <= objectId) {
-                result.completeExceptionally(new ModbusProtocolException(who + " unit " + unitId
-                        + ": Read Device Identification does not progress (next object id " + page.nextObjectId()
-                        + " after " + objectId + ", round " + (round + 1) + ")"));
-            } else {
-                deviceIdRound(unitId, category, page.nextObjectId(), round + 1, objects, result);
-            }
-        });
-    }
-
-    @Override
-    public CompletionStage<byte[]> sendRaw(int unitId, byte[] pdu) {
-        Request<byte[]> request = Pdus.raw(pdu);
-        if (rtu && !RtuCodec.canFrame(request.functionCode())) {
-            throw new IllegalArgumentException(who + ": " + FunctionCode.describe(request.functionCode())
-                    + " cannot be used over RTU: RTU frames have no length, and this client only knows the"
-                    + " response length of functions 1-6, 15, 16, 22, 23, 43");
-        }
-        return submit(unitId, request);
-    }
-
-    @Override
     public ModbusClientStatus status() {
         synchronized (lock) {
-            return new ModbusClientStatus(settings.name(), connector.target(), settings.transport(), state, inFlight,
-                    queue.size(), completed.get(), failed.get(), timeouts.get(), connects.get(), unmatched.get(),
-                    lastError);
+            return new ModbusClientStatus(settings.name(), connector.target(), settings.transport(), state,
+                    window.inFlight(), window.queued(), completed.get(), failed.get(), timeouts.get(), connects.get(),
+                    unmatched.get(), lastError);
         }
     }
 
     /** Closes the connection and fails everything pending; idempotent. */
     @Override
     public void close() {
-        List<Pending<?>> toFail = new ArrayList<>();
+        List<PendingRequest<?>> toFail = new ArrayList<>();
         Session s;
         Session c;
         synchronized (lock) {
@@ -290,33 +148,26 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
 
     // ---- submit, send, timeout -------------------------------------------------------------------
 
-    private void checkUnit(int unitId) {
-        int min = rtu ? 1 : 0;
-        int max = rtu ? 247 : 255;
-        if (unitId < min || unitId > max) {
-            throw new IllegalArgumentException(who + ": unit id must be " + min + ".." + max + " for "
-                    + settings.transport() + ", was " + unitId);
-        }
-    }
-
-    private <T> CompletionStage<T> submit(int unitId, Request<T> request) {
+    @Override
+    <T> CompletionStage<T> submit(int unitId, Request<T> request) {
         checkUnit(unitId);
-        Pending<T> p = new Pending<>(request, unitId);
+        PendingRequest<T> p = new PendingRequest<>(request, unitId);
         ModbusException reject = null;
         synchronized (lock) {
             switch (state) {
                 case CLOSED -> reject = new ModbusConnectionException(who + ": the client is closed");
                 case BACKOFF -> reject = new ModbusConnectionException(who + ": not connected (" + lastError
-                        + "); next attempt in " + Math.max(0, (nextAttemptAt - System.nanoTime()) / 1_000_000)
+                        + "); next attempt in " + Math.max(0, backoff.millisToNextAttempt())
                         + " ms");
                 default -> {
                     // queued requests beyond the free in-flight slots are bounded by maxQueued, also
                     // while connecting (nothing in flight then) and while answers are being handled
-                    if (queue.size() >= settings.maxQueued() + Math.max(0, settings.maxInFlight() - inFlight)) {
-                        reject = new ModbusConnectionException(who + ": " + inFlight + " requests in flight and "
-                                + queue.size() + " queued (maxQueued); try again later or raise maxQueued");
+                    if (window.queueFull()) {
+                        reject = new ModbusConnectionException(who + ": " + window.inFlight()
+                                + " requests in flight and " + window.queued()
+                                + " queued (maxQueued); try again later or raise maxQueued");
                     } else {
-                        queue.add(p);
+                        window.enqueue(p);
                         armLocked(p);
                         p.future.whenComplete((v, e) -> abandoned(p)); // no-op unless the caller completed it
                         if (state == ModbusClientStatus.State.CONNECTED && !session.receiving) {
@@ -336,117 +187,38 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
     /** Sends queued requests while slots are free. */
     private void flushLocked() {
         Session s = session;
-        if (s == null || queue.isEmpty() || inFlight >= settings.maxInFlight()) {
-            return;
+        if (s != null) {
+            window.flush(s.link, s.coalesce);
         }
-        if (rtu) {
-            Pending<?> p = queue.poll();
-            p.sent = true;
-            rtuInFlight = p;
-            inFlight++;
-            s.link.send(ByteBuffer.wrap(RtuCodec.encode(p.unitId, p.request.pdu())));
-            return;
-        }
-        int n = Math.min(queue.size(), settings.maxInFlight() - inFlight);
-        if (s.link.datagram() || !s.coalesce || n == 1) {
-            for (int i = 0; i < n; i++) {
-                Pending<?> p = assignLocked(queue.poll());
-                s.link.send(ByteBuffer.wrap(MbapCodec.encode(p.transaction, p.unitId, p.request.pdu())));
-            }
-            return;
-        }
-        // Several answers arrived together and freed several slots: send their successors together.
-        // Batches are only ever passed on, never made: a request from a caller goes out on its own
-        // (many devices parse one ADU per segment, and digitalpetri's server measured slower when
-        // pipelined frames shared a segment).
-        Pending<?>[] batch = new Pending<?>[n];
-        int bytes = 0;
-        for (int i = 0; i < n; i++) {
-            batch[i] = assignLocked(queue.poll());
-            bytes += MbapCodec.HEADER + batch[i].request.pdu().length;
-        }
-        ByteBuffer out = ByteBuffer.allocate(bytes);
-        for (Pending<?> p : batch) {
-            MbapCodec.encode(p.transaction, p.unitId, p.request.pdu(), out);
-        }
-        out.flip();
-        s.link.send(out);
     }
 
-    private Pending<?> assignLocked(Pending<?> p) {
-        int tx = nextTransaction;
-        while (byTransaction[tx] != null) {
-            tx = (tx + 1) & 0xFFFF;
-        }
-        nextTransaction = (tx + 1) & 0xFFFF;
-        byTransaction[tx] = p;
-        p.transaction = tx;
-        p.sent = true;
-        inFlight++;
-        return p;
-    }
-
-    /*
-     * Timeouts without a timer per request: the timeout is the same for every request, so deadlines
-     * grow in submission order. Pending requests form a doubly linked list in that order (O(1) to
-     * add and to remove when answered); one scheduled sweep fires at the head's deadline, fails what
-     * has expired and re-arms for the new head. Answered requests leave the list at once, so the list
-     * holds exactly the queued and in-flight requests (bounded by maxQueued + maxInFlight).
-     */
-
-    private void armLocked(Pending<?> p) {
-        p.deadline = System.nanoTime() + settings.timeout().toNanos();
-        p.prev = tail;
-        if (tail == null) {
-            head = p;
-        } else {
-            tail.next = p;
-        }
-        tail = p;
+    /** Adds {@code p} to the deadline list; the sweep fires at the oldest deadline (see {@link DeadlineList}). */
+    private void armLocked(PendingRequest<?> p) {
+        deadlines.add(p, System.nanoTime() + settings.timeout().toNanos());
         if (sweepTask == null) {
             sweepTask = timer.schedule(this::sweep, p.deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
     }
 
-    private void unlinkLocked(Pending<?> p) {
-        if (p.prev == null && head != p) {
-            return; // not linked
-        }
-        if (p.prev == null) {
-            head = p.next;
-        } else {
-            p.prev.next = p.next;
-        }
-        if (p.next == null) {
-            tail = p.prev;
-        } else {
-            p.next.prev = p.prev;
-        }
-        p.prev = null;
-        p.next = null;
-    }
-
     private void sweep() {
-        List<Pending<?>> expired = new ArrayList<>();
+        List<PendingRequest<?>> expired = new ArrayList<>();
         Session resync = null;
         Session recycle = null;
         String connection;
         synchronized (lock) {
             sweepTask = null;
             long now = System.nanoTime();
-            while (head != null && head.deadline - now <= 0) {
-                Pending<?> p = head;
-                unlinkLocked(p);
+            while (deadlines.head() != null && deadlines.head().deadline - now <= 0) {
+                PendingRequest<?> p = deadlines.head();
+                deadlines.remove(p);
                 p.done = true;
                 expired.add(p);
                 if (p.sent) {
-                    inFlight--;
+                    window.release(p);
                     if (rtu) {
                         // A late RTU answer would be taken for the next request's: start a clean stream.
-                        rtuInFlight = null;
                         resync = session;
                     } else {
-                        byTransaction[p.transaction] = null;
                         // Sent requests still in flight belong to the current connection (a lost one
                         // failed its own): count its unanswered ones in a row.
                         if (session != null && !session.link.datagram()) {
@@ -454,15 +226,15 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                         }
                     }
                 } else {
-                    queue.remove(p);
+                    window.dequeue(p);
                 }
             }
             int limit = settings.reconnectAfterTimeouts();
             if (resync == null && limit > 0 && session != null && session.timeoutsInARow >= limit) {
                 recycle = session;
             }
-            if (head != null && state != ModbusClientStatus.State.CLOSED) {
-                sweepTask = timer.schedule(this::sweep, head.deadline - now, TimeUnit.NANOSECONDS);
+            if (deadlines.head() != null && state != ModbusClientStatus.State.CLOSED) {
+                sweepTask = timer.schedule(this::sweep, deadlines.head().deadline - now, TimeUnit.NANOSECONDS);
             }
             connection = state == ModbusClientStatus.State.CONNECTED ? ""
                     : " (" + state.name().toLowerCase() + (lastError == null ? "" : ": " + lastError) + ")";
@@ -470,7 +242,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                 flushLocked();
             }
         }
-        for (Pending<?> p : expired) {
+        for (PendingRequest<?> p : expired) {
             timeouts.incrementAndGet();
             failed.incrementAndGet();
             p.future.completeExceptionally(new ModbusTimeoutException(who + " unit " + p.unitId + ": no response to "
@@ -491,7 +263,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
      * it leaves the queue, or frees its slot at once (an RTU stream is started afresh, since the
      * answer may still come).
      */
-    private void abandoned(Pending<?> p) {
+    private void abandoned(PendingRequest<?> p) {
         if (p.done) {
             return; // the usual case, without the lock: completed by this client
         }
@@ -501,18 +273,15 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                 return; // completed by this client: nothing to undo
             }
             p.done = true;
-            unlinkLocked(p);
+            deadlines.remove(p);
             failed.incrementAndGet();
             if (p.sent) {
-                inFlight--;
+                window.release(p);
                 if (rtu) {
-                    rtuInFlight = null;
                     resync = session;
-                } else {
-                    byTransaction[p.transaction] = null;
                 }
             } else {
-                queue.remove(p);
+                window.dequeue(p);
             }
             if (resync == null && session != null && !session.receiving) {
                 flushLocked();
@@ -526,30 +295,23 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
     // ---- receive ----------------------------------------------------------------------------
 
     private void onFrame(Session s, FrameResult.Frame frame) {
-        Pending<?> p;
+        PendingRequest<?> p;
         synchronized (lock) {
             if (s != session) {
                 return;
             }
-            if (rtu) {
-                p = rtuInFlight;
-                rtuInFlight = null;
-            } else {
-                p = byTransaction[frame.transactionId()];
-                byTransaction[frame.transactionId()] = null;
-            }
+            p = window.match(frame.transactionId());
             if (p == null) {
                 unmatched.incrementAndGet();
                 if (!rtu) {
                     return; // a late answer to a request that timed out
                 }
             } else {
-                inFlight--;
                 p.done = true;
-                unlinkLocked(p);
+                deadlines.remove(p);
                 s.answered = true;
                 s.timeoutsInARow = 0;
-                failedAttempts = 0;
+                backoff.reset();
                 if (!s.receiving) {
                     flushLocked();
                 }
@@ -563,7 +325,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
         complete(p, frame);
     }
 
-    private <T> void complete(Pending<T> p, FrameResult.Frame frame) {
+    private <T> void complete(PendingRequest<T> p, FrameResult.Frame frame) {
         String context = who + " unit " + p.unitId;
         if (frame.unitId() != p.unitId) {
             failed.incrementAndGet();
@@ -660,7 +422,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
     }
 
     private void connected(Session s, Link link, Throwable error) {
-        List<Pending<?>> toFail = new ArrayList<>();
+        List<PendingRequest<?>> toFail = new ArrayList<>();
         String message = null;
         synchronized (lock) {
             if (connecting != s || state == ModbusClientStatus.State.CLOSED) {
@@ -673,7 +435,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
             if (error != null) {
                 message = "cannot connect: " + describe(error);
                 backoffLocked(message, toFail);
-                message = message + "; next attempt in " + (nextAttemptAt - System.nanoTime()) / 1_000_000 + " ms";
+                message = message + "; next attempt in " + backoff.millisToNextAttempt() + " ms";
             } else {
                 s.link = link;
                 session = s;
@@ -688,7 +450,7 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
 
     /** The session's connection ended: fail what was in flight, reconnect (at once if it had worked). */
     private void lost(Session s, Throwable cause) {
-        List<Pending<?>> toFail = new ArrayList<>();
+        List<PendingRequest<?>> toFail = new ArrayList<>();
         String reason = describe(cause);
         synchronized (lock) {
             if (s != session) {
@@ -713,16 +475,10 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
                 + reason + ")", cause));
     }
 
-    private void backoffLocked(String error, List<Pending<?>> toFail) {
-        failedAttempts++;
+    private void backoffLocked(String error, List<PendingRequest<?>> toFail) {
+        long delay = backoff.failed();
         lastError = error;
         state = ModbusClientStatus.State.BACKOFF;
-        long min = settings.reconnectMin().toNanos();
-        long max = settings.reconnectMax().toNanos();
-        int shift = Math.min(failedAttempts - 1, 30);
-        long base = min > (max >> shift) ? max : Math.min(max, min << shift);
-        long delay = Math.max(1_000_000L, (long) (base * ThreadLocalRandom.current().nextDouble(0.8, 1.2)));
-        nextAttemptAt = System.nanoTime() + delay;
         takeQueuedLocked(toFail);
         reconnectTask = timer.schedule(this::reconnect, delay, TimeUnit.NANOSECONDS);
     }
@@ -735,49 +491,32 @@ public final class ModbusClientImpl implements ModbusClient, AutoCloseable {
         }
     }
 
-    private void takeInFlightLocked(List<Pending<?>> out) {
-        if (rtu) {
-            if (rtuInFlight != null) {
-                out.add(rtuInFlight);
-                rtuInFlight = null;
-            }
-        } else if (inFlight > 0) {
-            for (int i = 0; i < byTransaction.length; i++) {
-                if (byTransaction[i] != null) {
-                    out.add(byTransaction[i]);
-                    byTransaction[i] = null;
-                }
-            }
-        }
-        inFlight = 0;
-        for (Pending<?> p : out) {
+    private void takeInFlightLocked(List<PendingRequest<?>> out) {
+        window.takeInFlight(out);
+        for (PendingRequest<?> p : out) {
             p.done = true;
-            unlinkLocked(p);
+            deadlines.remove(p);
         }
     }
 
-    private void takeQueuedLocked(List<Pending<?>> out) {
-        Pending<?> p;
-        while ((p = queue.poll()) != null) {
+    private void takeQueuedLocked(List<PendingRequest<?>> out) {
+        PendingRequest<?> p;
+        while ((p = window.pollQueued()) != null) {
             p.done = true;
-            unlinkLocked(p);
+            deadlines.remove(p);
             out.add(p);
         }
     }
 
-    private void failAll(List<Pending<?>> list, java.util.function.Function<Pending<?>, ModbusException> error) {
-        for (Pending<?> p : list) {
+    private void failAll(List<PendingRequest<?>> list, java.util.function.Function<PendingRequest<?>, ModbusException> error) {
+        for (PendingRequest<?> p : list) {
             failed.incrementAndGet();
             p.future.completeExceptionally(error.apply(p));
         }
     }
 
-    private static Throwable unwrap(Throwable e) {
-        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    }
-
     private static String describe(Throwable e) {
-        Throwable t = unwrap(e);
+        Throwable t = DeviceIdReader.unwrap(e);
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
