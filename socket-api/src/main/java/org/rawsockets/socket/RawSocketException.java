@@ -7,7 +7,7 @@ import java.io.IOException;
  * why, so that it can be shown to a user as it is.
  *
  * <p>Subtypes: {@link NotAllowedException}, {@link NetworkException}, {@link TimedOutException},
- * {@link SocketClosedException}.
+ * {@link SocketClosedException}, {@link FrameTooLongException}.
  */
 public abstract class RawSocketException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -316,6 +316,38 @@ public abstract class ByobContract extends ContractSupport {
                 + " bytes per MiB read with a reused buffer (bound 16 KiB per MiB)");
     }
 
+    /**
+     * {@link org.rawsockets.socket.FrameReader} over a real socket: lines and a length-prefixed
+     * frame the peer sends one byte per segment, then the end of the stream on a frame boundary.
+     */
+    @Test
+    void frameReaderOverTheSocket() throws Exception {
+        TcpSocket socket = connect();
+        peer.setTcpNoDelay(true);
+        byte[] input = Bytes.ascii("220 ready\r\n250-one\r\n\u0000\u0004DATAtail\r\n");
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                for (byte b : input) {
+                    peer.getOutputStream().write(b);
+                    peer.getOutputStream().flush();
+                }
+                peer.shutdownOutput();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        org.rawsockets.socket.FrameReader frames = new org.rawsockets.socket.FrameReader(socket.readable(), 64,
+                Duration.ofSeconds(10));
+        byte[] crlf = org.rawsockets.socket.FrameReader.CRLF;
+        assertEquals("220 ready", Bytes.ascii(await(frames.readUntil(crlf, 32), "line 1").value()));
+        assertEquals("250-one", Bytes.ascii(await(frames.readUntil(crlf, 32), "line 2").value()));
+        byte[] len = await(frames.readExactly(2), "length").value();
+        assertEquals("DATA", Bytes.ascii(await(frames.readExactly(len[1]), "body").value()));
+        assertEquals("tail", Bytes.ascii(await(frames.readUntil(crlf, 32), "line 3").value()));
+        assertTrue(await(frames.readUntil(crlf, 32), "after the last line").done(), "end of stream");
+        writer.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private static long allThreadsAllocated(com.sun.management.ThreadMXBean mx) {
         long sum = 0;
         for (long a : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {

@@ -1,0 +1,307 @@
+package org.rawsockets.socket;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link FrameReader} against a scripted {@link TcpReadable} that the test feeds piece by piece (as
+ * Netty's codec tests feed an embedded channel): every frame form with the input split at every byte
+ * boundary, one byte at a time, and in one piece; reads that complete at once and later.
+ */
+class FrameReaderTest {
+
+    /** A readable fed by the test; honours readInto's minBytes, end of stream, one pending read. */
+    static final class Scripted implements TcpReadable {
+        private final ByteBuffer data = ByteBuffer.allocate(1 << 16).flip();
+        private boolean ended;
+        private ByteBuffer dst;
+        private int min;
+        private int count;
+        private CompletableFuture<Integer> pending;
+        int reads;
+
+        void feed(byte[] piece) {
+            data.compact().put(piece).flip();
+            serve();
+        }
+
+        void end() {
+            ended = true;
+            serve();
+        }
+
+        private void serve() {
+            if (pending == null) {
+                return;
+            }
+            int k = Math.min(data.remaining(), dst.remaining());
+            ByteBuffer part = data.slice(data.position(), k);
+            dst.put(part);
+            data.position(data.position() + k);
+            count += k;
+            if (count >= min || ended) {
+                CompletableFuture<Integer> f = pending;
+                int n = count == 0 ? -1 : count;
+                pending = null;
+                dst = null;
+                f.complete(n);
+            }
+        }
+
+        @Override
+        public CompletionStage<Integer> readInto(ByteBuffer d, int minBytes) {
+            if (pending != null) {
+                throw new IllegalStateException("pending");
+            }
+            if (minBytes < 1 || minBytes > d.remaining()) {
+                throw new IllegalArgumentException("minBytes " + minBytes + " remaining " + d.remaining());
+            }
+            reads++;
+            pending = new CompletableFuture<>();
+            CompletableFuture<Integer> f = pending;
+            dst = d;
+            min = minBytes;
+            count = 0;
+            serve();
+            return f;
+        }
+
+        @Override
+        public CompletionStage<Integer> readInto(ByteBuffer d) {
+            return readInto(d, 1);
+        }
+
+        @Override
+        public CompletionStage<Integer> readInto(ByteBuffer d, int minBytes, Duration timeout) {
+            return readInto(d, minBytes);
+        }
+
+        @Override
+        public CompletionStage<ReadResult<ByteBuffer>> read(Duration timeout) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public InputStream inputStream(Duration readTimeout) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<ReadResult<ByteBuffer>> read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Flow.Publisher<ByteBuffer> publisher() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<Void> cancel() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String ascii(byte[] b) {
+        return new String(b, StandardCharsets.US_ASCII);
+    }
+
+    /** Runs the reading side: lines until the end; returns them (the frames as strings). */
+    private static List<String> lines(FrameReader r, int max, List<Throwable> errors) {
+        List<String> out = new ArrayList<>();
+        readLines(r, max, out, errors);
+        return out;
+    }
+
+    private static void readLines(FrameReader r, int max, List<String> out, List<Throwable> errors) {
+        r.readUntil(FrameReader.CRLF, max).whenComplete((res, e) -> {
+            if (e != null) {
+                errors.add(e);
+            } else if (res.done()) {
+                out.add("<end>");
+            } else {
+                out.add(ascii(res.value()));
+                readLines(r, max, out, errors);
+            }
+        });
+    }
+
+    private static List<byte[]> splits(byte[] input, int at) {
+        List<byte[]> pieces = new ArrayList<>();
+        pieces.add(java.util.Arrays.copyOfRange(input, 0, at));
+        pieces.add(java.util.Arrays.copyOfRange(input, at, input.length));
+        return pieces;
+    }
+
+    private static final String SMTP = "250-mail.example.org\r\n250-PIPELINING\r\n\r\n250 \rSIZE\n 100\r\n";
+    private static final List<String> SMTP_LINES = List.of("250-mail.example.org", "250-PIPELINING", "",
+            "250 \rSIZE\n 100", "<end>");
+
+    /** CRLF lines (with a lone CR, a lone LF and an empty line), the input split at every byte boundary. */
+    @Test
+    void linesSplitAtEveryByteBoundary() {
+        byte[] input = ascii(SMTP);
+        for (int at = 0; at <= input.length; at++) {
+            Scripted s = new Scripted();
+            List<Throwable> errors = new ArrayList<>();
+            List<String> got = lines(new FrameReader(s, 64), 40, errors);
+            for (byte[] piece : splits(input, at)) {
+                s.feed(piece);
+            }
+            s.end();
+            assertEquals(List.of(), errors, "split at " + at);
+            assertEquals(SMTP_LINES, got, "split at " + at);
+        }
+    }
+
+    /** The same fed one byte at a time, and all at once before the first call (reads complete at once). */
+    @Test
+    void linesOneByteAtATimeAndAllAtOnce() {
+        byte[] input = ascii(SMTP);
+        Scripted s = new Scripted();
+        List<Throwable> errors = new ArrayList<>();
+        List<String> got = lines(new FrameReader(s, 64), 40, errors);
+        for (byte b : input) {
+            s.feed(new byte[] {b});
+        }
+        s.end();
+        assertEquals(SMTP_LINES, got);
+
+        Scripted t = new Scripted();
+        t.feed(input);
+        t.end();
+        assertEquals(SMTP_LINES, lines(new FrameReader(t, 64), 40, errors));
+        assertEquals(List.of(), errors);
+    }
+
+    /**
+     * Length-prefixed frames (a 2-byte length, then the body, as Modbus/TCP's MBAP header), split at
+     * every byte boundary; the bytes after a frame stay for the next call.
+     */
+    @Test
+    void lengthPrefixedFramesSplitAtEveryByteBoundary() throws Exception {
+        byte[] input = {0, 3, 'a', 'b', 'c', 0, 0, 0, 5, '1', '2', '3', '4', '5'};
+        for (int at = 0; at <= input.length; at++) {
+            Scripted s = new Scripted();
+            FrameReader r = new FrameReader(s, 8);
+            List<String> got = new ArrayList<>();
+            List<Throwable> errors = new ArrayList<>();
+            readPrefixed(r, got, errors);
+            for (byte[] piece : splits(input, at)) {
+                s.feed(piece);
+            }
+            s.end();
+            assertEquals(List.of(), errors, "split at " + at);
+            assertEquals(List.of("abc", "", "12345", "<end>"), got, "split at " + at);
+        }
+    }
+
+    private static void readPrefixed(FrameReader r, List<String> out, List<Throwable> errors) {
+        r.readExactly(2).thenCompose(h -> {
+            if (h.done()) {
+                out.add("<end>");
+                return CompletableFuture.completedFuture(null);
+            }
+            int n = (h.value()[0] & 0xff) << 8 | h.value()[1] & 0xff;
+            return r.readExactly(n).thenAccept(body -> {
+                out.add(ascii(body.value()));
+                readPrefixed(r, out, errors);
+            });
+        }).whenComplete((v, e) -> {
+            if (e != null) {
+                errors.add(e);
+            }
+        });
+    }
+
+    /** A line longer than the maximum fails with FrameTooLongException, at every split, and the reader stays failed. */
+    @Test
+    void aLineTooLongFailsWithFrameTooLongException() throws Exception {
+        byte[] input = ascii("OK\r\n0123456789ABC\r\nnext\r\n");
+        for (int at = 0; at <= input.length; at++) {
+            Scripted s = new Scripted();
+            FrameReader r = new FrameReader(s, 16);
+            List<Throwable> errors = new ArrayList<>();
+            List<String> got = lines(r, 12, errors);
+            for (byte[] piece : splits(input, at)) {
+                s.feed(piece);
+            }
+            assertEquals(List.of("OK"), got, "split at " + at);
+            assertEquals(1, errors.size(), "split at " + at + ": " + errors);
+            FrameTooLongException e = assertInstanceOf(FrameTooLongException.class, errors.get(0));
+            assertEquals(12, e.maxLength());
+            assertTrue(e.getMessage().contains("within 12 bytes") && e.getMessage().contains("0D 0A"), e.getMessage());
+            ExecutionException again = assertThrows(ExecutionException.class,
+                    () -> r.readUntil(FrameReader.CRLF, 12).toCompletableFuture().get());
+            assertInstanceOf(FrameTooLongException.class, again.getCause(), "the reader stays failed");
+        }
+        // exactly the maximum is allowed
+        Scripted s = new Scripted();
+        s.feed(ascii("0123456789AB\r\n"));
+        ReadResult<byte[]> r = new FrameReader(s, 16).readUntil(FrameReader.CRLF, 12).toCompletableFuture().get();
+        assertEquals("0123456789AB", ascii(r.value()));
+    }
+
+    /** The end of the stream inside a frame fails with NetworkException CLOSED_BY_PEER. */
+    @Test
+    void endOfStreamInsideAFrameIsAnError() throws Exception {
+        Scripted s = new Scripted();
+        FrameReader r = new FrameReader(s, 16);
+        CompletionStage<ReadResult<byte[]>> f = r.readExactly(5);
+        s.feed(ascii("abc"));
+        assertFalse(f.toCompletableFuture().isDone(), "3 of 5 bytes");
+        s.end();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.toCompletableFuture().get());
+        NetworkException n = assertInstanceOf(NetworkException.class, e.getCause());
+        assertEquals(NetworkException.Reason.CLOSED_BY_PEER, n.reason());
+        assertTrue(n.getMessage().contains("3 bytes of 5"), n.getMessage());
+    }
+
+    /** Nothing past the frame is consumed: the bytes after a delimiter are there for a readExactly. */
+    @Test
+    void bytesAfterTheDelimiterStayForTheNextCall() throws Exception {
+        Scripted s = new Scripted();
+        FrameReader r = new FrameReader(s, 32);
+        s.feed(ascii("SIZE 4\r\nDATA"));
+        assertEquals("SIZE 4", ascii(r.readUntil(FrameReader.CRLF, 20).toCompletableFuture().get().value()));
+        assertEquals(4, r.buffered());
+        assertEquals("DATA", ascii(r.readExactly(4).toCompletableFuture().get().value()));
+        assertEquals(1, s.reads, "one read from the stream for both frames");
+    }
+
+    /** One call pending at a time; argument checks. */
+    @Test
+    void onePendingCallAndArguments() {
+        Scripted s = new Scripted();
+        FrameReader r = new FrameReader(s, 16);
+        CompletionStage<ReadResult<byte[]>> f = r.readExactly(4);
+        assertThrows(IllegalStateException.class, () -> r.readExactly(1));
+        s.feed(ascii("abcd"));
+        assertArrayEquals(ascii("abcd"), f.toCompletableFuture().join().value());
+        assertThrows(IllegalArgumentException.class, () -> r.readExactly(17), "beyond the buffer");
+        assertThrows(IllegalArgumentException.class, () -> r.readUntil(FrameReader.CRLF, 15), "max + delimiter beyond the buffer");
+        assertThrows(IllegalArgumentException.class, () -> r.readUntil(new byte[0], 4), "empty delimiter");
+        assertThrows(IllegalArgumentException.class, () -> new FrameReader(s, 0));
+    }
+}
