@@ -24,6 +24,18 @@
  * detect it and throw {@link java.lang.IllegalStateException} instead of deadlocking.</li>
  * </ul>
  *
+ * <h2>Reading into your own buffer, time limits, framing</h2>
+ * {@link org.rawsockets.socket.TcpReadable#readInto(java.nio.ByteBuffer, int)} reads into the caller's
+ * buffer (bring your own buffer, as a WHATWG byte stream's BYOB reader): one read pending, the buffer
+ * is the caller's again when the stage settles and never written after, and it is one more
+ * consumption style under the reader lock of {@link org.rawsockets.socket.ReadableStream}.
+ * {@link org.rawsockets.socket.TcpReadable#readInto(java.nio.ByteBuffer, int, java.time.Duration)} and
+ * {@link org.rawsockets.socket.TcpReadable#read(java.time.Duration)} limit one read's wait
+ * ({@link org.rawsockets.socket.TimedOutException}, the stream stays usable);
+ * {@link org.rawsockets.socket.TcpSocketOptions#idleTimeout()} closes a socket on which nothing moves.
+ * {@link org.rawsockets.socket.FrameReader} reads frames of a known length or up to a delimiter with
+ * a maximum length ({@link org.rawsockets.socket.FrameTooLongException}) over {@code readInto}.
+ *
  * <h2>Libraries that take a socket factory</h2>
  * {@link org.rawsockets.socket.SocketService#socketFactory(org.rawsockets.socket.TcpSocketOptions)} and
  * {@link org.rawsockets.socket.SocketService#sslSocketFactory(org.rawsockets.socket.TcpSocketOptions)} hand a Java network
