@@ -67,32 +67,25 @@ final class FastSend {
                     if (r.code() == 421) {
                         conn.open = false;
                     }
-                    if (p.chunking()) {
+                    if (!bodySent[0]) { // always so with CHUNKING: the data went with the commands
                         replies.add(r);
                         if (replies.size() < expected) {
                             continue;
                         }
-                        SmtpReply bdat = replies.remove(expected - 1);
+                        SmtpReply data = replies.remove(expected - 1); // DATA's reply, or BDAT's
                         boolean accepted = replies.get(0).isPositive()
                                 && replies.subList(1, replies.size()).stream().anyMatch(SmtpReply::isPositive);
-                        if (accepted && bdat.isPositive()) {
-                            List<RecipientResult> results = SendPipeline.recipientResults(env, replies);
-                            SendResult result = new SendResult(bdat, results, p.transfer().sent);
-                            task.succeed(result);
-                            done.complete(new Outcome(result, replies, null, null));
-                        } else {
-                            done.complete(new Outcome(null, replies, bdat, null));
+                        if (p.chunking()) {
+                            if (accepted && data.isPositive()) {
+                                List<RecipientResult> results = SendPipeline.recipientResults(env, replies);
+                                SendResult result = new SendResult(data, results, p.transfer().sent);
+                                task.succeed(result);
+                                done.complete(new Outcome(result, replies, null, null));
+                            } else {
+                                done.complete(new Outcome(null, replies, data, null));
+                            }
+                            return;
                         }
-                        return;
-                    }
-                    if (!bodySent[0]) {
-                        replies.add(r);
-                        if (replies.size() < expected) {
-                            continue;
-                        }
-                        SmtpReply data = replies.remove(expected - 1);
-                        boolean accepted = replies.get(0).isPositive()
-                                && replies.subList(1, replies.size()).stream().anyMatch(SmtpReply::isPositive);
                         if (!accepted || data.code() != 354) {
                             done.complete(new Outcome(null, replies, data, null));
                             return;

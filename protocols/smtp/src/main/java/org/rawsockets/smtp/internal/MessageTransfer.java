@@ -48,15 +48,26 @@ final class MessageTransfer {
                     + " bytes; nothing was sent", null);
         }
         byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + 5];
-        int m = encoder.encode(raw, 0, n, out, 0);
-        byte[] fin = encoder.finish();
-        System.arraycopy(fin, 0, out, m, fin.length);
-        m += fin.length;
+        int m = encode(n, true, out);
         read = n;
         sent = m;
         lastSent = true;
         progress.progress(read, total);
         return java.util.Arrays.copyOf(out, m);
+    }
+
+    /**
+     * Encodes the first {@code n} raw bytes into {@code out}, then the end of the message if
+     * {@code eof}; returns the length written.
+     */
+    private int encode(int n, boolean eof, byte[] out) {
+        int m = encoder.encode(raw, 0, n, out, 0);
+        if (eof) {
+            byte[] fin = encoder.finish();
+            System.arraycopy(fin, 0, out, m, fin.length);
+            m += fin.length;
+        }
+        return m;
     }
 
     private int readBlock() throws IOException {
@@ -75,12 +86,7 @@ final class MessageTransfer {
             boolean eof = n < raw.length;
             byte[] next = eof && task != null ? pipeline.chainNext(task) : null;
             byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + (eof ? 5 : 0) + (next == null ? 0 : next.length)];
-            int m = encoder.encode(raw, 0, n, out, 0);
-            byte[] fin = eof ? encoder.finish() : null;
-            if (fin != null) {
-                System.arraycopy(fin, 0, out, m, fin.length);
-                m += fin.length;
-            }
+            int m = encode(n, eof, out);
             read += n;
             sent += m;
             if (next != null) {
@@ -107,12 +113,7 @@ final class MessageTransfer {
         int n = readBlock();
         boolean eof = n < raw.length;
         byte[] out = new byte[MessageEncoder.maxEncodedLength(n) + (eof ? 5 : 0)];
-        int m = encoder.encode(raw, 0, n, out, 0);
-        byte[] fin = eof ? encoder.finish() : null;
-        if (fin != null) {
-            System.arraycopy(fin, 0, out, m, fin.length);
-            m += fin.length;
-        }
+        int m = encode(n, eof, out);
         read += n;
         byte[] bdat = ("BDAT " + m + (eof ? " LAST" : "") + "\r\n").getBytes(US_ASCII);
         if (m <= SMALL_WRITE) {
