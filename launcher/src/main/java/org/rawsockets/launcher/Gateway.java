@@ -1,11 +1,8 @@
 package org.rawsockets.launcher;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +26,6 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
@@ -43,9 +39,6 @@ final class Gateway {
 
     static final String SOCKET_SERVICE = "org.rawsockets.socket.SocketService";
     static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
-    static final String GOGO_RUNTIME = "org.apache.felix.gogo.runtime";
-    static final String COMMAND_PROCESSOR = "org.apache.felix.service.command.CommandProcessor";
-    static final String COMMAND_SESSION = "org.apache.felix.service.command.CommandSession";
 
     /** SPI Fly reports every registration through java.util.logging at INFO: keep the console quiet. */
     private static final java.util.logging.Logger SPIFLY_JUL = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
@@ -183,7 +176,7 @@ final class Gateway {
         if (!installed.stream().anyMatch(b -> StaleConfigurations.CONFIG_ADMIN_BSN.equals(b.getSymbolicName()))) {
             throw new IllegalStateException("system/ has no " + StaleConfigurations.CONFIG_ADMIN_BSN + " bundle");
         }
-        if (!awaitService(ctx, StaleConfigurations.CONFIG_ADMIN, readyTimeout)) {
+        if (!GatewayReadiness.awaitService(ctx, StaleConfigurations.CONFIG_ADMIN, readyTimeout)) {
             throw new IllegalStateException("no " + StaleConfigurations.CONFIG_ADMIN + " registered within "
                     + readyTimeout.toSeconds() + " s at start level " + cmLevel);
         }
@@ -223,12 +216,12 @@ final class Gateway {
             }
         }
         long readyDeadline = System.nanoTime() + readyTimeout.toNanos();
-        boolean socketService = awaitService(ctx, SOCKET_SERVICE, readyTimeout);
+        boolean socketService = GatewayReadiness.awaitService(ctx, SOCKET_SERVICE, readyTimeout);
         if (!socketService) {
             problems.add("no " + SOCKET_SERVICE + " registered within " + readyTimeout.toSeconds() + " s");
         }
         // Ready means deploy/ and etc/ are applied: -c scripts and tests see what the folders hold.
-        List<String> pending = awaitInitialScan(ctx, home, readyDeadline);
+        List<String> pending = GatewayReadiness.awaitInitialScan(ctx, home, readyDeadline);
         if (!pending.isEmpty()) {
             problems.add("not applied yet from deploy/ and etc/: " + pending);
         } else if (!ConfigurationBarrier.await(ctx, readyDeadline)) {
@@ -268,120 +261,17 @@ final class Gateway {
     int runScript(String script) {
         scriptRunning.set(true);
         try {
-            return runScriptStatements(script);
+            return GatewayScript.run(framework.getBundleContext(), script, out, err);
         } finally {
             scriptRunning.set(false);
         }
     }
 
-    private int runScriptStatements(String script) {
-        BundleContext ctx = framework.getBundleContext();
-        ServiceReference<?> ref = ctx.getServiceReference(COMMAND_PROCESSOR);
-        if (ref == null) {
-            err.println("gateway: no Gogo CommandProcessor service: is " + GOGO_RUNTIME + " active?");
-            return Main.EXIT_COMMAND_FAILED;
-        }
-        Object processor = ctx.getService(ref);
-        try {
-            // Through reflection: the launcher is outside OSGi and does not see Gogo's API classes.
-            Class<?> processorType = ref.getBundle().loadClass(COMMAND_PROCESSOR);
-            Class<?> sessionType = ref.getBundle().loadClass(COMMAND_SESSION);
-            InputStream noInput = new ByteArrayInputStream(new byte[0]);
-            Object session = processorType.getMethod("createSession", InputStream.class, java.io.OutputStream.class,
-                    java.io.OutputStream.class).invoke(processor, noInput, out, err);
-            Method execute = sessionType.getMethod("execute", CharSequence.class);
-            Method format = sessionType.getMethod("format", Object.class, int.class);
-            Method close = sessionType.getMethod("close");
-            // One statement at a time, so that every statement's result is printed (Gogo itself
-            // returns only the last one) and the first failure stops the script.
-            String statement = null;
-            try {
-                for (String s : statements(script)) {
-                    statement = s;
-                    Object result = execute.invoke(session, s);
-                    if (result != null) {
-                        out.println(format.invoke(session, result, 0 /* Converter.INSPECT */));
-                    }
-                    out.flush();
-                }
-                return Main.EXIT_OK;
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                err.println("gateway: command failed: " + statement + ": "
-                        + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
-                return Main.EXIT_COMMAND_FAILED;
-            } finally {
-                out.flush();
-                close.invoke(session);
-            }
-        } catch (ReflectiveOperationException e) {
-            err.println("gateway: cannot run Gogo commands: " + e);
-            return Main.EXIT_COMMAND_FAILED;
-        } finally {
-            try {
-                ctx.ungetService(ref);
-            } catch (IllegalStateException ignored) {
-                // framework already stopping
-            }
-        }
-    }
-
     /**
-     * Splits a Gogo script into its top-level statements: at {@code ;} and line ends outside
-     * quotes, braces, brackets and parentheses.
+     * Splits a Gogo script into its top-level statements (see {@link GatewayScript#statements}).
      */
     static List<String> statements(String script) {
-        List<String> list = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        int depth = 0;
-        char quote = 0;
-        for (int i = 0; i < script.length(); i++) {
-            char c = script.charAt(i);
-            if (quote != 0) {
-                if (c == '\\' && i + 1 < script.length()) {
-                    cur.append(c).append(script.charAt(++i));
-                    continue;
-                }
-                if (c == quote) {
-                    quote = 0;
-                }
-                cur.append(c);
-                continue;
-            }
-            switch (c) {
-            case '\'':
-            case '"':
-                quote = c;
-                break;
-            case '{':
-            case '(':
-            case '[':
-                depth++;
-                break;
-            case '}':
-            case ')':
-            case ']':
-                depth = Math.max(0, depth - 1);
-                break;
-            case ';':
-            case '\n':
-                if (depth == 0) {
-                    if (!cur.toString().isBlank()) {
-                        list.add(cur.toString().trim());
-                    }
-                    cur.setLength(0);
-                    continue;
-                }
-                break;
-            default:
-                break;
-            }
-            cur.append(c);
-        }
-        if (!cur.toString().isBlank()) {
-            list.add(cur.toString().trim());
-        }
-        return list;
+        return GatewayScript.statements(script);
     }
 
     /** Waits until the framework stops by itself (shell 'exit', 'stop 0', signal). */
@@ -452,139 +342,6 @@ final class Gateway {
         System.out.flush();
         System.err.flush();
         Runtime.getRuntime().halt(code);
-    }
-
-    /**
-     * Waits (until {@code deadline}) until FileInstall has installed every jar of {@code deploy/}
-     * and pushed every configuration file of {@code deploy/} and {@code etc/} into Config Admin.
-     *
-     * @return the files not applied by the deadline
-     */
-    static List<String> awaitInitialScan(BundleContext ctx, Path home, long deadline) throws IOException, InterruptedException {
-        List<Path> jars = new ArrayList<>();
-        List<Path> configs = new ArrayList<>();
-        for (String dir : new String[] { "deploy", "etc" }) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(home.resolve(dir))) {
-                for (Path f : files) {
-                    String n = f.getFileName().toString();
-                    if (n.endsWith(".jar") && dir.equals("deploy")) {
-                        jars.add(f);
-                    } else if (n.endsWith(".cfg") || n.endsWith(".config")) {
-                        configs.add(f);
-                    }
-                }
-            }
-        }
-        List<String> pending = new ArrayList<>();
-        while (true) {
-            pending.clear();
-            for (Path jar : jars) {
-                if (!hasBundleAt(ctx, jar)) {
-                    pending.add(home.relativize(jar).toString());
-                }
-            }
-            if (!configs.isEmpty()) {
-                List<Path> applied = fileInstallConfigFiles(ctx).stream().map(Gateway::pathOf)
-                        .filter(java.util.Objects::nonNull).toList();
-                for (Path c : configs) {
-                    if (!applied.contains(c.toAbsolutePath().normalize())) {
-                        pending.add(home.relativize(c).toString());
-                    }
-                }
-            }
-            if (pending.isEmpty() || System.nanoTime() >= deadline) {
-                return pending;
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static boolean hasBundleAt(BundleContext ctx, Path jar) {
-        Path want = jar.toAbsolutePath().normalize();
-        for (Bundle b : ctx.getBundles()) {
-            if (want.equals(pathOf(b.getLocation()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The file a bundle location or FileInstall file name ({@code file:} URI, percent-encoded, maybe
-     * behind {@code reference:}) points at; {@code null} for anything else.
-     */
-    static Path pathOf(String location) {
-        String u = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
-        if (!u.startsWith("file:")) {
-            return null;
-        }
-        try {
-            return Path.of(java.net.URI.create(u)).toAbsolutePath().normalize();
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            return null;
-        }
-    }
-
-    /**
-     * The {@code felix.fileinstall.filename} of every configuration in Config Admin (through
-     * reflection: the launcher does not see the Config Admin API); empty while Config Admin is not
-     * there yet, so configuration files count as pending until it is.
-     */
-    private static List<String> fileInstallConfigFiles(BundleContext ctx) {
-        ServiceReference<?> ref = ctx.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
-        if (ref == null) {
-            return new ArrayList<>();
-        }
-        Object cm = ctx.getService(ref);
-        try {
-            Class<?> cmType = ref.getBundle().loadClass("org.osgi.service.cm.ConfigurationAdmin");
-            Class<?> configType = ref.getBundle().loadClass("org.osgi.service.cm.Configuration");
-            Object[] configs = (Object[]) cmType.getMethod("listConfigurations", String.class).invoke(cm,
-                    "(felix.fileinstall.filename=*)");
-            List<String> files = new ArrayList<>();
-            if (configs != null) {
-                Method props = configType.getMethod("getProperties");
-                for (Object c : configs) {
-                    java.util.Dictionary<?, ?> d = (java.util.Dictionary<?, ?>) props.invoke(c);
-                    Object f = d == null ? null : d.get("felix.fileinstall.filename");
-                    if (f != null) {
-                        files.add(f.toString());
-                    }
-                }
-            }
-            return files;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        } finally {
-            try {
-                ctx.ungetService(ref);
-            } catch (IllegalStateException ignored) {
-                // stopping
-            }
-        }
-    }
-
-    private static boolean awaitService(BundleContext ctx, String type, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        CountDownLatch seen = new CountDownLatch(1);
-        org.osgi.framework.ServiceListener l = e -> seen.countDown();
-        try {
-            ctx.addServiceListener(l, "(" + Constants.OBJECTCLASS + "=" + type + ")");
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new IllegalArgumentException(e);
-        }
-        try {
-            while (ctx.getServiceReference(type) == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                seen.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-            }
-            return true;
-        } finally {
-            ctx.removeServiceListener(l);
-        }
     }
 
     private static Path absolute(Path home, String path) {
@@ -672,85 +429,6 @@ final class Gateway {
                 }
             }
             return defaultLevel;
-        }
-    }
-
-    /**
-     * Routes java.util.logging (FileInstall, SPI Fly) into SLF4J/logback once both the bridge and
-     * logback are active, and takes the bridge out again before they stop.
-     */
-    static final class JulBridge implements org.osgi.framework.SynchronousBundleListener {
-        static final String BRIDGE_BSN = "jul.to.slf4j";
-        static final String LOGBACK_BSN = "ch.qos.logback.classic";
-        private Bundle bridge;
-        private boolean installed;
-
-        @Override
-        public synchronized void bundleChanged(org.osgi.framework.BundleEvent e) {
-            String bsn = e.getBundle().getSymbolicName();
-            if (!BRIDGE_BSN.equals(bsn) && !LOGBACK_BSN.equals(bsn)) {
-                return;
-            }
-            if (BRIDGE_BSN.equals(bsn)) {
-                bridge = e.getBundle();
-            }
-            if (e.getType() == org.osgi.framework.BundleEvent.STARTED && !installed && bridge != null
-                    && bridge.getState() == Bundle.ACTIVE && logbackActive(e.getBundle())) {
-                installed = call("removeHandlersForRootLogger") && call("install");
-            } else if (e.getType() == org.osgi.framework.BundleEvent.STOPPING && installed) {
-                call("uninstall");
-                installed = false;
-            }
-        }
-
-        private static boolean logbackActive(Bundle any) {
-            for (Bundle b : any.getBundleContext() == null ? new Bundle[0] : any.getBundleContext().getBundles()) {
-                if (LOGBACK_BSN.equals(b.getSymbolicName()) && b.getState() == Bundle.ACTIVE) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private boolean call(String method) {
-            try {
-                bridge.loadClass("org.slf4j.bridge.SLF4JBridgeHandler").getMethod(method).invoke(null);
-                return true;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                System.err.println("gateway: java.util.logging bridge " + method + " failed: " + e);
-                return false;
-            }
-        }
-    }
-
-    /** -Dgateway.trace.startup=true: how long each bundle took to start (start-up tuning). */
-    static final class StartupTrace implements org.osgi.framework.SynchronousBundleListener {
-        private final long t0;
-        private final Map<Long, Long> starting = new java.util.concurrent.ConcurrentHashMap<>();
-        private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-
-        StartupTrace(BundleContext ctx, long t0) {
-            this.t0 = t0;
-            ctx.addBundleListener(this);
-        }
-
-        @Override
-        public void bundleChanged(org.osgi.framework.BundleEvent e) {
-            long now = System.nanoTime();
-            if (e.getType() == org.osgi.framework.BundleEvent.STARTING) {
-                starting.put(e.getBundle().getBundleId(), now);
-            } else if (e.getType() == org.osgi.framework.BundleEvent.STARTED) {
-                Long s = starting.get(e.getBundle().getBundleId());
-                lines.add(String.format("  at %5d ms  %-45s %4d ms", (now - t0) / 1_000_000, e.getBundle().getSymbolicName(),
-                        s == null ? 0 : (now - s) / 1_000_000));
-            }
-        }
-
-        void print(PrintStream err) {
-            err.println("gateway: start-up trace (time since launcher start, bundle, activation time):");
-            synchronized (lines) {
-                lines.forEach(err::println);
-            }
         }
     }
 

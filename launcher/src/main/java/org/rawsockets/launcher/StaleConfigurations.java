@@ -46,7 +46,7 @@ final class StaleConfigurations {
      * @param watched the watched folders, absolute and normalised
      */
     static boolean stale(String filename, List<Path> watched) {
-        Path file = Gateway.pathOf(filename);
+        Path file = GatewayReadiness.pathOf(filename);
         if (file == null) {
             return false; // not a file FileInstall made: not ours to judge
         }
@@ -106,7 +106,7 @@ final class StaleConfigurations {
                 if (f != null && stale(f.toString(), watched)) {
                     String id = (String) pid.invoke(c); // a deleted configuration answers nothing
                     delete.invoke(c);
-                    Path file = Gateway.pathOf(f.toString());
+                    Path file = GatewayReadiness.pathOf(f.toString());
                     removed.add(new Removed(id, file == null ? f.toString() : file.toString()));
                 }
             }
