@@ -49,7 +49,15 @@
  * Invalid arguments fail synchronously with {@link java.lang.IllegalArgumentException} naming the
  * argument and the rule. Everything that goes wrong at run time fails a stage (or a blocking call)
  * with a {@link org.rawsockets.socket.RawSocketException} subtype whose message names the destination
- * and the reason.
+ * and the reason. A {@link org.rawsockets.socket.NetworkException} also says what kind of failure it
+ * was ({@link org.rawsockets.socket.NetworkException#reason()}: DNS, refused, unreachable, reset,
+ * closed by the peer, TLS certificate, TLS protocol, ...), so a protocol can decide whether to retry
+ * without parsing the message.
+ *
+ * <h2>TLS sessions</h2>
+ * An implementation may resume an earlier TLS session with the same server (same host, port and
+ * trust and key material) instead of a full handshake; {@link org.rawsockets.socket.TlsInfo#resumed()}
+ * tells which it was.
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.1.0")
