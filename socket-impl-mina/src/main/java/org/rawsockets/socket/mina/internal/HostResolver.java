@@ -20,8 +20,15 @@ public interface HostResolver {
      */
     List<InetAddress> resolve(String host, DnsQueryType type) throws UnknownHostException;
 
-    /** The JDK resolver ({@link InetAddress#getAllByName(String)}), filtered by family. */
+    /**
+     * The JDK resolver ({@link InetAddress#getAllByName(String)}), filtered by family. Names in the
+     * {@code .invalid} domain are answered "unknown" without a query, as RFC 6761 section 6.4 asks
+     * of name resolution APIs.
+     */
     HostResolver JDK = (host, type) -> {
+        if (isInvalidDomain(host)) {
+            throw new UnknownHostException(host + " is in the .invalid domain, which never resolves (RFC 6761)");
+        }
         InetAddress[] all = InetAddress.getAllByName(host);
         List<InetAddress> out = new java.util.ArrayList<>();
         for (InetAddress a : all) {
@@ -35,4 +42,10 @@ public interface HostResolver {
         }
         return out;
     };
+
+    /** Whether {@code host} is {@code invalid} or a name under it (case-insensitive, trailing dot allowed). */
+    static boolean isInvalidDomain(String host) {
+        String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        return h.equalsIgnoreCase("invalid") || h.regionMatches(true, h.length() - 8, ".invalid", 0, 8);
+    }
 }
