@@ -10,7 +10,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.ReadableStream;
@@ -49,10 +48,8 @@ abstract class Source<T> implements ReadableStream<T> {
     private ScheduledFuture<?> readTimer;
     private final CompletableFuture<Void> released = new CompletableFuture<>();
 
-    private Flow.Subscriber<? super T> subscriber;
-    private long demand;
-    private boolean terminalSent;
-    private final AtomicInteger wip = new AtomicInteger();
+    /** The Flow.Publisher style: subscriber, demand, drain loop (guarded by this object's lock). */
+    private final SourcePublisher<T> publisher = new SourcePublisher<>(this);
 
     /** The weight of one element (bytes for TCP, 1 for datagrams and connections). */
     protected abstract long weigh(T element);
@@ -542,98 +539,41 @@ abstract class Source<T> implements ReadableStream<T> {
     @Override
     public Flow.Publisher<T> publisher() {
         lock(Style.PUBLISHER);
-        return s -> {
-            java.util.Objects.requireNonNull(s, "subscriber");
-            boolean ok;
-            synchronized (this) {
-                ok = subscriber == null;
-                if (ok) {
-                    subscriber = s;
-                }
-            }
-            if (!ok) {
-                s.onSubscribe(new Flow.Subscription() {
-                    @Override
-                    public void request(long n) {
-                    }
-
-                    @Override
-                    public void cancel() {
-                    }
-                });
-                s.onError(new IllegalStateException(describe() + " already has a subscriber (single subscriber only)"));
-                return;
-            }
-            s.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                    if (n <= 0) {
-                        // through fail(): buffered bytes are released (quota, read suspension) too
-                        fail(new IllegalArgumentException("request(n) needs n > 0 (rule 3.9), was " + n));
-                        return;
-                    } else {
-                        synchronized (Source.this) {
-                            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-                        }
-                    }
-                    drain();
-                }
-
-                @Override
-                public void cancel() {
-                    synchronized (Source.this) {
-                        terminalSent = true;
-                    }
-                    cancelInternal();
-                }
-            });
-            drain();
-        };
+        return publisher.publisher();
     }
 
     private void drain() {
-        if (wip.getAndIncrement() != 0) {
-            return;
-        }
-        do {
-            while (true) {
-                Flow.Subscriber<? super T> s;
-                T element = null;
-                Throwable err = null;
-                boolean complete = false;
-                long w = 0;
-                synchronized (this) {
-                    s = subscriber;
-                    if (s == null || terminalSent) {
-                        break;
-                    }
-                    if (error != null) {
-                        err = error;
-                        terminalSent = true;
-                    } else if (!queue.isEmpty() && demand > 0) {
-                        element = queue.poll();
-                        weight -= weigh(element);
-                        w = weight;
-                        demand--;
-                    } else if (queue.isEmpty() && (ended || cancelled)) {
-                        complete = true;
-                        terminalSent = true;
-                    } else {
-                        break;
-                    }
-                }
-                if (err != null) {
-                    s.onError(err);
-                } else if (complete) {
-                    s.onComplete();
-                    released.complete(null);
-                } else {
-                    afterTake(w, weigh(element));
-                    delivered(element);
-                    s.onNext(element);
-                }
-            }
-        } while (wip.decrementAndGet() != 0);
+        publisher.drain();
+    }
+
+    // Under the lock, for SourcePublisher's drain loop.
+
+    final Throwable errorLocked() {
+        return error;
+    }
+
+    final boolean isEmptyLocked() {
+        return queue.isEmpty();
+    }
+
+    final boolean isEndedOrCancelledLocked() {
+        return ended || cancelled;
+    }
+
+    final long weightLocked() {
+        return weight;
+    }
+
+    /** Takes the head element and its weight off the queue. */
+    final T pollLocked() {
+        T element = queue.poll();
+        weight -= weigh(element);
+        return element;
+    }
+
+    /** The stream let go of everything it held (outside the lock). */
+    final void markReleased() {
+        released.complete(null);
     }
 
     @Override
