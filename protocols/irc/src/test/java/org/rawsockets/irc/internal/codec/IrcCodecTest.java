@@ -198,7 +198,7 @@ class IrcCodecTest {
         Random r = new Random(0x16_16);
         int parsed = 0;
         int rejected = 0;
-        for (int i = 0; i < 300_000; i++) {
+        for (int i = 0; i < 100_000; i++) {
             byte[] line = corpus.get(r.nextInt(corpus.size())).clone();
             int mutations = 1 + r.nextInt(6);
             for (int k = 0; k < mutations && line.length > 0; k++) {
@@ -240,7 +240,7 @@ class IrcCodecTest {
                 throw new AssertionError("the parser threw " + e + " for " + Arrays.toString(line), e);
             }
         }
-        assertTrue(parsed > 10_000 && rejected > 1_000, parsed + " parsed, " + rejected + " rejected");
+        assertTrue(parsed > 3_000 && rejected > 1_000, parsed + " parsed, " + rejected + " rejected");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
