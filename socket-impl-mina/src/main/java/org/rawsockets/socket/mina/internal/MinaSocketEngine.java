@@ -494,7 +494,7 @@ public final class MinaSocketEngine implements AutoCloseable {
         public void sessionClosed(IoSession session) {
             TcpConnection c = conn(session);
             if (c != null) {
-                c.onSessionClosed();
+                c.closer.onSessionClosed();
             }
         }
 
@@ -502,9 +502,9 @@ public final class MinaSocketEngine implements AutoCloseable {
         public void event(IoSession session, FilterEvent event) {
             TcpConnection c = conn(session);
             if (c != null && event == SslEvent.SECURED) {
-                c.onSecured();
+                c.tlsLayer.onSecured();
             } else if (c != null && event == SslEvent.UNSECURED) {
-                c.onUnsecured(session);
+                c.tlsLayer.onUnsecured(session);
             }
         }
     }

@@ -146,7 +146,7 @@ final class SocketViews implements NetBackend {
         try {
             java.util.concurrent.ScheduledFuture<?> reset = service.engine.timer().schedule(() -> {
                 if (!c.isFinished()) {
-                    c.abort(new SocketException("the peer did not take the queued bytes within " + limitMillis
+                    c.closer.abort(new SocketException("the peer did not take the queued bytes within " + limitMillis
                             + " ms of close()"));
                 }
             }, limitMillis, TimeUnit.MILLISECONDS);

@@ -14,7 +14,7 @@ import org.apache.mina.core.session.IoSession;
  * <li>Before {@code startTls()}: what the network delivers is passed on as {@link PlainText}, which
  * the connection only ever puts on the plain stream. A {@code PlainText} that reaches the plain
  * stream after {@code startTls()} retired it is refused there
- * ({@link TcpConnection#plainTextDuringUpgrade}).</li>
+ * ({@link TcpTls#plainTextDuringUpgrade}).</li>
  * <li>From {@code startTls()} until the TLS filter is in the chain: whatever arrives is refused and
  * the connection fails. Such bytes were sent before our ClientHello, so they are no TLS record of
  * the server's, and nothing may carry them past the upgrade.</li>
@@ -61,7 +61,7 @@ final class StartTlsGuard extends IoFilterAdapter {
         }
         switch (state) {
         case PLAIN -> next.messageReceived(session, new PlainText(b));
-        case UPGRADING -> connection.plainTextDuringUpgrade(b.remaining());
+        case UPGRADING -> connection.tlsLayer.plainTextDuringUpgrade(b.remaining());
         default -> next.messageReceived(session, b);
         }
     }

@@ -33,12 +33,12 @@ final class TcpRx extends Source<ByteBuffer> implements TcpReadable {
 
     @Override
     protected void afterPush(long newWeight, long delta) {
-        c.rxPushed(newWeight, delta);
+        c.rxFlow.pushed(delta);
     }
 
     @Override
     protected void afterTake(long newWeight, long delta) {
-        c.rxTaken(newWeight, delta);
+        c.rxFlow.taken(delta);
     }
 
     @Override

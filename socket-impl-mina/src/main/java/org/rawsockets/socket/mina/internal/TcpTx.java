@@ -29,7 +29,7 @@ import org.rawsockets.socket.TimedOutException;
  * at most {@value TcpConnection#TLS_IN_MINA} requests at a time: MINA's TLS handler queues only a
  * bounded number of requests itself and fails the session beyond it, so the others wait here,
  * counted as queued (and against the owner's buffer quota), and follow as MINA completes earlier
- * ones. Before the open every write waits here. The connection's lock guards the state; no lock is
+ * ones. Before the open every write waits here. The connection's lock ({@link TcpState}) guards the state; no lock is
  * held while calling into MINA (its TLS filter takes its own lock, also held by the I/O thread
  * while it completes write stages).
  */
@@ -71,7 +71,7 @@ final class TcpTx implements TcpWritable {
      * already; if so the caller must call {@link #pump()} (outside the lock).
      */
     boolean pumpDue() {
-        if (!open || pumping || held.isEmpty() || inMina >= maxInMina || retired != null || c.error != null) {
+        if (!open || pumping || held.isEmpty() || inMina >= maxInMina || retired != null || c.st.error != null) {
             return false;
         }
         pumping = true;
@@ -83,14 +83,14 @@ final class TcpTx implements TcpWritable {
         boolean shutdown;
         while (true) {
             List<Held> batch = new ArrayList<>();
-            synchronized (c) {
-                while (inMina < maxInMina && !held.isEmpty() && retired == null && c.error == null) {
+            synchronized (c.st) {
+                while (inMina < maxInMina && !held.isEmpty() && retired == null && c.st.error == null) {
                     batch.add(held.poll());
                     inMina++;
                 }
                 if (batch.isEmpty()) {
                     pumping = false;
-                    shutdown = c.shutdownDue();
+                    shutdown = c.closer.shutdownDue();
                     break;
                 }
             }
@@ -98,7 +98,7 @@ final class TcpTx implements TcpWritable {
             for (Held h : batch) {
                 submit(h.data(), h.size());
                 if (h.done() != null) { // written before the open: accepted now, under the high-water mark
-                    synchronized (c) {
+                    synchronized (c.st) {
                         if (c.queued <= c.engine.config().highWaterMark()) {
                             accepted.add(h.done());
                         } else {
@@ -110,7 +110,7 @@ final class TcpTx implements TcpWritable {
             accepted.forEach(f -> f.complete(null));
         }
         if (shutdown) {
-            c.shutdownOutput();
+            c.closer.shutdownOutput();
         }
     }
 
@@ -121,10 +121,10 @@ final class TcpTx implements TcpWritable {
     void openForWrites() {
         boolean pump;
         boolean shutdown;
-        synchronized (c) {
+        synchronized (c.st) {
             open = true;
             pump = pumpDue();
-            shutdown = !pump && c.shutdownDue();
+            shutdown = !pump && c.closer.shutdownDue();
         }
         if (pump) {
             try {
@@ -133,7 +133,7 @@ final class TcpTx implements TcpWritable {
                 pump();
             }
         } else if (shutdown) {
-            c.shutdownOutput();
+            c.closer.shutdownOutput();
         }
     }
 
@@ -146,7 +146,7 @@ final class TcpTx implements TcpWritable {
     void failAll(Throwable err) {
         List<CompletableFuture<Void>> fs = new ArrayList<>();
         long released = 0;
-        synchronized (c) {
+        synchronized (c.st) {
             for (Held h : held) {
                 if (h.done() != null) {
                     fs.add(h.done());
@@ -156,7 +156,7 @@ final class TcpTx implements TcpWritable {
             held.clear();
             c.queued -= released;
             fs.addAll(takeWaiters());
-            c.notifyAll();
+            c.st.notifyAll();
         }
         c.owner.buffered.addAndGet(-released);
         for (CompletableFuture<Void> f : fs) {
@@ -171,7 +171,7 @@ final class TcpTx implements TcpWritable {
         CompletableFuture<Void> f = new CompletableFuture<>();
         boolean direct;
         boolean pump = false;
-        synchronized (c) {
+        synchronized (c.st) {
             Throwable refused = writeRefusal();
             if (refused != null) {
                 return CompletableFuture.failedFuture(refused);
@@ -205,8 +205,8 @@ final class TcpTx implements TcpWritable {
             pump();
         }
         Throwable err;
-        synchronized (c) {
-            err = c.error;
+        synchronized (c.st) {
+            err = c.st.error;
             if (err == null && c.queued > c.engine.config().highWaterMark()) {
                 waiters.add(f);
                 return f;
@@ -225,13 +225,13 @@ final class TcpTx implements TcpWritable {
         if (retired != null) {
             return retired;
         }
-        if (c.error != null) {
-            return c.error;
+        if (c.st.error != null) {
+            return c.st.error;
         }
-        if (c.aborted) {
+        if (c.st.aborted()) {
             return new SocketClosedException("the socket to " + c.where() + " was aborted");
         }
-        if (c.writeCloseRequested) {
+        if (c.st.writeCloseRequested()) {
             return new SocketClosedException("the writable side of the socket to " + c.where() + " is closed");
         }
         if (c.isFinished()) {
@@ -242,27 +242,27 @@ final class TcpTx implements TcpWritable {
 
     @Override
     public CompletionStage<Void> close() {
-        synchronized (c) {
+        synchronized (c.st) {
             if (retired != null) {
                 return CompletableFuture.failedFuture(retired);
             }
         }
-        return c.writeClose().minimalCompletionStage();
+        return c.closer.writeClose().minimalCompletionStage();
     }
 
     @Override
     public CompletionStage<Void> abort(Throwable reason) {
-        synchronized (c) {
+        synchronized (c.st) {
             if (retired != null) {
                 return CompletableFuture.failedFuture(retired);
             }
         }
-        return c.abort(reason).minimalCompletionStage();
+        return c.closer.abort(reason).minimalCompletionStage();
     }
 
     @Override
     public long queuedBytes() {
-        synchronized (c) {
+        synchronized (c.st) {
             return c.queued;
         }
     }
@@ -297,22 +297,22 @@ final class TcpTx implements TcpWritable {
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
                 // everything written is handed to the OS once the queue is empty; onWritten and
                 // failAll notify this monitor; the bounded wait also re-checks a close that did not
-                synchronized (c) {
-                    while (c.queued != 0 && c.error == null && !c.isFinished()) {
+                synchronized (c.st) {
+                    while (c.queued != 0 && c.st.error == null && !c.isFinished()) {
                         long left = deadline - System.nanoTime();
                         if (left <= 0) {
                             throw new TimedOutException("OutputStream.flush to " + c.where() + " did not drain within "
                                     + ms + " ms (writeTimeout); the peer is not reading");
                         }
                         try {
-                            c.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+                            c.st.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             throw new InterruptedIOException("OutputStream.flush interrupted");
                         }
                     }
-                    if (c.error != null) {
-                        throw c.error instanceof IOException io ? io : new IOException(c.error);
+                    if (c.st.error != null) {
+                        throw c.st.error instanceof IOException io ? io : new IOException(c.st.error);
                     }
                 }
             }

@@ -37,7 +37,7 @@ final class TlsWatch extends IoFilterAdapter {
     @Override
     public void messageReceived(NextFilter next, IoSession s, Object message) throws Exception {
         next.messageReceived(s, message);
-        connection.onUnsecured(s);
+        connection.tlsLayer.onUnsecured(s);
     }
 
     @Override
@@ -61,7 +61,7 @@ final class TlsWatch extends IoFilterAdapter {
             }
         }
         if (fin) {
-            connection.finAfterCloseNotify(s);
+            connection.closer.finAfterCloseNotify(s);
         }
     }
 
@@ -70,14 +70,14 @@ final class TlsWatch extends IoFilterAdapter {
      * pending from its {@code sessionClosed}, and MINA then never passes the event on to the handler:
      * the connection would never learn that its session is gone (stay registered, never complete
      * {@code closed()}). So the connection is told here too, after the rest of the chain ran
-     * ({@link TcpConnection#onSessionClosed} runs once).
+     * ({@link TcpCloser#onSessionClosed} runs once).
      */
     @Override
     public void sessionClosed(NextFilter next, IoSession s) throws Exception {
         try {
             next.sessionClosed(s);
         } finally {
-            connection.onSessionClosed();
+            connection.closer.onSessionClosed();
         }
     }
 
@@ -93,7 +93,7 @@ final class TlsWatch extends IoFilterAdapter {
             finSent |= fin;
         }
         if (fin) {
-            connection.finAfterCloseNotify(s);
+            connection.closer.finAfterCloseNotify(s);
         }
     }
 }
