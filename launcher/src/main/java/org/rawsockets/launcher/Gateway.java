@@ -53,6 +53,8 @@ final class Gateway {
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** A {@code -c} script is running: a signal then means it did not finish. */
     private final AtomicBoolean scriptRunning = new AtomicBoolean();
+    /** The operator channel of bin/gateway-client (headless and interactive modes); null when not open. */
+    private volatile AttachServer attach;
 
     private Gateway(Framework framework, Duration stopTimeout, PrintStream out, PrintStream err) {
         this.framework = framework;
@@ -228,6 +230,13 @@ final class Gateway {
             problems.add("Config Admin did not deliver the configurations of etc/ to the components within "
                     + readyTimeout.toSeconds() + " s");
         }
+        if (mode != Main.Mode.SCRIPT) {
+            try {
+                gateway.attach = AttachServer.open(home, ctx, err);
+            } catch (IOException | IllegalStateException e) {
+                problems.add("bin/gateway-client cannot attach: " + e.getMessage());
+            }
+        }
         long readyMillis = (System.nanoTime() - t0) / 1_000_000;
         long sinceJvm = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
         int active = 0;
@@ -245,7 +254,8 @@ final class Gateway {
                 + sinceJvm + " ms (framework + bundles " + frameworkMillis + " ms, launcher total " + readyMillis + " ms): "
                 + active + " bundles active, SocketService " + (socketService ? "up" : "MISSING")
                 + ", watching deploy/ and etc/ in " + home
-                + (mode == Main.Mode.HEADLESS ? " (headless: stop with SIGTERM)" : ""));
+                + (mode == Main.Mode.HEADLESS ? " (headless: stop with SIGTERM" + (gateway.attach != null
+                        ? "; run commands in it with bin/gateway-client)" : ")") : ""));
         readyOut.flush();
         if (shell != null) {
             shell.start();
@@ -278,6 +288,7 @@ final class Gateway {
     int awaitStop() {
         try {
             FrameworkEvent e = framework.waitForStop(0);
+            closeAttach();
             stopped.set(true);
             if (e.getType() == FrameworkEvent.STOPPED_UPDATE || e.getType() == FrameworkEvent.STOPPED_SYSTEM_REFRESHED) {
                 err.println("gateway: the framework asked for a restart; stopping instead (restart the process)");
@@ -300,6 +311,7 @@ final class Gateway {
      */
     int stop() {
         long t0 = System.nanoTime();
+        closeAttach();
         try {
             if (framework.getState() != Bundle.RESOLVED && framework.getState() != Bundle.INSTALLED
                     && framework.getState() != Bundle.UNINSTALLED) {
@@ -342,6 +354,14 @@ final class Gateway {
         System.out.flush();
         System.err.flush();
         Runtime.getRuntime().halt(code);
+    }
+
+    private void closeAttach() {
+        AttachServer a = attach;
+        attach = null;
+        if (a != null) {
+            a.close();
+        }
     }
 
     private static Path absolute(Path home, String path) {

@@ -20,6 +20,7 @@ final class GatewayScript {
     static final String GOGO_RUNTIME = "org.apache.felix.gogo.runtime";
     static final String COMMAND_PROCESSOR = "org.apache.felix.service.command.CommandProcessor";
     static final String COMMAND_SESSION = "org.apache.felix.service.command.CommandSession";
+    static final String JOB = "org.apache.felix.service.command.Job";
 
     private GatewayScript() {
     }
@@ -30,48 +31,150 @@ final class GatewayScript {
      * @return {@link Main#EXIT_OK}, or {@link Main#EXIT_COMMAND_FAILED} when a command threw
      */
     static int run(BundleContext ctx, String script, PrintStream out, PrintStream err) {
-        ServiceReference<?> ref = ctx.getServiceReference(COMMAND_PROCESSOR);
-        if (ref == null) {
-            err.println("gateway: no Gogo CommandProcessor service: is " + GOGO_RUNTIME + " active?");
+        Session session;
+        try {
+            session = Session.open(ctx, out, err);
+        } catch (IllegalStateException e) {
+            err.println("gateway: " + e.getMessage());
             return Main.EXIT_COMMAND_FAILED;
         }
-        Object processor = ctx.getService(ref);
         try {
-            // Through reflection: the launcher is outside OSGi and does not see Gogo's API classes.
-            Class<?> processorType = ref.getBundle().loadClass(COMMAND_PROCESSOR);
-            Class<?> sessionType = ref.getBundle().loadClass(COMMAND_SESSION);
-            InputStream noInput = new ByteArrayInputStream(new byte[0]);
-            Object session = processorType.getMethod("createSession", InputStream.class, java.io.OutputStream.class,
-                    java.io.OutputStream.class).invoke(processor, noInput, out, err);
-            Method execute = sessionType.getMethod("execute", CharSequence.class);
-            Method format = sessionType.getMethod("format", Object.class, int.class);
-            Method close = sessionType.getMethod("close");
+            return session.run(script);
+        } finally {
+            session.close();
+        }
+    }
+
+    /**
+     * A Gogo {@code CommandSession} (through reflection: the launcher is outside OSGi and does not
+     * see Gogo's API classes) that runs scripts one top-level statement at a time, prints every
+     * statement's result and stops at the first failure. Used by {@code -c} and by every attached
+     * client (one session per connection, so variables live as long as the connection).
+     */
+    static final class Session {
+        private final BundleContext ctx;
+        private final ServiceReference<?> ref;
+        private final Object session;
+        private final Method execute;
+        private final Method format;
+        private final Method close;
+        private final Method foregroundJob;
+        private final Method interruptJob;
+        private final PrintStream out;
+        private final PrintStream err;
+        private volatile boolean interrupted;
+
+        private Session(BundleContext ctx, ServiceReference<?> ref, Object session, Class<?> sessionType,
+                Class<?> jobType, PrintStream out, PrintStream err) throws NoSuchMethodException {
+            this.ctx = ctx;
+            this.ref = ref;
+            this.session = session;
+            this.execute = sessionType.getMethod("execute", CharSequence.class);
+            this.format = sessionType.getMethod("format", Object.class, int.class);
+            this.close = sessionType.getMethod("close");
+            this.foregroundJob = sessionType.getMethod("foregroundJob");
+            this.interruptJob = jobType.getMethod("interrupt");
+            this.out = out;
+            this.err = err;
+        }
+
+        /**
+         * Opens a session on the framework's Gogo {@code CommandProcessor}, reading no input.
+         *
+         * @throws IllegalStateException no Gogo runtime, or its API is not the expected one (the
+         *         message says which)
+         */
+        static Session open(BundleContext ctx, PrintStream out, PrintStream err) {
+            ServiceReference<?> ref = ctx.getServiceReference(COMMAND_PROCESSOR);
+            if (ref == null) {
+                throw new IllegalStateException("no Gogo CommandProcessor service: is " + GOGO_RUNTIME + " active?");
+            }
+            Object processor = ctx.getService(ref);
+            try {
+                Class<?> processorType = ref.getBundle().loadClass(COMMAND_PROCESSOR);
+                Class<?> sessionType = ref.getBundle().loadClass(COMMAND_SESSION);
+                Class<?> jobType = ref.getBundle().loadClass(JOB);
+                InputStream noInput = new ByteArrayInputStream(new byte[0]);
+                Object session = processorType.getMethod("createSession", InputStream.class, java.io.OutputStream.class,
+                        java.io.OutputStream.class).invoke(processor, noInput, out, err);
+                return new Session(ctx, ref, session, sessionType, jobType, out, err);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                unget(ctx, ref);
+                throw new IllegalStateException("cannot open a Gogo session (" + GOGO_RUNTIME + "): " + e, e);
+            }
+        }
+
+        /**
+         * Runs {@code script} statement by statement.
+         *
+         * @return {@link Main#EXIT_OK}, {@link Main#EXIT_COMMAND_FAILED} when a statement threw, or
+         *         {@link AttachProtocol#STATUS_INTERRUPTED} when {@link #interrupt()} stopped it
+         */
+        int run(String script) {
+            interrupted = false;
             // One statement at a time, so that every statement's result is printed (Gogo itself
             // returns only the last one) and the first failure stops the script.
             String statement = null;
             try {
                 for (String s : statements(script)) {
                     statement = s;
+                    if (interrupted) {
+                        break;
+                    }
                     Object result = execute.invoke(session, s);
-                    if (result != null) {
+                    if (result != null && !interrupted) {
                         out.println(format.invoke(session, result, 0 /* Converter.INSPECT */));
                     }
                     out.flush();
                 }
+                if (Thread.interrupted() | interrupted) { // clears the flag, so the message can be written
+                    err.println("gateway: interrupted: " + statement);
+                    return AttachProtocol.STATUS_INTERRUPTED;
+                }
                 return Main.EXIT_OK;
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
+                if (Thread.interrupted() | interrupted) {
+                    err.println("gateway: interrupted: " + statement);
+                    return AttachProtocol.STATUS_INTERRUPTED;
+                }
                 err.println("gateway: command failed: " + statement + ": "
                         + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
                 return Main.EXIT_COMMAND_FAILED;
+            } catch (ReflectiveOperationException e) {
+                err.println("gateway: cannot run Gogo commands: " + e);
+                return Main.EXIT_COMMAND_FAILED;
             } finally {
+                Thread.interrupted(); // an interrupt meant for this script ends with it
                 out.flush();
-                close.invoke(session);
+                err.flush();
             }
-        } catch (ReflectiveOperationException e) {
-            err.println("gateway: cannot run Gogo commands: " + e);
-            return Main.EXIT_COMMAND_FAILED;
-        } finally {
+        }
+
+        /** Interrupts the statement running now (Gogo's foreground job: its pipe threads). */
+        void interrupt() {
+            interrupted = true;
+            try {
+                Object job = foregroundJob.invoke(session);
+                if (job != null) {
+                    interruptJob.invoke(job);
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                err.println("gateway: cannot interrupt the Gogo job: " + e);
+            }
+        }
+
+        void close() {
+            try {
+                close.invoke(session);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // the framework is stopping: nothing left to close
+            } finally {
+                unget(ctx, ref);
+            }
+        }
+
+        private static void unget(BundleContext ctx, ServiceReference<?> ref) {
             try {
                 ctx.ungetService(ref);
             } catch (IllegalStateException ignored) {

@@ -1,0 +1,336 @@
+package org.rawsockets.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.osgi.framework.BundleContext;
+
+/**
+ * The gateway side of {@code bin/gateway-client}: Gogo commands run in this running gateway for a
+ * local operator. The channel is a Unix domain socket {@value AttachProtocol#SOCKET} (0600) in the
+ * owner-only (0700) {@code data/} folder, so only the gateway's user (and root) can open it; every
+ * connection must first present the random token of {@value AttachProtocol#TOKEN_FILE} (0600,
+ * rewritten at every start), and on Linux the peer's user (SO_PEERCRED) must be the owner of
+ * {@code data/} or root.
+ * <p>
+ * This is the launcher's own operator channel, not protocol traffic: the rule that protocol bundles
+ * use no {@code java.net} and open no sockets does not apply here.
+ * <p>
+ * Bounds: at most {@value #MAX_CLIENTS} clients at once (more are refused with a message), the
+ * token must arrive within {@value #HELLO_TIMEOUT_SECONDS} s, frames are at most
+ * {@value AttachProtocol#MAX_FRAME} bytes, output is written straight to the socket (a client that
+ * stops reading holds up only its own command).
+ */
+final class AttachServer implements AutoCloseable {
+
+    static final int MAX_CLIENTS = 8;
+    static final int HELLO_TIMEOUT_SECONDS = 10;
+
+    private final Path socket;
+    private final Path tokenFile;
+    private final byte[] token;
+    private final ServerSocketChannel server;
+    private final BundleContext ctx;
+    private final PrintStream log;
+    private final Thread acceptor;
+    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger ids = new AtomicInteger();
+    private volatile boolean closed;
+    /** Where the socket really is: {@link #socket}, or the target of that symbolic link for a long gateway path. */
+    private volatile Path bound;
+
+    /** Longest socket path bound directly (sun_path holds 108 bytes including the terminating NUL). */
+    static final int MAX_SOCKET_PATH = 100;
+
+    private AttachServer(Path socket, Path tokenFile, byte[] token, ServerSocketChannel server, BundleContext ctx,
+            PrintStream log) {
+        this.socket = socket;
+        this.tokenFile = tokenFile;
+        this.token = token;
+        this.server = server;
+        this.ctx = ctx;
+        this.log = log;
+        this.acceptor = new Thread(this::acceptLoop, "gateway-attach");
+        this.acceptor.setDaemon(true);
+    }
+
+    /**
+     * Writes a new token, binds the socket (owner-only) and starts accepting clients.
+     *
+     * @throws IOException the socket cannot be bound (the message says where and why)
+     * @throws IllegalStateException another gateway already answers on this folder's socket
+     */
+    static AttachServer open(Path home, BundleContext ctx, PrintStream log) throws IOException {
+        Path socket = AttachProtocol.socket(home);
+        Path tokenFile = AttachProtocol.tokenFile(home);
+        GatewayFolders.ownerOnlyDir(socket.getParent());
+        if (Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Path target = Files.isSymbolicLink(socket) ? Files.readSymbolicLink(socket) : socket;
+            try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(target))) {
+                throw new IllegalStateException("another gateway already runs in " + home + " (it answers on " + socket
+                        + "); stop it first");
+            } catch (IOException stale) {
+                Files.deleteIfExists(socket); // left by a gateway that did not stop cleanly
+            }
+        }
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        byte[] token = HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII);
+        Files.deleteIfExists(tokenFile);
+        boolean posix = tokenFile.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (posix) {
+            Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(GatewayFolders.OWNER_FILE));
+        } else {
+            Files.createFile(tokenFile);
+        }
+        Files.write(tokenFile, token);
+        Path bound = socket;
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            // Unix socket paths are limited to about 107 bytes: bind in a short owner-only folder
+            // and leave a symbolic link in data/ (the client follows it).
+            bound = shortSocketPath(home);
+            Files.deleteIfExists(bound);
+        }
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(bound), MAX_CLIENTS);
+            if (posix) {
+                Files.setPosixFilePermissions(bound, GatewayFolders.OWNER_FILE);
+            }
+            if (!bound.equals(socket)) {
+                Files.createSymbolicLink(socket, bound);
+            }
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw new IOException("cannot open the attach socket " + bound + " (bin/gateway-client will not work): " + e, e);
+        }
+        AttachServer s = new AttachServer(socket, tokenFile, token, server, ctx, log);
+        s.bound = bound;
+        s.acceptor.start();
+        return s;
+    }
+
+    Path socket() {
+        return socket;
+    }
+
+    /**
+     * {@code <java.io.tmpdir>/rawsockets-<user>/<hash of the gateway folder>.sock}, in a folder that
+     * must be owned by this user and owner-only (0700): created so, refused otherwise.
+     */
+    static Path shortSocketPath(Path home) throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "rawsockets-" + System.getProperty("user.name"));
+        GatewayFolders.ownerOnlyDir(dir);
+        String me = System.getProperty("user.name");
+        String owner = Files.getOwner(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+        if (Files.isSymbolicLink(dir) || !owner.equals(me)) {
+            throw new IOException(dir + " is not a folder of " + me + " (owner " + owner + "): cannot put the attach socket there");
+        }
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(home.toString().getBytes(StandardCharsets.UTF_8));
+            return dir.resolve(HexFormat.of().formatHex(h, 0, 8) + ".sock");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops accepting, ends every client's connection (its running command is interrupted), removes the socket and token. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        for (SocketChannel c : clients) {
+            closeQuietly(c);
+        }
+        try {
+            Files.deleteIfExists(socket);
+            if (bound != null && !bound.equals(socket)) {
+                Files.deleteIfExists(bound);
+            }
+            Files.deleteIfExists(tokenFile);
+        } catch (IOException e) {
+            log.println("gateway: cannot remove " + socket + " or " + tokenFile + ": " + e);
+        }
+        try {
+            acceptor.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) {
+                    log.println("gateway: attach socket " + socket + " failed, no more clients accepted: " + e);
+                }
+                return;
+            }
+            if (clients.size() >= MAX_CLIENTS) {
+                refuse(ch, "refused: " + MAX_CLIENTS + " clients are already attached to this gateway");
+                continue;
+            }
+            clients.add(ch);
+            Thread t = new Thread(() -> serve(ch), "gateway-attach-" + ids.incrementAndGet());
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** One client: check it, then run its commands in one Gogo session until it disconnects. */
+    private void serve(SocketChannel ch) {
+        Thread executor = null;
+        AttachProtocol.FrameWriter writer = null;
+        try {
+            String denied = checkPeer(ch);
+            if (denied != null) {
+                refuse(ch, denied);
+                return;
+            }
+            // The token must come quickly: a connection that sends nothing is closed.
+            CompletableFuture<Void> hello = new CompletableFuture<>();
+            hello.orTimeout(HELLO_TIMEOUT_SECONDS, TimeUnit.SECONDS).exceptionally(t -> {
+                closeQuietly(ch);
+                return null;
+            });
+            AttachProtocol.Frame first = AttachProtocol.read(ch);
+            hello.complete(null);
+            if (first == null || first.type() != AttachProtocol.TOKEN || !MessageDigest.isEqual(first.payload(), token)) {
+                refuse(ch, "refused: wrong or missing token (the client must read " + tokenFile
+                        + ", which only the gateway's user can)");
+                return;
+            }
+            AttachProtocol.write(ch, AttachProtocol.ACCEPTED, "");
+            writer = new AttachProtocol.FrameWriter(ch, Thread.currentThread().getName() + "-out");
+            AttachProtocol.FrameWriter w = writer;
+            PrintStream out = new PrintStream(new AttachProtocol.FrameOutputStream(w, AttachProtocol.OUT), true,
+                    StandardCharsets.UTF_8);
+            PrintStream err = new PrintStream(new AttachProtocol.FrameOutputStream(w, AttachProtocol.ERR), true,
+                    StandardCharsets.UTF_8);
+            GatewayScript.Session session;
+            try {
+                session = GatewayScript.Session.open(ctx, out, err);
+            } catch (IllegalStateException e) {
+                refuse(ch, "refused: " + e.getMessage());
+                return;
+            }
+            try {
+                // Commands run on their own thread: this one keeps reading, for Ctrl-C and disconnects.
+                while (true) {
+                    AttachProtocol.Frame f = AttachProtocol.read(ch);
+                    if (f == null) {
+                        break;
+                    }
+                    if (f.type() == AttachProtocol.INTERRUPT) {
+                        if (executor != null && executor.isAlive()) {
+                            session.interrupt();
+                            executor.interrupt();
+                        }
+                    } else if (f.type() == AttachProtocol.COMMAND) {
+                        if (executor != null && executor.isAlive()) {
+                            w.send(AttachProtocol.ERR, "gateway: a command is still running\n".getBytes(StandardCharsets.UTF_8));
+                            w.sendStatus(Main.EXIT_COMMAND_FAILED);
+                            continue;
+                        }
+                        String script = f.text();
+                        executor = new Thread(() -> {
+                            int status = session.run(script);
+                            try {
+                                Thread.interrupted(); // the status goes out even after an interrupt
+                                w.sendStatus(status);
+                            } catch (IOException gone) {
+                                // the client left; the reader ends the session
+                            }
+                        }, Thread.currentThread().getName() + "-command");
+                        executor.setDaemon(true);
+                        executor.start();
+                    } else {
+                        throw new IOException("unexpected attach frame type '" + (char) f.type() + "'");
+                    }
+                }
+            } finally {
+                // Disconnected (or Ctrl-C killed the client): whatever still runs for it is interrupted.
+                if (executor != null && executor.isAlive()) {
+                    session.interrupt();
+                    executor.interrupt();
+                    try {
+                        executor.join(5000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    if (executor.isAlive()) {
+                        log.println("gateway: an attached client's command did not stop within 5 s of its interrupt");
+                    }
+                }
+                session.close();
+            }
+        } catch (IOException e) {
+            // the client went away or sent garbage: its connection ends
+        } finally {
+            if (writer != null) {
+                writer.finish(2000);
+            }
+            clients.remove(ch);
+            closeQuietly(ch);
+        }
+    }
+
+    /** {@code null} when the peer may attach; else why not (Linux SO_PEERCRED: same user as data/'s owner, or root). */
+    private String checkPeer(SocketChannel ch) {
+        try {
+            jdk.net.UnixDomainPrincipal peer = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
+            String owner = Files.getOwner(socket.getParent()).getName();
+            String user = peer.user().getName();
+            if (user.equals(owner) || user.equals("root")) {
+                return null;
+            }
+            return "refused: user " + user + " is not the gateway's user (" + owner + ")";
+        } catch (UnsupportedOperationException | IOException e) {
+            return null; // no peer credentials here: the folder and socket modes and the token decide
+        }
+    }
+
+    private static void refuse(SocketChannel ch, String why) {
+        try {
+            AttachProtocol.write(ch, AttachProtocol.REFUSED, why);
+        } catch (IOException ignored) {
+            // gone already
+        } finally {
+            closeQuietly(ch);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package org.rawsockets.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.rawsockets.launcher.GatewayProcessIT.Running;
+import org.rawsockets.launcher.fixture.TestBundles;
+
+/**
+ * {@code bin/gateway-client} against a real headless gateway process: commands run in the running
+ * gateway with their output and exit status, Ctrl-C interrupts a command inside the gateway, a clear
+ * error when no gateway runs, and the channel only the gateway's user can open.
+ */
+class AttachProcessIT {
+
+    static final Duration WAIT = GatewayProcessIT.WAIT;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() throws InterruptedException {
+        for (Process p : processes) {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void commandsRunInTheRunningGatewayWithTheirOutputAndExitStatus(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        TestBundles.blockingCommand(home.resolve("deploy/blocking.jar"));
+        Running g = start(home, "bin/gateway", "--headless");
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+
+        GatewayProcessIT.Result ok = client(home, "-c", "echo attached-ok; lb -s");
+        assertEquals(0, ok.exit(), ok.toString());
+        assertTrue(ok.stdout().contains("attached-ok"), ok.toString());
+        // The bundle that FileInstall installed in the running gateway: the commands ran in it.
+        assertTrue(ok.stdout().contains(TestBundles.BLOCKING_COMMAND_BSN), ok.toString());
+
+        // Per statement: what ran before the failing statement printed, nothing after it ran.
+        GatewayProcessIT.Result failed = client(home, "-c", "echo before-failure; no-such-command; echo after-failure");
+        assertEquals(1, failed.exit(), failed.toString());
+        assertTrue(failed.stdout().contains("before-failure"), failed.toString());
+        assertFalse(failed.stdout().contains("after-failure"), failed.toString());
+        assertTrue(failed.stderr().contains("command failed: no-such-command"), failed.toString());
+
+        // Interactive: one session for the connection (a variable lives across lines); 'exit' leaves
+        // the client, not the gateway.
+        Running interactive = start(home, false, "bin/gateway-client");
+        try (Writer w = new java.io.OutputStreamWriter(interactive.process.getOutputStream(), StandardCharsets.UTF_8)) {
+            w.write("greeting = interactive-attached\necho $greeting\nexit\n");
+        }
+        interactive.awaitLine("interactive-attached", WAIT);
+        assertTrue(interactive.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "client left at 'exit'");
+        assertEquals(0, interactive.process.exitValue());
+        assertTrue(g.process.isAlive(), "the gateway keeps running after the client leaves");
+
+        // 'stop 0' through the client stops the headless gateway itself, which removes its socket.
+        client(home, "-c", "stop 0");
+        assertTrue(g.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "gateway stopped by the client's 'stop 0'");
+        assertEquals(0, g.process.exitValue());
+        assertFalse(Files.exists(home.resolve(AttachProtocol.SOCKET)), "socket removed at stop");
+        assertFalse(Files.exists(home.resolve(AttachProtocol.TOKEN_FILE)), "token removed at stop");
+    }
+
+    @Test
+    void ctrlCInterruptsTheCommandInsideTheGateway(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        TestBundles.blockingCommand(home.resolve("deploy/blocking.jar"));
+        Running g = start(home, "bin/gateway", "--headless");
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+        Path marker = home.resolve("blocked.marker");
+
+        Running c = start(home, "bin/gateway-client", "-c", "echo starting; test:block " + marker);
+        c.awaitLine("^blocking$", WAIT);
+        long t0 = System.nanoTime();
+        GatewayProcessIT.exec(home, "kill", "-INT", Long.toString(c.process.pid()));
+        assertTrue(c.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "client ended after Ctrl-C");
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        c.drain();
+        assertEquals(130, c.process.exitValue(), "exit status of an interrupted command; stderr: " + c.err);
+        assertTrue(String.join("\n", c.err).contains("interrupted"), "stderr: " + c.err);
+        // The command itself was interrupted inside the gateway (not only the client gone).
+        awaitFile(marker, "interrupted");
+        System.out.println("ATTACH Ctrl-C -> client exit 130 in " + millis + " ms");
+
+        // The gateway still answers.
+        GatewayProcessIT.Result after = client(home, "-c", "echo still-answering");
+        assertEquals(0, after.exit(), after.toString());
+        assertTrue(after.stdout().contains("still-answering"), after.toString());
+
+        // A client killed outright (no interrupt frame) also ends its command in the gateway.
+        Path marker2 = home.resolve("killed.marker");
+        Running k = start(home, "bin/gateway-client", "-c", "test:block " + marker2);
+        k.awaitLine("^blocking$", WAIT);
+        k.process.destroyForcibly();
+        awaitFile(marker2, "interrupted");
+    }
+
+    @Test
+    void noGatewayRunningIsAClearErrorWithExitStatus4(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        GatewayProcessIT.Result none = client(home, "-c", "lb");
+        assertEquals(AttachClient.EXIT_NO_GATEWAY, none.exit(), none.toString());
+        assertTrue(none.stderr().contains("no gateway is running in " + home), none.toString());
+
+        // A gateway killed outright leaves its socket behind: still a clear error, and the next
+        // gateway replaces the stale socket.
+        Running g = start(home, "bin/gateway", "--headless");
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+        g.process.destroyForcibly();
+        assertTrue(g.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(Files.exists(home.resolve(AttachProtocol.SOCKET)), "SIGKILL leaves the socket");
+        GatewayProcessIT.Result stale = client(home, "-c", "lb");
+        assertEquals(AttachClient.EXIT_NO_GATEWAY, stale.exit(), stale.toString());
+        assertTrue(stale.stderr().contains("did not stop cleanly"), stale.toString());
+
+        Running again = start(home, "bin/gateway", "--headless");
+        again.awaitLine("gateway ready in|gateway started", WAIT);
+        GatewayProcessIT.Result ok = client(home, "-c", "echo replaced-stale-socket");
+        assertEquals(0, ok.exit(), ok.toString());
+        GatewayProcessIT.sigterm(again.process);
+        assertTrue(again.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
+        GatewayProcessIT.Result stopped = client(home, "-c", "lb");
+        assertEquals(AttachClient.EXIT_NO_GATEWAY, stopped.exit(), stopped.toString());
+    }
+
+    @Test
+    void onlyTheGatewaysUserWithTheTokenCanAttach(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        Running g = start(home, "bin/gateway", "--headless");
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+        Path socket = home.resolve(AttachProtocol.SOCKET);
+        Path token = home.resolve(AttachProtocol.TOKEN_FILE);
+        // Other users cannot reach the socket or read the token.
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(token)));
+        assertEquals(64, Files.readString(token).length(), "256-bit random token, hex");
+
+        // A client that presents a wrong token is refused with a message, and nothing runs.
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            byte[] wrong = "0".repeat(64).getBytes(StandardCharsets.US_ASCII);
+            AttachProtocol.write(ch, AttachProtocol.TOKEN, wrong, 0, wrong.length);
+            AttachProtocol.Frame f = AttachProtocol.read(ch);
+            assertNotNull(f);
+            assertEquals(AttachProtocol.REFUSED, f.type(), f.text());
+            assertTrue(f.text().contains("wrong or missing token"), f.text());
+            assertEquals(null, AttachProtocol.read(ch), "connection closed after the refusal");
+        }
+        // A client that sends a command without the token first: refused too.
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            AttachProtocol.write(ch, AttachProtocol.COMMAND, "stop 0");
+            AttachProtocol.Frame f = AttachProtocol.read(ch);
+            assertEquals(AttachProtocol.REFUSED, f.type(), f.text());
+        }
+        assertTrue(g.process.isAlive(), "the refused 'stop 0' did not run");
+        // A token from an earlier start is worth nothing: a new one is written at every start.
+        String first = Files.readString(token);
+        GatewayProcessIT.sigterm(g.process);
+        assertTrue(g.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
+        Running g2 = start(home, "bin/gateway", "--headless");
+        g2.awaitLine("gateway ready in|gateway started", WAIT);
+        assertFalse(first.equals(Files.readString(token)), "new token at every start");
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            byte[] old = first.getBytes(StandardCharsets.US_ASCII);
+            AttachProtocol.write(ch, AttachProtocol.TOKEN, old, 0, old.length);
+            assertEquals(AttachProtocol.REFUSED, AttachProtocol.read(ch).type());
+        }
+        GatewayProcessIT.Result ok = client(home, "-c", "echo owner-attached");
+        assertEquals(0, ok.exit(), ok.toString());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static void awaitFile(Path file, String content) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!(Files.exists(file) && Files.readString(file).equals(content))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(file + " does not say '" + content + "' within " + WAIT + ": "
+                        + (Files.exists(file) ? Files.readString(file) : "missing"));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private GatewayProcessIT.Result client(Path home, String... args) throws Exception {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "bin/gateway-client";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        Running c = start(home, cmd);
+        assertTrue(c.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "gateway-client finished");
+        c.drain();
+        return new GatewayProcessIT.Result(c.process.exitValue(), String.join("\n", c.out), String.join("\n", c.err));
+    }
+
+    private Running start(Path home, String... cmd) throws IOException {
+        return start(home, true, cmd);
+    }
+
+    private Running start(Path home, boolean closeStdin, String... cmd) throws IOException {
+        List<String> command = new ArrayList<>(List.of(cmd));
+        command.set(0, home.resolve(cmd[0]).toString());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("GATEWAY_OPTS");
+        Process p = pb.start();
+        processes.add(p);
+        if (closeStdin) {
+            p.getOutputStream().close();
+        }
+        return new Running(p);
+    }
+}
