@@ -64,20 +64,20 @@ final class UdpMulticast implements MulticastController {
             throw new IllegalStateException("multicast needs a bound UDP socket; " + socket.destination + " is connected");
         }
         return socket.opened.thenCompose(info -> {
-            InetSocketAddress ga = new InetSocketAddress(g, socket.boundAddress.getPort());
+            InetSocketAddress ga = new InetSocketAddress(g, socket.bound.address.getPort());
             try {
                 socket.engine.policy().check(socket.owner.owner(),
                         new Access(AccessKind.MULTICAST_JOIN, g.getHostAddress(), socket.endpointName, ga));
             } catch (NotAllowedException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            DatagramChannel ch = socket.boundChannel;
+            DatagramChannel ch = socket.bound.channel;
             if (ch == null) {
                 return CompletableFuture.failedFuture(new NetworkException("cannot join multicast group "
                         + g.getHostAddress() + " on " + socket.destination + ": " + DatagramChannels.problem()));
             }
             try {
-                NetworkInterface ni = networkInterface(socket.options, socket.boundAddress);
+                NetworkInterface ni = networkInterface(socket.options, socket.bound.address);
                 MembershipKey k = ch.join(g, ni);
                 keys.put(g.getHostAddress(), k);
                 return CompletableFuture.completedFuture(null);

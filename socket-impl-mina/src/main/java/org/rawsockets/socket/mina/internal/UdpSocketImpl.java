@@ -1,30 +1,21 @@
 package org.rawsockets.socket.mina.internal;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.mina.core.buffer.IoBuffer;
-import org.apache.mina.core.future.ConnectFuture;
 import org.apache.mina.core.future.WriteFuture;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.transport.socket.DatagramSessionConfig;
-import org.apache.mina.transport.socket.nio.NioDatagramAcceptor;
-import org.rawsockets.socket.DnsQueryType;
 import org.rawsockets.socket.MulticastController;
 import org.rawsockets.socket.NetworkException;
 import org.rawsockets.socket.NotAllowedException;
@@ -32,7 +23,6 @@ import org.rawsockets.socket.ReadableStream;
 import org.rawsockets.socket.SocketClosedException;
 import org.rawsockets.socket.SocketInfo;
 import org.rawsockets.socket.SocketKind;
-import org.rawsockets.socket.TimedOutException;
 import org.rawsockets.socket.UdpMessage;
 import org.rawsockets.socket.UdpOpenInfo;
 import org.rawsockets.socket.UdpSocket;
@@ -43,9 +33,10 @@ import org.rawsockets.socket.mina.internal.policy.AccessKind;
 import org.rawsockets.socket.mina.internal.policy.AuditLog;
 
 /**
- * A UDP socket. Connected mode: a session of the engine's shared {@code NioDatagramConnector} (the
- * shared I/O processors). Bound mode: its own {@link NioDatagramAcceptor} (one thread), whose
- * channel also carries the multicast memberships.
+ * A UDP socket: its life cycle (open, close, release), the receive queue and the send side's checks,
+ * quota and completion. The mode does the rest: {@link UdpConnected} (a session of the engine's
+ * shared {@code NioDatagramConnector}) or {@link UdpBound} (its own acceptor, whose channel also
+ * carries the multicast memberships, {@link UdpMulticast}).
  */
 final class UdpSocketImpl extends SocketBase implements UdpSocket {
 
@@ -58,17 +49,15 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
     final CompletableFuture<UdpOpenInfo> opened = new CompletableFuture<>();
     private final Rx rx = new Rx();
     private final Tx tx = new Tx();
-    private final UdpMulticast multicast = new UdpMulticast(this);
+    final UdpMulticast multicast = new UdpMulticast(this);
     private final AtomicLong dropped = new AtomicLong();
-    private final PeerSessions peers = new PeerSessions();
+    /** The mode: exactly one of the two is set. */
+    private final UdpConnected connected;
+    final UdpBound bound;
 
     // guarded by this
     private boolean openFinished;
     private boolean closing;
-    private volatile IoSession session;
-    private volatile NioDatagramAcceptor acceptor;
-    volatile DatagramChannel boundChannel;
-    volatile InetSocketAddress boundAddress;
 
     UdpSocketImpl(OwnedService owner, UdpSocketOptions options, String endpointName) {
         super(owner, options.isConnected() ? SocketKind.UDP_CONNECTED : SocketKind.UDP_BOUND,
@@ -81,6 +70,8 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         this.options = options;
         this.endpointName = endpointName;
         this.maxDatagram = engine.config().maxDatagramSize();
+        this.connected = options.isConnected() ? new UdpConnected(this) : null;
+        this.bound = options.isConnected() ? null : new UdpBound(this);
         opened.exceptionally(t -> null);
     }
 
@@ -89,7 +80,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             return;
         }
         try {
-            engine.blocking(owner).execute(openStep(options.isConnected() ? this::openConnected : this::openBound,
+            engine.blocking(owner).execute(openStep(options.isConnected() ? connected::open : bound::open,
                     "opening UDP " + destination));
         } catch (RejectedExecutionException e) {
             failOpen(new NetworkException(NetworkException.Reason.UNAVAILABLE, "cannot open UDP " + destination
@@ -97,11 +88,23 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
     }
 
-    private synchronized boolean openFinished() {
+    synchronized boolean openFinished() {
         return openFinished;
     }
 
-    private void configure(DatagramSessionConfig c) {
+    /** The open ends now (successfully or not): true the first time. */
+    synchronized boolean finishOpen() {
+        boolean first = !openFinished;
+        openFinished = true;
+        return first;
+    }
+
+    /** The connected mode's session, once connected; null in bound mode. */
+    private IoSession session() {
+        return connected == null ? null : connected.session;
+    }
+
+    void configure(DatagramSessionConfig c) {
         c.setReadBufferSize(maxDatagram + 1);
         c.setMinReadBufferSize(maxDatagram + 1);
         c.setMaxReadBufferSize(maxDatagram + 1);
@@ -110,72 +113,8 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         options.receiveBufferSize().ifPresent(c::setReceiveBufferSize);
     }
 
-    private void openConnected() {
-        String host = options.remoteAddress().get();
-        InetSocketAddress a;
-        try {
-            a = new InetSocketAddress(engine.resolver().resolve(host, options.dnsQueryType()).get(0),
-                    options.remotePort());
-        } catch (UnknownHostException e) {
-            failOpen(new NetworkException(NetworkException.Reason.DNS, "cannot resolve '" + host + "' (dnsQueryType " + options.dnsQueryType()
-                    + "): unknown host", e));
-            return;
-        }
-        auditAddress = a;
-        if (!check(AccessKind.UDP_CONNECTED, host, a)) {
-            return;
-        }
-        ConnectFuture cf = engine.udpConnector().connect(a, (s, f) -> {
-            s.setAttribute(SESSION_KEY, this);
-            configure((DatagramSessionConfig) s.getConfig());
-        });
-        // completed by an I/O thread: nothing waits for it here (this runs on the blocking executor)
-        long limit = engine.config().connectTimeout().toMillis();
-        ScheduledFuture<?> timeout;
-        try {
-            timeout = engine.timer().schedule(() -> {
-                if (!cf.isDone()) {
-                    cf.cancel();
-                    failOpen(new TimedOutException("opening UDP to " + destination + " did not complete within "
-                            + limit + " ms"));
-                }
-            }, limit, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            cf.cancel();
-            failOpen(new SocketClosedException("the UDP socket " + destination + " was closed: the socket service"
-                    + " is stopping"));
-            return;
-        }
-        cf.addListener(f -> {
-            timeout.cancel(false);
-            connected(a, (ConnectFuture) f);
-        });
-    }
-
-    /** The connect of a connected-mode socket completed (I/O thread, or the caller when done at once). */
-    private void connected(InetSocketAddress a, ConnectFuture cf) {
-        if (!cf.isConnected()) {
-            Throwable c = cf.getException();
-            failOpen(NetworkReasons.of("cannot open UDP to " + destination + ": "
-                    + (c == null ? "cancelled" : c.getMessage()), c));
-            return;
-        }
-        IoSession s = cf.getSession();
-        synchronized (this) {
-            session = s;
-            if (openFinished) {
-                s.closeNow();
-                return;
-            }
-            openFinished = true;
-        }
-        localAddress = (InetSocketAddress) s.getLocalAddress();
-        remoteAddress = a;
-        markOpen();
-        opened.complete(new UdpOpenInfo(a, localAddress));
-    }
-
-    private boolean check(AccessKind kind, String host, InetSocketAddress a) {
+    /** Checks the policy for the open; refused: audited, and the open fails. */
+    boolean check(AccessKind kind, String host, InetSocketAddress a) {
         try {
             engine.policy().check(owner.owner(), new Access(kind, host, endpointName, a));
             return true;
@@ -186,81 +125,20 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
     }
 
-    private void openBound() {
-        String host = options.localAddress().get();
-        InetSocketAddress a;
-        try {
-            a = new InetSocketAddress(InetAddress.getByName(host), options.localPort());
-        } catch (UnknownHostException e) {
-            failOpen(new NetworkException(NetworkException.Reason.LOCAL_ADDRESS, "cannot bind UDP to " + destination
-                    + ": unknown local address", e));
-            return;
-        }
-        auditAddress = a;
-        if (!check(AccessKind.UDP_BIND, host, a)) {
-            return;
-        }
-        NioDatagramAcceptor acc = new NioDatagramAcceptor(engine.ioPool());
-        acc.setHandler(new Handler(this));
-        acc.setSessionRecycler(peers);
-        acc.setCloseOnDeactivation(true);
-        DatagramSessionConfig c = acc.getSessionConfig();
-        configure(c);
-        c.setReuseAddress(options.multicastAllowAddressSharing());
-        synchronized (this) {
-            if (openFinished) {
-                acc.dispose();
-                return;
-            }
-            acceptor = acc;
-        }
-        try {
-            acc.bind(a);
-            InetSocketAddress local = acc.getLocalAddress();
-            boundAddress = local;
-            // the channel MINA bound, read directly (no session, no packet); null only on a MINA
-            // version that renamed what DatagramChannels reads (logged once): then no multicast
-            DatagramChannel ch = DatagramChannels.of(acc);
-            boundChannel = ch;
-            if (ch != null) {
-                ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, options.multicastTimeToLive());
-                ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, options.multicastLoopback());
-                if (options.multicastInterface().isPresent()) {
-                    ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, UdpMulticast.networkInterface(options, local));
-                }
-            } else if (options.multicastInterface().isPresent()) {
-                throw new IOException("multicastInterface cannot be applied: " + DatagramChannels.problem());
-            }
-            localAddress = local;
-        } catch (IOException | RuntimeException e) {
-            failOpen(NetworkReasons.of("cannot bind UDP to " + destination + ": " + e.getMessage(), e));
-            return;
-        }
-        synchronized (this) {
-            if (openFinished) {
-                return;
-            }
-            openFinished = true;
-        }
-        markOpen();
-        opened.complete(new UdpOpenInfo(null, localAddress));
-    }
-
     @Override
     void failOpen(Throwable error) {
-        synchronized (this) {
-            if (openFinished) {
-                return;
-            }
-            openFinished = true;
+        if (!finishOpen()) {
+            return;
         }
         opened.completeExceptionally(error);
         rx.fail(error);
-        IoSession s = session;
+        IoSession s = session();
         if (s != null) {
             s.closeNow(); // may run on an I/O thread: no waiting for it
         }
-        disposeAcceptor();
+        if (bound != null) {
+            bound.dispose();
+        }
         markFinished(error instanceof SocketClosedException ? null : error, false);
     }
 
@@ -362,12 +240,14 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
 
     /** Closes the MINA resources; waits only for the bound socket's own acceptor thread. */
     private void finishClose() {
-        IoSession s = session;
+        IoSession s = session();
         if (s != null) {
             s.closeNow().addListener(f -> markFinished(null, true));
             return;
         }
-        disposeAcceptor();
+        if (bound != null) {
+            bound.dispose();
+        }
         markFinished(null, true);
     }
 
@@ -383,24 +263,12 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
 
     /** Releases the MINA resources now (engine stop: waits up to 5 s for the session to close). */
     void disposeNow() {
-        IoSession s = session;
+        IoSession s = session();
         if (s != null) {
             s.closeNow().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        disposeAcceptor();
-    }
-
-    /** Stops the bound socket's acceptor (waits for its own thread to let go of the channel). */
-    private void disposeAcceptor() {
-        NioDatagramAcceptor acc = acceptor;
-        if (acc != null) {
-            multicast.dropAll();
-            try {
-                acc.unbind();
-            } catch (RuntimeException ignored) {
-                // not bound
-            }
-            acc.dispose(true);
+        if (bound != null) {
+            bound.dispose();
         }
     }
 
@@ -449,71 +317,11 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
                         + " bytes buffered for its sockets) sending a datagram of " + n + " bytes on " + destination
                         + "; wait for earlier writes to complete or ask the operator to raise the quota"));
             }
-            return opened.thenCompose(info -> send(m, n)).whenComplete((v, e) -> owner.buffered.addAndGet(-n));
+            return opened.thenCompose(info -> connected != null ? submit(connected.session, m.data(), n)
+                    : bound.send(m, n)).whenComplete((v, e) -> owner.buffered.addAndGet(-n));
         }
 
-        private CompletionStage<Void> send(UdpMessage m, int n) {
-            if (options.isConnected()) {
-                return submit(session, m.data(), n);
-            }
-            String host = m.remoteAddress();
-            DnsQueryType type = m.dnsQueryType() != null ? m.dnsQueryType() : options.dnsQueryType();
-            if (TlsSupport.isIpLiteral(host)) {
-                try {
-                    return sendTo(host, InetAddress.getByName(host), m, n);
-                } catch (UnknownHostException e) {
-                    return CompletableFuture.failedFuture(NetworkReasons.of("bad address '" + host + "'", e));
-                }
-            }
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            try {
-                engine.blocking(owner).execute(() -> {
-                    try {
-                        InetAddress a = engine.resolver().resolve(host, type).get(0);
-                        sendTo(host, a, m, n).whenComplete((v, t) -> {
-                            if (t != null) {
-                                f.completeExceptionally(t);
-                            } else {
-                                f.complete(null);
-                            }
-                        });
-                    } catch (UnknownHostException e) {
-                        f.completeExceptionally(new NetworkException(NetworkException.Reason.DNS, "cannot resolve '" + host + "' (dnsQueryType "
-                                + type + "): unknown host", e));
-                    } catch (RuntimeException e) {
-                        f.completeExceptionally(NetworkReasons.of("cannot send to '" + host + "': " + e, e));
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                f.completeExceptionally(new NetworkException(NetworkException.Reason.UNAVAILABLE, "cannot resolve '" + host
-                        + "': resolver queue full", e));
-            }
-            return f;
-        }
-
-        private CompletionStage<Void> sendTo(String host, InetAddress a, UdpMessage m, int n) {
-            InetSocketAddress dest = new InetSocketAddress(a, m.remotePort());
-            try {
-                engine.policy().check(owner.owner(), new Access(AccessKind.UDP_SEND, host, endpointName, dest));
-            } catch (NotAllowedException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-            NioDatagramAcceptor acc = acceptor;
-            if (acc == null || boundAddress == null) {
-                return CompletableFuture.failedFuture(new SocketClosedException("the UDP socket " + destination
-                        + " is closed"));
-            }
-            IoSession s;
-            try {
-                s = acc.newSession(dest, boundAddress);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(new SocketClosedException("the UDP socket " + destination
-                        + " is closed", e));
-            }
-            return submit(s, m.data(), n);
-        }
-
-        private CompletionStage<Void> submit(IoSession s, ByteBuffer data, int n) {
+        CompletionStage<Void> submit(IoSession s, ByteBuffer data, int n) {
             CompletableFuture<Void> f = new CompletableFuture<>();
             queued.addAndGet(n);
             WriteFuture wf = s.write(IoBuffer.wrap(data));
@@ -576,14 +384,19 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
     }
 
+    /** Sends {@code data} on {@code s} (either mode), counted as queued until MINA wrote it. */
+    CompletionStage<Void> submit(IoSession s, ByteBuffer data, int n) {
+        return tx.submit(s, data, n);
+    }
+
     /** Peer sessions a bound socket has created (MINA makes one per peer address it talks with). */
     long peerSessionsCreated() {
-        return peers.created();
+        return bound == null ? 0 : bound.peerSessionsCreated();
     }
 
     /** The peer addresses a bound socket has a session with now. */
     List<SocketAddress> peerSessions() {
-        return peers.peers();
+        return bound == null ? List.of() : bound.peerSessions();
     }
 
     /** UDP session events: connected sessions carry their socket as an attribute; bound ones are fixed. */
