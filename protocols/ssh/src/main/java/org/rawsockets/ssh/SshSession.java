@@ -1,0 +1,57 @@
+package org.rawsockets.ssh;
+
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.sshd.client.session.ClientSession;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * An authenticated SSH connection. Operations run asynchronously and complete their stages with
+ * the result or an {@link SshException}; several may run at once (one channel each).
+ */
+@ProviderType
+public interface SshSession extends AutoCloseable {
+
+    /** The most {@link #exec(String, Duration)} collects of each of stdout and stderr (1 MiB); the rest is read and dropped. */
+    int MAX_COLLECTED_OUTPUT = 1024 * 1024;
+
+    /** {@code user@host:port} this session is connected to. */
+    String target();
+
+    /** The server's host key fingerprint, {@code SHA256:...} as OpenSSH prints it. */
+    String serverKeyFingerprint();
+
+    /**
+     * Runs {@code command} and collects its output (at most {@link #MAX_COLLECTED_OUTPUT} bytes of
+     * each stream).
+     *
+     * @param timeout the limit for the whole command; at the limit the channel is closed and the
+     *            stage fails with {@link SshException.Reason#TIMEOUT}
+     */
+    CompletionStage<ExecResult> exec(String command, Duration timeout);
+
+    /**
+     * Runs {@code command} and streams its stdout and stderr into the given streams (written from a
+     * thread of this bundle, never an I/O thread). Backpressure: while a stream's {@code write}
+     * blocks, the channel's window is not opened again and the server stops sending.
+     *
+     * @return the remote exit status (-1 when the command was ended by a signal)
+     */
+    CompletionStage<Integer> exec(String command, OutputStream stdout, OutputStream stderr, Duration timeout);
+
+    /**
+     * The underlying Apache MINA SSHD session, for what this API does not cover (other channel types,
+     * port forwarding, subsystems). Its connection runs on this bundle's socket service like every
+     * other. Closing it closes this session.
+     */
+    ClientSession clientSession();
+
+    /** Whether the connection is still open. */
+    boolean isOpen();
+
+    /** Closes the session and its channels (bounded in time). Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,219 @@
+package org.rawsockets.ssh.internal;
+
+import java.net.InetSocketAddress;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.sshd.client.ClientBuilder;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.rawsockets.socket.EndpointInfo;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.ssh.SshException;
+import org.rawsockets.ssh.SshException.Reason;
+import org.rawsockets.ssh.SshSession;
+import org.rawsockets.ssh.SshSettings;
+import org.rawsockets.ssh.internal.transport.SocketIoServiceFactoryFactory;
+
+/**
+ * One started Apache MINA SSHD {@link SshClient} on the socket service transport, and the connect
+ * sequence (keys, TCP, key exchange, host key check, authentication) under one time limit.
+ */
+public final class SshEngine implements AutoCloseable {
+
+    /** Worker threads for blocking parts (key files, output pumps); bounded, idle ones end. */
+    static final int MAX_WORKERS = 64;
+    private static final AtomicInteger ENGINES = new AtomicInteger();
+
+    private final SocketService sockets;
+    private final SshClient client;
+    private final ThreadPoolExecutor workers;
+    private final java.util.Set<SshSessionImpl> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public SshEngine(SocketService sockets) {
+        this.sockets = sockets;
+        int n = ENGINES.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(0, MAX_WORKERS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "rawsockets-ssh-" + n + "-worker-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        SshClient c = ClientBuilder.builder().build();
+        c.setIoServiceFactoryFactory(new SocketIoServiceFactoryFactory(sockets, TcpSocketOptions.builder().noDelay(true)
+                .closeTimeout(Duration.ofSeconds(5)).build()));
+        c.setServerKeyVerifier(new HostKeyCheck());
+        c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        c.setFilePasswordProvider(FilePasswordProvider.EMPTY);
+        List<org.apache.sshd.client.auth.UserAuthFactory> auths = c.getUserAuthFactories();
+        c.setUserAuthFactories(AuthRecording.wrap(auths == null || auths.isEmpty() ? SshClient.DEFAULT_USER_AUTH_FACTORIES : auths));
+        c.start();
+        this.client = c;
+    }
+
+    /** The SSHD client (for tests and the OSGi component's diagnostics). */
+    public SshClient client() {
+        return client;
+    }
+
+    static Attempt attempt(ClientSession session) {
+        AttributeRepository context = session.getConnectionContext();
+        return context == null ? null : context.getAttribute(Attempt.KEY);
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+
+    public CompletionStage<SshSession> connect(SshSettings settings) {
+        CompletableFuture<SshSession> result = new CompletableFuture<>();
+        String host;
+        int port;
+        Map<AttributeKey<?>, Object> context = new HashMap<>();
+        if (settings.endpoint().isPresent()) {
+            String name = settings.endpoint().get();
+            EndpointInfo e = sockets.endpoints().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+            if (e == null) {
+                result.completeExceptionally(new SshException(Reason.NOT_ALLOWED, "no endpoint named '" + name
+                        + "' is configured in the socket service (configured: "
+                        + sockets.endpoints().stream().map(EndpointInfo::name).toList() + ")", null));
+                return result;
+            }
+            host = e.host();
+            port = e.port();
+            context.put(SocketIoServiceFactoryFactory.ENDPOINT, name);
+        } else {
+            host = settings.host().orElseThrow();
+            port = settings.port();
+        }
+        Attempt attempt = new Attempt(settings, host, port);
+        context.put(Attempt.KEY, attempt);
+        try {
+            workers.execute(() -> start(settings, attempt, AttributeRepository.ofAttributesMap(context), result));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new SshException(Reason.PROTOCOL, "SSH client for " + settings.target()
+                    + " is stopped or busy (" + MAX_WORKERS + " operations at once)", e));
+        }
+        return result;
+    }
+
+    private void start(SshSettings settings, Attempt attempt, AttributeRepository context, CompletableFuture<SshSession> result) {
+        List<KeyPair> keys;
+        try {
+            keys = KeyFiles.load(settings);
+        } catch (SshException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        ConnectFuture connect;
+        try {
+            connect = client.connect(settings.user(), InetSocketAddress.createUnresolved(attempt.host, attempt.port), context, null);
+        } catch (Exception e) {
+            result.completeExceptionally(Failures.map(attempt, null, e));
+            return;
+        }
+        Duration limit = settings.connectTimeout();
+        ScheduledFuture<?> timer = client.getScheduledExecutorService().schedule(() -> {
+            if (!result.isDone()) {
+                attempt.timedOut = true;
+                connect.cancel();
+                ClientSession s = connect.getSession();
+                if (s != null) {
+                    s.close(true);
+                }
+                result.completeExceptionally(Failures.map(attempt, s, null));
+            }
+        }, limit.toMillis(), TimeUnit.MILLISECONDS);
+        result.whenComplete((v, e) -> timer.cancel(false));
+        connect.addListener(f -> {
+            if (!f.isConnected()) {
+                result.completeExceptionally(Failures.map(attempt, null, f.getException()));
+                return;
+            }
+            ClientSession session = f.getSession();
+            try {
+                settings.password().ifPresent(p -> session.addPasswordIdentity(p.get()));
+                keys.forEach(session::addPublicKeyIdentity);
+                if (settings.keepAliveInterval().toMillis() > 0) {
+                    CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, settings.keepAliveInterval());
+                    CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(session, settings.keepAliveInterval().multipliedBy(3));
+                }
+                session.auth().addListener(a -> {
+                    if (a.isSuccess()) {
+                        SshSessionImpl s = new SshSessionImpl(this, settings, attempt, session);
+                        sessions.add(s);
+                        session.addCloseFutureListener(closed -> sessions.remove(s));
+                        if (!result.complete(s)) {
+                            s.close();
+                        }
+                    } else {
+                        session.close(true);
+                        result.completeExceptionally(Failures.map(attempt, session, a.getException()));
+                    }
+                });
+            } catch (Exception e) {
+                session.close(true);
+                result.completeExceptionally(Failures.map(attempt, session, e));
+            }
+        });
+    }
+
+    void forget(SshSessionImpl s) {
+        sessions.remove(s);
+    }
+
+    /**
+     * Disconnects every session (SSH_MSG_DISCONNECT, so servers see a clean end), waits for them up to
+     * 3 s, then stops the SSHD client (closing whatever is left and its timer thread) and the workers.
+     */
+    @Override
+    public void close() {
+        try {
+            List<SshSessionImpl> open = List.copyOf(sessions);
+            java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(open.size());
+            for (SshSessionImpl s : open) {
+                s.clientSession().addCloseFutureListener(f -> closed.countDown());
+                s.close();
+            }
+            closed.await(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeClient();
+        }
+    }
+
+    private void closeClient() {
+        try {
+            client.stop();
+        } finally {
+            workers.shutdownNow();
+            try {
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

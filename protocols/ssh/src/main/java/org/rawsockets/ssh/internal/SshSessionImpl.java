@@ -1,0 +1,108 @@
+package org.rawsockets.ssh.internal;
+
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.rawsockets.ssh.ExecResult;
+import org.rawsockets.ssh.SshException;
+import org.rawsockets.ssh.SshSession;
+import org.rawsockets.ssh.SshSettings;
+
+/** An authenticated session: exec over SSHD channels, output pumped by the engine's workers. */
+final class SshSessionImpl implements SshSession {
+
+    private final SshEngine engine;
+    private final SshSettings settings;
+    private final Attempt attempt;
+    private final ClientSession session;
+    private final String fingerprint;
+
+    SshSessionImpl(SshEngine engine, SshSettings settings, Attempt attempt, ClientSession session) {
+        this.engine = engine;
+        this.settings = settings;
+        this.attempt = attempt;
+        this.session = session;
+        this.fingerprint = KeyUtils.getFingerPrint(session.getServerKey());
+    }
+
+    @Override
+    public String target() {
+        return settings.user() + "@" + attempt.hostPort();
+    }
+
+    @Override
+    public String serverKeyFingerprint() {
+        return fingerprint;
+    }
+
+    @Override
+    public CompletionStage<ExecResult> exec(String command, Duration timeout) {
+        BoundedOutput out = new BoundedOutput(MAX_COLLECTED_OUTPUT);
+        BoundedOutput err = new BoundedOutput(MAX_COLLECTED_OUTPUT);
+        return new Exec(engine, this, command, out, err, timeout).start().thenApply(
+                x -> new ExecResult(x.status(), x.signal(), out.bytes(), err.bytes(), out.truncated() || err.truncated()));
+    }
+
+    @Override
+    public CompletionStage<Integer> exec(String command, OutputStream stdout, OutputStream stderr, Duration timeout) {
+        return new Exec(engine, this, command, stdout, stderr, timeout).start().thenApply(Exec.Exit::status);
+    }
+
+    @Override
+    public ClientSession clientSession() {
+        return session;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return session.isOpen() && !session.isClosing();
+    }
+
+    /**
+     * Sends SSH_MSG_DISCONNECT (the server logs a clean disconnect) and closes; past 5 s at once.
+     * Does not block.
+     */
+    @Override
+    public void close() {
+        engine.forget(this);
+        if (session.isClosing()) {
+            return;
+        }
+        try {
+            session.disconnect(org.apache.sshd.common.SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "closed by the client");
+        } catch (Exception e) {
+            session.close(true);
+            return;
+        }
+        try {
+            session.getFactoryManager().getScheduledExecutorService().schedule(() -> session.close(true), 5, TimeUnit.SECONDS);
+        } catch (RuntimeException stopping) {
+            session.close(true);
+        }
+    }
+
+    /** For the failures of operations on this session. */
+    SshException failure(SshException.Reason reason, String what, Throwable cause) {
+        if (!isOpen()) {
+            String why = cause == null ? "" : ": " + KeyFiles.oneLine(cause);
+            return new SshException(SshException.Reason.DISCONNECTED, what + " on " + target()
+                    + " failed: the SSH connection is closed" + why, cause);
+        }
+        return new SshException(reason, what + " on " + target() + " failed: "
+                + (cause == null ? "unknown" : KeyFiles.oneLine(cause)), cause);
+    }
+
+    @Override
+    public String toString() {
+        return "SshSession[" + target() + "]";
+    }
+
+    static CompletableFuture<Void> none() {
+        return CompletableFuture.completedFuture(null);
+    }
+}

@@ -1,0 +1,143 @@
+package org.rawsockets.ssh.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real OpenSSH {@code sshd} (Debian openssh-server) on a free 127.0.0.1 port, with a generated
+ * config, host key and authorized_keys in a temp dir, run in the foreground ({@code -D -e}) with its
+ * log in a file. Runs as the current user (root in CI); its privilege separation directory
+ * {@code /run/sshd} is created when missing, as the packaged service would.
+ */
+final class OpenSshServer implements AutoCloseable {
+
+    final Path dir;
+    final int port;
+    final Path hostKey;
+    final Path log;
+    private final Process process;
+
+    private OpenSshServer(Path dir, int port, Path hostKey, Path log, Process process) {
+        this.dir = dir;
+        this.port = port;
+        this.hostKey = hostKey;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts sshd with {@code authorizedKeys} (public key lines) and extra config lines. */
+    static OpenSshServer start(Path dir, String hostKeyType, List<Path> authorizedPublicKeys, String... extraConfig)
+            throws Exception {
+        Files.createDirectories(dir);
+        Path hostKey = dir.resolve("ssh_host_" + hostKeyType + "_key");
+        if (!Files.exists(hostKey)) {
+            keygen(hostKeyType, hostKey, "");
+        }
+        StringBuilder keys = new StringBuilder();
+        for (Path p : authorizedPublicKeys) {
+            keys.append(Files.readString(p).trim()).append('\n');
+        }
+        Path authorized = dir.resolve("authorized_keys");
+        Files.writeString(authorized, keys);
+        Path privsep = Path.of("/run/sshd");
+        if (!Files.isDirectory(privsep)) {
+            Files.createDirectories(privsep);
+        }
+        int port = freePort();
+        List<String> config = new ArrayList<>(List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
+                "PidFile none", "UsePAM no", "StrictModes no", "PermitRootLogin yes", "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no", "AuthorizedKeysFile " + authorized, "LogLevel VERBOSE",
+                "Subsystem sftp internal-sftp", "MaxStartups 100"));
+        config.addAll(List.of(extraConfig));
+        Path cfg = dir.resolve("sshd_config");
+        Files.write(cfg, config);
+        Path log = dir.resolve("sshd-" + port + ".log");
+        Process p = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        OpenSshServer s = new OpenSshServer(dir, port, hostKey, log, p);
+        s.waitForLog("Server listening on 127.0.0.1 port " + port, Duration.ofSeconds(20));
+        return s;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** ssh-keygen a key pair without comment prompt; empty passphrase for none. */
+    static Path keygen(String type, Path file, String passphrase) throws Exception {
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(Path.of(file + ".pub"));
+        List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-t", type, "-f", file.toString(), "-N", passphrase,
+                "-C", "test-" + type));
+        if (type.equals("rsa")) {
+            cmd.addAll(List.of("-b", "3072"));
+        }
+        run(cmd);
+        return file;
+    }
+
+    /** OpenSSH's own SHA256 fingerprint of the host key ({@code ssh-keygen -lf}). */
+    String hostKeyFingerprint() throws Exception {
+        String out = run(List.of("ssh-keygen", "-l", "-E", "sha256", "-f", hostKey + ".pub"));
+        return out.split(" ")[1];
+    }
+
+    /** The known_hosts line OpenSSH would write for this server ({@code [127.0.0.1]:port key}). */
+    String knownHostsLine(String host) throws Exception {
+        String pub = Files.readString(Path.of(hostKey + ".pub")).trim();
+        String[] parts = pub.split(" ");
+        return "[" + host + "]:" + port + " " + parts[0] + " " + parts[1];
+    }
+
+    static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(cmd + " failed: " + out);
+        }
+        return out;
+    }
+
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    void waitForLog(String line, Duration limit) throws Exception {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!log().contains(line)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("sshd exited (" + process.exitValue() + ") before '" + line + "':\n" + log());
+            }
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("sshd did not log '" + line + "' within " + limit + ":\n" + log());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Kills sshd and its per-connection children at once (a server dying mid-session). */
+    void kill() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+}
