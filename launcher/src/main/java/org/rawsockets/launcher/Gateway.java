@@ -45,6 +45,8 @@ final class Gateway {
 
     /** Set once the process exits through {@link #exitNow(int)}: the shutdown hook then has nothing to do. */
     private static final AtomicBoolean EXITING = new AtomicBoolean();
+    /** Set by the first SIGTERM/SIGINT/SIGHUP: its handler stops the framework and decides the exit code. */
+    private static final AtomicBoolean SIGNALLED = new AtomicBoolean();
 
     private final Framework framework;
     private final Duration stopTimeout;
@@ -65,6 +67,14 @@ final class Gateway {
 
     /** Exits the JVM with {@code code}, bypassing the stop in the shutdown hook (already done). */
     static void exitNow(int code) {
+        if (SIGNALLED.get()) {
+            // A signal is stopping the gateway: its handler exits with the right code when done.
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         EXITING.set(true);
         System.out.flush();
         System.err.flush();
@@ -94,7 +104,10 @@ final class Gateway {
         String cmDir = fwProps.get("felix.cm.dir");
         GatewayFolders.prepare(home, cmDir == null ? null : absolute(home, cmDir), secrets, err);
         List<StartLevelRule> rules = StartLevelRule.parse(config);
-        int defaultLevel = Integer.parseInt(config.getProperty("gateway.startlevel.default", "3"));
+        int defaultLevel = (int) number(config, "gateway.startlevel.default", 3, 1, Integer.MAX_VALUE);
+        Duration stopTimeout = Duration.ofSeconds(number(config, "gateway.stop.timeout.seconds", 15, 1, 86_400));
+        Duration readyTimeout = Duration.ofSeconds(number(config, "gateway.ready.timeout.seconds", 10, 1, 86_400));
+        Duration startTimeout = Duration.ofSeconds(number(config, "gateway.start.timeout.seconds", 60, 1, 86_400));
         int beginning = Math.max(defaultLevel, rules.stream().mapToInt(StartLevelRule::level).max().orElse(1));
         // The framework first stops at Config Admin's start level: configurations whose etc/ file is
         // gone are deleted there, before Declarative Services and FileInstall (higher levels) start.
@@ -120,19 +133,22 @@ final class Gateway {
             // stdout carries the commands' output only.
             System.setProperty("gateway.console.target", "System.err");
         }
-        Duration stopTimeout = Duration.ofSeconds(Long.parseLong(config.getProperty("gateway.stop.timeout.seconds", "15")));
-        Duration readyTimeout = Duration.ofSeconds(Long.parseLong(config.getProperty("gateway.ready.timeout.seconds", "10")));
 
         Iterator<FrameworkFactory> factories = ServiceLoader.load(FrameworkFactory.class, Gateway.class.getClassLoader())
                 .iterator();
         if (!factories.hasNext()) {
             throw new IllegalStateException("no OSGi framework on the class path (lib/ must hold the Felix jar)");
         }
+        // Felix prints its log on System.out (the commands' output in -c mode): to stderr instead.
+        @SuppressWarnings({ "unchecked", "rawtypes" })
+        Map<String, Object> withLogger = (Map) fwProps;
+        withLogger.put("felix.log.logger", new FrameworkLog(err));
         Framework framework = factories.next().newFramework(fwProps);
         framework.init();
         long initMillis = (System.nanoTime() - t0) / 1_000_000;
         Gateway gateway = new Gateway(framework, stopTimeout, out, err);
-        Runtime.getRuntime().addShutdownHook(new Thread(gateway::onShutdownSignal, "gateway-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::onShutdown, "gateway-shutdown"));
+        gateway.handleSignals();
 
         BundleContext ctx = framework.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
@@ -172,8 +188,9 @@ final class Gateway {
         ctx.addBundleListener(new JulBridge());
         StartupTrace trace = Boolean.getBoolean("gateway.trace.startup") ? new StartupTrace(ctx, t0) : null;
         framework.start();
-        if (!started.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the framework did not reach start level " + cmLevel + " within 60 s");
+        if (!started.await(startTimeout.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the framework did not reach start level " + cmLevel + " within "
+                    + startTimeout.toSeconds() + " s (gateway.start.timeout.seconds)");
         }
         if (!installed.stream().anyMatch(b -> StaleConfigurations.CONFIG_ADMIN_BSN.equals(b.getSymbolicName()))) {
             throw new IllegalStateException("system/ has no " + StaleConfigurations.CONFIG_ADMIN_BSN + " bundle");
@@ -189,8 +206,9 @@ final class Gateway {
         }
         if (beginning > cmLevel) {
             framework.adapt(FrameworkStartLevel.class).setStartLevel(beginning);
-            if (!levelReached.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the framework did not reach start level " + beginning + " within 60 s");
+            if (!levelReached.await(startTimeout.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the framework did not reach start level " + beginning + " within "
+                        + startTimeout.toSeconds() + " s (gateway.start.timeout.seconds)");
             }
         }
         ctx.removeFrameworkListener(listener);
@@ -244,6 +262,9 @@ final class Gateway {
             if (b.getState() == Bundle.ACTIVE) {
                 active++;
             }
+        }
+        if (shell != null) {
+            active++; // the interactive shell starts right after this line, so that its prompt comes last
         }
         // The one readiness line. In -c mode it goes to stderr: stdout is the commands' output.
         PrintStream readyOut = mode == Main.Mode.SCRIPT ? err : out;
@@ -336,24 +357,56 @@ final class Gateway {
     }
 
     /**
-     * The shutdown hook: on SIGTERM/SIGINT (not on our own exit) stop the framework within the bound
-     * and exit 0 — a signalled JVM would otherwise report 143/130 although it stopped cleanly. A
+     * SIGTERM, SIGINT and SIGHUP: stop the framework within the bound, then exit through
+     * {@link System#exit} with 0 — a signalled JVM would otherwise report 143/130 although it stopped
+     * cleanly — so that every other shutdown hook (logging, bundles) still runs to its end. A
      * {@code -c} script cut short by the signal did not finish: that exits
-     * {@link Main#EXIT_COMMAND_FAILED}.
+     * {@link Main#EXIT_COMMAND_FAILED}. A second signal while stopping is ignored (the stop is
+     * bounded by {@code gateway.stop.timeout.seconds}).
      */
-    private void onShutdownSignal() {
-        if (EXITING.get()) {
+    private void onSignal(String name) {
+        if (!SIGNALLED.compareAndSet(false, true)) {
             return;
         }
         boolean scriptCut = scriptRunning.get();
-        int code = stopped.get() ? Main.EXIT_OK : stop();
-        if (scriptCut) {
-            err.println("gateway: interrupted before the -c commands finished");
-            code = Main.EXIT_COMMAND_FAILED;
+        Thread t = new Thread(() -> {
+            int code = stopped.get() ? Main.EXIT_OK : stop();
+            if (scriptCut) {
+                err.println("gateway: interrupted (SIG" + name + ") before the -c commands finished");
+                code = Main.EXIT_COMMAND_FAILED;
+            }
+            EXITING.set(true);
+            System.out.flush();
+            System.err.flush();
+            System.exit(code);
+        }, "gateway-signal");
+        t.start();
+    }
+
+    /** Signal handlers where the JVM allows them; elsewhere the shutdown hook stops the framework. */
+    private void handleSignals() {
+        for (String name : new String[] { "TERM", "INT", "HUP" }) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> onSignal(name));
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // not on this platform, or reserved (-Xrs): the shutdown hook covers it
+            }
+        }
+    }
+
+    /**
+     * The shutdown hook, for exits that are not ours (a bundle calling System.exit, a signal without
+     * a handler): stops the framework within the bound. It never halts, so other hooks finish too.
+     */
+    private void onShutdown() {
+        if (EXITING.get() || SIGNALLED.get()) {
+            return;
+        }
+        if (!stopped.get()) {
+            stop();
         }
         System.out.flush();
         System.err.flush();
-        Runtime.getRuntime().halt(code);
     }
 
     private void closeAttach() {
@@ -375,6 +428,30 @@ final class Gateway {
             c = c.getCause();
         }
         return c == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + c + ")";
+    }
+
+    /**
+     * A whole number from {@code etc/gateway.properties} (or its {@code -D} override).
+     *
+     * @throws IllegalArgumentException not a whole number in {@code [min, max]}: one line naming the key
+     */
+    static long number(Properties config, String key, long def, long min, long max) {
+        String v = config.getProperty(key);
+        if (v == null) {
+            return def;
+        }
+        long n;
+        try {
+            n = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("etc/gateway.properties: " + key + "=" + v + " is not a whole number"
+                    + " (default " + def + ")");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("etc/gateway.properties: " + key + "=" + v + " is out of range (" + min
+                    + ".." + max + ", default " + def + ")");
+        }
+        return n;
     }
 
     /** Reads {@code etc/gateway.properties}, system properties override; expands {@code ${...}}. */
@@ -414,8 +491,20 @@ final class Gateway {
         return sb.toString();
     }
 
-    /** {@code gateway.startlevel.N=glob, glob}: bundles whose symbolic name matches start at N. */
-    record StartLevelRule(int level, Pattern pattern) {
+    /**
+     * {@code gateway.startlevel.N=glob, glob}: bundles whose symbolic name matches start at N. When
+     * several rules match, the most specific one decides, whatever the order of the lines: an exact
+     * name beats any glob, a glob with more literal characters beats one with fewer, and between
+     * equally specific globs the lower level wins.
+     */
+    record StartLevelRule(int level, String glob, Pattern pattern) {
+
+        /** Most specific first: exact names, then by literal characters (descending), level, glob. */
+        static final java.util.Comparator<StartLevelRule> MOST_SPECIFIC_FIRST = java.util.Comparator
+                .comparing((StartLevelRule r) -> r.glob.contains("*"))
+                .thenComparing(r -> -r.glob.replace("*", "").length())
+                .thenComparingInt(StartLevelRule::level)
+                .thenComparing(StartLevelRule::glob);
 
         static List<StartLevelRule> parse(Properties config) {
             List<StartLevelRule> rules = new ArrayList<>();
@@ -432,11 +521,13 @@ final class Gateway {
                 for (String glob : config.getProperty(key).split(",")) {
                     String g = glob.trim();
                     if (!g.isEmpty()) {
-                        rules.add(new StartLevelRule(level,
+                        rules.add(new StartLevelRule(level, g,
                                 Pattern.compile(Pattern.quote(g).replace("*", "\\E.*\\Q"))));
                     }
                 }
             }
+            // Properties hand out their keys in hash order: sort, so the first match is the most specific.
+            rules.sort(MOST_SPECIFIC_FIRST);
             return rules;
         }
 

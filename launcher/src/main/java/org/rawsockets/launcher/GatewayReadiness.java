@@ -100,6 +100,8 @@ final class GatewayReadiness {
      * The {@code felix.fileinstall.filename} of every configuration in Config Admin (through
      * reflection: the launcher does not see the Config Admin API); empty while Config Admin is not
      * there yet, so configuration files count as pending until it is.
+     *
+     * @throws IllegalStateException Config Admin's API cannot be used through reflection
      */
     private static List<String> fileInstallConfigFiles(BundleContext ctx) {
         ServiceReference<?> ref = ctx.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
@@ -124,8 +126,11 @@ final class GatewayReadiness {
                 }
             }
             return files;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the configurations in Config Admin ("
+                    + ref.getBundle().getSymbolicName() + "): its API is not the expected one: " + e, e);
+        } catch (RuntimeException e) {
+            return new ArrayList<>(); // Config Admin going away: its configurations count as not applied yet
         } finally {
             try {
                 ctx.ungetService(ref);

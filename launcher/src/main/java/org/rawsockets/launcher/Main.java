@@ -55,6 +55,10 @@ public final class Main {
         Gateway gateway;
         try {
             gateway = Gateway.start(home, options.mode(), out, err);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // Our own checks: the message says what and where.
+            err.println("gateway: start-up failed: " + e.getMessage());
+            return EXIT_START_FAILED;
         } catch (Exception e) {
             err.println("gateway: start-up failed: " + e);
             return EXIT_START_FAILED;

@@ -96,4 +96,80 @@ class LauncherConfigTest {
         assertTrue(!StaleConfigurations.stale("https://example.org/x.cfg", watched), "not a file FileInstall made");
         assertEquals(List.of(home.resolve("etc")), StaleConfigurations.watchedFolders(" etc ,", home), "relative to home");
     }
+
+    @Test
+    void overlappingStartLevelRulesPickTheMostSpecificWhateverTheirOrder() {
+        // Properties hand out keys in hash order: try every pair of levels, both ways round.
+        for (int a = 1; a <= 9; a++) {
+            for (int b = 1; b <= 9; b++) {
+                if (a == b) {
+                    continue;
+                }
+                Properties p = new Properties();
+                p.setProperty("gateway.startlevel." + a, "org.example.*");
+                p.setProperty("gateway.startlevel." + b, "org.example.special, org.example.sub.*");
+                List<Gateway.StartLevelRule> rules = Gateway.StartLevelRule.parse(p);
+                String pair = "levels " + a + " (org.example.*) and " + b;
+                assertEquals(b, Gateway.StartLevelRule.levelOf(rules, "org.example.special", 7), "exact name beats glob; " + pair);
+                assertEquals(b, Gateway.StartLevelRule.levelOf(rules, "org.example.sub.x", 7), "longer glob beats shorter; " + pair);
+                assertEquals(a, Gateway.StartLevelRule.levelOf(rules, "org.example.other", 7), pair);
+                assertEquals(7, Gateway.StartLevelRule.levelOf(rules, "org.other", 7), pair);
+            }
+        }
+    }
+
+    @Test
+    void equallySpecificStartLevelRulesPickTheLowerLevel() {
+        for (int a = 1; a <= 9; a++) {
+            for (int b = a + 1; b <= 9; b++) {
+                Properties p = new Properties();
+                p.setProperty("gateway.startlevel." + b, "org.*.x");
+                p.setProperty("gateway.startlevel." + a, "org.a.*");
+                assertEquals(a, Gateway.StartLevelRule.levelOf(Gateway.StartLevelRule.parse(p), "org.a.x", 7));
+            }
+        }
+    }
+
+    @Test
+    void configAdminThatCannotBeReadIsAClearErrorNotANullPointer(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("deploy"));
+        Files.writeString(Files.createDirectories(home.resolve("etc")).resolve("x.cfg"), "a=b\n");
+        // A Config Admin whose API classes cannot be loaded from its bundle.
+        org.osgi.framework.Bundle bundle = proxy(org.osgi.framework.Bundle.class, (m, args) -> {
+            if (m.getName().equals("loadClass")) {
+                throw new ClassNotFoundException((String) args[0]);
+            }
+            return null;
+        });
+        org.osgi.framework.ServiceReference<?> ref = proxy(org.osgi.framework.ServiceReference.class,
+                (m, args) -> m.getName().equals("getBundle") ? bundle : null);
+        org.osgi.framework.BundleContext ctx = proxy(org.osgi.framework.BundleContext.class, (m, args) -> {
+            switch (m.getName()) {
+            case "getBundles":
+                return new org.osgi.framework.Bundle[0];
+            case "getServiceReference":
+                return ref;
+            case "getService":
+                return new Object();
+            case "ungetService":
+                return true;
+            default:
+                return null;
+            }
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> GatewayReadiness.awaitInitialScan(ctx, home, System.nanoTime() + 200_000_000L));
+        assertTrue(e.getMessage().contains("Config Admin"), e.getMessage());
+        assertTrue(e.getMessage().contains("ClassNotFoundException"), e.getMessage());
+    }
+
+    interface Handler {
+        Object invoke(java.lang.reflect.Method m, Object[] args) throws Throwable;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, Handler h) {
+        return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
+                (p, m, args) -> h.invoke(m, args));
+    }
 }
