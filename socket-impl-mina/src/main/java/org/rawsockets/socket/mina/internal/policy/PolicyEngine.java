@@ -293,10 +293,22 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
         for (String line : lines) {
             String n = suggestedName(line);
             fixes.add("To allow it, add to etc/" + PolicySettings.PID + ".cfg the line 'grant." + n + " = " + line
-                    + "' (or run: policy:grant " + n + " " + line + ").");
+                    + "' (or run: policy:grant " + n + " " + shellLine(line) + ").");
         }
         return new Decision(false, owner, access, declared, allowing != null ? allowing : covering, through, denials,
                 reasons, fixes);
+    }
+
+    /** A grant line as {@code policy:grant} arguments: a whole-field {@code *} becomes {@code any} (no quoting in Gogo). */
+    static String shellLine(String line) {
+        StringBuilder sb = new StringBuilder();
+        for (String f : line.trim().split("\\s+")) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(f.equals("*") ? "any" : f);
+        }
+        return sb.toString();
     }
 
     private static String liftedOnlyBy(BuiltInDenial d) {

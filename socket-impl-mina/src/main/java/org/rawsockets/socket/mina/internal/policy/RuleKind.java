@@ -49,6 +49,6 @@ public enum RuleKind {
             }
         }
         throw new IllegalArgumentException("unknown kind '" + text + "': use one of tcp, tcp-listen, udp-connected,"
-                + " udp-bound, multicast" + " (or * in grants for every kind)");
+                + " udp-bound, multicast" + " (or * in grants for every kind; any in policy:grant)");
     }
 }

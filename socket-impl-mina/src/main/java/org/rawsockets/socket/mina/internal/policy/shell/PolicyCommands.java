@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
@@ -134,8 +135,22 @@ public final class PolicyCommands {
         return sb.toString();
     }
 
-    /** {@code policy:grant <name> <bundle> <kind> <destination> <ports>}. */
-    public String grant(String name, String bundle, String kind, String destination, String ports) throws IOException {
+    /**
+     * {@code policy:grant <name> <bundle> <kind> <destination> <ports>}; {@value #ANY} stands for
+     * {@code *} in every field (Gogo expands an unquoted {@code *} into file names).
+     */
+    @Descriptor("grant a bundle socket access (kept in Config Admin): policy:grant <name> <bundle> <kind> <destination> <ports>;"
+            + " 'any' (no quoting needed; '*' must be quoted in the shell) matches every bundle, kind, destination or port."
+            + " Example: policy:grant web org.example.web tcp any 443")
+    public String grant(@Descriptor("grant name: letters, digits, '.', '_', '-'") String name,
+            @Descriptor("bundle symbolic name or glob (org.example.*), or any") String bundle,
+            @Descriptor("tcp, tcp-listen, udp-connected, udp-bound, multicast, or any") String kind,
+            @Descriptor("host, IP, CIDR block, *.domain, endpoint:<name>, or any") String destination,
+            @Descriptor("port, ranges and lists (22,8000-8100), or any") String ports) throws IOException {
+        bundle = anyToStar(bundle);
+        kind = anyToStar(kind);
+        destination = anyToStar(destination);
+        ports = anyToStar(ports);
         if (!name.matches("[A-Za-z0-9_.-]+")) {
             return "grant name '" + name + "' must use letters, digits, '.', '_' or '-'";
         }
@@ -159,6 +174,13 @@ public final class PolicyCommands {
         c.update(props);
         return (previous == null ? "granted " : "replaced " + previous + " by ") + PolicySettings.GRANT_PREFIX + name + " = "
                 + rule.line() + "\n" + whereItLives(props);
+    }
+
+    /** The shell spelling of {@code *}: needs no quoting in Gogo. */
+    public static final String ANY = "any";
+
+    private static String anyToStar(String field) {
+        return ANY.equalsIgnoreCase(field) ? "*" : field;
     }
 
     /** {@code policy:revoke <name>}. */

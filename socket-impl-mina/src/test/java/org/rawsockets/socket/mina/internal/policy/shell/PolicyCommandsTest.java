@@ -77,6 +77,26 @@ class PolicyCommandsTest {
     }
 
     @Test
+    void anyStandsForStarSoNothingNeedsQuotingInTheShell() throws Exception {
+        String granted = commands.grant("all-ssh", "any", "tcp", "any", "22");
+        assertTrue(granted.startsWith("granted grant.all-ssh = * tcp * 22"), granted);
+        assertEquals("* tcp * 22", stored.get("grant.all-ssh"));
+        String allowed = commands.explain("org.example.ssh", "tcp", "93.184.216.34", 22);
+        assertTrue(allowed.startsWith("ALLOWED"), allowed);
+        assertTrue(allowed.contains("granted by 'all-ssh'"), allowed);
+        assertTrue(commands.grant("every", "org.example.ssh", "ANY", "example.org", "any").startsWith(
+                "granted grant.every = org.example.ssh * example.org *"));
+        commands.revoke("all-ssh");
+        commands.revoke("every");
+        // A suggested shell command is copy-pasteable: '*' is spelt 'any'.
+        String denied = commands.explain("org.example.none", "udp-bind", "0.0.0.0", 0);
+        assertTrue(denied.contains("policy:grant "), denied);
+        String suggested = denied.substring(denied.indexOf("policy:grant "));
+        assertTrue(!suggested.substring(0, suggested.indexOf(')')).contains("*"), denied);
+        assertTrue(suggested.contains(" any"), denied);
+    }
+
+    @Test
     void rejectsBadInputWithoutTouchingTheConfiguration() throws Exception {
         assertTrue(commands.grant("x", "org.example.ssh", "tcpx", "*", "22").startsWith("not granted: grant 'x'"));
         assertTrue(commands.grant("x", "org.example.ssh", "tcp", "10.0.0.1/8", "22").contains("did you mean 10.0.0.0/8?"));
