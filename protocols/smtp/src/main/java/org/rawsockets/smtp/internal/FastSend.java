@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.rawsockets.smtp.Envelope;
 import org.rawsockets.smtp.RecipientResult;
@@ -45,8 +46,13 @@ final class FastSend {
 
     boolean eligible(SendTask task, Prepared p) {
         boolean oneGroup = p.pipelining() && p.commands().size() <= SendPipeline.PIPELINE_BATCH;
-        return oneGroup && !task.batchWritten && conn.inflightRead == null && p.transfer().total >= 0
+        return oneGroup && !task.batchWritten && conn.inflightReply == null && p.transfer().total >= 0
                 && p.transfer().total < settings.chunkSize() && worker.queueEmpty();
+    }
+
+    private SmtpProtocolException closedWhileDue(boolean bodySent) {
+        return new SmtpProtocolException("SMTP server " + label + " closed the connection while a reply was due ("
+                + (bodySent ? "to the end of the message data" : "to MAIL FROM, RCPT TO or DATA") + ")");
     }
 
     Outcome run(SendTask task, Prepared p, byte[] body) throws IOException {
@@ -57,12 +63,32 @@ final class FastSend {
         Envelope env = task.env;
         Runnable[] next = new Runnable[1];
         boolean[] bodySent = new boolean[1];
+        SmtpReply[] arrived = new SmtpReply[1];
         next[0] = () -> {
             try {
                 while (true) {
-                    SmtpReply r = conn.pending.hasRemaining() ? conn.decoder.decode(conn.pending) : null;
+                    SmtpReply r = arrived[0];
+                    arrived[0] = null;
                     if (r == null) {
-                        break;
+                        CompletableFuture<SmtpReply> f = conn.replies.next().toCompletableFuture();
+                        if (!f.isDone()) {
+                            f.whenComplete((reply, err) -> {
+                                if (err != null) {
+                                    done.completeExceptionally(err);
+                                } else if (reply == null) {
+                                    done.completeExceptionally(closedWhileDue(bodySent[0]));
+                                } else {
+                                    arrived[0] = reply;
+                                    next[0].run();
+                                }
+                            });
+                            return;
+                        }
+                        r = f.join();
+                        if (r == null) {
+                            done.completeExceptionally(closedWhileDue(bodySent[0]));
+                            return;
+                        }
                     }
                     if (r.code() == 421) {
                         conn.open = false;
@@ -111,18 +137,8 @@ final class FastSend {
                         return;
                     }
                 }
-                conn.socket.readable().read().whenComplete((rr, err) -> {
-                    if (err != null) {
-                        done.completeExceptionally(err);
-                    } else if (rr.done()) {
-                        done.completeExceptionally(new SmtpProtocolException("SMTP server " + label
-                                + " closed the connection while a reply was due (" + (bodySent[0]
-                                        ? "to the end of the message data" : "to MAIL FROM, RCPT TO or DATA") + ")"));
-                    } else {
-                        conn.pending = rr.value();
-                        next[0].run();
-                    }
-                });
+            } catch (CompletionException e) {
+                done.completeExceptionally(e.getCause());
             } catch (Throwable e) {
                 done.completeExceptionally(e);
             }

@@ -23,7 +23,6 @@ import org.rawsockets.smtp.SmtpReply;
 import org.rawsockets.smtp.SmtpSettings;
 import org.rawsockets.smtp.SmtpTransientException;
 import org.rawsockets.socket.NetworkException;
-import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.TcpOpenInfo;
 import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.TimedOutException;
@@ -41,15 +40,15 @@ final class SmtpConnection {
 
     private final SmtpSettings settings;
     private final String label;
-    final ReplyDecoder decoder;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     volatile TcpSocket socket;
     /** False once the server said 421 or the connection was closed or broken. */
     volatile boolean open;
-    /** Received bytes not yet decoded into replies. */
-    ByteBuffer pending = ByteBuffer.allocate(0);
-    CompletableFuture<ReadResult<ByteBuffer>> inflightRead;
+    /** The replies of {@link #socket} (replaced with it at STARTTLS). */
+    ReplyDecoder replies;
+    /** The reply being read, kept across a timed-out wait. */
+    CompletableFuture<SmtpReply> inflightReply;
     /** The write not yet waited for (at most one), and what it carries, for messages. */
     CompletableFuture<Void> lastWrite;
     String lastWriteWhat;
@@ -61,7 +60,6 @@ final class SmtpConnection {
     SmtpConnection(SmtpSettings settings) {
         this.settings = settings;
         this.label = settings.serverLabel();
-        this.decoder = new ReplyDecoder(settings.maxReplyLineLength(), settings.maxReplyLines(), label);
     }
 
     static long deadline(Duration limit) {
@@ -78,12 +76,13 @@ final class SmtpConnection {
     /** Takes the socket just opened, once its connection (and TLS handshake, if implicit) completed. */
     TcpOpenInfo connected(TcpSocket s) throws IOException {
         socket = s;
+        replies = newDecoder(s);
         return await(s.opened(), settings.connectTimeout().plusSeconds(5), "accept the connection");
     }
 
     /** After STARTTLS got 220: the TLS handshake on the same connection; nothing read before it is kept. */
     TcpOpenInfo startTls(TlsOptions tls) throws IOException {
-        if (pending.hasRemaining() || decoder.isMidReply()) {
+        if (replies.isMidReply()) {
             throw new SmtpProtocolException("SMTP server " + label
                     + " sent data after its STARTTLS reply, before the TLS handshake (a command injection"
                     + " attempt or a broken server); connection closed");
@@ -91,8 +90,8 @@ final class SmtpConnection {
         settleLastWrite();
         TcpSocket upgraded = socket.startTls(tls);
         socket = upgraded;
-        pending = ByteBuffer.allocate(0);
-        inflightRead = null;
+        replies = newDecoder(upgraded);
+        inflightReply = null;
         return await(upgraded.opened(), settings.connectTimeout().plusSeconds(5),
                 "complete the TLS handshake after STARTTLS");
     }
@@ -146,30 +145,25 @@ final class SmtpConnection {
         }
     }
 
+    private ReplyDecoder newDecoder(TcpSocket s) {
+        return new ReplyDecoder(s.readable(), settings.maxReplyLineLength(), settings.maxReplyLines(), label);
+    }
+
     /** Reads one whole reply within {@code timeout}, however its bytes trickle in. */
     SmtpReply readReply(Duration timeout, String what) throws IOException {
-        long until = deadline(timeout);
-        while (true) {
-            if (pending.hasRemaining()) {
-                SmtpReply r = decoder.decode(pending);
-                if (r != null) {
-                    if (r.code() == 421) {
-                        open = false; // RFC 5321 3.8: the server is closing the connection
-                    }
-                    return r;
-                }
-            }
-            if (inflightRead == null) {
-                inflightRead = wrap(socket.readable().read());
-            }
-            ReadResult<ByteBuffer> rr = awaitUntil(inflightRead, until, timeout, "reply to " + what);
-            inflightRead = null;
-            if (rr.done()) {
-                throw new SmtpProtocolException("SMTP server " + label + " closed the connection while the reply to "
-                        + what + " was due");
-            }
-            pending = rr.value();
+        if (inflightReply == null) {
+            inflightReply = wrap(replies.next());
         }
+        SmtpReply r = await(inflightReply, timeout, "reply to " + what);
+        inflightReply = null;
+        if (r == null) {
+            throw new SmtpProtocolException("SMTP server " + label + " closed the connection while the reply to "
+                    + what + " was due");
+        }
+        if (r.code() == 421) {
+            open = false; // RFC 5321 3.8: the server is closing the connection
+        }
+        return r;
     }
 
     void rsetQuietly() throws IOException {

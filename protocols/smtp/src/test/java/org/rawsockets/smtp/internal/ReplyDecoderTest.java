@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 import org.rawsockets.smtp.EnhancedStatusCode;
@@ -28,23 +28,40 @@ class ReplyDecoderTest {
             + "354\r\n"
             + "250 \r\n";
 
-    private static List<SmtpReply> decodeAll(ReplyDecoder d, byte[] bytes, int... cuts) throws SmtpProtocolException {
-        List<SmtpReply> out = new ArrayList<>();
-        int prev = 0;
-        List<Integer> points = new ArrayList<>();
-        for (int c : cuts) {
-            points.add(c);
+    private static ReplyDecoder decoder(FedReadable in, int maxLine, int maxLines, String peer) {
+        return new ReplyDecoder(in, maxLine, maxLines, peer);
+    }
+
+    /** The next reply, now (the input is all there): null at its end; the decoder's exception as is. */
+    private static SmtpReply next(ReplyDecoder d) throws SmtpProtocolException {
+        CompletableFuture<SmtpReply> f = d.next().toCompletableFuture();
+        assertTrue(f.isDone(), "the reply waits for input that was all fed");
+        Throwable error = f.handle((r, t) -> t).join(); // no CompletionException to build per error
+        if (error instanceof SmtpProtocolException p) {
+            throw p;
         }
-        points.add(bytes.length);
-        for (int cut : points) {
-            ByteBuffer b = ByteBuffer.wrap(bytes, prev, cut - prev);
-            SmtpReply r;
-            while ((r = d.decode(b)) != null) {
-                out.add(r);
-            }
-            assertFalse(b.hasRemaining());
+        if (error != null) {
+            throw new AssertionError("the decoder failed with something else than SmtpProtocolException", error);
+        }
+        return f.join();
+    }
+
+    /** Feeds {@code bytes} in pieces cut at {@code cuts}, then the end; every reply up to the end. */
+    private static List<SmtpReply> decodeAll(byte[] bytes, int... cuts) throws SmtpProtocolException {
+        FedReadable in = new FedReadable();
+        int prev = 0;
+        for (int cut : cuts) {
+            in.feed(bytes, prev, cut);
             prev = cut;
         }
+        in.feed(bytes, prev, bytes.length).end();
+        ReplyDecoder d = decoder(in, 512, 50, "test");
+        List<SmtpReply> out = new ArrayList<>();
+        SmtpReply r;
+        while ((r = next(d)) != null) {
+            out.add(r);
+        }
+        assertFalse(d.isMidReply());
         return out;
     }
 
@@ -72,14 +89,14 @@ class ReplyDecoderTest {
 
     @Test
     void decodesWholeStream() throws Exception {
-        checkExpected(decodeAll(new ReplyDecoder(512, 50, "test"), STREAM.getBytes(UTF_8)));
+        checkExpected(decodeAll(STREAM.getBytes(UTF_8)));
     }
 
     @Test
     void decodesStreamSplitAtEveryByte() throws Exception {
         byte[] bytes = STREAM.getBytes(UTF_8);
         for (int cut = 0; cut <= bytes.length; cut++) {
-            checkExpected(decodeAll(new ReplyDecoder(512, 50, "test"), bytes, cut));
+            checkExpected(decodeAll(bytes, cut));
         }
     }
 
@@ -88,7 +105,7 @@ class ReplyDecoderTest {
         byte[] bytes = STREAM.getBytes(UTF_8);
         for (int a = 0; a <= bytes.length; a += 3) {
             for (int b = a; b <= bytes.length; b += 5) {
-                checkExpected(decodeAll(new ReplyDecoder(512, 50, "test"), bytes, a, b));
+                checkExpected(decodeAll(bytes, a, b));
             }
         }
     }
@@ -100,32 +117,33 @@ class ReplyDecoderTest {
         for (int i = 0; i < cuts.length; i++) {
             cuts[i] = i + 1;
         }
-        checkExpected(decodeAll(new ReplyDecoder(512, 50, "test"), bytes, cuts));
+        checkExpected(decodeAll(bytes, cuts));
     }
 
     @Test
     void leavesPipelinedRepliesInTheBuffer() throws Exception {
-        ReplyDecoder d = new ReplyDecoder(512, 50, "test");
-        ByteBuffer b = ByteBuffer.wrap("250 a\r\n250 b\r\n354 go\r\n".getBytes(UTF_8));
-        assertEquals("a", d.decode(b).lines().get(0));
-        assertTrue(b.hasRemaining());
-        assertEquals("b", d.decode(b).lines().get(0));
-        assertEquals(354, d.decode(b).code());
-        assertNull(d.decode(b));
+        FedReadable in = new FedReadable().feed("250 a\r\n250 b\r\n354 go\r\n".getBytes(UTF_8));
+        ReplyDecoder d = decoder(in, 512, 50, "test");
+        assertEquals("a", next(d).lines().get(0));
+        assertTrue(d.isMidReply(), "the pipelined replies wait in the decoder");
+        assertEquals("b", next(d).lines().get(0));
+        assertEquals(354, next(d).code());
         assertFalse(d.isMidReply());
+        assertFalse(d.next().toCompletableFuture().isDone(), "no fourth reply");
     }
 
     private static String error(String input, int maxLine, int maxLines) {
-        ReplyDecoder d = new ReplyDecoder(maxLine, maxLines, "mx.test:25");
+        FedReadable in = new FedReadable().feed(input.getBytes(UTF_8));
+        ReplyDecoder d = decoder(in, maxLine, maxLines, "mx.test:25");
         SmtpProtocolException e = assertThrows(SmtpProtocolException.class, () -> {
-            ByteBuffer b = ByteBuffer.wrap(input.getBytes(UTF_8));
-            while (b.hasRemaining()) {
-                d.decode(b);
+            while (next(d) != null) {
+                // replies before the error
             }
         }, input);
         assertTrue(e.getMessage().startsWith("SMTP server mx.test:25 broke the reply grammar: "), e.getMessage());
         // The decoder stays failed.
-        assertThrows(SmtpProtocolException.class, () -> d.decode(ByteBuffer.wrap("250 ok\r\n".getBytes(UTF_8))));
+        in.feed("250 ok\r\n".getBytes(UTF_8));
+        assertThrows(SmtpProtocolException.class, () -> next(d));
         return e.getMessage();
     }
 
@@ -147,17 +165,21 @@ class ReplyDecoderTest {
 
     @Test
     void midReplyIsTracked() throws Exception {
-        ReplyDecoder d = new ReplyDecoder(512, 50, "test");
-        assertNull(d.decode(ByteBuffer.wrap("250-a\r\n".getBytes(UTF_8))));
+        FedReadable in = new FedReadable().feed("250-a\r\n".getBytes(UTF_8));
+        ReplyDecoder d = decoder(in, 512, 50, "test");
+        CompletableFuture<SmtpReply> f = d.next().toCompletableFuture();
+        assertFalse(f.isDone());
         assertTrue(d.isMidReply());
-        assertEquals(2, d.decode(ByteBuffer.wrap("250 b\r\n".getBytes(UTF_8))).lines().size());
+        in.feed("250 b\r\n".getBytes(UTF_8));
+        assertEquals(2, f.join().lines().size());
         assertFalse(d.isMidReply());
     }
 
     /**
      * Fuzz: mutations of a valid reply stream (bytes flipped, inserted, deleted) and random bytes, fed
-     * in random pieces, must either decode into well-formed replies within the limits or raise
-     * SmtpProtocolException - never another exception. Bounded: a fixed number of seeded cases.
+     * in random pieces, must either decode into well-formed replies within the limits (then the end of
+     * the stream) or raise SmtpProtocolException - never another exception. Bounded: a fixed number of
+     * seeded cases.
      */
     @Test
     void fuzz() {
@@ -190,21 +212,21 @@ class ReplyDecoderTest {
                     input[i] = bytes.get(i);
                 }
             }
-            ReplyDecoder d = new ReplyDecoder(48, 6, "fuzz");
+            FedReadable in = new FedReadable();
             int pos = 0;
+            while (pos < input.length) {
+                int n = 1 + rnd.nextInt(input.length - pos);
+                in.feed(input, pos, pos + n);
+                pos += n;
+            }
+            ReplyDecoder d = decoder(in.end(), 48, 6, "fuzz");
             try {
-                while (pos < input.length) {
-                    int n = 1 + rnd.nextInt(input.length - pos);
-                    ByteBuffer b = ByteBuffer.wrap(input, pos, n);
-                    SmtpReply r;
-                    while ((r = d.decode(b)) != null) {
-                        decoded++;
-                        assertTrue(r.code() >= 200 && r.code() <= 559);
-                        assertTrue(r.lines().size() <= 6);
-                        r.lines().forEach(l -> assertTrue(l.getBytes(UTF_8).length <= 48 * 3));
-                    }
-                    assertFalse(b.hasRemaining());
-                    pos += n;
+                SmtpReply r;
+                while ((r = next(d)) != null) {
+                    decoded++;
+                    assertTrue(r.code() >= 200 && r.code() <= 559);
+                    assertTrue(r.lines().size() <= 6);
+                    r.lines().forEach(l -> assertTrue(l.getBytes(UTF_8).length <= 48 * 3));
                 }
             } catch (SmtpProtocolException e) {
                 failed++;
