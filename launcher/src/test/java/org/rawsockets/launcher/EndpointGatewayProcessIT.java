@@ -77,7 +77,7 @@ class EndpointGatewayProcessIT {
         // the same server by address: not declared (port), whatever the grants
         GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.smtp.server-direct.cfg"), String.join("\n",
                 "name=direct", "host=127.0.0.1", "port=" + port, "tls=STARTTLS_REQUIRED",
-                "trustedCertificates=" + pki.resolve("ca.pem"), ""));
+                "caCertificatesPath=" + pki.resolve("ca.pem"), ""));
 
         try (Shell shell = new Shell(home)) {
             // the three mail server configurations are active (Config Admin and DS work asynchronously)

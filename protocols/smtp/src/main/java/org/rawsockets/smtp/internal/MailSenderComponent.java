@@ -82,6 +82,10 @@ public final class MailSenderComponent implements MailSender {
     /** Put in place of a literal password removed from the configuration store. */
     static final String PASSWORD_REFUSED = ".password.refused";
     private static final Logger LOG = LoggerFactory.getLogger(MailSenderComponent.class);
+    /** The platform's name for a PEM file of trusted CA certificates (as on socket endpoints). */
+    static final String CA_CERTIFICATES_PATH = "caCertificatesPath";
+    /** Its deprecated SMTP alias, read with a WARN until 0.3. */
+    static final String TRUSTED_CERTIFICATES = "trustedCertificates";
 
     private final SocketService sockets;
     private final String name;
@@ -206,13 +210,26 @@ public final class MailSenderComponent implements MailSender {
         }
         b.tlsMode(mode);
         TlsOptions.Builder tls = TlsOptions.builder().verifyHostname(c.verifyHostname());
+        String caKey = CA_CERTIFICATES_PATH;
+        String caPath = c.caCertificatesPath();
         if (!c.trustedCertificates().isBlank()) {
-            Path pem = Path.of(c.trustedCertificates().strip());
+            // One property name per idea across the platform: endpoints say caCertificatesPath.
+            if (!caPath.isBlank()) {
+                throw bad(TRUSTED_CERTIFICATES, c.trustedCertificates(), "set together with " + CA_CERTIFICATES_PATH,
+                        "only " + CA_CERTIFICATES_PATH + " (" + TRUSTED_CERTIFICATES + " is its deprecated alias)");
+            }
+            LOG.warn("{}: {} is deprecated, rename it to {} (same value); the old name is read until 0.3", where,
+                    TRUSTED_CERTIFICATES, CA_CERTIFICATES_PATH);
+            caKey = TRUSTED_CERTIFICATES;
+            caPath = c.trustedCertificates();
+        }
+        if (!caPath.isBlank()) {
+            Path pem = Path.of(caPath.strip());
             try {
                 tls.trustedCertificatesPem(Files.readString(pem));
             } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                throw bad("trustedCertificates", c.trustedCertificates(), "cannot read " + pem.toAbsolutePath() + " ("
-                        + e.getMessage() + ")", "a readable PEM file of CA certificates");
+                throw bad(caKey, caPath, "cannot read " + pem.toAbsolutePath() + " (" + e.getMessage() + ")",
+                        "a readable PEM file of CA certificates");
             }
         }
         b.tls(tls.build());

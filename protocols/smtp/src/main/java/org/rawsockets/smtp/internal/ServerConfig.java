@@ -34,7 +34,11 @@ public @interface ServerConfig {
     String tls() default "STARTTLS_REQUIRED";
 
     @AttributeDefinition(required = false, description = "Path of a PEM file with the CA certificates to trust"
-            + " instead of the JDK trust store")
+            + " instead of the JDK trust store (the same property name as on socket endpoints)")
+    String caCertificatesPath() default "";
+
+    @AttributeDefinition(required = false, description = "Deprecated alias of caCertificatesPath (logs a WARN; read"
+            + " until 0.3, then removed)")
     String trustedCertificates() default "";
 
     @AttributeDefinition(description = "Verify that the server certificate matches the host name")
