@@ -41,6 +41,9 @@ public interface SshSession extends AutoCloseable {
      */
     CompletionStage<Integer> exec(String command, OutputStream stdout, OutputStream stderr, Duration timeout);
 
+    /** SFTP on this session (one SFTP channel, opened at the first call and shared). */
+    SftpFiles sftp();
+
     /**
      * The underlying Apache MINA SSHD session, for what this API does not cover (other channel types,
      * port forwarding, subsystems). Its connection runs on this bundle's socket service like every

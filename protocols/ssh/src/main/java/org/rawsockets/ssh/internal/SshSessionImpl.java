@@ -21,6 +21,7 @@ final class SshSessionImpl implements SshSession {
     private final Attempt attempt;
     private final ClientSession session;
     private final String fingerprint;
+    private final SftpFilesImpl sftp;
 
     SshSessionImpl(SshEngine engine, SshSettings settings, Attempt attempt, ClientSession session) {
         this.engine = engine;
@@ -28,6 +29,7 @@ final class SshSessionImpl implements SshSession {
         this.attempt = attempt;
         this.session = session;
         this.fingerprint = KeyUtils.getFingerPrint(session.getServerKey());
+        this.sftp = new SftpFilesImpl(engine, this);
     }
 
     @Override
@@ -54,6 +56,11 @@ final class SshSessionImpl implements SshSession {
     }
 
     @Override
+    public org.rawsockets.ssh.SftpFiles sftp() {
+        return sftp;
+    }
+
+    @Override
     public ClientSession clientSession() {
         return session;
     }
@@ -70,6 +77,7 @@ final class SshSessionImpl implements SshSession {
     @Override
     public void close() {
         engine.forget(this);
+        sftp.close();
         if (session.isClosing()) {
             return;
         }
