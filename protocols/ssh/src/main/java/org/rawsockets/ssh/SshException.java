@@ -37,6 +37,8 @@ public class SshException extends IOException {
         CHANNEL,
         /** An SFTP request failed (no such file, permission denied...). */
         SFTP,
+        /** The configuration lacks something it refers to (a secret file). */
+        CONFIGURATION,
         /** Anything else in the SSH protocol. */
         PROTOCOL
     }

@@ -24,6 +24,9 @@ final class Attempt {
     volatile org.rawsockets.ssh.SshException.Reason hostKeyReason;
     volatile String fingerprint;
     volatile boolean timedOut;
+    /** Only the host key is wanted (ssh:fingerprint): record it and stop before authentication. */
+    volatile boolean probe;
+    volatile java.security.PublicKey serverKey;
     private final Set<String> serverMethods = new LinkedHashSet<>();
     private final List<String> refused = new ArrayList<>();
 

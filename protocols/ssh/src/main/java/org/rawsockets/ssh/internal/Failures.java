@@ -15,8 +15,9 @@ final class Failures {
     }
 
     static SshException map(Attempt a, ClientSession session, Throwable t) {
-        if (t instanceof SshException s) {
-            return s;
+        SshException own = find(t, SshException.class);
+        if (own != null) {
+            return own;
         }
         String target = a.settings.user() + "@" + a.hostPort();
         RawSocketException net = find(t, RawSocketException.class);

@@ -32,6 +32,12 @@ final class HostKeyCheck implements ServerKeyVerifier {
         }
         String fingerprint = KeyUtils.getFingerPrint(serverKey);
         a.fingerprint = fingerprint;
+        a.serverKey = serverKey;
+        if (a.probe) {
+            a.hostKeyReason = Reason.HOST_KEY_UNKNOWN;
+            a.hostKeyProblem = "host key of " + a.hostPort() + ": " + fingerprint + " (probe only, not authenticated)";
+            return false;
+        }
         HostKeyMode mode = a.settings.hostKeyMode();
         if (mode == HostKeyMode.OFF) {
             LOG.warn("SSH host key of {} NOT CHECKED (host key mode off): {} {}; anyone in the path can impersonate it",

@@ -46,6 +46,10 @@ final class KeyFiles {
             } catch (NoSuchFileException e) {
                 throw new SshException(Reason.KEY_FILE, "key file " + file + " does not exist", e);
             } catch (Exception e) {
+                SshException own = Failures.find(e, SshException.class);
+                if (own != null) {
+                    throw own;
+                }
                 String why;
                 if (asked[0] && passphrase == null) {
                     why = "it is encrypted and no passphrase is configured";

@@ -86,7 +86,33 @@ public final class SshEngine implements AutoCloseable {
         return workers;
     }
 
+    /** The server's host key, without authenticating: {@code [0]} the fingerprint, {@code [1]} the known_hosts line. */
+    public CompletionStage<String[]> hostKey(SshSettings settings) {
+        Attempt[] seen = new Attempt[1];
+        return connect(settings, a -> {
+            a.probe = true;
+            seen[0] = a;
+        }).handle((s, e) -> {
+            if (s != null) {
+                s.close();
+            }
+            Attempt a = seen[0];
+            if (a == null || a.serverKey == null) {
+                SshException f = e == null ? null : Failures.find(e, SshException.class);
+                throw new java.util.concurrent.CompletionException(f != null ? f : e);
+            }
+            String host = a.port == 22 ? a.host : "[" + a.host + "]:" + a.port;
+            return new String[] {a.fingerprint,
+                    host + " " + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(a.serverKey)};
+        });
+    }
+
     public CompletionStage<SshSession> connect(SshSettings settings) {
+        return connect(settings, a -> {
+        });
+    }
+
+    private CompletionStage<SshSession> connect(SshSettings settings, java.util.function.Consumer<Attempt> prepare) {
         CompletableFuture<SshSession> result = new CompletableFuture<>();
         String host;
         int port;
@@ -108,6 +134,7 @@ public final class SshEngine implements AutoCloseable {
             port = settings.port();
         }
         Attempt attempt = new Attempt(settings, host, port);
+        prepare.accept(attempt);
         context.put(Attempt.KEY, attempt);
         try {
             workers.execute(() -> start(settings, attempt, AttributeRepository.ofAttributesMap(context), result));
@@ -121,7 +148,7 @@ public final class SshEngine implements AutoCloseable {
     private void start(SshSettings settings, Attempt attempt, AttributeRepository context, CompletableFuture<SshSession> result) {
         List<KeyPair> keys;
         try {
-            keys = KeyFiles.load(settings);
+            keys = attempt.probe ? List.of() : KeyFiles.load(settings);
         } catch (SshException e) {
             result.completeExceptionally(e);
             return;

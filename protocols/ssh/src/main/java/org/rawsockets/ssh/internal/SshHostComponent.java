@@ -1,0 +1,228 @@
+package org.rawsockets.ssh.internal;
+
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.SecretFiles;
+import org.rawsockets.protocols.config.StrictConfig;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.annotation.RequireSocket;
+import org.rawsockets.ssh.ExecResult;
+import org.rawsockets.ssh.HostKeyMode;
+import org.rawsockets.ssh.SshException;
+import org.rawsockets.ssh.SshException.Reason;
+import org.rawsockets.ssh.SshHost;
+import org.rawsockets.ssh.SshSession;
+import org.rawsockets.ssh.SshSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link SshHost} per factory configuration {@value #PID}, with its own Apache MINA SSHD client on
+ * the bundle's socket service; deactivating it (configuration deleted, bundle stopped or updated)
+ * disconnects its sessions and ends the client's threads. The socket needs are declared for the
+ * policy: outgoing TCP to port 22 (other ports need their grant).
+ *
+ * <p>The configuration is read strictly at activation; a refused one is one ERROR line and is
+ * remembered in {@link #REGISTRY} for {@code ssh:hosts}. The password and the key passphrase are
+ * references {@code secret:NAME} (a literal is refused), read from the secret file at each connect.
+ */
+@RequireSocket(kind = RequireSocket.Kind.TCP, ports = "22")
+@Component(configurationPid = SshHostComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = SshHost.class, immediate = true)
+@Designate(ocd = HostConfig.class, factory = true)
+public final class SshHostComponent implements SshHost {
+
+    public static final String PID = "org.rawsockets.ssh.host";
+    /** The configured hosts of this bundle: names in use, rejected configurations. */
+    public static final ConfigRegistry REGISTRY = new ConfigRegistry(PID, "SSH host");
+    static final String PASSWORD = ".password";
+    static final String PASSPHRASE = ".passphrase";
+    private static final Logger LOG = LoggerFactory.getLogger(SshHostComponent.class);
+
+    private final String name;
+    private final SshSettings settings;
+    private final ConfigRegistry.Claim claim;
+    private final SshEngine engine;
+
+    @Activate
+    public SshHostComponent(@Reference SocketService sockets, Map<String, Object> properties, BundleContext context) {
+        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY);
+    }
+
+    /** A host from a configuration map, as DS gives it (tests use this with their own registry). */
+    public SshHostComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets, ConfigRegistry registry) {
+        Map<String, Object> props = new HashMap<>(properties == null ? Map.of() : properties);
+        String where = StrictConfig.describe(props);
+        ConfigRegistry.Accepted<Configured> accepted = registry.accept(props, HostConfig.class, Set.of(PASSWORD, PASSPHRASE),
+                c -> new Configured(c.name() == null ? "" : c.name().strip(), toSettings(c, secrets, where)), Configured::name, LOG);
+        this.settings = accepted.value().settings();
+        this.claim = accepted.claim();
+        this.name = claim.name();
+        this.engine = new SshEngine(sockets);
+    }
+
+    private record Configured(String name, SshSettings settings) {
+    }
+
+    static SshSettings toSettings(HostConfig c, SecretFiles secrets, String where) {
+        if (c.name() == null || c.name().isBlank()) {
+            throw bad("name", null, "missing", "every SSH host needs a name, used by the shell and as the SshHost service"
+                    + " property 'name'");
+        }
+        String name = c.name().strip();
+        SshSettings.Builder b = SshSettings.builder();
+        if (!c.endpoint().isBlank() && !c.host().isBlank()) {
+            throw bad("endpoint", c.endpoint(), "set together with host '" + c.host() + "'", "set host (and port) or endpoint,"
+                    + " not both");
+        }
+        if (!c.endpoint().isBlank()) {
+            b.endpoint(c.endpoint().strip());
+        } else if (!c.host().isBlank()) {
+            b.host(c.host().strip());
+        } else {
+            throw bad("host", null, "missing, and no endpoint either", "set host (and port) or endpoint");
+        }
+        if (c.port() < 1 || c.port() > 65535) {
+            throw bad("port", c.port(), "out of range", "1..65535");
+        }
+        b.port(c.port());
+        if (c.user() == null || c.user().isBlank()) {
+            throw bad("user", null, "missing", "the user to log in as");
+        }
+        b.user(c.user().strip());
+        String auth = c.auth().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!Set.of("publickey", "password", "any").contains(auth)) {
+            throw bad("auth", c.auth(), "not an authentication method", "publickey, password or any");
+        }
+        Optional<String> password = SecretFiles.reference(where, PASSWORD, c._password(), name);
+        Optional<String> passphrase = SecretFiles.reference(where, PASSPHRASE, c._passphrase(), name + "-key");
+        boolean keys = !auth.equals("password");
+        boolean pw = !auth.equals("publickey");
+        if (keys) {
+            if (c.keyFile().isBlank()) {
+                throw bad("keyFile", null, "missing while auth = " + auth, "the path of an OpenSSH private key file");
+            }
+            b.keyFile(Path.of(c.keyFile().strip()));
+            passphrase.ifPresent(p -> b.passphrase(secretReader(name, PASSPHRASE, secrets, p)));
+        }
+        if (pw) {
+            if (password.isEmpty()) {
+                throw bad(PASSWORD, null, "empty while auth = " + auth, "put the password in a secret file and set "
+                        + PASSWORD + " = " + SecretFiles.PREFIX + name);
+            }
+            b.password(secretReader(name, PASSWORD, secrets, password.get()));
+        }
+        HostKeyMode mode;
+        try {
+            mode = HostKeyMode.parse(c.hostKeyMode());
+        } catch (IllegalArgumentException e) {
+            throw bad("hostKeyMode", c.hostKeyMode(), "not a mode", "strict, accept-new or off");
+        }
+        b.hostKeyMode(mode);
+        if (!c.knownHosts().isBlank()) {
+            b.knownHosts(Path.of(c.knownHosts().strip()));
+        } else if (mode != HostKeyMode.OFF) {
+            throw bad("knownHosts", null, "missing with hostKeyMode " + mode.configName(), "the path of an OpenSSH known_hosts"
+                    + " file (with accept-new it may not exist yet)");
+        }
+        if (mode == HostKeyMode.OFF) {
+            LOG.warn("SSH host '{}': hostKeyMode = off, the server's identity is NOT checked", name);
+        }
+        if (c.keepAliveSeconds() < 0) {
+            throw bad("keepAliveSeconds", c.keepAliveSeconds(), "negative", "0 (none) or a number of seconds");
+        }
+        b.keepAliveInterval(Duration.ofSeconds(c.keepAliveSeconds()));
+        if (c.connectTimeoutMillis() < 1) {
+            throw bad("connectTimeoutMillis", c.connectTimeoutMillis(), "not positive", "a number of milliseconds, at least 1");
+        }
+        b.connectTimeout(Duration.ofMillis(c.connectTimeoutMillis()));
+        return b.build();
+    }
+
+    /** Reads the secret at each use; a problem fails that connect with a message naming the file, never the secret. */
+    private static Supplier<String> secretReader(String host, String property, SecretFiles secrets, String secretName) {
+        return () -> {
+            try {
+                return secrets.read(secretName);
+            } catch (SecretFiles.SecretException e) {
+                throw new UncheckedIOException(new SshException(Reason.CONFIGURATION, "SSH host '" + host + "': the " + property
+                        + " " + e.getMessage() + "; nothing was sent", e));
+            }
+        };
+    }
+
+    private static IllegalArgumentException bad(String property, Object value, String problem, String rule) {
+        return new IllegalArgumentException(StrictConfig.field(property, value, problem, rule));
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            engine.close();
+        } finally {
+            claim.close();
+        }
+    }
+
+    /** The SSHD client of this host, for tests and diagnostics. */
+    SshEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public SshSettings settings() {
+        return settings;
+    }
+
+    /** {@code [0]} the server's host key fingerprint, {@code [1]} its known_hosts line; no login. */
+    public CompletionStage<String[]> hostKey() {
+        return engine.hostKey(settings);
+    }
+
+    @Override
+    public CompletionStage<SshSession> connect() {
+        return engine.connect(settings);
+    }
+
+    @Override
+    public CompletionStage<ExecResult> exec(String command, Duration timeout) {
+        return once(s -> s.exec(command, timeout));
+    }
+
+    @Override
+    public CompletionStage<Integer> exec(String command, OutputStream stdout, OutputStream stderr, Duration timeout) {
+        return once(s -> s.exec(command, stdout, stderr, timeout));
+    }
+
+    private <T> CompletionStage<T> once(Function<SshSession, CompletionStage<T>> work) {
+        return connect().thenCompose(s -> work.apply(s).whenComplete((v, e) -> s.close()));
+    }
+
+    @Override
+    public String toString() {
+        return "SshHost[" + name + " " + settings.target() + "]";
+    }
+}
