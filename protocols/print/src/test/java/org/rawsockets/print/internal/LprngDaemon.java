@@ -1,0 +1,74 @@
+package org.rawsockets.print.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * LPRng's lpd (Debian lprng) in the foreground on a free port with its own configuration, printcap and
+ * spool directories. LPRng reads its configuration only from /etc/lprng (its LPD_CONF variable is off
+ * in Debian's build), so the daemon runs in a private mount namespace ({@code unshare -m}) where this
+ * test's directory is bind-mounted over /etc/lprng; the machine's /etc is not touched. Queues:
+ * {@code raw} prints to {@code out/raw.out} (no filter: the data file's bytes), {@code held} holds
+ * every job ({@code :ah}) so that queue listings and removal can be tested.
+ */
+public final class LprngDaemon implements AutoCloseable {
+
+    public final Path dir;
+    public final int port;
+    private final Path log;
+    private final Process lpd;
+
+    public LprngDaemon() throws IOException {
+        dir = Peers.workDir("lprng");
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        port = Peers.freePort();
+        for (String q : List.of("raw", "held")) {
+            Files.createDirectories(dir.resolve("spool").resolve(q));
+            Files.write(out.resolve(q + ".out"), new byte[0]);
+        }
+        Files.writeString(etc.resolve("lpd.conf"), "printcap_path=" + etc.resolve("printcap") + "\n"
+                + "lpd_printcap_path=" + etc.resolve("printcap") + "\nperms_path=" + etc.resolve("lpd.perms") + "\n"
+                + "lockfile=" + dir.resolve("lpd.lock") + "\nlpd_port=" + port + "\nunix_socket_path=off\n");
+        Files.writeString(etc.resolve("printcap"),
+                "raw:sd=" + dir.resolve("spool/raw") + ":lp=" + out.resolve("raw.out") + ":sh:mx=0\n"
+                + "held:sd=" + dir.resolve("spool/held") + ":lp=" + out.resolve("held.out") + ":sh:mx=0:ah\n");
+        Files.writeString(etc.resolve("lpd.perms"), "DEFAULT ACCEPT\n");
+        // lpd drops to the daemon user: it must reach and write these
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxrwxrwx" : "rw-rw-rw-"));
+            }
+        }
+        Path d = dir;
+        while ((d = d.getParent()) != null) {
+            if (!Files.isWritable(d) || d.toString().equals("/")) {
+                break;
+            }
+            var perms = Files.getPosixFilePermissions(d);
+            perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(d, perms);
+        }
+        log = dir.resolve("lpd.log");
+        lpd = Peers.start(dir, log, List.of("unshare", "-m", "sh", "-c", "mount --bind '" + etc + "' /etc/lprng && exec"
+                + " /usr/sbin/lpd -F -p " + port + " -P off"));
+        Peers.waitFor("lprng lpd listening on " + port, Duration.ofSeconds(20), () -> Peers.listening(port), lpd, log);
+    }
+
+    public Path output(String queue) {
+        return dir.resolve("out").resolve(queue + ".out");
+    }
+
+    public String log() {
+        return Peers.tail(log);
+    }
+
+    @Override
+    public void close() {
+        Peers.stop(lpd);
+    }
+}
