@@ -137,6 +137,44 @@ class LauncherFixesProcessIT {
         }
     }
 
+    @Test
+    void theDistributionStartsWithEveryProtocolBundleInDeploy(TestInfo info) throws Exception {
+        Path dist = Paths.get(System.getProperty("gateway.dir"));
+        List<String> pristine = jars(dist.resolve("bundles"));
+        List<String> deployed = jars(dist.resolve("deploy"));
+        assertTrue(pristine.stream().anyMatch(n -> n.startsWith("modbus-")) && pristine.stream().anyMatch(n -> n.startsWith("smtp-")),
+                "bundles/: " + pristine);
+        if (Boolean.getBoolean("gateway.protocols.explicit")) {
+            // built with -Dgateway.protocols=...: a chosen subset
+            assertTrue(pristine.containsAll(deployed), "deploy/ " + deployed + " within bundles/ " + pristine);
+        } else {
+            assertEquals(pristine, deployed, "every protocol bundle of bundles/ is in deploy/");
+        }
+        for (String n : deployed) {
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(dist.resolve("bundles").resolve(n)),
+                    Files.readAllBytes(dist.resolve("deploy").resolve(n))), n + ": deploy/ copy equals bundles/");
+        }
+        // The whole platform starts: the distribution's own deploy/ in a private copy.
+        Path home = GatewayProcessIT.copyDistribution(info);
+        for (String n : deployed) {
+            Files.copy(dist.resolve("deploy").resolve(n), home.resolve("deploy").resolve(n));
+        }
+        Result r = run(home, "-c", "lb -s");
+        assertEquals(0, r.exit(), r.toString());
+        for (String bsn : new String[] { "org.rawsockets.modbus", "org.rawsockets.smtp" }) {
+            if (deployed.stream().anyMatch(n -> n.startsWith(bsn.substring("org.rawsockets.".length()) + "-"))) {
+                assertTrue(r.stdout().matches("(?s).*\\|Active +\\| +\\d+\\|" + java.util.regex.Pattern.quote(bsn) + " .*"),
+                        bsn + " active: " + r);
+            }
+        }
+    }
+
+    private static List<String> jars(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private Result run(Path home, String... args) throws Exception {
