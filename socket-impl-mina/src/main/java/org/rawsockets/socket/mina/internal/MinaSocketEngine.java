@@ -105,6 +105,11 @@ public final class MinaSocketEngine implements AutoCloseable {
     private final NioDatagramConnector udpConnector;
     private final FairExecutor blocking;
     private final ScheduledThreadPoolExecutor timer;
+    /**
+     * Pooled buffers of the copying byte paths (readInto, blocking views): 64 KiB each, 8 MiB kept at
+     * most, write copies into them while fewer than 512 (32 MiB) are out.
+     */
+    private final ChunkPool chunks = new ChunkPool(128, 512);
 
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentSkipListMap<Long, SocketBase> registry = new ConcurrentSkipListMap<>();
@@ -261,6 +266,10 @@ public final class MinaSocketEngine implements AutoCloseable {
 
     ScheduledThreadPoolExecutor timer() {
         return timer;
+    }
+
+    ChunkPool chunks() {
+        return chunks;
     }
 
     /**

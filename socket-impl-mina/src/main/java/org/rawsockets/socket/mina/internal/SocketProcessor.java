@@ -1,6 +1,7 @@
 package org.rawsockets.socket.mina.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Executor;
 
@@ -17,10 +18,23 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * caller and the audit log's FAILED entry). UDP sessions keep MINA's own handling. Made by the
  * engine's {@link ProcessorPool}.
  *
+ * <p>Received bytes of a plain connection read by copying ({@code readInto} or a blocking view, see
+ * {@link TcpConnection#pooledRx}) do not take MINA's read path (a fresh heap buffer per read, handed
+ * through the filter chain): they are read into this processor's pooled direct buffer and given to
+ * the connection's receive side here, which copies them into a pending reader's buffer or queues
+ * them ({@link ByteSource#pushBytes}). MINA is then told nothing was read (its own, now tiny, buffer
+ * stays empty); the end of the stream still goes through MINA ({@code inputClosed}).
+ *
  * <p>A session it cannot register with its selector is reported to the session's service
  * ({@link ProcessorPool.InitFailureListener}): MINA destroys such a session without any event.
  */
 class SocketProcessor extends NioProcessor {
+
+    /** MINA's own read buffer for sessions read here: it allocates one per read, left empty. */
+    private static final int UNUSED_READ_BUFFER = 64;
+
+    /** The pooled buffer the next read goes into (I/O thread only); null until the first one. */
+    private ByteBuffer spare;
 
     SocketProcessor(Executor executor) {
         super(executor);
@@ -47,6 +61,13 @@ class SocketProcessor extends NioProcessor {
      */
     @Override
     protected int read(NioSession session, IoBuffer buf) throws Exception {
+        if (session.getChannel() instanceof SocketChannel ch
+                && session.getAttribute(TcpConnection.SESSION_KEY) instanceof TcpConnection c) {
+            TcpRx rx = c.pooledRx();
+            if (rx != null) {
+                return readPooled(session, ch, c, rx);
+            }
+        }
         try {
             return super.read(session, buf);
         } catch (IOException e) {
@@ -55,6 +76,36 @@ class SocketProcessor extends NioProcessor {
             }
             throw new ConnectionFailure(e);
         }
+    }
+
+    /** Reads into {@link #spare} and hands the bytes to {@code rx}; 0 (to MINA) after bytes, -1 at the end. */
+    private int readPooled(NioSession session, SocketChannel ch, TcpConnection c, TcpRx rx) {
+        ByteBuffer b = spare;
+        if (b == null) {
+            b = c.engine.chunks().take();
+            spare = b;
+        }
+        int n;
+        try {
+            n = ch.read(b);
+        } catch (IOException e) {
+            b.clear();
+            throw new ConnectionFailure(e);
+        }
+        if (n <= 0) {
+            b.clear();
+            return n;
+        }
+        b.flip();
+        if (rx.received(b) == ByteSource.TAKEN) {
+            spare = null;
+        } else {
+            b.clear();
+        }
+        if (session.getConfig().getReadBufferSize() != UNUSED_READ_BUFFER) {
+            session.getConfig().setReadBufferSize(UNUSED_READ_BUFFER);
+        }
+        return 0;
     }
 
     /**

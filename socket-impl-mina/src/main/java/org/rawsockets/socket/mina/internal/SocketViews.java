@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -51,17 +50,22 @@ final class SocketViews implements NetBackend {
     }
 
     @Override
-    public ByteBuffer take(TcpSocket socket, long timeoutMillis) throws IOException {
+    public int read(TcpSocket socket, byte[] b, int off, int len, long timeoutMillis) throws IOException {
         TcpRx rx = facade(socket).rx;
         try {
-            return rx.take(TimeUnit.MILLISECONDS.toNanos(timeoutMillis), "Socket InputStream.read");
+            return rx.takeInto(b, off, len, TimeUnit.MILLISECONDS.toNanos(timeoutMillis), "Socket InputStream.read");
         } catch (TimedOutException e) {
             if (!rx.isFinished()) {
                 return TIMED_OUT;
             }
             // the stream ended or failed as the wait ran out: that outcome, without waiting
-            return rx.take(0, "Socket InputStream.read");
+            return rx.takeInto(b, off, len, 0, "Socket InputStream.read");
         }
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> write(TcpSocket socket, byte[] b, int off, int len) {
+        return facade(socket).tx.writeCopy(b, off, len);
     }
 
     @Override

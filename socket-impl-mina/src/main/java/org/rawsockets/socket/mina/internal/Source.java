@@ -31,22 +31,22 @@ abstract class Source<T> implements ReadableStream<T> {
         NONE, PULL, PUBLISHER, BLOCKING, BYOB
     }
 
-    private final ArrayDeque<T> queue = new ArrayDeque<>();
-    private long weight;
-    private boolean ended;
-    private boolean cancelled;
-    private boolean retired;
-    private Throwable error;
-    private volatile Style style = Style.NONE;
+    final ArrayDeque<T> queue = new ArrayDeque<>();
+    long weight;
+    boolean ended;
+    boolean cancelled;
+    boolean retired;
+    Throwable error;
+    volatile Style style = Style.NONE;
     private CompletableFuture<ReadResult<T>> pendingRead;
-    /** The pending readInto (BYOB style, T is ByteBuffer): its buffer, minimum, count so far, stage. */
-    private ByteBuffer byobDst;
-    private int byobMin;
-    private int byobCount;
-    private CompletableFuture<Integer> byobRead;
+    /** The pending readInto ({@link ByteSource}): its buffer, minimum, count so far, stage. */
+    ByteBuffer byobDst;
+    int byobMin;
+    int byobCount;
+    CompletableFuture<Integer> byobRead;
     /** The time limit of the pending read (either style), if it has one. */
-    private ScheduledFuture<?> readTimer;
-    private final CompletableFuture<Void> released = new CompletableFuture<>();
+    ScheduledFuture<?> readTimer;
+    final CompletableFuture<Void> released = new CompletableFuture<>();
 
     /** The Flow.Publisher style: subscriber, demand, drain loop (guarded by this object's lock). */
     private final SourcePublisher<T> publisher = new SourcePublisher<>(this);
@@ -64,6 +64,13 @@ abstract class Source<T> implements ReadableStream<T> {
 
     /** Called (outside the lock) for every element handed to the consumer. */
     protected void delivered(T element) {
+    }
+
+    /**
+     * Called (under the lock) for an element nothing refers to any more: copied out whole by
+     * {@code readInto} or a blocking read, or dropped by a failure or cancel.
+     */
+    protected void recycle(T element) {
     }
 
     /** Called once (outside the lock) when the consumer cancels. */
@@ -213,6 +220,7 @@ abstract class Source<T> implements ReadableStream<T> {
             }
             error = cause;
             dropped = weight;
+            queue.forEach(this::recycle);
             queue.clear();
             weight = 0;
             if (pendingRead != null) {
@@ -249,6 +257,7 @@ abstract class Source<T> implements ReadableStream<T> {
             first = !cancelled;
             cancelled = true;
             dropped = new ArrayList<>(queue);
+            queue.forEach(this::recycle);
             queue.clear();
             w = weight;
             weight = 0;
@@ -288,7 +297,7 @@ abstract class Source<T> implements ReadableStream<T> {
         released.complete(null);
     }
 
-    private synchronized void lock(Style wanted) {
+    synchronized void lock(Style wanted) {
         if (style == Style.NONE) {
             style = wanted;
         } else if (style != wanted) {
@@ -339,84 +348,7 @@ abstract class Source<T> implements ReadableStream<T> {
         return CompletableFuture.completedFuture(ReadResult.of(element));
     }
 
-    /** True once the stream is read with readInto: received chunks need no read-only wrapper. */
-    final boolean isByob() {
-        return style == Style.BYOB;
-    }
-
-    /**
-     * Bring-your-own-buffer read (TCP: T is ByteBuffer). Copies what is queued into {@code dst} at
-     * once; if that is fewer than {@code minBytes} the rest is copied by {@link #push} as it arrives.
-     * {@code dst} is written only while {@link #byobDst} refers to it, under the lock; it is cleared
-     * before the stage settles.
-     */
-    final CompletionStage<Integer> readBytesInto(ByteBuffer dst, int minBytes, long timeoutNanos) {
-        java.util.Objects.requireNonNull(dst, "dst");
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("dst is read-only; readInto needs a writable buffer");
-        }
-        if (minBytes < 1 || minBytes > dst.remaining()) {
-            throw new IllegalArgumentException("minBytes must be within 1.." + dst.remaining()
-                    + " (dst.remaining()), was " + minBytes);
-        }
-        lock(Style.BYOB);
-        int copied;
-        long w;
-        CompletableFuture<Integer> result;
-        synchronized (this) {
-            if (byobRead != null) {
-                throw new IllegalStateException("a readInto() of " + describe()
-                        + " is still pending; wait for its stage before reading again");
-            }
-            if (error != null) {
-                return CompletableFuture.failedFuture(error);
-            }
-            copied = copyQueued(dst);
-            w = weight;
-            if (copied >= minBytes || (ended || cancelled) && copied > 0) {
-                result = CompletableFuture.completedFuture(copied);
-            } else if (ended || cancelled) {
-                result = CompletableFuture.completedFuture(-1);
-            } else {
-                byobDst = dst;
-                byobMin = minBytes;
-                byobCount = copied;
-                CompletableFuture<Integer> f = new CompletableFuture<>();
-                byobRead = f;
-                result = f;
-                if (timeoutNanos > 0) {
-                    readTimer = timer().schedule(() -> byobTimedOut(f, timeoutNanos), timeoutNanos,
-                            TimeUnit.NANOSECONDS);
-                }
-            }
-            if (ended && queue.isEmpty()) {
-                released.complete(null);
-            }
-        }
-        if (copied > 0) {
-            afterTake(w, copied);
-        }
-        return result;
-    }
-
-    /** The time limit of a pending readInto passed: a short count if it has bytes, else TimedOutException. */
-    private void byobTimedOut(CompletableFuture<Integer> f, long timeoutNanos) {
-        int count;
-        synchronized (this) {
-            if (byobRead != f) {
-                return; // settled meanwhile
-            }
-            count = byobCount;
-            clearByob();
-        }
-        if (count > 0) {
-            f.complete(count);
-        } else {
-            f.completeExceptionally(timedOut("readInto", timeoutNanos));
-        }
-    }
-
-    private TimedOutException timedOut(String what, long timeoutNanos) {
+    TimedOutException timedOut(String what, long timeoutNanos) {
         return new TimedOutException(what + " on " + describe() + " received nothing within "
                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms; the stream stays usable");
     }
@@ -461,29 +393,22 @@ abstract class Source<T> implements ReadableStream<T> {
         f.completeExceptionally(timedOut("read", timeoutNanos));
     }
 
-    /** Copies queued bytes into {@code dst} (under the lock); returns the count. */
-    private int copyQueued(ByteBuffer dst) {
+    /** Copies queued bytes into {@code dst} (under the lock; T is ByteBuffer); returns the count. */
+    int copyQueued(ByteBuffer dst) {
         int copied = 0;
         while (dst.hasRemaining() && !queue.isEmpty()) {
             ByteBuffer head = (ByteBuffer) queue.peek();
-            int k = Math.min(head.remaining(), dst.remaining());
-            if (k == head.remaining()) {
-                dst.put(head);
-                queue.poll();
-            } else {
-                int limit = head.limit();
-                head.limit(head.position() + k);
-                dst.put(head);
-                head.limit(limit);
+            copied += ByteChunks.copy(head, dst);
+            if (!head.hasRemaining()) {
+                recycle(queue.poll());
             }
-            copied += k;
         }
         weight -= copied;
         return copied;
     }
 
     /** Forgets the pending readInto (under the lock): its buffer is never written after. */
-    private void clearByob() {
+    void clearByob() {
         stopTimer();
         byobDst = null;
         byobRead = null;
@@ -491,44 +416,25 @@ abstract class Source<T> implements ReadableStream<T> {
         byobMin = 0;
     }
 
-    /**
-     * Blocking take for the blocking views; {@code null} at the end of the stream.
-     *
-     * @throws TimedOutException after {@code timeoutNanos} without an element
-     */
-    final T take(long timeoutNanos, String what) throws java.io.IOException {
-        IoThreads.checkNotIoThread(what);
-        lock(Style.BLOCKING);
-        T element;
-        long w;
-        synchronized (this) {
-            long deadline = System.nanoTime() + timeoutNanos;
-            while (queue.isEmpty() && !ended && !cancelled && error == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new TimedOutException(what + " on " + describe() + " received nothing within "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException(what + " on " + describe() + " was interrupted");
-                }
+    /** Waits (under the lock) until an element, the end or an error is there; throws the error. */
+    void awaitElement(long timeoutNanos, String what) throws java.io.IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (queue.isEmpty() && !ended && !cancelled && error == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimedOutException(what + " on " + describe() + " received nothing within "
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
             }
-            if (error != null) {
-                throw error instanceof java.io.IOException io ? io : new java.io.IOException(error);
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException(what + " on " + describe() + " was interrupted");
             }
-            if (queue.isEmpty()) {
-                return null;
-            }
-            element = queue.poll();
-            weight -= weigh(element);
-            w = weight;
         }
-        afterTake(w, weigh(element));
-        delivered(element);
-        return element;
+        if (error != null) {
+            throw error instanceof java.io.IOException io ? io : new java.io.IOException(error);
+        }
     }
 
     /** Locks the stream to the blocking style (for views created before their first read). */

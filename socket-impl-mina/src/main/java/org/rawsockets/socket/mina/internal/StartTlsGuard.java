@@ -43,6 +43,11 @@ final class StartTlsGuard extends IoFilterAdapter {
         this.connection = connection;
     }
 
+    /** Whether startTls() has not begun: what arrives is plain text for the plain stream. */
+    boolean isPlain() {
+        return state == State.PLAIN;
+    }
+
     /** startTls() is under way: refuse what arrives until {@link #tlsInstalled()}. */
     void upgrading() {
         state = State.UPGRADING;

@@ -108,6 +108,24 @@ final class TcpConnection extends SocketBase {
         return session;
     }
 
+    /**
+     * The receive side that takes received bytes straight from the I/O thread's pooled buffer now
+     * ({@link SocketProcessor}), or null for MINA's read path: the plain stream, while no TLS filter
+     * needs the bytes (TLS off, or STARTTLS not begun) and it is read by copying (readInto or a
+     * blocking view). Chunks for read() and publisher() readers keep MINA's path: they own them.
+     */
+    TcpRx pooledRx() {
+        TlsMode m = tls.mode();
+        if (m == TlsMode.ON) {
+            return null;
+        }
+        if (m == TlsMode.STARTTLS && !tlsLayer.beforeStartTls()) {
+            return null;
+        }
+        TcpRx rx = first.rx;
+        return rx.isCopying() ? rx : null;
+    }
+
     Facade facade() {
         return current;
     }
@@ -271,7 +289,7 @@ final class TcpConnection extends SocketBase {
             return;
         }
         Facade f = plainText ? first : current;
-        boolean byob = f.rx.isByob();
+        boolean byob = f.rx.isCopying();
         ByteBuffer chunk;
         if (b.hasArray() && n >= b.capacity() / 2) {
             // MINA hands each received buffer over once and never touches it again: a readInto

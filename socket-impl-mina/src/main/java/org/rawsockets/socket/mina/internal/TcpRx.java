@@ -16,11 +16,9 @@ import org.rawsockets.socket.TcpReadable;
  * The receive side of one generation of a {@link TcpConnection}: a {@link Source} of received chunks
  * whose weight drives the connection's read suspension, plus the blocking InputStream view.
  */
-final class TcpRx extends Source<ByteBuffer> implements TcpReadable {
+final class TcpRx extends ByteSource implements TcpReadable {
 
     private final TcpConnection c;
-    /** Bytes the InputStream view took from the queue and has not handed out yet. */
-    volatile int heldByView;
 
     TcpRx(TcpConnection c) {
         this.c = c;
@@ -39,6 +37,24 @@ final class TcpRx extends Source<ByteBuffer> implements TcpReadable {
     @Override
     protected void afterTake(long newWeight, long delta) {
         c.rxFlow.taken(delta);
+    }
+
+    @Override
+    protected void recycle(ByteBuffer element) {
+        if (ChunkPool.isPooled(element)) {
+            c.engine.chunks().give(element);
+        }
+    }
+
+    /** Bytes from the network in the I/O thread's pooled {@code chunk} (see {@link ByteSource#pushBytes}). */
+    int received(ByteBuffer chunk) {
+        int n = chunk.remaining();
+        c.bytesIn.addAndGet(n);
+        int r = pushBytes(chunk);
+        if (r == REFUSED && isRetired()) {
+            c.tlsLayer.plainTextDuringUpgrade(n); // arrived while startTls() replaced the plain streams
+        }
+        return r;
     }
 
     @Override
@@ -95,31 +111,11 @@ final class TcpRx extends Source<ByteBuffer> implements TcpReadable {
         lockBlocking();
         long nanos = readTimeout.toNanos();
         return new InputStream() {
-            private ByteBuffer chunk;
-            private boolean eof;
-
-            private boolean fill() throws IOException {
-                while (chunk == null || !chunk.hasRemaining()) {
-                    if (eof) {
-                        return false;
-                    }
-                    chunk = take(nanos, "InputStream.read");
-                    if (chunk == null) {
-                        eof = true;
-                        return false;
-                    }
-                }
-                return true;
-            }
+            private final byte[] one = new byte[1];
 
             @Override
             public int read() throws IOException {
-                if (!fill()) {
-                    return -1;
-                }
-                int b = chunk.get() & 0xff;
-                heldByView = chunk.remaining();
-                return b;
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
             }
 
             @Override
@@ -128,24 +124,16 @@ final class TcpRx extends Source<ByteBuffer> implements TcpReadable {
                 if (len == 0) {
                     return 0;
                 }
-                if (!fill()) {
-                    return -1;
-                }
-                int n = Math.min(len, chunk.remaining());
-                chunk.get(b, off, n);
-                heldByView = chunk.remaining();
-                return n;
+                return takeInto(b, off, len, nanos, "InputStream.read");
             }
 
             @Override
             public int available() {
-                return chunk == null ? 0 : chunk.remaining();
+                return (int) Math.min(Integer.MAX_VALUE, weight());
             }
 
             @Override
             public void close() {
-                chunk = null;
-                heldByView = 0;
                 cancelInternal();
             }
         };

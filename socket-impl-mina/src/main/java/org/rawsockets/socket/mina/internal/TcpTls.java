@@ -50,6 +50,12 @@ final class TcpTls {
         this.c = c;
     }
 
+    /** A STARTTLS connection whose startTls() has not begun: what arrives is plain text. */
+    boolean beforeStartTls() {
+        StartTlsGuard g = guard;
+        return g != null && g.isPlain();
+    }
+
     /**
      * The session opened (I/O thread, before its first read): with {@code TlsMode.ON} the TLS filter
      * goes in and the handshake starts (true: the open completes when it is secured); with
@@ -236,8 +242,8 @@ final class TcpTls {
         IoSession s;
         synchronized (c.st) {
             checkUpgradable(from); // again: the socket may have changed while the TLS context was built
-            long unread = from.rx.heldByView + from.rx.weight();
-            if (from.rx.heldByView > 0 || !from.rx.retireIfEmpty()) {
+            long unread = from.rx.weight();
+            if (!from.rx.retireIfEmpty()) {
                 throw new IllegalStateException("startTls() refused: " + unread + " bytes received from " + c.where()
                         + " are still unread. Upgrade only when the peer sent nothing after its go-ahead reply: plain"
                         + " text behind it may be a STARTTLS command injection (CVE-2011-0411) meant to be taken for"

@@ -35,8 +35,11 @@ import org.rawsockets.socket.TimedOutException;
  */
 final class TcpTx implements TcpWritable {
 
-    /** A write not yet handed to MINA; {@code done} is null once the write was accepted. */
-    private record Held(ByteBuffer data, int size, CompletableFuture<Void> done) {
+    /**
+     * A write not yet handed to MINA; {@code done} is null once the write was accepted; a
+     * {@code pooled} buffer goes back to the engine's {@link ChunkPool} once MINA is done with it.
+     */
+    private record Held(ByteBuffer data, int size, CompletableFuture<Void> done, boolean pooled) {
     }
 
     private final TcpConnection c;
@@ -49,6 +52,8 @@ final class TcpTx implements TcpWritable {
     private boolean pumping;
     /** Requests handed to MINA and not completed yet. */
     int inMina;
+    /** Pooled buffers of {@link #writeCopy} not given back yet. */
+    private final java.util.concurrent.atomic.AtomicInteger pooledOut = new java.util.concurrent.atomic.AtomicInteger();
     Throwable retired; // guarded by the connection
 
     TcpTx(TcpConnection c, int maxInMina) {
@@ -96,7 +101,7 @@ final class TcpTx implements TcpWritable {
             }
             List<CompletableFuture<Void>> accepted = new ArrayList<>();
             for (Held h : batch) {
-                submit(h.data(), h.size());
+                submit(h.data(), h.size(), h.pooled());
                 if (h.done() != null) { // written before the open: accepted now, under the high-water mark
                     synchronized (c.st) {
                         if (c.queued <= c.engine.config().highWaterMark()) {
@@ -137,10 +142,46 @@ final class TcpTx implements TcpWritable {
         }
     }
 
-    private void submit(ByteBuffer data, int n) {
+    private void submit(ByteBuffer data, int n, boolean pooled) {
         IoSession s = c.session;
         WriteFuture wf = s.write(IoBuffer.wrap(data));
-        wf.addListener(f -> c.onWritten(this, n, ((WriteFuture) f).isWritten()));
+        if (pooled) {
+            wf.addListener(f -> {
+                c.onWritten(this, n, ((WriteFuture) f).isWritten());
+                giveBack(data); // MINA is done with it: written, or dropped with the session
+            });
+        } else {
+            wf.addListener(f -> c.onWritten(this, n, ((WriteFuture) f).isWritten()));
+        }
+    }
+
+    private void giveBack(ByteBuffer pooled) {
+        pooledOut.decrementAndGet();
+        c.engine.chunks().give(pooled);
+    }
+
+    /**
+     * Writes a copy of {@code len} bytes of {@code b} (the blocking views: the caller reuses its
+     * array at once): into a pooled buffer when the write is at least {@link ChunkPool#MIN_WRITE}
+     * and at most {@link ChunkPool#SIZE} bytes and this stream and the engine have fewer than their
+     * limit of pooled buffers in flight, else into a new array.
+     */
+    CompletionStage<Void> writeCopy(byte[] b, int off, int len) {
+        Objects.checkFromIndexSize(off, len, b.length);
+        ByteBuffer pooled = null;
+        if (len >= ChunkPool.MIN_WRITE && len <= ChunkPool.SIZE) {
+            if (pooledOut.incrementAndGet() <= ChunkPool.MAX_WRITE_CHUNKS) {
+                pooled = c.engine.chunks().tryTake();
+            }
+            if (pooled == null) {
+                pooledOut.decrementAndGet();
+            }
+        }
+        if (pooled == null) {
+            return write(ByteBuffer.wrap(java.util.Arrays.copyOfRange(b, off, off + len)), false);
+        }
+        pooled.put(b, off, len).flip();
+        return write(pooled, true);
     }
 
     void failAll(Throwable err) {
@@ -150,6 +191,9 @@ final class TcpTx implements TcpWritable {
             for (Held h : held) {
                 if (h.done() != null) {
                     fs.add(h.done());
+                }
+                if (h.pooled()) {
+                    giveBack(h.data());
                 }
                 released += h.size();
             }
@@ -166,6 +210,10 @@ final class TcpTx implements TcpWritable {
 
     @Override
     public CompletionStage<Void> write(ByteBuffer data) {
+        return write(data, false);
+    }
+
+    private CompletionStage<Void> write(ByteBuffer data, boolean pooled) {
         Objects.requireNonNull(data, "data");
         int n = data.remaining();
         CompletableFuture<Void> f = new CompletableFuture<>();
@@ -174,12 +222,18 @@ final class TcpTx implements TcpWritable {
         synchronized (c.st) {
             Throwable refused = writeRefusal();
             if (refused != null) {
+                if (pooled) {
+                    giveBack(data);
+                }
                 return CompletableFuture.failedFuture(refused);
             }
             if (n == 0) {
                 return CompletableFuture.completedFuture(null);
             }
             if (!c.owner.reserveBuffer(n)) {
+                if (pooled) {
+                    giveBack(data);
+                }
                 return CompletableFuture.failedFuture(new NotAllowedException("bundle " + c.owner.owner()
                         + " exceeds its quota maxBufferedBytes (" + c.owner.quotas().maxBufferedBytes()
                         + " bytes buffered for its sockets) writing " + n + " bytes to " + c.where()
@@ -187,7 +241,7 @@ final class TcpTx implements TcpWritable {
             }
             c.queued += n;
             if (!open) {
-                held.add(new Held(data, n, f));
+                held.add(new Held(data, n, f, pooled));
                 return f;
             }
             direct = !pumping && held.isEmpty() && inMina < maxInMina;
@@ -195,12 +249,12 @@ final class TcpTx implements TcpWritable {
                 inMina++;
             } else {
                 // behind earlier writes: held here, accepted by the usual rule below
-                held.add(new Held(data, n, null));
+                held.add(new Held(data, n, null, pooled));
                 pump = pumpDue();
             }
         }
         if (direct) {
-            submit(data, n); // no lock held: see the class comment
+            submit(data, n, pooled); // no lock held: see the class comment
         } else if (pump) {
             pump();
         }
@@ -286,9 +340,15 @@ final class TcpTx implements TcpWritable {
             public void write(byte[] b, int off, int len) throws IOException {
                 Objects.checkFromIndexSize(off, len, b.length);
                 IoThreads.checkNotIoThread("OutputStream.write");
-                byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
-                last = TcpTx.this.write(ByteBuffer.wrap(copy)).toCompletableFuture();
-                await(last, "OutputStream.write of " + len + " bytes");
+                if (len == 0) {
+                    last = TcpTx.this.write(ByteBuffer.allocate(0)).toCompletableFuture();
+                    await(last, "OutputStream.write of 0 bytes");
+                    return;
+                }
+                for (int at = off, end = off + len; at < end; at += ChunkPool.SIZE) {
+                    last = writeCopy(b, at, Math.min(ChunkPool.SIZE, end - at)).toCompletableFuture();
+                    await(last, "OutputStream.write of " + len + " bytes");
+                }
             }
 
             @Override

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
-import java.nio.ByteBuffer;
 
 import javax.net.ssl.SSLSession;
 
@@ -17,8 +16,8 @@ import org.rawsockets.socket.TcpSocketOptions;
  */
 public interface NetBackend {
 
-    /** {@link #take} found no data within its time limit; the stream stays usable. */
-    ByteBuffer TIMED_OUT = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    /** {@link #read} found no data within its time limit; the stream stays usable. */
+    int TIMED_OUT = -2;
 
     /**
      * Opens a TCP connection of this bundle (STARTTLS mode, as {@code options} say).
@@ -33,14 +32,23 @@ public interface NetBackend {
     TcpSocket open(String host, InetAddress pinned, int port, TcpSocketOptions options);
 
     /**
-     * The next chunk of {@code socket}'s received bytes, waiting at most {@code timeoutMillis}.
+     * Copies up to {@code len} of {@code socket}'s received bytes into {@code b} at {@code off},
+     * waiting at most {@code timeoutMillis} for the first one.
      *
-     * @return the chunk; {@code null} at the end of the stream (peer FIN, or cancelled);
+     * @return the count (at least 1); -1 at the end of the stream (peer FIN, or cancelled);
      *         {@link #TIMED_OUT} when nothing arrived in time
      * @throws IOException the socket's error ({@link org.rawsockets.socket.RawSocketException})
      * @throws IllegalStateException on an I/O thread of the engine
      */
-    ByteBuffer take(TcpSocket socket, long timeoutMillis) throws IOException;
+    int read(TcpSocket socket, byte[] b, int off, int len, long timeoutMillis) throws IOException;
+
+    /**
+     * Sends {@code len} bytes of {@code b} from {@code off} (at most 64 KiB), copied (into a pooled
+     * buffer where one is free), so the caller may reuse {@code b} at once.
+     *
+     * @return the write's stage: complete when the socket accepted the bytes under its high-water mark
+     */
+    java.util.concurrent.CompletionStage<Void> write(TcpSocket socket, byte[] b, int off, int len);
 
     /** Received bytes buffered and not yet taken. */
     long available(TcpSocket socket);

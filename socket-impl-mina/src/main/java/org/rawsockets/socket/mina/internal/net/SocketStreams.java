@@ -6,8 +6,6 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,10 +18,10 @@ import org.rawsockets.socket.TcpSocket;
  * The blocking {@link InputStream}/{@link OutputStream} of a {@link java.net.Socket} view over one
  * {@link TcpSocket} (for a TLS socket: the upgraded one).
  *
- * <p>Reads take the received chunks straight from the socket's receive buffer (no copy beyond
- * the one into the caller's array) with the socket's current {@code soTimeout}, re-read at every
- * call. Writes copy the caller's bytes (at most {@value #MAX_CHUNK} bytes per submitted chunk, so
- * that one large write never exceeds the buffered-bytes quota on its own) and return when the
+ * <p>Reads copy the received bytes straight from the socket's receive buffer into the caller's
+ * array (nothing is held here) with the socket's current {@code soTimeout}, re-read at every
+ * call. Writes copy the caller's bytes into pooled buffers (at most {@value #MAX_CHUNK} bytes per
+ * submitted chunk, so that one large write never exceeds the buffered-bytes quota on its own) and return when the
  * socket accepted them under its high-water mark; the service then hands them to the operating
  * system as fast as the peer takes them, so {@code flush()} has nothing to do.
  *
@@ -78,11 +76,9 @@ final class SocketStreams {
         return out;
     }
 
-    /** Whether the input holds bytes already taken from the socket but not yet read. */
+    /** Whether the socket holds received bytes not yet read. */
     boolean hasUnread() {
-        synchronized (in) {
-            return in.chunk != null && in.chunk.hasRemaining();
-        }
+        return backend.available(socket) > 0;
     }
 
     static SocketException closed() {
@@ -90,42 +86,34 @@ final class SocketStreams {
     }
 
     private final class In extends InputStream {
-        private ByteBuffer chunk; // guarded by this
+        private final byte[] one = new byte[1]; // guarded by this
         private boolean eof; // guarded by this
 
-        /** Fills {@link #chunk}; false at the end of the stream. */
-        private boolean fill() throws IOException {
-            while (chunk == null || !chunk.hasRemaining()) {
-                if (eof) {
-                    return false;
-                }
-                ByteBuffer next = take();
-                if (next == null) {
-                    if (owner.isClosed()) {
-                        throw closed();
-                    }
-                    eof = true;
-                    return false;
-                }
-                chunk = next;
+        /** Copies received bytes into {@code b}, waiting with the socket's soTimeout; -1 at the end. */
+        private int take(byte[] b, int off, int len) throws IOException {
+            if (eof) {
+                return -1;
             }
-            return true;
-        }
-
-        private ByteBuffer take() throws IOException {
             while (true) {
                 int timeout = owner.soTimeout();
-                ByteBuffer b;
+                int n;
                 try {
-                    b = backend.take(socket, timeout > 0 ? timeout : FOREVER_SLICE_MS);
+                    n = backend.read(socket, b, off, len, timeout > 0 ? timeout : FOREVER_SLICE_MS);
                 } catch (IOException e) {
                     if (owner.isClosed()) {
                         throw closed();
                     }
                     throw SocketErrors.io(e);
                 }
-                if (b != NetBackend.TIMED_OUT) {
-                    return b;
+                if (n == -1) {
+                    if (owner.isClosed()) {
+                        throw closed();
+                    }
+                    eof = true;
+                    return -1;
+                }
+                if (n != NetBackend.TIMED_OUT) {
+                    return n;
                 }
                 if (owner.isClosed()) {
                     throw closed();
@@ -148,10 +136,10 @@ final class SocketStreams {
         public int read() throws IOException {
             check();
             synchronized (this) {
-                if (owner.isInputShutdown() && (chunk == null || !chunk.hasRemaining())) {
+                if (owner.isInputShutdown()) {
                     return -1;
                 }
-                return fill() ? chunk.get() & 0xff : -1;
+                return take(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
             }
         }
 
@@ -163,15 +151,10 @@ final class SocketStreams {
                 return 0;
             }
             synchronized (this) {
-                if (owner.isInputShutdown() && (chunk == null || !chunk.hasRemaining())) {
+                if (owner.isInputShutdown()) {
                     return -1;
                 }
-                if (!fill()) {
-                    return -1;
-                }
-                int n = Math.min(len, chunk.remaining());
-                chunk.get(b, off, n);
-                return n;
+                return take(b, off, len);
             }
         }
 
@@ -183,12 +166,7 @@ final class SocketStreams {
             if (owner.isInputShutdown()) {
                 return 0;
             }
-            long n;
-            synchronized (this) {
-                n = chunk == null ? 0 : chunk.remaining();
-            }
-            n += backend.available(socket);
-            return (int) Math.min(Integer.MAX_VALUE, n);
+            return (int) Math.min(Integer.MAX_VALUE, backend.available(socket));
         }
 
         @Override
@@ -215,9 +193,7 @@ final class SocketStreams {
             synchronized (this) {
                 int end = off + len;
                 for (int at = off; at < end; at += MAX_CHUNK) {
-                    byte[] copy = Arrays.copyOfRange(b, at, Math.min(end, at + MAX_CHUNK));
-                    CompletableFuture<Void> f = socket.writable().write(ByteBuffer.wrap(copy)).toCompletableFuture();
-                    await(f);
+                    await(backend.write(socket, b, at, Math.min(end - at, MAX_CHUNK)).toCompletableFuture());
                 }
             }
         }
