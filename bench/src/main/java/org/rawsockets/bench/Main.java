@@ -13,12 +13,13 @@ import java.util.Locale;
  * <p>A suite {@code name} is the class {@code org.rawsockets.bench.<name>.<Name>Bench} with a
  * {@code public static void main(String[])}; it is found by reflection, so adding a suite needs no
  * change here. {@code all} runs every known suite that is
- * present, one after the other, with no arguments.
+ * present, one after the other, with no arguments. After the suite(s), the table of issue 12's
+ * targets ({@link Targets}) is printed with PASS/MISS for every row measured.
  */
 public final class Main {
 
     /** Suites run by {@code all}, in order. Missing ones are reported and skipped. */
-    private static final List<String> KNOWN = List.of("socket", "modbus", "smtp", "tls");
+    private static final List<String> KNOWN = List.of("socket", "udp", "modbus", "smtp", "tls");
 
     private Main() {
     }
@@ -33,6 +34,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         if (suite.equals("all")) {
             List<String> missing = new ArrayList<>();
+            Throwable failed = null;
             for (String name : KNOWN) {
                 Method main = find(name);
                 if (main == null) {
@@ -41,10 +43,22 @@ public final class Main {
                 }
                 System.out.println();
                 System.out.println("=== suite " + name + " ===");
-                invoke(main, new String[0]);
+                try {
+                    invoke(main, new String[0]);
+                } catch (Exception e) {
+                    // a failed suite is reported; the others still run and the target table is printed
+                    System.out.println("!! suite " + name + " failed: " + e);
+                    if (failed == null) {
+                        failed = e;
+                    }
+                }
             }
             if (!missing.isEmpty()) {
                 System.out.println("suites not present in this build: " + missing);
+            }
+            Targets.print();
+            if (failed != null) {
+                throw failed;
             }
             return;
         }
@@ -56,7 +70,13 @@ public final class Main {
             System.exit(2);
             return;
         }
-        invoke(main, rest);
+        try {
+            invoke(main, rest);
+        } finally {
+            if (Targets.any()) {
+                Targets.print();
+            }
+        }
     }
 
     static String className(String suite) {

@@ -207,6 +207,8 @@ public final class ModbusBench {
                 oursW.median / j2.median);
         System.out.printf(Locale.ROOT, "ratio rawsockets / j2mod, both one request at a time: %.2fx%n",
                 ours1.median / j2.median);
+        org.rawsockets.bench.Targets.ratio("modbus.window1", ours1.median, j2.median,
+                String.format(Locale.ROOT, "%.0f vs %.0f reads/s", ours1.median, j2.median));
     }
 
     record Result(String name, int window, double median, double min, double max) {

@@ -89,6 +89,10 @@ public final class SmtpBench {
             System.out.printf(Locale.ROOT, "  %-52s %,9.0f msg/s   %.2f round trips/msg   (median of %d)%n",
                     "angus-mail 2.0.4 (one command per round trip)", angus, trips[0], rounds);
             row("rawsockets smtp, PIPELINING, DATA", median(rate[1]), angus, trips[1]);
+            if (latencyMicros == 0) {
+                org.rawsockets.bench.Targets.ratio("smtp.pipelining", median(rate[1]), angus,
+                        String.format(Locale.ROOT, "%.0f vs %.0f msg/s", median(rate[1]), angus));
+            }
             row("rawsockets smtp, PIPELINING, BDAT (CHUNKING)", median(rate[2]), angus, trips[2]);
             row("rawsockets smtp, PIPELINING, DATA, 32 sends queued", median(rate[3]), angus, trips[3]);
             if (plain.received.get() == 0 || chunking.received.get() == 0) {

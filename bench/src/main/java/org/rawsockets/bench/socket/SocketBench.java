@@ -33,6 +33,8 @@ import static org.rawsockets.bench.BenchSupport.fmt;
 public final class SocketBench {
 
     private static final String KEY_TCP = "tcpsocket";
+    /** The product read with readInto (bring-your-own-buffer), issue 12. */
+    private static final String KEY_BYOB = "byob";
     private static final String KEY_STREAMS = "streams";
     private static final String KEY_MINA = "mina";
     private static final String KEY_NETTY = "netty";
@@ -41,8 +43,10 @@ public final class SocketBench {
     private static final String KEY_VIEW = "socketview";
     /** Opt-in: Netty handing the application owned heap copies, as the socket API does. */
     private static final String KEY_NETTY_COPY = "nettycopy";
-    private static final List<String> ALL = List.of(KEY_TCP, KEY_STREAMS, KEY_MINA, KEY_NETTY, KEY_SOCKET,
+    private static final List<String> ALL = List.of(KEY_TCP, KEY_BYOB, KEY_STREAMS, KEY_MINA, KEY_NETTY, KEY_SOCKET,
             KEY_VIEW);
+    /** Issue 12's target rows: the styles of the product, by client key. */
+    private static final Map<String, String> STYLES = Map.of(KEY_TCP, "async", KEY_BYOB, "BYOB", KEY_STREAMS, "streams");
 
     // Targets from issue 3.
     private static final double TARGET_VS_MINA = 0.9;
@@ -112,7 +116,7 @@ public final class SocketBench {
                               --echo-passes N  interleaved passes the measured round trips are split into (default 10)
                               --idle N         idle connections per client (default 10000)
                               --direction D    upload, download or both (default both; for profiling one path)
-                              --only a,b       clients: tcpsocket,streams,mina,netty,socket,socketview (default all);
+                              --only a,b       clients: tcpsocket,byob,streams,mina,netty,socket,socketview (default all);
                                                also nettycopy: Netty copying each read into an owned byte[]
                               --tests a,b      throughput,echo,idle (default all)""");
                     return false;
@@ -153,7 +157,7 @@ public final class SocketBench {
             System.out.println("peer: plain single-threaded NIO server in a child JVM (pid " + peer.pid() + "), "
                     + line.substring(5));
 
-            if (only.contains(KEY_TCP) || only.contains(KEY_STREAMS) || only.contains(KEY_VIEW)) {
+            if (only.contains(KEY_TCP) || only.contains(KEY_BYOB) || only.contains(KEY_STREAMS) || only.contains(KEY_VIEW)) {
                 try {
                     engine = MinaSocketEngine.standalone();
                     service = engine.serviceFor(Owner.of(1, "bench"));
@@ -161,6 +165,7 @@ public final class SocketBench {
                     errors.add("TcpSocket: SocketService not available: " + e);
                     System.out.println("!! TcpSocket clients skipped: SocketService not available: " + e);
                     only.remove(KEY_TCP);
+                    only.remove(KEY_BYOB);
                     only.remove(KEY_STREAMS);
                     only.remove(KEY_VIEW);
                 }
@@ -168,6 +173,7 @@ public final class SocketBench {
             for (String key : only) {
                 clients.put(key, switch (key) {
                     case KEY_TCP -> new TcpSocketClient(service);
+                    case KEY_BYOB -> new TcpSocketByobClient(service);
                     case KEY_STREAMS -> new TcpSocketStreamsClient(service);
                     case KEY_MINA -> new MinaClient();
                     case KEY_NETTY -> new NettyClient(false);
@@ -325,6 +331,7 @@ public final class SocketBench {
                     fmt("%.0f", co[2] / 1e6 / gib), fmt("%.1f", co[3] / 1048576.0 / gib)});
         }
         BenchSupport.printTable(costRows);
+        recordThroughputTargets(cost, gib, upMed, downMed, failed);
         if (upMed.containsKey(KEY_TCP)) {
             for (String dir : List.of("upload", "download")) {
                 if (dir.equals("upload") ? !doUpload : !doDownload) {
@@ -346,6 +353,42 @@ public final class SocketBench {
                         TARGET_VIEW_THROUGHPUT, true);
                 target("Socket view " + dir + " vs java.net.Socket (best)", b.get(KEY_VIEW), b.get(KEY_SOCKET),
                         TARGET_VIEW_THROUGHPUT, true);
+            }
+        }
+    }
+
+    /** Issue 12's rows for CPU, allocation and bulk MiB/s, against Netty in this run. */
+    private void recordThroughputTargets(Map<String, long[]> cost, double gib, Map<String, Double> upMed,
+            Map<String, Double> downMed, Set<String> failed) {
+        long[] netty = failed.contains(KEY_NETTY) ? null : cost.get(KEY_NETTY);
+        for (Map.Entry<String, String> e : STYLES.entrySet()) {
+            String k = e.getKey();
+            String style = e.getValue();
+            long[] co = cost.get(k);
+            if (co == null || failed.contains(k)) {
+                continue;
+            }
+            for (int d = 0; d < 2; d++) {
+                String dir = d == 0 ? "upload" : "download";
+                if (d == 0 ? !doUpload : !doDownload) {
+                    continue;
+                }
+                double cpu = co[2 * d] / 1e6 / gib;
+                double alloc = co[2 * d + 1] / 1048576.0 / gib;
+                if (netty != null) {
+                    double nCpu = netty[2 * d] / 1e6 / gib;
+                    org.rawsockets.bench.Targets.ratio("cpu." + dir + "." + style, cpu, nCpu,
+                            fmt("%.0f vs %.0f ms/GiB", cpu, nCpu));
+                }
+                String allocKey = "alloc." + dir + "." + style;
+                if (!(k.equals(KEY_BYOB) && d == 0) && !k.equals(KEY_TCP)) {
+                    org.rawsockets.bench.Targets.absolute(allocKey, alloc, "");
+                }
+                Map<String, Double> med = d == 0 ? upMed : downMed;
+                if (!k.equals(KEY_STREAMS) && med.containsKey(KEY_NETTY)) {
+                    org.rawsockets.bench.Targets.ratio("bulk." + dir + "." + style, med.get(k), med.get(KEY_NETTY),
+                            fmt("%.0f vs %.0f MiB/s", med.get(k), med.get(KEY_NETTY)));
+                }
             }
         }
     }
@@ -432,6 +475,16 @@ public final class SocketBench {
                     fmt("%.1f", cpu.getOrDefault(k, 0L) / 1000.0 / s.length)});
         }
         BenchSupport.printTable(rows);
+        for (String k : List.of(KEY_TCP, KEY_BYOB)) {
+            long[] mine = sorted.get(k);
+            if (mine != null && netty != null) {
+                for (int p : new int[] {50, 99}) {
+                    double a = BenchSupport.percentile(mine, p) / 1000.0;
+                    double b = BenchSupport.percentile(netty, p) / 1000.0;
+                    org.rawsockets.bench.Targets.ratio("echo.p" + p + "." + STYLES.get(k), a, b, fmt("%.1f vs %.1f us", a, b));
+                }
+            }
+        }
         long[] tcp = sorted.get(KEY_TCP);
         if (tcp != null) {
             target("TcpSocket echo p50 vs Netty", (double) BenchSupport.percentile(tcp, 50),
@@ -463,11 +516,12 @@ public final class SocketBench {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"client", "connections", "heap MiB", "bytes/conn", "off-heap MiB", "open s", "heap vs Netty"});
         Map<String, Long> heap = new LinkedHashMap<>();
+        Map<String, Double> openRate = new LinkedHashMap<>();
         int port = 0;
         for (Map.Entry<String, Client> e : clients.entrySet()) {
             String k = e.getKey();
-            if (k.equals(KEY_STREAMS)) {
-                continue; // same sockets as tcpsocket: the blocking views hold no state until used
+            if (k.equals(KEY_STREAMS) || k.equals(KEY_BYOB)) {
+                continue; // same sockets as tcpsocket: the other read styles hold no state until used
             }
             Client c = e.getValue();
             InetSocketAddress addr = new InetSocketAddress(lo, Integer.parseInt(idlePorts[port++ % idlePorts.length]));
@@ -480,6 +534,7 @@ public final class SocketBench {
                 long direct = c.offHeapBytes() - directBefore;
                 long delta = after - before;
                 heap.put(k, delta);
+                openRate.put(k, conns.count() / openSecs);
                 rows.add(new String[] {c.name(), Integer.toString(conns.count()), fmt("%.1f", delta / 1048576.0),
                         Long.toString(delta / Math.max(1, conns.count())), fmt("%.1f", direct / 1048576.0),
                         fmt("%.1f", openSecs), ""});
@@ -497,6 +552,15 @@ public final class SocketBench {
             }
         }
         BenchSupport.printTable(rows);
+        if (heap.containsKey(KEY_TCP)) {
+            org.rawsockets.bench.Targets.absolute("idle.heap", heap.get(KEY_TCP) / (double) idle,
+                    nettyHeap == null ? "" : fmt("Netty %d B", nettyHeap / idle));
+            if (openRate.containsKey(KEY_NETTY)) {
+                org.rawsockets.bench.Targets.ratio("connect.rate", openRate.get(KEY_TCP), openRate.get(KEY_NETTY),
+                        fmt("%.0f vs %.0f connections/s, %d connections, 256 in flight", openRate.get(KEY_TCP),
+                                openRate.get(KEY_NETTY), idle));
+            }
+        }
         if (heap.containsKey(KEY_TCP)) {
             long h = heap.get(KEY_TCP);
             System.out.println(fmt("  target %-46s <= %d MiB  measured %.1f MiB  %s", "TcpSocket heap for " + idle + " idle",

@@ -92,6 +92,10 @@ public final class TlsBench {
                     + " %.2fx, JDK %.2fx, Netty %.2fx%n", ef / jf, er / jr, er / ef, jr / jf, nr / nf);
             System.out.printf(Locale.ROOT, "engine / Netty SslHandler (target >= 1.0x): full %.2fx %s, resumed %.2fx %s%n",
                     ef / nf, ef / nf >= 1.0 ? "PASS" : "MISS", er / nr, er / nr >= 1.0 ? "PASS" : "MISS");
+            org.rawsockets.bench.Targets.ratio("tls.handshake.full", ef, nf,
+                    String.format(Locale.ROOT, "%.0f vs %.0f /s, %s", ef, nf, protocol));
+            org.rawsockets.bench.Targets.ratio("tls.handshake.resumed", er, nr,
+                    String.format(Locale.ROOT, "%.0f vs %.0f /s, %s", er, nr, protocol));
         } finally {
             full.destroy();
             resuming.destroy();
