@@ -42,7 +42,7 @@ import org.rawsockets.socket.mina.internal.policy.Owner;
  * batch. The receiver is a plain blocking DatagramChannel thread that counts (shown as "received",
  * loopback UDP may drop). Interleaved rounds, median.
  *
- * <p>{@code java -jar bench/target/bench.jar udp [datagrams per round (200000)] [rounds (5)]}
+ * <p>{@code java -jar bench/target/bench.jar udp [datagrams per round (100000)] [rounds (5)]}
  */
 public final class UdpBench {
 
@@ -53,7 +53,7 @@ public final class UdpBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         System.out.println("UDP suite: " + n + " datagrams of " + SIZE + " B per round, " + rounds
                 + " interleaved rounds after one warm-up, ~" + WINDOW + " in flight");
