@@ -1,0 +1,165 @@
+package org.rawsockets.irc.e2e;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.Base64;
+
+import org.junit.jupiter.api.Test;
+import org.rawsockets.irc.IrcClient;
+import org.rawsockets.irc.IrcProtocolException;
+import org.rawsockets.irc.IrcRegistrationException;
+import org.rawsockets.irc.IrcSettings;
+import org.rawsockets.irc.SaslMechanism;
+
+/** Faults from a scripted peer: typed errors in bounded time. */
+class ScriptedServerTest extends ServerTestBase {
+
+    IrcSettings.Builder to(ScriptedServer s, String nick) {
+        return IrcSettings.builder("scripted").server("127.0.0.1", s.port()).tls(false).nick(nick)
+                .reconnect(false, Duration.ofSeconds(1), Duration.ofSeconds(1));
+    }
+
+    /** Registers on NICK (001) after a CAP exchange without capabilities. */
+    static byte[] welcome(String line) {
+        if (line.startsWith("CAP LS")) {
+            return ScriptedServer.lines(":s CAP * LS :");
+        }
+        if (line.startsWith("NICK ")) {
+            return ScriptedServer.lines(":s 001 " + line.substring(5) + " :Welcome");
+        }
+        return null;
+    }
+
+    @Test
+    void aRegistrationThatNeverEndsFailsWithinTheTimeout() throws Exception {
+        try (ScriptedServer silent = new ScriptedServer((line, out) -> null)) {
+            IrcClient c = client(to(silent, "waiting").registrationTimeout(Duration.ofMillis(1500)).build());
+            long t0 = System.nanoTime();
+            IrcRegistrationException e = assertInstanceOf(IrcRegistrationException.class, failure(c.connect()));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= 1400 && ms < 5000, ms + " ms");
+            assertTrue(e.getMessage().contains("did not complete registration within 1 s")
+                    && e.getMessage().contains("CAP LS"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aLineWithoutEndIsAProtocolErrorAfterAtMostTheLimit() throws Exception {
+        try (ScriptedServer s = new ScriptedServer((line, out) -> {
+            byte[] w = welcome(line);
+            if (w != null && line.startsWith("NICK")) {
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                b.writeBytes(w);
+                b.writeBytes("x".repeat(100_000).getBytes(UTF_8));
+                return b.toByteArray();
+            }
+            return w;
+        })) {
+            IrcClient c = client(to(s, "victim").build());
+            Recorder r = new Recorder();
+            cleanup.add(c.subscribe(r, 100));
+            ok(c.connect());
+            IrcServers.until(Duration.ofSeconds(10), () -> !r.disconnected.isEmpty(), r::tail);
+            IrcProtocolException e = assertInstanceOf(IrcProtocolException.class, r.disconnected.get(0));
+            assertTrue(e.getMessage().contains("without LF within 8703 bytes"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aMessageOverTheLineLengthIsAProtocolError() throws Exception {
+        try (ScriptedServer s = new ScriptedServer((line, out) -> {
+            byte[] w = welcome(line);
+            if (w != null && line.startsWith("NICK")) {
+                return ScriptedServer.lines(new String(w, UTF_8).trim(), ":s NOTICE victim :" + "y".repeat(600));
+            }
+            return w;
+        })) {
+            IrcClient c = client(to(s, "victim").build());
+            Recorder r = new Recorder();
+            cleanup.add(c.subscribe(r, 100));
+            ok(c.connect());
+            IrcServers.until(Duration.ofSeconds(10), () -> !r.disconnected.isEmpty(), r::tail);
+            IrcProtocolException e = assertInstanceOf(IrcProtocolException.class, r.disconnected.get(0));
+            assertTrue(e.getMessage().contains("over the line length limit of 512"), e.getMessage());
+        }
+    }
+
+    @Test
+    void invalidUtf8IsReadAsCp1252() throws Exception {
+        try (ScriptedServer s = new ScriptedServer((line, out) -> {
+            byte[] w = welcome(line);
+            if (w != null && line.startsWith("NICK")) {
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                b.writeBytes(w);
+                b.writeBytes(":old!u@h PRIVMSG reader :caf\u00e9 \u0080\r\n".getBytes(ISO_8859_1));
+                return b.toByteArray();
+            }
+            return w;
+        })) {
+            IrcClient c = client(to(s, "reader").build());
+            Recorder r = new Recorder();
+            cleanup.add(c.subscribe(r, 100));
+            ok(c.connect());
+            IrcServers.until(Duration.ofSeconds(10), () -> r.privmsgs("reader").contains("café €"), r::tail);
+        }
+    }
+
+    /** A SASL server: offers sasl=PLAIN, answers the credentials with {@code verdict}. */
+    static ScriptedServer sasl(String verdict) throws Exception {
+        return new ScriptedServer((line, out) -> {
+            if (line.startsWith("CAP LS")) {
+                return ScriptedServer.lines(":s CAP * LS :sasl=PLAIN,EXTERNAL server-time");
+            }
+            if (line.startsWith("CAP REQ")) {
+                return ScriptedServer.lines(":s CAP * ACK :" + line.substring(line.indexOf(':') + 1));
+            }
+            if (line.equals("AUTHENTICATE PLAIN")) {
+                return ScriptedServer.lines("AUTHENTICATE +");
+            }
+            if (line.startsWith("AUTHENTICATE ")) {
+                return ScriptedServer.lines(verdict.equals("903")
+                        ? ":s 900 * n!u@h acct :You are now logged in as acct" : "", ":s " + verdict + " * :SASL result");
+            }
+            if (line.equals("CAP END")) {
+                return ScriptedServer.lines(":s 001 saslnick :Welcome");
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void saslPlainSendsTheCredentialsAndEndsCapAfter903() throws Exception {
+        try (ScriptedServer s = sasl("903")) {
+            IrcClient c = client(to(s, "saslnick").sasl(SaslMechanism.PLAIN, "acct", "pässword").build());
+            ok(c.connect());
+            String auth = s.received.stream().filter(l -> l.startsWith("AUTHENTICATE ") && !l.equals(
+                    "AUTHENTICATE PLAIN")).findFirst().orElseThrow();
+            assertEquals("acct\0acct\0pässword", new String(Base64.getDecoder().decode(auth.substring(13)), UTF_8));
+            assertTrue(s.received.indexOf("CAP END") > s.received.indexOf(auth), s.received.toString());
+            assertTrue(c.capabilities().contains("sasl") && c.capabilities().contains("server-time"));
+        }
+    }
+
+    @Test
+    void saslFailureEndsTheRegistrationWhenRequired() throws Exception {
+        try (ScriptedServer s = sasl("904")) {
+            IrcClient c = client(to(s, "saslnick").sasl(SaslMechanism.PLAIN, "acct", "wrong").build());
+            IrcRegistrationException e = assertInstanceOf(IrcRegistrationException.class, failure(c.connect()));
+            assertTrue(e.getMessage().contains("904") && !e.getMessage().contains("wrong"), e.getMessage());
+        }
+    }
+
+    @Test
+    void saslFailureFallsBackWhenNotRequired() throws Exception {
+        try (ScriptedServer s = sasl("904")) {
+            IrcClient c = client(to(s, "saslnick").sasl(SaslMechanism.PLAIN, "acct", "wrong").saslRequired(false).build());
+            assertEquals("saslnick", ok(c.connect()));
+        }
+    }
+}
