@@ -186,8 +186,14 @@ class NgircdTest extends ServerTestBase {
         cleanup.add(victim.subscribe(r, 1000));
         ok(oper.connect());
         ok(victim.connect());
+        Recorder atOper = new Recorder();
+        cleanup.add(oper.subscribe(atOper, 1000));
         ok(oper.sendRaw("OPER admin adminpw"));
-        IrcServers.until(Duration.ofSeconds(10), () -> true, () -> "");
+        IrcServers.until(Duration.ofSeconds(10), () -> !atOper.matching(m -> m.command().equals("381")).isEmpty(),
+                atOper::tail);
+        // The server must have read everything the victim sent (its lag PING): closing a socket with
+        // unread data sends a reset, which discards the KILL text before the client reads it.
+        IrcServers.until(Duration.ofSeconds(10), () -> victim.lag().isPresent(), r::tail);
         ok(oper.sendRaw("KILL victim :enough"));
         IrcServers.until(Duration.ofSeconds(10), () -> !r.disconnected.isEmpty(), () -> r.tail() + server.describe());
         IrcDisconnectedException e = assertInstanceOf(IrcDisconnectedException.class, r.disconnected.get(0), r.tail());
