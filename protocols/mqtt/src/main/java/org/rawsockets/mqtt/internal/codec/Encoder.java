@@ -196,6 +196,16 @@ public final class Encoder {
         o.bytes(p.payload());
     }
 
+    /**
+     * Checks a topic name for PUBLISH: not empty, no wildcards, well-formed, no U+0000, at most 65535
+     * bytes of UTF-8.
+     *
+     * @throws IllegalArgumentException naming the rule
+     */
+    public static void checkTopicName(String topic) {
+        topicName(new Out(topic.length() + 2), topic, false);
+    }
+
     private static void topicName(Out o, String topic, boolean mayBeEmpty) {
         if (topic.isEmpty() && !mayBeEmpty) {
             throw new IllegalArgumentException("a topic name must not be empty");

@@ -1,0 +1,58 @@
+package org.rawsockets.mqtt;
+
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * An MQTT client of one broker (registered as a service per configured broker, with the service
+ * property {@code name}). Every method returns at once; the stages complete on the client's I/O
+ * threads (keep continuations short, use the {@code ...Async} variants for blocking work).
+ *
+ * <p>The client keeps its session: it reconnects with backoff after a lost connection, resumes the
+ * session (clean start off) and re-sends the QoS 1/2 messages in flight with DUP set, so nothing
+ * acknowledged to the caller is lost and QoS 2 is not duplicated. While disconnected, publications
+ * wait in a bounded offline queue; when it is full the configured policy applies (refuse the new
+ * message or drop the oldest, each failing with {@link MqttLimitException}).
+ */
+@ProviderType
+public interface MqttClient {
+
+    /** The configured name (service property {@code name}). */
+    String name();
+
+    /**
+     * Connects if not connected: completes when the broker accepted the session (CONNACK), fails
+     * with {@link MqttReasonException} (the broker refused: bad credentials, not authorized...), the
+     * socket API's exception (DNS, refused, TLS...) or {@link MqttConnectionException}.
+     */
+    CompletionStage<Void> connect();
+
+    /**
+     * Publishes: completes when QoS 0 is written, QoS 1 acknowledged (PUBACK), QoS 2 completed
+     * (PUBCOMP). Fails with {@link MqttReasonException} when the broker refuses it,
+     * {@link MqttLimitException} when a bound refuses it, {@link MqttConnectionException} when the
+     * client is closed.
+     */
+    CompletionStage<Void> publish(MqttMessage message);
+
+    /**
+     * Subscribes to one topic filter; completes with the stream of its messages once the broker
+     * granted it (SUBACK), or fails with {@link MqttReasonException} when it refused.
+     *
+     * @param filter topic filter, {@code +} and {@code #} wildcards, {@code $share/group/filter} for a
+     *            shared subscription
+     * @param options QoS and MQTT 5 options
+     * @param bufferSize messages buffered for this subscription, 1..65535
+     */
+    CompletionStage<MqttSubscription> subscribe(String filter, SubscriptionOptions options, int bufferSize);
+
+    /** A snapshot of the connection and counters. */
+    MqttClientStatus status();
+
+    /**
+     * Disconnects normally (DISCONNECT reason 0, so the broker discards the will) and stops
+     * reconnecting; pending publications fail with {@link MqttConnectionException}.
+     */
+    CompletionStage<Void> disconnect();
+}

@@ -1,0 +1,234 @@
+package org.rawsockets.mqtt.internal;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import org.rawsockets.mqtt.MqttConnectionException;
+import org.rawsockets.mqtt.MqttLimitException;
+import org.rawsockets.mqtt.internal.codec.Encoder;
+import org.rawsockets.mqtt.internal.codec.Packet;
+import org.rawsockets.mqtt.internal.codec.Packet.Connack;
+import org.rawsockets.mqtt.internal.codec.Packet.Connect;
+import org.rawsockets.mqtt.internal.codec.PacketReader;
+import org.rawsockets.mqtt.internal.codec.Properties;
+import org.rawsockets.socket.FrameReader;
+import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TlsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP (or TLS) connection to the broker: the socket, the packet reader over the socket API's
+ * {@link FrameReader} (its buffer is the maximum packet size this client accepts), what CONNACK
+ * negotiated, and the inbound topic aliases. Fields are guarded by the client's lock.
+ */
+final class Connection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    private final MqttClientImpl client;
+    private final SocketService sockets;
+    private final MqttSettings s;
+    private TcpSocket socket;
+    private PacketReader reader;
+
+    boolean established;
+    boolean sessionPresent;
+    Instant since;
+    String assignedClientId;
+    int sendQuota = 65535;
+    long maximumPacketSize = 1L + 4 + Encoder.MAX_REMAINING_LENGTH;
+    int maximumQos = 2;
+    boolean retainAvailable = true;
+    boolean subscriptionIdsAvailable = true;
+    int keepAliveSeconds;
+    long lastSentAt = System.nanoTime();
+    long pingSentAt;
+    int unacceptedWrites;
+    final Map<Integer, String> aliases = new HashMap<>();
+
+    Connection(MqttClientImpl client, SocketService sockets) {
+        this.client = client;
+        this.sockets = sockets;
+        this.s = client.settings;
+        this.keepAliveSeconds = s.keepAliveSeconds;
+    }
+
+    /** Opens the socket (under the client's lock; the outcome is reported outside it). */
+    void open() {
+        TcpSocketOptions.Builder options = TcpSocketOptions.builder().noDelay(true).connectTimeout(s.connectTimeout);
+        if (s.endpoint.isEmpty()) {
+            socket = sockets.openTcp(s.host, s.port, options.tls(s.tls).build());
+        } else {
+            socket = sockets.openTcpEndpoint(s.endpoint, options.tls(TlsOptions.off()).build());
+        }
+        reader = new PacketReader(new FrameReader(socket.readable(), s.maxPacketSize), s.v5(), s.maxPacketSize);
+        socket.opened().whenComplete((info, e) -> {
+            if (e != null) {
+                client.lost(this, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            } else {
+                client.opened(this);
+            }
+        });
+    }
+
+    /** Sends CONNECT (under the lock). */
+    void sendConnect() {
+        Properties props = new Properties();
+        Packet.Will will = null;
+        if (s.v5()) {
+            if (s.sessionExpirySeconds != 0) {
+                props.put(Properties.SESSION_EXPIRY, s.sessionExpirySeconds);
+            }
+            if (s.receiveMaximum != 65535) {
+                props.put(Properties.RECEIVE_MAXIMUM, s.receiveMaximum);
+            }
+            props.put(Properties.MAXIMUM_PACKET_SIZE, (long) s.maxPacketSize);
+            if (s.topicAliasMaximum != 0) {
+                props.put(Properties.TOPIC_ALIAS_MAXIMUM, s.topicAliasMaximum);
+            }
+        }
+        if (s.will != null) {
+            Properties wp = PublishProps.toProperties(s.will.properties(), s.v5());
+            if (s.v5() && s.willDelaySeconds > 0) {
+                wp.put(Properties.WILL_DELAY, s.willDelaySeconds);
+            }
+            will = new Packet.Will(s.will.topic(), s.will.payload(), s.will.qos().value(), s.will.retain(), wp);
+        }
+        // 3.1.1 has no session expiry: a persistent session is "clean session" 0
+        send(new Connect(s.version.level(), s.clientId, s.cleanStart, s.keepAliveSeconds, s.username, s.password,
+                will, props));
+    }
+
+    /** Applies what CONNACK negotiated (under the lock). */
+    void established(Connack ack) {
+        Properties p = ack.properties();
+        established = true;
+        sessionPresent = ack.sessionPresent();
+        since = Instant.now();
+        sendQuota = p.intValue(Properties.RECEIVE_MAXIMUM, 65535);
+        maximumPacketSize = p.longValue(Properties.MAXIMUM_PACKET_SIZE, maximumPacketSize);
+        maximumQos = p.intValue(Properties.MAXIMUM_QOS, 2);
+        retainAvailable = p.intValue(Properties.RETAIN_AVAILABLE, 1) == 1;
+        subscriptionIdsAvailable = p.intValue(Properties.SUB_ID_AVAILABLE, 1) == 1;
+        keepAliveSeconds = p.intValue(Properties.SERVER_KEEP_ALIVE, s.keepAliveSeconds);
+        assignedClientId = p.string(Properties.ASSIGNED_CLIENT_ID);
+    }
+
+    /** Encodes and writes a control packet (under the lock). */
+    void send(Packet p) {
+        ByteBuffer wire;
+        try {
+            wire = Encoder.encode(p, s.v5(), maximumPacketSize);
+        } catch (MqttLimitException e) {
+            LOG.warn("{}: {} not sent: {}", client.where(), Packet.typeName(p.type()), e.getMessage());
+            return;
+        }
+        write(wire, null);
+    }
+
+    /** Writes bytes; {@code qos0} is completed once the socket accepted them (under the lock). */
+    void write(ByteBuffer wire, MqttClientImpl.Outgoing qos0) {
+        unacceptedWrites++;
+        lastSentAt = System.nanoTime();
+        socket.writable().write(wire).whenComplete((v, e) -> {
+            synchronized (client) {
+                unacceptedWrites--;
+                if (e == null) {
+                    client.written(this, qos0);
+                } else if (qos0 != null) {
+                    client.defer(() -> qos0.done.completeExceptionally(e));
+                }
+            }
+            if (e != null) {
+                client.lost(this, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            } else if (!Thread.holdsLock(client)) {
+                client.runDeferred();
+            }
+        });
+    }
+
+    /** DISCONNECT with a reason code (MQTT 5) before closing after a protocol error (under the lock). */
+    void sendDisconnect(int reasonCode) {
+        if (s.v5() && socket != null) {
+            send(new Packet.Disconnect(reasonCode, null));
+        }
+    }
+
+    /** A normal DISCONNECT, then close. */
+    CompletionStage<Void> disconnect() {
+        synchronized (client) {
+            if (established) {
+                send(new Packet.Disconnect(0, null));
+            }
+        }
+        return close().exceptionally(e -> null);
+    }
+
+    /** Drops the connection without DISCONNECT, as a network failure would (TCP reset). */
+    void abort() {
+        if (socket != null) {
+            socket.writable().abort(new java.io.IOException("connection dropped"));
+        }
+    }
+
+    /** Closes after what is queued (bounded by the socket's close timeout). */
+    CompletionStage<Void> close() {
+        return socket == null ? CompletableFuture.completedFuture(null) : socket.close();
+    }
+
+    /** Reads packets until the stream ends, fails, or the client stops reading (a full subscription buffer). */
+    void readLoop() {
+        while (true) {
+            CompletableFuture<ReadResult<Packet>> f;
+            try {
+                f = reader.next().toCompletableFuture();
+            } catch (IllegalStateException e) {
+                return; // closed under us
+            }
+            if (!f.isDone()) {
+                f.whenComplete((r, e) -> {
+                    try {
+                        if (handle(r, e)) {
+                            readLoop();
+                        }
+                    } catch (RuntimeException x) {
+                        LOG.error("{}: reading failed", client.where(), x);
+                        client.lost(this, x);
+                    }
+                });
+                return;
+            }
+            ReadResult<Packet> r;
+            try {
+                r = f.join();
+            } catch (RuntimeException e) {
+                handle(null, e);
+                return;
+            }
+            if (!handle(r, null)) {
+                return;
+            }
+        }
+    }
+
+    private boolean handle(ReadResult<Packet> r, Throwable e) {
+        if (e != null) {
+            client.readFailed(this, e);
+            return false;
+        }
+        if (r.done()) {
+            client.lost(this, new MqttConnectionException(client.where() + " closed the connection"));
+            return false;
+        }
+        return client.received(this, r.value());
+    }
+}

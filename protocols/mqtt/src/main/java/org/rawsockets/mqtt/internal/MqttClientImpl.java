@@ -1,0 +1,910 @@
+package org.rawsockets.mqtt.internal;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.rawsockets.mqtt.MqttClient;
+import org.rawsockets.mqtt.MqttClientStatus;
+import org.rawsockets.mqtt.MqttConnectionException;
+import org.rawsockets.mqtt.MqttLimitException;
+import org.rawsockets.mqtt.MqttMessage;
+import org.rawsockets.mqtt.MqttProtocolException;
+import org.rawsockets.mqtt.MqttReasonException;
+import org.rawsockets.mqtt.MqttSubscription;
+import org.rawsockets.mqtt.Qos;
+import org.rawsockets.mqtt.ReasonCodes;
+import org.rawsockets.mqtt.SubscriptionOptions;
+import org.rawsockets.mqtt.internal.codec.Encoder;
+import org.rawsockets.mqtt.internal.codec.Packet;
+import org.rawsockets.mqtt.internal.codec.Packet.Ack;
+import org.rawsockets.mqtt.internal.codec.Packet.Connack;
+import org.rawsockets.mqtt.internal.codec.Packet.Disconnect;
+import org.rawsockets.mqtt.internal.codec.Packet.Publish;
+import org.rawsockets.mqtt.internal.codec.Packet.Suback;
+import org.rawsockets.mqtt.internal.codec.Packet.Subscribe;
+import org.rawsockets.mqtt.internal.codec.Packet.Subscription;
+import org.rawsockets.mqtt.internal.codec.Packet.Unsubscribe;
+import org.rawsockets.mqtt.internal.codec.Properties;
+import org.rawsockets.socket.SocketService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MQTT client: one connection at a time ({@link Connection}), the session state that outlives
+ * it (outgoing QoS 1/2 in flight by packet id, incoming QoS 2 ids awaiting PUBREL, subscriptions),
+ * a bounded queue of publications waiting for a send slot or a connection, keep-alive and
+ * reconnect timers.
+ *
+ * <p>All state is guarded by {@code this}. Callers' stages are never completed under the lock:
+ * completions are collected in {@link #deferred} and run by {@link #runDeferred()} after it.
+ */
+public final class MqttClientImpl implements MqttClient, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttClientImpl.class);
+    /** Writes not yet accepted by the socket after which publications wait in the queue. */
+    static final int MAX_UNACCEPTED_WRITES = 64;
+
+    final MqttSettings settings;
+    private final SocketService sockets;
+    final ScheduledThreadPoolExecutor timer;
+    private final ReconnectBackoff backoff;
+
+    // Guarded by this.
+    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+    private final LinkedHashMap<Integer, Outgoing> inflight = new LinkedHashMap<>();
+    private final Map<Integer, AckHandler> acks = new HashMap<>();
+    private final Set<Integer> qos2Received = new HashSet<>();
+    /** Incoming QoS 2 ids completed (PUBCOMP sent) on the current connection. */
+    private final BitSet qos2CompletedHere = new BitSet(65536);
+    /** Those of the last lost connection: a DUP PUBLISH with such an id is a re-send of a delivered message. */
+    private final BitSet qos2CompletedOnLost = new BitSet(65536);
+    private final Map<String, SubscriptionImpl> subscriptions = new LinkedHashMap<>();
+    private final Map<Integer, SubscriptionImpl> subscriptionsById = new HashMap<>();
+    private Connection conn;
+    private CompletableFuture<Void> connecting;
+    private ScheduledFuture<?> reconnectTask;
+    private ScheduledFuture<?> pingTask;
+    private boolean closed;
+    private boolean pumping;
+    private boolean everConnected;
+    private int nextPacketId = 1;
+    private int nextSubscriptionId = 1;
+    private int peakInFlight;
+    private long published;
+    private long received;
+    private int reconnects;
+    private String lastError;
+    private Parked parked;
+
+    /** A publication waiting or in flight. */
+    static final class Outgoing {
+        final MqttMessage message;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        Publish packet;
+        boolean pubrecReceived;
+
+        Outgoing(MqttMessage message) {
+            this.message = message;
+        }
+    }
+
+    /** Waits for a SUBACK or UNSUBACK. */
+    interface AckHandler {
+        void acked(Packet p);
+
+        void failed(Throwable e);
+    }
+
+    /** A received PUBLISH some subscriptions could not take yet (their buffers were full). */
+    private record Parked(Connection conn, Publish publish, MqttMessage message, List<SubscriptionImpl> waiting) {
+    }
+
+    public MqttClientImpl(MqttSettings settings, SocketService sockets) {
+        this.settings = settings;
+        this.sockets = sockets;
+        this.backoff = new ReconnectBackoff(settings.reconnectMin, settings.reconnectMax);
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mqtt-" + settings.name + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    @Override
+    public String name() {
+        return settings.name;
+    }
+
+    String where() {
+        return "MQTT broker '" + settings.name + "' (" + settings.target() + ")";
+    }
+
+    // ---------------------------------------------------------------- connection life cycle
+
+    @Override
+    public CompletionStage<Void> connect() {
+        CompletableFuture<Void> f;
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new MqttConnectionException(where() + ": the client is closed"));
+            }
+            if (conn != null && conn.established) {
+                return CompletableFuture.completedFuture(null);
+            }
+            f = connecting;
+            if (f == null) {
+                f = connecting = new CompletableFuture<>();
+                if (conn == null) {
+                    if (reconnectTask != null) {
+                        reconnectTask.cancel(false);
+                        reconnectTask = null;
+                    }
+                    open();
+                }
+            }
+        }
+        runDeferred();
+        return f.copy();
+    }
+
+    /** Opens a connection (under the lock). */
+    private void open() {
+        Connection c = new Connection(this, sockets);
+        conn = c;
+        c.open();
+        timer.schedule(() -> {
+            synchronized (this) {
+                if (conn != c || c.established) {
+                    return;
+                }
+            }
+            lost(c, new MqttConnectionException(where() + ": no CONNACK within the connect timeout of "
+                    + settings.connectTimeout.toMillis() + " ms"));
+        }, settings.connectTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+    }
+
+    /** The socket is open: send CONNECT and start reading (called by the connection, outside the lock). */
+    void opened(Connection c) {
+        synchronized (this) {
+            if (conn != c || closed) {
+                c.close();
+                return;
+            }
+            c.sendConnect();
+        }
+        runDeferred();
+        c.readLoop();
+    }
+
+    /** CONNACK arrived (under the lock). */
+    private void connack(Connection c, Connack ack) {
+        if (ack.reasonCode() != 0) {
+            String name = settings.v5() ? ReasonCodes.name(ack.reasonCode())
+                    : ReasonCodes.v311ConnackName(ack.reasonCode());
+            String reason = ack.properties().string(Properties.REASON_STRING);
+            lostLocked(c, new MqttReasonException("CONNACK", ack.reasonCode(), where() + " refused the connection: "
+                    + name + (reason == null ? "" : " (" + reason + ")")));
+            return;
+        }
+        c.established(ack);
+        backoff.reset();
+        if (everConnected) {
+            reconnects++;
+        }
+        everConnected = true;
+        lastError = null;
+        LOG.info("{}: connected, session present {}", where(), ack.sessionPresent());
+        if (ack.sessionPresent()) {
+            // Resume: re-send what is in flight, in order, with DUP (PUBREL after a PUBREC).
+            // (a snapshot: a write that completes at once may run pump(), which adds to inflight)
+            for (Outgoing o : new ArrayList<>(inflight.values())) {
+                if (o.pubrecReceived) {
+                    c.send(Ack.of(Packet.PUBREL, o.packet.packetId()));
+                } else {
+                    o.packet = o.packet.withDup(true);
+                    c.send(o.packet);
+                }
+            }
+        } else {
+            // The broker has no session: what it acknowledged with PUBREC it owns; the rest is sent anew.
+            List<Outgoing> again = new ArrayList<>();
+            for (Outgoing o : inflight.values()) {
+                if (o.pubrecReceived) {
+                    complete(o, null);
+                } else {
+                    again.add(o);
+                }
+            }
+            inflight.clear();
+            qos2Received.clear();
+            qos2CompletedOnLost.clear();
+            for (int i = again.size() - 1; i >= 0; i--) {
+                again.get(i).packet = null;
+                queue.addFirst(again.get(i));
+            }
+            for (SubscriptionImpl s : subscriptions.values()) {
+                resubscribe(c, s);
+            }
+        }
+        CompletableFuture<Void> f = connecting;
+        connecting = null;
+        if (f != null) {
+            deferred.add(() -> f.complete(null));
+        }
+        schedulePing(c);
+        pump();
+    }
+
+    /** The connection failed or ended (outside the lock). */
+    void lost(Connection c, Throwable e) {
+        synchronized (this) {
+            lostLocked(c, e);
+        }
+        runDeferred();
+    }
+
+    private void lostLocked(Connection c, Throwable e) {
+        if (conn != c) {
+            return;
+        }
+        conn = null;
+        if (c.established) { // failed connect attempts in between keep the ids of the last session's connection
+            qos2CompletedOnLost.clear();
+            qos2CompletedOnLost.or(qos2CompletedHere);
+            qos2CompletedHere.clear();
+        }
+        if (parked != null && parked.conn == c) {
+            parked = null;
+        }
+        c.close();
+        if (pingTask != null) {
+            pingTask.cancel(false);
+            pingTask = null;
+        }
+        lastError = describe(e);
+        if (!closed) {
+            LOG.warn("{}: connection lost: {}", where(), lastError);
+        }
+        List<AckHandler> waiting = new ArrayList<>(acks.values());
+        acks.clear();
+        MqttConnectionException lostEx = new MqttConnectionException(where() + ": connection lost: " + lastError, e);
+        waiting.forEach(h -> deferred.add(() -> h.failed(lostEx)));
+        CompletableFuture<Void> f = connecting;
+        connecting = null;
+        if (f != null) {
+            deferred.add(() -> f.completeExceptionally(e));
+        }
+        if (closed) {
+            return;
+        }
+        if (settings.reconnect) {
+            long delay = backoff.failed();
+            reconnectTask = timer.schedule(this::reconnect, delay, TimeUnit.NANOSECONDS);
+        } else {
+            failAll(lostEx);
+        }
+    }
+
+    private void reconnect() {
+        synchronized (this) {
+            reconnectTask = null;
+            if (closed || conn != null) {
+                return;
+            }
+            open();
+        }
+        runDeferred();
+    }
+
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    private void failAll(Throwable e) {
+        for (Outgoing o : inflight.values()) {
+            fail(o, e);
+        }
+        inflight.clear();
+        for (Outgoing o : queue) {
+            fail(o, e);
+        }
+        queue.clear();
+    }
+
+    @Override
+    public CompletionStage<Void> disconnect() {
+        Connection c;
+        synchronized (this) {
+            closed = true;
+            c = conn;
+            conn = null;
+            if (reconnectTask != null) {
+                reconnectTask.cancel(false);
+            }
+            if (pingTask != null) {
+                pingTask.cancel(false);
+            }
+            MqttConnectionException e = new MqttConnectionException(where() + ": the client was disconnected");
+            failAll(e);
+            List<AckHandler> waiting = new ArrayList<>(acks.values());
+            acks.clear();
+            waiting.forEach(h -> deferred.add(() -> h.failed(e)));
+            CompletableFuture<Void> f = connecting;
+            connecting = null;
+            if (f != null) {
+                deferred.add(() -> f.completeExceptionally(e));
+            }
+            for (SubscriptionImpl s : subscriptions.values()) {
+                deferred.add(s.end());
+            }
+            subscriptions.clear();
+            subscriptionsById.clear();
+        }
+        runDeferred();
+        CompletionStage<Void> done = c == null ? CompletableFuture.completedFuture(null) : c.disconnect();
+        return done.whenComplete((v, e) -> timer.shutdownNow());
+    }
+
+    @Override
+    public void close() {
+        try {
+            disconnect().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("{}: close: {}", where(), describe(e));
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- keep-alive
+
+    private void schedulePing(Connection c) {
+        int keepAlive = c.keepAliveSeconds;
+        if (keepAlive == 0) {
+            return;
+        }
+        long period = Math.max(100, keepAlive * 1000L / 4);
+        pingTask = timer.scheduleAtFixedRate(() -> {
+            try {
+                ping(c);
+            } catch (RuntimeException e) {
+                LOG.error("{}: keep-alive failed", where(), e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void ping(Connection c) {
+        boolean timedOut;
+        synchronized (this) {
+            if (conn != c) {
+                return;
+            }
+            long now = System.nanoTime();
+            long keepAlive = TimeUnit.SECONDS.toNanos(c.keepAliveSeconds);
+            timedOut = c.pingSentAt != 0 && now - c.pingSentAt > keepAlive && parked == null;
+            if (!timedOut && c.pingSentAt == 0 && now - c.lastSentAt >= keepAlive / 2) {
+                c.pingSentAt = now;
+                c.send(Packet.Ping.REQ);
+            }
+        }
+        if (timedOut) {
+            lost(c, new MqttConnectionException(where() + ": no PINGRESP within the keep alive of "
+                    + c.keepAliveSeconds + " s"));
+        }
+        runDeferred();
+    }
+
+    // ---------------------------------------------------------------- publishing
+
+    @Override
+    public CompletionStage<Void> publish(MqttMessage message) {
+        Encoder.checkTopicName(message.topic());
+        Outgoing o = new Outgoing(message);
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new MqttConnectionException(where()
+                        + ": the client is closed; publish to '" + message.topic() + "' refused"));
+            }
+            Connection c = conn != null && conn.established ? conn : null;
+            if (c != null && message.qos().value() > c.maximumQos) {
+                return CompletableFuture.failedFuture(new MqttLimitException(where() + " allows QoS up to "
+                        + c.maximumQos + "; publish to '" + message.topic() + "' with QoS " + message.qos().value()
+                        + " refused"));
+            }
+            if (c != null && message.retain() && !c.retainAvailable) {
+                return CompletableFuture.failedFuture(new MqttLimitException(where()
+                        + " does not support retained messages; publish to '" + message.topic() + "' refused"));
+            }
+            if (queue.size() >= settings.maxQueued) {
+                MqttLimitException full = new MqttLimitException(where() + ": the queue of " + settings.maxQueued
+                        + " messages waiting for " + (c == null ? "a connection" : "a send slot") + " is full");
+                if (settings.queuePolicy == MqttSettings.QueuePolicy.REJECT_NEW || queue.isEmpty()) {
+                    return CompletableFuture.failedFuture(full);
+                }
+                fail(queue.poll(), new MqttLimitException(full.getMessage() + "; the oldest message was dropped"
+                        + " (policy DROP_OLDEST)"));
+            }
+            queue.add(o);
+            pump();
+        }
+        runDeferred();
+        return o.done;
+    }
+
+    /** Sends queued publications while the window and the socket allow (under the lock). */
+    void pump() {
+        Connection c = conn;
+        if (c == null || !c.established || pumping) {
+            return;
+        }
+        pumping = true;
+        try {
+            int window = Math.min(c.sendQuota, settings.maxInFlight);
+            while (!queue.isEmpty() && c.unacceptedWrites < MAX_UNACCEPTED_WRITES && conn == c) {
+                Outgoing o = queue.peek();
+                int qos = o.message.qos().value();
+                if (qos > 0 && inflight.size() >= window) {
+                    break;
+                }
+                queue.poll();
+                int id = qos == 0 ? 0 : nextPacketId();
+                Publish p = new Publish(false, qos, o.message.retain(), o.message.topic(), id, o.message.payload(),
+                        PublishProps.toProperties(o.message.properties(), settings.v5()));
+                ByteBuffer wire;
+                try {
+                    wire = Encoder.encode(p, settings.v5(), c.maximumPacketSize);
+                } catch (MqttLimitException | IllegalArgumentException e) {
+                    fail(o, e instanceof MqttLimitException ? e : new MqttLimitException(where()
+                            + ": publish to '" + o.message.topic() + "' refused: " + e.getMessage()));
+                    continue;
+                }
+                o.packet = p;
+                if (qos > 0) {
+                    inflight.put(id, o);
+                    peakInFlight = Math.max(peakInFlight, inflight.size());
+                    c.write(wire, null);
+                } else {
+                    c.write(wire, o);
+                }
+            }
+        } finally {
+            pumping = false;
+        }
+    }
+
+    /** A write was accepted by the socket (under the lock). */
+    void written(Connection c, Outgoing qos0) {
+        if (qos0 != null) {
+            complete(qos0, null);
+        }
+        pump();
+    }
+
+    private int nextPacketId() {
+        for (int i = 0; i < 65535; i++) {
+            int id = nextPacketId;
+            nextPacketId = id == 65535 ? 1 : id + 1;
+            if (!inflight.containsKey(id) && !acks.containsKey(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no free packet identifier");
+    }
+
+    private void complete(Outgoing o, Throwable e) {
+        if (e == null) {
+            published++;
+            deferred.add(() -> o.done.complete(null));
+        } else {
+            fail(o, e);
+        }
+    }
+
+    private void fail(Outgoing o, Throwable e) {
+        deferred.add(() -> o.done.completeExceptionally(e));
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /**
+     * Handles one packet (called by the connection's read loop, outside the lock).
+     *
+     * @return whether to read the next packet
+     */
+    boolean received(Connection c, Packet p) {
+        boolean more;
+        synchronized (this) {
+            more = conn == c && handle(c, p) && conn == c;
+        }
+        runDeferred();
+        return more;
+    }
+
+    private boolean handle(Connection c, Packet p) {
+        if (!c.established && !(p instanceof Connack)) {
+            lostLocked(c, new MqttProtocolException(MqttProtocolException.PROTOCOL_ERROR, where() + " sent "
+                    + Packet.typeName(p.type()) + " before CONNACK"));
+            return false;
+        }
+        switch (p.type()) {
+            case Packet.CONNACK -> {
+                if (c.established) {
+                    return protocolError(c, "a second CONNACK");
+                }
+                connack(c, (Connack) p);
+            }
+            case Packet.PUBLISH -> {
+                return deliver(c, (Publish) p);
+            }
+            case Packet.PUBACK, Packet.PUBREC, Packet.PUBCOMP -> ack(c, (Ack) p);
+            case Packet.PUBREL -> {
+                Ack a = (Ack) p;
+                qos2Received.remove(a.packetId());
+                qos2CompletedHere.set(a.packetId());
+                c.send(Ack.of(Packet.PUBCOMP, a.packetId()));
+            }
+            case Packet.SUBACK, Packet.UNSUBACK -> {
+                int id = p instanceof Suback s ? s.packetId() : ((Packet.Unsuback) p).packetId();
+                AckHandler h = acks.remove(id);
+                if (h != null) {
+                    h.acked(p);
+                }
+            }
+            case Packet.PINGRESP -> c.pingSentAt = 0;
+            case Packet.DISCONNECT -> {
+                Disconnect d = (Disconnect) p;
+                String reason = d.properties().string(Properties.REASON_STRING);
+                lostLocked(c, new MqttReasonException("DISCONNECT", d.reasonCode(), where() + " disconnected: "
+                        + ReasonCodes.name(d.reasonCode()) + String.format(" (0x%02X)", d.reasonCode())
+                        + (reason == null ? "" : ": " + reason)));
+                return false;
+            }
+            default -> {
+                return protocolError(c, Packet.typeName(p.type()) + " is not sent to a client"
+                        + (p.type() == Packet.AUTH ? " that did not start enhanced authentication" : ""));
+            }
+        }
+        return true;
+    }
+
+    private boolean protocolError(Connection c, String what) {
+        MqttProtocolException e = new MqttProtocolException(MqttProtocolException.PROTOCOL_ERROR, where()
+                + ": protocol error: " + what);
+        c.sendDisconnect(e.reasonCode());
+        lostLocked(c, e);
+        return false;
+    }
+
+    /** A malformed packet or a read failure (outside the lock). */
+    void readFailed(Connection c, Throwable e) {
+        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        synchronized (this) {
+            if (t instanceof MqttProtocolException pe) {
+                c.sendDisconnect(pe.reasonCode());
+                t = new MqttProtocolException(pe.reasonCode(), where() + ": " + pe.getMessage());
+            }
+            lostLocked(c, t);
+        }
+        runDeferred();
+    }
+
+    private void ack(Connection c, Ack a) {
+        Outgoing o = inflight.get(a.packetId());
+        String name = Packet.typeName(a.type());
+        if (o == null || (a.type() == Packet.PUBACK) != (o.message.qos() == Qos.AT_LEAST_ONCE)) {
+            if (a.type() == Packet.PUBREC) {
+                c.send(new Ack(Packet.PUBREL, a.packetId(), settings.v5() ? 0x92 : 0, null));
+            }
+            LOG.debug("{}: {} for packet id {} that is not in flight", where(), name, a.packetId());
+            return;
+        }
+        if (a.type() == Packet.PUBREC && a.reasonCode() < 0x80) {
+            o.pubrecReceived = true;
+            c.send(Ack.of(Packet.PUBREL, a.packetId()));
+            return;
+        }
+        inflight.remove(a.packetId());
+        if (a.reasonCode() >= 0x80) {
+            String reason = a.properties().string(Properties.REASON_STRING);
+            fail(o, new MqttReasonException(name, a.reasonCode(), where() + " refused the publish to '"
+                    + o.message.topic() + "': " + ReasonCodes.name(a.reasonCode())
+                    + (reason == null ? "" : " (" + reason + ")")));
+        } else {
+            complete(o, null);
+        }
+        pump();
+    }
+
+    private boolean deliver(Connection c, Publish p) {
+        String topic = p.topic();
+        if (settings.v5() && p.properties().has(Properties.TOPIC_ALIAS)) {
+            int alias = p.properties().intValue(Properties.TOPIC_ALIAS, 0);
+            if (alias > settings.topicAliasMaximum) {
+                MqttProtocolException e = new MqttProtocolException(0x94, where() + " used topic alias " + alias
+                        + " above the maximum " + settings.topicAliasMaximum + " this client announced");
+                c.sendDisconnect(0x94);
+                lostLocked(c, e);
+                return false;
+            }
+            if (topic.isEmpty()) {
+                topic = c.aliases.get(alias);
+                if (topic == null) {
+                    return protocolError(c, "PUBLISH with unknown topic alias " + alias);
+                }
+            } else {
+                c.aliases.put(alias, topic);
+            }
+        }
+        if (p.qos() == 2) {
+            int id = p.packetId();
+            if (qos2Received.contains(id) || (p.dup() && qos2CompletedOnLost.get(id))) {
+                // A re-sent QoS 2 message, delivered already. The second case: we sent PUBCOMP on the lost
+                // connection, the broker did not get it and re-sends the PUBLISH (DUP) instead of the PUBREL
+                // (Mosquitto 2.0.11 after a restart with persistence does this).
+                qos2CompletedOnLost.clear(id);
+                qos2Received.add(id);
+                c.send(Ack.of(Packet.PUBREC, id));
+                return true;
+            }
+            qos2CompletedOnLost.clear(id); // a new message (DUP 0) with this id: the old exchange is over
+        }
+        MqttMessage m = new MqttMessage(topic, p.payload(), Qos.of(p.qos()), p.retain(),
+                PublishProps.fromProperties(p.properties()));
+        List<SubscriptionImpl> targets = new ArrayList<>(1);
+        if (!p.properties().subscriptionIds().isEmpty()) {
+            for (int id : p.properties().subscriptionIds()) {
+                SubscriptionImpl s = subscriptionsById.get(id);
+                if (s != null) {
+                    targets.add(s);
+                }
+            }
+        } else {
+            for (SubscriptionImpl s : subscriptions.values()) {
+                if (Topics.matches(s.matchFilter, topic)) {
+                    targets.add(s);
+                }
+            }
+        }
+        Parked park = new Parked(c, p, m, targets);
+        if (offer(park)) {
+            return true;
+        }
+        parked = park;
+        return false;
+    }
+
+    /** Offers a parked message to the subscriptions still waiting; acknowledges it once all took it. */
+    private boolean offer(Parked park) {
+        var it = park.waiting().iterator();
+        while (it.hasNext()) {
+            Runnable r = it.next().offer(park.message());
+            if (r == null) {
+                return false;
+            }
+            deferred.add(r);
+            it.remove();
+        }
+        received++;
+        Publish p = park.publish();
+        if (p.qos() == 1) {
+            park.conn().send(Ack.of(Packet.PUBACK, p.packetId()));
+        } else if (p.qos() == 2) {
+            qos2Received.add(p.packetId());
+            park.conn().send(Ack.of(Packet.PUBREC, p.packetId()));
+        }
+        return true;
+    }
+
+    /** A subscription's full buffer has room again: deliver the parked message, read on. */
+    void resume() {
+        Connection readOn = null;
+        synchronized (this) {
+            if (parked != null && conn == parked.conn() && offer(parked)) {
+                readOn = parked.conn();
+                parked = null;
+            }
+        }
+        runDeferred();
+        if (readOn != null) {
+            readOn.readLoop();
+        }
+    }
+
+    // ---------------------------------------------------------------- subscriptions
+
+    @Override
+    public CompletionStage<MqttSubscription> subscribe(String filter, SubscriptionOptions options, int bufferSize) {
+        Topics.validateFilter(filter);
+        if (bufferSize < 1 || bufferSize > 65535) {
+            throw new IllegalArgumentException("bufferSize must be 1..65535, was " + bufferSize);
+        }
+        CompletableFuture<MqttSubscription> result = new CompletableFuture<>();
+        synchronized (this) {
+            Connection c = conn;
+            if (closed || c == null || !c.established) {
+                return CompletableFuture.failedFuture(new MqttConnectionException(where() + ": not connected"
+                        + (lastError == null ? "" : " (" + lastError + ")") + "; subscribe to '" + filter
+                        + "' refused"));
+            }
+            if (subscriptions.containsKey(filter)) {
+                throw new IllegalStateException("'" + filter + "' is already subscribed by this client");
+            }
+            int subId = settings.v5() && c.subscriptionIdsAvailable ? nextSubscriptionId++ : 0;
+            SubscriptionImpl s = new SubscriptionImpl(this, timer, filter, subId, options.toByte(settings.v5()),
+                    bufferSize);
+            int id = nextPacketId();
+            acks.put(id, new AckHandler() {
+                @Override
+                public void acked(Packet p) {
+                    int code = ((Suback) p).reasonCodes().get(0);
+                    if (code >= 0x80) {
+                        String reason = ((Suback) p).properties().string(Properties.REASON_STRING);
+                        deferred.add(() -> result.completeExceptionally(new MqttReasonException("SUBACK", code,
+                                where() + " refused the subscription to '" + filter + "': "
+                                        + (settings.v5() ? ReasonCodes.name(code) : "Failure")
+                                        + (reason == null ? "" : " (" + reason + ")"))));
+                        return;
+                    }
+                    s.granted(Qos.of(code));
+                    subscriptions.put(filter, s);
+                    if (subId != 0) {
+                        subscriptionsById.put(subId, s);
+                    }
+                    deferred.add(() -> result.complete(s));
+                }
+
+                @Override
+                public void failed(Throwable e) {
+                    deferred.add(() -> result.completeExceptionally(e));
+                }
+            });
+            c.send(subscribePacket(id, s));
+        }
+        runDeferred();
+        return result;
+    }
+
+    private Subscribe subscribePacket(int id, SubscriptionImpl s) {
+        Properties props = new Properties();
+        if (s.subscriptionId != 0) {
+            props.put(Properties.SUBSCRIPTION_ID, s.subscriptionId);
+        }
+        return new Subscribe(id, List.of(new Subscription(s.filter, s.options)), props);
+    }
+
+    /** Subscribes again after the broker lost the session (under the lock). */
+    private void resubscribe(Connection c, SubscriptionImpl s) {
+        int id = nextPacketId();
+        acks.put(id, new AckHandler() {
+            @Override
+            public void acked(Packet p) {
+                int code = ((Suback) p).reasonCodes().get(0);
+                if (code >= 0x80) {
+                    LOG.error("{}: re-subscribing '{}' after a lost session was refused: {}", where(), s.filter,
+                            ReasonCodes.name(code));
+                }
+            }
+
+            @Override
+            public void failed(Throwable e) {
+                // the next session will try again
+            }
+        });
+        c.send(subscribePacket(id, s));
+    }
+
+    CompletionStage<Void> unsubscribe(SubscriptionImpl s) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        synchronized (this) {
+            if (subscriptions.get(s.filter) != s) {
+                return CompletableFuture.completedFuture(null);
+            }
+            subscriptions.remove(s.filter);
+            subscriptionsById.remove(s.subscriptionId);
+            deferred.add(s.end());
+            if (parked != null) {
+                parked.waiting().remove(s);
+                Connection c = parked.conn();
+                if (conn == c && offer(parked)) {
+                    parked = null;
+                    deferred.add(c::readLoop);
+                }
+            }
+            Connection c = conn;
+            if (c == null || !c.established) {
+                deferred.add(() -> result.complete(null));
+            } else {
+                int id = nextPacketId();
+                acks.put(id, new AckHandler() {
+                    @Override
+                    public void acked(Packet p) {
+                        deferred.add(() -> result.complete(null));
+                    }
+
+                    @Override
+                    public void failed(Throwable e) {
+                        deferred.add(() -> result.complete(null)); // the subscription is gone locally anyway
+                    }
+                });
+                c.send(new Unsubscribe(id, List.of(s.filter), null));
+            }
+        }
+        runDeferred();
+        return result;
+    }
+
+    // ---------------------------------------------------------------- status, helpers
+
+    @Override
+    public synchronized MqttClientStatus status() {
+        Connection c = conn;
+        boolean up = c != null && c.established;
+        return new MqttClientStatus(settings.name, settings.target(), settings.version,
+                c != null && c.assignedClientId != null ? c.assignedClientId : settings.clientId, up,
+                up && c.sessionPresent, up ? c.since : null, inflight.size(), peakInFlight,
+                up ? Math.min(c.sendQuota, settings.maxInFlight) : 0, queue.size(), published, received, reconnects,
+                subscriptions.size(), lastError);
+    }
+
+    /** Queues a completion to run after the lock is released (under the lock). */
+    void defer(Runnable r) {
+        deferred.add(r);
+    }
+
+    /** Runs the completions collected under the lock, outside it. */
+    void runDeferred() {
+        while (true) {
+            Runnable r;
+            synchronized (this) {
+                r = deferred.poll();
+            }
+            if (r == null) {
+                return;
+            }
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: a completion failed: {}", where(), e.toString());
+            }
+        }
+    }
+
+    /** Drops the current connection without DISCONNECT (a network failure: the broker publishes the will). */
+    void dropConnection() {
+        Connection c;
+        synchronized (this) {
+            c = conn;
+        }
+        if (c != null) {
+            c.abort();
+        }
+    }
+
+    /** For tests: the ids of outgoing QoS 1/2 messages in flight. */
+    synchronized Set<Integer> inflightIds() {
+        return new HashSet<>(inflight.keySet());
+    }
+}

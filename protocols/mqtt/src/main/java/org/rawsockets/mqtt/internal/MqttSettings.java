@@ -1,0 +1,291 @@
+package org.rawsockets.mqtt.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.rawsockets.mqtt.MqttMessage;
+import org.rawsockets.mqtt.MqttVersion;
+import org.rawsockets.socket.TlsMode;
+import org.rawsockets.socket.TlsOptions;
+
+/**
+ * Validated settings of one broker client; built with {@link #builder(String)}. Immutable.
+ */
+public final class MqttSettings {
+
+    /** What happens to a publication when the offline queue is full. */
+    public enum QueuePolicy {
+        /** The new message fails at once with {@code MqttLimitException}; queued ones are kept. */
+        REJECT_NEW,
+        /** The oldest queued message fails with {@code MqttLimitException} and the new one is queued. */
+        DROP_OLDEST
+    }
+
+    public final String name;
+    public final String host;
+    public final String endpoint;
+    public final int port;
+    public final TlsOptions tls;
+    public final MqttVersion version;
+    public final String clientId;
+    public final boolean cleanStart;
+    public final long sessionExpirySeconds;
+    public final int keepAliveSeconds;
+    public final String username;
+    public final byte[] password;
+    public final MqttMessage will;
+    public final long willDelaySeconds;
+    public final int receiveMaximum;
+    public final int maxPacketSize;
+    public final int topicAliasMaximum;
+    public final int maxInFlight;
+    public final int maxQueued;
+    public final QueuePolicy queuePolicy;
+    public final Duration connectTimeout;
+    public final boolean reconnect;
+    public final Duration reconnectMin;
+    public final Duration reconnectMax;
+
+    private MqttSettings(Builder b) {
+        name = b.name;
+        host = b.host == null ? "" : b.host.strip();
+        endpoint = b.endpoint == null ? "" : b.endpoint.strip();
+        port = b.port;
+        tls = b.tls;
+        version = b.version;
+        clientId = b.clientId;
+        cleanStart = b.cleanStart;
+        sessionExpirySeconds = b.sessionExpirySeconds;
+        keepAliveSeconds = b.keepAliveSeconds;
+        username = b.username;
+        password = b.password;
+        will = b.will;
+        willDelaySeconds = b.willDelaySeconds;
+        receiveMaximum = b.receiveMaximum;
+        maxPacketSize = b.maxPacketSize;
+        topicAliasMaximum = b.topicAliasMaximum;
+        maxInFlight = b.maxInFlight;
+        maxQueued = b.maxQueued;
+        queuePolicy = b.queuePolicy;
+        connectTimeout = b.connectTimeout;
+        reconnect = b.reconnect;
+        reconnectMin = b.reconnectMin;
+        reconnectMax = b.reconnectMax;
+        String where = "mqtt broker '" + name + "': ";
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("mqtt broker name must not be blank");
+        }
+        if (host.isEmpty() == endpoint.isEmpty()) {
+            throw new IllegalArgumentException(where + "set exactly one of host (with port) or endpoint (a socket"
+                    + " endpoint name)");
+        }
+        range(where, "port", port, 1, 65535);
+        range(where, "keepAliveSeconds", keepAliveSeconds, 0, 65535);
+        range(where, "receiveMaximum", receiveMaximum, 1, 65535);
+        range(where, "maxPacketSize", maxPacketSize, 64, org.rawsockets.socket.FrameReader.MAX_BUFFER);
+        range(where, "topicAliasMaximum", topicAliasMaximum, 0, 65535);
+        range(where, "maxInFlight", maxInFlight, 1, 65535);
+        range(where, "maxQueued", maxQueued, 0, 1_000_000);
+        if (sessionExpirySeconds < 0 || sessionExpirySeconds > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException(where + "sessionExpirySeconds must be 0..4294967295, was "
+                    + sessionExpirySeconds);
+        }
+        if (clientId == null || (clientId.isEmpty() && !cleanStart && version == MqttVersion.V3_1_1)) {
+            throw new IllegalArgumentException(where + "a persistent session (cleanStart false) needs a client id");
+        }
+        if (password != null && username == null && version == MqttVersion.V3_1_1) {
+            throw new IllegalArgumentException(where + "MQTT 3.1.1 sends a password only with a user name");
+        }
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(queuePolicy, "queuePolicy");
+        positive(where, "connectTimeout", connectTimeout);
+        positive(where, "reconnectMin", reconnectMin);
+        positive(where, "reconnectMax", reconnectMax);
+        if (reconnectMax.compareTo(reconnectMin) < 0) {
+            throw new IllegalArgumentException(where + "reconnectMax must be at least reconnectMin");
+        }
+    }
+
+    private static void range(String where, String what, long v, long min, long max) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(where + what + " must be " + min + ".." + max + ", was " + v);
+        }
+    }
+
+    private static void positive(String where, String what, Duration d) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(where + what + " must be > 0, was " + d);
+        }
+    }
+
+    public boolean v5() {
+        return version == MqttVersion.V5;
+    }
+
+    /** {@code mqtt 127.0.0.1:1883}, {@code mqtts broker:8883}, {@code mqtt endpoint broker1}. */
+    public String target() {
+        return (tls.mode() == TlsMode.ON ? "mqtts " : "mqtt ") + (endpoint.isEmpty()
+                ? (host.contains(":") ? "[" + host + "]" : host) + ":" + port : "endpoint " + endpoint);
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.host = host;
+        b.endpoint = endpoint;
+        b.port = port;
+        b.tls = tls;
+        b.version = version;
+        b.clientId = clientId;
+        b.cleanStart = cleanStart;
+        b.sessionExpirySeconds = sessionExpirySeconds;
+        b.keepAliveSeconds = keepAliveSeconds;
+        b.username = username;
+        b.password = password;
+        b.will = will;
+        b.willDelaySeconds = willDelaySeconds;
+        b.receiveMaximum = receiveMaximum;
+        b.maxPacketSize = maxPacketSize;
+        b.topicAliasMaximum = topicAliasMaximum;
+        b.maxInFlight = maxInFlight;
+        b.maxQueued = maxQueued;
+        b.queuePolicy = queuePolicy;
+        b.connectTimeout = connectTimeout;
+        b.reconnect = reconnect;
+        b.reconnectMin = reconnectMin;
+        b.reconnectMax = reconnectMax;
+        return b;
+    }
+
+    /** Defaults: MQTT 5, port 1883, no TLS, persistent session of 1 h, keep alive 60 s, Receive Maximum 64, 1 MiB packets. */
+    public static final class Builder {
+        String name;
+        String host;
+        String endpoint;
+        int port = 1883;
+        TlsOptions tls = TlsOptions.off();
+        MqttVersion version = MqttVersion.V5;
+        String clientId;
+        boolean cleanStart = false;
+        long sessionExpirySeconds = 3600;
+        int keepAliveSeconds = 60;
+        String username;
+        byte[] password;
+        MqttMessage will;
+        long willDelaySeconds;
+        int receiveMaximum = 64;
+        int maxPacketSize = 1024 * 1024;
+        int topicAliasMaximum = 64;
+        int maxInFlight = 65535;
+        int maxQueued = 10_000;
+        QueuePolicy queuePolicy = QueuePolicy.REJECT_NEW;
+        Duration connectTimeout = Duration.ofSeconds(10);
+        boolean reconnect = true;
+        Duration reconnectMin = Duration.ofMillis(250);
+        Duration reconnectMax = Duration.ofSeconds(30);
+
+        Builder(String name) {
+            this.name = name;
+            this.clientId = name;
+        }
+
+        public Builder host(String h, int p) {
+            host = h;
+            port = p;
+            return this;
+        }
+
+        public Builder endpoint(String e) {
+            endpoint = e;
+            return this;
+        }
+
+        public Builder tls(TlsOptions t) {
+            tls = t;
+            return this;
+        }
+
+        public Builder version(MqttVersion v) {
+            version = v;
+            return this;
+        }
+
+        public Builder clientId(String id) {
+            clientId = id;
+            return this;
+        }
+
+        public Builder cleanStart(boolean c) {
+            cleanStart = c;
+            return this;
+        }
+
+        public Builder sessionExpirySeconds(long s) {
+            sessionExpirySeconds = s;
+            return this;
+        }
+
+        public Builder keepAliveSeconds(int s) {
+            keepAliveSeconds = s;
+            return this;
+        }
+
+        public Builder credentials(String user, byte[] pass) {
+            username = user;
+            password = pass;
+            return this;
+        }
+
+        public Builder will(MqttMessage w, long delaySeconds) {
+            will = w;
+            willDelaySeconds = delaySeconds;
+            return this;
+        }
+
+        public Builder receiveMaximum(int n) {
+            receiveMaximum = n;
+            return this;
+        }
+
+        public Builder maxPacketSize(int n) {
+            maxPacketSize = n;
+            return this;
+        }
+
+        public Builder topicAliasMaximum(int n) {
+            topicAliasMaximum = n;
+            return this;
+        }
+
+        public Builder maxInFlight(int n) {
+            maxInFlight = n;
+            return this;
+        }
+
+        public Builder queue(int max, QueuePolicy policy) {
+            maxQueued = max;
+            queuePolicy = policy;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            connectTimeout = d;
+            return this;
+        }
+
+        public Builder reconnect(boolean on, Duration min, Duration max) {
+            reconnect = on;
+            reconnectMin = min;
+            reconnectMax = max;
+            return this;
+        }
+
+        public MqttSettings build() {
+            return new MqttSettings(this);
+        }
+    }
+}
