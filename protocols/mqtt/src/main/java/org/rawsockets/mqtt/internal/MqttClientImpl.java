@@ -64,32 +64,24 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
     private final ReconnectBackoff backoff;
 
     // Guarded by this.
-    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+    final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private final LinkedHashMap<Integer, Outgoing> inflight = new LinkedHashMap<>();
-    private final Map<Integer, AckHandler> acks = new HashMap<>();
-    private final Set<Integer> qos2Received = new HashSet<>();
-    /** Incoming QoS 2 ids completed (PUBCOMP sent) on the current connection. */
-    private final BitSet qos2CompletedHere = new BitSet(65536);
-    /** Those of the last lost connection: a DUP PUBLISH with such an id is a re-send of a delivered message. */
-    private final BitSet qos2CompletedOnLost = new BitSet(65536);
-    private final Map<String, SubscriptionImpl> subscriptions = new LinkedHashMap<>();
-    private final Map<Integer, SubscriptionImpl> subscriptionsById = new HashMap<>();
-    private Connection conn;
+    final Map<Integer, AckHandler> acks = new HashMap<>();
+    Connection conn;
+    private final Inbound inbound = new Inbound(this);
     private CompletableFuture<Void> connecting;
     private ScheduledFuture<?> reconnectTask;
     private ScheduledFuture<?> pingTask;
-    private boolean closed;
+    boolean closed;
     private boolean pumping;
     private boolean everConnected;
     private int nextPacketId = 1;
-    private int nextSubscriptionId = 1;
     private int peakInFlight;
     private long published;
-    private long received;
+    long received;
     private int reconnects;
-    private String lastError;
-    private Parked parked;
+    String lastError;
 
     /** A publication waiting or in flight. */
     static final class Outgoing {
@@ -110,9 +102,6 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         void failed(Throwable e);
     }
 
-    /** A received PUBLISH some subscriptions could not take yet (their buffers were full). */
-    private record Parked(Connection conn, Publish publish, MqttMessage message, List<SubscriptionImpl> waiting) {
-    }
 
     public MqttClientImpl(MqttSettings settings, SocketService sockets) {
         this.settings = settings;
@@ -233,15 +222,11 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
                 }
             }
             inflight.clear();
-            qos2Received.clear();
-            qos2CompletedOnLost.clear();
             for (int i = again.size() - 1; i >= 0; i--) {
                 again.get(i).packet = null;
                 queue.addFirst(again.get(i));
             }
-            for (SubscriptionImpl s : subscriptions.values()) {
-                resubscribe(c, s);
-            }
+            inbound.sessionLost(c);
         }
         CompletableFuture<Void> f = connecting;
         connecting = null;
@@ -260,19 +245,12 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         runDeferred();
     }
 
-    private void lostLocked(Connection c, Throwable e) {
+    void lostLocked(Connection c, Throwable e) {
         if (conn != c) {
             return;
         }
         conn = null;
-        if (c.established) { // failed connect attempts in between keep the ids of the last session's connection
-            qos2CompletedOnLost.clear();
-            qos2CompletedOnLost.or(qos2CompletedHere);
-            qos2CompletedHere.clear();
-        }
-        if (parked != null && parked.conn == c) {
-            parked = null;
-        }
+        inbound.connectionLost(c);
         c.close();
         if (pingTask != null) {
             pingTask.cancel(false);
@@ -357,11 +335,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
             if (f != null) {
                 deferred.add(() -> f.completeExceptionally(e));
             }
-            for (SubscriptionImpl s : subscriptions.values()) {
-                deferred.add(s.end());
-            }
-            subscriptions.clear();
-            subscriptionsById.clear();
+            inbound.endAll();
         }
         runDeferred();
         CompletionStage<Void> done = c == null ? CompletableFuture.completedFuture(null) : c.disconnect();
@@ -404,7 +378,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
             }
             long now = System.nanoTime();
             long keepAlive = TimeUnit.SECONDS.toNanos(c.keepAliveSeconds);
-            timedOut = c.pingSentAt != 0 && now - c.pingSentAt > keepAlive && parked == null;
+            timedOut = c.pingSentAt != 0 && now - c.pingSentAt > keepAlive && !inbound.isParked();
             if (!timedOut && c.pingSentAt == 0 && now - c.lastSentAt >= keepAlive / 2) {
                 c.pingSentAt = now;
                 c.send(Packet.Ping.REQ);
@@ -427,6 +401,11 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
             if (closed) {
                 return CompletableFuture.failedFuture(new MqttConnectionException(where()
                         + ": the client is closed; publish to '" + message.topic() + "' refused"));
+            }
+            if (conn == null && !settings.reconnect) {
+                return CompletableFuture.failedFuture(new MqttConnectionException(where() + ": not connected and"
+                        + " the client does not reconnect" + (lastError == null ? "" : " (" + lastError + ")")
+                        + "; publish to '" + message.topic() + "' refused"));
             }
             Connection c = conn != null && conn.established ? conn : null;
             if (c != null && message.qos().value() > c.maximumQos) {
@@ -503,7 +482,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         pump();
     }
 
-    private int nextPacketId() {
+    int nextPacketId() {
         for (int i = 0; i < 65535; i++) {
             int id = nextPacketId;
             nextPacketId = id == 65535 ? 1 : id + 1;
@@ -557,14 +536,11 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
                 connack(c, (Connack) p);
             }
             case Packet.PUBLISH -> {
-                return deliver(c, (Publish) p);
+                return inbound.deliver(c, (Publish) p);
             }
             case Packet.PUBACK, Packet.PUBREC, Packet.PUBCOMP -> ack(c, (Ack) p);
             case Packet.PUBREL -> {
-                Ack a = (Ack) p;
-                qos2Received.remove(a.packetId());
-                qos2CompletedHere.set(a.packetId());
-                c.send(Ack.of(Packet.PUBCOMP, a.packetId()));
+                inbound.pubrel(c, ((Ack) p).packetId());
             }
             case Packet.SUBACK, Packet.UNSUBACK -> {
                 int id = p instanceof Suback s ? s.packetId() : ((Packet.Unsuback) p).packetId();
@@ -590,7 +566,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         return true;
     }
 
-    private boolean protocolError(Connection c, String what) {
+    boolean protocolError(Connection c, String what) {
         MqttProtocolException e = new MqttProtocolException(MqttProtocolException.PROTOCOL_ERROR, where()
                 + ": protocol error: " + what);
         c.sendDisconnect(e.reasonCode());
@@ -638,94 +614,11 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         pump();
     }
 
-    private boolean deliver(Connection c, Publish p) {
-        String topic = p.topic();
-        if (settings.v5() && p.properties().has(Properties.TOPIC_ALIAS)) {
-            int alias = p.properties().intValue(Properties.TOPIC_ALIAS, 0);
-            if (alias > settings.topicAliasMaximum) {
-                MqttProtocolException e = new MqttProtocolException(0x94, where() + " used topic alias " + alias
-                        + " above the maximum " + settings.topicAliasMaximum + " this client announced");
-                c.sendDisconnect(0x94);
-                lostLocked(c, e);
-                return false;
-            }
-            if (topic.isEmpty()) {
-                topic = c.aliases.get(alias);
-                if (topic == null) {
-                    return protocolError(c, "PUBLISH with unknown topic alias " + alias);
-                }
-            } else {
-                c.aliases.put(alias, topic);
-            }
-        }
-        if (p.qos() == 2) {
-            int id = p.packetId();
-            if (qos2Received.contains(id) || (p.dup() && qos2CompletedOnLost.get(id))) {
-                // A re-sent QoS 2 message, delivered already. The second case: we sent PUBCOMP on the lost
-                // connection, the broker did not get it and re-sends the PUBLISH (DUP) instead of the PUBREL
-                // (Mosquitto 2.0.11 after a restart with persistence does this).
-                qos2CompletedOnLost.clear(id);
-                qos2Received.add(id);
-                c.send(Ack.of(Packet.PUBREC, id));
-                return true;
-            }
-            qos2CompletedOnLost.clear(id); // a new message (DUP 0) with this id: the old exchange is over
-        }
-        MqttMessage m = new MqttMessage(topic, p.payload(), Qos.of(p.qos()), p.retain(),
-                PublishProps.fromProperties(p.properties()));
-        List<SubscriptionImpl> targets = new ArrayList<>(1);
-        if (!p.properties().subscriptionIds().isEmpty()) {
-            for (int id : p.properties().subscriptionIds()) {
-                SubscriptionImpl s = subscriptionsById.get(id);
-                if (s != null) {
-                    targets.add(s);
-                }
-            }
-        } else {
-            for (SubscriptionImpl s : subscriptions.values()) {
-                if (Topics.matches(s.matchFilter, topic)) {
-                    targets.add(s);
-                }
-            }
-        }
-        Parked park = new Parked(c, p, m, targets);
-        if (offer(park)) {
-            return true;
-        }
-        parked = park;
-        return false;
-    }
-
-    /** Offers a parked message to the subscriptions still waiting; acknowledges it once all took it. */
-    private boolean offer(Parked park) {
-        var it = park.waiting().iterator();
-        while (it.hasNext()) {
-            Runnable r = it.next().offer(park.message());
-            if (r == null) {
-                return false;
-            }
-            deferred.add(r);
-            it.remove();
-        }
-        received++;
-        Publish p = park.publish();
-        if (p.qos() == 1) {
-            park.conn().send(Ack.of(Packet.PUBACK, p.packetId()));
-        } else if (p.qos() == 2) {
-            qos2Received.add(p.packetId());
-            park.conn().send(Ack.of(Packet.PUBREC, p.packetId()));
-        }
-        return true;
-    }
-
     /** A subscription's full buffer has room again: deliver the parked message, read on. */
     void resume() {
-        Connection readOn = null;
+        Connection readOn;
         synchronized (this) {
-            if (parked != null && conn == parked.conn() && offer(parked)) {
-                readOn = parked.conn();
-                parked = null;
-            }
+            readOn = inbound.resume();
         }
         runDeferred();
         if (readOn != null) {
@@ -733,124 +626,24 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- subscriptions
-
     @Override
     public CompletionStage<MqttSubscription> subscribe(String filter, SubscriptionOptions options, int bufferSize) {
         Topics.validateFilter(filter);
         if (bufferSize < 1 || bufferSize > 65535) {
             throw new IllegalArgumentException("bufferSize must be 1..65535, was " + bufferSize);
         }
-        CompletableFuture<MqttSubscription> result = new CompletableFuture<>();
+        CompletionStage<MqttSubscription> result;
         synchronized (this) {
-            Connection c = conn;
-            if (closed || c == null || !c.established) {
-                return CompletableFuture.failedFuture(new MqttConnectionException(where() + ": not connected"
-                        + (lastError == null ? "" : " (" + lastError + ")") + "; subscribe to '" + filter
-                        + "' refused"));
-            }
-            if (subscriptions.containsKey(filter)) {
-                throw new IllegalStateException("'" + filter + "' is already subscribed by this client");
-            }
-            int subId = settings.v5() && c.subscriptionIdsAvailable ? nextSubscriptionId++ : 0;
-            SubscriptionImpl s = new SubscriptionImpl(this, timer, filter, subId, options.toByte(settings.v5()),
-                    bufferSize);
-            int id = nextPacketId();
-            acks.put(id, new AckHandler() {
-                @Override
-                public void acked(Packet p) {
-                    int code = ((Suback) p).reasonCodes().get(0);
-                    if (code >= 0x80) {
-                        String reason = ((Suback) p).properties().string(Properties.REASON_STRING);
-                        deferred.add(() -> result.completeExceptionally(new MqttReasonException("SUBACK", code,
-                                where() + " refused the subscription to '" + filter + "': "
-                                        + (settings.v5() ? ReasonCodes.name(code) : "Failure")
-                                        + (reason == null ? "" : " (" + reason + ")"))));
-                        return;
-                    }
-                    s.granted(Qos.of(code));
-                    subscriptions.put(filter, s);
-                    if (subId != 0) {
-                        subscriptionsById.put(subId, s);
-                    }
-                    deferred.add(() -> result.complete(s));
-                }
-
-                @Override
-                public void failed(Throwable e) {
-                    deferred.add(() -> result.completeExceptionally(e));
-                }
-            });
-            c.send(subscribePacket(id, s));
+            result = inbound.subscribe(filter, options, bufferSize);
         }
         runDeferred();
         return result;
     }
 
-    private Subscribe subscribePacket(int id, SubscriptionImpl s) {
-        Properties props = new Properties();
-        if (s.subscriptionId != 0) {
-            props.put(Properties.SUBSCRIPTION_ID, s.subscriptionId);
-        }
-        return new Subscribe(id, List.of(new Subscription(s.filter, s.options)), props);
-    }
-
-    /** Subscribes again after the broker lost the session (under the lock). */
-    private void resubscribe(Connection c, SubscriptionImpl s) {
-        int id = nextPacketId();
-        acks.put(id, new AckHandler() {
-            @Override
-            public void acked(Packet p) {
-                int code = ((Suback) p).reasonCodes().get(0);
-                if (code >= 0x80) {
-                    LOG.error("{}: re-subscribing '{}' after a lost session was refused: {}", where(), s.filter,
-                            ReasonCodes.name(code));
-                }
-            }
-
-            @Override
-            public void failed(Throwable e) {
-                // the next session will try again
-            }
-        });
-        c.send(subscribePacket(id, s));
-    }
-
     CompletionStage<Void> unsubscribe(SubscriptionImpl s) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
+        CompletionStage<Void> result;
         synchronized (this) {
-            if (subscriptions.get(s.filter) != s) {
-                return CompletableFuture.completedFuture(null);
-            }
-            subscriptions.remove(s.filter);
-            subscriptionsById.remove(s.subscriptionId);
-            deferred.add(s.end());
-            if (parked != null) {
-                parked.waiting().remove(s);
-                Connection c = parked.conn();
-                if (conn == c && offer(parked)) {
-                    parked = null;
-                    deferred.add(c::readLoop);
-                }
-            }
-            Connection c = conn;
-            if (c == null || !c.established) {
-                deferred.add(() -> result.complete(null));
-            } else {
-                int id = nextPacketId();
-                acks.put(id, new AckHandler() {
-                    @Override
-                    public void acked(Packet p) {
-                        deferred.add(() -> result.complete(null));
-                    }
-
-                    @Override
-                    public void failed(Throwable e) {
-                        deferred.add(() -> result.complete(null)); // the subscription is gone locally anyway
-                    }
-                });
-                c.send(new Unsubscribe(id, List.of(s.filter), null));
-            }
+            result = inbound.unsubscribe(s);
         }
         runDeferred();
         return result;
@@ -866,7 +659,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
                 c != null && c.assignedClientId != null ? c.assignedClientId : settings.clientId, up,
                 up && c.sessionPresent, up ? c.since : null, inflight.size(), peakInFlight,
                 up ? Math.min(c.sendQuota, settings.maxInFlight) : 0, queue.size(), published, received, reconnects,
-                subscriptions.size(), lastError);
+                inbound.size(), lastError);
     }
 
     /** Queues a completion to run after the lock is released (under the lock). */
@@ -900,6 +693,13 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         }
         if (c != null) {
             c.abort();
+        }
+    }
+
+    /** For tests: sends a packet as is on the current connection (to provoke a broker). */
+    synchronized void sendRaw(Packet p) {
+        if (conn != null) {
+            conn.send(p);
         }
     }
 

@@ -1,0 +1,122 @@
+package org.rawsockets.mqtt.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/** Factory configuration of one MQTT broker (PID {@code org.rawsockets.mqtt.broker}). */
+@ObjectClassDefinition(id = BrokerConfig.PID, name = "Raw Sockets MQTT broker",
+        description = "One MQTT broker; each configuration registers one MqttClient service with the service property"
+                + " 'name'.")
+public @interface BrokerConfig {
+
+    String PID = "org.rawsockets.mqtt.broker";
+
+    @AttributeDefinition(name = "Name", description = "Broker name used by the shell and the service property 'name',"
+            + " e.g. site. Letters, digits, '.', '_' and '-'.")
+    String name();
+
+    @AttributeDefinition(name = "Host", required = false, description = "Host name or IP address of the broker."
+            + " Leave empty when 'endpoint' is set.")
+    String host() default "";
+
+    @AttributeDefinition(name = "Socket endpoint", required = false, description = "Name of a socket endpoint"
+            + " configured by the operator (it supplies address, port and TLS). Leave empty when 'host' is set.")
+    String endpoint() default "";
+
+    @AttributeDefinition(name = "Port", min = "1", max = "65535", description = "1883 plain, 8883 TLS.")
+    int port() default 1883;
+
+    @AttributeDefinition(name = "TLS", options = { @Option(value = "OFF", label = "No TLS"),
+        @Option(value = "ON", label = "TLS (mqtts)") })
+    String tls() default "OFF";
+
+    @AttributeDefinition(required = false, description = "Path of a PEM file with the CA certificates to trust"
+            + " instead of the JDK trust store")
+    String trustedCertificates() default "";
+
+    @AttributeDefinition(required = false, description = "Path of a PEM file with the client certificate (chain) for"
+            + " TLS client authentication; with clientKey")
+    String clientCertificate() default "";
+
+    @AttributeDefinition(required = false, description = "Path of the PEM file with the client certificate's private"
+            + " key (PKCS#8, unencrypted; keep it mode 0600)")
+    String clientKey() default "";
+
+    @AttributeDefinition(description = "Verify that the broker certificate matches the host name")
+    boolean verifyHostname() default true;
+
+    @AttributeDefinition(name = "MQTT version", options = { @Option(value = "5", label = "MQTT 5.0"),
+        @Option(value = "3.1.1", label = "MQTT 3.1.1") })
+    String version() default "5";
+
+    @AttributeDefinition(required = false, description = "Client identifier; empty: the broker name")
+    String clientId() default "";
+
+    @AttributeDefinition(description = "Start a new session at every connect (false: resume the persistent session)")
+    boolean cleanStart() default false;
+
+    @AttributeDefinition(min = "0", description = "MQTT 5 session expiry interval in seconds (0: the session ends"
+            + " with the connection)")
+    long sessionExpirySeconds() default 3600;
+
+    @AttributeDefinition(min = "0", max = "65535", description = "Keep alive in seconds (PINGREQ when idle); 0: off")
+    int keepAliveSeconds() default 60;
+
+    @AttributeDefinition(required = false, description = "User name")
+    String user() default "";
+
+    /**
+     * {@code secret:NAME}: the password is in the file {@code NAME} of the gateway's secrets folder; a
+     * literal password is refused. Private (leading dot), so it is not copied to the service.
+     */
+    @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "secret:NAME, where the"
+            + " file NAME in the gateway's secrets/ folder (mode 0600) holds the password; a password written here is"
+            + " refused")
+    String _password() default "";
+
+    @AttributeDefinition(min = "1", max = "65535", description = "Receive Maximum: QoS 1/2 messages the broker may"
+            + " send before this client acknowledges")
+    int receiveMaximum() default 64;
+
+    @AttributeDefinition(min = "64", max = "16777216", description = "Largest packet accepted from the broker (bytes);"
+            + " also the read buffer of the connection")
+    int maxPacketSize() default 1048576;
+
+    @AttributeDefinition(min = "1", max = "65535", description = "Outgoing QoS 1/2 messages in flight at most (and"
+            + " never more than the broker's Receive Maximum)")
+    int maxInFlight() default 65535;
+
+    @AttributeDefinition(min = "0", max = "1000000", description = "Publications waiting for a connection or a send"
+            + " slot, at most")
+    int maxQueued() default 10000;
+
+    @AttributeDefinition(description = "When the queue is full", options = {
+        @Option(value = "REJECT_NEW", label = "Refuse the new message"),
+        @Option(value = "DROP_OLDEST", label = "Drop the oldest queued message") })
+    String queuePolicy() default "REJECT_NEW";
+
+    @AttributeDefinition(required = false, description = "Will topic (published by the broker when the connection"
+            + " is lost); empty: no will")
+    String willTopic() default "";
+
+    @AttributeDefinition(required = false, description = "Will payload (UTF-8)")
+    String willPayload() default "";
+
+    @AttributeDefinition(min = "0", max = "2", description = "Will QoS")
+    int willQos() default 1;
+
+    @AttributeDefinition(description = "Will retained")
+    boolean willRetain() default false;
+
+    @AttributeDefinition(min = "1")
+    long connectTimeoutMillis() default 10000;
+
+    @AttributeDefinition(min = "1", description = "Back-off after the first failed connect; doubles per failure"
+            + " (with +-20% jitter)")
+    long reconnectMinMillis() default 250;
+
+    @AttributeDefinition(min = "1")
+    long reconnectMaxMillis() default 30000;
+}

@@ -1,0 +1,254 @@
+package org.rawsockets.mqtt.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.rawsockets.mqtt.MqttClient;
+import org.rawsockets.mqtt.MqttClientStatus;
+import org.rawsockets.mqtt.MqttMessage;
+import org.rawsockets.mqtt.MqttSubscription;
+import org.rawsockets.mqtt.MqttVersion;
+import org.rawsockets.mqtt.Qos;
+import org.rawsockets.mqtt.SubscriptionOptions;
+import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.SecretFiles;
+import org.rawsockets.protocols.config.StrictConfig;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.TlsMode;
+import org.rawsockets.socket.TlsOptions;
+import org.rawsockets.socket.annotation.RequireSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link MqttClient} service per {@code org.rawsockets.mqtt.broker} factory configuration, with
+ * the service property {@code name}. Immediate: a good configuration connects at once (and keeps
+ * reconnecting with back-off); a refused one is one ERROR line naming the configuration, the property
+ * and the rule, remembered in {@link #REGISTRY} for {@code mqtt:brokers}. The password is a
+ * {@code secret:NAME} reference read from the gateway's secrets folder at activation; a literal
+ * password is refused.
+ */
+@RequireSocket(kind = RequireSocket.Kind.TCP, host = "*", ports = "*")
+@Component(configurationPid = BrokerConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = MqttClient.class, immediate = true)
+@Designate(ocd = BrokerConfig.class, factory = true)
+public final class MqttBrokerComponent implements MqttClient {
+
+    /** The configured brokers of this bundle: names in use, rejected configurations. */
+    public static final ConfigRegistry REGISTRY = new ConfigRegistry(BrokerConfig.PID, "MQTT broker");
+    /** The property holding the secret reference (method {@code _password} of {@link BrokerConfig}). */
+    static final String PASSWORD = ".password";
+    private static final Logger LOG = LoggerFactory.getLogger(MqttBrokerComponent.class);
+
+    private final MqttClientImpl client;
+    private final ConfigRegistry.Claim claim;
+
+    @Activate
+    public MqttBrokerComponent(@Reference(name = "sockets") SocketService sockets, Map<String, Object> properties,
+            BundleContext context) {
+        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY);
+    }
+
+    /**
+     * A broker client from a configuration map, as DS gives it.
+     *
+     * @throws org.rawsockets.protocols.config.ConfigRejectedException when the configuration is refused
+     */
+    public MqttBrokerComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
+            ConfigRegistry registry) {
+        String where = StrictConfig.describe(properties);
+        ConfigRegistry.Accepted<MqttSettings> accepted = registry.accept(properties, BrokerConfig.class,
+                Set.of(PASSWORD), c -> settings(c, secrets, where), s -> s.name, LOG);
+        this.claim = accepted.claim();
+        this.client = new MqttClientImpl(accepted.value(), sockets);
+        client.connect().whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("MQTT broker '{}': first connect failed, retrying with back-off: {}", client.name(),
+                        MqttClientImpl.describe(e));
+            }
+        });
+    }
+
+    /** Settings from a configuration; {@link IllegalArgumentException} names the property and the rule. */
+    static MqttSettings settings(BrokerConfig c, SecretFiles secrets, String where) {
+        String name = c.name() == null ? "" : c.name().strip();
+        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw bad("name", name.isEmpty() ? null : name, name.isEmpty() ? "missing" : "not a broker name",
+                    "1..64 letters, digits, '.', '_', '-'");
+        }
+        String host = c.host().strip();
+        String endpoint = c.endpoint().strip();
+        if (host.isEmpty() == endpoint.isEmpty()) {
+            throw bad(host.isEmpty() ? "host" : "endpoint", host.isEmpty() ? null : endpoint, host.isEmpty()
+                    ? "missing, and no endpoint either" : "set together with host '" + host + "'",
+                    "set exactly one of host (with port) or endpoint (a socket endpoint name)");
+        }
+        MqttSettings.Builder b = MqttSettings.builder(name);
+        if (host.isEmpty()) {
+            b.endpoint(endpoint);
+        } else {
+            range("port", c.port(), 1, 65535);
+            b.host(host, c.port());
+        }
+        String tls = c.tls().strip().toUpperCase(java.util.Locale.ROOT);
+        if (!tls.equals("ON") && !tls.equals("OFF")) {
+            throw bad("tls", c.tls(), "not a TLS mode", "ON or OFF");
+        }
+        if (tls.equals("ON")) {
+            if (!endpoint.isEmpty()) {
+                throw bad("tls", c.tls(), "set with an endpoint", "an endpoint's TLS comes from the endpoint: leave"
+                        + " tls OFF");
+            }
+            TlsOptions.Builder t = TlsOptions.builder().mode(TlsMode.ON).verifyHostname(c.verifyHostname());
+            if (!c.trustedCertificates().isBlank()) {
+                t.trustedCertificatesPem(pem("trustedCertificates", c.trustedCertificates()));
+            }
+            if (c.clientCertificate().isBlank() != c.clientKey().isBlank()) {
+                throw bad("clientKey", null, "clientCertificate and clientKey go together", "set both or neither");
+            }
+            if (!c.clientCertificate().isBlank()) {
+                t.clientCertificate(pem("clientCertificate", c.clientCertificate()), pem("clientKey", c.clientKey()));
+            }
+            b.tls(t.build());
+        } else if (!c.trustedCertificates().isBlank() || !c.clientCertificate().isBlank()) {
+            throw bad("tls", c.tls(), "OFF with certificates configured", "set tls = ON to use them");
+        }
+        String version = c.version().strip();
+        b.version(switch (version) {
+            case "5", "5.0" -> MqttVersion.V5;
+            case "3.1.1", "4" -> MqttVersion.V3_1_1;
+            default -> throw bad("version", version, "not an MQTT version", "5 or 3.1.1");
+        });
+        String clientId = c.clientId().strip();
+        b.clientId(clientId.isEmpty() ? name : clientId);
+        b.cleanStart(c.cleanStart());
+        if (c.sessionExpirySeconds() < 0 || c.sessionExpirySeconds() > 0xFFFFFFFFL) {
+            throw bad("sessionExpirySeconds", c.sessionExpirySeconds(), "out of range", "0..4294967295");
+        }
+        b.sessionExpirySeconds(c.sessionExpirySeconds());
+        range("keepAliveSeconds", c.keepAliveSeconds(), 0, 65535);
+        b.keepAliveSeconds(c.keepAliveSeconds());
+        String user = c.user().strip();
+        byte[] password = null;
+        var ref = SecretFiles.reference(where, PASSWORD, c._password(), name);
+        if (ref.isPresent()) {
+            try {
+                password = secrets.read(ref.get()).getBytes(StandardCharsets.UTF_8);
+            } catch (SecretFiles.SecretException e) {
+                throw bad(PASSWORD, c._password().strip(), e.getMessage(), "a readable secret file (mode 0600)");
+            }
+        }
+        if (password != null && user.isEmpty() && version.startsWith("3")) {
+            throw bad("user", null, "missing with a password", "MQTT 3.1.1 sends a password only with a user name");
+        }
+        b.credentials(user.isEmpty() ? null : user, password);
+        range("receiveMaximum", c.receiveMaximum(), 1, 65535);
+        b.receiveMaximum(c.receiveMaximum());
+        range("maxPacketSize", c.maxPacketSize(), 64, 16 * 1024 * 1024);
+        b.maxPacketSize(c.maxPacketSize());
+        range("maxInFlight", c.maxInFlight(), 1, 65535);
+        b.maxInFlight(c.maxInFlight());
+        range("maxQueued", c.maxQueued(), 0, 1_000_000);
+        MqttSettings.QueuePolicy policy;
+        try {
+            policy = MqttSettings.QueuePolicy.valueOf(c.queuePolicy().strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw bad("queuePolicy", c.queuePolicy(), "not a queue policy", "REJECT_NEW or DROP_OLDEST");
+        }
+        b.queue(c.maxQueued(), policy);
+        if (!c.willTopic().isBlank()) {
+            range("willQos", c.willQos(), 0, 2);
+            try {
+                org.rawsockets.mqtt.internal.codec.Encoder.checkTopicName(c.willTopic().strip());
+            } catch (IllegalArgumentException e) {
+                throw bad("willTopic", c.willTopic(), e.getMessage(), "a topic name without wildcards");
+            }
+            b.will(MqttMessage.of(c.willTopic().strip(), c.willPayload(), Qos.of(c.willQos()))
+                    .withRetain(c.willRetain()), 0);
+        }
+        b.connectTimeout(millis("connectTimeoutMillis", c.connectTimeoutMillis()));
+        Duration min = millis("reconnectMinMillis", c.reconnectMinMillis());
+        Duration max = millis("reconnectMaxMillis", c.reconnectMaxMillis());
+        if (max.compareTo(min) < 0) {
+            throw bad("reconnectMaxMillis", c.reconnectMaxMillis(), "below reconnectMinMillis ("
+                    + c.reconnectMinMillis() + ")", "reconnectMaxMillis >= reconnectMinMillis");
+        }
+        b.reconnect(true, min, max);
+        return b.build();
+    }
+
+    private static String pem(String property, String path) {
+        try {
+            return Files.readString(Path.of(path.strip()));
+        } catch (IOException | RuntimeException e) {
+            throw bad(property, path, "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
+                    "the path of a readable PEM file");
+        }
+    }
+
+    private static void range(String property, long v, long min, long max) {
+        if (v < min || v > max) {
+            throw bad(property, v, "out of range", min + ".." + max);
+        }
+    }
+
+    private static Duration millis(String property, long v) {
+        if (v < 1) {
+            throw bad(property, v, "not positive", "a number of milliseconds, at least 1");
+        }
+        return Duration.ofMillis(v);
+    }
+
+    private static IllegalArgumentException bad(String property, Object value, String problem, String rule) {
+        return new IllegalArgumentException(StrictConfig.field(property, value, problem, rule));
+    }
+
+    @Deactivate
+    public void deactivate() {
+        claim.close();
+        client.close();
+    }
+
+    @Override
+    public String name() {
+        return client.name();
+    }
+
+    @Override
+    public CompletionStage<Void> connect() {
+        return client.connect();
+    }
+
+    @Override
+    public CompletionStage<Void> publish(MqttMessage message) {
+        return client.publish(message);
+    }
+
+    @Override
+    public CompletionStage<MqttSubscription> subscribe(String filter, SubscriptionOptions options, int bufferSize) {
+        return client.subscribe(filter, options, bufferSize);
+    }
+
+    @Override
+    public MqttClientStatus status() {
+        return client.status();
+    }
+
+    @Override
+    public CompletionStage<Void> disconnect() {
+        return client.disconnect();
+    }
+}
