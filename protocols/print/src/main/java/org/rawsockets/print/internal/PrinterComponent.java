@@ -1,0 +1,281 @@
+package org.rawsockets.print.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.rawsockets.print.Document;
+import org.rawsockets.print.IppAttribute;
+import org.rawsockets.print.JobOptions;
+import org.rawsockets.print.JobStatus;
+import org.rawsockets.print.PrintException;
+import org.rawsockets.print.Printer;
+import org.rawsockets.print.PrinterStatus;
+import org.rawsockets.print.ProgressListener;
+import org.rawsockets.print.internal.ipp.IppPrinter;
+import org.rawsockets.print.internal.lpd.LpdPrinter;
+import org.rawsockets.print.internal.raw.RawPrinter;
+import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.SecretFiles;
+import org.rawsockets.protocols.config.StrictConfig;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.TlsOptions;
+import org.rawsockets.socket.annotation.RequireSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link Printer} per factory configuration {@value #PID}, by the URI's scheme: IPP/IPPS, LPD or
+ * raw 9100. The socket needs are declared for the policy: outgoing TCP to 631 (IPP), 515 (LPD) and
+ * 9100 (raw). The configuration is read strictly at activation (a refused one is one ERROR line and is
+ * remembered in {@link #REGISTRY}); the password is a {@code secret:NAME} reference read when a printer
+ * asks for authentication, never at activation; a literal password is refused.
+ */
+@RequireSocket(kind = RequireSocket.Kind.TCP, ports = "515,631,9100")
+@Component(configurationPid = PrinterComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = Printer.class, immediate = true)
+@Designate(ocd = PrinterConfig.class, factory = true)
+public final class PrinterComponent implements Printer {
+
+    public static final String PID = "org.rawsockets.print.printer";
+    /** The configured printers of this bundle: names in use, rejected configurations. */
+    public static final ConfigRegistry REGISTRY = new ConfigRegistry(PID, "printer");
+    static final String PASSWORD = ".password";
+    private static final Logger LOG = LoggerFactory.getLogger(PrinterComponent.class);
+
+    private final Printer delegate;
+    private final PrinterSettings settings;
+    private final ConfigRegistry.Claim claim;
+
+    @Activate
+    public PrinterComponent(@Reference SocketService sockets, Map<String, Object> properties, BundleContext context) {
+        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY);
+    }
+
+    /**
+     * A printer from a configuration map, as DS gives it.
+     *
+     * @throws org.rawsockets.protocols.config.ConfigRejectedException when the configuration is refused
+     */
+    public PrinterComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
+            ConfigRegistry registry) {
+        Map<String, Object> props = new HashMap<>(properties == null ? Map.of() : properties);
+        String where = StrictConfig.describe(props);
+        ConfigRegistry.Accepted<Configured> accepted = registry.accept(props, PrinterConfig.class, Set.of(PASSWORD),
+                c -> new Configured(toSettings(c, secrets, where), c.lpdHostName()), x -> x.settings().name(), LOG);
+        this.settings = accepted.value().settings();
+        this.claim = accepted.claim();
+        String lpdHost = accepted.value().lpdHost();
+        this.delegate = switch (settings.uri().scheme()) {
+            case "ipp", "ipps" -> new IppPrinter(sockets, settings);
+            case "lpd" -> new LpdPrinter(sockets, settings, lpdHost);
+            default -> new RawPrinter(sockets, settings);
+        };
+        LOG.info("printer {} at {}", settings.name(), settings.uri().text());
+    }
+
+    private record Configured(PrinterSettings settings, String lpdHost) {
+    }
+
+    static PrinterSettings toSettings(PrinterConfig c, SecretFiles secrets, String where) {
+        String name = c.name() == null ? "" : c.name().strip();
+        if (name.isEmpty() || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw bad("name", c.name(), "not a printer name", "1..64 letters, digits, '.', '_', '-'");
+        }
+        PrinterUri uri;
+        try {
+            uri = PrinterUri.parse(c.uri() == null ? "" : c.uri());
+        } catch (IllegalArgumentException e) {
+            throw bad("uri", c.uri(), e.getMessage(), "ipp://host/path, ipps://host/path, lpd://host/queue or"
+                    + " socket://host:9100");
+        }
+        Optional<String> secret = SecretFiles.reference(where, PASSWORD, c._password(), name);
+        String user = c.user().strip();
+        Supplier<char[]> password = null;
+        if (secret.isPresent()) {
+            if (!uri.scheme().startsWith("ipp")) {
+                throw bad(PASSWORD, null, "set for a " + uri.scheme() + ":// printer", "only IPP printers authenticate;"
+                        + " clear " + PASSWORD);
+            }
+            String secretName = secret.get();
+            password = () -> {
+                try {
+                    return secrets.read(secretName).toCharArray();
+                } catch (SecretFiles.SecretException e) {
+                    throw new UncheckedIOException(new PrintException("printer '" + name + "': the " + PASSWORD + " "
+                            + e.getMessage(), e));
+                }
+            };
+        }
+        TlsOptions.Builder tls = TlsOptions.builder().verifyHostname(c.verifyHostname());
+        String caPath = c.caCertificatesPath() == null ? "" : c.caCertificatesPath().strip();
+        if (!caPath.isEmpty()) {
+            try {
+                tls.trustedCertificatesPem(Files.readString(Path.of(caPath)));
+            } catch (IOException | IllegalArgumentException e) {
+                throw bad("caCertificatesPath", caPath, "cannot read it (" + e.getMessage() + ")",
+                        "a readable PEM file of CA certificates");
+            }
+        }
+        PrinterSettings s = new PrinterSettings(name, uri, millis("connectTimeoutMillis", c.connectTimeoutMillis()),
+                millis("timeoutMillis", c.timeoutMillis()), millis("jobTimeoutMillis", c.jobTimeoutMillis()),
+                c.maxResponseBytes(), c.chunkSize(), user.isEmpty() ? "rawsockets" : user, Optional.ofNullable(password),
+                tls.build(), c.pjl());
+        if (c.maxResponseBytes() < 1024 || c.maxResponseBytes() > 64 * 1024 * 1024) {
+            throw bad("maxResponseBytes", c.maxResponseBytes(), "out of range", "1024..67108864");
+        }
+        if (c.chunkSize() < 512 || c.chunkSize() > 4 * 1024 * 1024) {
+            throw bad("chunkSize", c.chunkSize(), "out of range", "512..4194304");
+        }
+        return s;
+    }
+
+    private static Duration millis(String property, long value) {
+        if (value < 1) {
+            throw bad(property, value, "not positive", "a number of milliseconds, at least 1");
+        }
+        return Duration.ofMillis(value);
+    }
+
+    private static IllegalArgumentException bad(String property, Object value, String problem, String rule) {
+        return new IllegalArgumentException(StrictConfig.field(property, value, problem, rule));
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (delegate instanceof IppPrinter ipp) {
+            ipp.close();
+        }
+        claim.close();
+    }
+
+    /** The configured job timeout (the shell's send follows jobs this long). */
+    public Duration jobTimeout() {
+        return settings.jobTimeout();
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public String uri() {
+        return delegate.uri();
+    }
+
+    private static PrintException unwrap(UncheckedIOException e) throws PrintException {
+        if (e.getCause() instanceof PrintException p) {
+            throw p;
+        }
+        throw new PrintException(e.getMessage(), e);
+    }
+
+    @Override
+    public PrinterStatus status() throws PrintException {
+        try {
+            return delegate.status();
+        } catch (UncheckedIOException e) {
+            throw unwrap(e);
+        }
+    }
+
+    @Override
+    public List<IppAttribute> attributes(List<String> names) throws PrintException {
+        try {
+            return delegate.attributes(names);
+        } catch (UncheckedIOException e) {
+            throw unwrap(e);
+        }
+    }
+
+    @Override
+    public void validate(JobOptions options) throws PrintException {
+        try {
+            delegate.validate(options);
+        } catch (UncheckedIOException e) {
+            throw unwrap(e);
+        }
+    }
+
+    @Override
+    public JobStatus print(Document document, JobOptions options, ProgressListener progress) throws PrintException {
+        try {
+            return delegate.print(document, options.withUser(options.userName().equals("rawsockets") ? settings.user()
+                    : options.userName()), progress);
+        } catch (UncheckedIOException e) {
+            throw unwrap(e);
+        }
+    }
+
+    @Override
+    public JobStatus print(List<Document> documents, JobOptions options, ProgressListener progress)
+            throws PrintException {
+        try {
+            return delegate.print(documents, options.withUser(options.userName().equals("rawsockets") ? settings.user()
+                    : options.userName()), progress);
+        } catch (UncheckedIOException e) {
+            throw unwrap(e);
+        }
+    }
+
+    @Override
+    public JobStatus job(int id) throws PrintException {
+        try {
+            return delegate.job(id);
+        } catch (UncheckedIOException e) {
+            throw unwrap(e);
+        }
+    }
+
+    @Override
+    public List<JobStatus> jobs() throws PrintException {
+        try {
+            return delegate.jobs();
+        } catch (UncheckedIOException e) {
+            throw unwrap(e);
+        }
+    }
+
+    @Override
+    public void cancel(int id) throws PrintException {
+        try {
+            delegate.cancel(id);
+        } catch (UncheckedIOException e) {
+            throw unwrap(e);
+        }
+    }
+
+    @Override
+    public void identify() throws PrintException {
+        try {
+            delegate.identify();
+        } catch (UncheckedIOException e) {
+            throw unwrap(e);
+        }
+    }
+
+    @Override
+    public JobStatus awaitJob(int id, Duration timeout) throws PrintException {
+        try {
+            return delegate.awaitJob(id, timeout);
+        } catch (UncheckedIOException e) {
+            throw unwrap(e);
+        }
+    }
+}
