@@ -41,12 +41,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@link Printer} per factory configuration {@value #PID}, by the URI's scheme: IPP/IPPS, LPD or
- * raw 9100. The socket needs are declared for the policy: outgoing TCP to 631 (IPP), 515 (LPD) and
- * 9100 (raw). The configuration is read strictly at activation (a refused one is one ERROR line and is
+ * raw 9100. The socket needs are declared for the policy: outgoing TCP to any port, because printers
+ * listen where their owner put them (IPP on 631 or 8000+, LPD on 515, AppSocket on 9100-9102); the
+ * policy's grants name the printer hosts (loopback by default). The configuration is read strictly at activation (a refused one is one ERROR line and is
  * remembered in {@link #REGISTRY}); the password is a {@code secret:NAME} reference read when a printer
  * asks for authentication, never at activation; a literal password is refused.
  */
-@RequireSocket(kind = RequireSocket.Kind.TCP, ports = "515,631,9100")
+@RequireSocket(kind = RequireSocket.Kind.TCP, ports = "*")
 @Component(configurationPid = PrinterComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = Printer.class, immediate = true)
 @Designate(ocd = PrinterConfig.class, factory = true)

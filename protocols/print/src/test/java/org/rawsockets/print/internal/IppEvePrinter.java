@@ -36,7 +36,7 @@ public final class IppEvePrinter implements AutoCloseable {
                 keys.resolve("localhost.crt").toString(), "-days", "2", "-subj", "/CN=localhost", "-addext",
                 "subjectAltName=DNS:localhost,IP:127.0.0.1");
         certificatePem = Files.readString(keys.resolve("localhost.crt"), StandardCharsets.US_ASCII);
-        Path busSock = dir.resolve("bus.sock");
+        Path busSock = Files.createTempDirectory("rs-dbus").resolve("bus.sock"); // unix socket paths: at most 107 bytes
         Files.writeString(dir.resolve("bus.xml"), "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration"
                 + " 1.0//EN\" \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n<busconfig><type>session</type>"
                 + "<listen>unix:path=" + busSock + "</listen><auth>EXTERNAL</auth><policy context=\"default\">"
