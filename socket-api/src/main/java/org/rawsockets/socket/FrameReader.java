@@ -3,7 +3,9 @@ package org.rawsockets.socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>{@code
  * FrameReader frames = new FrameReader(socket.readable(), 8192, Duration.ofSeconds(30));
  * frames.readUntil(FrameReader.CRLF, 512).thenAccept(r -> { if (!r.done()) handleLine(r.value()); });
+ * // a message of several lines (e.g. an SMTP reply): lines until the handler has one
+ * frames.readFrames(FrameReader.CRLF, 512, line -> parser.add(line)).thenAccept(reply -> ...);
  * }</pre>
  *
  * <ul>
@@ -52,6 +56,8 @@ public final class FrameReader {
     private final ByteBuffer buf;
     private final Duration readTimeout;
     private final AtomicBoolean busy = new AtomicBoolean();
+    /** A {@link #readFrames} call runs: its reads keep {@link #busy} set between frames. */
+    private volatile boolean holding;
     private boolean eof;
     private Throwable failure;
 
@@ -113,6 +119,10 @@ public final class FrameReader {
      * @throws IllegalStateException when a call is pending
      */
     public CompletionStage<ReadResult<byte[]>> readUntil(byte[] delimiter, int maxLength) {
+        return start(delimiterOp(delimiter, maxLength));
+    }
+
+    private Op delimiterOp(byte[] delimiter, int maxLength) {
         Objects.requireNonNull(delimiter, "delimiter");
         if (delimiter.length == 0) {
             throw new IllegalArgumentException("the delimiter must have at least one byte");
@@ -121,7 +131,107 @@ public final class FrameReader {
             throw new IllegalArgumentException("maxLength + delimiter length must be within 0.." + buf.capacity()
                     + " (the buffer size), was " + maxLength + " + " + delimiter.length);
         }
-        return start(new Op(-1, delimiter.clone(), maxLength));
+        return new Op(-1, delimiter.clone(), maxLength);
+    }
+
+    /**
+     * Takes the frames of {@link #readFrames}, one at a time.
+     *
+     * @param <T> what the frames make up
+     * @since 1.1
+     */
+    @FunctionalInterface
+    public interface FrameHandler<T> {
+        /**
+         * @param frame the next frame, without its delimiter (a new array)
+         * @return what the frames so far make up, which completes the reading; {@code null} to read
+         *         the next frame
+         * @throws Exception to end the reading with it; the reader stays usable (the frame was
+         *             consumed)
+         */
+        T frame(byte[] frame) throws Exception;
+    }
+
+    /**
+     * Reads frames up to {@code delimiter}, as {@link #readUntil} does, and hands each to
+     * {@code handler} until it returns a value, which completes the returned stage: a message of
+     * several lines (an SMTP reply, a multi-line response) is one call. Frames already received are
+     * handled at once, in a loop (no stage and no stack frame per frame); the handler runs on the
+     * thread that completed the read that gave its frame, or on the calling thread. The reader's
+     * one-pending rule counts the whole call as one operation.
+     *
+     * @param delimiter one or more bytes (copied)
+     * @param maxLength the longest frame allowed, as for {@link #readUntil}
+     * @param handler takes each frame; returns null to read on
+     * @return the handler's value, or {@code null} when the stream ends on a frame boundary before
+     *         it gave one; fails as {@link #readUntil} does (then the frames read before are gone),
+     *         or with what the handler threw
+     * @throws IllegalArgumentException as for {@link #readUntil}
+     * @throws IllegalStateException when a call is pending
+     * @since 1.1
+     */
+    public <T> CompletionStage<T> readFrames(byte[] delimiter, int maxLength, FrameHandler<T> handler) {
+        Objects.requireNonNull(handler, "handler");
+        Op first = delimiterOp(delimiter, maxLength);
+        claim();
+        holding = true; // the whole call is the one pending operation
+        CompletableFuture<T> out = new CompletableFuture<>();
+        frames(first, handler, out);
+        return out;
+    }
+
+    private <T> void frames(Op first, FrameHandler<T> handler, CompletableFuture<T> out) {
+        Op op = first;
+        while (true) {
+            run(op);
+            CompletableFuture<ReadResult<byte[]>> f = op.result;
+            if (!f.isDone()) {
+                Op next = new Op(-1, op.delimiter, op.maxLength);
+                f.whenComplete((r, t) -> {
+                    if (handled(r, t, handler, out)) {
+                        frames(next, handler, out);
+                    }
+                });
+                return;
+            }
+            ReadResult<byte[]> r = null;
+            Throwable t = null;
+            try {
+                r = f.join();
+            } catch (CompletionException e) {
+                t = e.getCause();
+            } catch (CancellationException e) {
+                t = e;
+            }
+            if (!handled(r, t, handler, out)) {
+                return;
+            }
+            op = new Op(-1, op.delimiter, op.maxLength);
+        }
+    }
+
+    /** Completes {@code out} and returns false, or returns true when the handler wants the next frame. */
+    private <T> boolean handled(ReadResult<byte[]> r, Throwable t, FrameHandler<T> handler, CompletableFuture<T> out) {
+        T value = null;
+        Throwable error = t;
+        if (error == null && !r.done()) {
+            try {
+                value = handler.frame(r.value()); // a call on this reader from here fails: still pending
+            } catch (Exception e) {
+                error = e;
+            }
+            if (error == null && value == null) {
+                return true;
+            }
+        }
+        holding = false;
+        busy.set(false); // before completing: a continuation may call again
+        if (error != null) {
+            out.completeExceptionally(error);
+        } else {
+            out.complete(value); // null at the end of the stream
+        }
+        return false;
     }
 
     /** One call: a length ({@code n >= 0}) or a delimiter with its maximum length. */
@@ -141,11 +251,15 @@ public final class FrameReader {
     }
 
     private CompletionStage<ReadResult<byte[]>> start(Op op) {
+        claim();
+        run(op);
+        return op.result;
+    }
+
+    private void claim() {
         if (!busy.compareAndSet(false, true)) {
             throw new IllegalStateException("a FrameReader call is still pending; wait for its stage before reading again");
         }
-        run(op);
-        return op.result;
     }
 
     /** Tries to complete {@code op} from the buffer; reads more while it cannot (in a loop when reads complete at once). */
@@ -274,7 +388,9 @@ public final class FrameReader {
     }
 
     private void finish(Op op, ReadResult<byte[]> value, Throwable error) {
-        busy.set(false);
+        if (!holding) {
+            busy.set(false);
+        }
         if (error != null) {
             op.result.completeExceptionally(error);
         } else {

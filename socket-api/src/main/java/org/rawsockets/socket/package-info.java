@@ -34,7 +34,8 @@
  * ({@link org.rawsockets.socket.TimedOutException}, the stream stays usable);
  * {@link org.rawsockets.socket.TcpSocketOptions#idleTimeout()} closes a socket on which nothing moves.
  * {@link org.rawsockets.socket.FrameReader} reads frames of a known length or up to a delimiter with
- * a maximum length ({@link org.rawsockets.socket.FrameTooLongException}) over {@code readInto}.
+ * a maximum length ({@link org.rawsockets.socket.FrameTooLongException}) over {@code readInto}, and
+ * messages of several delimited frames ({@code readFrames}: frames to a handler until it has one).
  *
  * <h2>Libraries that take a socket factory</h2>
  * {@link org.rawsockets.socket.SocketService#socketFactory(org.rawsockets.socket.TcpSocketOptions)} and

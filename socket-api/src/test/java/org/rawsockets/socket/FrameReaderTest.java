@@ -304,4 +304,137 @@ class FrameReaderTest {
         assertThrows(IllegalArgumentException.class, () -> r.readUntil(new byte[0], 4), "empty delimiter");
         assertThrows(IllegalArgumentException.class, () -> new FrameReader(s, 0));
     }
+
+    // ------------------------------------------------------------------ readFrames
+
+    /** Multi-line messages in the SMTP reply shape: lines until one has a space after its code. */
+    private static final String REPLIES = "250-mail.example.org\r\n250-PIPELINING\r\n250 SIZE 100\r\n354 go\r\n";
+
+    /** Collects lines until the last line of a reply ("ddd " or "ddd"), then returns them joined with '|'. */
+    private static FrameReader.FrameHandler<String> replyHandler() {
+        List<String> lines = new ArrayList<>();
+        return line -> {
+            lines.add(ascii(line));
+            if (line.length > 3 && line[3] == '-') {
+                return null;
+            }
+            String reply = String.join("|", lines);
+            lines.clear();
+            return reply;
+        };
+    }
+
+    /** Runs readFrames until the end; each result, "<end>" for the end, the errors aside. */
+    private static void readReplies(FrameReader r, FrameReader.FrameHandler<String> h, List<String> out,
+            List<Throwable> errors) {
+        r.readFrames(FrameReader.CRLF, 40, h).whenComplete((reply, e) -> {
+            if (e != null) {
+                errors.add(e);
+            } else if (reply == null) {
+                out.add("<end>");
+            } else {
+                out.add(reply);
+                readReplies(r, h, out, errors);
+            }
+        });
+    }
+
+    private static final List<String> REPLIES_READ = List.of("250-mail.example.org|250-PIPELINING|250 SIZE 100",
+            "354 go", "<end>");
+
+    /** readFrames: the messages, the input split at every byte boundary, fed later and all at once. */
+    @Test
+    void readFramesSplitAtEveryByteBoundaryAndAllAtOnce() {
+        byte[] input = ascii(REPLIES);
+        for (int at = 0; at <= input.length; at++) {
+            Scripted s = new Scripted();
+            List<String> got = new ArrayList<>();
+            List<Throwable> errors = new ArrayList<>();
+            readReplies(new FrameReader(s, 64), replyHandler(), got, errors);
+            for (byte[] piece : splits(input, at)) {
+                s.feed(piece);
+            }
+            s.end();
+            assertEquals(List.of(), errors, "split at " + at);
+            assertEquals(REPLIES_READ, got, "split at " + at);
+        }
+        Scripted t = new Scripted();
+        t.feed(input);
+        t.end();
+        List<String> got = new ArrayList<>();
+        List<Throwable> errors = new ArrayList<>();
+        readReplies(new FrameReader(t, 64), replyHandler(), got, errors);
+        assertEquals(REPLIES_READ, got, "everything there before the first call: handled in a loop");
+        assertEquals(List.of(), errors);
+        assertEquals(2, t.reads, "one read for all frames, one for the end");
+    }
+
+    /** Many buffered frames are handled in a loop, not a stack frame per frame. */
+    @Test
+    void readFramesLoopsOverBufferedFramesWithoutRecursion() throws Exception {
+        Scripted s = new Scripted();
+        byte[] many = ascii("x\n".repeat(20_000) + "end\n");
+        s.feed(many);
+        int[] n = new int[1];
+        String last = new FrameReader(s, 1 << 16).readFrames(new byte[] {'\n'}, 8, f -> {
+            n[0]++;
+            return f.length == 3 ? ascii(f) : null;
+        }).toCompletableFuture().get();
+        assertEquals("end", last);
+        assertEquals(20_001, n[0]);
+    }
+
+    /** The whole call is the one pending operation; a handler's exception ends it, the reader goes on. */
+    @Test
+    void readFramesIsOnePendingCallAndAHandlerFailureEndsOnlyIt() throws Exception {
+        Scripted s = new Scripted();
+        FrameReader r = new FrameReader(s, 64);
+        FrameReader.FrameHandler<String> h = replyHandler();
+        CompletableFuture<String> f = r.readFrames(FrameReader.CRLF, 40, h).toCompletableFuture();
+        assertThrows(IllegalStateException.class, () -> r.readUntil(FrameReader.CRLF, 10));
+        s.feed(ascii("250-a\r\n"));
+        assertFalse(f.isDone());
+        assertThrows(IllegalStateException.class, () -> r.readExactly(1), "still pending between two frames");
+        s.feed(ascii("250 b\r\nBAD\r\n250 c\r\n"));
+        assertEquals("250-a|250 b", f.get());
+
+        IllegalStateException refused = new IllegalStateException("refused by the handler");
+        CompletableFuture<String> g = r.<String>readFrames(FrameReader.CRLF, 40, line -> {
+            throw refused;
+        }).toCompletableFuture();
+        ExecutionException e = assertThrows(ExecutionException.class, g::get);
+        assertEquals(refused, e.getCause());
+        assertEquals("250 c", ascii(r.readUntil(FrameReader.CRLF, 40).toCompletableFuture().get().value()),
+                "the frame the handler refused was consumed, the reader goes on");
+
+        CompletableFuture<String> reentrant = r.readFrames(FrameReader.CRLF, 40, line -> {
+            r.readUntil(FrameReader.CRLF, 40); // from inside the handler: the call is still pending
+            return "unreachable";
+        }).toCompletableFuture();
+        s.feed(ascii("x\r\n"));
+        ExecutionException re = assertThrows(ExecutionException.class, reentrant::get);
+        assertInstanceOf(IllegalStateException.class, re.getCause());
+        assertThrows(IllegalArgumentException.class, () -> r.readFrames(new byte[0], 4, line -> "x"));
+        assertThrows(IllegalArgumentException.class, () -> r.readFrames(FrameReader.CRLF, 63, line -> "x"));
+    }
+
+    /** readFrames fails as readUntil does: a frame too long, the end of the stream inside a frame. */
+    @Test
+    void readFramesFailsAsReadUntilDoes() throws Exception {
+        Scripted s = new Scripted();
+        FrameReader r = new FrameReader(s, 16);
+        CompletableFuture<String> f = r.readFrames(FrameReader.CRLF, 12, replyHandler()).toCompletableFuture();
+        s.feed(ascii("250-ok\r\n0123456789ABC\r\n"));
+        ExecutionException e = assertThrows(ExecutionException.class, f::get);
+        assertInstanceOf(FrameTooLongException.class, e.getCause());
+
+        Scripted t = new Scripted();
+        CompletableFuture<String> g = new FrameReader(t, 16).readFrames(FrameReader.CRLF, 12, replyHandler())
+                .toCompletableFuture();
+        t.feed(ascii("250-ok\r\n250 cut"));
+        t.end();
+        ExecutionException cut = assertThrows(ExecutionException.class, g::get);
+        assertEquals(NetworkException.Reason.CLOSED_BY_PEER,
+                assertInstanceOf(NetworkException.class, cut.getCause()).reason());
+    }
 }

@@ -348,6 +348,43 @@ public abstract class ByobContract extends ContractSupport {
         writer.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * {@link org.rawsockets.socket.FrameReader#readFrames} over a real socket: a multi-line message
+     * (lines until the handler has one) the peer sends one byte per segment, a second one, then the
+     * end of the stream (a null result).
+     */
+    @Test
+    void frameReaderReadFramesOverTheSocket() throws Exception {
+        TcpSocket socket = connect();
+        peer.setTcpNoDelay(true);
+        byte[] input = Bytes.ascii("250-one\r\n250-two\r\n250 three\r\n221 bye\r\n");
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                for (byte b : input) {
+                    peer.getOutputStream().write(b);
+                    peer.getOutputStream().flush();
+                }
+                peer.shutdownOutput();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        org.rawsockets.socket.FrameReader frames = new org.rawsockets.socket.FrameReader(socket.readable(), 64,
+                Duration.ofSeconds(10));
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        org.rawsockets.socket.FrameReader.FrameHandler<String> reply = line -> {
+            lines.add(Bytes.ascii(line));
+            return line[3] == '-' ? null : String.join("|", lines);
+        };
+        byte[] crlf = org.rawsockets.socket.FrameReader.CRLF;
+        assertEquals("250-one|250-two|250 three", await(frames.readFrames(crlf, 32, reply), "first message"));
+        lines.clear();
+        assertEquals("221 bye", await(frames.readFrames(crlf, 32, reply), "second message"));
+        CompletableFuture<String> end = frames.readFrames(crlf, 32, reply).toCompletableFuture();
+        assertEquals(null, end.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS), "end of stream: null");
+        writer.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private static long allThreadsAllocated(com.sun.management.ThreadMXBean mx) {
         long sum = 0;
         for (long a : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {

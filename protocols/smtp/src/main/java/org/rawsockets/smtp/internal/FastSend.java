@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import org.rawsockets.smtp.Envelope;
 import org.rawsockets.smtp.RecipientResult;
@@ -63,86 +62,68 @@ final class FastSend {
         Envelope env = task.env;
         Runnable[] next = new Runnable[1];
         boolean[] bodySent = new boolean[1];
-        SmtpReply[] arrived = new SmtpReply[1];
-        next[0] = () -> {
+        // one reply at a time; replies already received complete at once (at most expected + 1 deep)
+        next[0] = () -> conn.replies.next().whenComplete((r, err) -> {
             try {
-                while (true) {
-                    SmtpReply r = arrived[0];
-                    arrived[0] = null;
-                    if (r == null) {
-                        CompletableFuture<SmtpReply> f = conn.replies.next().toCompletableFuture();
-                        if (!f.isDone()) {
-                            f.whenComplete((reply, err) -> {
-                                if (err != null) {
-                                    done.completeExceptionally(err);
-                                } else if (reply == null) {
-                                    done.completeExceptionally(closedWhileDue(bodySent[0]));
-                                } else {
-                                    arrived[0] = reply;
-                                    next[0].run();
-                                }
-                            });
-                            return;
-                        }
-                        r = f.join();
-                        if (r == null) {
-                            done.completeExceptionally(closedWhileDue(bodySent[0]));
-                            return;
-                        }
+                if (err != null) {
+                    done.completeExceptionally(err);
+                    return;
+                }
+                if (r == null) {
+                    done.completeExceptionally(closedWhileDue(bodySent[0]));
+                    return;
+                }
+                if (r.code() == 421) {
+                    conn.open = false;
+                }
+                if (!bodySent[0]) { // always so with CHUNKING: the data went with the commands
+                    replies.add(r);
+                    if (replies.size() < expected) {
+                        next[0].run();
+                        return;
                     }
-                    if (r.code() == 421) {
-                        conn.open = false;
-                    }
-                    if (!bodySent[0]) { // always so with CHUNKING: the data went with the commands
-                        replies.add(r);
-                        if (replies.size() < expected) {
-                            continue;
-                        }
-                        SmtpReply data = replies.remove(expected - 1); // DATA's reply, or BDAT's
-                        boolean accepted = replies.get(0).isPositive()
-                                && replies.subList(1, replies.size()).stream().anyMatch(SmtpReply::isPositive);
-                        if (p.chunking()) {
-                            if (accepted && data.isPositive()) {
-                                List<RecipientResult> results = SendPipeline.recipientResults(env, replies);
-                                SendResult result = new SendResult(data, results, p.transfer().sent);
-                                task.succeed(result);
-                                done.complete(new Outcome(result, replies, null, null));
-                            } else {
-                                done.complete(new Outcome(null, replies, data, null));
-                            }
-                            return;
-                        }
-                        if (!accepted || data.code() != 354) {
-                            done.complete(new Outcome(null, replies, data, null));
-                            return;
-                        }
-                        bodySent[0] = true;
-                        CompletableFuture<Void> w = SmtpConnection.wrap(conn.socket.writable().write(ByteBuffer.wrap(body)));
-                        w.whenComplete((v, err) -> {
-                            if (err != null) {
-                                done.completeExceptionally(err);
-                            }
-                        });
-                        conn.lastWrite = w;
-                        conn.lastWriteWhat = "message data";
-                    } else {
-                        List<RecipientResult> results = SendPipeline.recipientResults(env, replies);
-                        if (r.isPositive()) {
-                            SendResult result = new SendResult(r, results, p.transfer().sent);
-                            task.succeed(result); // straight to the caller, from this I/O thread
+                    SmtpReply data = replies.remove(expected - 1); // DATA's reply, or BDAT's
+                    boolean accepted = replies.get(0).isPositive()
+                            && replies.subList(1, replies.size()).stream().anyMatch(SmtpReply::isPositive);
+                    if (p.chunking()) {
+                        if (accepted && data.isPositive()) {
+                            List<RecipientResult> results = SendPipeline.recipientResults(env, replies);
+                            SendResult result = new SendResult(data, results, p.transfer().sent);
+                            task.succeed(result);
                             done.complete(new Outcome(result, replies, null, null));
                         } else {
-                            done.complete(new Outcome(null, replies, null, r));
+                            done.complete(new Outcome(null, replies, data, null));
                         }
                         return;
                     }
+                    if (!accepted || data.code() != 354) {
+                        done.complete(new Outcome(null, replies, data, null));
+                        return;
+                    }
+                    bodySent[0] = true;
+                    CompletableFuture<Void> w = SmtpConnection.wrap(conn.socket.writable().write(ByteBuffer.wrap(body)));
+                    w.whenComplete((v, e) -> {
+                        if (e != null) {
+                            done.completeExceptionally(e);
+                        }
+                    });
+                    conn.lastWrite = w;
+                    conn.lastWriteWhat = "message data";
+                    next[0].run(); // the reply to the end of the data
+                } else {
+                    List<RecipientResult> results = SendPipeline.recipientResults(env, replies);
+                    if (r.isPositive()) {
+                        SendResult result = new SendResult(r, results, p.transfer().sent);
+                        task.succeed(result); // straight to the caller, from this I/O thread
+                        done.complete(new Outcome(result, replies, null, null));
+                    } else {
+                        done.complete(new Outcome(null, replies, null, r));
+                    }
                 }
-            } catch (CompletionException e) {
-                done.completeExceptionally(e.getCause());
             } catch (Throwable e) {
                 done.completeExceptionally(e);
             }
-        };
+        });
         byte[] first;
         if (p.chunking()) {
             // RFC 3030: MAIL, RCPT..., BDAT n LAST and the message in one write.

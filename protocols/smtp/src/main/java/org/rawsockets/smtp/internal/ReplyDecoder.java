@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import org.rawsockets.smtp.EnhancedStatusCode;
@@ -13,7 +12,6 @@ import org.rawsockets.smtp.SmtpReply;
 import org.rawsockets.socket.FrameReader;
 import org.rawsockets.socket.FrameTooLongException;
 import org.rawsockets.socket.NetworkException;
-import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.TcpReadable;
 
 /**
@@ -68,38 +66,23 @@ public final class ReplyDecoder {
      * or with the socket's exception.
      */
     public CompletionStage<SmtpReply> next() {
-        CompletableFuture<SmtpReply> out = new CompletableFuture<>();
-        step(out);
-        return out;
-    }
-
-    /** Reads lines until {@code out} is complete: in a loop while they are buffered, else when they arrive. */
-    private void step(CompletableFuture<SmtpReply> out) {
-        while (true) {
-            if (failure != null) {
-                out.completeExceptionally(failure);
-                return;
-            }
-            CompletableFuture<ReadResult<byte[]>> f = frames.readUntil(LF, maxLineLength + 1).toCompletableFuture();
-            if (!f.isDone()) {
-                f.whenComplete((r, t) -> {
-                    if (line(out, r, t)) {
-                        step(out);
-                    }
-                });
-                return;
-            }
-            ReadResult<byte[]> r = null;
-            Throwable t = null;
-            try {
-                r = f.join();
-            } catch (CompletionException e) {
-                t = e.getCause();
-            }
-            if (!line(out, r, t)) {
-                return;
-            }
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
         }
+        CompletableFuture<SmtpReply> out = new CompletableFuture<>();
+        frames.readFrames(LF, maxLineLength + 1, this::lineComplete).whenComplete((reply, t) -> {
+            if (t instanceof FrameTooLongException) {
+                out.completeExceptionally(fail("a reply line is longer than " + maxLineLength + " bytes"));
+            } else if (t instanceof NetworkException e && e.reason() == NetworkException.Reason.CLOSED_BY_PEER
+                    && frames.buffered() > 0) {
+                out.complete(null); // the connection ended in the middle of a line
+            } else if (t != null) {
+                out.completeExceptionally(t);
+            } else {
+                out.complete(reply); // null: the connection ended between two lines
+            }
+        });
+        return out;
     }
 
     /** Whether a reply has begun but is not complete (bytes or lines received). */
@@ -107,35 +90,10 @@ public final class ReplyDecoder {
         return frames.buffered() > 0 || continuation;
     }
 
-    /** One line read (or not): completes {@code out} and returns false, or returns true to read on. */
-    private boolean line(CompletableFuture<SmtpReply> out, ReadResult<byte[]> r, Throwable error) {
-        Throwable t = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
-        if (t instanceof FrameTooLongException) {
-            out.completeExceptionally(fail("a reply line is longer than " + maxLineLength + " bytes"));
-            return false;
-        }
-        if (t instanceof NetworkException e && e.reason() == NetworkException.Reason.CLOSED_BY_PEER
-                && frames.buffered() > 0 || t == null && r.done()) {
-            out.complete(null); // the connection ended, in the middle of a line or between lines
-            return false;
-        }
-        if (t != null) {
-            out.completeExceptionally(t);
-            return false;
-        }
-        try {
-            SmtpReply reply = lineComplete(r.value());
-            if (reply == null) {
-                return true;
-            }
-            out.complete(reply);
-        } catch (SmtpProtocolException e) {
-            out.completeExceptionally(e);
-        }
-        return false;
-    }
-
-    /** {@code line} ends before the LF: its CR, if the server sent one, is the last byte. */
+    /**
+     * One line (the {@link FrameReader.FrameHandler}): the reply once complete, else null. The line
+     * ends before the LF; its CR, if the server sent one, is the last byte.
+     */
     private SmtpReply lineComplete(byte[] line) throws SmtpProtocolException {
         boolean cr = line.length > 0 && line[line.length - 1] == '\r';
         int n = cr ? line.length - 1 : line.length;
