@@ -25,7 +25,6 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
-import org.apache.sshd.core.CoreModuleProperties;
 import org.rawsockets.socket.EndpointInfo;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TcpSocketOptions;
@@ -182,10 +181,6 @@ public final class SshEngine implements AutoCloseable {
             try {
                 settings.password().ifPresent(p -> session.addPasswordIdentity(p.get()));
                 keys.forEach(session::addPublicKeyIdentity);
-                if (settings.keepAliveInterval().toMillis() > 0) {
-                    CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, settings.keepAliveInterval());
-                    CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(session, settings.keepAliveInterval().multipliedBy(3));
-                }
                 session.auth().addListener(a -> {
                     if (a.isSuccess()) {
                         SshSessionImpl s = new SshSessionImpl(this, settings, attempt, session);

@@ -30,6 +30,14 @@ final class SshSessionImpl implements SshSession {
         this.session = session;
         this.fingerprint = KeyUtils.getFingerPrint(session.getServerKey());
         this.sftp = new SftpFilesImpl(engine, this);
+        long every = settings.keepAliveInterval().toMillis();
+        if (every > 0) {
+            // keepalive@openssh.com global requests (what ssh's ServerAliveInterval sends) on SSHD's timer,
+            // so an idle session keeps NAT and firewall state and the server's idle limits satisfied.
+            java.util.concurrent.ScheduledFuture<?> keepalive = session.getFactoryManager().getScheduledExecutorService()
+                    .scheduleWithFixedDelay(this::keepalive, every, every, TimeUnit.MILLISECONDS);
+            session.addCloseFutureListener(f -> keepalive.cancel(false));
+        }
     }
 
     @Override
@@ -91,6 +99,21 @@ final class SshSessionImpl implements SshSession {
             session.getFactoryManager().getScheduledExecutorService().schedule(() -> session.close(true), 5, TimeUnit.SECONDS);
         } catch (RuntimeException stopping) {
             session.close(true);
+        }
+    }
+
+    private void keepalive() {
+        if (!isOpen()) {
+            return;
+        }
+        try {
+            org.apache.sshd.common.util.buffer.Buffer b = session.createBuffer(
+                    org.apache.sshd.common.SshConstants.SSH_MSG_GLOBAL_REQUEST, 32);
+            b.putString("keepalive@openssh.com");
+            b.putBoolean(false);
+            session.writePacket(b);
+        } catch (Exception e) {
+            session.close(true); // the connection is broken: end the session rather than keep a dead one
         }
     }
 

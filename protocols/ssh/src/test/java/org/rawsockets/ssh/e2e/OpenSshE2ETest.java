@@ -306,6 +306,20 @@ class OpenSshE2ETest {
     }
 
     @Test
+    void keepaliveAcrossIdleLongerThanTheServersClientAliveInterval() throws Exception {
+        sshd.close();
+        sshd = OpenSshServer.start(dir.resolve("sshd-alive"), "ed25519", List.of(pub(ed25519)), "ClientAliveInterval 1",
+                "ClientAliveCountMax 2", "LogLevel DEBUG3");
+        SshSession s = await(ssh.connect(settings(ed25519).keepAliveInterval(Duration.ofSeconds(1)).build()));
+        // idle: the server probes every second (ClientAliveInterval 1) and we send keepalive@openssh.com every second
+        TestSockets.waitUntil(() -> "three keepalive@openssh.com requests from the client:\n" + sshd.log(), Duration.ofSeconds(20),
+                () -> sshd.log().split("rtype keepalive@openssh.com want_reply 0", -1).length > 3);
+        assertTrue(s.isOpen(), "the session survived an idle period longer than the server's ClientAliveInterval");
+        assertEquals("alive\n", await(s.exec("echo alive", Duration.ofSeconds(30))).stdoutText());
+        s.close();
+    }
+
+    @Test
     void serverKilledMidSessionFailsTypedAndLeavesNothing() throws Exception {
         SshSession s = await(ssh.connect(settings(ed25519).build()));
         CompletionStage<ExecResult> running = s.exec("echo started; sleep 60", Duration.ofSeconds(90));

@@ -55,7 +55,7 @@ final class OpenSshServer implements AutoCloseable {
                 "PidFile none", "UsePAM no", "StrictModes no", "PermitRootLogin yes", "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no", "AuthorizedKeysFile " + authorized, "LogLevel VERBOSE",
                 "Subsystem sftp internal-sftp", "MaxStartups 100"));
-        config.addAll(List.of(extraConfig));
+        config.addAll(0, List.of(extraConfig)); // first: sshd keeps the first value of a keyword
         Path cfg = dir.resolve("sshd_config");
         Files.write(cfg, config);
         Path log = dir.resolve("sshd-" + port + ".log");

@@ -39,10 +39,16 @@ final class TestSockets {
     }
 
     static void waitUntil(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        waitUntil(() -> what, limit, condition);
+    }
+
+    /** {@code what} is asked only on failure (e.g. a peer's log as it is then). */
+    static void waitUntil(java.util.function.Supplier<String> what, Duration limit, BooleanSupplier condition)
+            throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + limit + ": " + what);
+                throw new AssertionError("not within " + limit + ": " + what.get());
             }
             Thread.sleep(20);
         }
