@@ -34,15 +34,15 @@ public @interface BrokerConfig {
 
     @AttributeDefinition(required = false, description = "Path of a PEM file with the CA certificates to trust"
             + " instead of the JDK trust store")
-    String trustedCertificates() default "";
+    String caCertificatesPath() default "";
 
     @AttributeDefinition(required = false, description = "Path of a PEM file with the client certificate (chain) for"
             + " TLS client authentication; with clientKey")
-    String clientCertificate() default "";
+    String clientCertificatePath() default "";
 
     @AttributeDefinition(required = false, description = "Path of the PEM file with the client certificate's private"
             + " key (PKCS#8, unencrypted; keep it mode 0600)")
-    String clientKey() default "";
+    String clientKeyPath() default "";
 
     @AttributeDefinition(description = "Verify that the broker certificate matches the host name")
     boolean verifyHostname() default true;

@@ -80,8 +80,13 @@ final class Connection {
         });
     }
 
-    /** Sends CONNECT (under the lock). */
-    void sendConnect() {
+    /**
+     * Sends CONNECT (under the lock).
+     *
+     * @throws org.rawsockets.mqtt.MqttException when the password cannot be read
+     */
+    void sendConnect() throws org.rawsockets.mqtt.MqttException {
+        byte[] password = s.password == null ? null : s.password.get();
         Properties props = new Properties();
         Packet.Will will = null;
         if (s.v5()) {
@@ -104,8 +109,11 @@ final class Connection {
             will = new Packet.Will(s.will.topic(), s.will.payload(), s.will.qos().value(), s.will.retain(), wp);
         }
         // 3.1.1 has no session expiry: a persistent session is "clean session" 0
-        send(new Connect(s.version.level(), s.clientId, s.cleanStart, s.keepAliveSeconds, s.username, s.password,
+        send(new Connect(s.version.level(), s.clientId, s.cleanStart, s.keepAliveSeconds, s.username, password,
                 will, props));
+        if (password != null) {
+            java.util.Arrays.fill(password, (byte) 0);
+        }
     }
 
     /** Applies what CONNACK negotiated (under the lock). */
@@ -136,14 +144,14 @@ final class Connection {
     }
 
     /** Writes bytes; {@code qos0} is completed once the socket accepted them (under the lock). */
-    void write(ByteBuffer wire, MqttClientImpl.Outgoing qos0) {
+    void write(ByteBuffer wire, Outbound.Outgoing qos0) {
         unacceptedWrites++;
         lastSentAt = System.nanoTime();
         socket.writable().write(wire).whenComplete((v, e) -> {
             synchronized (client) {
                 unacceptedWrites--;
                 if (e == null) {
-                    client.written(this, qos0);
+                    client.outbound.written(this, qos0);
                 } else if (qos0 != null) {
                     client.defer(() -> qos0.done.completeExceptionally(e));
                 }

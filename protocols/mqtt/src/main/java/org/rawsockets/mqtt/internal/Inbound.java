@@ -220,7 +220,7 @@ final class Inbound {
             int subId = client.settings.v5() && c.subscriptionIdsAvailable ? nextSubscriptionId++ : 0;
             SubscriptionImpl s = new SubscriptionImpl(client, client.timer, filter, subId, options.toByte(client.settings.v5()),
                     bufferSize);
-            int id = client.nextPacketId();
+            int id = client.outbound.nextPacketId();
             client.acks.put(id, new AckHandler() {
                 @Override
                 public void acked(Packet p) {
@@ -261,7 +261,7 @@ final class Inbound {
 
     /** Subscribes again after the broker lost the session (under the lock). */
     void resubscribe(Connection c, SubscriptionImpl s) {
-        int id = client.nextPacketId();
+        int id = client.outbound.nextPacketId();
         client.acks.put(id, new AckHandler() {
             @Override
             public void acked(Packet p) {
@@ -302,7 +302,7 @@ final class Inbound {
             if (c == null || !c.established) {
                 client.deferred.add(() -> result.complete(null));
             } else {
-                int id = client.nextPacketId();
+                int id = client.outbound.nextPacketId();
                 client.acks.put(id, new AckHandler() {
                     @Override
                     public void acked(Packet p) {

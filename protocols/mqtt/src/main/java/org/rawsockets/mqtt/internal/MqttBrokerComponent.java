@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.rawsockets.mqtt.MqttClient;
 import org.rawsockets.mqtt.MqttClientStatus;
+import org.rawsockets.mqtt.MqttConnectionException;
 import org.rawsockets.mqtt.MqttMessage;
 import org.rawsockets.mqtt.MqttSubscription;
 import org.rawsockets.mqtt.MqttVersion;
@@ -113,17 +114,17 @@ public final class MqttBrokerComponent implements MqttClient {
                         + " tls OFF");
             }
             TlsOptions.Builder t = TlsOptions.builder().mode(TlsMode.ON).verifyHostname(c.verifyHostname());
-            if (!c.trustedCertificates().isBlank()) {
-                t.trustedCertificatesPem(pem("trustedCertificates", c.trustedCertificates()));
+            if (!c.caCertificatesPath().isBlank()) {
+                t.trustedCertificatesPem(pem("caCertificatesPath", c.caCertificatesPath()));
             }
-            if (c.clientCertificate().isBlank() != c.clientKey().isBlank()) {
-                throw bad("clientKey", null, "clientCertificate and clientKey go together", "set both or neither");
+            if (c.clientCertificatePath().isBlank() != c.clientKeyPath().isBlank()) {
+                throw bad("clientKeyPath", null, "clientCertificatePath and clientKeyPath go together", "set both or neither");
             }
-            if (!c.clientCertificate().isBlank()) {
-                t.clientCertificate(pem("clientCertificate", c.clientCertificate()), pem("clientKey", c.clientKey()));
+            if (!c.clientCertificatePath().isBlank()) {
+                t.clientCertificate(pem("clientCertificatePath", c.clientCertificatePath()), pem("clientKeyPath", c.clientKeyPath()));
             }
             b.tls(t.build());
-        } else if (!c.trustedCertificates().isBlank() || !c.clientCertificate().isBlank()) {
+        } else if (!c.caCertificatesPath().isBlank() || !c.clientCertificatePath().isBlank()) {
             throw bad("tls", c.tls(), "OFF with certificates configured", "set tls = ON to use them");
         }
         String version = c.version().strip();
@@ -142,14 +143,19 @@ public final class MqttBrokerComponent implements MqttClient {
         range("keepAliveSeconds", c.keepAliveSeconds(), 0, 65535);
         b.keepAliveSeconds(c.keepAliveSeconds());
         String user = c.user().strip();
-        byte[] password = null;
+        MqttSettings.PasswordSource password = null;
         var ref = SecretFiles.reference(where, PASSWORD, c._password(), name);
         if (ref.isPresent()) {
-            try {
-                password = secrets.read(ref.get()).getBytes(StandardCharsets.UTF_8);
-            } catch (SecretFiles.SecretException e) {
-                throw bad(PASSWORD, c._password().strip(), e.getMessage(), "a readable secret file (mode 0600)");
-            }
+            String secret = ref.get();
+            // read at each connect, never at activation: the file may be created or rotated later
+            password = () -> {
+                try {
+                    return secrets.read(secret).getBytes(StandardCharsets.UTF_8);
+                } catch (SecretFiles.SecretException e) {
+                    throw new MqttConnectionException("MQTT broker '" + name + "': the password cannot be read: "
+                            + e.getMessage());
+                }
+            };
         }
         if (password != null && user.isEmpty() && version.startsWith("3")) {
             throw bad("user", null, "missing with a password", "MQTT 3.1.1 sends a password only with a user name");

@@ -1,10 +1,8 @@
 package org.rawsockets.mqtt.internal;
 
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,9 +33,6 @@ import org.rawsockets.mqtt.internal.codec.Packet.Connack;
 import org.rawsockets.mqtt.internal.codec.Packet.Disconnect;
 import org.rawsockets.mqtt.internal.codec.Packet.Publish;
 import org.rawsockets.mqtt.internal.codec.Packet.Suback;
-import org.rawsockets.mqtt.internal.codec.Packet.Subscribe;
-import org.rawsockets.mqtt.internal.codec.Packet.Subscription;
-import org.rawsockets.mqtt.internal.codec.Packet.Unsubscribe;
 import org.rawsockets.mqtt.internal.codec.Properties;
 import org.rawsockets.socket.SocketService;
 import org.slf4j.Logger;
@@ -55,8 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class MqttClientImpl implements MqttClient, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttClientImpl.class);
-    /** Writes not yet accepted by the socket after which publications wait in the queue. */
-    static final int MAX_UNACCEPTED_WRITES = 64;
 
     final MqttSettings settings;
     private final SocketService sockets;
@@ -65,35 +58,18 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
 
     // Guarded by this.
     final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
-    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
-    private final LinkedHashMap<Integer, Outgoing> inflight = new LinkedHashMap<>();
     final Map<Integer, AckHandler> acks = new HashMap<>();
     Connection conn;
     private final Inbound inbound = new Inbound(this);
+    final Outbound outbound = new Outbound(this);
     private CompletableFuture<Void> connecting;
     private ScheduledFuture<?> reconnectTask;
     private ScheduledFuture<?> pingTask;
     boolean closed;
-    private boolean pumping;
     private boolean everConnected;
-    private int nextPacketId = 1;
-    private int peakInFlight;
-    private long published;
     long received;
     private int reconnects;
     String lastError;
-
-    /** A publication waiting or in flight. */
-    static final class Outgoing {
-        final MqttMessage message;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        Publish packet;
-        boolean pubrecReceived;
-
-        Outgoing(MqttMessage message) {
-            this.message = message;
-        }
-    }
 
     /** Waits for a SUBACK or UNSUBACK. */
     interface AckHandler {
@@ -176,10 +152,17 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
                 c.close();
                 return;
             }
-            c.sendConnect();
+            try {
+                c.sendConnect();
+            } catch (org.rawsockets.mqtt.MqttException e) {
+                lostLocked(c, e);
+                c = null;
+            }
         }
         runDeferred();
-        c.readLoop();
+        if (c != null) {
+            c.readLoop();
+        }
     }
 
     /** CONNACK arrived (under the lock). */
@@ -200,32 +183,8 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         everConnected = true;
         lastError = null;
         LOG.info("{}: connected, session present {}", where(), ack.sessionPresent());
-        if (ack.sessionPresent()) {
-            // Resume: re-send what is in flight, in order, with DUP (PUBREL after a PUBREC).
-            // (a snapshot: a write that completes at once may run pump(), which adds to inflight)
-            for (Outgoing o : new ArrayList<>(inflight.values())) {
-                if (o.pubrecReceived) {
-                    c.send(Ack.of(Packet.PUBREL, o.packet.packetId()));
-                } else {
-                    o.packet = o.packet.withDup(true);
-                    c.send(o.packet);
-                }
-            }
-        } else {
-            // The broker has no session: what it acknowledged with PUBREC it owns; the rest is sent anew.
-            List<Outgoing> again = new ArrayList<>();
-            for (Outgoing o : inflight.values()) {
-                if (o.pubrecReceived) {
-                    complete(o, null);
-                } else {
-                    again.add(o);
-                }
-            }
-            inflight.clear();
-            for (int i = again.size() - 1; i >= 0; i--) {
-                again.get(i).packet = null;
-                queue.addFirst(again.get(i));
-            }
+        outbound.sessionStarted(c, ack.sessionPresent());
+        if (!ack.sessionPresent()) {
             inbound.sessionLost(c);
         }
         CompletableFuture<Void> f = connecting;
@@ -234,7 +193,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
             deferred.add(() -> f.complete(null));
         }
         schedulePing(c);
-        pump();
+        outbound.pump();
     }
 
     /** The connection failed or ended (outside the lock). */
@@ -276,7 +235,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
             long delay = backoff.failed();
             reconnectTask = timer.schedule(this::reconnect, delay, TimeUnit.NANOSECONDS);
         } else {
-            failAll(lostEx);
+            outbound.failAll(lostEx);
         }
     }
 
@@ -301,17 +260,6 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
-    private void failAll(Throwable e) {
-        for (Outgoing o : inflight.values()) {
-            fail(o, e);
-        }
-        inflight.clear();
-        for (Outgoing o : queue) {
-            fail(o, e);
-        }
-        queue.clear();
-    }
-
     @Override
     public CompletionStage<Void> disconnect() {
         Connection c;
@@ -326,7 +274,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
                 pingTask.cancel(false);
             }
             MqttConnectionException e = new MqttConnectionException(where() + ": the client was disconnected");
-            failAll(e);
+            outbound.failAll(e);
             List<AckHandler> waiting = new ArrayList<>(acks.values());
             acks.clear();
             waiting.forEach(h -> deferred.add(() -> h.failed(e)));
@@ -396,114 +344,19 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
     @Override
     public CompletionStage<Void> publish(MqttMessage message) {
         Encoder.checkTopicName(message.topic());
-        Outgoing o = new Outgoing(message);
+        Outbound.Outgoing o = new Outbound.Outgoing(message);
         synchronized (this) {
             if (closed) {
                 return CompletableFuture.failedFuture(new MqttConnectionException(where()
                         + ": the client is closed; publish to '" + message.topic() + "' refused"));
             }
-            if (conn == null && !settings.reconnect) {
-                return CompletableFuture.failedFuture(new MqttConnectionException(where() + ": not connected and"
-                        + " the client does not reconnect" + (lastError == null ? "" : " (" + lastError + ")")
-                        + "; publish to '" + message.topic() + "' refused"));
+            CompletionStage<Void> refused = outbound.enqueue(o);
+            if (refused != null) {
+                return refused;
             }
-            Connection c = conn != null && conn.established ? conn : null;
-            if (c != null && message.qos().value() > c.maximumQos) {
-                return CompletableFuture.failedFuture(new MqttLimitException(where() + " allows QoS up to "
-                        + c.maximumQos + "; publish to '" + message.topic() + "' with QoS " + message.qos().value()
-                        + " refused"));
-            }
-            if (c != null && message.retain() && !c.retainAvailable) {
-                return CompletableFuture.failedFuture(new MqttLimitException(where()
-                        + " does not support retained messages; publish to '" + message.topic() + "' refused"));
-            }
-            if (queue.size() >= settings.maxQueued) {
-                MqttLimitException full = new MqttLimitException(where() + ": the queue of " + settings.maxQueued
-                        + " messages waiting for " + (c == null ? "a connection" : "a send slot") + " is full");
-                if (settings.queuePolicy == MqttSettings.QueuePolicy.REJECT_NEW || queue.isEmpty()) {
-                    return CompletableFuture.failedFuture(full);
-                }
-                fail(queue.poll(), new MqttLimitException(full.getMessage() + "; the oldest message was dropped"
-                        + " (policy DROP_OLDEST)"));
-            }
-            queue.add(o);
-            pump();
         }
         runDeferred();
         return o.done;
-    }
-
-    /** Sends queued publications while the window and the socket allow (under the lock). */
-    void pump() {
-        Connection c = conn;
-        if (c == null || !c.established || pumping) {
-            return;
-        }
-        pumping = true;
-        try {
-            int window = Math.min(c.sendQuota, settings.maxInFlight);
-            while (!queue.isEmpty() && c.unacceptedWrites < MAX_UNACCEPTED_WRITES && conn == c) {
-                Outgoing o = queue.peek();
-                int qos = o.message.qos().value();
-                if (qos > 0 && inflight.size() >= window) {
-                    break;
-                }
-                queue.poll();
-                int id = qos == 0 ? 0 : nextPacketId();
-                Publish p = new Publish(false, qos, o.message.retain(), o.message.topic(), id, o.message.payload(),
-                        PublishProps.toProperties(o.message.properties(), settings.v5()));
-                ByteBuffer wire;
-                try {
-                    wire = Encoder.encode(p, settings.v5(), c.maximumPacketSize);
-                } catch (MqttLimitException | IllegalArgumentException e) {
-                    fail(o, e instanceof MqttLimitException ? e : new MqttLimitException(where()
-                            + ": publish to '" + o.message.topic() + "' refused: " + e.getMessage()));
-                    continue;
-                }
-                o.packet = p;
-                if (qos > 0) {
-                    inflight.put(id, o);
-                    peakInFlight = Math.max(peakInFlight, inflight.size());
-                    c.write(wire, null);
-                } else {
-                    c.write(wire, o);
-                }
-            }
-        } finally {
-            pumping = false;
-        }
-    }
-
-    /** A write was accepted by the socket (under the lock). */
-    void written(Connection c, Outgoing qos0) {
-        if (qos0 != null) {
-            complete(qos0, null);
-        }
-        pump();
-    }
-
-    int nextPacketId() {
-        for (int i = 0; i < 65535; i++) {
-            int id = nextPacketId;
-            nextPacketId = id == 65535 ? 1 : id + 1;
-            if (!inflight.containsKey(id) && !acks.containsKey(id)) {
-                return id;
-            }
-        }
-        throw new IllegalStateException("no free packet identifier");
-    }
-
-    private void complete(Outgoing o, Throwable e) {
-        if (e == null) {
-            published++;
-            deferred.add(() -> o.done.complete(null));
-        } else {
-            fail(o, e);
-        }
-    }
-
-    private void fail(Outgoing o, Throwable e) {
-        deferred.add(() -> o.done.completeExceptionally(e));
     }
 
     // ---------------------------------------------------------------- receiving
@@ -538,7 +391,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
             case Packet.PUBLISH -> {
                 return inbound.deliver(c, (Publish) p);
             }
-            case Packet.PUBACK, Packet.PUBREC, Packet.PUBCOMP -> ack(c, (Ack) p);
+            case Packet.PUBACK, Packet.PUBREC, Packet.PUBCOMP -> outbound.ack(c, (Ack) p);
             case Packet.PUBREL -> {
                 inbound.pubrel(c, ((Ack) p).packetId());
             }
@@ -587,33 +440,6 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         runDeferred();
     }
 
-    private void ack(Connection c, Ack a) {
-        Outgoing o = inflight.get(a.packetId());
-        String name = Packet.typeName(a.type());
-        if (o == null || (a.type() == Packet.PUBACK) != (o.message.qos() == Qos.AT_LEAST_ONCE)) {
-            if (a.type() == Packet.PUBREC) {
-                c.send(new Ack(Packet.PUBREL, a.packetId(), settings.v5() ? 0x92 : 0, null));
-            }
-            LOG.debug("{}: {} for packet id {} that is not in flight", where(), name, a.packetId());
-            return;
-        }
-        if (a.type() == Packet.PUBREC && a.reasonCode() < 0x80) {
-            o.pubrecReceived = true;
-            c.send(Ack.of(Packet.PUBREL, a.packetId()));
-            return;
-        }
-        inflight.remove(a.packetId());
-        if (a.reasonCode() >= 0x80) {
-            String reason = a.properties().string(Properties.REASON_STRING);
-            fail(o, new MqttReasonException(name, a.reasonCode(), where() + " refused the publish to '"
-                    + o.message.topic() + "': " + ReasonCodes.name(a.reasonCode())
-                    + (reason == null ? "" : " (" + reason + ")")));
-        } else {
-            complete(o, null);
-        }
-        pump();
-    }
-
     /** A subscription's full buffer has room again: deliver the parked message, read on. */
     void resume() {
         Connection readOn;
@@ -657,8 +483,8 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         boolean up = c != null && c.established;
         return new MqttClientStatus(settings.name, settings.target(), settings.version,
                 c != null && c.assignedClientId != null ? c.assignedClientId : settings.clientId, up,
-                up && c.sessionPresent, up ? c.since : null, inflight.size(), peakInFlight,
-                up ? Math.min(c.sendQuota, settings.maxInFlight) : 0, queue.size(), published, received, reconnects,
+                up && c.sessionPresent, up ? c.since : null, outbound.inFlight(), outbound.peakInFlight,
+                up ? Math.min(c.sendQuota, settings.maxInFlight) : 0, outbound.queued(), outbound.published, received, reconnects,
                 inbound.size(), lastError);
     }
 
@@ -705,6 +531,6 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
 
     /** For tests: the ids of outgoing QoS 1/2 messages in flight. */
     synchronized Set<Integer> inflightIds() {
-        return new HashSet<>(inflight.keySet());
+        return outbound.inflightIds();
     }
 }

@@ -13,6 +13,17 @@ import org.rawsockets.socket.TlsOptions;
  */
 public final class MqttSettings {
 
+    /** Where the password comes from at each connect. */
+    @FunctionalInterface
+    public interface PasswordSource {
+        /**
+         * @return the password bytes
+         * @throws org.rawsockets.mqtt.MqttException when it cannot be read (the message names the
+         *         secret and its file, never the content)
+         */
+        byte[] get() throws org.rawsockets.mqtt.MqttException;
+    }
+
     /** What happens to a publication when the offline queue is full. */
     public enum QueuePolicy {
         /** The new message fails at once with {@code MqttLimitException}; queued ones are kept. */
@@ -32,7 +43,8 @@ public final class MqttSettings {
     public final long sessionExpirySeconds;
     public final int keepAliveSeconds;
     public final String username;
-    public final byte[] password;
+    /** Read at each connect (a secret file may change); {@code null}: no password. */
+    public final PasswordSource password;
     public final MqttMessage will;
     public final long willDelaySeconds;
     public final int receiveMaximum;
@@ -174,7 +186,7 @@ public final class MqttSettings {
         long sessionExpirySeconds = 3600;
         int keepAliveSeconds = 60;
         String username;
-        byte[] password;
+        PasswordSource password;
         MqttMessage will;
         long willDelaySeconds;
         int receiveMaximum = 64;
@@ -235,6 +247,10 @@ public final class MqttSettings {
         }
 
         public Builder credentials(String user, byte[] pass) {
+            return credentials(user, pass == null ? null : () -> pass.clone());
+        }
+
+        public Builder credentials(String user, PasswordSource pass) {
             username = user;
             password = pass;
             return this;

@@ -1,0 +1,253 @@
+package org.rawsockets.mqtt.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.rawsockets.mqtt.MqttConnectionException;
+import org.rawsockets.mqtt.MqttLimitException;
+import org.rawsockets.mqtt.MqttMessage;
+import org.rawsockets.mqtt.MqttReasonException;
+import org.rawsockets.mqtt.Qos;
+import org.rawsockets.mqtt.ReasonCodes;
+import org.rawsockets.mqtt.internal.codec.Encoder;
+import org.rawsockets.mqtt.internal.codec.Packet;
+import org.rawsockets.mqtt.internal.codec.Packet.Ack;
+import org.rawsockets.mqtt.internal.codec.Packet.Publish;
+import org.rawsockets.mqtt.internal.codec.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sending half of the client's session: the bounded queue of publications waiting for a
+ * connection or a send slot (with its policy when full), the QoS 1/2 messages in flight by packet id
+ * (at most the broker's Receive Maximum and {@code maxInFlight}), their acknowledgements (PUBACK,
+ * PUBREC then PUBREL, PUBCOMP) and what happens to them when a session is resumed (re-sent with DUP,
+ * PUBREL after a PUBREC) or lost (sent anew). Guarded by the client's lock.
+ */
+final class Outbound {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outbound.class);
+    /** Writes not yet accepted by the socket after which publications wait in the queue. */
+    static final int MAX_UNACCEPTED_WRITES = 64;
+
+    private final MqttClientImpl client;
+    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+    private final LinkedHashMap<Integer, Outgoing> inflight = new LinkedHashMap<>();
+    private boolean pumping;
+    private int nextPacketId = 1;
+    int peakInFlight;
+    long published;
+
+    /** A publication waiting or in flight. */
+    static final class Outgoing {
+        final MqttMessage message;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        Publish packet;
+        boolean pubrecReceived;
+
+        Outgoing(MqttMessage message) {
+            this.message = message;
+        }
+    }
+
+    Outbound(MqttClientImpl client) {
+        this.client = client;
+    }
+
+    int inFlight() {
+        return inflight.size();
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    /** For tests: the ids in flight. */
+    java.util.Set<Integer> inflightIds() {
+        return new java.util.HashSet<>(inflight.keySet());
+    }
+
+    /**
+     * Queues a publication and sends what the window allows (under the lock).
+     *
+     * @return {@code null} when queued, else the failed stage to return
+     */
+    CompletionStage<Void> enqueue(Outgoing o) {
+        MqttMessage message = o.message;
+        if (client.conn == null && !client.settings.reconnect) {
+            return CompletableFuture.failedFuture(new MqttConnectionException(client.where() + ": not connected and"
+                    + " the client does not reconnect" + (client.lastError == null ? "" : " (" + client.lastError + ")")
+                    + "; publish to '" + message.topic() + "' refused"));
+        }
+        Connection c = client.conn != null && client.conn.established ? client.conn : null;
+        if (c != null && message.qos().value() > c.maximumQos) {
+            return CompletableFuture.failedFuture(new MqttLimitException(client.where() + " allows QoS up to "
+                    + c.maximumQos + "; publish to '" + message.topic() + "' with QoS " + message.qos().value()
+                    + " refused"));
+        }
+        if (c != null && message.retain() && !c.retainAvailable) {
+            return CompletableFuture.failedFuture(new MqttLimitException(client.where()
+                    + " does not support retained messages; publish to '" + message.topic() + "' refused"));
+        }
+        if (queue.size() >= client.settings.maxQueued) {
+            MqttLimitException full = new MqttLimitException(client.where() + ": the queue of " + client.settings.maxQueued
+                    + " messages waiting for " + (c == null ? "a connection" : "a send slot") + " is full");
+            if (client.settings.queuePolicy == MqttSettings.QueuePolicy.REJECT_NEW || queue.isEmpty()) {
+                return CompletableFuture.failedFuture(full);
+            }
+            fail(queue.poll(), new MqttLimitException(full.getMessage() + "; the oldest message was dropped"
+                    + " (policy DROP_OLDEST)"));
+        }
+        queue.add(o);
+        pump();
+        return null;
+    }
+
+    /** A session was established: resume what is in flight, or queue it anew (under the lock). */
+    void sessionStarted(Connection c, boolean sessionPresent) {
+        if (sessionPresent) {
+            // Resume: re-send what is in flight, in order, with DUP (PUBREL after a PUBREC).
+            // (a snapshot: a write that completes at once may run pump(), which adds to inflight)
+            for (Outgoing o : new ArrayList<>(inflight.values())) {
+                if (o.pubrecReceived) {
+                    c.send(Ack.of(Packet.PUBREL, o.packet.packetId()));
+                } else {
+                    o.packet = o.packet.withDup(true);
+                    c.send(o.packet);
+                }
+            }
+        } else {
+            // The broker has no session: what it acknowledged with PUBREC it owns; the rest is sent anew.
+            List<Outgoing> again = new ArrayList<>();
+            for (Outgoing o : inflight.values()) {
+                if (o.pubrecReceived) {
+                    complete(o, null);
+                } else {
+                    again.add(o);
+                }
+            }
+            inflight.clear();
+            for (int i = again.size() - 1; i >= 0; i--) {
+                again.get(i).packet = null;
+                queue.addFirst(again.get(i));
+            }
+        }
+        pump();
+    }
+
+    /** Sends queued publications while the window and the socket allow (under the lock). */
+    void pump() {
+        Connection c = client.conn;
+        if (c == null || !c.established || pumping) {
+            return;
+        }
+        pumping = true;
+        try {
+            int window = Math.min(c.sendQuota, client.settings.maxInFlight);
+            while (!queue.isEmpty() && c.unacceptedWrites < MAX_UNACCEPTED_WRITES && client.conn == c) {
+                Outgoing o = queue.peek();
+                int qos = o.message.qos().value();
+                if (qos > 0 && inflight.size() >= window) {
+                    break;
+                }
+                queue.poll();
+                int id = qos == 0 ? 0 : nextPacketId();
+                Publish p = new Publish(false, qos, o.message.retain(), o.message.topic(), id, o.message.payload(),
+                        PublishProps.toProperties(o.message.properties(), client.settings.v5()));
+                ByteBuffer wire;
+                try {
+                    wire = Encoder.encode(p, client.settings.v5(), c.maximumPacketSize);
+                } catch (MqttLimitException | IllegalArgumentException e) {
+                    fail(o, e instanceof MqttLimitException ? e : new MqttLimitException(client.where()
+                            + ": publish to '" + o.message.topic() + "' refused: " + e.getMessage()));
+                    continue;
+                }
+                o.packet = p;
+                if (qos > 0) {
+                    inflight.put(id, o);
+                    peakInFlight = Math.max(peakInFlight, inflight.size());
+                    c.write(wire, null);
+                } else {
+                    c.write(wire, o);
+                }
+            }
+        } finally {
+            pumping = false;
+        }
+    }
+
+    /** A write was accepted by the socket (under the lock). */
+    void written(Connection c, Outgoing qos0) {
+        if (qos0 != null) {
+            complete(qos0, null);
+        }
+        pump();
+    }
+
+    int nextPacketId() {
+        for (int i = 0; i < 65535; i++) {
+            int id = nextPacketId;
+            nextPacketId = id == 65535 ? 1 : id + 1;
+            if (!inflight.containsKey(id) && !client.acks.containsKey(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no free packet identifier");
+    }
+
+    void complete(Outgoing o, Throwable e) {
+        if (e == null) {
+            published++;
+            client.deferred.add(() -> o.done.complete(null));
+        } else {
+            fail(o, e);
+        }
+    }
+
+    void fail(Outgoing o, Throwable e) {
+        client.deferred.add(() -> o.done.completeExceptionally(e));
+    }
+
+    void ack(Connection c, Ack a) {
+        Outgoing o = inflight.get(a.packetId());
+        String name = Packet.typeName(a.type());
+        if (o == null || (a.type() == Packet.PUBACK) != (o.message.qos() == Qos.AT_LEAST_ONCE)) {
+            if (a.type() == Packet.PUBREC) {
+                c.send(new Ack(Packet.PUBREL, a.packetId(), client.settings.v5() ? 0x92 : 0, null));
+            }
+            LOG.debug("{}: {} for packet id {} that is not in flight", client.where(), name, a.packetId());
+            return;
+        }
+        if (a.type() == Packet.PUBREC && a.reasonCode() < 0x80) {
+            o.pubrecReceived = true;
+            c.send(Ack.of(Packet.PUBREL, a.packetId()));
+            return;
+        }
+        inflight.remove(a.packetId());
+        if (a.reasonCode() >= 0x80) {
+            String reason = a.properties().string(Properties.REASON_STRING);
+            fail(o, new MqttReasonException(name, a.reasonCode(), client.where() + " refused the publish to '"
+                    + o.message.topic() + "': " + ReasonCodes.name(a.reasonCode())
+                    + (reason == null ? "" : " (" + reason + ")")));
+        } else {
+            complete(o, null);
+        }
+        pump();
+    }
+
+    void failAll(Throwable e) {
+        for (Outgoing o : inflight.values()) {
+            fail(o, e);
+        }
+        inflight.clear();
+        for (Outgoing o : queue) {
+            fail(o, e);
+        }
+        queue.clear();
+    }
+}
