@@ -26,7 +26,10 @@ class MosquittoQosTest extends BrokerTestSupport {
         MqttClientImpl c = client(settings("pub-" + version, m, version).build());
         await(c.connect());
         for (Qos q : Qos.values()) {
-            int n = 50;
+            // QoS 2 to an MQTT 5 mosquitto_sub: Mosquitto 2.0.11 frees a send slot at PUBREC, libmosquitto at
+            // PUBCOMP, so more than mosquitto_sub's Receive Maximum (20) can be in flight and mosquitto_sub quits with
+            // a protocol error (seen in the broker's log: PUBLISH m21 right after PUBREC m20). Stay under 20 there.
+            int n = q == Qos.EXACTLY_ONCE && version == MqttVersion.V5 ? 19 : 50;
             Sub sub = new Sub(m, "check-" + q.value(), "out/" + q.value(), q.value(), n, version);
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -38,7 +41,7 @@ class MosquittoQosTest extends BrokerTestSupport {
                 assertEquals("out/" + q.value() + " 0 m" + i, lines.get(i), "QoS " + q.value() + "\n" + logs());
             }
         }
-        assertEquals(150, c.status().published());
+        assertEquals(version == MqttVersion.V5 ? 119 : 150, c.status().published());
     }
 
     @ParameterizedTest
