@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs a bench suite from the shaded jar: bench/run.sh [socket|modbus|smtp|all] [suite options]
+# Runs a bench suite from the shaded jar: bench/run.sh [socket|modbus|smtp|print|all] [suite options]
 # Build first (from the repository root): ./mvnw -B -q -DskipTests -pl bench -am package
 # The socket suite holds 10,000 idle connections in this JVM (the peer's ends live in a child JVM),
 # so the soft file-descriptor limit is raised to the hard limit here.

@@ -46,6 +46,11 @@ public record PrinterSettings(String name, PrinterUri uri, Duration connectTimeo
                 password, tls, on);
     }
 
+    public PrinterSettings withChunkSize(int n) {
+        return new PrinterSettings(name, uri, connectTimeout, timeout, jobTimeout, maxResponseBytes, n, user, password, tls,
+                pjl);
+    }
+
     public PrinterSettings withMaxResponseBytes(int n) {
         return new PrinterSettings(name, uri, connectTimeout, timeout, jobTimeout, n, chunkSize, user, password, tls, pjl);
     }

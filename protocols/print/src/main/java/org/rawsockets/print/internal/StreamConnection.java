@@ -57,19 +57,18 @@ public final class StreamConnection implements AutoCloseable {
     }
 
     /**
-     * Streams {@code in} with one chunk in flight while the next is read; each chunk must be taken
-     * within the timeout.
+     * Streams {@code in}: each chunk is read into a new buffer (the socket takes ownership of what it
+     * is given) while the previous one is being written; each chunk must be taken within the
+     * timeout. Memory: the socket's high-water mark plus two chunks.
      *
      * @return the bytes sent
      */
     public long stream(InputStream in, long offset, org.rawsockets.print.ProgressListener progress, long total)
             throws PrintException {
-        byte[][] bufs = {new byte[s.chunkSize()], new byte[s.chunkSize()]};
-        int which = 0;
         long sent = 0;
         CompletionStage<Void> pending = null;
         while (true) {
-            byte[] b = bufs[which];
+            byte[] b = new byte[s.chunkSize()];
             int n;
             try {
                 n = in.readNBytes(b, 0, b.length);
@@ -88,7 +87,6 @@ public final class StreamConnection implements AutoCloseable {
             pending = socket.writable().write(ByteBuffer.wrap(b, 0, n));
             lastSize = n;
             sent += n;
-            which ^= 1;
         }
     }
 

@@ -194,37 +194,58 @@ public final class HttpClient implements AutoCloseable {
         return null; // RFC 9110 10.1.1: a client that waited long enough sends the body anyway
     }
 
+    /** Writes in flight while the document is streamed (each holds one chunk buffer). */
+    static final int IN_FLIGHT = 4;
+
+    /**
+     * Streams the document as chunks of at most chunkSize bytes, each read straight into a new buffer
+     * that already holds room for the chunk header (8 hex digits, leading zeros are allowed by RFC
+     * 9112 7.1) and trailer: no copy. The socket takes ownership of a buffer it is given (it may
+     * still hold it after the write's stage completed), so a buffer is never reused. Up to
+     * {@value #IN_FLIGHT} writes are in flight: memory is the socket's high-water mark plus that many
+     * chunks; each wait is bounded by the write timeout.
+     */
     private void streamDocument(Exchange x) throws PrintException {
-        byte[][] bufs = {new byte[s.chunkSize()], new byte[s.chunkSize()]};
-        long sent = 0;
-        int which = 0;
-        CompletionStage<Void> pending = null;
+        int cs = s.chunkSize();
+        java.util.ArrayDeque<CompletionStage<Void>> pending = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> sizes = new java.util.ArrayDeque<>();
+        long issued = 0;
+        long taken = 0;
         while (true) {
-            byte[] b = bufs[which];
+            if (pending.size() == IN_FLIGHT) {
+                await(pending.poll(), s.writeTimeout(), "take the document (" + taken + " bytes taken)");
+                taken += sizes.poll();
+                if (x.progress != null) {
+                    x.progress.accept(taken);
+                }
+            }
+            byte[] b = new byte[cs + 12];
             int n;
             try {
-                n = x.document.readNBytes(b, 0, b.length);
+                n = x.document.readNBytes(b, 10, cs);
             } catch (IOException e) {
                 throw new PrintException("reading the document to send to printer " + s.label() + " failed: " + e, e);
             }
             if (n == 0) {
                 break;
             }
-            if (pending != null) {
-                await(pending, s.writeTimeout(), "take the document (" + sent + " bytes sent)");
+            for (int k = 7, v = n; k >= 0; k--, v >>>= 4) {
+                b[k] = (byte) Character.forDigit(v & 0xF, 16);
             }
-            pending = socket.writable().write(chunk(b, n));
-            sent += n;
-            if (x.progress != null) {
-                x.progress.accept(sent);
-            }
-            which ^= 1;
-            if (n < b.length) {
-                break;
-            }
+            b[8] = '\r';
+            b[9] = '\n';
+            b[10 + n] = '\r';
+            b[11 + n] = '\n';
+            pending.add(socket.writable().write(ByteBuffer.wrap(b, 0, n + 12)));
+            sizes.add(n);
+            issued += n;
         }
-        if (pending != null) {
-            await(pending, s.writeTimeout(), "take the document (" + sent + " bytes sent)");
+        while (!pending.isEmpty()) {
+            await(pending.poll(), s.writeTimeout(), "take the document (" + taken + " of " + issued + " bytes taken)");
+            taken += sizes.poll();
+            if (x.progress != null) {
+                x.progress.accept(taken);
+            }
         }
     }
 

@@ -87,10 +87,14 @@ class LpdPrinterTest {
         LpdPrinter p = printer("held");
         JobStatus j = p.print(Document.of("report.txt", "held job\n".getBytes()),
                 JobOptions.named("quarterly").withUser("alice"), null);
-        List<JobStatus> jobs = p.jobs();
-        JobStatus listed = jobs.stream().filter(x -> x.id() == j.id()).findFirst()
-                .orElseThrow(() -> new AssertionError("job " + j.id() + " not in " + jobs + "\n" + safe(p) + "\nLONG:\n" + safeLong(p)));
-        assertEquals(JobState.PENDING_HELD, listed.state(), listed.message());
+        // the daemon lists it as "incoming" until it has processed the job, then as held
+        Peers.waitFor("job " + j.id() + " listed as held", Duration.ofSeconds(10), () -> {
+            try {
+                return p.jobs().stream().anyMatch(x -> x.id() == j.id() && x.state() == JobState.PENDING_HELD);
+            } catch (Exception e) {
+                return false;
+            }
+        }, null, null);
         String longForm = p.queueState(true);
         assertTrue(longForm.contains("alice") && longForm.contains("quarterly"), longForm);
         p.cancel(j.id());
