@@ -111,7 +111,8 @@ public final class Main {
                 "  -c '<commands>'      start, run the Gogo commands (';' or newline separated), print",
                 "                       their output, stop; exit 1 when a command failed",
                 "  --home <dir>         the gateway folder (default: the one bin/gateway lives in)",
-                "  -h, --help           this text");
+                "  -h, --help           this text",
+                "to run commands in a gateway that is already running: bin/gateway-client [-c '<commands>']");
 
         static Options parse(String[] args) {
             Mode mode = Mode.INTERACTIVE;
