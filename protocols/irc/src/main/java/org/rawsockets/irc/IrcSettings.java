@@ -51,7 +51,8 @@ public final class IrcSettings {
     public String serverPassword() { return b.serverPassword; }
     public SaslMechanism saslMechanism() { return b.saslMechanism; }
     public String saslAccount() { return b.saslAccount; }
-    public String saslPassword() { return b.saslPassword; }
+    /** The SASL password, read when it is needed (at each SASL exchange). */
+    public String saslPassword() { return b.saslPassword == null ? null : b.saslPassword.get(); }
     /** Whether a SASL failure ends the registration (true) or the client goes on without an account. */
     public boolean saslRequired() { return b.saslRequired; }
     /** The channels to join after registration, to their keys ("" for none). */
@@ -106,7 +107,7 @@ public final class IrcSettings {
         private String serverPassword;
         private SaslMechanism saslMechanism = SaslMechanism.NONE;
         private String saslAccount;
-        private String saslPassword;
+        private java.util.function.Supplier<String> saslPassword;
         private boolean saslRequired = true;
         private Map<String, String> channels = Map.of();
         private Set<String> capabilities = DEFAULT_CAPABILITIES;
@@ -193,6 +194,16 @@ public final class IrcSettings {
                 throw new IllegalArgumentException("SASL PLAIN needs an account and a password");
             }
             this.saslAccount = account == null ? null : text("sasl account", account);
+            this.saslPassword = password == null ? null : () -> password;
+            return this;
+        }
+
+        /**
+         * SASL with a password read when it is needed (e.g. from a secret file at each connect); an
+         * exception from {@code password} fails that registration with its message.
+         */
+        public Builder sasl(SaslMechanism mechanism, String account, java.util.function.Supplier<String> password) {
+            sasl(mechanism, account, mechanism == SaslMechanism.PLAIN ? "" : null);
             this.saslPassword = password;
             return this;
         }

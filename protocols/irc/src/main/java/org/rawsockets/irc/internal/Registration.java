@@ -226,9 +226,21 @@ final class Registration {
         if (!saslRunning || !m.param(0).equals("+")) {
             return;
         }
-        byte[] payload = settings.saslMechanism() == SaslMechanism.PLAIN
-                ? (settings.saslAccount() + "\0" + settings.saslAccount() + "\0" + settings.saslPassword()).getBytes(UTF_8)
-                : new byte[0];
+        byte[] payload;
+        if (settings.saslMechanism() == SaslMechanism.PLAIN) {
+            String password;
+            try {
+                password = settings.saslPassword();
+            } catch (RuntimeException e) {
+                send("AUTHENTICATE", "*"); // abort the exchange
+                session.end(new IrcRegistrationException(session.where + ": the SASL password could not be read: "
+                        + e.getMessage(), e));
+                return;
+            }
+            payload = (settings.saslAccount() + "\0" + settings.saslAccount() + "\0" + password).getBytes(UTF_8);
+        } else {
+            payload = new byte[0];
+        }
         String b64 = Base64.getEncoder().encodeToString(payload);
         int i = 0;
         while (b64.length() - i >= 400) {

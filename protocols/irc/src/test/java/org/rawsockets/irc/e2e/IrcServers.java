@@ -22,18 +22,18 @@ import java.util.function.Supplier;
  * a temporary directory: ngIRCd (plain and TLS with a generated certificate) and InspIRCd. Their
  * logs are printed when a test fails (see {@link #describe()}).
  */
-final class IrcServers {
+public final class IrcServers {
 
     private IrcServers() {
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    static void until(Duration limit, BooleanSupplier condition, Supplier<String> what) {
+    public static void until(Duration limit, BooleanSupplier condition, Supplier<String> what) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -49,10 +49,10 @@ final class IrcServers {
     }
 
     /** A server process; restartable on the same ports. */
-    static final class Server implements AutoCloseable {
+    public static final class Server implements AutoCloseable {
         final String kind;
         final Path dir;
-        final int port;
+        public final int port;
         final int tlsPort;
         final List<String> command;
         final Path log;
@@ -113,7 +113,7 @@ final class IrcServers {
             }
         }
 
-        String describe() {
+        public String describe() {
             StringBuilder b = new StringBuilder(kind + " in " + dir + "\n");
             for (Path p : List.of(log, dir.resolve("insp.log"))) {
                 try {
@@ -159,7 +159,7 @@ final class IrcServers {
     }
 
     /** ngIRCd (it drops root to nobody: the directory is made world-readable). */
-    static Server ngircd(Path dir, boolean tls, String extra) throws Exception {
+    public static Server ngircd(Path dir, boolean tls, String extra) throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         int port = freePort();
         int tlsPort = tls ? freePort() : 0;

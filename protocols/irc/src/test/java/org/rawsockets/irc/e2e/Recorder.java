@@ -11,8 +11,8 @@ import org.rawsockets.irc.IrcListener;
 import org.rawsockets.irc.IrcMessage;
 
 /** A listener that records what it receives (bounded by the test's size). */
-class Recorder implements IrcListener {
-    final List<IrcMessage> messages = new CopyOnWriteArrayList<>();
+public class Recorder implements IrcListener {
+    public final List<IrcMessage> messages = new CopyOnWriteArrayList<>();
     final List<String> connected = new CopyOnWriteArrayList<>();
     final List<Throwable> disconnected = new CopyOnWriteArrayList<>();
     final AtomicLong lost = new AtomicLong();
@@ -41,12 +41,12 @@ class Recorder implements IrcListener {
         return messages.stream().filter(p).collect(Collectors.toList());
     }
 
-    List<String> privmsgs(String target) {
+    public List<String> privmsgs(String target) {
         return messages.stream().filter(m -> m.command().equals("PRIVMSG") && m.param(0).equalsIgnoreCase(target))
                 .map(IrcMessage::trailing).collect(Collectors.toList());
     }
 
-    String tail() {
+    public String tail() {
         int n = messages.size();
         return messages.subList(Math.max(0, n - 15), n).toString() + " disconnected=" + disconnected;
     }

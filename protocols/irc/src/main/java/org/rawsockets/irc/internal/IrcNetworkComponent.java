@@ -1,0 +1,285 @@
+package org.rawsockets.irc.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.rawsockets.irc.ISupport;
+import org.rawsockets.irc.IrcChannel;
+import org.rawsockets.irc.IrcClient;
+import org.rawsockets.irc.IrcClients;
+import org.rawsockets.irc.IrcListener;
+import org.rawsockets.irc.IrcMessage;
+import org.rawsockets.irc.IrcSettings;
+import org.rawsockets.irc.IrcSubscription;
+import org.rawsockets.irc.SaslMechanism;
+import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.SecretFiles;
+import org.rawsockets.protocols.config.StrictConfig;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.TlsOptions;
+import org.rawsockets.socket.annotation.RequireSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link IrcClient} service per {@code org.rawsockets.irc.network} factory configuration (service
+ * property {@code name}), connected at activation and reconnecting on its own. Incoming messages
+ * are delivered to every {@link IrcListener} service (the whiteboard): all networks, or only the one
+ * named by the listener's service property {@code network}; its property {@code bufferSize}
+ * (default 1000) bounds what waits for it.
+ */
+@RequireSocket(kind = RequireSocket.Kind.TCP, host = "*", ports = "*")
+@Component(configurationPid = IrcNetworkComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = IrcClient.class, immediate = true)
+@Designate(ocd = NetworkConfig.class, factory = true)
+public final class IrcNetworkComponent implements IrcClient {
+
+    public static final String PID = "org.rawsockets.irc.network";
+    /** The configured networks of this bundle: names in use, rejected configurations. */
+    public static final ConfigRegistry REGISTRY = new ConfigRegistry(PID, "IRC network");
+    static final String PASSWORD = ".password";
+    /** The whiteboard listener's service property naming the network it listens to. */
+    public static final String LISTENER_NETWORK = "network";
+    /** The whiteboard listener's service property bounding its buffer. */
+    public static final String LISTENER_BUFFER = "bufferSize";
+    private static final Logger LOG = LoggerFactory.getLogger(IrcNetworkComponent.class);
+
+    private final IrcClient client;
+    private final ConfigRegistry.Claim claim;
+    private final Map<IrcListener, IrcSubscription> listeners = new ConcurrentHashMap<>();
+
+    @Activate
+    public IrcNetworkComponent(@Reference SocketService sockets, Map<String, Object> properties, BundleContext context) {
+        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY);
+    }
+
+    /** A network from a configuration map, as DS gives it; connects at once. */
+    public IrcNetworkComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
+            ConfigRegistry registry) {
+        String where = StrictConfig.describe(properties == null ? Map.of() : properties);
+        ConfigRegistry.Accepted<IrcSettings> accepted = registry.accept(properties, NetworkConfig.class, Set.of(PASSWORD),
+                c -> settings(c, secrets, where), IrcSettings::name, LOG);
+        this.claim = accepted.claim();
+        this.client = IrcClients.create(sockets, accepted.value());
+        client.connect().whenComplete((nick, t) -> {
+            if (t != null) {
+                LOG.warn("IRC network {}: {} (retrying with backoff)", client.network(), t.getMessage());
+            }
+        });
+    }
+
+    /** Settings from a configuration; {@link IllegalArgumentException} names the property, the problem and the rule. */
+    static IrcSettings settings(NetworkConfig c, SecretFiles secrets, String where) {
+        String name = c.name() == null ? "" : c.name().strip();
+        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw bad("name", name.isEmpty() ? null : name, name.isEmpty() ? "missing" : "not a network name",
+                    "1..64 letters, digits, '.', '_', '-'");
+        }
+        IrcSettings.Builder b = IrcSettings.builder(name);
+        String host = c.host().strip();
+        String endpoint = c.endpoint().strip();
+        if (host.isEmpty() == endpoint.isEmpty()) {
+            throw bad(host.isEmpty() ? "host" : "endpoint", host.isEmpty() ? null : endpoint, host.isEmpty()
+                    ? "missing, and no endpoint either" : "set together with host '" + host + "'",
+                    "set exactly one of host (with port) or endpoint (a socket endpoint name)");
+        }
+        if (c.port() < 0 || c.port() > 65535) {
+            throw bad("port", c.port(), "out of range", "0..65535 (0: 6697 with TLS, 6667 without)");
+        }
+        if (!c.tls()) {
+            b.tls(false);
+        } else {
+            TlsOptions.Builder tls = TlsOptions.builder().verifyHostname(c.verifyHostname());
+            String ca = c.caCertificatesPath().strip();
+            if (!ca.isEmpty()) {
+                try {
+                    tls.trustedCertificatesPem(Files.readString(Path.of(ca), StandardCharsets.US_ASCII));
+                } catch (IOException | RuntimeException e) {
+                    throw bad("caCertificatesPath", ca, "not a readable PEM file (" + e.getMessage() + ")",
+                            "the path of a PEM file of CA certificates");
+                }
+            }
+            b.tls(tls.build());
+        }
+        if (endpoint.isEmpty()) {
+            b.server(host, c.port() == 0 ? (c.tls() ? 6697 : 6667) : c.port());
+        } else {
+            b.endpoint(endpoint);
+        }
+        try {
+            b.nick(c.nick() == null ? null : c.nick().strip());
+        } catch (IllegalArgumentException e) {
+            throw bad("nick", c.nick(), "not a nickname", "one word without spaces or commas");
+        }
+        try {
+            b.alternateNicks(list(c.alternateNicks()));
+            if (!c.user().isBlank()) {
+                b.user(c.user().strip());
+            }
+            if (!c.realName().isBlank()) {
+                b.realName(c.realName().strip());
+            }
+        } catch (IllegalArgumentException e) {
+            throw bad("alternateNicks/user/realName", null, e.getMessage(), "words without spaces or commas");
+        }
+        SaslMechanism mech;
+        try {
+            mech = SaslMechanism.valueOf(c.saslMechanism().strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw bad("saslMechanism", c.saslMechanism(), "not a mechanism", "NONE, PLAIN or EXTERNAL");
+        }
+        Optional<String> secret = SecretFiles.reference(where, PASSWORD, c._password(), name);
+        if (mech == SaslMechanism.PLAIN) {
+            if (c.saslAccount().isBlank() || secret.isEmpty()) {
+                throw bad(c.saslAccount().isBlank() ? "saslAccount" : PASSWORD, null, "empty with saslMechanism PLAIN",
+                        "PLAIN needs saslAccount and " + PASSWORD + " = " + SecretFiles.PREFIX + name);
+            }
+            String secretName = secret.get();
+            // Read at each SASL exchange, never at activation (the rules every protocol bundle follows).
+            b.sasl(mech, c.saslAccount().strip(), () -> {
+                try {
+                    return secrets.read(secretName);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+        } else if (mech == SaslMechanism.EXTERNAL) {
+            b.sasl(mech, c.saslAccount().isBlank() ? null : c.saslAccount().strip(), (String) null);
+        }
+        b.saslRequired(c.saslRequired());
+        Map<String, String> channels = new LinkedHashMap<>();
+        for (String ch : list(c.channels())) {
+            String[] parts = ch.split("\\s+");
+            if (parts.length > 2 || parts[0].isEmpty()) {
+                throw bad("channels", ch, "not a channel", "'#channel' or '#channel key'");
+            }
+            channels.put(parts[0], parts.length == 2 ? parts[1] : "");
+        }
+        try {
+            b.channels(channels);
+            b.flood(c.floodBurst(), millis("floodIntervalMillis", c.floodIntervalMillis()));
+            b.ping(millis("pingIntervalMillis", c.pingIntervalMillis()), millis("pingTimeoutMillis",
+                    c.pingTimeoutMillis()));
+            b.reconnect(c.reconnect(), millis("reconnectMinMillis", c.reconnectMinMillis()), millis("reconnectMaxMillis",
+                    c.reconnectMaxMillis()));
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("field '")) {
+                throw e;
+            }
+            throw bad("channels/flood/ping/reconnect", null, e.getMessage(), "see the configuration table in README");
+        }
+    }
+
+    /** The non-empty, stripped items of a comma-separated list. */
+    static List<String> list(String v) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String item : v.split(",")) {
+            if (!item.isBlank()) {
+                out.add(item.strip());
+            }
+        }
+        return out;
+    }
+
+    private static Duration millis(String property, long v) {
+        if (v < 1) {
+            throw bad(property, v, "not positive", "a number of milliseconds, at least 1");
+        }
+        return Duration.ofMillis(v);
+    }
+
+    private static IllegalArgumentException bad(String property, Object value, String problem, String rule) {
+        return new IllegalArgumentException(StrictConfig.field(property, value, problem, rule));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(IrcListener listener, Map<String, Object> props) {
+        Object network = props.get(LISTENER_NETWORK);
+        if (network != null && !network.toString().equals(client.network())) {
+            return;
+        }
+        int size = props.get(LISTENER_BUFFER) instanceof Number n ? n.intValue() : 1000;
+        listeners.put(listener, client.subscribe(listener, Math.max(1, Math.min(size, 1_000_000))));
+    }
+
+    void removeListener(IrcListener listener) {
+        IrcSubscription s = listeners.remove(listener);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        claim.close();
+        try {
+            client.disconnect("Leaving").toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        listeners.values().forEach(IrcSubscription::close);
+        client.close();
+    }
+
+    // ---------------------------------------------------------------- IrcClient, delegated
+
+    @Override public String network() { return client.network(); }
+    @Override public IrcSettings settings() { return client.settings(); }
+    @Override public CompletionStage<String> connect() { return client.connect(); }
+    @Override public CompletionStage<Void> disconnect(String quitMessage) { return client.disconnect(quitMessage); }
+    @Override public boolean isConnected() { return client.isConnected(); }
+    @Override public String nick() { return client.nick(); }
+    @Override public Set<String> capabilities() { return client.capabilities(); }
+    @Override public ISupport isupport() { return client.isupport(); }
+    @Override public Optional<Duration> lag() { return client.lag(); }
+    @Override public List<IrcChannel> channels() { return client.channels(); }
+    @Override public Optional<IrcChannel> channel(String name) { return client.channel(name); }
+    @Override public CompletionStage<IrcChannel> join(String channel, String key) { return client.join(channel, key); }
+    @Override public CompletionStage<Void> part(String channel, String reason) { return client.part(channel, reason); }
+    @Override public CompletionStage<Void> privmsg(String target, String text) { return client.privmsg(target, text); }
+    @Override public CompletionStage<Void> notice(String target, String text) { return client.notice(target, text); }
+    @Override public CompletionStage<Void> action(String target, String text) { return client.action(target, text); }
+    @Override public CompletionStage<Map<String, String>> names(String channel) { return client.names(channel); }
+    @Override public CompletionStage<String> topic(String channel) { return client.topic(channel); }
+    @Override public CompletionStage<Void> setTopic(String channel, String topic) { return client.setTopic(channel, topic); }
+    @Override public CompletionStage<List<IrcMessage>> whois(String nick) { return client.whois(nick); }
+    @Override public CompletionStage<Void> send(IrcMessage message) { return client.send(message); }
+    @Override public CompletionStage<Void> sendRaw(String line) { return client.sendRaw(line); }
+    @Override public IrcSubscription subscribe(IrcListener listener, int bufferSize) {
+        return client.subscribe(listener, bufferSize);
+    }
+
+    /** Closing is the component's: deactivation closes the client. */
+    @Override
+    public void close() {
+        client.disconnect("Leaving");
+    }
+
+    @Override
+    public String toString() {
+        return client.toString();
+    }
+}
