@@ -26,6 +26,9 @@ final class Registration {
     private final IrcSettings settings;
     private final List<String> nicks = new ArrayList<>();
     private int nickIndex;
+    private boolean truncated;
+    /** The nick length every server accepts (RFC 1459). */
+    static final int RFC_NICK_LENGTH = 9;
     private final Set<String> offered = new LinkedHashSet<>();
     private String saslMechanisms = "";
     final Set<String> enabled = new LinkedHashSet<>();
@@ -99,12 +102,33 @@ final class Registration {
     }
 
     private void nextNick(IrcMessage m) throws IrcRegistrationException {
+        String refused = nicks.get(nickIndex);
+        if (m.command().equals("432") && refused.length() > RFC_NICK_LENGTH && !truncated) {
+            // "Erroneous nickname" for a long nick: the server may allow only RFC 1459's 9 characters
+            // (ngIRCd's default); NICKLEN comes only after registration, so the rest are cut to 9.
+            truncated = true;
+            List<String> rest = new ArrayList<>();
+            for (String n : nicks.subList(nickIndex, nicks.size())) {
+                String t = n.length() <= RFC_NICK_LENGTH ? n : n.substring(0, RFC_NICK_LENGTH);
+                if (!rest.contains(t) && !t.equals(refused)) {
+                    rest.add(t);
+                }
+            }
+            String base = settings.nick().substring(0, Math.min(settings.nick().length(), RFC_NICK_LENGTH - 1));
+            for (String suffix : List.of("_", "-")) {
+                if (!rest.contains(base + suffix)) {
+                    rest.add(base + suffix);
+                }
+            }
+            nicks.subList(nickIndex + 1, nicks.size()).clear();
+            nicks.addAll(rest);
+        }
         nickIndex++;
         if (nickIndex >= nicks.size()) {
             throw new IrcRegistrationException(session.where + " refused every nickname tried (" + nicks + "); last reply "
                     + m.command() + " " + m.trailing());
         }
-        step = "NICK " + nicks.get(nickIndex) + " (after " + m.command() + " for " + nicks.get(nickIndex - 1) + ")";
+        step = "NICK " + nicks.get(nickIndex) + " (after " + m.command() + " for " + refused + ")";
         send("NICK", nicks.get(nickIndex));
     }
 

@@ -110,6 +110,22 @@ class ScriptedServerTest extends ServerTestBase {
         }
     }
 
+    @Test
+    void aNickTooLongForTheServerIsCutToNineCharacters() throws Exception {
+        // As ngIRCd with its default MaxNickLength: 432 for nicks over 9 characters.
+        try (ScriptedServer s = new ScriptedServer((line, out) -> {
+            if (line.startsWith("NICK ")) {
+                String n = line.substring(5);
+                return ScriptedServer.lines(n.length() > 9 ? ":s 432 * " + n + " :Nickname too long, max. 9 characters"
+                        : ":s 001 " + n + " :Welcome");
+            }
+            return null;
+        })) {
+            IrcClient c = client(to(s, "gatewaybot").alternateNicks(java.util.List.of("gatewaybot2")).build());
+            assertEquals("gatewaybo", ok(c.connect()));
+        }
+    }
+
     /** A SASL server: offers sasl=PLAIN, answers the credentials with {@code verdict}. */
     static ScriptedServer sasl(String verdict) throws Exception {
         return new ScriptedServer((line, out) -> {
