@@ -1,0 +1,305 @@
+package org.rawsockets.bench.mqtt;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.rawsockets.bench.BenchSupport;
+import org.rawsockets.mqtt.MqttMessage;
+import org.rawsockets.mqtt.MqttSubscription;
+import org.rawsockets.mqtt.Qos;
+import org.rawsockets.mqtt.SubscriptionOptions;
+import org.rawsockets.mqtt.internal.MqttClientImpl;
+import org.rawsockets.mqtt.internal.MqttSettings;
+import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.mina.internal.MinaSocketEngine;
+import org.rawsockets.socket.mina.internal.policy.Owner;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+
+/**
+ * MQTT publish throughput (QoS 0 and 1, 64 B and 4 KiB) and end-to-end latency (QoS 1, p50/p99 at a
+ * fixed rate, publisher and subscriber in this JVM) of this project's client, HiveMQ MQTT Client 1.3.3
+ * (MQTT 5, Netty) and Eclipse Paho 1.2.5 (mqttv3, MQTT 3.1.1), one after the other against the same
+ * Mosquitto started here on a free loopback port. Every client keeps at most 20 QoS 1 messages in
+ * flight (Mosquitto's Receive Maximum for MQTT 5; the same window for Paho's 3.1.1) and at most 1000 QoS 0
+ * publications outstanding.
+ *
+ * <pre>java -jar bench/target/bench.jar mqtt [--seconds 3] [--rounds 3]</pre>
+ */
+public final class MqttBench {
+
+    interface Client extends AutoCloseable {
+        /** Publishes; {@code done} runs when the publication is complete for its QoS. */
+        void publish(String topic, byte[] payload, int qos, Runnable done) throws Exception;
+
+        void subscribe(String filter, Consumer<byte[]> onMessage) throws Exception;
+    }
+
+    static int seconds = 3;
+    static int rounds = 3;
+
+    public static void main(String[] args) throws Exception {
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        System.out.println(BenchSupport.banner());
+        Path dir = Files.createTempDirectory("mqtt-bench");
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Files.write(dir.resolve("mosquitto.conf"), List.of("listener " + port + " 127.0.0.1", "allow_anonymous true",
+                "log_dest none", "max_queued_messages 100000", "user " + System.getProperty("user.name")));
+        Process broker = new ProcessBuilder("/usr/sbin/mosquitto", "-c", dir.resolve("mosquitto.conf").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
+        MinaSocketEngine engine = MinaSocketEngine.standalone();
+        MinaSocketEngine.OwnedSocketService sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.mqtt"));
+        try {
+            awaitPort(port);
+            String[] names = {"rawsockets", "hivemq", "paho"};
+            System.out.printf("%-11s %-5s %7s %12s%n", "client", "qos", "payload", "msgs/s (median of " + rounds + ")");
+            double[][] results = new double[3][4];
+            int col = 0;
+            for (int qos : new int[] {0, 1}) {
+                for (int size : new int[] {64, 4096}) {
+                    for (int c = 0; c < 3; c++) {
+                        double[] r = new double[rounds];
+                        for (int k = 0; k < rounds; k++) {
+                            try (Client client = open(names[c], port, sockets, "tp-" + c + "-" + col + "-" + k)) {
+                                r[k] = throughput(client, qos, size);
+                            }
+                        }
+                        results[c][col] = BenchSupport.median(r);
+                        System.out.printf("%-11s %-5d %7d %12.0f   rounds %s%n", names[c], qos, size, results[c][col],
+                                Arrays.toString(Arrays.stream(r).map(Math::rint).toArray()));
+                    }
+                    col++;
+                }
+            }
+            System.out.println();
+            System.out.printf("%-11s %10s %10s %9s   (QoS 1, 64 B, 1000 msg/s for %d s, publisher -> broker -> subscriber,"
+                    + " first 10%% dropped)%n", "client", "p50 us", "p99 us", "samples", seconds);
+            for (int c = 0; c < 3; c++) {
+                try (Client client = open(names[c], port, sockets, "lat-" + c)) {
+                    long[] lat = latency(client);
+                    System.out.printf("%-11s %10.0f %10.0f %9d%n", names[c], BenchSupport.percentile(lat, 50) / 1000.0,
+                            BenchSupport.percentile(lat, 99) / 1000.0, lat.length);
+                }
+            }
+            System.out.println();
+            for (int i = 0; i < 4; i++) {
+                String what = (i < 2 ? "QoS 0 " : "QoS 1 ") + (i % 2 == 0 ? "64 B" : "4 KiB");
+                System.out.printf("%s: rawsockets/hivemq %.2fx, rawsockets/paho %.2fx%n", what,
+                        results[0][i] / results[1][i], results[0][i] / results[2][i]);
+            }
+        } finally {
+            sockets.close();
+            engine.close();
+            broker.destroy();
+            broker.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static void awaitPort(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    static double throughput(Client c, int qos, int size) throws Exception {
+        byte[] payload = new byte[size];
+        Semaphore window = new Semaphore(qos == 0 ? 1000 : 20);
+        AtomicLong done = new AtomicLong();
+        long warmEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        long end = warmEnd + TimeUnit.SECONDS.toNanos(seconds);
+        long startCount = -1;
+        long startTime = 0;
+        while (true) {
+            long now = System.nanoTime();
+            if (startCount < 0 && now >= warmEnd) {
+                startCount = done.get();
+                startTime = now;
+            }
+            if (now >= end) {
+                break;
+            }
+            if (!window.tryAcquire(1, 100, TimeUnit.MILLISECONDS)) {
+                continue;
+            }
+            c.publish("bench/tp", payload, qos, () -> {
+                done.incrementAndGet();
+                window.release();
+            });
+        }
+        double rate = (done.get() - startCount) / ((System.nanoTime() - startTime) / 1e9);
+        window.tryAcquire(qos == 0 ? 1000 : 20, 30, TimeUnit.SECONDS); // drain
+        return rate;
+    }
+
+    static long[] latency(Client c) throws Exception {
+        ConcurrentLinkedQueue<Long> samples = new ConcurrentLinkedQueue<>();
+        c.subscribe("bench/lat", p -> samples.add(System.nanoTime() - ByteBuffer.wrap(p).getLong()));
+        Thread.sleep(200);
+        int n = 1000 * seconds;
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            long due = start + i * 1_000_000L;
+            while (System.nanoTime() < due) {
+                Thread.onSpinWait();
+            }
+            byte[] payload = ByteBuffer.allocate(64).putLong(System.nanoTime()).array();
+            c.publish("bench/lat", payload, 1, () -> { });
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (samples.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        long[] all = samples.stream().mapToLong(Long::longValue).toArray();
+        // the first 10 % are warm-up
+        long[] kept = Arrays.copyOfRange(all, all.length / 10, all.length);
+        Arrays.sort(kept);
+        return kept;
+    }
+
+    static Client open(String name, int port, MinaSocketEngine.OwnedSocketService sockets, String id) throws Exception {
+        return switch (name) {
+            case "rawsockets" -> {
+                MqttClientImpl c = new MqttClientImpl(MqttSettings.builder(id).host("127.0.0.1", port).cleanStart(true)
+                        .sessionExpirySeconds(0).build(), sockets);
+                c.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                List<MqttSubscription> subs = new ArrayList<>();
+                yield new Client() {
+                    @Override
+                    public void publish(String topic, byte[] payload, int qos, Runnable done) {
+                        c.publish(MqttMessage.of(topic, payload, Qos.of(qos))).whenComplete((v, e) -> done.run());
+                    }
+
+                    @Override
+                    public void subscribe(String filter, Consumer<byte[]> onMessage) throws Exception {
+                        MqttSubscription s = c.subscribe(filter, SubscriptionOptions.of(Qos.AT_LEAST_ONCE), 1024)
+                                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                        subs.add(s);
+                        pump(s, onMessage);
+                    }
+
+                    private void pump(MqttSubscription s, Consumer<byte[]> onMessage) {
+                        s.read().whenComplete((ReadResult<MqttMessage> r, Throwable e) -> {
+                            if (e == null && !r.done()) {
+                                onMessage.accept(r.value().payload());
+                                pump(s, onMessage);
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void close() {
+                        c.close();
+                    }
+                };
+            }
+            case "hivemq" -> {
+                Mqtt5AsyncClient c = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier(id)
+                        .serverHost("127.0.0.1").serverPort(port).buildAsync();
+                c.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
+                yield new Client() {
+                    @Override
+                    public void publish(String topic, byte[] payload, int qos, Runnable done) {
+                        c.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).payload(payload).send()
+                                .whenComplete((v, e) -> done.run());
+                    }
+
+                    @Override
+                    public void subscribe(String filter, Consumer<byte[]> onMessage) throws Exception {
+                        c.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE)
+                                .callback(p -> onMessage.accept(p.getPayloadAsBytes())).send().get(10, TimeUnit.SECONDS);
+                    }
+
+                    @Override
+                    public void close() throws Exception {
+                        c.disconnect().get(10, TimeUnit.SECONDS);
+                    }
+                };
+            }
+            default -> {
+                MqttAsyncClient c = new MqttAsyncClient("tcp://127.0.0.1:" + port, id, new MemoryPersistence());
+                MqttConnectOptions o = new MqttConnectOptions();
+                o.setCleanSession(true);
+                o.setMaxInflight(1000);
+                c.connect(o).waitForCompletion(10_000);
+                yield new Client() {
+                    @Override
+                    public void publish(String topic, byte[] payload, int qos, Runnable done) throws Exception {
+                        c.publish(topic, payload, qos, false, null, new IMqttActionListener() {
+                            @Override
+                            public void onSuccess(IMqttToken t) {
+                                done.run();
+                            }
+
+                            @Override
+                            public void onFailure(IMqttToken t, Throwable e) {
+                                done.run();
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void subscribe(String filter, Consumer<byte[]> onMessage) throws Exception {
+                        c.setCallback(new MqttCallback() {
+                            @Override
+                            public void connectionLost(Throwable cause) {
+                            }
+
+                            @Override
+                            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) {
+                                onMessage.accept(m.getPayload());
+                            }
+
+                            @Override
+                            public void deliveryComplete(IMqttDeliveryToken token) {
+                            }
+                        });
+                        c.subscribe(filter, 1).waitForCompletion(10_000);
+                    }
+
+                    @Override
+                    public void close() throws Exception {
+                        c.disconnect().waitForCompletion(10_000);
+                        c.close();
+                    }
+                };
+            }
+        };
+    }
+
+}
