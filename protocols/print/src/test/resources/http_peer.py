@@ -144,6 +144,7 @@ def main():
     print("listening", flush=True)
     while True:
         c, _ = s.accept()
+        print("accepted", flush=True)
         threading.Thread(target=lambda: (handle(c), c.close()), daemon=True).start()
 
 

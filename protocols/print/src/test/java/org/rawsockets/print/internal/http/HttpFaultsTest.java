@@ -97,6 +97,20 @@ class HttpFaultsTest {
     }
 
     @Test
+    void keepAliveOneConnectionForRequestsAndDocuments() throws Exception {
+        int port = peer("ok");
+        try (IppPrinter p = printer(port, null)) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(PrinterState.IDLE, p.status().state());
+            }
+            p.print(Document.of("a.txt", new byte[300_000]), JobOptions.named("x"), null);
+            assertEquals(PrinterState.IDLE, p.status().state());
+        }
+        String log = Files.readString(this.log);
+        assertEquals(1, log.split("accepted", -1).length - 1, "one connection for five requests:\n" + log);
+    }
+
+    @Test
     void digestAuthSha256WithQop() throws Exception {
         int port = peer("digest");
         try (IppPrinter p = printer(port, "s3cret")) {
