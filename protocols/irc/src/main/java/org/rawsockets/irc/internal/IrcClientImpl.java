@@ -285,7 +285,10 @@ public final class IrcClientImpl implements IrcClient {
                     }
                 }
                 case "001" -> registered(s, m);
-                case "005" -> s.reader.lineLength(tracker.isupport.lineLength());
+                case "005" -> {
+                    s.reader.lineLength(tracker.isupport.lineLength());
+                    monitorOwnNick(s);
+                }
                 case "JOIN" -> {
                     if (tracker.isMe(m.nick())) {
                         String[] old = rejoin.get(key(m.param(0)));
@@ -344,7 +347,16 @@ public final class IrcClientImpl implements IrcClient {
         for (String[] v : List.copyOf(rejoin.values())) {
             s.send(v[1].isEmpty() ? IrcMessage.of("JOIN", v[0]) : IrcMessage.of("JOIN", v[0], v[1]), false);
         }
-        if (!tracker.isMe(settings.nick()) && tracker.isupport.monitor() != 0) {
+        monitorOwnNick(s);
+    }
+
+    /**
+     * With an alternate nick, asks the server (once per connection, when its ISUPPORT, which comes
+     * after 001, announces MONITOR) to say when the configured nick goes offline.
+     */
+    private void monitorOwnNick(Session s) {
+        if (connected && !s.monitoring && !tracker.isMe(settings.nick()) && tracker.isupport.monitor() != 0) {
+            s.monitoring = true;
             s.send(IrcMessage.of("MONITOR", "+", settings.nick()), false);
         }
     }

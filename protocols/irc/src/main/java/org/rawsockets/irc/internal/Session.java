@@ -40,6 +40,8 @@ final class Session {
     private boolean ended;
     /** The text of the server's ERROR or the KILL reason, for the disconnect message. */
     String serverError;
+    /** Whether MONITOR was asked for the configured nick on this connection. */
+    boolean monitoring;
     final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     Session(IrcClientImpl client, IrcSettings settings, ScheduledExecutorService actor) {

@@ -69,6 +69,17 @@ class InspircdTest extends ServerTestBase {
         assertTrue(alice.lag().orElseThrow().compareTo(Duration.ofSeconds(5)) < 0);
     }
 
+    @Test
+    void monitorTakesTheNickBackWhenItsHolderLeaves() throws Exception {
+        server = IrcServers.inspircd(dir, "commandrate=\"100000\"", "");
+        IrcClient holder = client(plain("wanted").build());
+        ok(holder.connect());
+        IrcClient bot = client(plain("wanted").build());
+        assertEquals("wanted_", ok(bot.connect()));
+        ok(holder.disconnect("bye"));
+        IrcServers.until(Duration.ofSeconds(15), () -> bot.nick().equals("wanted"), () -> "still " + bot.nick());
+    }
+
     /** InspIRCd with 50 commands/s (fakelag) and an 8 KiB receive queue kills a client that floods. */
     private static final String RATE = "commandrate=\"50000\"";
 
