@@ -342,12 +342,12 @@ final class TcpTx implements TcpWritable {
                 IoThreads.checkNotIoThread("OutputStream.write");
                 if (len == 0) {
                     last = TcpTx.this.write(ByteBuffer.allocate(0)).toCompletableFuture();
-                    await(last, "OutputStream.write of 0 bytes");
+                    await(last, "OutputStream.write", 0);
                     return;
                 }
                 for (int at = off, end = off + len; at < end; at += ChunkPool.SIZE) {
                     last = writeCopy(b, at, Math.min(ChunkPool.SIZE, end - at)).toCompletableFuture();
-                    await(last, "OutputStream.write of " + len + " bytes");
+                    await(last, "OutputStream.write", len); // the message is built only on failure
                 }
             }
 
@@ -380,22 +380,27 @@ final class TcpTx implements TcpWritable {
             @Override
             public void close() throws IOException {
                 IoThreads.checkNotIoThread("OutputStream.close");
-                await(TcpTx.this.close().toCompletableFuture(), "OutputStream.close (FIN)");
+                await(TcpTx.this.close().toCompletableFuture(), "OutputStream.close (FIN)", -1);
             }
 
-            private void await(CompletableFuture<Void> f, String what) throws IOException {
+            /** Waits for {@code f}; {@code len} >= 0 names the bytes of a write in the messages. */
+            private void await(CompletableFuture<Void> f, String op, long len) throws IOException {
                 try {
                     f.get(ms, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
-                    throw new TimedOutException(what + " to " + c.where() + " was not accepted within " + ms
+                    throw new TimedOutException(what(op, len) + " to " + c.where() + " was not accepted within " + ms
                             + " ms (writeTimeout); the peer is not reading");
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new InterruptedIOException(what + " interrupted");
+                    throw new InterruptedIOException(what(op, len) + " interrupted");
                 } catch (ExecutionException e) {
                     Throwable c = e.getCause();
                     throw c instanceof IOException io ? io : new IOException(c);
                 }
+            }
+
+            private static String what(String op, long len) {
+                return len < 0 ? op : op + " of " + len + " bytes";
             }
         };
     }

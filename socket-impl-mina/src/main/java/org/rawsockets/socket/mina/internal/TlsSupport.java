@@ -151,9 +151,24 @@ final class TlsSupport {
         }
     }
 
-    /** Whether {@code host} is an IP literal (no SNI for those). */
+    /**
+     * Whether {@code host} is an IP literal (no SNI for those): it has a colon, or is digits and
+     * dots only. No regular expression: a bound UDP socket asks this for every datagram it sends.
+     */
     static boolean isIpLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
+        if (host.indexOf(':') >= 0) {
+            return true;
+        }
+        if (host.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char ch = host.charAt(i);
+            if (ch != '.' && (ch < '0' || ch > '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
