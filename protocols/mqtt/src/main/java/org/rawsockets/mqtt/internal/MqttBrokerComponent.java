@@ -5,16 +5,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.rawsockets.mqtt.MqttClient;
 import org.rawsockets.mqtt.MqttClientStatus;
@@ -25,6 +33,7 @@ import org.rawsockets.mqtt.MqttVersion;
 import org.rawsockets.mqtt.Qos;
 import org.rawsockets.mqtt.SubscriptionOptions;
 import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.ConfigRejectedException;
 import org.rawsockets.protocols.config.SecretFiles;
 import org.rawsockets.protocols.config.StrictConfig;
 import org.rawsockets.socket.SocketService;
@@ -39,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * the service property {@code name}. Immediate: a good configuration connects at once (and keeps
  * reconnecting with back-off); a refused one is one ERROR line naming the configuration, the property
  * and the rule, remembered in {@link #REGISTRY} for {@code mqtt:brokers}. The password is a
- * {@code secret:NAME} reference read from the gateway's secrets folder at activation; a literal
- * password is refused.
+ * {@code secret:NAME} reference read from the gateway's secrets folder at each connect; a literal
+ * password is refused and removed from the configuration store.
  */
 @RequireSocket(kind = RequireSocket.Kind.TCP, host = "*", ports = "*")
 @Component(configurationPid = BrokerConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -52,33 +61,86 @@ public final class MqttBrokerComponent implements MqttClient {
     public static final ConfigRegistry REGISTRY = new ConfigRegistry(BrokerConfig.PID, "MQTT broker");
     /** The property holding the secret reference (method {@code _password} of {@link BrokerConfig}). */
     static final String PASSWORD = ".password";
+    /** Marks a configuration whose literal password was removed from the store. */
+    static final String PASSWORD_REFUSED = ".password.refused";
     private static final Logger LOG = LoggerFactory.getLogger(MqttBrokerComponent.class);
 
     private final MqttClientImpl client;
     private final ConfigRegistry.Claim claim;
 
     @Activate
-    public MqttBrokerComponent(@Reference(name = "sockets") SocketService sockets, Map<String, Object> properties,
-            BundleContext context) {
-        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY);
+    public MqttBrokerComponent(@Reference(name = "sockets") SocketService sockets,
+            @Reference(name = "configurationAdmin", cardinality = ReferenceCardinality.OPTIONAL)
+            ConfigurationAdmin configurationAdmin, Map<String, Object> properties, BundleContext context) {
+        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
+                configurationAdmin == null ? pid -> LOG.warn("no Config Admin: the literal password of configuration {}"
+                        + " stays in it", pid) : pid -> removeLiteralPassword(configurationAdmin, pid));
     }
 
     /**
      * A broker client from a configuration map, as DS gives it.
      *
+     * @param literalRemover called with the PID of a configuration whose literal password was refused,
+     *        to remove it from the configuration store
      * @throws org.rawsockets.protocols.config.ConfigRejectedException when the configuration is refused
      */
     public MqttBrokerComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
-            ConfigRegistry registry) {
-        String where = StrictConfig.describe(properties);
-        ConfigRegistry.Accepted<MqttSettings> accepted = registry.accept(properties, BrokerConfig.class,
-                Set.of(PASSWORD), c -> settings(c, secrets, where), s -> s.name, LOG);
+            ConfigRegistry registry, Consumer<String> literalRemover) {
+        Map<String, Object> props = new HashMap<>(properties == null ? Map.of() : properties);
+        boolean removedBefore = props.remove(PASSWORD_REFUSED) != null;
+        String where = StrictConfig.describe(props);
+        ConfigRegistry.Accepted<MqttSettings> accepted;
+        try {
+            accepted = registry.accept(props, BrokerConfig.class, Set.of(PASSWORD), c -> {
+                if (removedBefore && c._password().isEmpty()) {
+                    // the literal was removed from the store: still refused, with the same message
+                    SecretFiles.reference(where, PASSWORD, "(removed)", c.name() == null ? null : c.name().strip());
+                }
+                return settings(c, secrets, where);
+            }, s -> s.name, LOG);
+        } catch (ConfigRejectedException e) {
+            Object pw = props.get(PASSWORD);
+            if (PASSWORD.equals(e.property()) && pw instanceof String v && !v.isBlank()
+                    && !v.strip().startsWith(SecretFiles.PREFIX) && props.get("service.pid") instanceof String pid) {
+                literalRemover.accept(pid);
+            }
+            throw e;
+        }
         this.claim = accepted.claim();
         this.client = new MqttClientImpl(accepted.value(), sockets);
         client.connect().whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("MQTT broker '{}': first connect failed, retrying with back-off: {}", client.name(),
                         MqttClientImpl.describe(e));
+            }
+        });
+    }
+
+    /**
+     * Replaces a refused literal password in the configuration store by {@value #PASSWORD_REFUSED}
+     * (off the activating thread: the update reconfigures this component).
+     */
+    private static void removeLiteralPassword(ConfigurationAdmin cm, String pid) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                Configuration[] found = cm.listConfigurations("(service.pid=" + pid.replace("\\", "\\\\")
+                        .replace("*", "\\*").replace("(", "\\(").replace(")", "\\)") + ")");
+                for (Configuration c : found == null ? new Configuration[0] : found) {
+                    Dictionary<String, Object> p = c.getProperties();
+                    if (p == null || p.remove(PASSWORD) == null) {
+                        continue;
+                    }
+                    p.put(PASSWORD_REFUSED, "a literal password was removed from this configuration; it is never used:"
+                            + " put it in a secret file and set " + PASSWORD + " = " + SecretFiles.PREFIX + "NAME");
+                    c.update(p);
+                    Object file = p.get(StrictConfig.FILE_PROPERTY);
+                    LOG.warn("MQTT broker: the refused literal password of configuration {} was removed from the"
+                            + " configuration store{}", pid, file == null ? ""
+                                    : "; the file " + file + " still holds it: edit it as the error above says");
+                }
+            } catch (IOException | InvalidSyntaxException | RuntimeException e) {
+                LOG.warn("MQTT broker: could not remove the refused literal password of configuration {} from the"
+                        + " configuration store: {}", pid, e.toString());
             }
         });
     }

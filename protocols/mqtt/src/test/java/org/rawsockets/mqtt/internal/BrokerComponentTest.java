@@ -36,8 +36,10 @@ class BrokerComponentTest extends BrokerTestSupport {
         return p;
     }
 
+    final java.util.List<String> removedLiterals = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     MqttBrokerComponent component(Map<String, Object> props, SecretFiles secrets, ConfigRegistry registry) {
-        MqttBrokerComponent c = new MqttBrokerComponent(sockets, props, secrets, registry);
+        MqttBrokerComponent c = new MqttBrokerComponent(sockets, props, secrets, registry, removedLiterals::add);
         cleanup.add(c::deactivate);
         return c;
     }
@@ -57,6 +59,14 @@ class BrokerComponentTest extends BrokerTestSupport {
         literal.put(".password", "pa55");
         ConfigRejectedException e = assertThrows(ConfigRejectedException.class, () -> component(literal, sf, registry));
         assertTrue(e.getMessage().contains("secret:") && !e.getMessage().contains("pa55"), e.getMessage());
+        assertEquals(java.util.List.of(BrokerConfig.PID + ".site"), removedLiterals,
+                "the refused literal is removed from the configuration store");
+        // once removed (marker in its place), the configuration is still refused with the same advice
+        Map<String, Object> marked = config("site", m);
+        marked.put("user", "gw");
+        marked.put(".password.refused", "removed");
+        assertTrue(assertThrows(ConfigRejectedException.class, () -> component(marked, sf, registry)).getMessage()
+                .contains("secret:"));
 
         Map<String, Object> badPort = config("site", m);
         badPort.put("port", 70000);
