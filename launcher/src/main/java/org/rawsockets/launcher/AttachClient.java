@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * failing statement); Ctrl-C interrupts the command in the gateway and exits 130;</li>
  * <li>no option: an interactive session (one Gogo session: variables stay for the connection);
  * Ctrl-C interrupts the running command, {@code exit} or end of input leaves (the gateway keeps
- * running). Line editing: run it under {@code rlwrap}.</li>
+ * running). On a terminal: line editing and history ({@link TerminalSession}).</li>
  * </ul>
  * Exit codes: 0 ok, 1 a command failed, 4 no gateway runs in this folder (or it went away), 5
  * refused (not the gateway's user, no token), 64 bad usage, 130 interrupted.
@@ -40,7 +40,7 @@ public final class AttachClient {
             "  -c '<commands>'      run the commands (';' or newline separated), stream their output, exit",
             "                       with their status (1 at the first failing one); Ctrl-C interrupts them",
             "  (no option)          interactive session; 'exit' or Ctrl-D leaves (the gateway keeps running),",
-            "                       Ctrl-C interrupts the running command; for line editing: rlwrap bin/gateway-client",
+            "                       Ctrl-C interrupts the running command; line editing on a terminal",
             "  --home <dir>         the gateway folder (default: the one bin/gateway-client lives in)",
             "  -h, --help           this text",
             "exit codes: 0 ok, 1 a command failed, 4 no gateway running, 5 refused, 64 usage, 130 interrupted");
@@ -134,18 +134,22 @@ public final class AttachClient {
             if (script != null) {
                 return interrupts.command(script, out, err);
             }
-            return interactive(c, interrupts, out, err);
+            return interactive(home, interrupts, out, err);
         } catch (IOException e) {
             err.println("gateway-client: lost the connection to the gateway in " + home + ": " + e.getMessage());
             return EXIT_NO_GATEWAY;
         }
     }
 
-    private static int interactive(SocketChannel ch, Interrupts interrupts, PrintStream out, PrintStream err)
+    private static int interactive(Path home, Interrupts interrupts, PrintStream out, PrintStream err)
             throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         out.println("Attached to the running gateway. 'exit' or Ctrl-D leaves (the gateway keeps running),"
                 + " Ctrl-C interrupts a command.");
+        if (System.console() != null) {
+            return TerminalSession.run(home, interrupts, out, err);
+        }
+        // Not a terminal (a pipe, a file): plain lines, no prompt editing.
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         int last = Main.EXIT_OK;
         while (true) {
             out.print("g! ");
@@ -155,14 +159,11 @@ public final class AttachClient {
                 out.println();
                 return last;
             }
-            String t = line.trim();
-            if (t.isEmpty()) {
-                continue;
-            }
-            if (t.equals("exit") || t.equals("quit") || t.equals("logout")) {
+            Integer done = interrupts.line(line, out, err);
+            if (done == null) {
                 return last;
             }
-            last = interrupts.command(line, out, err);
+            last = done;
         }
     }
 
@@ -182,7 +183,7 @@ public final class AttachClient {
      * interrupts the command and answers with status 130. A second Ctrl-C, or no answer within 5 s,
      * leaves at once.
      */
-    private static final class Interrupts {
+    static final class Interrupts {
         private final SocketChannel ch;
         private final AtomicBoolean running = new AtomicBoolean();
         private final AtomicBoolean sent = new AtomicBoolean();
@@ -226,6 +227,24 @@ public final class AttachClient {
             }, "gateway-client-interrupt");
             watchdog.setDaemon(true);
             watchdog.start();
+        }
+
+        /**
+         * One line of the interactive session.
+         *
+         * @return its status; the previous one for a blank line; {@code null} to leave
+         */
+        Integer line(String line, PrintStream out, PrintStream err) throws IOException {
+            String t = line.trim();
+            if (t.equals("exit") || t.equals("quit") || t.equals("logout")) {
+                return null;
+            }
+            return t.isEmpty() ? Main.EXIT_OK : command(line, out, err);
+        }
+
+        /** Ctrl-C while a command runs: ask the gateway to interrupt it (used by the terminal session too). */
+        void interruptCommand() {
+            onInterrupt();
         }
 
         int command(String script, PrintStream out, PrintStream err) throws IOException {

@@ -192,6 +192,72 @@ class AttachProcessIT {
         assertEquals(0, ok.exit(), ok.toString());
     }
 
+    @Test
+    void onATerminalTheSessionHasLineEditingAndCtrlCInterrupts(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        TestBundles.blockingCommand(home.resolve("deploy/blocking.jar"));
+        Running g = start(home, "bin/gateway", "--headless");
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+        // A pseudo-terminal from script(1), as an operator's ssh session or console would give.
+        ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", home.resolve("bin/gateway-client").toString(),
+                "/dev/null").directory(home.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("TERM", "xterm");
+        Process p = pb.start();
+        processes.add(p);
+        StringBuffer screen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            byte[] buf = new byte[4096];
+            try (java.io.InputStream in = p.getInputStream()) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    screen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException ignored) {
+                // ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        java.io.OutputStream keys = p.getOutputStream();
+        awaitScreen(screen, "g! ", 0);
+        // Type "echo ac", one character back (Ctrl-B), "b", Enter: with line editing the command is
+        // "echo abc" (without, the terminal would pass "echo ac^Bb").
+        int mark = screen.length();
+        keys.write("echo ac\u0002b\r".getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+        awaitScreen(screen, "abc\r\n", mark); // the command's output line (the typed line echoes "ac", Ctrl-B, "b")
+        // Ctrl-C while a command runs interrupts it in the gateway; the session goes on.
+        Path marker = home.resolve("terminal.marker");
+        mark = screen.length();
+        keys.write(("test:block " + marker + "\r").getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+        awaitScreen(screen, "blocking", mark);
+        keys.write(3); // Ctrl-C
+        keys.flush();
+        awaitFile(marker, "interrupted");
+        mark = screen.length();
+        keys.write("echo 'after' 'ctrl-c'\r".getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+        awaitScreen(screen, "after ctrl-c\r\n", mark);
+        keys.write("exit\r".getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+        assertTrue(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "client left at 'exit':\n" + screen);
+        assertEquals(0, p.exitValue(), screen.toString());
+        assertTrue(g.process.isAlive());
+    }
+
+    private static void awaitScreen(StringBuffer screen, String text, int from) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (screen.indexOf(text, from) < 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("'" + text.replace("\r", "\\r").replace("\n", "\\n") + "' not on the terminal within "
+                        + WAIT + ":\n" + screen);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private static void awaitFile(Path file, String content) throws InterruptedException, IOException {
