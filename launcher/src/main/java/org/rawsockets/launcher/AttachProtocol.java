@@ -127,7 +127,7 @@ final class AttachProtocol {
      * Gogo's pipe threads, which Ctrl-C interrupts) never touch the channel: interrupting a thread
      * inside a channel operation would close the channel. At most {@value #QUEUE} frames wait; a
      * producer waits for room (backpressure from a slow client) and stops waiting when the
-     * connection is gone or it is interrupted.
+     * connection is gone (an interrupt does not drop output: it is handed back after the frame is queued).
      */
     static final class FrameWriter {
         static final int QUEUE = 64;
@@ -162,15 +162,27 @@ final class AttachProtocol {
 
         void send(byte type, byte[] payload) throws IOException {
             Frame f = new Frame(type, payload);
+            // An interrupt (Ctrl-C reaching the command's threads) must not lose output such as the
+            // "interrupted" line itself: keep waiting for room, bounded by the connection, and
+            // hand the interrupt back afterwards.
+            boolean interrupted = false;
             try {
-                while (!queue.offer(f, 200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                while (true) {
+                    try {
+                        if (queue.offer(f, 200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                            break;
+                        }
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                     if (failed || !ch.isOpen()) {
                         throw new IOException("the attached client is gone");
                     }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while sending output to the attached client");
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (failed) {
                 throw new IOException("the attached client is gone");
