@@ -29,6 +29,16 @@ class PdusTest {
     }
 
     @Test
+    void requestDescriptionsNameFunctionCodeAddressAndQuantity() {
+        assertEquals("Read Holding Registers (0x03) address 107 quantity 3",
+                Pdus.readRegisters(FunctionCode.READ_HOLDING_REGISTERS, 107, 3).description());
+        assertEquals(FunctionCode.WRITE_MULTIPLE_REGISTERS.title() + " (0x10) address 65534 quantity 2",
+                Pdus.writeMultipleRegisters(65534, org.rawsockets.modbus.Registers.ofInts(1, 2)).description());
+        assertEquals(FunctionCode.READ_COILS.title() + " (0x01) address 0 quantity 2000",
+                Pdus.readBits(FunctionCode.READ_COILS, 0, 2000).description());
+    }
+
+    @Test
     void encodesTheSpecificationExamples() {
         assertArrayEquals(hex("01 0013 0013"), Pdus.readBits(FunctionCode.READ_COILS, 19, 19).pdu());
         assertArrayEquals(hex("02 00c4 0016"), Pdus.readBits(FunctionCode.READ_DISCRETE_INPUTS, 196, 22).pdu());
