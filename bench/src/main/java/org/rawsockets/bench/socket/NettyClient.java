@@ -15,11 +15,16 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
  * Netty 4.1 with the NIO transport (the same selector model as MINA; no native epoll), 2 event
@@ -32,6 +37,7 @@ final class NettyClient implements Client {
     private final byte[] chunk = Client.chunk();
     private final EventLoopGroup group = new NioEventLoopGroup(2);
     private final boolean copyToHeap;
+    private final SslContext ssl;
 
     /**
      * @param copyToHeap when true, every received buffer is copied into a fresh {@code byte[]} the
@@ -39,12 +45,21 @@ final class NettyClient implements Client {
      *            being read in place from Netty's pooled buffer and released
      */
     NettyClient(boolean copyToHeap) {
+        this(copyToHeap, null);
+    }
+
+    /**
+     * With TLS: an {@link SslHandler} from {@code ssl} first in every pipeline; the measurement starts
+     * when the handshake is done (as the TcpSocket clients start once {@code opened} resolved).
+     */
+    NettyClient(boolean copyToHeap, SslContext ssl) {
         this.copyToHeap = copyToHeap;
+        this.ssl = ssl;
     }
 
     @Override
     public String name() {
-        return copyToHeap ? "Netty (NIO, owned copies)" : "Netty (NIO)";
+        return (copyToHeap ? "Netty (NIO, owned copies)" : "Netty (NIO)") + (ssl == null ? "" : " + SslHandler");
     }
 
     @Override
@@ -61,7 +76,33 @@ final class NettyClient implements Client {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TIMEOUT.toMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .handler(handler);
+                .handler(ssl == null ? handler : new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new AfterHandshake(), handler);
+                    }
+                });
+    }
+
+    /** Holds back channelActive until the TLS handshake is done, so an Op starts on an open TLS channel. */
+    private static final class AfterHandshake extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            // the SslHandler before this one has started the handshake
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent c) {
+                if (c.isSuccess()) {
+                    ctx.fireChannelActive();
+                } else {
+                    ctx.fireExceptionCaught(c.cause());
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
     }
 
     private abstract static class Op extends ChannelInboundHandlerAdapter {

@@ -11,6 +11,7 @@ import java.util.function.IntPredicate;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TcpReadable;
 import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
 
 /**
  * The product read with bring-your-own-buffer reads: {@code readable().readInto(dst)} into one
@@ -20,11 +21,18 @@ import org.rawsockets.socket.TcpSocket;
 final class TcpSocketByobClient implements Client {
 
     private final SocketService service;
+    private final TcpSocketOptions options;
     private final TcpSocketClient writer;
 
     TcpSocketByobClient(SocketService service) {
+        this(service, TcpSocketClient.OPTIONS);
+    }
+
+    /** With other open options, e.g. TLS for the TLS bulk suite. */
+    TcpSocketByobClient(SocketService service, TcpSocketOptions options) {
         this.service = service;
-        this.writer = new TcpSocketClient(service);
+        this.options = options;
+        this.writer = new TcpSocketClient(service, options);
     }
 
     @Override
@@ -34,7 +42,7 @@ final class TcpSocketByobClient implements Client {
 
     private long run(InetSocketAddress a, java.util.function.BiConsumer<TcpSocket, CompletableFuture<Long>> op)
             throws Exception {
-        TcpSocket s = TcpSocketClient.open(service, a);
+        TcpSocket s = TcpSocketClient.open(service, a, options);
         CompletableFuture<Long> done = new CompletableFuture<>();
         try {
             op.accept(s, done);

@@ -30,9 +30,16 @@ final class TcpSocketClient implements Client {
 
     private final byte[] chunk = Client.chunk();
     private final SocketService service;
+    private final TcpSocketOptions options;
 
     TcpSocketClient(SocketService service) {
+        this(service, OPTIONS);
+    }
+
+    /** With other open options, e.g. TLS for the TLS bulk suite. */
+    TcpSocketClient(SocketService service, TcpSocketOptions options) {
         this.service = service;
+        this.options = options;
     }
 
     @Override
@@ -41,7 +48,11 @@ final class TcpSocketClient implements Client {
     }
 
     static TcpSocket open(SocketService service, InetSocketAddress a) throws Exception {
-        TcpSocket s = service.openTcp(a.getHostString(), a.getPort(), OPTIONS);
+        return open(service, a, OPTIONS);
+    }
+
+    static TcpSocket open(SocketService service, InetSocketAddress a, TcpSocketOptions options) throws Exception {
+        TcpSocket s = service.openTcp(a.getHostString(), a.getPort(), options);
         s.opened().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         return s;
     }
@@ -56,7 +67,7 @@ final class TcpSocketClient implements Client {
 
     private long run(InetSocketAddress a, java.util.function.BiConsumer<TcpSocket, CompletableFuture<Long>> op)
             throws Exception {
-        TcpSocket s = open(service, a);
+        TcpSocket s = open(service, a, options);
         CompletableFuture<Long> done = new CompletableFuture<>();
         try {
             op.accept(s, done);

@@ -24,6 +24,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.rawsockets.bench.BenchSupport;
+import org.rawsockets.bench.socket.TlsBulk;
 import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.TcpSocketOptions;
@@ -44,7 +45,10 @@ import org.rawsockets.socket.mina.internal.policy.Owner;
  * client saw is printed ({@link TlsInfo#resumed()}, for the JDK socket the session's creation
  * time) so that a "resumed" figure that is not one shows.
  *
- * <p>{@code java -jar bench/target/bench.jar tls [seconds per measure (5)] [protocol (TLSv1.3)]}
+ * <p>Then TLS bulk transfer ({@link TlsBulk}) with the same certificate, unless its size is 0.
+ *
+ * <p>{@code java -jar bench/target/bench.jar tls [seconds per measure (5)] [protocol (TLSv1.3)] [bulk MiB per
+ * round (256; 0 = no bulk)]}
  */
 public final class TlsBench {
 
@@ -54,6 +58,7 @@ public final class TlsBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String protocol = args.length > 1 ? args[1] : "TLSv1.3";
+        int bulkMib = args.length > 2 ? Integer.parseInt(args[2]) : 256;
         System.out.println("TLS handshakes/s, one connection at a time, " + protocol + ", " + seconds
                 + " s per measure, against openssl s_server on 127.0.0.1");
         System.out.println(BenchSupport.banner());
@@ -96,6 +101,12 @@ public final class TlsBench {
                     String.format(Locale.ROOT, "%.0f vs %.0f /s, %s", ef, nf, protocol));
             org.rawsockets.bench.Targets.ratio("tls.handshake.resumed", er, nr,
                     String.format(Locale.ROOT, "%.0f vs %.0f /s, %s", er, nr, protocol));
+            if (bulkMib > 0) {
+                run("openssl", "pkcs12", "-export", "-in", dir.resolve("cert.pem").toString(), "-inkey",
+                        dir.resolve("key.pem").toString(), "-out", dir.resolve("peer.p12").toString(), "-passout",
+                        "pass:bench");
+                TlsBulk.run(service, dir.resolve("peer.p12"), "bench", pem, protocol, bulkMib, 2, 5);
+            }
         } finally {
             full.destroy();
             resuming.destroy();
