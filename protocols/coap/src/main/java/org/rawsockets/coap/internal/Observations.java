@@ -43,11 +43,23 @@ final class Observations {
                 return t;
             });
             executor.setRemoveOnCancelPolicy(true);
-            org.eclipse.californium.core.CoapClient cf = new org.eclipse.californium.core.CoapClient();
+            java.net.InetSocketAddress peer = run.connector().peer();
+            String host = peer.getAddress().getHostAddress();
+            String path = request.path().startsWith("/") ? request.path() : "/" + request.path();
+            String uri;
+            try {
+                // CoapClient sets this URI on the request (its path and query become the Uri-* options)
+                uri = new java.net.URI("coap", null, host, peer.getPort(), path,
+                        request.query().isEmpty() ? null : request.query(), null).toASCIIString();
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("coap " + client.name() + ": bad path or query: " + e.getMessage(), e);
+            }
+            org.eclipse.californium.core.CoapClient cf = new org.eclipse.californium.core.CoapClient(uri);
             cf.setEndpoint(run.endpoint());
             cf.setExecutors(executor, executor, true);
             Observation o = new Observation(client, request, listener, executor, cf);
             Request coap = CoapClientImpl.toCoap(request, run.connector());
+            coap.setObserve();
             o.relation = cf.observe(coap, o);
             return o.first.orTimeout(client.settings().timeoutMillis(), TimeUnit.MILLISECONDS).handle((v, e) -> {
                 if (e == null) {

@@ -73,4 +73,21 @@ class LibcoapMethodsTest extends CoapTestSupport {
             throw e;
         }
     }
+
+    @Test
+    void oneMebibyteBothWaysBlockwise() throws Exception {
+        Libcoap server = libcoap();
+        CoapClientImpl c = client(server);
+        byte[] body = CaliforniumServerTest.random(CaliforniumServerTest.MIB, 99);
+        try {
+            CoapResponse put = await(c.put("/example_data", body, CoapRequest.OCTET_STREAM));
+            assertTrue(put.isSuccess(), put.toString());
+            CoapResponse got = await(c.get("/example_data"));
+            assertEquals("2.05", got.code());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(body, got.payload());
+        } catch (AssertionError | Exception e) {
+            System.err.println(server.log());
+            throw e;
+        }
+    }
 }
