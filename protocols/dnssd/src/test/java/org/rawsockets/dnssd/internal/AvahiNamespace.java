@@ -1,0 +1,295 @@
+package org.rawsockets.dnssd.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A private network namespace with only {@code lo} (up, multicast on, 224.0.0.0/4 routed to it),
+ * a private D-Bus system bus and an {@code avahi-daemon} restricted to {@code lo} (its own
+ * configuration, runtime directory and services directory, bind-mounted in the daemon's own mount
+ * namespace). Multicast cannot leave the namespace: it has no other interface. Everything is
+ * stopped and the namespace deleted by {@link #close()}, also when a test fails, and by a shutdown
+ * hook if the JVM ends first. A missing program is a failure.
+ */
+public final class AvahiNamespace implements AutoCloseable {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    public final String name;
+    public final Path dir;
+    private final Path bus;
+    private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
+    private final Thread hook;
+    private final Process avahi;
+    private boolean closed;
+
+    public AvahiNamespace() throws IOException, InterruptedException {
+        name = "rs-dnssd-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+        Path base = Paths.get(System.getProperty("dnssd.work.dir", "target/dnssd-test")).toAbsolutePath();
+        Files.createDirectories(base);
+        dir = Files.createTempDirectory(base, "ns-");
+        hook = new Thread(this::cleanUp, "dnssd-namespace-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean ok = false;
+        try {
+            run("ip", "netns", "add", name);
+            ns("ip", "link", "set", "lo", "up");
+            ns("ip", "link", "set", "lo", "multicast", "on");
+            ns("ip", "route", "add", "224.0.0.0/4", "dev", "lo");
+            Files.createDirectories(dir.resolve("services"));
+            Files.createDirectories(dir.resolve("run"));
+            bus = Files.createTempDirectory("rs-dnssd-bus").resolve("bus.sock"); // socket paths: at most 107 bytes
+            Files.writeString(dir.resolve("bus.xml"), "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus"
+                    + " Configuration 1.0//EN\" \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                    + "<busconfig><type>system</type><listen>unix:path=" + bus + "</listen><auth>EXTERNAL</auth>"
+                    + "<policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>"
+                    + "<allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>\n");
+            Process dbus = start("dbus", List.of("dbus-daemon", "--config-file=" + dir.resolve("bus.xml"), "--nofork"));
+            waitFor("dbus-daemon socket " + bus, Duration.ofSeconds(30), () -> Files.exists(bus), dbus, log("dbus"));
+            Files.writeString(dir.resolve("avahi.conf"), String.join("\n", "[server]", "use-ipv4=yes", "use-ipv6=no",
+                    "allow-interfaces=lo", "enable-dbus=yes", "ratelimit-interval-usec=1000000", "ratelimit-burst=1000",
+                    "[wide-area]", "enable-wide-area=no", "[publish]", "publish-hinfo=no", "publish-workstation=no",
+                    "[reflector]", "[rlimits]", ""));
+            // the daemon's own mount namespace (ip netns exec makes one): its services and runtime dirs
+            avahi = start("avahi", List.of("sh", "-c", "mount --bind " + dir.resolve("services") + " /etc/avahi/services"
+                    + " && mount --bind " + dir.resolve("run") + " /run && exec avahi-daemon -f " + dir.resolve("avahi.conf")
+                    + " --no-drop-root --no-chroot --no-rlimits"));
+            waitForLog("avahi-daemon startup", avahi, "avahi", l -> l.contains("Server startup complete"));
+            ok = true;
+        } finally {
+            if (!ok) {
+                close();
+            }
+        }
+    }
+
+    public String busAddress() {
+        return "unix:path=" + bus;
+    }
+
+    public Path log(String what) {
+        return dir.resolve(what + ".log");
+    }
+
+    /** Starts a program inside the namespace with the private bus; output to {@code <what>.log}. */
+    public Process start(String what, List<String> command) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name, "env",
+                "DBUS_SYSTEM_BUS_ADDRESS=unix:path=" + (bus == null ? "/nonexistent" : bus)));
+        cmd.addAll(command);
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log(what).toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    /** Runs a program inside the namespace to its end (bounded); a non-zero exit fails. */
+    public String ns(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name, "env",
+                "DBUS_SYSTEM_BUS_ADDRESS=unix:path=" + (bus == null ? "/nonexistent" : bus)));
+        cmd.addAll(List.of(command));
+        return run(cmd.toArray(String[]::new));
+    }
+
+    /** A child JVM in the namespace running {@link NamespaceProbe} on {@code lo}. */
+    public Probe probe() throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name,
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.logFile=System.err",
+                NamespaceProbe.class.getName(), "lo"));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(log("probe-stderr").toFile()).start();
+        processes.add(p);
+        return new Probe(p, log("probe-stderr"));
+    }
+
+    /** The child JVM: commands in, lines out (kept, so a failure shows the whole transcript). */
+    public static final class Probe {
+        final Process process;
+        final Path stderr;
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        private final OutputStream in;
+
+        Probe(Process p, Path stderr) {
+            this.process = p;
+            this.stderr = stderr;
+            this.in = p.getOutputStream();
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String l;
+                    while ((l = r.readLine()) != null) {
+                        synchronized (lines) {
+                            lines.add(l);
+                            lines.notifyAll();
+                        }
+                    }
+                } catch (IOException e) {
+                    // process ended
+                }
+            }, "probe-output");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        public void send(String command) throws IOException {
+            in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        /** Waits for a line (at index {@code from} or later) matching; returns it. */
+        public String await(String what, int from, Duration limit, Predicate<String> match) throws InterruptedException {
+            long until = System.nanoTime() + limit.toNanos();
+            synchronized (lines) {
+                while (true) {
+                    for (int i = from; i < lines.size(); i++) {
+                        if (match.test(lines.get(i))) {
+                            return lines.get(i);
+                        }
+                    }
+                    long left = until - System.nanoTime();
+                    if (left <= 0 || !process.isAlive()) {
+                        throw new AssertionError(what + ": not within " + limit + (process.isAlive() ? "" : " (the probe"
+                                + " ended)") + "; probe output:\n" + String.join("\n", lines) + "\nprobe stderr:\n"
+                                + tail(stderr));
+                    }
+                    lines.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 500)));
+                }
+            }
+        }
+
+        public int mark() {
+            return lines.size();
+        }
+
+        public String transcript() {
+            synchronized (lines) {
+                return String.join("\n", lines);
+            }
+        }
+    }
+
+    /** Waits for a log line of a process (no sleep-then-assert: polls the log with a deadline). */
+    public void waitForLog(String what, Process p, String log, Predicate<String> match) throws IOException {
+        waitFor(what, Duration.ofSeconds(60), () -> {
+            try {
+                return Files.exists(log(log)) && Files.readAllLines(log(log), StandardCharsets.ISO_8859_1).stream().anyMatch(match);
+            } catch (IOException e) {
+                return false;
+            }
+        }, p, log(log));
+    }
+
+    public static void waitFor(String what, Duration limit, java.util.function.BooleanSupplier done, Process p, Path log)
+            throws IOException {
+        long until = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (p != null && !p.isAlive()) {
+                throw new IllegalStateException(what + ": the process ended (exit " + p.exitValue() + "); log:\n" + tail(log));
+            }
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException(what + " not within " + limit + "; log:\n" + tail(log));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+        }
+    }
+
+    public String avahiLog() {
+        return tail(log("avahi"));
+    }
+
+    static String tail(Path log) {
+        try {
+            if (log == null || !Files.exists(log)) {
+                return "(no log)";
+            }
+            List<String> l = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+            return String.join("\n", l.subList(Math.max(0, l.size() - 80), l.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " did not end within 60 s");
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + text);
+        }
+        return text;
+    }
+
+    /** Stops a process started here (SIGTERM, then SIGKILL after 10 s). */
+    public static void stop(Process p) {
+        if (p == null) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void cleanUp() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Process> ps;
+        synchronized (processes) {
+            ps = new ArrayList<>(processes);
+        }
+        Collections.reverse(ps);
+        for (Process p : ps) {
+            stop(p);
+        }
+        try {
+            // anything still running in our namespace was started by this test (a child of a child)
+            String pids = run("ip", "netns", "pids", name).strip();
+            for (String pid : pids.isEmpty() ? new String[0] : pids.split("\\s+")) {
+                ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // the namespace may not exist (failed early)
+        }
+        try {
+            run("ip", "netns", "del", name);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // not created
+        }
+    }
+
+    @Override
+    public void close() {
+        cleanUp();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down
+        }
+    }
+}
