@@ -45,6 +45,12 @@ public interface IrcClient {
     /** The current nickname ("" before the first registration). */
     String nick();
 
+    /**
+     * The services account this client is logged in to on this connection (SASL's 900 reply, or a
+     * later 900/901 from services), if any.
+     */
+    Optional<String> account();
+
     /** The capabilities the server acknowledged on this connection. */
     Set<String> capabilities();
 

@@ -88,7 +88,7 @@ public final class IrcSettings {
     public String toString() {
         // Never prints passwords.
         return "IrcSettings[" + label() + ", nick=" + b.nick + ", alternates=" + b.alternates + ", user=" + b.user
-                + ", sasl=" + b.saslMechanism + (b.saslAccount != null ? " as " + b.saslAccount : "") + ", channels="
+                + ", sasl=" + b.saslMechanism.wireName() + (b.saslAccount != null ? " as " + b.saslAccount : "") + ", channels="
                 + b.channels.keySet() + ", flood=" + b.floodBurst + "/" + b.floodInterval.toMillis() + "ms]";
     }
 
@@ -187,11 +187,11 @@ public final class IrcSettings {
             return this;
         }
 
-        /** SASL with {@code mechanism}; account and password for PLAIN. */
+        /** SASL with {@code mechanism}; account and password for PLAIN and SCRAM-SHA-256. */
         public Builder sasl(SaslMechanism mechanism, String account, String password) {
             this.saslMechanism = Objects.requireNonNull(mechanism, "sasl mechanism");
-            if (mechanism == SaslMechanism.PLAIN && (account == null || password == null)) {
-                throw new IllegalArgumentException("SASL PLAIN needs an account and a password");
+            if (mechanism.usesPassword() && (account == null || password == null)) {
+                throw new IllegalArgumentException("SASL " + mechanism.wireName() + " needs an account and a password");
             }
             this.saslAccount = account == null ? null : text("sasl account", account);
             this.saslPassword = password == null ? null : () -> password;
@@ -203,7 +203,7 @@ public final class IrcSettings {
          * exception from {@code password} fails that registration with its message.
          */
         public Builder sasl(SaslMechanism mechanism, String account, java.util.function.Supplier<String> password) {
-            sasl(mechanism, account, mechanism == SaslMechanism.PLAIN ? "" : null);
+            sasl(mechanism, account, mechanism.usesPassword() ? "" : null);
             this.saslPassword = password;
             return this;
         }

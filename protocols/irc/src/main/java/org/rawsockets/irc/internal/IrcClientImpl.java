@@ -68,6 +68,7 @@ public final class IrcClientImpl implements IrcClient {
 
     private volatile boolean connected;
     private volatile Set<String> caps = Set.of();
+    private volatile String account;
     private volatile Duration lag;
     private volatile boolean closed;
 
@@ -181,6 +182,7 @@ public final class IrcClientImpl implements IrcClient {
         boolean was = connected;
         connected = false;
         caps = Set.of();
+        account = null;
         if (registrationTimer != null) {
             registrationTimer.cancel(false);
         }
@@ -307,6 +309,8 @@ public final class IrcClientImpl implements IrcClient {
                 }
                 case "PRIVMSG" -> ctcpReply(s, m);
                 case "731" -> regainNick(s, m);
+                case "900" -> account(m.param(2));
+                case "901" -> account(null);
                 default -> {
                     // no client action
                 }
@@ -399,7 +403,10 @@ public final class IrcClientImpl implements IrcClient {
     }
 
     void account(String account) {
-        LOG.info("IRC network {}: logged in as account {}", settings.name(), account);
+        this.account = account;
+        if (account != null) {
+            LOG.info("IRC network {}: logged in as account {}", settings.name(), account);
+        }
     }
 
     /** Sends on the current connection, or fails when not registered. */
@@ -432,6 +439,11 @@ public final class IrcClientImpl implements IrcClient {
     @Override
     public String nick() {
         return tracker.nick;
+    }
+
+    @Override
+    public Optional<String> account() {
+        return Optional.ofNullable(account);
     }
 
     @Override

@@ -144,15 +144,16 @@ public final class IrcNetworkComponent implements IrcClient {
         }
         SaslMechanism mech;
         try {
-            mech = SaslMechanism.valueOf(c.saslMechanism().strip().toUpperCase(Locale.ROOT));
+            mech = SaslMechanism.of(c.saslMechanism());
         } catch (IllegalArgumentException e) {
-            throw bad("saslMechanism", c.saslMechanism(), "not a mechanism", "NONE, PLAIN or EXTERNAL");
+            throw bad("saslMechanism", c.saslMechanism(), "not a mechanism", "NONE, PLAIN, EXTERNAL or SCRAM-SHA-256");
         }
         Optional<String> secret = SecretFiles.reference(where, PASSWORD, c._password(), name);
-        if (mech == SaslMechanism.PLAIN) {
+        if (mech.usesPassword()) {
             if (c.saslAccount().isBlank() || secret.isEmpty()) {
-                throw bad(c.saslAccount().isBlank() ? "saslAccount" : PASSWORD, null, "empty with saslMechanism PLAIN",
-                        "PLAIN needs saslAccount and " + PASSWORD + " = " + SecretFiles.PREFIX + name);
+                throw bad(c.saslAccount().isBlank() ? "saslAccount" : PASSWORD, null, "empty with saslMechanism "
+                        + mech.wireName(), mech.wireName() + " needs saslAccount and " + PASSWORD + " = "
+                        + SecretFiles.PREFIX + name);
             }
             String secretName = secret.get();
             // Read at each SASL exchange, never at activation (the rules every protocol bundle follows).
@@ -252,6 +253,7 @@ public final class IrcNetworkComponent implements IrcClient {
     @Override public CompletionStage<Void> disconnect(String quitMessage) { return client.disconnect(quitMessage); }
     @Override public boolean isConnected() { return client.isConnected(); }
     @Override public String nick() { return client.nick(); }
+    @Override public Optional<String> account() { return client.account(); }
     @Override public Set<String> capabilities() { return client.capabilities(); }
     @Override public ISupport isupport() { return client.isupport(); }
     @Override public Optional<Duration> lag() { return client.lag(); }

@@ -51,10 +51,11 @@ public @interface NetworkConfig {
 
     @AttributeDefinition(description = "SASL mechanism", options = { @Option(value = "NONE", label = "None"),
             @Option(value = "PLAIN", label = "PLAIN (account and password)"),
-            @Option(value = "EXTERNAL", label = "EXTERNAL (TLS client certificate)") })
+            @Option(value = "EXTERNAL", label = "EXTERNAL (TLS client certificate)"),
+            @Option(value = "SCRAM-SHA-256", label = "SCRAM-SHA-256 (account and password, never sent)") })
     String saslMechanism() default "NONE";
 
-    @AttributeDefinition(required = false, description = "SASL account (PLAIN)")
+    @AttributeDefinition(required = false, description = "SASL account (PLAIN, SCRAM-SHA-256)")
     String saslAccount() default "";
 
     /**

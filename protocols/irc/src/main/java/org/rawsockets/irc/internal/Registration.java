@@ -36,6 +36,11 @@ final class Registration {
     private boolean capEnded;
     private boolean saslRunning;
     private boolean saslFinished;
+    /** The most base64 characters of one SASL challenge (servers send a few hundred). */
+    static final int MAX_SASL_CHALLENGE = 8192;
+    private final StringBuilder saslIn = new StringBuilder();
+    private int saslStep;
+    private ScramSha256 scram;
     boolean registered;
     /** The step registration is at, for the timeout message. */
     String step = "connecting";
@@ -72,7 +77,6 @@ final class Registration {
         switch (m.command()) {
             case "CAP" -> cap(m);
             case "AUTHENTICATE" -> authenticate(m);
-            case "900" -> client.account(m.param(2));
             case "903" -> saslDone();
             case "902", "904", "905", "906", "908" -> {
                 if (m.command().equals("908")) {
@@ -80,7 +84,7 @@ final class Registration {
                 }
                 saslRunning = false;
                 if (settings.saslRequired()) {
-                    throw new IrcRegistrationException(session.where + " refused SASL " + settings.saslMechanism()
+                    throw new IrcRegistrationException(session.where + " refused SASL " + mechanism()
                             + " authentication for account " + settings.saslAccount() + ": " + m.command() + " "
                             + m.trailing() + " (the settings require SASL; set saslRequired false to go on without)");
                 }
@@ -224,21 +228,21 @@ final class Registration {
         if (saslFinished) {
             // authenticated, or failed with the fallback allowed: end the negotiation
         } else if (settings.saslMechanism() != SaslMechanism.NONE && enabled.contains("sasl")) {
-            if (!saslMechanisms.isEmpty() && !List.of(saslMechanisms.split(",")).contains(settings.saslMechanism().name())) {
+            if (!saslMechanisms.isEmpty() && !List.of(saslMechanisms.split(",")).contains(mechanism())) {
                 if (settings.saslRequired()) {
                     session.end(new IrcRegistrationException(session.where + " does not offer SASL "
-                            + settings.saslMechanism() + " (it offers " + saslMechanisms + ")"));
+                            + mechanism() + " (it offers " + saslMechanisms + "), and the settings require it"));
                     return;
                 }
             } else {
                 saslRunning = true;
-                step = "SASL " + settings.saslMechanism();
-                send("AUTHENTICATE", settings.saslMechanism().name());
+                step = "SASL " + mechanism();
+                send("AUTHENTICATE", mechanism());
                 return;
             }
         } else if (settings.saslMechanism() != SaslMechanism.NONE && settings.saslRequired()) {
             session.end(new IrcRegistrationException(session.where + " does not offer SASL (no 'sasl' capability), and"
-                    + " the settings require SASL " + settings.saslMechanism()));
+                    + " the settings require SASL " + mechanism()));
             return;
         }
         capEnded = true;
@@ -246,32 +250,90 @@ final class Registration {
         send("CAP", "END");
     }
 
+    private String mechanism() {
+        return settings.saslMechanism().wireName();
+    }
+
+    /**
+     * One AUTHENTICATE line from the server: a challenge comes in 400-character pieces (a shorter
+     * piece or "+" ends it); each complete challenge gets the mechanism's response.
+     */
     private void authenticate(IrcMessage m) {
-        if (!saslRunning || !m.param(0).equals("+")) {
+        if (!saslRunning) {
             return;
         }
-        byte[] payload;
-        if (settings.saslMechanism() == SaslMechanism.PLAIN) {
-            String password;
-            try {
-                password = settings.saslPassword();
-            } catch (RuntimeException e) {
-                send("AUTHENTICATE", "*"); // abort the exchange
-                session.end(new IrcRegistrationException(session.where + ": the SASL password could not be read: "
-                        + e.getMessage(), e));
+        String piece = m.param(0);
+        if (!piece.equals("+")) {
+            if (saslIn.length() + piece.length() > MAX_SASL_CHALLENGE) {
+                abortSasl("the server's SASL challenge is longer than " + MAX_SASL_CHALLENGE + " characters", null);
                 return;
             }
-            payload = (settings.saslAccount() + "\0" + settings.saslAccount() + "\0" + password).getBytes(UTF_8);
-        } else {
-            payload = new byte[0];
+            saslIn.append(piece);
+            if (piece.length() == 400) {
+                return; // more follows
+            }
         }
-        String b64 = Base64.getEncoder().encodeToString(payload);
+        byte[] challenge;
+        try {
+            challenge = Base64.getDecoder().decode(saslIn.toString());
+        } catch (IllegalArgumentException e) {
+            abortSasl("the server's SASL challenge is not base64", null);
+            return;
+        }
+        saslIn.setLength(0);
+        byte[] response;
+        try {
+            response = respond(challenge);
+        } catch (ScramSha256.ScramException e) {
+            abortSasl(e.getMessage(), null);
+            return;
+        } catch (RuntimeException e) {
+            abortSasl("the SASL password could not be read: " + e.getMessage(), e);
+            return;
+        }
+        String b64 = Base64.getEncoder().encodeToString(response);
         int i = 0;
         while (b64.length() - i >= 400) {
             send("AUTHENTICATE", b64.substring(i, i + 400));
             i += 400;
         }
         send("AUTHENTICATE", i == b64.length() ? "+" : b64.substring(i));
+    }
+
+    /** The mechanism's response to one challenge. */
+    private byte[] respond(byte[] challenge) throws ScramSha256.ScramException {
+        int stepNow = saslStep++;
+        switch (settings.saslMechanism()) {
+            case PLAIN:
+                return (settings.saslAccount() + "\0" + settings.saslAccount() + "\0" + settings.saslPassword())
+                        .getBytes(UTF_8);
+            case SCRAM_SHA_256:
+                switch (stepNow) {
+                    case 0:
+                        scram = new ScramSha256(settings.saslAccount(), settings.saslPassword());
+                        return scram.clientFirst();
+                    case 1:
+                        step = "SASL SCRAM-SHA-256 (proof sent)";
+                        return scram.clientFinal(challenge);
+                    case 2:
+                        scram.verifyServerFinal(challenge);
+                        step = "SASL SCRAM-SHA-256 (server verified, waiting for 903)";
+                        return new byte[0];
+                    default:
+                        throw new ScramSha256.ScramException("the server sent a challenge after the SCRAM exchange ended");
+                }
+            default:
+                return new byte[0]; // EXTERNAL: the identity is the certificate's
+        }
+    }
+
+    /** Aborts the exchange (AUTHENTICATE *) and ends the registration: not a refusal the fallback covers. */
+    private void abortSasl(String why, Throwable cause) {
+        saslRunning = false;
+        capEnded = true; // the server's 906 must not lead to CAP END: this connection ends
+        session.endAfter(session.send(IrcMessage.of("AUTHENTICATE", "*"), true), new IrcRegistrationException(
+                session.where + ": SASL " + mechanism() + " for account " + settings.saslAccount() + " aborted: " + why,
+                cause));
     }
 
     private void saslDone() {

@@ -167,6 +167,18 @@ final class Session {
         return ended;
     }
 
+    /**
+     * Ends this connection once {@code last} was written (e.g. AUTHENTICATE * before giving up), or
+     * after 3 s if it was not.
+     */
+    void endAfter(CompletableFuture<?> last, Throwable cause) {
+        ScheduledFuture<?> fallback = actor.schedule(() -> end(cause), 3, TimeUnit.SECONDS);
+        last.whenComplete((v, t) -> actor.execute(() -> {
+            fallback.cancel(false);
+            end(cause);
+        }));
+    }
+
     /** Ends this connection once: closes the socket, fails the queued lines, tells the client. */
     void end(Throwable cause) {
         if (ended) {

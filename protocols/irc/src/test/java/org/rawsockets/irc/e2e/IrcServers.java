@@ -56,6 +56,8 @@ public final class IrcServers {
         final int tlsPort;
         final List<String> command;
         final Path log;
+        /** A line of the output that says the server is ready (instead of a listening port), or null. */
+        String readyText;
         Process process;
 
         Server(String kind, Path dir, int port, int tlsPort, List<String> command) {
@@ -70,7 +72,21 @@ public final class IrcServers {
         Server start() throws IOException {
             process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            awaitListening(port);
+            if (port > 0) {
+                awaitListening(port);
+            }
+            if (readyText != null) {
+                until(Duration.ofSeconds(60), () -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError(kind + " exited with " + process.exitValue() + ": " + describe());
+                    }
+                    try {
+                        return Files.readString(log, UTF_8).contains(readyText);
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }, () -> kind + " saying '" + readyText + "'; " + describe());
+            }
             if (tlsPort > 0) {
                 awaitListening(tlsPort);
             }
@@ -78,7 +94,7 @@ public final class IrcServers {
         }
 
         private void awaitListening(int p) {
-            until(Duration.ofSeconds(20), () -> {
+            until(Duration.ofSeconds(60), () -> {
                 if (!process.isAlive()) {
                     throw new AssertionError(kind + " exited with " + process.exitValue() + ": " + describe());
                 }
@@ -115,7 +131,7 @@ public final class IrcServers {
 
         public String describe() {
             StringBuilder b = new StringBuilder(kind + " in " + dir + "\n");
-            for (Path p : List.of(log, dir.resolve("insp.log"))) {
+            for (Path p : List.of(log, dir.resolve("insp.log"), dir.resolve("atheme.out"))) {
                 try {
                     if (Files.exists(p)) {
                         String s = Files.readString(p, UTF_8);
@@ -139,7 +155,7 @@ public final class IrcServers {
     }
 
     /** A self-signed certificate for 127.0.0.1 / localhost: {cert.pem, key.pem} in {@code dir}. */
-    static Path[] certificate(Path dir) throws Exception {
+    public static Path[] certificate(Path dir) throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
         Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
@@ -186,7 +202,7 @@ public final class IrcServers {
      * InspIRCd 3 with the IRCv3 modules; {@code connectClass} is added to the connect block (it
      * must set commandrate: 1000 is one command per second).
      */
-    static Server inspircd(Path dir, String connectClass, String extra) throws Exception {
+    public static Server inspircd(Path dir, String connectClass, String extra) throws Exception {
         int port = freePort();
         List<String> modules = new ArrayList<>(List.of("cap", "ircv3", "ircv3_servertime", "ircv3_echomessage",
                 "ircv3_capnotify", "ircv3_accounttag", "ircv3_batch", "ircv3_chghost", "ircv3_invitenotify",
