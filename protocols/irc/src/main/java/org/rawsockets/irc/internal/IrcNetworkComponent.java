@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -58,6 +57,7 @@ public final class IrcNetworkComponent implements IrcClient {
     /** The configured networks of this bundle: names in use, rejected configurations. */
     public static final ConfigRegistry REGISTRY = new ConfigRegistry(PID, "IRC network");
     static final String PASSWORD = ".password";
+    static final String PASSPHRASE = ".passphrase";
     /** The whiteboard listener's service property naming the network it listens to. */
     public static final String LISTENER_NETWORK = "network";
     /** The whiteboard listener's service property bounding its buffer. */
@@ -77,7 +77,7 @@ public final class IrcNetworkComponent implements IrcClient {
     public IrcNetworkComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
             ConfigRegistry registry) {
         String where = StrictConfig.describe(properties == null ? Map.of() : properties);
-        ConfigRegistry.Accepted<IrcSettings> accepted = registry.accept(properties, NetworkConfig.class, Set.of(PASSWORD),
+        ConfigRegistry.Accepted<IrcSettings> accepted = registry.accept(properties, NetworkConfig.class, Set.of(PASSWORD, PASSPHRASE),
                 c -> settings(c, secrets, where), IrcSettings::name, LOG);
         this.claim = accepted.claim();
         this.client = IrcClients.create(sockets, accepted.value());
@@ -106,20 +106,21 @@ public final class IrcNetworkComponent implements IrcClient {
         if (c.port() < 0 || c.port() > 65535) {
             throw bad("port", c.port(), "out of range", "0..65535 (0: 6697 with TLS, 6667 without)");
         }
+        // The TLS options are built with TLS off too: an STS policy may upgrade the connection.
+        TlsOptions.Builder tls = TlsOptions.builder().verifyHostname(c.verifyHostname());
+        String ca = c.caCertificatesPath().strip();
+        if (!ca.isEmpty()) {
+            try {
+                tls.trustedCertificatesPem(Files.readString(Path.of(ca), StandardCharsets.US_ASCII));
+            } catch (IOException | RuntimeException e) {
+                throw bad("caCertificatesPath", ca, "not a readable PEM file (" + e.getMessage() + ")",
+                        "the path of a PEM file of CA certificates");
+            }
+        }
+        clientCertificate(c, secrets, where, name).ifPresent(tls::keyManager);
+        b.tls(tls.build());
         if (!c.tls()) {
             b.tls(false);
-        } else {
-            TlsOptions.Builder tls = TlsOptions.builder().verifyHostname(c.verifyHostname());
-            String ca = c.caCertificatesPath().strip();
-            if (!ca.isEmpty()) {
-                try {
-                    tls.trustedCertificatesPem(Files.readString(Path.of(ca), StandardCharsets.US_ASCII));
-                } catch (IOException | RuntimeException e) {
-                    throw bad("caCertificatesPath", ca, "not a readable PEM file (" + e.getMessage() + ")",
-                            "the path of a PEM file of CA certificates");
-                }
-            }
-            b.tls(tls.build());
         }
         if (endpoint.isEmpty()) {
             b.server(host, c.port() == 0 ? (c.tls() ? 6697 : 6667) : c.port());
@@ -165,6 +166,10 @@ public final class IrcNetworkComponent implements IrcClient {
                 }
             });
         } else if (mech == SaslMechanism.EXTERNAL) {
+            if (c.clientCertificatePath().isBlank()) {
+                throw bad("clientCertificatePath", null, "empty with saslMechanism EXTERNAL", "EXTERNAL logs in with the"
+                        + " TLS client certificate: set clientCertificatePath and clientKeyPath (and tls = true)");
+            }
             b.sasl(mech, c.saslAccount().isBlank() ? null : c.saslAccount().strip(), (String) null);
         }
         b.saslRequired(c.saslRequired());
@@ -190,6 +195,61 @@ public final class IrcNetworkComponent implements IrcClient {
             }
             throw bad("channels/flood/ping/reconnect", null, e.getMessage(), "see the configuration table in README");
         }
+    }
+
+    /**
+     * The client certificate of {@code clientCertificatePath}/{@code clientKeyPath}, checked now
+     * (readable, PEM, an encrypted key has its {@code .passphrase}) and read again at each TLS
+     * handshake with the passphrase (never at activation).
+     */
+    private static Optional<ClientKeys> clientCertificate(NetworkConfig c, SecretFiles secrets, String where,
+            String name) {
+        String cert = c.clientCertificatePath().strip();
+        String key = c.clientKeyPath().strip();
+        Optional<String> passphrase = SecretFiles.reference(where, PASSPHRASE, c._passphrase(), name + "-key");
+        if (cert.isEmpty() && key.isEmpty()) {
+            if (passphrase.isPresent()) {
+                throw bad(PASSPHRASE, null, "set without clientKeyPath", "the passphrase of an encrypted clientKeyPath");
+            }
+            return Optional.empty();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            throw bad(cert.isEmpty() ? "clientCertificatePath" : "clientKeyPath", null, "empty while "
+                    + (cert.isEmpty() ? "clientKeyPath" : "clientCertificatePath") + " is set", "set both or neither");
+        }
+        String keyPem;
+        try {
+            if (!Files.readString(Path.of(cert), StandardCharsets.US_ASCII).contains("-----BEGIN CERTIFICATE-----")) {
+                throw bad("clientCertificatePath", cert, "holds no PEM certificate", "a PEM file (-----BEGIN CERTIFICATE-----)");
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException i) {
+                throw i;
+            }
+            throw bad("clientCertificatePath", cert, "not readable (" + e.getMessage() + ")", "a readable PEM file");
+        }
+        try {
+            keyPem = Files.readString(Path.of(key), StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            throw bad("clientKeyPath", key, "not readable (" + e.getMessage() + ")", "a readable PEM file (mode 0600)");
+        }
+        boolean encrypted = ClientKeys.encrypted(keyPem);
+        if (!encrypted && !keyPem.contains("-----BEGIN PRIVATE KEY-----")) {
+            throw bad("clientKeyPath", key, "holds no PKCS#8 key", "-----BEGIN PRIVATE KEY----- or -----BEGIN ENCRYPTED"
+                    + " PRIVATE KEY-----; convert with 'openssl pkcs8 -topk8'");
+        }
+        if (encrypted && passphrase.isEmpty()) {
+            throw bad(PASSPHRASE, null, "empty while clientKeyPath is encrypted", PASSPHRASE + " = " + SecretFiles.PREFIX
+                    + name + "-key, the file holding the key's passphrase");
+        }
+        java.util.function.Supplier<String> pass = passphrase.<java.util.function.Supplier<String>>map(n -> () -> {
+            try {
+                return secrets.read(n);
+            } catch (IOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }).orElse(null);
+        return Optional.of(new ClientKeys(name, Path.of(cert), Path.of(key), pass));
     }
 
     /** The non-empty, stripped items of a comma-separated list. */

@@ -33,6 +33,20 @@ public @interface NetworkConfig {
             + " of the JDK trust store (the same property name as on socket endpoints)")
     String caCertificatesPath() default "";
 
+    @AttributeDefinition(required = false, description = "Path of a PEM file with the TLS client certificate (chain),"
+            + " for SASL EXTERNAL / CertFP; with clientKeyPath (the same property names as MQTT's)")
+    String clientCertificatePath() default "";
+
+    @AttributeDefinition(required = false, description = "Path of the PEM file with the client certificate's PKCS#8"
+            + " private key, plain or encrypted (BEGIN ENCRYPTED PRIVATE KEY, then set .passphrase); read at each connect")
+    String clientKeyPath() default "";
+
+    /** Property {@code .passphrase}: {@code secret:NAME} of the encrypted client key's passphrase. */
+    @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "secret:NAME, where the file"
+            + " NAME in the gateway's secrets/ folder holds the passphrase of an encrypted clientKeyPath (read at each"
+            + " connect); a passphrase written here is refused")
+    String _passphrase() default "";
+
     @AttributeDefinition(description = "Verify that the server certificate matches the host name")
     boolean verifyHostname() default true;
 

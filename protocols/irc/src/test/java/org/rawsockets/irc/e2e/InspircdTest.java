@@ -39,33 +39,33 @@ class InspircdTest extends ServerTestBase {
 
         ok(alice.join("#Chan[1]", null));
         ok(bob.join("#chan{1}", null)); // the same channel under rfc1459 case mapping
-        IrcServers.until(Duration.ofSeconds(10), () -> alice.channel("#CHAN{1}").map(c -> c.members().size() == 2)
+        IrcServers.until(Duration.ofSeconds(30), () -> alice.channel("#CHAN{1}").map(c -> c.members().size() == 2)
                 .orElse(false), () -> alice.channels().toString());
         // extended-join: the account ("*" = none) and the real name.
         IrcMessage join = atAlice.matching(m -> m.command().equals("JOIN") && "bob".equals(m.nick())).get(0);
         assertEquals(List.of("#Chan[1]", "*", "bob"), join.params());
 
         ok(alice.privmsg("#chan[1]", "tagged"));
-        IrcServers.until(Duration.ofSeconds(10), () -> atBob.privmsgs("#chan[1]").contains("tagged"), atBob::tail);
+        IrcServers.until(Duration.ofSeconds(30), () -> atBob.privmsgs("#chan[1]").contains("tagged"), atBob::tail);
         IrcMessage got = atBob.matching(m -> m.command().equals("PRIVMSG")).get(0);
         assertTrue(got.serverTime().isPresent(), got.toString());
         assertTrue(got.tag("msgid").isPresent(), got.toString());
         // echo-message: alice receives her own message back from the server.
-        IrcServers.until(Duration.ofSeconds(10), () -> atAlice.privmsgs("#chan[1]").contains("tagged"), atAlice::tail);
+        IrcServers.until(Duration.ofSeconds(30), () -> atAlice.privmsgs("#chan[1]").contains("tagged"), atAlice::tail);
 
         // multi-prefix: both prefixes of an op with voice.
         ok(alice.sendRaw("MODE #chan[1] +v alice"));
-        IrcServers.until(Duration.ofSeconds(10), () -> "@+".equals(bob.channel("#chan[1]").orElseThrow().members()
+        IrcServers.until(Duration.ofSeconds(30), () -> "@+".equals(bob.channel("#chan[1]").orElseThrow().members()
                 .get("alice")), () -> bob.channels().toString());
         assertEquals(Map.of("alice", "@+", "bob", ""), ok(bob.names("#CHAN[1]")));
 
         // away-notify and setname reach the other client as messages.
         ok(alice.sendRaw("AWAY :lunch"));
-        IrcServers.until(Duration.ofSeconds(10), () -> !atBob.matching(m -> m.command().equals("AWAY")).isEmpty(),
+        IrcServers.until(Duration.ofSeconds(30), () -> !atBob.matching(m -> m.command().equals("AWAY")).isEmpty(),
                 atBob::tail);
         // CTCP VERSION is answered automatically.
         ok(bob.privmsg("alice", "\u0001VERSION\u0001"));
-        IrcServers.until(Duration.ofSeconds(10), () -> atBob.matching(m -> m.command().equals("NOTICE")
+        IrcServers.until(Duration.ofSeconds(30), () -> atBob.matching(m -> m.command().equals("NOTICE")
                 && m.trailing().startsWith("\u0001VERSION Raw Sockets")).size() == 1, atBob::tail);
         assertTrue(alice.lag().orElseThrow().compareTo(Duration.ofSeconds(5)) < 0);
     }

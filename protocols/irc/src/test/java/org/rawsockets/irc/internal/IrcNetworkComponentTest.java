@@ -37,7 +37,7 @@ class IrcNetworkComponentTest {
     Path dir;
 
     static IrcSettings settings(Map<String, Object> props, SecretFiles secrets) {
-        return IrcNetworkComponent.settings(StrictConfig.read(NetworkConfig.class, props, Set.of(".password")).config(),
+        return IrcNetworkComponent.settings(StrictConfig.read(NetworkConfig.class, props, Set.of(".password", ".passphrase")).config(),
                 secrets, "test");
     }
 
@@ -82,6 +82,16 @@ class IrcNetworkComponentTest {
         IllegalArgumentException mech = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("name", "n",
                 "host", "h", "nick", "x", "saslMechanism", "SCRAM"), none));
         assertTrue(mech.getMessage().contains("field 'saslMechanism'"), mech.getMessage());
+        IllegalArgumentException ext = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("name", "n",
+                "host", "h", "nick", "x", "saslMechanism", "EXTERNAL"), none));
+        assertTrue(ext.getMessage().contains("field 'clientCertificatePath'"), ext.getMessage());
+        IllegalArgumentException half = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("name", "n",
+                "host", "h", "nick", "x", "clientKeyPath", "/k.pem"), none));
+        assertTrue(half.getMessage().contains("field 'clientCertificatePath'"), half.getMessage());
+        Map<String, Object> literalPassphrase = new HashMap<>(Map.of("name", "n", "host", "h", "nick", "x",
+                "clientCertificatePath", "/c.pem", "clientKeyPath", "/k.pem", ".passphrase", "hunter3"));
+        ConfigRejectedException lp = assertThrows(ConfigRejectedException.class, () -> settings(literalPassphrase, none));
+        assertTrue(lp.getMessage().contains("literal secret") && !lp.getMessage().contains("hunter3"), lp.getMessage());
         IllegalArgumentException chan = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("name", "n",
                 "host", "h", "nick", "x", "channels", "#a b c"), none));
         assertTrue(chan.getMessage().contains("field 'channels'"), chan.getMessage());
