@@ -55,11 +55,16 @@
  * closed by the peer, TLS certificate, TLS protocol, ...), so a protocol can decide whether to retry
  * without parsing the message.
  *
+ * <h2>Sockets for web pages</h2>
+ * {@link org.rawsockets.socket.OriginSocketServices} (API 1.2.0) gives a bundle that bridges web
+ * pages (the Direct Sockets bridge) a socket service per page origin: the policy then grants and
+ * counts quotas per origin ({@code origin:https://...} grants), not per bridge.
+ *
  * <h2>TLS sessions</h2>
  * An implementation may resume an earlier TLS session with the same server (same host, port and
  * trust and key material) instead of a full handshake; {@link org.rawsockets.socket.TlsInfo#resumed()}
  * tells which it was.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.rawsockets.socket;

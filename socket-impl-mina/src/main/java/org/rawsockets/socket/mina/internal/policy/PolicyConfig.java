@@ -41,6 +41,12 @@ public @interface PolicyConfig {
             + " sockets (received unread + queued to send).", min = "0")
     long maxBufferedBytes() default 64L * 1024 * 1024;
 
+    @AttributeDefinition(name = "Bundles that act for web origins", description = "Symbolic names (globs) of the"
+            + " bundles that may open sockets for a web page's origin (the Direct Sockets bridge). Grants and quotas"
+            + " naming 'origin:<scheme>://<host>[:<port>]' apply only to sockets these bundles open for that origin.",
+            required = false)
+    String[] originBundles() default {"org.rawsockets.webbridge"};
+
     @AttributeDefinition(name = "Audit entries kept", description = "Size of the in-memory audit ring shown by"
             + " policy:audit (every entry is also logged to org.rawsockets.socket.audit).", min = "1", max = "100000")
     int auditSize() default RingAuditLog.DEFAULT_CAPACITY;

@@ -106,7 +106,7 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
 
     @Override
     public Quotas quotas(Owner owner) {
-        return settings.quotasFor(owner.symbolicName());
+        return settings.quotasFor(owner);
     }
 
     @Override
@@ -146,6 +146,9 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
      */
     Verdict decide(Owner owner, AccessKind kind, String name, String endpoint, Ip ip, int port) {
         PolicySettings s = settings;
+        if (owner.origin() != null && !s.mayActForOrigins(owner.symbolicName())) {
+            return Verdict.NOT_GRANTED;
+        }
         Declarations decls = declarations(owner);
         boolean declared = decls.covering(kind, name, endpoint, ip, port) != null;
         boolean kindDeclared = declared || endpoint != null && decls.ofKind(kind) != null;
@@ -156,11 +159,10 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
         boolean covered = false;
         boolean lifted = false;
         boolean endpointGranted = false;
-        String bsn = owner.symbolicName();
         List<Rule> grants = s.grants();
         for (int i = 0; i < grants.size(); i++) {
             Rule g = grants.get(i);
-            if (!g.appliesTo(bsn) || !g.covers(kind, name, endpoint, ip, port)) {
+            if (!g.appliesTo(owner) || !g.covers(kind, name, endpoint, ip, port)) {
                 continue;
             }
             covered = true;
@@ -228,7 +230,7 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
         Rule allowing = null;
         Rule endpointGrant = null;
         for (Rule g : s.grants()) {
-            if (!g.appliesTo(owner.symbolicName()) || !g.covers(kind, name, endpoint, ip, port)) {
+            if (!g.appliesTo(owner) || !g.covers(kind, name, endpoint, ip, port)) {
                 continue;
             }
             if (covering == null) {
@@ -243,6 +245,13 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
         }
         Rule declared = declaration != null ? declaration : endpointGrant != null ? kindDeclaration : null;
         Rule through = declaration == null && declared != null ? endpointGrant : null;
+        if (owner.origin() != null && !s.mayActForOrigins(owner.symbolicName())) {
+            return new Decision(false, owner, access, declared, null, null, denials, List.of("bundle "
+                    + owner.symbolicName() + " may not open sockets for web origins (originBundles = "
+                    + s.originBundles() + ")"), List.of("To allow it, add " + owner.symbolicName()
+                    + " to originBundles in etc/" + PolicySettings.PID + ".cfg (only bundles that authenticate the"
+                    + " page belong there)."));
+        }
         if (declared != null && allowing != null) {
             return new Decision(true, owner, access, declared, allowing, through, denials, List.of(), List.of());
         }
@@ -330,7 +339,7 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
         if (bind && !ipNeeded && !(port >= 1 && port <= 1023)) {
             ports = "*";
         }
-        return owner.symbolicName() + " " + k.token() + " " + dest + " " + ports;
+        return owner.principal() + " " + k.token() + " " + dest + " " + ports;
     }
 
     /**
@@ -340,7 +349,9 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
     static String suggestedName(String line) {
         String[] f = line.split(" ");
         String bsn = f[0];
-        StringBuilder n = new StringBuilder(bsn.substring(bsn.lastIndexOf('.') + 1)).append('-').append(f[1]);
+        String who = Rule.isOrigin(bsn) ? "origin-" + bsn.substring(bsn.indexOf("://") + 3)
+                : bsn.substring(bsn.lastIndexOf('.') + 1);
+        StringBuilder n = new StringBuilder(who).append('-').append(f[1]);
         if (!f[2].equals("*")) {
             n.append('-').append(f[2]);
         }

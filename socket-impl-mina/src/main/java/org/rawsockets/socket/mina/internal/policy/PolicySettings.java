@@ -19,9 +19,14 @@ import org.rawsockets.socket.mina.internal.config.ConfigCheck;
  * @param quotaOverrides per-bundle quotas, first match wins (exact names before globs)
  * @param defaultGrants whether the default (loopback) grants are in force
  * @param errors configuration lines that could not be used
+ * @param originBundles symbolic names (globs) of the bundles that may open sockets for web origins
+ *            ({@code origin:} grants apply only to sockets these bundles open for an origin)
  */
 public record PolicySettings(List<Rule> grants, Quotas defaultQuotas, List<QuotaRule> quotaOverrides,
-        boolean defaultGrants, List<String> errors) {
+        boolean defaultGrants, List<String> errors, List<String> originBundles) {
+
+    /** The bundles that may act for web origins when {@code originBundles} is not configured. */
+    public static final List<String> DEFAULT_ORIGIN_BUNDLES = List.of("org.rawsockets.webbridge");
 
     /** The PID. */
     public static final String PID = "org.rawsockets.socket.policy";
@@ -48,6 +53,17 @@ public record PolicySettings(List<Rule> grants, Quotas defaultQuotas, List<Quota
         grants = List.copyOf(grants);
         quotaOverrides = List.copyOf(quotaOverrides);
         errors = List.copyOf(errors);
+        originBundles = List.copyOf(originBundles);
+    }
+
+    /** Whether the bundle may open sockets for web origins ({@code originBundles}). */
+    public boolean mayActForOrigins(String symbolicName) {
+        for (int i = 0; i < originBundles.size(); i++) {
+            if (Rule.glob(originBundles.get(i), symbolicName)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Nothing configured: the default grants and quotas. */
@@ -122,7 +138,27 @@ public record PolicySettings(List<Rule> grants, Quotas defaultQuotas, List<Quota
         }
         List<QuotaRule> overrides = new ArrayList<>(exact);
         overrides.addAll(globs);
-        return new PolicySettings(grants, dq, overrides, defaults, errors);
+        List<String> originBundles = props.containsKey("originBundles") ? new ArrayList<>() : DEFAULT_ORIGIN_BUNDLES;
+        if (props.containsKey("originBundles")) {
+            for (String b : strings(props.get("originBundles"))) {
+                for (String one : b.split(",")) {
+                    String t = one.trim();
+                    if (t.isEmpty()) {
+                        continue;
+                    }
+                    try {
+                        if (Rule.isOrigin(t)) {
+                            throw new IllegalArgumentException("an origin is not a bundle");
+                        }
+                        Rule.checkPrincipal(t);
+                        originBundles.add(t);
+                    } catch (IllegalArgumentException ex) {
+                        errors.add("originBundles entry '" + t + "': " + ex.getMessage() + "; ignored");
+                    }
+                }
+            }
+        }
+        return new PolicySettings(grants, dq, overrides, defaults, errors, originBundles);
     }
 
     static QuotaRule parseQuota(String name, String line, Quotas defaults) {
@@ -153,13 +189,31 @@ public record PolicySettings(List<Rule> grants, Quotas defaultQuotas, List<Quota
         if (open < 0 || pending < 0 || bytes < 0) {
             throw new IllegalArgumentException("quota '" + name + "' = '" + line + "': limits must be >= 0");
         }
+        try {
+            Rule.checkPrincipal(f[0]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("quota '" + name + "' = '" + line + "': " + e.getMessage(), e);
+        }
         return new QuotaRule(name, f[0], new Quotas(open, pending, bytes));
+    }
+
+    /** The quotas of an owner: a bundle's, or an origin's ({@code quota.<name> = origin:<origin> ...}). */
+    public Quotas quotasFor(Owner owner) {
+        if (owner.origin() == null) {
+            return quotasFor(owner.symbolicName());
+        }
+        for (QuotaRule q : quotaOverrides) {
+            if (Rule.isOrigin(q.bundle()) && Rule.globFrom(q.bundle(), Owner.ORIGIN_PREFIX.length(), owner.origin())) {
+                return q.quotas();
+            }
+        }
+        return defaultQuotas;
     }
 
     /** The quotas of a bundle. */
     public Quotas quotasFor(String symbolicName) {
         for (QuotaRule q : quotaOverrides) {
-            if (Rule.glob(q.bundle(), symbolicName)) {
+            if (!Rule.isOrigin(q.bundle()) && Rule.glob(q.bundle(), symbolicName)) {
                 return q.quotas();
             }
         }

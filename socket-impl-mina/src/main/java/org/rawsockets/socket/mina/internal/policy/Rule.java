@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 public record Rule(String name, String bundle, RuleKind kind, Destination destination, PortSet ports) {
 
     private static final Pattern BSN_GLOB = Pattern.compile("[A-Za-z0-9_.*-]+");
+    /** {@code origin:<scheme>://<host>[:<port>]}, host and port may hold {@code *} globs. */
+    private static final Pattern ORIGIN_GLOB = Pattern.compile("origin:[a-z*][a-z0-9+.*-]*://[a-z0-9_.*\\[\\]:-]+");
 
     public Rule {
         Objects.requireNonNull(name, "name");
@@ -46,9 +48,7 @@ public record Rule(String name, String bundle, RuleKind kind, Destination destin
                     + " '<bundle> <kind> <destination> <ports>', e.g. 'org.rawsockets.smtp tcp *.example.org 587'");
         }
         try {
-            if (!BSN_GLOB.matcher(f[0]).matches()) {
-                throw new IllegalArgumentException("'" + f[0] + "' is not a bundle symbolic name or glob");
-            }
+            checkPrincipal(f[0]);
             RuleKind kind = f[1].equals("*") ? null : RuleKind.parse(f[1]);
             return new Rule(name, f[0], kind, Destination.parse(f[2]), PortSet.parse(f[3]));
         } catch (IllegalArgumentException e) {
@@ -58,7 +58,49 @@ public record Rule(String name, String bundle, RuleKind kind, Destination destin
 
     /** Whether the rule applies to this bundle symbolic name. */
     public boolean appliesTo(String symbolicName) {
-        return glob(bundle, symbolicName);
+        return !isOrigin(bundle) && glob(bundle, symbolicName);
+    }
+
+    /**
+     * Whether the rule applies to this owner: a bundle rule to a bundle's own sockets, an
+     * {@code origin:} rule to the sockets a bundle opens for a matching web origin (and nothing else:
+     * {@code *} does not cover origins). Allocation-free.
+     */
+    public boolean appliesTo(Owner owner) {
+        if (owner.origin() == null) {
+            return appliesTo(owner.symbolicName());
+        }
+        return isOrigin(bundle) && globFrom(bundle, Owner.ORIGIN_PREFIX.length(), owner.origin());
+    }
+
+    /** Whether a principal field names a web origin ({@code origin:...}). */
+    public static boolean isOrigin(String principal) {
+        return principal.startsWith(Owner.ORIGIN_PREFIX);
+    }
+
+    /**
+     * Checks the principal field of a grant or quota line: a bundle symbolic name or glob, or
+     * {@code origin:<scheme>://<host>[:<port>]} (lower case, globs allowed).
+     */
+    static void checkPrincipal(String principal) {
+        if (isOrigin(principal)) {
+            if (!ORIGIN_GLOB.matcher(principal).matches()) {
+                throw new IllegalArgumentException("'" + principal + "' is not a web origin: write"
+                        + " origin:<scheme>://<host>[:<port>] in lower case, e.g. origin:https://hmi.example.com or"
+                        + " origin:http://127.0.0.1:8080 (no path, no trailing slash; * globs allowed)");
+            }
+        } else if (!BSN_GLOB.matcher(principal).matches()) {
+            throw new IllegalArgumentException("'" + principal + "' is not a bundle symbolic name or glob"
+                    + " (nor origin:<scheme>://<host>[:<port>])");
+        }
+    }
+
+    /** {@link #glob} of {@code pattern} from index {@code from} on. */
+    static boolean globFrom(String pattern, int from, String value) {
+        if (pattern.indexOf('*', from) < 0) {
+            return pattern.length() - from == value.length() && pattern.startsWith(value, from);
+        }
+        return glob(pattern.substring(from), value);
     }
 
     /**

@@ -67,8 +67,11 @@ class PolicyExampleConfigTest {
     void isValidAndSetsQuotasAndAudit() throws IOException {
         PolicySettings s = example();
         assertTrue(s.errors().isEmpty(), s.errors().toString());
-        assertEquals(12, s.grants().size(), s.grants().toString()); // 10 + 2 default loopback grants
+        assertEquals(13, s.grants().size(), s.grants().toString()); // 11 + 2 default loopback grants
         assertEquals(new Quotas(32, 64, 4194304), s.quotasFor("org.rawsockets.modbus"));
+        Owner hmi = Owner.of(1, "org.rawsockets.webbridge").forOrigin("https://hmi.example.com");
+        assertEquals(new Quotas(8, 64, 67108864), s.quotasFor(hmi));
+        assertEquals(java.util.List.of("org.rawsockets.webbridge"), s.originBundles());
         assertEquals(new Quotas(256, 64, 67108864), s.quotasFor("org.rawsockets.smtp"));
     }
 }

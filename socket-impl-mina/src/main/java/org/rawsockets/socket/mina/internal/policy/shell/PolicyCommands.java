@@ -95,6 +95,8 @@ public final class PolicyCommands {
         for (PolicySettings.QuotaRule q : s.quotaOverrides()) {
             sb.append("  quota.").append(q.name()).append(" = ").append(q.bundle()).append(' ').append(q.quotas()).append('\n');
         }
+        sb.append("Bundles that may act for web origins (originBundles; origin:<origin> grants and quotas): ")
+                .append(String.join(", ", s.originBundles())).append('\n');
         if (!s.errors().isEmpty()) {
             sb.append("Configuration errors (these lines allow nothing):\n");
             for (String e : s.errors()) {
