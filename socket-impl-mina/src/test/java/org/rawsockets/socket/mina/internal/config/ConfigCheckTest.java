@@ -49,7 +49,8 @@ class ConfigCheckTest {
 
     @Test
     void knownKeysComeFromTheMetatypeDefinitions() {
-        assertEquals(List.of("auditSize", "defaultGrants", "grants", "maxBufferedBytes", "maxOpenSockets", "maxPendingOpens"),
+        assertEquals(List.of("auditSize", "defaultGrants", "grants", "maxBufferedBytes", "maxOpenSockets", "maxPendingOpens",
+                "originBundles"),
                 PolicySettings.KEYS);
     }
 
