@@ -153,4 +153,48 @@ class AvahiBrowseTest {
         assertTrue(status.contains("malformedMessages=1"), status);
         assertTrue(status.contains("lastError=from 127.0.0.1"), status);
     }
+
+    @Test
+    void shellBrowseAndResolveOnTheRealClient() throws Exception {
+        publish("publish", "Shell Printer", "_ipp._tcp", "631", "rp=ipp/print");
+        probe.send("shell-browse _ipp._tcp 3");
+        probe.await("shell browse done", 0, LIMIT, l -> l.equals("SHELL-END"));
+        String t = probe.transcript();
+        assertTrue(t.contains("SHELL found Shell Printer._ipp._tcp.local"), t);
+        assertTrue(t.contains("SHELL 1 instance(s) of _ipp._tcp.local after 3 s"), t);
+        int mark = probe.mark();
+        probe.send("shell-resolve Shell Printer._ipp._tcp.local");
+        probe.await("shell resolve done", mark, LIMIT, l -> l.equals("SHELL-END"));
+        t = probe.transcript();
+        assertTrue(t.contains("SHELL   addresses 127.0.0.1, ::1"), t);
+        assertTrue(t.contains("SHELL   txt       rp=ipp/print"), t);
+        assertTrue(t.matches("(?s).*SHELL   host      [^\\n]+\\.local:631.*"), t);
+    }
+
+    @Test
+    void theDocumentedGrantsAreEnoughUnderTheRealPolicy() throws Exception {
+        publish("publish", "Granted Printer", "_ipp._tcp", "631");
+        AvahiNamespace.Probe granted = ns.probe("policy");
+        granted.await("policy probe ready", 0, LIMIT, l -> l.equals("READY"));
+        granted.send("browse _ipp._tcp");
+        granted.await("FOUND under the documented grants", 0, LIMIT,
+                l -> l.startsWith("EVENT _ipp._tcp.local FOUND Granted Printer._ipp._tcp.local|"));
+        granted.send("resolve Granted Printer._ipp._tcp.local");
+        String r = granted.await("resolve under the documented grants", 0, LIMIT,
+                l -> l.startsWith("RESOLVED") || l.startsWith("ERROR"));
+        assertTrue(r.startsWith("RESOLVED Granted Printer._ipp._tcp.local|"), r);
+        granted.send("quit");
+
+        // without the grant to send to the group, queries are refused and say which grant is missing
+        AvahiNamespace.Probe refused = ns.probe("policy-nosend");
+        refused.await("second policy probe ready", 0, LIMIT, l -> l.equals("READY"));
+        refused.send("resolve Granted Printer._ipp._tcp.local");
+        String err = refused.await("resolve without the send grant", 0, LIMIT, l -> l.startsWith("ERROR resolve")
+                || l.startsWith("RESOLVED"));
+        assertTrue(err.startsWith("ERROR resolve DnsSdTimeoutException"), err);
+        refused.send("status");
+        String status = refused.await("status", 0, LIMIT, l -> l.startsWith("STATUS"));
+        assertTrue(status.contains("sending a query failed") && status.contains("224.0.0.251"), status);
+        refused.send("quit");
+    }
 }

@@ -104,11 +104,12 @@ public final class AvahiNamespace implements AutoCloseable {
     }
 
     /** A child JVM in the namespace running {@link NamespaceProbe} on {@code lo}. */
-    public Probe probe() throws IOException {
+    public Probe probe(String... extra) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name,
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.logFile=System.err",
                 NamespaceProbe.class.getName(), "lo"));
+        cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(log("probe-stderr").toFile()).start();
         processes.add(p);
         return new Probe(p, log("probe-stderr"));

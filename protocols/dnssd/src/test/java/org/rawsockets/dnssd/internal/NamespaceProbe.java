@@ -59,10 +59,16 @@ public final class NamespaceProbe {
 
     public static void main(String[] args) throws Exception {
         String iface = args.length > 0 ? args[0] : "lo";
-        MinaSocketEngine engine = MinaSocketEngine.standalone();
+        // "policy": the real policy with this bundle's declarations and the grants the README documents
+        // "policy-nosend": the same without the grant to send to the group
+        MinaSocketEngine engine = args.length > 1 && args[1].equals("policy") ? PolicyEngines.withGrants(PolicyEngines.MDNS_GRANTS)
+                : args.length > 1 && args[1].equals("policy-nosend")
+                        ? PolicyEngines.withGrants(java.util.Arrays.copyOf(PolicyEngines.MDNS_GRANTS, 2))
+                        : MinaSocketEngine.standalone();
         MinaSocketEngine.OwnedSocketService sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.dnssd"));
         MdnsSettings settings = MdnsSettings.defaults().withInterface(iface).withTimeToLive(1);
         List<Thread> threads = new ArrayList<>();
+        boolean policyNoSend = args.length > 1 && args[1].equals("policy-nosend");
         UdpSocket capture = null;
         try (MdnsClient client = new MdnsClient(sockets, settings)) {
             say("READY");
@@ -80,7 +86,7 @@ public final class NamespaceProbe {
                             t.start();
                             threads.add(t);
                         }
-                        case "resolve" -> client.resolve(arg, Duration.ofSeconds(arg.startsWith("missing") ? 3 : 30))
+                        case "resolve" -> client.resolve(arg, Duration.ofSeconds(arg.startsWith("missing") || policyNoSend ? 3 : 30))
                                 .whenComplete((s, t) -> say(t == null ? "RESOLVED " + describe(s)
                                         : "ERROR resolve " + cause(t).getClass().getSimpleName() + ": " + cause(t).getMessage()));
                         case "query" -> {
@@ -110,6 +116,21 @@ public final class NamespaceProbe {
                         case "garbage" -> send(sockets, iface, new byte[] { 0, 0, (byte) 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0,
                                 (byte) 0xc0, 12, 0, 12, 0, 1, 0, 0, 0, 120, 0, 2, (byte) 0xc0, 12 });
                         case "status" -> say("STATUS " + client.status());
+                        case "shell-browse", "shell-resolve" -> {
+                            // the Gogo commands on the real client; printed events and the result, prefixed
+                            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+                            java.io.PrintStream ps = new java.io.PrintStream(buf, true, StandardCharsets.UTF_8);
+                            org.rawsockets.dnssd.internal.shell.DnsSdCommands c = shell(client, ps);
+                            String result;
+                            if (w[0].equals("shell-browse")) {
+                                int sp = arg.lastIndexOf(' ');
+                                result = c.browse(arg.substring(0, sp), Integer.parseInt(arg.substring(sp + 1)));
+                            } else {
+                                result = c.resolve(arg);
+                            }
+                            (buf.toString(StandardCharsets.UTF_8) + result).lines().forEach(l -> say("SHELL " + l));
+                            say("SHELL-END");
+                        }
                         case "quit" -> {
                             say("BYE");
                             return;
@@ -127,6 +148,10 @@ public final class NamespaceProbe {
             sockets.close();
             engine.close();
         }
+    }
+
+    static org.rawsockets.dnssd.internal.shell.DnsSdCommands shell(MdnsClient client, java.io.PrintStream out) {
+        return org.rawsockets.dnssd.internal.shell.ShellAccess.commands(client, out);
     }
 
     private static Throwable cause(Throwable t) {
