@@ -106,8 +106,9 @@ public final class OpenRequest {
         TlsMode mode = switch (tls) {
             case "off" -> TlsMode.OFF;
             case "on" -> TlsMode.ON;
-            case "starttls" -> TlsMode.STARTTLS;
-            default -> throw new IllegalArgumentException("option tls must be off, on or starttls, was '" + tls + "'");
+            case "starttls" -> throw new IllegalArgumentException("option tls=starttls is not offered by the bridge yet"
+                    + " (no frame to start the upgrade): use tls=on, or a named endpoint");
+            default -> throw new IllegalArgumentException("option tls must be off or on, was '" + tls + "'");
         };
         if (mode == TlsMode.OFF && (values.containsKey("serverName") || values.containsKey("alpn"))) {
             throw new IllegalArgumentException("options serverName and alpn need tls=on or tls=starttls");
