@@ -7,117 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 
 import org.junit.jupiter.api.Test;
+import org.rawsockets.socket.testing.ScriptedReadable;
 
 /**
- * {@link FrameReader} against a scripted {@link TcpReadable} that the test feeds piece by piece (as
+ * {@link FrameReader} against a {@link ScriptedReadable} that the test feeds piece by piece (as
  * Netty's codec tests feed an embedded channel): every frame form with the input split at every byte
  * boundary, one byte at a time, and in one piece; reads that complete at once and later.
  */
 class FrameReaderTest {
-
-    /** A readable fed by the test; honours readInto's minBytes, end of stream, one pending read. */
-    static final class Scripted implements TcpReadable {
-        private final ByteBuffer data = ByteBuffer.allocate(1 << 16).flip();
-        private boolean ended;
-        private ByteBuffer dst;
-        private int min;
-        private int count;
-        private CompletableFuture<Integer> pending;
-        int reads;
-
-        void feed(byte[] piece) {
-            data.compact().put(piece).flip();
-            serve();
-        }
-
-        void end() {
-            ended = true;
-            serve();
-        }
-
-        private void serve() {
-            if (pending == null) {
-                return;
-            }
-            int k = Math.min(data.remaining(), dst.remaining());
-            ByteBuffer part = data.slice(data.position(), k);
-            dst.put(part);
-            data.position(data.position() + k);
-            count += k;
-            if (count >= min || ended) {
-                CompletableFuture<Integer> f = pending;
-                int n = count == 0 ? -1 : count;
-                pending = null;
-                dst = null;
-                f.complete(n);
-            }
-        }
-
-        @Override
-        public CompletionStage<Integer> readInto(ByteBuffer d, int minBytes) {
-            if (pending != null) {
-                throw new IllegalStateException("pending");
-            }
-            if (minBytes < 1 || minBytes > d.remaining()) {
-                throw new IllegalArgumentException("minBytes " + minBytes + " remaining " + d.remaining());
-            }
-            reads++;
-            pending = new CompletableFuture<>();
-            CompletableFuture<Integer> f = pending;
-            dst = d;
-            min = minBytes;
-            count = 0;
-            serve();
-            return f;
-        }
-
-        @Override
-        public CompletionStage<Integer> readInto(ByteBuffer d) {
-            return readInto(d, 1);
-        }
-
-        @Override
-        public CompletionStage<Integer> readInto(ByteBuffer d, int minBytes, Duration timeout) {
-            return readInto(d, minBytes);
-        }
-
-        @Override
-        public CompletionStage<ReadResult<ByteBuffer>> read(Duration timeout) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public InputStream inputStream(Duration readTimeout) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletionStage<ReadResult<ByteBuffer>> read() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Flow.Publisher<ByteBuffer> publisher() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletionStage<Void> cancel() {
-            throw new UnsupportedOperationException();
-        }
-    }
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
@@ -163,7 +68,7 @@ class FrameReaderTest {
     void linesSplitAtEveryByteBoundary() {
         byte[] input = ascii(SMTP);
         for (int at = 0; at <= input.length; at++) {
-            Scripted s = new Scripted();
+            ScriptedReadable s = new ScriptedReadable();
             List<Throwable> errors = new ArrayList<>();
             List<String> got = lines(new FrameReader(s, 64), 40, errors);
             for (byte[] piece : splits(input, at)) {
@@ -179,7 +84,7 @@ class FrameReaderTest {
     @Test
     void linesOneByteAtATimeAndAllAtOnce() {
         byte[] input = ascii(SMTP);
-        Scripted s = new Scripted();
+        ScriptedReadable s = new ScriptedReadable();
         List<Throwable> errors = new ArrayList<>();
         List<String> got = lines(new FrameReader(s, 64), 40, errors);
         for (byte b : input) {
@@ -188,7 +93,7 @@ class FrameReaderTest {
         s.end();
         assertEquals(SMTP_LINES, got);
 
-        Scripted t = new Scripted();
+        ScriptedReadable t = new ScriptedReadable();
         t.feed(input);
         t.end();
         assertEquals(SMTP_LINES, lines(new FrameReader(t, 64), 40, errors));
@@ -203,7 +108,7 @@ class FrameReaderTest {
     void lengthPrefixedFramesSplitAtEveryByteBoundary() throws Exception {
         byte[] input = {0, 3, 'a', 'b', 'c', 0, 0, 0, 5, '1', '2', '3', '4', '5'};
         for (int at = 0; at <= input.length; at++) {
-            Scripted s = new Scripted();
+            ScriptedReadable s = new ScriptedReadable();
             FrameReader r = new FrameReader(s, 8);
             List<String> got = new ArrayList<>();
             List<Throwable> errors = new ArrayList<>();
@@ -240,7 +145,7 @@ class FrameReaderTest {
     void aLineTooLongFailsWithFrameTooLongException() throws Exception {
         byte[] input = ascii("OK\r\n0123456789ABC\r\nnext\r\n");
         for (int at = 0; at <= input.length; at++) {
-            Scripted s = new Scripted();
+            ScriptedReadable s = new ScriptedReadable();
             FrameReader r = new FrameReader(s, 16);
             List<Throwable> errors = new ArrayList<>();
             List<String> got = lines(r, 12, errors);
@@ -257,7 +162,7 @@ class FrameReaderTest {
             assertInstanceOf(FrameTooLongException.class, again.getCause(), "the reader stays failed");
         }
         // exactly the maximum is allowed
-        Scripted s = new Scripted();
+        ScriptedReadable s = new ScriptedReadable();
         s.feed(ascii("0123456789AB\r\n"));
         ReadResult<byte[]> r = new FrameReader(s, 16).readUntil(FrameReader.CRLF, 12).toCompletableFuture().get();
         assertEquals("0123456789AB", ascii(r.value()));
@@ -266,7 +171,7 @@ class FrameReaderTest {
     /** The end of the stream inside a frame fails with NetworkException CLOSED_BY_PEER. */
     @Test
     void endOfStreamInsideAFrameIsAnError() throws Exception {
-        Scripted s = new Scripted();
+        ScriptedReadable s = new ScriptedReadable();
         FrameReader r = new FrameReader(s, 16);
         CompletionStage<ReadResult<byte[]>> f = r.readExactly(5);
         s.feed(ascii("abc"));
@@ -281,19 +186,19 @@ class FrameReaderTest {
     /** Nothing past the frame is consumed: the bytes after a delimiter are there for a readExactly. */
     @Test
     void bytesAfterTheDelimiterStayForTheNextCall() throws Exception {
-        Scripted s = new Scripted();
+        ScriptedReadable s = new ScriptedReadable();
         FrameReader r = new FrameReader(s, 32);
         s.feed(ascii("SIZE 4\r\nDATA"));
         assertEquals("SIZE 4", ascii(r.readUntil(FrameReader.CRLF, 20).toCompletableFuture().get().value()));
         assertEquals(4, r.buffered());
         assertEquals("DATA", ascii(r.readExactly(4).toCompletableFuture().get().value()));
-        assertEquals(1, s.reads, "one read from the stream for both frames");
+        assertEquals(1, s.reads(), "one read from the stream for both frames");
     }
 
     /** One call pending at a time; argument checks. */
     @Test
     void onePendingCallAndArguments() {
-        Scripted s = new Scripted();
+        ScriptedReadable s = new ScriptedReadable();
         FrameReader r = new FrameReader(s, 16);
         CompletionStage<ReadResult<byte[]>> f = r.readExactly(4);
         assertThrows(IllegalStateException.class, () -> r.readExactly(1));
@@ -347,7 +252,7 @@ class FrameReaderTest {
     void readFramesSplitAtEveryByteBoundaryAndAllAtOnce() {
         byte[] input = ascii(REPLIES);
         for (int at = 0; at <= input.length; at++) {
-            Scripted s = new Scripted();
+            ScriptedReadable s = new ScriptedReadable();
             List<String> got = new ArrayList<>();
             List<Throwable> errors = new ArrayList<>();
             readReplies(new FrameReader(s, 64), replyHandler(), got, errors);
@@ -358,7 +263,7 @@ class FrameReaderTest {
             assertEquals(List.of(), errors, "split at " + at);
             assertEquals(REPLIES_READ, got, "split at " + at);
         }
-        Scripted t = new Scripted();
+        ScriptedReadable t = new ScriptedReadable();
         t.feed(input);
         t.end();
         List<String> got = new ArrayList<>();
@@ -366,13 +271,13 @@ class FrameReaderTest {
         readReplies(new FrameReader(t, 64), replyHandler(), got, errors);
         assertEquals(REPLIES_READ, got, "everything there before the first call: handled in a loop");
         assertEquals(List.of(), errors);
-        assertEquals(2, t.reads, "one read for all frames, one for the end");
+        assertEquals(2, t.reads(), "one read for all frames, one for the end");
     }
 
     /** Many buffered frames are handled in a loop, not a stack frame per frame. */
     @Test
     void readFramesLoopsOverBufferedFramesWithoutRecursion() throws Exception {
-        Scripted s = new Scripted();
+        ScriptedReadable s = new ScriptedReadable();
         byte[] many = ascii("x\n".repeat(20_000) + "end\n");
         s.feed(many);
         int[] n = new int[1];
@@ -387,7 +292,7 @@ class FrameReaderTest {
     /** The whole call is the one pending operation; a handler's exception ends it, the reader goes on. */
     @Test
     void readFramesIsOnePendingCallAndAHandlerFailureEndsOnlyIt() throws Exception {
-        Scripted s = new Scripted();
+        ScriptedReadable s = new ScriptedReadable();
         FrameReader r = new FrameReader(s, 64);
         FrameReader.FrameHandler<String> h = replyHandler();
         CompletableFuture<String> f = r.readFrames(FrameReader.CRLF, 40, h).toCompletableFuture();
@@ -421,14 +326,14 @@ class FrameReaderTest {
     /** readFrames fails as readUntil does: a frame too long, the end of the stream inside a frame. */
     @Test
     void readFramesFailsAsReadUntilDoes() throws Exception {
-        Scripted s = new Scripted();
+        ScriptedReadable s = new ScriptedReadable();
         FrameReader r = new FrameReader(s, 16);
         CompletableFuture<String> f = r.readFrames(FrameReader.CRLF, 12, replyHandler()).toCompletableFuture();
         s.feed(ascii("250-ok\r\n0123456789ABC\r\n"));
         ExecutionException e = assertThrows(ExecutionException.class, f::get);
         assertInstanceOf(FrameTooLongException.class, e.getCause());
 
-        Scripted t = new Scripted();
+        ScriptedReadable t = new ScriptedReadable();
         CompletableFuture<String> g = new FrameReader(t, 16).readFrames(FrameReader.CRLF, 12, replyHandler())
                 .toCompletableFuture();
         t.feed(ascii("250-ok\r\n250 cut"));

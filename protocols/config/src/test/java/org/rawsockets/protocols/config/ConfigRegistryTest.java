@@ -30,7 +30,7 @@ class ConfigRegistryTest {
     /** Records what is logged: level and formatted message. */
     static final class RecordingLogger extends AbstractLogger {
         private static final long serialVersionUID = 1L;
-        final List<String> lines = new ArrayList<>();
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         RecordingLogger() {
             this.name = "test";

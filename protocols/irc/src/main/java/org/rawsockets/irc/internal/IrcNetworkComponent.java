@@ -12,8 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -32,6 +34,7 @@ import org.rawsockets.irc.IrcSettings;
 import org.rawsockets.irc.IrcSubscription;
 import org.rawsockets.irc.SaslMechanism;
 import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.RefusedLiterals;
 import org.rawsockets.protocols.config.SecretFiles;
 import org.rawsockets.protocols.config.StrictConfig;
 import org.rawsockets.socket.SocketService;
@@ -69,16 +72,24 @@ public final class IrcNetworkComponent implements IrcClient {
     private final Map<IrcListener, IrcSubscription> listeners = new ConcurrentHashMap<>();
 
     @Activate
-    public IrcNetworkComponent(@Reference SocketService sockets, Map<String, Object> properties, BundleContext context) {
-        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY);
+    public IrcNetworkComponent(@Reference SocketService sockets,
+            @Reference(name = "configurationAdmin", cardinality = ReferenceCardinality.OPTIONAL)
+            ConfigurationAdmin configurationAdmin, Map<String, Object> properties, BundleContext context) {
+        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
+                RefusedLiterals.storeRemover(configurationAdmin, "IRC network", LOG, PASSWORD, PASSPHRASE));
     }
 
-    /** A network from a configuration map, as DS gives it; connects at once. */
+    /**
+     * A network from a configuration map, as DS gives it; connects at once.
+     *
+     * @param literalRemover called with the PID of a configuration whose literal password or passphrase
+     *        was refused, to remove it from the configuration store
+     */
     public IrcNetworkComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
-            ConfigRegistry registry) {
+            ConfigRegistry registry, Consumer<String> literalRemover) {
         String where = StrictConfig.describe(properties == null ? Map.of() : properties);
-        ConfigRegistry.Accepted<IrcSettings> accepted = registry.accept(properties, NetworkConfig.class, Set.of(PASSWORD, PASSPHRASE),
-                c -> settings(c, secrets, where), IrcSettings::name, LOG);
+        ConfigRegistry.Accepted<IrcSettings> accepted = new RefusedLiterals(literalRemover, PASSWORD, PASSPHRASE).accept(registry,
+                properties, NetworkConfig.class, c -> settings(c, secrets, where), IrcSettings::name, LOG);
         this.claim = accepted.claim();
         this.client = IrcClients.create(sockets, accepted.value());
         client.connect().whenComplete((nick, t) -> {

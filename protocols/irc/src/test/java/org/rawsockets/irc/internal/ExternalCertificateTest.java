@@ -148,7 +148,9 @@ class ExternalCertificateTest {
         Map<String, Object> config = config("frankbot");
         config.put("clientKeyPath", aesKey.toString());
         component = new IrcNetworkComponent(sockets, config, secrets, new ConfigRegistry(
-                IrcNetworkComponent.PID, "IRC network"));
+                IrcNetworkComponent.PID, "IRC network"), pid -> {
+                    throw new AssertionError("nothing to remove from " + pid);
+                });
         try {
             assertEquals("frankbot", component.connect().toCompletableFuture().get(60, TimeUnit.SECONDS));
         } catch (ExecutionException e) {
@@ -163,7 +165,9 @@ class ExternalCertificateTest {
         registerWithCertificate("grace");
         Files.writeString(dir.resolve("secrets/frank-key"), "not the passphrase\n");
         component = new IrcNetworkComponent(sockets, config("gracebot"), secrets, new ConfigRegistry(
-                IrcNetworkComponent.PID, "IRC network"));
+                IrcNetworkComponent.PID, "IRC network"), pid -> {
+                    throw new AssertionError("nothing to remove from " + pid);
+                });
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> component.connect().toCompletableFuture().get(60, TimeUnit.SECONDS));
         IrcRegistrationException r = assertInstanceOf(IrcRegistrationException.class, e.getCause());

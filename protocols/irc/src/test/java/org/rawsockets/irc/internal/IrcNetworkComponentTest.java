@@ -97,6 +97,28 @@ class IrcNetworkComponentTest {
         assertTrue(chan.getMessage().contains("field 'channels'"), chan.getMessage());
     }
 
+    /**
+     * The component refuses a literal SASL password and has it removed from the configuration store;
+     * given back with the marker in its place, it is refused with the same message, nothing more removed.
+     */
+    @Test
+    void aRefusedLiteralPasswordIsRemovedFromTheConfigurationStore() {
+        List<String> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ConfigRegistry registry = new ConfigRegistry(IrcNetworkComponent.PID, "IRC network");
+        Map<String, Object> literal = new HashMap<>(Map.of("name", "lab", "host", "h", "nick", "x", "saslMechanism",
+                "PLAIN", "saslAccount", "a", ".password", "hunter2", "service.pid", "org.rawsockets.irc.network~lab"));
+        ConfigRejectedException first = assertThrows(ConfigRejectedException.class,
+                () -> new IrcNetworkComponent(null, literal, new SecretFiles(dir.toString()), registry, removed::add));
+        assertEquals(List.of("org.rawsockets.irc.network~lab"), removed);
+        Map<String, Object> stored = new HashMap<>(literal);
+        stored.remove(".password");
+        stored.put(".password.refused", "removed");
+        ConfigRejectedException again = assertThrows(ConfigRejectedException.class,
+                () -> new IrcNetworkComponent(null, stored, new SecretFiles(dir.toString()), registry, removed::add));
+        assertEquals(first.getMessage(), again.getMessage());
+        assertEquals(1, removed.size(), "nothing more to remove");
+    }
+
     @Test
     void whiteboardListenersGetTheirNetworksMessages() throws Exception {
         MinaSocketEngine engine = MinaSocketEngine.standalone();
@@ -106,7 +128,9 @@ class IrcNetworkComponentTest {
                     "tls", false, "nick", "bot", "channels", "#ops", "service.pid",
                     "org.rawsockets.irc.network~lab"));
             IrcNetworkComponent component = new IrcNetworkComponent(sockets, props, new SecretFiles(dir.toString()),
-                    new ConfigRegistry(IrcNetworkComponent.PID, "IRC network"));
+                    new ConfigRegistry(IrcNetworkComponent.PID, "IRC network"), pid -> {
+                        throw new AssertionError("nothing to remove from " + pid);
+                    });
             Recorder mine = new Recorder();
             Recorder other = new Recorder();
             component.addListener(mine, Map.of("network", "lab", "bufferSize", 100));

@@ -5,17 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,7 +27,7 @@ import org.rawsockets.mqtt.MqttVersion;
 import org.rawsockets.mqtt.Qos;
 import org.rawsockets.mqtt.SubscriptionOptions;
 import org.rawsockets.protocols.config.ConfigRegistry;
-import org.rawsockets.protocols.config.ConfigRejectedException;
+import org.rawsockets.protocols.config.RefusedLiterals;
 import org.rawsockets.protocols.config.SecretFiles;
 import org.rawsockets.protocols.config.StrictConfig;
 import org.rawsockets.socket.SocketService;
@@ -61,8 +55,6 @@ public final class MqttBrokerComponent implements MqttClient {
     public static final ConfigRegistry REGISTRY = new ConfigRegistry(BrokerConfig.PID, "MQTT broker");
     /** The property holding the secret reference (method {@code _password} of {@link BrokerConfig}). */
     static final String PASSWORD = ".password";
-    /** Marks a configuration whose literal password was removed from the store. */
-    static final String PASSWORD_REFUSED = ".password.refused";
     private static final Logger LOG = LoggerFactory.getLogger(MqttBrokerComponent.class);
 
     private final MqttClientImpl client;
@@ -73,8 +65,7 @@ public final class MqttBrokerComponent implements MqttClient {
             @Reference(name = "configurationAdmin", cardinality = ReferenceCardinality.OPTIONAL)
             ConfigurationAdmin configurationAdmin, Map<String, Object> properties, BundleContext context) {
         this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
-                configurationAdmin == null ? pid -> LOG.warn("no Config Admin: the literal password of configuration {}"
-                        + " stays in it", pid) : pid -> removeLiteralPassword(configurationAdmin, pid));
+                RefusedLiterals.storeRemover(configurationAdmin, "MQTT broker", LOG, PASSWORD));
     }
 
     /**
@@ -86,61 +77,15 @@ public final class MqttBrokerComponent implements MqttClient {
      */
     public MqttBrokerComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
             ConfigRegistry registry, Consumer<String> literalRemover) {
-        Map<String, Object> props = new HashMap<>(properties == null ? Map.of() : properties);
-        boolean removedBefore = props.remove(PASSWORD_REFUSED) != null;
-        String where = StrictConfig.describe(props);
-        ConfigRegistry.Accepted<MqttSettings> accepted;
-        try {
-            accepted = registry.accept(props, BrokerConfig.class, Set.of(PASSWORD), c -> {
-                if (removedBefore && c._password().isEmpty()) {
-                    // the literal was removed from the store: still refused, with the same message
-                    SecretFiles.reference(where, PASSWORD, "(removed)", c.name() == null ? null : c.name().strip());
-                }
-                return settings(c, secrets, where);
-            }, s -> s.name, LOG);
-        } catch (ConfigRejectedException e) {
-            Object pw = props.get(PASSWORD);
-            if (PASSWORD.equals(e.property()) && pw instanceof String v && !v.isBlank()
-                    && !v.strip().startsWith(SecretFiles.PREFIX) && props.get("service.pid") instanceof String pid) {
-                literalRemover.accept(pid);
-            }
-            throw e;
-        }
+        String where = StrictConfig.describe(properties == null ? Map.of() : properties);
+        ConfigRegistry.Accepted<MqttSettings> accepted = new RefusedLiterals(literalRemover, PASSWORD).accept(registry,
+                properties, BrokerConfig.class, c -> settings(c, secrets, where), s -> s.name, LOG);
         this.claim = accepted.claim();
         this.client = new MqttClientImpl(accepted.value(), sockets);
         client.connect().whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("MQTT broker '{}': first connect failed, retrying with back-off: {}", client.name(),
                         MqttClientImpl.describe(e));
-            }
-        });
-    }
-
-    /**
-     * Replaces a refused literal password in the configuration store by {@value #PASSWORD_REFUSED}
-     * (off the activating thread: the update reconfigures this component).
-     */
-    private static void removeLiteralPassword(ConfigurationAdmin cm, String pid) {
-        CompletableFuture.runAsync(() -> {
-            try {
-                Configuration[] found = cm.listConfigurations("(service.pid=" + pid.replace("\\", "\\\\")
-                        .replace("*", "\\*").replace("(", "\\(").replace(")", "\\)") + ")");
-                for (Configuration c : found == null ? new Configuration[0] : found) {
-                    Dictionary<String, Object> p = c.getProperties();
-                    if (p == null || p.remove(PASSWORD) == null) {
-                        continue;
-                    }
-                    p.put(PASSWORD_REFUSED, "a literal password was removed from this configuration; it is never used:"
-                            + " put it in a secret file and set " + PASSWORD + " = " + SecretFiles.PREFIX + "NAME");
-                    c.update(p);
-                    Object file = p.get(StrictConfig.FILE_PROPERTY);
-                    LOG.warn("MQTT broker: the refused literal password of configuration {} was removed from the"
-                            + " configuration store{}", pid, file == null ? ""
-                                    : "; the file " + file + " still holds it: edit it as the error above says");
-                }
-            } catch (IOException | InvalidSyntaxException | RuntimeException e) {
-                LOG.warn("MQTT broker: could not remove the refused literal password of configuration {} from the"
-                        + " configuration store: {}", pid, e.toString());
             }
         });
     }

@@ -5,19 +5,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.rawsockets.print.Document;
 import org.rawsockets.print.IppAttribute;
@@ -31,6 +32,7 @@ import org.rawsockets.print.internal.ipp.IppPrinter;
 import org.rawsockets.print.internal.lpd.LpdPrinter;
 import org.rawsockets.print.internal.raw.RawPrinter;
 import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.RefusedLiterals;
 import org.rawsockets.protocols.config.SecretFiles;
 import org.rawsockets.protocols.config.StrictConfig;
 import org.rawsockets.socket.SocketService;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * listen where their owner put them (IPP on 631 or 8000+, LPD on 515, AppSocket on 9100-9102); the
  * policy's grants name the printer hosts (loopback by default). The configuration is read strictly at activation (a refused one is one ERROR line and is
  * remembered in {@link #REGISTRY}); the password is a {@code secret:NAME} reference read when a printer
- * asks for authentication, never at activation; a literal password is refused.
+ * asks for authentication, never at activation; a literal password is refused and removed from the
+ * configuration store ({@link RefusedLiterals}).
  */
 @RequireSocket(kind = RequireSocket.Kind.TCP, ports = "*")
 @Component(configurationPid = PrinterComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -64,21 +67,26 @@ public final class PrinterComponent implements Printer {
     private final ConfigRegistry.Claim claim;
 
     @Activate
-    public PrinterComponent(@Reference SocketService sockets, Map<String, Object> properties, BundleContext context) {
-        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY);
+    public PrinterComponent(@Reference SocketService sockets,
+            @Reference(name = "configurationAdmin", cardinality = ReferenceCardinality.OPTIONAL)
+            ConfigurationAdmin configurationAdmin, Map<String, Object> properties, BundleContext context) {
+        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
+                RefusedLiterals.storeRemover(configurationAdmin, "printer", LOG, PASSWORD));
     }
 
     /**
      * A printer from a configuration map, as DS gives it.
      *
+     * @param literalRemover called with the PID of a configuration whose literal password was refused,
+     *        to remove it from the configuration store
      * @throws org.rawsockets.protocols.config.ConfigRejectedException when the configuration is refused
      */
     public PrinterComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
-            ConfigRegistry registry) {
-        Map<String, Object> props = new HashMap<>(properties == null ? Map.of() : properties);
-        String where = StrictConfig.describe(props);
-        ConfigRegistry.Accepted<Configured> accepted = registry.accept(props, PrinterConfig.class, Set.of(PASSWORD),
-                c -> new Configured(toSettings(c, secrets, where), c.lpdHostName()), x -> x.settings().name(), LOG);
+            ConfigRegistry registry, Consumer<String> literalRemover) {
+        String where = StrictConfig.describe(properties == null ? Map.of() : properties);
+        ConfigRegistry.Accepted<Configured> accepted = new RefusedLiterals(literalRemover, PASSWORD).accept(registry,
+                properties, PrinterConfig.class, c -> new Configured(toSettings(c, secrets, where), c.lpdHostName()),
+                x -> x.settings().name(), LOG);
         this.settings = accepted.value().settings();
         this.claim = accepted.claim();
         String lpdHost = accepted.value().lpdHost();

@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +17,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -30,7 +26,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.rawsockets.protocols.config.ConfigRegistry;
-import org.rawsockets.protocols.config.ConfigRejectedException;
+import org.rawsockets.protocols.config.RefusedLiterals;
 import org.rawsockets.protocols.config.SecretFiles;
 import org.rawsockets.protocols.config.StrictConfig;
 import org.rawsockets.smtp.AuthMechanism;
@@ -60,9 +56,9 @@ import org.slf4j.LoggerFactory;
  * on this class's logger and is remembered in {@link #REGISTRY} for the shell. The password is a
  * reference {@code .password = secret:NAME} ({@link SecretFiles}); the secret file is read each
  * time a connection is opened, never at activation. A literal password is refused, and removed
- * from the configuration store (replaced by the marker {@value #PASSWORD_REFUSED}) so that neither
- * Config Admin's files nor {@code scr:info}/{@code cm:*} keep showing it; the file it came from is
- * the operator's to fix (the ERROR line says how).
+ * from the configuration store ({@link RefusedLiterals}: the marker {@code .password.refused} takes
+ * its place) so that neither Config Admin's files nor {@code scr:info}/{@code cm:*} keep showing
+ * it; the file it came from is the operator's to fix (the ERROR line says how).
  *
  * <p>Every operation ({@link #send}, {@link #probe}, opening a session) ends by its deadline
  * ({@code timeoutMillis}) with the connection closed; a caller that cancels the returned stage (or
@@ -79,8 +75,6 @@ public final class MailSenderComponent implements MailSender {
     public static final ConfigRegistry REGISTRY = new ConfigRegistry(PID, "mail server");
     /** The property holding the secret reference (method {@code _password} of {@link ServerConfig}). */
     static final String PASSWORD = ".password";
-    /** Put in place of a literal password removed from the configuration store. */
-    static final String PASSWORD_REFUSED = ".password.refused";
     private static final Logger LOG = LoggerFactory.getLogger(MailSenderComponent.class);
     /** The platform's name for a PEM file of trusted CA certificates (as on socket endpoints). */
     static final String CA_CERTIFICATES_PATH = "caCertificatesPath";
@@ -97,8 +91,7 @@ public final class MailSenderComponent implements MailSender {
             @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin configurationAdmin,
             Map<String, Object> properties, BundleContext context) {
         this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
-                configurationAdmin == null ? pid -> LOG.warn("no Config Admin: the literal password of configuration {}"
-                        + " stays in it", pid) : pid -> removeLiteralPassword(configurationAdmin, pid));
+                RefusedLiterals.storeRemover(configurationAdmin, "mail server", LOG, PASSWORD));
     }
 
     /**
@@ -112,62 +105,18 @@ public final class MailSenderComponent implements MailSender {
     public MailSenderComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
             ConfigRegistry registry, Consumer<String> literalRemover) {
         this.sockets = sockets;
-        Map<String, Object> props = new HashMap<>(properties == null ? Map.of() : properties);
-        boolean removedBefore = props.remove(PASSWORD_REFUSED) != null;
-        String where = StrictConfig.describe(props);
-        ConfigRegistry.Accepted<Configured> accepted;
-        try {
-            accepted = registry.accept(props, ServerConfig.class, Set.of(PASSWORD), c -> {
-                if (removedBefore && c._password().isEmpty()) {
-                    // The literal was removed from the store: still refused, with the same message.
-                    SecretFiles.reference(where, PASSWORD, "(removed)", c.name() == null ? null : c.name().strip());
-                }
-                SmtpSettings s = toSettings(c, secrets, where);
-                return new Configured(c.name().strip(), s);
-            }, Configured::name, LOG);
-        } catch (ConfigRejectedException e) {
-            Object pw = props.get(PASSWORD);
-            if (PASSWORD.equals(e.property()) && pw instanceof String v && !v.isBlank()
-                    && !v.strip().startsWith(SecretFiles.PREFIX) && props.get("service.pid") instanceof String pid) {
-                literalRemover.accept(pid);
-            }
-            throw e;
-        }
+        String where = StrictConfig.describe(properties == null ? Map.of() : properties);
+        ConfigRegistry.Accepted<Configured> accepted = new RefusedLiterals(literalRemover, PASSWORD).accept(registry,
+                properties, ServerConfig.class, c -> {
+                    SmtpSettings s = toSettings(c, secrets, where);
+                    return new Configured(c.name().strip(), s);
+                }, Configured::name, LOG);
         this.settings = accepted.value().settings();
         this.claim = accepted.claim();
         this.name = claim.name();
     }
 
     private record Configured(String name, SmtpSettings settings) {
-    }
-
-    /**
-     * Replaces a refused literal password in the configuration store by {@value #PASSWORD_REFUSED}
-     * (off the activating thread: the update reconfigures this component).
-     */
-    private static void removeLiteralPassword(ConfigurationAdmin cm, String pid) {
-        CompletableFuture.runAsync(() -> {
-            try {
-                Configuration[] found = cm.listConfigurations("(service.pid=" + pid.replace("\\", "\\\\")
-                        .replace("*", "\\*").replace("(", "\\(").replace(")", "\\)") + ")");
-                for (Configuration c : found == null ? new Configuration[0] : found) {
-                    Dictionary<String, Object> p = c.getProperties();
-                    if (p == null || p.remove(PASSWORD) == null) {
-                        continue;
-                    }
-                    p.put(PASSWORD_REFUSED, "a literal password was removed from this configuration; it is never used:"
-                            + " put it in a secret file and set " + PASSWORD + " = " + SecretFiles.PREFIX + "NAME");
-                    c.update(p);
-                    Object file = p.get(StrictConfig.FILE_PROPERTY);
-                    LOG.warn("mail server: the refused literal password of configuration {} was removed from the"
-                            + " configuration store{}", pid, file == null ? ""
-                                    : "; the file " + file + " still holds it: edit it as the error above says");
-                }
-            } catch (IOException | InvalidSyntaxException | RuntimeException e) {
-                LOG.warn("mail server: could not remove the refused literal password of configuration {} from the"
-                        + " configuration store: {}", pid, e.toString());
-            }
-        });
     }
 
     @Deactivate

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.rawsockets.smtp.EnhancedStatusCode;
 import org.rawsockets.smtp.SmtpProtocolException;
 import org.rawsockets.smtp.SmtpReply;
+import org.rawsockets.socket.testing.ScriptedReadable;
 
 class ReplyDecoderTest {
 
@@ -28,7 +29,7 @@ class ReplyDecoderTest {
             + "354\r\n"
             + "250 \r\n";
 
-    private static ReplyDecoder decoder(FedReadable in, int maxLine, int maxLines, String peer) {
+    private static ReplyDecoder decoder(ScriptedReadable in, int maxLine, int maxLines, String peer) {
         return new ReplyDecoder(in, maxLine, maxLines, peer);
     }
 
@@ -48,7 +49,7 @@ class ReplyDecoderTest {
 
     /** Feeds {@code bytes} in pieces cut at {@code cuts}, then the end; every reply up to the end. */
     private static List<SmtpReply> decodeAll(byte[] bytes, int... cuts) throws SmtpProtocolException {
-        FedReadable in = new FedReadable();
+        ScriptedReadable in = ScriptedReadable.piecewise();
         int prev = 0;
         for (int cut : cuts) {
             in.feed(bytes, prev, cut);
@@ -122,7 +123,7 @@ class ReplyDecoderTest {
 
     @Test
     void leavesPipelinedRepliesInTheBuffer() throws Exception {
-        FedReadable in = new FedReadable().feed("250 a\r\n250 b\r\n354 go\r\n".getBytes(UTF_8));
+        ScriptedReadable in = ScriptedReadable.piecewise().feed("250 a\r\n250 b\r\n354 go\r\n".getBytes(UTF_8));
         ReplyDecoder d = decoder(in, 512, 50, "test");
         assertEquals("a", next(d).lines().get(0));
         assertTrue(d.isMidReply(), "the pipelined replies wait in the decoder");
@@ -133,7 +134,7 @@ class ReplyDecoderTest {
     }
 
     private static String error(String input, int maxLine, int maxLines) {
-        FedReadable in = new FedReadable().feed(input.getBytes(UTF_8));
+        ScriptedReadable in = ScriptedReadable.piecewise().feed(input.getBytes(UTF_8));
         ReplyDecoder d = decoder(in, maxLine, maxLines, "mx.test:25");
         SmtpProtocolException e = assertThrows(SmtpProtocolException.class, () -> {
             while (next(d) != null) {
@@ -165,7 +166,7 @@ class ReplyDecoderTest {
 
     @Test
     void midReplyIsTracked() throws Exception {
-        FedReadable in = new FedReadable().feed("250-a\r\n".getBytes(UTF_8));
+        ScriptedReadable in = ScriptedReadable.piecewise().feed("250-a\r\n".getBytes(UTF_8));
         ReplyDecoder d = decoder(in, 512, 50, "test");
         CompletableFuture<SmtpReply> f = d.next().toCompletableFuture();
         assertFalse(f.isDone());
@@ -212,7 +213,7 @@ class ReplyDecoderTest {
                     input[i] = bytes.get(i);
                 }
             }
-            FedReadable in = new FedReadable();
+            ScriptedReadable in = ScriptedReadable.piecewise();
             int pos = 0;
             while (pos < input.length) {
                 int n = 1 + rnd.nextInt(input.length - pos);

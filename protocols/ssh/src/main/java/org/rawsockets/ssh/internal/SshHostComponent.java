@@ -4,22 +4,25 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.RefusedLiterals;
 import org.rawsockets.protocols.config.SecretFiles;
 import org.rawsockets.protocols.config.StrictConfig;
 import org.rawsockets.socket.SocketService;
@@ -42,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The configuration is read strictly at activation; a refused one is one ERROR line and is
  * remembered in {@link #REGISTRY} for {@code ssh:hosts}. The password and the key passphrase are
- * references {@code secret:NAME} (a literal is refused), read from the secret file at each connect.
+ * references {@code secret:NAME}, read from the secret file at each connect; a literal is refused and
+ * removed from the configuration store ({@link RefusedLiterals}).
  */
 @RequireSocket(kind = RequireSocket.Kind.TCP, ports = "22")
 @Component(configurationPid = SshHostComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -63,16 +67,27 @@ public final class SshHostComponent implements SshHost {
     private final SshEngine engine;
 
     @Activate
-    public SshHostComponent(@Reference SocketService sockets, Map<String, Object> properties, BundleContext context) {
-        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY);
+    public SshHostComponent(@Reference SocketService sockets,
+            @Reference(name = "configurationAdmin", cardinality = ReferenceCardinality.OPTIONAL)
+            ConfigurationAdmin configurationAdmin, Map<String, Object> properties, BundleContext context) {
+        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
+                RefusedLiterals.storeRemover(configurationAdmin, "SSH host", LOG, PASSWORD, PASSPHRASE));
     }
 
-    /** A host from a configuration map, as DS gives it (tests use this with their own registry). */
-    public SshHostComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets, ConfigRegistry registry) {
-        Map<String, Object> props = new HashMap<>(properties == null ? Map.of() : properties);
-        String where = StrictConfig.describe(props);
-        ConfigRegistry.Accepted<Configured> accepted = registry.accept(props, HostConfig.class, Set.of(PASSWORD, PASSPHRASE),
-                c -> new Configured(c.name() == null ? "" : c.name().strip(), toSettings(c, secrets, where)), Configured::name, LOG);
+    /**
+     * A host from a configuration map, as DS gives it (tests use this with their own registry).
+     *
+     * @param literalRemover called with the PID of a configuration whose literal password or passphrase
+     *        was refused, to remove it from the configuration store
+     */
+    public SshHostComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets, ConfigRegistry registry,
+            Consumer<String> literalRemover) {
+        String where = StrictConfig.describe(properties == null ? Map.of() : properties);
+        ConfigRegistry.Accepted<Configured> accepted = new RefusedLiterals(literalRemover, PASSWORD, PASSPHRASE).accept(
+                registry, properties, HostConfig.class, c -> {
+                    SshSettings s = toSettings(c, secrets, where);
+                    return new Configured(c.name().strip(), s);
+                }, Configured::name, LOG);
         this.settings = accepted.value().settings();
         this.claim = accepted.claim();
         this.name = claim.name();

@@ -51,6 +51,8 @@ class SshHostComponentTest {
     private Path key;
     private Path knownHosts;
     private SshHostComponent component;
+    /** The PIDs whose refused literal secrets the components asked to remove from the configuration store. */
+    private final List<String> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @RegisterExtension
     final TestWatcher printLog = new TestWatcher() {
@@ -126,7 +128,7 @@ class SshHostComponentTest {
 
     @Test
     void execThroughTheServiceAndTheShell() throws Exception {
-        component = new SshHostComponent(sockets, props(), secrets, registry);
+        component = new SshHostComponent(sockets, props(), secrets, registry, removed::add);
         assertEquals("lab", component.name());
         assertEquals("hi\n", component.exec("echo hi", Duration.ofSeconds(30)).toCompletableFuture().get(60, TimeUnit.SECONDS)
                 .stdoutText());
@@ -153,7 +155,7 @@ class SshHostComponentTest {
     @Test
     void fingerprintShowsAndLearnsTheHostKey() throws Exception {
         Path fresh = dir.resolve("fresh_known_hosts");
-        component = new SshHostComponent(sockets, props("knownHosts", fresh.toString()), secrets, registry);
+        component = new SshHostComponent(sockets, props("knownHosts", fresh.toString()), secrets, registry, removed::add);
         SshException unknown = assertThrows(SshException.class, () -> await(component.connect()));
         assertEquals(SshException.Reason.HOST_KEY_UNKNOWN, unknown.reason());
         SshCommands shell = new SshCommands(registry);
@@ -169,14 +171,23 @@ class SshHostComponentTest {
     @Test
     void secretsAreReferencesNeverLiterals() throws Exception {
         ConfigRejectedException literal = assertThrows(ConfigRejectedException.class,
-                () -> new SshHostComponent(sockets, props("name", "lit", ".passphrase", "key pass phrase"), secrets, registry));
+                () -> new SshHostComponent(sockets, props("name", "lit", ".passphrase", "key pass phrase"), secrets, registry, removed::add));
         assertFalse(literal.getMessage().contains("key pass phrase"), literal.getMessage());
         assertTrue(literal.getMessage().contains(".passphrase = secret:"), literal.getMessage());
+        assertEquals(List.of(SshHostComponent.PID + "~lit"), removed, "the refused literal is removed from the store");
+        // given back by Config Admin with the marker in its place: the same refusal, nothing more to remove
+        ConfigRejectedException again = assertThrows(ConfigRejectedException.class, () -> new SshHostComponent(sockets,
+                props("name", "lit", ".passphrase", null, ".passphrase.refused", "removed"), secrets, registry, removed::add));
+        assertEquals(literal.getMessage(), again.getMessage());
+        ConfigRejectedException password = assertThrows(ConfigRejectedException.class, () -> new SshHostComponent(sockets,
+                props("name", "pw", "auth", "password", ".password", "hunter2"), secrets, registry, removed::add));
+        assertTrue(password.getMessage().contains(".password = secret:"), password.getMessage());
+        assertEquals(List.of(SshHostComponent.PID + "~lit", SshHostComponent.PID + "~pw"), removed);
         ConfigRejectedException noKnownHosts = assertThrows(ConfigRejectedException.class,
-                () -> new SshHostComponent(sockets, props("name", "nokh", "knownHosts", null), secrets, registry));
+                () -> new SshHostComponent(sockets, props("name", "nokh", "knownHosts", null), secrets, registry, removed::add));
         assertTrue(noKnownHosts.getMessage().contains("knownHosts"), noKnownHosts.getMessage());
 
-        component = new SshHostComponent(sockets, props(".passphrase", "secret:missing"), secrets, registry);
+        component = new SshHostComponent(sockets, props(".passphrase", "secret:missing"), secrets, registry, removed::add);
         SshException missing = assertThrows(SshException.class, () -> await(component.connect()));
         assertEquals(SshException.Reason.CONFIGURATION, missing.reason(), missing.getMessage());
         assertTrue(missing.getMessage().startsWith("SSH host 'lab': the .passphrase "), missing.getMessage());
@@ -185,7 +196,7 @@ class SshHostComponentTest {
 
     @Test
     void deactivationClosesSessionsAndThreads() throws Exception {
-        component = new SshHostComponent(sockets, props(), secrets, registry);
+        component = new SshHostComponent(sockets, props(), secrets, registry, removed::add);
         SshSession s = await(component.connect());
         var running = s.exec("sleep 60", Duration.ofSeconds(90));
         sshd.waitForLog("Starting session: command", Duration.ofSeconds(20));

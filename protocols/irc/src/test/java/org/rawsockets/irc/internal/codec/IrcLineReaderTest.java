@@ -13,6 +13,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.rawsockets.irc.IrcProtocolException;
+import org.rawsockets.socket.testing.ScriptedReadable;
 
 /** The line reader over the socket API's FrameReader, fed by a scripted readable. */
 class IrcLineReaderTest {

@@ -33,6 +33,7 @@ import org.rawsockets.modbus.WordOrder;
 import org.rawsockets.modbus.internal.DeviceConfig;
 import org.rawsockets.modbus.internal.ModbusDeviceComponent;
 import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.Table;
 import org.rawsockets.modbus.internal.shell.Values.Format;
 import org.rawsockets.modbus.internal.shell.Values.TableKind;
 

@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.rawsockets.modbus.Bits;
 import org.rawsockets.modbus.Registers;
 import org.rawsockets.modbus.WordOrder;
+import org.rawsockets.protocols.config.Table;
 
 /** Parsing and printing of shell values: tables, formats, word order. No I/O. */
 final class Values {

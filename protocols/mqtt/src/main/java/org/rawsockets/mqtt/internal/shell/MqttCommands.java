@@ -26,6 +26,7 @@ import org.rawsockets.mqtt.SubscriptionOptions;
 import org.rawsockets.mqtt.internal.BrokerConfig;
 import org.rawsockets.mqtt.internal.MqttBrokerComponent;
 import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.Table;
 import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.TimedOutException;
 

@@ -21,6 +21,7 @@ import org.rawsockets.mqtt.internal.codec.Packet.Publish;
 import org.rawsockets.mqtt.internal.codec.Packet.Subscribe;
 import org.rawsockets.mqtt.internal.codec.Packet.Subscription;
 import org.rawsockets.socket.FrameReader;
+import org.rawsockets.socket.testing.ScriptedReadable;
 
 class CodecTest {
 
@@ -172,21 +173,21 @@ class CodecTest {
         assertTrue(out.getMessage().contains("maximum packet size " + (size - 1)), out.getMessage());
 
         byte[] wire = bytes(Encoder.encode(p, true, size));
-        assertEquals(1, new PacketReader(new FrameReader(new ChunkedReadable(wire), 4096), true, size).next()
+        assertEquals(1, new PacketReader(new FrameReader(ScriptedReadable.of(wire), 4096), true, size).next()
                 .toCompletableFuture().join().value().type() == Packet.PUBLISH ? 1 : 0);
         CompletionException in = assertThrows(CompletionException.class, () -> new PacketReader(
-                new FrameReader(new ChunkedReadable(wire), 4096), true, size - 1).next().toCompletableFuture().join());
+                new FrameReader(ScriptedReadable.of(wire), 4096), true, size - 1).next().toCompletableFuture().join());
         assertEquals(MqttProtocolException.PACKET_TOO_LARGE,
                 assertInstanceOf(MqttProtocolException.class, in.getCause()).reasonCode());
 
         // a length field announcing 268 MB is refused from the header, before any body is read
-        ChunkedReadable huge = new ChunkedReadable(HEX.parseHex("30ffffff7f"), new byte[10]);
+        ScriptedReadable huge = ScriptedReadable.of(HEX.parseHex("30ffffff7f"), new byte[10]);
         CompletionException h = assertThrows(CompletionException.class, () -> new PacketReader(
                 new FrameReader(huge, 4096), true, 4096).next().toCompletableFuture().join());
         assertTrue(h.getCause().getMessage().contains("268435460 bytes"), h.getCause().getMessage());
         // remaining length overflow (a fifth length byte)
         CompletionException o = assertThrows(CompletionException.class, () -> new PacketReader(
-                new FrameReader(new ChunkedReadable(HEX.parseHex("30ffffffff01")), 4096), true, 4096).next()
+                new FrameReader(ScriptedReadable.of(HEX.parseHex("30ffffffff01")), 4096), true, 4096).next()
                 .toCompletableFuture().join());
         assertEquals(MqttProtocolException.MALFORMED,
                 assertInstanceOf(MqttProtocolException.class, o.getCause()).reasonCode());

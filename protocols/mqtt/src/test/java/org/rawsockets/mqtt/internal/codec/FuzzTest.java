@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.rawsockets.mqtt.MqttProtocolException;
 import org.rawsockets.socket.FrameReader;
 import org.rawsockets.socket.NetworkException;
+import org.rawsockets.socket.testing.ScriptedReadable;
 
 /**
  * Seeded, bounded mutation fuzz: valid packets of every type with bytes flipped, inserted, removed,
@@ -125,7 +126,7 @@ class FuzzTest {
                 System.arraycopy(a, 0, all, 0, a.length);
                 System.arraycopy(b, 0, all, a.length, b.length);
                 int split = r.nextInt(all.length + 1);
-                ChunkedReadable in = new ChunkedReadable(Arrays.copyOfRange(all, 0, split),
+                ScriptedReadable in = ScriptedReadable.of(Arrays.copyOfRange(all, 0, split),
                         Arrays.copyOfRange(all, split, all.length));
                 long before = mx.getThreadAllocatedBytes(tid);
                 PacketReader reader = new PacketReader(new FrameReader(in, MAX), v5, MAX);

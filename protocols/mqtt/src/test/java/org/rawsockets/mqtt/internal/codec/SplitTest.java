@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rawsockets.socket.FrameReader;
 import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.testing.ScriptedReadable;
 
 /** Every packet arrives split at every byte (two chunks), and all packets byte by byte. */
 class SplitTest {
@@ -25,7 +26,7 @@ class SplitTest {
             for (Packet p : v5 ? Samples.v5() : Samples.v311()) {
                 byte[] wire = bytes(Encoder.encode(p, v5, MAX));
                 for (int i = 0; i <= wire.length; i++) {
-                    ChunkedReadable in = new ChunkedReadable(Arrays.copyOfRange(wire, 0, i),
+                    ScriptedReadable in = ScriptedReadable.of(Arrays.copyOfRange(wire, 0, i),
                             Arrays.copyOfRange(wire, i, wire.length));
                     PacketReader r = new PacketReader(new FrameReader(in, MAX), v5, MAX);
                     ReadResult<Packet> got = r.next().toCompletableFuture().join();
@@ -51,7 +52,7 @@ class SplitTest {
             for (byte b : wire) {
                 chunks.add(new byte[] {b});
             }
-            ChunkedReadable in = new ChunkedReadable(chunks.toArray(byte[][]::new));
+            ScriptedReadable in = ScriptedReadable.of(chunks.toArray(byte[][]::new));
             PacketReader r = new PacketReader(new FrameReader(in, MAX), v5, MAX);
             for (Packet p : packets) {
                 Packet got = r.next().toCompletableFuture().join().value();

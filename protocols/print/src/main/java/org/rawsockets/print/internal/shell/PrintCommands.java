@@ -26,6 +26,7 @@ import org.rawsockets.print.Printer;
 import org.rawsockets.print.UnsupportedPrintOperationException;
 import org.rawsockets.print.internal.PrinterComponent;
 import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.Table;
 
 /**
  * Gogo commands, scope {@code print}: {@code printers}, {@code attrs}, {@code send}, {@code jobs},
@@ -75,22 +76,25 @@ public final class PrintCommands {
         StringBuilder sb = new StringBuilder();
         if (printers.isEmpty()) {
             sb.append("no printers configured (add a factory configuration " + PrinterComponent.PID + ")\n");
+        } else {
+            Table t = new Table("name", "uri", "state");
+            new TreeMap<>(printers).forEach((n, p) -> t.row(n, p.uri(), state(p)));
+            sb.append(t);
         }
-        new TreeMap<>(printers).forEach((n, p) -> {
-            String state;
-            try {
-                state = p.status().describe();
-            } catch (UnsupportedPrintOperationException e) {
-                state = "(no status over this protocol)";
-            } catch (PrintException e) {
-                state = "unreachable: " + e.getMessage();
-            }
-            sb.append(String.format("%-16s %-44s %s%n", n, p.uri(), state));
-        });
         for (ConfigRegistry.Rejection r : registry.rejections()) {
             sb.append("REJECTED ").append(r.describe()).append('\n');
         }
         return sb.toString();
+    }
+
+    private static String state(Printer p) {
+        try {
+            return p.status().describe();
+        } catch (UnsupportedPrintOperationException e) {
+            return "(no status over this protocol)";
+        } catch (PrintException e) {
+            return "unreachable: " + e.getMessage();
+        }
     }
 
     @Descriptor("show a printer's IPP attributes (all, or the ones named)")

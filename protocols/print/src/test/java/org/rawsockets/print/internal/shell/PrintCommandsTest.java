@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +34,8 @@ class PrintCommandsTest {
     static MinaSocketEngine engine;
     static MinaSocketEngine.OwnedSocketService sockets;
     static IppEvePrinter eve;
+    /** The PIDs whose refused literal passwords the components asked to remove from the configuration store. */
+    final List<String> removed = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -64,11 +68,12 @@ class PrintCommandsTest {
         Map<String, Object> c = config("office", eve.uri("ipps"));
         Path ca = Files.writeString(eve.dir.resolve("ca.pem"), eve.certificatePem);
         c.put("caCertificatesPath", ca.toString());
-        PrinterComponent p = new PrinterComponent(sockets, c, new SecretFiles(null), registry);
+        PrinterComponent p = new PrinterComponent(sockets, c, new SecretFiles(null), registry, removed::add);
         PrintCommands cmd = new PrintCommands(registry);
         cmd.addPrinter(p);
         String list = cmd.printers();
         assertTrue(list.contains("office") && list.contains("idle"), list);
+        assertTrue(list.lines().findFirst().orElseThrow().matches("name +uri +state"), "a table with a header: " + list);
         assertTrue(cmd.attrs("office", "printer-name", "media-supported").contains("printer-name = rawsockets-test"));
         Path pdf = Files.write(eve.dir.resolve("letter.pdf"), Peers.pdf());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -88,11 +93,18 @@ class PrintCommandsTest {
         Map<String, Object> literal = config("p1", eve.uri("ipp"));
         literal.put(".password", "hunter2");
         ConfigRejectedException e = assertThrows(ConfigRejectedException.class,
-                () -> new PrinterComponent(sockets, literal, new SecretFiles(null), registry));
+                () -> new PrinterComponent(sockets, literal, new SecretFiles(null), registry, removed::add));
         assertTrue(e.getMessage().contains("literal secret") && !e.getMessage().contains("hunter2"), e.getMessage());
+        assertEquals(List.of(PrinterComponent.PID + ".p1"), removed, "the refused literal is removed from the store");
+        // given back by Config Admin with the marker in its place: the same refusal, nothing more to remove
+        Map<String, Object> stored = config("p1", eve.uri("ipp"));
+        stored.put(".password.refused", "removed");
+        assertEquals(e.getMessage(), assertThrows(ConfigRejectedException.class,
+                () -> new PrinterComponent(sockets, stored, new SecretFiles(null), registry, removed::add)).getMessage());
+        assertEquals(1, removed.size());
         Map<String, Object> badUri = config("p2", "http://printer/");
         ConfigRejectedException u = assertThrows(ConfigRejectedException.class,
-                () -> new PrinterComponent(sockets, badUri, new SecretFiles(null), registry));
+                () -> new PrinterComponent(sockets, badUri, new SecretFiles(null), registry, removed::add));
         assertTrue(u.getMessage().contains("unsupported scheme 'http'"), u.getMessage());
         PrintCommands cmd = new PrintCommands(registry);
         assertTrue(cmd.printers().contains("REJECTED"), cmd.printers());
@@ -104,11 +116,11 @@ class PrintCommandsTest {
         Map<String, Object> ref = config("p3", eve.uri("ipp"));
         ref.put(".password", "secret:p3");
         ref.put("user", "alice");
-        Printer p = new PrinterComponent(sockets, ref, new SecretFiles(secrets.toString()), registry);
+        Printer p = new PrinterComponent(sockets, ref, new SecretFiles(secrets.toString()), registry, removed::add);
         assertEquals("p3", p.name());
         assertTrue(p.status().acceptingJobs(), "the password is only read when the printer asks");
         Map<String, Object> dup = config("p3", eve.uri("ipp"));
         dup.put("service.pid", PrinterComponent.PID + ".other");
-        assertThrows(ConfigRejectedException.class, () -> new PrinterComponent(sockets, dup, new SecretFiles(null), registry));
+        assertThrows(ConfigRejectedException.class, () -> new PrinterComponent(sockets, dup, new SecretFiles(null), registry, removed::add));
     }
 }

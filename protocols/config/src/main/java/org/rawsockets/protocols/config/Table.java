@@ -1,16 +1,20 @@
-package org.rawsockets.modbus.internal.shell;
+package org.rawsockets.protocols.config;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** A text table with aligned columns; headers starting with {@code >} are right-aligned (numbers). */
-final class Table {
+/**
+ * A text table with aligned columns for the protocol bundles' shell commands (embedded with the
+ * configuration rules, so every bundle's tables look alike). Headers starting with {@code >} are
+ * right-aligned (numbers); a missing or {@code null} cell prints as {@code -}.
+ */
+public final class Table {
 
     private final String[] headers;
     private final boolean[] right;
     private final List<String[]> rows = new ArrayList<>();
 
-    Table(String... headers) {
+    public Table(String... headers) {
         this.headers = new String[headers.length];
         this.right = new boolean[headers.length];
         for (int i = 0; i < headers.length; i++) {
@@ -19,13 +23,18 @@ final class Table {
         }
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         String[] r = new String[headers.length];
         for (int i = 0; i < r.length; i++) {
             r[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "-";
         }
         rows.add(r);
         return this;
+    }
+
+    /** The number of rows (without the header). */
+    public int size() {
+        return rows.size();
     }
 
     @Override
