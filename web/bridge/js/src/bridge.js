@@ -1,0 +1,159 @@
+// One WebSocket to the gateway's bridge, carrying any number of sockets.
+import { Decoder, T, text } from './frames.js';
+
+export const SUBPROTOCOL = 'direct-sockets.v1';
+
+let defaultBridge = null;
+
+/** An Error for an ERROR frame: DOMException with the spec's name (TypeError for options). */
+export function errorFromFrame(payload) {
+  const [name, reason, ...rest] = text(payload).split('\n');
+  const message = rest.join('\n');
+  if (name === 'TypeError') return new TypeError(message);
+  const e = new DOMException(message, name === 'ProtocolError' ? 'NetworkError' : name);
+  if (reason) {
+    try {
+      Object.defineProperty(e, 'reason', { value: reason, enumerable: true });
+    } catch {
+      // a frozen DOMException: the message still says it
+    }
+  }
+  return e;
+}
+
+/** A promise whose rejection is handled (the caller may never look at it). */
+export function quietPromise() {
+  let resolve;
+  let reject;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/**
+ * The connection to a gateway's Direct Sockets bridge (`wss://gateway/direct-sockets`). Sockets are
+ * created with `new TCPSocket(..., { bridge })`, or with the default bridge set by `configure`.
+ */
+export class DirectSocketsBridge {
+  #ws;
+  #decoder = new Decoder();
+  #sockets = new Map();
+  #nextId = 1;
+  #ready;
+  #failure = null;
+
+  /**
+   * @param {string} url ws:// or wss:// URL of the bridge endpoint
+   * @param {{token?: string, WebSocket?: Function, webSocketOptions?: object}} [options]
+   *   token: the operator-issued client token (sent as the subprotocol `bearer.<token>`);
+   *   WebSocket / webSocketOptions: another WebSocket implementation and its constructor options
+   */
+  constructor(url, options = {}) {
+    const WS = options.WebSocket ?? globalThis.WebSocket;
+    if (typeof WS !== 'function') {
+      throw new TypeError('no WebSocket implementation: pass options.WebSocket');
+    }
+    if (options.token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(options.token)) {
+      throw new TypeError('options.token must be the token the operator issued (16..128 of A-Z a-z 0-9 _ -)');
+    }
+    const protocols = [SUBPROTOCOL];
+    if (options.token) protocols.push(`bearer.${options.token}`);
+    this.#ws = options.webSocketOptions ? new WS(url, { ...options.webSocketOptions, protocols }) : new WS(url, protocols);
+    this.#ws.binaryType = 'arraybuffer';
+    const ready = quietPromise();
+    this.#ready = ready.promise;
+    this.#ws.onopen = () => ready.resolve(this);
+    this.#ws.onclose = (ev) => {
+      const why = ev.code === 1006 && this.#failure === null
+        ? 'the bridge refused or lost the connection (HTTP 403: origin not allowed; or the gateway is unreachable)'
+        : `the bridge closed the connection: ${ev.code} ${ev.reason ?? ''}`.trim();
+      const name = ev.code === 1008 ? 'NotAllowedError' : 'NetworkError';
+      const err = this.#failure ?? new DOMException(why, name);
+      ready.reject(err);
+      this.#failAll(err);
+    };
+    this.#ws.onmessage = (ev) => {
+      try {
+        this.#decoder.feed(new Uint8Array(ev.data), (type, id, payload) => this.#dispatch(type, id, payload));
+      } catch (e) {
+        this.#failure = new DOMException(String(e.message ?? e), 'NetworkError');
+        this.#ws.close(1002, 'malformed frame from the gateway');
+      }
+    };
+  }
+
+  /** Resolves when the WebSocket is open, rejects when it was refused or closed. */
+  get ready() {
+    return this.#ready;
+  }
+
+  /** Sockets open or opening on this connection. */
+  get socketCount() {
+    return this.#sockets.size;
+  }
+
+  /** Closes the WebSocket: every socket on it fails with NetworkError. */
+  close() {
+    this.#ws.close(1000, 'closed by the page');
+  }
+
+  /** @internal */
+  _register(socket, id = 0) {
+    if (this.#failure || this.#ws.readyState > 1) {
+      throw new DOMException('the bridge connection is closed', 'InvalidStateError');
+    }
+    const sid = id || this.#nextId++;
+    this.#sockets.set(sid, socket);
+    return sid;
+  }
+
+  /** @internal */
+  _forget(id) {
+    this.#sockets.delete(id);
+  }
+
+  /** @internal: sends one frame, in order, once the WebSocket is open. */
+  _send(bytes) {
+    if (this.#ws.readyState === 1) {
+      this.#ws.send(bytes);
+    } else if (this.#ws.readyState === 0) {
+      this.#ready.then(() => this.#ws.send(bytes), () => {});
+    }
+  }
+
+  #dispatch(type, id, payload) {
+    if (id === 0 && type === T.ERROR) {
+      this.#failure = errorFromFrame(payload);
+      this.#failAll(this.#failure);
+      return;
+    }
+    const socket = this.#sockets.get(id);
+    if (socket === undefined) return; // a socket the page already forgot
+    if (type === T.CLOSE || type === T.ERROR) this.#sockets.delete(id);
+    socket._frame(type, payload);
+  }
+
+  #failAll(err) {
+    const all = [...this.#sockets.values()];
+    this.#sockets.clear();
+    for (const s of all) s._fail(err);
+  }
+}
+
+/** Sets the bridge that sockets created without `options.bridge` use. */
+export function configure(urlOrBridge, options = {}) {
+  defaultBridge = urlOrBridge instanceof DirectSocketsBridge ? urlOrBridge : new DirectSocketsBridge(urlOrBridge, options);
+  return defaultBridge;
+}
+
+/** @internal */
+export function bridgeFor(options) {
+  const b = options?.bridge ?? defaultBridge;
+  if (!(b instanceof DirectSocketsBridge)) {
+    throw new TypeError('no bridge: call configure(url, { token }) first or pass options.bridge');
+  }
+  return b;
+}
