@@ -96,6 +96,22 @@ public interface IrcClient {
     /** The WHOIS reply lines for {@code nick}, up to RPL_ENDOFWHOIS. */
     CompletionStage<List<IrcMessage>> whois(String nick);
 
+    /**
+     * WHO {@code mask} (a channel, a nick or a mask): one entry per user. With ISUPPORT WHOX the
+     * entries carry the services account; with the labeled-response capability the replies are the
+     * ones the server labels for this command, otherwise they are matched by numerics (352/354 up to
+     * 315). An empty list when nobody matches.
+     */
+    CompletionStage<List<IrcWhoEntry>> who(String mask);
+
+    /**
+     * Sends {@code command} with an IRCv3 {@code label} tag and completes with the messages the server
+     * labels in reply (one message, none for an ACK, or the messages of its labeled-response batch).
+     * Fails with {@link IrcUnsupportedException} when the server did not acknowledge labeled-response
+     * and batch (the replies could not be told apart from other traffic).
+     */
+    CompletionStage<List<IrcMessage>> request(IrcMessage command);
+
     /** Sends a message as it is (through flood control); completes when sent. */
     CompletionStage<Void> send(IrcMessage message);
 

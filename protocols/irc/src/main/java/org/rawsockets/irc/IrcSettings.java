@@ -77,6 +77,8 @@ public final class IrcSettings {
     public Duration reconnectMaxDelay() { return b.reconnectMax; }
     /** The reply to CTCP VERSION. */
     public String version() { return b.version; }
+    /** The file keeping the IRCv3 STS policies, or null for this JVM's memory. */
+    public java.nio.file.Path stsPolicyFile() { return b.stsPolicyFile; }
 
     /** Where the server is, for messages: "name (host:port)". */
     public String label() {
@@ -123,6 +125,7 @@ public final class IrcSettings {
         private Duration reconnectMin = Duration.ofSeconds(2);
         private Duration reconnectMax = Duration.ofMinutes(5);
         private String version = "Raw Sockets IRC client";
+        private java.nio.file.Path stsPolicyFile;
 
         private Builder(String name) {
             this.name = word("name", name);
@@ -145,7 +148,10 @@ public final class IrcSettings {
             return this;
         }
 
-        /** TLS on (the default: verified against the JVM's trust store) or off. */
+        /**
+         * TLS on (the default: verified against the JVM's trust store) or off. With TLS off, the TLS
+         * options still apply when the server's STS policy upgrades the connection.
+         */
         public Builder tls(boolean on) {
             this.tls = on;
             return this;
@@ -279,6 +285,15 @@ public final class IrcSettings {
             return this;
         }
 
+        /**
+         * Where the IRCv3 STS policies (host, TLS port, expiry) are kept: a file shared by the clients
+         * using it and kept across restarts; null (the default): this JVM's memory.
+         */
+        public Builder stsPolicyFile(java.nio.file.Path file) {
+            this.stsPolicyFile = file;
+            return this;
+        }
+
         public Builder version(String version) {
             this.version = text("version", version);
             return this;
@@ -306,7 +321,7 @@ public final class IrcSettings {
             copy.sendQueueLimit = sendQueueLimit; copy.connectTimeout = connectTimeout;
             copy.registrationTimeout = registrationTimeout; copy.pingInterval = pingInterval; copy.pingTimeout = pingTimeout;
             copy.commandTimeout = commandTimeout; copy.reconnect = reconnect; copy.reconnectMin = reconnectMin;
-            copy.reconnectMax = reconnectMax; copy.version = version;
+            copy.reconnectMax = reconnectMax; copy.version = version; copy.stsPolicyFile = stsPolicyFile;
             return new IrcSettings(copy);
         }
 

@@ -61,6 +61,11 @@ public final class IrcNetworkComponent implements IrcClient {
     public static final ConfigRegistry REGISTRY = new ConfigRegistry(PID, "IRC network");
     static final String PASSWORD = ".password";
     static final String PASSPHRASE = ".passphrase";
+    /**
+     * The file of the STS policies in the bundle's data area (shared by every network of this
+     * bundle, kept across restarts; a bundle update or uninstall drops it).
+     */
+    static final String STS_FILE = "sts-policies";
     /** The whiteboard listener's service property naming the network it listens to. */
     public static final String LISTENER_NETWORK = "network";
     /** The whiteboard listener's service property bounding its buffer. */
@@ -76,20 +81,27 @@ public final class IrcNetworkComponent implements IrcClient {
             @Reference(name = "configurationAdmin", cardinality = ReferenceCardinality.OPTIONAL)
             ConfigurationAdmin configurationAdmin, Map<String, Object> properties, BundleContext context) {
         this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
-                RefusedLiterals.storeRemover(configurationAdmin, "IRC network", LOG, PASSWORD, PASSPHRASE));
+                RefusedLiterals.storeRemover(configurationAdmin, "IRC network", LOG, PASSWORD, PASSPHRASE),
+                Optional.ofNullable(context.getDataFile(STS_FILE)).map(java.io.File::toPath).orElse(null));
     }
 
     /**
-     * A network from a configuration map, as DS gives it; connects at once.
+     * A network from a configuration map, as DS gives it; connects at once (STS policies in memory).
      *
      * @param literalRemover called with the PID of a configuration whose literal password or passphrase
      *        was refused, to remove it from the configuration store
      */
     public IrcNetworkComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
             ConfigRegistry registry, Consumer<String> literalRemover) {
+        this(sockets, properties, secrets, registry, literalRemover, null);
+    }
+
+    /** As above with the file keeping the STS policies (null: memory). */
+    public IrcNetworkComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
+            ConfigRegistry registry, Consumer<String> literalRemover, Path stsFile) {
         String where = StrictConfig.describe(properties == null ? Map.of() : properties);
         ConfigRegistry.Accepted<IrcSettings> accepted = new RefusedLiterals(literalRemover, PASSWORD, PASSPHRASE).accept(registry,
-                properties, NetworkConfig.class, c -> settings(c, secrets, where), IrcSettings::name, LOG);
+                properties, NetworkConfig.class, c -> settings(c, secrets, where, stsFile), IrcSettings::name, LOG);
         this.claim = accepted.claim();
         this.client = IrcClients.create(sockets, accepted.value());
         client.connect().whenComplete((nick, t) -> {
@@ -101,6 +113,10 @@ public final class IrcNetworkComponent implements IrcClient {
 
     /** Settings from a configuration; {@link IllegalArgumentException} names the property, the problem and the rule. */
     static IrcSettings settings(NetworkConfig c, SecretFiles secrets, String where) {
+        return settings(c, secrets, where, null);
+    }
+
+    static IrcSettings settings(NetworkConfig c, SecretFiles secrets, String where, Path stsFile) {
         String name = c.name() == null ? "" : c.name().strip();
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw bad("name", name.isEmpty() ? null : name, name.isEmpty() ? "missing" : "not a network name",
@@ -199,6 +215,7 @@ public final class IrcNetworkComponent implements IrcClient {
                     c.pingTimeoutMillis()));
             b.reconnect(c.reconnect(), millis("reconnectMinMillis", c.reconnectMinMillis()), millis("reconnectMaxMillis",
                     c.reconnectMaxMillis()));
+            b.stsPolicyFile(stsFile);
             return b.build();
         } catch (IllegalArgumentException e) {
             if (e.getMessage().startsWith("field '")) {
@@ -339,6 +356,8 @@ public final class IrcNetworkComponent implements IrcClient {
     @Override public CompletionStage<String> topic(String channel) { return client.topic(channel); }
     @Override public CompletionStage<Void> setTopic(String channel, String topic) { return client.setTopic(channel, topic); }
     @Override public CompletionStage<List<IrcMessage>> whois(String nick) { return client.whois(nick); }
+    @Override public CompletionStage<List<org.rawsockets.irc.IrcWhoEntry>> who(String mask) { return client.who(mask); }
+    @Override public CompletionStage<List<IrcMessage>> request(IrcMessage command) { return client.request(command); }
     @Override public CompletionStage<Void> send(IrcMessage message) { return client.send(message); }
     @Override public CompletionStage<Void> sendRaw(String line) { return client.sendRaw(line); }
     @Override public IrcSubscription subscribe(IrcListener listener, int bufferSize) {

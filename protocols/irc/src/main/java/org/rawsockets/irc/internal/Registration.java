@@ -149,6 +149,9 @@ final class Registration {
                     int eq = c.indexOf('=');
                     String name = eq < 0 ? c : c.substring(0, eq);
                     offered.add(name);
+                    if (name.equals("sts")) {
+                        client.stsAdvertised(session, eq < 0 ? "" : c.substring(eq + 1));
+                    }
                     if (name.equals("sasl")) {
                         saslMechanisms = eq < 0 ? "" : c.substring(eq + 1);
                     }
@@ -158,8 +161,16 @@ final class Registration {
                 }
             }
             case "NEW" -> {
-                offered.addAll(caps);
-                request(caps);
+                List<String> names = new ArrayList<>();
+                for (String c : caps) {
+                    int eq = c.indexOf('=');
+                    names.add(eq < 0 ? c : c.substring(0, eq));
+                    if (c.startsWith("sts")) {
+                        client.stsAdvertised(session, eq < 0 ? "" : c.substring(eq + 1));
+                    }
+                }
+                offered.addAll(names);
+                request(names);
             }
             case "DEL" -> {
                 caps.forEach(offered::remove);

@@ -44,19 +44,29 @@ final class Session {
     boolean monitoring;
     final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-    Session(IrcClientImpl client, IrcSettings settings, ScheduledExecutorService actor) {
+    /** Whether this connection uses TLS (configured, or by an STS policy). */
+    final boolean tls;
+    /** The port connected to (configured, or the STS policy's). */
+    final int port;
+
+    Session(IrcClientImpl client, IrcSettings settings, ScheduledExecutorService actor, boolean tls, int port,
+            boolean bySts) {
         this.client = client;
         this.settings = settings;
         this.actor = actor;
-        this.where = "IRC server " + settings.label();
+        this.tls = tls;
+        this.port = port;
+        this.where = "IRC server " + settings.name() + " (" + (settings.endpoint() != null ? "endpoint "
+                + settings.endpoint() : settings.host() + ":" + port) + (tls ? ", TLS" : "")
+                + (bySts ? " by the server's STS policy" : "") + ")";
     }
 
     void open(SocketService sockets) {
         TcpSocketOptions options = TcpSocketOptions.builder().noDelay(true).connectTimeout(settings.connectTimeout())
-                .closeTimeout(Duration.ofSeconds(5)).tls(settings.tls() ? settings.tlsOptions() : TlsOptions.off()).build();
+                .closeTimeout(Duration.ofSeconds(5)).tls(tls ? settings.tlsOptions() : TlsOptions.off()).build();
         try {
             socket = settings.endpoint() != null ? sockets.openTcpEndpoint(settings.endpoint(), options)
-                    : sockets.openTcp(settings.host(), settings.port(), options);
+                    : sockets.openTcp(settings.host(), port, options);
         } catch (RuntimeException e) {
             end(e);
             return;

@@ -69,6 +69,10 @@ class AthemeSaslTest extends ServerTestBase {
                 atOwner::tail);
         IrcMessage msg = atOwner.matching(m -> m.command().equals("PRIVMSG") && "carolbot".equals(m.nick())).get(0);
         assertEquals(Optional.of("carol"), msg.tag("account"), msg.toString());
+        // WHOX carries the accounts: the bot's and its owner's, the same services account.
+        List<org.rawsockets.irc.IrcWhoEntry> who = ok(owner.who("#ops"));
+        assertEquals(2, who.size(), who.toString());
+        assertTrue(who.stream().allMatch(w -> w.account().equals(Optional.of("carol"))), who.toString());
     }
 
     @Test

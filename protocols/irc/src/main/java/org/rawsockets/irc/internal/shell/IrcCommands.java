@@ -34,14 +34,14 @@ import org.rawsockets.protocols.config.ConfigRegistry;
 /**
  * Gogo commands, scope {@code irc}: {@code networks}, {@code connect}, {@code disconnect},
  * {@code join}, {@code part}, {@code say}, {@code notice}, {@code names}, {@code topic}, {@code raw},
- * {@code whois}, {@code tail}. Failures are thrown as one clear line (so {@code gosh -c} exits
+ * {@code whois}, {@code who}, {@code tail}. Failures are thrown as one clear line (so {@code gosh -c} exits
  * non-zero); every wait is bounded (the command timeout plus a little).
  */
 @Component(service = IrcCommands.class, property = { "osgi.command.scope=irc", "osgi.command.function=networks",
         "osgi.command.function=connect", "osgi.command.function=disconnect", "osgi.command.function=join",
         "osgi.command.function=part", "osgi.command.function=say", "osgi.command.function=notice",
         "osgi.command.function=names", "osgi.command.function=topic", "osgi.command.function=raw",
-        "osgi.command.function=whois", "osgi.command.function=tail" })
+        "osgi.command.function=whois", "osgi.command.function=who", "osgi.command.function=tail" })
 public final class IrcCommands {
 
     private static final Duration WAIT = Duration.ofSeconds(35);
@@ -169,6 +169,17 @@ public final class IrcCommands {
                     m.params().size()))).append('\n');
         }
         return sb.toString();
+    }
+
+    @Descriptor("WHO a channel, nick or mask: one line per user (nick user@host flags account realname)")
+    public String who(@Descriptor("network name") String network, @Descriptor("channel, nick or mask") String mask)
+            throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (org.rawsockets.irc.IrcWhoEntry e : await(network(network).who(mask), "WHO " + mask)) {
+            sb.append(e.nick()).append(' ').append(e.user()).append('@').append(e.host()).append(' ').append(e.flags())
+                    .append(' ').append(e.account().orElse("-")).append(' ').append(e.realName()).append('\n');
+        }
+        return sb.length() == 0 ? "nobody matches " + mask : sb.toString();
     }
 
     @Descriptor("print live messages (all, or one channel's) until interrupted (Ctrl-C) or for -s seconds")
