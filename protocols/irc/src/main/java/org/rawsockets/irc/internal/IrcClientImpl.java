@@ -70,10 +70,7 @@ public final class IrcClientImpl implements IrcClient {
     private volatile boolean connected;
     private volatile Set<String> caps = Set.of();
     private volatile String account;
-    private final StsPolicies sts;
-    /** The TLS port a plaintext connection's STS policy named (0: none yet). */
-    private int stsUpgradePort;
-    private IrcDisconnectedException stsUpgrade;
+    private final Sts sts;
     private volatile Duration lag;
     private volatile boolean closed;
 
@@ -89,7 +86,7 @@ public final class IrcClientImpl implements IrcClient {
         this.replies = new Replies(actor);
         this.commands = new Commands(this);
         this.queries = new Queries(this);
-        this.sts = StsPolicies.of(settings.stsPolicyFile());
+        this.sts = new Sts(settings);
         settings.channels().forEach((c, k) -> rejoin.put(key(c), new String[] {c, k}));
     }
 
@@ -162,18 +159,8 @@ public final class IrcClientImpl implements IrcClient {
     }
 
     private void open() {
-        boolean tls = settings.tls();
-        int port = settings.port();
-        boolean bySts = false;
-        if (!tls && settings.host() != null) {
-            Optional<StsPolicies.Policy> policy = sts.get(settings.host(), Instant.now());
-            if (policy.isPresent() || stsUpgradePort > 0) {
-                tls = true;
-                bySts = true;
-                port = policy.isPresent() ? policy.get().port() : stsUpgradePort;
-            }
-        }
-        Session s = new Session(this, settings, actor, tls, port, bySts);
+        Sts.Target t = sts.target();
+        Session s = new Session(this, settings, actor, t.tls(), t.port(), t.bySts());
         session = s;
         registration = new Registration(this, s, settings);
         registrationTimer = actor.schedule(() -> {
@@ -196,9 +183,8 @@ public final class IrcClientImpl implements IrcClient {
         if (s != session) {
             return;
         }
-        if (reason == stsUpgrade) {
+        if (sts.isUpgrade(reason)) {
             // The plaintext connection was only the way to learn the policy: reconnect with TLS at once.
-            stsUpgrade = null;
             session = null;
             if (registrationTimer != null) {
                 registrationTimer.cancel(false);
@@ -425,41 +411,10 @@ public final class IrcClientImpl implements IrcClient {
 
     // ------------------------------------------------------------------ state for the session and registration
 
-    /**
-     * The server advertised the {@code sts} capability: on a plaintext connection its {@code port}
-     * makes the client reconnect with TLS there at once (and never again in plaintext while this
-     * client lives); on a TLS connection its {@code duration} is the policy kept for the host
-     * (0 removes it). A value without the key it needs is ignored, as IRCv3 says.
-     */
+    /** The server advertised the {@code sts} capability (see {@link Sts#advertised}). */
     void stsAdvertised(Session s, String value) {
-        if (s != session || settings.host() == null) {
-            return; // a named endpoint has no host name to key a policy on
-        }
-        Map<String, String> kv = new LinkedHashMap<>();
-        for (String part : value.split(",")) {
-            int eq = part.indexOf('=');
-            kv.put(eq < 0 ? part : part.substring(0, eq), eq < 0 ? "" : part.substring(eq + 1));
-        }
-        try {
-            if (!s.tls) {
-                int port = Integer.parseInt(kv.getOrDefault("port", ""));
-                if (port < 1 || port > 65535) {
-                    return;
-                }
-                stsUpgradePort = port;
-                LOG.info("IRC network {}: the server's STS policy asks for TLS on port {}: reconnecting with TLS",
-                        settings.name(), port);
-                stsUpgrade = new IrcDisconnectedException(s.where + ": upgrading to TLS on port " + port
-                        + " (the server's STS policy)");
-                s.end(stsUpgrade);
-            } else if (kv.containsKey("duration")) {
-                long duration = Long.parseLong(kv.get("duration"));
-                if (duration >= 0) {
-                    sts.put(settings.host(), s.port, duration, Instant.now());
-                }
-            }
-        } catch (NumberFormatException e) {
-            // an invalid policy is ignored
+        if (s == session) {
+            sts.advertised(s, value);
         }
     }
 
