@@ -35,6 +35,8 @@ public class SshException extends IOException {
         DISCONNECTED,
         /** A channel (exec, SFTP) could not be opened or failed. */
         CHANNEL,
+        /** A port forward could not be set up (cannot listen, the server refused it). */
+        FORWARD,
         /** An SFTP request failed (no such file, permission denied...). */
         SFTP,
         /** The configuration lacks something it refers to (a secret file). */

@@ -41,6 +41,37 @@ public interface SshSession extends AutoCloseable {
      */
     CompletionStage<Integer> exec(String command, OutputStream stdout, OutputStream stderr, Duration timeout);
 
+    /**
+     * Starts a local port forward ({@code ssh -L bindAddress:bindPort:targetHost:targetPort}): the
+     * gateway listens through this bundle's socket service ({@code listenTcp}, so the socket policy
+     * decides what may be exposed and quotas count each connection), and each accepted connection is
+     * carried in a {@code direct-tcpip} channel to {@code targetHost:targetPort}, which the server
+     * resolves and connects to.
+     *
+     * @param bindAddress an IP literal of the gateway ({@code 127.0.0.1} keeps it local)
+     * @param bindPort the port, 0 for one the system chooses ({@link PortForward#listenPort()})
+     * @return fails with {@link SshException.Reason#NOT_ALLOWED} when the policy refuses the listener,
+     *         {@link SshException.Reason#FORWARD} when it cannot listen
+     */
+    CompletionStage<PortForward> forwardLocal(String bindAddress, int bindPort, String targetHost, int targetPort);
+
+    /**
+     * Starts a remote port forward ({@code ssh -R bindAddress:bindPort:targetHost:targetPort}): the
+     * server listens, and each connection it forwards is connected by the gateway to
+     * {@code targetHost:targetPort} through this bundle's socket service (policy checked per connection;
+     * a refused one closes that channel).
+     *
+     * @param bindAddress the server's address to listen on as the server understands it
+     *            ({@code localhost}, an IP, or {@code ""} for all where its {@code GatewayPorts} allows)
+     * @param bindPort the port, 0 for one the server chooses ({@link PortForward#listenPort()})
+     * @return fails with {@link SshException.Reason#FORWARD} when the server refuses (its
+     *         {@code AllowTcpForwarding}, {@code PermitListen}, a port in use)
+     */
+    CompletionStage<PortForward> forwardRemote(String bindAddress, int bindPort, String targetHost, int targetPort);
+
+    /** The forwards of this session that are still open. */
+    java.util.List<PortForward> forwards();
+
     /** SFTP on this session (one SFTP channel, opened at the first call and shared). */
     SftpFiles sftp();
 

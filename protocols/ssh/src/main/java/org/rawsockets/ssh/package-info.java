@@ -26,5 +26,5 @@
  * bundle) for channels this API does not offer; its traffic runs on the same socket.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.rawsockets.ssh;

@@ -63,6 +63,7 @@ public final class SshEngine implements AutoCloseable {
                 .closeTimeout(Duration.ofSeconds(5)).build()));
         c.setServerKeyVerifier(new HostKeyCheck());
         c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        c.setForwardingFilter(RemoteForwardsOnly.FILTER);
         c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         c.setFilePasswordProvider(FilePasswordProvider.EMPTY);
         List<org.apache.sshd.client.auth.UserAuthFactory> auths = c.getUserAuthFactories();

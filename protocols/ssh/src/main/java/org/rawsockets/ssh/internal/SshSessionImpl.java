@@ -22,6 +22,7 @@ final class SshSessionImpl implements SshSession {
     private final ClientSession session;
     private final String fingerprint;
     private final SftpFilesImpl sftp;
+    private final Forwards forwards;
 
     SshSessionImpl(SshEngine engine, SshSettings settings, Attempt attempt, ClientSession session) {
         this.engine = engine;
@@ -30,6 +31,7 @@ final class SshSessionImpl implements SshSession {
         this.session = session;
         this.fingerprint = KeyUtils.getFingerPrint(session.getServerKey());
         this.sftp = new SftpFilesImpl(engine, this);
+        this.forwards = new Forwards(engine, this);
         long every = settings.keepAliveInterval().toMillis();
         if (every > 0) {
             // keepalive@openssh.com global requests (what ssh's ServerAliveInterval sends) on SSHD's timer,
@@ -61,6 +63,23 @@ final class SshSessionImpl implements SshSession {
     @Override
     public CompletionStage<Integer> exec(String command, OutputStream stdout, OutputStream stderr, Duration timeout) {
         return new Exec(engine, this, command, stdout, stderr, timeout).start().thenApply(Exec.Exit::status);
+    }
+
+    @Override
+    public CompletionStage<org.rawsockets.ssh.PortForward> forwardLocal(String bindAddress, int bindPort, String targetHost,
+            int targetPort) {
+        return forwards.local(bindAddress, bindPort, targetHost, targetPort);
+    }
+
+    @Override
+    public CompletionStage<org.rawsockets.ssh.PortForward> forwardRemote(String bindAddress, int bindPort, String targetHost,
+            int targetPort) {
+        return forwards.remote(bindAddress, bindPort, targetHost, targetPort);
+    }
+
+    @Override
+    public java.util.List<org.rawsockets.ssh.PortForward> forwards() {
+        return forwards.list();
     }
 
     @Override

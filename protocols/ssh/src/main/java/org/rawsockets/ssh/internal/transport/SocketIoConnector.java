@@ -3,7 +3,6 @@ package org.rawsockets.ssh.internal.transport;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.sshd.common.AttributeRepository;
@@ -13,8 +12,6 @@ import org.apache.sshd.common.io.IoConnectFuture;
 import org.apache.sshd.common.io.IoConnector;
 import org.apache.sshd.common.io.IoHandler;
 import org.apache.sshd.common.io.IoServiceEventListener;
-import org.apache.sshd.common.io.IoSession;
-import org.apache.sshd.common.util.closeable.AbstractCloseable;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TcpOpenInfo;
 import org.rawsockets.socket.TcpSocket;
@@ -26,15 +23,13 @@ import org.rawsockets.socket.TcpSocketOptions;
  * gives it) is handed to {@link SocketService#openTcp} as is: the service resolves it and the
  * policy checks it, and SSHD's known_hosts check still sees the name.
  */
-final class SocketIoConnector extends AbstractCloseable implements IoConnector {
+final class SocketIoConnector extends SocketIoService implements IoConnector {
 
     private final FactoryManager manager;
     private final IoHandler handler;
     private final SocketService sockets;
     private final TcpSocketOptions options;
-    private final Map<Long, IoSession> sessions = new ConcurrentHashMap<>();
     private final Map<TcpSocket, Boolean> pending = new ConcurrentHashMap<>();
-    private volatile IoServiceEventListener listener;
 
     SocketIoConnector(FactoryManager manager, IoHandler handler, SocketService sockets, TcpSocketOptions options) {
         this.manager = manager;
@@ -93,7 +88,7 @@ final class SocketIoConnector extends AbstractCloseable implements IoConnector {
     }
 
     private void established(DefaultIoConnectFuture future, TcpSocket socket, TcpOpenInfo info, AttributeRepository context) {
-        SocketIoSession session = new SocketIoSession(this, manager, handler, socket, info);
+        SocketIoSession session = new SocketIoSession(this, handler, socket, info, null);
         try {
             IoServiceEventListener l = listener;
             if (l != null) {
@@ -118,39 +113,10 @@ final class SocketIoConnector extends AbstractCloseable implements IoConnector {
         }
     }
 
-    void sessionClosed(IoSession session) {
-        sessions.remove(session.getId());
-    }
-
-    static Throwable unwrap(Throwable t) {
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    @Override
-    public Map<Long, IoSession> getManagedSessions() {
-        return Map.copyOf(sessions);
-    }
-
-    @Override
-    public IoServiceEventListener getIoServiceEventListener() {
-        return listener;
-    }
-
-    @Override
-    public void setIoServiceEventListener(IoServiceEventListener listener) {
-        this.listener = listener;
-    }
-
     @Override
     protected void doCloseImmediately() {
         for (TcpSocket s : pending.keySet()) {
             s.close();
-        }
-        for (IoSession s : sessions.values()) {
-            s.close(true);
         }
         super.doCloseImmediately();
     }

@@ -10,13 +10,16 @@ import org.apache.sshd.common.util.closeable.AbstractCloseable;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TcpSocketOptions;
 
-/** Makes {@link SocketIoConnector}s for one {@code SshClient}; closing it closes every connection they made. */
+/**
+ * Makes {@link SocketIoConnector}s and {@link SocketIoAcceptor}s for one {@code SshClient}; closing it
+ * closes every connection and listener they made.
+ */
 final class SocketIoServiceFactory extends AbstractCloseable implements IoServiceFactory {
 
     private final FactoryManager manager;
     private final SocketService sockets;
     private final TcpSocketOptions options;
-    private final java.util.Set<SocketIoConnector> connectors = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<SocketIoService> services = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile IoServiceEventListener listener;
 
     SocketIoServiceFactory(FactoryManager manager, SocketService sockets, TcpSocketOptions options) {
@@ -29,18 +32,19 @@ final class SocketIoServiceFactory extends AbstractCloseable implements IoServic
     public IoConnector createConnector(IoHandler handler) {
         SocketIoConnector c = new SocketIoConnector(manager, handler, sockets, options);
         c.setIoServiceEventListener(listener);
-        connectors.add(c);
+        services.add(c);
+        c.addCloseFutureListener(f -> services.remove(c));
         return c;
     }
 
-    /**
-     * Not supported: this transport only connects (an SSH server, or a remote port forward's local
-     * listener, would accept; local forwards are not offered yet).
-     */
+    /** Listeners of local port forwards, on {@code SocketService.listenTcp} (the policy decides what may listen). */
     @Override
     public IoAcceptor createAcceptor(IoHandler handler) {
-        throw new UnsupportedOperationException(
-                "the socket-service SSH transport does not accept connections (no SSH server, no local port forwarding yet)");
+        SocketIoAcceptor a = new SocketIoAcceptor(handler, sockets, options);
+        a.setIoServiceEventListener(listener);
+        services.add(a);
+        a.addCloseFutureListener(f -> services.remove(a));
+        return a;
     }
 
     @Override
@@ -55,10 +59,10 @@ final class SocketIoServiceFactory extends AbstractCloseable implements IoServic
 
     @Override
     protected void doCloseImmediately() {
-        for (SocketIoConnector c : connectors) {
+        for (SocketIoService c : services) {
             c.close(true);
         }
-        connectors.clear();
+        services.clear();
         super.doCloseImmediately();
     }
 }

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.future.CloseFuture;
 import org.apache.sshd.common.future.DefaultCloseFuture;
 import org.apache.sshd.common.io.AbstractIoWriteFuture;
@@ -48,7 +47,8 @@ final class SocketIoSession extends AbstractCloseable implements IoSession {
     private static final AtomicLong IDS = new AtomicLong();
 
     private final long id = IDS.incrementAndGet();
-    private final SocketIoConnector service;
+    private final SocketIoService service;
+    private final SocketAddress acceptance;
     private final IoHandler handler;
     private final TcpSocket socket;
     private final TcpOpenInfo info;
@@ -57,12 +57,20 @@ final class SocketIoSession extends AbstractCloseable implements IoSession {
     private final Readable readable = Readable.readable(readBuffer);
     private final Object readLock = new Object();
     private boolean suspended;
+    /** Whether {@link #startReading()} was called: before it, {@link #resumeRead()} only clears the flag. */
+    private boolean started;
+    /** Whether a read loop runs (a read is pending or being handled): at most one. */
     private boolean reading;
     private volatile Throwable failure;
 
-    SocketIoSession(SocketIoConnector service, FactoryManager manager, IoHandler handler, TcpSocket socket, TcpOpenInfo info) {
+    /**
+     * @param acceptance for a connection accepted by a {@link SocketIoAcceptor}: the address it listens
+     *            on; {@code null} for one this side connected
+     */
+    SocketIoSession(SocketIoService service, IoHandler handler, TcpSocket socket, TcpOpenInfo info, SocketAddress acceptance) {
         super(String.valueOf(info.remoteAddress()));
         this.service = service;
+        this.acceptance = acceptance;
         this.handler = handler;
         this.socket = socket;
         this.info = info;
@@ -70,7 +78,7 @@ final class SocketIoSession extends AbstractCloseable implements IoSession {
         socket.closed().whenComplete((v, e) -> {
             if (!isClosing()) {
                 if (e != null) {
-                    exceptionCaught(SocketIoConnector.unwrap(e));
+                    exceptionCaught(SocketIoService.unwrap(e));
                 } else {
                     close(true);
                 }
@@ -90,7 +98,7 @@ final class SocketIoSession extends AbstractCloseable implements IoSession {
 
     @Override
     public SocketAddress getAcceptanceAddress() {
-        return null;
+        return acceptance;
     }
 
     @Override
@@ -155,7 +163,7 @@ final class SocketIoSession extends AbstractCloseable implements IoSession {
             if (e == null) {
                 future.written();
             } else {
-                Throwable t = SocketIoConnector.unwrap(e);
+                Throwable t = SocketIoService.unwrap(e);
                 future.failed(t);
                 exceptionCaught(t);
             }
@@ -178,24 +186,31 @@ final class SocketIoSession extends AbstractCloseable implements IoSession {
     @Override
     public void resumeRead() {
         synchronized (readLock) {
-            if (!suspended) {
-                return;
-            }
             suspended = false;
-            if (reading) {
-                return;
+            if (!started || reading) {
+                return; // not started yet, or the running loop sees the flag
             }
+            reading = true;
         }
         readLoop();
     }
 
+    /** Starts reading once the handler has the session (unless it suspended reading in {@code sessionCreated}). */
     void startReading() {
+        synchronized (readLock) {
+            started = true;
+            if (suspended || reading) {
+                return;
+            }
+            reading = true;
+        }
         readLoop();
     }
 
     /**
      * Reads until a read is pending (continued from its completion) or reading is suspended. Reads
-     * that complete at once are handled in this loop rather than recursively.
+     * that complete at once are handled in this loop rather than recursively. Called with
+     * {@code reading} set by the caller, so one loop runs at a time.
      */
     private void readLoop() {
         while (true) {
@@ -241,7 +256,7 @@ final class SocketIoSession extends AbstractCloseable implements IoSession {
     private boolean handleRead(Integer n, Throwable e) {
         if (e != null) {
             readEnded();
-            exceptionCaught(SocketIoConnector.unwrap(e));
+            exceptionCaught(SocketIoService.unwrap(e));
             return false;
         }
         if (n == null || n < 0) {
