@@ -29,6 +29,7 @@ public final class SshSettings {
     private final HostKeyMode hostKeyMode;
     private final Duration connectTimeout;
     private final Duration keepAliveInterval;
+    private final SshSettings jump;
 
     private SshSettings(Builder b) {
         this.host = b.host;
@@ -42,6 +43,7 @@ public final class SshSettings {
         this.hostKeyMode = b.hostKeyMode;
         this.connectTimeout = b.connectTimeout;
         this.keepAliveInterval = b.keepAliveInterval;
+        this.jump = b.jump;
     }
 
     public static Builder builder() {
@@ -101,6 +103,14 @@ public final class SshSettings {
         return keepAliveInterval;
     }
 
+    /**
+     * The bastion to go through ({@code ProxyJump}): its own settings (which may have a bastion
+     * again); empty for a direct connection.
+     */
+    public Optional<SshSettings> jump() {
+        return Optional.ofNullable(jump);
+    }
+
     /** {@code user@host:port} or {@code user@endpoint}, for messages. */
     public String target() {
         return user + "@" + (endpoint != null ? "endpoint " + endpoint : hostPort());
@@ -116,7 +126,8 @@ public final class SshSettings {
 
     @Override
     public String toString() {
-        return "SshSettings[" + target() + ", keys=" + keyFiles + ", password=" + (password == null ? "none" : "***")
+        return "SshSettings[" + target() + (jump == null ? "" : " via " + jump.target()) + ", keys=" + keyFiles
+                + ", password=" + (password == null ? "none" : "***")
                 + ", knownHosts=" + knownHosts + ", mode=" + hostKeyMode.configName() + "]";
     }
 
@@ -133,6 +144,7 @@ public final class SshSettings {
         private HostKeyMode hostKeyMode = HostKeyMode.STRICT;
         private Duration connectTimeout = Duration.ofSeconds(30);
         private Duration keepAliveInterval = Duration.ZERO;
+        private SshSettings jump;
 
         private Builder() {
         }
@@ -212,6 +224,17 @@ public final class SshSettings {
         }
 
         /**
+         * Connects through {@code bastion} ({@code ssh -J}): the gateway's socket goes to the bastion
+         * only (the policy checks it); this server is reached in a {@code direct-tcpip} channel of the
+         * bastion's session, with its own host key check and authentication end to end. The host name
+         * is given to the bastion, which resolves it; a named endpoint cannot be used behind a bastion.
+         */
+        public Builder jump(SshSettings bastion) {
+            this.jump = bastion;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException naming the rule: a user; exactly one of host and endpoint;
          *             a password or a key file; a known_hosts file unless the mode is {@code off}
          */
@@ -228,6 +251,10 @@ public final class SshSettings {
             if (knownHosts == null && hostKeyMode != HostKeyMode.OFF) {
                 throw new IllegalArgumentException("a known_hosts file is required with host key mode "
                         + hostKeyMode.configName() + " (it may not exist yet with accept-new)");
+            }
+            if (jump != null && endpoint != null) {
+                throw new IllegalArgumentException("a named endpoint cannot be reached through a bastion: give the host"
+                        + " as the bastion sees it");
             }
             return new SshSettings(this);
         }

@@ -113,6 +113,14 @@ public final class SshEngine implements AutoCloseable {
     }
 
     private CompletionStage<SshSession> connect(SshSettings settings, java.util.function.Consumer<Attempt> prepare) {
+        if (settings.jump().isPresent()) {
+            return ProxyJump.connect(this, settings, via -> connect(settings, prepare, via));
+        }
+        return connect(settings, prepare, null);
+    }
+
+    private CompletionStage<SshSession> connect(SshSettings settings, java.util.function.Consumer<Attempt> prepare,
+            org.apache.sshd.client.channel.ChannelDirectTcpip via) {
         CompletableFuture<SshSession> result = new CompletableFuture<>();
         String host;
         int port;
@@ -136,6 +144,9 @@ public final class SshEngine implements AutoCloseable {
         Attempt attempt = new Attempt(settings, host, port);
         prepare.accept(attempt);
         context.put(Attempt.KEY, attempt);
+        if (via != null) {
+            context.put(SocketIoServiceFactoryFactory.VIA, via);
+        }
         try {
             workers.execute(() -> start(settings, attempt, AttributeRepository.ofAttributesMap(context), result));
         } catch (RejectedExecutionException e) {

@@ -12,6 +12,7 @@ import org.apache.sshd.common.io.IoConnectFuture;
 import org.apache.sshd.common.io.IoConnector;
 import org.apache.sshd.common.io.IoHandler;
 import org.apache.sshd.common.io.IoServiceEventListener;
+import org.apache.sshd.common.io.IoSession;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TcpOpenInfo;
 import org.rawsockets.socket.TcpSocket;
@@ -54,6 +55,14 @@ final class SocketIoConnector extends SocketIoService implements IoConnector {
             future.setException(new java.io.IOException("not a host and port: " + targetAddress));
             return future;
         }
+        org.apache.sshd.client.channel.ChannelDirectTcpip via = context == null ? null
+                : context.getAttribute(SocketIoServiceFactoryFactory.VIA);
+        if (via != null) {
+            ChannelIoSession session = new ChannelIoSession(this, handler, via,
+                    via.getSession().getIoSession().getLocalAddress(), target);
+            established(future, session, session::startReading, session.getLocalAddress(), target, context);
+            return future;
+        }
         TcpSocket socket;
         try {
             String endpoint = context == null ? null : context.getAttribute(SocketIoServiceFactoryFactory.ENDPOINT);
@@ -89,10 +98,15 @@ final class SocketIoConnector extends SocketIoService implements IoConnector {
 
     private void established(DefaultIoConnectFuture future, TcpSocket socket, TcpOpenInfo info, AttributeRepository context) {
         SocketIoSession session = new SocketIoSession(this, handler, socket, info, null);
+        established(future, session, session::startReading, info.localAddress(), info.remoteAddress(), context);
+    }
+
+    private void established(DefaultIoConnectFuture future, IoSession session, Runnable startReading, SocketAddress local,
+            SocketAddress remote, AttributeRepository context) {
         try {
             IoServiceEventListener l = listener;
             if (l != null) {
-                l.connectionEstablished(this, info.localAddress(), context, info.remoteAddress());
+                l.connectionEstablished(this, local, context, remote);
             }
             if (context != null) {
                 session.setAttribute(AttributeRepository.class, context);
@@ -104,7 +118,7 @@ final class SocketIoConnector extends SocketIoService implements IoConnector {
                 sessionClosed(session);
                 handler.sessionClosed(session);
             } else {
-                session.startReading();
+                startReading.run();
             }
         } catch (Throwable e) {
             sessionClosed(session);

@@ -29,6 +29,13 @@ public final class SocketIoServiceFactoryFactory implements IoServiceFactoryFact
     public static final org.apache.sshd.common.AttributeRepository.AttributeKey<String> ENDPOINT =
             new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
 
+    /**
+     * Connection context key: an open {@code direct-tcpip} channel of a bastion's session to carry the
+     * connection ({@code ProxyJump}) instead of a socket. The policy checked the bastion's socket.
+     */
+    public static final org.apache.sshd.common.AttributeRepository.AttributeKey<org.apache.sshd.client.channel.ChannelDirectTcpip> VIA =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+
     private final SocketService sockets;
     private final TcpSocketOptions options;
 
