@@ -69,6 +69,15 @@ public interface SshSession extends AutoCloseable {
      */
     CompletionStage<PortForward> forwardRemote(String bindAddress, int bindPort, String targetHost, int targetPort);
 
+    /**
+     * Opens an interactive shell on a pseudo-terminal ({@code pty-req} with {@code term} and the size,
+     * then {@code shell}).
+     *
+     * @param term the terminal type ({@code xterm}, {@code vt100}...)
+     * @return fails with {@link SshException.Reason#CHANNEL} when the server refuses the terminal or the shell
+     */
+    CompletionStage<SshShell> shell(String term, int columns, int rows);
+
     /** The forwards of this session that are still open. */
     java.util.List<PortForward> forwards();
 

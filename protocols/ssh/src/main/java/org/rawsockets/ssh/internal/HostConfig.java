@@ -63,4 +63,13 @@ public @interface HostConfig {
     @AttributeDefinition(name = "Connect timeout (ms)", min = "1", description = "TCP connect, key exchange and"
             + " authentication together")
     long connectTimeoutMillis() default 30000;
+
+    @AttributeDefinition(required = false, min = "0", description = "How many times a connect that failed for a reason"
+            + " that may pass (network, time limit, server gone) is tried again; never for policy, host key or"
+            + " authentication failures")
+    int reconnectAttempts() default 3;
+
+    @AttributeDefinition(required = false, min = "1", description = "Delay before the first retry in ms; it doubles"
+            + " at each retry, up to 30 s")
+    long reconnectDelayMillis() default 1000;
 }

@@ -65,6 +65,7 @@ public final class SshHostComponent implements SshHost {
     private final SshSettings settings;
     private final ConfigRegistry.Claim claim;
     private final SshEngine engine;
+    private final Reconnect reconnect;
 
     @Activate
     public SshHostComponent(@Reference SocketService sockets,
@@ -86,15 +87,17 @@ public final class SshHostComponent implements SshHost {
         ConfigRegistry.Accepted<Configured> accepted = new RefusedLiterals(literalRemover, PASSWORD, PASSPHRASE).accept(
                 registry, properties, HostConfig.class, c -> {
                     SshSettings s = toSettings(c, secrets, where);
-                    return new Configured(c.name().strip(), s);
+                    return new Configured(c.name().strip(), s, c.reconnectAttempts(), c.reconnectDelayMillis());
                 }, Configured::name, LOG);
         this.settings = accepted.value().settings();
         this.claim = accepted.claim();
         this.name = claim.name();
         this.engine = new SshEngine(sockets);
+        this.reconnect = new Reconnect(name, accepted.value().retries(), Duration.ofMillis(accepted.value().delayMillis()),
+                () -> engine.client().getScheduledExecutorService());
     }
 
-    private record Configured(String name, SshSettings settings) {
+    private record Configured(String name, SshSettings settings, int retries, long delayMillis) {
     }
 
     static SshSettings toSettings(HostConfig c, SecretFiles secrets, String where) {
@@ -169,6 +172,12 @@ public final class SshHostComponent implements SshHost {
             throw bad("connectTimeoutMillis", c.connectTimeoutMillis(), "not positive", "a number of milliseconds, at least 1");
         }
         b.connectTimeout(Duration.ofMillis(c.connectTimeoutMillis()));
+        if (c.reconnectAttempts() < 0) {
+            throw bad("reconnectAttempts", c.reconnectAttempts(), "negative", "0 (no retry) or a number of retries");
+        }
+        if (c.reconnectDelayMillis() < 1) {
+            throw bad("reconnectDelayMillis", c.reconnectDelayMillis(), "not positive", "a number of milliseconds, at least 1");
+        }
         return b.build();
     }
 
@@ -217,9 +226,15 @@ public final class SshHostComponent implements SshHost {
         return engine.hostKey(settings);
     }
 
+    /** Connects; failures that may pass (network, time limit, server gone) are tried again with backoff. */
     @Override
     public CompletionStage<SshSession> connect() {
-        return engine.connect(settings);
+        return reconnect.connect(() -> engine.connect(settings));
+    }
+
+    /** Attempts that failed and were tried again (diagnostics, tests). */
+    long failedAttempts() {
+        return reconnect.failedAttempts();
     }
 
     @Override

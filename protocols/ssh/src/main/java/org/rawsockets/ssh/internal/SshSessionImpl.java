@@ -78,6 +78,15 @@ final class SshSessionImpl implements SshSession {
     }
 
     @Override
+    public CompletionStage<org.rawsockets.ssh.SshShell> shell(String term, int columns, int rows) {
+        return ShellImpl.open(this, term, columns, rows);
+    }
+
+    Duration settingsConnectTimeout() {
+        return settings.connectTimeout();
+    }
+
+    @Override
     public java.util.List<org.rawsockets.ssh.PortForward> forwards() {
         return forwards.list();
     }

@@ -35,6 +35,12 @@ final class OpenSshServer implements AutoCloseable {
     /** Starts sshd with {@code authorizedKeys} (public key lines) and extra config lines. */
     static OpenSshServer start(Path dir, String hostKeyType, List<Path> authorizedPublicKeys, String... extraConfig)
             throws Exception {
+        return start(dir, hostKeyType, authorizedPublicKeys, freePort(), extraConfig);
+    }
+
+    /** As above on a given port (a server started again where a client expects it). */
+    static OpenSshServer start(Path dir, String hostKeyType, List<Path> authorizedPublicKeys, int port, String... extraConfig)
+            throws Exception {
         Files.createDirectories(dir);
         Path hostKey = dir.resolve("ssh_host_" + hostKeyType + "_key");
         if (!Files.exists(hostKey)) {
@@ -50,7 +56,6 @@ final class OpenSshServer implements AutoCloseable {
         if (!Files.isDirectory(privsep)) {
             Files.createDirectories(privsep);
         }
-        int port = freePort();
         List<String> config = new ArrayList<>(List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
                 "PidFile none", "UsePAM no", "StrictModes no", "PermitRootLogin yes", "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no", "AuthorizedKeysFile " + authorized, "LogLevel VERBOSE",

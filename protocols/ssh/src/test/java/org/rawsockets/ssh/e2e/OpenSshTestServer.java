@@ -17,6 +17,11 @@ public final class OpenSshTestServer implements AutoCloseable {
         return new OpenSshTestServer(OpenSshServer.start(dir, "ed25519", authorizedPublicKeys));
     }
 
+    /** Starts again on {@code port} with the same directory (so the same host key). */
+    public static OpenSshTestServer start(Path dir, List<Path> authorizedPublicKeys, int port) throws Exception {
+        return new OpenSshTestServer(OpenSshServer.start(dir, "ed25519", authorizedPublicKeys, port));
+    }
+
     public static Path keygen(String type, Path file, String passphrase) throws Exception {
         return OpenSshServer.keygen(type, file, passphrase);
     }

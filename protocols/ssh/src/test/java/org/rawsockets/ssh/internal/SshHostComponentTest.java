@@ -127,6 +127,33 @@ class SshHostComponentTest {
     }
 
     @Test
+    void reconnectsWithBackoffWhileTheServerIsDownButNotAfterARefusal() throws Exception {
+        int port = sshd.port();
+        sshd.close(); // the server is down: connects are refused
+        component = new SshHostComponent(sockets, props("reconnectAttempts", 50, "reconnectDelayMillis", 100L), secrets, registry, removed::add);
+        java.util.concurrent.CompletableFuture<org.rawsockets.ssh.SshSession> pending = component.connect().toCompletableFuture();
+        waitUntil("two failed attempts", () -> component.failedAttempts() >= 2);
+        assertFalse(pending.isDone(), "still trying: " + pending);
+        sshd = OpenSshTestServer.start(dir.resolve("sshd"), List.of(Path.of(key + ".pub")), port); // same host key
+        org.rawsockets.ssh.SshSession s = pending.get(120, TimeUnit.SECONDS);
+        assertEquals("back\n", s.exec("echo back", Duration.ofSeconds(30)).toCompletableFuture().get(60, TimeUnit.SECONDS)
+                .stdoutText());
+        s.close();
+        long failed = component.failedAttempts();
+        assertTrue(failed >= 2, "retried " + failed);
+        component.deactivate();
+
+        // a host key refusal is final: no retry
+        Path empty = Files.writeString(dir.resolve("empty_known_hosts"), "");
+        component = new SshHostComponent(sockets, props("name", "lab2", "knownHosts", empty.toString(), "reconnectAttempts", 50,
+                "reconnectDelayMillis", 100L), secrets, registry, removed::add);
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> component.connect().toCompletableFuture().get(120, TimeUnit.SECONDS));
+        assertEquals(org.rawsockets.ssh.SshException.Reason.HOST_KEY_UNKNOWN, ((org.rawsockets.ssh.SshException) e.getCause()).reason());
+        assertEquals(0, component.failedAttempts(), "not retried");
+    }
+
+    @Test
     void execThroughTheServiceAndTheShell() throws Exception {
         component = new SshHostComponent(sockets, props(), secrets, registry, removed::add);
         assertEquals("lab", component.name());
@@ -217,10 +244,10 @@ class SshHostComponentTest {
     }
 
     private static void waitUntil(String what, java.util.function.BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!c.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("not within 10 s: " + what);
+                throw new AssertionError("not within 60 s: " + what);
             }
             Thread.sleep(20);
         }

@@ -1,0 +1,88 @@
+package org.rawsockets.ssh.internal;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.rawsockets.ssh.SshException;
+import org.rawsockets.ssh.SshException.Reason;
+import org.rawsockets.ssh.SshSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connect with retries for a configured host: a failure that may pass (the network, a time limit, the
+ * server going away: {@link #TRANSIENT}) is tried again after a delay that doubles from the first one
+ * up to {@link #MAX_DELAY}; the others (policy, host key, authentication, key file, configuration) fail
+ * at once, since trying again cannot help and may lock an account.
+ */
+final class Reconnect {
+
+    static final Set<Reason> TRANSIENT = EnumSet.of(Reason.NETWORK, Reason.TIMEOUT, Reason.DISCONNECTED);
+    static final Duration MAX_DELAY = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(Reconnect.class);
+
+    private final String name;
+    private final int retries;
+    private final Duration firstDelay;
+    private final Supplier<ScheduledExecutorService> timer;
+    private final AtomicLong failedAttempts = new AtomicLong();
+
+    /**
+     * @param retries how many times a transient failure is tried again (0: never)
+     * @param firstDelay the delay before the first retry
+     */
+    Reconnect(String name, int retries, Duration firstDelay, Supplier<ScheduledExecutorService> timer) {
+        this.name = name;
+        this.retries = retries;
+        this.firstDelay = firstDelay;
+        this.timer = timer;
+    }
+
+    /** Attempts that failed with a transient reason, since the host was configured. */
+    long failedAttempts() {
+        return failedAttempts.get();
+    }
+
+    CompletionStage<SshSession> connect(Supplier<CompletionStage<SshSession>> attempt) {
+        CompletableFuture<SshSession> result = new CompletableFuture<>();
+        attempt(attempt, 0, firstDelay, result);
+        return result;
+    }
+
+    private void attempt(Supplier<CompletionStage<SshSession>> attempt, int tried, Duration delay,
+            CompletableFuture<SshSession> result) {
+        attempt.get().whenComplete((s, e) -> {
+            if (e == null) {
+                if (!result.complete(s)) {
+                    s.close();
+                }
+                return;
+            }
+            SshException f = Failures.find(e, SshException.class);
+            if (f == null || !TRANSIENT.contains(f.reason()) || tried >= retries || result.isDone()) {
+                result.completeExceptionally(f != null ? f : e);
+                return;
+            }
+            failedAttempts.incrementAndGet();
+            LOG.info("SSH host '{}': attempt {} of {} failed ({}); next in {} ms", name, tried + 1, retries + 1,
+                    f.getMessage(), delay.toMillis());
+            try {
+                timer.get().schedule(() -> attempt(attempt, tried + 1, min(delay.multipliedBy(2), MAX_DELAY), result),
+                        delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RuntimeException stopped) {
+                result.completeExceptionally(f); // the host was removed meanwhile
+            }
+        });
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,99 @@
+package org.rawsockets.ssh.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.sshd.client.channel.ChannelShell;
+import org.rawsockets.ssh.SshException;
+import org.rawsockets.ssh.SshException.Reason;
+import org.rawsockets.ssh.SshShell;
+
+/** A shell channel with a PTY on SSHD's piped streams (window-bounded). */
+final class ShellImpl implements SshShell {
+
+    private final SshSessionImpl session;
+    private final ChannelShell channel;
+    private final CompletableFuture<Integer> exited = new CompletableFuture<>();
+
+    private ShellImpl(SshSessionImpl session, ChannelShell channel) {
+        this.session = session;
+        this.channel = channel;
+        channel.addCloseFutureListener(f -> {
+            Integer status = channel.getExitStatus();
+            exited.complete(status == null ? -1 : status);
+        });
+    }
+
+    static CompletionStage<SshShell> open(SshSessionImpl session, String term, int columns, int rows) {
+        CompletableFuture<SshShell> result = new CompletableFuture<>();
+        if (columns < 1 || rows < 1) {
+            result.completeExceptionally(new IllegalArgumentException("terminal size must be at least 1x1, was "
+                    + columns + "x" + rows));
+            return result;
+        }
+        String what = "shell (" + term + " " + columns + "x" + rows + ")";
+        ChannelShell channel;
+        try {
+            channel = session.clientSession().createShellChannel();
+            channel.setUsePty(true);
+            channel.setPtyType(term);
+            channel.setPtyColumns(columns);
+            channel.setPtyLines(rows);
+            channel.setRedirectErrorStream(true);
+            long limit = session.settingsConnectTimeout().toMillis();
+            ScheduledFuture<?> timer = session.clientSession().getFactoryManager().getScheduledExecutorService().schedule(() -> {
+                if (result.completeExceptionally(new SshException(Reason.TIMEOUT, what + " on " + session.target()
+                        + " did not open within " + limit + " ms", null))) {
+                    channel.close(true);
+                }
+            }, limit, TimeUnit.MILLISECONDS);
+            result.whenComplete((v, e) -> timer.cancel(false));
+            channel.open().addListener(f -> {
+                if (f.isOpened()) {
+                    if (!result.complete(new ShellImpl(session, channel))) {
+                        channel.close(true);
+                    }
+                } else {
+                    result.completeExceptionally(session.failure(Reason.CHANNEL, what, f.getException()));
+                }
+            });
+        } catch (Exception e) {
+            result.completeExceptionally(session.failure(Reason.CHANNEL, what, e));
+        }
+        return result;
+    }
+
+    @Override
+    public OutputStream input() {
+        return channel.getInvertedIn();
+    }
+
+    @Override
+    public InputStream output() {
+        return channel.getInvertedOut();
+    }
+
+    @Override
+    public void resize(int columns, int rows) throws SshException {
+        try {
+            channel.sendWindowChange(columns, rows);
+        } catch (IOException e) {
+            throw session.failure(Reason.CHANNEL, "terminal resize to " + columns + "x" + rows, e);
+        }
+    }
+
+    @Override
+    public CompletionStage<Integer> exited() {
+        return exited;
+    }
+
+    @Override
+    public void close() {
+        channel.close(false);
+    }
+}
