@@ -41,6 +41,12 @@ final class Failures {
             return new SshException(Reason.NETWORK, "cannot connect to SSH server " + a.hostPort() + ": " + n.getMessage(), n);
         }
         if (session != null && !hasServerVersion(session)) {
+            java.io.StreamCorruptedException garbage = find(t, java.io.StreamCorruptedException.class);
+            if (garbage != null && String.valueOf(garbage.getMessage()).startsWith("Incorrect identification")) {
+                // SSHD's limits on what may come before the identification line (size, lines, characters)
+                return new SshException(Reason.NOT_SSH, a.hostPort() + " is not an SSH server: it sent text that is not an"
+                        + " SSH identification line (" + KeyFiles.oneLine(garbage) + "; check the port)", t);
+            }
             return new SshException(Reason.NOT_SSH, a.hostPort() + " is not an SSH server: it closed the connection without an"
                     + " SSH identification line (check the port)", t);
         }

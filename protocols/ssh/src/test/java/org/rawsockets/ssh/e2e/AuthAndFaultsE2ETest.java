@@ -116,7 +116,8 @@ class AuthAndFaultsE2ETest {
                     .hostKeyMode(HostKeyMode.OFF).connectTimeout(Duration.ofSeconds(60)).build()), Duration.ofSeconds(90));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(Reason.NOT_SSH, e.reason(), e.getMessage());
-            assertTrue(e.getMessage().startsWith("127.0.0.1:" + port + " is not an SSH server: "), e.getMessage());
+            assertTrue(e.getMessage().startsWith("127.0.0.1:" + port + " is not an SSH server: it sent text that is not an SSH"
+                    + " identification line (Incorrect identification"), e.getMessage());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
             assertTrue(ms < 60_000, "refused before the connect timeout, took " + ms + " ms");
             TestSockets.waitUntil(() -> "no socket left: " + sockets.sockets(), Duration.ofSeconds(30),

@@ -35,7 +35,8 @@ import org.rawsockets.ssh.internal.SshHostComponent;
 
 /**
  * Gogo commands, scope {@code ssh}: {@code hosts}, {@code exec}, {@code ls}, {@code get}, {@code put},
- * {@code fingerprint}. Failures are thrown as one line (so {@code gateway -c} exits 1); the Gogo
+ * {@code fingerprint}. Failures are thrown as one line (so {@code gateway -c} exits 1, or with the remote status for
+ * {@code exec -c}); the Gogo
  * package is imported optionally (the bundle resolves without a shell).
  */
 @Component(service = SshCommands.class, property = { "osgi.command.scope=ssh", "osgi.command.function=hosts",
@@ -87,7 +88,7 @@ public final class SshCommands {
     }
 
     @Descriptor("run a command on a host and print its output (stdout, then stderr); with -c a non-zero remote exit"
-            + " status fails the shell command (gateway -c then exits 1)")
+            + " status fails the shell command (gateway -c then exits with that status, 1 for a signal)")
     public int exec(
             @Descriptor("fail when the remote exit status is not 0") @Parameter(names = { "-c", "--check" }, presentValue = "true",
                     absentValue = "false") boolean check,
@@ -110,8 +111,8 @@ public final class SshCommands {
         }
         out.flush();
         if (check && r.exitStatus() != 0) {
-            throw new IllegalStateException("'" + line + "' on " + host + " exited with status " + r.exitStatus()
-                    + (r.exitSignal() == null ? "" : " (signal " + r.exitSignal() + ")"));
+            throw new RemoteCommandFailed("'" + line + "' on " + host + " exited with status " + r.exitStatus()
+                    + (r.exitSignal() == null ? "" : " (signal " + r.exitSignal() + ")"), r.exitStatus());
         }
         return r.exitStatus();
     }
