@@ -24,7 +24,11 @@ public interface Printer {
     /** The configured name. */
     String name();
 
-    /** The printer's URI as configured (ipp://, ipps://, lpd://, socket://), never with credentials. */
+    /**
+     * The printer's URI as configured (ipp://, ipps://, lpd://, socket://), never with credentials; for a
+     * printer configured by DNS-SD instance name, {@code dnssd:<instance>} followed by {@code " -> "} and the
+     * URI it last resolved to, once resolved.
+     */
     String uri();
 
     /** The printer's state: IPP printer-state and reasons; LPD short queue state; PJL INFO STATUS for raw. */

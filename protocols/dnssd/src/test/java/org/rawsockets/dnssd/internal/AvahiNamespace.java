@@ -105,11 +105,17 @@ public final class AvahiNamespace implements AutoCloseable {
 
     /** A child JVM in the namespace running {@link NamespaceProbe} on {@code lo}. */
     public Probe probe(String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("lo"));
+        args.addAll(List.of(extra));
+        return jvm(NamespaceProbe.class.getName(), args.toArray(String[]::new));
+    }
+
+    /** A child JVM in the namespace with this JVM's class path, running {@code mainClass}. */
+    public Probe jvm(String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name,
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.logFile=System.err",
-                NamespaceProbe.class.getName(), "lo"));
-        cmd.addAll(List.of(extra));
+                System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.logFile=System.err", mainClass));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(log("probe-stderr").toFile()).start();
         processes.add(p);
         return new Probe(p, log("probe-stderr"));
@@ -117,7 +123,7 @@ public final class AvahiNamespace implements AutoCloseable {
 
     /** The child JVM: commands in, lines out (kept, so a failure shows the whole transcript). */
     public static final class Probe {
-        final Process process;
+        public final Process process;
         final Path stderr;
         final List<String> lines = Collections.synchronizedList(new ArrayList<>());
         private final OutputStream in;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.osgi.framework.BundleContext;
@@ -19,6 +20,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.rawsockets.print.Document;
 import org.rawsockets.print.IppAttribute;
@@ -28,6 +31,8 @@ import org.rawsockets.print.PrintException;
 import org.rawsockets.print.Printer;
 import org.rawsockets.print.PrinterStatus;
 import org.rawsockets.print.ProgressListener;
+import org.rawsockets.print.internal.discovery.DnsSdPrinter;
+import org.rawsockets.print.internal.discovery.PrinterDiscovery;
 import org.rawsockets.print.internal.ipp.IppPrinter;
 import org.rawsockets.print.internal.lpd.LpdPrinter;
 import org.rawsockets.print.internal.raw.RawPrinter;
@@ -65,6 +70,8 @@ public final class PrinterComponent implements Printer {
     private final Printer delegate;
     private final PrinterSettings settings;
     private final ConfigRegistry.Claim claim;
+    /** DNS-SD discovery when the DNS-SD bundle is there (optional, dynamic): for dnssd: URIs. */
+    private final AtomicReference<PrinterDiscovery> discovery = new AtomicReference<>();
 
     @Activate
     public PrinterComponent(@Reference SocketService sockets,
@@ -83,6 +90,13 @@ public final class PrinterComponent implements Printer {
      */
     public PrinterComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
             ConfigRegistry registry, Consumer<String> literalRemover) {
+        this(sockets, properties, secrets, registry, literalRemover, null);
+    }
+
+    /** As above, with a discovery already bound (tests; DS binds it through {@link #bindDiscovery}). */
+    public PrinterComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
+            ConfigRegistry registry, Consumer<String> literalRemover, PrinterDiscovery initialDiscovery) {
+        discovery.set(initialDiscovery);
         String where = StrictConfig.describe(properties == null ? Map.of() : properties);
         ConfigRegistry.Accepted<Configured> accepted = new RefusedLiterals(literalRemover, PASSWORD).accept(registry,
                 properties, PrinterConfig.class, c -> new Configured(toSettings(c, secrets, where), c.lpdHostName()),
@@ -90,12 +104,36 @@ public final class PrinterComponent implements Printer {
         this.settings = accepted.value().settings();
         this.claim = accepted.claim();
         String lpdHost = accepted.value().lpdHost();
-        this.delegate = switch (settings.uri().scheme()) {
+        this.delegate = settings.uri().scheme().equals(PrinterUri.DNSSD)
+                ? new DnsSdPrinter(settings, discovery::get, s -> printerFor(sockets, s, lpdHost), PrinterComponent::close)
+                : printerFor(sockets, settings, lpdHost);
+        LOG.info("printer {} at {}", settings.name(), settings.uri().text());
+    }
+
+    private static Printer printerFor(SocketService sockets, PrinterSettings settings, String lpdHost) {
+        return switch (settings.uri().scheme()) {
             case "ipp", "ipps" -> new IppPrinter(sockets, settings);
             case "lpd" -> new LpdPrinter(sockets, settings, lpdHost);
             default -> new RawPrinter(sockets, settings);
         };
-        LOG.info("printer {} at {}", settings.name(), settings.uri().text());
+    }
+
+    private static void close(Printer p) {
+        if (p instanceof IppPrinter ipp) {
+            ipp.close();
+        } else if (p instanceof DnsSdPrinter d) {
+            d.close();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDiscovery(PrinterDiscovery d) {
+        discovery.set(d);
+    }
+
+    void unbindDiscovery(PrinterDiscovery d) {
+        discovery.compareAndSet(d, null);
     }
 
     private record Configured(PrinterSettings settings, String lpdHost) {
@@ -110,14 +148,16 @@ public final class PrinterComponent implements Printer {
         try {
             uri = PrinterUri.parse(c.uri() == null ? "" : c.uri());
         } catch (IllegalArgumentException e) {
-            throw bad("uri", c.uri(), e.getMessage(), "ipp://host/path, ipps://host/path, lpd://host/queue or"
-                    + " socket://host:9100");
+            throw bad("uri", c.uri(), e.getMessage(), "ipp://host/path, ipps://host/path, lpd://host/queue,"
+                    + " socket://host:9100 or dnssd:<instance>._ipp._tcp.local");
         }
         Optional<String> secret = SecretFiles.reference(where, PASSWORD, c._password(), name);
         String user = c.user().strip();
         Supplier<char[]> password = null;
         if (secret.isPresent()) {
-            if (!uri.scheme().startsWith("ipp")) {
+            boolean ippInstance = uri.scheme().equals(PrinterUri.DNSSD) && uri.host().toLowerCase(java.util.Locale.ROOT)
+                    .matches("(?s).*\\._ipps?\\._tcp(\\..*)?");
+            if (!uri.scheme().startsWith("ipp") && !ippInstance) {
                 throw bad(PASSWORD, null, "set for a " + uri.scheme() + ":// printer", "only IPP printers authenticate;"
                         + " clear " + PASSWORD);
             }
@@ -167,9 +207,7 @@ public final class PrinterComponent implements Printer {
 
     @Deactivate
     void deactivate() {
-        if (delegate instanceof IppPrinter ipp) {
-            ipp.close();
-        }
+        close(delegate);
         claim.close();
     }
 

@@ -14,8 +14,9 @@ public @interface PrinterConfig {
             + " commands' printer argument")
     String name();
 
-    @AttributeDefinition(description = "ipp://host[:631]/path, ipps://host[:631]/path, lpd://host[:515]/queue or"
-            + " socket://host[:9100]")
+    @AttributeDefinition(description = "ipp://host[:631]/path, ipps://host[:631]/path, lpd://host[:515]/queue,"
+            + " socket://host[:9100], or dnssd:<instance>._ipp._tcp.local (a DNS-SD instance name resolved at use;"
+            + " needs the DNS-SD bundle)")
     String uri();
 
     @AttributeDefinition(required = false, description = "User name: IPP requesting-user-name and HTTP"

@@ -6,11 +6,26 @@ import java.util.Locale;
 
 /**
  * A printer's address: {@code ipp://host[:631]/path}, {@code ipps://host[:631]/path},
- * {@code lpd://host[:515]/queue}, {@code socket://host[:9100]}. IPv6 literals in brackets.
+ * {@code lpd://host[:515]/queue}, {@code socket://host[:9100]}. IPv6 literals in brackets. Or
+ * {@code dnssd:<instance name>} ({@code dnssd:Office._ipp._tcp.local}): resolved by DNS-SD at use, the
+ * instance name in {@code host}.
  */
 public record PrinterUri(String scheme, String host, int port, String path) {
 
+    /** The scheme of a printer configured by DNS-SD instance name, resolved at use: {@code dnssd:<instance>}. */
+    public static final String DNSSD = "dnssd";
+
     public static PrinterUri parse(String text) {
+        String t = text.strip();
+        if (t.regionMatches(true, 0, DNSSD + ":", 0, DNSSD.length() + 1)) {
+            String instance = t.substring(DNSSD.length() + 1);
+            instance = instance.startsWith("//") ? instance.substring(2) : instance;
+            if (!instance.matches("(?s).+\\._[^.]+\\._tcp(\\..+)?")) {
+                throw new IllegalArgumentException("'" + text + "' needs a DNS-SD instance name: dnssd:<instance>._ipp._tcp.local"
+                        + " (or _ipps._tcp, _printer._tcp, _pdl-datastream._tcp)");
+            }
+            return new PrinterUri(DNSSD, instance, 0, "");
+        }
         URI u;
         try {
             u = new URI(text.strip());
@@ -54,6 +69,7 @@ public record PrinterUri(String scheme, String host, int port, String path) {
     public String text() {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return switch (scheme) {
+            case DNSSD -> DNSSD + ":" + host;
             case "socket" -> "socket://" + h + ":" + port;
             case "lpd" -> "lpd://" + h + ":" + port + "/" + path;
             default -> scheme + "://" + h + ":" + port + path;

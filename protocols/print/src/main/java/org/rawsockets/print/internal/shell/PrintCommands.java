@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -16,6 +17,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.rawsockets.print.Document;
 import org.rawsockets.print.IppAttribute;
 import org.rawsockets.print.JobOptions;
@@ -25,6 +27,7 @@ import org.rawsockets.print.PrintException;
 import org.rawsockets.print.Printer;
 import org.rawsockets.print.UnsupportedPrintOperationException;
 import org.rawsockets.print.internal.PrinterComponent;
+import org.rawsockets.print.internal.discovery.PrinterDiscovery;
 import org.rawsockets.protocols.config.ConfigRegistry;
 import org.rawsockets.protocols.config.Table;
 
@@ -37,11 +40,13 @@ import org.rawsockets.protocols.config.Table;
  */
 @Component(service = PrintCommands.class, property = { "osgi.command.scope=print", "osgi.command.function=printers",
         "osgi.command.function=attrs", "osgi.command.function=send", "osgi.command.function=jobs",
-        "osgi.command.function=job", "osgi.command.function=cancel" })
+        "osgi.command.function=job", "osgi.command.function=cancel", "osgi.command.function=discover" })
 public final class PrintCommands {
 
     private final Map<String, Printer> printers = new ConcurrentHashMap<>();
     private final ConfigRegistry registry;
+    /** DNS-SD discovery when the DNS-SD bundle is there (optional, dynamic). */
+    private final AtomicReference<PrinterDiscovery> discovery = new AtomicReference<>();
 
     public PrintCommands() {
         this(PrinterComponent.REGISTRY);
@@ -58,6 +63,46 @@ public final class PrintCommands {
 
     void removePrinter(Printer p) {
         printers.remove(p.name(), p);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDiscovery(PrinterDiscovery d) {
+        discovery.set(d);
+    }
+
+    void unbindDiscovery(PrinterDiscovery d) {
+        discovery.compareAndSet(d, null);
+    }
+
+    @Descriptor("find printers by DNS-SD for 5 seconds (IPP, IPPS, LPD, raw 9100), configured or not")
+    public String discover() throws PrintException, InterruptedException {
+        return discover(5);
+    }
+
+    @Descriptor("find printers by DNS-SD (IPP, IPPS, LPD, raw 9100), configured or not")
+    public String discover(@Descriptor("seconds to browse (1..600)") int seconds) throws PrintException, InterruptedException {
+        if (seconds < 1 || seconds > 600) {
+            throw new IllegalArgumentException("seconds must be in 1..600, was " + seconds);
+        }
+        PrinterDiscovery d = discovery.get();
+        if (d == null) {
+            throw new IllegalStateException("printer discovery needs the DNS-SD bundle (org.rawsockets.dnssd): install and"
+                    + " start it (deploy/dnssd-*.jar)");
+        }
+        List<PrinterDiscovery.Discovered> found = d.discover(Duration.ofSeconds(seconds));
+        StringBuilder sb = new StringBuilder(found.size() + " printer(s) found in " + seconds + " s\n");
+        for (PrinterDiscovery.Discovered f : found) {
+            String uri = f.uri() == null ? "(not resolved)" : f.uri().text();
+            String configured = printers.values().stream()
+                    .filter(p -> p.uri().equals("dnssd:" + f.instanceName()) || p.uri().startsWith("dnssd:" + f.instanceName() + " ")
+                            || f.uri() != null && p.uri().equals(f.uri().text()))
+                    .map(Printer::name).sorted().reduce((a, b) -> a + "," + b).map(n -> "configured as " + n)
+                    .orElse("not configured");
+            sb.append(String.format("%-44s %-20s %-40s %s%s%n", f.instanceName(), f.type(), uri, configured,
+                    f.makeAndModel().isEmpty() ? "" : " (" + f.makeAndModel() + ")"));
+        }
+        return sb.toString();
     }
 
     Printer printer(String name) {
