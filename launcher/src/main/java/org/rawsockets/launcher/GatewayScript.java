@@ -28,7 +28,8 @@ final class GatewayScript {
     /**
      * Runs {@code script} in a new Gogo session writing to {@code out} and {@code err}.
      *
-     * @return {@link Main#EXIT_OK}, or {@link Main#EXIT_COMMAND_FAILED} when a command threw
+     * @return {@link Main#EXIT_OK}, or {@link Main#EXIT_COMMAND_FAILED} (or the failure's own status,
+     *         see {@link Session#commandStatus}) when a command threw
      */
     static int run(BundleContext ctx, String script, PrintStream out, PrintStream err) {
         Session session;
@@ -107,7 +108,8 @@ final class GatewayScript {
         /**
          * Runs {@code script} statement by statement.
          *
-         * @return {@link Main#EXIT_OK}, {@link Main#EXIT_COMMAND_FAILED} when a statement threw, or
+         * @return {@link Main#EXIT_OK}, {@link Main#EXIT_COMMAND_FAILED} when a statement threw (or the
+         *         status the failure carries: {@link #commandStatus}), or
          *         {@link AttachProtocol#STATUS_INTERRUPTED} when {@link #interrupt()} stopped it
          */
         int run(String script) {
@@ -140,7 +142,7 @@ final class GatewayScript {
                 }
                 err.println("gateway: command failed: " + statement + ": "
                         + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
-                return Main.EXIT_COMMAND_FAILED;
+                return commandStatus(cause);
             } catch (ReflectiveOperationException e) {
                 err.println("gateway: cannot run Gogo commands: " + e);
                 return Main.EXIT_COMMAND_FAILED;
@@ -149,6 +151,26 @@ final class GatewayScript {
                 out.flush();
                 err.flush();
             }
+        }
+
+        /**
+         * The exit status for a failed command: the one the exception carries when it has a public
+         * {@code int exitStatus()} in 1..125 (e.g. {@code ssh:exec -c} with the remote command's
+         * status), else {@link Main#EXIT_COMMAND_FAILED}. Found by name: commands live in bundles.
+         */
+        static int commandStatus(Throwable failure) {
+            try {
+                Method m = failure.getClass().getMethod("exitStatus");
+                if (m.getReturnType() == int.class) {
+                    int status = (int) m.invoke(failure);
+                    if (status >= 1 && status <= 125) {
+                        return status;
+                    }
+                }
+            } catch (ReflectiveOperationException | RuntimeException none) {
+                // no status of its own
+            }
+            return Main.EXIT_COMMAND_FAILED;
         }
 
         /** Interrupts the statement running now (Gogo's foreground job: its pipe threads). */

@@ -89,7 +89,7 @@ class SshGatewayProcessIT {
         assertTrue(status.stdout().strip().endsWith("7"), "the remote exit status is the command's value: " + status);
 
         GatewayProcessIT.Result failed = gateway.run(home, "-c", "ssh:exec -c lab 'exit 7'");
-        assertEquals(1, failed.exit(), failed.toString());
+        assertEquals(7, failed.exit(), "gateway -c exits with the remote status: " + failed);
         assertTrue(failed.stderr().contains("'exit 7' on lab exited with status 7"), failed.toString());
         assertTrue(Files.readString(sshdLog).contains("Accepted publickey for root"), Files.readString(sshdLog));
         assertTrue(!Files.readString(home.resolve("log/gateway.log")).contains("gw pass"), "the passphrase is never logged");
