@@ -70,7 +70,7 @@ public final class NamespaceProbe {
         List<Thread> threads = new ArrayList<>();
         boolean policyNoSend = args.length > 1 && args[1].equals("policy-nosend");
         UdpSocket capture = null;
-        try (MdnsClient client = new MdnsClient(sockets, settings)) {
+        try (MdnsClient client = args.length > 1 && args[1].equals("bench") ? null : new MdnsClient(sockets, settings)) {
             say("READY");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
@@ -116,6 +116,23 @@ public final class NamespaceProbe {
                         case "garbage" -> send(sockets, iface, new byte[] { 0, 0, (byte) 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0,
                                 (byte) 0xc0, 12, 0, 12, 0, 1, 0, 0, 0, 120, 0, 2, (byte) 0xc0, 12 });
                         case "status" -> say("STATUS " + client.status());
+                        case "bench-browse" -> {
+                            // a fresh client (empty cache): time from browse() to N distinct instances found
+                            String[] a = arg.split(" ");
+                            int n = Integer.parseInt(a[1]);
+                            try (MdnsClient fresh = new MdnsClient(sockets, settings)) {
+                                long t0 = System.nanoTime();
+                                java.util.Set<String> seen = new java.util.HashSet<>();
+                                try (ServiceBrowse b = fresh.browse(a[0])) {
+                                    long until = t0 + 60_000_000_000L;
+                                    while (seen.size() < n && System.nanoTime() < until) {
+                                        b.next(Duration.ofMillis(200)).filter(e -> e.kind() == ServiceEvent.Kind.FOUND)
+                                                .ifPresent(e -> seen.add(e.service().instanceName()));
+                                    }
+                                }
+                                say("BENCH " + seen.size() + " " + (System.nanoTime() - t0) / 1_000 + " us");
+                            }
+                        }
                         case "shell-browse", "shell-resolve" -> {
                             // the Gogo commands on the real client; printed events and the result, prefixed
                             java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
