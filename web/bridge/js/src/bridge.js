@@ -44,6 +44,7 @@ export class DirectSocketsBridge {
   #nextId = 1;
   #ready;
   #failure = null;
+  #dead = null;
 
   /**
    * @param {string} url ws:// or wss:// URL of the bridge endpoint
@@ -66,12 +67,23 @@ export class DirectSocketsBridge {
     const ready = quietPromise();
     this.#ready = ready.promise;
     this.#ws.onopen = () => ready.resolve(this);
+    // A refused handshake (403) or a lost connection: some implementations fire only 'error'.
+    this.#ws.onerror = () => {
+      if (this.#ws.readyState !== 1) {
+        const err = this.#failure ?? new DOMException('the bridge refused or lost the connection (HTTP 403: origin'
+          + ' not allowed; or the gateway is unreachable)', 'NetworkError');
+        this.#dead = err;
+        ready.reject(err);
+        this.#failAll(err);
+      }
+    };
     this.#ws.onclose = (ev) => {
       const why = ev.code === 1006 && this.#failure === null
         ? 'the bridge refused or lost the connection (HTTP 403: origin not allowed; or the gateway is unreachable)'
         : `the bridge closed the connection: ${ev.code} ${ev.reason ?? ''}`.trim();
       const name = ev.code === 1008 ? 'NotAllowedError' : 'NetworkError';
       const err = this.#failure ?? new DOMException(why, name);
+      this.#dead = err;
       ready.reject(err);
       this.#failAll(err);
     };
@@ -102,8 +114,9 @@ export class DirectSocketsBridge {
 
   /** @internal */
   _register(socket, id = 0) {
-    if (this.#failure || this.#ws.readyState > 1) {
-      throw new DOMException('the bridge connection is closed', 'InvalidStateError');
+    if (this.#dead || this.#failure || this.#ws.readyState > 1) {
+      throw new DOMException(`the bridge connection is closed (${(this.#dead ?? this.#failure)?.message ?? 'closed'})`,
+        'InvalidStateError');
     }
     const sid = id || this.#nextId++;
     this.#sockets.set(sid, socket);

@@ -1,0 +1,161 @@
+package org.rawsockets.webbridge.internal.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rawsockets.socket.mina.internal.EngineConfig;
+import org.rawsockets.socket.mina.internal.HostResolver;
+import org.rawsockets.socket.mina.internal.MinaSocketEngine;
+import org.rawsockets.socket.mina.internal.OriginServices;
+import org.rawsockets.socket.mina.internal.policy.AuditLog;
+import org.rawsockets.socket.mina.internal.policy.Owner;
+import org.rawsockets.socket.mina.internal.policy.PolicyEngine;
+import org.rawsockets.socket.mina.internal.policy.PolicySettings;
+import org.rawsockets.webbridge.internal.session.Limits;
+
+/**
+ * Runs the JavaScript library's own tests ({@code js/test/*.test.mjs}, node's test runner) against a
+ * running bridge: embedded Jetty 12 with the endpoint, the real engine and policy, a loopback TCP echo
+ * and UDP echo. Node is a test peer (installed by .ci/setup); a missing node fails the test.
+ */
+class JsLibraryNodeTest {
+
+    static final String ORIGIN = "http://127.0.0.1:8080";
+
+    private final String token = Tokens.newToken();
+    private ServerSocket tcpEcho;
+    private DatagramSocket udpEcho;
+    private ServerSocket refused;
+    private MinaSocketEngine engine;
+    private OriginServices origins;
+    private BridgeEndpoints endpoints;
+    private Server jetty;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        tcpEcho = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        daemon("tcp-echo", () -> {
+            while (!tcpEcho.isClosed()) {
+                Socket s = tcpEcho.accept();
+                daemon("tcp-echo-conn", () -> {
+                    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                        in.transferTo(out);
+                        s.shutdownOutput();
+                    }
+                });
+            }
+        });
+        udpEcho = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        daemon("udp-echo", () -> {
+            byte[] b = new byte[65536];
+            while (!udpEcho.isClosed()) {
+                DatagramPacket p = new DatagramPacket(b, b.length);
+                udpEcho.receive(p);
+                udpEcho.send(new DatagramPacket(p.getData(), p.getOffset(), p.getLength(), p.getSocketAddress()));
+            }
+        });
+        refused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); // listens, but is not granted
+        String o = "origin:" + ORIGIN;
+        PolicyEngine policy = new PolicyEngine(PolicySettings.from(Map.of(
+                "grant.tcp", o + " tcp 127.0.0.1 " + tcpEcho.getLocalPort(),
+                "grant.udp", o + " udp-connected 127.0.0.1 " + udpEcho.getLocalPort(),
+                "grant.listen", o + " tcp-listen 127.0.0.1 *")),
+                x -> "TCP;host=\"*\";ports=\"*\",TCP_LISTEN;host=\"*\";ports=\"*\",UDP_CONNECTED;host=\"*\";ports=\"*\"");
+        engine = new MinaSocketEngine(EngineConfig.defaults(), policy, AuditLog.NONE, HostResolver.JDK);
+        origins = new OriginServices(engine, Owner.of(12, "org.rawsockets.webbridge"));
+        endpoints = new BridgeEndpoints(origins, new Admission(List.of(ORIGIN),
+                Tokens.parse(new String[] {Tokens.entry("node-test", token, null)}, Clock.systemUTC())), Limits.DEFAULTS);
+        jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        jetty.setHandler(context);
+        JakartaWebSocketServletContainerInitializer.configure(context,
+                (servletContext, container) -> container.addEndpoint(endpoints.config("/direct-sockets")));
+        jetty.start();
+        port = connector.getLocalPort();
+    }
+
+    interface Body {
+        void run() throws Exception;
+    }
+
+    private static void daemon(String name, Body body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Exception e) {
+                // the test closed the peer
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        endpoints.closeAll();
+        jetty.stop();
+        origins.close();
+        engine.close();
+        tcpEcho.close();
+        udpEcho.close();
+        refused.close();
+    }
+
+    @Test
+    void theLibrarysNodeTestsPassAgainstTheBridge() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("node", "--experimental-websocket", "--test", "--test-reporter=spec",
+                "test/bridge.test.mjs").directory(Path.of("js").toFile()).redirectErrorStream(true);
+        pb.environment().putAll(Map.of("BRIDGE_URL", "ws://127.0.0.1:" + port + "/direct-sockets",
+                "BRIDGE_ORIGIN", ORIGIN, "BRIDGE_TOKEN", token,
+                "TCP_ECHO_PORT", Integer.toString(tcpEcho.getLocalPort()),
+                "UDP_ECHO_PORT", Integer.toString(udpEcho.getLocalPort()),
+                "REFUSED_PORT", Integer.toString(refused.getLocalPort()),
+                "NODE_NO_WARNINGS", "1"));
+        Process node = pb.start();
+        StringBuilder out = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = node.getInputStream()) {
+                out.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                out.append("reading node's output failed: ").append(e);
+            }
+        });
+        reader.start();
+        boolean finished = node.waitFor(5, TimeUnit.MINUTES);
+        if (!finished) {
+            node.destroyForcibly();
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(30));
+        System.out.println(out);
+        assertTrue(finished, "node's tests did not finish within 5 minutes:\n" + out);
+        assertEquals(0, node.exitValue(), "node's tests failed:\n" + out);
+        assertTrue(out.toString().contains("ℹ fail 0") && !out.toString().contains("ℹ pass 0"), out.toString());
+    }
+}
