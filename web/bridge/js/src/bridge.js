@@ -45,6 +45,7 @@ export class DirectSocketsBridge {
   #ready;
   #failure = null;
   #dead = null;
+  #wasOpen = false;
 
   /**
    * @param {string} url ws:// or wss:// URL of the bridge endpoint
@@ -66,10 +67,13 @@ export class DirectSocketsBridge {
     this.#ws.binaryType = 'arraybuffer';
     const ready = quietPromise();
     this.#ready = ready.promise;
-    this.#ws.onopen = () => ready.resolve(this);
+    this.#ws.onopen = () => {
+      this.#wasOpen = true;
+      ready.resolve(this);
+    };
     // A refused handshake (403) or a lost connection: some implementations fire only 'error'.
     this.#ws.onerror = () => {
-      if (this.#ws.readyState !== 1) {
+      if (!this.#wasOpen && this.#dead === null) {
         const err = this.#failure ?? new DOMException('the bridge refused or lost the connection (HTTP 403: origin'
           + ' not allowed; or the gateway is unreachable)', 'NetworkError');
         this.#dead = err;
@@ -78,6 +82,7 @@ export class DirectSocketsBridge {
       }
     };
     this.#ws.onclose = (ev) => {
+      if (this.#dead !== null && !this.#wasOpen) return; // the 'error' of a refused handshake said it
       const why = ev.code === 1006 && this.#failure === null
         ? 'the bridge refused or lost the connection (HTTP 403: origin not allowed; or the gateway is unreachable)'
         : `the bridge closed the connection: ${ev.code} ${ev.reason ?? ''}`.trim();
