@@ -44,7 +44,8 @@ final class SocketIoAcceptor extends SocketIoService implements IoAcceptor {
     private final TcpSocketOptions options;
     private final Map<InetSocketAddress, Listener> listeners = new ConcurrentHashMap<>();
 
-    SocketIoAcceptor(IoHandler handler, SocketService sockets, TcpSocketOptions options) {
+    SocketIoAcceptor(IoHandler handler, SocketService sockets, TcpSocketOptions options, java.util.concurrent.Executor handlerThreads) {
+        super(handlerThreads);
         this.handler = handler;
         this.sockets = sockets;
         this.options = options;

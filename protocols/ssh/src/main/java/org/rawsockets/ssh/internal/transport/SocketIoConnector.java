@@ -32,7 +32,9 @@ final class SocketIoConnector extends SocketIoService implements IoConnector {
     private final TcpSocketOptions options;
     private final Map<TcpSocket, Boolean> pending = new ConcurrentHashMap<>();
 
-    SocketIoConnector(FactoryManager manager, IoHandler handler, SocketService sockets, TcpSocketOptions options) {
+    SocketIoConnector(FactoryManager manager, IoHandler handler, SocketService sockets, TcpSocketOptions options,
+            java.util.concurrent.Executor handlerThreads) {
+        super(handlerThreads);
         this.manager = manager;
         this.handler = handler;
         this.sockets = sockets;

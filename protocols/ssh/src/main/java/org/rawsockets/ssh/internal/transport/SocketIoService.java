@@ -14,6 +14,12 @@ abstract class SocketIoService extends AbstractCloseable implements IoService {
 
     final Map<Long, IoSession> sessions = new ConcurrentHashMap<>();
     volatile IoServiceEventListener listener;
+    /** Runs SSHD's handling of received bytes (decryption, channels) off the socket engine's I/O threads. */
+    final java.util.concurrent.Executor handlerThreads;
+
+    SocketIoService(java.util.concurrent.Executor handlerThreads) {
+        this.handlerThreads = handlerThreads;
+    }
 
     void sessionClosed(IoSession session) {
         sessions.remove(session.getId());

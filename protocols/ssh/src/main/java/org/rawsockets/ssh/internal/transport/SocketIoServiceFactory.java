@@ -22,7 +22,26 @@ final class SocketIoServiceFactory extends AbstractCloseable implements IoServic
     private final java.util.Set<SocketIoService> services = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile IoServiceEventListener listener;
 
+    /**
+     * SSHD's work on received bytes (decryption, MAC, key exchange, channel handling) runs here, not on
+     * the socket engine's shared I/O threads: a key exchange (sntrup761 takes about half a second of
+     * CPU) or a burst of decryption then never delays the other sockets of the gateway. One thread per
+     * session at most (each session has one read in flight and handles it before reading again); idle
+     * threads end after 30 s; beyond {@link #MAX_HANDLER_THREADS} the I/O thread handles it itself.
+     */
+    static final int MAX_HANDLER_THREADS = 64;
+    private static final java.util.concurrent.atomic.AtomicInteger FACTORIES = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.ThreadPoolExecutor handlerThreads;
+
     SocketIoServiceFactory(FactoryManager manager, SocketService sockets, TcpSocketOptions options) {
+        int n = FACTORIES.incrementAndGet();
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        this.handlerThreads = new java.util.concurrent.ThreadPoolExecutor(0, MAX_HANDLER_THREADS, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "rawsockets-ssh-transport-" + n + "-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         this.manager = manager;
         this.sockets = sockets;
         this.options = options;
@@ -30,7 +49,7 @@ final class SocketIoServiceFactory extends AbstractCloseable implements IoServic
 
     @Override
     public IoConnector createConnector(IoHandler handler) {
-        SocketIoConnector c = new SocketIoConnector(manager, handler, sockets, options);
+        SocketIoConnector c = new SocketIoConnector(manager, handler, sockets, options, handlerThreads);
         c.setIoServiceEventListener(listener);
         services.add(c);
         c.addCloseFutureListener(f -> services.remove(c));
@@ -40,7 +59,7 @@ final class SocketIoServiceFactory extends AbstractCloseable implements IoServic
     /** Listeners of local port forwards, on {@code SocketService.listenTcp} (the policy decides what may listen). */
     @Override
     public IoAcceptor createAcceptor(IoHandler handler) {
-        SocketIoAcceptor a = new SocketIoAcceptor(handler, sockets, options);
+        SocketIoAcceptor a = new SocketIoAcceptor(handler, sockets, options, handlerThreads);
         a.setIoServiceEventListener(listener);
         services.add(a);
         a.addCloseFutureListener(f -> services.remove(a));
@@ -63,6 +82,7 @@ final class SocketIoServiceFactory extends AbstractCloseable implements IoServic
             c.close(true);
         }
         services.clear();
+        handlerThreads.shutdown();
         super.doCloseImmediately();
     }
 }

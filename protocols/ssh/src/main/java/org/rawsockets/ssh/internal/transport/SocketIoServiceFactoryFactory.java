@@ -17,8 +17,10 @@ import org.rawsockets.socket.TcpSocketOptions;
  * {@code SshClient.setIoServiceFactoryFactory(...)} before {@code start()}; never found through
  * {@code ServiceLoader}.
  *
- * <p>The transport needs no threads of its own: reads complete on the socket engine's I/O threads and
- * are handed to SSHD's handler there, as SSHD's NIO2 transport does on its channel group's threads.
+ * <p>Reads complete on the socket engine's I/O threads; SSHD's handling of the bytes (decryption, key
+ * exchange, channels) then runs on a small pool of transport threads per client (idle ones end), as
+ * SSHD's NIO2 transport runs it on its own channel group's threads, so SSHD's CPU work never holds
+ * the engine's I/O threads that every socket of the gateway shares.
  */
 public final class SocketIoServiceFactoryFactory implements IoServiceFactoryFactory {
 

@@ -230,11 +230,12 @@ final class SocketIoSession extends AbstractCloseable implements IoSession {
                 return;
             }
             if (!read.isDone()) {
-                read.whenComplete((n, e) -> {
+                // completed later on an I/O thread of the socket engine: handled on a transport thread
+                read.whenCompleteAsync((n, e) -> {
                     if (handleRead(n, e)) {
                         readLoop();
                     }
-                });
+                }, service.handlerThreads);
                 return;
             }
             if (!handleRead(read.getNow(null), read.isCompletedExceptionally() ? failureOf(read) : null)) {
