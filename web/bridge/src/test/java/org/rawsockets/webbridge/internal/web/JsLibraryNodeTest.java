@@ -47,6 +47,8 @@ class JsLibraryNodeTest {
     private ServerSocket tcpEcho;
     private DatagramSocket udpEcho;
     private ServerSocket refused;
+    private com.ghgande.j2mod.modbus.slave.ModbusSlave modbus;
+    private int modbusPort;
     private MinaSocketEngine engine;
     private OriginServices origins;
     private BridgeEndpoints endpoints;
@@ -77,11 +79,13 @@ class JsLibraryNodeTest {
             }
         });
         refused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); // listens, but is not granted
+        startModbus();
         String o = "origin:" + ORIGIN;
         PolicyEngine policy = new PolicyEngine(PolicySettings.from(Map.of(
                 "grant.tcp", o + " tcp 127.0.0.1 " + tcpEcho.getLocalPort(),
                 "grant.udp", o + " udp-connected 127.0.0.1 " + udpEcho.getLocalPort(),
-                "grant.listen", o + " tcp-listen 127.0.0.1 *")),
+                "grant.listen", o + " tcp-listen 127.0.0.1 *",
+                "grant.modbus", o + " tcp 127.0.0.1 " + modbusPort)),
                 x -> "TCP;host=\"*\";ports=\"*\",TCP_LISTEN;host=\"*\";ports=\"*\",UDP_CONNECTED;host=\"*\";ports=\"*\"");
         engine = new MinaSocketEngine(EngineConfig.defaults(), policy, AuditLog.NONE, HostResolver.JDK);
         origins = new OriginServices(engine, Owner.of(12, "org.rawsockets.webbridge"));
@@ -99,6 +103,32 @@ class JsLibraryNodeTest {
                 (servletContext, container) -> container.addEndpoint(endpoints.config("/direct-sockets")));
         jetty.start();
         port = connector.getLocalPort();
+    }
+
+    /** j2mod's Modbus/TCP server, holding register i = 3i (0..199); waits until it accepts connections. */
+    private void startModbus() throws Exception {
+        com.ghgande.j2mod.modbus.procimg.SimpleProcessImage image = new com.ghgande.j2mod.modbus.procimg.SimpleProcessImage(1);
+        for (int i = 0; i < 200; i++) {
+            image.addRegister(new com.ghgande.j2mod.modbus.procimg.SimpleRegister(3 * i));
+        }
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            modbusPort = free.getLocalPort();
+        }
+        modbus = com.ghgande.j2mod.modbus.slave.ModbusSlaveFactory.createTCPSlave(InetAddress.getLoopbackAddress(),
+                modbusPort, 8, false);
+        modbus.addProcessImage(1, image);
+        modbus.open();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), modbusPort)) {
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("j2mod did not listen on " + modbusPort + " within 60 s", e);
+                }
+                Thread.onSpinWait();
+            }
+        }
     }
 
     interface Body {
@@ -126,17 +156,19 @@ class JsLibraryNodeTest {
         tcpEcho.close();
         udpEcho.close();
         refused.close();
+        com.ghgande.j2mod.modbus.slave.ModbusSlaveFactory.close(modbus);
     }
 
     @Test
     void theLibrarysNodeTestsPassAgainstTheBridge() throws Exception {
         ProcessBuilder pb = new ProcessBuilder("node", "--experimental-websocket", "--test", "--test-reporter=spec",
-                "test/bridge.test.mjs").directory(Path.of("js").toFile()).redirectErrorStream(true);
+                "test/bridge.test.mjs", "test/demo.test.mjs").directory(Path.of("js").toFile()).redirectErrorStream(true);
         pb.environment().putAll(Map.of("BRIDGE_URL", "ws://127.0.0.1:" + port + "/direct-sockets",
                 "BRIDGE_ORIGIN", ORIGIN, "BRIDGE_TOKEN", token,
                 "TCP_ECHO_PORT", Integer.toString(tcpEcho.getLocalPort()),
                 "UDP_ECHO_PORT", Integer.toString(udpEcho.getLocalPort()),
                 "REFUSED_PORT", Integer.toString(refused.getLocalPort()),
+                "MODBUS_PORT", Integer.toString(modbusPort),
                 "NODE_NO_WARNINGS", "1"));
         Process node = pb.start();
         StringBuilder out = new StringBuilder();
