@@ -67,7 +67,8 @@ class BridgeEndpointTest {
         t.setDaemon(true);
         t.start();
         PolicyEngine policy = new PolicyEngine(PolicySettings.from(Map.of(
-                "grant.hmi", "origin:" + ORIGIN + " tcp 127.0.0.1 " + echo.getLocalPort())),
+                "grant.hmi", "origin:" + ORIGIN + " tcp 127.0.0.1 " + echo.getLocalPort(),
+                "quota.hmi", "origin:" + ORIGIN + " maxOpenSockets=3")),
                 o -> "TCP;host=\"*\";ports=\"*\",UDP_CONNECTED;host=\"*\";ports=\"*\"");
         engine = new MinaSocketEngine(EngineConfig.defaults(), policy, audit, HostResolver.JDK);
         origins = new OriginServices(engine, Owner.of(12, "org.rawsockets.webbridge"));
@@ -200,6 +201,30 @@ class BridgeEndpointTest {
         assertTrue(connect(ORIGIN, Tokens.newToken()).awaitClose().matches("1008 the client token is not known.*"));
         String expired = connect(ORIGIN, OLD_TOKEN).awaitClose();
         assertTrue(expired.startsWith("1008 the token of client 'bob' expired after 2020-01-31"), expired);
+    }
+
+    @Test
+    void pagesOpeningSocketsInALoopHitTheirOriginsQuotaAcrossConnections() throws Exception {
+        WsClient first = connect(ORIGIN, TOKEN);
+        WsClient second = connect(ORIGIN, TOKEN);
+        String open = "remoteAddress=127.0.0.1\nremotePort=" + echo.getLocalPort() + "\n";
+        int opened = 0;
+        int refused = 0;
+        for (int id = 1; id <= 4; id++) {
+            WsClient page = id % 2 == 0 ? second : first;
+            page.send(Frame.encode(Frame.OPEN_TCP, id, open));
+            WsClient.Got g = page.nextNonCredit();
+            if (g.type() == Frame.OPENED) {
+                opened++;
+            } else {
+                assertEquals(Frame.ERROR, g.type());
+                assertTrue(g.text().startsWith("NotAllowedError\n") && g.text().contains("maxOpenSockets (3"), g.text());
+                refused++;
+            }
+        }
+        assertEquals(3, opened, "the origin's quota is 3 sockets over both of its connections");
+        assertEquals(1, refused);
+        assertEquals(3, engine.admin().sockets().size());
     }
 
     @Test
