@@ -226,8 +226,9 @@ public final class MdnsClient implements DnsSd, AutoCloseable {
             lastError = "from " + m.remoteAddress() + ":" + m.remotePort() + ": " + e.getMessage();
             return;
         }
-        // queries of others and responses with an error code or an unknown opcode are ignored (§18)
-        if (!msg.isResponse() || msg.opcode() != 0 || msg.rcode() != 0) {
+        // queries of others and responses with an error code or an unknown opcode are ignored (§18);
+        // so are responses not from port 5353 (§6: only a responder on 5353 is a Multicast DNS responder)
+        if (!msg.isResponse() || msg.opcode() != 0 || msg.rcode() != 0 || m.remotePort() != MdnsTransport.PORT) {
             return;
         }
         long now = now();

@@ -74,7 +74,9 @@ class AvahiBrowseTest {
         assertTrue(f[1].endsWith(".local"), "host " + f[1]);
         assertEquals("8631", f[2]);
         assertEquals("{rp=ipp/print, ty=Test Printer, Color=}", f[3]);
-        assertEquals("[127.0.0.1, ::1]", f[4], "Avahi publishes 127.0.0.1 and ::1 for its host on lo");
+        // Avahi publishes 127.0.0.1 and ::1 for its host on lo; a resolve completes with the first address
+        // known, so ::1 is there only when it came in the same answer
+        assertTrue(f[4].equals("[127.0.0.1]") || f[4].equals("[127.0.0.1, ::1]"), f[4]);
 
         // the same instance resolved by ippeveprinter's TXT, cross-checked with avahi-browse
         probe.send("resolve rawsockets-eve._ipp._tcp.local");
@@ -140,9 +142,13 @@ class AvahiBrowseTest {
         probe.send("garbage");
         probe.await("garbage sent", 0, LIMIT, l -> l.startsWith("SENT"));
         int mark = probe.mark();
+        // a response from a port other than 5353 is ignored (RFC 6762 §6); loopback delivers the two
+        // packets in the order sent, so when the second one's FOUND is there the first was handled
+        probe.send("announce-wrong-port Wrong Port._expiry._tcp.local 7001 120");
         probe.send("announce Short Lived._expiry._tcp.local 7000 2");
         String found = probe.await("FOUND of a 2 s record", mark, LIMIT,
                 l -> l.startsWith("EVENT _expiry._tcp.local FOUND Short Lived._expiry._tcp.local|"));
+        assertTrue(!probe.transcript().contains("Wrong Port._expiry"), probe.transcript());
         long t0 = System.nanoTime();
         probe.await("GONE when its TTL ran out", mark, LIMIT,
                 l -> l.startsWith("EVENT _expiry._tcp.local GONE Short Lived._expiry._tcp.local|"));
@@ -157,16 +163,16 @@ class AvahiBrowseTest {
     @Test
     void shellBrowseAndResolveOnTheRealClient() throws Exception {
         publish("publish", "Shell Printer", "_ipp._tcp", "631", "rp=ipp/print");
-        probe.send("shell-browse _ipp._tcp 3");
+        probe.send("shell-browse _ipp._tcp 6");
         probe.await("shell browse done", 0, LIMIT, l -> l.equals("SHELL-END"));
         String t = probe.transcript();
         assertTrue(t.contains("SHELL found Shell Printer._ipp._tcp.local"), t);
-        assertTrue(t.contains("SHELL 1 instance(s) of _ipp._tcp.local after 3 s"), t);
+        assertTrue(t.contains("SHELL 1 instance(s) of _ipp._tcp.local after 6 s"), t);
         int mark = probe.mark();
         probe.send("shell-resolve Shell Printer._ipp._tcp.local");
         probe.await("shell resolve done", mark, LIMIT, l -> l.equals("SHELL-END"));
         t = probe.transcript();
-        assertTrue(t.contains("SHELL   addresses 127.0.0.1, ::1"), t);
+        assertTrue(t.contains("SHELL   addresses 127.0.0.1"), t);
         assertTrue(t.contains("SHELL   txt       rp=ipp/print"), t);
         assertTrue(t.matches("(?s).*SHELL   host      [^\\n]+\\.local:631.*"), t);
     }
@@ -185,15 +191,17 @@ class AvahiBrowseTest {
         assertTrue(r.startsWith("RESOLVED Granted Printer._ipp._tcp.local|"), r);
         granted.send("quit");
 
-        // without the grant to send to the group, queries are refused and say which grant is missing
+        // without the grant to send to the group, a query is refused by the policy before it leaves
         AvahiNamespace.Probe refused = ns.probe("policy-nosend");
         refused.await("second policy probe ready", 0, LIMIT, l -> l.equals("READY"));
-        refused.send("resolve Granted Printer._ipp._tcp.local");
-        String err = refused.await("resolve without the send grant", 0, LIMIT, l -> l.startsWith("ERROR resolve")
-                || l.startsWith("RESOLVED"));
-        assertTrue(err.startsWith("ERROR resolve DnsSdTimeoutException"), err);
-        refused.send("status");
-        String status = refused.await("status", 0, LIMIT, l -> l.startsWith("STATUS"));
+        refused.send("query nobody-here.local A");
+        long until = System.nanoTime() + LIMIT.toNanos();
+        String status;
+        do {
+            int mark = refused.mark();
+            refused.send("status");
+            status = refused.await("status", mark, LIMIT, l -> l.startsWith("STATUS"));
+        } while (!status.contains("sending a query failed") && System.nanoTime() < until);
         assertTrue(status.contains("sending a query failed") && status.contains("224.0.0.251"), status);
         refused.send("quit");
     }

@@ -37,7 +37,8 @@ import org.rawsockets.socket.mina.internal.policy.Owner;
  * resolve INSTANCE         -> RESOLVED INSTANCE|HOST|PORT|TXT|ADDRESSES  or  ERROR resolve CLASS: MESSAGE
  * query NAME TYPE          -> ANSWER NAME TYPE DATA ... (one line per record), then ANSWERED n
  * capture                  -> QUERY QUESTIONS|KNOWN-ANSWERS for each query seen on the link
- * announce INSTANCE PORT TTL  a response with PTR/SRV/TXT/A for INSTANCE, TTL seconds (our own packet)
+ * announce INSTANCE PORT TTL  a response with PTR/SRV/TXT/A for INSTANCE, TTL seconds (our own packet, from 5353)
+ * announce-wrong-port ...  the same from an ephemeral port (to be ignored, RFC 6762 §6)
  * garbage                  a packet with a compression-pointer loop
  * status                   -> STATUS ...
  * </pre>
@@ -108,12 +109,13 @@ public final class NamespaceProbe {
                             capture(capture);
                             say("CAPTURING");
                         }
-                        case "announce" -> {
+                        case "announce", "announce-wrong-port" -> {
                             String[] a = arg.split(" ");
                             String instance = arg.substring(0, arg.length() - a[a.length - 1].length() - a[a.length - 2].length() - 2);
-                            announce(sockets, iface, instance, Integer.parseInt(a[a.length - 2]), Long.parseLong(a[a.length - 1]));
+                            announce(sockets, iface, instance, Integer.parseInt(a[a.length - 2]), Long.parseLong(a[a.length - 1]),
+                                    w[0].equals("announce") ? 5353 : 0);
                         }
-                        case "garbage" -> send(sockets, iface, new byte[] { 0, 0, (byte) 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+                        case "garbage" -> send(sockets, iface, 5353, new byte[] { 0, 0, (byte) 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0,
                                 (byte) 0xc0, 12, 0, 12, 0, 1, 0, 0, 0, 120, 0, 2, (byte) 0xc0, 12 });
                         case "status" -> say("STATUS " + client.status());
                         case "bench-browse" -> {
@@ -209,7 +211,7 @@ public final class NamespaceProbe {
     }
 
     private static void announce(MinaSocketEngine.OwnedSocketService sockets, String iface, String instance, int port,
-            long ttl) throws Exception {
+            long ttl, int fromPort) throws Exception {
         DnsName inst = Names.instance(instance);
         DnsName type = inst.suffix(1);
         DnsName host = DnsName.parse("probe-host.local");
@@ -220,12 +222,14 @@ public final class NamespaceProbe {
                         new DnsRecord(inst, RecordType.TXT, 1, true, ttl, TxtAttributes.encode(txt)),
                         new DnsRecord(host, RecordType.A, 1, true, ttl,
                                 new DnsRecord.A((Inet4Address) InetAddress.getByName("127.0.0.1")))));
-        send(sockets, iface, DnsEncoder.encode(m));
+        send(sockets, iface, fromPort, DnsEncoder.encode(m));
     }
 
-    private static void send(MinaSocketEngine.OwnedSocketService sockets, String iface, byte[] packet) throws Exception {
-        UdpSocket s = sockets.openUdp(UdpSocketOptions.builder().local("127.0.0.1", 0).multicastInterface(iface)
-                .multicastTimeToLive(1).build());
+    /** Sends a packet to the group from {@code fromPort} (5353: as a responder does; 0: an ephemeral port). */
+    private static void send(MinaSocketEngine.OwnedSocketService sockets, String iface, int fromPort, byte[] packet)
+            throws Exception {
+        UdpSocket s = sockets.openUdp(UdpSocketOptions.builder().local(fromPort == 0 ? "127.0.0.1" : "0.0.0.0", fromPort)
+                .multicastAllowAddressSharing(true).multicastInterface(iface).multicastTimeToLive(1).build());
         try {
             s.opened().toCompletableFuture().get();
             s.writable().write(UdpMessage.to("224.0.0.251", 5353, packet)).toCompletableFuture().get();

@@ -70,7 +70,7 @@ class PrintDiscoveryTest {
         assertTrue(err.contains("PrintConnectionException") && err.contains("no DNS-SD service")
                 && err.contains("org.rawsockets.dnssd"), err);
 
-        probe.send("discover 3");
+        probe.send("discover 6");
         probe.await("discover", 0, LIMIT, l -> l.equals("DISCOVER-END"));
         String t = probe.transcript();
         assertTrue(t.matches("(?s).*DISCOVER rawsockets-eve\\._ipp\\._tcp\\.local +_ipp\\._tcp +ipp://127\\.0\\.0\\.1:8633/ipp/print"
