@@ -63,6 +63,6 @@ class DnssdGatewayProcessIT {
                 return jar;
             }
         }
-        throw new AssertionError("no dnssd bundle in " + bundles + " (the protocol-dnssd profile builds it)");
+        throw new AssertionError("no dnssd bundle in " + bundles + " (the launcher's provided dependency on dnssd builds it)");
     }
 }
