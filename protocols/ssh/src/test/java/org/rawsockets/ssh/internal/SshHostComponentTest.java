@@ -154,6 +154,34 @@ class SshHostComponentTest {
     }
 
     @Test
+    void shellForwardAddListRemove() throws Exception {
+        component = new SshHostComponent(sockets, props(), secrets, registry, removed::add);
+        SshCommands shell = new SshCommands(registry);
+        shell.addHost(component);
+        // a local forward to the sshd's own port: what comes through is its SSH identification line
+        String added = shell.forward("add", "lab", "L", "0:127.0.0.1:" + sshd.port());
+        assertTrue(added.matches("1  lab  -L 127\\.0\\.0\\.1:\\d+:127\\.0\\.0\\.1:" + sshd.port()), added);
+        int port = Integer.parseInt(added.split(":")[1]);
+        try (java.net.Socket c = new java.net.Socket("127.0.0.1", port)) {
+            c.setSoTimeout(60_000);
+            String banner = new String(c.getInputStream().readNBytes(8), java.nio.charset.StandardCharsets.US_ASCII);
+            assertEquals("SSH-2.0-", banner);
+        }
+        assertTrue(shell.forward("list").startsWith("1  lab  -L 127.0.0.1:" + port), shell.forward("list"));
+        assertEquals("removed 1: -L 127.0.0.1:" + port + ":127.0.0.1:" + sshd.port(), shell.forward("remove", "1"));
+        assertEquals("no forwards", shell.forward("list"));
+        waitUntil("nothing listens on " + port, () -> {
+            try (java.net.Socket c = new java.net.Socket("127.0.0.1", port)) {
+                return false;
+            } catch (java.io.IOException refused) {
+                return true;
+            }
+        });
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> shell.forward("add", "lab", "X", "1:h:2"));
+        assertTrue(bad.getMessage().startsWith("usage: ssh:forward add"), bad.getMessage());
+    }
+
+    @Test
     void execThroughTheServiceAndTheShell() throws Exception {
         component = new SshHostComponent(sockets, props(), secrets, registry, removed::add);
         assertEquals("lab", component.name());

@@ -41,11 +41,17 @@ import org.rawsockets.ssh.internal.SshHostComponent;
  */
 @Component(service = SshCommands.class, property = { "osgi.command.scope=ssh", "osgi.command.function=hosts",
         "osgi.command.function=exec", "osgi.command.function=ls", "osgi.command.function=get", "osgi.command.function=put",
-        "osgi.command.function=fingerprint" })
+        "osgi.command.function=fingerprint", "osgi.command.function=forward" })
 public final class SshCommands {
 
     private final Map<String, SshHost> hosts = new ConcurrentHashMap<>();
     private final ConfigRegistry registry;
+    private final Map<Integer, Forwarding> forwards = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger forwardIds = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A forward started from the shell and the session it runs on (one session per forward). */
+    private record Forwarding(String host, SshSession session, org.rawsockets.ssh.PortForward forward) {
+    }
 
     public SshCommands() {
         this(SshHostComponent.REGISTRY);
@@ -63,6 +69,70 @@ public final class SshCommands {
 
     public void removeHost(SshHost host) {
         hosts.remove(host.name(), host);
+    }
+
+    @Descriptor("port forwards on their own session: 'add <host> L|R [bind:]port:target:targetPort' (L: the gateway"
+            + " listens, default bind 127.0.0.1; R: the server listens, default bind localhost), 'list', 'remove <id>'")
+    public String forward(@Descriptor("add, list or remove") String action, @Descriptor("the arguments") String... args)
+            throws Exception {
+        switch (action) {
+            case "list":
+                StringBuilder sb = new StringBuilder();
+                new TreeMap<>(forwards).forEach((id, f) -> sb.append(id).append("  ").append(f.host()).append("  ")
+                        .append(f.forward()).append(f.forward().isOpen() ? "" : "  (closed)").append('\n'));
+                return sb.length() == 0 ? "no forwards" : sb.toString().stripTrailing();
+            case "remove":
+                if (args.length != 1) {
+                    throw new IllegalArgumentException("usage: ssh:forward remove <id> (see ssh:forward list)");
+                }
+                Forwarding f = forwards.remove(Integer.parseInt(args[0]));
+                if (f == null) {
+                    throw new IllegalArgumentException("no forward " + args[0] + " (see ssh:forward list)");
+                }
+                f.forward().close();
+                f.session().close();
+                return "removed " + args[0] + ": " + f.forward();
+            case "add":
+                return addForward(args);
+            default:
+                throw new IllegalArgumentException("ssh:forward " + action + ": use add, list or remove");
+        }
+    }
+
+    private String addForward(String[] args) throws Exception {
+        if (args.length != 3 || !(args[1].equalsIgnoreCase("L") || args[1].equalsIgnoreCase("R"))) {
+            throw new IllegalArgumentException("usage: ssh:forward add <host> L|R [bind:]port:target:targetPort");
+        }
+        boolean local = args[1].equalsIgnoreCase("L");
+        String[] p = args[2].split(":");
+        if (p.length != 3 && p.length != 4) {
+            throw new IllegalArgumentException("forward '" + args[2] + "': use [bind:]port:target:targetPort");
+        }
+        String bind = p.length == 4 ? p[0] : local ? "127.0.0.1" : "localhost";
+        int o = p.length - 3;
+        int port = Integer.parseInt(p[o]);
+        String target = p[o + 1];
+        int targetPort = Integer.parseInt(p[o + 2]);
+        SshHost h = host(args[0]);
+        SshSession s = await(h.connect(), h.settings().connectTimeout().plusSeconds(5));
+        org.rawsockets.ssh.PortForward f;
+        try {
+            f = await(local ? s.forwardLocal(bind, port, target, targetPort) : s.forwardRemote(bind, port, target, targetPort),
+                    h.settings().connectTimeout().plusSeconds(35));
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        int id = forwardIds.incrementAndGet();
+        forwards.put(id, new Forwarding(args[0], s, f));
+        return id + "  " + args[0] + "  " + f;
+    }
+
+    /** Ends the shell's forwards and their sessions (the commands are going away). */
+    @org.osgi.service.component.annotations.Deactivate
+    void closeForwards() {
+        forwards.values().forEach(f -> f.session().close());
+        forwards.clear();
     }
 
     @Descriptor("list the configured SSH hosts (factory PID org.rawsockets.ssh.host)")
