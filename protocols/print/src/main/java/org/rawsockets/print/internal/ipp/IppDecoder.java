@@ -50,10 +50,13 @@ public final class IppDecoder {
     private static final class NeedMore extends Exception {
         private static final long serialVersionUID = 1L;
         final String what;
+        /** The length the parsed bytes must reach before this parse can go further. */
+        final long needed;
 
-        NeedMore(String what) {
+        NeedMore(String what, long needed) {
             super(what, null, false, false);
             this.what = what;
+            this.needed = needed;
         }
     }
 
@@ -62,6 +65,24 @@ public final class IppDecoder {
     private byte[] acc = new byte[0];
     private int accLen;
     private boolean done;
+    /** {@link #feed} parses again only once the bytes reach this length (the last parse's need). */
+    private long parseAt;
+    /** Where {@link #feed}'s last parse got to: the next parse resumes there (not from byte 0). */
+    private Checkpoint resume;
+
+    /** The parse state at a tag position of the top level: all a later parse needs to go on. */
+    private static final class Checkpoint {
+        int pos;
+        int count;
+        int version;
+        int code;
+        int requestId;
+        List<IppGroup> groups;
+        IppTag group;
+        List<IppAttribute> attrs;
+        String name;
+        List<IppValue> values;
+    }
 
     /**
      * @param source who sent the bytes, for messages ("printer ipp://host:631/ipp/print")
@@ -106,17 +127,28 @@ public final class IppDecoder {
         int start = in.position();
         in.get(acc, accLen, take);
         accLen += take;
+        // Each parse resumes at the last top-level tag position the previous one reached, and only
+        // once the bytes reach what it needed: without this every piece re-parsed everything received
+        // (the issue-21 fuzz target measured the allocation growing with pieces x length).
+        if (accLen < limits.maxBytes() && accLen < parseAt) {
+            return null;
+        }
+        if (resume == null) {
+            resume = new Checkpoint();
+        }
         Parse p = new Parse(acc, 0, accLen, false);
         try {
-            IppMessage m = p.message();
+            IppMessage m = p.message(resume);
             done = true;
             in.position(start + (p.pos - (accLen - take))); // leave the document data in the caller's buffer
             acc = null;
+            resume = null;
             return m;
         } catch (NeedMore e) {
             if (accLen >= limits.maxBytes()) {
                 throw error("the attributes are longer than the limit of " + limits.maxBytes() + " bytes");
             }
+            parseAt = e.needed;
             return null;
         }
     }
@@ -150,16 +182,53 @@ public final class IppDecoder {
         }
 
         IppMessage message() throws NeedMore, IppProtocolException {
-            need(8, "the header");
-            int version = u16();
-            int code = u16();
-            int requestId = s32();
-            List<IppGroup> groups = new ArrayList<>();
+            return message(null);
+        }
+
+        /**
+         * @param cp null for a parse from the start; else where a previous parse of the same bytes
+         *            got to (a fresh one: pos 0), updated at every top-level tag position
+         */
+        IppMessage message(Checkpoint cp) throws NeedMore, IppProtocolException {
+            int version;
+            int code;
+            int requestId;
+            List<IppGroup> groups;
             IppTag group = null;
             List<IppAttribute> attrs = null;
             String name = null;
             List<IppValue> values = null;
+            if (cp != null && cp.groups != null) {
+                pos = cp.pos;
+                count = cp.count;
+                version = cp.version;
+                code = cp.code;
+                requestId = cp.requestId;
+                groups = cp.groups;
+                group = cp.group;
+                attrs = cp.attrs;
+                name = cp.name;
+                values = cp.values;
+            } else {
+                need(8, "the header");
+                version = u16();
+                code = u16();
+                requestId = s32();
+                groups = new ArrayList<>();
+            }
             while (true) {
+                if (cp != null) { // every change to the lists below happens after the last need of an iteration
+                    cp.pos = pos;
+                    cp.count = count;
+                    cp.version = version;
+                    cp.code = code;
+                    cp.requestId = requestId;
+                    cp.groups = groups;
+                    cp.group = group;
+                    cp.attrs = attrs;
+                    cp.name = name;
+                    cp.values = values;
+                }
                 need(1, "a tag");
                 int tag = b[pos++] & 0xFF;
                 if (tag <= 0x0F) {
@@ -354,7 +423,7 @@ public final class IppDecoder {
 
         private void need(int n, String what) throws NeedMore {
             if (end - pos < n) {
-                throw new NeedMore(what);
+                throw new NeedMore(what, (long) pos + n);
             }
         }
 
