@@ -24,7 +24,9 @@ class FrameReaderFuzzTarget {
     void frames(byte[] data) {
         FuzzInput in = FuzzInput.of(data);
         byte[] p = in.payload();
-        FuzzOracle.allocation(data, 4L * p.length + 4096, "FrameReader", () -> {
+        // per call a stage, a result and the frame: linear in the input (one call per byte at worst),
+        // never in a length the bytes declare
+        FuzzOracle.allocation(data, 1024L * p.length + 4096, "FrameReader", () -> {
             run(data, in, p);
             return null;
         });
