@@ -62,6 +62,15 @@ public final class Decoder {
                 + Encoder.MAX_REMAINING_LENGTH + ")");
     }
 
+    /** A topic filter: at least one character (MQTT-4.7.3-1; the encoder refuses an empty one too). */
+    private static String filter(R r) throws MqttProtocolException {
+        String f = r.str("topic filter");
+        if (f.isEmpty()) {
+            throw r.malformed("an empty topic filter (a topic filter has at least one character)");
+        }
+        return f;
+    }
+
     /**
      * @param header the fixed header's first byte
      * @param body exactly the packet's remaining-length bytes (consumed)
@@ -124,7 +133,7 @@ public final class Decoder {
                 }
                 List<Subscription> subs = new ArrayList<>();
                 do {
-                    String f = r.str("topic filter");
+                    String f = filter(r);
                     int o = r.u8("subscription options");
                     if ((o & (v5 ? 0xC0 : 0xFC)) != 0 || (o & 3) == 3 || ((o >> 4) & 3) == 3) {
                         throw r.malformed(String.format("subscription options 0x%02X for '%s'", o, f));
@@ -149,7 +158,7 @@ public final class Decoder {
                 Properties props = props(r, v5, Properties.Where.UNSUBSCRIBE);
                 List<String> filters = new ArrayList<>();
                 do {
-                    filters.add(r.str("topic filter"));
+                    filters.add(filter(r));
                 } while (r.b.hasRemaining());
                 yield new Unsubscribe(id, filters, props);
             }
