@@ -30,6 +30,10 @@ final class Mosquitto implements AutoCloseable {
     String password;
     boolean persistence;
     private Process process;
+    /** The address the listener binds (a fault test's namespace address). */
+    String bind = "127.0.0.1";
+    /** Words before the command (e.g. {@code ip netns exec NAME}: the broker in a namespace). */
+    List<String> launcher = List.of();
 
     Mosquitto() throws IOException {
         dir = Files.createTempDirectory("mosquitto-test");
@@ -89,7 +93,9 @@ final class Mosquitto implements AutoCloseable {
             writeConfig();
         }
         long logSize = Files.exists(path("mosquitto.log")) ? Files.size(path("mosquitto.log")) : 0;
-        process = new ProcessBuilder(BIN, "-c", path("mosquitto.conf").toString())
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(BIN, "-c", path("mosquitto.conf").toString()));
+        process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(path("stdout.txt").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
@@ -106,7 +112,7 @@ final class Mosquitto implements AutoCloseable {
 
     private void writeConfig() throws Exception {
         StringBuilder c = new StringBuilder();
-        c.append("listener ").append(port).append(" 127.0.0.1\n");
+        c.append("listener ").append(port).append(' ').append(bind).append('\n');
         c.append("log_dest file ").append(path("mosquitto.log")).append('\n');
         c.append("log_type all\n");
         // started as root, mosquitto would switch to the user 'mosquitto', who cannot write this directory
@@ -160,6 +166,11 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** SIGTERM: Mosquitto disconnects its clients and saves its database. */
+    /** The broker's process (a fault test freezes it). */
+    Process process() {
+        return process;
+    }
+
     void stop() throws Exception {
         if (process != null && process.isAlive()) {
             process.destroy();
