@@ -1,0 +1,100 @@
+package org.rawsockets.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The CoAP bundle in the real gateway: the bundle alone in deploy/, a device configured in etc/, a
+ * policy grant to libcoap's {@code coap-server-notls} (started by the test on a free loopback UDP
+ * port), and {@code coap:get}/{@code coap:put}/{@code coap:discover} through {@code gateway -c}; a
+ * device without a grant is refused by the policy before any datagram leaves.
+ */
+class CoapGatewayProcessIT {
+
+    private final GatewayProcessIT gateway = new GatewayProcessIT();
+    private Process server;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        gateway.killLeftovers();
+        if (server != null) {
+            server.destroyForcibly();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void coapGetPutDiscoverThroughGatewayC(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        Path bundles = Paths.get(System.getProperty("gateway.dir"), "bundles");
+        int n = 0;
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(bundles, "coap-*.jar")) {
+            for (Path jar : jars) {
+                Files.copy(jar, home.resolve("deploy").resolve(jar.getFileName()));
+                n++;
+            }
+        }
+        assertEquals(1, n, "bundles/ holds the coap bundle (profile protocol-coap)");
+
+        int port;
+        int deniedPort;
+        try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                DatagramSocket b = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = a.getLocalPort();
+            deniedPort = b.getLocalPort();
+        }
+        Path log = home.resolve("coap-server.log");
+        server = new ProcessBuilder("coap-server-notls", "-A", "127.0.0.1", "-p", String.valueOf(port), "-v", "5")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        awaitUdpBound(port, log);
+
+        Path etc = home.resolve("etc");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.socket.policy.cfg"),
+                "grant.coap-lab = org.rawsockets.coap udp-connected 127.0.0.1 " + port + "\n");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.coap.device-lab.cfg"), String.join("\n",
+                "name=lab", "host=127.0.0.1", "port=" + port, ""));
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.coap.device-blocked.cfg"), String.join("\n",
+                "name=blocked", "host=127.0.0.1", "port=" + deniedPort, "ackTimeoutMillis=200", ""));
+
+        GatewayProcessIT.Result ok = gateway.run(home, "-c", "coap:get lab /; coap:put lab /example_data"
+                + " from-the-gateway; coap:get lab /example_data; coap:discover lab rt=ticks; coap:devices");
+        assertEquals(0, ok.exit(), ok + "\n--- coap-server\n" + Files.readString(log));
+        assertTrue(ok.stdout().contains("2.05") && ok.stdout().contains("libcoap"), ok.toString());
+        assertTrue(ok.stdout().contains("2.01"), "PUT created example_data: " + ok);
+        assertTrue(ok.stdout().contains("from-the-gateway"), ok.toString());
+        assertTrue(ok.stdout().contains("/time  ct=0  if=clock  obs  rt=ticks"), ok.toString());
+        assertTrue(ok.stdout().contains("lab  127.0.0.1:" + port + "  open"), ok.toString());
+
+        GatewayProcessIT.Result denied = gateway.run(home, "-c", "coap:get blocked /");
+        assertNotEquals(0, denied.exit(), denied.toString());
+        assertTrue(denied.toString().contains("coap blocked (127.0.0.1:" + deniedPort + ")"), denied.toString());
+        assertTrue(denied.toString().toLowerCase(Locale.ROOT).contains("not allowed")
+                || denied.toString().toLowerCase(Locale.ROOT).contains("denied"), denied.toString());
+    }
+
+    /** Waits until {@code port} is bound on 127.0.0.1 (listed in /proc/net/udp). */
+    static void awaitUdpBound(int port, Path log) throws IOException, InterruptedException {
+        String hex = String.format(Locale.ROOT, "0100007F:%04X", port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(Path.of("/proc/net/udp")).contains(hex)) {
+            assertTrue(System.nanoTime() < deadline, "coap-server-notls not bound on " + port + ":\n"
+                    + Files.readString(log));
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package org.rawsockets.coap.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.rawsockets.coap.CoapClient;
+import org.rawsockets.coap.CoapLink;
+import org.rawsockets.coap.CoapObservation;
+import org.rawsockets.coap.CoapRequest;
+import org.rawsockets.coap.CoapResponse;
+import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.StrictConfig;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.annotation.RequireSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link CoapClient} service per {@code org.rawsockets.coap.device} factory configuration, with
+ * the service property {@code name}. The UDP socket (connected to the device) is opened at the
+ * first request; a refused configuration is one ERROR line naming the property and the rule,
+ * remembered in {@link #REGISTRY} for {@code coap:devices}.
+ */
+@RequireSocket(kind = RequireSocket.Kind.UDP_CONNECTED, host = "*", ports = "*")
+@Component(configurationPid = DeviceConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = CoapClient.class, immediate = true)
+@Designate(ocd = DeviceConfig.class, factory = true)
+public final class CoapDeviceComponent implements CoapClient {
+
+    /** The configured devices of this bundle: names in use, rejected configurations. */
+    public static final ConfigRegistry REGISTRY = new ConfigRegistry(DeviceConfig.PID, "CoAP device");
+    private static final Logger LOG = LoggerFactory.getLogger(CoapDeviceComponent.class);
+
+    private final CoapClientImpl client;
+    private final ConfigRegistry.Claim claim;
+
+    @Activate
+    public CoapDeviceComponent(@Reference(name = "sockets") SocketService sockets, Map<String, Object> properties) {
+        this(sockets, properties, REGISTRY);
+    }
+
+    /** A device client from a configuration map, as DS gives it (tests pass their own registry). */
+    CoapDeviceComponent(SocketService sockets, Map<String, Object> properties, ConfigRegistry registry) {
+        ConfigRegistry.Accepted<CoapSettings> accepted = registry.accept(properties, DeviceConfig.class, Set.of(),
+                CoapDeviceComponent::settings, CoapSettings::name, LOG);
+        this.claim = accepted.claim();
+        this.client = new CoapClientImpl(accepted.value(), sockets);
+    }
+
+    /** Settings from a configuration; {@link IllegalArgumentException} names the property and the rule. */
+    static CoapSettings settings(DeviceConfig c) {
+        String name = c.name() == null ? "" : c.name().strip();
+        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw bad("name", name.isEmpty() ? null : name, name.isEmpty() ? "missing" : "not a device name",
+                    "1..64 letters, digits, '.', '_', '-'");
+        }
+        String host = c.host().strip();
+        String endpoint = c.endpoint().strip();
+        if (host.isEmpty() == endpoint.isEmpty()) {
+            throw bad(host.isEmpty() ? "host" : "endpoint", host.isEmpty() ? null : endpoint, host.isEmpty()
+                    ? "missing, and no endpoint either" : "set together with host '" + host + "'",
+                    "set exactly one of host (with port) or endpoint (a socket endpoint name)");
+        }
+        range("port", c.port(), 1, 65535);
+        range("ackTimeoutMillis", c.ackTimeoutMillis(), 10, 60_000);
+        if (!(c.ackRandomFactor() >= 1.0f && c.ackRandomFactor() <= 4.0f)) {
+            throw bad("ackRandomFactor", c.ackRandomFactor(), "out of range", "1.0..4.0");
+        }
+        range("maxRetransmit", c.maxRetransmit(), 0, 10);
+        range("timeoutMillis", c.timeoutMillis(), 100, Long.MAX_VALUE);
+        range("connectTimeoutMillis", c.connectTimeoutMillis(), 100, Long.MAX_VALUE);
+        if (c.blockSize() < 16 || c.blockSize() > 1024 || Integer.bitCount(c.blockSize()) != 1) {
+            throw bad("blockSize", c.blockSize(), "not a CoAP block size", "16, 32, 64, 128, 256, 512 or 1024");
+        }
+        range("maxBodyBytes", c.maxBodyBytes(), 1024, 64 * 1024 * 1024);
+        return new CoapSettings(name, host.isEmpty() ? null : host, c.port(), endpoint.isEmpty() ? null : endpoint,
+                c.ackTimeoutMillis(), c.ackRandomFactor(), c.maxRetransmit(), c.timeoutMillis(),
+                c.connectTimeoutMillis(), c.blockSize(), c.maxBodyBytes());
+    }
+
+    private static void range(String property, long v, long min, long max) {
+        if (v < min || v > max) {
+            throw bad(property, v, "out of range", min + ".." + (max == Long.MAX_VALUE ? "" : String.valueOf(max)));
+        }
+    }
+
+    private static IllegalArgumentException bad(String property, Object value, String problem, String rule) {
+        return new IllegalArgumentException(StrictConfig.field(property, value, problem, rule));
+    }
+
+    @Deactivate
+    public void deactivate() {
+        claim.close();
+        client.close();
+    }
+
+    /** One line for {@code coap:devices}. */
+    public String status() {
+        return client.status();
+    }
+
+    @Override
+    public String name() {
+        return client.name();
+    }
+
+    @Override
+    public String target() {
+        return client.target();
+    }
+
+    @Override
+    public CompletionStage<CoapResponse> send(CoapRequest request) {
+        return client.send(request);
+    }
+
+    @Override
+    public CompletionStage<CoapObservation> observe(CoapRequest request, Listener listener) {
+        return client.observe(request, listener);
+    }
+
+    @Override
+    public CompletionStage<List<CoapLink>> discover(String query) {
+        return client.discover(query);
+    }
+}

@@ -1,0 +1,54 @@
+package org.rawsockets.coap.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Factory configuration of one CoAP device (PID {@code org.rawsockets.coap.device}). */
+@ObjectClassDefinition(id = DeviceConfig.PID, name = "Raw Sockets CoAP device",
+        description = "One CoAP device (server); each configuration registers one CoapClient service with the service"
+                + " property 'name'.")
+public @interface DeviceConfig {
+
+    String PID = "org.rawsockets.coap.device";
+
+    @AttributeDefinition(name = "Name", description = "Device name used by the shell and the service property 'name',"
+            + " e.g. thermostat. Letters, digits, '.', '_' and '-'.")
+    String name();
+
+    @AttributeDefinition(name = "Host", required = false, description = "Host name or IP address of the device."
+            + " Leave empty when 'endpoint' is set.")
+    String host() default "";
+
+    @AttributeDefinition(name = "Socket endpoint", required = false, description = "Name of a socket endpoint"
+            + " configured by the operator (it supplies address and port). Leave empty when 'host' is set.")
+    String endpoint() default "";
+
+    @AttributeDefinition(name = "Port", min = "1", max = "65535", description = "UDP port (5683: coap)")
+    int port() default 5683;
+
+    @AttributeDefinition(min = "10", max = "60000", description = "RFC 7252 ACK_TIMEOUT: first retransmission timeout"
+            + " of a confirmable message, doubled at each retransmission")
+    long ackTimeoutMillis() default 2000;
+
+    @AttributeDefinition(min = "1.0", max = "4.0", description = "RFC 7252 ACK_RANDOM_FACTOR: the first timeout is"
+            + " random between ackTimeoutMillis and ackTimeoutMillis * this")
+    float ackRandomFactor() default 1.5f;
+
+    @AttributeDefinition(min = "0", max = "10", description = "RFC 7252 MAX_RETRANSMIT: retransmissions of a"
+            + " confirmable message before the request fails with a timeout")
+    int maxRetransmit() default 4;
+
+    @AttributeDefinition(min = "100", description = "Overall deadline of one request (block-wise transfers included)")
+    long timeoutMillis() default 60_000;
+
+    @AttributeDefinition(min = "100", description = "Deadline of opening the UDP socket (policy check, resolution)")
+    long connectTimeoutMillis() default 10_000;
+
+    @AttributeDefinition(min = "16", max = "1024", description = "Block size of block-wise transfers (RFC 7959):"
+            + " 16, 32, 64, 128, 256, 512 or 1024")
+    int blockSize() default 1024;
+
+    @AttributeDefinition(min = "1024", max = "67108864", description = "Largest request or response body"
+            + " (reassembled from blocks); a larger response fails the request")
+    int maxBodyBytes() default 2 * 1024 * 1024;
+}
