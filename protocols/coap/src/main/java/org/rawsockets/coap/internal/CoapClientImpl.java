@@ -108,7 +108,8 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
             }
             SocketConnector c = running.join().connector();
             return (c.isRunning() ? "open" : "failed") + ", datagrams sent " + c.datagramsSent() + ", received "
-                    + c.datagramsReceived() + (lastError.isEmpty() ? "" : ", last error: " + lastError);
+                    + c.datagramsReceived() + (c.datagramsMalformed() > 0 ? ", malformed " + c.datagramsMalformed() : "")
+                    + (lastError.isEmpty() ? "" : ", last error: " + lastError);
         }
     }
 

@@ -37,6 +37,7 @@ final class SocketConnector implements Connector {
     private final String label;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
     private volatile RawDataChannel receiver;
     private volatile EndpointContextMatcher matcher;
     private volatile boolean running;
@@ -61,6 +62,11 @@ final class SocketConnector implements Connector {
 
     long datagramsReceived() {
         return received.get();
+    }
+
+    /** Datagrams dropped before Californium because their header is malformed (see {@link Datagrams}). */
+    long datagramsMalformed() {
+        return malformed.get();
     }
 
     long datagramsSent() {
@@ -91,7 +97,12 @@ final class SocketConnector implements Connector {
                 running = false;
                 return;
             }
-            deliver(r);
+            try {
+                deliver(r);
+            } catch (RuntimeException ex) {
+                // a peer's datagram must never stop the read loop
+                LOG.warn("coap {}: datagram from {} dropped: {}", label, peer, ex.toString());
+            }
             readNext();
         });
     }
@@ -103,6 +114,15 @@ final class SocketConnector implements Connector {
         }
         received.incrementAndGet();
         byte[] bytes = r.value().bytes();
+        try {
+            Datagrams.decode(bytes);
+        } catch (org.rawsockets.coap.CoapProtocolException e) {
+            if (malformed.incrementAndGet() == 1) {
+                LOG.warn("coap {}: {} from {} dropped; further ones are only counted (coap:devices)", label,
+                        e.getMessage(), peer);
+            }
+            return;
+        }
         channel.receiveData(RawData.inbound(bytes, new UdpEndpointContext(peer), false, System.nanoTime(), local));
     }
 
