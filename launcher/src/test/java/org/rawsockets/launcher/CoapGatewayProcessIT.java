@@ -21,8 +21,9 @@ import org.junit.jupiter.api.TestInfo;
 /**
  * The CoAP bundle in the real gateway: the bundle alone in deploy/, a device configured in etc/, a
  * policy grant to libcoap's {@code coap-server-notls} (started by the test on a free loopback UDP
- * port), and {@code coap:get}/{@code coap:put}/{@code coap:discover} through {@code gateway -c}; a
- * device without a grant is refused by the policy before any datagram leaves.
+ * port), and {@code coap:get}/{@code coap:put}/{@code coap:discover} through {@code gateway -c}; with
+ * the default loopback grants off, a device without a grant is refused by the policy before any
+ * datagram leaves.
  */
 class CoapGatewayProcessIT {
 
@@ -65,7 +66,7 @@ class CoapGatewayProcessIT {
 
         Path etc = home.resolve("etc");
         GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.socket.policy.cfg"),
-                "grant.coap-lab = org.rawsockets.coap udp-connected 127.0.0.1 " + port + "\n");
+                "defaultGrants = false\ngrant.coap-lab = org.rawsockets.coap udp-connected 127.0.0.1 " + port + "\n");
         GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.coap.device-lab.cfg"), String.join("\n",
                 "name=lab", "host=127.0.0.1", "port=" + port, ""));
         GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.coap.device-blocked.cfg"), String.join("\n",
@@ -79,12 +80,16 @@ class CoapGatewayProcessIT {
         assertTrue(ok.stdout().contains("from-the-gateway"), ok.toString());
         assertTrue(ok.stdout().contains("/time  ct=0  if=clock  obs  rt=ticks"), ok.toString());
         assertTrue(ok.stdout().contains("lab  127.0.0.1:" + port + "  open"), ok.toString());
+        // the datagrams went through the socket service: its audit saw the bundle's UDP socket
+        assertTrue(ok.toString().contains("OPENED org.rawsockets.coap") && ok.toString().contains("udp connected"),
+                ok.toString());
 
         GatewayProcessIT.Result denied = gateway.run(home, "-c", "coap:get blocked /");
         assertNotEquals(0, denied.exit(), denied.toString());
         assertTrue(denied.toString().contains("coap blocked (127.0.0.1:" + deniedPort + ")"), denied.toString());
-        assertTrue(denied.toString().toLowerCase(Locale.ROOT).contains("not allowed")
-                || denied.toString().toLowerCase(Locale.ROOT).contains("denied"), denied.toString());
+        assertTrue(denied.toString().contains("cannot open the UDP socket")
+                && denied.toString().contains("no grant covers it"), denied.toString());
+        assertTrue(denied.toString().contains("REFUSED org.rawsockets.coap"), denied.toString());
     }
 
     /** Waits until {@code port} is bound on 127.0.0.1 (listed in /proc/net/udp). */

@@ -65,6 +65,14 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
         this.config = configuration(settings);
     }
 
+    /**
+     * A client with the RFC 7252 defaults for {@code host:port} (for the benchmark and other
+     * in-process users outside OSGi; the bundle's own clients come from configurations).
+     */
+    public static CoapClientImpl create(SocketService sockets, String name, String host, int port) {
+        return new CoapClientImpl(CoapSettings.of(name, host, port), sockets);
+    }
+
     static Configuration configuration(CoapSettings s) {
         Configuration c = new Configuration();
         c.set(CoapConfig.ACK_TIMEOUT, s.ackTimeoutMillis(), TimeUnit.MILLISECONDS);
