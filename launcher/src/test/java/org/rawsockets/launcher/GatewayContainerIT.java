@@ -95,6 +95,9 @@ public class GatewayContainerIT {
         options.add(frameworkProperty("ds.loglevel").value("warn"));
         options.add(systemProperty("logback.configurationFile").value(gateway.resolve("etc/logback.xml").toString()));
         options.add(systemProperty("gateway.home").value(work.toString()));
+        // The HTTP server of the bundle set as etc/gateway.properties sets it (loopback), on a free port.
+        options.add(systemProperty("org.apache.felix.http.host").value("127.0.0.1"));
+        options.add(systemProperty("org.osgi.service.http.port").value("0"));
         options.add(systemProperty("test.peerclient.jar").value(clientJar.toUri().toString()));
         return options.toArray(new Option[0]);
     }

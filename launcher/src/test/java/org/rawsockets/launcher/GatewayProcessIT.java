@@ -280,6 +280,9 @@ class GatewayProcessIT {
             }
         }
         Files.createDirectories(target.resolve("deploy"));
+        // Each copy's HTTP server on a free port (0): gateways of parallel builds never collide on 8080.
+        Files.writeString(target.resolve("etc/gateway.properties"), "\norg.osgi.service.http.port=0\n",
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         return target;
     }
 

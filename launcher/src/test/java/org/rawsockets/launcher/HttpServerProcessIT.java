@@ -1,0 +1,180 @@
+package org.rawsockets.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.rawsockets.launcher.fixture.BrowserScript;
+import org.rawsockets.launcher.fixture.TestBundles;
+import org.rawsockets.launcher.fixture.WebSocketEcho;
+
+/**
+ * The gateway's HTTP server (Apache Felix HTTP, Jetty 12): it listens on loopback only by default,
+ * serves Servlet Whiteboard servlets of hot-deployed bundles (the web console's {@code /health}) and
+ * jakarta.websocket endpoints.
+ */
+class HttpServerProcessIT {
+
+    static final Duration WAIT = GatewayProcessIT.WAIT;
+
+    private final GatewayProcessIT gateway = new GatewayProcessIT();
+
+    @AfterEach
+    void stopGateways() throws InterruptedException {
+        gateway.killLeftovers();
+    }
+
+    private static final Pattern STARTED = Pattern.compile("Started Jetty \\S+ at port\\(s\\) HTTP:(\\d+)");
+
+    /** Waits for Felix HTTP's start line in log/gateway.log and returns the port it listens on. */
+    static int awaitHttpPort(Path home) throws IOException, InterruptedException {
+        Path log = home.resolve("log/gateway.log");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log)) {
+                Matcher m = STARTED.matcher(Files.readString(log));
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+            Thread.sleep(50); // polling a file for a condition, bounded by the deadline
+        }
+        throw new AssertionError("no 'Started Jetty ... HTTP:<port>' line in " + log + " within " + WAIT + ":\n"
+                + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+    }
+
+    /** Copies the console bundle of the distribution into the copy's deploy/. */
+    static void deployConsole(Path home) throws IOException {
+        Path bundles = Path.of(System.getProperty("gateway.dir")).resolve("bundles");
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(bundles, "web-console-*.jar")) {
+            for (Path jar : jars) {
+                Files.copy(jar, home.resolve("deploy").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                return;
+            }
+        }
+        throw new AssertionError("no web-console jar in " + bundles);
+    }
+
+    /** The addresses (hex, as in /proc/net/tcp*) of the sockets listening on {@code port}. */
+    static List<String> listeners(int port) throws IOException {
+        List<String> out = new ArrayList<>();
+        String hexPort = String.format(Locale.ROOT, "%04X", port);
+        for (String table : new String[] { "/proc/net/tcp", "/proc/net/tcp6" }) {
+            Path p = Path.of(table);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(p)) {
+                String[] f = line.trim().split("\\s+");
+                // sl local_address rem_address st ...; st 0A = LISTEN
+                if (f.length > 3 && f[3].equals("0A") && f[1].endsWith(":" + hexPort)) {
+                    out.add(f[1]);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void listensOnLoopbackOnlyAndServesTheConsoleHealth(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        deployConsole(home);
+        GatewayProcessIT.Running g = gateway.start(home, "--headless");
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+        int port = awaitHttpPort(home);
+
+        List<String> listening = listeners(port);
+        assertFalse(listening.isEmpty(), "nothing listens on port " + port);
+        for (String a : listening) {
+            // 127.0.0.1 as /proc writes it (IPv4 little-endian, or IPv4-mapped in tcp6); never all interfaces
+            String addr = a.substring(0, a.indexOf(':'));
+            assertTrue(addr.equals("0100007F") || addr.equals("0000000000000000FFFF00000100007F"), "HTTP listener " + a
+                    + " is not 127.0.0.1");
+        }
+
+        HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
+        HttpResponse<String> health = awaitStatus(http, URI.create("http://127.0.0.1:" + port + "/health"), 200);
+        assertEquals("{\"status\":\"UP\"}", health.body());
+        assertTrue(health.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), health.headers().toString());
+
+        // The browser-test set-up (web/browser-test) reaches it too.
+        BrowserScript.Result r = BrowserScript.run(Path.of("src/test/resources/browser/health.js"), Duration.ofSeconds(120),
+                "http://127.0.0.1:" + port);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("status 200") && r.output().contains("body {\"status\":\"UP\"}"), r.output());
+        System.out.println("BROWSER health page in " + r.millis() + " ms (node + chromium start included)");
+    }
+
+    @Test
+    void servesJakartaWebSocketEndpointsOfABundle(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        TestBundles.webSocketEcho(home.resolve("deploy/wsecho.jar"));
+        GatewayProcessIT.Running g = gateway.start(home, "--headless");
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+        int port = awaitHttpPort(home);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
+        awaitStatus(http, URI.create("http://127.0.0.1:" + port + "/test-ws/init"), 200);
+
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        WebSocket ws = http.newWebSocketBuilder().connectTimeout(WAIT)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + WebSocketEcho.PATH), new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            reply.complete(text.toString());
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        reply.completeExceptionally(error);
+                    }
+                }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        ws.sendText("hello", true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("echo:hello", reply.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** GETs {@code uri} until it answers {@code status} (the servlet registers after the bundle starts). */
+    static HttpResponse<String> awaitStatus(HttpClient http, URI uri, int status) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        HttpResponse<String> last = null;
+        while (System.nanoTime() < deadline) {
+            last = http.send(HttpRequest.newBuilder(uri).timeout(WAIT).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (last.statusCode() == status) {
+                return last;
+            }
+            Thread.sleep(50); // polling for a condition, bounded by the deadline
+        }
+        throw new AssertionError(uri + " did not answer " + status + " within " + WAIT + "; last: "
+                + (last == null ? "none" : last.statusCode() + " " + last.body()));
+    }
+}
