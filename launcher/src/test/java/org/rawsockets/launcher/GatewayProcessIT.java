@@ -33,7 +33,8 @@ import org.rawsockets.launcher.fixture.TestBundles;
  */
 class GatewayProcessIT {
 
-    static final Duration WAIT = Duration.ofSeconds(30);
+    // Generous: on a loaded 2-core machine a gateway start (Jetty included) took 25-30 s.
+    static final Duration WAIT = Duration.ofSeconds(90);
     static final AtomicInteger COPIES = new AtomicInteger();
 
     private final List<Process> processes = new ArrayList<>();
