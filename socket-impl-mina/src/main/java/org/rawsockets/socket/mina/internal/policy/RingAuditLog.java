@@ -43,6 +43,8 @@ public class RingAuditLog implements AuditLog, AutoCloseable {
     private int next;
     private int size;
     private long overwritten;
+    /** Entries recorded since start: the sequence number of the most recent one. */
+    private long recorded;
     private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
 
     private final Consumer<Entry> sink;
@@ -95,6 +97,7 @@ public class RingAuditLog implements AuditLog, AutoCloseable {
     public void record(Entry entry) {
         synchronized (lock) {
             addLocked(entry);
+            recorded++;
             counts.merge(entry.outcome(), 1L, Long::sum);
         }
         try {
@@ -165,6 +168,35 @@ public class RingAuditLog implements AuditLog, AutoCloseable {
             out.add(ring[(start + i) % ring.length]);
         }
         return out;
+    }
+
+    /** An entry with its sequence number (1 for the first entry since start). */
+    public record Numbered(long sequence, Entry entry) {
+    }
+
+    /**
+     * The entries recorded after sequence {@code after} that the ring still holds, oldest first, at
+     * most {@code max} (the most recent ones when there are more).
+     */
+    public List<Numbered> since(long after, int max) {
+        synchronized (lock) {
+            long available = Math.max(0, recorded - Math.max(after, recorded - size));
+            int n = (int) Math.min(available, Math.max(0, max));
+            List<Entry> last = recentLocked(n);
+            List<Numbered> out = new ArrayList<>(n);
+            long first = recorded - n + 1;
+            for (int i = 0; i < last.size(); i++) {
+                out.add(new Numbered(first + i, last.get(i)));
+            }
+            return out;
+        }
+    }
+
+    /** Entries recorded since start (the most recent entry's sequence number). */
+    public long recorded() {
+        synchronized (lock) {
+            return recorded;
+        }
     }
 
     public int capacity() {

@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -321,17 +320,7 @@ public final class PolicyCommands {
     }
 
     static AccessKind accessKind(String kind) {
-        return switch (kind.toLowerCase(Locale.ROOT).replace('_', '-')) {
-            case "tcp", "tcp-connect" -> AccessKind.TCP_CONNECT;
-            case "tcp-listen" -> AccessKind.TCP_LISTEN;
-            case "udp-connected" -> AccessKind.UDP_CONNECTED;
-            case "udp-bound", "udp-send" -> AccessKind.UDP_SEND;
-            case "udp-receive" -> AccessKind.UDP_RECEIVE;
-            case "udp-bind" -> AccessKind.UDP_BIND;
-            case "multicast", "multicast-join" -> AccessKind.MULTICAST_JOIN;
-            default -> throw new IllegalArgumentException("unknown kind '" + kind + "': use tcp, tcp-listen, udp-connected,"
-                    + " udp-bound (a send), udp-receive, udp-bind, multicast");
-        };
+        return org.rawsockets.socket.mina.internal.policy.PolicyKinds.accessKind(kind);
     }
 
     private static Owner owner(Bundle b) {
