@@ -1,0 +1,161 @@
+'use strict';
+let csrf = null;
+const $ = (id) => document.getElementById(id);
+const td = (text) => { const c = document.createElement('td'); c.textContent = text == null ? '' : String(text); return c; };
+const status = (text, bad) => { $('status').textContent = text; $('status').className = bad ? 'bad' : 'ok'; };
+
+async function api(method, path, params) {
+  const opts = { method, credentials: 'same-origin', headers: {} };
+  if (method !== 'GET') { opts.headers['X-CSRF-Token'] = csrf; opts.body = new URLSearchParams(params || {}); }
+  const r = await fetch(path, opts);
+  const body = await r.json().catch(() => ({}));
+  if (r.status === 401) { location.href = '/login'; }
+  if (!r.ok) { throw new Error(body.error || ('HTTP ' + r.status)); }
+  return body;
+}
+
+// --- Sockets: live over server-sent events
+const previous = new Map();
+let socketRows = [];
+function renderSockets() {
+  const filter = $('sockets-filter').value.trim();
+  const tbody = $('sockets-rows');
+  tbody.replaceChildren();
+  for (const s of socketRows) {
+    if (filter && !s.owner.includes(filter)) continue;
+    const tr = document.createElement('tr');
+    tr.dataset.id = s.id;
+    const prev = previous.get(s.id);
+    const rate = prev ? Math.round(((s.bytesIn + s.bytesOut) - prev.bytes) * 1000 / Math.max(1, s.ageMillis - prev.age)) : 0;
+    for (const v of [s.id, s.owner, s.kind, s.local, s.remote, s.state, s.bytesIn, s.bytesOut, rate, Math.round(s.ageMillis / 1000)]) tr.append(td(v));
+    const b = document.createElement('button');
+    b.textContent = 'Close'; b.className = 'close-socket';
+    b.addEventListener('click', async () => {
+      try { await api('POST', '/api/sockets/' + s.id + '/close'); status('socket ' + s.id + ' closed'); } catch (e) { status(e.message, true); }
+    });
+    const c = document.createElement('td'); c.append(b); tr.append(c);
+    tbody.append(tr);
+  }
+}
+function liveSockets() {
+  const es = new EventSource('/events/sockets');
+  es.onmessage = (ev) => {
+    const rows = JSON.parse(ev.data);
+    for (const s of socketRows) previous.set(s.id, { bytes: s.bytesIn + s.bytesOut, age: s.ageMillis });
+    socketRows = rows;
+    $('sockets-live').textContent = '(live, ' + rows.length + ')';
+    renderSockets();
+  };
+  es.onerror = () => { $('sockets-live').textContent = '(reconnecting)'; };
+}
+
+// --- Bundles
+async function loadBundles() {
+  const tbody = $('bundles-rows'); tbody.replaceChildren();
+  for (const b of await api('GET', '/api/bundles')) {
+    const tr = document.createElement('tr');
+    for (const v of [b.id, b.symbolicName, b.version, b.state, b.access, b.openSockets]) tr.append(td(v));
+    const c = document.createElement('td');
+    for (const action of ['start', 'stop']) {
+      const btn = document.createElement('button'); btn.textContent = action;
+      btn.addEventListener('click', async () => {
+        try { await api('POST', '/api/bundles/' + b.id + '/' + action); await loadBundles(); } catch (e) { status(e.message, true); }
+      });
+      c.append(btn);
+    }
+    tr.append(c); tbody.append(tr);
+  }
+}
+
+// --- Policy: refusals with the suggested grant, grants, explain
+async function loadPolicy() {
+  const [p, audit] = await Promise.all([api('GET', '/api/policy'), api('GET', '/api/audit?outcome=REFUSED&max=10000')]);
+  const rows = $('refusal-rows'); rows.replaceChildren();
+  for (const e of audit.entries.slice().reverse()) {
+    const tr = document.createElement('tr');
+    tr.className = 'refusal';
+    for (const v of [e.sequence, e.time, e.owner, e.address || e.destination, e.detail]) tr.append(td(v));
+    const line = td(e.suggestion ? e.suggestion.line : '(the developer must declare it)'); line.className = 'suggested-line'; tr.append(line);
+    const c = document.createElement('td');
+    if (e.suggestion) {
+      const b = document.createElement('button'); b.textContent = 'Add grant'; b.className = 'add-grant';
+      b.addEventListener('click', async () => {
+        if (!confirm('Add to the policy:\ngrant.' + e.suggestion.name + ' = ' + e.suggestion.line)) return;
+        try { const g = await api('POST', '/api/policy/grants', e.suggestion); status('granted grant.' + g.name + ' = ' + g.line); await loadPolicy(); } catch (err) { status(err.message, true); }
+      });
+      c.append(b);
+    }
+    tr.append(c); rows.append(tr);
+  }
+  const grants = $('grant-rows'); grants.replaceChildren();
+  for (const g of p.grants) {
+    const tr = document.createElement('tr'); tr.append(td(g.name), td(g.line));
+    const c = document.createElement('td');
+    if (!g.name.startsWith('default.')) {
+      const b = document.createElement('button'); b.textContent = 'Revoke';
+      b.addEventListener('click', async () => {
+        if (!confirm('Revoke grant.' + g.name + ' = ' + g.line + ' ?')) return;
+        try { await api('POST', '/api/policy/grants/' + encodeURIComponent(g.name) + '/revoke'); await loadPolicy(); } catch (err) { status(err.message, true); }
+      });
+      c.append(b);
+    }
+    tr.append(c); grants.append(tr);
+  }
+  $('denials').replaceChildren(...p.builtInDenials.map((d) => { const li = document.createElement('li'); li.textContent = d.id + ': ' + d.description + ' ' + d.blocks.join(', '); return li; }));
+  $('quotas').textContent = p.defaultQuotas + (p.quotaOverrides.length ? '; ' + p.quotaOverrides.join('; ') : '');
+}
+$('explain').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const q = new URLSearchParams(new FormData(ev.target));
+  try { const r = await api('GET', '/api/policy/explain?' + q); $('explain-out').textContent = r.map((e) => (e.allowed ? 'ALLOWED ' : 'DENIED  ') + e.message).join('\n'); } catch (e) { $('explain-out').textContent = e.message; }
+});
+
+// --- Audit: live
+let auditEntries = [];
+function renderAudit() {
+  const f = $('audit-filter').value;
+  const tbody = $('audit-rows'); tbody.replaceChildren();
+  for (const e of auditEntries.slice().reverse()) {
+    if (f && e.outcome !== f) continue;
+    const tr = document.createElement('tr');
+    for (const v of [e.sequence, e.time, e.outcome, e.owner, e.kind, e.address || e.destination, e.detail]) tr.append(td(v));
+    tbody.append(tr);
+  }
+}
+function liveAudit() {
+  const es = new EventSource('/events/audit');
+  es.onmessage = (ev) => {
+    const page = JSON.parse(ev.data);
+    auditEntries = auditEntries.concat(page.entries).slice(-1000);
+    renderAudit();
+    if (!$('policy').hidden && page.entries.some((e) => e.outcome === 'REFUSED')) loadPolicy().catch((e) => status(e.message, true));
+  };
+}
+$('audit-filter').addEventListener('change', renderAudit);
+
+// --- Devices
+async function loadDevices() {
+  const tbody = $('device-rows'); tbody.replaceChildren();
+  for (const d of await api('GET', '/api/devices')) {
+    const tr = document.createElement('tr');
+    for (const v of [d.name, d.kind, d.endpoint, d.state, d.lastError]) tr.append(td(v));
+    tbody.append(tr);
+  }
+}
+
+const loaders = { bundles: loadBundles, policy: loadPolicy, devices: loadDevices };
+function show(tab) {
+  for (const s of document.querySelectorAll('main > section')) s.hidden = s.id !== tab;
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.tab === tab);
+  if (loaders[tab]) loaders[tab]().catch((e) => status(e.message, true));
+}
+for (const a of document.querySelectorAll('nav a')) a.addEventListener('click', () => { location.hash = a.dataset.tab; show(a.dataset.tab); });
+$('sockets-filter').addEventListener('input', renderSockets);
+$('logout').addEventListener('click', async () => { await api('POST', '/logout'); location.href = '/login'; });
+
+(async () => {
+  const s = await api('GET', '/api/session');
+  csrf = s.csrf; $('user').textContent = s.user;
+  liveSockets(); liveAudit();
+  show((location.hash || '#sockets').substring(1));
+})();
