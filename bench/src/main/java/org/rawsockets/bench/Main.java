@@ -19,7 +19,8 @@ import java.util.Locale;
 public final class Main {
 
     /** Suites run by {@code all}, in order. Missing ones are reported and skipped. */
-    private static final List<String> KNOWN = List.of("socket", "udp", "modbus", "smtp", "tls", "print", "irc");
+    private static final List<String> KNOWN = List.of("socket", "udp", "modbus", "smtp", "tls", "print", "irc",
+            "coap");
 
     private Main() {
     }
