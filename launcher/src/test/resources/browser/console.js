@@ -100,6 +100,11 @@ withBrowser(async (context) => {
   if (!confirmed || !confirmed.includes(line)) throw new Error('the confirmation did not show the exact line: ' + confirmed);
   step('grant-added', JSON.stringify(confirmed.split('\n')[1]));
   await page.screenshot({ path: path.join(shots, 'console-policy-granted.png') });
+  // Config Admin delivers the new policy asynchronously: open again once the grant is in force.
+  await until('the grant to be in force', async () => {
+    const r = await page.request.get(base + '/api/policy/explain?bundle=rawsockets.test.peerclient&kind=tcp&host=127.0.0.1&port=' + portB);
+    return r.ok() && (await r.json()).every((e) => e.allowed);
+  });
   configure(portB, 'three');
   await until('the open to ' + portB + ' after the grant', async () => {
     const r = await page.request.get(base + '/api/sockets');
