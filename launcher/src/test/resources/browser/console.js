@@ -106,9 +106,10 @@ withBrowser(async (context) => {
     return r.ok() && (await r.json()).every((e) => e.allowed);
   });
   configure(portB, 'three');
+  // The peer reads the line and hangs up, so the socket may be gone at once: the audit has the open.
   await until('the open to ' + portB + ' after the grant', async () => {
-    const r = await page.request.get(base + '/api/sockets');
-    return (await r.json()).find((s) => s.remote && s.remote.endsWith(':' + portB));
+    const r = await page.request.get(base + '/api/audit?outcome=OPENED&max=10000');
+    return (await r.json()).entries.find((e) => e.address && e.address.endsWith(':' + portB));
   });
   step('open-after-grant');
 
