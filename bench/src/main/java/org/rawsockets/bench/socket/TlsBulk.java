@@ -32,8 +32,9 @@ import org.rawsockets.socket.TlsOptions;
  * {@code SSLServerSocket} in a child JVM). Clients: this engine's TcpSocket (async writes and pull
  * reads, and BYOB reads) with TLS options, and Netty's NIO transport with an {@code SslHandler}
  * (JDK provider). Each round moves {@code mib} MiB up and then down per client, clients taking turns;
- * the figures are the median MiB/s of the measured rounds and the client JVM's Java-thread CPU per
- * GiB moved (the peer's CPU is in its own process and not counted).
+ * the figures are the median MiB/s of the measured rounds and the client process's CPU per GiB moved
+ * (all its threads, GC and JIT included: MINA's TLS handshake threads come and go, so a sum over live
+ * threads could lose some; the peer's CPU is in its own process and not counted).
  */
 public final class TlsBulk {
 
@@ -106,11 +107,11 @@ public final class TlsBulk {
             for (int i = 0; i < keys.size(); i++) {
                 String k = keys.get((i + round) % keys.size());
                 Client c = clients.get(k);
-                long cpu0 = BenchSupport.javaThreadsCpuNanos();
+                long cpu0 = BenchSupport.processCpuNanos();
                 double u = mibPerSec(bytes, c.upload(sink, bytes));
-                long cpu1 = BenchSupport.javaThreadsCpuNanos();
+                long cpu1 = BenchSupport.processCpuNanos();
                 double d = mibPerSec(bytes, c.download(source, bytes));
-                long cpu2 = BenchSupport.javaThreadsCpuNanos();
+                long cpu2 = BenchSupport.processCpuNanos();
                 if (round >= warmup) {
                     rate.get(k)[round - warmup] = u;
                     rate.get(k)[rounds + round - warmup] = d;
