@@ -41,7 +41,10 @@ class InspircdTest extends ServerTestBase {
         ok(bob.join("#chan{1}", null)); // the same channel under rfc1459 case mapping
         IrcServers.until(Duration.ofSeconds(30), () -> alice.channel("#CHAN{1}").map(c -> c.members().size() == 2)
                 .orElse(false), () -> alice.channels().toString());
-        // extended-join: the account ("*" = none) and the real name.
+        // extended-join: the account ("*" = none) and the real name. The channel state is updated
+        // before the subscriber's stream delivers the message: wait for the message itself.
+        IrcServers.until(Duration.ofSeconds(30), () -> !atAlice.matching(m -> m.command().equals("JOIN")
+                && "bob".equals(m.nick())).isEmpty(), atAlice::tail);
         IrcMessage join = atAlice.matching(m -> m.command().equals("JOIN") && "bob".equals(m.nick())).get(0);
         assertEquals(List.of("#Chan[1]", "*", "bob"), join.params());
 

@@ -52,7 +52,10 @@ class WhoTest extends ServerTestBase {
         assertTrue(a.flags().contains("@") && !a.away(), a.toString());
         assertEquals(Optional.empty(), a.account());
         assertTrue(who.get("bob").away(), who.get("bob").toString());
-        // The replies came in a batch labeled for this command.
+        // The replies came in a batch labeled for this command (the subscriber's stream delivers the
+        // messages after the command's stage completes: wait for them).
+        IrcServers.until(Duration.ofSeconds(30), () -> !atAlice.matching(m -> m.command().equals("BATCH")
+                && m.tag("label").isPresent()).isEmpty(), atAlice::tail);
         IrcMessage batch = atAlice.matching(m -> m.command().equals("BATCH") && m.tag("label").isPresent()).get(0);
         assertEquals("labeled-response", batch.param(1), batch.toString());
         assertTrue(atAlice.matching(m -> m.command().equals("354")).stream().allMatch(m -> m.tag("batch").isPresent()));
