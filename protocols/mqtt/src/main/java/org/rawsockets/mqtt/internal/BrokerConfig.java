@@ -84,6 +84,15 @@ public @interface BrokerConfig {
             + " also the read buffer of the connection")
     int maxPacketSize() default 1048576;
 
+    @AttributeDefinition(min = "0", max = "65535", description = "MQTT 5 Topic Alias Maximum announced to the"
+            + " broker: aliases it may use in messages it sends to this client; 0: none")
+    int topicAliasMaximum() default 64;
+
+    @AttributeDefinition(min = "0", max = "65535", description = "MQTT 5 topic aliases this client sets in its"
+            + " publications at most (never more than the broker's Topic Alias Maximum; least recently used topic"
+            + " replaced); 0: none")
+    int outgoingTopicAliasMaximum() default 16;
+
     @AttributeDefinition(min = "1", max = "65535", description = "Outgoing QoS 1/2 messages in flight at most (and"
             + " never more than the broker's Receive Maximum)")
     int maxInFlight() default 65535;

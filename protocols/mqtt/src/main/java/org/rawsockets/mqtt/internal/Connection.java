@@ -54,6 +54,8 @@ final class Connection {
     long pingSentAt;
     int unacceptedWrites;
     final Map<Integer, String> aliases = new HashMap<>();
+    /** Outgoing topic aliases; none until CONNACK told the broker's Topic Alias Maximum. */
+    OutgoingAliases aliasesOut = new OutgoingAliases(0);
 
     Connection(MqttClientImpl client, SocketService sockets) {
         this.client = client;
@@ -129,6 +131,9 @@ final class Connection {
         subscriptionIdsAvailable = p.intValue(Properties.SUB_ID_AVAILABLE, 1) == 1;
         keepAliveSeconds = p.intValue(Properties.SERVER_KEEP_ALIVE, s.keepAliveSeconds);
         assignedClientId = p.string(Properties.ASSIGNED_CLIENT_ID);
+        // absent: the broker accepts no topic alias (MQTT 5 3.2.2.3.8)
+        aliasesOut = new OutgoingAliases(s.v5() ? Math.min(s.outgoingTopicAliasMaximum,
+                p.intValue(Properties.TOPIC_ALIAS_MAXIMUM, 0)) : 0);
     }
 
     /** Encodes and writes a control packet (under the lock). */

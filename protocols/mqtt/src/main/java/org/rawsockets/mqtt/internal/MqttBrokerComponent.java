@@ -172,6 +172,10 @@ public final class MqttBrokerComponent implements MqttClient {
         b.receiveMaximum(c.receiveMaximum());
         range("maxPacketSize", c.maxPacketSize(), 64, 16 * 1024 * 1024);
         b.maxPacketSize(c.maxPacketSize());
+        range("topicAliasMaximum", c.topicAliasMaximum(), 0, 65535);
+        b.topicAliasMaximum(c.topicAliasMaximum());
+        range("outgoingTopicAliasMaximum", c.outgoingTopicAliasMaximum(), 0, 65535);
+        b.outgoingTopicAliasMaximum(c.outgoingTopicAliasMaximum());
         range("maxInFlight", c.maxInFlight(), 1, 65535);
         b.maxInFlight(c.maxInFlight());
         range("maxQueued", c.maxQueued(), 0, 1_000_000);

@@ -50,6 +50,8 @@ public final class MqttSettings {
     public final int receiveMaximum;
     public final int maxPacketSize;
     public final int topicAliasMaximum;
+    /** Outgoing topic aliases at most (never more than the broker's Topic Alias Maximum); 0: none. */
+    public final int outgoingTopicAliasMaximum;
     public final int maxInFlight;
     public final int maxQueued;
     public final QueuePolicy queuePolicy;
@@ -76,6 +78,7 @@ public final class MqttSettings {
         receiveMaximum = b.receiveMaximum;
         maxPacketSize = b.maxPacketSize;
         topicAliasMaximum = b.topicAliasMaximum;
+        outgoingTopicAliasMaximum = b.outgoingTopicAliasMaximum;
         maxInFlight = b.maxInFlight;
         maxQueued = b.maxQueued;
         queuePolicy = b.queuePolicy;
@@ -96,6 +99,7 @@ public final class MqttSettings {
         range(where, "receiveMaximum", receiveMaximum, 1, 65535);
         range(where, "maxPacketSize", maxPacketSize, 64, org.rawsockets.socket.FrameReader.MAX_BUFFER);
         range(where, "topicAliasMaximum", topicAliasMaximum, 0, 65535);
+        range(where, "outgoingTopicAliasMaximum", outgoingTopicAliasMaximum, 0, 65535);
         range(where, "maxInFlight", maxInFlight, 1, 65535);
         range(where, "maxQueued", maxQueued, 0, 1_000_000);
         if (sessionExpirySeconds < 0 || sessionExpirySeconds > 0xFFFFFFFFL) {
@@ -163,6 +167,7 @@ public final class MqttSettings {
         b.receiveMaximum = receiveMaximum;
         b.maxPacketSize = maxPacketSize;
         b.topicAliasMaximum = topicAliasMaximum;
+        b.outgoingTopicAliasMaximum = outgoingTopicAliasMaximum;
         b.maxInFlight = maxInFlight;
         b.maxQueued = maxQueued;
         b.queuePolicy = queuePolicy;
@@ -192,6 +197,7 @@ public final class MqttSettings {
         int receiveMaximum = 64;
         int maxPacketSize = 1024 * 1024;
         int topicAliasMaximum = 64;
+        int outgoingTopicAliasMaximum = 16;
         int maxInFlight = 65535;
         int maxQueued = 10_000;
         QueuePolicy queuePolicy = QueuePolicy.REJECT_NEW;
@@ -274,6 +280,11 @@ public final class MqttSettings {
 
         public Builder topicAliasMaximum(int n) {
             topicAliasMaximum = n;
+            return this;
+        }
+
+        public Builder outgoingTopicAliasMaximum(int n) {
+            outgoingTopicAliasMaximum = n;
             return this;
         }
 

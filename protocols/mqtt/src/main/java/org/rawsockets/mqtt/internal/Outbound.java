@@ -159,10 +159,18 @@ final class Outbound {
                 int id = qos == 0 ? 0 : nextPacketId();
                 Publish p = new Publish(false, qos, o.message.retain(), o.message.topic(), id, o.message.payload(),
                         PublishProps.toProperties(o.message.properties(), client.settings.v5()));
+                // The wire form may use the connection's topic alias; the session keeps the full topic
+                // (a re-send after a reconnect must not use an alias of the lost connection).
+                int alias = c.aliasesOut.lookup(p.topic());
+                Publish onWire = alias == 0 ? p : new Publish(false, qos, p.retain(), alias > 0 ? "" : p.topic(), id,
+                        p.payload(), p.properties().copy().put(Properties.TOPIC_ALIAS, Math.abs(alias)));
                 ByteBuffer wire;
                 try {
-                    wire = Encoder.encode(p, client.settings.v5(), c.maximumPacketSize);
+                    wire = Encoder.encode(onWire, client.settings.v5(), c.maximumPacketSize);
                 } catch (MqttLimitException | IllegalArgumentException e) {
+                    if (alias < 0) {
+                        c.aliasesOut.unassign(p.topic());
+                    }
                     fail(o, e instanceof MqttLimitException ? e : new MqttLimitException(client.where()
                             + ": publish to '" + o.message.topic() + "' refused: " + e.getMessage()));
                     continue;

@@ -135,6 +135,15 @@ public final class Properties {
         return this;
     }
 
+    /** A copy (values are shared: they are immutable or owned by the packet). */
+    public Properties copy() {
+        Properties c = new Properties();
+        c.values.putAll(values);
+        c.user.addAll(user);
+        c.subscriptionIds.addAll(subscriptionIds);
+        return c;
+    }
+
     /** Adds a user property. */
     public Properties addUser(UserProperty p) {
         user.add(Objects.requireNonNull(p, "p"));
