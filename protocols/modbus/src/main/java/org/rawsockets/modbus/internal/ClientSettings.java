@@ -22,10 +22,12 @@ import org.rawsockets.modbus.ModbusTransport;
  * @param reconnectMax largest back-off delay
  * @param reconnectAfterTimeouts requests in a row without an answer after which a TCP connection is
  *        closed and opened again; 0: never
+ * @param connectOnStart connect as soon as the client exists (and keep reconnecting), so its state is
+ *        watched from the start; {@code false}: the first request opens the connection
  */
 public record ClientSettings(String name, String host, String endpoint, int port, ModbusTransport transport,
         int unitId, Duration timeout, Duration connectTimeout, int maxInFlight, int maxQueued, Duration reconnectMin,
-        Duration reconnectMax, int reconnectAfterTimeouts) {
+        Duration reconnectMax, int reconnectAfterTimeouts, boolean connectOnStart) {
 
     public ClientSettings {
         Objects.requireNonNull(name, "name");
@@ -82,46 +84,51 @@ public record ClientSettings(String name, String host, String endpoint, int port
 
     /**
      * Defaults for a TCP device at host:port (timeout 2 s, 16 in flight, back-off 250 ms..30 s,
-     * reconnect after 3 timeouts in a row).
+     * reconnect after 3 timeouts in a row, connect at once).
      */
     public static ClientSettings tcp(String name, String host, int port) {
         return new ClientSettings(name, host, "", port, ModbusTransport.TCP, 1, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), 16, 4096, Duration.ofMillis(250), Duration.ofSeconds(30), 3);
+                Duration.ofSeconds(5), 16, 4096, Duration.ofMillis(250), Duration.ofSeconds(30), 3, true);
     }
 
     public ClientSettings withTransport(ModbusTransport t) {
         return new ClientSettings(name, host, endpoint, port, t, unitId, timeout, connectTimeout, maxInFlight,
-                maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts);
+                maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts, connectOnStart);
     }
 
     public ClientSettings withTimeout(Duration t) {
         return new ClientSettings(name, host, endpoint, port, transport, unitId, t, connectTimeout, maxInFlight,
-                maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts);
+                maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts, connectOnStart);
     }
 
     public ClientSettings withMaxInFlight(int n) {
         return new ClientSettings(name, host, endpoint, port, transport, unitId, timeout, connectTimeout, n,
-                maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts);
+                maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts, connectOnStart);
     }
 
     public ClientSettings withMaxQueued(int n) {
         return new ClientSettings(name, host, endpoint, port, transport, unitId, timeout, connectTimeout,
-                maxInFlight, n, reconnectMin, reconnectMax, reconnectAfterTimeouts);
+                maxInFlight, n, reconnectMin, reconnectMax, reconnectAfterTimeouts, connectOnStart);
     }
 
     public ClientSettings withReconnect(Duration min, Duration max) {
         return new ClientSettings(name, host, endpoint, port, transport, unitId, timeout, connectTimeout,
-                maxInFlight, maxQueued, min, max, reconnectAfterTimeouts);
+                maxInFlight, maxQueued, min, max, reconnectAfterTimeouts, connectOnStart);
     }
 
     public ClientSettings withReconnectAfterTimeouts(int n) {
         return new ClientSettings(name, host, endpoint, port, transport, unitId, timeout, connectTimeout,
-                maxInFlight, maxQueued, reconnectMin, reconnectMax, n);
+                maxInFlight, maxQueued, reconnectMin, reconnectMax, n, connectOnStart);
+    }
+
+    public ClientSettings withConnectOnStart(boolean connect) {
+        return new ClientSettings(name, host, endpoint, port, transport, unitId, timeout, connectTimeout,
+                maxInFlight, maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts, connect);
     }
 
     public ClientSettings withUnitId(int unit) {
         return new ClientSettings(name, host, endpoint, port, transport, unit, timeout, connectTimeout,
-                maxInFlight, maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts);
+                maxInFlight, maxQueued, reconnectMin, reconnectMax, reconnectAfterTimeouts, connectOnStart);
     }
 
     /** {@code tcp 127.0.0.1:502}, {@code rtu-over-tcp gw:4001}, {@code udp endpoint plc1}. */

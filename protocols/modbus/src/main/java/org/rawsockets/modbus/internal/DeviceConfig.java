@@ -63,4 +63,10 @@ public @interface DeviceConfig {
             + " open a new one after this many requests in a row got no answer (a silent or stuck device, or a"
             + " half-open connection); 0: never. RTU over TCP reconnects after every timeout anyway.")
     int reconnectAfterTimeouts() default 3;
+
+    @AttributeDefinition(name = "Connect on start", description = "true: connect as soon as the device is"
+            + " configured and keep reconnecting, so its state (connected, or the last connect error) shows in"
+            + " modbus:devices and the console from the start. false: stay idle until the first request opens the"
+            + " connection (then kept and reopened as usual); for devices that accept few connections.")
+    boolean connectOnStart() default true;
 }

@@ -63,7 +63,7 @@ public final class ModbusClientImpl extends ModbusRequestApi implements AutoClos
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong unmatched = new AtomicLong();
 
-    /** A client on the socket service; connects at once. */
+    /** A client on the socket service; connects at once, or at the first request without {@code connectOnStart}. */
     public ModbusClientImpl(ClientSettings settings, SocketService sockets) {
         this(settings, new SocketConnector(sockets, settings));
     }
@@ -80,8 +80,10 @@ public final class ModbusClientImpl extends ModbusRequestApi implements AutoClos
         });
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        synchronized (lock) {
-            startConnectLocked();
+        if (settings.connectOnStart()) {
+            synchronized (lock) {
+                startConnectLocked();
+            }
         }
     }
 
@@ -172,6 +174,8 @@ public final class ModbusClientImpl extends ModbusRequestApi implements AutoClos
                         p.future.whenComplete((v, e) -> abandoned(p)); // no-op unless the caller completed it
                         if (state == ModbusClientStatus.State.CONNECTED && !session.receiving) {
                             flushLocked();
+                        } else if (state == ModbusClientStatus.State.IDLE) {
+                            startConnectLocked(); // connectOnStart=false: the first request connects
                         }
                     }
                 }

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * is bundle scoped: this bundle's sockets are counted and checked against this bundle.
  *
  * <p>The configuration is read strictly and checked at activation (immediate component: a bad
- * configuration is reported when it arrives, and a good one connects at once): a refused one is
+ * configuration is reported when it arrives, and a good one connects at once unless
+ * {@code connectOnStart=false}): a refused one is
  * one ERROR line on this class's logger naming the configuration, the property, the problem and the
  * rule, and is remembered in {@link #REGISTRY} so {@code modbus:devices} and "no device" answers can
  * say why. Two configurations with the same name: the second is refused.
@@ -107,7 +108,7 @@ public final class ModbusDeviceComponent implements ModbusClient {
                     + c.reconnectMinMillis() + ")", "reconnectMaxMillis >= reconnectMinMillis");
         }
         return new ClientSettings(name, host, endpoint, c.port(), transport, c.unitId(), timeout, connectTimeout,
-                c.maxInFlight(), c.maxQueued(), reconnectMin, reconnectMax, c.reconnectAfterTimeouts());
+                c.maxInFlight(), c.maxQueued(), reconnectMin, reconnectMax, c.reconnectAfterTimeouts(), c.connectOnStart());
     }
 
     private static void range(String property, long v, long min, long max, String context) {

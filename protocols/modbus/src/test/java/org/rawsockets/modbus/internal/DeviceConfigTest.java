@@ -1,6 +1,7 @@
 package org.rawsockets.modbus.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,7 @@ class DeviceConfigTest {
         assertEquals(Duration.ofSeconds(2), s.timeout());
         assertEquals(16, s.maxInFlight());
         assertEquals(3, s.reconnectAfterTimeouts());
+        assertTrue(s.connectOnStart());
         assertEquals("tcp 10.1.2.3:502", s.target());
     }
 
@@ -42,10 +44,12 @@ class DeviceConfigTest {
         p.put("transport", "rtu-over-tcp");
         p.put("maxInFlight", "10");
         p.put("reconnectAfterTimeouts", "0");
+        p.put("connectOnStart", "false");
         ClientSettings s = ModbusDeviceComponent.settings(config(p));
         assertEquals(ModbusTransport.RTU_OVER_TCP, s.transport());
         assertEquals(1, s.maxInFlight());
         assertEquals(0, s.reconnectAfterTimeouts());
+        assertFalse(s.connectOnStart());
         assertEquals("rtu-over-tcp endpoint serial-gateway", s.target());
     }
 
