@@ -243,8 +243,21 @@ class AttachProcessIT {
         keys.write("exit\r".getBytes(StandardCharsets.UTF_8));
         keys.flush();
         assertTrue(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "client left at 'exit':\n" + screen);
-        assertEquals(0, p.exitValue(), screen.toString());
+        // Everything the client printed until it exited (e.g. why it left), before judging its status.
+        reader.join(WAIT.toMillis());
+        assertEquals(0, p.exitValue(), () -> screen + "\n-- gateway stdout:\n" + String.join("\n", g.out)
+                + "\n-- gateway stderr:\n" + String.join("\n", g.err) + "\n-- log/gateway.log:\n" + tail(home.resolve(
+                        "log/gateway.log")));
         assertTrue(g.process.isAlive());
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
     }
 
     private static void awaitScreen(StringBuffer screen, String text, int from) throws InterruptedException {
