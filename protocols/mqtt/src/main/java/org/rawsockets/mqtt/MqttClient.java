@@ -37,6 +37,22 @@ public interface MqttClient {
     CompletionStage<Void> publish(MqttMessage message);
 
     /**
+     * Publishes as {@link #publish(MqttMessage)}, and gives up after {@code timeout}: the stage then
+     * fails with the socket API's {@link org.rawsockets.socket.TimedOutException}. A message still
+     * waiting in the queue at that moment is removed and never sent; a QoS 1/2 message already sent
+     * stays in the session (the broker may have it; it is re-sent after a reconnect as the protocol
+     * requires) and the message says so.
+     *
+     * <p>Cancelling the stage returned by either method ({@code toCompletableFuture().cancel(..)},
+     * or its {@code orTimeout(..)} firing) has the same effect on a message still in the queue: it is
+     * removed and never sent. A QoS 1/2 message already sent stays in the session either way.
+     *
+     * @param timeout at least 1 ms
+     * @since 1.1
+     */
+    CompletionStage<Void> publish(MqttMessage message, java.time.Duration timeout);
+
+    /**
      * Subscribes to one topic filter; completes with the stream of its messages once the broker
      * granted it (SUBACK), or fails with {@link MqttReasonException} when it refused.
      *

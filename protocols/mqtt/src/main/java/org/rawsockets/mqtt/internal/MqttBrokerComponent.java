@@ -255,6 +255,11 @@ public final class MqttBrokerComponent implements MqttClient {
     }
 
     @Override
+    public CompletionStage<Void> publish(MqttMessage message, java.time.Duration timeout) {
+        return client.publish(message, timeout);
+    }
+
+    @Override
     public CompletionStage<MqttSubscription> subscribe(String filter, SubscriptionOptions options, int bufferSize) {
         return client.subscribe(filter, options, bufferSize);
     }

@@ -343,7 +343,15 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
 
     @Override
     public CompletionStage<Void> publish(MqttMessage message) {
+        return publish(message, null);
+    }
+
+    @Override
+    public CompletionStage<Void> publish(MqttMessage message, java.time.Duration timeout) {
         Encoder.checkTopicName(message.topic());
+        if (timeout != null && timeout.compareTo(java.time.Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("timeout must be at least 1 ms, was " + timeout);
+        }
         Outbound.Outgoing o = new Outbound.Outgoing(message);
         synchronized (this) {
             if (closed) {
@@ -355,8 +363,52 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
                 return refused;
             }
         }
+        // Cancelled by the caller (cancel, or its own orTimeout) while still queued: out of the queue, never sent.
+        o.done.whenComplete((v, e) -> {
+            if (e instanceof java.util.concurrent.CancellationException
+                    || e instanceof java.util.concurrent.TimeoutException) {
+                abandoned(o);
+            }
+        });
+        if (timeout != null && !o.done.isDone()) {
+            long millis = timeout.toMillis();
+            try {
+                ScheduledFuture<?> t = timer.schedule(() -> timedOut(o, millis), millis, TimeUnit.MILLISECONDS);
+                o.done.whenComplete((v, e) -> t.cancel(false));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // disconnected meanwhile: the publication has failed or will fail with the queue
+            }
+        }
         runDeferred();
         return o.done;
+    }
+
+    /** The caller completed (cancelled) a publication's stage: a queued one is removed (outside the lock). */
+    private void abandoned(Outbound.Outgoing o) {
+        synchronized (this) {
+            outbound.remove(o);
+        }
+    }
+
+    /** A publication's deadline passed (on the timer). */
+    private void timedOut(Outbound.Outgoing o, long millis) {
+        String state;
+        synchronized (this) {
+            if (o.done.isDone()) {
+                return;
+            }
+            if (outbound.remove(o)) {
+                state = "not sent within " + millis + " ms (waiting for " + (conn != null && conn.established
+                        ? "a send slot" : "a connection") + "); removed from the queue, it will not be sent";
+            } else if (o.message.qos() == Qos.AT_MOST_ONCE) {
+                state = "handed to the socket but not written within " + millis + " ms";
+            } else {
+                state = "sent but not acknowledged within " + millis + " ms; it stays in the session (QoS "
+                        + o.message.qos().value() + "): re-sent after a reconnect while the broker keeps the session";
+            }
+        }
+        o.done.completeExceptionally(new org.rawsockets.socket.TimedOutException(where() + ": publish to '"
+                + o.message.topic() + "' " + state));
     }
 
     // ---------------------------------------------------------------- receiving

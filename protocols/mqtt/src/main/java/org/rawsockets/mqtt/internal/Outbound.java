@@ -108,6 +108,16 @@ final class Outbound {
         return null;
     }
 
+    /**
+     * Removes a publication from the queue (its stage was completed by the caller or timed out)
+     * (under the lock).
+     *
+     * @return whether it was queued
+     */
+    boolean remove(Outgoing o) {
+        return queue.removeFirstOccurrence(o);
+    }
+
     /** A session was established: resume what is in flight, or queue it anew (under the lock). */
     void sessionStarted(Connection c, boolean sessionPresent) {
         if (sessionPresent) {
@@ -156,6 +166,9 @@ final class Outbound {
                     break;
                 }
                 queue.poll();
+                if (o.done.isDone()) {
+                    continue; // cancelled by the caller; abandoned() will find it gone
+                }
                 int id = qos == 0 ? 0 : nextPacketId();
                 Publish p = new Publish(false, qos, o.message.retain(), o.message.topic(), id, o.message.payload(),
                         PublishProps.toProperties(o.message.properties(), client.settings.v5()));
