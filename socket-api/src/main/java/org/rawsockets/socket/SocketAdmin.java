@@ -28,4 +28,16 @@ public interface SocketAdmin {
 
     /** The named endpoints the operator configured. */
     List<EndpointInfo> endpoints();
+
+    /**
+     * What TLS negotiated on a socket: the handshake's result once it completed (at the open with
+     * {@code TlsMode.ON}, after {@code startTls()} with {@code STARTTLS}).
+     *
+     * @return empty when no socket has that id, the socket speaks no TLS, or its handshake has not
+     *         completed
+     * @since 1.3.0
+     */
+    default Optional<TlsInfo> tls(long id) {
+        return Optional.empty();
+    }
 }

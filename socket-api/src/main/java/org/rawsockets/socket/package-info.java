@@ -63,8 +63,9 @@
  * <h2>TLS sessions</h2>
  * An implementation may resume an earlier TLS session with the same server (same host, port and
  * trust and key material) instead of a full handshake; {@link org.rawsockets.socket.TlsInfo#resumed()}
- * tells which it was.
+ * tells which it was. {@link org.rawsockets.socket.SocketAdmin#tls(long)} (API 1.3.0) gives operator
+ * tools what a socket's handshake negotiated.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.rawsockets.socket;

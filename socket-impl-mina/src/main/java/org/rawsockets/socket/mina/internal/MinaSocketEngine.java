@@ -43,6 +43,7 @@ import org.rawsockets.socket.TcpServerSocket;
 import org.rawsockets.socket.TcpServerSocketOptions;
 import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TlsInfo;
 import org.rawsockets.socket.TlsMode;
 import org.rawsockets.socket.TlsOptions;
 import org.rawsockets.socket.UdpSocket;
@@ -538,6 +539,12 @@ public final class MinaSocketEngine implements AutoCloseable {
         public Optional<CompletionStage<Void>> close(long id) {
             SocketBase s = registry.get(id);
             return s == null ? Optional.empty() : Optional.of(s.closeSocket().minimalCompletionStage());
+        }
+
+        @Override
+        public Optional<TlsInfo> tls(long id) {
+            SocketBase s = registry.get(id);
+            return s == null ? Optional.empty() : Optional.ofNullable(s.tlsInfo());
         }
 
         @Override

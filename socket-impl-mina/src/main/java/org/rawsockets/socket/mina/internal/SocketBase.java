@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.rawsockets.socket.NotAllowedException;
 import org.rawsockets.socket.SocketClosedException;
 import org.rawsockets.socket.SocketInfo;
+import org.rawsockets.socket.TlsInfo;
 import org.rawsockets.socket.SocketKind;
 import org.rawsockets.socket.SocketState;
 import org.rawsockets.socket.mina.internal.policy.AccessKind;
@@ -64,6 +65,11 @@ abstract class SocketBase {
 
     boolean isRegistered() {
         return registered;
+    }
+
+    /** What TLS negotiated on this socket (operator view), or null: none by default. */
+    TlsInfo tlsInfo() {
+        return null;
     }
 
     SocketInfo info() {

@@ -549,6 +549,11 @@ final class TcpConnection extends SocketBase {
     }
 
     @Override
+    TlsInfo tlsInfo() {
+        return tlsLayer.negotiated();
+    }
+
+    @Override
     SocketInfo info() {
         SocketInfo i = super.info();
         if (i.state() == SocketState.OPEN) {

@@ -45,6 +45,8 @@ final class TcpTls {
     private volatile StartTlsGuard guard;
     /** TLS records after the filter was removed: nothing to decrypt them with. */
     private volatile boolean discardInput;
+    /** What the last completed handshake negotiated (operator view), or null. */
+    private volatile TlsInfo negotiated;
 
     TcpTls(TcpConnection c) {
         this.c = c;
@@ -113,6 +115,11 @@ final class TcpTls {
         return up;
     }
 
+    /** What the last completed handshake negotiated, or null (no TLS, or not yet). */
+    TlsInfo negotiated() {
+        return negotiated;
+    }
+
     /** The handshake completed (I/O thread): the open completes, or the startTls() streams open. */
     void onSecured() {
         TcpConnection.Facade up;
@@ -125,6 +132,7 @@ final class TcpTls {
             return;
         }
         TlsInfo info = f.info();
+        negotiated = info;
         if (up == null) {
             c.completeOpen(info);
         } else {

@@ -36,6 +36,7 @@ import org.rawsockets.socket.SocketClosedException;
 import org.rawsockets.socket.TcpOpenInfo;
 import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TlsInfo;
 import org.rawsockets.socket.TlsMode;
 import org.rawsockets.socket.TlsOptions;
 import org.rawsockets.socket.mina.internal.policy.Owner;
@@ -148,6 +149,11 @@ class TlsEngineTest {
             assertEquals("localhost", info.tlsInfo().serverName());
             assertEquals("localhost", peer.sni.get(20, TimeUnit.SECONDS));
             assertTrue(info.tlsInfo().peerCertificates().get(0).getSubjectX500Principal().getName().contains("localhost"));
+            // the operator view (SocketAdmin.tls, the web console's TLS column) reports the same handshake
+            TlsInfo admin = engine.admin().tls(s.info().id()).orElseThrow();
+            assertEquals(info.tlsInfo().protocol(), admin.protocol());
+            assertEquals(info.tlsInfo().cipherSuite(), admin.cipherSuite());
+            assertTrue(engine.admin().tls(Long.MAX_VALUE).isEmpty(), "no such socket");
             await(s.writable().write("hi\n".getBytes(US_ASCII)));
             assertEquals("echo hi\n", readLine(s));
             await(s.close());
@@ -218,6 +224,8 @@ class TlsEngineTest {
             assertThrows(IllegalStateException.class, plain::startTls, "not open yet"); // may race with open
             TcpOpenInfo info = await(plain.opened());
             assertTrue(info.tls().isEmpty());
+            long id = plain.info().id();
+            assertTrue(engine.admin().tls(id).isEmpty(), "no TLS before startTls()");
             assertEquals("220 ready\n", readLine(plain));
             await(plain.writable().write("STARTTLS\n".getBytes(US_ASCII)));
             assertEquals("220 go ahead\n", readLine(plain));
@@ -228,6 +236,7 @@ class TlsEngineTest {
             assertInstanceOf(SocketClosedException.class, old.getCause());
             TcpOpenInfo up = await(tls.opened());
             assertTrue(up.tls().isPresent());
+            assertEquals(up.tlsInfo().cipherSuite(), engine.admin().tls(id).orElseThrow().cipherSuite(), "after startTls()");
             assertThrows(IllegalStateException.class, tls::startTls);
             await(tls.writable().write("secret\n".getBytes(US_ASCII)));
             assertEquals("echo secret\n", readLine(tls));

@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.rawsockets.socket.EndpointInfo;
 import org.rawsockets.socket.SocketAdmin;
 import org.rawsockets.socket.SocketInfo;
+import org.rawsockets.socket.TlsInfo;
 
 /** The operator view over the sockets of all bundles (singleton). */
 @Component(service = SocketAdmin.class)
@@ -40,5 +41,10 @@ public final class SocketAdminComponent implements SocketAdmin {
     @Override
     public List<EndpointInfo> endpoints() {
         return admin.endpoints();
+    }
+
+    @Override
+    public Optional<TlsInfo> tls(long id) {
+        return admin.tls(id);
     }
 }
