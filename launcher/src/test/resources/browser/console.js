@@ -63,9 +63,10 @@ withBrowser(async (context) => {
     return c[5] === 'OPEN' && c[4] === sock.remote;
   });
   const cells = await row.locator('td').allTextContents();
-  if (cells[1] !== sock.owner || cells[4] !== sock.remote || cells[2] !== sock.kind) {
+  if (cells[1] !== sock.owner || cells[4] !== sock.remote || cells[2] !== sock.kind || cells[6] !== 'none') {
     throw new Error('table row ' + JSON.stringify(cells) + ' differs from the API ' + JSON.stringify(sock));
   }
+  if (await row.locator('td.throughput svg polyline').count() !== 1) throw new Error('no throughput sparkline in the row');
   await page.screenshot({ path: path.join(shots, 'console-sockets.png') });
 
   // Close it from the page.

@@ -15,8 +15,23 @@ async function api(method, path, params) {
 }
 
 // --- Sockets: live over server-sent events
-const previous = new Map();
+// Per socket, the last SPARK_POINTS throughput figures (bytes/s in + out) for its sparkline.
+const SPARK_POINTS = 40;
+const history = new Map();
 let socketRows = [];
+const SVG = 'http://www.w3.org/2000/svg';
+function sparkline(points) {
+  const w = 80, h = 16, max = Math.max(1, ...points);
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('width', w); svg.setAttribute('height', h); svg.setAttribute('class', 'spark');
+  const line = document.createElementNS(SVG, 'polyline');
+  line.setAttribute('fill', 'none'); line.setAttribute('stroke', '#0b57d0'); line.setAttribute('stroke-width', '1');
+  line.setAttribute('points', points.map((v, i) => (i * w / (SPARK_POINTS - 1)).toFixed(1) + ',' + (h - 1 - v * (h - 2) / max).toFixed(1)).join(' '));
+  svg.append(line);
+  return svg;
+}
+const tlsText = (t) => (t ? t.protocol + ' ' + t.cipherSuite : 'none');
+const rateText = (s) => (s.rateIn == null ? '' : s.rateIn + ' / ' + s.rateOut);
 function renderSockets() {
   const filter = $('sockets-filter').value.trim();
   const tbody = $('sockets-rows');
@@ -25,9 +40,10 @@ function renderSockets() {
     if (filter && !s.owner.includes(filter)) continue;
     const tr = document.createElement('tr');
     tr.dataset.id = s.id;
-    const prev = previous.get(s.id);
-    const rate = prev ? Math.round(((s.bytesIn + s.bytesOut) - prev.bytes) * 1000 / Math.max(1, s.ageMillis - prev.age)) : 0;
-    for (const v of [s.id, s.owner, s.kind, s.local, s.remote, s.state, s.bytesIn, s.bytesOut, rate, Math.round(s.ageMillis / 1000)]) tr.append(td(v));
+    for (const v of [s.id, s.owner, s.kind, s.local, s.remote, s.state, tlsText(s.tls), s.bytesIn, s.bytesOut, rateText(s)]) tr.append(td(v));
+    const spark = document.createElement('td'); spark.className = 'throughput';
+    spark.append(sparkline(history.get(s.id) || []));
+    tr.append(spark, td(Math.round(s.ageMillis / 1000)));
     const b = document.createElement('button');
     b.textContent = 'Close'; b.className = 'close-socket';
     b.addEventListener('click', async () => {
@@ -41,7 +57,14 @@ function liveSockets() {
   const es = new EventSource('/events/sockets');
   es.onmessage = (ev) => {
     const rows = JSON.parse(ev.data);
-    for (const s of socketRows) previous.set(s.id, { bytes: s.bytesIn + s.bytesOut, age: s.ageMillis });
+    const live = new Set(rows.map((s) => s.id));
+    for (const id of history.keys()) if (!live.has(id)) history.delete(id);
+    for (const s of rows) {
+      if (s.rateIn == null) continue;
+      const h = history.get(s.id) || [];
+      h.push(s.rateIn + s.rateOut);
+      history.set(s.id, h.slice(-SPARK_POINTS));
+    }
     socketRows = rows;
     $('sockets-live').textContent = '(live, ' + rows.length + ')';
     renderSockets();

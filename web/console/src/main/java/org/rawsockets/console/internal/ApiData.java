@@ -4,10 +4,12 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
@@ -30,6 +32,7 @@ public final class ApiData {
     private final PolicyAdmin policy;
     private final BundleContext context;
     private final Supplier<List<DeviceStatusProvider>> devices;
+    private final Rates rates = new Rates();
 
     public ApiData(SocketAdmin sockets, PolicyAdmin policy, BundleContext context, Supplier<List<DeviceStatusProvider>> devices) {
         this.sockets = sockets;
@@ -40,7 +43,9 @@ public final class ApiData {
 
     public List<Map<String, Object>> sockets(Instant now) {
         List<Map<String, Object>> out = new ArrayList<>();
+        Set<Long> live = new HashSet<>();
         for (SocketInfo s : sockets.sockets()) {
+            live.add(s.id());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", s.id());
             m.put("owner", s.owner());
@@ -49,12 +54,18 @@ public final class ApiData {
             m.put("local", address(s.localAddress()));
             m.put("remote", address(s.remoteAddress()));
             m.put("state", s.state().name());
+            m.put("tls", sockets.tls(s.id()).map(t -> Map.<String, Object>of("protocol", t.protocol(),
+                    "cipherSuite", t.cipherSuite())).orElse(null));
             m.put("bytesIn", s.bytesIn());
             m.put("bytesOut", s.bytesOut());
+            Rates.Rate r = rates.sample(s.id(), now, s.bytesIn(), s.bytesOut());
+            m.put("rateIn", r == null ? null : r.in());
+            m.put("rateOut", r == null ? null : r.out());
             m.put("created", s.createdAt().toString());
             m.put("ageMillis", Math.max(0, Duration.between(s.createdAt(), now).toMillis()));
             out.add(m);
         }
+        rates.retain(live);
         return out;
     }
 

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,6 +22,7 @@ import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,12 +31,17 @@ import jakarta.servlet.http.Cookie;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.rawsockets.socket.NotAllowedException;
 import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TlsInfo;
+import org.rawsockets.socket.TlsMode;
+import org.rawsockets.socket.TlsOptions;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.policy.Access;
 import org.rawsockets.socket.mina.internal.policy.AccessKind;
@@ -166,6 +177,90 @@ class ConsoleServletTest {
                 accepted.setSoTimeout(60_000);
                 InputStream in = accepted.getInputStream();
                 assertEquals(-1, in.read()); // EOF
+            }
+        }
+    }
+
+    @Test
+    void socketsShowTheirTlsHandshakeAgainstOpensslAndNoneWhenPlain(@TempDir Path dir) throws Exception {
+        String[] s = login();
+        Process cert = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=IP:127.0.0.1").directory(dir.toFile()).redirectErrorStream(true).start();
+        String certOut = new String(cert.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(cert.waitFor(60, TimeUnit.SECONDS) && cert.exitValue() == 0, certOut);
+        Process server = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", "cert.pem", "-key",
+                "key.pem", "-naccept", "1").directory(dir.toFile()).redirectErrorStream(true).start();
+        StringBuilder log = new StringBuilder();
+        try (ServerSocket plainPeer = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            // openssl prints "ACCEPT 127.0.0.1:<port>" once it listens on the free port it chose
+            CompletableFuture<Integer> listening = CompletableFuture.supplyAsync(() -> {
+                try {
+                    BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+                    for (String line; (line = r.readLine()) != null;) {
+                        synchronized (log) {
+                            log.append(line).append('\n');
+                        }
+                        Matcher m = Pattern.compile("ACCEPT 127\\.0\\.0\\.1:(\\d+)").matcher(line);
+                        if (m.find()) {
+                            return Integer.parseInt(m.group(1));
+                        }
+                    }
+                    throw new IllegalStateException("openssl s_server ended without listening");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            int port = listening.get(60, TimeUnit.SECONDS);
+            TcpSocket tls = sockets.openTcp("127.0.0.1", port, TcpSocketOptions.builder().tls(TlsOptions.builder()
+                    .mode(TlsMode.ON).trustedCertificatesPem(Files.readString(dir.resolve("cert.pem"))).build()).build());
+            TlsInfo negotiated = tls.opened().toCompletableFuture().get(60, TimeUnit.SECONDS).tlsInfo();
+            TcpSocket plain = sockets.openTcp("127.0.0.1", plainPeer.getLocalPort());
+            plain.opened().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            Fakes.Resp list = call(new Fakes.Req("GET", "/api/sockets").cookie(s[0]));
+            assertEquals(200, list.status);
+            assertTrue(list.body().contains("\"remote\":\"127.0.0.1:" + port + "\",\"state\":\"OPEN\",\"tls\":{\"protocol\":\""
+                    + negotiated.protocol() + "\",\"cipherSuite\":\"" + negotiated.cipherSuite() + "\"}"), list.body() + "\n" + log);
+            assertTrue(list.body().contains("\"remote\":\"127.0.0.1:" + plainPeer.getLocalPort() + "\",\"state\":\"OPEN\",\"tls\":null"),
+                    list.body());
+        } catch (Exception | AssertionError e) {
+            synchronized (log) {
+                System.err.println("openssl s_server said:\n" + log);
+            }
+            throw e;
+        } finally {
+            server.destroy();
+            assertTrue(server.waitFor(60, TimeUnit.SECONDS), "openssl s_server did not stop");
+        }
+    }
+
+    @Test
+    void ratesAreBytesPerSecondOverTheWindowFromTheCounters() throws Exception {
+        try (ServerSocket peer = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            peer.setSoTimeout(60_000);
+            TcpSocket socket = sockets.openTcp("127.0.0.1", peer.getLocalPort());
+            socket.opened().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            try (Socket accepted = peer.accept()) {
+                accepted.setSoTimeout(60_000);
+                Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+                Map<String, Object> first = servlet.data().sockets(t0).get(0);
+                assertEquals(null, first.get("rateOut"), "no rate before a second sample");
+                socket.writable().write(new byte[1000]).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                accepted.getOutputStream().write(new byte[300]);
+                accepted.getOutputStream().flush();
+                accepted.getInputStream().readNBytes(1000);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (engine.admin().sockets().get(0).bytesIn() < 300 || engine.admin().sockets().get(0).bytesOut() < 1000) {
+                    assertTrue(System.nanoTime() < deadline, "counters never reached 300 in / 1000 out");
+                    Thread.sleep(10); // polls a condition; the deadline decides, not the pause
+                }
+                Map<String, Object> two = servlet.data().sockets(t0.plusSeconds(2)).get(0);
+                assertEquals(1000L / 2, two.get("rateOut"));
+                assertEquals(300L / 2, two.get("rateIn"));
+                // 10 s later nothing moved: the window's base is the sample at 2 s, so the rate is 0
+                Map<String, Object> idle = servlet.data().sockets(t0.plusSeconds(12)).get(0);
+                assertEquals(0L, idle.get("rateOut"));
+                assertEquals(0L, idle.get("rateIn"));
             }
         }
     }
