@@ -16,6 +16,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.rawsockets.socket.SocketAdmin;
 import org.rawsockets.socket.SocketInfo;
+import org.rawsockets.socket.TlsInfo;
 import org.rawsockets.socket.admin.AuditEntry;
 import org.rawsockets.socket.admin.AuditPage;
 import org.rawsockets.socket.admin.DeviceStatus;
@@ -54,8 +55,7 @@ public final class ApiData {
             m.put("local", address(s.localAddress()));
             m.put("remote", address(s.remoteAddress()));
             m.put("state", s.state().name());
-            m.put("tls", sockets.tls(s.id()).map(t -> Map.<String, Object>of("protocol", t.protocol(),
-                    "cipherSuite", t.cipherSuite())).orElse(null));
+            m.put("tls", sockets.tls(s.id()).map(ApiData::tls).orElse(null));
             m.put("bytesIn", s.bytesIn());
             m.put("bytesOut", s.bytesOut());
             Rates.Rate r = rates.sample(s.id(), now, s.bytesIn(), s.bytesOut());
@@ -67,6 +67,13 @@ public final class ApiData {
         }
         rates.retain(live);
         return out;
+    }
+
+    private static Map<String, Object> tls(TlsInfo t) {
+        Map<String, Object> m = new LinkedHashMap<>(); // a stable order for readers of the JSON
+        m.put("protocol", t.protocol());
+        m.put("cipherSuite", t.cipherSuite());
+        return m;
     }
 
     static String address(InetSocketAddress a) {
