@@ -19,7 +19,8 @@ import org.w3c.dom.NodeList;
  * The build's rule that replaces the per-protocol launcher profiles: every bundle module of
  * {@code protocols/} (one with a {@code bnd.bnd}) is a plain provided-scope dependency of the
  * launcher, so {@code -pl launcher -am} builds it first and the distribution collects it into
- * {@code bundles/} and {@code deploy/}. {@code protocols/skeleton} is the template
+ * {@code bundles/} and {@code deploy/}; the same for the web bundles of {@code web/} (console, Direct Sockets
+ * bridge). {@code protocols/skeleton} is the template
  * {@code protocols/new-protocol} copies, not a protocol of the gateway.
  */
 class ProtocolModulesTest {
@@ -36,6 +37,28 @@ class ProtocolModulesTest {
         assertEquals(new TreeSet<>(), missing, "protocol bundle modules that launcher/pom.xml does not depend on: add"
                 + " <dependency><groupId>org.rawsockets</groupId><artifactId>NAME</artifactId><version>${project.version}"
                 + "</version><scope>provided</scope></dependency> for each (protocols/new-protocol does it)");
+    }
+
+    @Test
+    void everyWebBundleModuleIsALauncherDependency() throws Exception {
+        TreeSet<String> modules = bundles(ROOT, "web");
+        assertTrue(modules.contains("web-console") && modules.contains("web-bridge"), modules.toString());
+        TreeSet<String> missing = new TreeSet<>(modules);
+        missing.removeAll(launcherDependencies(ROOT));
+        assertEquals(new TreeSet<>(), missing, "web bundle modules (web/pom.xml) that launcher/pom.xml does not depend on:"
+                + " add a provided-scope dependency for each, so the distribution ships it in bundles/ and deploy/");
+    }
+
+    /** The artifactIds of the bundle modules listed in {@code <aggregator>/pom.xml}. */
+    static TreeSet<String> bundles(Path root, String aggregator) throws Exception {
+        TreeSet<String> out = new TreeSet<>();
+        for (String module : children(root.resolve(aggregator).resolve("pom.xml"), "modules", "module")) {
+            Path dir = root.resolve(aggregator).resolve(module);
+            if (Files.exists(dir.resolve("bnd.bnd"))) {
+                out.add(text(document(dir.resolve("pom.xml")), "artifactId"));
+            }
+        }
+        return out;
     }
 
     /** The artifactIds of the bundle modules listed in protocols/pom.xml, without the template. */

@@ -21,8 +21,9 @@ public final class Admission {
     private final Tokens tokens;
 
     public Admission(List<String> allowedOrigins, Tokens tokens) {
-        this.allowedOrigins = Set.copyOf(allowedOrigins.stream().map(o -> o.trim().toLowerCase(Locale.ROOT))
-                .filter(o -> !o.isEmpty()).toList());
+        // A .cfg file gives one string: "https://a.example, https://b.example" is two origins.
+        this.allowedOrigins = Set.copyOf(allowedOrigins.stream().flatMap(o -> java.util.Arrays.stream(o.split(",")))
+                .map(o -> o.trim().toLowerCase(Locale.ROOT)).filter(o -> !o.isEmpty()).toList());
         this.tokens = tokens;
     }
 

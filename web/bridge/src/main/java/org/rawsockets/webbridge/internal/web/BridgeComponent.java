@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
 @RequireSocket(kind = RequireSocket.Kind.TCP_LISTEN)
 @RequireSocket(kind = RequireSocket.Kind.UDP_CONNECTED)
 @RequireSocket(kind = RequireSocket.Kind.UDP_BOUND)
+// immediate: a component with a service is otherwise delayed, activated only when someone gets the service,
+// and nothing does (bridge:connections asks optionally): the servlet would never be registered.
 @Component(service = BridgeComponent.class, configurationPid = BridgeConfig.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = BridgeConfig.class)
 public final class BridgeComponent {
 

@@ -1,6 +1,7 @@
 package org.rawsockets.webbridge.internal.web;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
@@ -19,9 +20,9 @@ public @interface BridgeConfig {
             required = false)
     String[] allowedOrigins() default {};
 
-    @AttributeDefinition(name = "Client tokens", description = "<client>:<sha256 hex of the token>[:<last valid day"
+    @AttributeDefinition(name = "Client tokens", type = AttributeType.PASSWORD, description = "<client>:<sha256 hex of the token>[:<last valid day"
             + " yyyy-mm-dd>] per client; make one with the shell command bridge:token <client> [days]. Only the hash"
-            + " is stored.", required = false)
+            + " is stored; still a credential list, so never logged or shown (AttributeType.PASSWORD).", required = false)
     String[] tokens() default {};
 
     @AttributeDefinition(name = "WebSocket path", description = "Path of the bridge's WebSocket; the JavaScript"

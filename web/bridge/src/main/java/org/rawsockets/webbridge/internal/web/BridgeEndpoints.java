@@ -3,6 +3,7 @@ package org.rawsockets.webbridge.internal.web;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
@@ -94,6 +95,16 @@ public final class BridgeEndpoints {
         @Override
         public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
             return requested.contains(Admission.SUBPROTOCOL) ? Admission.SUBPROTOCOL : "";
+        }
+
+        /**
+         * No extensions (no permessage-deflate: the bridge's payloads are device bytes). Overridden because
+         * the inherited method asks the container's default configurator, which the API looks up with
+         * {@code ServiceLoader}: that fails inside OSGi ("Cannot load platform configurator").
+         */
+        @Override
+        public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+            return List.of();
         }
 
         @SuppressWarnings("unchecked")
