@@ -1,0 +1,113 @@
+package org.rawsockets.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.rawsockets.launcher.fixture.BrowserScript;
+import org.rawsockets.launcher.fixture.EchoPeers;
+
+import com.ghgande.j2mod.modbus.procimg.SimpleProcessImage;
+import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
+import com.ghgande.j2mod.modbus.slave.ModbusSlave;
+import com.ghgande.j2mod.modbus.slave.ModbusSlaveFactory;
+
+/**
+ * The Direct Sockets bridge in a real browser (headless Chromium, src/test/resources/browser/bridge.js)
+ * against a gateway started from the distribution: the gateway's own pages (origin
+ * {@code http://127.0.0.1:<port>}, allowed in etc/org.rawsockets.webbridge.cfg) use the library it serves.
+ * A 16 MiB TCP echo with SHA-256, a UDP echo, a refused destination (NotAllowedError, and the refusal in
+ * the audit with the origin), the raw TCP terminal demo page and the Modbus register viewer demo page
+ * against a real Modbus/TCP server (j2mod). Screenshots go to target/browser/.
+ */
+class BridgeBrowserIT {
+
+    static final Duration WAIT = GatewayProcessIT.WAIT;
+
+    private final GatewayProcessIT gateway = new GatewayProcessIT();
+    private ModbusSlave modbus;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        gateway.killLeftovers();
+        if (modbus != null) {
+            ModbusSlaveFactory.close(modbus);
+        }
+    }
+
+    /** j2mod's Modbus/TCP server on a free loopback port, holding register i = 3i (0..199); waits until it accepts. */
+    private int startModbus() throws Exception {
+        SimpleProcessImage image = new SimpleProcessImage(1);
+        for (int i = 0; i < 200; i++) {
+            image.addRegister(new SimpleRegister(3 * i));
+        }
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        modbus = ModbusSlaveFactory.createTCPSlave(InetAddress.getByName("127.0.0.1"), port, 8, false);
+        modbus.addProcessImage(1, image);
+        modbus.open();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try (Socket probe = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
+                return port;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("j2mod did not listen on " + port + " within " + WAIT, e);
+                }
+                Thread.sleep(20); // polling for a condition, bounded by the deadline
+            }
+        }
+    }
+
+    @Test
+    void pagesOfTheGatewayUseTheBridgeInChromium(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        BridgeGatewayProcessIT.deployBridge(home);
+        BridgeGatewayProcessIT.Token token = BridgeGatewayProcessIT.Token.issue("browser");
+        int modbusPort = startModbus();
+        try (EchoPeers echo = new EchoPeers();
+                ServerSocket ungranted = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            // The HTTP port (and so the pages' origin) is known once the gateway runs: grants for any
+            // loopback port of the origin, the bridge's configuration written after the start (hot).
+            String o = "origin:http://127.0.0.1:*";
+            GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.socket.policy.cfg"),
+                    "grant.tcp = " + o + " tcp 127.0.0.1 " + echo.tcpPort() + "\n"
+                            + "grant.udp = " + o + " udp-connected 127.0.0.1 " + echo.udpPort() + "\n"
+                            + "grant.modbus = " + o + " tcp 127.0.0.1 " + modbusPort + "\n");
+            GatewayProcessIT.Running g = gateway.start(home, "--headless");
+            g.awaitLine("gateway ready in|gateway started", WAIT);
+            int port = HttpServerProcessIT.awaitHttpPort(home);
+            String origin = "http://127.0.0.1:" + port;
+            GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.webbridge.cfg"),
+                    "allowedOrigins = " + origin + "\ntokens = " + token.entry() + "\n");
+            HttpServerProcessIT.awaitStatus(HttpClient.newBuilder().connectTimeout(WAIT).build(),
+                    URI.create(origin + "/direct-sockets/lib/direct-sockets.js"), 200);
+
+            BrowserScript.Result r = BrowserScript.run(Path.of("src/test/resources/browser/bridge.js"), Duration.ofSeconds(600),
+                    origin, token.token(), String.valueOf(echo.tcpPort()), String.valueOf(echo.udpPort()),
+                    String.valueOf(ungranted.getLocalPort()), String.valueOf(modbusPort));
+            System.out.println("BROWSER bridge.js in " + r.millis() + " ms:\n" + r.output());
+            assertEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains("BROWSER OK"), r.output());
+            // The page's refused open is in the audit with the page's origin.
+            BridgeGatewayProcessIT.awaitLogLine(home, "REFUSED org\\.rawsockets\\.webbridge \\[\\d+\\] for origin "
+                    + Pattern.quote(origin) + " #\\d+ tcp.*:" + ungranted.getLocalPort());
+            BridgeGatewayProcessIT.awaitLogLine(home, "OPENED org\\.rawsockets\\.webbridge \\[\\d+\\] for origin "
+                    + Pattern.quote(origin) + " #\\d+ udp.*:" + echo.udpPort());
+        }
+    }
+}

@@ -1,0 +1,129 @@
+'use strict';
+// The Direct Sockets bridge in headless Chromium (BridgeBrowserIT). The pages are the gateway's own
+// (origin http://127.0.0.1:<port>, which etc/org.rawsockets.webbridge.cfg allows) and use the library
+// it serves at /direct-sockets/lib/. Steps:
+//   tcp-16mib   a TCPSocket to the loopback TCP echo: 16 MiB written, read back (BYOB), SHA-256 equal
+//   udp-echo    a connected UDPSocket to the loopback UDP echo
+//   refused     a destination without an origin: grant rejects `opened` with NotAllowedError
+//   terminal    demo/terminal.html: connect to the TCP echo, send a line, the reply shows
+//   modbus      demo/modbus.html: read 10 holding registers of the Modbus server (register i = 3i)
+// Prints "STEP name ms [details]" per step and "BROWSER OK" at the end; exits non-zero on a failure.
+const path = require('path');
+const { withBrowser } = require(path.join(process.env.BROWSER_TEST_DIR, 'browser.js'));
+
+const [base, token, tcpPort, udpPort, refusedPort, modbusPort] = process.argv.slice(2);
+const shots = process.env.SCREENSHOT_DIR;
+const DEADLINE = 120000;
+const started = Date.now();
+const step = (name, extra) => console.log('STEP ' + name + ' ' + (Date.now() - started) + (extra ? ' ' + extra : ''));
+
+withBrowser(async (context) => {
+  const page = await context.newPage();
+  page.setDefaultTimeout(DEADLINE);
+  page.on('console', (m) => console.log('page: ' + m.text()));
+  page.on('pageerror', (e) => console.log('page error: ' + e));
+  await page.goto(base + '/direct-sockets/demo/');
+
+  const tcp = await page.evaluate(async ({ token, tcpPort }) => {
+    const { configure, TCPSocket } = await import('/direct-sockets/lib/direct-sockets.js');
+    const bridge = configure(`ws://${location.host}/direct-sockets`, { token });
+    const N = 16 << 20;
+    const sent = new Uint8Array(N);
+    for (let off = 0; off < N; off += 65536) crypto.getRandomValues(sent.subarray(off, off + 65536));
+    const t0 = performance.now();
+    const socket = new TCPSocket('127.0.0.1', tcpPort, { noDelay: true });
+    const { readable, writable } = await socket.opened;
+    const writer = writable.getWriter();
+    const writing = (async () => {
+      for (let off = 0; off < N; off += 65536) await writer.write(sent.subarray(off, off + 65536));
+      await writer.close(); // half-close: the echo answers with its own FIN
+    })();
+    const reader = readable.getReader({ mode: 'byob' });
+    let buf = new ArrayBuffer(N);
+    let got = 0;
+    while (got < N) {
+      const { value, done } = await reader.read(new Uint8Array(buf, got, Math.min(65536, N - got)));
+      if (done) break;
+      buf = value.buffer;
+      got += value.byteLength;
+    }
+    await writing;
+    const end = await reader.read(new Uint8Array(16));
+    const millis = performance.now() - t0;
+    const hex = async (b) => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', b)),
+      (x) => x.toString(16).padStart(2, '0')).join('');
+    const result = { got, eof: end.done, sent: await hex(sent), received: await hex(new Uint8Array(buf, 0, got)), millis };
+    reader.releaseLock();
+    writer.releaseLock();
+    await socket.closed;
+    bridge.close();
+    return result;
+  }, { token, tcpPort: Number(tcpPort) });
+  if (tcp.got !== 16 << 20 || tcp.sent !== tcp.received || !tcp.eof) throw new Error('16 MiB echo: ' + JSON.stringify(tcp));
+  step('tcp-16mib', `${(16 / (tcp.millis / 1000)).toFixed(1)} MiB/s each way (${Math.round(tcp.millis)} ms) sha256 ${tcp.received}`);
+
+  const udp = await page.evaluate(async ({ token, udpPort }) => {
+    const { configure, UDPSocket } = await import('/direct-sockets/lib/direct-sockets.js');
+    const bridge = configure(`ws://${location.host}/direct-sockets`, { token });
+    const socket = new UDPSocket({ remoteAddress: '127.0.0.1', remotePort: udpPort });
+    const { readable, writable } = await socket.opened;
+    const writer = writable.getWriter();
+    const reader = readable.getReader();
+    await writer.write({ data: new TextEncoder().encode('hello datagram') });
+    const { value } = await reader.read();
+    reader.releaseLock();
+    writer.releaseLock();
+    await socket.close();
+    bridge.close();
+    return new TextDecoder().decode(value.data);
+  }, { token, udpPort: Number(udpPort) });
+  if (udp !== 'hello datagram') throw new Error('UDP echo answered ' + JSON.stringify(udp));
+  step('udp-echo');
+
+  const refused = await page.evaluate(async ({ token, refusedPort }) => {
+    const { configure, TCPSocket } = await import('/direct-sockets/lib/direct-sockets.js');
+    const bridge = configure(`ws://${location.host}/direct-sockets`, { token });
+    try {
+      await new TCPSocket('127.0.0.1', refusedPort).opened;
+      return { name: 'opened' };
+    } catch (e) {
+      return { name: e.name, isDomException: e instanceof DOMException, message: e.message };
+    } finally {
+      bridge.close();
+    }
+  }, { token, refusedPort: Number(refusedPort) });
+  if (refused.name !== 'NotAllowedError' || !refused.isDomException) throw new Error('refused open: ' + JSON.stringify(refused));
+  step('refused', refused.message);
+
+  // The demo pages, used as an operator would: fill the form, press the button.
+  await page.goto(base + '/direct-sockets/demo/terminal.html');
+  await page.fill('#token', token);
+  await page.fill('#port', tcpPort);
+  await page.click('#connect button');
+  await page.waitForFunction(() => document.getElementById('out').textContent.includes('-- connected to 127.0.0.1:'));
+  await page.fill('#text', 'hello terminal');
+  await page.click('#send');
+  await page.waitForFunction(() => document.getElementById('out').textContent.includes('hello terminal\r\n'));
+  await page.screenshot({ path: path.join(shots, 'bridge-terminal.png') });
+  step('terminal');
+
+  await page.goto(base + '/direct-sockets/demo/modbus.html');
+  await page.fill('#token', token);
+  await page.fill('#port', modbusPort);
+  await page.fill('#address', '4');
+  await page.fill('#count', '10');
+  await page.click('#f button');
+  await page.waitForFunction(() => /read \d+ registers|Error/.test(document.getElementById('status').textContent));
+  const status = await page.textContent('#status');
+  const cells = await page.$$eval('#registers tbody tr', (rows) => rows.map((r) => Array.from(r.cells, (c) => Number(c.textContent))));
+  await page.screenshot({ path: path.join(shots, 'bridge-modbus.png') });
+  const want = Array.from({ length: 10 }, (_, i) => [4 + i, 3 * (4 + i)]);
+  if (status !== 'read 10 registers' || JSON.stringify(cells) !== JSON.stringify(want)) {
+    throw new Error('Modbus page: ' + status + ' ' + JSON.stringify(cells));
+  }
+  step('modbus', JSON.stringify(cells.map((c) => c[1])));
+  console.log('BROWSER OK');
+}).catch((e) => {
+  console.error(e && e.stack || e);
+  process.exit(1);
+});
