@@ -114,6 +114,15 @@ withBrowser(async (context) => {
   });
   step('open-after-grant');
 
+  // Bundles: a deploy/ bundle can be updated and uninstalled, the console itself cannot.
+  await page.click('nav a[data-tab=bundles]');
+  await page.waitForSelector('#bundles-rows tr[data-bsn="rawsockets.test.peerclient"] button.uninstall');
+  if (await page.locator('#bundles-rows tr[data-bsn="org.rawsockets.console"] button.uninstall').count()) {
+    throw new Error('the console offers to uninstall itself');
+  }
+  await page.screenshot({ path: path.join(shots, 'console-bundles.png') });
+  step('bundles');
+
   await page.click('nav a[data-tab=audit]');
   await page.waitForSelector('#audit-rows tr');
   await page.screenshot({ path: path.join(shots, 'console-audit.png') });

@@ -72,23 +72,58 @@ function liveSockets() {
   es.onerror = () => { $('sockets-live').textContent = '(reconnecting)'; };
 }
 
-// --- Bundles
+// --- Bundles: start/stop; update (jar upload or URL), uninstall and install through the deploy folder
+async function upload(path, file) {
+  const r = await fetch(path, { method: 'POST', credentials: 'same-origin', body: file,
+    headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/java-archive' } });
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(body.error || ('HTTP ' + r.status));
+  return body;
+}
+function applied(r) {
+  status(r.action + ' of ' + r.symbolicName + ': ' + r.file + ' written; FileInstall applies it');
+  for (const ms of [1000, 3000]) setTimeout(() => { if (!$('bundles').hidden) loadBundles().catch((e) => status(e.message, true)); }, ms);
+}
+function pickJar(then) {
+  const input = document.createElement('input'); input.type = 'file'; input.accept = '.jar';
+  input.addEventListener('change', () => { if (input.files.length) then(input.files[0]); });
+  input.click();
+}
 async function loadBundles() {
   const tbody = $('bundles-rows'); tbody.replaceChildren();
   for (const b of await api('GET', '/api/bundles')) {
     const tr = document.createElement('tr');
+    tr.dataset.bsn = b.symbolicName;
     for (const v of [b.id, b.symbolicName, b.version, b.state, b.access, b.openSockets]) tr.append(td(v));
     const c = document.createElement('td');
-    for (const action of ['start', 'stop']) {
-      const btn = document.createElement('button'); btn.textContent = action;
-      btn.addEventListener('click', async () => {
-        try { await api('POST', '/api/bundles/' + b.id + '/' + action); await loadBundles(); } catch (e) { status(e.message, true); }
-      });
+    const button = (text, cls, fn) => {
+      const btn = document.createElement('button'); btn.textContent = text; btn.className = cls;
+      btn.addEventListener('click', async () => { try { await fn(); } catch (e) { status(e.message, true); } });
       c.append(btn);
+    };
+    for (const action of ['start', 'stop']) button(action, action, async () => { await api('POST', '/api/bundles/' + b.id + '/' + action); await loadBundles(); });
+    if (b.changeable) {
+      button('Update from file', 'update-file', () => pickJar(async (f) => {
+        if (!confirm('Update ' + b.symbolicName + ' ' + b.version + ' (bundle ' + b.id + ') with ' + f.name + '?')) return;
+        try { applied(await upload('/api/bundles/' + b.id + '/update', f)); } catch (e) { status(e.message, true); }
+      }));
+      button('Update from URL', 'update-url', async () => {
+        const url = prompt('Update ' + b.symbolicName + ' (bundle ' + b.id + ') from the jar at this http(s) URL:');
+        if (!url) return;
+        applied(await api('POST', '/api/bundles/' + b.id + '/update', { url }));
+      });
+      button('Uninstall', 'uninstall', async () => {
+        if (!confirm('Uninstall ' + b.symbolicName + ' ' + b.version + ' (bundle ' + b.id + ')? Its jar is deleted from the deploy folder.')) return;
+        applied(await api('POST', '/api/bundles/' + b.id + '/uninstall'));
+      });
     }
     tr.append(c); tbody.append(tr);
   }
 }
+$('install-bundle').addEventListener('click', () => pickJar(async (f) => {
+  if (!confirm('Install ' + f.name + ' (' + f.size + ' bytes) into the deploy folder?')) return;
+  try { applied(await upload('/api/bundles', f)); } catch (e) { status(e.message, true); }
+}));
 
 // --- Policy: refusals with the suggested grant, grants, explain
 async function loadPolicy() {

@@ -163,6 +163,84 @@ class HttpServerProcessIT {
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /** {@code jar} with its manifest's Bundle-Version set to {@code version}. */
+    static byte[] withVersion(Path jar, String version) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.jar.JarInputStream in = new java.util.jar.JarInputStream(Files.newInputStream(jar))) {
+            java.util.jar.Manifest mf = in.getManifest();
+            mf.getMainAttributes().putValue("Bundle-Version", version);
+            try (java.util.jar.JarOutputStream j = new java.util.jar.JarOutputStream(out, mf)) {
+                for (java.util.jar.JarEntry e; (e = in.getNextJarEntry()) != null;) {
+                    j.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+                    in.transferTo(j);
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** GETs /api/bundles until {@code pattern} matches (or, with {@code absent}, no longer matches). */
+    static Matcher awaitBundles(HttpClient http, String base, String token, String pattern, boolean absent) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/bundles")).timeout(WAIT)
+                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            body = r.body();
+            Matcher m = Pattern.compile(pattern).matcher(body);
+            if (r.statusCode() == 200 && m.find() != absent) {
+                return m;
+            }
+            Thread.sleep(100); // polling for a condition, bounded by the deadline
+        }
+        throw new AssertionError("/api/bundles never " + (absent ? "lost " : "matched ") + pattern + " within " + WAIT + ": " + body);
+    }
+
+    @Test
+    void consoleInstallsUpdatesAndUninstallsBundlesThroughTheDeployFolder(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        deployConsole(home);
+        String token = "bundle-api-token";
+        GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.console.cfg"),
+                "apiTokenHash=" + ConsoleBrowserIT.hash(token) + "\n");
+        Path jar = TestBundles.peerClient(home.resolve("peerclient-build.jar"));
+        GatewayProcessIT.Running g = gateway.start(home, "--headless");
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+        int port = awaitHttpPort(home);
+        String base = "http://127.0.0.1:" + port;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
+        awaitStatus(http, URI.create(base + "/health"), 200);
+        java.util.function.BiFunction<String, byte[], HttpResponse<String>> post = (path, body) -> {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(WAIT)
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/java-archive")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new AssertionError(path, e);
+            }
+        };
+        String bsn = Pattern.quote(TestBundles.PEER_CLIENT_BSN);
+        awaitBundles(http, base, token, "\"symbolicName\":\"org.rawsockets.console\"", false);
+
+        HttpResponse<String> installed = post.apply("/api/bundles", Files.readAllBytes(jar));
+        assertEquals(202, installed.statusCode(), installed.body());
+        Matcher m = awaitBundles(http, base, token, "\"id\":(\\d+),\"symbolicName\":\"" + bsn
+                + "\",\"version\":\"1\\.0\\.0\",\"state\":\"ACTIVE\"", false);
+        long id = Long.parseLong(m.group(1));
+
+        HttpResponse<String> updated = post.apply("/api/bundles/" + id + "/update", withVersion(jar, "1.0.1"));
+        assertEquals(202, updated.statusCode(), updated.body());
+        awaitBundles(http, base, token, "\"id\":" + id + ",\"symbolicName\":\"" + bsn
+                + "\",\"version\":\"1\\.0\\.1\",\"state\":\"ACTIVE\"", false);
+
+        Matcher mina = awaitBundles(http, base, token, "\"id\":(\\d+),\"symbolicName\":\"org\\.rawsockets\\.socket\\.mina\"", false);
+        assertEquals(409, post.apply("/api/bundles/" + mina.group(1) + "/uninstall", new byte[0]).statusCode());
+        HttpResponse<String> removed = post.apply("/api/bundles/" + id + "/uninstall", new byte[0]);
+        assertEquals(202, removed.statusCode(), removed.body());
+        awaitBundles(http, base, token, "\"symbolicName\":\"" + bsn + "\"", true);
+        assertFalse(Files.exists(home.resolve("deploy/" + TestBundles.PEER_CLIENT_BSN + ".jar")));
+    }
+
     /** GETs {@code uri} until it answers {@code status} (the servlet registers after the bundle starts). */
     static HttpResponse<String> awaitStatus(HttpClient http, URI uri, int status) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();

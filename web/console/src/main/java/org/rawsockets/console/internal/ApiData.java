@@ -89,7 +89,7 @@ public final class ApiData {
         return sockets.close(id).isPresent();
     }
 
-    public List<Map<String, Object>> bundles() {
+    public List<Map<String, Object>> bundles(java.util.function.Predicate<Bundle> changeable) {
         List<SocketInfo> open = sockets.sockets();
         List<Map<String, Object>> out = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
@@ -101,6 +101,7 @@ public final class ApiData {
             m.put("access", b.getHeaders("").get("RawSockets-Access"));
             String owner = b.getSymbolicName() + " [" + b.getBundleId() + "]";
             m.put("openSockets", open.stream().filter(s -> s.owner().equals(owner)).count());
+            m.put("changeable", changeable.test(b));
             out.add(m);
         }
         return out;

@@ -30,4 +30,7 @@ public @interface ConsoleConfig {
 
     @AttributeDefinition(description = "Largest request body accepted, bytes")
     int maxRequestBytes() default 65536;
+
+    @AttributeDefinition(description = "Largest bundle jar accepted for an install or update (upload or URL), bytes")
+    int maxBundleBytes() default 33554432;
 }

@@ -50,6 +50,7 @@ public final class ConsoleServlet extends HttpServlet {
     static final String COOKIE = "rsconsole";
 
     private final transient ApiData data;
+    private final transient BundleChanges bundleChanges;
     private final transient Auth auth;
     private final transient ConsoleConfig config;
     private final transient List<DeviceStatusProvider> providers = new CopyOnWriteArrayList<>();
@@ -59,6 +60,7 @@ public final class ConsoleServlet extends HttpServlet {
             ConsoleConfig config) {
         this.config = config;
         this.data = new ApiData(sockets, policy, context, () -> List.copyOf(providers));
+        this.bundleChanges = new BundleChanges(context, Math.max(1, config.maxBundleBytes()));
         this.auth = new Auth(config, new Sessions(Clock.systemUTC(), Duration.ofMinutes(Math.max(1, config.sessionIdleMinutes())),
                 Math.max(1, config.loginAttemptsPerMinute())));
     }
@@ -85,8 +87,9 @@ public final class ConsoleServlet extends HttpServlet {
         String path = path(req);
         String method = req.getMethod();
         try {
-            if (req.getContentLengthLong() > config.maxRequestBytes()) {
-                throw new HttpError(413, "request body larger than " + config.maxRequestBytes() + " bytes");
+            long limit = bundleJar(path, method) ? config.maxBundleBytes() : config.maxRequestBytes();
+            if (req.getContentLengthLong() > limit) {
+                throw new HttpError(413, "request body larger than " + limit + " bytes");
             }
             if (path.equals("/login")) {
                 if (method.equals("GET")) {
@@ -162,30 +165,7 @@ public final class ConsoleServlet extends HttpServlet {
                     throw new HttpError(404, "GET /api/sockets or POST /api/sockets/<id>/close");
                 }
             }
-            case "bundles" -> {
-                if (p.length == 1 && get) {
-                    json(resp, 200, data.bundles());
-                } else if (p.length == 3 && post && (p[2].equals("start") || p[2].equals("stop"))) {
-                    long id = number(p[1], "bundle id");
-                    Bundle b = data.bundle(id).orElseThrow(() -> new HttpError(404, "no bundle with id " + id));
-                    if (id == 0 || "org.rawsockets.console".equals(b.getSymbolicName())) {
-                        throw new HttpError(409, "bundle " + id + " cannot be " + p[2] + "ped from the console");
-                    }
-                    try {
-                        if (p[2].equals("start")) {
-                            b.start();
-                        } else {
-                            b.stop();
-                        }
-                    } catch (BundleException e) {
-                        throw new HttpError(409, "cannot " + p[2] + " bundle " + id + ": " + e.getMessage());
-                    }
-                    LOG.info("console: {} {} bundle {} ({})", session.user(), p[2], id, b.getSymbolicName());
-                    json(resp, 200, Map.of("id", id, "state", ApiData.state(b.getState())));
-                } else {
-                    throw new HttpError(404, "GET /api/bundles or POST /api/bundles/<id>/start|stop");
-                }
-            }
+            case "bundles" -> bundlesApi(req, resp, p, get, post, session);
             case "policy" -> policyApi(req, resp, p, get, post, session);
             case "audit" -> {
                 if (!get) {
@@ -202,6 +182,62 @@ public final class ConsoleServlet extends HttpServlet {
                 json(resp, 200, data.devices());
             }
             default -> throw new HttpError(404, "no API /api/" + rest);
+        }
+    }
+
+    /** Whether the request may carry a bundle jar (install, update): those have their own size limit. */
+    static boolean bundleJar(String path, String method) {
+        return method.equals("POST") && (path.equals("/api/bundles") || path.matches("/api/bundles/[0-9]+/update"));
+    }
+
+    private void bundlesApi(HttpServletRequest req, HttpServletResponse resp, String[] p, boolean get, boolean post,
+            Sessions.Session session) throws IOException {
+        if (p.length == 1 && get) {
+            json(resp, 200, data.bundles(bundleChanges::changeable));
+            return;
+        }
+        if (p.length == 1 && post) {
+            Map<String, Object> r = bundleChanges.install(req.getInputStream());
+            LOG.info("console: {} installed {} into {}", session.user(), r.get("symbolicName"), r.get("file"));
+            json(resp, 202, r);
+            return;
+        }
+        if (p.length != 3 || !post) {
+            throw new HttpError(404, "GET /api/bundles, POST /api/bundles (a jar), POST /api/bundles/<id>/start|stop|update|uninstall");
+        }
+        long id = number(p[1], "bundle id");
+        Bundle b = data.bundle(id).orElseThrow(() -> new HttpError(404, "no bundle with id " + id));
+        switch (p[2]) {
+            case "start", "stop" -> {
+                if (id == 0 || BundleChanges.CONSOLE_BSN.equals(b.getSymbolicName())) {
+                    throw new HttpError(409, "bundle " + id + " cannot be " + p[2] + "ped from the console");
+                }
+                try {
+                    if (p[2].equals("start")) {
+                        b.start();
+                    } else {
+                        b.stop();
+                    }
+                } catch (BundleException e) {
+                    throw new HttpError(409, "cannot " + p[2] + " bundle " + id + ": " + e.getMessage());
+                }
+                LOG.info("console: {} {} bundle {} ({})", session.user(), p[2], id, b.getSymbolicName());
+                json(resp, 200, Map.of("id", id, "state", ApiData.state(b.getState())));
+            }
+            case "update" -> {
+                String type = req.getContentType() == null ? "" : req.getContentType().toLowerCase(java.util.Locale.ROOT);
+                Map<String, Object> r = type.startsWith("application/x-www-form-urlencoded")
+                        ? bundleChanges.updateFromUrl(b, required(req, "url"))
+                        : bundleChanges.update(b, req.getInputStream());
+                LOG.info("console: {} updated bundle {} ({}) in {}", session.user(), id, b.getSymbolicName(), r.get("file"));
+                json(resp, 202, r);
+            }
+            case "uninstall" -> {
+                Map<String, Object> r = bundleChanges.uninstall(b);
+                LOG.info("console: {} uninstalled bundle {} ({}): deleted {}", session.user(), id, b.getSymbolicName(), r.get("file"));
+                json(resp, 202, r);
+            }
+            default -> throw new HttpError(404, "POST /api/bundles/<id>/start|stop|update|uninstall");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.rawsockets.console.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.Cookie;
@@ -31,6 +34,8 @@ final class Fakes {
         final Map<String, String> headers = new HashMap<>(Map.of("Host", "127.0.0.1:8080"));
         final Map<String, String> params = new HashMap<>();
         final List<Cookie> cookies = new ArrayList<>();
+        byte[] body;
+        String contentType;
 
         Req(String method, String uri) {
             this.method = method;
@@ -44,6 +49,12 @@ final class Fakes {
 
         Req header(String k, String v) {
             headers.put(k, v);
+            return this;
+        }
+
+        Req body(String type, byte[] bytes) {
+            contentType = type;
+            body = bytes;
             return this;
         }
 
@@ -63,10 +74,41 @@ final class Fakes {
                         case "getCookies" -> cookies.isEmpty() ? null : cookies.toArray(new Cookie[0]);
                         case "getRemoteAddr" -> remote;
                         case "isSecure" -> secure;
-                        case "getContentLengthLong" -> -1L;
+                        case "getContentLengthLong" -> body == null ? -1L : (long) body.length;
+                        case "getContentType" -> contentType;
+                        case "getInputStream" -> input(body == null ? new byte[0] : body);
                         default -> throw new UnsupportedOperationException(m.getName());
                     });
         }
+    }
+
+    static ServletInputStream input(byte[] bytes) {
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+        return new ServletInputStream() {
+            @Override
+            public int read() {
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return in.read(b, off, len);
+            }
+
+            @Override
+            public boolean isFinished() {
+                return in.available() == 0;
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setReadListener(ReadListener l) {
+            }
+        };
     }
 
     /** A response that records status, headers, cookies and body. */
