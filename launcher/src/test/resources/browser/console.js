@@ -125,6 +125,14 @@ withBrowser(async (context) => {
 
   await page.click('nav a[data-tab=audit]');
   await page.waitForSelector('#audit-rows tr');
+  // Filters: the open after the grant, by destination and outcome; nothing of the first peer is left.
+  await page.fill('#audit-filters input[name=destination]', ':' + portB);
+  await page.selectOption('#audit-filter', 'OPENED');
+  await until('the audit filtered to the open of ' + portB, async () => {
+    const dest = await page.locator('#audit-rows tr td:nth-child(6)').allTextContents();
+    const outcome = await page.locator('#audit-rows tr td:nth-child(3)').allTextContents();
+    return dest.length > 0 && dest.every((d) => d.endsWith(':' + portB)) && outcome.every((o) => o === 'OPENED');
+  });
   await page.screenshot({ path: path.join(shots, 'console-audit.png') });
   await page.click('nav a[data-tab=devices]');
   await page.click('nav a[data-tab=sockets]');

@@ -168,13 +168,26 @@ $('explain').addEventListener('submit', async (ev) => {
   try { const r = await api('GET', '/api/policy/explain?' + q); $('explain-out').textContent = r.map((e) => (e.allowed ? 'ALLOWED ' : 'DENIED  ') + e.message).join('\n'); } catch (e) { $('explain-out').textContent = e.message; }
 });
 
-// --- Audit: live
+// --- Audit: live, filtered as GET /api/audit filters (outcome, owner, destination, since, until)
 let auditEntries = [];
+function auditFilter() {
+  const f = Object.fromEntries(new FormData($('audit-filters')));
+  const low = (v) => (v || '').trim().toLowerCase();
+  const time = (v) => (v ? new Date(v).getTime() : null); // datetime-local: the browser's time zone
+  return { outcome: f.outcome, owner: low(f.owner), destination: low(f.destination), since: time(f.since), until: time(f.until) };
+}
+function auditMatches(f, e) {
+  const has = (text, part) => text != null && text.toLowerCase().includes(part);
+  const t = Date.parse(e.time);
+  return (!f.outcome || e.outcome === f.outcome) && (!f.owner || has(e.owner, f.owner))
+    && (!f.destination || has(e.destination, f.destination) || has(e.address, f.destination))
+    && (f.since == null || t >= f.since) && (f.until == null || t < f.until);
+}
 function renderAudit() {
-  const f = $('audit-filter').value;
+  const f = auditFilter();
   const tbody = $('audit-rows'); tbody.replaceChildren();
   for (const e of auditEntries.slice().reverse()) {
-    if (f && e.outcome !== f) continue;
+    if (!auditMatches(f, e)) continue;
     const tr = document.createElement('tr');
     for (const v of [e.sequence, e.time, e.outcome, e.owner, e.kind, e.address || e.destination, e.detail]) tr.append(td(v));
     tbody.append(tr);
@@ -189,7 +202,9 @@ function liveAudit() {
     if (!$('policy').hidden && page.entries.some((e) => e.outcome === 'REFUSED')) loadPolicy().catch((e) => status(e.message, true));
   };
 }
-$('audit-filter').addEventListener('change', renderAudit);
+$('audit-filters').addEventListener('input', renderAudit);
+$('audit-filters').addEventListener('reset', () => setTimeout(renderAudit, 0));
+$('audit-filters').addEventListener('submit', (ev) => { ev.preventDefault(); renderAudit(); });
 
 // --- Devices
 async function loadDevices() {

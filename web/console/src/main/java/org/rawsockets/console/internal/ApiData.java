@@ -165,13 +165,15 @@ public final class ApiData {
         return s == null ? null : Map.of("name", s.name(), "line", s.line());
     }
 
-    public Map<String, Object> audit(long after, int max, String outcome) {
-        AuditPage page = policy.audit(after, max);
+    /**
+     * The audit entries after sequence {@code after} that match {@code filter}, the most recent
+     * {@code max} of them (the filter is applied to everything the ring still holds, then limited).
+     */
+    public Map<String, Object> audit(long after, int max, AuditFilter filter) {
+        AuditPage page = policy.audit(after, filter.equals(AuditFilter.ALL) ? max : Integer.MAX_VALUE);
+        List<AuditEntry> matching = page.entries().stream().filter(filter::matches).toList();
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (AuditEntry e : page.entries()) {
-            if (outcome != null && !outcome.isEmpty() && !outcome.equalsIgnoreCase(e.outcome())) {
-                continue;
-            }
+        for (AuditEntry e : matching.subList(Math.max(0, matching.size() - Math.max(0, max)), matching.size())) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("sequence", e.sequence());
             m.put("time", e.time().toString());

@@ -173,7 +173,7 @@ public final class ConsoleServlet extends HttpServlet {
                 }
                 long after = req.getParameter("after") == null ? 0 : number(req.getParameter("after"), "after");
                 int max = req.getParameter("max") == null ? 200 : (int) Math.min(10_000, number(req.getParameter("max"), "max"));
-                json(resp, 200, data.audit(after, max, req.getParameter("outcome")));
+                json(resp, 200, data.audit(after, max, AuditFilter.of(req::getParameter)));
             }
             case "devices" -> {
                 if (!get) {

@@ -53,7 +53,7 @@ final class EventStream {
                     last = event;
                 }
             } else {
-                Map<String, Object> page = data.audit(after, 500, null);
+                Map<String, Object> page = data.audit(after, 500, AuditFilter.ALL);
                 after = ((Number) page.get("lastSequence")).longValue();
                 event = ((List<?>) page.get("entries")).isEmpty() && last != null ? null : Json.write(page);
                 last = "";

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -263,6 +264,56 @@ class ConsoleServletTest {
                 assertEquals(0L, idle.get("rateIn"));
             }
         }
+    }
+
+    @Test
+    void auditFiltersByOwnerOrOriginDestinationTimeRangeAndOutcome() throws Exception {
+        String[] s = login();
+        Instant t = Instant.parse("2026-12-04T10:00:00Z");
+        Owner bridge = Owner.of(9, "org.rawsockets.webbridge").forOrigin("https://hmi.example.com");
+        InetSocketAddress plc = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 502);
+        audit.record(new AuditLog.Entry(t, Owner.of(client), 1, AccessKind.TCP_CONNECT, "127.0.0.1:502", plc,
+                AuditLog.Outcome.OPENED, "", 0, 0)); // 1
+        audit.record(new AuditLog.Entry(t.plusSeconds(60), bridge, 2, AccessKind.TCP_CONNECT, "plc.local:502", plc,
+                AuditLog.Outcome.OPENED, "", 0, 0)); // 2
+        audit.record(new AuditLog.Entry(t.plusSeconds(120), bridge, 0, AccessKind.TCP_CONNECT, "mail.example:25", null,
+                AuditLog.Outcome.REFUSED, "not granted", 0, 0)); // 3
+        audit.record(new AuditLog.Entry(t.plusSeconds(180), Owner.of(client), 1, AccessKind.TCP_CONNECT, "127.0.0.1:502", plc,
+                AuditLog.Outcome.CLOSED, "", 10, 20)); // 4
+        assertEquals("[1, 4]", sequences(s[0], Map.of("owner", "EXAMPLE.client")));
+        assertEquals("[2, 3]", sequences(s[0], Map.of("owner", "https://hmi.example.com")));
+        assertEquals("[1, 2, 4]", sequences(s[0], Map.of("destination", "127.0.0.1:502"))); // asked for, or resolved to
+        assertEquals("[2]", sequences(s[0], Map.of("destination", "plc.local")));
+        assertEquals("[2, 3]", sequences(s[0], Map.of("since", "2026-12-04T10:01:00Z", "until", "2026-12-04T10:03:00Z")));
+        assertEquals("[3]", sequences(s[0], Map.of("owner", "hmi", "outcome", "refused")));
+        assertEquals("[1, 2, 3, 4]", sequences(s[0], Map.of()));
+        assertEquals("[3, 4]", sequences(s[0], Map.of("since", "2026-12-04T10:01:30Z", "max", "5")));
+        assertEquals("[2, 4]", sequences(s[0], Map.of("outcome", "", "destination", "502", "since", "2026-12-04T10:00:01Z")));
+        // the limit applies to the matches, not to the ring before filtering
+        assertEquals("[1]", sequences(s[0], Map.of("owner", "client", "until", "2026-12-04T10:02:00Z", "max", "1")));
+        assertEquals("[4]", sequences(s[0], Map.of("owner", "client", "max", "1")));
+        for (Map<String, String> bad : List.of(Map.of("since", "yesterday"), Map.of("until", "2026-12-04"),
+                Map.of("since", "2026-12-04T10:03:00Z", "until", "2026-12-04T10:01:00Z"))) {
+            Fakes.Req req = new Fakes.Req("GET", "/api/audit").cookie(s[0]);
+            bad.forEach(req::param);
+            Fakes.Resp r = call(req);
+            assertEquals(400, r.status, bad + " " + r.body());
+            assertTrue(r.body().contains("ISO-8601") || r.body().contains("must be after"), r.body());
+        }
+    }
+
+    /** The sequence numbers GET /api/audit answers with {@code params}. */
+    private String sequences(String cookie, Map<String, String> params) throws Exception {
+        Fakes.Req req = new Fakes.Req("GET", "/api/audit").cookie(cookie);
+        params.forEach(req::param);
+        Fakes.Resp r = call(req);
+        assertEquals(200, r.status, r.body());
+        List<Long> seq = new java.util.ArrayList<>();
+        Matcher m = Pattern.compile("\"sequence\":(\\d+)").matcher(r.body());
+        while (m.find()) {
+            seq.add(Long.parseLong(m.group(1)));
+        }
+        return seq.toString();
     }
 
     @Test
