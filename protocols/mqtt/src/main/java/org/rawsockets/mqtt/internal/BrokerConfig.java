@@ -25,6 +25,11 @@ public @interface BrokerConfig {
             + " configured by the operator (it supplies address, port and TLS). Leave empty when 'host' is set.")
     String endpoint() default "";
 
+    @AttributeDefinition(name = "WebSocket URI", required = false, description = "MQTT over WebSocket:"
+            + " ws://host[:port]/path or wss://host[:port]/path (TLS; ports 80/443 when omitted); replaces host, port"
+            + " and tls (the certificate properties apply to wss). Leave empty for MQTT over TCP.")
+    String uri() default "";
+
     @AttributeDefinition(name = "Port", min = "1", max = "65535", description = "1883 plain, 8883 TLS.")
     int port() default 1883;
 

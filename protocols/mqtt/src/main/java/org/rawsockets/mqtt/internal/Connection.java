@@ -16,6 +16,7 @@ import org.rawsockets.mqtt.internal.codec.Packet.Connack;
 import org.rawsockets.mqtt.internal.codec.Packet.Connect;
 import org.rawsockets.mqtt.internal.codec.PacketReader;
 import org.rawsockets.mqtt.internal.codec.Properties;
+import org.rawsockets.mqtt.internal.ws.WsTransport;
 import org.rawsockets.socket.FrameReader;
 import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.SocketService;
@@ -39,6 +40,8 @@ final class Connection {
     private final MqttSettings s;
     private TcpSocket socket;
     private PacketReader reader;
+    /** The WebSocket framing when the broker is a ws:// or wss:// URI, else {@code null}. */
+    private WsTransport ws;
 
     boolean established;
     boolean sessionPresent;
@@ -72,8 +75,17 @@ final class Connection {
         } else {
             socket = sockets.openTcpEndpoint(s.endpoint, options.tls(TlsOptions.off()).build());
         }
-        reader = new PacketReader(new FrameReader(socket.readable(), s.maxPacketSize), s.v5(), s.maxPacketSize);
-        socket.opened().whenComplete((info, e) -> {
+        CompletionStage<?> ready;
+        if (s.webSocketPath == null) {
+            reader = new PacketReader(new FrameReader(socket.readable(), s.maxPacketSize), s.v5(), s.maxPacketSize);
+            ready = socket.opened();
+        } else {
+            ws = new WsTransport(socket, s.maxPacketSize);
+            reader = new PacketReader(ws, s.v5(), s.maxPacketSize);
+            ready = socket.opened().thenCompose(info -> ws.handshake(s.webSocketHost(), s.webSocketPath,
+                    client.where()));
+        }
+        ready.whenComplete((info, e) -> {
             if (e != null) {
                 client.lost(this, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             } else {
@@ -150,6 +162,9 @@ final class Connection {
 
     /** Writes bytes; {@code qos0} is completed once the socket accepted them (under the lock). */
     void write(ByteBuffer wire, Outbound.Outgoing qos0) {
+        if (ws != null) {
+            wire = ws.frame(wire);
+        }
         unacceptedWrites++;
         lastSentAt = System.nanoTime();
         socket.writable().write(wire).whenComplete((v, e) -> {
@@ -181,6 +196,9 @@ final class Connection {
         synchronized (client) {
             if (established) {
                 send(new Packet.Disconnect(0, null));
+            }
+            if (ws != null && socket != null) {
+                ws.sendClose();
             }
         }
         return close().exceptionally(e -> null);
@@ -239,7 +257,9 @@ final class Connection {
             return false;
         }
         if (r.done()) {
-            client.lost(this, new MqttConnectionException(client.where() + " closed the connection"));
+            String close = ws == null ? null : ws.closeReceived();
+            client.lost(this, new MqttConnectionException(client.where() + " closed the connection"
+                    + (close == null ? "" : " (WebSocket Close " + close + ")")));
             return false;
         }
         return client.received(this, r.value());

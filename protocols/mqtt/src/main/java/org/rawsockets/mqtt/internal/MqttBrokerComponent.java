@@ -99,6 +99,32 @@ public final class MqttBrokerComponent implements MqttClient {
         }
         String host = c.host().strip();
         String endpoint = c.endpoint().strip();
+        String uri = c.uri().strip();
+        String webSocketPath = null;
+        int port = c.port();
+        boolean wss = false;
+        if (!uri.isEmpty()) {
+            if (!host.isEmpty() || !endpoint.isEmpty()) {
+                throw bad("uri", uri, "set together with " + (host.isEmpty() ? "endpoint" : "host"),
+                        "set exactly one of uri (MQTT over WebSocket), host (with port) or endpoint");
+            }
+            java.net.URI u;
+            try {
+                u = new java.net.URI(uri);
+            } catch (java.net.URISyntaxException e) {
+                throw bad("uri", uri, "not a URI (" + e.getReason() + ")", "ws://host[:port]/path or wss://...");
+            }
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("ws") && !scheme.equals("wss") || u.getHost() == null || u.getRawUserInfo() != null
+                    || u.getRawFragment() != null) {
+                throw bad("uri", uri, "not a WebSocket URI", "ws://host[:port]/path or wss://host[:port]/path");
+            }
+            wss = scheme.equals("wss");
+            host = u.getHost().startsWith("[") ? u.getHost().substring(1, u.getHost().length() - 1) : u.getHost();
+            port = u.getPort() == -1 ? (wss ? 443 : 80) : u.getPort();
+            String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+            webSocketPath = u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+        }
         if (host.isEmpty() == endpoint.isEmpty()) {
             throw bad(host.isEmpty() ? "host" : "endpoint", host.isEmpty() ? null : endpoint, host.isEmpty()
                     ? "missing, and no endpoint either" : "set together with host '" + host + "'",
@@ -108,12 +134,18 @@ public final class MqttBrokerComponent implements MqttClient {
         if (host.isEmpty()) {
             b.endpoint(endpoint);
         } else {
-            range("port", c.port(), 1, 65535);
-            b.host(host, c.port());
+            range("port", port, 1, 65535);
+            b.host(host, port).webSocket(webSocketPath);
         }
         String tls = c.tls().strip().toUpperCase(java.util.Locale.ROOT);
         if (!tls.equals("ON") && !tls.equals("OFF")) {
             throw bad("tls", c.tls(), "not a TLS mode", "ON or OFF");
+        }
+        if (webSocketPath != null) {
+            if (!wss && tls.equals("ON")) {
+                throw bad("tls", c.tls(), "ON with a ws:// uri", "use a wss:// uri for WebSocket over TLS");
+            }
+            tls = wss ? "ON" : "OFF";
         }
         if (tls.equals("ON")) {
             if (!endpoint.isEmpty()) {

@@ -36,6 +36,8 @@ public final class MqttSettings {
     public final String host;
     public final String endpoint;
     public final int port;
+    /** The HTTP path of MQTT over WebSocket (ws:// or wss:// URI), or {@code null}: MQTT over TCP. */
+    public final String webSocketPath;
     public final TlsOptions tls;
     public final MqttVersion version;
     public final String clientId;
@@ -65,6 +67,7 @@ public final class MqttSettings {
         host = b.host == null ? "" : b.host.strip();
         endpoint = b.endpoint == null ? "" : b.endpoint.strip();
         port = b.port;
+        webSocketPath = b.webSocketPath;
         tls = b.tls;
         version = b.version;
         clientId = b.clientId;
@@ -95,6 +98,11 @@ public final class MqttSettings {
                     + " endpoint name)");
         }
         range(where, "port", port, 1, 65535);
+        if (webSocketPath != null && (!webSocketPath.startsWith("/") || !endpoint.isEmpty()
+                || webSocketPath.chars().anyMatch(ch -> ch <= ' ' || ch >= 0x7F))) {
+            throw new IllegalArgumentException(where + "a WebSocket path starts with '/', has no spaces or"
+                    + " non-ASCII characters and goes with a host (not an endpoint), was '" + webSocketPath + "'");
+        }
         range(where, "keepAliveSeconds", keepAliveSeconds, 0, 65535);
         range(where, "receiveMaximum", receiveMaximum, 1, 65535);
         range(where, "maxPacketSize", maxPacketSize, 64, org.rawsockets.socket.FrameReader.MAX_BUFFER);
@@ -139,10 +147,26 @@ public final class MqttSettings {
         return version == MqttVersion.V5;
     }
 
-    /** {@code mqtt 127.0.0.1:1883}, {@code mqtts broker:8883}, {@code mqtt endpoint broker1}. */
+    /**
+     * {@code mqtt 127.0.0.1:1883}, {@code mqtts broker:8883}, {@code mqtt endpoint broker1},
+     * {@code wss broker:443/mqtt}.
+     */
     public String target() {
-        return (tls.mode() == TlsMode.ON ? "mqtts " : "mqtt ") + (endpoint.isEmpty()
-                ? (host.contains(":") ? "[" + host + "]" : host) + ":" + port : "endpoint " + endpoint);
+        boolean tlsOn = tls.mode() == TlsMode.ON;
+        if (webSocketPath != null) {
+            return (tlsOn ? "wss " : "ws ") + hostPort() + webSocketPath;
+        }
+        return (tlsOn ? "mqtts " : "mqtt ") + (endpoint.isEmpty() ? hostPort() : "endpoint " + endpoint);
+    }
+
+    private String hostPort() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** The Host header of the WebSocket upgrade: the host, with the port unless it is the scheme's default. */
+    public String webSocketHost() {
+        boolean tlsOn = tls.mode() == TlsMode.ON;
+        return (host.contains(":") ? "[" + host + "]" : host) + (port == (tlsOn ? 443 : 80) ? "" : ":" + port);
     }
 
     public static Builder builder(String name) {
@@ -154,6 +178,7 @@ public final class MqttSettings {
         b.host = host;
         b.endpoint = endpoint;
         b.port = port;
+        b.webSocketPath = webSocketPath;
         b.tls = tls;
         b.version = version;
         b.clientId = clientId;
@@ -184,6 +209,7 @@ public final class MqttSettings {
         String host;
         String endpoint;
         int port = 1883;
+        String webSocketPath;
         TlsOptions tls = TlsOptions.off();
         MqttVersion version = MqttVersion.V5;
         String clientId;
@@ -214,6 +240,14 @@ public final class MqttSettings {
         public Builder host(String h, int p) {
             host = h;
             port = p;
+            return this;
+        }
+
+        /**
+         * MQTT over WebSocket at {@code path} of the host (TLS on: wss); {@code null}: MQTT over TCP.
+         */
+        public Builder webSocket(String path) {
+            webSocketPath = path;
             return this;
         }
 

@@ -16,7 +16,7 @@ import org.rawsockets.socket.ReadResult;
  */
 public final class PacketReader {
 
-    private final FrameReader frames;
+    private final ByteSource frames;
     private final long maxPacketSize;
     private final boolean v5;
 
@@ -27,7 +27,16 @@ public final class PacketReader {
      * @param maxPacketSize the largest packet accepted, fixed header included
      */
     public PacketReader(FrameReader frames, boolean v5, long maxPacketSize) {
-        this.frames = frames;
+        this((ByteSource) frames::readExactly, v5, maxPacketSize);
+    }
+
+    /**
+     * @param source the bytes of the connection (a WebSocket's payload stream)
+     * @param v5 MQTT 5 (else 3.1.1)
+     * @param maxPacketSize the largest packet accepted, fixed header included
+     */
+    public PacketReader(ByteSource source, boolean v5, long maxPacketSize) {
+        this.frames = source;
         this.v5 = v5;
         this.maxPacketSize = maxPacketSize;
     }

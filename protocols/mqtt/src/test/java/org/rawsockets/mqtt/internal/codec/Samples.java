@@ -21,7 +21,7 @@ import org.rawsockets.mqtt.internal.codec.Packet.Unsubscribe;
 import org.rawsockets.mqtt.internal.codec.Packet.Will;
 
 /** One or more packets of every type for MQTT 5 and 3.1.1, with every property where allowed. */
-final class Samples {
+public final class Samples {
     private Samples() {
     }
 
@@ -35,7 +35,7 @@ final class Samples {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static List<Packet> v5() {
+    public static List<Packet> v5() {
         List<Packet> l = new ArrayList<>();
         Properties connect = new Properties().put(Properties.SESSION_EXPIRY, 3600L)
                 .put(Properties.RECEIVE_MAXIMUM, 20).put(Properties.MAXIMUM_PACKET_SIZE, 65536L)
