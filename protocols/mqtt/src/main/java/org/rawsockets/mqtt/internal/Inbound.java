@@ -196,10 +196,13 @@ final class Inbound {
      * @return the connection to read on, or {@code null}
      */
     Connection resume() {
-        if (parked != null && client.conn == parked.conn() && offer(parked)) {
-            Connection readOn = parked.conn();
-            parked = null;
-            return readOn;
+        // offer() acknowledges; a write failing at once loses the connection, which clears parked
+        Parked p = parked;
+        if (p != null && client.conn == p.conn() && offer(p)) {
+            if (parked == p) {
+                parked = null;
+            }
+            return client.conn == p.conn() ? p.conn() : null;
         }
         return null;
     }
@@ -290,12 +293,17 @@ final class Inbound {
             subscriptions.remove(s.filter);
             subscriptionsById.remove(s.subscriptionId);
             client.deferred.add(s.end());
-            if (parked != null) {
-                parked.waiting().remove(s);
-                Connection c = parked.conn();
-                if (client.conn == c && offer(parked)) {
-                    parked = null;
-                    client.deferred.add(c::readLoop);
+            Parked p = parked;
+            if (p != null) {
+                p.waiting().remove(s);
+                Connection c = p.conn();
+                if (client.conn == c && offer(p)) {
+                    if (parked == p) {
+                        parked = null;
+                    }
+                    if (client.conn == c) {
+                        client.deferred.add(c::readLoop);
+                    }
                 }
             }
             Connection c = client.conn;

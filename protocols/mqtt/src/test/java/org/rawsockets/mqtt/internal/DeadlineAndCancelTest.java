@@ -40,7 +40,9 @@ class DeadlineAndCancelTest extends BrokerTestSupport {
                 .toCompletableFuture();
         CompletableFuture<Void> dropped = c.publish(MqttMessage.of("q/dropped", "2", Qos.AT_LEAST_ONCE))
                 .toCompletableFuture();
-        CompletableFuture<Void> third = c.publish(MqttMessage.of("q/third", "3", Qos.EXACTLY_ONCE))
+        // all QoS 1: Mosquitto keeps the order of one QoS towards a subscriber (mosquitto_sub prints a QoS 2
+        // message at PUBREL, after a QoS 1 message sent later)
+        CompletableFuture<Void> third = c.publish(MqttMessage.of("q/third", "3", Qos.AT_LEAST_ONCE))
                 .toCompletableFuture();
         assertEquals(3, c.status().queued());
         assertTrue(dropped.cancel(false));
@@ -52,7 +54,7 @@ class DeadlineAndCancelTest extends BrokerTestSupport {
         Waits.until(30_000, "the timed-out publication left the queue", () -> c.status().queued() == 2, c::status);
 
         broker(m);
-        Sub sub = new Sub(m, "cancel-check", "q/#", 2, 3, MqttVersion.V5);
+        Sub sub = new Sub(m, "cancel-check", "q/#", 1, 3, MqttVersion.V5);
         await(c.connect());
         await(first);
         await(third);
