@@ -137,6 +137,27 @@ class WebSocketTest extends BrokerTestSupport {
         assertTrue(c.status().reconnects() >= 1);
     }
 
+    /** wss: WebSocket over TLS (Mosquitto's websockets listener with a certificate), through the uri property. */
+    @Test
+    void webSocketOverTls() throws Exception {
+        int wsPort = Mosquitto.freePort();
+        Mosquitto m = new Mosquitto().tls(false);
+        m.config("listener " + wsPort + " 127.0.0.1").config("protocol websockets")
+                .config("cafile " + m.path("ca.pem")).config("certfile " + m.path("server.pem"))
+                .config("keyfile " + m.path("server.key"));
+        broker(m);
+        java.util.Map<String, Object> p = config("wss", "wss://localhost:" + wsPort + "/mqtt");
+        p.put("caCertificatesPath", m.path("ca.pem").toString());
+        MqttBrokerComponent c = new MqttBrokerComponent(sockets, p, new org.rawsockets.protocols.config.SecretFiles(
+                null), new org.rawsockets.protocols.config.ConfigRegistry(BrokerConfig.PID, "MQTT broker"), x -> { });
+        cleanup.add(c::deactivate);
+        Waits.until(30_000, "connected over wss", () -> c.status().connected(), () -> c.status() + "\n" + logs());
+        assertEquals("wss localhost:" + wsPort + "/mqtt", c.status().target());
+        MqttSubscription s = await(c.subscribe("tls/ws", SubscriptionOptions.of(Qos.EXACTLY_ONCE), 4));
+        await(c.publish(MqttMessage.of("tls/ws", "secret hello", Qos.EXACTLY_ONCE)));
+        assertEquals("secret hello", await(s.read(Duration.ofSeconds(30))).value().payloadAsString());
+    }
+
     /** The broker configuration's uri property: ws:// connects over WebSocket; wrong URIs are refused by name. */
     @Test
     void configurationWithAWebSocketUri() throws Exception {
