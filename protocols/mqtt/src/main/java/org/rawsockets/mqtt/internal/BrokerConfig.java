@@ -111,6 +111,15 @@ public @interface BrokerConfig {
         @Option(value = "DROP_OLDEST", label = "Drop the oldest queued message") })
     String queuePolicy() default "REJECT_NEW";
 
+    @AttributeDefinition(required = false, description = "Directory of the file-backed offline queue: queued and"
+            + " unacknowledged publications are also kept there, one file each, and sent after a restart of the bundle"
+            + " or gateway (QoS 1/2 at least once across a restart); empty: memory only")
+    String queueDirectory() default "";
+
+    @AttributeDefinition(min = "1024", description = "Bytes the files of the file-backed offline queue may take;"
+            + " queuePolicy applies when a publication does not fit")
+    long maxQueuedBytes() default 67108864;
+
     @AttributeDefinition(required = false, description = "Will topic (published by the broker when the connection"
             + " is lost); empty: no will")
     String willTopic() default "";

@@ -173,7 +173,7 @@ final class Connection {
                 if (e == null) {
                     client.outbound.written(this, qos0);
                 } else if (qos0 != null) {
-                    client.defer(() -> qos0.done.completeExceptionally(e));
+                    client.outbound.fail(qos0, e);
                 }
             }
             if (e != null) {

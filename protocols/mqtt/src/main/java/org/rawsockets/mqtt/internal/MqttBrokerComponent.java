@@ -218,6 +218,17 @@ public final class MqttBrokerComponent implements MqttClient {
             throw bad("queuePolicy", c.queuePolicy(), "not a queue policy", "REJECT_NEW or DROP_OLDEST");
         }
         b.queue(c.maxQueued(), policy);
+        range("maxQueuedBytes", c.maxQueuedBytes(), 1024, Long.MAX_VALUE);
+        if (!c.queueDirectory().isBlank()) {
+            java.nio.file.Path dir;
+            try {
+                dir = java.nio.file.Path.of(c.queueDirectory().strip());
+            } catch (java.nio.file.InvalidPathException e) {
+                throw bad("queueDirectory", c.queueDirectory(), "not a path (" + e.getReason() + ")",
+                        "a directory the gateway may write");
+            }
+            b.queueDirectory(dir, c.maxQueuedBytes());
+        }
         if (!c.willTopic().isBlank()) {
             range("willQos", c.willQos(), 0, 2);
             try {

@@ -90,6 +90,23 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         });
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        if (settings.queueDirectory != null) {
+            FileQueueStore store = new FileQueueStore(settings.queueDirectory, settings.maxQueuedBytes);
+            List<FileQueueStore.Stored> stored;
+            try {
+                stored = store.load();
+            } catch (java.io.IOException e) {
+                timer.shutdownNow();
+                throw new IllegalStateException("MQTT broker '" + settings.name + "': the offline queue directory "
+                        + settings.queueDirectory + " cannot be used (" + e + "); check that it is a directory the"
+                        + " gateway may write", e);
+            }
+            outbound.restore(store, stored);
+            if (!stored.isEmpty()) {
+                LOG.info("{}: {} publication(s) of the offline queue in {} read back", where(), stored.size(),
+                        settings.queueDirectory);
+            }
+        }
     }
 
     @Override
@@ -273,8 +290,10 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
             if (pingTask != null) {
                 pingTask.cancel(false);
             }
-            MqttConnectionException e = new MqttConnectionException(where() + ": the client was disconnected");
-            outbound.failAll(e);
+            MqttConnectionException e = new MqttConnectionException(where() + ": the client was disconnected"
+                    + (outbound.store == null ? "" : "; the publication stays in the offline queue in "
+                            + outbound.store.dir() + " and is sent after the next start"));
+            outbound.failAll(e, true);
             List<AckHandler> waiting = new ArrayList<>(acks.values());
             acks.clear();
             waiting.forEach(h -> deferred.add(() -> h.failed(e)));

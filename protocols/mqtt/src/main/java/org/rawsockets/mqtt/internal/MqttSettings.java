@@ -57,6 +57,10 @@ public final class MqttSettings {
     public final int maxInFlight;
     public final int maxQueued;
     public final QueuePolicy queuePolicy;
+    /** The directory of the file-backed offline queue, or {@code null}: memory only. */
+    public final java.nio.file.Path queueDirectory;
+    /** The bytes the file-backed queue's files may take. */
+    public final long maxQueuedBytes;
     public final Duration connectTimeout;
     public final boolean reconnect;
     public final Duration reconnectMin;
@@ -85,6 +89,8 @@ public final class MqttSettings {
         maxInFlight = b.maxInFlight;
         maxQueued = b.maxQueued;
         queuePolicy = b.queuePolicy;
+        queueDirectory = b.queueDirectory;
+        maxQueuedBytes = b.maxQueuedBytes;
         connectTimeout = b.connectTimeout;
         reconnect = b.reconnect;
         reconnectMin = b.reconnectMin;
@@ -110,6 +116,7 @@ public final class MqttSettings {
         range(where, "outgoingTopicAliasMaximum", outgoingTopicAliasMaximum, 0, 65535);
         range(where, "maxInFlight", maxInFlight, 1, 65535);
         range(where, "maxQueued", maxQueued, 0, 1_000_000);
+        range(where, "maxQueuedBytes", maxQueuedBytes, 1024, Long.MAX_VALUE);
         if (sessionExpirySeconds < 0 || sessionExpirySeconds > 0xFFFFFFFFL) {
             throw new IllegalArgumentException(where + "sessionExpirySeconds must be 0..4294967295, was "
                     + sessionExpirySeconds);
@@ -196,6 +203,8 @@ public final class MqttSettings {
         b.maxInFlight = maxInFlight;
         b.maxQueued = maxQueued;
         b.queuePolicy = queuePolicy;
+        b.queueDirectory = queueDirectory;
+        b.maxQueuedBytes = maxQueuedBytes;
         b.connectTimeout = connectTimeout;
         b.reconnect = reconnect;
         b.reconnectMin = reconnectMin;
@@ -227,6 +236,8 @@ public final class MqttSettings {
         int maxInFlight = 65535;
         int maxQueued = 10_000;
         QueuePolicy queuePolicy = QueuePolicy.REJECT_NEW;
+        java.nio.file.Path queueDirectory;
+        long maxQueuedBytes = 64L * 1024 * 1024;
         Duration connectTimeout = Duration.ofSeconds(10);
         boolean reconnect = true;
         Duration reconnectMin = Duration.ofMillis(250);
@@ -330,6 +341,16 @@ public final class MqttSettings {
         public Builder queue(int max, QueuePolicy policy) {
             maxQueued = max;
             queuePolicy = policy;
+            return this;
+        }
+
+        /**
+         * Keeps the queued publications also in files of {@code dir} (they survive a restart), at most
+         * {@code maxBytes}; {@code null}: memory only.
+         */
+        public Builder queueDirectory(java.nio.file.Path dir, long maxBytes) {
+            queueDirectory = dir;
+            maxQueuedBytes = maxBytes;
             return this;
         }
 

@@ -39,6 +39,8 @@ final class Outbound {
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private final LinkedHashMap<Integer, Outgoing> inflight = new LinkedHashMap<>();
     private boolean pumping;
+    /** The file-backed queue, or {@code null} (memory only). */
+    FileQueueStore store;
     private int nextPacketId = 1;
     int peakInFlight;
     long published;
@@ -49,6 +51,8 @@ final class Outbound {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         Publish packet;
         boolean pubrecReceived;
+        /** Its file in the file-backed queue, or -1. */
+        long storeSeq = -1;
 
         Outgoing(MqttMessage message) {
             this.message = message;
@@ -103,9 +107,63 @@ final class Outbound {
             fail(queue.poll(), new MqttLimitException(full.getMessage() + "; the oldest message was dropped"
                     + " (policy DROP_OLDEST)"));
         }
+        if (store != null) {
+            CompletionStage<Void> refused = store(o, c);
+            if (refused != null) {
+                return refused;
+            }
+        }
         queue.add(o);
         pump();
         return null;
+    }
+
+    /** Writes a publication to the file-backed queue, within its bytes (under the lock); {@code null} when stored. */
+    private CompletionStage<Void> store(Outgoing o, Connection c) {
+        byte[] encoded;
+        try {
+            encoded = FileQueueStore.encode(o.message);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new MqttLimitException(client.where() + ": publish to '"
+                    + o.message.topic() + "' cannot be stored in the offline queue: " + e.getMessage()));
+        }
+        while (!store.fits(encoded.length)) {
+            MqttLimitException full = new MqttLimitException(client.where() + ": the offline queue in " + store.dir()
+                    + " holds " + store.bytes() + " of its " + store.maxBytes() + " bytes (maxQueuedBytes); a message"
+                    + " of " + encoded.length + " bytes waiting for " + (c == null ? "a connection" : "a send slot")
+                    + " does not fit");
+            if (client.settings.queuePolicy == MqttSettings.QueuePolicy.REJECT_NEW || queue.isEmpty()) {
+                return CompletableFuture.failedFuture(full);
+            }
+            fail(queue.poll(), new MqttLimitException(full.getMessage() + "; the oldest message was dropped"
+                    + " (policy DROP_OLDEST)"));
+        }
+        try {
+            o.storeSeq = store.add(encoded);
+        } catch (java.io.IOException e) {
+            return CompletableFuture.failedFuture(new org.rawsockets.mqtt.MqttException(client.where()
+                    + ": the offline queue directory " + store.dir() + " cannot be written (" + e
+                    + "); publish to '" + o.message.topic() + "' refused", e));
+        }
+        return null;
+    }
+
+    /** Queues the publications read back from the file-backed queue at start, oldest first (under the lock). */
+    void restore(FileQueueStore s, java.util.List<FileQueueStore.Stored> stored) {
+        store = s;
+        for (FileQueueStore.Stored st : stored) {
+            Outgoing o = new Outgoing(st.message());
+            o.storeSeq = st.seq();
+            queue.add(o);
+        }
+    }
+
+    /** Deletes a publication's file once it is done or given up (under the lock). */
+    private void release(Outgoing o) {
+        if (o.storeSeq >= 0 && store != null) {
+            store.remove(o.storeSeq);
+            o.storeSeq = -1;
+        }
     }
 
     /**
@@ -115,7 +173,11 @@ final class Outbound {
      * @return whether it was queued
      */
     boolean remove(Outgoing o) {
-        return queue.removeFirstOccurrence(o);
+        if (queue.removeFirstOccurrence(o)) {
+            release(o);
+            return true;
+        }
+        return false;
     }
 
     /** A session was established: resume what is in flight, or queue it anew (under the lock). */
@@ -167,6 +229,7 @@ final class Outbound {
                 }
                 queue.poll();
                 if (o.done.isDone()) {
+                    release(o);
                     continue; // cancelled by the caller; abandoned() will find it gone
                 }
                 int id = qos == 0 ? 0 : nextPacketId();
@@ -223,6 +286,7 @@ final class Outbound {
 
     void complete(Outgoing o, Throwable e) {
         if (e == null) {
+            release(o);
             published++;
             client.deferred.add(() -> o.done.complete(null));
         } else {
@@ -231,6 +295,7 @@ final class Outbound {
     }
 
     void fail(Outgoing o, Throwable e) {
+        release(o);
         client.deferred.add(() -> o.done.completeExceptionally(e));
     }
 
@@ -262,13 +327,23 @@ final class Outbound {
     }
 
     void failAll(Throwable e) {
-        for (Outgoing o : inflight.values()) {
-            fail(o, e);
-        }
+        failAll(e, false);
+    }
+
+    /**
+     * Fails every publication waiting or in flight; with {@code keepFiles} (the client closes) their
+     * files stay in the file-backed queue and are sent after the next start (under the lock).
+     */
+    void failAll(Throwable e, boolean keepFiles) {
+        List<Outgoing> all = new ArrayList<>(inflight.values());
+        all.addAll(queue);
         inflight.clear();
-        for (Outgoing o : queue) {
+        queue.clear();
+        for (Outgoing o : all) {
+            if (keepFiles) {
+                o.storeSeq = -1;
+            }
             fail(o, e);
         }
-        queue.clear();
     }
 }
