@@ -68,14 +68,19 @@ class HttpServerProcessIT {
 
     /** Copies the console bundle of the distribution into the copy's deploy/. */
     static void deployConsole(Path home) throws IOException {
+        deployBundle(home, "web-console-*.jar");
+    }
+
+    /** Copies the distribution's bundle {@code glob} (in bundles/) into the copy's deploy/. */
+    static void deployBundle(Path home, String glob) throws IOException {
         Path bundles = Path.of(System.getProperty("gateway.dir")).resolve("bundles");
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(bundles, "web-console-*.jar")) {
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(bundles, glob)) {
             for (Path jar : jars) {
                 Files.copy(jar, home.resolve("deploy").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 return;
             }
         }
-        throw new AssertionError("no web-console jar in " + bundles);
+        throw new AssertionError("no " + glob + " in " + bundles);
     }
 
     /** The addresses (hex, as in /proc/net/tcp*) of the sockets listening on {@code port}. */
@@ -181,10 +186,20 @@ class HttpServerProcessIT {
 
     /** GETs /api/bundles until {@code pattern} matches (or, with {@code absent}, no longer matches). */
     static Matcher awaitBundles(HttpClient http, String base, String token, String pattern, boolean absent) throws Exception {
+        return awaitApi(http, base + "/api/bundles", token, pattern, absent);
+    }
+
+    /** GETs {@code url} until {@code pattern} matches. */
+    static Matcher awaitApi(HttpClient http, String url, String token, String pattern) throws Exception {
+        return awaitApi(http, url, token, pattern, false);
+    }
+
+    /** GETs {@code url} until {@code pattern} matches (or, with {@code absent}, no longer matches). */
+    static Matcher awaitApi(HttpClient http, String url, String token, String pattern, boolean absent) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         String body = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/bundles")).timeout(WAIT)
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(WAIT)
                     .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
             body = r.body();
             Matcher m = Pattern.compile(pattern).matcher(body);
@@ -193,16 +208,20 @@ class HttpServerProcessIT {
             }
             Thread.sleep(100); // polling for a condition, bounded by the deadline
         }
-        throw new AssertionError("/api/bundles never " + (absent ? "lost " : "matched ") + pattern + " within " + WAIT + ": " + body);
+        throw new AssertionError(url + " never " + (absent ? "lost " : "matched ") + pattern + " within " + WAIT + ": " + body);
     }
 
     @Test
-    void consoleInstallsUpdatesAndUninstallsBundlesThroughTheDeployFolder(TestInfo info) throws Exception {
+    void consoleInstallsUpdatesAndUninstallsBundlesThroughTheDeployFolderAndShowsSmtpServers(TestInfo info) throws Exception {
         Path home = GatewayProcessIT.copyDistribution(info);
         deployConsole(home);
         String token = "bundle-api-token";
         GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.console.cfg"),
                 "apiTokenHash=" + ConsoleBrowserIT.hash(token) + "\n");
+        // a mail server: the SMTP bundle publishes it on the Devices page (nothing is sent to it)
+        deployBundle(home, "smtp-*.jar");
+        GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.smtp.server-relay.cfg"),
+                "name=relay\nhost=127.0.0.1\nport=2525\ntls=OFF\nauthMechanism=NONE\n");
         Path jar = TestBundles.peerClient(home.resolve("peerclient-build.jar"));
         GatewayProcessIT.Running g = gateway.start(home, "--headless");
         g.awaitLine("gateway ready in|gateway started", WAIT);
@@ -221,6 +240,8 @@ class HttpServerProcessIT {
         };
         String bsn = Pattern.quote(TestBundles.PEER_CLIENT_BSN);
         awaitBundles(http, base, token, "\"symbolicName\":\"org.rawsockets.console\"", false);
+        awaitApi(http, base + "/api/devices", token, "\\{\"name\":\"relay\",\"kind\":\"smtp\",\"endpoint\":\"127\\.0\\.0\\.1:2525\","
+                + "\"state\":\"IDLE \\(0 ok, 0 failed\\)\"");
 
         HttpResponse<String> installed = post.apply("/api/bundles", Files.readAllBytes(jar));
         assertEquals(202, installed.statusCode(), installed.body());

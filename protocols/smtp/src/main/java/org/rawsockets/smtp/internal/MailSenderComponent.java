@@ -85,6 +85,7 @@ public final class MailSenderComponent implements MailSender {
     private final String name;
     private final SmtpSettings settings;
     private final ConfigRegistry.Claim claim;
+    private final ServerActivity activity = new ServerActivity(java.time.Clock.systemUTC());
 
     @Activate
     public MailSenderComponent(@Reference SocketService sockets,
@@ -261,15 +262,15 @@ public final class MailSenderComponent implements MailSender {
         Duration limit = settings.timeout();
         long deadline = SmtpSessionImpl.deadline(limit);
         SmtpSessionImpl session = SmtpSessionImpl.create(sockets, settings);
-        return caller(session, session.open(deadline, limit)
+        return tracked(caller(session, session.open(deadline, limit)
                 .thenCompose(s -> session.send(envelope, content, progress, deadline, limit))
-                .whenComplete((r, t) -> session.close(deadline)));
+                .whenComplete((r, t) -> session.close(deadline))));
     }
 
     @Override
     public CompletionStage<SmtpSession> openSession() {
-        return SmtpSessionImpl.create(sockets, settings).open(SmtpSessionImpl.deadline(settings.timeout()),
-                settings.timeout());
+        return tracked(SmtpSessionImpl.create(sockets, settings).open(SmtpSessionImpl.deadline(settings.timeout()),
+                settings.timeout()));
     }
 
     @Override
@@ -277,11 +278,42 @@ public final class MailSenderComponent implements MailSender {
         Duration limit = settings.timeout();
         long deadline = SmtpSessionImpl.deadline(limit);
         SmtpSessionImpl session = SmtpSessionImpl.create(sockets, settings);
-        return caller(session, session.open(deadline, limit).thenCompose(s -> {
+        return tracked(caller(session, session.open(deadline, limit).thenCompose(s -> {
             ProbeResult r = new ProbeResult(settings.serverLabel(), s.remoteAddress(), s.greeting(), s.capabilities(),
                     s.tls().orElse(null), s.authenticatedWith().orElse(null));
             return session.close(deadline).handle((v, t) -> r);
-        }));
+        })));
+    }
+
+    /**
+     * {@code stage} as the caller sees it, its outcome counted in this server's activity (the Devices
+     * page) before the caller learns it; completed by the caller first (cancelled), it completes
+     * {@code stage} too, which aborts the exchange as before.
+     */
+    private <T> CompletableFuture<T> tracked(CompletableFuture<T> stage) {
+        activity.begin();
+        CompletableFuture<T> out = new CompletableFuture<>();
+        stage.whenComplete((v, t) -> {
+            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            activity.end(cause);
+            if (cause != null) {
+                out.completeExceptionally(cause);
+            } else {
+                out.complete(v);
+            }
+        });
+        out.whenComplete((v, t) -> {
+            if (!stage.isDone()) {
+                stage.completeExceptionally(t != null ? t : new java.util.concurrent.CancellationException(
+                        "completed by the caller"));
+            }
+        });
+        return out;
+    }
+
+    /** This server for operator tools: name, server, the last exchange's outcome and error. */
+    org.rawsockets.socket.admin.DeviceStatus deviceStatus() {
+        return activity.status(name, settings.endpointName().map(e -> "endpoint:" + e).orElseGet(settings::serverLabel));
     }
 
     /**
