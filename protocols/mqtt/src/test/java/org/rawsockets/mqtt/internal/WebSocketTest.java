@@ -131,7 +131,9 @@ class WebSocketTest extends BrokerTestSupport {
         m.stop();
         Waits.until(30_000, "the client saw the broker go", () -> !c.status().connected(), c::status);
         m.start();
-        Waits.until(30_000, "reconnected", () -> c.status().connected(), c::status);
+        // the broker kept the session (persistence): the subscription is there before anything is published
+        Waits.until(30_000, "reconnected to the kept session", () -> c.status().connected()
+                && c.status().sessionPresent(), () -> c.status() + "\n" + logs());
         pub(m, "again/ws", 1, MqttVersion.V5, List.of("after-restart"));
         assertEquals("after-restart", await(s.read(Duration.ofSeconds(30))).value().payloadAsString(), logs());
         assertTrue(c.status().reconnects() >= 1);
