@@ -189,7 +189,11 @@ final class Outbound {
                 if (o.pubrecReceived) {
                     c.send(Ack.of(Packet.PUBREL, o.packet.packetId()));
                 } else {
-                    o.packet = o.packet.withDup(true);
+                    // with its topic name: the alias belonged to the lost connection
+                    Publish p = o.packet;
+                    o.packet = new Publish(true, p.qos(), p.retain(), o.message.topic(), p.packetId(), p.payload(),
+                            p.properties().has(Properties.TOPIC_ALIAS) ? p.properties().without(Properties.TOPIC_ALIAS)
+                                    : p.properties());
                     c.send(o.packet);
                 }
             }
@@ -235,11 +239,11 @@ final class Outbound {
                 int id = qos == 0 ? 0 : nextPacketId();
                 Publish p = new Publish(false, qos, o.message.retain(), o.message.topic(), id, o.message.payload(),
                         PublishProps.toProperties(o.message.properties(), client.settings.v5()));
-                // The wire form may use the connection's topic alias; the session keeps the full topic
-                // (a re-send after a reconnect must not use an alias of the lost connection).
+                // The connection's topic alias, if any (a re-send after a reconnect drops it again: the alias
+                // belonged to the lost connection).
                 int alias = c.aliasesOut.lookup(p.topic());
                 Publish onWire = alias == 0 ? p : new Publish(false, qos, p.retain(), alias > 0 ? "" : p.topic(), id,
-                        p.payload(), p.properties().copy().put(Properties.TOPIC_ALIAS, Math.abs(alias)));
+                        p.payload(), p.properties().put(Properties.TOPIC_ALIAS, Math.abs(alias)));
                 ByteBuffer wire;
                 try {
                     wire = Encoder.encode(onWire, client.settings.v5(), c.maximumPacketSize);
@@ -251,7 +255,7 @@ final class Outbound {
                             + ": publish to '" + o.message.topic() + "' refused: " + e.getMessage()));
                     continue;
                 }
-                o.packet = p;
+                o.packet = onWire;
                 if (qos > 0) {
                     inflight.put(id, o);
                     peakInFlight = Math.max(peakInFlight, inflight.size());

@@ -135,10 +135,11 @@ public final class Properties {
         return this;
     }
 
-    /** A copy (values are shared: they are immutable or owned by the packet). */
-    public Properties copy() {
+    /** A copy without the single-valued property {@code id} (values are shared: immutable or owned by the packet). */
+    public Properties without(int id) {
         Properties c = new Properties();
         c.values.putAll(values);
+        c.values.remove(id);
         c.user.addAll(user);
         c.subscriptionIds.addAll(subscriptionIds);
         return c;
