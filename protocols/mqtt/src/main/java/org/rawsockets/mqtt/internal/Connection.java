@@ -40,6 +40,9 @@ final class Connection {
     private final MqttSettings s;
     private TcpSocket socket;
     private PacketReader reader;
+    static final long WS_CLOSE_WAIT_MS = 2000;
+    /** Completes when the read loop saw the end of the stream or a read failure. */
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     /** The WebSocket framing when the broker is a ws:// or wss:// URI, else {@code null}. */
     private WsTransport ws;
 
@@ -191,17 +194,31 @@ final class Connection {
         }
     }
 
-    /** A normal DISCONNECT, then close. */
+    /**
+     * A normal DISCONNECT, then close. Over WebSocket the broker is given up to
+     * {@link #WS_CLOSE_WAIT_MS} to close the connection first, then a Close frame is sent: Mosquitto
+     * 2.0.11 (libwebsockets) handling a Close frame that arrives with the DISCONNECT may end the
+     * connection before the DISCONNECT ("closed its connection", so the will would be published).
+     */
     CompletionStage<Void> disconnect() {
+        boolean sent = false;
         synchronized (client) {
             if (established) {
                 send(new Packet.Disconnect(0, null));
-            }
-            if (ws != null && socket != null) {
-                ws.sendClose();
+                sent = true;
             }
         }
-        return close().exceptionally(e -> null);
+        if (ws == null || socket == null) {
+            return close().exceptionally(e -> null);
+        }
+        CompletableFuture<Void> wait = sent ? ended.copy().completeOnTimeout(null, WS_CLOSE_WAIT_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS) : CompletableFuture.completedFuture(null);
+        return wait.exceptionally(e -> null).thenCompose(v -> {
+            if (!ended.isDone()) {
+                ws.sendClose();
+            }
+            return close();
+        }).exceptionally(e -> null);
     }
 
     /** Drops the connection without DISCONNECT, as a network failure would (TCP reset). */
@@ -252,6 +269,9 @@ final class Connection {
     }
 
     private boolean handle(ReadResult<Packet> r, Throwable e) {
+        if (e != null || r.done()) {
+            ended.complete(null);
+        }
         if (e != null) {
             client.readFailed(this, e);
             return false;
