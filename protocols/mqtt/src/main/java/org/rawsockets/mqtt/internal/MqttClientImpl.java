@@ -90,22 +90,11 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         });
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        if (settings.queueDirectory != null) {
-            FileQueueStore store = new FileQueueStore(settings.queueDirectory, settings.maxQueuedBytes);
-            List<FileQueueStore.Stored> stored;
-            try {
-                stored = store.load();
-            } catch (java.io.IOException e) {
-                timer.shutdownNow();
-                throw new IllegalStateException("MQTT broker '" + settings.name + "': the offline queue directory "
-                        + settings.queueDirectory + " cannot be used (" + e + "); check that it is a directory the"
-                        + " gateway may write", e);
-            }
-            outbound.restore(store, stored);
-            if (!stored.isEmpty()) {
-                LOG.info("{}: {} publication(s) of the offline queue in {} read back", where(), stored.size(),
-                        settings.queueDirectory);
-            }
+        try {
+            outbound.openStore();
+        } catch (IllegalStateException e) {
+            timer.shutdownNow();
+            throw e;
         }
     }
 
@@ -411,23 +400,13 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
 
     /** A publication's deadline passed (on the timer). */
     private void timedOut(Outbound.Outgoing o, long millis) {
-        String state;
+        org.rawsockets.socket.TimedOutException e;
         synchronized (this) {
-            if (o.done.isDone()) {
-                return;
-            }
-            if (outbound.remove(o)) {
-                state = "not sent within " + millis + " ms (waiting for " + (conn != null && conn.established
-                        ? "a send slot" : "a connection") + "); removed from the queue, it will not be sent";
-            } else if (o.message.qos() == Qos.AT_MOST_ONCE) {
-                state = "handed to the socket but not written within " + millis + " ms";
-            } else {
-                state = "sent but not acknowledged within " + millis + " ms; it stays in the session (QoS "
-                        + o.message.qos().value() + "): re-sent after a reconnect while the broker keeps the session";
-            }
+            e = outbound.timedOut(o, millis);
         }
-        o.done.completeExceptionally(new org.rawsockets.socket.TimedOutException(where() + ": publish to '"
-                + o.message.topic() + "' " + state));
+        if (e != null) {
+            o.done.completeExceptionally(e);
+        }
     }
 
     // ---------------------------------------------------------------- receiving

@@ -158,6 +158,58 @@ final class Outbound {
         }
     }
 
+    /**
+     * Opens the file-backed queue when one is configured and queues what it holds (at start).
+     *
+     * @throws IllegalStateException when the directory cannot be used
+     */
+    void openStore() {
+        MqttSettings settings = client.settings;
+        if (settings.queueDirectory == null) {
+            return;
+        }
+        FileQueueStore s = new FileQueueStore(settings.queueDirectory, settings.maxQueuedBytes);
+        List<FileQueueStore.Stored> stored;
+        try {
+            stored = s.load();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("MQTT broker '" + settings.name + "': the offline queue directory "
+                    + settings.queueDirectory + " cannot be used (" + e + "); check that it is a directory the"
+                    + " gateway may write", e);
+        }
+        synchronized (client) {
+            restore(s, stored);
+        }
+        if (!stored.isEmpty()) {
+            LOG.info("{}: {} publication(s) of the offline queue in {} read back", client.where(), stored.size(),
+                    settings.queueDirectory);
+        }
+    }
+
+    /**
+     * A publication's deadline passed: removes it when still queued (under the lock).
+     *
+     * @return the failure to complete its stage with, or {@code null} when it is done already
+     */
+    org.rawsockets.socket.TimedOutException timedOut(Outgoing o, long millis) {
+        if (o.done.isDone()) {
+            return null;
+        }
+        String state;
+        if (remove(o)) {
+            Connection c = client.conn;
+            state = "not sent within " + millis + " ms (waiting for " + (c != null && c.established
+                    ? "a send slot" : "a connection") + "); removed from the queue, it will not be sent";
+        } else if (o.message.qos() == Qos.AT_MOST_ONCE) {
+            state = "handed to the socket but not written within " + millis + " ms";
+        } else {
+            state = "sent but not acknowledged within " + millis + " ms; it stays in the session (QoS "
+                    + o.message.qos().value() + "): re-sent after a reconnect while the broker keeps the session";
+        }
+        return new org.rawsockets.socket.TimedOutException(client.where() + ": publish to '" + o.message.topic()
+                + "' " + state);
+    }
+
     /** Deletes a publication's file once it is done or given up (under the lock). */
     private void release(Outgoing o) {
         if (o.storeSeq >= 0 && store != null) {
