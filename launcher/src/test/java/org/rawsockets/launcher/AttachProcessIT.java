@@ -35,12 +35,22 @@ class AttachProcessIT {
 
     private final List<Process> processes = new ArrayList<>();
 
+    /** Debian's group of user nobody. */
+    private static final String NOBODY_GROUP = "nogroup";
+
+    private final List<Path> cleanupDirs = new ArrayList<>();
+
     @AfterEach
-    void killLeftovers() throws InterruptedException {
+    void killLeftovers() throws InterruptedException, IOException {
         for (Process p : processes) {
             if (p.isAlive()) {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        for (Path dir : cleanupDirs) {
+            try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -192,6 +202,54 @@ class AttachProcessIT {
         assertEquals(0, ok.exit(), ok.toString());
     }
 
+    /**
+     * A client run as another OS user ({@code nobody}, through setpriv) is refused: first by the modes
+     * of {@code data/} and the socket; then, with those opened up and the token readable, by the attach
+     * server itself (SO_PEERCRED), so the server's own check is what is tested. Needs root (CI runs as
+     * root) and setpriv (util-linux): without them this fails, it never skips.
+     */
+    @Test
+    void aClientRunAsAnotherOsUserIsRefused() throws Exception {
+        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        assertEquals(0, uid, "this test runs a client as user nobody, which needs root (CI runs as root)");
+        String java = System.getProperty("java.home");
+        Running probe = asNobody(Path.of("/"), java + "/bin/java", "-version");
+        assertTrue(probe.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "java -version as nobody finished");
+        probe.drain();
+        assertEquals(0, probe.process.exitValue(), "user nobody must be able to run " + java
+                + "/bin/java (setpriv from util-linux, a JDK readable by all): " + probe.err);
+
+        // The gateway's folder where every user may reach it (the build folder may not be): under /tmp.
+        Path tmp = Files.createTempDirectory(Path.of("/tmp"), "rawsockets-attach-");
+        cleanupDirs.add(tmp);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path home = GatewayProcessIT.copyDistribution(tmp.resolve("gateway"));
+        Running g = start(home, "bin/gateway", "--headless");
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+        Path socket = home.resolve(AttachProtocol.SOCKET);
+        Path token = home.resolve(AttachProtocol.TOKEN_FILE);
+        assertFalse(Files.isSymbolicLink(socket), "bound in data/ itself (short path)");
+
+        // As installed: nobody cannot even reach the socket (data/ is 0700).
+        GatewayProcessIT.Result denied = clientAsNobody(home, "-c", "echo should-not-run");
+        assertEquals(AttachClient.EXIT_REFUSED, denied.exit(), denied.toString());
+        assertTrue(denied.stderr().contains("permission denied on " + socket), denied.toString());
+        assertFalse(denied.stdout().contains("should-not-run"), denied.toString());
+
+        // Socket and token opened up to everyone: the attach server still refuses another user.
+        Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+        GatewayProcessIT.Result refused = clientAsNobody(home, "-c", "stop 0");
+        assertEquals(AttachClient.EXIT_REFUSED, refused.exit(), refused.toString());
+        assertTrue(refused.stderr().contains("refused: user nobody is not the gateway's user (root)"), refused.toString());
+        // The refused 'stop 0' did not run: the gateway still answers its own user.
+        GatewayProcessIT.Result owner = client(home, "-c", "echo owner-still-attached");
+        assertEquals(0, owner.exit(), owner.toString());
+        assertTrue(owner.stdout().contains("owner-still-attached"), owner.toString());
+        assertTrue(g.process.isAlive());
+    }
+
     @Test
     void onATerminalTheSessionHasLineEditingAndCtrlCInterrupts(TestInfo info) throws Exception {
         Path home = GatewayProcessIT.copyDistribution(info);
@@ -282,6 +340,35 @@ class AttachProcessIT {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** bin/gateway-client run as user nobody (setpriv: real and effective uid and gid, no supplementary groups). */
+    private GatewayProcessIT.Result clientAsNobody(Path home, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/gateway-client").toString(), "--home", home.toString()));
+        cmd.addAll(List.of(args));
+        Running c = asNobody(home, cmd.toArray(String[]::new));
+        assertTrue(c.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "gateway-client as nobody finished");
+        c.drain();
+        return new GatewayProcessIT.Result(c.process.exitValue(), String.join("\n", c.out), String.join("\n", c.err));
+    }
+
+    private Running asNobody(Path dir, String... cmd) throws IOException {
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=" + NOBODY_GROUP,
+                "--clear-groups", "--"));
+        command.addAll(List.of(cmd));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("HOME", "/tmp");
+        pb.environment().remove("GATEWAY_OPTS");
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new AssertionError("setpriv is missing (util-linux): it runs the client as another user", e);
+        }
+        processes.add(p);
+        p.getOutputStream().close();
+        return new Running(p);
     }
 
     private GatewayProcessIT.Result client(Path home, String... args) throws Exception {

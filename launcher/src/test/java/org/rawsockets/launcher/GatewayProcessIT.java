@@ -256,12 +256,16 @@ class GatewayProcessIT {
 
     /** A private copy of target/gateway (bin, lib, system, etc; fresh deploy/, data/, log/). */
     static Path copyDistribution(TestInfo info) throws IOException {
+        String name = info.getTestMethod().map(m -> m.getName()).orElse("gw") + "-" + COPIES.incrementAndGet();
+        return copyDistribution(Paths.get(System.getProperty("test.work.dir"), "process", name));
+    }
+
+    /** A private copy of target/gateway in {@code target} (emptied first). */
+    static Path copyDistribution(Path target) throws IOException {
         Path source = Paths.get(System.getProperty("gateway.dir"));
         if (!Files.isExecutable(source.resolve("bin/gateway"))) {
             throw new AssertionError("no built distribution at " + source + " (run the package phase first)");
         }
-        String name = info.getTestMethod().map(m -> m.getName()).orElse("gw") + "-" + COPIES.incrementAndGet();
-        Path target = Paths.get(System.getProperty("test.work.dir"), "process", name);
         if (Files.exists(target)) {
             try (Stream<Path> s = Files.walk(target)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
