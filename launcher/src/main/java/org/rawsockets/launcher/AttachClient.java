@@ -49,9 +49,11 @@ public final class AttachClient {
     }
 
     public static void main(String[] args) {
+        ClientTrace.traceShutdown();
         int code = run(args);
         System.out.flush();
         System.err.flush();
+        ClientTrace.log("exit " + code);
         System.exit(code);
     }
 
@@ -134,7 +136,9 @@ public final class AttachClient {
             if (script != null) {
                 return interrupts.command(script, out, err);
             }
-            return interactive(home, interrupts, out, err);
+            int last = interactive(home, interrupts, out, err);
+            interrupts.leaving();
+            return last;
         } catch (IOException e) {
             err.println("gateway-client: lost the connection to the gateway in " + home + ": " + e.getMessage());
             return EXIT_NO_GATEWAY;
@@ -188,17 +192,37 @@ public final class AttachClient {
         private final AtomicBoolean running = new AtomicBoolean();
         private final AtomicBoolean sent = new AtomicBoolean();
 
+        private final AtomicBoolean left = new AtomicBoolean();
+
         Interrupts(SocketChannel ch) {
             this.ch = ch;
+            handleSigint();
+        }
+
+        private void handleSigint() {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> onInterrupt());
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
                 // no SIGINT handling here: Ctrl-C ends the client, and the gateway interrupts the
                 // command when the connection closes
+                ClientTrace.log("no SIGINT handler: " + e);
             }
         }
 
+        /**
+         * The interactive session has ended ('exit', Ctrl-D): its status is decided. SIGINT is ours
+         * again (whatever the terminal library left) and a late Ctrl-C changes nothing.
+         */
+        void leaving() {
+            left.set(true);
+            handleSigint();
+        }
+
         private void onInterrupt() {
+            ClientTrace.log("SIGINT: running=" + running.get() + " sent=" + sent.get() + " left=" + left.get());
+            if (left.get()) {
+                return;
+            }
             if (!running.get()) {
                 System.out.println();
                 System.out.print("g! ");
@@ -206,12 +230,14 @@ public final class AttachClient {
                 return;
             }
             if (!sent.compareAndSet(false, true)) {
+                ClientTrace.log("second SIGINT during a command: halt 130");
                 System.err.println("gateway-client: interrupted again: leaving");
                 Runtime.getRuntime().halt(AttachProtocol.STATUS_INTERRUPTED);
             }
             try {
                 AttachProtocol.write(ch, AttachProtocol.INTERRUPT, new byte[0], 0, 0);
             } catch (IOException e) {
+                ClientTrace.log("cannot send the interrupt (" + e + "): halt 130");
                 Runtime.getRuntime().halt(AttachProtocol.STATUS_INTERRUPTED);
             }
             Thread watchdog = new Thread(() -> {
@@ -221,6 +247,7 @@ public final class AttachClient {
                     return;
                 }
                 if (running.get() && sent.get()) {
+                    ClientTrace.log("interrupt not confirmed within 5 s: halt 130");
                     System.err.println("gateway-client: the gateway did not confirm the interrupt within 5 s: leaving");
                     Runtime.getRuntime().halt(AttachProtocol.STATUS_INTERRUPTED);
                 }
@@ -237,6 +264,7 @@ public final class AttachClient {
         Integer line(String line, PrintStream out, PrintStream err) throws IOException {
             String t = line.trim();
             if (t.equals("exit") || t.equals("quit") || t.equals("logout")) {
+                ClientTrace.log("line: " + t + " (leaving)");
                 return null;
             }
             return t.isEmpty() ? Main.EXIT_OK : command(line, out, err);
@@ -250,6 +278,7 @@ public final class AttachClient {
         int command(String script, PrintStream out, PrintStream err) throws IOException {
             sent.set(false);
             running.set(true);
+            ClientTrace.log("command sent (" + script.length() + " chars)");
             try {
                 AttachProtocol.write(ch, AttachProtocol.COMMAND, script);
                 while (true) {
@@ -267,6 +296,7 @@ public final class AttachClient {
                         err.flush();
                         break;
                     case AttachProtocol.STATUS:
+                        ClientTrace.log("command status " + f.status());
                         return f.status();
                     case AttachProtocol.REFUSED:
                         err.println("gateway-client: " + f.text());

@@ -46,6 +46,7 @@ final class TerminalSession {
                 } catch (UserInterruptException e) {
                     continue; // Ctrl-C at the prompt: a fresh line
                 } catch (EndOfFileException e) {
+                    ClientTrace.log("end of input (leaving)");
                     return last;
                 }
                 Integer done = interrupts.line(line, out, err);

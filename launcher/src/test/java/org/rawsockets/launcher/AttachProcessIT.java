@@ -261,6 +261,8 @@ class AttachProcessIT {
                 "/dev/null").directory(home.toFile()).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("TERM", "xterm");
+        Path trace = home.resolve("client.trace");
+        pb.environment().put(ClientTrace.VARIABLE, trace.toString());
         Process p = pb.start();
         processes.add(p);
         StringBuffer screen = new StringBuffer();
@@ -303,10 +305,19 @@ class AttachProcessIT {
         assertTrue(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "client left at 'exit':\n" + screen);
         // Everything the client printed until it exited (e.g. why it left), before judging its status.
         reader.join(WAIT.toMillis());
-        assertEquals(0, p.exitValue(), () -> screen + "\n-- gateway stdout:\n" + String.join("\n", g.out)
+        assertEquals(0, p.exitValue(), () -> "-- client trace:\n" + read(trace) + "\n-- screen:\n" + screen
+                + "\n-- gateway stdout:\n" + String.join("\n", g.out)
                 + "\n-- gateway stderr:\n" + String.join("\n", g.err) + "\n-- log/gateway.log:\n" + tail(home.resolve(
                         "log/gateway.log")));
         assertTrue(g.process.isAlive());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
     }
 
     private static String tail(Path file) {
