@@ -1,6 +1,8 @@
 package org.rawsockets.bench.irc;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import org.kitteh.irc.client.library.Client;
@@ -18,11 +20,12 @@ import net.engio.mbassy.listener.Handler;
  * connected, one listener counting {@code ClientReceiveCommandEvent}s; processLine hands the line
  * to KICL's input thread, so the time runs until every line's event was dispatched). Same corpus: PRIVMSG lines
  * to a channel from 1,000 senders with {@code time}, {@code msgid} and {@code account} tags.
- * Interleaved rounds, the median reported. Not measured here: end-to-end latency through a server
- * (the issue's second figure).
+ * Interleaved rounds, the median reported. Then the issue's second figure, end-to-end PRIVMSG
+ * latency between two clients through a local ngIRCd, ours vs KICL ({@link IrcLatency}), and the
+ * issue's targets with PASS/MISS (ratios from this run only).
  *
  * <pre>
- * bench/run.sh irc [lines]
+ * bench/run.sh irc [lines (500,000)] [latency messages per side (20,000)] [warm-up messages per side (2,000)]
  * </pre>
  */
 public final class IrcBench {
@@ -44,6 +47,8 @@ public final class IrcBench {
 
     public static void main(String[] args) throws Exception {
         int lines = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+        int messages = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
         String[] corpus = new String[100_000];
         long t = Instant.parse("2026-12-04T06:00:00Z").toEpochMilli();
         for (int i = 0; i < corpus.length; i++) {
@@ -59,6 +64,8 @@ public final class IrcBench {
                 Client.Builder.Server.SecurityType.INSECURE).then().build();
         Counter counter = new Counter();
         kicl.getEventManager().registerEventListener(counter);
+        double om;
+        double km;
         try {
             ours(corpus, lines / 5);
             kicl(kicl, counter, corpus, lines / 5);
@@ -69,8 +76,8 @@ public final class IrcBench {
                 o[r] = ours(corpus, lines);
                 k[r] = kicl(kicl, counter, corpus, lines);
             }
-            double om = BenchSupport.median(o);
-            double km = BenchSupport.median(k);
+            om = BenchSupport.median(o);
+            km = BenchSupport.median(k);
             System.out.printf(Locale.ROOT, "this project  IrcMessage.parse + dispatch   %,12.0f lines/s (median of %d)%n",
                     om, rounds);
             System.out.printf(Locale.ROOT, "KICL 9.0.0    DefaultClient.processLine     %,12.0f lines/s (median of %d; %d events)%n",
@@ -79,6 +86,22 @@ public final class IrcBench {
         } finally {
             kicl.shutdown();
         }
+        double[] lat = IrcLatency.run(warmup, messages, 4, 60);
+        System.out.println();
+        System.out.println("== issue 16 targets, this run (ratios are ours / KICL 9.0.0, same run) ==");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"measure", "target", "measured", "verdict"});
+        rows.add(verdict("parse + dispatch lines/s", ">= 1.50x KICL", om / km, om / km >= 1.5,
+                BenchSupport.fmt("%,.0f vs %,.0f lines/s", om, km)));
+        rows.add(verdict("PRIVMSG delivery latency p50", "<= 1.00x KICL", lat[0] / lat[2], lat[0] <= lat[2],
+                BenchSupport.fmt("%.0f vs %.0f us", lat[0], lat[2])));
+        rows.add(verdict("PRIVMSG delivery latency p99", "<= 1.00x KICL", lat[1] / lat[3], lat[1] <= lat[3],
+                BenchSupport.fmt("%.0f vs %.0f us", lat[1], lat[3])));
+        BenchSupport.printTable(rows);
+    }
+
+    private static String[] verdict(String measure, String target, double ratio, boolean pass, String detail) {
+        return new String[] {measure, target, BenchSupport.fmt("%.2fx  (%s)", ratio, detail), pass ? "PASS" : "MISS"};
     }
 
     static double ours(String[] corpus, int lines) throws Exception {
