@@ -316,7 +316,7 @@ public final class IrcLatency {
                 MinaSocketEngine.OwnedSocketService sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.irc"));
                 Ours ours = new Ours(sockets, server.port);
                 Kicl kicl = new Kicl(server.port)) {
-            System.out.println(version() + " on 127.0.0.1:" + server.port + " (MaxPenaltyTime = 0)");
+            System.out.println(version() + " on 127.0.0.1:" + server.port + " (MaxPenaltyTime = " + Ngircd.MAX_PENALTY_TIME + ")");
             Pair[] pairs = {ours, kicl};
             for (Pair p : pairs) {
                 int n = round(p, warmup, TimeUnit.SECONDS.toNanos(60), null, server);

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class Ngircd implements AutoCloseable {
 
+    /** ngIRCd's {@code MaxPenaltyTime}: 0 turns its penalties off (-1, its default, throttles to ~1 line/s). */
+    static final int MAX_PENALTY_TIME = 0;
+
     final Path dir;
     final int port;
     private final Path log;
@@ -50,7 +53,7 @@ final class Ngircd implements AutoCloseable {
         String conf = "[Global]\nName = irc.bench.test\nInfo = bench server\nListen = 127.0.0.1\nPorts = " + port
                 + "\nMotdPhrase = hello\nAdminInfo1 = bench\nAdminInfo2 = bench\nAdminEMail = bench@example.test\n"
                 + "[Limits]\nPingTimeout = 120\nPongTimeout = 20\nMaxNickLength = 20\nMaxConnectionsIP = 0\n"
-                + "MaxPenaltyTime = 0\n"
+                + "MaxPenaltyTime = " + MAX_PENALTY_TIME + "\n"
                 + "[Options]\nPAM = no\nIdent = no\nDNS = no\n";
         Path file = dir.resolve("ngircd.conf");
         Files.writeString(file, conf);
