@@ -136,9 +136,7 @@ public final class AttachClient {
             if (script != null) {
                 return interrupts.command(script, out, err);
             }
-            int last = interactive(home, interrupts, out, err);
-            interrupts.leaving();
-            return last;
+            return interactive(home, interrupts, out, err);
         } catch (IOException e) {
             err.println("gateway-client: lost the connection to the gateway in " + home + ": " + e.getMessage());
             return EXIT_NO_GATEWAY;
@@ -192,8 +190,6 @@ public final class AttachClient {
         private final AtomicBoolean running = new AtomicBoolean();
         private final AtomicBoolean sent = new AtomicBoolean();
 
-        private final AtomicBoolean left = new AtomicBoolean();
-
         Interrupts(SocketChannel ch) {
             this.ch = ch;
             handleSigint();
@@ -209,20 +205,8 @@ public final class AttachClient {
             }
         }
 
-        /**
-         * The interactive session has ended ('exit', Ctrl-D): its status is decided. SIGINT is ours
-         * again (whatever the terminal library left) and a late Ctrl-C changes nothing.
-         */
-        void leaving() {
-            left.set(true);
-            handleSigint();
-        }
-
         private void onInterrupt() {
-            ClientTrace.log("SIGINT: running=" + running.get() + " sent=" + sent.get() + " left=" + left.get());
-            if (left.get()) {
-                return;
-            }
+            ClientTrace.log("SIGINT: running=" + running.get() + " sent=" + sent.get());
             if (!running.get()) {
                 System.out.println();
                 System.out.print("g! ");

@@ -257,7 +257,11 @@ class AttachProcessIT {
         Running g = start(home, "bin/gateway", "--headless");
         g.awaitLine("gateway ready in|gateway started", WAIT);
         // A pseudo-terminal from script(1), as an operator's ssh session or console would give.
-        ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", home.resolve("bin/gateway-client").toString(),
+        // script(1) runs the command with $SHELL -c, /bin/sh (dash) when SHELL is unset (as in CI):
+        // dash stays the pty's foreground parent, gets the Ctrl-C's SIGINT too and dies of it when the
+        // client ends, so script reported 130 for a client that exited 0. 'exec' makes the client
+        // itself the child, as an operator's login shell running it in the foreground would.
+        ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", "exec " + home.resolve("bin/gateway-client"),
                 "/dev/null").directory(home.toFile()).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("TERM", "xterm");
