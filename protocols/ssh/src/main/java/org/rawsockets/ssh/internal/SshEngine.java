@@ -48,6 +48,8 @@ public final class SshEngine implements AutoCloseable {
     private final SshClient client;
     private final ThreadPoolExecutor workers;
     private final java.util.Set<SshSessionImpl> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** When a session was last added or removed (for operator tools), or null. */
+    private volatile java.time.Instant sessionsChanged;
 
     public SshEngine(SocketService sockets) {
         this.sockets = sockets;
@@ -196,8 +198,8 @@ public final class SshEngine implements AutoCloseable {
                 session.auth().addListener(a -> {
                     if (a.isSuccess()) {
                         SshSessionImpl s = new SshSessionImpl(this, settings, attempt, session);
-                        sessions.add(s);
-                        session.addCloseFutureListener(closed -> sessions.remove(s));
+                        track(s);
+                        session.addCloseFutureListener(closed -> forget(s));
                         if (!result.complete(s)) {
                             s.close();
                         }
@@ -213,8 +215,26 @@ public final class SshEngine implements AutoCloseable {
         });
     }
 
+    private void track(SshSessionImpl s) {
+        if (sessions.add(s)) {
+            sessionsChanged = java.time.Instant.now();
+        }
+    }
+
     void forget(SshSessionImpl s) {
-        sessions.remove(s);
+        if (sessions.remove(s)) {
+            sessionsChanged = java.time.Instant.now();
+        }
+    }
+
+    /** Authenticated sessions of this client not yet closed (by either side). */
+    int openSessions() {
+        return sessions.size();
+    }
+
+    /** When a session last opened or ended, or {@code null} if none ever did. */
+    java.time.Instant sessionsChanged() {
+        return sessionsChanged;
     }
 
     /**

@@ -66,6 +66,7 @@ public final class SshHostComponent implements SshHost {
     private final ConfigRegistry.Claim claim;
     private final SshEngine engine;
     private final Reconnect reconnect;
+    private final HostActivity activity = new HostActivity(java.time.Clock.systemUTC());
 
     @Activate
     public SshHostComponent(@Reference SocketService sockets,
@@ -229,7 +230,16 @@ public final class SshHostComponent implements SshHost {
     /** Connects; failures that may pass (network, time limit, server gone) are tried again with backoff. */
     @Override
     public CompletionStage<SshSession> connect() {
-        return reconnect.connect(() -> engine.connect(settings));
+        return reconnect.connect(() -> engine.connect(settings)).whenComplete((s, e) -> activity.connectEnded(e));
+    }
+
+    /**
+     * This host for operator tools: name, {@code user@host:port} (or {@code user@endpoint:NAME}), the
+     * sessions open or the last connect's outcome, its error; no I/O, no secret.
+     */
+    org.rawsockets.socket.admin.DeviceStatus deviceStatus() {
+        String where = settings.endpoint().map(e -> "endpoint:" + e).orElseGet(settings::hostPort);
+        return activity.status(name, settings.user() + "@" + where, engine.openSessions(), engine.sessionsChanged());
     }
 
     /** Attempts that failed and were tried again (diagnostics, tests). */
