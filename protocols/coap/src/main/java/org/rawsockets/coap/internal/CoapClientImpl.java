@@ -54,6 +54,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
     private CompletableFuture<Running> running;
     private boolean closed;
     private volatile String lastError = "";
+    private final ExchangeActivity activity = new ExchangeActivity(java.time.Clock.systemUTC());
 
     /** The endpoint over one opened socket. */
     record Running(CoapEndpoint endpoint, SocketConnector connector) {
@@ -121,6 +122,14 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
         }
     }
 
+    /**
+     * This device for operator tools: name, {@code coap://host:port} (or {@code endpoint:NAME}), the
+     * last request's outcome and the last error; no I/O.
+     */
+    org.rawsockets.socket.admin.DeviceStatus deviceStatus() {
+        return activity.status(name(), settings.endpoint() != null ? target() : "coap://" + target());
+    }
+
     /** The endpoint over an open socket, opening one when there is none (or the last one failed). */
     CompletableFuture<Running> running() {
         synchronized (lock) {
@@ -165,6 +174,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
     public CompletionStage<CoapResponse> send(CoapRequest request) {
         CompletableFuture<CoapResponse> result = new CompletableFuture<>();
         Request[] sent = new Request[1];
+        long[] sentAt = new long[1]; // guarded by sent
         running().whenComplete((r, e) -> {
             if (e != null) {
                 result.completeExceptionally(openFailure(request, e));
@@ -173,6 +183,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
             Request coap = toCoap(request, r.connector());
             synchronized (sent) {
                 sent[0] = coap;
+                sentAt[0] = System.nanoTime();
             }
             coap.addMessageObserver(new Outcome(request, result));
             r.endpoint().sendRequest(coap);
@@ -180,6 +191,9 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
         result.orTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS);
         return result.handle((resp, e) -> {
             if (e == null) {
+                synchronized (sent) {
+                    activity.answered(resp.code(), (System.nanoTime() - sentAt[0]) / 1_000_000);
+                }
                 return resp;
             }
             Throwable t = unwrap(e);
@@ -193,6 +207,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
                         + settings.timeoutMillis() + " ms");
             }
             lastError = t.getMessage();
+            activity.failed(t);
             throw new CompletionException(t);
         });
     }

@@ -107,6 +107,11 @@ public final class CoapDeviceComponent implements CoapClient {
         return client.status();
     }
 
+    /** This device for operator tools (the web console's Devices page). */
+    org.rawsockets.socket.admin.DeviceStatus deviceStatus() {
+        return client.deviceStatus();
+    }
+
     @Override
     public String name() {
         return client.name();
