@@ -72,6 +72,7 @@ public final class PrinterComponent implements Printer {
     private final ConfigRegistry.Claim claim;
     /** DNS-SD discovery when the DNS-SD bundle is there (optional, dynamic): for dnssd: URIs. */
     private final AtomicReference<PrinterDiscovery> discovery = new AtomicReference<>();
+    private final PrinterActivity activity = new PrinterActivity(java.time.Clock.systemUTC());
 
     @Activate
     public PrinterComponent(@Reference SocketService sockets,
@@ -227,19 +228,37 @@ public final class PrinterComponent implements Printer {
     }
 
     private static PrintException unwrap(UncheckedIOException e) throws PrintException {
-        if (e.getCause() instanceof PrintException p) {
-            throw p;
-        }
-        throw new PrintException(e.getMessage(), e);
+        throw unwrapped(e);
+    }
+
+    private static PrintException unwrapped(UncheckedIOException e) {
+        return e.getCause() instanceof PrintException p ? p : new PrintException(e.getMessage(), e);
     }
 
     @Override
     public PrinterStatus status() throws PrintException {
         try {
-            return delegate.status();
+            PrinterStatus s = delegate.status();
+            activity.answered(s);
+            return s;
         } catch (UncheckedIOException e) {
-            throw unwrap(e);
+            PrintException p = unwrapped(e);
+            activity.failed(p);
+            throw p;
+        } catch (org.rawsockets.print.UnsupportedPrintOperationException e) {
+            throw e; // the protocol has no status (raw without PJL): the state stays UNKNOWN
+        } catch (PrintException | RuntimeException e) {
+            activity.failed(e);
+            throw e;
         }
+    }
+
+    /**
+     * This printer for operator tools: name, the URI's scheme as kind, the URI (never with
+     * credentials), the answer to the last status query or its failure; no I/O.
+     */
+    org.rawsockets.socket.admin.DeviceStatus deviceStatus() {
+        return activity.status(settings.name(), settings.uri().scheme(), delegate.uri());
     }
 
     @Override
