@@ -28,7 +28,7 @@ class DeviceComponentTest extends CoapTestSupport {
     void goodConfigurationServesRequests() throws Exception {
         Libcoap server = libcoap();
         CoapDeviceComponent c = component(Map.of("name", "lab", "host", "127.0.0.1", "port", server.port,
-                "ackTimeoutMillis", 500L, "maxRetransmit", 2));
+                "ackTimeoutMillis", 500L, "maxRetransmit", 2, "ackRandomFactor", "1.25"));
         assertEquals("lab", c.name());
         assertEquals("127.0.0.1:" + server.port, c.target());
         assertEquals("2.05", await(c.get("/")).code());
@@ -49,7 +49,13 @@ class DeviceComponentTest extends CoapTestSupport {
         assertTrue(e.getMessage().contains("maxRetransmit") && e.getMessage().contains("0..10"), e.getMessage());
         e = assertThrows(ConfigRejectedException.class, () -> component(Map.of("name", "bad name!", "host", "h")));
         assertTrue(e.getMessage().contains("name"), e.getMessage());
-        assertEquals(4, registry.rejections().size());
+        e = assertThrows(ConfigRejectedException.class,
+                () -> component(Map.of("name", "b4", "host", "127.0.0.1", "ackRandomFactor", "1,5")));
+        assertTrue(e.getMessage().contains("ackRandomFactor") && e.getMessage().contains("not a number"), e.getMessage());
+        e = assertThrows(ConfigRejectedException.class,
+                () -> component(Map.of("name", "b5", "host", "127.0.0.1", "ackRandomFactor", "5")));
+        assertTrue(e.getMessage().contains("ackRandomFactor") && e.getMessage().contains("1.0..4.0"), e.getMessage());
+        assertEquals(6, registry.rejections().size());
     }
 
     @Test

@@ -181,6 +181,22 @@ public final class StrictConfig {
             }
             return target == int.class ? (Object) (int) n : (Object) n;
         }
+        if (target == float.class || target == double.class) {
+            double d;
+            if (v instanceof Number num) {
+                d = num.doubleValue();
+            } else {
+                try {
+                    d = Double.parseDouble(v.toString().strip());
+                } catch (NumberFormatException e) {
+                    throw rejected(where, key, shown(v, secret), "not a number", "a decimal number such as 1.5");
+                }
+            }
+            if (!Double.isFinite(d) || (target == float.class && !Float.isFinite((float) d))) {
+                throw rejected(where, key, shown(v, secret), "not a finite number", "a decimal number such as 1.5");
+            }
+            return target == float.class ? (Object) (float) d : (Object) d;
+        }
         throw new IllegalArgumentException("StrictConfig does not read attributes of type " + target.getName()
                 + " (" + key + ")");
     }

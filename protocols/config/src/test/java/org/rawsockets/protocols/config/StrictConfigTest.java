@@ -25,6 +25,10 @@ class StrictConfigTest {
         long timeoutMillis() default 2000;
 
         String _password() default "";
+
+        float randomFactor() default 1.5f;
+
+        double ratio() default 0.25;
     }
 
     private static Map<String, Object> props(Object... kv) {
@@ -74,6 +78,28 @@ class StrictConfigTest {
                 .contains("field 'port' = '[1, 2]': a list of 2 values; rule: exactly one value"));
         assertEquals(7, StrictConfig.read(Sample.class, props("name", "a", "port", List.of("7")), Set.of()).config()
                 .port());
+    }
+
+    @Test
+    void decimalNumbersConvertAndTyposAreErrors() {
+        Sample d = StrictConfig.read(Sample.class, props("name", "a"), Set.of()).config();
+        assertEquals(1.5f, d.randomFactor());
+        assertEquals(0.25, d.ratio());
+        Sample s = StrictConfig.read(Sample.class, props("name", "a", "randomFactor", " 2.25 ", "ratio", "1e-3"), Set.of())
+                .config();
+        assertEquals(2.25f, s.randomFactor());
+        assertEquals(0.001, s.ratio());
+        Sample typed = StrictConfig.read(Sample.class, props("name", "a", "randomFactor", 1.75f, "ratio", 3L), Set.of())
+                .config();
+        assertEquals(1.75f, typed.randomFactor());
+        assertEquals(3.0, typed.ratio());
+        assertTrue(assertThrows(ConfigRejectedException.class, () -> StrictConfig.read(Sample.class,
+                props("name", "a", "randomFactor", "1,5"), Set.of())).getMessage()
+                .contains("field 'randomFactor' = '1,5': not a number; rule: a decimal number such as 1.5"));
+        assertTrue(assertThrows(ConfigRejectedException.class, () -> StrictConfig.read(Sample.class,
+                props("name", "a", "ratio", "NaN"), Set.of())).getMessage().contains("not a finite number"));
+        assertTrue(assertThrows(ConfigRejectedException.class, () -> StrictConfig.read(Sample.class,
+                props("name", "a", "randomFactor", "1e300"), Set.of())).getMessage().contains("not a finite number"));
     }
 
     @Test
