@@ -45,6 +45,30 @@ public interface SocketService {
     }
 
     /**
+     * Asks whether this bundle may open a TCP connection to {@code remoteAddress:remotePort},
+     * without opening one: for traffic that leaves through another socket of the bundle (an SSH
+     * bastion's {@code direct-tcpip} channel to a final target, a proxy's {@code CONNECT}), so that
+     * the operator's grant names the final destination too.
+     *
+     * <p>Decided as {@link #openTcp(String, int, TcpSocketOptions)} would: the name is resolved once
+     * (with {@code dnsQueryType}) and each address is checked by the policy; the check passes when the
+     * policy allows one of them. A name that does not resolve here (one only the other side knows) is
+     * checked by its name alone, so only a grant naming that host (or any host) allows it. A refusal
+     * is audited as a refused open (no socket id) and fails the stage with the policy's
+     * {@link NotAllowedException}; nothing is sent to the destination either way.
+     *
+     * @param remoteAddress host name or IP literal (IPv6 with or without brackets)
+     * @param remotePort 1..65535
+     * @param dnsQueryType the address family to resolve the name with
+     * @return completes when the policy allows the destination; fails with
+     *         {@link NotAllowedException} (naming the bundle, the destination and the missing grant)
+     *         or {@link SocketClosedException} (the service was released)
+     * @throws IllegalArgumentException when an argument breaks its rule
+     * @since 1.3
+     */
+    java.util.concurrent.CompletionStage<Void> checkTcp(String remoteAddress, int remotePort, DnsQueryType dnsQueryType);
+
+    /**
      * Opens a TCP connection to a named endpoint that the operator configured (address, port and
      * TLS settings come from the endpoint; the other options from {@code options}). This is the
      * Direct Sockets "the address may be omitted and supplied by the user agent" case: the bundle

@@ -65,6 +65,12 @@
  * trust and key material) instead of a full handshake; {@link org.rawsockets.socket.TlsInfo#resumed()}
  * tells which it was. {@link org.rawsockets.socket.SocketAdmin#tls(long)} (API 1.3.0) gives operator
  * tools what a socket's handshake negotiated.
+ *
+ * <h2>Destinations reached through another socket</h2>
+ * {@link org.rawsockets.socket.SocketService#checkTcp(String, int, org.rawsockets.socket.DnsQueryType)}
+ * (API 1.3.0) asks the policy whether the bundle may reach a TCP destination without opening a
+ * socket to it: for a final target reached through a bastion or proxy, so that the operator's grant
+ * names it too. A refusal is audited as a refused open.
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.3.0")

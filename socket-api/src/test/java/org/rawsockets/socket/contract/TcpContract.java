@@ -289,6 +289,30 @@ public abstract class TcpContract extends ContractSupport {
         awaitFailure(socket.closed(), TimedOutException.class, "closed() after a connect timeout");
     }
 
+    /** checkTcp asks the policy without opening anything: allowed here, nothing in the socket list. */
+    @Test
+    void checkTcpAllowsWithoutOpening() throws IOException {
+        JdkServer server = jdkServer();
+        await(service.checkTcp("127.0.0.1", server.port(), org.rawsockets.socket.DnsQueryType.ANY), "checkTcp");
+        await(service.checkTcp("localhost", server.port(), org.rawsockets.socket.DnsQueryType.ANY), "checkTcp by name");
+        assertTrue(service.sockets().isEmpty(), "checkTcp opened nothing: " + service.sockets());
+        assertTrue(fixture.admin().sockets().isEmpty(), "no socket in the operator view: " + fixture.admin().sockets());
+    }
+
+    /** checkTcp fails with the policy's NotAllowedException, naming the bundle and the destination. */
+    @Test
+    void checkTcpRefusedByThePolicy() throws IOException {
+        JdkServer server = jdkServer();
+        org.rawsockets.socket.SocketService refused = fixture.openRefused("org.rawsockets.contract.refused");
+        org.rawsockets.socket.NotAllowedException e = awaitFailure(
+                refused.checkTcp("127.0.0.1", server.port(), org.rawsockets.socket.DnsQueryType.ANY),
+                org.rawsockets.socket.NotAllowedException.class, "checkTcp without a grant");
+        assertTrue(e.getMessage().contains("org.rawsockets.contract.refused"), "names the bundle: " + e.getMessage());
+        assertTrue(e.getMessage().contains("127.0.0.1") && e.getMessage().contains(String.valueOf(server.port())),
+                "names the destination: " + e.getMessage());
+        assertTrue(refused.sockets().isEmpty(), "nothing opened: " + refused.sockets());
+    }
+
     @Test
     void unknownHostIsANetworkError() {
         TcpSocket socket = service.openTcp("nonexistent.invalid", 80);

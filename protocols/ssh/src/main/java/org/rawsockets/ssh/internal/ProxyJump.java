@@ -1,6 +1,7 @@
 package org.rawsockets.ssh.internal;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,8 @@ import java.util.function.Function;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.common.channel.StreamingChannel.Streaming;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.rawsockets.socket.DnsQueryType;
+import org.rawsockets.socket.NotAllowedException;
 import org.rawsockets.ssh.SshException;
 import org.rawsockets.ssh.SshException.Reason;
 import org.rawsockets.ssh.SshSession;
@@ -18,7 +21,9 @@ import org.rawsockets.ssh.SshSettings;
  * {@code ProxyJump}: connect the bastion (itself possibly through another), open a
  * {@code direct-tcpip} channel from it to the target, and run the target's SSH session in that
  * channel (the transport's {@code ChannelIoSession}). The target's session owns the bastion's:
- * closing it closes both; a failure at any step closes what was opened.
+ * closing it closes both; a failure at any step closes what was opened. Before anything is opened, the
+ * socket policy is asked whether this bundle may reach the final target ({@code SocketService.checkTcp}):
+ * the bastion's socket is checked as any open, and the operator's grant must name the target too.
  */
 final class ProxyJump {
 
@@ -30,7 +35,9 @@ final class ProxyJump {
         SshSettings bastionSettings = settings.jump().orElseThrow();
         String host = settings.host().orElseThrow();
         int port = settings.port();
-        return engine.connect(bastionSettings).thenCompose(bastion -> {
+        // the operator's grant names the final target too: checked (after DNS, as an open would be,
+        // and audited when refused) before anything is opened, the bastion's socket included
+        return checkTarget(engine, settings, bastionSettings).thenCompose(ok -> engine.connect(bastionSettings)).thenCompose(bastion -> {
             CompletableFuture<ChannelDirectTcpip> opened = open(bastion, host, port, settings);
             return opened.thenCompose(target).whenComplete((s, e) -> {
                 if (s == null) {
@@ -50,6 +57,29 @@ final class ProxyJump {
                     }
                 });
             });
+        });
+    }
+
+    private static CompletionStage<Void> checkTarget(SshEngine engine, SshSettings settings, SshSettings bastion) {
+        String what = "ProxyJump to " + settings.hostPort() + " through bastion " + bastion.target();
+        CompletionStage<Void> check;
+        try {
+            check = engine.sockets().checkTcp(settings.host().orElseThrow(), settings.port(), DnsQueryType.ANY);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new SshException(Reason.NOT_ALLOWED, what + " not checked: " + e.getMessage(), e));
+        }
+        return check.handle((ok, e) -> {
+            if (e == null) {
+                return null;
+            }
+            NotAllowedException refused = Failures.find(e, NotAllowedException.class);
+            if (refused != null) {
+                throw new CompletionException(new SshException(Reason.NOT_ALLOWED, what + " not allowed (the socket policy"
+                        + " checks the final target as if the gateway connected to it): " + refused.getMessage(), refused));
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            throw new CompletionException(new SshException(Reason.NETWORK, what + ": the policy check of the target failed: "
+                    + KeyFiles.oneLine(cause), cause));
         });
     }
 

@@ -74,6 +74,11 @@ public final class SshEngine implements AutoCloseable {
         this.client = c;
     }
 
+    /** The socket service every connection of this client goes through. */
+    SocketService sockets() {
+        return sockets;
+    }
+
     /** The SSHD client (for tests and the OSGi component's diagnostics). */
     public SshClient client() {
         return client;

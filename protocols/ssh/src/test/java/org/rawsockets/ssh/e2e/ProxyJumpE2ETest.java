@@ -9,7 +9,10 @@ import static org.rawsockets.ssh.e2e.TestSockets.failure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,11 +25,11 @@ import org.rawsockets.socket.mina.internal.EngineConfig;
 import org.rawsockets.socket.mina.internal.HostResolver;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine.OwnedSocketService;
-import org.rawsockets.socket.mina.internal.policy.Access;
+import org.rawsockets.socket.mina.internal.policy.AccessKind;
 import org.rawsockets.socket.mina.internal.policy.AuditLog;
 import org.rawsockets.socket.mina.internal.policy.Owner;
-import org.rawsockets.socket.mina.internal.policy.Quotas;
-import org.rawsockets.socket.mina.internal.policy.SocketPolicy;
+import org.rawsockets.socket.mina.internal.policy.PolicyEngine;
+import org.rawsockets.socket.mina.internal.policy.PolicySettings;
 import org.rawsockets.ssh.ExecResult;
 import org.rawsockets.ssh.SshConnector;
 import org.rawsockets.ssh.SshException;
@@ -109,31 +112,74 @@ class ProxyJumpE2ETest {
         bastion.waitForLog("Disconnected from user root", Duration.ofSeconds(30));
     }
 
-    @Test
-    void policyChecksTheBastionNotTheHiddenTarget() throws Exception {
-        bastion = OpenSshServer.start(dir.resolve("bastion"), "ed25519", List.of(Path.of(key + ".pub")), "AllowTcpForwarding yes");
-        int allowed = bastion.port;
-        SocketPolicy onlyBastion = new SocketPolicy() {
-            @Override
-            public void check(Owner owner, Access access) throws NotAllowedException {
-                if (access.address().getPort() != allowed) {
-                    throw new NotAllowedException("bundle " + owner.symbolicName() + " has no grant for " + access.describe());
-                }
-            }
-
-            @Override
-            public Quotas quotas(Owner owner) {
-                return Quotas.UNLIMITED;
-            }
-        };
-        try (MinaSocketEngine strict = new MinaSocketEngine(EngineConfig.defaults(), onlyBastion, AuditLog.NONE, HostResolver.JDK);
-                SshConnector c = SshConnector.start(strict.serviceFor(Owner.of(2, "org.rawsockets.ssh")))) {
-            SshException direct = failure(c.connect(hop(target).build()), Duration.ofSeconds(60));
-            assertEquals(Reason.NOT_ALLOWED, direct.reason(), direct.getMessage());
-            SshSession s = await(c.connect(hop(target).jump(hop(bastion).build()).build()));
-            assertEquals("root\n", await(s.exec("whoami", Duration.ofSeconds(60))).stdoutText());
-            s.close();
+    /** The real policy engine with these grants for bundle org.rawsockets.ssh (declarations: any TCP). */
+    private static PolicyEngine grants(String... grants) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("defaultGrants", false);
+        for (int i = 0; i < grants.length; i++) {
+            config.put("grant.g" + i, "org.rawsockets.ssh tcp " + grants[i]);
         }
+        return new PolicyEngine(PolicySettings.from(config), o -> "TCP;host=\"*\";ports=\"*\"");
+    }
+
+    /**
+     * A grant for the bastion only: the jump is refused before anything is opened (neither sshd sees
+     * a connection), with NOT_ALLOWED naming the target, and the refusal is in the audit as a refused
+     * tcp connect to the target; a direct connection to the target is refused as before.
+     */
+    @Test
+    void policyRefusesAJumpToATargetWithoutAGrant() throws Exception {
+        bastion = OpenSshServer.start(dir.resolve("bastion"), "ed25519", List.of(Path.of(key + ".pub")), "AllowTcpForwarding yes");
+        List<AuditLog.Entry> audit = new CopyOnWriteArrayList<>();
+        try (MinaSocketEngine strict = new MinaSocketEngine(EngineConfig.defaults(), grants("127.0.0.1 " + bastion.port),
+                audit::add, HostResolver.JDK)) {
+            OwnedSocketService service = strict.serviceFor(Owner.of(2, "org.rawsockets.ssh"));
+            try (SshConnector c = SshConnector.start(service)) {
+                SshException direct = failure(c.connect(hop(target).build()), Duration.ofSeconds(60));
+                assertEquals(Reason.NOT_ALLOWED, direct.reason(), direct.getMessage());
+                audit.clear();
+
+                SshException e = failure(c.connect(hop(target).jump(hop(bastion).build()).build()), Duration.ofSeconds(60));
+                assertEquals(Reason.NOT_ALLOWED, e.reason(), e.getMessage());
+                assertTrue(e.getMessage().startsWith("ProxyJump to 127.0.0.1:" + target.port + " through bastion root@127.0.0.1:"
+                        + bastion.port + " not allowed"), e.getMessage());
+                assertTrue(e.getMessage().contains("tcp connect 127.0.0.1:" + target.port), e.getMessage());
+                assertFalse(e.getMessage().contains("\n"), e.getMessage());
+                assertTrue(e.getCause() instanceof NotAllowedException, String.valueOf(e.getCause()));
+
+                assertEquals(1, audit.size(), "one audit entry, the refusal: " + audit);
+                AuditLog.Entry refused = audit.get(0);
+                assertEquals(AuditLog.Outcome.REFUSED, refused.outcome(), refused.toString());
+                assertEquals(AccessKind.TCP_CONNECT, refused.kind(), refused.toString());
+                assertEquals("127.0.0.1:" + target.port, refused.destination(), refused.toString());
+                assertEquals("org.rawsockets.ssh", refused.owner().symbolicName(), refused.toString());
+                assertTrue(service.sockets().isEmpty(), "nothing opened: " + service.sockets());
+            }
+        }
+        // nothing reached either server: the bastion was not even connected
+        assertFalse(bastion.log().contains("Connection from"), "the bastion saw nothing:\n" + bastion.log());
+        assertFalse(target.log().contains("Connection from"), "the target saw nothing:\n" + target.log());
+    }
+
+    /** Grants for the bastion and the final target: the jump works, and only the bastion has a socket. */
+    @Test
+    void policyAllowsAJumpWhenTheTargetIsGrantedToo() throws Exception {
+        bastion = OpenSshServer.start(dir.resolve("bastion"), "ed25519", List.of(Path.of(key + ".pub")), "AllowTcpForwarding yes");
+        List<AuditLog.Entry> audit = new CopyOnWriteArrayList<>();
+        try (MinaSocketEngine strict = new MinaSocketEngine(EngineConfig.defaults(),
+                grants("127.0.0.1 " + bastion.port, "127.0.0.1 " + target.port), audit::add, HostResolver.JDK)) {
+            OwnedSocketService service = strict.serviceFor(Owner.of(2, "org.rawsockets.ssh"));
+            try (SshConnector c = SshConnector.start(service)) {
+                SshSession s = await(c.connect(hop(target).jump(hop(bastion).build()).build()));
+                assertEquals("root\n", await(s.exec("whoami", Duration.ofSeconds(60))).stdoutText());
+                List<SocketInfo> open = service.sockets();
+                assertEquals(1, open.size(), "one socket, to the bastion: " + open);
+                assertEquals(bastion.port, open.get(0).remote().orElseThrow().getPort(), open.toString());
+                assertTrue(audit.stream().noneMatch(x -> x.outcome() == AuditLog.Outcome.REFUSED), audit.toString());
+                s.close();
+            }
+        }
+        target.waitForLog("Accepted publickey for root", Duration.ofSeconds(30));
     }
 
     @Test

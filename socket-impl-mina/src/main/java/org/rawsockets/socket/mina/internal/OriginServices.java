@@ -135,6 +135,13 @@ public final class OriginServices implements OriginSocketServices, AutoCloseable
         }
 
         @Override
+        public java.util.concurrent.CompletionStage<Void> checkTcp(String remoteAddress, int remotePort,
+                org.rawsockets.socket.DnsQueryType dnsQueryType) {
+            check();
+            return shared.service.checkTcp(remoteAddress, remotePort, dnsQueryType);
+        }
+
+        @Override
         public TcpSocket openTcpEndpoint(String endpointName, TcpSocketOptions options) {
             check();
             TcpSocket s = shared.service.openTcpEndpoint(endpointName, options);

@@ -131,6 +131,14 @@ final class OwnedService implements MinaSocketEngine.OwnedSocketService {
     }
 
     @Override
+    public java.util.concurrent.CompletionStage<Void> checkTcp(String remoteAddress, int remotePort,
+            org.rawsockets.socket.DnsQueryType dnsQueryType) {
+        checkOpen();
+        return TcpPolicyCheck.check(this, Checks.host("remoteAddress", remoteAddress),
+                Checks.port("remotePort", remotePort, 1), Objects.requireNonNull(dnsQueryType, "dnsQueryType"));
+    }
+
+    @Override
     public TcpSocket openTcpEndpoint(String endpointName, TcpSocketOptions options) {
         checkOpen();
         Objects.requireNonNull(options, "options");

@@ -49,6 +49,12 @@ public final class SocketServiceComponent implements SocketService {
     }
 
     @Override
+    public java.util.concurrent.CompletionStage<Void> checkTcp(String remoteAddress, int remotePort,
+            org.rawsockets.socket.DnsQueryType dnsQueryType) {
+        return owned.checkTcp(remoteAddress, remotePort, dnsQueryType);
+    }
+
+    @Override
     public TcpSocket openTcpEndpoint(String endpointName, TcpSocketOptions options) {
         return owned.openTcpEndpoint(endpointName, options);
     }

@@ -286,4 +286,56 @@ class PolicyEnforcementTest {
             closeLater(accept(listener));
         }
     }
+
+    /**
+     * checkTcp decides as an open would (after DNS, per address), opens nothing, and audits a
+     * refusal as a refused open; a name that does not resolve here is decided by name grants only.
+     */
+    @Test
+    void checkTcpDecidesAfterDnsAuditsARefusalAndOpensNothing() throws Exception {
+        ServerSocket listener = closeLater(new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")));
+        int port = listener.getLocalPort();
+        HostResolver resolver = (host, type) -> {
+            if (host.equals("other.example") || host.equals("127.0.0.1")) {
+                return List.of(InetAddress.getByName("127.0.0.1"));
+            }
+            throw new UnknownHostException(host);
+        };
+        RingAuditLog audit = new RingAuditLog(100);
+        Map<String, Object> config = Map.of("defaultGrants", false,
+                "grant.ip", "org.example.app tcp 127.0.0.1 " + port,
+                "grant.name", "org.example.app tcp behind.bastion " + port);
+        PolicyEngine policy = policy(config);
+        OwnedSocketService sockets = engine(policy, audit, resolver).serviceFor(Owner.of(42, "org.example.app"));
+
+        await(sockets.checkTcp("127.0.0.1", port, org.rawsockets.socket.DnsQueryType.ANY));
+        // a name resolving to the granted address is allowed after DNS, as openTcp would be
+        await(sockets.checkTcp("other.example", port, org.rawsockets.socket.DnsQueryType.ANY));
+        // not resolvable here: decided by the name grant alone
+        await(sockets.checkTcp("behind.bastion", port, org.rawsockets.socket.DnsQueryType.ANY));
+
+        Throwable refused = failure(sockets.checkTcp("127.0.0.1", port + 1 > 65535 ? port - 1 : port + 1,
+                org.rawsockets.socket.DnsQueryType.ANY));
+        assertInstanceOf(NotAllowedException.class, refused);
+        assertTrue(refused.getMessage().contains("org.example.app"), refused.getMessage());
+        Throwable unknown = failure(sockets.checkTcp("elsewhere.bastion", port, org.rawsockets.socket.DnsQueryType.ANY));
+        assertInstanceOf(NotAllowedException.class, unknown);
+        assertTrue(unknown.getMessage().contains("elsewhere.bastion"), unknown.getMessage());
+
+        List<AuditLog.Entry> entries = audit.recent(10);
+        assertEquals(2, entries.size(), "one entry per refusal, none for an allowed check: " + entries);
+        AuditLog.Entry e = entries.get(1);
+        assertEquals(AuditLog.Outcome.REFUSED, e.outcome());
+        assertEquals(AccessKind.TCP_CONNECT, e.kind());
+        assertEquals(0, e.socketId());
+        assertEquals("elsewhere.bastion:" + port, e.destination());
+        assertEquals(unknown.getMessage(), e.detail());
+        assertTrue(sockets.sockets().isEmpty(), "no socket: " + sockets.sockets());
+        listener.setSoTimeout(200);
+        try (Socket s = listener.accept()) {
+            fail("checkTcp connected to the listener");
+        } catch (SocketTimeoutException expected) {
+            // nothing connected
+        }
+    }
 }
