@@ -25,6 +25,11 @@ public @interface HostConfig {
     @AttributeDefinition(required = false, description = "Port", min = "1", max = "65535")
     int port() default 22;
 
+    @AttributeDefinition(required = false, description = "ProxyJump: the name of another configured SSH host (bastion)"
+            + " to go through; this host is reached in a direct-tcpip channel of the bastion's session (the bastion may"
+            + " have a jump too). Needs host, not endpoint; the socket policy must grant this host's address too")
+    String jump() default "";
+
     @AttributeDefinition(description = "User to log in as")
     String user();
 

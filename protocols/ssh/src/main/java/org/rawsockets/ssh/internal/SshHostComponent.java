@@ -4,6 +4,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +65,12 @@ public final class SshHostComponent implements SshHost {
 
     private final String name;
     private final SshSettings settings;
+    /** The configuration's settings, to build them again with the jump's bastion at each connect (under this). */
+    private final SshSettings.Builder builder;
+    /** The {@code jump} property: the bastion host's name, or null. */
+    private final String jump;
+    private final HostDirectory directory;
+    private final ConfigRegistry registry;
     private final ConfigRegistry.Claim claim;
     private final SshEngine engine;
     private final Reconnect reconnect;
@@ -87,21 +95,32 @@ public final class SshHostComponent implements SshHost {
         String where = StrictConfig.describe(properties == null ? Map.of() : properties);
         ConfigRegistry.Accepted<Configured> accepted = new RefusedLiterals(literalRemover, PASSWORD, PASSPHRASE).accept(
                 registry, properties, HostConfig.class, c -> {
-                    SshSettings s = toSettings(c, secrets, where);
-                    return new Configured(c.name().strip(), s, c.reconnectAttempts(), c.reconnectDelayMillis());
+                    SshSettings.Builder b = toBuilder(c, secrets, where);
+                    return new Configured(c.name().strip(), b.build(), b, c.jump().isBlank() ? null : c.jump().strip(),
+                            c.reconnectAttempts(), c.reconnectDelayMillis());
                 }, Configured::name, LOG);
         this.settings = accepted.value().settings();
+        this.builder = accepted.value().builder();
+        this.jump = accepted.value().jump();
         this.claim = accepted.claim();
         this.name = claim.name();
+        this.registry = registry;
+        this.directory = HostDirectory.of(registry);
         this.engine = new SshEngine(sockets);
         this.reconnect = new Reconnect(name, accepted.value().retries(), Duration.ofMillis(accepted.value().delayMillis()),
                 () -> engine.client().getScheduledExecutorService());
+        directory.add(this);
     }
 
-    private record Configured(String name, SshSettings settings, int retries, long delayMillis) {
+    private record Configured(String name, SshSettings settings, SshSettings.Builder builder, String jump, int retries,
+            long delayMillis) {
     }
 
     static SshSettings toSettings(HostConfig c, SecretFiles secrets, String where) {
+        return toBuilder(c, secrets, where).build();
+    }
+
+    private static SshSettings.Builder toBuilder(HostConfig c, SecretFiles secrets, String where) {
         if (c.name() == null || c.name().isBlank()) {
             throw bad("name", null, "missing", "every SSH host needs a name, used by the shell and as the SshHost service"
                     + " property 'name'");
@@ -118,6 +137,16 @@ public final class SshHostComponent implements SshHost {
             b.host(c.host().strip());
         } else {
             throw bad("host", null, "missing, and no endpoint either", "set host (and port) or endpoint");
+        }
+        if (!c.jump().isBlank()) {
+            if (!c.endpoint().isBlank()) {
+                throw bad("jump", c.jump(), "set together with endpoint '" + c.endpoint() + "'", "a host reached through a"
+                        + " bastion needs host (and port) as the bastion sees it, not a named endpoint");
+            }
+            if (c.jump().strip().equals(name)) {
+                throw bad("jump", c.jump(), "names this host itself", "the name of another configured SSH host (the"
+                        + " bastion to go through)");
+            }
         }
         if (c.port() < 1 || c.port() > 65535) {
             throw bad("port", c.port(), "out of range", "1..65535");
@@ -179,7 +208,57 @@ public final class SshHostComponent implements SshHost {
         if (c.reconnectDelayMillis() < 1) {
             throw bad("reconnectDelayMillis", c.reconnectDelayMillis(), "not positive", "a number of milliseconds, at least 1");
         }
-        return b.build();
+        b.build(); // the rules of SshSettings, at activation
+        return b;
+    }
+
+    /**
+     * The settings to connect with: with a {@code jump}, the bastion's (itself resolved the same way)
+     * as {@link SshSettings#jump()}. Looked up at each connect among the hosts active beside this one.
+     *
+     * @throws SshException {@link Reason#CONFIGURATION} when a jump names no active host or the
+     *             chain comes back to a host already in it (the message names the hosts)
+     */
+    SshSettings connectSettings() throws SshException {
+        List<String> chain = new ArrayList<>();
+        chain.add(name);
+        return resolve(this, chain);
+    }
+
+    private SshSettings resolve(SshHostComponent host, List<String> chain) throws SshException {
+        if (host.jump == null) {
+            return host.settings;
+        }
+        if (chain.contains(host.jump)) {
+            chain.add(host.jump);
+            throw new SshException(Reason.CONFIGURATION, "SSH host '" + name + "': the jump chain " + String.join(" -> ", chain)
+                    + " is a cycle; set the jump property of one of these hosts to a bastion that does not lead back"
+                    + " (or remove it); nothing was sent", null);
+        }
+        SshHostComponent next = directory.get(host.jump);
+        if (next == null) {
+            String rejected = claimRejection(host.jump);
+            throw new SshException(Reason.CONFIGURATION, "SSH host '" + name + "'" + (host == this ? "" : " (through '"
+                    + host.name + "')") + ": jump '" + host.jump + "' of host '" + host.name + "' is not a configured SSH host"
+                    + rejected + " (configured: " + String.join(", ", directory.names()) + "); set jump to the name of an "
+                    + PID + " configuration; nothing was sent", null);
+        }
+        chain.add(host.jump);
+        return host.settingsVia(resolve(next, chain));
+    }
+
+    private String claimRejection(String host) {
+        return registry.rejection(host).map(r -> " (its configuration was rejected: " + r.reason() + ")").orElse("");
+    }
+
+    private SshSettings settingsVia(SshSettings bastion) {
+        synchronized (builder) {
+            try {
+                return builder.jump(bastion).build();
+            } finally {
+                builder.jump(null);
+            }
+        }
     }
 
     /** Reads the secret at each use; a problem fails that connect with a message naming the file, never the secret. */
@@ -200,6 +279,7 @@ public final class SshHostComponent implements SshHost {
 
     @Deactivate
     void deactivate() {
+        directory.remove(this);
         try {
             engine.close();
         } finally {
@@ -217,20 +297,35 @@ public final class SshHostComponent implements SshHost {
         return name;
     }
 
+    /** The configured settings; with a {@code jump}, the bastion's in {@link SshSettings#jump()} when it is configured. */
     @Override
     public SshSettings settings() {
-        return settings;
+        try {
+            return connectSettings();
+        } catch (SshException e) {
+            return settings;
+        }
     }
 
     /** {@code [0]} the server's host key fingerprint, {@code [1]} its known_hosts line; no login. */
     public CompletionStage<String[]> hostKey() {
-        return engine.hostKey(settings);
+        try {
+            return engine.hostKey(connectSettings());
+        } catch (SshException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Connects; failures that may pass (network, time limit, server gone) are tried again with backoff. */
     @Override
     public CompletionStage<SshSession> connect() {
-        return reconnect.connect(() -> engine.connect(settings)).whenComplete((s, e) -> activity.connectEnded(e));
+        return reconnect.connect(() -> {
+            try {
+                return engine.connect(connectSettings());
+            } catch (SshException e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+        }).whenComplete((s, e) -> activity.connectEnded(e));
     }
 
     /**

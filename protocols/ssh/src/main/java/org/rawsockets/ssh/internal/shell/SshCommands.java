@@ -145,7 +145,11 @@ public final class SshCommands {
             SshSettings s = h.settings();
             String auth = (s.keyFiles().isEmpty() ? "" : "publickey") + (s.password().isPresent()
                     ? (s.keyFiles().isEmpty() ? "" : "+") + "password" : "");
-            sb.append(n).append("  ").append(s.target()).append("  auth=").append(auth).append("  hostKeyMode=")
+            StringBuilder via = new StringBuilder();
+            for (SshSettings j = s.jump().orElse(null); j != null; j = j.jump().orElse(null)) {
+                via.append(" via ").append(j.target());
+            }
+            sb.append(n).append("  ").append(s.target()).append(via).append("  auth=").append(auth).append("  hostKeyMode=")
                     .append(s.hostKeyMode().configName()).append(s.hostKeyMode() == HostKeyMode.OFF ? " (NOT CHECKED)" : "")
                     .append('\n');
         });
