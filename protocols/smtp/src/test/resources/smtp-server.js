@@ -1,5 +1,5 @@
 // Test peer: the npm smtp-server package (independent implementation), configured by a JSON
-// argument. Prints "LISTENING <port>" when ready and "MESSAGE <json>" per accepted message.
+// argument (host: the listening address, default 127.0.0.1). Prints "LISTENING <port>" when ready and "MESSAGE <json>" per accepted message.
 // Recipients starting with "temp" get 451, with "perm" get 550 (scripted per-recipient results).
 const { SMTPServer } = require('smtp-server');
 const fs = require('fs');
@@ -74,6 +74,6 @@ if (cfg.key) {
 }
 const server = new SMTPServer(opts);
 server.on('error', (e) => console.log('ERROR ' + e.message));
-server.listen(cfg.port || 0, '127.0.0.1', () => console.log('LISTENING ' + server.server.address().port));
+server.listen(cfg.port || 0, cfg.host || '127.0.0.1', () => console.log('LISTENING ' + server.server.address().port));
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();

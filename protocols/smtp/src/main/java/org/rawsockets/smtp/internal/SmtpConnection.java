@@ -25,6 +25,7 @@ import org.rawsockets.smtp.SmtpTransientException;
 import org.rawsockets.socket.NetworkException;
 import org.rawsockets.socket.TcpOpenInfo;
 import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.SocketClosedException;
 import org.rawsockets.socket.TimedOutException;
 import org.rawsockets.socket.TlsOptions;
 
@@ -230,6 +231,17 @@ final class SmtpConnection {
             Throwable c = e.getCause();
             while (c instanceof CompletionException && c.getCause() != null) {
                 c = c.getCause();
+            }
+            // The socket's own failure names the address and the cause, not what the client was
+            // doing: say it, keeping the type (and the reason) callers act on. (Exact classes: a
+            // subtype is passed on as it is.)
+            if (c instanceof NetworkException n && n.getClass() == NetworkException.class) {
+                throw new NetworkException(n.reason(), "SMTP server " + label + " did not " + what + ": " + n.getMessage(),
+                        n);
+            }
+            if (c instanceof SocketClosedException closed && closed.getClass() == SocketClosedException.class) {
+                throw new SocketClosedException("SMTP server " + label + " did not " + what + ": " + closed.getMessage(),
+                        closed);
             }
             if (c instanceof IOException io) {
                 throw io;

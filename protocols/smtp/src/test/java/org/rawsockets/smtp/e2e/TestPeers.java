@@ -95,13 +95,20 @@ final class TestPeers {
         final List<String> errors = new ArrayList<>();
 
         NodeSmtpServer(String jsonConfig) throws Exception {
+            this(jsonConfig, List.of());
+        }
+
+        /** {@code launcher}: words before {@code node}, e.g. {@code ip netns exec <name>} (empty: none). */
+        NodeSmtpServer(String jsonConfig, List<String> launcher) throws Exception {
             installSmtpServer();
             Path script = WORK.resolve("smtp-server.js");
             Files.createDirectories(WORK);
             try (InputStream in = TestPeers.class.getResourceAsStream("/smtp-server.js")) {
                 Files.write(script, in.readAllBytes());
             }
-            ProcessBuilder pb = new ProcessBuilder("node", script.toString(), jsonConfig).redirectErrorStream(true);
+            List<String> command = new ArrayList<>(launcher);
+            command.addAll(List.of("node", script.toString(), jsonConfig));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             pb.environment().put("NODE_PATH", NODE_DIR.resolve("node_modules").toString());
             try {
                 process = pb.start();
