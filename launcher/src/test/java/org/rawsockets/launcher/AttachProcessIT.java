@@ -102,7 +102,10 @@ class AttachProcessIT {
         g.awaitLine("gateway ready in|gateway started", WAIT);
         Path marker = home.resolve("blocked.marker");
 
-        Running c = start(home, "bin/gateway-client", "-c", "echo starting; test:block " + marker);
+        // SIGINT at its default, as in a terminal, however this build was started (a background job
+        // of a non-interactive shell inherits SIGINT ignored, and so would the client).
+        Running c = start(home, "/usr/bin/env", "--default-signal=INT", "bin/gateway-client", "-c", "echo starting; test:block "
+                + marker);
         c.awaitLine("^blocking$", WAIT);
         long t0 = System.nanoTime();
         GatewayProcessIT.exec(home, "kill", "-INT", Long.toString(c.process.pid()));
@@ -260,9 +263,11 @@ class AttachProcessIT {
         // script(1) runs the command with $SHELL -c, /bin/sh (dash) when SHELL is unset (as in CI):
         // dash stays the pty's foreground parent, gets the Ctrl-C's SIGINT too and dies of it when the
         // client ends, so script reported 130 for a client that exited 0. 'exec' makes the client
-        // itself the child, as an operator's login shell running it in the foreground would.
-        ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", "exec " + home.resolve("bin/gateway-client"),
-                "/dev/null").directory(home.toFile()).redirectErrorStream(true);
+        // itself the child, as an operator's login shell running it in the foreground would; env
+        // --default-signal=INT gives it SIGINT at its default, however this build was started.
+        ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c",
+                "exec env --default-signal=INT " + home.resolve("bin/gateway-client"), "/dev/null")
+                .directory(home.toFile()).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("TERM", "xterm");
         Path trace = home.resolve("client.trace");
