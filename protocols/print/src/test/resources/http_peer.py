@@ -145,7 +145,9 @@ def main():
     while True:
         c, _ = s.accept()
         print("accepted", flush=True)
-        threading.Thread(target=lambda: (handle(c), c.close()), daemon=True).start()
+        # c=c: the thread keeps its own connection (a late-bound c would be the next accepted one, and
+        # the previous thread would close it)
+        threading.Thread(target=lambda c=c: (handle(c), c.close()), daemon=True).start()
 
 
 main()

@@ -54,7 +54,9 @@ def main():
     print("listening", flush=True)
     while True:
         c, _ = s.accept()
-        threading.Thread(target=lambda: (handle(c), c.close()), daemon=True).start()
+        # c=c: the thread keeps its own connection (a late-bound c would be the next accepted one, and
+        # the previous thread would close it)
+        threading.Thread(target=lambda c=c: (handle(c), c.close()), daemon=True).start()
 
 
 main()
