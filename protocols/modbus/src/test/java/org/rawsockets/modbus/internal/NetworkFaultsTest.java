@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,10 +26,10 @@ import org.rawsockets.modbus.ModbusException;
 import org.rawsockets.modbus.ModbusTimeoutException;
 import org.rawsockets.modbus.ModbusTransport;
 import org.rawsockets.modbus.Registers;
-import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.policy.Owner;
 import org.rawsockets.socket.netfault.FaultNetwork;
+import org.rawsockets.socket.netfault.Leaks;
 
 /**
  * The Modbus/TCP client through network faults (issue 21): j2mod's slave as a process of its own in a
@@ -58,25 +56,13 @@ class NetworkFaultsTest {
     final List<AutoCloseable> cleanup = new ArrayList<>();
     FaultNetwork net;
     Process slave;
-    int threads;
-    long fds;
+    Leaks leaks;
 
     @BeforeAll
     static void engine() throws Exception {
         engine = MinaSocketEngine.standalone();
         sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.modbus"));
-        // Starts every I/O thread of the engine first, so a later count sees only what a test leaves.
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<TcpSocket> open = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                TcpSocket t = sockets.openTcp("127.0.0.1", s.getLocalPort());
-                t.opened().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                open.add(t);
-            }
-            for (TcpSocket t : open) {
-                t.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
-        }
+        Leaks.startIoThreads(sockets); // so that a later count sees only what a test leaves
     }
 
     @AfterAll
@@ -95,9 +81,7 @@ class NetworkFaultsTest {
         Waits.until(60_000, "j2mod listening in namespace " + net.name, () -> net.output("j2mod").contains("LISTENING")
                 || !slave.isAlive(), () -> net.output("j2mod"));
         assertTrue(slave.isAlive(), () -> "j2mod ended: " + net.output("j2mod"));
-        Waits.until(30_000, "no socket of an earlier test open", () -> sockets.sockets().isEmpty(), sockets::sockets);
-        threads = FaultNetwork.threads();
-        fds = FaultNetwork.fds();
+        leaks = Leaks.baseline(sockets::sockets);
     }
 
     @AfterEach
@@ -188,24 +172,11 @@ class NetworkFaultsTest {
     }
 
     /** After the clients are closed: no socket, thread or descriptor more than before them. */
-    void noLeaks(ModbusClientImpl... clients) {
+    void noLeaks(ModbusClientImpl... clients) throws Exception {
         for (ModbusClientImpl c : clients) {
             c.close();
         }
-        Waits.until(30_000, "the client's sockets, threads and descriptors released", () -> {
-            try {
-                return sockets.sockets().isEmpty() && FaultNetwork.threads() <= threads && FaultNetwork.fds() <= fds;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }, () -> {
-            try {
-                return "sockets " + sockets.sockets() + ", threads " + FaultNetwork.threads() + " (before " + threads
-                        + "), fds " + FaultNetwork.fds() + " (before " + fds + ")";
-            } catch (java.io.IOException e) {
-                return e.toString();
-            }
-        });
+        leaks.awaitReleased();
     }
 
     @Test

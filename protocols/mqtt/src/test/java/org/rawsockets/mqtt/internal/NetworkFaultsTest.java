@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,8 +23,8 @@ import org.rawsockets.mqtt.MqttVersion;
 import org.rawsockets.mqtt.Qos;
 import org.rawsockets.mqtt.SubscriptionOptions;
 import org.rawsockets.socket.ReadResult;
-import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.netfault.FaultNetwork;
+import org.rawsockets.socket.netfault.Leaks;
 
 /**
  * The MQTT client through network faults (issue 21): a real Mosquitto in a network namespace the
@@ -46,23 +44,12 @@ class NetworkFaultsTest extends BrokerTestSupport {
 
     FaultNetwork net;
     Mosquitto broker;
-    int threads;
-    long fds;
+    Leaks leaks;
 
     /** Starts every I/O thread of the engine first, so a later count sees only what a test leaves. */
     @BeforeAll
     static void warmUp() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<TcpSocket> open = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                TcpSocket t = sockets.openTcp("127.0.0.1", s.getLocalPort());
-                await(t.opened());
-                open.add(t);
-            }
-            for (TcpSocket t : open) {
-                await(t.close());
-            }
-        }
+        Leaks.startIoThreads(sockets);
     }
 
     @BeforeEach
@@ -73,9 +60,7 @@ class NetworkFaultsTest extends BrokerTestSupport {
         broker.bind = net.peerAddress;
         broker.launcher = List.of("ip", "netns", "exec", net.name);
         broker(broker);
-        Waits.until(30_000, "no socket of an earlier test open", () -> sockets.sockets().isEmpty(), sockets::sockets);
-        threads = FaultNetwork.threads();
-        fds = FaultNetwork.fds();
+        leaks = Leaks.baseline(sockets::sockets);
     }
 
     @AfterEach
@@ -114,20 +99,7 @@ class NetworkFaultsTest extends BrokerTestSupport {
         for (MqttClientImpl c : clients) {
             c.close();
         }
-        Waits.until(30_000, "the client's sockets, threads and descriptors released", () -> {
-            try {
-                return sockets.sockets().isEmpty() && FaultNetwork.threads() <= threads && FaultNetwork.fds() <= fds;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }, () -> {
-            try {
-                return "sockets " + sockets.sockets() + ", threads " + FaultNetwork.threads() + " (before " + threads
-                        + "), fds " + FaultNetwork.fds() + " (before " + fds + ")";
-            } catch (java.io.IOException e) {
-                return e.toString();
-            }
-        });
+        leaks.awaitReleased();
     }
 
     void recovers(MqttClientImpl c, String topic) throws Exception {

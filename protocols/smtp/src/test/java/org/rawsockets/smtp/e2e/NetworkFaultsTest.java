@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,12 +38,12 @@ import org.rawsockets.smtp.SmtpSettings;
 import org.rawsockets.smtp.SmtpTlsMode;
 import org.rawsockets.socket.RawSocketException;
 import org.rawsockets.socket.SocketInfo;
-import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.TimedOutException;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine.OwnedSocketService;
 import org.rawsockets.socket.mina.internal.policy.Owner;
 import org.rawsockets.socket.netfault.FaultNetwork;
+import org.rawsockets.socket.netfault.Leaks;
 
 /**
  * The SMTP client through network faults (issue 21): the npm smtp-server package (node) in a network
@@ -70,25 +68,13 @@ class NetworkFaultsTest {
     FaultNetwork net;
     TestPeers.NodeSmtpServer server;
     final List<SmtpSession> sessions = new ArrayList<>();
-    int threads;
-    long fds;
+    Leaks leaks;
 
     @BeforeAll
     static void engine() throws Exception {
         engine = MinaSocketEngine.standalone();
         sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.smtp"));
-        // Starts every I/O thread of the engine first, so a later count sees only what a test leaves.
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<TcpSocket> open = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                TcpSocket t = sockets.openTcp("127.0.0.1", s.getLocalPort());
-                t.opened().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                open.add(t);
-            }
-            for (TcpSocket t : open) {
-                t.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
-        }
+        Leaks.startIoThreads(sockets); // so that a later count sees only what a test leaves
     }
 
     @AfterAll
@@ -107,9 +93,7 @@ class NetworkFaultsTest {
         server = new TestPeers.NodeSmtpServer("{\"host\":\"" + net.peerAddress + "\",\"port\":" + PORT
                 + ",\"hideStartTls\":true,\"keepBytes\":0,\"size\":10000000}", List.of("ip", "netns", "exec", net.name));
         assertEquals(PORT, server.port);
-        until(30_000, "no socket of an earlier test open", () -> sockets.sockets().isEmpty(), sockets::sockets);
-        threads = FaultNetwork.threads();
-        fds = FaultNetwork.fds();
+        leaks = Leaks.baseline(sockets::sockets);
     }
 
     @AfterEach
@@ -296,20 +280,7 @@ class NetworkFaultsTest {
         for (SmtpSession s : sessions) {
             s.abort();
         }
-        until(30_000, "the client's sockets, threads and descriptors released", () -> {
-            try {
-                return sockets.sockets().isEmpty() && FaultNetwork.threads() <= threads && FaultNetwork.fds() <= fds;
-            } catch (IOException e) {
-                return false;
-            }
-        }, () -> {
-            try {
-                return "sockets " + sockets.sockets() + ", threads " + FaultNetwork.threads() + " (before " + threads
-                        + "), fds " + FaultNetwork.fds() + " (before " + fds + ")";
-            } catch (IOException e) {
-                return e.toString();
-            }
-        });
+        leaks.awaitReleased();
     }
 
     static void until(long millis, String what, BooleanSupplier condition, Supplier<?> state) throws InterruptedException {
