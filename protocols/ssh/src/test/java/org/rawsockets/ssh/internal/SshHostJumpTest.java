@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,11 +74,7 @@ class SshHostJumpTest {
         target = OpenSshTestServer.start(dir.resolve("target"), List.of(Path.of(key + ".pub")));
         engine = MinaSocketEngine.standalone();
         sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.ssh"));
-        Path secretDir = Files.createDirectories(dir.resolve("secrets"), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        Path secret = Files.writeString(secretDir.resolve("lab-key"), "key pass phrase\n");
-        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-        secrets = new SecretFiles(secretDir.toString());
+        secrets = TestSecrets.with(dir, "lab-key", "key pass phrase");
         registry = new ConfigRegistry(SshHostComponent.PID, "SSH host");
         knownHosts = Files.writeString(dir.resolve("known_hosts"), bastion.knownHostsLine("127.0.0.1") + "\n"
                 + target.knownHostsLine("127.0.0.1") + "\n");

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -67,10 +66,7 @@ class SshHostsComponentTest {
         sshd = OpenSshTestServer.start(dir.resolve("sshd"), List.of(Path.of(key + ".pub")));
         engine = MinaSocketEngine.standalone();
         sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.ssh"));
-        Path secretDir = Files.createDirectories(dir.resolve("secrets"), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        Path secret = Files.writeString(secretDir.resolve("lab-key"), PASSPHRASE + "\n");
-        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        SecretFiles secrets = TestSecrets.with(dir, "lab-key", PASSPHRASE);
         Path knownHosts = Files.writeString(dir.resolve("known_hosts"), sshd.knownHostsLine("127.0.0.1") + "\n");
         Map<String, Object> m = new HashMap<>();
         m.put("name", "lab");
@@ -83,7 +79,7 @@ class SshHostsComponentTest {
         m.put("reconnectAttempts", 0); // a connect to the stopped server fails at once
         m.put("service.pid", SshHostComponent.PID + "~lab");
         m.put("service.factoryPid", SshHostComponent.PID);
-        lab = new SshHostComponent(sockets, m, new SecretFiles(secretDir.toString()),
+        lab = new SshHostComponent(sockets, m, secrets,
                 new ConfigRegistry(SshHostComponent.PID, "SSH host"), pid -> {
                 });
     }
