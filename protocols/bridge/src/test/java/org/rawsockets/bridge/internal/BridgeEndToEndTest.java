@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +92,7 @@ class BridgeEndToEndTest {
         Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(mqttPort), "-i",
                 "check", "-t", "plant/#", "-q", "1", "-F", "%t %p", "-W", "60").redirectErrorStream(true).start();
         cleanup.add(sub::destroyForcibly);
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>(); // read (streamed) while the subscriber adds
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(sub.getInputStream(),
                     StandardCharsets.UTF_8))) {
