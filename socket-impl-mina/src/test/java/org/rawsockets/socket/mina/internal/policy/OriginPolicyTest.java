@@ -58,6 +58,19 @@ class OriginPolicyTest {
     }
 
     @Test
+    void anOriginsEndpointGrantCoversThatEndpointOnlyAndLiftsNoDenial() throws Exception {
+        PolicyEngine p = engine(Map.of("grant.plc1", "origin:https://hmi.example.com tcp endpoint:plc1 *"));
+        Access plc1 = new Access(AccessKind.TCP_CONNECT, "10.0.0.17", "plc1", new InetSocketAddress(InetAddress.getByName("10.0.0.17"), 502));
+        assertTrue(p.decide(HMI, plc1).allowed(), "the bridge page opens the operator's endpoint by name");
+        assertFalse(p.decide(OTHER, plc1).allowed());
+        assertFalse(p.decide(HMI, tcp("10.0.0.17", "10.0.0.17", 502)).allowed(), "the same address without the endpoint");
+        assertFalse(p.decide(HMI, new Access(AccessKind.TCP_CONNECT, "10.0.0.17", "plc2",
+                new InetSocketAddress(InetAddress.getByName("10.0.0.17"), 502))).allowed(), "another endpoint");
+        Access loop = new Access(AccessKind.TCP_CONNECT, "127.0.0.1", "plc1", new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 502));
+        assertEquals(Verdict.BUILT_IN_DENIAL, p.decide(HMI, loop), "an endpoint grant lifts no built-in denial");
+    }
+
+    @Test
     void builtInDenialsHoldForOrigins() throws Exception {
         PolicyEngine p = engine(Map.of("grant.any", "origin:https://hmi.example.com * * *"));
         assertTrue(p.decide(HMI, tcp("plc1.local", "10.1.2.3", 502)).allowed());

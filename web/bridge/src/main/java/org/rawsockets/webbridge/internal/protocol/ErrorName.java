@@ -14,6 +14,11 @@ public enum ErrorName {
     TimeoutError,
     /** The socket was closed, or a frame named a socket that is not open. */
     InvalidStateError,
+    /**
+     * An OPEN frame named an endpoint the operator did not configure (the page cannot know which
+     * exist: the message names the endpoint and how the operator adds it, not the configured ones).
+     */
+    NotFoundError,
     /** Invalid options in an OPEN frame. */
     TypeError,
     /** The page broke the protocol (malformed frame, credit overflow, frame too large); the WebSocket closes. */

@@ -140,6 +140,9 @@ public final class OpenRequest {
             requireDestination();
             if (endpoint() == null) {
                 b.remote(remoteAddress(), remotePort());
+            } else {
+                // connected mode; openUdpEndpoint replaces the placeholder with the endpoint's address and port
+                b.remote("localhost", 1);
             }
         }
         if (values.containsKey("sendBufferSize")) {

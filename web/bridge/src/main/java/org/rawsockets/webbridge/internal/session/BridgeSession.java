@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.UdpSocket;
 import org.rawsockets.socket.UdpSocketOptions;
 import org.rawsockets.webbridge.internal.protocol.BridgeProtocolException;
 import org.rawsockets.webbridge.internal.protocol.ErrorName;
@@ -215,16 +216,19 @@ public final class BridgeSession {
             c = switch (f.type()) {
                 case Frame.OPEN_TCP -> {
                     TcpSocketOptions o = r.tcpOptions();
-                    yield new TcpChannel(this, id, r.endpoint() != null ? sockets.openTcpEndpoint(r.endpoint(), o)
+                    yield new TcpChannel(this, id, r.endpoint() != null ? openTcpEndpoint(r.endpoint(), o)
                             : sockets.openTcp(r.remoteAddress(), r.remotePort(), o), false);
                 }
                 case Frame.OPEN_UDP -> {
                     UdpSocketOptions o = r.udpOptions();
-                    yield new UdpChannel(this, id, r.endpoint() != null ? sockets.openUdpEndpoint(r.endpoint(), o)
+                    yield new UdpChannel(this, id, r.endpoint() != null ? openUdpEndpoint(r.endpoint(), o)
                             : sockets.openUdp(o));
                 }
                 default -> new ServerChannel(this, id, sockets.listenTcp(r.serverOptions()));
             };
+        } catch (UnknownEndpoint e) {
+            out.send(Frame.error(id, ErrorName.NotFoundError, "", e.getMessage()));
+            return;
         } catch (IllegalArgumentException e) {
             out.send(Frame.error(id, ErrorName.TypeError, "", e.getMessage()));
             return;
@@ -238,6 +242,51 @@ public final class BridgeSession {
             return;
         }
         c.start();
+    }
+
+    private TcpSocket openTcpEndpoint(String endpoint, TcpSocketOptions o) {
+        requireConfigured(endpoint);
+        try {
+            return sockets.openTcpEndpoint(endpoint, o);
+        } catch (IllegalArgumentException e) {
+            requireConfigured(endpoint); // removed by the operator between the check and the open
+            throw e;
+        }
+    }
+
+    private UdpSocket openUdpEndpoint(String endpoint, UdpSocketOptions o) {
+        requireConfigured(endpoint);
+        try {
+            return sockets.openUdpEndpoint(endpoint, o);
+        } catch (IllegalArgumentException e) {
+            requireConfigured(endpoint);
+            throw e;
+        }
+    }
+
+    private void requireConfigured(String endpoint) {
+        if (!configured(endpoint)) {
+            throw new UnknownEndpoint(endpoint);
+        }
+    }
+
+    /** Whether the operator configured an endpoint of that name (the origin's grants decide the rest). */
+    private boolean configured(String endpoint) {
+        return sockets.endpoints().stream().anyMatch(e -> e.name().equals(endpoint));
+    }
+
+    /**
+     * An OPEN frame named an endpoint that is not configured. The page is not told which endpoints
+     * exist (the socket service's own message lists them): only the name it asked for and the fix.
+     */
+    private static final class UnknownEndpoint extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownEndpoint(String endpoint) {
+            super("no endpoint named '" + endpoint + "' is configured on this gateway: the operator adds it"
+                    + " (etc/org.rawsockets.socket.endpoint-" + endpoint.replaceAll("[^A-Za-z0-9_.-]", "_")
+                    + ".cfg with name, host, port) and grants its destination to this page's origin", null, false, false);
+        }
     }
 
     /** Registers an accepted connection; its id, or 0 when the connection's socket limit is reached. */

@@ -30,6 +30,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rawsockets.socket.EndpointInfo;
+import org.rawsockets.socket.TlsMode;
 import org.rawsockets.socket.mina.internal.EngineConfig;
 import org.rawsockets.socket.mina.internal.HostResolver;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
@@ -53,6 +55,7 @@ class BridgeEndpointTest {
     static final String OLD_TOKEN = Tokens.newToken();
 
     private ServerSocket echo;
+    private ServerSocket ungranted;
     private MinaSocketEngine engine;
     private OriginServices origins;
     private final RingAuditLog audit = new RingAuditLog(100);
@@ -66,11 +69,16 @@ class BridgeEndpointTest {
         Thread t = new Thread(this::echoLoop, "tcp-echo");
         t.setDaemon(true);
         t.start();
+        ungranted = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); // listens; no grant covers it
         PolicyEngine policy = new PolicyEngine(PolicySettings.from(Map.of(
                 "grant.hmi", "origin:" + ORIGIN + " tcp 127.0.0.1 " + echo.getLocalPort(),
                 "quota.hmi", "origin:" + ORIGIN + " maxOpenSockets=3")),
                 o -> "TCP;host=\"*\";ports=\"*\",UDP_CONNECTED;host=\"*\";ports=\"*\"");
         engine = new MinaSocketEngine(EngineConfig.defaults(), policy, audit, HostResolver.JDK);
+        engine.putEndpoint(new MinaSocketEngine.Endpoint(new EndpointInfo("echo", "127.0.0.1", echo.getLocalPort(),
+                TlsMode.OFF, null, "the test's echo"), null));
+        engine.putEndpoint(new MinaSocketEngine.Endpoint(new EndpointInfo("elsewhere", "127.0.0.1",
+                ungranted.getLocalPort(), TlsMode.OFF, null, "a listener the origin is not granted"), null));
         origins = new OriginServices(engine, Owner.of(12, "org.rawsockets.webbridge"));
         Tokens tokens = Tokens.parse(new String[] {Tokens.entry("alice", TOKEN, null),
                 Tokens.entry("bob", OLD_TOKEN, LocalDate.of(2020, 1, 31))}, Clock.system(ZoneOffset.UTC));
@@ -118,6 +126,7 @@ class BridgeEndpointTest {
         engine.close();
         audit.close();
         echo.close();
+        ungranted.close();
     }
 
     private WsClient connect(String origin, String token) throws Exception {
@@ -236,5 +245,72 @@ class BridgeEndpointTest {
         assertEquals(Frame.ERROR, g.type());
         assertTrue(g.text().contains("frame too large"), g.text());
         assertTrue(page.awaitClose().startsWith("1009 "));
+    }
+
+    @Test
+    void aNamedEndpointOpensThroughTheOriginsPolicyAndEchoes() throws Exception {
+        WsClient page = connect(ORIGIN, TOKEN);
+        page.send(Frame.encode(Frame.OPEN_TCP, 1, "endpoint=echo\nnoDelay=true\n"));
+        page.send(Frame.credit(1, 1 << 20));
+        WsClient.Got opened = page.nextNonCredit();
+        assertEquals(Frame.OPENED, opened.type(), opened.text());
+        assertTrue(opened.text().contains("remoteAddress=127.0.0.1\nremotePort=" + echo.getLocalPort() + "\n"),
+                opened.text());
+        byte[] payload = new byte[100_000];
+        new Random(19).nextBytes(payload);
+        int chunk = Frame.MAX_DATA - Frame.HEADER;
+        for (int off = 0; off < payload.length; off += chunk) { // 100 000 bytes: within the 256 KiB send window
+            page.send(Frame.encode(Frame.DATA, 1, ByteBuffer.wrap(payload, off, Math.min(chunk, payload.length - off))));
+        }
+        MessageDigest got = MessageDigest.getInstance("SHA-256");
+        int received = 0;
+        while (received < payload.length) {
+            WsClient.Got g = page.nextNonCredit();
+            assertEquals(Frame.DATA, g.type(), g.toString());
+            got.update(g.payload());
+            received += g.payload().length;
+        }
+        assertEquals(payload.length, received);
+        assertTrue(MessageDigest.isEqual(MessageDigest.getInstance("SHA-256").digest(payload), got.digest()),
+                "the echo through endpoint 'echo' differs");
+        assertTrue(engine.admin().sockets().get(0).owner().endsWith("for origin " + ORIGIN));
+        assertTrue(audit.recent(100).stream().anyMatch(e -> e.outcome() == AuditLog.Outcome.OPENED
+                && ORIGIN.equals(e.owner().origin()) && e.address().getPort() == echo.getLocalPort()),
+                audit.recent(100).toString());
+    }
+
+    @Test
+    void anUnknownEndpointIsNotFoundErrorNamingItAndNotTheConfiguredOnes() throws Exception {
+        WsClient page = connect(ORIGIN, TOKEN);
+        page.send(Frame.encode(Frame.OPEN_TCP, 1, "endpoint=plc9\n"));
+        WsClient.Got g = page.nextNonCredit();
+        assertEquals(Frame.ERROR, g.type());
+        assertEquals(1, g.id());
+        assertTrue(g.text().startsWith("NotFoundError\n\nno endpoint named 'plc9' is configured"), g.text());
+        assertTrue(g.text().contains("etc/org.rawsockets.socket.endpoint-plc9.cfg"), g.text());
+        assertTrue(!g.text().contains("echo") && !g.text().contains("elsewhere"),
+                "a page learns nothing about the endpoints it did not name: " + g.text());
+        page.send(Frame.encode(Frame.OPEN_UDP, 2, "endpoint=plc9\n"));
+        WsClient.Got udp = page.nextNonCredit();
+        assertEquals(Frame.ERROR, udp.type());
+        assertTrue(udp.text().startsWith("NotFoundError\n"), udp.text());
+        assertTrue(engine.admin().sockets().isEmpty());
+        // the connection goes on: a known endpoint opens on it
+        page.send(Frame.encode(Frame.OPEN_TCP, 3, "endpoint=echo\n"));
+        assertEquals(Frame.OPENED, page.nextNonCredit().type());
+    }
+
+    @Test
+    void anEndpointWhoseDestinationTheOriginIsNotGrantedIsNotAllowedErrorAndAudited() throws Exception {
+        WsClient page = connect(ORIGIN, TOKEN);
+        page.send(Frame.encode(Frame.OPEN_TCP, 1, "endpoint=elsewhere\n"));
+        WsClient.Got g = page.nextNonCredit();
+        assertEquals(Frame.ERROR, g.type(), g.text());
+        assertTrue(g.text().startsWith("NotAllowedError\n"), g.text());
+        assertTrue(g.text().contains("via endpoint 'elsewhere'") && g.text().contains("origin:" + ORIGIN), g.text());
+        assertTrue(audit.recent(100).stream().anyMatch(e -> e.outcome() == AuditLog.Outcome.REFUSED
+                && ORIGIN.equals(e.owner().origin()) && e.address() != null
+                && e.address().getPort() == ungranted.getLocalPort()), audit.recent(100).toString());
+        assertTrue(engine.admin().sockets().isEmpty());
     }
 }

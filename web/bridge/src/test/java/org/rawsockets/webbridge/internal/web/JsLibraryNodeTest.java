@@ -24,6 +24,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rawsockets.socket.EndpointInfo;
+import org.rawsockets.socket.TlsMode;
 import org.rawsockets.socket.mina.internal.EngineConfig;
 import org.rawsockets.socket.mina.internal.HostResolver;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
@@ -37,7 +39,8 @@ import org.rawsockets.webbridge.internal.session.Limits;
 /**
  * Runs the JavaScript library's own tests ({@code js/test/*.test.mjs}, node's test runner) against a
  * running bridge: embedded Jetty 12 with the endpoint, the real engine and policy, a loopback TCP echo
- * and UDP echo. Node is a test peer (installed by .ci/setup); a missing node fails the test.
+ * and UDP echo, and named endpoints on them (tcp-echo, udp-echo; not-granted on a listener the origin
+ * has no grant for). Node is a test peer (installed by .ci/setup); a missing node fails the test.
  */
 class JsLibraryNodeTest {
 
@@ -88,6 +91,9 @@ class JsLibraryNodeTest {
                 "grant.modbus", o + " tcp 127.0.0.1 " + modbusPort)),
                 x -> "TCP;host=\"*\";ports=\"*\",TCP_LISTEN;host=\"*\";ports=\"*\",UDP_CONNECTED;host=\"*\";ports=\"*\"");
         engine = new MinaSocketEngine(EngineConfig.defaults(), policy, AuditLog.NONE, HostResolver.JDK);
+        engine.putEndpoint(endpoint("tcp-echo", tcpEcho.getLocalPort()));
+        engine.putEndpoint(endpoint("udp-echo", udpEcho.getLocalPort()));
+        engine.putEndpoint(endpoint("not-granted", refused.getLocalPort()));
         origins = new OriginServices(engine, Owner.of(12, "org.rawsockets.webbridge"));
         endpoints = new BridgeEndpoints(origins, new Admission(List.of(ORIGIN),
                 Tokens.parse(new String[] {Tokens.entry("node-test", token, null)}, Clock.systemUTC())), Limits.DEFAULTS);
@@ -103,6 +109,10 @@ class JsLibraryNodeTest {
                 (servletContext, container) -> container.addEndpoint(endpoints.config("/direct-sockets")));
         jetty.start();
         port = connector.getLocalPort();
+    }
+
+    private static MinaSocketEngine.Endpoint endpoint(String name, int port) {
+        return new MinaSocketEngine.Endpoint(new EndpointInfo(name, "127.0.0.1", port, TlsMode.OFF, null, ""), null);
     }
 
     /** j2mod's Modbus/TCP server, holding register i = 3i (0..199); waits until it accepts connections. */
@@ -162,7 +172,7 @@ class JsLibraryNodeTest {
     @Test
     void theLibrarysNodeTestsPassAgainstTheBridge() throws Exception {
         ProcessBuilder pb = new ProcessBuilder("node", "--experimental-websocket", "--test", "--test-reporter=spec",
-                "test/bridge.test.mjs", "test/demo.test.mjs").directory(Path.of("js").toFile()).redirectErrorStream(true);
+                "test/bridge.test.mjs", "test/endpoint.test.mjs", "test/demo.test.mjs").directory(Path.of("js").toFile()).redirectErrorStream(true);
         pb.environment().putAll(Map.of("BRIDGE_URL", "ws://127.0.0.1:" + port + "/direct-sockets",
                 "BRIDGE_ORIGIN", ORIGIN, "BRIDGE_TOKEN", token,
                 "TCP_ECHO_PORT", Integer.toString(tcpEcho.getLocalPort()),
