@@ -35,12 +35,20 @@ export interface TCPSocketOptions extends SocketOptionsBase {
   keepAliveDelay?: number;
   /** Milliseconds, 1..600000. */
   connectTimeout?: number;
-  /** A named endpoint the operator configured (remoteAddress and remotePort are then null). */
-  endpoint?: string;
   /** Implicit TLS to the remote; trust is the gateway's (JDK trust store or the endpoint's). */
   tls?: 'on' | 'off';
   serverName?: string;
   alpn?: string[];
+}
+
+/**
+ * Options of a TCP socket to a named endpoint: the operator configured its address, port and TLS
+ * trust (etc/org.rawsockets.socket.endpoint-<name>.cfg). `opened` rejects with `NotFoundError` when
+ * the gateway has no endpoint of that name, `NotAllowedError` when the page's origin is not granted
+ * its destination.
+ */
+export interface TCPEndpointSocketOptions extends TCPSocketOptions {
+  endpoint: string;
 }
 
 export interface TCPSocketOpenInfo {
@@ -53,7 +61,9 @@ export interface TCPSocketOpenInfo {
 }
 
 export class TCPSocket {
-  constructor(remoteAddress: string | null, remotePort: number | null, options?: TCPSocketOptions);
+  constructor(remoteAddress: string, remotePort: number, options?: TCPSocketOptions);
+  /** A named endpoint: `new TCPSocket(undefined, undefined, { endpoint: 'plc1' })`. */
+  constructor(remoteAddress: undefined | null, remotePort: undefined | null, options: TCPEndpointSocketOptions);
   readonly opened: Promise<TCPSocketOpenInfo>;
   readonly closed: Promise<void>;
   close(): Promise<void>;
@@ -64,6 +74,7 @@ export interface UDPSocketOptions extends SocketOptionsBase {
   remotePort?: number;
   localAddress?: string;
   localPort?: number;
+  /** A named endpoint (connected mode; instead of remoteAddress/remotePort); see TCPEndpointSocketOptions. */
   endpoint?: string;
 }
 

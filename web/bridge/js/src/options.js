@@ -19,10 +19,13 @@ function common(o, lines) {
 }
 
 function destination(remoteAddress, remotePort, o, lines) {
+  // A named endpoint: the operator supplies the address (remoteAddress and remotePort omitted,
+  // undefined or null); the gateway rejects opened with NotFoundError when it has no such endpoint.
   if (o.endpoint !== undefined && o.endpoint !== null) {
-    check(typeof o.endpoint === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(o.endpoint),
-      `endpoint must name an endpoint the operator configured, was ${o.endpoint}`);
-    check(remoteAddress == null && remotePort == null, 'give either an endpoint or remoteAddress and remotePort, not both');
+    check(typeof o.endpoint === 'string' && /^[^\s=]{1,128}$/.test(o.endpoint),
+      `endpoint must name an endpoint the operator configured (1..128 characters, no spaces), was ${o.endpoint}`);
+    check(remoteAddress == null && remotePort == null,
+      'give either an endpoint or remoteAddress and remotePort, not both (with an endpoint the operator supplies the address)');
     lines.push(`endpoint=${o.endpoint}`);
     return;
   }

@@ -38,8 +38,13 @@ export class TCPSocket {
   #isOpen = false;
 
   /**
-   * @param {string|null} remoteAddress host name or IP; null with options.endpoint (a named endpoint)
-   * @param {number|null} remotePort 1..65535
+   * `new TCPSocket('plc1.local', 502, options)`, or a named endpoint the operator configured:
+   * `new TCPSocket(undefined, undefined, { endpoint: 'plc1' })` (null works too). `opened` then tells
+   * the address the operator chose; it rejects with NotFoundError when the gateway has no such
+   * endpoint and with NotAllowedError when the page's origin is not granted its destination.
+   *
+   * @param {string|null|undefined} remoteAddress host name or IP; omitted with options.endpoint
+   * @param {number|null|undefined} remotePort 1..65535; omitted with options.endpoint
    * @param {object} [options] noDelay, keepAliveDelay, sendBufferSize, receiveBufferSize, dnsQueryType,
    *   connectTimeout, tls ("on"/"off"), serverName, alpn, endpoint, bridge
    */
