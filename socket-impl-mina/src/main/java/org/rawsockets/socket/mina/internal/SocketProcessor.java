@@ -23,7 +23,9 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * through the filter chain): they are read into this processor's pooled direct buffer and given to
  * the connection's receive side here, which copies them into a pending reader's buffer or queues
  * them ({@link ByteSource#pushBytes}). MINA is then told nothing was read (its own, now tiny, buffer
- * stays empty); the end of the stream still goes through MINA ({@code inputClosed}).
+ * stays empty); the end of the stream still goes through MINA ({@code inputClosed}). The switch
+ * from MINA's read to this one happens only at the start of a read of the session, never between
+ * two reads of MINA's loop (bytes in MINA's buffer are delivered first: the order stays the peer's).
  *
  * <p>A session it cannot register with its selector is reported to the session's service
  * ({@link ProcessorPool.InitFailureListener}): MINA destroys such a session without any event.
@@ -65,6 +67,13 @@ class SocketProcessor extends NioProcessor {
                 && session.getAttribute(TcpConnection.SESSION_KEY) instanceof TcpConnection c) {
             TcpRx rx = c.pooledRx();
             if (rx != null) {
+                if (buf.position() > 0) {
+                    // MINA reads a session in a loop into one buffer and delivers it after the loop:
+                    // the reader switched to a copying style after this loop's first read, so the
+                    // bytes MINA holds must reach the stream before any read here; the next
+                    // readiness reads pooled
+                    return 0;
+                }
                 return readPooled(session, ch, c, rx);
             }
         }
