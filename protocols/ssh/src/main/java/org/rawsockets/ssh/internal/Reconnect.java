@@ -82,6 +82,20 @@ final class Reconnect {
         });
     }
 
+    /**
+     * The longest {@link #connect} can take when each attempt takes at most {@code perAttempt}: every
+     * attempt failing transiently at its limit, with every delay between them.
+     */
+    Duration worstCase(Duration perAttempt) {
+        Duration total = perAttempt;
+        Duration delay = firstDelay;
+        for (int tried = 0; tried < retries; tried++) {
+            total = total.plus(delay).plus(perAttempt);
+            delay = min(delay.multipliedBy(2), MAX_DELAY);
+        }
+        return total;
+    }
+
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }

@@ -337,6 +337,19 @@ public final class SshHostComponent implements SshHost {
         return activity.status(name, settings.user() + "@" + where, engine.openSessions(), engine.sessionsChanged());
     }
 
+    /**
+     * The longest {@link #connect()} can take: each attempt connects every hop of the jump chain in
+     * turn, each within its own {@code connectTimeoutMillis}, and a transient failure is tried again
+     * {@code reconnectAttempts} times with the delays between. For callers that wait for a connect.
+     */
+    public Duration connectLimit() {
+        Duration perAttempt = Duration.ZERO;
+        for (SshSettings s = settings(); s != null; s = s.jump().orElse(null)) {
+            perAttempt = perAttempt.plus(s.connectTimeout());
+        }
+        return reconnect.worstCase(perAttempt);
+    }
+
     /** Attempts that failed and were tried again (diagnostics, tests). */
     long failedAttempts() {
         return reconnect.failedAttempts();

@@ -176,6 +176,24 @@ class SshHostJumpTest {
     }
 
     /** An unknown jump name and a cycle fail each connect with CONFIGURATION naming the hosts, before any packet. */
+    /**
+     * A caller waiting for a connect (the shell commands) allows every hop of the chain its own
+     * connect time limit, and every retry with its delay: 3 attempts of 4 s (bastion) + 7 s (target),
+     * 1 s and 2 s between them. It waited one hop's limit + 5 s before, whatever the chain and retries.
+     */
+    @Test
+    void aConnectIsAllowedEveryHopsTimeLimitAndEveryRetry() throws Exception {
+        SshHostComponent plc = host("plc", target, "jump", "bastion", "connectTimeoutMillis", 7000L,
+                "reconnectAttempts", 2, "reconnectDelayMillis", 1000L);
+        host("bastion", bastion, "connectTimeoutMillis", 4000L, "reconnectAttempts", 5);
+        assertEquals(Duration.ofSeconds(3 * (4 + 7) + 1 + 2), plc.connectLimit());
+        assertEquals(Duration.ofSeconds(3 * (4 + 7) + 1 + 2 + 5), SshCommands.connectLimit(plc), "the shell adds 5 s");
+        SshHostComponent alone = host("alone", target, "connectTimeoutMillis", 20_000L, "reconnectAttempts", 4,
+                "reconnectDelayMillis", 20_000L);
+        // delays double up to 30 s: 20, 30, 30, 30
+        assertEquals(Duration.ofSeconds(5 * 20 + 20 + 30 + 30 + 30), alone.connectLimit());
+    }
+
     @Test
     void unknownJumpAndCycleAreConfigurationErrors() throws Exception {
         SshHostComponent plc = host("plc", target, "jump", "nowhere");

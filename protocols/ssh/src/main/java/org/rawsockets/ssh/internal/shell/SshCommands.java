@@ -114,7 +114,7 @@ public final class SshCommands {
         String target = p[o + 1];
         int targetPort = Integer.parseInt(p[o + 2]);
         SshHost h = host(args[0]);
-        SshSession s = await(h.connect(), h.settings().connectTimeout().plusSeconds(5));
+        SshSession s = await(h.connect(), connectLimit(h));
         org.rawsockets.ssh.PortForward f;
         try {
             f = await(local ? s.forwardLocal(bind, port, target, targetPort) : s.forwardRemote(bind, port, target, targetPort),
@@ -174,7 +174,7 @@ public final class SshCommands {
         }
         String line = String.join(" ", command);
         Duration limit = Duration.ofSeconds(seconds);
-        ExecResult r = await(host(host).exec(line, limit), limit.plusSeconds(host(host).settings().connectTimeout().toSeconds() + 5));
+        ExecResult r = await(host(host).exec(line, limit), limit.plus(connectLimit(host(host))));
         PrintStream out = System.out;
         out.print(new String(r.stdout(), StandardCharsets.UTF_8));
         if (r.stderr().length > 0) {
@@ -226,7 +226,7 @@ public final class SshCommands {
             "--learn" }, presentValue = "true", absentValue = "false") boolean learn,
             @Descriptor("configured host name") String host) throws Exception {
         SshHostComponent h = (SshHostComponent) host(host);
-        String[] key = await(h.hostKey(), h.settings().connectTimeout().plusSeconds(5));
+        String[] key = await(h.hostKey(), connectLimit(h));
         String text = host + "  " + key[0] + "\n" + key[1];
         if (learn) {
             Path file = h.settings().knownHosts().orElseThrow(() -> new IllegalStateException("host " + host
@@ -264,12 +264,21 @@ public final class SshCommands {
     }
 
     private static <T> T session(SshHost h, Work<T> work) throws Exception {
-        SshSession s = await(h.connect(), h.settings().connectTimeout().plusSeconds(5));
+        SshSession s = await(h.connect(), connectLimit(h));
         try {
             return await(work.run(s), Duration.ofHours(24));
         } finally {
             s.close();
         }
+    }
+
+    /**
+     * How long a command waits for a connect of {@code h}: every hop of its jump chain and every retry
+     * ({@link SshHostComponent#connectLimit()}), plus 5 s for the operation's own reply.
+     */
+    public static Duration connectLimit(SshHost h) {
+        Duration connect = h instanceof SshHostComponent c ? c.connectLimit() : h.settings().connectTimeout();
+        return connect.plusSeconds(5);
     }
 
     private SshHost host(String name) {
