@@ -5,13 +5,20 @@
 //   tcp-16mib   a TCPSocket to the loopback TCP echo: 16 MiB written, read back (BYOB), SHA-256 equal
 //   udp-echo    a connected UDPSocket to the loopback UDP echo
 //   refused     a destination without an origin: grant rejects `opened` with NotAllowedError
+//   endpoint    new TCPSocket(undefined, undefined, { endpoint: 'bridge-echo' }) echoes through the
+//               operator's named endpoint; an endpoint the gateway does not have: NotFoundError
+//   stop-reading a TCPSocket to the flood peer (it writes floodBytes): the page reads 1 MiB and stops;
+//               the peer sees its writes stall (it writes STALLED/FAIL into the file stalledPath once
+//               the page wrote stoppedPath); then the page reads the rest, SHA-256 equal to the peer's
 //   terminal    demo/terminal.html: connect to the TCP echo, send a line, the reply shows
 //   modbus      demo/modbus.html: read 10 holding registers of the Modbus server (register i = 3i)
 // Prints "STEP name ms [details]" per step and "BROWSER OK" at the end; exits non-zero on a failure.
+const fs = require('fs');
 const path = require('path');
 const { withBrowser } = require(path.join(process.env.BROWSER_TEST_DIR, 'browser.js'));
 
-const [base, token, tcpPort, udpPort, refusedPort, modbusPort] = process.argv.slice(2);
+const [base, token, tcpPort, udpPort, refusedPort, modbusPort, floodPort, floodBytes, floodSha256, stoppedPath, stalledPath] =
+  process.argv.slice(2);
 const shots = process.env.SCREENSHOT_DIR;
 const DEADLINE = 120000;
 const started = Date.now();
@@ -94,6 +101,95 @@ withBrowser(async (context) => {
   }, { token, refusedPort: Number(refusedPort) });
   if (refused.name !== 'NotAllowedError' || !refused.isDomException) throw new Error('refused open: ' + JSON.stringify(refused));
   step('refused', refused.message);
+
+  const endpoint = await page.evaluate(async ({ token }) => {
+    const { configure, TCPSocket } = await import('/direct-sockets/lib/direct-sockets.js');
+    const bridge = configure(`ws://${location.host}/direct-sockets`, { token });
+    const socket = new TCPSocket(undefined, undefined, { endpoint: 'bridge-echo' });
+    const { readable, writable, remotePort } = await socket.opened;
+    const writer = writable.getWriter();
+    await writer.write(new TextEncoder().encode('hello endpoint'));
+    await writer.close();
+    const reader = readable.getReader();
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    reader.releaseLock();
+    writer.releaseLock();
+    await socket.closed;
+    let unknown;
+    try {
+      await new TCPSocket(undefined, undefined, { endpoint: 'no-such-plc' }).opened;
+      unknown = { name: 'opened' };
+    } catch (e) {
+      unknown = { name: e.name, isDomException: e instanceof DOMException, message: e.message };
+    }
+    bridge.close();
+    return { text, remotePort, unknown };
+  }, { token });
+  if (endpoint.text !== 'hello endpoint' || endpoint.remotePort !== Number(tcpPort)) throw new Error('endpoint echo: ' + JSON.stringify(endpoint));
+  if (endpoint.unknown.name !== 'NotFoundError' || !endpoint.unknown.isDomException
+    || !endpoint.unknown.message.includes("'no-such-plc'")) throw new Error('unknown endpoint: ' + JSON.stringify(endpoint.unknown));
+  step('endpoint', endpoint.unknown.message);
+
+  // A page that stops reading: the gateway must stop reading from the peer (the peer checks that its
+  // writes stall), and once the page reads again every byte arrives.
+  const size = Number(floodBytes);
+  const first = await page.evaluate(async ({ token, floodPort, size }) => {
+    const { configure, TCPSocket } = await import('/direct-sockets/lib/direct-sockets.js');
+    const bridge = configure(`ws://${location.host}/direct-sockets`, { token });
+    const socket = new TCPSocket('127.0.0.1', floodPort);
+    const { readable } = await socket.opened;
+    const reader = readable.getReader({ mode: 'byob' });
+    let buf = new ArrayBuffer(size);
+    let got = 0;
+    while (got < (1 << 20)) {
+      const { value, done } = await reader.read(new Uint8Array(buf, got, Math.min(65536, size - got)));
+      if (done) throw new Error('the flood peer ended after ' + got + ' bytes');
+      buf = value.buffer;
+      got += value.byteLength;
+    }
+    window.flood = { bridge, socket, reader, buf, got }; // and no read() until the peer stalled
+    return got;
+  }, { token, floodPort: Number(floodPort), size });
+  fs.writeFileSync(stoppedPath, String(first));
+  const until = Date.now() + 360000; // the peer gives up after 300 s and writes FAIL
+  while (!fs.existsSync(stalledPath)) {
+    if (Date.now() > until) throw new Error('the flood peer wrote neither STALLED nor FAIL within 360 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const verdict = fs.readFileSync(stalledPath, 'utf8');
+  if (!verdict.startsWith('STALLED ')) throw new Error('flood peer: ' + verdict);
+  const rest = await page.evaluate(async () => {
+    const f = window.flood;
+    let { buf, got } = f;
+    const size = buf.byteLength;
+    const t0 = performance.now();
+    while (got < size) {
+      const { value, done } = await f.reader.read(new Uint8Array(buf, got, Math.min(65536, size - got)));
+      if (done) break;
+      buf = value.buffer;
+      got += value.byteLength;
+    }
+    const end = await f.reader.read(new Uint8Array(16));
+    const millis = performance.now() - t0;
+    const sha = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(buf, 0, got))),
+      (x) => x.toString(16).padStart(2, '0')).join('');
+    f.reader.releaseLock();
+    await f.socket.close();
+    f.bridge.close();
+    delete window.flood;
+    return { got, eof: end.done, sha, millis };
+  });
+  if (rest.got !== size || !rest.eof || rest.sha !== floodSha256) {
+    throw new Error(`after the stall the page read ${rest.got} of ${size} bytes (eof ${rest.eof}), sha256 ${rest.sha},`
+      + ` the peer sent ${floodSha256}`);
+  }
+  step('stop-reading', `page read ${first} bytes and stopped; peer ${verdict}; then ${size - first} bytes in`
+    + ` ${Math.round(rest.millis)} ms, sha256 ${rest.sha}`);
 
   // The demo pages, used as an operator would: fill the form, press the button.
   await page.goto(base + '/direct-sockets/demo/terminal.html');

@@ -1,6 +1,7 @@
 package org.rawsockets.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.rawsockets.launcher.fixture.BrowserScript;
 import org.rawsockets.launcher.fixture.EchoPeers;
+import org.rawsockets.launcher.fixture.FloodPeer;
 
 import com.ghgande.j2mod.modbus.procimg.SimpleProcessImage;
 import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
@@ -29,12 +32,20 @@ import com.ghgande.j2mod.modbus.slave.ModbusSlaveFactory;
  * against a gateway started from the distribution: the gateway's own pages (origin
  * {@code http://127.0.0.1:<port>}, allowed in etc/org.rawsockets.webbridge.cfg) use the library it serves.
  * A 16 MiB TCP echo with SHA-256, a UDP echo, a refused destination (NotAllowedError, and the refusal in
- * the audit with the origin), the raw TCP terminal demo page and the Modbus register viewer demo page
+ * the audit with the origin), a named endpoint opened by name (and an unknown one: NotFoundError), a
+ * page that stops reading a peer that writes 64 MiB (the peer's writes stall, checked by the peer with
+ * a deadline; then the page reads again and the SHA-256 of all 64 MiB matches), the raw TCP terminal demo page and the Modbus register viewer demo page
  * against a real Modbus/TCP server (j2mod). Screenshots go to target/browser/.
  */
 class BridgeBrowserIT {
 
     static final Duration WAIT = GatewayProcessIT.WAIT;
+    /**
+     * What the flood peer writes: more than the kernel can hold for a stalled connection on loopback
+     * (the gateway's receive buffer grows to tcp_rmem's maximum, 32 MiB here, plus the peer's send
+     * buffer and the page's 1 MiB read window), so only a gateway that stops reading stalls it.
+     */
+    static final int FLOOD_BYTES = 64 << 20;
 
     private final GatewayProcessIT gateway = new GatewayProcessIT();
     private ModbusSlave modbus;
@@ -79,15 +90,22 @@ class BridgeBrowserIT {
         BridgeGatewayProcessIT.deployBridge(home);
         BridgeGatewayProcessIT.Token token = BridgeGatewayProcessIT.Token.issue("browser");
         int modbusPort = startModbus();
+        Path sync = Files.createTempDirectory("bridge-flood-");
         try (EchoPeers echo = new EchoPeers();
-                ServerSocket ungranted = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+                ServerSocket ungranted = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+                FloodPeer flood = new FloodPeer(FLOOD_BYTES, 19, sync.resolve("page-stopped"), sync.resolve("peer-stalled"),
+                        Duration.ofSeconds(2), Duration.ofSeconds(300))) {
             // The HTTP port (and so the pages' origin) is known once the gateway runs: grants for any
             // loopback port of the origin, the bridge's configuration written after the start (hot).
             String o = "origin:http://127.0.0.1:*";
             GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.socket.policy.cfg"),
                     "grant.tcp = " + o + " tcp 127.0.0.1 " + echo.tcpPort() + "\n"
                             + "grant.udp = " + o + " udp-connected 127.0.0.1 " + echo.udpPort() + "\n"
-                            + "grant.modbus = " + o + " tcp 127.0.0.1 " + modbusPort + "\n");
+                            + "grant.modbus = " + o + " tcp 127.0.0.1 " + modbusPort + "\n"
+                            + "grant.flood = " + o + " tcp 127.0.0.1 " + flood.port() + "\n");
+            // a named endpoint the page opens by name; its destination is the echo granted above
+            GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.socket.endpoint-bridge-echo.cfg"),
+                    "name = bridge-echo\nhost = 127.0.0.1\nport = " + echo.tcpPort() + "\n");
             GatewayProcessIT.Running g = gateway.start(home, "--headless");
             g.awaitLine("gateway ready in|gateway started", WAIT);
             int port = HttpServerProcessIT.awaitHttpPort(home);
@@ -99,10 +117,20 @@ class BridgeBrowserIT {
 
             BrowserScript.Result r = BrowserScript.run(Path.of("src/test/resources/browser/bridge.js"), Duration.ofSeconds(600),
                     origin, token.token(), String.valueOf(echo.tcpPort()), String.valueOf(echo.udpPort()),
-                    String.valueOf(ungranted.getLocalPort()), String.valueOf(modbusPort));
+                    String.valueOf(ungranted.getLocalPort()), String.valueOf(modbusPort), String.valueOf(flood.port()),
+                    String.valueOf(FLOOD_BYTES), flood.sha256(), sync.resolve("page-stopped").toString(),
+                    sync.resolve("peer-stalled").toString());
             System.out.println("BROWSER bridge.js in " + r.millis() + " ms:\n" + r.output());
-            assertEquals(0, r.exit(), r.output());
+            System.out.printf("flood peer: %d bytes written when the page stopped reading, writes stalled at %d of %d"
+                    + " bytes (no byte accepted for 2 s, %d ms after the stop)%n", flood.writtenWhenPageStopped(),
+                    flood.writtenAtStall(), FLOOD_BYTES, flood.stallMillis());
+            assertEquals(0, r.exit(), r.output() + "\nflood peer: " + flood.failure());
             assertTrue(r.output().contains("BROWSER OK"), r.output());
+            // The page that stopped reading stopped the gateway reading from the peer, then got every byte.
+            assertNull(flood.failure());
+            assertTrue(flood.writtenAtStall() > 0 && flood.writtenAtStall() < FLOOD_BYTES, "stalled at " + flood.writtenAtStall());
+            assertTrue(flood.done(), "the peer wrote all its bytes once the page read again");
+            assertTrue(r.output().contains("STEP stop-reading ") && r.output().contains("sha256 " + flood.sha256()), r.output());
             // The page's refused open is in the audit with the page's origin.
             BridgeGatewayProcessIT.awaitLogLine(home, "REFUSED org\\.rawsockets\\.webbridge \\[\\d+\\] for origin "
                     + Pattern.quote(origin) + " #\\d+ tcp.*:" + ungranted.getLocalPort());
