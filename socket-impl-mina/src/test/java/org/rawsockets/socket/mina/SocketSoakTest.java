@@ -1,0 +1,357 @@
+package org.rawsockets.socket.mina;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.UdpMessage;
+import org.rawsockets.socket.UdpSocket;
+import org.rawsockets.socket.UdpSocketOptions;
+import org.rawsockets.socket.contract.PeerProcess;
+
+/**
+ * Soak of the socket service (issue 21): many TCP and connected UDP sockets held open and used at a
+ * steady rate against a node echo server (TCP and UDP, its own process), for a set time. Every
+ * interval it prints messages echoed, p50/p99 round trip, heap after a full GC, RSS, threads and file
+ * descriptors; at the end the heap's slope over the run. Every echo is checked byte for byte; a
+ * TCP error, a wrong echo or a TCP message without its echo fails the run (UDP datagrams lost on
+ * loopback are counted, not failed).
+ *
+ * <p>The normal build runs a short one (40 TCP + 10 UDP sockets, 12 s). The soak:
+ * {@code ./mvnw -B -pl socket-impl-mina -am verify -Dtest=SocketSoakTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dsoak.tcp=900 -Dsoak.udp=100 -Dsoak.seconds=3600 -Dsoak.interval=60}.
+ */
+@Timeout(value = 3, unit = TimeUnit.HOURS)
+class SocketSoakTest {
+
+    private static final int SIZE = 512;
+    private static final String ECHO_JS = """
+            const net = require('net'), dgram = require('dgram');
+            const t = net.createServer(s => { s.on('error', () => {}); s.pipe(s); });
+            t.listen({port: 0, host: '127.0.0.1', backlog: 4096}, () => {
+              const u = dgram.createSocket('udp4');
+              u.on('message', (m, r) => u.send(m, r.port, r.address));
+              u.bind(0, '127.0.0.1', () => console.log('READY ' + t.address().port + ' ' + u.address().port));
+            });
+            """;
+
+    @TempDir
+    Path dir;
+
+    /** Round trips of one interval, in microseconds (bounded: at most {@code cap} kept). */
+    private static final class Window {
+        final long[] micros;
+        int n;
+
+        Window(int cap) {
+            micros = new long[cap];
+        }
+
+        synchronized void add(long us) {
+            if (n < micros.length) {
+                micros[n++] = us;
+            }
+        }
+
+        synchronized long[] drain() {
+            long[] r = Arrays.copyOf(micros, n);
+            n = 0;
+            Arrays.sort(r);
+            return r;
+        }
+    }
+
+    @Test
+    void manySocketsHeldAndUsedAtASteadyRate() throws Exception {
+        int tcp = Integer.getInteger("soak.tcp", 40);
+        int udp = Integer.getInteger("soak.udp", 10);
+        long seconds = Long.getLong("soak.seconds", 12);
+        long interval = Long.getLong("soak.interval", 3);
+        int perSecond = Integer.getInteger("soak.rate", 5); // messages per socket per second
+        Path js = Files.writeString(dir.resolve("echo.js"), ECHO_JS);
+        MinaContractFixture fx = new MinaContractFixture();
+        ScheduledExecutorService pace = Executors.newScheduledThreadPool(2);
+        try (PeerProcess echo = PeerProcess.start(true, "node", js.toString())) {
+            Matcher ready = echo.awaitLog("READY (\\d+) (\\d+)", Duration.ofSeconds(30));
+            int tcpPort = Integer.parseInt(ready.group(1));
+            int udpPort = Integer.parseInt(ready.group(2));
+            SocketService service = fx.open("soak");
+            Sample before = Sample.take();
+
+            LongAdder echoed = new LongAdder();
+            LongAdder udpLost = new LongAdder();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Window window = new Window(1_000_000);
+            List<TcpSocket> tcps = new ArrayList<>();
+            List<UdpSocket> udps = new ArrayList<>();
+            for (int i = 0; i < tcp; i++) {
+                TcpSocket s = service.openTcp("127.0.0.1", tcpPort, TcpSocketOptions.builder().noDelay(true).build());
+                s.opened().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                tcps.add(s);
+            }
+            for (int i = 0; i < udp; i++) {
+                UdpSocket s = service.openUdp(UdpSocketOptions.connected("127.0.0.1", udpPort));
+                s.opened().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                udps.add(s);
+            }
+            long period = 1_000_000 / perSecond;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            List<CompletableFuture<Void>> loops = new ArrayList<>();
+            for (int i = 0; i < tcps.size(); i++) {
+                loops.add(new TcpLoop(tcps.get(i), i, pace, period, end, window, echoed, failure).start());
+            }
+            for (int i = 0; i < udps.size(); i++) {
+                loops.add(new UdpLoop(udps.get(i), i, pace, period, end, window, echoed, udpLost, failure).start());
+            }
+            System.out.printf("soak: %d TCP + %d UDP sockets, %d messages/s each of %d bytes, %d s; %s%n", tcp, udp,
+                    perSecond, SIZE, seconds, before);
+            System.out.println("  t(s)  echoed/s   p50(us)   p99(us)  heap-after-GC(MiB)  RSS(MiB)  threads  fds");
+            List<double[]> heap = new ArrayList<>();
+            long start = System.nanoTime();
+            long last = 0;
+            while (System.nanoTime() < end && failure.get() == null) {
+                long wait = Math.min(TimeUnit.SECONDS.toNanos(interval), end - System.nanoTime());
+                TimeUnit.NANOSECONDS.sleep(Math.max(0, wait)); // pacing of the report, not a wait for a condition
+                long now = echoed.sum();
+                long[] rt = window.drain();
+                Sample s = Sample.take();
+                double t = (System.nanoTime() - start) / 1e9;
+                heap.add(new double[] {t, s.heapMiB});
+                System.out.printf("%6.0f  %8.0f  %8d  %8d  %18.1f  %8.1f  %7d  %3d%n", t, (now - last) / (double) interval,
+                        pct(rt, 0.50), pct(rt, 0.99), s.heapMiB, s.rssMiB, s.threads, s.fds);
+                last = now;
+            }
+            CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            for (TcpSocket s : tcps) {
+                s.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            for (UdpSocket s : udps) {
+                s.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            Sample after = Sample.take();
+            System.out.printf("soak: %d echoed, %d UDP datagrams lost; heap slope %.3f MiB/min; after close %s%n",
+                    echoed.sum(), udpLost.sum(), 60 * slope(heap), after);
+            if (failure.get() != null) {
+                throw new AssertionError("the soak failed: " + failure.get(), failure.get());
+            }
+            assertTrue(echoed.sum() > 0, "messages were echoed");
+            assertEquals(0, service.sockets().size(), "every socket closed: " + service.sockets());
+        } finally {
+            pace.shutdownNow();
+            fx.close();
+        }
+    }
+
+    /** One TCP socket's loop: write a numbered message, read its echo (checked), wait for the next slot. */
+    private static final class TcpLoop {
+        final TcpSocket s;
+        final byte[] out = new byte[SIZE];
+        final ByteBuffer in = ByteBuffer.allocate(SIZE);
+        final int id;
+        final ScheduledExecutorService pace;
+        final long periodMicros;
+        final long end;
+        final Window window;
+        final LongAdder echoed;
+        final AtomicReference<Throwable> failure;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        long seq;
+
+        TcpLoop(TcpSocket s, int id, ScheduledExecutorService pace, long periodMicros, long end, Window window,
+                LongAdder echoed, AtomicReference<Throwable> failure) {
+            this.s = s;
+            this.id = id;
+            this.pace = pace;
+            this.periodMicros = periodMicros;
+            this.end = end;
+            this.window = window;
+            this.echoed = echoed;
+            this.failure = failure;
+        }
+
+        CompletableFuture<Void> start() {
+            pace.schedule(this::next, (id * 7919L) % periodMicros, TimeUnit.MICROSECONDS);
+            return done;
+        }
+
+        void next() {
+            if (System.nanoTime() >= end || failure.get() != null) {
+                done.complete(null);
+                return;
+            }
+            long slot = System.nanoTime() + periodMicros * 1000;
+            fill(out, id, ++seq);
+            long t0 = System.nanoTime();
+            in.clear();
+            CompletionStage<Integer> echo = s.writable().write(ByteBuffer.wrap(out))
+                    .thenCompose(v -> s.readable().readInto(in, SIZE, Duration.ofSeconds(30)));
+            echo.whenComplete((n, e) -> {
+                if (e == null && (n != SIZE || !Arrays.equals(in.array(), out))) {
+                    e = new AssertionError("TCP socket " + id + " message " + seq + ": the echo differs (" + n + " bytes)");
+                }
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                    done.complete(null);
+                    return;
+                }
+                window.add((System.nanoTime() - t0) / 1000);
+                echoed.increment();
+                pace.schedule(this::next, Math.max(0, slot - System.nanoTime()), TimeUnit.NANOSECONDS);
+            });
+        }
+    }
+
+    /** One connected UDP socket's loop; a datagram without its echo within 2 s is counted as lost. */
+    private static final class UdpLoop {
+        final UdpSocket s;
+        final int id;
+        final ScheduledExecutorService pace;
+        final long periodMicros;
+        final long end;
+        final Window window;
+        final LongAdder echoed;
+        final LongAdder lost;
+        final AtomicReference<Throwable> failure;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final AtomicLong seq = new AtomicLong();
+
+        UdpLoop(UdpSocket s, int id, ScheduledExecutorService pace, long periodMicros, long end, Window window,
+                LongAdder echoed, LongAdder lost, AtomicReference<Throwable> failure) {
+            this.s = s;
+            this.id = id;
+            this.pace = pace;
+            this.periodMicros = periodMicros;
+            this.end = end;
+            this.window = window;
+            this.echoed = echoed;
+            this.lost = lost;
+            this.failure = failure;
+        }
+
+        CompletableFuture<Void> start() {
+            pace.schedule(this::next, (id * 104729L) % periodMicros, TimeUnit.MICROSECONDS);
+            return done;
+        }
+
+        void next() {
+            if (System.nanoTime() >= end || failure.get() != null) {
+                done.complete(null);
+                return;
+            }
+            long slot = System.nanoTime() + periodMicros * 1000;
+            byte[] out = new byte[SIZE];
+            long n = seq.incrementAndGet();
+            fill(out, 1_000_000 + id, n);
+            long t0 = System.nanoTime();
+            s.writable().write(UdpMessage.of(out)).thenCompose(v -> awaitEcho(out, t0, slot)).whenComplete((v, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                    done.complete(null);
+                    return;
+                }
+                pace.schedule(this::next, Math.max(0, slot - System.nanoTime()), TimeUnit.NANOSECONDS);
+            });
+        }
+
+        /** Reads until this datagram's echo (a late echo of an earlier one is skipped) or 2 s pass. */
+        private CompletionStage<Void> awaitEcho(byte[] out, long t0, long slot) {
+            CompletableFuture<ReadResult<UdpMessage>> r = pending != null ? pending : s.readable().read().toCompletableFuture();
+            pending = null;
+            return r.copy().completeOnTimeout(null, 2, TimeUnit.SECONDS).thenCompose(m -> {
+                if (m == null) {
+                    lost.increment();
+                    pending = r; // still pending: the next datagram's wait takes it over
+                    return CompletableFuture.completedFuture(null);
+                }
+                if (m.done()) {
+                    return CompletableFuture.failedFuture(new IOException("UDP socket " + id + " ended"));
+                }
+                if (!Arrays.equals(m.value().bytes(), out)) {
+                    return awaitEcho(out, t0, slot); // an echo that came after its time: skip it
+                }
+                window.add((System.nanoTime() - t0) / 1000);
+                echoed.increment();
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+
+        volatile CompletableFuture<ReadResult<UdpMessage>> pending;
+    }
+
+    private static void fill(byte[] b, int id, long seq) {
+        ByteBuffer.wrap(b).putInt(id).putLong(seq);
+        for (int i = 12; i < b.length; i++) {
+            b[i] = (byte) (id * 31 + seq * 17 + i);
+        }
+    }
+
+    private static long pct(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
+    }
+
+    /** Least-squares slope of y over x (MiB per second here). */
+    private static double slope(List<double[]> xy) {
+        int n = xy.size();
+        if (n < 2) {
+            return 0;
+        }
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (double[] p : xy) {
+            sx += p[0];
+            sy += p[1];
+            sxx += p[0] * p[0];
+            sxy += p[0] * p[1];
+        }
+        double d = n * sxx - sx * sx;
+        return d == 0 ? 0 : (n * sxy - sx * sy) / d;
+    }
+
+    /** The process's figures now; the heap after a full GC. */
+    private record Sample(double heapMiB, double rssMiB, int threads, int fds) {
+        static Sample take() throws IOException {
+            System.gc();
+            double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
+            double rss = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+            int fds;
+            try (var s = Files.list(Path.of("/proc/self/fd"))) {
+                fds = (int) s.count();
+            }
+            return new Sample(heap, rss, ManagementFactory.getThreadMXBean().getThreadCount(), fds);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("heap after GC %.1f MiB, RSS %.1f MiB, %d threads, %d fds", heapMiB, rssMiB, threads, fds);
+        }
+    }
+}
