@@ -9,7 +9,9 @@
 //               operator's named endpoint; an endpoint the gateway does not have: NotFoundError
 //   stop-reading a TCPSocket to the flood peer (it writes floodBytes): the page reads 1 MiB and stops;
 //               the peer sees its writes stall (it writes STALLED/FAIL into the file stalledPath once
-//               the page wrote stoppedPath); then the page reads the rest, SHA-256 equal to the peer's
+//               the page wrote stoppedPath); the console API (GET /api/sockets, apiToken) shows the
+//               gateway read at most the page's credit plus the engine's receive bound from the peer;
+//               then the page reads the rest, SHA-256 equal to the peer's
 //   terminal    demo/terminal.html: connect to the TCP echo, send a line, the reply shows
 //   modbus      demo/modbus.html: read 10 holding registers of the Modbus server (register i = 3i)
 // Prints "STEP name ms [details]" per step and "BROWSER OK" at the end; exits non-zero on a failure.
@@ -17,8 +19,8 @@ const fs = require('fs');
 const path = require('path');
 const { withBrowser } = require(path.join(process.env.BROWSER_TEST_DIR, 'browser.js'));
 
-const [base, token, tcpPort, udpPort, refusedPort, modbusPort, floodPort, floodBytes, floodSha256, stoppedPath, stalledPath] =
-  process.argv.slice(2);
+const [base, token, tcpPort, udpPort, refusedPort, modbusPort, floodPort, floodBytes, floodSha256, stoppedPath, stalledPath,
+  apiToken] = process.argv.slice(2);
 const shots = process.env.SCREENSHOT_DIR;
 const DEADLINE = 120000;
 const started = Date.now();
@@ -163,6 +165,20 @@ withBrowser(async (context) => {
   }
   const verdict = fs.readFileSync(stalledPath, 'utf8');
   if (!verdict.startsWith('STALLED ')) throw new Error('flood peer: ' + verdict);
+  // What the gateway read from the peer (the console API's bytesIn of the bridged socket): at most the
+  // credit the page granted (what it read plus the library's 1 MiB read window) plus what the socket
+  // engine buffers unread (its default high-water mark, 256 KiB) and one network read (64 KiB).
+  // The rest of what the peer wrote waits in the kernel's socket buffers.
+  const api = await fetch(base + '/api/sockets', { headers: { Authorization: 'Bearer ' + apiToken } });
+  if (api.status !== 200) throw new Error('GET /api/sockets answered ' + api.status + ': ' + await api.text());
+  const bridged = (await api.json()).filter((x) => String(x.remote).endsWith(':' + floodPort) && /for origin /.test(x.owner));
+  if (bridged.length !== 1) throw new Error('the bridged socket to the flood peer is not in /api/sockets: ' + JSON.stringify(bridged));
+  const bound = first + (1 << 20) + (256 << 10) + (64 << 10);
+  const peerWrote = Number(verdict.split(' ')[1]);
+  if (bridged[0].bytesIn > bound) {
+    throw new Error(`the gateway read ${bridged[0].bytesIn} bytes from the peer, more than the page's credit and the engine's`
+      + ` buffer allow (${bound}); the peer wrote ${peerWrote}`);
+  }
   const rest = await page.evaluate(async () => {
     const f = window.flood;
     let { buf, got } = f;
@@ -188,7 +204,8 @@ withBrowser(async (context) => {
     throw new Error(`after the stall the page read ${rest.got} of ${size} bytes (eof ${rest.eof}), sha256 ${rest.sha},`
       + ` the peer sent ${floodSha256}`);
   }
-  step('stop-reading', `page read ${first} bytes and stopped; peer ${verdict}; then ${size - first} bytes in`
+  step('stop-reading', `page read ${first} bytes and stopped; peer ${verdict}; gateway read ${bridged[0].bytesIn}`
+    + ` (bound ${bound}); then ${size - first} bytes in`
     + ` ${Math.round(rest.millis)} ms, sha256 ${rest.sha}`);
 
   // The demo pages, used as an operator would: fill the form, press the button.

@@ -34,7 +34,9 @@ import com.ghgande.j2mod.modbus.slave.ModbusSlaveFactory;
  * A 16 MiB TCP echo with SHA-256, a UDP echo, a refused destination (NotAllowedError, and the refusal in
  * the audit with the origin), a named endpoint opened by name (and an unknown one: NotFoundError), a
  * page that stops reading a peer that writes 64 MiB (the peer's writes stall, checked by the peer with
- * a deadline; then the page reads again and the SHA-256 of all 64 MiB matches), the raw TCP terminal demo page and the Modbus register viewer demo page
+ * a deadline; the console's {@code GET /api/sockets} shows the gateway read no more than the page's
+ * credit plus the engine's receive bound; then the page reads again and the SHA-256 of all 64 MiB
+ * matches), the raw TCP terminal demo page and the Modbus register viewer demo page
  * against a real Modbus/TCP server (j2mod). Screenshots go to target/browser/.
  */
 class BridgeBrowserIT {
@@ -88,6 +90,11 @@ class BridgeBrowserIT {
     void pagesOfTheGatewayUseTheBridgeInChromium(TestInfo info) throws Exception {
         Path home = GatewayProcessIT.copyDistribution(info);
         BridgeGatewayProcessIT.deployBridge(home);
+        // the console's API shows the gateway's bytes read from the flood peer while the page does not read
+        HttpServerProcessIT.deployConsole(home);
+        String apiToken = "bridge-browser-api-token";
+        GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.console.cfg"),
+                "apiTokenHash=" + ConsoleBrowserIT.hash(apiToken) + "\n");
         BridgeGatewayProcessIT.Token token = BridgeGatewayProcessIT.Token.issue("browser");
         int modbusPort = startModbus();
         Path sync = Files.createTempDirectory("bridge-flood-");
@@ -119,7 +126,7 @@ class BridgeBrowserIT {
                     origin, token.token(), String.valueOf(echo.tcpPort()), String.valueOf(echo.udpPort()),
                     String.valueOf(ungranted.getLocalPort()), String.valueOf(modbusPort), String.valueOf(flood.port()),
                     String.valueOf(FLOOD_BYTES), flood.sha256(), sync.resolve("page-stopped").toString(),
-                    sync.resolve("peer-stalled").toString());
+                    sync.resolve("peer-stalled").toString(), apiToken);
             System.out.println("BROWSER bridge.js in " + r.millis() + " ms:\n" + r.output());
             System.out.printf("flood peer: %d bytes written when the page stopped reading, writes stalled at %d of %d"
                     + " bytes (no byte accepted for 2 s, %d ms after the stop)%n", flood.writtenWhenPageStopped(),
