@@ -30,7 +30,7 @@ function destination(remoteAddress, remotePort, o, lines) {
     return;
   }
   check(typeof remoteAddress === 'string' && remoteAddress.length > 0 && !/[\s=]/.test(remoteAddress),
-    `remoteAddress must be a host name or IP address, was ${remoteAddress}`);
+    `remoteAddress must be a host name or IP address (or omit it and give options.endpoint, a named endpoint), was ${remoteAddress}`);
   check(isInt(remotePort) && remotePort >= 1 && remotePort <= 65535, `remotePort must be an integer within 1..65535, was ${remotePort}`);
   lines.push(`remoteAddress=${remoteAddress}`, `remotePort=${remotePort}`);
 }

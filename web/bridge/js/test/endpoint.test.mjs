@@ -102,7 +102,7 @@ test('endpoint options that contradict themselves throw TypeError at once', () =
   assert.throws(() => new TCPSocket('127.0.0.1', TCP_ECHO, { bridge: b, endpoint: 'tcp-echo' }), TypeError);
   assert.throws(() => new TCPSocket(undefined, undefined, { bridge: b, endpoint: '' }), TypeError);
   assert.throws(() => new TCPSocket(undefined, undefined, { bridge: b, endpoint: 'two words' }), TypeError);
-  assert.throws(() => new TCPSocket(undefined, undefined, { bridge: b }), TypeError); // neither address nor endpoint
+  assert.throws(() => new TCPSocket(undefined, undefined, { bridge: b }), /options\.endpoint/); // neither address nor endpoint
   assert.throws(() => new UDPSocket({ bridge: b, endpoint: 'udp-echo', localAddress: '127.0.0.1' }), TypeError);
   b.close();
 });
