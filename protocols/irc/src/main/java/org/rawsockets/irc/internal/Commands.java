@@ -56,7 +56,8 @@ final class Commands {
             CompletableFuture<IrcChannel> f = new CompletableFuture<>();
             String what = "JOIN " + channel;
             boolean[] joined = {false};
-            if (c.replies.add(m -> {
+            IrcMessage out = expect(key == null || key.isEmpty() ? IrcMessage.of("JOIN", channel)
+                    : IrcMessage.of("JOIN", channel, key), m -> {
                 if (m.command().equals("JOIN") && c.tracker.isMe(m.nick()) && same(m.param(0), channel)) {
                     joined[0] = true;
                     return false; // complete with the members at the end of NAMES
@@ -68,12 +69,12 @@ final class Commands {
                     return f.completeExceptionally(refused(c, what, m));
                 }
                 return false;
-            }, f, timeout(), "IRC network " + c.settings.label() + ": " + what)) {
+            }, f, what);
+            if (out != null) {
                 if (key != null && !key.isEmpty()) {
                     c.rejoin.put(IrcClientImpl.key(channel), new String[] {channel, key});
                 }
-                failOnSendError(c.sendLine(key == null || key.isEmpty() ? IrcMessage.of("JOIN", channel)
-                        : IrcMessage.of("JOIN", channel, key)), f);
+                failOnSendError(c.sendLine(out), f);
             }
             return f;
         });
@@ -84,7 +85,8 @@ final class Commands {
         return c.onActor(() -> {
             CompletableFuture<Void> f = new CompletableFuture<>();
             String what = "PART " + channel;
-            if (c.replies.add(m -> {
+            IrcMessage out = expect(reason == null || reason.isEmpty() ? IrcMessage.of("PART", channel)
+                    : IrcMessage.of("PART", channel, reason), m -> {
                 if (m.command().equals("PART") && c.tracker.isMe(m.nick()) && same(m.param(0), channel)) {
                     return f.complete(null);
                 }
@@ -92,10 +94,10 @@ final class Commands {
                     return f.completeExceptionally(refused(c, what, m));
                 }
                 return false;
-            }, f, timeout(), "IRC network " + c.settings.label() + ": " + what)) {
+            }, f, what);
+            if (out != null) {
                 c.rejoin.remove(IrcClientImpl.key(channel));
-                failOnSendError(c.sendLine(reason == null || reason.isEmpty() ? IrcMessage.of("PART", channel)
-                        : IrcMessage.of("PART", channel, reason)), f);
+                failOnSendError(c.sendLine(out), f);
             }
             return f;
         });
@@ -139,7 +141,7 @@ final class Commands {
         return c.onActor(() -> {
             CompletableFuture<Map<String, String>> f = new CompletableFuture<>();
             String what = "NAMES " + channel;
-            if (c.replies.add(m -> {
+            IrcMessage out = expect(IrcMessage.of("NAMES", channel), m -> {
                 if (m.command().equals("366") && same(m.param(1), channel)) {
                     return f.complete(lastNames == null ? Map.of() : Map.copyOf(lastNames));
                 }
@@ -147,8 +149,9 @@ final class Commands {
                     return f.completeExceptionally(refused(c, what, m));
                 }
                 return false;
-            }, f, timeout(), "IRC network " + c.settings.label() + ": " + what)) {
-                failOnSendError(c.sendLine(IrcMessage.of("NAMES", channel)), f);
+            }, f, what);
+            if (out != null) {
+                failOnSendError(c.sendLine(out), f);
             }
             return f;
         });
@@ -159,7 +162,7 @@ final class Commands {
         return c.onActor(() -> {
             CompletableFuture<String> f = new CompletableFuture<>();
             String what = "TOPIC " + channel;
-            if (c.replies.add(m -> {
+            IrcMessage out = expect(IrcMessage.of("TOPIC", channel), m -> {
                 if (m.command().equals("332") && same(m.param(1), channel)) {
                     return f.complete(m.param(2));
                 }
@@ -170,8 +173,9 @@ final class Commands {
                     return f.completeExceptionally(refused(c, what, m));
                 }
                 return false;
-            }, f, timeout(), "IRC network " + c.settings.label() + ": " + what)) {
-                failOnSendError(c.sendLine(IrcMessage.of("TOPIC", channel)), f);
+            }, f, what);
+            if (out != null) {
+                failOnSendError(c.sendLine(out), f);
             }
             return f;
         });
@@ -182,7 +186,7 @@ final class Commands {
         return c.onActor(() -> {
             CompletableFuture<Void> f = new CompletableFuture<>();
             String what = "TOPIC " + channel + " :" + topic;
-            if (c.replies.add(m -> {
+            IrcMessage out = expect(IrcMessage.of("TOPIC", channel, topic), m -> {
                 if (m.command().equals("TOPIC") && c.tracker.isMe(m.nick()) && same(m.param(0), channel)) {
                     return f.complete(null);
                 }
@@ -190,8 +194,9 @@ final class Commands {
                     return f.completeExceptionally(refused(c, what, m));
                 }
                 return false;
-            }, f, timeout(), "IRC network " + c.settings.label() + ": " + what)) {
-                failOnSendError(c.sendLine(IrcMessage.of("TOPIC", channel, topic)), f);
+            }, f, what);
+            if (out != null) {
+                failOnSendError(c.sendLine(out), f);
             }
             return f;
         });
@@ -203,7 +208,7 @@ final class Commands {
             CompletableFuture<List<IrcMessage>> f = new CompletableFuture<>();
             List<IrcMessage> lines = new ArrayList<>();
             String what = "WHOIS " + nick;
-            if (c.replies.add(m -> {
+            IrcMessage out = expect(IrcMessage.of("WHOIS", nick), m -> {
                 if (!m.isNumeric() || !same(m.param(1), nick)) {
                     return false;
                 }
@@ -217,11 +222,30 @@ final class Commands {
                     lines.add(m);
                 }
                 return false;
-            }, f, timeout(), "IRC network " + c.settings.label() + ": " + what)) {
-                failOnSendError(c.sendLine(IrcMessage.of("WHOIS", nick)), f);
+            }, f, what);
+            if (out != null) {
+                failOnSendError(c.sendLine(out), f);
             }
             return f;
         });
+    }
+
+    /**
+     * Registers the command's reply matcher and returns the line to send, or null when refused (then
+     * {@code f} has failed). With labeled-response the line carries a label and only the messages the
+     * server labels for it reach {@code matcher} ({@link LabeledReplies}); otherwise every incoming
+     * message does, and the matcher tells its replies by numerics and target.
+     */
+    private IrcMessage expect(IrcMessage command, Replies.Matcher matcher, CompletableFuture<?> f, String what) {
+        String desc = "IRC network " + c.settings.label() + ": " + what;
+        IrcMessage out = command;
+        Replies.Matcher m = matcher;
+        if (c.queries.labeled()) {
+            LabeledReplies l = new LabeledReplies(c.queries.label(), matcher, f, desc);
+            out = command.withTags(Map.of("label", l.label()));
+            m = l;
+        }
+        return c.replies.add(m, f, timeout(), desc) ? out : null;
     }
 
     private static void failOnSendError(CompletableFuture<Void> sent, CompletableFuture<?> f) {

@@ -54,7 +54,7 @@ public final class IrcClientImpl implements IrcClient {
     final ChannelTracker tracker = new ChannelTracker();
     final Replies replies;
     private final Commands commands;
-    private final Queries queries;
+    final Queries queries;
 
     Session session;
     private Registration registration;

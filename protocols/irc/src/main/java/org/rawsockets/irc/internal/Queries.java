@@ -33,7 +33,8 @@ final class Queries {
         this.c = client;
     }
 
-    private boolean labeled() {
+    /** Whether commands can carry a label (labeled-response and batch acknowledged). */
+    boolean labeled() {
         return c.capabilities().contains("labeled-response") && c.capabilities().contains("batch");
     }
 
@@ -99,7 +100,8 @@ final class Queries {
         });
     }
 
-    private String label() {
+    /** A label not used by a pending command (actor thread). */
+    String label() {
         nextLabel = nextLabel == Integer.MAX_VALUE ? 1 : nextLabel + 1;
         return "rs" + nextLabel;
     }

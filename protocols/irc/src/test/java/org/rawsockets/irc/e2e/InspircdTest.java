@@ -62,6 +62,14 @@ class InspircdTest extends ServerTestBase {
                 .get("alice")), () -> bob.channels().toString());
         assertEquals(Map.of("alice", "@+", "bob", ""), ok(bob.names("#CHAN[1]")));
 
+        // The commands with replies carry a label here (labeled-response): topic, whois, part.
+        ok(alice.setTopic("#chan[1]", "plc maintenance at 14:00"));
+        assertEquals("plc maintenance at 14:00", ok(bob.topic("#CHAN[1]")));
+        assertTrue(ok(bob.whois("alice")).stream().anyMatch(m -> m.command().equals("311")), "WHOIS 311");
+        ok(bob.part("#chan{1}", "bye"));
+        assertTrue(bob.channel("#chan[1]").isEmpty(), bob.channels().toString());
+        ok(bob.join("#chan[1]", null));
+
         // away-notify and setname reach the other client as messages.
         ok(alice.sendRaw("AWAY :lunch"));
         IrcServers.until(Duration.ofSeconds(30), () -> !atBob.matching(m -> m.command().equals("AWAY")).isEmpty(),

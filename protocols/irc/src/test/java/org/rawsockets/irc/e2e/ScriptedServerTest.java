@@ -178,4 +178,61 @@ class ScriptedServerTest extends ServerTestBase {
             assertEquals("saslnick", ok(c.connect()));
         }
     }
+
+    /**
+     * A server with labeled-response: TOPIC carries a label, and before its labeled answer the
+     * server relays a 332 for the same channel that answers something else (as a TOPIC the
+     * application sent raw would get). Matched by numerics, topic() took that one; matched by label,
+     * the labeled batch's.
+     */
+    static ScriptedServer labeled(java.util.function.Function<String, String[]> answers) throws Exception {
+        return new ScriptedServer((line, out) -> {
+            if (line.startsWith("CAP LS")) {
+                return ScriptedServer.lines(":s CAP * LS :batch labeled-response message-tags");
+            }
+            if (line.startsWith("CAP REQ")) {
+                return ScriptedServer.lines(":s CAP * ACK :" + line.substring(line.indexOf(':') + 1));
+            }
+            if (line.equals("CAP END")) {
+                return ScriptedServer.lines(":s 001 bot :Welcome");
+            }
+            if (line.startsWith("@label=")) {
+                String label = line.substring(7, line.indexOf(' '));
+                String[] a = answers.apply(line.substring(line.indexOf(' ') + 1));
+                return a == null ? null : ScriptedServer.lines(java.util.Arrays.stream(a)
+                        .map(x -> x.replace("LABEL", label)).toArray(String[]::new));
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void withLabeledResponseACommandTakesOnlyTheRepliesLabeledForIt() throws Exception {
+        try (ScriptedServer s = labeled(cmd -> cmd.equals("TOPIC #ops") ? new String[] {
+                ":s 332 bot #ops :an answer to something else",
+                "@label=LABEL :s BATCH +b1 labeled-response",
+                "@batch=b1 :s 332 bot #ops :the topic",
+                "@batch=b1 :s 333 bot #ops alice 1700000000",
+                ":s BATCH -b1" } : null)) {
+            IrcClient c = client(to(s, "bot").build());
+            ok(c.connect());
+            assertEquals("the topic", ok(c.topic("#ops")));
+            assertTrue(s.received.stream().anyMatch(l -> l.matches("@label=\\S+ TOPIC #ops")), s.received.toString());
+        }
+    }
+
+    @Test
+    void aLabeledAnswerWithoutTheExpectedReplyFailsAtOnceAndTyped() throws Exception {
+        try (ScriptedServer s = labeled(cmd -> cmd.equals("JOIN #ops") ? new String[] {"@label=LABEL :s ACK"}
+                : cmd.equals("NAMES #ops") ? new String[] {"@label=LABEL :s NOTICE bot :no names for you"} : null)) {
+            IrcClient c = client(to(s, "bot").commandTimeout(Duration.ofSeconds(60)).build());
+            ok(c.connect());
+            long t0 = System.nanoTime();
+            IrcProtocolException e = assertInstanceOf(IrcProtocolException.class, failure(c.join("#ops", null)));
+            assertTrue(e.getMessage().contains("JOIN #ops") && e.getMessage().contains("ACK"), e.getMessage());
+            e = assertInstanceOf(IrcProtocolException.class, failure(c.names("#ops")));
+            assertTrue(e.getMessage().contains("NAMES #ops") && e.getMessage().contains("NOTICE"), e.getMessage());
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(30).toNanos(), "not by the 60 s command timeout");
+        }
+    }
 }
