@@ -185,7 +185,11 @@ public final class PrinterComponent implements Printer {
         PrinterSettings s = new PrinterSettings(name, uri, millis("connectTimeoutMillis", c.connectTimeoutMillis()),
                 millis("timeoutMillis", c.timeoutMillis()), millis("jobTimeoutMillis", c.jobTimeoutMillis()),
                 c.maxResponseBytes(), c.chunkSize(), user.isEmpty() ? "rawsockets" : user, Optional.ofNullable(password),
-                tls.build(), c.pjl());
+                tls.build(), c.pjl(), c.pjlJobStatus());
+        if (c.pjlJobStatus() && !c.pjl()) {
+            throw bad("pjlJobStatus", true, "set without pjl=true", "pjl=true as well (the job status is PJL's USTATUS), or"
+                    + " false");
+        }
         if (c.maxResponseBytes() < 1024 || c.maxResponseBytes() > 64 * 1024 * 1024) {
             throw bad("maxResponseBytes", c.maxResponseBytes(), "out of range", "1024..67108864");
         }

@@ -43,6 +43,12 @@ public @interface PrinterConfig {
             + " @PJL INFO STATUS")
     boolean pjl() default false;
 
+    @AttributeDefinition(description = "Raw 9100 with pjl=true: ask the printer for unsolicited status (@PJL USTATUS"
+            + " JOB=ON, DEVICE=ON) and, after sending a job, wait for its END message (pages printed; device errors"
+            + " on the way become the job's reasons): at most timeoutMillis between messages and jobTimeoutMillis in"
+            + " all. A printer without USTATUS leaves the job state UNKNOWN, as without this")
+    boolean pjlJobStatus() default false;
+
     @AttributeDefinition(description = "LPD only: the host name in the control file (H line) and file names")
     String lpdHostName() default "gateway";
 

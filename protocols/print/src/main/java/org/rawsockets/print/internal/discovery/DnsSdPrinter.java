@@ -56,7 +56,7 @@ public final class DnsSdPrinter implements Printer {
             }
             resolved = factory.apply(new PrinterSettings(settings.name(), u, settings.connectTimeout(), settings.timeout(),
                     settings.jobTimeout(), settings.maxResponseBytes(), settings.chunkSize(), settings.user(),
-                    settings.password(), settings.tls(), settings.pjl()));
+                    settings.password(), settings.tls(), settings.pjl(), settings.pjlJobStatus()));
             resolvedUri = u;
         }
         return resolved;

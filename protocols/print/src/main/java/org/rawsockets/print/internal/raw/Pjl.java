@@ -32,7 +32,16 @@ public final class Pjl {
     }
 
     public static byte[] jobStart(String name, int copies) {
-        StringBuilder b = new StringBuilder(UEL).append("@PJL\r\n@PJL JOB NAME=\"").append(safe(name)).append("\"\r\n");
+        return jobStart(name, copies, false);
+    }
+
+    /** The job header; with {@code ustatus} it asks for unsolicited job and device status first. */
+    public static byte[] jobStart(String name, int copies, boolean ustatus) {
+        StringBuilder b = new StringBuilder(UEL).append("@PJL\r\n");
+        if (ustatus) {
+            b.append("@PJL USTATUS JOB=ON\r\n@PJL USTATUS DEVICE=ON\r\n");
+        }
+        b.append("@PJL JOB NAME=\"").append(safe(name)).append("\"\r\n");
         if (copies > 1) {
             b.append("@PJL SET COPIES=").append(copies).append("\r\n");
         }
@@ -45,6 +54,25 @@ public final class Pjl {
 
     public static byte[] infoStatus() {
         return (UEL + "@PJL\r\n@PJL INFO STATUS\r\n" + UEL).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * An unsolicited status message ({@code @PJL USTATUS JOB|DEVICE|PAGE|TIMED}, then its lines, without
+     * the form feed): its kind, the first word line of a JOB message (START or END) and its variables.
+     */
+    public record Ustatus(String kind, String event, Map<String, String> values) {
+
+        /** Parses a message, or null when it is not a USTATUS message. */
+        public static Ustatus parse(String text) {
+            String[] lines = text.strip().split("\r?\n");
+            if (lines.length == 0 || !lines[0].strip().toUpperCase(java.util.Locale.ROOT).startsWith("@PJL USTATUS ")) {
+                return null;
+            }
+            String kind = lines[0].strip().substring(13).strip().toUpperCase(java.util.Locale.ROOT);
+            String event = lines.length > 1 && lines[1].indexOf('=') < 0 ? lines[1].strip().toUpperCase(java.util.Locale.ROOT)
+                    : "";
+            return new Ustatus(kind, event, Pjl.parse(text));
+        }
     }
 
     /** Parses the lines of an INFO STATUS answer (without the form feed). */

@@ -84,7 +84,7 @@ public final class RawPrinter implements Printer {
         long sent = 0;
         try (StreamConnection c = StreamConnection.open(sockets, s)) {
             if (s.pjl()) {
-                c.write(Pjl.jobStart(options.jobName(), options.copies()), "the PJL job header");
+                c.write(Pjl.jobStart(options.jobName(), options.copies(), s.pjlJobStatus()), "the PJL job header");
             }
             for (Document d : documents) {
                 try (InputStream in = d.opener().open()) {
@@ -97,9 +97,67 @@ public final class RawPrinter implements Printer {
             if (s.pjl()) {
                 c.write(Pjl.jobEnd(options.jobName()), "the PJL job end");
             }
+            if (s.pjl() && s.pjlJobStatus()) {
+                return awaitJobEnd(c, options.jobName(), sent);
+            }
         }
         return new JobStatus(0, JobState.UNKNOWN, List.of(), "all " + sent + " bytes taken by the printer; raw 9100"
                 + " does not report whether the job printed", options.jobName(), -1);
+    }
+
+    /** Most unsolicited status messages read while waiting for the job's END. */
+    private static final int MAX_USTATUS = 1000;
+
+    /**
+     * Reads the printer's unsolicited status messages until the END of this job (by its PJL name):
+     * COMPLETED with the pages printed and the device errors seen on the way as reasons. A printer
+     * that says nothing within the timeout, closes, or goes past the job timeout leaves the state
+     * UNKNOWN (the bytes were taken; raw 9100 cannot say more), never guessed.
+     */
+    private JobStatus awaitJobEnd(StreamConnection c, String jobName, long sent) throws PrintException {
+        long deadline = System.nanoTime() + s.jobTimeout().toNanos();
+        String name = Pjl.safe(jobName);
+        java.util.LinkedHashSet<String> reasons = new java.util.LinkedHashSet<>();
+        String taken = "all " + sent + " bytes taken by the printer";
+        for (int n = 0; n < MAX_USTATUS && System.nanoTime() < deadline; n++) {
+            byte[] msg;
+            try {
+                msg = c.readUntil(new byte[] {0x0C}, MAX_PJL_ANSWER, "its unsolicited status (@PJL USTATUS) after the job");
+            } catch (org.rawsockets.print.PrintTimeoutException e) {
+                return unknown(jobName, reasons, taken + "; no @PJL USTATUS from the printer within "
+                        + s.timeout().toMillis() + " ms (timeoutMillis), so whether the job printed is unknown");
+            }
+            if (msg == null) {
+                return unknown(jobName, reasons, taken + "; the printer closed the connection before the job's"
+                        + " @PJL USTATUS JOB END");
+            }
+            Pjl.Ustatus u = Pjl.Ustatus.parse(new String(msg, StandardCharsets.US_ASCII).replace("\u001B%-12345X", ""));
+            if (u == null) {
+                continue; // not a USTATUS message (e.g. an echo): skipped
+            }
+            if (u.kind().equals("DEVICE")) {
+                PrinterStatus st = Pjl.status(u.values());
+                if (st.state() == org.rawsockets.print.PrinterState.STOPPED) {
+                    reasons.addAll(st.reasons());
+                }
+            } else if (u.kind().equals("JOB") && u.event().equals("END") && name.equals(u.values().get("NAME"))) {
+                int pages;
+                try {
+                    pages = Integer.parseInt(u.values().getOrDefault("PAGES", "-1"));
+                } catch (NumberFormatException e) {
+                    pages = -1;
+                }
+                return new JobStatus(0, JobState.COMPLETED, List.copyOf(reasons), taken + "; the printer reported the"
+                        + " job's end (@PJL USTATUS JOB END" + (pages >= 0 ? ", " + pages + " pages" : "") + ")", jobName,
+                        pages);
+            }
+        }
+        return unknown(jobName, reasons, taken + "; no @PJL USTATUS JOB END for it within " + s.jobTimeout().toMillis()
+                + " ms (jobTimeoutMillis), so whether the job printed is unknown");
+    }
+
+    private static JobStatus unknown(String jobName, java.util.Set<String> reasons, String message) {
+        return new JobStatus(0, JobState.UNKNOWN, List.copyOf(reasons), message, jobName, -1);
     }
 
     private UnsupportedPrintOperationException unsupported(String what) {

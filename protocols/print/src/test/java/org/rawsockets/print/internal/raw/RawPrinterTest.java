@@ -74,6 +74,44 @@ class RawPrinterTest {
         }
     }
 
+    /**
+     * pjlJobStatus: the header asks for unsolicited status, and print() follows the job to the
+     * printer's USTATUS JOB END (pages; a device error on the way is a reason). A printer that never
+     * sends USTATUS leaves the job UNKNOWN after the timeout, as before: not an error, not a guess.
+     */
+    @Test
+    void pjlJobStatusFollowsTheJobToTheEndThePrinterReports() throws Exception {
+        byte[] doc = new byte[300_000];
+        for (int i = 0; i < doc.length; i++) {
+            doc[i] = (byte) ('A' + i % 26);
+        }
+        try (ScriptedPeer peer = new ScriptedPeer("raw_peer.py", "pjl")) {
+            Files.writeString(peer.dir.resolve("pages.txt"), "3");
+            Files.writeString(peer.dir.resolve("device.txt"), "CODE=41200\nDISPLAY=\"LOAD TRAY 2\"\nONLINE=TRUE\n\n"
+                    + "CODE=10001\nDISPLAY=\"Ready\"\nONLINE=TRUE\n");
+            RawPrinter p = new RawPrinter(sockets, settings(peer.port).withPjl(true).withPjlJobStatus(true));
+            JobStatus j = p.print(Document.of("report.txt", doc), JobOptions.named("report"), null);
+            assertEquals(JobState.COMPLETED, j.state(), j.toString());
+            assertEquals(3, j.impressionsCompleted(), j.toString());
+            assertEquals(java.util.List.of("media-empty-error"), j.reasons(), j.toString());
+            assertTrue(j.message().contains("USTATUS JOB END") && j.message().contains("3 pages"), j.message());
+            String sent = new String(Files.readAllBytes(waitForJob(peer, 1)), StandardCharsets.ISO_8859_1);
+            assertTrue(sent.startsWith("\u001B%-12345X@PJL\r\n@PJL USTATUS JOB=ON\r\n@PJL USTATUS DEVICE=ON\r\n"
+                    + "@PJL JOB NAME=\"report\"\r\n"), sent.substring(0, 120));
+            assertTrue(sent.contains(new String(doc, StandardCharsets.ISO_8859_1)), "the document, whole");
+        }
+        try (ScriptedPeer peer = new ScriptedPeer("raw_peer.py", "pjl")) {
+            Files.writeString(peer.dir.resolve("silent"), "");
+            RawPrinter p = new RawPrinter(sockets, settings(peer.port).withTimeout(Duration.ofSeconds(2)).withPjl(true)
+                    .withPjlJobStatus(true));
+            long t0 = System.nanoTime();
+            JobStatus j = p.print(Document.of("report.txt", doc), JobOptions.named("report"), null);
+            assertEquals(JobState.UNKNOWN, j.state(), j.toString());
+            assertTrue(j.message().contains("no @PJL USTATUS") && j.message().contains("2000 ms"), j.message());
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos(), "bounded by the timeout");
+        }
+    }
+
     @Test
     void pjlWrapperAndStatusReadback() throws Exception {
         try (ScriptedPeer peer = new ScriptedPeer("raw_peer.py", "pjl")) {

@@ -106,6 +106,11 @@ class PrintCommandsTest {
         ConfigRejectedException u = assertThrows(ConfigRejectedException.class,
                 () -> new PrinterComponent(sockets, badUri, new SecretFiles(null), registry, removed::add));
         assertTrue(u.getMessage().contains("unsupported scheme 'http'"), u.getMessage());
+        Map<String, Object> statusWithoutPjl = config("p4", "socket://127.0.0.1:9100");
+        statusWithoutPjl.put("pjlJobStatus", true);
+        ConfigRejectedException j = assertThrows(ConfigRejectedException.class,
+                () -> new PrinterComponent(sockets, statusWithoutPjl, new SecretFiles(null), registry, removed::add));
+        assertTrue(j.getMessage().contains("pjlJobStatus") && j.getMessage().contains("pjl=true"), j.getMessage());
         PrintCommands cmd = new PrintCommands(registry);
         assertTrue(cmd.printers().contains("REJECTED"), cmd.printers());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.job("p2", 1)).getMessage()
