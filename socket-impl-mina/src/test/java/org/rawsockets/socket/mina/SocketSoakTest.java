@@ -93,6 +93,7 @@ class SocketSoakTest {
         long seconds = Long.getLong("soak.seconds", 12);
         long interval = Long.getLong("soak.interval", 3);
         int perSecond = Integer.getInteger("soak.rate", 5); // messages per socket per second
+        Files.deleteIfExists(REPORT);
         Path js = Files.writeString(dir.resolve("echo.js"), ECHO_JS);
         MinaContractFixture fx = new MinaContractFixture();
         ScheduledExecutorService pace = Executors.newScheduledThreadPool(2);
@@ -128,9 +129,9 @@ class SocketSoakTest {
             for (int i = 0; i < udps.size(); i++) {
                 loops.add(new UdpLoop(udps.get(i), i, pace, period, end, window, echoed, udpLost, failure).start());
             }
-            System.out.printf("soak: %d TCP + %d UDP sockets, %d messages/s each of %d bytes, %d s; %s%n", tcp, udp,
+            report("soak: %d TCP + %d UDP sockets, %d messages/s each of %d bytes, %d s; %s%n", tcp, udp,
                     perSecond, SIZE, seconds, before);
-            System.out.println("  t(s)  echoed/s   p50(us)   p99(us)  heap-after-GC(MiB)  RSS(MiB)  threads  fds");
+            report("  t(s)  echoed/s   p50(us)   p99(us)  heap-after-GC(MiB)  RSS(MiB)  threads  fds%n");
             List<double[]> heap = new ArrayList<>();
             long start = System.nanoTime();
             long last = 0;
@@ -142,7 +143,7 @@ class SocketSoakTest {
                 Sample s = Sample.take();
                 double t = (System.nanoTime() - start) / 1e9;
                 heap.add(new double[] {t, s.heapMiB});
-                System.out.printf("%6.0f  %8.0f  %8d  %8d  %18.1f  %8.1f  %7d  %3d%n", t, (now - last) / (double) interval,
+                report("%6.0f  %8.0f  %8d  %8d  %18.1f  %8.1f  %7d  %3d%n", t, (now - last) / (double) interval,
                         pct(rt, 0.50), pct(rt, 0.99), s.heapMiB, s.rssMiB, s.threads, s.fds);
                 last = now;
             }
@@ -154,7 +155,7 @@ class SocketSoakTest {
                 s.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
             Sample after = Sample.take();
-            System.out.printf("soak: %d echoed, %d UDP datagrams lost; heap slope %.3f MiB/min; after close %s%n",
+            report("soak: %d echoed, %d UDP datagrams lost; heap slope %.3f MiB/min; after close %s%n",
                     echoed.sum(), udpLost.sum(), 60 * slope(heap), after);
             if (failure.get() != null) {
                 throw new AssertionError("the soak failed: " + failure.get(), failure.get());
@@ -301,6 +302,20 @@ class SocketSoakTest {
         }
 
         volatile CompletableFuture<ReadResult<UdpMessage>> pending;
+    }
+
+    /** Where the report lines also go as they are printed (surefire shows test output only at the end). */
+    private static final Path REPORT = Path.of(System.getProperty("soak.report", "target/socket-soak.txt"));
+
+    /** Prints a report line and appends it to {@link #REPORT}, so a long soak can be watched. */
+    private static void report(String format, Object... args) {
+        String line = String.format(format, args);
+        System.out.print(line);
+        try {
+            Files.writeString(REPORT, line, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.out.println("(cannot append to " + REPORT.toAbsolutePath() + ": " + e + ")");
+        }
     }
 
     private static void fill(byte[] b, int id, long seq) {
