@@ -385,6 +385,7 @@ class ConsoleServletTest {
                     case "getBundleId" -> id;
                     case "getSymbolicName" -> bsn;
                     case "getLastModified" -> 1L;
+                    case "getState" -> Bundle.ACTIVE;
                     case "getHeaders" -> new Hashtable<>(Map.of("RawSockets-Access", header));
                     case "hashCode" -> (int) id;
                     case "equals" -> p == a[0];

@@ -27,6 +27,15 @@ public interface AuditLog {
      */
     record Entry(Instant time, Owner owner, long socketId, AccessKind kind, String destination,
             InetSocketAddress address, Outcome outcome, String detail, long bytesIn, long bytesOut) {
+
+        /**
+         * The owner is kept {@linkplain Owner#detached() without its Bundle object}: the ring outlives
+         * bundles, and a kept Bundle of an uninstalled bundle keeps its revision and jar index (issue 21's
+         * churn: one uninstalled bundle kept per redeploy, up to the ring's size).
+         */
+        public Entry {
+            owner = owner == null ? null : owner.detached();
+        }
     }
 
     void record(Entry entry);

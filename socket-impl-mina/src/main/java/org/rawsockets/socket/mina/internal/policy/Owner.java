@@ -47,6 +47,15 @@ public record Owner(long bundleId, String symbolicName, Bundle bundle, String or
         return origin == null ? symbolicName : ORIGIN_PREFIX + origin;
     }
 
+    /**
+     * This owner without its {@link Bundle} object (same id, name and origin; {@link #toString()} alike),
+     * for what outlives the bundle, such as audit entries: holding the Bundle of an uninstalled bundle
+     * keeps its revision, manifest and jar index in memory.
+     */
+    public Owner detached() {
+        return bundle == null ? this : new Owner(bundleId, symbolicName, null, origin);
+    }
+
     /** The owner for a bundle (a bundle without a symbolic name is named {@code bundle-<id>}). */
     public static Owner of(Bundle bundle) {
         String bsn = bundle.getSymbolicName();

@@ -19,7 +19,7 @@ import org.rawsockets.socket.NotAllowedException;
  * Plain Java; the DS component {@link PolicyComponent} feeds it its configuration.
  *
  * <p>Thread-safe and non-blocking: settings are an immutable snapshot swapped atomically, parsed
- * declarations are cached per bundle (bounded).
+ * declarations are cached per bundle (bounded; entries of uninstalled bundles are dropped).
  */
 public final class PolicyEngine implements SocketPolicy, PolicyInspector {
 
@@ -45,6 +45,15 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
     public PolicyEngine(PolicySettings settings, Function<Owner, String> headerLookup) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.headerLookup = Objects.requireNonNull(headerLookup, "headerLookup");
+    }
+
+    /** For tests: whether the parsed declarations of {@code owner} are cached. */
+    boolean cachesDeclarationsOf(Owner owner) {
+        return declarationCache.containsKey(owner);
+    }
+
+    private static boolean uninstalled(Owner o) {
+        return o.bundle() != null && o.bundle().getState() == Bundle.UNINSTALLED;
     }
 
     /** The {@code RawSockets-Access} header of the owner's bundle, {@code null} outside OSGi. */
@@ -124,6 +133,9 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
         if (declarationCache.size() >= DECLARATION_CACHE_LIMIT) {
             declarationCache.clear();
         }
+        // A redeployed bundle is a new owner (new id): drop the entries of uninstalled bundles, whose
+        // Bundle objects would otherwise keep their revisions and jar indexes (issue 21's churn).
+        declarationCache.keySet().removeIf(PolicyEngine::uninstalled);
         declarationCache.put(owner, new Cached(header, lm, d));
         return d;
     }

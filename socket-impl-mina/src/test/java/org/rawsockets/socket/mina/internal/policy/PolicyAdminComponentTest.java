@@ -152,6 +152,7 @@ class PolicyAdminComponentTest {
                     case "getBundleId" -> id;
                     case "getSymbolicName" -> bsn;
                     case "getLastModified" -> 1L;
+                    case "getState" -> Bundle.ACTIVE;
                     case "getHeaders" -> {
                         Hashtable<String, String> h = new Hashtable<>();
                         if (header != null) {

@@ -158,6 +158,7 @@ class PolicyCommandsTest {
                     case "getBundleId" -> id;
                     case "getSymbolicName" -> bsn;
                     case "getLastModified" -> 1L;
+                    case "getState" -> Bundle.ACTIVE;
                     case "getHeaders" -> {
                         Hashtable<String, String> h = new Hashtable<>();
                         if (header != null) {
