@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.BundleContext;
@@ -206,6 +207,9 @@ final class AttachServer implements AutoCloseable {
     /** One client: check it, then run its commands in one Gogo session until it disconnects. */
     private void serve(SocketChannel ch) {
         Thread executor = null;
+        // Whether a command runs: cleared before its status is sent, so a client that sends its next
+        // command as soon as the status arrives never finds the finished command's thread still alive.
+        AtomicBoolean busy = new AtomicBoolean();
         AttachProtocol.FrameWriter writer = null;
         try {
             String denied = checkPeer(ch);
@@ -253,14 +257,19 @@ final class AttachServer implements AutoCloseable {
                             executor.interrupt();
                         }
                     } else if (f.type() == AttachProtocol.COMMAND) {
-                        if (executor != null && executor.isAlive()) {
+                        if (!busy.compareAndSet(false, true)) {
                             w.send(AttachProtocol.ERR, "gateway: a command is still running\n".getBytes(StandardCharsets.UTF_8));
                             w.sendStatus(Main.EXIT_COMMAND_FAILED);
                             continue;
                         }
                         String script = f.text();
                         executor = new Thread(() -> {
-                            int status = session.run(script);
+                            int status;
+                            try {
+                                status = session.run(script);
+                            } finally {
+                                busy.set(false);
+                            }
                             try {
                                 Thread.interrupted(); // the status goes out even after an interrupt
                                 w.sendStatus(status);

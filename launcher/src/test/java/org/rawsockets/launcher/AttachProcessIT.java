@@ -86,6 +86,16 @@ class AttachProcessIT {
         assertEquals(0, interactive.process.exitValue());
         assertTrue(g.process.isAlive(), "the gateway keeps running after the client leaves");
 
+        // Back to back: a client sending its next command as soon as the status of the last one arrived
+        // never gets "a command is still running" (the finished command's thread could still be alive).
+        try (AttachSession session = AttachSession.open(home, WAIT)) {
+            for (int i = 0; i < 1000; i++) {
+                AttachSession.Reply r = session.run("echo back-to-back-" + i, WAIT);
+                assertEquals(0, r.status(), "command " + i + ": " + r);
+                assertEquals("back-to-back-" + i, r.out().trim(), "command " + i + ": " + r);
+            }
+        }
+
         // 'stop 0' through the client stops the headless gateway itself, which removes its socket.
         client(home, "-c", "stop 0");
         assertTrue(g.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "gateway stopped by the client's 'stop 0'");
