@@ -24,8 +24,12 @@ public record Frame(int type, int id, ByteBuffer payload) {
     public static final int OPEN_TCP = 0x01;
     public static final int OPEN_UDP = 0x02;
     public static final int OPEN_TCP_SERVER = 0x03;
+    /** Page to gateway: upgrade a {@code tls=starttls} connection to TLS (payload: optional {@code serverName=}). */
+    public static final int STARTTLS = 0x04;
     public static final int OPENED = 0x10;
     public static final int ACCEPTED = 0x11;
+    /** Gateway to page: the STARTTLS handshake completed (payload: key=value lines as OPENED's, with TLS details). */
+    public static final int TLS_STARTED = 0x12;
     public static final int DATA = 0x20;
     public static final int DATAGRAM = 0x21;
     public static final int CREDIT = 0x30;
@@ -42,6 +46,8 @@ public record Frame(int type, int id, ByteBuffer payload) {
             case OPEN_TCP -> "OPEN_TCP";
             case OPEN_UDP -> "OPEN_UDP";
             case OPEN_TCP_SERVER -> "OPEN_TCP_SERVER";
+            case STARTTLS -> "STARTTLS";
+            case TLS_STARTED -> "TLS_STARTED";
             case OPENED -> "OPENED";
             case ACCEPTED -> "ACCEPTED";
             case DATA -> "DATA";

@@ -106,9 +106,8 @@ public final class OpenRequest {
         TlsMode mode = switch (tls) {
             case "off" -> TlsMode.OFF;
             case "on" -> TlsMode.ON;
-            case "starttls" -> throw new IllegalArgumentException("option tls=starttls is not offered by the bridge yet"
-                    + " (no frame to start the upgrade): use tls=on, or a named endpoint");
-            default -> throw new IllegalArgumentException("option tls must be off or on, was '" + tls + "'");
+            case "starttls" -> TlsMode.STARTTLS;
+            default -> throw new IllegalArgumentException("option tls must be off, on or starttls, was '" + tls + "'");
         };
         if (mode == TlsMode.OFF && (values.containsKey("serverName") || values.containsKey("alpn"))) {
             throw new IllegalArgumentException("options serverName and alpn need tls=on or tls=starttls");
@@ -124,6 +123,29 @@ public final class OpenRequest {
             b.tls(t.build());
         }
         return b.build();
+    }
+
+    /**
+     * The server name of a STARTTLS frame's payload (docs/direct-sockets-bridge.md): empty, or one line
+     * {@code serverName=host}; {@code null} when none is given.
+     */
+    public static String startTlsServerName(String text) {
+        String serverName = null;
+        for (String line : text.split("\n", -1)) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (!line.startsWith("serverName=") || serverName != null) {
+                throw new IllegalArgumentException("a STARTTLS frame carries at most one line serverName=host, got '"
+                        + line + "'");
+            }
+            serverName = line.substring("serverName=".length());
+            if (!serverName.matches("[A-Za-z0-9.-]{1,253}")) {
+                throw new IllegalArgumentException("serverName of a STARTTLS frame must be a host name, was '"
+                        + serverName + "'");
+            }
+        }
+        return serverName;
     }
 
     /** UDP options: connected (remoteAddress, remotePort or an endpoint) or bound (localAddress). */

@@ -170,6 +170,12 @@ public final class BridgeSession {
                     c.close();
                 }
             }
+            case Frame.STARTTLS -> {
+                Channel c = channel(f);
+                if (c != null) {
+                    c.startTls(f);
+                }
+            }
             default -> throw new BridgeProtocolException(BridgeProtocolException.PROTOCOL_ERROR,
                     "frame type " + Frame.typeName(f.type()) + " is sent by the gateway only");
         }
@@ -217,7 +223,7 @@ public final class BridgeSession {
                 case Frame.OPEN_TCP -> {
                     TcpSocketOptions o = r.tcpOptions();
                     yield new TcpChannel(this, id, r.endpoint() != null ? openTcpEndpoint(r.endpoint(), o)
-                            : sockets.openTcp(r.remoteAddress(), r.remotePort(), o), false);
+                            : sockets.openTcp(r.remoteAddress(), r.remotePort(), o), false, o.tls());
                 }
                 case Frame.OPEN_UDP -> {
                     UdpSocketOptions o = r.udpOptions();
@@ -296,7 +302,7 @@ public final class BridgeSession {
                 return 0;
             }
             int id = ++gatewayIds | Frame.GATEWAY_ID_BIT;
-            channels.put(id, new TcpChannel(this, id, socket, true));
+            channels.put(id, new TcpChannel(this, id, socket, true, null));
             return id;
         }
     }

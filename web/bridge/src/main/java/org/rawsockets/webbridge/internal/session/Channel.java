@@ -33,6 +33,12 @@ abstract class Channel {
     /** An END frame from the page. */
     abstract void end() throws BridgeProtocolException;
 
+    /** A STARTTLS frame from the page; only a TCP connection opened with {@code tls=starttls} takes it. */
+    void startTls(Frame frame) throws BridgeProtocolException {
+        throw new BridgeProtocolException(BridgeProtocolException.PROTOCOL_ERROR, "socket " + id
+                + " is not a TCP connection: STARTTLS upgrades a TCP socket opened with tls=starttls");
+    }
+
     /** A CLOSE frame from the page. */
     abstract void close();
 

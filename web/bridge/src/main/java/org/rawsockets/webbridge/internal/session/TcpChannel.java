@@ -2,20 +2,36 @@ package org.rawsockets.webbridge.internal.session;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import org.rawsockets.socket.NetworkException;
 import org.rawsockets.socket.TcpOpenInfo;
 import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TlsMode;
+import org.rawsockets.socket.TlsOptions;
 import org.rawsockets.webbridge.internal.protocol.BridgeProtocolException;
 import org.rawsockets.webbridge.internal.protocol.Frame;
+import org.rawsockets.webbridge.internal.protocol.OpenRequest;
 
 /**
  * A bridged TCP connection. Device to page: read with {@code readInto} only while the page has granted
  * credit and the WebSocket queue has room, so a page that stops reading stops the reads from the
  * device. Page to device: the page may send {@link Limits#sendWindow()} bytes; the gateway grants them
  * back as the socket accepts the writes, so a device that stops reading stalls the page's writes.
+ *
+ * <p>STARTTLS (a connection opened with {@code tls=starttls}): on the page's STARTTLS frame the channel
+ * stops reading and takes no more DATA; once the plain writes are flushed it calls
+ * {@link TcpSocket#startTls(TlsOptions)} (the socket service refuses when plain bytes are waiting
+ * unread) and answers TLS_STARTED after the handshake, then carries on over TLS with the credit both
+ * sides had. Plain bytes read after the page asked are an error (NetworkError TLS_PROTOCOL): they
+ * arrived behind the server's go-ahead, a possible STARTTLS command injection.
  */
 final class TcpChannel extends Channel {
 
-    private final TcpSocket socket;
+    private enum Upgrade { NONE, REQUESTED, HANDSHAKE, DONE }
+
+    private TcpSocket socket;
+    private final TlsOptions tls;
+    private Upgrade upgrade = Upgrade.NONE;
+    private String upgradeServerName;
     private final boolean accepted;
     private final int window;
     private long readCredit;
@@ -30,9 +46,10 @@ final class TcpChannel extends Channel {
     private int pendingGrant;
     private int writesInFlight;
 
-    TcpChannel(BridgeSession session, int id, TcpSocket socket, boolean accepted) {
+    TcpChannel(BridgeSession session, int id, TcpSocket socket, boolean accepted, TlsOptions tls) {
         super(session, id);
         this.socket = socket;
+        this.tls = tls;
         this.accepted = accepted;
         this.window = session.limits().sendWindow();
     }
@@ -63,7 +80,11 @@ final class TcpChannel extends Channel {
         StringBuilder sb = new StringBuilder();
         address(sb, "remote", info.remoteAddress());
         address(sb, "local", info.localAddress());
-        info.tls().ifPresent(t -> sb.append("tlsProtocol=").append(t.protocol()).append('\n'));
+        info.tls().ifPresent(t -> {
+            sb.append("tlsProtocol=").append(t.protocol()).append('\n');
+            sb.append("tlsCipherSuite=").append(t.cipherSuite()).append('\n');
+            t.alpn().ifPresent(a -> sb.append("alpnProtocol=").append(a).append('\n'));
+        });
         return sb.toString();
     }
 
@@ -79,8 +100,10 @@ final class TcpChannel extends Channel {
 
     private void pump() {
         int want;
+        TcpSocket from;
         synchronized (this) {
-            if (reading || readEnded || finished() || !opened || readCredit <= 0) {
+            if (reading || readEnded || finished() || !opened || readCredit <= 0
+                    || upgrade == Upgrade.REQUESTED || upgrade == Upgrade.HANDSHAKE) {
                 return;
             }
             if (!session.out().hasRoom()) {
@@ -89,15 +112,43 @@ final class TcpChannel extends Channel {
             }
             reading = true;
             want = (int) Math.min(readCredit, Frame.MAX_DATA);
+            from = socket;
         }
         ByteBuffer frame = Frame.allocate(Frame.DATA, id, want);
-        socket.readable().readInto(frame, 1).whenComplete((n, error) -> {
+        from.readable().readInto(frame, 1).whenComplete((n, error) -> {
+            boolean replaced;
+            boolean upgradeAsked;
+            synchronized (this) {
+                replaced = from != socket;
+                upgradeAsked = upgrade == Upgrade.REQUESTED || upgrade == Upgrade.HANDSHAKE;
+            }
+            if (replaced || (error != null && upgradeAsked)) {
+                // startTls() retired the plain stream this read was waiting on (a real failure of the
+                // connection reaches the page through closed())
+                synchronized (this) {
+                    reading = false;
+                }
+                pump();
+                return;
+            }
+            if (error == null && n > 0 && upgradeAsked) {
+                synchronized (this) {
+                    reading = false;
+                    readEnded = true;
+                }
+                finish(new NetworkException(NetworkException.Reason.TLS_PROTOCOL, "the server of "
+                        + from.info().destination() + " sent " + n + " bytes of plain text after the page asked for"
+                        + " STARTTLS (data behind its go-ahead reply may be a STARTTLS command injection,"
+                        + " CVE-2011-0411); connection closed", null));
+                from.close();
+                return;
+            }
             if (error != null) {
                 synchronized (this) {
                     reading = false;
                     readEnded = true;
                 }
-                socket.close();
+                from.close();
                 finish(closeRequested() ? null : error);
                 return;
             }
@@ -158,6 +209,10 @@ final class TcpChannel extends Channel {
                 throw new BridgeProtocolException(BridgeProtocolException.PROTOCOL_ERROR,
                         "socket " + id + " got DATA after its END (the page half-closed it)");
             }
+            if (upgrade == Upgrade.REQUESTED || upgrade == Upgrade.HANDSHAKE) {
+                throw new BridgeProtocolException(BridgeProtocolException.PROTOCOL_ERROR, "socket " + id
+                        + " got DATA during its STARTTLS upgrade: write again after TLS_STARTED");
+            }
             if (n > sendCredit) {
                 throw creditOverflow(id, "the page sent", sendCredit, n);
             }
@@ -169,7 +224,11 @@ final class TcpChannel extends Channel {
         }
         byte[] copy = new byte[n];
         frame.payload().get(copy);
-        socket.writable().write(ByteBuffer.wrap(copy)).whenComplete((v, error) -> {
+        TcpSocket to;
+        synchronized (this) {
+            to = socket;
+        }
+        to.writable().write(ByteBuffer.wrap(copy)).whenComplete((v, error) -> {
             int grant = 0;
             synchronized (this) {
                 writesInFlight--;
@@ -186,6 +245,74 @@ final class TcpChannel extends Channel {
             if (grant > 0) {
                 session.out().send(Frame.credit(id, grant));
             }
+            upgradeWhenFlushed();
+        });
+    }
+
+    @Override
+    void startTls(Frame frame) throws BridgeProtocolException {
+        String serverName;
+        try {
+            serverName = OpenRequest.startTlsServerName(frame.text());
+        } catch (IllegalArgumentException e) {
+            throw new BridgeProtocolException(BridgeProtocolException.PROTOCOL_ERROR, "socket " + id + ": " + e.getMessage());
+        }
+        synchronized (this) {
+            if (tls == null || tls.mode() != TlsMode.STARTTLS) {
+                throw new BridgeProtocolException(BridgeProtocolException.PROTOCOL_ERROR, "socket " + id
+                        + " was not opened with tls=starttls: STARTTLS upgrades only such a connection");
+            }
+            if (!opened || upgrade != Upgrade.NONE || writeEnded) {
+                throw new BridgeProtocolException(BridgeProtocolException.PROTOCOL_ERROR, "socket " + id
+                        + (!opened ? " is not open yet (wait for OPENED)" : writeEnded ? " was half-closed by the page"
+                                : " was already upgraded (one STARTTLS per connection)")
+                        + ": STARTTLS refused");
+            }
+            upgrade = Upgrade.REQUESTED;
+            upgradeServerName = serverName;
+        }
+        upgradeWhenFlushed();
+    }
+
+    /** Upgrades once the page asked and every plain write reached the socket. */
+    private void upgradeWhenFlushed() {
+        TcpSocket plain;
+        TlsOptions t;
+        synchronized (this) {
+            if (upgrade != Upgrade.REQUESTED || writesInFlight > 0 || finished()) {
+                return;
+            }
+            upgrade = Upgrade.HANDSHAKE;
+            plain = socket;
+            t = upgradeServerName == null ? tls : tls.toBuilder().serverName(upgradeServerName).build();
+        }
+        TcpSocket secure;
+        try {
+            secure = plain.startTls(t);
+        } catch (IllegalStateException e) { // plain bytes wait unread: they came after the go-ahead
+            finish(new NetworkException(NetworkException.Reason.TLS_PROTOCOL, "STARTTLS on socket " + id + " to "
+                    + plain.info().destination() + " refused: " + e.getMessage(), e));
+            plain.close(); // after finish: the page learns why, not only that it closed
+            return;
+        } catch (RuntimeException e) {
+            finish(e);
+            plain.close();
+            return;
+        }
+        synchronized (this) {
+            socket = secure;
+        }
+        secure.opened().whenComplete((info, error) -> {
+            if (error != null) {
+                finish(error);
+                secure.close();
+                return;
+            }
+            synchronized (this) {
+                upgrade = Upgrade.DONE;
+            }
+            session.out().send(Frame.encode(Frame.TLS_STARTED, id, infoText(info)));
+            pump();
         });
     }
 
@@ -206,9 +333,17 @@ final class TcpChannel extends Channel {
             if (writeEnded) {
                 throw new BridgeProtocolException(BridgeProtocolException.PROTOCOL_ERROR, "socket " + id + " got END twice");
             }
+            if (upgrade == Upgrade.REQUESTED || upgrade == Upgrade.HANDSHAKE) {
+                throw new BridgeProtocolException(BridgeProtocolException.PROTOCOL_ERROR, "socket " + id
+                        + " got END during its STARTTLS upgrade: half-close after TLS_STARTED");
+            }
             writeEnded = true;
         }
-        socket.writable().close();
+        current().writable().close();
+    }
+
+    private synchronized TcpSocket current() {
+        return socket;
     }
 
     @Override
@@ -216,16 +351,16 @@ final class TcpChannel extends Channel {
         synchronized (this) {
             closeRequested = true;
         }
-        socket.close().whenComplete((v, e) -> finish(null));
+        current().close().whenComplete((v, e) -> finish(null));
     }
 
     @Override
     void abort() {
-        socket.close();
+        current().close();
     }
 
     @Override
     String describe() {
-        return "tcp socket " + id + " " + socket.info().destination();
+        return "tcp socket " + id + " " + current().info().destination();
     }
 }
