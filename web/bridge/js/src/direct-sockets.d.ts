@@ -35,8 +35,11 @@ export interface TCPSocketOptions extends SocketOptionsBase {
   keepAliveDelay?: number;
   /** Milliseconds, 1..600000. */
   connectTimeout?: number;
-  /** Implicit TLS to the remote; trust is the gateway's (JDK trust store or the endpoint's). */
-  tls?: 'on' | 'off';
+  /**
+   * `'on'`: implicit TLS to the remote; `'starttls'`: plain until {@link TCPSocket.startTls}. Trust is
+   * the gateway's (JDK trust store or the endpoint's), never the page's.
+   */
+  tls?: 'on' | 'off' | 'starttls';
   serverName?: string;
   alpn?: string[];
 }
@@ -58,6 +61,21 @@ export interface TCPSocketOpenInfo {
   remotePort: number;
   localAddress: string;
   localPort: number;
+  /** With `tls: 'on'` (and after startTls()): e.g. `TLSv1.3`. */
+  tlsProtocol?: string;
+  tlsCipherSuite?: string;
+  alpnProtocol?: string;
+}
+
+/** What {@link TCPSocket.startTls} resolves with: new streams carrying the TLS connection. */
+export interface TCPSocketTlsInfo extends TCPSocketOpenInfo {
+  tlsProtocol: string;
+  tlsCipherSuite: string;
+}
+
+export interface StartTlsOptions {
+  /** SNI and the certificate's expected name; not with a named endpoint (the operator's). */
+  serverName?: string;
 }
 
 export class TCPSocket {
@@ -67,6 +85,14 @@ export class TCPSocket {
   readonly opened: Promise<TCPSocketOpenInfo>;
   readonly closed: Promise<void>;
   close(): Promise<void>;
+  /**
+   * Upgrades a `tls: 'starttls'` socket in place after the protocol agreed; needs the reader and
+   * writer released and every write finished. The old writable errors; the old readable keeps the
+   * plain bytes read before the switch, then closes. Rejects with `NetworkError` (`reason`
+   * `TLS_CERTIFICATE`, `TLS_PROTOCOL`, ...) and the socket closes; `InvalidStateError` when the
+   * socket cannot upgrade now (nothing changes then); `TypeError` for bad options.
+   */
+  startTls(options?: StartTlsOptions): Promise<TCPSocketTlsInfo>;
 }
 
 export interface UDPSocketOptions extends SocketOptionsBase {

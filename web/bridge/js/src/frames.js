@@ -2,7 +2,7 @@
 export const HEADER = 9;
 export const MAX_DATA = 65536;
 export const T = Object.freeze({
-  OPEN_TCP: 0x01, OPEN_UDP: 0x02, OPEN_TCP_SERVER: 0x03, OPENED: 0x10, ACCEPTED: 0x11,
+  OPEN_TCP: 0x01, OPEN_UDP: 0x02, OPEN_TCP_SERVER: 0x03, STARTTLS: 0x04, OPENED: 0x10, ACCEPTED: 0x11, TLS_STARTED: 0x12,
   DATA: 0x20, DATAGRAM: 0x21, CREDIT: 0x30, END: 0x40, CLOSE: 0x41, ERROR: 0x50,
 });
 const MAX_PAYLOAD = (type) => (type === T.DATA ? MAX_DATA : type === T.DATAGRAM ? MAX_DATA + 258 : 4096);

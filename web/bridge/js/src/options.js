@@ -35,6 +35,19 @@ function destination(remoteAddress, remotePort, o, lines) {
   lines.push(`remoteAddress=${remoteAddress}`, `remotePort=${remotePort}`);
 }
 
+/** A checked TLS server name (SNI and the name the certificate must match). */
+export function serverName(name) {
+  check(typeof name === 'string' && /^[A-Za-z0-9.-]{1,253}$/.test(name), `serverName must be a host name, was ${name}`);
+  return name;
+}
+
+/** The STARTTLS frame's text: empty, or serverName=host. */
+export function startTlsOptions(o = {}) {
+  check(o !== null && typeof o === 'object', 'startTls() options must be an object');
+  for (const k of Object.keys(o)) check(k === 'serverName', `startTls() takes only serverName, not ${k} (trust is the operator's)`);
+  return o.serverName === undefined ? '' : `serverName=${serverName(o.serverName)}\n`;
+}
+
 /** The OPEN_TCP options text. */
 export function tcpOptions(remoteAddress, remotePort, o = {}) {
   check(o !== null && typeof o === 'object', 'options must be an object');
@@ -55,12 +68,11 @@ export function tcpOptions(remoteAddress, remotePort, o = {}) {
   }
   common(o, lines);
   const tls = o.tls ?? 'off';
-  check(tls === 'off' || tls === 'on', `tls must be "on" or "off" (STARTTLS is not offered by the bridge yet), was ${tls}`);
-  if (tls === 'on') {
-    lines.push('tls=on');
+  check(tls === 'off' || tls === 'on' || tls === 'starttls', `tls must be "off", "on" or "starttls", was ${tls}`);
+  if (tls !== 'off') {
+    lines.push(`tls=${tls}`);
     if (o.serverName !== undefined) {
-      check(typeof o.serverName === 'string' && /^[A-Za-z0-9.-]+$/.test(o.serverName), `serverName must be a host name, was ${o.serverName}`);
-      lines.push(`serverName=${o.serverName}`);
+      lines.push(`serverName=${serverName(o.serverName)}`);
     }
     if (o.alpn !== undefined) {
       check(Array.isArray(o.alpn) && o.alpn.length > 0 && o.alpn.every((p) => typeof p === 'string' && /^[\x21-\x7e]+$/.test(p) && !p.includes(',')),
@@ -68,7 +80,7 @@ export function tcpOptions(remoteAddress, remotePort, o = {}) {
       lines.push(`alpn=${o.alpn.join(',')}`);
     }
   } else {
-    check(o.serverName === undefined && o.alpn === undefined, 'serverName and alpn need tls: "on"');
+    check(o.serverName === undefined && o.alpn === undefined, 'serverName and alpn need tls: "on" or "starttls"');
   }
   return lines.join('\n') + '\n';
 }

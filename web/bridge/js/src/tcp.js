@@ -1,7 +1,7 @@
 // TCPSocket with the WICG Direct Sockets shape, through the bridge.
 import { T, HEADER, MAX_DATA, frame, textFrame, creditFrame, info } from './frames.js';
 import { bridgeFor, errorFromFrame, quietPromise } from './bridge.js';
-import { tcpOptions } from './options.js';
+import { tcpOptions, startTlsOptions } from './options.js';
 
 const CHUNK = MAX_DATA - HEADER; // one DATA frame per WebSocket message, within 64 KiB
 const READ_WINDOW = 1 << 20; // bytes the page lets the gateway send ahead of the application
@@ -15,7 +15,7 @@ export function toBytes(chunk) {
 
 export function openInfo(i) {
   const out = {};
-  for (const k of ['remoteAddress', 'localAddress']) if (i[k] !== undefined) out[k] = i[k];
+  for (const k of ['remoteAddress', 'localAddress', 'tlsProtocol', 'tlsCipherSuite', 'alpnProtocol']) if (i[k] !== undefined) out[k] = i[k];
   for (const k of ['remotePort', 'localPort']) if (i[k] !== undefined) out[k] = Number(i[k]);
   return out;
 }
@@ -36,6 +36,11 @@ export class TCPSocket {
   #readDone = false;
   #done = false;
   #isOpen = false;
+  #starttls = false;
+  #upgrade = null; // the startTls() promise while the upgrade runs
+  #upgraded = false;
+  #gen = 0; // the current pair of streams (startTls() replaces them)
+  #writing = 0; // writes of the current writable not finished yet
 
   /**
    * `new TCPSocket('plc1.local', 502, options)`, or a named endpoint the operator configured:
@@ -46,7 +51,7 @@ export class TCPSocket {
    * @param {string|null|undefined} remoteAddress host name or IP; omitted with options.endpoint
    * @param {number|null|undefined} remotePort 1..65535; omitted with options.endpoint
    * @param {object} [options] noDelay, keepAliveDelay, sendBufferSize, receiveBufferSize, dnsQueryType,
-   *   connectTimeout, tls ("on"/"off"), serverName, alpn, endpoint, bridge
+   *   connectTimeout, tls ("on"/"off"/"starttls"), serverName, alpn, endpoint, bridge
    */
   constructor(remoteAddress, remotePort, options = {}) {
     if (remoteAddress === ACCEPTED) {
@@ -60,6 +65,7 @@ export class TCPSocket {
       return;
     }
     const text = tcpOptions(remoteAddress, remotePort, options ?? {});
+    this.#starttls = options?.tls === 'starttls';
     this.#bridge = bridgeFor(options);
     this.#id = this.#bridge._register(this);
     this.#streams();
@@ -82,6 +88,41 @@ export class TCPSocket {
     return this.#closed.promise;
   }
 
+  /**
+   * Upgrades a connection opened with `{ tls: 'starttls' }` to TLS in place, once the application
+   * protocol agreed (e.g. SMTP's `220` to `STARTTLS`). Call it with the reader and writer released
+   * and every write finished: the old `writable` errors at once, the old `readable` keeps the plain
+   * bytes that arrived before the switch and then closes. Resolves, after the handshake, with new
+   * `{readable, writable, remoteAddress, remotePort, localAddress, localPort, tlsProtocol,
+   * tlsCipherSuite, alpnProtocol}`; rejects with NetworkError (`reason` TLS_CERTIFICATE,
+   * TLS_PROTOCOL...) and the socket closes. Trust is the operator's (the JDK trust store, or the named
+   * endpoint's); only `serverName` may be given (not with a named endpoint: the operator sets it).
+   *
+   * @param {{serverName?: string}} [options]
+   */
+  startTls(options = {}) {
+    let text;
+    try {
+      text = startTlsOptions(options ?? {});
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const refuse = (why) => Promise.reject(new DOMException(`startTls() ${why}`, 'InvalidStateError'));
+    if (!this.#starttls) return refuse('needs a socket opened with { tls: "starttls" }');
+    if (this.#done) return refuse('on a closed socket');
+    if (!this.#isOpen) return refuse('before the socket is open: await socket.opened first');
+    if (this.#upgrade || this.#upgraded) return refuse('was already called: a connection upgrades once');
+    if (this.#readable.locked || this.#writable.locked) {
+      return refuse('needs the readable and writable unlocked: release the reader and writer first');
+    }
+    if (this.#writing > 0) return refuse('needs every write finished: await the writes first');
+    this.#upgrade = quietPromise();
+    this.#bridge._send(textFrame(T.STARTTLS, this.#id, text));
+    this.#writeCtl.error(new DOMException('this writable was replaced by startTls(): write to the one it resolves with',
+      'InvalidStateError'));
+    return this.#upgrade.promise;
+  }
+
   /** Closes both directions. Rejects with InvalidStateError while a stream is locked (as in Direct Sockets). */
   close() {
     if (this.#readable.locked || this.#writable.locked) {
@@ -100,26 +141,37 @@ export class TCPSocket {
   }
 
   #streams() {
+    const gen = ++this.#gen;
+    const current = () => gen === this.#gen;
     this.#readable = new ReadableStream({
       type: 'bytes',
       start: (c) => {
         this.#readCtl = c;
       },
-      pull: () => this.#grant(),
+      pull: () => {
+        if (current()) this.#grant();
+      },
       cancel: () => {
-        this.#readDone = true;
+        if (current()) this.#readDone = true;
       },
     }, { highWaterMark: READ_WINDOW });
     this.#writable = new WritableStream({
       start: (c) => {
         this.#writeCtl = c;
       },
-      write: (chunk) => this.#write(chunk),
+      write: async (chunk) => {
+        this.#writing++;
+        try {
+          await this.#write(chunk);
+        } finally {
+          this.#writing--;
+        }
+      },
       close: () => {
         this.#bridge._send(frame(T.END, this.#id));
       },
       abort: () => {
-        if (!this.#done) this.#bridge._send(frame(T.CLOSE, this.#id));
+        if (!this.#done && current() && !this.#upgrade) this.#bridge._send(frame(T.CLOSE, this.#id));
       },
     }, { highWaterMark: 1 });
   }
@@ -162,6 +214,24 @@ export class TCPSocket {
         this.#isOpen = true;
         this.#opened.resolve(this.#openInfo(payload));
         break;
+      case T.TLS_STARTED: {
+        if (!this.#upgrade) break;
+        const old = this.#readCtl;
+        try {
+          old.close(); // the plain bytes queued before the switch stay readable
+          old.byobRequest?.respond(0);
+        } catch {
+          // cancelled or closed by the application
+        }
+        this.#readDone = false;
+        this.#streams();
+        this.#upgraded = true;
+        const upgrade = this.#upgrade;
+        this.#upgrade = null;
+        upgrade.resolve(this.#openInfo(payload));
+        this.#grant();
+        break;
+      }
       case T.CREDIT:
         this.#sendCredit += new DataView(payload.buffer, payload.byteOffset).getUint32(0);
         this.#wake();
@@ -208,6 +278,7 @@ export class TCPSocket {
     if (this.#done) return;
     this.#done = true;
     this.#bridge._forget(this.#id);
+    this.#upgrade?.reject(err ?? new DOMException('the socket closed during startTls()', 'InvalidStateError'));
     if (err) {
       if (!this.#isOpen) this.#opened.reject(err);
       try {

@@ -50,6 +50,7 @@ class JsLibraryNodeTest {
     private ServerSocket tcpEcho;
     private DatagramSocket udpEcho;
     private ServerSocket refused;
+    private StartTlsPeer startTls;
     private com.ghgande.j2mod.modbus.slave.ModbusSlave modbus;
     private int modbusPort;
     private MinaSocketEngine engine;
@@ -83,17 +84,22 @@ class JsLibraryNodeTest {
         });
         refused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); // listens, but is not granted
         startModbus();
+        startTls = new StartTlsPeer();
         String o = "origin:" + ORIGIN;
         PolicyEngine policy = new PolicyEngine(PolicySettings.from(Map.of(
                 "grant.tcp", o + " tcp 127.0.0.1 " + tcpEcho.getLocalPort(),
                 "grant.udp", o + " udp-connected 127.0.0.1 " + udpEcho.getLocalPort(),
                 "grant.listen", o + " tcp-listen 127.0.0.1 *",
-                "grant.modbus", o + " tcp 127.0.0.1 " + modbusPort)),
+                "grant.modbus", o + " tcp 127.0.0.1 " + modbusPort,
+                "grant.starttls", o + " tcp 127.0.0.1 " + startTls.port())),
                 x -> "TCP;host=\"*\";ports=\"*\",TCP_LISTEN;host=\"*\";ports=\"*\",UDP_CONNECTED;host=\"*\";ports=\"*\"");
         engine = new MinaSocketEngine(EngineConfig.defaults(), policy, AuditLog.NONE, HostResolver.JDK);
         engine.putEndpoint(endpoint("tcp-echo", tcpEcho.getLocalPort()));
         engine.putEndpoint(endpoint("udp-echo", udpEcho.getLocalPort()));
         engine.putEndpoint(endpoint("not-granted", refused.getLocalPort()));
+        org.rawsockets.socket.contract.TestPki pki = org.rawsockets.socket.contract.TestPki.get();
+        engine.putEndpoint(new MinaSocketEngine.Endpoint(new EndpointInfo("mail", "127.0.0.1", startTls.port(),
+                TlsMode.STARTTLS, null, "a STARTTLS server trusting the test CA"), pki.read(pki.caPem())));
         origins = new OriginServices(engine, Owner.of(12, "org.rawsockets.webbridge"));
         endpoints = new BridgeEndpoints(origins, new Admission(List.of(ORIGIN),
                 Tokens.parse(new String[] {Tokens.entry("node-test", token, null)}, Clock.systemUTC())), Limits.DEFAULTS);
@@ -166,19 +172,21 @@ class JsLibraryNodeTest {
         tcpEcho.close();
         udpEcho.close();
         refused.close();
+        startTls.close();
         com.ghgande.j2mod.modbus.slave.ModbusSlaveFactory.close(modbus);
     }
 
     @Test
     void theLibrarysNodeTestsPassAgainstTheBridge() throws Exception {
         ProcessBuilder pb = new ProcessBuilder("node", "--experimental-websocket", "--test", "--test-reporter=spec",
-                "test/bridge.test.mjs", "test/endpoint.test.mjs", "test/demo.test.mjs").directory(Path.of("js").toFile()).redirectErrorStream(true);
+                "test/bridge.test.mjs", "test/endpoint.test.mjs", "test/demo.test.mjs", "test/starttls.test.mjs").directory(Path.of("js").toFile()).redirectErrorStream(true);
         pb.environment().putAll(Map.of("BRIDGE_URL", "ws://127.0.0.1:" + port + "/direct-sockets",
                 "BRIDGE_ORIGIN", ORIGIN, "BRIDGE_TOKEN", token,
                 "TCP_ECHO_PORT", Integer.toString(tcpEcho.getLocalPort()),
                 "UDP_ECHO_PORT", Integer.toString(udpEcho.getLocalPort()),
                 "REFUSED_PORT", Integer.toString(refused.getLocalPort()),
                 "MODBUS_PORT", Integer.toString(modbusPort),
+                "STARTTLS_PORT", Integer.toString(startTls.port()),
                 "NODE_NO_WARNINGS", "1"));
         Process node = pb.start();
         StringBuilder out = new StringBuilder();
