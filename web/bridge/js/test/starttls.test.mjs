@@ -46,7 +46,8 @@ async function plainPart(socket) {
 }
 
 test('startTls() upgrades a { tls: "starttls" } endpoint socket and the page talks over TLS', async () => {
-  const socket = new TCPSocket(undefined, undefined, { bridge: bridge(), endpoint: 'mail', tls: 'starttls' });
+  const b = bridge();
+  const socket = new TCPSocket(undefined, undefined, { bridge: b, endpoint: 'mail', tls: 'starttls' });
   const plain = await plainPart(socket);
   const { readable, writable, tlsProtocol, tlsCipherSuite, remotePort } = await socket.startTls();
   assert.equal(tlsProtocol, 'TLSv1.3');
@@ -61,16 +62,19 @@ test('startTls() upgrades a { tls: "starttls" } endpoint socket and the page tal
   reader.releaseLock();
   writer.releaseLock();
   await socket.close();
+  b.close();
 });
 
 test('startTls() with an untrusted certificate rejects with NetworkError TLS_CERTIFICATE and closes', async () => {
-  const socket = new TCPSocket('127.0.0.1', STARTTLS_PORT, { bridge: bridge(), tls: 'starttls' });
+  const b = bridge();
+  const socket = new TCPSocket('127.0.0.1', STARTTLS_PORT, { bridge: b, tls: 'starttls' });
   await plainPart(socket);
   const err = await socket.startTls({ serverName: 'localhost' }).then(() => null, (e) => e);
   assert.ok(err, 'the JDK trust store does not know the test CA: startTls() must reject');
   assert.equal(err.name, 'NetworkError');
   assert.equal(err.reason, 'TLS_CERTIFICATE');
   await assert.rejects(socket.closed, { name: 'NetworkError' });
+  b.close();
 });
 
 test('startTls() is refused while locked, on a plain socket, and with a bad serverName', async () => {
@@ -88,4 +92,5 @@ test('startTls() is refused while locked, on a plain socket, and with a bad serv
   await assert.rejects(plain.startTls(), { name: 'InvalidStateError', message: /tls: "starttls"/ });
   await plain.close();
   assert.throws(() => new TCPSocket('127.0.0.1', STARTTLS_PORT, { bridge: b, tls: 'maybe' }), TypeError);
+  b.close();
 });
