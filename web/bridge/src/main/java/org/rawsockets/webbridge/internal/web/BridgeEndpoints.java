@@ -10,6 +10,8 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -142,18 +144,18 @@ public final class BridgeEndpoints {
             Tokens.Check check = admission.token((String) config.getUserProperties().get(TOKEN));
             who = "origin " + origin + (check.client() == null ? "" : " client " + check.client());
             if (!admission.originAllowed(origin)) { // the container checked it already; never trust one place only
-                close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), "origin " + origin + " is not allowed");
+                refuse(session, "origin " + origin + " is not allowed");
                 return;
             }
             if (!check.ok()) {
                 LOG.warn("bridge connection of {} refused: {}", who, check.refusal());
-                close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), check.refusal());
+                refuse(session, check.refusal());
                 return;
             }
             try {
                 sockets = origins.forOrigin(origin, check.client());
             } catch (IllegalArgumentException | IllegalStateException e) {
-                close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), e.getMessage());
+                refuse(session, e.getMessage());
                 return;
             }
             session.setMaxBinaryMessageBufferSize(Frame.HEADER + Frame.maxPayload(Frame.DATAGRAM));
@@ -162,6 +164,23 @@ public final class BridgeEndpoints {
             session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (b, last) -> bridge.received(b));
             session.addMessageHandler(String.class, (MessageHandler.Whole<String>) t -> bridge.receivedText(t));
             LOG.info("bridge connection of {} opened", who);
+        }
+
+        /**
+         * Closes with 1008 and the reason, after onOpen returned, with handlers that take and drop
+         * the frames the page sent before it saw the close (its first OPEN is usually on the way).
+         * Closed from inside onOpen without handlers, the container ended the connection without
+         * waiting for the page's side of the close handshake; the page's late OPEN then met a closed
+         * socket, whose reset could discard the 1008 and its reason before the page read them (the
+         * page saw a bare network error about one time in six).
+         */
+        private void refuse(Session session, String reason) {
+            session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (b, last) -> {
+            });
+            session.addMessageHandler(String.class, (MessageHandler.Whole<String>) t -> {
+            });
+            CompletableFuture.runAsync(() -> close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), reason),
+                    CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS));
         }
 
         @Override
