@@ -17,7 +17,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
@@ -123,11 +122,12 @@ class SocketSoakTest {
             long period = 1_000_000 / perSecond;
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             List<CompletableFuture<Void>> loops = new ArrayList<>();
+            Totals totals = new Totals(window, echoed, udpLost, failure);
             for (int i = 0; i < tcps.size(); i++) {
-                loops.add(new TcpLoop(tcps.get(i), i, pace, period, end, window, echoed, failure).start());
+                loops.add(new TcpLoop(tcps.get(i), i, pace, period, end, totals).start(7919));
             }
             for (int i = 0; i < udps.size(); i++) {
-                loops.add(new UdpLoop(udps.get(i), i, pace, period, end, window, echoed, udpLost, failure).start());
+                loops.add(new UdpLoop(udps.get(i), i, pace, period, end, totals).start(104729));
             }
             report("soak: %d TCP + %d UDP sockets, %d messages/s each of %d bytes, %d s; %s%n", tcp, udp,
                     perSecond, SIZE, seconds, before);
@@ -168,140 +168,127 @@ class SocketSoakTest {
         }
     }
 
-    /** One TCP socket's loop: write a numbered message, read its echo (checked), wait for the next slot. */
-    private static final class TcpLoop {
-        final TcpSocket s;
-        final byte[] out = new byte[SIZE];
-        final ByteBuffer in = ByteBuffer.allocate(SIZE);
+    /** What every loop adds to: round trips, echoes counted, datagrams lost, the first failure. */
+    private record Totals(Window window, LongAdder echoed, LongAdder lost, AtomicReference<Throwable> failure) {
+    }
+
+    /**
+     * One socket's loop: every period one numbered message out and its echo back (checked), until
+     * the end or the first failure anywhere; the next message waits for its slot.
+     */
+    private abstract static class Loop {
         final int id;
         final ScheduledExecutorService pace;
         final long periodMicros;
         final long end;
-        final Window window;
-        final LongAdder echoed;
-        final AtomicReference<Throwable> failure;
+        final Totals totals;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         long seq;
 
-        TcpLoop(TcpSocket s, int id, ScheduledExecutorService pace, long periodMicros, long end, Window window,
-                LongAdder echoed, AtomicReference<Throwable> failure) {
-            this.s = s;
+        Loop(int id, ScheduledExecutorService pace, long periodMicros, long end, Totals totals) {
             this.id = id;
             this.pace = pace;
             this.periodMicros = periodMicros;
             this.end = end;
-            this.window = window;
-            this.echoed = echoed;
-            this.failure = failure;
+            this.totals = totals;
         }
 
-        CompletableFuture<Void> start() {
-            pace.schedule(this::next, (id * 7919L) % periodMicros, TimeUnit.MICROSECONDS);
+        /** Starts at an offset within the period spread by {@code prime}; completes when the loop ended. */
+        CompletableFuture<Void> start(long prime) {
+            pace.schedule(this::next, (id * prime) % periodMicros, TimeUnit.MICROSECONDS);
             return done;
         }
 
-        void next() {
-            if (System.nanoTime() >= end || failure.get() != null) {
+        /** Sends message {@code n} and completes once its echo was checked and counted. */
+        abstract CompletionStage<Void> exchange(long n, long t0);
+
+        /** Counts an echo that came back right. */
+        void echoed(long t0) {
+            totals.window().add((System.nanoTime() - t0) / 1000);
+            totals.echoed().increment();
+        }
+
+        private void next() {
+            if (System.nanoTime() >= end || totals.failure().get() != null) {
                 done.complete(null);
                 return;
             }
             long slot = System.nanoTime() + periodMicros * 1000;
-            fill(out, id, ++seq);
-            long t0 = System.nanoTime();
-            in.clear();
-            CompletionStage<Integer> echo = s.writable().write(ByteBuffer.wrap(out))
-                    .thenCompose(v -> s.readable().readInto(in, SIZE, Duration.ofSeconds(30)));
-            echo.whenComplete((n, e) -> {
-                if (e == null && (n != SIZE || !Arrays.equals(in.array(), out))) {
-                    e = new AssertionError("TCP socket " + id + " message " + seq + ": the echo differs (" + n + " bytes)");
-                }
+            exchange(++seq, System.nanoTime()).whenComplete((v, e) -> {
                 if (e != null) {
-                    failure.compareAndSet(null, e);
+                    totals.failure().compareAndSet(null, e);
                     done.complete(null);
                     return;
                 }
-                window.add((System.nanoTime() - t0) / 1000);
-                echoed.increment();
                 pace.schedule(this::next, Math.max(0, slot - System.nanoTime()), TimeUnit.NANOSECONDS);
             });
         }
     }
 
-    /** One connected UDP socket's loop; a datagram without its echo within 2 s is counted as lost. */
-    private static final class UdpLoop {
-        final UdpSocket s;
-        final int id;
-        final ScheduledExecutorService pace;
-        final long periodMicros;
-        final long end;
-        final Window window;
-        final LongAdder echoed;
-        final LongAdder lost;
-        final AtomicReference<Throwable> failure;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        final AtomicLong seq = new AtomicLong();
+    /** A TCP socket's loop: write the message, read exactly its length back, compare. */
+    private static final class TcpLoop extends Loop {
+        final TcpSocket s;
+        final byte[] out = new byte[SIZE];
+        final ByteBuffer in = ByteBuffer.allocate(SIZE);
 
-        UdpLoop(UdpSocket s, int id, ScheduledExecutorService pace, long periodMicros, long end, Window window,
-                LongAdder echoed, LongAdder lost, AtomicReference<Throwable> failure) {
+        TcpLoop(TcpSocket s, int id, ScheduledExecutorService pace, long periodMicros, long end, Totals totals) {
+            super(id, pace, periodMicros, end, totals);
             this.s = s;
-            this.id = id;
-            this.pace = pace;
-            this.periodMicros = periodMicros;
-            this.end = end;
-            this.window = window;
-            this.echoed = echoed;
-            this.lost = lost;
-            this.failure = failure;
         }
 
-        CompletableFuture<Void> start() {
-            pace.schedule(this::next, (id * 104729L) % periodMicros, TimeUnit.MICROSECONDS);
-            return done;
+        @Override
+        CompletionStage<Void> exchange(long n, long t0) {
+            fill(out, id, n);
+            in.clear();
+            return s.writable().write(ByteBuffer.wrap(out))
+                    .thenCompose(v -> s.readable().readInto(in, SIZE, Duration.ofSeconds(30))).thenAccept(k -> {
+                        if (k != SIZE || !Arrays.equals(in.array(), out)) {
+                            throw new AssertionError("TCP socket " + id + " message " + n + ": the echo differs (" + k
+                                    + " bytes)");
+                        }
+                        echoed(t0);
+                    });
+        }
+    }
+
+    /** A connected UDP socket's loop; a datagram without its echo within 2 s is counted as lost. */
+    private static final class UdpLoop extends Loop {
+        final UdpSocket s;
+        /** A read still pending from a datagram counted as lost: the next wait takes it over. */
+        volatile CompletableFuture<ReadResult<UdpMessage>> pending;
+
+        UdpLoop(UdpSocket s, int id, ScheduledExecutorService pace, long periodMicros, long end, Totals totals) {
+            super(id, pace, periodMicros, end, totals);
+            this.s = s;
         }
 
-        void next() {
-            if (System.nanoTime() >= end || failure.get() != null) {
-                done.complete(null);
-                return;
-            }
-            long slot = System.nanoTime() + periodMicros * 1000;
+        @Override
+        CompletionStage<Void> exchange(long n, long t0) {
             byte[] out = new byte[SIZE];
-            long n = seq.incrementAndGet();
             fill(out, 1_000_000 + id, n);
-            long t0 = System.nanoTime();
-            s.writable().write(UdpMessage.of(out)).thenCompose(v -> awaitEcho(out, t0, slot)).whenComplete((v, e) -> {
-                if (e != null) {
-                    failure.compareAndSet(null, e);
-                    done.complete(null);
-                    return;
-                }
-                pace.schedule(this::next, Math.max(0, slot - System.nanoTime()), TimeUnit.NANOSECONDS);
-            });
+            return s.writable().write(UdpMessage.of(out)).thenCompose(v -> awaitEcho(out, t0));
         }
 
         /** Reads until this datagram's echo (a late echo of an earlier one is skipped) or 2 s pass. */
-        private CompletionStage<Void> awaitEcho(byte[] out, long t0, long slot) {
+        private CompletionStage<Void> awaitEcho(byte[] out, long t0) {
             CompletableFuture<ReadResult<UdpMessage>> r = pending != null ? pending : s.readable().read().toCompletableFuture();
             pending = null;
             return r.copy().completeOnTimeout(null, 2, TimeUnit.SECONDS).thenCompose(m -> {
                 if (m == null) {
-                    lost.increment();
-                    pending = r; // still pending: the next datagram's wait takes it over
+                    totals.lost().increment();
+                    pending = r;
                     return CompletableFuture.completedFuture(null);
                 }
                 if (m.done()) {
                     return CompletableFuture.failedFuture(new IOException("UDP socket " + id + " ended"));
                 }
                 if (!Arrays.equals(m.value().bytes(), out)) {
-                    return awaitEcho(out, t0, slot); // an echo that came after its time: skip it
+                    return awaitEcho(out, t0); // an echo that came after its time: skip it
                 }
-                window.add((System.nanoTime() - t0) / 1000);
-                echoed.increment();
+                echoed(t0);
                 return CompletableFuture.completedFuture(null);
             });
         }
-
-        volatile CompletableFuture<ReadResult<UdpMessage>> pending;
     }
 
     /** Where the report lines also go as they are printed (surefire shows test output only at the end). */
