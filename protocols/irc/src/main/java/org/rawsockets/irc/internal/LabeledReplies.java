@@ -3,7 +3,9 @@ package org.rawsockets.irc.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
+import org.rawsockets.irc.IrcLimitException;
 import org.rawsockets.irc.IrcMessage;
 import org.rawsockets.irc.IrcProtocolException;
 
@@ -13,21 +15,43 @@ import org.rawsockets.irc.IrcProtocolException;
  * the messages of its labeled-response batch (nested batches included). A reply to another command
  * with the same numerics and target (another caller's, or one sent raw) can no longer settle it.
  * When the labeled replies end (the batch closes, an ACK, or the single message) and the matcher
- * has not settled the command, it fails: the server answered, but not as the command expects.
+ * has not settled the command, it fails: the server answered, but not as the command expects; or,
+ * for {@link #collecting} (WHO, {@code request}), it completes with every labeled reply.
  */
 final class LabeledReplies implements Replies.Matcher {
 
     private final String label;
     private final Replies.Matcher inner;
-    private final CompletableFuture<?> f;
-    private final String what;
+    /** Called with how the labeled replies ended when {@code inner} did not settle the command; true: settled. */
+    private final Function<String, Boolean> ended;
     private final List<String> refs = new ArrayList<>();
 
+    /** The command's own matcher; the labeled replies ending without settling it fail {@code f}. */
     LabeledReplies(String label, Replies.Matcher inner, CompletableFuture<?> f, String what) {
+        this(label, inner, how -> f.completeExceptionally(new IrcProtocolException(what + ": the server answered ("
+                + how + ") without the reply this command waits for; the command's effect is unknown, check the"
+                + " channel or nick state")));
+    }
+
+    private LabeledReplies(String label, Replies.Matcher inner, Function<String, Boolean> ended) {
         this.label = label;
         this.inner = inner;
-        this.f = f;
-        this.what = what;
+        this.ended = ended;
+    }
+
+    /**
+     * Completes {@code f} with all the labeled replies (none for an ACK), at most {@code max}
+     * ({@link IrcLimitException} beyond), for commands whose caller interprets them.
+     */
+    static LabeledReplies collecting(String label, CompletableFuture<List<IrcMessage>> f, int max) {
+        List<IrcMessage> got = new ArrayList<>();
+        return new LabeledReplies(label, m -> {
+            if (got.size() >= max) {
+                return f.completeExceptionally(new IrcLimitException("more than " + max + " replies to one command"));
+            }
+            got.add(m);
+            return false;
+        }, how -> f.complete(List.copyOf(got)));
     }
 
     String label() {
@@ -66,8 +90,6 @@ final class LabeledReplies implements Replies.Matcher {
     }
 
     private boolean ended(String how) {
-        return f.completeExceptionally(new IrcProtocolException(what + ": the server answered (" + how
-                + ") without the reply this command waits for; the command's effect is unknown, check the"
-                + " channel or nick state"));
+        return ended.apply(how);
     }
 }

@@ -38,53 +38,6 @@ final class Queries {
         return c.capabilities().contains("labeled-response") && c.capabilities().contains("batch");
     }
 
-    /**
-     * Collects the messages the server labels for one command: a single labeled message, nothing
-     * (ACK), or the messages of the labeled-response batch (nested batches inside it included).
-     */
-    private static final class LabeledMatcher implements Replies.Matcher {
-        final String label;
-        final CompletableFuture<List<IrcMessage>> f;
-        final List<String> refs = new ArrayList<>();
-        final List<IrcMessage> got = new ArrayList<>();
-
-        LabeledMatcher(String label, CompletableFuture<List<IrcMessage>> f) {
-            this.label = label;
-            this.f = f;
-        }
-
-        @Override
-        public boolean offer(IrcMessage m) {
-            if (refs.isEmpty()) {
-                if (!label.equals(m.tag("label").orElse(null))) {
-                    return false;
-                }
-                if (m.command().equals("BATCH") && m.param(0).startsWith("+")) {
-                    refs.add(m.param(0).substring(1));
-                    return false;
-                }
-                return f.complete(m.command().equals("ACK") ? List.of() : List.of(m));
-            }
-            if (m.command().equals("BATCH") && m.param(0).equals("-" + refs.get(0))) {
-                return f.complete(List.copyOf(got));
-            }
-            String batch = m.tag("batch").orElse(null);
-            if (batch == null || !refs.contains(batch)) {
-                return false;
-            }
-            if (m.command().equals("BATCH") && m.param(0).startsWith("+")) {
-                refs.add(m.param(0).substring(1)); // a batch nested in the labeled one
-            } else if (!(m.command().equals("BATCH") && m.param(0).startsWith("-"))) {
-                if (got.size() >= MAX_REPLIES) {
-                    return f.completeExceptionally(new IrcLimitException("more than " + MAX_REPLIES
-                            + " replies to one command"));
-                }
-                got.add(m);
-            }
-            return false;
-        }
-    }
-
     /** Sends {@code command} with a label; completes with the server's labeled replies. */
     CompletionStage<List<IrcMessage>> request(IrcMessage command) {
         return c.onActor(() -> {
@@ -95,7 +48,7 @@ final class Queries {
                                 + " to " + command.command() + " cannot be told apart; use send" : "not connected")));
                 return f;
             }
-            send(command, f, new LabeledMatcher(label(), f));
+            send(command, f, LabeledReplies.collecting(label(), f, MAX_REPLIES));
             return f;
         });
     }
@@ -107,7 +60,7 @@ final class Queries {
     }
 
     private void send(IrcMessage command, CompletableFuture<?> f, Replies.Matcher matcher) {
-        IrcMessage out = matcher instanceof LabeledMatcher l ? command.withTags(java.util.Map.of("label", l.label))
+        IrcMessage out = matcher instanceof LabeledReplies l ? command.withTags(java.util.Map.of("label", l.label()))
                 : command;
         if (c.replies.add(matcher, f, c.settings.commandTimeout().toMillis(), "IRC network " + c.settings.label() + ": "
                 + command.command() + " " + String.join(" ", command.params()))) {
@@ -134,7 +87,7 @@ final class Queries {
             CompletableFuture<List<IrcMessage>> replies = new CompletableFuture<>();
             Replies.Matcher matcher;
             if (labeled()) {
-                matcher = new LabeledMatcher(label(), replies);
+                matcher = LabeledReplies.collecting(label(), replies, MAX_REPLIES);
             } else {
                 List<IrcMessage> got = new ArrayList<>();
                 matcher = m -> {
