@@ -254,6 +254,32 @@ class HttpServerProcessIT {
         awaitBundles(http, base, token, "\"id\":" + id + ",\"symbolicName\":\"" + bsn
                 + "\",\"version\":\"1\\.0\\.1\",\"state\":\"ACTIVE\"", false);
 
+        // update from a URL: the console fetches through its own socket service (loopback: the default grants)
+        byte[] v102 = withVersion(jar, "1.0.2");
+        com.sun.net.httpserver.HttpServer repo = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
+        repo.createContext("/peer.jar", ex -> {
+            ex.sendResponseHeaders(200, v102.length);
+            ex.getResponseBody().write(v102);
+            ex.close();
+        });
+        repo.start();
+        try {
+            String url = "http://127.0.0.1:" + repo.getAddress().getPort() + "/peer.jar";
+            HttpResponse<String> fetched = http.send(HttpRequest.newBuilder(URI.create(base + "/api/bundles/" + id + "/update"))
+                    .timeout(WAIT).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("url=" + java.net.URLEncoder.encode(url, java.nio.charset.StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, fetched.statusCode(), fetched.body());
+        } finally {
+            repo.stop(0);
+        }
+        awaitBundles(http, base, token, "\"id\":" + id + ",\"symbolicName\":\"" + bsn
+                + "\",\"version\":\"1\\.0\\.2\",\"state\":\"ACTIVE\"", false);
+        awaitApi(http, base + "/api/audit?owner=org.rawsockets.console&outcome=OPENED", token,
+                "org\\.rawsockets\\.console \\[\\d+\\]");
+
         Matcher mina = awaitBundles(http, base, token, "\"id\":(\\d+),\"symbolicName\":\"org\\.rawsockets\\.socket\\.mina\"", false);
         assertEquals(409, post.apply("/api/bundles/" + mina.group(1) + "/uninstall", new byte[0]).statusCode());
         HttpResponse<String> removed = post.apply("/api/bundles/" + id + "/uninstall", new byte[0]);

@@ -4,22 +4,19 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.rawsockets.socket.SocketService;
 
 /**
  * Installing, updating and uninstalling bundles from the console, with the same effect as the
@@ -37,10 +34,12 @@ final class BundleChanges {
 
     private final BundleContext context;
     private final long maxBytes;
+    private final BundleDownload download;
 
-    BundleChanges(BundleContext context, long maxBytes) {
+    BundleChanges(BundleContext context, long maxBytes, SocketService sockets) {
         this.context = context;
         this.maxBytes = maxBytes;
+        this.download = new BundleDownload(sockets, maxBytes, URL_TIMEOUT);
     }
 
     /** The deploy folder, or a 409 saying why there is none. */
@@ -105,8 +104,11 @@ final class BundleChanges {
 
     /** Replaces the jar of {@code b} in the deploy folder with {@code body}'s (same symbolic name). */
     Map<String, Object> update(Bundle b, InputStream body) {
+        return replace(b, readLimited(body));
+    }
+
+    private Map<String, Object> replace(Bundle b, byte[] jar) {
         Path target = deployedJar(b);
-        byte[] jar = readLimited(body);
         String bsn = symbolicName(jar);
         if (!bsn.equals(b.getSymbolicName())) {
             throw new HttpError(400, "the jar is bundle " + bsn + ", not " + b.getSymbolicName()
@@ -116,37 +118,13 @@ final class BundleChanges {
         return result("update", bsn, target);
     }
 
-    /** Fetches the jar at {@code url} (http or https only) and updates {@code b} with it. */
-    Map<String, Object> updateFromUrl(Bundle b, String url) throws IOException {
+    /**
+     * Fetches the jar at {@code url} (http or https only) through the console's own socket service,
+     * so under the socket policy, and updates {@code b} with it.
+     */
+    Map<String, Object> updateFromUrl(Bundle b, String url) {
         deployedJar(b); // refuse before fetching anything
-        URI uri;
-        try {
-            uri = URI.create(url.trim());
-        } catch (IllegalArgumentException e) {
-            throw new HttpError(400, "url is not a URL: " + e.getMessage());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new HttpError(400, "url must be an http:// or https:// URL with a host, was '" + url + "'");
-        }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(URL_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
-        HttpResponse<InputStream> r;
-        try {
-            r = client.send(HttpRequest.newBuilder(uri).timeout(URL_TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new HttpError(502, "cannot fetch " + uri + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HttpError(503, "interrupted while fetching " + uri);
-        }
-        try (InputStream in = r.body()) {
-            if (r.statusCode() != 200) {
-                throw new HttpError(502, "fetching " + uri + " answered HTTP " + r.statusCode());
-            }
-            return update(b, in);
-        }
+        return replace(b, download.fetch(BundleDownload.parse(url)));
     }
 
     /** Deletes the jar of {@code b} from the deploy folder; FileInstall stops and uninstalls it. */

@@ -28,6 +28,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.rawsockets.socket.SocketAdmin;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.annotation.RequireSocket;
 import org.rawsockets.socket.admin.DeviceStatusProvider;
 import org.rawsockets.socket.admin.GrantChange;
 import org.rawsockets.socket.admin.PolicyAdmin;
@@ -39,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * {@code /api/} and the live views under {@code /events/} (server-sent events). Everything but
  * {@code /login} and the login page's assets needs a session cookie or an API token; every POST needs
  * the session's CSRF token (header {@code X-CSRF-Token}) and no foreign {@code Origin}.
+ *
+ * <p>The console's one outbound connection, "Update from URL", goes through its own socket service:
+ * it declares TCP to any host and port, and the operator's grants decide which bundle repositories
+ * it may reach (the default grants: loopback only).
  */
+@RequireSocket(kind = RequireSocket.Kind.TCP)
 @Designate(ocd = ConsoleConfig.class)
 @Component(service = Servlet.class, configurationPid = ConsoleConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @HttpWhiteboardServletPattern({ "/", "/login", "/logout", "/api/*", "/events/*", "/static/*" })
@@ -57,10 +64,10 @@ public final class ConsoleServlet extends HttpServlet {
 
     @Activate
     public ConsoleServlet(BundleContext context, @Reference SocketAdmin sockets, @Reference PolicyAdmin policy,
-            ConsoleConfig config) {
+            @Reference SocketService ownSockets, ConsoleConfig config) {
         this.config = config;
         this.data = new ApiData(sockets, policy, context, () -> List.copyOf(providers));
-        this.bundleChanges = new BundleChanges(context, Math.max(1, config.maxBundleBytes()));
+        this.bundleChanges = new BundleChanges(context, Math.max(1, config.maxBundleBytes()), ownSockets);
         this.auth = new Auth(config, new Sessions(Clock.systemUTC(), Duration.ofMinutes(Math.max(1, config.sessionIdleMinutes())),
                 Math.max(1, config.loginAttemptsPerMinute())));
     }

@@ -29,7 +29,10 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Version;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.rawsockets.socket.mina.internal.EngineConfig;
+import org.rawsockets.socket.mina.internal.HostResolver;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
+import org.rawsockets.socket.mina.internal.policy.Owner;
 import org.rawsockets.socket.mina.internal.policy.PolicyAdminComponent;
 import org.rawsockets.socket.mina.internal.policy.PolicyComponent;
 import org.rawsockets.socket.mina.internal.policy.RingAuditLog;
@@ -47,7 +50,11 @@ class ConsoleBundlesTest {
     @TempDir
     Path system;
 
-    private final MinaSocketEngine engine = MinaSocketEngine.standalone();
+    /** The gateway's default policy (loopback granted), enforced by the engine for the console's own fetches. */
+    private final PolicyComponent policy = new PolicyComponent(Map.of("defaultGrants", "true"));
+    private final RingAuditLog audit = new RingAuditLog(50);
+    private final MinaSocketEngine engine = new MinaSocketEngine(EngineConfig.defaults(), policy, audit, HostResolver.JDK);
+    private MinaSocketEngine.OwnedSocketService consoleSockets;
     private final List<Bundle> bundles = new ArrayList<>();
     private ConsoleServlet servlet;
     private String cookie;
@@ -58,15 +65,17 @@ class ConsoleBundlesTest {
         bundles.add(bundle(0, "org.apache.felix.framework", "System Bundle"));
         bundles.add(bundle(3, "org.rawsockets.mqtt", deploy.resolve("org.rawsockets.mqtt.jar").toUri().toString()));
         bundles.add(bundle(4, "org.rawsockets.socket.mina", system.resolve("socket-impl-mina.jar").toUri().toString()));
-        bundles.add(bundle(5, "org.rawsockets.console", deploy.resolve("web-console.jar").toUri().toString()));
+        Bundle console = bundle(5, "org.rawsockets.console", deploy.resolve("web-console.jar").toUri().toString(),
+                "TCP;host=\"*\";ports=\"*\""); // what @RequireSocket on ConsoleServlet writes
+        bundles.add(console);
         Files.write(deploy.resolve("org.rawsockets.mqtt.jar"), jar("org.rawsockets.mqtt", "1.0.0", 10));
         BundleContext context = context();
-        PolicyComponent policy = new PolicyComponent(Map.of("defaultGrants", "false"));
         ConfigurationAdmin cm = (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] { ConfigurationAdmin.class }, (p, m, a) -> {
                     throw new UnsupportedOperationException(m.getName());
                 });
-        servlet = new ConsoleServlet(context, engine.admin(), new PolicyAdminComponent(context, policy, new RingAuditLog(10), cm, null),
+        consoleSockets = engine.serviceFor(new Owner(5, "org.rawsockets.console", console));
+        servlet = new ConsoleServlet(context, engine.admin(), new PolicyAdminComponent(context, policy, audit, cm, null), consoleSockets,
                 Fakes.config(Map.of("adminPasswordHash", PasswordHash.create(PASSWORD.toCharArray()), "maxBundleBytes", 4096)));
         Fakes.Resp r = call(new Fakes.Req("POST", "/login").param("user", "admin").param("password", PASSWORD));
         assertEquals(200, r.status, r.body());
@@ -78,6 +87,7 @@ class ConsoleBundlesTest {
 
     @AfterEach
     void stop() {
+        consoleSockets.close();
         engine.close();
     }
 
@@ -175,29 +185,191 @@ class ConsoleBundlesTest {
         assertArrayEquals(v2, Files.readAllBytes(deployed));
     }
 
-    @Test
-    void updateFromAnHttpUrlFetchesTheJar() throws Exception {
-        byte[] v3 = jar("org.rawsockets.mqtt", "3.0.0", 30);
+    /** A loopback HTTP server (the JDK's) serving {@code handlers}; stopped by the caller. */
+    private static com.sun.net.httpserver.HttpServer http(Map<String, com.sun.net.httpserver.HttpHandler> handlers)
+            throws IOException {
         com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
-        http.createContext("/mqtt.jar", ex -> {
-            ex.sendResponseHeaders(200, v3.length);
-            ex.getResponseBody().write(v3);
-            ex.close();
-        });
+        handlers.forEach(http::createContext);
         http.start();
+        return http;
+    }
+
+    private static com.sun.net.httpserver.HttpHandler serve(int status, long length, byte[] body) {
+        return ex -> {
+            ex.sendResponseHeaders(status, length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        };
+    }
+
+    private Fakes.Resp updateFrom(String url) throws Exception {
+        return call(post("/api/bundles/3/update").param("url", url).body("application/x-www-form-urlencoded", new byte[0]));
+    }
+
+    @Test
+    void updateFromAnHttpUrlFetchesTheJarThroughTheConsolesOwnSocketService() throws Exception {
+        byte[] v3 = jar("org.rawsockets.mqtt", "3.0.0", 30);
+        byte[] v4 = jar("org.rawsockets.mqtt", "4.0.0", 40);
+        com.sun.net.httpserver.HttpServer http = http(Map.of(
+                "/mqtt.jar", serve(200, v3.length, v3),
+                "/chunked.jar", serve(200, 0, v4), // length 0: the JDK server sends it chunked
+                "/moved", ex -> {
+                    ex.getResponseHeaders().add("Location", "/chunked.jar");
+                    ex.sendResponseHeaders(302, -1);
+                    ex.close();
+                }));
         try {
             String base = "http://127.0.0.1:" + http.getAddress().getPort();
-            Fakes.Resp ok = call(post("/api/bundles/3/update").param("url", base + "/mqtt.jar")
-                    .body("application/x-www-form-urlencoded", new byte[0]));
+            Fakes.Resp ok = updateFrom(base + "/mqtt.jar");
             assertEquals(202, ok.status, ok.body());
             assertArrayEquals(v3, Files.readAllBytes(deploy.resolve("org.rawsockets.mqtt.jar")));
-            Fakes.Resp missing = call(post("/api/bundles/3/update").param("url", base + "/nothing.jar")
-                    .body("application/x-www-form-urlencoded", new byte[0]));
+            // the fetch was the console's socket, under the policy: opened and closed in its name
+            assertTrue(audit.recent(50).stream().anyMatch(e -> e.owner().symbolicName().equals("org.rawsockets.console")
+                    && e.outcome() == org.rawsockets.socket.mina.internal.policy.AuditLog.Outcome.OPENED
+                    && e.destination().endsWith(":" + http.getAddress().getPort())), audit.recent(50).toString());
+
+            Fakes.Resp redirected = updateFrom(base + "/moved");
+            assertEquals(202, redirected.status, redirected.body());
+            assertArrayEquals(v4, Files.readAllBytes(deploy.resolve("org.rawsockets.mqtt.jar")));
+
+            Fakes.Resp missing = updateFrom(base + "/nothing.jar");
             assertEquals(502, missing.status, missing.body());
+            assertTrue(missing.body().contains("answered HTTP 404"), missing.body());
+            assertArrayEquals(v4, Files.readAllBytes(deploy.resolve("org.rawsockets.mqtt.jar"))); // nothing lost
+            Fakes.Resp withCredentials = updateFrom("http://user:secret@127.0.0.1:" + http.getAddress().getPort() + "/mqtt.jar");
+            assertEquals(400, withCredentials.status, withCredentials.body());
+            assertFalse(withCredentials.body().contains("secret"), withCredentials.body());
         } finally {
             http.stop(0);
         }
+        assertTrue(engine.admin().sockets().isEmpty(), "the console closed its sockets: " + engine.admin().sockets());
+    }
+
+    @Test
+    void theSocketPolicyDecidesWhichRepositoriesTheConsoleMayFetchFrom() throws Exception {
+        byte[] v3 = jar("org.rawsockets.mqtt", "3.0.0", 30);
+        com.sun.net.httpserver.HttpServer http = http(Map.of("/mqtt.jar", serve(200, v3.length, v3)));
+        try {
+            int port = http.getAddress().getPort();
+            policy.modified(Map.of("defaultGrants", "false")); // production: nothing granted
+            Fakes.Resp refused = updateFrom("http://127.0.0.1:" + port + "/mqtt.jar");
+            assertEquals(403, refused.status, refused.body());
+            assertTrue(refused.body().contains("socket policy does not let the console fetch")
+                    && refused.body().contains("org.rawsockets.console tcp 127.0.0.1 " + port), refused.body());
+            assertFalse(Files.readString(deploy.resolve("org.rawsockets.mqtt.jar"), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains("3.0.0"));
+
+            policy.modified(Map.of("defaultGrants", "false", "grant.repo", "org.rawsockets.console tcp 127.0.0.1 " + port));
+            Fakes.Resp ok = updateFrom("http://127.0.0.1:" + port + "/mqtt.jar");
+            assertEquals(202, ok.status, ok.body());
+            assertArrayEquals(v3, Files.readAllBytes(deploy.resolve("org.rawsockets.mqtt.jar")));
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void oversizedMalformedAndUntrustedDownloadsAreRefusedAndChangeNothing() throws Exception {
+        byte[] before = Files.readAllBytes(deploy.resolve("org.rawsockets.mqtt.jar"));
+        byte[] big = jar("org.rawsockets.mqtt", "5.0.0", 6000); // over maxBundleBytes (4096)
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            com.sun.net.httpserver.HttpServer http = http(Map.of(
+                    "/big.jar", serve(200, big.length, big),
+                    "/big-chunked.jar", serve(200, 0, big)));
+            Thread garbage = new Thread(() -> {
+                for (int i = 0; i < 2; i++) {
+                    try (java.net.Socket c = raw.accept()) {
+                        c.getInputStream().read(new byte[1024]);
+                        c.getOutputStream().write(i == 0 ? "SSH-2.0-OpenSSH_9.6\r\n".getBytes()
+                                : ("HTTP/1.1 200 OK\r\nX: " + "a".repeat(20_000) + "\r\n\r\n").getBytes());
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            garbage.start();
+            try {
+                String base = "http://127.0.0.1:" + http.getAddress().getPort();
+                Fakes.Resp tooBig = updateFrom(base + "/big.jar");
+                assertEquals(413, tooBig.status, tooBig.body());
+                assertTrue(tooBig.body().contains("(Content-Length), larger than 4096 bytes (maxBundleBytes)"), tooBig.body());
+                Fakes.Resp tooBigChunked = updateFrom(base + "/big-chunked.jar");
+                assertEquals(413, tooBigChunked.status, tooBigChunked.body());
+                Fakes.Resp notHttp = updateFrom("http://127.0.0.1:" + raw.getLocalPort() + "/x.jar");
+                assertEquals(502, notHttp.status, notHttp.body());
+                assertTrue(notHttp.body().contains("did not answer HTTP/1.x: 'SSH-2.0-OpenSSH_9.6'"), notHttp.body());
+                Fakes.Resp hugeHead = updateFrom("http://127.0.0.1:" + raw.getLocalPort() + "/x.jar");
+                assertEquals(502, hugeHead.status, hugeHead.body());
+                assertTrue(hugeHead.body().contains("longer than the limit"), hugeHead.body());
+            } finally {
+                http.stop(0);
+                garbage.join(5000);
+            }
+        }
+        // https with a certificate the JDK does not trust: the handshake fails, nothing is fetched
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(selfSigned()));
+        https.createContext("/mqtt.jar", serve(200, before.length, before));
+        https.start();
+        try {
+            Fakes.Resp untrusted = updateFrom("https://127.0.0.1:" + https.getAddress().getPort() + "/mqtt.jar");
+            assertEquals(502, untrusted.status, untrusted.body());
+            assertTrue(untrusted.body().contains("TLS handshake failed"), untrusted.body());
+        } finally {
+            https.stop(0);
+        }
+        assertArrayEquals(before, Files.readAllBytes(deploy.resolve("org.rawsockets.mqtt.jar")));
+    }
+
+    @Test
+    void aDownloadThatTricklesPastTheDeadlineFailsWith504() throws Exception {
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            Thread slow = new Thread(() -> {
+                try (java.net.Socket c = raw.accept()) {
+                    c.getInputStream().read(new byte[1024]);
+                    var out = c.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 4000\r\n\r\n".getBytes());
+                    for (int i = 0; i < 100; i++) { // one byte per 50 ms: each read is quick, the whole is not
+                        out.write('x');
+                        out.flush();
+                        Thread.sleep(50);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up: expected
+                }
+            });
+            slow.start();
+            BundleDownload d = new BundleDownload(consoleSockets, 4096, java.time.Duration.ofMillis(1500));
+            long t0 = System.nanoTime();
+            HttpError e = org.junit.jupiter.api.Assertions.assertThrows(HttpError.class,
+                    () -> d.fetch(java.net.URI.create("http://127.0.0.1:" + raw.getLocalPort() + "/slow.jar")));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(504, e.status(), e.getMessage());
+            assertTrue(ms >= 1400 && ms < 4000, "gave up after " + ms + " ms");
+            slow.join(10_000);
+        }
+    }
+
+    /** An SSLContext with a fresh self-signed certificate (made by the JDK's keytool). */
+    private javax.net.ssl.SSLContext selfSigned() throws Exception {
+        Path ks = system.resolve("server.p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-alias", "server",
+                "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1", "-validity", "2")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, "keytool: " + out);
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(ks)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(store, "changeit".toCharArray());
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
     }
 
     @Test
@@ -216,6 +388,14 @@ class ConsoleBundlesTest {
     // --- fakes ---------------------------------------------------------------------------------
 
     private static Bundle bundle(long id, String bsn, String location) {
+        return bundle(id, bsn, location, null);
+    }
+
+    private static Bundle bundle(long id, String bsn, String location, String access) {
+        java.util.Hashtable<String, String> headers = new java.util.Hashtable<>();
+        if (access != null) {
+            headers.put("RawSockets-Access", access);
+        }
         return (Bundle) Proxy.newProxyInstance(ConsoleBundlesTest.class.getClassLoader(), new Class<?>[] { Bundle.class },
                 (p, m, a) -> switch (m.getName()) {
                     case "getBundleId" -> id;
@@ -224,7 +404,7 @@ class ConsoleBundlesTest {
                     case "getVersion" -> new Version(1, 0, 0);
                     case "getState" -> Bundle.ACTIVE;
                     case "getLastModified" -> 1L;
-                    case "getHeaders" -> new java.util.Hashtable<String, String>();
+                    case "getHeaders" -> headers;
                     case "hashCode" -> (int) id;
                     case "equals" -> p == a[0];
                     default -> throw new UnsupportedOperationException(m.getName());

@@ -70,7 +70,7 @@ class ConsoleServletTest {
     private final Bundle client = bundle(7, "org.example.client", "TCP;host=\"127.0.0.1\";ports=\"*\"");
     private final BundleContext context = context(client);
     private final ConsoleServlet servlet = new ConsoleServlet(context, engine.admin(),
-            new PolicyAdminComponent(context, policy, audit, configAdmin(), null),
+            new PolicyAdminComponent(context, policy, audit, configAdmin(), null), engine.serviceFor(Owner.of(5, "org.rawsockets.console")),
             Fakes.config(Map.of("adminUser", "admin", "adminPasswordHash", PasswordHash.create(PASSWORD.toCharArray()),
                     "apiTokenHash", PasswordHash.create(TOKEN.toCharArray()), "loginAttemptsPerMinute", 3)));
 
