@@ -288,6 +288,74 @@ class HttpServerProcessIT {
         assertFalse(Files.exists(home.resolve("deploy/" + TestBundles.PEER_CLIENT_BSN + ".jar")));
     }
 
+    @Test
+    void consoleDevicesPageListsTheDevicesOfEveryProtocolBundleInTheRunningGateway(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        deployConsole(home);
+        for (String b : new String[] { "modbus-*.jar", "smtp-*.jar", "mqtt-*.jar", "irc-*.jar", "ssh-*.jar", "coap-*.jar",
+                "print-*.jar" }) {
+            deployBundle(home, b);
+        }
+        Path lib = Path.of(System.getProperty("gateway.dir")).resolve("bundles/ssh-lib");
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(lib, "sshd-*.jar")) {
+            for (Path j : jars) {
+                Files.copy(j, home.resolve("deploy").resolve(j.getFileName()));
+            }
+        }
+        int closed; // a loopback port nobody listens on: devices that connect on their own fail fast there
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String token = "devices-api-token";
+        Path etc = home.resolve("etc");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.console.cfg"), "apiTokenHash=" + ConsoleBrowserIT.hash(token) + "\n");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.modbus.device-plc.cfg"),
+                "name=plc\nhost=127.0.0.1\nport=" + closed + "\n");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.smtp.server-relay.cfg"),
+                "name=relay\nhost=127.0.0.1\nport=" + closed + "\ntls=OFF\nauthMechanism=NONE\n");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.mqtt.broker-hub.cfg"),
+                "name=hub\nhost=127.0.0.1\nport=" + closed + "\nclientId=gateway-hub\n");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.irc.network-chat.cfg"),
+                "name=chat\nhost=127.0.0.1\nport=" + closed + "\ntls=false\nnick=gatewaybot\n");
+        Path key = home.resolve("router-key");
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(keygen.waitFor(30, TimeUnit.SECONDS) && keygen.exitValue() == 0, new String(keygen.getInputStream().readAllBytes()));
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.ssh.host-router.cfg"),
+                "name=router\nhost=127.0.0.1\nport=" + closed + "\nuser=admin\nkeyFile=" + key + "\nhostKeyMode=accept-new\nknownHosts=" + home.resolve("known_hosts") + "\n");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.coap.device-sensor.cfg"),
+                "name=sensor\nhost=127.0.0.1\nport=" + closed + "\n");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.print.printer-office.cfg"),
+                "name=office\nuri=ipp://127.0.0.1:" + closed + "/ipp/print\n");
+        GatewayProcessIT.Running g = gateway.start(home, "--headless");
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+        String base = "http://127.0.0.1:" + awaitHttpPort(home);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
+        awaitStatus(http, URI.create(base + "/health"), 200);
+        String at = "127\\.0\\.0\\.1:" + closed;
+        // each bundle's DS component publishes its DeviceStatusProvider; the console imports none of them
+        String[][] expected = {
+                { "plc", "modbus-tcp", "tcp " + at },
+                { "relay", "smtp", at },
+                { "hub", "mqtt-5", "mqtt " + at },
+                { "chat", "irc", at },
+                { "router", "ssh", "admin@" + at },
+                { "sensor", "coap", "coap://" + at },
+                { "office", "ipp", "ipp://" + at + "/ipp/print" } };
+        for (String[] d : expected) {
+            awaitApi(http, base + "/api/devices", token,
+                    "\\{\"name\":\"" + d[0] + "\",\"kind\":\"" + d[1] + "\",\"endpoint\":\"" + d[2] + "\",\"state\":\"[^\"]+\"");
+        }
+        // a device whose bundle goes away leaves the page: the printer with the print bundle
+        try (DirectoryStream<Path> print = Files.newDirectoryStream(home.resolve("deploy"), "print-*.jar")) {
+            for (Path p : print) {
+                Files.delete(p);
+            }
+        }
+        awaitApi(http, base + "/api/devices", token, "\"name\":\"office\"", true);
+        awaitApi(http, base + "/api/devices", token, "\"name\":\"sensor\"");
+    }
+
     /** GETs {@code uri} until it answers {@code status} (the servlet registers after the bundle starts). */
     static HttpResponse<String> awaitStatus(HttpClient http, URI uri, int status) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
