@@ -1,12 +1,48 @@
 // Types of @rawsockets/direct-sockets: the WICG Direct Sockets shapes, through a Raw Sockets gateway.
 
-export interface BridgeOptions {
+interface BridgeOptionsBase {
   /** The operator-issued client token (sent as the WebSocket subprotocol `bearer.<token>`). */
   token?: string;
+}
+
+/** The page's WebSocket (or one like it), called as `new WebSocket(url, protocols)`. */
+export interface WebSocketBridgeOptions extends BridgeOptionsBase {
   /** Another WebSocket implementation (default: globalThis.WebSocket). */
-  WebSocket?: new (url: string, protocols?: string | string[] | object) => WebSocket;
-  /** Constructor options of that implementation (e.g. Node's `{ headers }`); `protocols` is added. */
-  webSocketOptions?: Record<string, unknown>;
+  WebSocket?: new (url: string, protocols: string[]) => WebSocket;
+  webSocketOptions?: undefined;
+}
+
+/**
+ * A WebSocket implementation that takes constructor options, called as
+ * `new WebSocket(url, { ...webSocketOptions, protocols })` (e.g. Node's `{ headers }`).
+ */
+export interface WebSocketOptionsBridgeOptions extends BridgeOptionsBase {
+  /** The implementation (default: globalThis.WebSocket, e.g. Node's). */
+  WebSocket?: new (url: string, options: { protocols: string[] } & Record<string, unknown>) => WebSocket;
+  /** Its constructor options; `protocols` is added. */
+  webSocketOptions: Record<string, unknown>;
+}
+
+export type BridgeOptions = WebSocketBridgeOptions | WebSocketOptionsBridgeOptions;
+
+/**
+ * The `DOMException` names that `opened`, `closed`, `startTls()` and the streams reject with, as in
+ * Direct Sockets (`NotFoundError`: a named endpoint the gateway does not have). Invalid options are
+ * a plain `TypeError`, thrown by the constructor or rejected by the gateway.
+ */
+export type DirectSocketsErrorName = 'NotAllowedError' | 'NetworkError' | 'TimeoutError' | 'InvalidStateError' | 'NotFoundError';
+
+/** What kind of network failure a `NetworkError` from the gateway was (the socket API's NetworkException.Reason). */
+export type NetworkErrorReason = 'DNS' | 'REFUSED' | 'UNREACHABLE' | 'RESET' | 'CLOSED_BY_PEER' | 'TLS_CERTIFICATE'
+  | 'TLS_PROTOCOL' | 'LOCAL_ADDRESS' | 'UNAVAILABLE' | 'OTHER';
+
+/**
+ * An error of a socket: a `DOMException`; a `NetworkError` the gateway reported carries `reason`
+ * (a lost or refused bridge connection has none).
+ */
+export interface DirectSocketsError extends DOMException {
+  readonly name: DirectSocketsErrorName;
+  readonly reason?: NetworkErrorReason;
 }
 
 /** One WebSocket to the gateway's bridge, carrying any number of sockets. */
@@ -21,15 +57,19 @@ export class DirectSocketsBridge {
 /** Sets the bridge sockets use when their options name none. */
 export function configure(url: string | DirectSocketsBridge, options?: BridgeOptions): DirectSocketsBridge;
 
-interface SocketOptionsBase {
+/** Options every socket takes. */
+export interface SocketOptionsBase {
   /** The bridge to use (default: the one given to configure()). */
   bridge?: DirectSocketsBridge;
+  /** Bytes, 1..16777216. */
   sendBufferSize?: number;
+  /** Bytes, 1..16777216. */
   receiveBufferSize?: number;
   dnsQueryType?: 'ipv4' | 'ipv6';
 }
 
-export interface TCPSocketOptions extends SocketOptionsBase {
+/** The TCP options of an address and of a named endpoint alike. */
+export interface TCPSocketOptionsBase extends SocketOptionsBase {
   noDelay?: boolean;
   /** Milliseconds, at least 1000. */
   keepAliveDelay?: number;
@@ -37,11 +77,19 @@ export interface TCPSocketOptions extends SocketOptionsBase {
   connectTimeout?: number;
   /**
    * `'on'`: implicit TLS to the remote; `'starttls'`: plain until {@link TCPSocket.startTls}. Trust is
-   * the gateway's (JDK trust store or the endpoint's), never the page's.
+   * the gateway's (JDK trust store or the endpoint's), never the page's. Default `'off'`.
    */
   tls?: 'on' | 'off' | 'starttls';
+  /** SNI and the certificate's expected name; needs `tls: 'on'` or `'starttls'`. */
   serverName?: string;
+  /** ALPN protocol names, e.g. `['h2', 'http/1.1']`; needs `tls: 'on'` or `'starttls'`. */
   alpn?: string[];
+}
+
+/** Options of a TCP socket to an address: `new TCPSocket(remoteAddress, remotePort, options)`. */
+export interface TCPSocketOptions extends TCPSocketOptionsBase {
+  /** Not with an address: a named endpoint is `new TCPSocket(undefined, undefined, { endpoint })`. */
+  endpoint?: undefined | null;
 }
 
 /**
@@ -50,7 +98,8 @@ export interface TCPSocketOptions extends SocketOptionsBase {
  * the gateway has no endpoint of that name, `NotAllowedError` when the page's origin is not granted
  * its destination.
  */
-export interface TCPEndpointSocketOptions extends TCPSocketOptions {
+export interface TCPEndpointSocketOptions extends TCPSocketOptionsBase {
+  /** The endpoint's name: 1..128 characters, no white space, no `=`. */
   endpoint: string;
 }
 
@@ -95,23 +144,54 @@ export class TCPSocket {
   startTls(options?: StartTlsOptions): Promise<TCPSocketTlsInfo>;
 }
 
-export interface UDPSocketOptions extends SocketOptionsBase {
-  remoteAddress?: string;
-  remotePort?: number;
-  localAddress?: string;
-  localPort?: number;
-  /** A named endpoint (connected mode; instead of remoteAddress/remotePort); see TCPEndpointSocketOptions. */
-  endpoint?: string;
+/** A connected UDP socket to an address: datagrams go to and come from that address only. */
+export interface UDPConnectedSocketOptions extends SocketOptionsBase {
+  remoteAddress: string;
+  /** 1..65535. */
+  remotePort: number;
+  endpoint?: undefined | null;
+  localAddress?: undefined;
+  localPort?: undefined;
 }
 
+/** A connected UDP socket to a named endpoint (instead of remoteAddress/remotePort); see TCPEndpointSocketOptions. */
+export interface UDPEndpointSocketOptions extends SocketOptionsBase {
+  endpoint: string;
+  remoteAddress?: undefined | null;
+  remotePort?: undefined | null;
+  localAddress?: undefined;
+  localPort?: undefined;
+}
+
+/** A bound UDP socket: each written UDPMessage names its destination, each read one its sender. */
+export interface UDPBoundSocketOptions extends SocketOptionsBase {
+  localAddress: string;
+  /** 0..65535; 0 or omitted: any free port. */
+  localPort?: number;
+  remoteAddress?: undefined;
+  remotePort?: undefined;
+  endpoint?: undefined;
+}
+
+/** A UDPSocket is connected (an address or a named endpoint) or bound, never both. */
+export type UDPSocketOptions = UDPConnectedSocketOptions | UDPEndpointSocketOptions | UDPBoundSocketOptions;
+
+/** A datagram; remoteAddress and remotePort (together) only on a bound socket. */
 export interface UDPMessage {
   data: BufferSource;
   remoteAddress?: string;
   remotePort?: number;
 }
 
+/** A received datagram: the bytes, and on a bound socket the sender. */
+export interface UDPReceivedMessage {
+  data: Uint8Array;
+  remoteAddress?: string;
+  remotePort?: number;
+}
+
 export interface UDPSocketOpenInfo {
-  readable: ReadableStream<UDPMessage & { data: Uint8Array }>;
+  readable: ReadableStream<UDPReceivedMessage>;
   writable: WritableStream<UDPMessage>;
   remoteAddress?: string;
   remotePort?: number;

@@ -98,6 +98,8 @@ export function udpOptions(o = {}) {
     check(isInt(port) && port >= 0 && port <= 65535, `localPort must be an integer within 0..65535, was ${o.localPort}`);
     lines.push(`localAddress=${o.localAddress}`, `localPort=${port}`);
   } else {
+    // the gateway would ignore it: a connected socket's local port is the system's choice
+    check(o.localPort === undefined, `localPort needs localAddress (a bound UDPSocket), was ${o.localPort} on a connected one`);
     destination(o.remoteAddress, o.remotePort, o, lines);
   }
   common(o, lines);

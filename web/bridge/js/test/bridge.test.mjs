@@ -75,6 +75,9 @@ test('invalid options throw TypeError at once', () => {
   assert.throws(() => new TCPSocket('127.0.0.1', 7, { bridge: b, tls: 'maybe' }), TypeError);
   assert.throws(() => new TCPSocket(null, null, { bridge: b, endpoint: 'bad name!' }), TypeError);
   assert.throws(() => new UDPSocket({ bridge: b, remoteAddress: '127.0.0.1', remotePort: 7, localAddress: '127.0.0.1' }), TypeError);
+  // a connected socket's local port is the system's: a localPort without localAddress is refused, not ignored
+  assert.throws(() => new UDPSocket({ bridge: b, remoteAddress: '127.0.0.1', remotePort: 7, localPort: 5000 }),
+    { name: 'TypeError', message: /localPort needs localAddress/ });
   assert.throws(() => new TCPSocket('127.0.0.1', 7), TypeError); // no bridge configured
   b.close();
 });
