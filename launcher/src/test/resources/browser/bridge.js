@@ -13,6 +13,8 @@
 //               gateway read at most the page's credit plus the engine's receive bound from the peer;
 //               then the page reads the rest, SHA-256 equal to the peer's
 //   terminal    demo/terminal.html: connect to the TCP echo, send a line, the reply shows
+//   terminal-endpoint the same page by endpoint name (bridge-echo): connected line with the operator's
+//               address, a line echoed; then 'no-such-plc': NotFoundError naming it shown to the user
 //   modbus      demo/modbus.html: read 10 holding registers of the Modbus server (register i = 3i)
 // Prints "STEP name ms [details]" per step and "BROWSER OK" at the end; exits non-zero on a failure.
 const fs = require('fs');
@@ -219,6 +221,28 @@ withBrowser(async (context) => {
   await page.waitForFunction(() => document.getElementById('out').textContent.includes('hello terminal\r\n'));
   await page.screenshot({ path: path.join(shots, 'bridge-terminal.png') });
   step('terminal');
+  // the same page by endpoint name: host and port give way to the operator's endpoint bridge-echo
+  await page.check('#by-endpoint');
+  if (!(await page.isDisabled('#host')) || !(await page.isEnabled('#endpoint'))) throw new Error('the endpoint choice left host enabled');
+  await page.fill('#endpoint', 'bridge-echo');
+  await page.click('#connect button');
+  await page.waitForFunction((p) => document.getElementById('out').textContent
+    .includes(`-- connected to endpoint bridge-echo (127.0.0.1:${p})`), tcpPort);
+  await page.fill('#text', 'hello endpoint terminal');
+  await page.click('#send');
+  await page.waitForFunction(() => document.getElementById('out').textContent.includes('hello endpoint terminal\r\n'));
+  // a name the gateway does not have: the user sees NotFoundError naming it, and what to do
+  await page.fill('#endpoint', 'no-such-plc');
+  await page.click('#connect button');
+  await page.waitForFunction(() => document.getElementById('out').textContent.includes('-- NotFoundError: '));
+  const shown = await page.textContent('#out');
+  const notFound = shown.slice(shown.indexOf('-- NotFoundError: '));
+  if (!notFound.includes("'no-such-plc'") || !notFound.includes('ask the operator') || notFound.includes('bridge-echo')) {
+    throw new Error('terminal, unknown endpoint: ' + JSON.stringify(notFound));
+  }
+  if (!(await page.isDisabled('#text'))) throw new Error('the line field stays enabled after a failed connect');
+  await page.screenshot({ path: path.join(shots, 'bridge-terminal-endpoint.png') });
+  step('terminal-endpoint', notFound.split('\n')[0]);
 
   await page.goto(base + '/direct-sockets/demo/modbus.html');
   await page.fill('#token', token);

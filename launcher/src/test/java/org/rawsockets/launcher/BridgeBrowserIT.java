@@ -36,8 +36,9 @@ import com.ghgande.j2mod.modbus.slave.ModbusSlaveFactory;
  * page that stops reading a peer that writes 64 MiB (the peer's writes stall, checked by the peer with
  * a deadline; the console's {@code GET /api/sockets} shows the gateway read no more than the page's
  * credit plus the engine's receive bound; then the page reads again and the SHA-256 of all 64 MiB
- * matches), the raw TCP terminal demo page and the Modbus register viewer demo page
- * against a real Modbus/TCP server (j2mod). Screenshots go to target/browser/.
+ * matches), the raw TCP terminal demo page (by host and port, by endpoint name, and an unknown name
+ * shown as NotFoundError) and the Modbus register viewer demo page against a real Modbus/TCP server
+ * (j2mod). Screenshots go to target/browser/.
  */
 class BridgeBrowserIT {
 
