@@ -131,10 +131,12 @@ public interface SocketService {
      * {@code setSoLinger(true, 0)} followed by {@code close()} resets the connection.</li>
      * <li>Options set before {@code connect} override {@code options}; after it,
      * {@code setTcpNoDelay}, {@code setKeepAlive}, {@code setSendBufferSize} and
-     * {@code setReceiveBufferSize} apply to the open connection. Options the service cannot honour
-     * (binding a local address, urgent data) throw {@link java.net.SocketException}; only those the
-     * JDK documents as hints (traffic class, performance preferences) are accepted and may be
-     * ignored.</li>
+     * {@code setReceiveBufferSize} apply to the open connection. {@code bind} before {@code connect}
+     * (and the factory methods with a local address and port) sets the socket's
+     * {@link TcpSocketOptions#localAddress()} and local port (since 1.4; the policy checks it as
+     * {@code tcp-bind}). Options the service cannot honour (urgent data) throw
+     * {@link java.net.SocketException}; only those the JDK documents as hints (traffic class,
+     * performance preferences) are accepted and may be ignored.</li>
      * <li>The sockets are connected in {@link TlsMode#STARTTLS} mode so that
      * {@link #sslSocketFactory(TcpSocketOptions)} can layer TLS over them
      * ({@code createSocket(socket, host, port, autoClose)}); {@code options.tls()} other than the

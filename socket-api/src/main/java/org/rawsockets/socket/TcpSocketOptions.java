@@ -24,6 +24,9 @@ public final class TcpSocketOptions {
     private final boolean allowHalfOpen;
     private final Duration idleTimeout;
     private final TlsOptions tls;
+    private final String localAddress;
+    private final int localPortFirst;
+    private final int localPortLast;
 
     private TcpSocketOptions(Builder b) {
         this.noDelay = b.noDelay;
@@ -36,6 +39,9 @@ public final class TcpSocketOptions {
         this.allowHalfOpen = b.allowHalfOpen;
         this.idleTimeout = b.idleTimeout;
         this.tls = b.tls;
+        this.localAddress = b.localAddress;
+        this.localPortFirst = b.localPortFirst;
+        this.localPortLast = b.localPortLast;
     }
 
     /** No options set: the service's defaults. */
@@ -59,6 +65,9 @@ public final class TcpSocketOptions {
         b.allowHalfOpen = allowHalfOpen;
         b.idleTimeout = idleTimeout;
         b.tls = tls;
+        b.localAddress = localAddress;
+        b.localPortFirst = localPortFirst;
+        b.localPortLast = localPortLast;
         return b;
     }
 
@@ -134,11 +143,46 @@ public final class TcpSocketOptions {
         return tls;
     }
 
+    /**
+     * The local IP address the connection binds before connecting (an address of this machine);
+     * empty (the default): the operating system picks it from the route.
+     *
+     * @since 1.4
+     */
+    public Optional<String> localAddress() {
+        return Optional.ofNullable(localAddress);
+    }
+
+    /**
+     * The first port of the local port range the connection binds before connecting; 0 (the
+     * default): an ephemeral port the operating system picks. See
+     * {@link Builder#localPorts(int, int)}.
+     *
+     * @since 1.4
+     */
+    public int localPortFirst() {
+        return localPortFirst;
+    }
+
+    /**
+     * The last port of the local port range (equal to {@link #localPortFirst()} for one port; 0 when
+     * none is set).
+     *
+     * @since 1.4
+     */
+    public int localPortLast() {
+        return localPortLast;
+    }
+
     @Override
     public String toString() {
         return "TcpSocketOptions[noDelay=" + noDelay + ", keepAliveDelay=" + keepAliveDelay + ", sendBufferSize="
                 + sendBufferSize + ", receiveBufferSize=" + receiveBufferSize + ", dnsQueryType=" + dnsQueryType
-                + ", connectTimeout=" + connectTimeout + ", closeTimeout=" + closeTimeout + ", allowHalfOpen=" + allowHalfOpen + ", idleTimeout=" + idleTimeout + ", tls=" + tls + "]";
+                + ", connectTimeout=" + connectTimeout + ", closeTimeout=" + closeTimeout + ", allowHalfOpen=" + allowHalfOpen + ", idleTimeout=" + idleTimeout + ", tls=" + tls
+                + (localAddress == null && localPortFirst == 0 ? ""
+                        : ", local=" + (localAddress == null ? "*" : localAddress) + ":" + localPortFirst
+                                + (localPortLast != localPortFirst ? "-" + localPortLast : ""))
+                + "]";
     }
 
     /** Builds {@link TcpSocketOptions}. */
@@ -153,6 +197,9 @@ public final class TcpSocketOptions {
         private boolean allowHalfOpen;
         private Duration idleTimeout;
         private TlsOptions tls = TlsOptions.off();
+        private String localAddress;
+        private int localPortFirst;
+        private int localPortLast;
 
         private Builder() {
         }
@@ -222,6 +269,54 @@ public final class TcpSocketOptions {
 
         public Builder tls(TlsOptions tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /**
+         * Binds the connection's local end to this IP address of this machine (no host names: a
+         * literal IPv4 or IPv6 address) before connecting; {@code null} (the default) lets the
+         * operating system pick it. An address of another family than the destination's, or one this
+         * machine does not have, fails the open with {@link NetworkException.Reason#LOCAL_ADDRESS}.
+         *
+         * @since 1.4
+         */
+        public Builder localAddress(String address) {
+            this.localAddress = address == null ? null : Checks.host("localAddress", address);
+            return this;
+        }
+
+        /**
+         * Binds the connection's local end to port {@code port} (1..65535) before connecting; see
+         * {@link #localPorts(int, int)}.
+         *
+         * @since 1.4
+         */
+        public Builder localPort(int port) {
+            return localPorts(port, port);
+        }
+
+        /**
+         * Binds the connection's local end to the first port of {@code first..last} that is free
+         * before connecting, as protocols that authenticate clients by a reserved source port
+         * require (LPD, RFC 1179: 721..731). Each port is tried at most once per open; when none of
+         * them can be bound (all in use, or in TIME_WAIT from earlier connections) the open fails with
+         * {@link NetworkException.Reason#LOCAL_ADDRESS} naming the range. The socket policy must allow
+         * every port of the range ({@code tcp-bind} grants); ports below 1024 also need the
+         * process's privilege to bind them (root or {@code CAP_NET_BIND_SERVICE}). {@code (0, 0)}
+         * clears it (an ephemeral port, the default).
+         *
+         * @since 1.4
+         */
+        public Builder localPorts(int first, int last) {
+            if (first == 0 && last == 0) {
+                this.localPortFirst = 0;
+                this.localPortLast = 0;
+                return this;
+            }
+            Checks.port("localPorts first", first, 1);
+            Checks.port("localPorts last", last, first);
+            this.localPortFirst = first;
+            this.localPortLast = last;
             return this;
         }
 

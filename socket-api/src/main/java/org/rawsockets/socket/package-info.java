@@ -71,7 +71,14 @@
  * (API 1.3.0) asks the policy whether the bundle may reach a TCP destination without opening a
  * socket to it: for a final target reached through a bastion or proxy, so that the operator's grant
  * names it too. A refusal is audited as a refused open.
+ *
+ * <h2>Local end of a TCP connection</h2>
+ * {@link org.rawsockets.socket.TcpSocketOptions.Builder#localAddress(String)} and
+ * {@link org.rawsockets.socket.TcpSocketOptions.Builder#localPorts(int, int)} (API 1.4.0) bind the
+ * local address and a port of a range before connecting, for protocols that authenticate clients by
+ * a reserved source port (LPD, RFC 1179). The policy checks the local port as a {@code tcp-bind}
+ * access besides the destination.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package org.rawsockets.socket;

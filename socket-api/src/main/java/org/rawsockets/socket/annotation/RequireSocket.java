@@ -26,7 +26,7 @@ import org.osgi.annotation.bundle.Header;
  * <pre>
  * RawSockets-Access ::= clause ( ',' clause )*
  * clause            ::= kind ( ';host=' quoted )? ( ';ports=' quoted )?
- * kind              ::= tcp | tcp-listen | udp-connected | udp-bound | multicast
+ * kind              ::= tcp | tcp-listen | tcp-bind | udp-connected | udp-bound | multicast
  *                       (enum constant names such as TCP_LISTEN are accepted too)
  * host              ::= '*' | host glob ('*.example.org') | IP | CIDR ('10.0.0.0/8', 'fd00::/8')
  *                       | 'endpoint:' name
@@ -67,6 +67,13 @@ public @interface RequireSocket {
         TCP,
         /** TCP server sockets ({@code tcp-listen}); host and ports are the local ones. */
         TCP_LISTEN,
+        /**
+         * Binding the local end of outgoing TCP connections to a chosen port ({@code tcp-bind}); host
+         * and ports are the local ones (e.g. LPD's reserved source ports 721..731).
+         *
+         * @since 1.1
+         */
+        TCP_BIND,
         /** UDP sockets with one fixed peer ({@code udp-connected}). */
         UDP_CONNECTED,
         /** Bound UDP sockets; host and ports are the peers sent to and received from ({@code udp-bound}). */

@@ -7,5 +7,5 @@
  * the access. Declaring is the developer's half; granting (configuration) is the operator's half.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.rawsockets.socket.annotation;

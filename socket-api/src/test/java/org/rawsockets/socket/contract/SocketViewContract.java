@@ -318,11 +318,18 @@ public abstract class SocketViewContract extends ContractSupport {
         s.setReceiveBufferSize(128 * 1024);
         s.setSendBufferSize(96 * 1024);
         assertTrue(s.getTcpNoDelay(), "kept before connect");
-        assertThrows(SocketException.class, () -> s.bind(new InetSocketAddress("127.0.0.1", 40000)),
-                "binding a client socket");
-        s.bind(null); // an ephemeral bind is what connect does anyway
+        int localPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            localPort = probe.getLocalPort(); // free, and free again once closed (nothing connected to it)
+        }
+        assertThrows(SocketException.class, () -> s.bind(InetSocketAddress.createUnresolved("localhost", localPort)),
+                "a local address is an IP address");
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort)); // the local end (API 1.4)
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5000);
-        server.accept();
+        Socket peer = server.accept();
+        assertEquals(localPort, s.getLocalPort(), "bound before connect");
+        assertEquals(localPort, peer.getPort(), "the peer sees the bound port");
+        assertThrows(SocketException.class, () -> s.bind(null), "bind after connect");
         assertTrue(s.getTcpNoDelay(), "TCP_NODELAY applied at connect");
         assertTrue(s.getKeepAlive(), "SO_KEEPALIVE applied after connect");
         assertTrue(s.getReceiveBufferSize() >= 128 * 1024, "SO_RCVBUF (a hint) " + s.getReceiveBufferSize());

@@ -46,6 +46,8 @@ final class TcpOpener {
 
     private final TcpConnection conn;
     private final MinaSocketEngine engine;
+    /** The local end to bind (options' localAddress/localPorts), null for the operating system's choice. */
+    private LocalBinding local;
 
     // guarded by this
     private List<InetAddress> order = List.of();
@@ -107,6 +109,24 @@ final class TcpOpener {
                     + conn.options.dnsQueryType() + "): unknown host"
                     + (e.getMessage() == null || e.getMessage().equals(conn.host) ? "" : " (" + e.getMessage() + ")"),
                     e));
+            return;
+        }
+        try {
+            local = LocalBinding.of(conn.options);
+            if (local != null) {
+                addrs = local.usable(addrs, conn.where());
+                local.check(engine.policy(), conn.owner.owner(), addrs);
+            }
+        } catch (NotAllowedException e) {
+            synchronized (this) {
+                done = true;
+            }
+            conn.auditAddress = new InetSocketAddress(addrs.get(0), conn.port);
+            conn.audit(AuditLog.Outcome.REFUSED, e.getMessage());
+            conn.failOpen(e);
+            return;
+        } catch (NetworkException e) {
+            conn.failOpen(e);
             return;
         }
         synchronized (this) {
@@ -243,9 +263,14 @@ final class TcpOpener {
     private boolean connect(InetSocketAddress a) {
         Attempt att = new Attempt(a);
         String ip = a.getAddress().getHostAddress();
+        InetSocketAddress from = local == null ? null : local.next(a);
         synchronized (this) {
             if (done) {
                 return true;
+            }
+            if (local != null && from == null) {
+                failures.add(ip + ": no free local port (" + local.describe() + ": each was in use or tried)");
+                return false;
             }
             // pending before connecting: on loopback the session may open before connect() returns
             pending.add(att);
@@ -253,7 +278,7 @@ final class TcpOpener {
         }
         ConnectFuture cf;
         try {
-            cf = engine.tcpConnector().connect(a, (s, f) -> {
+            cf = engine.tcpConnector().connect(a, from, (s, f) -> {
                 s.setAttribute(ATTEMPT_KEY, att);
                 conn.applyOptions(s);
             });
@@ -293,14 +318,28 @@ final class TcpOpener {
         if (f.isConnected()) {
             return; // decided when its session opens (claim)
         }
+        boolean retryPort;
         synchronized (this) {
             if (!pending.remove(att) || done) {
                 return;
             }
             Throwable c = f.getException();
             lastCause = c;
-            failures.add(att.address.getAddress().getHostAddress() + ": "
-                    + (c == null ? "not connected" : message(c)));
+            // MINA reports a failed bind as an IOException "Error while binding on ...": by its message
+            boolean bindFailed = local != null && c != null && NetworkReasons.reasonOf(c) == NetworkException.Reason.LOCAL_ADDRESS;
+            retryPort = bindFailed && local.portsLeft();
+            if (!retryPort) {
+                String m = c == null ? "not connected" : message(c);
+                if (bindFailed) {
+                    m = "cannot bind the local end to " + local.describe() + ": "
+                            + m.substring(m.lastIndexOf("original message : ") < 0 ? 0 : m.lastIndexOf(':') + 2)
+                            + " (every port of the range tried)";
+                }
+                failures.add(att.address.getAddress().getHostAddress() + ": " + m.replace('\n', ' '));
+            }
+        }
+        if (retryPort && connect(att.address)) {
+            return; // the same address from the next local port of the range
         }
         startNext();
     }

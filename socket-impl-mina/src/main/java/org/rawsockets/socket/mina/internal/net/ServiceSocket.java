@@ -85,6 +85,12 @@ public final class ServiceSocket extends Socket {
         connection.close(settings);
     }
 
+    /**
+     * Sets the local end the connection binds before connecting
+     * ({@link org.rawsockets.socket.TcpSocketOptions#localAddress()}, {@code localPort}); the
+     * policy checks it as {@code tcp-bind} at connect. {@code null} or the wildcard with port 0:
+     * the system's choice, as without a bind.
+     */
     @Override
     public void bind(SocketAddress bindpoint) throws IOException {
         state.checkNotClosed();
@@ -92,11 +98,13 @@ public final class ServiceSocket extends Socket {
             throw new IllegalArgumentException("Unsupported address type " + bindpoint.getClass().getName());
         }
         InetSocketAddress b = (InetSocketAddress) bindpoint;
-        if (b != null && (b.getPort() != 0 || b.getAddress() == null || !b.getAddress().isAnyLocalAddress())) {
-            throw new SocketException("binding a client socket to " + b + " is not supported by the socket service"
-                    + " (the operating system picks the local address and port)");
+        if (b != null && b.isUnresolved()) {
+            throw new SocketException("cannot bind to the unresolved address " + b + ": a local address is an IP address");
         }
-        // an ephemeral bind is what connect does anyway
+        if (isConnected()) {
+            throw new SocketException("Already connected: bind before connect");
+        }
+        settings.bind(b);
     }
 
     // ------------------------------------------------------------------ streams

@@ -43,32 +43,35 @@ public final class ServiceSocketFactory extends SocketFactory {
         return connected(new InetSocketAddress(Objects.requireNonNull(host, "host"), port));
     }
 
-    /** Refused unless the local address is left to the system: the service does not bind clients. */
+    /** A socket bound to {@code localHost:localPort} (TcpSocketOptions.localAddress/localPort), connected to {@code host}. */
     @Override
     public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        checkLocal(localHost, localPort);
-        return createSocket(host, port);
+        return connected(InetSocketAddress.createUnresolved(Objects.requireNonNull(host, "host"), port),
+                bindpoint(localHost, localPort));
     }
 
-    /** Refused unless the local address is left to the system: the service does not bind clients. */
+    /** A socket bound to {@code localAddress:localPort}, connected to exactly {@code address}. */
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
             throws IOException {
-        checkLocal(localAddress, localPort);
-        return createSocket(address, port);
+        return connected(new InetSocketAddress(Objects.requireNonNull(address, "address"), port),
+                bindpoint(localAddress, localPort));
     }
 
     private Socket connected(InetSocketAddress a) throws IOException {
+        return connected(a, null);
+    }
+
+    private Socket connected(InetSocketAddress a, InetSocketAddress local) throws IOException {
         ServiceSocket s = new ServiceSocket(backend, options);
+        s.bind(local);
         s.connect(a);
         return s;
     }
 
-    static void checkLocal(InetAddress local, int port) throws SocketException {
-        if ((local != null && !local.isAnyLocalAddress()) || port != 0) {
-            throw new SocketException("binding a client socket to " + local + ":" + port + " is not supported by the"
-                    + " socket service (the operating system picks the local address and port)");
-        }
+    /** The local end for {@code bind} ({@code null} address: the wildcard; port 0: ephemeral). */
+    static InetSocketAddress bindpoint(InetAddress local, int port) {
+        return local == null ? new InetSocketAddress(port) : new InetSocketAddress(local, port);
     }
 
     @Override

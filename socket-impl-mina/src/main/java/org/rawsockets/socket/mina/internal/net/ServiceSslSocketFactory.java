@@ -57,15 +57,16 @@ public final class ServiceSslSocketFactory extends SSLSocketFactory {
 
     @Override
     public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        ServiceSocketFactory.checkLocal(localHost, localPort);
-        return createSocket(host, port);
+        Objects.requireNonNull(host, "host");
+        return connected(InetSocketAddress.createUnresolved(host, port), ServiceSocket.isLiteral(host) ? null : host,
+                ServiceSocketFactory.bindpoint(localHost, localPort));
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
             throws IOException {
-        ServiceSocketFactory.checkLocal(localAddress, localPort);
-        return createSocket(address, port);
+        Objects.requireNonNull(address, "address");
+        return connected(new InetSocketAddress(address, port), null, ServiceSocketFactory.bindpoint(localAddress, localPort));
     }
 
     /**
@@ -88,7 +89,12 @@ public final class ServiceSslSocketFactory extends SSLSocketFactory {
     }
 
     private Socket connected(InetSocketAddress a, String peerHost) throws IOException {
+        return connected(a, peerHost, null);
+    }
+
+    private Socket connected(InetSocketAddress a, String peerHost, InetSocketAddress local) throws IOException {
         ServiceSocket base = new ServiceSocket(backend, options);
+        base.bind(local);
         base.connect(a);
         String h = a.getHostString();
         String peer = peerHost != null ? peerHost : h != null && !ServiceSocket.isLiteral(h) ? h : null;

@@ -1,6 +1,8 @@
 package org.rawsockets.socket.mina.internal.net;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
@@ -36,6 +38,7 @@ final class SocketSettings {
     private Boolean keepAlive;
     private Integer sendBufferSize;
     private Integer receiveBufferSize;
+    private InetSocketAddress bindpoint;
     // guarded by lock; kept by the socket
     private int linger = -1;
     private int trafficClass;
@@ -69,11 +72,23 @@ final class SocketSettings {
             if (receiveBufferSize != null) {
                 b.receiveBufferSize(receiveBufferSize);
             }
+            if (bindpoint != null) {
+                InetAddress a = bindpoint.getAddress();
+                b.localAddress(a == null || a.isAnyLocalAddress() ? null : a.getHostAddress());
+                b.localPorts(bindpoint.getPort(), bindpoint.getPort());
+            }
         }
         if (timeout > 0) {
             b.connectTimeout(Duration.ofMillis(timeout));
         }
         return b.build();
+    }
+
+    /** The local end to bind at connect (null: the system's choice). */
+    void bind(InetSocketAddress local) {
+        synchronized (lock) {
+            bindpoint = local;
+        }
     }
 
     /** Options set before connect that the open itself does not carry. */

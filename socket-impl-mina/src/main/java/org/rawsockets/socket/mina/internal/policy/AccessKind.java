@@ -4,6 +4,8 @@ package org.rawsockets.socket.mina.internal.policy;
 public enum AccessKind {
     TCP_CONNECT("tcp connect"),
     TCP_LISTEN("tcp listen"),
+    /** The local address and port an outgoing TCP connection binds before connecting. */
+    TCP_BIND("tcp bind"),
     UDP_CONNECTED("udp connected"),
     UDP_BIND("udp bound"),
     /** A datagram sent by a bound UDP socket to this destination. */

@@ -32,8 +32,9 @@ public enum BuiltInDenial {
             "255.255.255.255"),
     /** TCP to port 25 (SMTP relay/MX) beyond loopback: the classic spam channel. */
     SMTP("smtp-port-25", "outbound TCP to port 25 beyond loopback", EnumSet.of(AccessKind.TCP_CONNECT)),
-    /** Listening (TCP) or binding (UDP) on ports 1..1023. */
-    PRIVILEGED_PORT("privileged-port", "listening on ports 1..1023", EnumSet.of(AccessKind.TCP_LISTEN, AccessKind.UDP_BIND)),
+    /** Listening (TCP) or binding (UDP, the local end of TCP) on ports 1..1023. */
+    PRIVILEGED_PORT("privileged-port", "listening or binding on ports 1..1023",
+            EnumSet.of(AccessKind.TCP_LISTEN, AccessKind.TCP_BIND, AccessKind.UDP_BIND)),
     /**
      * Listening (TCP) or binding (UDP) on every interface (0.0.0.0, ::), which exposes the socket to
      * the network: lifted by a grant whose destination is that very address and whose ports contain

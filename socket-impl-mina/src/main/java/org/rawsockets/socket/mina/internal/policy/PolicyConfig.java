@@ -23,7 +23,7 @@ public @interface PolicyConfig {
     boolean defaultGrants() default true;
 
     @AttributeDefinition(name = "Grants", description = "Grant lines '<bundle> <kind> <destination> <ports>', e.g."
-            + " 'org.rawsockets.smtp tcp *.example.org 587'. kind: tcp, tcp-listen, udp-connected, udp-bound,"
+            + " 'org.rawsockets.smtp tcp *.example.org 587'. kind: tcp, tcp-listen, tcp-bind, udp-connected, udp-bound,"
             + " multicast or *; destination: *, host, *.domain, IP, CIDR, endpoint:<name>; ports: *, 22, 8000-8100,"
             + " 25,587. Named 'grant.<name>' keys are equivalent.", required = false)
     String[] grants() default {};

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * <pre>
  * &lt;bundle&gt; &lt;kind&gt; &lt;destination&gt; &lt;ports&gt;
  *   bundle       bundle symbolic name or glob: org.rawsockets.smtp, org.example.*, *
- *   kind         tcp | tcp-listen | udp-connected | udp-bound | multicast | *
+ *   kind         tcp | tcp-listen | tcp-bind | udp-connected | udp-bound | multicast | *
  *   destination  * | host | *.example.org | 192.0.2.7 | 10.0.0.0/8 | fd00::/8 | endpoint:name
  *   ports        * | 22 | 8000-8100 | 25,465,587
  * </pre>

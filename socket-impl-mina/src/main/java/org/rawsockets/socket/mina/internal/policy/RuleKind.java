@@ -9,6 +9,7 @@ import java.util.Locale;
 public enum RuleKind {
     TCP("tcp"),
     TCP_LISTEN("tcp-listen"),
+    TCP_BIND("tcp-bind"),
     UDP_CONNECTED("udp-connected"),
     UDP_BOUND("udp-bound"),
     MULTICAST("multicast");
@@ -29,6 +30,7 @@ public enum RuleKind {
         return switch (kind) {
             case TCP_CONNECT -> TCP;
             case TCP_LISTEN -> TCP_LISTEN;
+            case TCP_BIND -> TCP_BIND;
             case UDP_CONNECTED -> UDP_CONNECTED;
             case UDP_BIND, UDP_SEND, UDP_RECEIVE -> UDP_BOUND;
             case MULTICAST_JOIN -> MULTICAST;
@@ -36,7 +38,7 @@ public enum RuleKind {
     }
 
     /**
-     * Parses {@code tcp}, {@code tcp-listen}, {@code udp-connected}, {@code udp-bound},
+     * Parses {@code tcp}, {@code tcp-listen}, {@code tcp-bind}, {@code udp-connected}, {@code udp-bound},
      * {@code multicast}, case-insensitively, also in enum form ({@code TCP_LISTEN}, {@code UDP_BOUND}).
      *
      * @throws IllegalArgumentException naming the accepted kinds
@@ -48,7 +50,7 @@ public enum RuleKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown kind '" + text + "': use one of tcp, tcp-listen, udp-connected,"
+        throw new IllegalArgumentException("unknown kind '" + text + "': use one of tcp, tcp-listen, tcp-bind, udp-connected,"
                 + " udp-bound, multicast" + " (or * in grants for every kind; any in policy:grant)");
     }
 }

@@ -145,7 +145,7 @@ public final class PolicyCommands {
             + " Example: policy:grant web org.example.web tcp any 443")
     public String grant(@Descriptor("grant name: letters, digits, '.', '_', '-'") String name,
             @Descriptor("bundle symbolic name or glob (org.example.*), or any") String bundle,
-            @Descriptor("tcp, tcp-listen, udp-connected, udp-bound, multicast, or any") String kind,
+            @Descriptor("tcp, tcp-listen, tcp-bind, udp-connected, udp-bound, multicast, or any") String kind,
             @Descriptor("host, IP, CIDR block, *.domain, endpoint:<name>, or any") String destination,
             @Descriptor("port, ranges and lists (22,8000-8100), or any") String ports) throws IOException {
         bundle = anyToStar(bundle);
@@ -232,7 +232,7 @@ public final class PolicyCommands {
 
     /**
      * {@code policy:explain <bundle> <kind> <host> <port>}: whether an open would be allowed, per
-     * resolved address, and why. kind: tcp, tcp-listen, udp-connected, udp-bound (a send), udp-bind,
+     * resolved address, and why. kind: tcp, tcp-listen, tcp-bind, udp-connected, udp-bound (a send), udp-bind,
      * multicast. host: a name, an IP, or {@code endpoint:<name>}.
      */
     public String explain(String bundle, String kind, String host, int port) {
