@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
  * configuration store ({@link RefusedLiterals}).
  */
 @RequireSocket(kind = RequireSocket.Kind.TCP, ports = "*")
+@RequireSocket(kind = RequireSocket.Kind.TCP_BIND, ports = "721-731") // LPD's reserved source ports (lpdReservedPorts)
 @Component(configurationPid = PrinterComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = Printer.class, immediate = true)
 @Designate(ocd = PrinterConfig.class, factory = true)
@@ -100,21 +101,21 @@ public final class PrinterComponent implements Printer {
         discovery.set(initialDiscovery);
         String where = StrictConfig.describe(properties == null ? Map.of() : properties);
         ConfigRegistry.Accepted<Configured> accepted = new RefusedLiterals(literalRemover, PASSWORD).accept(registry,
-                properties, PrinterConfig.class, c -> new Configured(toSettings(c, secrets, where), c.lpdHostName()),
+                properties, PrinterConfig.class, c -> configured(c, secrets, where),
                 x -> x.settings().name(), LOG);
         this.settings = accepted.value().settings();
         this.claim = accepted.claim();
-        String lpdHost = accepted.value().lpdHost();
+        Configured conf = accepted.value();
         this.delegate = settings.uri().scheme().equals(PrinterUri.DNSSD)
-                ? new DnsSdPrinter(settings, discovery::get, s -> printerFor(sockets, s, lpdHost), PrinterComponent::close)
-                : printerFor(sockets, settings, lpdHost);
+                ? new DnsSdPrinter(settings, discovery::get, s -> printerFor(sockets, s, conf), PrinterComponent::close)
+                : printerFor(sockets, settings, conf);
         LOG.info("printer {} at {}", settings.name(), settings.uri().text());
     }
 
-    private static Printer printerFor(SocketService sockets, PrinterSettings settings, String lpdHost) {
+    private static Printer printerFor(SocketService sockets, PrinterSettings settings, Configured conf) {
         return switch (settings.uri().scheme()) {
             case "ipp", "ipps" -> new IppPrinter(sockets, settings);
-            case "lpd" -> new LpdPrinter(sockets, settings, lpdHost);
+            case "lpd" -> new LpdPrinter(sockets, settings, conf.lpdHost(), conf.lpdReservedPorts());
             default -> new RawPrinter(sockets, settings);
         };
     }
@@ -137,7 +138,18 @@ public final class PrinterComponent implements Printer {
         discovery.compareAndSet(d, null);
     }
 
-    private record Configured(PrinterSettings settings, String lpdHost) {
+    private record Configured(PrinterSettings settings, String lpdHost, boolean lpdReservedPorts) {
+    }
+
+    private static Configured configured(PrinterConfig c, SecretFiles secrets, String where) {
+        PrinterSettings s = toSettings(c, secrets, where);
+        boolean lpd = s.uri().scheme().equals("lpd") || s.uri().scheme().equals(PrinterUri.DNSSD)
+                && s.uri().host().toLowerCase(java.util.Locale.ROOT).matches("(?s).*\\._printer\\._tcp(\\..*)?");
+        if (c.lpdReservedPorts() && !lpd) {
+            throw bad("lpdReservedPorts", true, "set for a " + s.uri().scheme() + " printer", "only LPD (lpd:// or a"
+                    + " _printer._tcp instance) uses reserved source ports; set false");
+        }
+        return new Configured(s, c.lpdHostName(), c.lpdReservedPorts());
     }
 
     static PrinterSettings toSettings(PrinterConfig c, SecretFiles secrets, String where) {

@@ -52,6 +52,11 @@ public @interface PrinterConfig {
     @AttributeDefinition(description = "LPD only: the host name in the control file (H line) and file names")
     String lpdHostName() default "gateway";
 
+    @AttributeDefinition(description = "LPD only: connect from a free one of RFC 1179's reserved source ports 721-731,"
+            + " as BSD lpd and LPRng with a PORT rule demand. The gateway needs root or CAP_NET_BIND_SERVICE, and the"
+            + " policy a grant naming every port: org.rawsockets.print tcp-bind 0.0.0.0 721,722,...,731")
+    boolean lpdReservedPorts() default false;
+
     @AttributeDefinition(name = "Connect timeout (ms)", min = "1", description = "TCP connect plus TLS handshake")
     long connectTimeoutMillis() default 10000;
 

@@ -40,8 +40,17 @@ public final class StreamConnection implements AutoCloseable {
     }
 
     public static StreamConnection open(SocketService sockets, PrinterSettings s) throws PrintException {
-        TcpSocket sock = sockets.openTcp(s.uri().host(), s.uri().port(),
-                TcpSocketOptions.builder().noDelay(true).connectTimeout(s.connectTimeout()).build());
+        return open(sockets, s, 0, 0);
+    }
+
+    /**
+     * A connection whose local end binds a free port of {@code localPortFirst..localPortLast} (0, 0:
+     * an ephemeral port), as LPD's reserved source ports.
+     */
+    public static StreamConnection open(SocketService sockets, PrinterSettings s, int localPortFirst, int localPortLast)
+            throws PrintException {
+        TcpSocket sock = sockets.openTcp(s.uri().host(), s.uri().port(), TcpSocketOptions.builder().noDelay(true)
+                .connectTimeout(s.connectTimeout()).localPorts(localPortFirst, localPortLast).build());
         StreamConnection c = new StreamConnection(s, sock);
         try {
             c.await(sock.opened(), s.connectTimeout().plusSeconds(5), "accept the connection");

@@ -23,6 +23,14 @@ public final class LprngDaemon implements AutoCloseable {
     private final Process lpd;
 
     public LprngDaemon() throws IOException {
+        this(false);
+    }
+
+    /**
+     * @param reservedPortsOnly refuse connections that do not come from one of RFC 1179's source ports
+     *            721-731 (an lpd.perms PORT rule)
+     */
+    public LprngDaemon(boolean reservedPortsOnly) throws IOException {
         dir = Peers.workDir("lprng");
         Path etc = Files.createDirectories(dir.resolve("etc"));
         Path out = Files.createDirectories(dir.resolve("out"));
@@ -37,7 +45,8 @@ public final class LprngDaemon implements AutoCloseable {
         Files.writeString(etc.resolve("printcap"),
                 "raw:sd=" + dir.resolve("spool/raw") + ":lp=" + out.resolve("raw.out") + ":sh:mx=0\n"
                 + "held:sd=" + dir.resolve("spool/held") + ":lp=" + out.resolve("held.out") + ":sh:mx=0:ah\n");
-        Files.writeString(etc.resolve("lpd.perms"), "DEFAULT ACCEPT\n");
+        Files.writeString(etc.resolve("lpd.perms"), (reservedPortsOnly ? "REJECT SERVICE=X NOT PORT=721-731\n" : "")
+                + "DEFAULT ACCEPT\n");
         // lpd drops to the daemon user: it must reach and write these
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.toList()) {

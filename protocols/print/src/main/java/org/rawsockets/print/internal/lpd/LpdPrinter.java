@@ -31,7 +31,9 @@ import org.rawsockets.socket.SocketService;
  * An LPD queue (RFC 1179): receive job (02) with a control file (H, P, J, N, the l/f/o print lines per
  * copy, U) and the data files, every step's one-byte acknowledgement checked (anything but 0 is a
  * {@link LpdException} with the daemon's text); short (03) and long (04) queue state; remove jobs (05).
- * The RFC's privileged source ports (721-731) are not used: the socket API has no local-port option yet.
+ * With {@code reservedPorts} every connection leaves from a free one of the RFC's source ports 721-731
+ * (section 3.1), which daemons that authenticate clients by a privileged port (BSD lpd, LPRng with a
+ * PORT rule) demand; without, from an ephemeral port.
  */
 public final class LpdPrinter implements Printer {
 
@@ -40,12 +42,27 @@ public final class LpdPrinter implements Printer {
 
     private final SocketService sockets;
     private final PrinterSettings s;
+    /** RFC 1179 section 3.1: the source port of every connection is in this range. */
+    public static final int RESERVED_FIRST = 721;
+    public static final int RESERVED_LAST = 731;
+
     private final String host;
+    private final boolean reservedPorts;
 
     public LpdPrinter(SocketService sockets, PrinterSettings settings, String localHostName) {
+        this(sockets, settings, localHostName, false);
+    }
+
+    /** @param reservedPorts connect from a free one of the source ports 721-731 */
+    public LpdPrinter(SocketService sockets, PrinterSettings settings, String localHostName, boolean reservedPorts) {
         this.sockets = sockets;
         this.s = settings;
         this.host = clean(localHostName, 31, "localhost");
+        this.reservedPorts = reservedPorts;
+    }
+
+    private StreamConnection connect() throws PrintException {
+        return reservedPorts ? StreamConnection.open(sockets, s, RESERVED_FIRST, RESERVED_LAST) : StreamConnection.open(sockets, s);
     }
 
     @Override
@@ -121,7 +138,12 @@ public final class LpdPrinter implements Printer {
                 // the code is what counts; the text is a courtesy
             }
             throw new LpdException("LPD printer " + s.label() + " refused " + what + " (negative acknowledgement "
-                    + (a[0] & 0xFF) + (text.isEmpty() ? "" : ": " + text.replaceAll("\\p{Cntrl}", " ")) + ")");
+                    + (a[0] & 0xFF) + (text.isEmpty() ? "" : ": " + text.replaceAll("\\p{Cntrl}", " ")) + ")"
+                    + ((text.isEmpty() || text.toLowerCase(java.util.Locale.ROOT).contains("permission")) && !reservedPorts
+                            && what.startsWith("receive job")
+                            ? "; a daemon that accepts clients only from RFC 1179's source ports 721-731 answers so too:"
+                                    + " then set lpdReservedPorts=true"
+                            : ""));
         }
     }
 
@@ -146,7 +168,7 @@ public final class LpdPrinter implements Printer {
         long total = documents.stream().mapToLong(Document::length).sum();
         byte[] control = controlFile(host, number, options, documents).getBytes(StandardCharsets.US_ASCII);
         String cfName = "cfA" + String.format("%03d", number) + host;
-        try (StreamConnection c = StreamConnection.open(sockets, s)) {
+        try (StreamConnection c = connect()) {
             c.write(("\u0002" + s.uri().path() + "\n").getBytes(StandardCharsets.US_ASCII), "receive job");
             ack(c, "receive job for queue " + s.uri().path());
             c.write(("\u0002" + control.length + " " + cfName + "\n").getBytes(StandardCharsets.US_ASCII),
@@ -184,7 +206,7 @@ public final class LpdPrinter implements Printer {
 
     /** Short (03) or long (04) queue state as the daemon's text. */
     public String queueState(boolean longForm) throws PrintException {
-        try (StreamConnection c = StreamConnection.open(sockets, s)) {
+        try (StreamConnection c = connect()) {
             c.write(((longForm ? "\u0004" : "\u0003") + s.uri().path() + "\n").getBytes(StandardCharsets.US_ASCII),
                     "the queue state request");
             return new String(c.readToEnd(MAX_QUEUE_TEXT, "the queue state"), StandardCharsets.ISO_8859_1);
@@ -241,7 +263,7 @@ public final class LpdPrinter implements Printer {
 
     @Override
     public void cancel(int id) throws PrintException {
-        try (StreamConnection c = StreamConnection.open(sockets, s)) {
+        try (StreamConnection c = connect()) {
             c.write(("\u0005" + s.uri().path() + " " + clean(s.user(), 31, "rawsockets") + " " + id + "\n")
                     .getBytes(StandardCharsets.US_ASCII), "remove jobs");
             String answer = new String(c.readToEnd(MAX_QUEUE_TEXT, "the answer to remove jobs"),

@@ -111,6 +111,11 @@ class PrintCommandsTest {
         ConfigRejectedException j = assertThrows(ConfigRejectedException.class,
                 () -> new PrinterComponent(sockets, statusWithoutPjl, new SecretFiles(null), registry, removed::add));
         assertTrue(j.getMessage().contains("pjlJobStatus") && j.getMessage().contains("pjl=true"), j.getMessage());
+        Map<String, Object> reservedForIpp = config("p5", eve.uri("ipp"));
+        reservedForIpp.put("lpdReservedPorts", true);
+        ConfigRejectedException r = assertThrows(ConfigRejectedException.class,
+                () -> new PrinterComponent(sockets, reservedForIpp, new SecretFiles(null), registry, removed::add));
+        assertTrue(r.getMessage().contains("lpdReservedPorts") && r.getMessage().contains("only LPD"), r.getMessage());
         PrintCommands cmd = new PrintCommands(registry);
         assertTrue(cmd.printers().contains("REJECTED"), cmd.printers());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> cmd.job("p2", 1)).getMessage()
