@@ -2,8 +2,10 @@
  * CoAP client (RFC 7252, Observe RFC 7641, Block-wise RFC 7959) on the socket service: one
  * {@link org.rawsockets.coap.CoapClient} service per configured device (factory PID
  * {@code org.rawsockets.coap.device}). Every datagram goes through a {@code UdpSocket} of the
- * bundle's {@code SocketService}, so the per-bundle policy sees all of them.
+ * bundle's {@code SocketService}, so the per-bundle policy sees all of them. Multicast resource
+ * discovery (RFC 7252 section 8, RFC 7390): {@link org.rawsockets.coap.CoapGroupDiscovery} (PID
+ * {@code org.rawsockets.coap.discovery}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.rawsockets.coap;

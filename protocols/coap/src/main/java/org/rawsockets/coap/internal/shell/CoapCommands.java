@@ -2,6 +2,7 @@ package org.rawsockets.coap.internal.shell;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -21,20 +22,27 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.rawsockets.coap.CoapClient;
 import org.rawsockets.coap.CoapException;
+import org.rawsockets.coap.CoapGroupDiscovery;
 import org.rawsockets.coap.CoapLink;
 import org.rawsockets.coap.CoapMethod;
 import org.rawsockets.coap.CoapObservation;
 import org.rawsockets.coap.CoapRequest;
 import org.rawsockets.coap.CoapResponse;
+import org.rawsockets.coap.CoapServerLinks;
 import org.rawsockets.coap.CoapTimeoutException;
 import org.rawsockets.coap.internal.CoapDeviceComponent;
 import org.rawsockets.coap.internal.DeviceConfig;
+import org.rawsockets.coap.internal.GroupDiscoveryComponent;
 import org.rawsockets.protocols.config.ConfigRegistry;
 
-/** Gogo commands of scope {@code coap}: devices, get, put, post, delete, observe, discover. */
+/**
+ * Gogo commands of scope {@code coap}: devices, get, put, post, delete, observe, discover, and
+ * groupdiscover (multicast discovery).
+ */
 @Component(service = CoapCommands.class, property = { "osgi.command.scope=coap", "osgi.command.function=devices",
     "osgi.command.function=get", "osgi.command.function=put", "osgi.command.function=post",
-    "osgi.command.function=delete", "osgi.command.function=observe", "osgi.command.function=discover" })
+    "osgi.command.function=delete", "osgi.command.function=observe", "osgi.command.function=discover",
+    "osgi.command.function=groupdiscover" })
 public final class CoapCommands {
 
     /** The longest the shell waits beyond a device's own timeoutMillis. */
@@ -42,9 +50,14 @@ public final class CoapCommands {
     static final long MAX_NOTIFICATIONS = 1_000_000;
     /** Notifications waiting to be printed; beyond it the oldest unprinted one is dropped and counted. */
     static final int NOTIFICATION_BUFFER = 256;
+    /** groupdiscover's window and limit when the service is not this bundle's component. */
+    static final long DEFAULT_WINDOW_MS = 6000;
+    static final int DEFAULT_MAX_SERVERS = 64;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private final List<CoapClient> devices = new CopyOnWriteArrayList<>();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile CoapGroupDiscovery group;
     private final ConfigRegistry registry;
 
     public CoapCommands() {
@@ -53,7 +66,13 @@ public final class CoapCommands {
 
     /** For tests: a fixed set of devices. */
     CoapCommands(List<CoapClient> devices) {
+        this(devices, null);
+    }
+
+    /** For tests: a fixed set of devices and a multicast discovery service (or {@code null}). */
+    public CoapCommands(List<CoapClient> devices, CoapGroupDiscovery group) {
         this.devices.addAll(devices);
+        this.group = group;
         this.registry = new ConfigRegistry(DeviceConfig.PID, "CoAP device");
     }
 
@@ -196,16 +215,61 @@ public final class CoapCommands {
         List<CoapLink> links = await(c.discover(query), c.name() + ": discover");
         StringBuilder b = new StringBuilder();
         for (CoapLink l : links) {
-            b.append(l.uri());
-            l.attributes().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> {
-                b.append("  ").append(e.getKey());
-                if (!e.getValue().isEmpty()) {
-                    b.append('=').append(String.join(" ", e.getValue()));
-                }
-            });
-            b.append('\n');
+            link(b, l);
         }
         return b.append(links.size()).append(" resource(s) on ").append(c.name()).append('\n').toString();
+    }
+
+    @Descriptor("multicast discovery: GET /.well-known/core to the configured group (PID org.rawsockets.coap.discovery);"
+            + " every server answering within the window, with its resources")
+    public String groupdiscover(
+            @Descriptor("window in milliseconds (default: the configured windowMillis)")
+            @Parameter(names = { "-w", "--window" }, absentValue = "0") long windowMillis,
+            @Descriptor("stop after this many servers answered (default: the configured maxResponses)")
+            @Parameter(names = { "-m", "--max" }, absentValue = "0") int max) throws Exception {
+        return groupdiscover(windowMillis, max, "");
+    }
+
+    @Descriptor("multicast discovery of the resources matching a query, e.g. rt=temperature")
+    public String groupdiscover(
+            @Descriptor("window in milliseconds (default: the configured windowMillis)")
+            @Parameter(names = { "-w", "--window" }, absentValue = "0") long windowMillis,
+            @Descriptor("stop after this many servers answered (default: the configured maxResponses)")
+            @Parameter(names = { "-m", "--max" }, absentValue = "0") int max,
+            @Descriptor("query filter, e.g. rt=temperature") String query) throws Exception {
+        CoapGroupDiscovery g = group;
+        if (g == null) {
+            throw new IllegalStateException("no CoAP multicast discovery service (component "
+                    + "org.rawsockets.coap.discovery is not active; see scr:info for why)");
+        }
+        long window = windowMillis > 0 ? windowMillis
+                : g instanceof GroupDiscoveryComponent c ? c.windowMillis() : DEFAULT_WINDOW_MS;
+        int limit = max > 0 ? max : g instanceof GroupDiscoveryComponent c ? c.maxResponses() : DEFAULT_MAX_SERVERS;
+        List<CoapServerLinks> servers = new ArrayList<>(await(g.discover(query, Duration.ofMillis(window), limit),
+                "discovery on " + g.target(), window + WAIT_MS));
+        servers.sort(Comparator.comparing(CoapServerLinks::address));
+        StringBuilder b = new StringBuilder();
+        for (CoapServerLinks s : servers) {
+            b.append("coap://").append(s.address()).append("  ").append(s.links().size()).append(" resource(s)\n");
+            for (CoapLink l : s.links()) {
+                link(b.append("  "), l);
+            }
+        }
+        return b.append(servers.size()).append(" server(s) answered on ").append(g.target()).append(" within ")
+                .append(window).append(" ms").append(servers.size() >= limit ? " (limit " + limit + " reached)" : "")
+                .append('\n').toString();
+    }
+
+    /** One link: URI, then its attributes sorted by name, {@code key=v1 v2} or {@code key}. */
+    private static void link(StringBuilder b, CoapLink l) {
+        b.append(l.uri());
+        l.attributes().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> {
+            b.append("  ").append(e.getKey());
+            if (!e.getValue().isEmpty()) {
+                b.append('=').append(String.join(" ", e.getValue()));
+            }
+        });
+        b.append('\n');
     }
 
     static CoapRequest request(CoapMethod method, String pathAndQuery) {
@@ -253,13 +317,17 @@ public final class CoapCommands {
     }
 
     private static <T> T await(CompletionStage<T> stage, String what) throws Exception {
+        return await(stage, what, WAIT_MS);
+    }
+
+    private static <T> T await(CompletionStage<T> stage, String what, long waitMs) throws Exception {
         try {
-            return stage.toCompletableFuture().get(WAIT_MS, TimeUnit.MILLISECONDS);
+            return stage.toCompletableFuture().get(waitMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw (Exception) e.getCause();
         } catch (TimeoutException e) {
             stage.toCompletableFuture().cancel(false);
-            throw new CoapTimeoutException(what + " did not complete within " + WAIT_MS + " ms");
+            throw new CoapTimeoutException(what + " did not complete within " + waitMs + " ms");
         }
     }
 }
