@@ -28,6 +28,8 @@ import org.rawsockets.socket.mina.internal.policy.PolicySettings;
  *        shell:  coap:groupdiscover's output, each line prefixed with "SHELL "
  *        policy: as api, under the real policy with this bundle's declarations and the given grants
  *                (GRANTS=line;line... in the environment, no default loopback grants)
+ *        busy:   as api with maxRunning 1, and a second discovery started while the first runs:
+ *                BUSY ExceptionClass: message
  *   a failure:   ERROR ExceptionClass: message [| cause CauseClass]
  * </pre>
  */
@@ -48,7 +50,9 @@ public final class GroupProbe {
                         System.getenv("GRANTS").split(";")), owner -> DECLARATIONS), AuditLog.NONE, HostResolver.JDK)
                 : MinaSocketEngine.standalone();
         MinaSocketEngine.OwnedSocketService sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.coap"));
-        try (GroupDiscoveryImpl d = GroupDiscoveryImpl.create(sockets, group, port, "lo", 1)) {
+        try (GroupDiscoveryImpl d = mode.equals("busy")
+                ? new GroupDiscoveryImpl(sockets, new GroupSettings(group, port, "lo", 1, "", window, max, 10_000, 1))
+                : GroupDiscoveryImpl.create(sockets, group, port, "lo", 1)) {
             if (mode.equals("shell")) {
                 String out = new CoapCommands(List.of(), d).groupdiscover(window, max, query);
                 out.lines().forEach(l -> System.out.println("SHELL " + l));
@@ -57,7 +61,16 @@ public final class GroupProbe {
             long t0 = System.nanoTime();
             List<CoapServerLinks> servers;
             try {
-                servers = d.discover(query, Duration.ofMillis(window), max).toCompletableFuture().get(120, TimeUnit.SECONDS);
+                java.util.concurrent.CompletableFuture<List<CoapServerLinks>> first = d.discover(query,
+                        Duration.ofMillis(window), max).toCompletableFuture();
+                if (mode.equals("busy")) {
+                    d.discover(query).toCompletableFuture().handle((r, e) -> {
+                        System.out.println(e == null ? "BUSY none" : "BUSY " + e.getClass().getSimpleName() + ": "
+                                + e.getMessage());
+                        return null;
+                    }).get(10, TimeUnit.SECONDS);
+                }
+                servers = first.get(120, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
                 System.out.println("ERROR " + c.getClass().getSimpleName() + ": " + c.getMessage()

@@ -106,6 +106,11 @@ class MulticastDiscoveryTest {
         assertEquals(List.of(), lines(out, "SERVER "), out);
         assertTrue(out.contains("DONE 0 "), out);
         assertTrue(doneMillis(out) >= 1500, out);
+        // with maxRunning 1, a second discovery while the first runs is refused at once
+        String busy = ns.probe("busy", CoapNamespace.GROUP, "5684", "1500", "64");
+        assertEquals(List.of("BUSY CoapException: coap discovery 224.0.1.187:5684 on lo: 1 discoveries are running"
+                + " already (maxRunning); wait for one to end"), lines(busy, "BUSY "), busy);
+        assertTrue(busy.contains("DONE 0 "), busy);
     }
 
     @Test
