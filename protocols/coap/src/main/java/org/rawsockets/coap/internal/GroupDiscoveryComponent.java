@@ -54,7 +54,7 @@ public final class GroupDiscoveryComponent implements CoapGroupDiscovery {
         try {
             return new GroupSettings(c.group().strip(), c.port(), c.multicastInterface().strip(),
                     c.multicastTimeToLive(), c.localAddress().strip(), c.windowMillis(), c.maxResponses(),
-                    c.connectTimeoutMillis(), c.maxRunning());
+                    c.connectTimeoutMillis(), c.maxRunning(), c.blockSize());
         } catch (IllegalArgumentException e) {
             IllegalArgumentException bad = new IllegalArgumentException("configuration " + where + ": "
                     + e.getMessage(), e);

@@ -45,4 +45,9 @@ public @interface GroupDiscoveryConfig {
 
     @AttributeDefinition(min = "1", max = "256", description = "Discoveries running at once at most")
     int maxRunning() default 16;
+
+    @AttributeDefinition(min = "16", max = "1024", description = "Block size (16, 32, ... 1024): below 1024 the multicast"
+            + " request asks for blocks of this size (RFC 7959 early negotiation); a server whose answer has more"
+            + " blocks is asked for the whole document by unicast (needs a udp-connected grant for it)")
+    int blockSize() default 1024;
 }

@@ -86,7 +86,7 @@ public final class GroupDiscoveryImpl implements CoapGroupDiscovery, AutoCloseab
                         + settings.maxRunning() + " discoveries are running already (maxRunning); wait for one to end",
                         null));
             }
-            x = new GroupExchange(sockets.openUdp(b.build()), settings, q, millis, maxResponses);
+            x = new GroupExchange(sockets, sockets.openUdp(b.build()), settings, q, millis, maxResponses);
             running.add(x);
         }
         x.result().whenComplete((r, e) -> running.remove(x));

@@ -26,6 +26,7 @@ import org.rawsockets.coap.CoapResponse;
 import org.rawsockets.coap.CoapServerLinks;
 import org.rawsockets.coap.CoapTransportException;
 import org.rawsockets.socket.ReadResult;
+import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.UdpMessage;
 import org.rawsockets.socket.UdpSocket;
 import org.slf4j.Logger;
@@ -36,16 +37,25 @@ import org.slf4j.LoggerFactory;
  * {@code GET /.well-known/core} with a fresh 8-byte token sent once to the group through an opened
  * bound {@link UdpSocket}, then the unicast responses carrying that token collected for the window,
  * the first per source address and port. A confirmable response is acknowledged (an Empty ACK to its
- * source). The socket is read one datagram at a time; the exchange ends at the window's end, when
- * {@code maxResponses} servers answered, or when the socket fails; it then closes the socket.
- * Skipped datagrams (malformed, another token, a duplicate, an error code, a document that is not
- * link-format, a block-wise answer with more blocks) are only counted and logged at the end.
+ * source). A server whose answer has more blocks (Block2 with M set) is asked for the whole document
+ * by unicast, as RFC 7959 section 2.8 says: a {@link CoapClientImpl} to its address (a connected
+ * socket of the same socket service; block-wise, confirmable), bounded by {@link #FOLLOW_UP_MILLIS}.
+ * The socket is read one datagram at a time; the exchange ends at the window's end (once the
+ * follow-ups running then are done), when {@code maxResponses} servers answered, or when the socket
+ * fails; it then closes the socket. Skipped datagrams (malformed, another token, a duplicate, an
+ * error code, a document that is not link-format) and failed follow-ups are only counted and logged
+ * at the end.
  */
 final class GroupExchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupExchange.class);
     private static final UdpDataSerializer SERIALIZER = new UdpDataSerializer();
+    /** The longest a unicast follow-up of a block-wise answer may take (it may outlast the window). */
+    static final long FOLLOW_UP_MILLIS = 10_000;
+    /** The largest link-format document a follow-up reassembles. */
+    static final int FOLLOW_UP_MAX_BODY = 64 * 1024;
 
+    private final SocketService sockets;
     private final UdpSocket socket;
     private final GroupSettings settings;
     private final String query;
@@ -57,11 +67,15 @@ final class GroupExchange {
     // guarded by this
     private final Map<InetSocketAddress, CoapServerLinks> servers = new LinkedHashMap<>();
     private final Map<String, Integer> skipped = new LinkedHashMap<>();
+    private final Map<InetSocketAddress, CoapClientImpl> followUps = new LinkedHashMap<>();
     private String firstSkip;
+    private boolean windowOver;
     private boolean ended;
     private long sentAt;
 
-    GroupExchange(UdpSocket socket, GroupSettings settings, String query, long windowMillis, int maxResponses) {
+    GroupExchange(SocketService sockets, UdpSocket socket, GroupSettings settings, String query, long windowMillis,
+            int maxResponses) {
+        this.sockets = sockets;
         this.socket = socket;
         this.settings = settings;
         this.query = query;
@@ -85,7 +99,10 @@ final class GroupExchange {
         return what;
     }
 
-    /** The request datagram: NON GET with Uri-Path, Uri-Query (split at '&') and Accept: 40. */
+    /**
+     * The request datagram: NON GET with Uri-Path, Uri-Query (split at '&'), Accept: 40, and Block2
+     * (block 0 of {@code blockSize}) when the block size is below 1024.
+     */
     byte[] request() {
         Request r = new Request(CoAP.Code.GET, CoAP.Type.NON);
         r.setToken(token);
@@ -95,6 +112,9 @@ final class GroupExchange {
             r.getOptions().setUriQuery(query);
         }
         r.getOptions().setAccept(CoapRequest.LINK_FORMAT);
+        if (settings.blockSize() < 1024) {
+            r.getOptions().setBlock2(Integer.numberOfTrailingZeros(settings.blockSize()) - 4, false, 0);
+        }
         return SERIALIZER.getByteArray(r);
     }
 
@@ -103,7 +123,7 @@ final class GroupExchange {
         synchronized (this) {
             sentAt = System.nanoTime();
         }
-        CompletableFuture.delayedExecutor(windowMillis, TimeUnit.MILLISECONDS).execute(() -> end(null));
+        CompletableFuture.delayedExecutor(windowMillis, TimeUnit.MILLISECONDS).execute(this::windowOver);
         socket.writable().write(UdpMessage.to(settings.group(), settings.port(), request())).whenComplete((v, e) -> {
             if (e != null) {
                 Throwable t = CoapClientImpl.unwrap(e);
@@ -168,13 +188,13 @@ final class GroupExchange {
             if (ended) {
                 return;
             }
-            if (servers.containsKey(source)) {
+            if (servers.containsKey(source) || followUps.containsKey(source)) {
                 skip("a further response of the same server", source);
                 return;
             }
         }
-        if (response.getOptions().hasBlock2() && response.getOptions().getBlock2().isM()) {
-            skip("block-wise answer with more blocks (" + resp.payload().length + " bytes in its first block)", source);
+        if (resp.isSuccess() && response.getOptions().hasBlock2() && response.getOptions().getBlock2().isM()) {
+            followUp(source);
             return;
         }
         List<CoapLink> links;
@@ -188,6 +208,10 @@ final class GroupExchange {
             skip("no matching link", source); // RFC 7390 2.6.1: such a server should not answer at all
             return;
         }
+        found(source, links);
+    }
+
+    private void found(InetSocketAddress source, List<CoapLink> links) {
         boolean full;
         synchronized (this) {
             if (ended || servers.containsKey(source)) {
@@ -199,6 +223,49 @@ final class GroupExchange {
         if (full) {
             end(null);
         }
+    }
+
+    /** The whole document of a block-wise answer, by unicast GET to the server that sent it. */
+    private void followUp(InetSocketAddress source) {
+        CoapClientImpl client;
+        synchronized (this) {
+            if (ended || windowOver || followUps.containsKey(source) || followUps.size() >= maxResponses) {
+                return;
+            }
+            client = new CoapClientImpl(CoapSettings.of("discovery", source.getAddress().getHostAddress(),
+                    source.getPort()).withTimeout(FOLLOW_UP_MILLIS).withBodies(settings.blockSize(), FOLLOW_UP_MAX_BODY),
+                    sockets);
+            followUps.put(source, client);
+        }
+        client.discover(query).whenComplete((links, e) -> {
+            client.close();
+            boolean last;
+            synchronized (this) {
+                followUps.remove(source);
+                last = windowOver && followUps.isEmpty();
+            }
+            if (e != null) {
+                skip("unicast follow-up of a block-wise answer failed: " + CoapClientImpl.unwrap(e).getMessage(), source);
+            } else if (!query.isEmpty() && links.isEmpty()) {
+                skip("no matching link", source);
+            } else {
+                found(source, links);
+            }
+            if (last) {
+                end(null);
+            }
+        });
+    }
+
+    /** The window passed: ends now, or when the follow-ups running now are done. */
+    private void windowOver() {
+        synchronized (this) {
+            windowOver = true;
+            if (!followUps.isEmpty()) {
+                return;
+            }
+        }
+        end(null);
     }
 
     /** An Empty ACK (RFC 7252 section 4.2) to a confirmable response; failures are only logged. */
@@ -222,9 +289,13 @@ final class GroupExchange {
         }
     }
 
-    /** Ends the exchange (idempotent): closes the socket, completes with the servers or {@code failure}. */
+    /**
+     * Ends the exchange (idempotent): closes the socket and the follow-ups' clients, completes with the
+     * servers or {@code failure}.
+     */
     void end(CoapException failure) {
         List<CoapServerLinks> found;
+        List<CoapClientImpl> running;
         String skips;
         long millis;
         synchronized (this) {
@@ -233,10 +304,12 @@ final class GroupExchange {
             }
             ended = true;
             found = List.copyOf(new ArrayList<>(servers.values()));
+            running = new ArrayList<>(followUps.values());
             skips = skipped.isEmpty() ? "" : ", skipped " + skipped + "; first: " + firstSkip;
             millis = sentAt == 0 ? 0 : (System.nanoTime() - sentAt) / 1_000_000;
         }
         socket.close();
+        running.forEach(CoapClientImpl::close);
         if (failure != null) {
             result.completeExceptionally(failure);
             return;

@@ -16,9 +16,12 @@ import java.net.UnknownHostException;
  * @param maxResponses default number of servers after which a discovery ends early
  * @param connectTimeoutMillis deadline of opening the UDP socket (policy check, bind)
  * @param maxRunning discoveries running at once at most
+ * @param blockSize block size asked for in the multicast request (16..1024, a power of two; below
+ *            1024 the request carries Block2 with that size, RFC 7959 section 2.4) and used by the
+ *            unicast follow-up of a server whose answer has more blocks
  */
 record GroupSettings(String group, int port, String multicastInterface, int multicastTimeToLive, String localAddress,
-        long windowMillis, int maxResponses, long connectTimeoutMillis, int maxRunning) {
+        long windowMillis, int maxResponses, long connectTimeoutMillis, int maxRunning, int blockSize) {
 
     /** IPv4 "All CoAP Nodes" (RFC 7252 section 12.8). */
     static final String ALL_COAP_NODES_V4 = "224.0.1.187";
@@ -62,27 +65,36 @@ record GroupSettings(String group, int port, String multicastInterface, int mult
         if (maxRunning < 1 || maxRunning > 256) {
             throw new IllegalArgumentException("coap discovery: maxRunning must be 1..256, was " + maxRunning);
         }
+        if (blockSize < 16 || blockSize > 1024 || Integer.bitCount(blockSize) != 1) {
+            throw new IllegalArgumentException("coap discovery: blockSize must be a power of two in 16..1024, was "
+                    + blockSize);
+        }
     }
 
     /** IPv4 All-CoAP-Nodes on port 5683, the default interface, TTL 1, a 6 s window, 64 servers. */
     static GroupSettings defaults() {
-        return new GroupSettings(ALL_COAP_NODES_V4, 5683, "", 1, "", 6000, 64, 10_000, 16);
+        return new GroupSettings(ALL_COAP_NODES_V4, 5683, "", 1, "", 6000, 64, 10_000, 16, 1024);
     }
 
     GroupSettings withGroup(String g, int p) {
         return new GroupSettings(g, p, multicastInterface, multicastTimeToLive,
                 localAddress.equals("0.0.0.0") || localAddress.equals("::") ? "" : localAddress, windowMillis,
-                maxResponses, connectTimeoutMillis, maxRunning);
+                maxResponses, connectTimeoutMillis, maxRunning, blockSize);
     }
 
     GroupSettings withInterface(String name, String local) {
         return new GroupSettings(group, port, name, multicastTimeToLive, local, windowMillis, maxResponses,
-                connectTimeoutMillis, maxRunning);
+                connectTimeoutMillis, maxRunning, blockSize);
     }
 
     GroupSettings withTimeToLive(int ttl) {
         return new GroupSettings(group, port, multicastInterface, ttl, localAddress, windowMillis, maxResponses,
-                connectTimeoutMillis, maxRunning);
+                connectTimeoutMillis, maxRunning, blockSize);
+    }
+
+    GroupSettings withBlockSize(int size) {
+        return new GroupSettings(group, port, multicastInterface, multicastTimeToLive, localAddress, windowMillis,
+                maxResponses, connectTimeoutMillis, maxRunning, size);
     }
 
     static void checkWindow(long millis) {

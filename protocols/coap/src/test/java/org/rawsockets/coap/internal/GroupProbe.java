@@ -28,6 +28,7 @@ import org.rawsockets.socket.mina.internal.policy.PolicySettings;
  *        shell:  coap:groupdiscover's output, each line prefixed with "SHELL "
  *        policy: as api, under the real policy with this bundle's declarations and the given grants
  *                (GRANTS=line;line... in the environment, no default loopback grants)
+ *   (BLOCK_SIZE=n in the environment: the discovery's blockSize)
  *        busy:   as api with maxRunning 1, and a second discovery started while the first runs:
  *                BUSY ExceptionClass: message
  *   a failure:   ERROR ExceptionClass: message [| cause CauseClass]
@@ -50,9 +51,10 @@ public final class GroupProbe {
                         System.getenv("GRANTS").split(";")), owner -> DECLARATIONS), AuditLog.NONE, HostResolver.JDK)
                 : MinaSocketEngine.standalone();
         MinaSocketEngine.OwnedSocketService sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.coap"));
-        try (GroupDiscoveryImpl d = mode.equals("busy")
-                ? new GroupDiscoveryImpl(sockets, new GroupSettings(group, port, "lo", 1, "", window, max, 10_000, 1))
-                : GroupDiscoveryImpl.create(sockets, group, port, "lo", 1)) {
+        int block = System.getenv("BLOCK_SIZE") != null ? Integer.parseInt(System.getenv("BLOCK_SIZE")) : 1024;
+        GroupSettings settings = new GroupSettings(group, port, "lo", 1, "", window, max, 10_000,
+                mode.equals("busy") ? 1 : 16, block);
+        try (GroupDiscoveryImpl d = new GroupDiscoveryImpl(sockets, settings)) {
             if (mode.equals("shell")) {
                 String out = new CoapCommands(List.of(), d).groupdiscover(window, max, query);
                 out.lines().forEach(l -> System.out.println("SHELL " + l));

@@ -77,6 +77,26 @@ class MulticastDiscoveryTest {
     }
 
     @Test
+    void blockWiseAnswersAreCompletedByUnicast() throws Exception {
+        // the request asks for 64-byte blocks (RFC 7959 early negotiation): libcoap's ~150-byte listing
+        // comes as block 0 with more to follow, and the rest is fetched by unicast from each server
+        String out = ns.probe(Map.of("BLOCK_SIZE", "64"), "api", CoapNamespace.GROUP, "5683", WINDOW, "64");
+        assertEquals(List.of("SERVER " + SERVER_A + " 4", "SERVER " + SERVER_B + " 4"),
+                lines(out, "SERVER ").stream().sorted().toList(), out + logs());
+        assertTrue(lines(out, "LINK " + SERVER_B + " ").contains(
+                "LINK " + SERVER_B + " /time ct=0 if=clock obs= rt=ticks title=Internal Clock"), out);
+        for (String log : List.of("server-a", "server-b")) {
+            assertTrue(ns.logText(log).contains("Uri-Path:.well-known, Uri-Path:core, Accept:application/link-format,"
+                    + " Block2:0/_/64 ]"), ns.logText(log));
+            assertTrue(ns.logText(log).contains("Block2:0/M/64"), ns.logText(log));
+        }
+        // the follow-ups: a confirmable unicast GET of the document per server (libcoap: both reach the
+        // server bound last, which answers from the address each was sent to)
+        assertEquals(2, logs().lines().filter(l -> l.matches("v:1 t:CON c:GET i:\\p{XDigit}+ \\{\\p{XDigit}+\\}"
+                + " \\[ Uri-Path:.well-known, Uri-Path:core, Accept:application/link-format \\]")).count(), logs());
+    }
+
+    @Test
     void queryFilterReachesTheServers() throws Exception {
         String out = ns.probe("api", CoapNamespace.GROUP, "5683", WINDOW, "64", "rt=ticks");
         assertEquals(List.of("LINK " + SERVER_A + " /time ct=0 if=clock obs= rt=ticks title=Internal Clock",
