@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestInfo;
  * policy grant to libcoap's {@code coap-server-notls} (started by the test on a free loopback UDP
  * port), and {@code coap:get}/{@code coap:put}/{@code coap:discover} through {@code gateway -c}; with
  * the default loopback grants off, a device without a grant is refused by the policy before any
- * datagram leaves.
+ * datagram leaves, and so is multicast discovery ({@code coap:groupdiscover}) without the grant to
+ * bind its socket (no multicast datagram is sent by this test).
  */
 class CoapGatewayProcessIT {
 
@@ -90,6 +91,13 @@ class CoapGatewayProcessIT {
         assertTrue(denied.toString().contains("cannot open the UDP socket")
                 && denied.toString().contains("no grant covers it"), denied.toString());
         assertTrue(denied.toString().contains("REFUSED org.rawsockets.coap"), denied.toString());
+
+        // the discovery service is there with the defaults; without a grant its socket is not even bound
+        GatewayProcessIT.Result group = gateway.run(home, "-c", "coap:groupdiscover -w 500");
+        assertNotEquals(0, group.exit(), group.toString());
+        assertTrue(group.toString().contains("coap discovery 224.0.1.187:5683 on the default interface: NON GET"
+                + " /.well-known/core: cannot open a UDP socket bound to 0.0.0.0 (port 0)"), group.toString());
+        assertTrue(group.toString().contains("no grant covers it"), group.toString());
     }
 
     /** Waits until {@code port} is bound on 127.0.0.1 (listed in /proc/net/udp). */
