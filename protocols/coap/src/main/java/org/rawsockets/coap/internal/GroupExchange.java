@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * the first per source address and port. A confirmable response is acknowledged (an Empty ACK to its
  * source). A server whose answer has more blocks (Block2 with M set) is asked for the whole document
  * by unicast, as RFC 7959 section 2.8 says: a {@link CoapClientImpl} to its address (a connected
- * socket of the same socket service; block-wise, confirmable), bounded by {@link #FOLLOW_UP_MILLIS}.
+ * socket of the same socket service; block-wise, confirmable), bounded by {@link #FOLLOW_UP_MILLIS},
+ * at most {@link #MAX_FOLLOW_UPS} at once.
  * The socket is read one datagram at a time; the exchange ends at the window's end (once the
  * follow-ups running then are done), when {@code maxResponses} servers answered, or when the socket
  * fails; it then closes the socket. Skipped datagrams (malformed, another token, a duplicate, an
@@ -54,6 +55,8 @@ final class GroupExchange {
     static final long FOLLOW_UP_MILLIS = 10_000;
     /** The largest link-format document a follow-up reassembles. */
     static final int FOLLOW_UP_MAX_BODY = 64 * 1024;
+    /** Follow-ups running at once (each is a socket); a further block-wise answer is skipped. */
+    static final int MAX_FOLLOW_UPS = 16;
 
     private final SocketService sockets;
     private final UdpSocket socket;
@@ -229,7 +232,12 @@ final class GroupExchange {
     private void followUp(InetSocketAddress source) {
         CoapClientImpl client;
         synchronized (this) {
-            if (ended || windowOver || followUps.containsKey(source) || followUps.size() >= maxResponses) {
+            if (ended || windowOver || followUps.containsKey(source)) {
+                return;
+            }
+            if (followUps.size() >= Math.min(MAX_FOLLOW_UPS, maxResponses)) {
+                skip("block-wise answer while " + followUps.size() + " unicast follow-ups run (at most "
+                        + MAX_FOLLOW_UPS + ")", source);
                 return;
             }
             client = new CoapClientImpl(CoapSettings.of("discovery", source.getAddress().getHostAddress(),

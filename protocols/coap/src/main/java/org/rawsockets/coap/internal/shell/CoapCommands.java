@@ -237,6 +237,10 @@ public final class CoapCommands {
             @Descriptor("stop after this many servers answered (default: the configured maxResponses)")
             @Parameter(names = { "-m", "--max" }, absentValue = "0") int max,
             @Descriptor("query filter, e.g. rt=temperature") String query) throws Exception {
+        if (windowMillis < 0 || max < 0) {
+            throw new IllegalArgumentException("-w (window, ms) and -m (servers) must be positive, were " + windowMillis
+                    + " and " + max);
+        }
         CoapGroupDiscovery g = group;
         if (g == null) {
             throw new IllegalStateException("no CoAP multicast discovery service (component "

@@ -49,4 +49,15 @@ class CoapCommandsTest extends CoapTestAccess {
         assertEquals("no CoAP device named 'nope'; configured: lab", e.getMessage());
         assertTrue(shell.devices().startsWith("lab  127.0.0.1:" + server.port() + "  open"), shell.devices());
     }
+
+    @Test
+    void groupdiscoverWithoutTheServiceOrWithNegativeBoundsSaysWhy() {
+        CoapCommands shell = new CoapCommands(List.of(), null);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> shell.groupdiscover(0, 0));
+        assertEquals("no CoAP multicast discovery service (component org.rawsockets.coap.discovery is not active; see"
+                + " scr:info for why)", e.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> shell.groupdiscover(-5, 0, "rt=x"));
+        assertEquals("-w (window, ms) and -m (servers) must be positive, were -5 and 0", bad.getMessage());
+    }
 }
