@@ -25,6 +25,7 @@ import org.rawsockets.coap.CoapRequest;
 import org.rawsockets.coap.CoapResponse;
 import org.rawsockets.coap.CoapServerLinks;
 import org.rawsockets.coap.CoapTransportException;
+import org.rawsockets.socket.NotAllowedException;
 import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.UdpMessage;
@@ -131,8 +132,9 @@ final class GroupExchange {
             if (e != null) {
                 Throwable t = CoapClientImpl.unwrap(e);
                 end(new CoapTransportException(what + ": cannot send the request to the group: " + t.getMessage()
-                        + " (the policy needs a udp-bound grant for " + settings.group() + " port " + settings.port()
-                        + ")", t));
+                        + (t instanceof NotAllowedException ? " (the policy needs a udp-bound grant for "
+                                + settings.group() + " port " + settings.port() + ")"
+                                : " (is there a multicast route on the interface?)"), t));
             }
         });
         read();

@@ -157,7 +157,8 @@ class MulticastDiscoveryTest {
                 "5683", "1500", "64");
         String err = lines(refused, "ERROR ").stream().findFirst().orElseThrow(() -> new AssertionError(refused));
         assertTrue(err.startsWith("ERROR CoapTransportException: coap discovery 224.0.1.187:5683 on lo: NON GET"
-                + " /.well-known/core: cannot send the request to the group: ") && err.endsWith("| cause NotAllowedException"),
+                + " /.well-known/core: cannot send the request to the group: ") && err.endsWith("(the policy needs a udp-bound"
+                + " grant for 224.0.1.187 port 5683) | cause NotAllowedException"),
                 err);
     }
 }
