@@ -103,6 +103,14 @@ public final class PrintBench {
                             + " (%.2f CPU s per GiB)%n", r, toolSecs, tool, toolCpu, toolCpu / (size / 1073741824.0));
                     System.out.printf(Locale.ROOT, "round %d ratio rawsockets/ipptool: %.2fx (target >= 1.0x)%n", r,
                             ours / tool);
+                    // ippeveprinter answers server-error-busy while ipptool's job is still processing
+                    long idleBy = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+                    while (printer.status().state() != org.rawsockets.print.PrinterState.IDLE) {
+                        if (System.nanoTime() > idleBy) {
+                            throw new IllegalStateException("the printer did not become idle after ipptool's job");
+                        }
+                        Thread.sleep(20);
+                    }
                 }
             } finally {
                 sockets.close();

@@ -68,13 +68,26 @@ public final class HttpClient implements AutoCloseable {
      * @param progress called with the document bytes sent so far after each chunk (may be null)
      * @return the final response with status 2xx
      */
+    public HttpResponse post(String path, String contentType, byte[] head, InputStream document, LongConsumer progress)
+            throws PrintException {
+        return post(path, contentType, head, document, -1, progress);
+    }
+
+    /**
+     * POSTs {@code head} and the document after it: with {@code Content-Length} when the document's
+     * length is known ({@code documentLength >= 0}; a stream that ends earlier or goes on is an
+     * error and the connection is closed), else chunked.
+     *
+     * @param progress called with the document bytes sent so far after each chunk (may be null)
+     * @return the final response with status 2xx
+     */
     public synchronized HttpResponse post(String path, String contentType, byte[] head, InputStream document,
-            LongConsumer progress) throws PrintException {
+            long documentLength, LongConsumer progress) throws PrintException {
         boolean authTried = false;
         boolean documentStarted = false;
         for (int attempt = 0;; attempt++) {
             boolean reused = ensureConnected();
-            Exchange x = new Exchange(document, progress);
+            Exchange x = new Exchange(document, document == null ? -1 : documentLength, progress);
             HttpResponse r;
             try {
                 r = exchange(path, contentType, head, x);
@@ -123,12 +136,15 @@ public final class HttpClient implements AutoCloseable {
 
     private final class Exchange {
         final InputStream document;
+        /** The document's length when known: sent with Content-Length, unframed; -1: chunked. */
+        final long length;
         final LongConsumer progress;
         boolean documentStarted;
         boolean responseStarted;
 
-        Exchange(InputStream document, LongConsumer progress) {
+        Exchange(InputStream document, long length, LongConsumer progress) {
             this.document = document;
+            this.length = length;
             this.progress = progress;
         }
     }
@@ -152,17 +168,25 @@ public final class HttpClient implements AutoCloseable {
             write(all, "the request");
             return readResponse(x, false);
         }
-        h.append("Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
-        write(ByteBuffer.wrap(h.toString().getBytes(StandardCharsets.ISO_8859_1)), "the request headers");
+        h.append(x.length >= 0 ? "Content-Length: " + (head.length + x.length) + "\r\n" : "Transfer-Encoding: chunked\r\n");
+        h.append("Expect: 100-continue\r\n\r\n");
+        // The headers and the IPP request go out together, as CUPS does: printers (ippeveprinter, cupsd)
+        // read and check the IPP request before answering 100 Continue for the document that follows it.
+        byte[] hb = h.toString().getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer first = x.length >= 0
+                ? ByteBuffer.allocate(hb.length + head.length).put(hb).put(head).flip()
+                : ByteBuffer.allocate(hb.length + head.length + 16).put(hb).put(chunk(head, head.length)).flip();
+        write(first, "the request");
         HttpResponse early = awaitContinue(x);
         if (early != null) {
-            reusable = false; // the body announced was never sent: this connection cannot carry another request
+            reusable = false; // the body announced was not sent whole: this connection cannot carry another request
             return early;
         }
         x.documentStarted = true;
-        writeChunk(head, head.length);
         streamDocument(x);
-        write(ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)), "the end of the document");
+        if (x.length < 0) {
+            write(ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)), "the end of the document");
+        }
         return readResponse(x, false);
     }
 
@@ -198,15 +222,19 @@ public final class HttpClient implements AutoCloseable {
     static final int IN_FLIGHT = 4;
 
     /**
-     * Streams the document as chunks of at most chunkSize bytes, each read straight into a new buffer
-     * that already holds room for the chunk header (8 hex digits, leading zeros are allowed by RFC
-     * 9112 7.1) and trailer: no copy. The socket takes ownership of a buffer it is given (it may
-     * still hold it after the write's stage completed), so a buffer is never reused. Up to
+     * Streams the document in pieces of at most chunkSize bytes, each read straight into a new
+     * buffer: unframed when the length is known (Content-Length), else as chunks whose buffer already
+     * holds room for the chunk header (8 hex digits, leading zeros are allowed by RFC 9112 7.1) and
+     * trailer. No copy either way. The socket takes ownership of a buffer it is given (it may still
+     * hold it after the write's stage completed), so a buffer is never reused. Up to
      * {@value #IN_FLIGHT} writes are in flight: memory is the socket's high-water mark plus that many
-     * chunks; each wait is bounded by the write timeout.
+     * pieces; each wait is bounded by the write timeout.
      */
     private void streamDocument(Exchange x) throws PrintException {
         int cs = s.chunkSize();
+        boolean chunked = x.length < 0;
+        int pre = chunked ? 10 : 0;
+        int post = chunked ? 2 : 0;
         java.util.ArrayDeque<CompletionStage<Void>> pending = new java.util.ArrayDeque<>();
         java.util.ArrayDeque<Integer> sizes = new java.util.ArrayDeque<>();
         long issued = 0;
@@ -219,24 +247,33 @@ public final class HttpClient implements AutoCloseable {
                     x.progress.accept(taken);
                 }
             }
-            byte[] b = new byte[cs + 12];
+            int want = chunked ? cs : (int) Math.min(cs, x.length - issued);
+            byte[] b = new byte[pre + Math.max(want, 1) + post];
             int n;
             try {
-                n = x.document.readNBytes(b, 10, cs);
+                n = want == 0 ? x.document.read(b, 0, 1) : x.document.readNBytes(b, pre, want);
             } catch (IOException e) {
                 throw new PrintException("reading the document to send to printer " + s.label() + " failed: " + e, e);
             }
-            if (n == 0) {
+            if (!chunked && (want == 0 ? n > 0 : n < want)) {
+                close(); // the printer was promised exactly x.length bytes: this request cannot be completed
+                throw new PrintException("the document for printer " + s.label() + " was declared " + x.length
+                        + " bytes long but " + (want == 0 ? "has more" : "ended after " + (issued + n) + " bytes")
+                        + "; the job was not sent");
+            }
+            if (n <= 0) {
                 break;
             }
-            for (int k = 7, v = n; k >= 0; k--, v >>>= 4) {
-                b[k] = (byte) Character.forDigit(v & 0xF, 16);
+            if (chunked) {
+                for (int k = 7, v = n; k >= 0; k--, v >>>= 4) {
+                    b[k] = (byte) Character.forDigit(v & 0xF, 16);
+                }
+                b[8] = '\r';
+                b[9] = '\n';
+                b[10 + n] = '\r';
+                b[11 + n] = '\n';
             }
-            b[8] = '\r';
-            b[9] = '\n';
-            b[10 + n] = '\r';
-            b[11 + n] = '\n';
-            pending.add(socket.writable().write(ByteBuffer.wrap(b, 0, n + 12)));
+            pending.add(socket.writable().write(ByteBuffer.wrap(b, 0, pre + n + post)));
             sizes.add(n);
             issued += n;
         }
@@ -252,10 +289,6 @@ public final class HttpClient implements AutoCloseable {
     private static ByteBuffer chunk(byte[] b, int n) {
         byte[] size = (Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
         return ByteBuffer.allocate(size.length + n + 2).put(size).put(b, 0, n).put((byte) '\r').put((byte) '\n').flip();
-    }
-
-    private void writeChunk(byte[] b, int n) throws PrintException {
-        write(chunk(b, n), "the request");
     }
 
     private void write(ByteBuffer b, String what) throws PrintException {

@@ -106,7 +106,7 @@ public final class IppPrinter implements Printer, AutoCloseable {
     /** Sends one request (and document), decodes the response, fails on an unsuccessful status. */
     IppMessage call(IppOperation op, IppMessage request, InputStream document, ProgressListener progress, long total)
             throws PrintException {
-        HttpResponse r = http.post(s.uri().path(), "application/ipp", IppEncoder.encode(request), document,
+        HttpResponse r = http.post(s.uri().path(), "application/ipp", IppEncoder.encode(request), document, total,
                 progress == null ? null : sent -> progress.progress(sent, total));
         String ct = r.header("content-type").orElse("");
         if (!ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/ipp")) {

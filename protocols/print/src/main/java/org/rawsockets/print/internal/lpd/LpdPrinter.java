@@ -46,6 +46,9 @@ public final class LpdPrinter implements Printer {
     public static final int RESERVED_FIRST = 721;
     public static final int RESERVED_LAST = 731;
 
+    private static final String RESERVED_HINT = "; a daemon that accepts clients only from RFC 1179's source ports"
+            + " 721-731 answers so too: then set lpdReservedPorts=true";
+
     private final String host;
     private final boolean reservedPorts;
 
@@ -141,9 +144,7 @@ public final class LpdPrinter implements Printer {
                     + (a[0] & 0xFF) + (text.isEmpty() ? "" : ": " + text.replaceAll("\\p{Cntrl}", " ")) + ")"
                     + ((text.isEmpty() || text.toLowerCase(java.util.Locale.ROOT).contains("permission")) && !reservedPorts
                             && what.startsWith("receive job")
-                            ? "; a daemon that accepts clients only from RFC 1179's source ports 721-731 answers so too:"
-                                    + " then set lpdReservedPorts=true"
-                            : ""));
+                            ? RESERVED_HINT : ""));
         }
     }
 
@@ -169,8 +170,18 @@ public final class LpdPrinter implements Printer {
         byte[] control = controlFile(host, number, options, documents).getBytes(StandardCharsets.US_ASCII);
         String cfName = "cfA" + String.format("%03d", number) + host;
         try (StreamConnection c = connect()) {
-            c.write(("\u0002" + s.uri().path() + "\n").getBytes(StandardCharsets.US_ASCII), "receive job");
-            ack(c, "receive job for queue " + s.uri().path());
+            try {
+                c.write(("\u0002" + s.uri().path() + "\n").getBytes(StandardCharsets.US_ASCII), "receive job");
+                ack(c, "receive job for queue " + s.uri().path());
+            } catch (LpdException e) {
+                throw e;
+            } catch (PrintException e) {
+                if (reservedPorts) {
+                    throw e;
+                }
+                // the daemon hung up on the first command: what one that checks the source port does
+                throw new LpdException(e.getMessage() + RESERVED_HINT, e);
+            }
             c.write(("\u0002" + control.length + " " + cfName + "\n").getBytes(StandardCharsets.US_ASCII),
                     "the control file command");
             ack(c, "the control file command");

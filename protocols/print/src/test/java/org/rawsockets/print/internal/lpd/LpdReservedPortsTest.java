@@ -72,9 +72,10 @@ class LpdReservedPortsTest {
         try (MinaSocketEngine engine = engine(Map.of("grant.lpd-ports", "org.rawsockets.print tcp-bind 0.0.0.0 " + RESERVED))) {
             PrintException refused = assertThrows(PrintException.class, () -> printer(engine, false)
                     .print(Document.of("a.txt", "from an ephemeral port\n".getBytes()), JobOptions.named("ephemeral"), null));
-            // LPRng answers 1, with "no connect permissions" when its text arrives before the connection ends
-            assertTrue(refused.getMessage().contains("refused receive job for queue raw (negative acknowledgement 1")
-                    && refused.getMessage().endsWith("then set lpdReservedPorts=true"), refused.getMessage());
+            // LPRng answers 1 (with "no connect permissions" when its text arrives in time) and hangs up,
+            // sometimes before the command was taken: each way the message points at the setting
+            assertTrue(refused instanceof org.rawsockets.print.LpdException
+                    && refused.getMessage().endsWith("then set lpdReservedPorts=true"), refused.toString());
             assertEquals(0, Files.size(lpd.output("raw")), "nothing printed; lpd log:\n" + lpd.log());
 
             byte[] doc = new byte[100_000];
