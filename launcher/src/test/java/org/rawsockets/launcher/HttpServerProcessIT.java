@@ -133,6 +133,70 @@ class HttpServerProcessIT {
         System.out.println("BROWSER health page in " + r.millis() + " ms (node + chromium start included)");
     }
 
+    /**
+     * The README's "serving the LAN over HTTPS only" settings (here on loopback and a free port): the
+     * console answers over HTTPS with the configured certificate, the session cookie is Secure, and
+     * no plain HTTP listener runs.
+     */
+    @Test
+    void httpsOnlyWithTheConfiguredCertificateServesTheConsoleWithSecureCookies(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        deployConsole(home);
+        Path keystore = Files.createDirectories(home.resolve("secrets")).resolve("https.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "https-pass",
+                "-alias", "gateway", "-keyalg", "EC", "-dname", "CN=gateway", "-ext", "SAN=ip:127.0.0.1", "-validity", "2")
+                .redirectErrorStream(true).start();
+        String out = new String(keytool.getInputStream().readAllBytes());
+        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool: " + out);
+        Files.writeString(home.resolve("etc/gateway.properties"), "\norg.apache.felix.http.enable=false\n"
+                + "org.apache.felix.https.enable=true\norg.osgi.service.http.port.secure=0\n"
+                + "org.apache.felix.https.keystore=" + keystore + "\norg.apache.felix.https.keystore.password=https-pass\n"
+                + "org.apache.felix.https.keystore.key.password=https-pass\n", java.nio.charset.StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+        String password = "tls only";
+        GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.console.cfg"),
+                "adminPasswordHash=" + ConsoleBrowserIT.hash(password) + "\n");
+        GatewayProcessIT.Running g = gateway.start(home, "--headless");
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+        Path log = home.resolve("log/gateway.log");
+        Matcher started = Pattern.compile("Started Jetty \\S+ at port\\(s\\) (\\S+)").matcher("");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        boolean found = false;
+        while (!found && System.nanoTime() < deadline) {
+            found = Files.exists(log) && started.reset(Files.readString(log)).find();
+            if (!found) {
+                Thread.sleep(50); // polling a file for a condition, bounded by the deadline
+            }
+        }
+        assertTrue(found, "no Jetty start line in " + log + " within " + WAIT);
+        Matcher https = Pattern.compile("^HTTPS:(\\d+)$").matcher(started.group(1));
+        assertTrue(https.find(), "HTTPS only, no plain HTTP listener: " + started.group(0));
+        int port = Integer.parseInt(https.group(1));
+
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            trust.load(in, "https-pass".toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        HttpClient http = HttpClient.newBuilder().sslContext(ctx).connectTimeout(WAIT).build();
+        HttpResponse<String> health = awaitStatus(http, URI.create("https://127.0.0.1:" + port + "/health"), 200);
+        assertEquals("{\"status\":\"UP\"}", health.body());
+        assertTrue(health.sslSession().isPresent() && health.sslSession().get().getPeerCertificates().length > 0,
+                "served over TLS with the configured certificate");
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/login"))
+                .timeout(WAIT).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("user=admin&password=" + java.net.URLEncoder.encode(password,
+                        java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, login.statusCode(), login.body());
+        String cookie = login.headers().firstValue("Set-Cookie").orElse("");
+        assertTrue(cookie.startsWith("rsconsole=") && cookie.contains("Secure") && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict"), cookie);
+    }
+
     @Test
     void servesJakartaWebSocketEndpointsOfABundle(TestInfo info) throws Exception {
         Path home = GatewayProcessIT.copyDistribution(info);
