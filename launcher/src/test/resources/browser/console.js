@@ -120,6 +120,11 @@ withBrowser(async (context) => {
   if (await page.locator('#bundles-rows tr[data-bsn="org.rawsockets.console"] button.uninstall').count()) {
     throw new Error('the console offers to uninstall itself');
   }
+  // quota use of the test bundle, which holds its socket service: "n/256 sockets, 0/64 opening, ... buffered"
+  const quota = await page.locator('#bundles-rows tr[data-bsn="rawsockets.test.peerclient"] td:nth-child(7)').textContent();
+  if (!/^\d+\/\d+ sockets, \d+\/\d+ opening, [0-9.]+ (B|KiB|MiB)\/[0-9.]+ (B|KiB|MiB) buffered$/.test(quota)) {
+    throw new Error('the quota use cell of the test bundle reads "' + quota + '"');
+  }
   await page.screenshot({ path: path.join(shots, 'console-bundles.png') });
   step('bundles');
 

@@ -89,12 +89,20 @@ function pickJar(then) {
   input.addEventListener('change', () => { if (input.files.length) then(input.files[0]); });
   input.click();
 }
+// "3/256 sockets, 0/64 opening, 12.0 KiB/64.0 MiB buffered": use against the policy's quotas ("∞": unlimited)
+function quotaText(q) {
+  if (!q) return '';
+  const max = (v) => (v === null ? '\u221e' : v);
+  const bytes = (n) => (n === null ? '\u221e' : n < 1024 ? n + ' B' : n < 1048576 ? (n / 1024).toFixed(1) + ' KiB' : (n / 1048576).toFixed(1) + ' MiB');
+  return q.openSockets + '/' + max(q.maxOpenSockets) + ' sockets, ' + q.pendingOpens + '/' + max(q.maxPendingOpens)
+    + ' opening, ' + bytes(q.bufferedBytes) + '/' + bytes(q.maxBufferedBytes) + ' buffered';
+}
 async function loadBundles() {
   const tbody = $('bundles-rows'); tbody.replaceChildren();
   for (const b of await api('GET', '/api/bundles')) {
     const tr = document.createElement('tr');
     tr.dataset.bsn = b.symbolicName;
-    for (const v of [b.id, b.symbolicName, b.version, b.state, b.access, b.openSockets]) tr.append(td(v));
+    for (const v of [b.id, b.symbolicName, b.version, b.state, b.access, b.openSockets, quotaText(b.quota)]) tr.append(td(v));
     const c = document.createElement('td');
     const button = (text, cls, fn) => {
       const btn = document.createElement('button'); btn.textContent = text; btn.className = cls;

@@ -40,4 +40,15 @@ public interface SocketAdmin {
     default Optional<TlsInfo> tls(long id) {
         return Optional.empty();
     }
+
+    /**
+     * What every owner that holds its socket service uses of its quotas (open sockets, opens in
+     * progress, buffered bytes) against the policy's limits for it, in no particular order.
+     *
+     * @return one entry per owner (bundle, or bundle for a web origin) whose service is in use
+     * @since 1.4
+     */
+    default List<QuotaUse> quotaUse() {
+        return List.of();
+    }
 }

@@ -34,6 +34,7 @@ import org.apache.mina.transport.socket.nio.NioProcessor;
 import org.apache.mina.transport.socket.nio.NioSession;
 import org.apache.mina.transport.socket.nio.NioSocketConnector;
 import org.rawsockets.socket.EndpointInfo;
+import org.rawsockets.socket.QuotaUse;
 import org.rawsockets.socket.SocketAdmin;
 import org.rawsockets.socket.SocketClosedException;
 import org.rawsockets.socket.SocketInfo;
@@ -545,6 +546,15 @@ public final class MinaSocketEngine implements AutoCloseable {
         public Optional<TlsInfo> tls(long id) {
             SocketBase s = registry.get(id);
             return s == null ? Optional.empty() : Optional.ofNullable(s.tlsInfo());
+        }
+
+        @Override
+        public List<QuotaUse> quotaUse() {
+            List<QuotaUse> out = new ArrayList<>();
+            for (OwnedService o : owners) {
+                out.add(o.use());
+            }
+            return out;
         }
 
         @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.rawsockets.socket.EndpointInfo;
 import org.rawsockets.socket.NotAllowedException;
+import org.rawsockets.socket.QuotaUse;
 import org.rawsockets.socket.SocketClosedException;
 import org.rawsockets.socket.SocketInfo;
 import org.rawsockets.socket.TcpServerSocket;
@@ -71,6 +72,13 @@ final class OwnedService implements MinaSocketEngine.OwnedSocketService {
         }
         sockets.add(s);
         engine.registry().put(s.id, s);
+    }
+
+    /** What it uses of its quotas now. */
+    synchronized QuotaUse use() {
+        Quotas q = quotas();
+        return new QuotaUse(owner.toString(), open, q.maxOpenSockets(), pending, q.maxPendingOpens(), buffered.get(),
+                q.maxBufferedBytes());
     }
 
     synchronized void pendingDone() {

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.rawsockets.socket.QuotaUse;
 import org.rawsockets.socket.SocketAdmin;
 import org.rawsockets.socket.SocketInfo;
 import org.rawsockets.socket.TlsInfo;
@@ -91,6 +92,10 @@ public final class ApiData {
 
     public List<Map<String, Object>> bundles(java.util.function.Predicate<Bundle> changeable) {
         List<SocketInfo> open = sockets.sockets();
+        Map<String, QuotaUse> use = new java.util.HashMap<>();
+        for (QuotaUse q : sockets.quotaUse()) {
+            use.put(q.owner(), q);
+        }
         List<Map<String, Object>> out = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -101,10 +106,26 @@ public final class ApiData {
             m.put("access", b.getHeaders("").get("RawSockets-Access"));
             String owner = b.getSymbolicName() + " [" + b.getBundleId() + "]";
             m.put("openSockets", open.stream().filter(s -> s.owner().equals(owner)).count());
+            m.put("quota", quota(use.get(owner)));
             m.put("changeable", changeable.test(b));
             out.add(m);
         }
         return out;
+    }
+
+    /** Quota use of a bundle that holds its socket service (null otherwise); null for an unlimited quota. */
+    private static Map<String, Object> quota(QuotaUse q) {
+        if (q == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("openSockets", q.openSockets());
+        m.put("maxOpenSockets", q.maxOpenSockets() == Integer.MAX_VALUE ? null : q.maxOpenSockets());
+        m.put("pendingOpens", q.pendingOpens());
+        m.put("maxPendingOpens", q.maxPendingOpens() == Integer.MAX_VALUE ? null : q.maxPendingOpens());
+        m.put("bufferedBytes", q.bufferedBytes());
+        m.put("maxBufferedBytes", q.maxBufferedBytes() == Long.MAX_VALUE ? null : q.maxBufferedBytes());
+        return m;
     }
 
     static String state(int s) {

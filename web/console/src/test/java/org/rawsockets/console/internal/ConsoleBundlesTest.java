@@ -126,7 +126,8 @@ class ConsoleBundlesTest {
         assertTrue(r.body().contains("\"symbolicName\":\"org.rawsockets.mqtt\",\"version\":\"1.0.0\",\"state\":\"ACTIVE\","), r.body());
         assertTrue(Pattern.compile("\"symbolicName\":\"org.rawsockets.mqtt\"[^}]*\"changeable\":true").matcher(r.body()).find(), r.body());
         assertTrue(Pattern.compile("\"symbolicName\":\"org.rawsockets.socket.mina\"[^}]*\"changeable\":false").matcher(r.body()).find(), r.body());
-        assertTrue(Pattern.compile("\"symbolicName\":\"org.rawsockets.console\"[^}]*\"changeable\":false").matcher(r.body()).find(), r.body());
+        // the console's row holds its quota use (an object): up to the next row's "id"
+        assertTrue(Pattern.compile("\"symbolicName\":\"org.rawsockets.console\"((?!\"id\":).)*\"changeable\":false").matcher(r.body()).find(), r.body());
     }
 
     @Test
@@ -205,6 +206,27 @@ class ConsoleBundlesTest {
 
     private Fakes.Resp updateFrom(String url) throws Exception {
         return call(post("/api/bundles/3/update").param("url", url).body("application/x-www-form-urlencoded", new byte[0]));
+    }
+
+    @Test
+    void theBundleListShowsWhatEachBundleUsesOfItsQuotas() throws Exception {
+        policy.modified(Map.of("defaultGrants", "true", "quota.console", "org.rawsockets.console maxOpenSockets=3"));
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            org.rawsockets.socket.TcpSocket s = consoleSockets.openTcp("127.0.0.1", server.getLocalPort());
+            s.opened().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            try (java.net.Socket peer = server.accept()) {
+                Fakes.Resp r = call(new Fakes.Req("GET", "/api/bundles").cookie(cookie));
+                assertEquals(200, r.status, r.body());
+                assertTrue(r.body().contains("\"symbolicName\":\"org.rawsockets.console\"") && r.body().contains(
+                        "\"openSockets\":1,\"quota\":{\"openSockets\":1,\"maxOpenSockets\":3,\"pendingOpens\":0,"
+                                + "\"maxPendingOpens\":64,\"bufferedBytes\":0,\"maxBufferedBytes\":67108864}"), r.body());
+                // a bundle that holds no socket service has no quota use to show
+                assertTrue(Pattern.compile("\"symbolicName\":\"org.rawsockets.mqtt\"[^}]*\"quota\":null").matcher(r.body()).find(),
+                        r.body());
+            } finally {
+                s.close();
+            }
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.rawsockets.socket.EndpointInfo;
+import org.rawsockets.socket.QuotaUse;
 import org.rawsockets.socket.SocketAdmin;
 import org.rawsockets.socket.SocketInfo;
 import org.rawsockets.socket.TlsInfo;
@@ -46,5 +47,10 @@ public final class SocketAdminComponent implements SocketAdmin {
     @Override
     public Optional<TlsInfo> tls(long id) {
         return admin.tls(id);
+    }
+
+    @Override
+    public List<QuotaUse> quotaUse() {
+        return admin.quotaUse();
     }
 }
