@@ -9,12 +9,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.sshd.client.channel.ChannelShell;
+import org.apache.sshd.common.channel.PtyMode;
 import org.rawsockets.ssh.SshException;
 import org.rawsockets.ssh.SshException.Reason;
 import org.rawsockets.ssh.SshShell;
 
 /** A shell channel with a PTY on SSHD's piped streams (window-bounded). */
-final class ShellImpl implements SshShell {
+public final class ShellImpl implements SshShell {
 
     private final SshSessionImpl session;
     private final ChannelShell channel;
@@ -30,6 +31,23 @@ final class ShellImpl implements SshShell {
     }
 
     static CompletionStage<SshShell> open(SshSessionImpl session, String term, int columns, int rows) {
+        return open(session, term, columns, rows, true);
+    }
+
+    /**
+     * A PTY shell on {@code session} as {@link org.rawsockets.ssh.SshSession#shell(String, int, int)} opens it, where
+     * {@code echo false} asks the server's terminal not to echo what is typed (pty mode {@code ECHO 0}):
+     * for a caller whose own terminal already shows the typed line (line mode).
+     */
+    public static CompletionStage<SshShell> open(org.rawsockets.ssh.SshSession session, String term, int columns, int rows,
+            boolean echo) {
+        if (session instanceof SshSessionImpl impl) {
+            return open(impl, term, columns, rows, echo);
+        }
+        return session.shell(term, columns, rows);
+    }
+
+    private static CompletionStage<SshShell> open(SshSessionImpl session, String term, int columns, int rows, boolean echo) {
         CompletableFuture<SshShell> result = new CompletableFuture<>();
         if (columns < 1 || rows < 1) {
             result.completeExceptionally(new IllegalArgumentException("terminal size must be at least 1x1, was "
@@ -44,6 +62,11 @@ final class ShellImpl implements SshShell {
             channel.setPtyType(term);
             channel.setPtyColumns(columns);
             channel.setPtyLines(rows);
+            if (!echo) {
+                java.util.Map<PtyMode, Integer> modes = new java.util.EnumMap<>(channel.getPtyModes());
+                modes.put(PtyMode.ECHO, 0);
+                channel.setPtyModes(modes);
+            }
             channel.setRedirectErrorStream(true);
             long limit = session.settingsConnectTimeout().toMillis();
             ScheduledFuture<?> timer = session.clientSession().getFactoryManager().getScheduledExecutorService().schedule(() -> {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
@@ -35,13 +36,13 @@ import org.rawsockets.ssh.internal.SshHostComponent;
 
 /**
  * Gogo commands, scope {@code ssh}: {@code hosts}, {@code exec}, {@code ls}, {@code get}, {@code put},
- * {@code fingerprint}. Failures are thrown as one line (so {@code gateway -c} exits 1, or with the remote status for
+ * {@code fingerprint}, {@code forward}, {@code shell}. Failures are thrown as one line (so {@code gateway -c} exits 1, or with the remote status for
  * {@code exec -c}); the Gogo
  * package is imported optionally (the bundle resolves without a shell).
  */
 @Component(service = SshCommands.class, property = { "osgi.command.scope=ssh", "osgi.command.function=hosts",
         "osgi.command.function=exec", "osgi.command.function=ls", "osgi.command.function=get", "osgi.command.function=put",
-        "osgi.command.function=fingerprint", "osgi.command.function=forward" })
+        "osgi.command.function=fingerprint", "osgi.command.function=forward", "osgi.command.function=shell" })
 public final class SshCommands {
 
     private final Map<String, SshHost> hosts = new ConcurrentHashMap<>();
@@ -191,6 +192,59 @@ public final class SshCommands {
         return r.exitStatus();
     }
 
+    @Descriptor("interactive shell on a pseudo-terminal of the host; ends when the remote shell exits (returns its"
+            + " status), at ~. typed after Enter, or when the input ends (Ctrl-D is typed, then the channel is closed)")
+    public int shell(CommandSession session,
+            @Descriptor("fail when the remote exit status is not 0") @Parameter(names = { "-c", "--check" }, presentValue = "true",
+                    absentValue = "false") boolean check,
+            @Descriptor("terminal type (default: $TERM of the attached client or the gateway, else xterm)") @Parameter(names = {
+                    "-t", "--term" }, absentValue = "") String term,
+            @Descriptor("terminal size COLSxROWS (default: the attached client's, else 80x24)") @Parameter(names = { "-s",
+                    "--size" }, absentValue = "") String size,
+            @Descriptor("escape character ('none' for none)") @Parameter(names = { "-e", "--escape" }, absentValue = "~")
+            String escape,
+            @Descriptor("configured host name (see ssh:hosts)") String host) throws Exception {
+        ShellTerminal t = ShellTerminal.of(session, term, size, escape);
+        SshHost h = host(host);
+        PrintStream console = session.getConsole();
+        ShellTerminal.Mode mode = t.enter(console);
+        try {
+            TerminalPump.Result r = shell(h, host, session.getKeyboard(), console, t, mode);
+            if (r.end() != TerminalPump.End.EXITED) {
+                console.print("\r\n" + TerminalPump.describe(host, r) + "\r\n");
+                console.flush();
+            }
+            if (check && r.status() != 0) {
+                throw new RemoteCommandFailed(TerminalPump.describe(host, r), r.status());
+            }
+            return r.status();
+        } finally {
+            t.leave();
+        }
+    }
+
+    /**
+     * The shell of {@code ssh:shell} on its own session: opens it, pumps {@code in} and {@code out}
+     * ({@link TerminalPump}), closes the channel and the session. Public for tests (piped streams).
+     */
+    public static TerminalPump.Result shell(SshHost h, String host, java.io.InputStream in, PrintStream out, ShellTerminal t,
+            ShellTerminal.Mode mode) throws Exception {
+        SshSession s = await(h.connect(), connectLimit(h));
+        try {
+            org.rawsockets.ssh.SshShell sh = await(org.rawsockets.ssh.internal.ShellImpl.open(s, t.term(), t.columns(),
+                    t.rows(), mode.remoteEcho()), connectLimit(h));
+            TerminalPump pump = new TerminalPump(sh, in, out, t.escape(), mode.poll(), host);
+            TerminalPump.Result r = pump.run();
+            if (!pump.threadsEnded()) {
+                throw new IllegalStateException("ssh:shell on " + host + ": a pump thread did not stop within "
+                        + TerminalPump.CLOSE_LIMIT.toSeconds() + " s of the end");
+            }
+            return r;
+        } finally {
+            s.close();
+        }
+    }
+
     @Descriptor("list a remote directory")
     public String ls(@Descriptor("configured host name") String host, @Descriptor("remote directory") String directory)
             throws Exception {
@@ -291,7 +345,7 @@ public final class SshCommands {
     }
 
     /** Waits; a failure is rethrown as its one-line cause; Ctrl-C or the limit cancels the operation. */
-    private static <T> T await(CompletionStage<T> stage, Duration limit) throws Exception {
+    static <T> T await(CompletionStage<T> stage, Duration limit) throws Exception {
         try {
             return stage.toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | CompletionException e) {

@@ -1,0 +1,143 @@
+package org.rawsockets.ssh.internal.shell;
+
+import java.io.PrintStream;
+import java.util.function.Function;
+
+import org.apache.felix.service.command.CommandSession;
+
+/**
+ * What {@code ssh:shell} knows of the console it runs in: the terminal type and size (options, else
+ * the session variables {@code TERM}, {@code COLUMNS} and {@code LINES} that the attach channel of
+ * {@code bin/gateway-client} sets from the client's terminal, else {@code $TERM} of the gateway and
+ * 80x24), the escape character, and how input arrives.
+ * <p>
+ * Input: an attached client offers the session variable {@value #TERMINAL_HOOK}, a
+ * {@code Function<String, String>}: {@code apply("raw")} asks the client to put its terminal in raw
+ * mode and send every keystroke (answer {@code "raw"}), or, when it has no terminal, to send its
+ * input as it comes ({@code "line"}); {@code apply("off")} ends that. Without the hook the input is
+ * the session's keyboard as it is: in the gateway's own console that is the terminal in line mode
+ * (the line is edited and echoed locally and sent at Enter), read only when bytes are available (a
+ * read of the process's standard input cannot be interrupted; a thread left in it would eat the next
+ * console line).
+ */
+final class ShellTerminal {
+
+    /** Session variable of the attach channel: {@code Function<String, String>} switching the client's input. */
+    static final String TERMINAL_HOOK = "gateway.terminal";
+
+    /** How the keystrokes arrive, and what that means for the remote terminal. */
+    record Mode(String name, boolean poll, boolean remoteEcho) {
+    }
+
+    private final CommandSession session;
+    private final String term;
+    private final int columns;
+    private final int rows;
+    private final int escape;
+    private Function<String, String> hook;
+
+    private ShellTerminal(CommandSession session, String term, int columns, int rows, int escape) {
+        this.session = session;
+        this.term = term;
+        this.columns = columns;
+        this.rows = rows;
+        this.escape = escape;
+    }
+
+    /** From the command's options ({@code ""} when not given) and the session. */
+    static ShellTerminal of(CommandSession session, String term, String size, String escape) {
+        String t = !term.isBlank() ? term : text(session.get("TERM"));
+        if (t == null || t.isBlank()) {
+            t = System.getenv("TERM");
+        }
+        if (t == null || t.isBlank() || t.equals("dumb")) {
+            t = "xterm";
+        }
+        int cols;
+        int lines;
+        if (!size.isBlank()) {
+            String[] p = size.toLowerCase(java.util.Locale.ROOT).split("x");
+            try {
+                if (p.length != 2) {
+                    throw new NumberFormatException();
+                }
+                cols = Integer.parseInt(p[0].trim());
+                lines = Integer.parseInt(p[1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("ssh:shell -s '" + size + "': use COLSxROWS, e.g. -s 120x40");
+            }
+            if (cols < 1 || lines < 1 || cols > 10000 || lines > 10000) {
+                throw new IllegalArgumentException("ssh:shell -s '" + size + "': columns and rows must be 1..10000");
+            }
+        } else {
+            cols = number(session.get("COLUMNS"), 80);
+            lines = number(session.get("LINES"), 24);
+        }
+        int esc;
+        if (escape.equals("none")) {
+            esc = -1;
+        } else if (escape.length() == 1 && escape.charAt(0) < 0x80) {
+            esc = escape.charAt(0);
+        } else {
+            throw new IllegalArgumentException("ssh:shell -e '" + escape + "': one ASCII character, or none");
+        }
+        return new ShellTerminal(session, t, cols, lines, esc);
+    }
+
+    String term() {
+        return term;
+    }
+
+    int columns() {
+        return columns;
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    int escape() {
+        return escape;
+    }
+
+    /**
+     * Switches the attached client's input on (raw when it has a terminal) and tells the user how to
+     * leave; without the attach channel the keyboard is used as it is.
+     */
+    @SuppressWarnings("unchecked")
+    Mode enter(PrintStream console) {
+        Object h = session.get(TERMINAL_HOOK);
+        Mode mode;
+        if (h instanceof Function<?, ?> f) {
+            hook = (Function<String, String>) f;
+            String got = hook.apply("raw");
+            mode = "raw".equals(got) ? new Mode("raw", false, true) : new Mode("line", false, false);
+        } else {
+            mode = new Mode("line", session.getKeyboard() == System.in, false);
+        }
+        String esc = escape < 0 ? "" : ", " + (char) escape + ". after Enter ends it";
+        console.print("[ssh:shell " + term + " " + columns + "x" + rows + ", " + mode.name() + " mode" + esc + "]\r\n");
+        console.flush();
+        return mode;
+    }
+
+    /** Gives the client's terminal back (cooked mode, no input forwarded). */
+    void leave() {
+        if (hook != null) {
+            hook.apply("off");
+        }
+    }
+
+    private static String text(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private static int number(Object o, int otherwise) {
+        try {
+            int n = o == null ? otherwise : Integer.parseInt(o.toString().trim());
+            return n >= 1 && n <= 10000 ? n : otherwise;
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+}
