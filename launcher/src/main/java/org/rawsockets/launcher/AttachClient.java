@@ -132,8 +132,18 @@ public final class AttachClient {
                 err.println("gateway-client: " + answer.text());
                 return EXIT_REFUSED;
             }
-            Interrupts interrupts = new Interrupts(c);
+            Interrupts interrupts = new Interrupts(c, script != null && System.console() == null);
             if (script != null) {
+                if (System.console() != null) {
+                    // a command may ask for raw keystrokes (ssh:shell): the terminal, made only now
+                    try (org.jline.terminal.Terminal t = org.jline.terminal.TerminalBuilder.builder().system(true)
+                            .nativeSignals(false).build()) {
+                        interrupts.input().terminal(t);
+                        return interrupts.command(script, out, err);
+                    } finally {
+                        interrupts.input().terminal(null);
+                    }
+                }
                 return interrupts.command(script, out, err);
             }
             return interactive(home, interrupts, out, err);
@@ -189,10 +199,23 @@ public final class AttachClient {
         private final SocketChannel ch;
         private final AtomicBoolean running = new AtomicBoolean();
         private final AtomicBoolean sent = new AtomicBoolean();
+        private final ClientInput input;
 
-        Interrupts(SocketChannel ch) {
+        /** @param pipe standard input is a pipe that a command may read ({@code -c} only) */
+        Interrupts(SocketChannel ch, boolean pipe) {
             this.ch = ch;
+            this.input = new ClientInput(this::send, pipe);
             handleSigint();
+        }
+
+        /** The keystrokes a command may ask for. */
+        ClientInput input() {
+            return input;
+        }
+
+        /** One frame; the input thread, the SIGINT handler and the command loop all write. */
+        private synchronized void send(byte type, byte[] payload) throws IOException {
+            AttachProtocol.write(ch, type, payload, 0, payload.length);
         }
 
         private void handleSigint() {
@@ -219,7 +242,7 @@ public final class AttachClient {
                 Runtime.getRuntime().halt(AttachProtocol.STATUS_INTERRUPTED);
             }
             try {
-                AttachProtocol.write(ch, AttachProtocol.INTERRUPT, new byte[0], 0, 0);
+                send(AttachProtocol.INTERRUPT, new byte[0]);
             } catch (IOException e) {
                 ClientTrace.log("cannot send the interrupt (" + e + "): halt 130");
                 Runtime.getRuntime().halt(AttachProtocol.STATUS_INTERRUPTED);
@@ -264,7 +287,11 @@ public final class AttachClient {
             running.set(true);
             ClientTrace.log("command sent (" + script.length() + " chars)");
             try {
-                AttachProtocol.write(ch, AttachProtocol.COMMAND, script);
+                String terminal = input.describe();
+                if (terminal != null) {
+                    send(AttachProtocol.TERMINAL, terminal.getBytes(StandardCharsets.UTF_8));
+                }
+                send(AttachProtocol.COMMAND, script.getBytes(StandardCharsets.UTF_8));
                 while (true) {
                     AttachProtocol.Frame f = AttachProtocol.read(ch);
                     if (f == null) {
@@ -279,7 +306,11 @@ public final class AttachClient {
                         err.write(f.payload(), 0, f.payload().length);
                         err.flush();
                         break;
+                    case AttachProtocol.MODE:
+                        input.mode(f.text());
+                        break;
                     case AttachProtocol.STATUS:
+                        input.stop();
                         ClientTrace.log("command status " + f.status());
                         return f.status();
                     case AttachProtocol.REFUSED:
@@ -290,6 +321,7 @@ public final class AttachClient {
                     }
                 }
             } finally {
+                input.stop();
                 running.set(false);
             }
         }

@@ -17,9 +17,12 @@ import java.nio.file.Path;
  * <p>
  * Client to gateway: {@link #TOKEN} (first frame, the content of {@code data/attach.token}),
  * {@link #COMMAND} (a Gogo script, run statement by statement in the connection's session),
- * {@link #INTERRUPT} (Ctrl-C: interrupt the running command). Gateway to client: {@link #ACCEPTED}
- * or {@link #REFUSED} (message), then per command {@link #OUT} and {@link #ERR} chunks and one
- * {@link #STATUS} (4-byte exit status).
+ * {@link #INTERRUPT} (Ctrl-C: interrupt the running command), {@link #TERMINAL} (before a command:
+ * the client's terminal type and size, or that its input is a pipe), {@link #INPUT} and
+ * {@link #INPUT_END} (its keystrokes, only while a command asked for them). Gateway to client:
+ * {@link #ACCEPTED} or {@link #REFUSED} (message), then per command {@link #OUT} and {@link #ERR}
+ * chunks, {@link #MODE} when the command wants input ({@code raw}, {@code line}) or no more
+ * ({@code off}), and one {@link #STATUS} (4-byte exit status; input stops with it).
  */
 final class AttachProtocol {
 
@@ -36,6 +39,14 @@ final class AttachProtocol {
     static final byte OUT = 'O';
     static final byte ERR = 'E';
     static final byte STATUS = 'X';
+    /** Client: {@code "<TERM> <columns> <rows>"} of its terminal, or {@code "pipe"}: its input can be sent as it comes. */
+    static final byte TERMINAL = 'W';
+    /** Client: bytes typed (raw mode) or read from its standard input (line mode). */
+    static final byte INPUT = 'D';
+    /** Client: its input ended. */
+    static final byte INPUT_END = 'Z';
+    /** Gateway: {@code raw} / {@code line}: send input (raw: terminal in raw mode); {@code off}: stop, terminal back. */
+    static final byte MODE = 'M';
 
     /** Longest frame either side accepts (a command script, a chunk of output, a message). */
     static final int MAX_FRAME = 256 * 1024;

@@ -237,13 +237,15 @@ final class AttachServer implements AutoCloseable {
                     StandardCharsets.UTF_8);
             PrintStream err = new PrintStream(new AttachProtocol.FrameOutputStream(w, AttachProtocol.ERR), true,
                     StandardCharsets.UTF_8);
+            AttachInput input = new AttachInput(mode -> w.send(AttachProtocol.MODE, mode.getBytes(StandardCharsets.UTF_8)));
             GatewayScript.Session session;
             try {
-                session = GatewayScript.Session.open(ctx, out, err);
+                session = GatewayScript.Session.open(ctx, input, out, err);
             } catch (IllegalStateException e) {
                 refuse(ch, "refused: " + e.getMessage());
                 return;
             }
+            session.put(AttachInput.HOOK, input.hook());
             try {
                 // Commands run on their own thread: this one keeps reading, for Ctrl-C and disconnects.
                 while (true) {
@@ -251,7 +253,13 @@ final class AttachServer implements AutoCloseable {
                     if (f == null) {
                         break;
                     }
-                    if (f.type() == AttachProtocol.INTERRUPT) {
+                    if (f.type() == AttachProtocol.INPUT) {
+                        input.offer(f.payload());
+                    } else if (f.type() == AttachProtocol.INPUT_END) {
+                        input.end();
+                    } else if (f.type() == AttachProtocol.TERMINAL) {
+                        terminal(session, input, f.text());
+                    } else if (f.type() == AttachProtocol.INTERRUPT) {
                         if (executor != null && executor.isAlive()) {
                             session.interrupt();
                             executor.interrupt();
@@ -268,6 +276,7 @@ final class AttachServer implements AutoCloseable {
                             try {
                                 status = session.run(script);
                             } finally {
+                                input.stop(); // the client's terminal back in line mode before the status
                                 busy.set(false);
                             }
                             try {
@@ -283,7 +292,10 @@ final class AttachServer implements AutoCloseable {
                         throw new IOException("unexpected attach frame type '" + (char) f.type() + "'");
                     }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
+                input.close();
                 // Disconnected (or Ctrl-C killed the client): whatever still runs for it is interrupted.
                 if (executor != null && executor.isAlive()) {
                     session.interrupt();
@@ -307,6 +319,23 @@ final class AttachServer implements AutoCloseable {
             }
             clients.remove(ch);
             closeQuietly(ch);
+        }
+    }
+
+    /**
+     * A {@link AttachProtocol#TERMINAL} frame: {@code "<TERM> <columns> <rows>"} sets the session
+     * variables {@code TERM}, {@code COLUMNS} and {@code LINES} and lets commands ask for raw input;
+     * {@code "pipe"} lets them ask for the client's standard input as it comes.
+     */
+    private static void terminal(GatewayScript.Session session, AttachInput input, String text) {
+        String[] p = text.trim().split(" ");
+        if (p.length == 3) {
+            session.put("TERM", p[0]);
+            session.put("COLUMNS", p[1]);
+            session.put("LINES", p[2]);
+            input.capability("raw");
+        } else if (p.length == 1 && p[0].equals("pipe")) {
+            input.capability("line");
         }
     }
 

@@ -61,6 +61,7 @@ final class GatewayScript {
         private final Method close;
         private final Method foregroundJob;
         private final Method interruptJob;
+        private final Method put;
         private final PrintStream out;
         private final PrintStream err;
         private volatile boolean interrupted;
@@ -75,6 +76,7 @@ final class GatewayScript {
             this.close = sessionType.getMethod("close");
             this.foregroundJob = sessionType.getMethod("foregroundJob");
             this.interruptJob = jobType.getMethod("interrupt");
+            this.put = sessionType.getMethod("put", String.class, Object.class);
             this.out = out;
             this.err = err;
         }
@@ -86,6 +88,11 @@ final class GatewayScript {
          *         message says which)
          */
         static Session open(BundleContext ctx, PrintStream out, PrintStream err) {
+            return open(ctx, new ByteArrayInputStream(new byte[0]), out, err);
+        }
+
+        /** As {@link #open(BundleContext, PrintStream, PrintStream)} with {@code keyboard} as the session's input. */
+        static Session open(BundleContext ctx, InputStream keyboard, PrintStream out, PrintStream err) {
             ServiceReference<?> ref = ctx.getServiceReference(COMMAND_PROCESSOR);
             if (ref == null) {
                 throw new IllegalStateException("no Gogo CommandProcessor service: is " + GOGO_RUNTIME + " active?");
@@ -95,9 +102,8 @@ final class GatewayScript {
                 Class<?> processorType = ref.getBundle().loadClass(COMMAND_PROCESSOR);
                 Class<?> sessionType = ref.getBundle().loadClass(COMMAND_SESSION);
                 Class<?> jobType = ref.getBundle().loadClass(JOB);
-                InputStream noInput = new ByteArrayInputStream(new byte[0]);
                 Object session = processorType.getMethod("createSession", InputStream.class, java.io.OutputStream.class,
-                        java.io.OutputStream.class).invoke(processor, noInput, out, err);
+                        java.io.OutputStream.class).invoke(processor, keyboard, out, err);
                 return new Session(ctx, ref, session, sessionType, jobType, out, err);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 unget(ctx, ref);
@@ -171,6 +177,15 @@ final class GatewayScript {
                 // no status of its own
             }
             return Main.EXIT_COMMAND_FAILED;
+        }
+
+        /** Sets a session variable (a command reads it with {@code CommandSession.get}). */
+        void put(String name, Object value) {
+            try {
+                put.invoke(session, name, value);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                err.println("gateway: cannot set the session variable " + name + ": " + e);
+            }
         }
 
         /** Interrupts the statement running now (Gogo's foreground job: its pipe threads). */

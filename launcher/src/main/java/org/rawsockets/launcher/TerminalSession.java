@@ -32,6 +32,7 @@ final class TerminalSession {
                 // A terminal that reports no size (serial console, bare pty): JLine would squeeze the prompt.
                 terminal.setSize(new org.jline.terminal.Size(80, 24));
             }
+            interrupts.input().terminal(terminal); // raw keystrokes for a command that asks (ssh:shell)
             LineReaderBuilder b = LineReaderBuilder.builder().terminal(terminal).appName("gateway-client");
             Path history = home.resolve("data/client.history");
             if (Files.isDirectory(history.getParent()) && Files.isWritable(history.getParent())) {

@@ -39,6 +39,32 @@ class SshGatewayProcessIT {
 
     @Test
     void sshExecThroughGatewayC(TestInfo info) throws Exception {
+        Lab lab = lab(info);
+        sshd = lab.sshd();
+        sshdLog = lab.sshdLog();
+        Path home = lab.home();
+        GatewayProcessIT.Result ok = gateway.run(home, "-c", "ssh:hosts; ssh:exec -c lab echo from-sshd");
+        assertEquals(0, ok.exit(), ok + "\n--- sshd\n" + Files.readString(sshdLog));
+        assertTrue(ok.stdout().contains("lab  root@endpoint lab  auth=publickey  hostKeyMode=strict"), ok.toString());
+        assertTrue(ok.stdout().contains("from-sshd"), ok.toString());
+
+        GatewayProcessIT.Result status = gateway.run(home, "-c", "ssh:exec lab 'exit 7'");
+        assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.stdout().strip().endsWith("7"), "the remote exit status is the command's value: " + status);
+
+        GatewayProcessIT.Result failed = gateway.run(home, "-c", "ssh:exec -c lab 'exit 7'");
+        assertEquals(7, failed.exit(), "gateway -c exits with the remote status: " + failed);
+        assertTrue(failed.stderr().contains("'exit 7' on lab exited with status 7"), failed.toString());
+        assertTrue(Files.readString(sshdLog).contains("Accepted publickey for root"), Files.readString(sshdLog));
+        assertTrue(!Files.readString(home.resolve("log/gateway.log")).contains("gw pass"), "the passphrase is never logged");
+    }
+
+    /** A gateway folder with the SSH bundles in deploy/ and host {@code lab} in etc/, and the OpenSSH sshd it reaches. */
+    record Lab(Path home, Process sshd, Path sshdLog) {
+    }
+
+    /** Sets up {@link Lab}: the caller stops {@code sshd} (its descendants too). */
+    static Lab lab(TestInfo info) throws Exception {
         Path home = GatewayProcessIT.copyDistribution(info);
         Path bundles = Paths.get(System.getProperty("gateway.dir"), "bundles");
         copy(bundles, "ssh-*.jar", home.resolve("deploy"));
@@ -59,8 +85,8 @@ class SshGatewayProcessIT {
         if (!Files.isDirectory(Path.of("/run/sshd"))) {
             Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation directory, as its service makes it
         }
-        sshdLog = work.resolve("sshd.log");
-        sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", work.resolve("sshd_config").toString())
+        Path sshdLog = work.resolve("sshd.log");
+        Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", work.resolve("sshd_config").toString())
                 .redirectErrorStream(true).redirectOutput(sshdLog.toFile()).start();
         GatewayProcessIT.awaitListening(port);
         String[] hostPub = Files.readString(work.resolve("host_key.pub")).trim().split(" ");
@@ -79,20 +105,7 @@ class SshGatewayProcessIT {
                 "endpoint=lab", "user=root", "keyFile=" + work.resolve("id_ecdsa"),
                 ".passphrase=secret:lab-key", "knownHosts=" + work.resolve("known_hosts"), ""));
 
-        GatewayProcessIT.Result ok = gateway.run(home, "-c", "ssh:hosts; ssh:exec -c lab echo from-sshd");
-        assertEquals(0, ok.exit(), ok + "\n--- sshd\n" + Files.readString(sshdLog));
-        assertTrue(ok.stdout().contains("lab  root@endpoint lab  auth=publickey  hostKeyMode=strict"), ok.toString());
-        assertTrue(ok.stdout().contains("from-sshd"), ok.toString());
-
-        GatewayProcessIT.Result status = gateway.run(home, "-c", "ssh:exec lab 'exit 7'");
-        assertEquals(0, status.exit(), status.toString());
-        assertTrue(status.stdout().strip().endsWith("7"), "the remote exit status is the command's value: " + status);
-
-        GatewayProcessIT.Result failed = gateway.run(home, "-c", "ssh:exec -c lab 'exit 7'");
-        assertEquals(7, failed.exit(), "gateway -c exits with the remote status: " + failed);
-        assertTrue(failed.stderr().contains("'exit 7' on lab exited with status 7"), failed.toString());
-        assertTrue(Files.readString(sshdLog).contains("Accepted publickey for root"), Files.readString(sshdLog));
-        assertTrue(!Files.readString(home.resolve("log/gateway.log")).contains("gw pass"), "the passphrase is never logged");
+        return new Lab(home, sshd, sshdLog);
     }
 
     private static void copy(Path dir, String glob, Path to) throws IOException {

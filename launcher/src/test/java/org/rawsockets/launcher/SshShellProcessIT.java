@@ -1,0 +1,171 @@
+package org.rawsockets.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * {@code ssh:shell lab} in a running headless gateway through {@code bin/gateway-client}, against an
+ * OpenSSH sshd the test starts: from a pipe ({@code -c}, line mode: the lines run, the remote status
+ * is the client's exit code) and on a pseudo-terminal from script(1) (raw mode: the remote PTY, the
+ * {@code ~.} escape, and the client's line editing back at the prompt afterwards).
+ */
+class SshShellProcessIT {
+
+    static final Duration WAIT = GatewayProcessIT.WAIT;
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void sshShellThroughTheAttachChannel(TestInfo info) throws Exception {
+        SshGatewayProcessIT.Lab lab = SshGatewayProcessIT.lab(info);
+        processes.add(lab.sshd());
+        Path home = lab.home();
+        ProcessBuilder gw = new ProcessBuilder(home.resolve("bin/gateway").toString(), "--headless").directory(home.toFile());
+        gw.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        gw.environment().remove("GATEWAY_OPTS");
+        Process gateway = gw.start();
+        processes.add(gateway);
+        gateway.getOutputStream().close();
+        GatewayProcessIT.Running g = new GatewayProcessIT.Running(gateway);
+        g.awaitLine("gateway ready in|gateway started", WAIT);
+
+        // From a pipe: the lines are typed into the remote terminal as they come; -c: the remote status is the exit code.
+        ProcessBuilder piped = new ProcessBuilder(home.resolve("bin/gateway-client").toString(), "-c", "ssh:shell -c lab")
+                .directory(home.toFile()).redirectErrorStream(true);
+        piped.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = piped.start();
+        processes.add(p);
+        try (OutputStream in = p.getOutputStream()) {
+            in.write("tty | sed 's/^/TTY=/'; echo h''i; exit 3\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(readAll(p.getInputStream()), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), out);
+        assertEquals(3, p.exitValue(), out + "\n--- sshd\n" + Files.readString(lab.sshdLog()));
+        assertTrue(out.contains("line mode"), out);
+        assertTrue(out.contains("TTY=/dev/pts/"), out);
+        assertTrue(out.contains("hi\r\n"), out);
+        assertTrue(out.contains("shell on lab exited with status 3"), out);
+
+        // On a terminal: the interactive client, raw mode while the shell runs, ~. ends it, the prompt edits lines again.
+        ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c",
+                "exec env --default-signal=INT " + home.resolve("bin/gateway-client"), "/dev/null")
+                .directory(home.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("TERM", "xterm");
+        Process t = pb.start();
+        processes.add(t);
+        StringBuffer screen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            byte[] buf = new byte[4096];
+            try (InputStream in = t.getInputStream()) {
+                for (int n; (n = in.read(buf)) > 0;) {
+                    screen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException ignored) {
+                // ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        OutputStream keys = t.getOutputStream();
+        awaitScreen(screen, "g! ", 0);
+        int mark = screen.length();
+        type(keys, "ssh:shell lab\r");
+        awaitScreen(screen, "raw mode", mark);
+        mark = screen.length();
+        // Computed markers (the remote terminal echoes the typed line). Ctrl-B is bash's backward-char: the
+        // raw key reaches the remote line editor (a local cooked terminal would pass it on inside the line).
+        type(keys, "tty | sed 's/^/TTY=/'; echo $TERM | sed 's/^/TERM=/'; echo RAW=ac\u0002b\r");
+        awaitScreen(screen, "RAW=abc\r\n", mark);
+        String shown = screen.substring(mark);
+        assertTrue(shown.contains("TTY=/dev/pts/"), shown);
+        assertTrue(shown.contains("TERM=xterm"), shown);
+        mark = screen.length();
+        type(keys, "sleep 600\r");
+        type(keys, "~.");
+        awaitScreen(screen, "~. : closed the shell on lab", mark);
+        awaitScreen(screen, "g! ", mark);
+        mark = screen.length();
+        // back at the client's prompt with line editing: Ctrl-B moves back one character
+        type(keys, "echo ac\u0002b\r");
+        awaitScreen(screen, "abc\r\n", mark);
+        type(keys, "exit\r");
+        assertTrue(t.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "client left at 'exit':\n" + screen);
+        assertEquals(0, t.exitValue(), screen.toString());
+        awaitLog(lab.sshdLog(), "Disconnected from user root", 2);
+        assertTrue(gateway.isAlive());
+        // no pump thread left in the gateway (its JVM's thread dump)
+        String dump = threadDump(gateway);
+        assertTrue(dump.contains("gateway-attach"), dump);
+        assertTrue(!dump.contains("ssh-shell-"), dump);
+    }
+
+    /** jcmd Thread.print of the gateway's JVM (bin/gateway's process or the java it started). */
+    private static String threadDump(Process gateway) throws Exception {
+        List<ProcessHandle> candidates = new ArrayList<>(List.of(gateway.toHandle()));
+        gateway.descendants().forEach(candidates::add);
+        for (ProcessHandle h : candidates) {
+            Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(h.pid()), "Thread.print").redirectErrorStream(true).start();
+            j.getOutputStream().close();
+            String text = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (j.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && j.exitValue() == 0 && text.contains("Full thread dump")) {
+                return text;
+            }
+        }
+        throw new AssertionError("no thread dump of the gateway (jcmd of " + candidates + ")");
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        return in.readAllBytes();
+    }
+
+    private static void type(OutputStream keys, String text) throws IOException {
+        keys.write(text.getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+    }
+
+    private static void awaitScreen(StringBuffer screen, String text, int from) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (screen.indexOf(text, from) < 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("'" + text + "' not on the terminal within " + WAIT + ":\n" + screen.substring(from));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitLog(Path log, String line, int times) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (Files.readString(log).split(java.util.regex.Pattern.quote(line), -1).length - 1 < times) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(times + " x '" + line + "' not in the sshd log within " + WAIT + ":\n"
+                        + Files.readString(log));
+            }
+            Thread.sleep(20);
+        }
+    }
+}
