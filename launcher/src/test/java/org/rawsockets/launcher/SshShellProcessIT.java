@@ -22,7 +22,9 @@ import org.junit.jupiter.api.TestInfo;
  * {@code ssh:shell lab} in a running headless gateway through {@code bin/gateway-client}, against an
  * OpenSSH sshd the test starts: from a pipe ({@code -c}, line mode: the lines run, the remote status
  * is the client's exit code) and on a pseudo-terminal from script(1) (raw mode: the remote PTY, the
- * {@code ~.} escape, and the client's line editing back at the prompt afterwards).
+ * {@code ~.} escape, and the client's line editing back at the prompt afterwards), then in the
+ * gateway's own Gogo console on a pseudo-terminal (line mode, {@code ~.} and Enter, the next line
+ * reaches Gogo).
  */
 class SshShellProcessIT {
 
@@ -66,7 +68,7 @@ class SshShellProcessIT {
         assertEquals(3, p.exitValue(), out + "\n--- sshd\n" + Files.readString(lab.sshdLog()));
         assertTrue(out.contains("line mode"), out);
         assertTrue(out.contains("TTY=/dev/pts/"), out);
-        assertTrue(out.contains("hi\r\n"), out);
+        assertTrue(out.contains("hi\n") && !out.contains("hi\r"), "line mode: no CR added: " + out);
         assertTrue(out.contains("shell on lab exited with status 3"), out);
 
         // On a terminal: the interactive client, raw mode while the shell runs, ~. ends it, the prompt edits lines again.
@@ -121,6 +123,50 @@ class SshShellProcessIT {
         String dump = threadDump(gateway);
         assertTrue(dump.contains("gateway-attach"), dump);
         assertTrue(!dump.contains("ssh-shell-"), dump);
+
+        // The gateway's own console (Gogo's, line mode): stop the headless one, start it on a pseudo-terminal.
+        gateway.destroy(); // SIGTERM: a clean stop
+        assertTrue(gateway.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the headless gateway stopped");
+        ProcessBuilder cb = new ProcessBuilder("script", "-q", "-e", "-c", "exec " + home.resolve("bin/gateway"), "/dev/null")
+                .directory(home.toFile()).redirectErrorStream(true);
+        cb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        cb.environment().put("TERM", "xterm");
+        cb.environment().remove("GATEWAY_OPTS");
+        Process c = cb.start();
+        processes.add(c);
+        StringBuffer console = new StringBuffer();
+        Thread consoleReader = new Thread(() -> {
+            byte[] buf = new byte[4096];
+            try (InputStream in = c.getInputStream()) {
+                for (int n; (n = in.read(buf)) > 0;) {
+                    console.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException ignored) {
+                // ended
+            }
+        });
+        consoleReader.setDaemon(true);
+        consoleReader.start();
+        OutputStream ckeys = c.getOutputStream();
+        awaitScreen(console, "g! ", 0);
+        mark = console.length();
+        type(ckeys, "ssh:shell lab\r");
+        awaitScreen(console, "line mode", mark);
+        mark = console.length();
+        type(ckeys, "tty | sed 's/^/TTY=/'; echo h''i\r");
+        awaitScreen(console, "hi\r\n", mark);
+        assertTrue(console.substring(mark).contains("TTY=/dev/pts/"), console.substring(mark));
+        mark = console.length();
+        type(ckeys, "~.\r");
+        awaitScreen(console, "~. : closed the shell on lab", mark);
+        awaitScreen(console, "g! ", mark);
+        // the next console line reaches Gogo (no thread of the shell left reading the terminal)
+        mark = console.length();
+        type(ckeys, "echo back''-at-gogo\r");
+        awaitScreen(console, "back-at-gogo\r\n", mark);
+        type(ckeys, "exit 0\r");
+        assertTrue(c.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the console gateway stopped at 'exit 0':\n" + console);
+        awaitLog(lab.sshdLog(), "Disconnected from user root", 3);
     }
 
     /** jcmd Thread.print of the gateway's JVM (bin/gateway's process or the java it started). */

@@ -36,8 +36,9 @@ public final class ShellImpl implements SshShell {
 
     /**
      * A PTY shell on {@code session} as {@link org.rawsockets.ssh.SshSession#shell(String, int, int)} opens it, where
-     * {@code echo false} asks the server's terminal not to echo what is typed (pty mode {@code ECHO 0}):
-     * for a caller whose own terminal already shows the typed line (line mode).
+     * {@code echo false} is for a caller whose own terminal edits and shows the typed line and turns line
+     * ends into CR LF itself (line mode): the server's terminal is asked not to echo what is typed and to
+     * send line ends as they are (pty modes {@code ECHO 0}, {@code ONLCR 0}).
      */
     public static CompletionStage<SshShell> open(org.rawsockets.ssh.SshSession session, String term, int columns, int rows,
             boolean echo) {
@@ -65,6 +66,7 @@ public final class ShellImpl implements SshShell {
             if (!echo) {
                 java.util.Map<PtyMode, Integer> modes = new java.util.EnumMap<>(channel.getPtyModes());
                 modes.put(PtyMode.ECHO, 0);
+                modes.put(PtyMode.ONLCR, 0);
                 channel.setPtyModes(modes);
             }
             channel.setRedirectErrorStream(true);

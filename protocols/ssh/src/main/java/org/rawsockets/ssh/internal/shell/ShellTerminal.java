@@ -16,9 +16,11 @@ import org.apache.felix.service.command.CommandSession;
  * mode and send every keystroke (answer {@code "raw"}), or, when it has no terminal, to send its
  * input as it comes ({@code "line"}); {@code apply("off")} ends that. Without the hook the input is
  * the session's keyboard as it is: in the gateway's own console that is the terminal in line mode
- * (the line is edited and echoed locally and sent at Enter), read only when bytes are available (a
- * read of the process's standard input cannot be interrupted; a thread left in it would eat the next
- * console line).
+ * (the line is edited and echoed locally and sent at Enter; the remote terminal is asked not to echo
+ * it again), read only when bytes are available (Gogo's console gives a {@code FileInputStream} of
+ * the process's standard input, whose read cannot be interrupted; a thread left in it would eat the
+ * next console line). With a hook that answers {@code "none"} (a client without terminal or pipe) the
+ * input ends at once.
  */
 final class ShellTerminal {
 
@@ -111,9 +113,12 @@ final class ShellTerminal {
         if (h instanceof Function<?, ?> f) {
             hook = (Function<String, String>) f;
             String got = hook.apply("raw");
-            mode = "raw".equals(got) ? new Mode("raw", false, true) : new Mode("line", false, false);
+            mode = "raw".equals(got) ? new Mode("raw", false, true)
+                    : new Mode("line".equals(got) ? "line" : "no input", false, false);
         } else {
-            mode = new Mode("line", session.getKeyboard() == System.in, false);
+            // Gogo's console reads a FileInputStream of file descriptor 0: not interruptible, so polled
+            java.io.InputStream k = session.getKeyboard();
+            mode = new Mode("line", k == System.in || k instanceof java.io.FileInputStream, false);
         }
         String esc = escape < 0 ? "" : ", " + (char) escape + ". after Enter ends it";
         console.print("[ssh:shell " + term + " " + columns + "x" + rows + ", " + mode.name() + " mode" + esc + "]\r\n");

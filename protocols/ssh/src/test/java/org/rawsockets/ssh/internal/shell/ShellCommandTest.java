@@ -175,7 +175,7 @@ class ShellCommandTest {
         assertTrue(text.contains("[ssh:shell "), text);
         type("echo h''i; exit 3\n");
         assertEquals(3, status.get(60, TimeUnit.SECONDS));
-        assertTrue(screen().contains("hi\r\n"), screen());
+        assertTrue(screen().contains("hi\n") && !screen().contains("hi\r"), "line mode: no CR added: " + screen());
         assertAllGone();
     }
 
@@ -203,7 +203,7 @@ class ShellCommandTest {
         type("echo ~~x | sed 's/^/TILDE=/'\n"); // not at a line start either
         waitForScreen("TILDE=~~x");
         type("~~/../bin/echo DOU''BLE\n"); // ~~ at a line start sends one ~ (the home directory here)
-        waitForScreen("DOUBLE\r\n");
+        waitForScreen("DOUBLE\n");
         type("sleep 600\n");
         sshd.waitForLog("Starting session: shell on pts/", Duration.ofSeconds(30));
         type("~.");
@@ -218,7 +218,7 @@ class ShellCommandTest {
         type("echo be''fore\n");
         keyboard.close(); // end of the console's input: Ctrl-D at the remote prompt logs out
         assertEquals(0, status.get(60, TimeUnit.SECONDS));
-        assertTrue(screen().contains("before\r\n"), screen());
+        assertTrue(screen().contains("before\n"), screen());
         assertAllGone();
     }
 
@@ -238,6 +238,7 @@ class ShellCommandTest {
         waitForScreen("TERM=screen");
         assertTrue(screen().contains("SIZE=43 132"), screen());
         assertTrue(screen().contains("echo $TERM"), "the remote terminal echoes in raw mode: " + screen());
+        assertTrue(screen().contains("TERM=screen\r\n"), "and sends CR LF: " + screen());
         type("exit 2\r");
         assertEquals(2, status.get(60, TimeUnit.SECONDS));
         assertEquals(List.of("raw", "off"), modes);
