@@ -136,8 +136,10 @@ public final class AttachClient {
             if (script != null) {
                 if (System.console() != null) {
                     // a command may ask for raw keystrokes (ssh:shell): the terminal, made only now
+                    // (JLine then owns SIGINT, as in the interactive session: Ctrl-C still interrupts the command)
                     try (org.jline.terminal.Terminal t = org.jline.terminal.TerminalBuilder.builder().system(true)
-                            .nativeSignals(false).build()) {
+                            .nativeSignals(true).signalHandler(org.jline.terminal.Terminal.SignalHandler.SIG_IGN).build()) {
+                        t.handle(org.jline.terminal.Terminal.Signal.INT, sig -> interrupts.interruptCommand());
                         interrupts.input().terminal(t);
                         return interrupts.command(script, out, err);
                     } finally {

@@ -14,7 +14,8 @@ import org.jline.utils.NonBlockingInputStream;
  * mode (every key, Ctrl-C and Ctrl-D included, goes to the command; no local echo, no output
  * processing: JLine's raw mode without {@code ISIG} and {@code OPOST}, as ssh's) and reads it on a
  * thread of its own that polls every 100 ms and stops at {@code off} or at the command's status,
- * which give the terminal its modes back; {@code line} (standard input is a pipe, {@code -c} only)
+ * which give the terminal its modes back (while in raw mode a window resize sends the new size as a
+ * {@link AttachProtocol#TERMINAL} frame); {@code line} (standard input is a pipe, {@code -c} only)
  * sends the pipe's bytes as they come and {@link AttachProtocol#INPUT_END} at its end.
  */
 final class ClientInput {
@@ -31,6 +32,7 @@ final class ClientInput {
     private volatile boolean forwarding;
     private Thread rawReader;
     private Attributes saved;
+    private Terminal.SignalHandler previousWinch;
     private Thread pipeReader;
 
     /** @param pipe standard input is not a terminal and may be sent to a command that asks ({@code -c}) */
@@ -69,6 +71,8 @@ final class ClientInput {
             raw.setLocalFlag(Attributes.LocalFlag.ISIG, false);
             raw.setOutputFlag(Attributes.OutputFlag.OPOST, false);
             terminal.setAttributes(raw);
+            // a resized window: the new size to the gateway (ssh:shell sends it on as window-change)
+            previousWinch = terminal.handle(Terminal.Signal.WINCH, s -> resized());
             forwarding = true;
             rawReader = new Thread(this::readRaw, "gateway-client-input");
             rawReader.setDaemon(true);
@@ -96,8 +100,20 @@ final class ClientInput {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            terminal.handle(Terminal.Signal.WINCH, previousWinch);
             terminal.setAttributes(saved);
             terminal.flush();
+        }
+    }
+
+    private void resized() {
+        String now = describe();
+        if (forwarding && now != null) {
+            try {
+                sender.send(AttachProtocol.TERMINAL, now.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                ClientTrace.log("cannot send the new terminal size: " + e);
+            }
         }
     }
 

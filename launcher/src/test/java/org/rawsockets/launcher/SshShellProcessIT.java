@@ -21,8 +21,8 @@ import org.junit.jupiter.api.TestInfo;
 /**
  * {@code ssh:shell lab} in a running headless gateway through {@code bin/gateway-client}, against an
  * OpenSSH sshd the test starts: from a pipe ({@code -c}, line mode: the lines run, the remote status
- * is the client's exit code) and on a pseudo-terminal from script(1) (raw mode: the remote PTY, the
- * {@code ~.} escape, and the client's line editing back at the prompt afterwards), then in the
+ * is the client's exit code) and on a pseudo-terminal from script(1) (raw mode: the remote PTY, a
+ * window resize passed on, the {@code ~.} escape, and the client's line editing back at the prompt afterwards), then in the
  * gateway's own Gogo console on a pseudo-terminal (line mode, {@code ~.} and Enter, the next line
  * reaches Gogo).
  */
@@ -105,6 +105,13 @@ class SshShellProcessIT {
         String shown = screen.substring(mark);
         assertTrue(shown.contains("TTY=/dev/pts/"), shown);
         assertTrue(shown.contains("TERM=xterm"), shown);
+        // A window resize of the client's terminal reaches the remote one (SIGWINCH -> TERMINAL frame -> window-change).
+        String pts = clientTty(t);
+        Process stty = new ProcessBuilder("stty", "-F", pts, "cols", "101", "rows", "37").redirectErrorStream(true).start();
+        assertTrue(stty.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && stty.exitValue() == 0, "stty -F " + pts);
+        mark = screen.length();
+        type(keys, "while [ \"$(stty size)\" != '37 101' ]; do sleep 0.1; done; echo RESIZED''-OK\r");
+        awaitScreen(screen, "RESIZED-OK\r\n", mark);
         mark = screen.length();
         type(keys, "sleep 600\r");
         type(keys, "~.");
@@ -183,6 +190,18 @@ class SshShellProcessIT {
             }
         }
         throw new AssertionError("no thread dump of the gateway (jcmd of " + candidates + ")");
+    }
+
+    /** The pseudo-terminal script(1) gave the client ({@code /dev/pts/N}). */
+    private static String clientTty(Process script) throws Exception {
+        for (ProcessHandle h : script.descendants().toList()) {
+            Process ps = new ProcessBuilder("ps", "-o", "tty=", "-p", Long.toString(h.pid())).start();
+            String tty = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (ps.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && tty.startsWith("pts/")) {
+                return "/dev/" + tty;
+            }
+        }
+        throw new AssertionError("no pts of the client under script(1): " + script.descendants().toList());
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

@@ -36,14 +36,27 @@ final class ShellTerminal {
     private final int columns;
     private final int rows;
     private final int escape;
+    private final boolean fixedSize;
     private Function<String, String> hook;
 
-    private ShellTerminal(CommandSession session, String term, int columns, int rows, int escape) {
+    private ShellTerminal(CommandSession session, String term, int columns, int rows, int escape, boolean fixedSize) {
         this.session = session;
+        this.fixedSize = fixedSize;
         this.term = term;
         this.columns = columns;
         this.rows = rows;
         this.escape = escape;
+    }
+
+    /**
+     * The attached client's terminal size now ({@code {columns, rows}}; the client sends it again when its
+     * window is resized), or {@code null}: a size given with {@code -s}, or no attached terminal.
+     */
+    int[] currentSize() {
+        if (fixedSize || session.get("COLUMNS") == null || session.get("LINES") == null) {
+            return null;
+        }
+        return new int[] { number(session.get("COLUMNS"), columns), number(session.get("LINES"), rows) };
     }
 
     /** From the command's options ({@code ""} when not given) and the session. */
@@ -83,7 +96,7 @@ final class ShellTerminal {
         } else {
             throw new IllegalArgumentException("ssh:shell -e '" + escape + "': one ASCII character, or none");
         }
-        return new ShellTerminal(session, t, cols, lines, esc);
+        return new ShellTerminal(session, t, cols, lines, esc, !size.isBlank());
     }
 
     String term() {

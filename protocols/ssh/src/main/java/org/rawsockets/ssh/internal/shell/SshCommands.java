@@ -233,7 +233,7 @@ public final class SshCommands {
         try {
             org.rawsockets.ssh.SshShell sh = await(org.rawsockets.ssh.internal.ShellImpl.open(s, t.term(), t.columns(),
                     t.rows(), mode.remoteEcho()), connectLimit(h));
-            TerminalPump pump = new TerminalPump(sh, in, out, t.escape(), mode.poll(), host);
+            TerminalPump pump = new TerminalPump(sh, in, out, t.escape(), mode.poll(), host, t::currentSize);
             TerminalPump.Result r = pump.run();
             if (!pump.threadsEnded()) {
                 throw new IllegalStateException("ssh:shell on " + host + ": a pump thread did not stop within "

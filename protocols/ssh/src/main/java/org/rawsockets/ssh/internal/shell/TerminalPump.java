@@ -49,6 +49,7 @@ final class TerminalPump {
     private static final int BUFFER = 8 * 1024;
     private static final int CTRL_D = 0x04;
     private static final long QUIET_MILLIS = 300;
+    private static final long SIZE_CHECK_MILLIS = 250;
     /** Poll interval of a console whose reads cannot be interrupted (the local terminal). */
     private static final long POLL_MILLIS = 10;
 
@@ -58,6 +59,7 @@ final class TerminalPump {
     private final int escape;
     private final boolean poll;
     private final String name;
+    private final java.util.function.Supplier<int[]> size;
     private final CompletableFuture<End> ended = new CompletableFuture<>();
     private volatile Thread input;
     private volatile Thread output;
@@ -70,14 +72,18 @@ final class TerminalPump {
      *            blocking read cannot be interrupted, such as the local terminal: a thread left blocked in it
      *            would steal the next line of the Gogo console); without it {@code in}'s reads must end at
      *            an interrupt (as {@link java.io.PipedInputStream}'s and the attach channel's do)
+     * @param size the console's size now ({@code {columns, rows}}, or {@code null} when unknown): a change
+     *            is sent to the remote terminal ({@code window-change})
      */
-    TerminalPump(SshShell shell, InputStream in, PrintStream out, int escape, boolean poll, String name) {
+    TerminalPump(SshShell shell, InputStream in, PrintStream out, int escape, boolean poll, String name,
+            java.util.function.Supplier<int[]> size) {
         this.shell = shell;
         this.in = in;
         this.out = out;
         this.escape = escape;
         this.poll = poll;
         this.name = name;
+        this.size = size;
     }
 
     /** Pumps until the shell ends (see the class comment), closes the channel, and stops both threads. */
@@ -86,7 +92,7 @@ final class TerminalPump {
         input = thread("in", this::pumpInput);
         End end;
         try {
-            end = ended.get();
+            end = awaitEnd();
         } catch (InterruptedException e) {
             end = End.INTERRUPTED;
             ended.complete(end);
@@ -112,6 +118,26 @@ final class TerminalPump {
             Thread.currentThread().interrupt();
         }
         return new Result(end, status);
+    }
+
+    /** Waits for the end; meanwhile passes a changed terminal size on (every {@value #SIZE_CHECK_MILLIS} ms). */
+    private End awaitEnd() throws InterruptedException, ExecutionException {
+        int[] last = size.get();
+        while (true) {
+            try {
+                return ended.get(SIZE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                int[] now = size.get();
+                if (now != null && (last == null || now[0] != last[0] || now[1] != last[1])) {
+                    last = now;
+                    try {
+                        shell.resize(now[0], now[1]);
+                    } catch (IOException failed) {
+                        // the channel is going away: its end is reported
+                    }
+                }
+            }
+        }
     }
 
     /** Whether both pump threads have ended (for tests and the command's check). */

@@ -53,7 +53,7 @@ class ShellCommandTest {
     private PipedOutputStream keyboard;
     private PipedInputStream keyboardIn;
     private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
-    private final Map<String, Object> variables = new HashMap<>();
+    private final Map<String, Object> variables = new java.util.concurrent.ConcurrentHashMap<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -239,6 +239,11 @@ class ShellCommandTest {
         assertTrue(screen().contains("SIZE=43 132"), screen());
         assertTrue(screen().contains("echo $TERM"), "the remote terminal echoes in raw mode: " + screen());
         assertTrue(screen().contains("TERM=screen\r\n"), "and sends CR LF: " + screen());
+        // the client's window resized: the attach channel updates the variables, the shell gets window-change
+        variables.put("COLUMNS", "101");
+        variables.put("LINES", "37");
+        type("while [ \"$(stty size)\" != '37 101' ]; do sleep 0.1; done; echo RESIZED''-OK\r");
+        waitForScreen("RESIZED-OK\r\n");
         type("exit 2\r");
         assertEquals(2, status.get(60, TimeUnit.SECONDS));
         assertEquals(List.of("raw", "off"), modes);
