@@ -56,9 +56,10 @@ public final class ShellImpl implements SshShell {
             return result;
         }
         String what = "shell (" + term + " " + columns + "x" + rows + ")";
-        ChannelShell channel;
+        PtyShellChannel channel;
         try {
-            channel = session.clientSession().createShellChannel();
+            channel = new PtyShellChannel();
+            session.clientSession().getService(org.apache.sshd.common.session.ConnectionService.class).registerChannel(channel);
             channel.setUsePty(true);
             channel.setPtyType(term);
             channel.setPtyColumns(columns);
@@ -79,13 +80,22 @@ public final class ShellImpl implements SshShell {
             }, limit, TimeUnit.MILLISECONDS);
             result.whenComplete((v, e) -> timer.cancel(false));
             channel.open().addListener(f -> {
-                if (f.isOpened()) {
-                    if (!result.complete(new ShellImpl(session, channel))) {
+                if (!f.isOpened()) {
+                    result.completeExceptionally(session.failure(Reason.CHANNEL, what, f.getException()));
+                    return;
+                }
+                channel.ptyGranted().whenComplete((granted, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(session.failure(Reason.CHANNEL, what, e));
+                    } else if (!granted) {
+                        channel.close(true);
+                        result.completeExceptionally(new SshException(Reason.CHANNEL, session.target()
+                                + " refused a pseudo-terminal for the " + what + " (check PermitTTY in the server's"
+                                + " sshd_config, and no-pty or restrict on the key's line in authorized_keys)", null));
+                    } else if (!result.complete(new ShellImpl(session, channel))) {
                         channel.close(true);
                     }
-                } else {
-                    result.completeExceptionally(session.failure(Reason.CHANNEL, what, f.getException()));
-                }
+                });
             });
         } catch (Exception e) {
             result.completeExceptionally(session.failure(Reason.CHANNEL, what, e));

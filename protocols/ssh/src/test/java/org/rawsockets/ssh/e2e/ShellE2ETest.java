@@ -91,6 +91,29 @@ class ShellE2ETest {
         s.close();
     }
 
+    @Test
+    void aServerThatRefusesTheTerminalIsAChannelErrorSayingWhatToCheck() throws Exception {
+        sshd.close();
+        sshd = OpenSshServer.start(dir.resolve("sshd-notty"), "ed25519", List.of(Path.of(dir.resolve("id_ed25519") + ".pub")),
+                "PermitTTY no");
+        Path kh = Files.writeString(dir.resolve("known_hosts"), sshd.knownHostsLine("127.0.0.1") + "\n");
+        SshSession s = await(ssh.connect(SshSettings.builder().host("127.0.0.1").port(sshd.port).user("root")
+                .keyFile(dir.resolve("id_ed25519")).knownHosts(kh).connectTimeout(Duration.ofSeconds(30)).build()));
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> s.shell("xterm", 80, 24).toCompletableFuture().get(60,
+                        TimeUnit.SECONDS));
+        org.rawsockets.ssh.SshException x = (org.rawsockets.ssh.SshException) e.getCause();
+        assertEquals(org.rawsockets.ssh.SshException.Reason.CHANNEL, x.reason());
+        assertEquals("root@127.0.0.1:" + sshd.port + " refused a pseudo-terminal for the shell (xterm 80x24) (check PermitTTY"
+                + " in the server's sshd_config, and no-pty or restrict on the key's line in authorized_keys)", x.getMessage());
+        TestSockets.waitUntil("the refused channel closed, the session still open", Duration.ofSeconds(30),
+                () -> ((org.apache.sshd.common.session.helpers.AbstractConnectionService) s.clientSession().getService(
+                        org.apache.sshd.common.session.ConnectionService.class)).getChannels().isEmpty());
+        assertTrue(s.isOpen());
+        assertEquals("still here\n", await(s.exec("echo still here", Duration.ofSeconds(30))).stdoutText());
+        s.close();
+    }
+
     private static void type(SshShell shell, String line) throws Exception {
         shell.input().write(line.getBytes(StandardCharsets.UTF_8));
         shell.input().flush();
