@@ -195,10 +195,13 @@ class SshShellProcessIT {
     /** The pseudo-terminal script(1) gave the client ({@code /dev/pts/N}). */
     private static String clientTty(Process script) throws Exception {
         for (ProcessHandle h : script.descendants().toList()) {
-            Process ps = new ProcessBuilder("ps", "-o", "tty=", "-p", Long.toString(h.pid())).start();
-            String tty = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (ps.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && tty.startsWith("pts/")) {
-                return "/dev/" + tty;
+            try {
+                String tty = Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "fd", "0")).toString();
+                if (tty.startsWith("/dev/pts/")) {
+                    return tty;
+                }
+            } catch (IOException gone) {
+                // not this one
             }
         }
         throw new AssertionError("no pts of the client under script(1): " + script.descendants().toList());
