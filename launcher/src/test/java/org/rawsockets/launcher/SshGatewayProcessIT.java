@@ -55,7 +55,9 @@ class SshGatewayProcessIT {
         GatewayProcessIT.Result failed = gateway.run(home, "-c", "ssh:exec -c lab 'exit 7'");
         assertEquals(7, failed.exit(), "gateway -c exits with the remote status: " + failed);
         assertTrue(failed.stderr().contains("'exit 7' on lab exited with status 7"), failed.toString());
-        assertTrue(Files.readString(sshdLog).contains("Accepted publickey for root"), Files.readString(sshdLog));
+        // an Ed25519 user key, signed with BouncyCastle from the platform
+        assertTrue(Files.readString(sshdLog).matches("(?s).*Accepted publickey for root from \\S+ port \\d+ ssh2: ED25519 .*"),
+                Files.readString(sshdLog));
         assertTrue(!Files.readString(home.resolve("log/gateway.log")).contains("gw pass"), "the passphrase is never logged");
     }
 
@@ -68,17 +70,17 @@ class SshGatewayProcessIT {
         Path home = GatewayProcessIT.copyDistribution(info);
         Path bundles = Paths.get(System.getProperty("gateway.dir"), "bundles");
         copy(bundles, "ssh-*.jar", home.resolve("deploy"));
-        // Apache MINA SSHD; not bcprov (Ed25519), which FileInstall cannot install (see README): ECDSA keys here.
+        // Apache MINA SSHD; BouncyCastle is in the platform (system/), so Ed25519 keys (OpenSSH's default) work
         copy(bundles.resolve("ssh-lib"), "sshd-*.jar", home.resolve("deploy"));
 
         Path work = Files.createDirectories(home.resolve("sshd"));
-        GatewayProcessIT.exec(work, "ssh-keygen", "-q", "-t", "ecdsa", "-f", "host_key", "-N", "");
-        GatewayProcessIT.exec(work, "ssh-keygen", "-q", "-t", "ecdsa", "-f", "id_ecdsa", "-N", "gw pass");
+        GatewayProcessIT.exec(work, "ssh-keygen", "-q", "-t", "ed25519", "-f", "host_key", "-N", "");
+        GatewayProcessIT.exec(work, "ssh-keygen", "-q", "-t", "ed25519", "-f", "id_ed25519", "-N", "gw pass");
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        Files.copy(work.resolve("id_ecdsa.pub"), work.resolve("authorized_keys"));
+        Files.copy(work.resolve("id_ed25519.pub"), work.resolve("authorized_keys"));
         Files.write(work.resolve("sshd_config"), List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + work.resolve(
                 "host_key"), "PidFile none", "UsePAM no", "StrictModes no", "PermitRootLogin yes", "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no", "AuthorizedKeysFile " + work.resolve("authorized_keys"), "LogLevel VERBOSE"));
@@ -102,7 +104,7 @@ class SshGatewayProcessIT {
         GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.socket.policy.cfg"),
                 "grant.ssh-lab = org.rawsockets.ssh tcp endpoint:lab *\n");
         GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.ssh.host-lab.cfg"), String.join("\n", "name=lab",
-                "endpoint=lab", "user=root", "keyFile=" + work.resolve("id_ecdsa"),
+                "endpoint=lab", "user=root", "keyFile=" + work.resolve("id_ed25519"),
                 ".passphrase=secret:lab-key", "knownHosts=" + work.resolve("known_hosts"), ""));
 
         return new Lab(home, sshd, sshdLog);
