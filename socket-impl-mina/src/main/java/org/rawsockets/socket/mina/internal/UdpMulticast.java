@@ -65,9 +65,17 @@ final class UdpMulticast implements MulticastController {
         }
         return socket.opened.thenCompose(info -> {
             InetSocketAddress ga = new InetSocketAddress(g, socket.bound.address.getPort());
+            NetworkInterface ni;
             try {
-                socket.engine.policy().check(socket.owner.owner(),
-                        new Access(AccessKind.MULTICAST_JOIN, g.getHostAddress(), socket.endpointName, ga));
+                ni = networkInterface(socket.options, socket.bound.address);
+            } catch (IOException | RuntimeException e) {
+                return CompletableFuture.failedFuture(NetworkReasons.of("cannot join multicast group "
+                        + g.getHostAddress() + " on " + socket.destination + ": " + e.getMessage(), e));
+            }
+            try {
+                // the interface joined on is part of the decision: grants may name it (interface=<name>)
+                socket.engine.policy().check(socket.owner.owner(), new Access(AccessKind.MULTICAST_JOIN, g.getHostAddress(),
+                        socket.endpointName, ga, ni == null ? null : ni.getName()));
             } catch (NotAllowedException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -77,7 +85,6 @@ final class UdpMulticast implements MulticastController {
                         + g.getHostAddress() + " on " + socket.destination + ": " + DatagramChannels.problem()));
             }
             try {
-                NetworkInterface ni = networkInterface(socket.options, socket.bound.address);
                 MembershipKey k = ch.join(g, ni);
                 keys.put(g.getHostAddress(), k);
                 return CompletableFuture.completedFuture(null);

@@ -13,13 +13,21 @@ import java.util.Objects;
  * @param endpointName the named endpoint used, or {@code null}
  * @param address the resolved address and port that will be used (for LISTEN/UDP_BIND/
  *            MULTICAST_JOIN the local address or group)
+ * @param networkInterface for MULTICAST_JOIN the name of the interface joined on; {@code null}
+ *            otherwise (grants restricted to an interface cover only joins on it)
  */
-public record Access(AccessKind kind, String requestedHost, String endpointName, InetSocketAddress address) {
+public record Access(AccessKind kind, String requestedHost, String endpointName, InetSocketAddress address,
+        String networkInterface) {
 
     public Access {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(requestedHost, "requestedHost");
+    }
+
+    /** An access that involves no particular network interface. */
+    public Access(AccessKind kind, String requestedHost, String endpointName, InetSocketAddress address) {
+        this(kind, requestedHost, endpointName, address, null);
     }
 
     /**
@@ -42,6 +50,7 @@ public record Access(AccessKind kind, String requestedHost, String endpointName,
             host = "[" + ip + "]";
         }
         String ep = endpointName == null ? "" : " via endpoint '" + endpointName + "'";
-        return kind.label() + " " + host + ":" + address.getPort() + ep;
+        String on = networkInterface == null ? "" : " on interface " + networkInterface;
+        return kind.label() + " " + host + ":" + address.getPort() + ep + on;
     }
 }

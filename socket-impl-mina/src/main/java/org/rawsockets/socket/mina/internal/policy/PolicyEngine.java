@@ -147,7 +147,7 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
     public Verdict decide(Owner owner, Access access) {
         InetAddress a = access.address().getAddress();
         return decide(owner, access.kind(), access.matchName(), access.endpointName(), a == null ? null : Ip.of(a),
-                access.address().getPort());
+                access.address().getPort(), access.networkInterface());
     }
 
     /**
@@ -157,6 +157,11 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
      *            literal
      */
     Verdict decide(Owner owner, AccessKind kind, String name, String endpoint, Ip ip, int port) {
+        return decide(owner, kind, name, endpoint, ip, port, null);
+    }
+
+    /** {@link #decide(Owner, AccessKind, String, String, Ip, int)} for a multicast join on {@code iface}. */
+    Verdict decide(Owner owner, AccessKind kind, String name, String endpoint, Ip ip, int port, String iface) {
         PolicySettings s = settings;
         if (owner.origin() != null && !s.mayActForOrigins(owner.symbolicName())) {
             return Verdict.NOT_GRANTED;
@@ -174,7 +179,7 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
         List<Rule> grants = s.grants();
         for (int i = 0; i < grants.size(); i++) {
             Rule g = grants.get(i);
-            if (!g.appliesTo(owner) || !g.covers(kind, name, endpoint, ip, port)) {
+            if (!g.appliesTo(owner) || !g.covers(kind, name, endpoint, ip, port, iface)) {
                 continue;
             }
             covered = true;
@@ -242,7 +247,7 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
         Rule allowing = null;
         Rule endpointGrant = null;
         for (Rule g : s.grants()) {
-            if (!g.appliesTo(owner) || !g.covers(kind, name, endpoint, ip, port)) {
+            if (!g.appliesTo(owner) || !g.covers(kind, name, endpoint, ip, port, access.networkInterface())) {
                 continue;
             }
             if (covering == null) {
@@ -351,7 +356,8 @@ public final class PolicyEngine implements SocketPolicy, PolicyInspector {
         if (bind && !ipNeeded && !(port >= 1 && port <= 1023)) {
             ports = "*";
         }
-        return owner.principal() + " " + k.token() + " " + dest + " " + ports;
+        return owner.principal() + " " + k.token() + " " + dest + " " + ports
+                + (access.networkInterface() == null ? "" : " interface=" + access.networkInterface());
     }
 
     /**

@@ -10,11 +10,12 @@ import java.util.regex.Pattern;
  * {@code grant.<name> =}:
  *
  * <pre>
- * &lt;bundle&gt; &lt;kind&gt; &lt;destination&gt; &lt;ports&gt;
+ * &lt;bundle&gt; &lt;kind&gt; &lt;destination&gt; &lt;ports&gt; [interface=&lt;name&gt;]
  *   bundle       bundle symbolic name or glob: org.rawsockets.smtp, org.example.*, *
  *   kind         tcp | tcp-listen | tcp-bind | udp-connected | udp-bound | multicast | *
  *   destination  * | host | *.example.org | 192.0.2.7 | 10.0.0.0/8 | fd00::/8 | endpoint:name
  *   ports        * | 22 | 8000-8100 | 25,465,587
+ *   interface    multicast grants only: the network interface the group may be joined on (eth0, lo)
  * </pre>
  *
  * @param name the rule's name ({@code grant.<name>} key, or a generated one)
@@ -22,18 +23,27 @@ import java.util.regex.Pattern;
  * @param kind the kind, {@code null} for every kind ({@code *}, grants only)
  * @param destination where
  * @param ports which ports
+ * @param networkInterface multicast grants: the only interface they cover joins on; {@code null}: any
  */
-public record Rule(String name, String bundle, RuleKind kind, Destination destination, PortSet ports) {
+public record Rule(String name, String bundle, RuleKind kind, Destination destination, PortSet ports,
+        String networkInterface) {
 
     private static final Pattern BSN_GLOB = Pattern.compile("[A-Za-z0-9_.*-]+");
     /** {@code origin:<scheme>://<host>[:<port>]}, host and port may hold {@code *} globs. */
     private static final Pattern ORIGIN_GLOB = Pattern.compile("origin:[a-z*][a-z0-9+.*-]*://[a-z0-9_.*\\[\\]:-]+");
+    /** A Linux/BSD interface name (eth0, enp3s0, wlan0, lo, br-lan, eth0.100). */
+    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:@-]{1,32}");
 
     public Rule {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(bundle, "bundle");
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(ports, "ports");
+    }
+
+    /** A rule for any network interface. */
+    public Rule(String name, String bundle, RuleKind kind, Destination destination, PortSet ports) {
+        this(name, bundle, kind, destination, ports, null);
     }
 
     /**
@@ -43,14 +53,27 @@ public record Rule(String name, String bundle, RuleKind kind, Destination destin
      */
     public static Rule parseGrant(String name, String line) {
         String[] f = line.trim().split("\\s+");
-        if (f.length != 4) {
+        if (f.length != 4 && f.length != 5) {
             throw new IllegalArgumentException("grant '" + name + "' = '" + line + "' must have 4 fields"
-                    + " '<bundle> <kind> <destination> <ports>', e.g. 'org.rawsockets.smtp tcp *.example.org 587'");
+                    + " '<bundle> <kind> <destination> <ports>', e.g. 'org.rawsockets.smtp tcp *.example.org 587'"
+                    + " (a multicast grant may add a fifth, interface=<name>)");
         }
         try {
             checkPrincipal(f[0]);
             RuleKind kind = f[1].equals("*") ? null : RuleKind.parse(f[1]);
-            return new Rule(name, f[0], kind, Destination.parse(f[2]), PortSet.parse(f[3]));
+            String iface = null;
+            if (f.length == 5) {
+                if (!f[4].startsWith("interface=") || !INTERFACE.matcher(f[4].substring("interface=".length())).matches()) {
+                    throw new IllegalArgumentException("the fifth field must be interface=<name> (a network interface such"
+                            + " as eth0 or lo), was '" + f[4] + "'");
+                }
+                if (kind != RuleKind.MULTICAST) {
+                    throw new IllegalArgumentException("interface= restricts multicast grants only (the interface a group"
+                            + " is joined on); kind was " + f[1]);
+                }
+                iface = f[4].substring("interface=".length());
+            }
+            return new Rule(name, f[0], kind, Destination.parse(f[2]), PortSet.parse(f[3]), iface);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("grant '" + name + "' = '" + line + "': " + e.getMessage(), e);
         }
@@ -149,13 +172,24 @@ public record Rule(String name, String bundle, RuleKind kind, Destination destin
     public boolean covers(Access access) {
         java.net.InetAddress a = access.address().getAddress();
         return covers(access.kind(), access.matchName(), access.endpointName(), a == null ? null : Ip.of(a),
-                access.address().getPort());
+                access.address().getPort(), access.networkInterface());
     }
 
-    /** Allocation-free {@link #covers(Access)}; {@code name} as {@link Access#matchName()}. */
+    /** {@link #covers(AccessKind, String, String, Ip, int, String)} for an access on no particular interface. */
     boolean covers(AccessKind accessKind, String name, String endpoint, Ip ip, int port) {
+        return covers(accessKind, name, endpoint, ip, port, null);
+    }
+
+    /**
+     * Allocation-free {@link #covers(Access)}; {@code name} as {@link Access#matchName()}; a rule
+     * restricted to an interface covers only accesses on that interface.
+     */
+    boolean covers(AccessKind accessKind, String name, String endpoint, Ip ip, int port, String iface) {
         RuleKind k = RuleKind.of(accessKind);
         if (kind != null && kind != k) {
+            return false;
+        }
+        if (networkInterface != null && !networkInterface.equals(iface)) {
             return false;
         }
         if (accessKind == AccessKind.UDP_BIND) {
@@ -170,7 +204,8 @@ public record Rule(String name, String bundle, RuleKind kind, Destination destin
 
     /** The grant line, as it would be written in the configuration. */
     public String line() {
-        return bundle + " " + (kind == null ? "*" : kind.token()) + " " + destination + " " + ports;
+        return bundle + " " + (kind == null ? "*" : kind.token()) + " " + destination + " " + ports
+                + (networkInterface == null ? "" : " interface=" + networkInterface);
     }
 
     @Override

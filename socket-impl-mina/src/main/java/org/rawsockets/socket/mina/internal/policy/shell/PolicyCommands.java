@@ -148,6 +148,19 @@ public final class PolicyCommands {
             @Descriptor("tcp, tcp-listen, tcp-bind, udp-connected, udp-bound, multicast, or any") String kind,
             @Descriptor("host, IP, CIDR block, *.domain, endpoint:<name>, or any") String destination,
             @Descriptor("port, ranges and lists (22,8000-8100), or any") String ports) throws IOException {
+        return grant(name, bundle, kind, destination, ports, null);
+    }
+
+    /** {@code policy:grant <name> <bundle> multicast <group> <ports> interface=<name>}: a join on that interface only. */
+    @Descriptor("grant a bundle to join a multicast group on one network interface only: policy:grant <name> <bundle>"
+            + " multicast <group> <ports> interface=<name>. Example: policy:grant mdns org.rawsockets.dnssd multicast"
+            + " 224.0.0.251 5353 interface=eth0")
+    public String grant(@Descriptor("grant name: letters, digits, '.', '_', '-'") String name,
+            @Descriptor("bundle symbolic name or glob (org.example.*), or any") String bundle,
+            @Descriptor("multicast") String kind,
+            @Descriptor("the group address") String destination,
+            @Descriptor("port, ranges and lists, or any") String ports,
+            @Descriptor("interface=<name>, e.g. interface=eth0") String networkInterface) throws IOException {
         bundle = anyToStar(bundle);
         kind = anyToStar(kind);
         destination = anyToStar(destination);
@@ -158,7 +171,8 @@ public final class PolicyCommands {
         if (name.startsWith("default.")) {
             return "names starting with 'default.' are reserved for the default grants";
         }
-        String line = bundle + " " + kind + " " + destination + " " + ports;
+        String line = bundle + " " + kind + " " + destination + " " + ports
+                + (networkInterface == null ? "" : " " + networkInterface);
         Rule rule;
         try {
             rule = Rule.parseGrant(name, line);
