@@ -36,7 +36,20 @@ public final class AvahiNamespace implements AutoCloseable {
     private final Process avahi;
     private boolean closed;
 
+    /** The interface the client uses: {@code lo}, or with IPv6 the client end of the veth pair. */
+    public final String clientInterface;
+
     public AvahiNamespace() throws IOException, InterruptedException {
+        this(false);
+    }
+
+    /**
+     * @param ipv6 IPv6 only, over a veth pair inside the namespace ({@code rsc} for the client,
+     *            {@code rsa} for Avahi; link-local addresses, no duplicate address detection): the
+     *            kernel does not deliver IPv6 multicast on {@code lo}, it does between a veth pair's ends
+     */
+    public AvahiNamespace(boolean ipv6) throws IOException, InterruptedException {
+        clientInterface = ipv6 ? "rsc" : "lo";
         name = "rs-dnssd-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
         Path base = Paths.get(System.getProperty("dnssd.work.dir", "target/dnssd-test")).toAbsolutePath();
         Files.createDirectories(base);
@@ -49,6 +62,26 @@ public final class AvahiNamespace implements AutoCloseable {
             ns("ip", "link", "set", "lo", "up");
             ns("ip", "link", "set", "lo", "multicast", "on");
             ns("ip", "route", "add", "224.0.0.0/4", "dev", "lo");
+            if (ipv6) {
+                ns("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.default.disable_ipv6=0",
+                        "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
+                ns("ip", "link", "add", "rsc", "type", "veth", "peer", "name", "rsa");
+                // IPv4 addresses too: the client also runs mDNS over IPv4 (ipv6 means "also IPv6") and joins
+                // 224.0.0.251 on its interface, which needs one; Avahi is IPv6-only, so answers come over IPv6
+                ns("ip", "addr", "add", "10.253.0.1/30", "dev", "rsc");
+                ns("ip", "addr", "add", "10.253.0.2/30", "dev", "rsa");
+                ns("ip", "link", "set", "rsc", "up");
+                ns("ip", "link", "set", "rsa", "up");
+                for (String dev : List.of("rsc", "rsa")) {
+                    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (!ns("ip", "-6", "addr", "show", "dev", dev, "scope", "link").contains("fe80::")) {
+                        if (System.nanoTime() > until) {
+                            throw new IOException("no IPv6 link-local address on " + dev + " within 20 s");
+                        }
+                        Thread.sleep(50); // polling the kernel for a condition, bounded by the deadline
+                    }
+                }
+            }
             Files.createDirectories(dir.resolve("services"));
             Files.createDirectories(dir.resolve("run"));
             bus = Files.createTempDirectory("rs-dnssd-bus").resolve("bus.sock"); // socket paths: at most 107 bytes
@@ -59,8 +92,8 @@ public final class AvahiNamespace implements AutoCloseable {
                     + "<allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>\n");
             Process dbus = start("dbus", List.of("dbus-daemon", "--config-file=" + dir.resolve("bus.xml"), "--nofork"));
             waitFor("dbus-daemon socket " + bus, Duration.ofSeconds(30), () -> Files.exists(bus), dbus, log("dbus"));
-            Files.writeString(dir.resolve("avahi.conf"), String.join("\n", "[server]", "use-ipv4=yes", "use-ipv6=no",
-                    "allow-interfaces=lo", "enable-dbus=yes", "ratelimit-interval-usec=1000000", "ratelimit-burst=1000",
+            Files.writeString(dir.resolve("avahi.conf"), String.join("\n", "[server]", "use-ipv4=" + (ipv6 ? "no" : "yes"),
+                    "use-ipv6=" + (ipv6 ? "yes" : "no"), "allow-interfaces=" + (ipv6 ? "rsa" : "lo"), "enable-dbus=yes", "ratelimit-interval-usec=1000000", "ratelimit-burst=1000",
                     "[wide-area]", "enable-wide-area=no", "[publish]", "publish-hinfo=no", "publish-workstation=no",
                     "[reflector]", "[rlimits]", ""));
             // the daemon's own mount namespace (ip netns exec makes one): its services and runtime dirs
@@ -105,7 +138,7 @@ public final class AvahiNamespace implements AutoCloseable {
 
     /** A child JVM in the namespace running {@link NamespaceProbe} on {@code lo}. */
     public Probe probe(String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("lo"));
+        List<String> args = new ArrayList<>(List.of(clientInterface));
         args.addAll(List.of(extra));
         return jvm(NamespaceProbe.class.getName(), args.toArray(String[]::new));
     }

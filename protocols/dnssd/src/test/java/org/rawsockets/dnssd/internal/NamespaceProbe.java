@@ -67,7 +67,8 @@ public final class NamespaceProbe {
                         ? PolicyEngines.withGrants(java.util.Arrays.copyOf(PolicyEngines.MDNS_GRANTS, 2))
                         : MinaSocketEngine.standalone();
         MinaSocketEngine.OwnedSocketService sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.dnssd"));
-        MdnsSettings settings = MdnsSettings.defaults().withInterface(iface).withTimeToLive(1);
+        MdnsSettings settings = MdnsSettings.defaults().withInterface(iface).withTimeToLive(1)
+                .withIpv6(java.util.Arrays.asList(args).contains("ipv6"));
         List<Thread> threads = new ArrayList<>();
         boolean policyNoSend = args.length > 1 && args[1].equals("policy-nosend");
         UdpSocket capture = null;
