@@ -19,6 +19,7 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.AddressEndpointContext;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.rawsockets.coap.CoapClient;
 import org.rawsockets.coap.CoapException;
 import org.rawsockets.coap.CoapLink;
@@ -35,7 +36,8 @@ import org.rawsockets.socket.UdpSocketOptions;
 /**
  * A {@link CoapClient} for one device: an Eclipse Californium {@link CoapEndpoint} (message layer
  * with deduplication and retransmission, block-wise layer, observe layer) whose only connector is a
- * {@link SocketConnector} on a connected {@link UdpSocket} of the bundle's socket service. The socket
+ * {@link SocketConnector} on a connected {@link UdpSocket} of the bundle's socket service, or for a
+ * {@code coaps} device a {@link DtlsSocketConnector} (Scandium) on such a socket. The socket
  * is opened at the first request; when it fails (policy, network) the request fails and the next one
  * opens a new socket. Nothing here opens a socket of its own or asks {@code EndpointManager} for a
  * default endpoint.
@@ -45,6 +47,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
     static {
         CoapConfig.register();
         UdpConfig.register();
+        DtlsConfig.register();
     }
 
     private final CoapSettings settings;
@@ -57,7 +60,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
     private final ExchangeActivity activity = new ExchangeActivity(java.time.Clock.systemUTC());
 
     /** The endpoint over one opened socket. */
-    record Running(CoapEndpoint endpoint, SocketConnector connector) {
+    record Running(CoapEndpoint endpoint, DeviceConnector connector) {
     }
 
     CoapClientImpl(CoapSettings settings, SocketService sockets) {
@@ -115,7 +118,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
             if (!running.isDone()) {
                 return "opening";
             }
-            SocketConnector c = running.join().connector();
+            DeviceConnector c = running.join().connector();
             return (c.isRunning() ? "open" : "failed") + ", datagrams sent " + c.datagramsSent() + ", received "
                     + c.datagramsReceived() + (c.datagramsMalformed() > 0 ? ", malformed " + c.datagramsMalformed() : "")
                     + (lastError.isEmpty() ? "" : ", last error: " + lastError);
@@ -127,7 +130,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
      * last request's outcome and the last error; no I/O.
      */
     org.rawsockets.socket.admin.DeviceStatus deviceStatus() {
-        return activity.status(name(), settings.endpoint() != null ? target() : "coap://" + target());
+        return activity.status(name(), settings.endpoint() != null ? target() : settings.scheme() + "://" + target());
     }
 
     /** The endpoint over an open socket, opening one when there is none (or the last one failed). */
@@ -149,7 +152,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
                     : sockets.openUdp(UdpSocketOptions.connected(settings.host(), settings.port()));
             CompletableFuture<Running> f = socket.opened().toCompletableFuture()
                     .orTimeout(settings.connectTimeoutMillis(), TimeUnit.MILLISECONDS).thenApply(info -> {
-                        SocketConnector connector = new SocketConnector(socket, info, name());
+                        DeviceConnector connector = connector(socket, info);
                         CoapEndpoint endpoint = new CoapEndpoint.Builder().setConnector(connector)
                                 .setConfiguration(config).setLoggingTag("coap " + name()).build();
                         try {
@@ -170,6 +173,21 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
         }
     }
 
+    /** The plain connector, or for DTLS Scandium's over the socket with the key read now. */
+    private DeviceConnector connector(UdpSocket socket, org.rawsockets.socket.UdpOpenInfo info) {
+        DtlsSettings dtls = settings.dtls();
+        if (dtls == null) {
+            return new SocketConnector(socket, info, name());
+        }
+        byte[] key;
+        try {
+            key = dtls.key().read();
+        } catch (org.rawsockets.coap.CoapHandshakeException e) {
+            throw new CompletionException(e);
+        }
+        return DtlsSocketConnector.create(config, name(), dtls, key, socket, info);
+    }
+
     @Override
     public CompletionStage<CoapResponse> send(CoapRequest request) {
         CompletableFuture<CoapResponse> result = new CompletableFuture<>();
@@ -185,7 +203,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
                 sent[0] = coap;
                 sentAt[0] = System.nanoTime();
             }
-            coap.addMessageObserver(new Outcome(request, result));
+            coap.addMessageObserver(new Outcome(request, result, r.connector()));
             r.endpoint().sendRequest(coap);
         });
         result.orTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS);
@@ -235,7 +253,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
         return e;
     }
 
-    static Request toCoap(CoapRequest request, SocketConnector connector) {
+    static Request toCoap(CoapRequest request, DeviceConnector connector) {
         CoAP.Code code = switch (request.method()) {
             case GET -> CoAP.Code.GET;
             case POST -> CoAP.Code.POST;
@@ -275,10 +293,12 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
     private final class Outcome extends MessageObserverAdapter {
         private final CoapRequest request;
         private final CompletableFuture<CoapResponse> result;
+        private final DeviceConnector connector;
 
-        Outcome(CoapRequest request, CompletableFuture<CoapResponse> result) {
+        Outcome(CoapRequest request, CompletableFuture<CoapResponse> result, DeviceConnector connector) {
             this.request = request;
             this.result = result;
+            this.connector = connector;
         }
 
         @Override
@@ -313,6 +333,13 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
 
         @Override
         public void onSendError(Throwable error) {
+            if (connector instanceof DtlsSocketConnector dtls) {
+                CoapException handshake = HandshakeFailures.of(describe(request), settings.dtls(), dtls, error);
+                if (handshake != null) {
+                    result.completeExceptionally(handshake);
+                    return;
+                }
+            }
             result.completeExceptionally(new CoapTransportException(describe(request) + ": cannot send: "
                     + error.getMessage(), error));
         }

@@ -2,21 +2,28 @@ package org.rawsockets.coap.internal;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletionStage;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.rawsockets.coap.CoapClient;
+import org.rawsockets.coap.CoapHandshakeException;
 import org.rawsockets.coap.CoapLink;
 import org.rawsockets.coap.CoapObservation;
 import org.rawsockets.coap.CoapRequest;
 import org.rawsockets.coap.CoapResponse;
 import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.RefusedLiterals;
+import org.rawsockets.protocols.config.SecretFiles;
 import org.rawsockets.protocols.config.StrictConfig;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.annotation.RequireSocket;
@@ -42,21 +49,44 @@ public final class CoapDeviceComponent implements CoapClient {
     private final CoapClientImpl client;
     private final ConfigRegistry.Claim claim;
 
+    /** The property holding the PSK's secret reference (method {@code _pskKey} of {@link DeviceConfig}). */
+    static final String PSK_KEY = ".pskKey";
+
     @Activate
-    public CoapDeviceComponent(@Reference(name = "sockets") SocketService sockets, Map<String, Object> properties) {
-        this(sockets, properties, REGISTRY);
+    public CoapDeviceComponent(@Reference(name = "sockets") SocketService sockets,
+            @Reference(name = "configurationAdmin", cardinality = ReferenceCardinality.OPTIONAL)
+            ConfigurationAdmin configurationAdmin, Map<String, Object> properties, BundleContext context) {
+        this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
+                RefusedLiterals.storeRemover(configurationAdmin, "CoAP device", LOG, PSK_KEY));
     }
 
-    /** A device client from a configuration map, as DS gives it (tests pass their own registry). */
+    /** A device client from a configuration map without secrets (tests pass their own registry). */
     CoapDeviceComponent(SocketService sockets, Map<String, Object> properties, ConfigRegistry registry) {
-        ConfigRegistry.Accepted<CoapSettings> accepted = registry.accept(properties, DeviceConfig.class, Set.of(),
-                CoapDeviceComponent::settings, CoapSettings::name, LOG);
+        this(sockets, properties, new SecretFiles(null), registry, pid -> { });
+    }
+
+    /**
+     * A device client from a configuration map, as DS gives it.
+     *
+     * @param literalRemover called with the PID of a configuration whose literal key was refused, to
+     *        remove it from the configuration store
+     */
+    CoapDeviceComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
+            ConfigRegistry registry, Consumer<String> literalRemover) {
+        String where = StrictConfig.describe(properties == null ? Map.of() : properties);
+        ConfigRegistry.Accepted<CoapSettings> accepted = new RefusedLiterals(literalRemover, PSK_KEY).accept(registry,
+                properties, DeviceConfig.class, c -> settings(c, secrets, where), CoapSettings::name, LOG);
         this.claim = accepted.claim();
         this.client = new CoapClientImpl(accepted.value(), sockets);
     }
 
-    /** Settings from a configuration; {@link IllegalArgumentException} names the property and the rule. */
+    /** Settings from a configuration without secrets (a DTLS key cannot be read). */
     static CoapSettings settings(DeviceConfig c) {
+        return settings(c, new SecretFiles(null), "test");
+    }
+
+    /** Settings from a configuration; {@link IllegalArgumentException} names the property and the rule. */
+    static CoapSettings settings(DeviceConfig c, SecretFiles secrets, String where) {
         String name = c.name() == null ? "" : c.name().strip();
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw bad("name", name.isEmpty() ? null : name, name.isEmpty() ? "missing" : "not a device name",
@@ -83,7 +113,44 @@ public final class CoapDeviceComponent implements CoapClient {
         range("maxBodyBytes", c.maxBodyBytes(), 1024, 64 * 1024 * 1024);
         return new CoapSettings(name, host.isEmpty() ? null : host, c.port(), endpoint.isEmpty() ? null : endpoint,
                 c.ackTimeoutMillis(), c.ackRandomFactor(), c.maxRetransmit(), c.timeoutMillis(),
-                c.connectTimeoutMillis(), c.blockSize(), c.maxBodyBytes());
+                c.connectTimeoutMillis(), c.blockSize(), c.maxBodyBytes(), dtls(c, name, secrets, where));
+    }
+
+    /** DTLS settings, or {@code null} without {@code dtls}; the key is read at each socket opening. */
+    private static DtlsSettings dtls(DeviceConfig c, String name, SecretFiles secrets, String where) {
+        String identity = c.pskIdentity().strip();
+        // a literal key is refused (and removed from the store) whether dtls is on or not
+        var ref = SecretFiles.reference(where, PSK_KEY, c._pskKey(), name + ".psk");
+        if (!c.dtls()) {
+            if (!identity.isEmpty() || ref.isPresent()) {
+                throw bad("dtls", false, "false while pskIdentity or .pskKey is set",
+                        "set dtls = true to use the pre-shared key, or remove pskIdentity and .pskKey");
+            }
+            return null;
+        }
+        if (identity.isEmpty() || identity.length() > 128) {
+            throw bad("pskIdentity", identity.isEmpty() ? null : identity, identity.isEmpty() ? "missing with dtls"
+                    : "too long", "1..128 characters: the identity the device knows the key by");
+        }
+        if (ref.isEmpty()) {
+            throw bad(PSK_KEY, null, "missing with dtls", "secret:NAME, the file NAME in the gateway's secrets/ folder"
+                    + " holding the pre-shared key");
+        }
+        range("handshakeTimeoutMillis", c.handshakeTimeoutMillis(), 500, 300_000);
+        String secret = ref.get();
+        return new DtlsSettings(identity, secret, () -> {
+            try {
+                byte[] key = secrets.read(secret).getBytes(StandardCharsets.UTF_8);
+                if (key.length == 0) {
+                    throw new CoapHandshakeException(CoapHandshakeException.Reason.KEY_UNAVAILABLE, "coap " + name
+                            + ": the pre-shared key (secret " + secret + ") is empty", null);
+                }
+                return key;
+            } catch (SecretFiles.SecretException e) {
+                throw new CoapHandshakeException(CoapHandshakeException.Reason.KEY_UNAVAILABLE, "coap " + name
+                        + ": the pre-shared key cannot be read: " + e.getMessage(), e);
+            }
+        }, c.handshakeTimeoutMillis());
     }
 
     private static void range(String property, long v, long min, long max) {

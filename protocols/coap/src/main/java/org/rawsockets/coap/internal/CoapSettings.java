@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param connectTimeoutMillis deadline of opening the UDP socket (policy check, resolution)
  * @param blockSize preferred block size (16 .. 1024, a power of two)
  * @param maxBodyBytes largest request or response body (reassembled block-wise)
+ * @param dtls DTLS with a pre-shared key ({@code coaps}), or {@code null} for plain CoAP
  */
 record CoapSettings(String name, String host, int port, String endpoint, long ackTimeoutMillis, float ackRandomFactor,
-        int maxRetransmit, long timeoutMillis, long connectTimeoutMillis, int blockSize, int maxBodyBytes) {
+        int maxRetransmit, long timeoutMillis, long connectTimeoutMillis, int blockSize, int maxBodyBytes,
+        DtlsSettings dtls) {
 
     CoapSettings {
         Objects.requireNonNull(name, "name");
@@ -58,22 +60,33 @@ record CoapSettings(String name, String host, int port, String endpoint, long ac
 
     /** Defaults of RFC 7252 section 4.8, a 60 s overall deadline, 1 KiB blocks, 2 MiB bodies. */
     static CoapSettings of(String name, String host, int port) {
-        return new CoapSettings(name, host, port, null, 2000, 1.5f, 4, 60_000, 10_000, 1024, 2 * 1024 * 1024);
+        return new CoapSettings(name, host, port, null, 2000, 1.5f, 4, 60_000, 10_000, 1024, 2 * 1024 * 1024, null);
     }
 
     CoapSettings withAck(long ackMillis, float randomFactor, int retransmit) {
         return new CoapSettings(name, host, port, endpoint, ackMillis, randomFactor, retransmit, timeoutMillis,
-                connectTimeoutMillis, blockSize, maxBodyBytes);
+                connectTimeoutMillis, blockSize, maxBodyBytes, dtls);
     }
 
     CoapSettings withTimeout(long millis) {
         return new CoapSettings(name, host, port, endpoint, ackTimeoutMillis, ackRandomFactor, maxRetransmit, millis,
-                connectTimeoutMillis, blockSize, maxBodyBytes);
+                connectTimeoutMillis, blockSize, maxBodyBytes, dtls);
     }
 
     CoapSettings withBodies(int block, int maxBody) {
         return new CoapSettings(name, host, port, endpoint, ackTimeoutMillis, ackRandomFactor, maxRetransmit,
-                timeoutMillis, connectTimeoutMillis, block, maxBody);
+                timeoutMillis, connectTimeoutMillis, block, maxBody, dtls);
+    }
+
+    /** The same device over DTLS with a pre-shared key. */
+    CoapSettings withDtls(DtlsSettings d) {
+        return new CoapSettings(name, host, port, endpoint, ackTimeoutMillis, ackRandomFactor, maxRetransmit,
+                timeoutMillis, connectTimeoutMillis, blockSize, maxBodyBytes, d);
+    }
+
+    /** {@code coaps} over DTLS, else {@code coap}. */
+    String scheme() {
+        return dtls != null ? "coaps" : "coap";
     }
 
     /** {@code host:port} or {@code endpoint:NAME}. */

@@ -1,6 +1,7 @@
 package org.rawsockets.coap.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Factory configuration of one CoAP device (PID {@code org.rawsockets.coap.device}). */
@@ -23,8 +24,31 @@ public @interface DeviceConfig {
             + " configured by the operator (it supplies address and port). Leave empty when 'host' is set.")
     String endpoint() default "";
 
-    @AttributeDefinition(name = "Port", min = "1", max = "65535", description = "UDP port (5683: coap)")
+    @AttributeDefinition(name = "Port", min = "1", max = "65535", description = "UDP port (5683: coap, 5684: coaps)."
+            + " Not changed by 'dtls': set 5684 for a coaps server on its usual port")
     int port() default 5683;
+
+    @AttributeDefinition(name = "DTLS (coaps)", description = "DTLS 1.2 with a pre-shared key (RFC 7252 section 9):"
+            + " needs pskIdentity and .pskKey")
+    boolean dtls() default false;
+
+    @AttributeDefinition(name = "PSK identity", required = false, description = "Pre-shared key identity sent to the"
+            + " device (not secret), 1..128 characters; only with dtls")
+    String pskIdentity() default "";
+
+    /**
+     * {@code secret:NAME}: the pre-shared key is the content of the file {@code NAME} of the gateway's
+     * secrets folder (UTF-8, like libcoap's {@code -k}); a literal key is refused. Private (leading
+     * dot), so it is not copied to the service.
+     */
+    @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "secret:NAME, where the"
+            + " file NAME in the gateway's secrets/ folder (mode 0600) holds the pre-shared key; a key written here is"
+            + " refused")
+    String _pskKey() default "";
+
+    @AttributeDefinition(min = "500", max = "300000", description = "Deadline of one DTLS handshake, retransmissions"
+            + " included; then the request fails with CoapHandshakeException")
+    long handshakeTimeoutMillis() default 10_000;
 
     @AttributeDefinition(min = "10", max = "60000", description = "RFC 7252 ACK_TIMEOUT: first retransmission timeout"
             + " of a confirmable message, doubled at each retransmission")

@@ -49,7 +49,7 @@ final class Observations {
             String uri;
             try {
                 // CoapClient sets this URI on the request (its path and query become the Uri-* options)
-                uri = new java.net.URI("coap", null, host, peer.getPort(), path,
+                uri = new java.net.URI(client.settings().scheme(), null, host, peer.getPort(), path,
                         request.query().isEmpty() ? null : request.query(), null).toASCIIString();
             } catch (java.net.URISyntaxException e) {
                 throw new IllegalArgumentException("coap " + client.name() + ": bad path or query: " + e.getMessage(), e);

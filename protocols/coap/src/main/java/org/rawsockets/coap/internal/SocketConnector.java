@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * The socket is opened (and checked by the policy) before this connector is made; the endpoint
  * owns the connector, and stopping it closes the socket.
  */
-final class SocketConnector implements Connector {
+final class SocketConnector implements DeviceConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketConnector.class);
 
@@ -56,20 +56,24 @@ final class SocketConnector implements Connector {
     }
 
     /** The device's resolved address (what requests are addressed to). */
-    InetSocketAddress peer() {
+    @Override
+    public InetSocketAddress peer() {
         return peer;
     }
 
-    long datagramsReceived() {
+    @Override
+    public long datagramsReceived() {
         return received.get();
     }
 
     /** Datagrams dropped before Californium because their header is malformed (see {@link Datagrams}). */
-    long datagramsMalformed() {
+    @Override
+    public long datagramsMalformed() {
         return malformed.get();
     }
 
-    long datagramsSent() {
+    @Override
+    public long datagramsSent() {
         return sent.get();
     }
 

@@ -13,34 +13,56 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * libcoap's {@code coap-server-notls} (Debian libcoap3-bin) on a free loopback UDP port, started by
- * the test; ready when the port shows in {@code /proc/net/udp}. Also runs {@code coap-client-notls}
- * for cross-checks.
+ * the test; ready when the port shows in {@code /proc/net/udp}; or {@code coap-server-openssl} with a
+ * pre-shared key, ready when its DTLS port shows. Also runs {@code coap-client-notls} and
+ * {@code coap-client-openssl} for cross-checks.
  */
 final class Libcoap implements AutoCloseable {
 
     final int port;
     final Path log;
     private final Process process;
+    private final String binary;
 
-    private Libcoap(int port, Path log, Process process) {
+    private Libcoap(int port, Path log, Process process, String binary) {
         this.port = port;
         this.log = log;
         this.process = process;
+        this.binary = binary;
     }
 
     /** Starts {@code coap-server-notls -A 127.0.0.1 -p PORT -d 16 -v 5 extra...}. */
     static Libcoap start(String... extra) throws IOException {
-        int port = freeUdpPort();
+        return start("coap-server-notls", freeUdpPort(), 0, extra);
+    }
+
+    /**
+     * Starts {@code coap-server-openssl} (DTLS by OpenSSL) with the pre-shared key {@code key}
+     * ({@code -k}, any identity): plain CoAP on {@link #port}, coaps on {@link #dtlsPort()}.
+     */
+    static Libcoap startDtls(String key, String... extra) throws IOException {
+        int port = freeUdpPortPair();
+        List<String> args = new ArrayList<>(List.of("-k", key));
+        args.addAll(List.of(extra));
+        return start("coap-server-openssl", port, 1, args.toArray(String[]::new));
+    }
+
+    /** libcoap listens for DTLS on the plain port + 1. */
+    int dtlsPort() {
+        return port + 1;
+    }
+
+    private static Libcoap start(String binary, int port, int readyOffset, String... extra) throws IOException {
         Path log = Files.createTempFile("coap-server-", ".log");
-        List<String> cmd = new ArrayList<>(List.of("coap-server-notls", "-A", "127.0.0.1", "-p", String.valueOf(port),
+        List<String> cmd = new ArrayList<>(List.of(binary, "-A", "127.0.0.1", "-p", String.valueOf(port),
                 "-d", "16", "-v", "5"));
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Libcoap server = new Libcoap(port, log, p);
-        String hex = String.format(Locale.ROOT, "0100007F:%04X", port);
-        Waits.until(30_000, "coap-server-notls listening on 127.0.0.1:" + port, () -> {
+        Libcoap server = new Libcoap(port, log, p, binary);
+        String hex = String.format(Locale.ROOT, "0100007F:%04X", port + readyOffset);
+        Waits.until(30_000, binary + " listening on 127.0.0.1:" + (port + readyOffset), () -> {
             if (!p.isAlive()) {
-                throw new AssertionError("coap-server-notls exited with " + p.exitValue() + ": " + server.log());
+                throw new AssertionError(binary + " exited with " + p.exitValue() + ": " + server.log());
             }
             try {
                 return Files.readString(Path.of("/proc/net/udp")).contains(hex);
@@ -49,6 +71,23 @@ final class Libcoap implements AutoCloseable {
             }
         }, server::log);
         return server;
+    }
+
+    /** A free loopback UDP port whose successor is free too (checked by binding both). */
+    static int freeUdpPortPair() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int p = freeUdpPort();
+            if (p >= 65535) {
+                continue;
+            }
+            try (DatagramSocket a = new DatagramSocket(p, InetAddress.getLoopbackAddress());
+                    DatagramSocket b = new DatagramSocket(p + 1, InetAddress.getLoopbackAddress())) {
+                return p;
+            } catch (java.net.BindException e) {
+                // taken meanwhile: try another
+            }
+        }
+        throw new IOException("no two consecutive free UDP ports on loopback after 50 tries");
     }
 
     static int freeUdpPort() throws IOException {
@@ -66,11 +105,23 @@ final class Libcoap implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("coap-client-notls", "-B", "30"));
         cmd.addAll(List.of(args));
         cmd.add(uri(path));
+        return run(cmd);
+    }
+
+    /** Runs coap-client-openssl over DTLS with a PSK, then {@code args} and the coaps URI of {@code path}. */
+    Result dtlsClient(String identity, String key, String path, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("coap-client-openssl", "-B", "30", "-u", identity, "-k", key));
+        cmd.addAll(List.of(args));
+        cmd.add("coaps://127.0.0.1:" + dtlsPort() + path);
+        return run(cmd);
+    }
+
+    private static Result run(List<String> cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("coap-client-notls did not finish in 60 s: " + cmd);
+            throw new AssertionError(cmd.get(0) + " did not finish in 60 s: " + cmd);
         }
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
@@ -80,7 +131,7 @@ final class Libcoap implements AutoCloseable {
 
     String log() {
         try {
-            return "---- coap-server-notls log " + log + "\n" + Files.readString(log);
+            return "---- " + binary + " log " + log + "\n" + Files.readString(log);
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }

@@ -1,0 +1,39 @@
+package org.rawsockets.coap;
+
+/**
+ * The DTLS 1.2 handshake of a {@code coaps} device did not complete, so no request was sent. The
+ * {@link #reason()} says why in a form a program can act on; the message names the device, its
+ * address, the PSK identity (never the key) and what to check.
+ */
+public class CoapHandshakeException extends CoapException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Why the handshake failed. */
+    public enum Reason {
+        /** The server could not verify our Finished (or we its): the pre-shared keys differ. */
+        WRONG_KEY,
+        /** The server does not know the PSK identity. */
+        UNKNOWN_IDENTITY,
+        /** The server supports none of the offered cipher suites. */
+        NO_COMMON_CIPHER,
+        /** No complete answer within {@code handshakeTimeoutMillis} (no DTLS server at that port?). */
+        TIMEOUT,
+        /** The PSK key could not be read from the gateway's secrets folder. */
+        KEY_UNAVAILABLE,
+        /** Any other fatal alert or failure; the message has the alert. */
+        FAILED
+    }
+
+    private final Reason reason;
+
+    public CoapHandshakeException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    /** Why the handshake failed. */
+    public Reason reason() {
+        return reason;
+    }
+}
