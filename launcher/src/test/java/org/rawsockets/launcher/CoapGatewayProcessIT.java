@@ -100,6 +100,86 @@ class CoapGatewayProcessIT {
         assertTrue(group.toString().contains("no grant covers it"), group.toString());
     }
 
+    /**
+     * coaps in the real gateway: the bundle (Scandium embedded, BouncyCastle optional) resolves, a device
+     * with {@code dtls=true} and its pre-shared key in {@code secrets/} reaches libcoap's
+     * {@code coap-server-openssl} through the one policy grant for its DTLS port; a device with another key
+     * fails with the typed wrong-key message; the key is never printed.
+     */
+    @Test
+    void coapsGetPutWithAPreSharedKeyFromSecrets(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        Path bundles = Paths.get(System.getProperty("gateway.dir"), "bundles");
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(bundles, "coap-*.jar")) {
+            for (Path jar : jars) {
+                Files.copy(jar, home.resolve("deploy").resolve(jar.getFileName()));
+            }
+        }
+        String key = "psk-" + java.util.UUID.randomUUID();
+        int port = freeUdpPortPair();
+        int dtlsPort = port + 1;
+        Path log = home.resolve("coap-server.log");
+        server = new ProcessBuilder("coap-server-openssl", "-A", "127.0.0.1", "-p", String.valueOf(port), "-k", key,
+                "-v", "5").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        awaitUdpBound(dtlsPort, log);
+
+        Files.createDirectories(home.resolve("secrets"));
+        Files.writeString(home.resolve("secrets/lab.psk"), key + "\n");
+        Files.writeString(home.resolve("secrets/other.psk"), "not-the-servers-key\n");
+        for (String f : new String[] { "secrets/lab.psk", "secrets/other.psk" }) {
+            Files.setPosixFilePermissions(home.resolve(f), java.nio.file.attribute.PosixFilePermissions
+                    .fromString("rw-------"));
+        }
+        Path etc = home.resolve("etc");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.socket.policy.cfg"),
+                "defaultGrants = false\ngrant.coaps-lab = org.rawsockets.coap udp-connected 127.0.0.1 " + dtlsPort
+                        + "\n");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.coap.device-lab.cfg"), String.join("\n",
+                "name=lab", "host=127.0.0.1", "port=" + dtlsPort, "dtls=true", "pskIdentity=gateway-1",
+                ".pskKey=secret:lab.psk", ""));
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.coap.device-other.cfg"), String.join("\n",
+                "name=other", "host=127.0.0.1", "port=" + dtlsPort, "dtls=true", "pskIdentity=gateway-1",
+                ".pskKey=secret:other.psk", "handshakeTimeoutMillis=3000", ""));
+
+        GatewayProcessIT.Result ok = gateway.run(home, "-c", "coap:get lab /; coap:put lab /example_data"
+                + " over-dtls; coap:get lab /example_data; coap:devices");
+        assertEquals(0, ok.exit(), ok + "\n--- coap-server\n" + Files.readString(log));
+        assertTrue(ok.stdout().contains("2.05") && ok.stdout().contains("libcoap"), ok.toString());
+        assertTrue(ok.stdout().contains("over-dtls"), ok.toString());
+        assertTrue(ok.stdout().contains("lab  127.0.0.1:" + dtlsPort + "  open coaps, PSK identity 'gateway-1'"),
+                ok.toString());
+        assertTrue(ok.toString().contains("OPENED org.rawsockets.coap") && ok.toString().contains("udp connected"),
+                ok.toString());
+        assertTrue(!ok.toString().contains(key), "the key was printed: " + ok);
+
+        GatewayProcessIT.Result wrong = gateway.run(home, "-c", "coap:get other /");
+        assertNotEquals(0, wrong.exit(), wrong.toString());
+        assertTrue(wrong.toString().contains("coap other (127.0.0.1:" + dtlsPort + "): CON GET /: DTLS handshake with"
+                + " 127.0.0.1:" + dtlsPort) && wrong.toString().contains("(secret other.psk) differs from the server's"),
+                wrong.toString());
+        assertTrue(!wrong.toString().contains(key) && !wrong.toString().contains("not-the-servers-key"),
+                wrong.toString());
+    }
+
+    static int freeUdpPortPair() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int p;
+            try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                p = a.getLocalPort();
+            }
+            if (p >= 65535) {
+                continue;
+            }
+            try (DatagramSocket a = new DatagramSocket(p, InetAddress.getLoopbackAddress());
+                    DatagramSocket b = new DatagramSocket(p + 1, InetAddress.getLoopbackAddress())) {
+                return p;
+            } catch (java.net.BindException e) {
+                // taken meanwhile: try another
+            }
+        }
+        throw new IOException("no two consecutive free UDP ports on loopback");
+    }
+
     /** Waits until {@code port} is bound on 127.0.0.1 (listed in /proc/net/udp). */
     static void awaitUdpBound(int port, Path log) throws IOException, InterruptedException {
         String hex = String.format(Locale.ROOT, "0100007F:%04X", port);

@@ -119,7 +119,9 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
                 return "opening";
             }
             DeviceConnector c = running.join().connector();
-            return (c.isRunning() ? "open" : "failed") + ", datagrams sent " + c.datagramsSent() + ", received "
+            return (c.isRunning() ? "open" : "failed")
+                    + (settings.dtls() != null ? " coaps, PSK identity '" + settings.dtls().identity() + "'" : "")
+                    + ", datagrams sent " + c.datagramsSent() + ", received "
                     + c.datagramsReceived() + (c.datagramsMalformed() > 0 ? ", malformed " + c.datagramsMalformed() : "")
                     + (lastError.isEmpty() ? "" : ", last error: " + lastError);
         }

@@ -64,7 +64,7 @@ class DtlsConfigTest extends CoapTestSupport {
         secret("sec.psk", DtlsTest.KEY);
         assertEquals("2.05", await(c.get("/")).code(), server.log());
         assertEquals("coaps://127.0.0.1:" + server.dtlsPort(), c.deviceStatus().endpoint());
-        assertTrue(c.status().startsWith("open, datagrams sent "), c.status());
+        assertTrue(c.status().startsWith("open coaps, PSK identity 'gw-1', datagrams sent "), c.status());
     }
 
     @Test

@@ -82,7 +82,7 @@ class DtlsTest extends CoapTestSupport {
             // > 64 blocks each way: far more than the handshake, all counted by the service socket
             assertTrue(connector.datagramsSent() > 130 && connector.datagramsReceived() > 130, c.status());
             assertTrue(s.bytesOut() > 64 * 1024 && s.bytesIn() > 64 * 1024, s.toString());
-            assertTrue(c.status().startsWith("open, datagrams sent "), c.status());
+            assertTrue(c.status().startsWith("open coaps, PSK identity 'rawsockets-gw', datagrams sent "), c.status());
         } catch (AssertionError | Exception e) {
             System.err.println(server.log());
             throw e;
