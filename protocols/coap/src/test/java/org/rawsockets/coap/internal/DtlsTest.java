@@ -90,6 +90,30 @@ class DtlsTest extends CoapTestSupport {
     }
 
     @Test
+    void observeOverDtls() throws Exception {
+        Libcoap server = closing(Libcoap.startDtls(KEY));
+        CoapClientImpl c = dtlsClient("obs", server.dtlsPort(), KEY, 5_000);
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Exception> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // libcoap's /time is observable and changes every second
+        try (var o = await(c.observe(CoapRequest.get("/time"), new org.rawsockets.coap.CoapClient.Listener() {
+            @Override
+            public void onNotification(CoapResponse n) {
+                seen.add(n.text());
+            }
+
+            @Override
+            public void onError(org.rawsockets.coap.CoapException e) {
+                errors.add(e);
+            }
+        }))) {
+            Waits.until(20_000, "3 notifications over coaps", () -> seen.size() >= 3, () -> seen + " " + errors);
+        }
+        assertTrue(errors.isEmpty(), errors.toString());
+        assertTrue(seen.stream().allMatch(t -> t.matches(".*\\d\\d:\\d\\d:\\d\\d.*")), "times: " + seen);
+    }
+
+    @Test
     void wrongKeyIsATypedHandshakeFailureInBoundedTime() throws Exception {
         Libcoap server = closing(Libcoap.startDtls("the-servers-other-key"));
         CoapClientImpl c = dtlsClient("wrongkey", server.dtlsPort(), KEY, 3_000);
