@@ -156,6 +156,42 @@ class DtlsTest extends CoapTestSupport {
     }
 
     @Test
+    void theDatagramSocketHandedToScandiumIsOnlyAViewOfTheServiceSocket() throws Exception {
+        try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            peer.setSoTimeout(10_000);
+            org.rawsockets.socket.UdpSocket socket = sockets.openUdp(
+                    org.rawsockets.socket.UdpSocketOptions.connected("127.0.0.1", peer.getLocalPort()));
+            var info = await(socket.opened());
+            UdpSocketDatagrams view = new UdpSocketDatagrams(socket, info, "view", () -> { });
+            try {
+                assertEquals(info.localAddress(), view.getLocalSocketAddress());
+                assertTrue(view.isBound() && view.isConnected() && !view.isClosed());
+                // what Scandium does not call reaches the JDK's implementation, which refuses: no OS socket
+                java.net.SocketException e = assertThrows(java.net.SocketException.class, view::getTrafficClass);
+                assertTrue(e.getMessage().contains("socket service only"), e.getMessage());
+                assertThrows(java.net.SocketException.class, () -> view.bind(null));
+                // a send is a write on the service's socket, counted by it
+                byte[] hello = "x".getBytes(StandardCharsets.UTF_8);
+                view.send(new DatagramPacket(hello, 1, new InetSocketAddress("127.0.0.1", peer.getLocalPort())));
+                DatagramPacket got = new DatagramPacket(new byte[16], 16);
+                peer.receive(got);
+                assertEquals(info.localAddress().getPort(), got.getPort());
+                assertEquals(1, view.datagramsSent());
+                Waits.until(10_000, "the service socket to count the datagram", () -> sockets.sockets().stream()
+                        .anyMatch(i -> i.local().equals(java.util.Optional.of(info.localAddress()))
+                                && i.bytesOut() == 1), sockets::sockets);
+                // to anywhere else: refused before the service
+                assertThrows(java.net.SocketException.class, () -> view.send(new DatagramPacket(hello, 1,
+                        new InetSocketAddress("127.0.0.1", peer.getLocalPort() == 9 ? 10 : 9))));
+            } finally {
+                view.close();
+            }
+            assertTrue(view.isClosed());
+            await(socket.closed());
+        }
+    }
+
+    @Test
     void aRefusedSocketStopsTheHandshakeBeforeAnyDatagram() throws Exception {
         Libcoap server = closing(Libcoap.startDtls(KEY));
         // the real policy with no grant at all: opening the connected socket is refused
