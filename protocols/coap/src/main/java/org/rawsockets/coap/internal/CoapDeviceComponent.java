@@ -3,6 +3,7 @@ package org.rawsockets.coap.internal;
 import java.util.List;
 import java.util.Map;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.function.Consumer;
 import java.util.concurrent.CompletionStage;
 
@@ -15,6 +16,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.rawsockets.coap.CoapClient;
 import org.rawsockets.coap.CoapHandshakeException;
 import org.rawsockets.coap.CoapLink;
@@ -137,6 +139,19 @@ public final class CoapDeviceComponent implements CoapClient {
                     + " holding the pre-shared key");
         }
         range("handshakeTimeoutMillis", c.handshakeTimeoutMillis(), 500, 300_000);
+        List<String> suites = new ArrayList<>();
+        for (String suite : c.dtlsCipherSuites().split(",")) {
+            if (suite.isBlank()) {
+                continue;
+            }
+            CipherSuite cs = CipherSuite.getTypeByName(suite.strip());
+            if (cs == null || !cs.isPskBased() || !cs.isSupported()) {
+                throw bad("dtlsCipherSuites", suite, "not a PSK cipher suite this JVM supports", "some of "
+                        + CipherSuite.getCipherSuitesByKeyExchangeAlgorithm(false,
+                                CipherSuite.KeyExchangeAlgorithm.PSK, CipherSuite.KeyExchangeAlgorithm.ECDHE_PSK));
+            }
+            suites.add(cs.name());
+        }
         String secret = ref.get();
         return new DtlsSettings(identity, secret, () -> {
             try {
@@ -150,7 +165,7 @@ public final class CoapDeviceComponent implements CoapClient {
                 throw new CoapHandshakeException(CoapHandshakeException.Reason.KEY_UNAVAILABLE, "coap " + name
                         + ": the pre-shared key cannot be read: " + e.getMessage(), e);
             }
-        }, c.handshakeTimeoutMillis());
+        }, c.handshakeTimeoutMillis(), suites);
     }
 
     private static void range(String property, long v, long min, long max) {

@@ -46,6 +46,10 @@ public @interface DeviceConfig {
             + " refused")
     String _pskKey() default "";
 
+    @AttributeDefinition(required = false, description = "PSK cipher suites offered, comma-separated, e.g."
+            + " TLS_PSK_WITH_AES_128_CCM_8; empty: the recommended PSK suites (CCM_8, GCM, ECDHE-PSK)")
+    String dtlsCipherSuites() default "";
+
     @AttributeDefinition(min = "500", max = "300000", description = "Deadline of one DTLS handshake, retransmissions"
             + " included; then the request fails with CoapHandshakeException")
     long handshakeTimeoutMillis() default 10_000;

@@ -1,5 +1,6 @@
 package org.rawsockets.coap.internal;
 
+import java.util.List;
 import java.util.Objects;
 
 import org.rawsockets.coap.CoapHandshakeException;
@@ -13,8 +14,10 @@ import org.rawsockets.coap.CoapHandshakeException;
  * @param secretName the name of the secret file holding the key (shown, the key is not)
  * @param key reads the key bytes
  * @param handshakeTimeoutMillis deadline of one handshake, retransmissions included
+ * @param cipherSuites PSK cipher suites offered (Scandium's names), empty for Scandium's recommended PSK ones
  */
-record DtlsSettings(String identity, String secretName, KeySource key, long handshakeTimeoutMillis) {
+record DtlsSettings(String identity, String secretName, KeySource key, long handshakeTimeoutMillis,
+        List<String> cipherSuites) {
 
     /** Reads the pre-shared key; fails with {@link CoapHandshakeException.Reason#KEY_UNAVAILABLE}. */
     @FunctionalInterface
@@ -25,6 +28,7 @@ record DtlsSettings(String identity, String secretName, KeySource key, long hand
     DtlsSettings {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(key, "key");
+        cipherSuites = List.copyOf(cipherSuites);
         if (identity.isEmpty() || identity.length() > 128) {
             throw new IllegalArgumentException("pskIdentity must be 1..128 characters");
         }

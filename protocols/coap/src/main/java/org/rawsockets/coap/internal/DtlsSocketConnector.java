@@ -19,6 +19,7 @@ import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.DTLSContext;
 import org.eclipse.californium.scandium.dtls.DtlsHandshakeTimeoutException;
 import org.eclipse.californium.scandium.dtls.Handshaker;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.eclipse.californium.scandium.dtls.SessionAdapter;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.rawsockets.coap.CoapProtocolException;
@@ -67,7 +68,7 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
             UdpSocket socket, UdpOpenInfo info) {
         Deadline deadline = new Deadline(dtls.handshakeTimeoutMillis());
         try {
-            DtlsConnectorConfig config = DtlsConnectorConfig.builder(base)
+            DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(base)
                     .setAddress(info.localAddress())
                     .setLoggingTag("coaps " + label)
                     .set(DtlsConfig.DTLS_ROLE, DtlsRole.CLIENT_ONLY)
@@ -79,8 +80,13 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
                     .set(DtlsConfig.DTLS_MAX_PENDING_HANDSHAKE_RESULT_JOBS, 64)
                     .set(DtlsConfig.DTLS_USE_SERVER_NAME_INDICATION, false)
                     .setAdvancedPskStore(new AdvancedSinglePskStore(dtls.identity(), key))
-                    .setSessionListener(deadline)
-                    .build();
+                    .setSessionListener(deadline);
+            if (!dtls.cipherSuites().isEmpty()) {
+                builder.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false).setAsList(
+                        DtlsConfig.DTLS_CIPHER_SUITES, dtls.cipherSuites().stream().map(CipherSuite::getTypeByName)
+                                .toArray(CipherSuite[]::new));
+            }
+            DtlsConnectorConfig config = builder.build();
             return new DtlsSocketConnector(config, deadline, socket, info, label);
         } finally {
             Arrays.fill(key, (byte) 0);

@@ -52,9 +52,11 @@ final class HandshakeFailures {
         }
         if (d == AlertDescription.HANDSHAKE_FAILURE || d == AlertDescription.INSUFFICIENT_SECURITY) {
             return new CoapHandshakeException(Reason.NO_COMMON_CIPHER, what + ": DTLS handshake with " + peer
-                    + " refused (" + named + "): no cipher suite in common; this client offers PSK suites only"
-                    + " (TLS_PSK_WITH_AES_128_CCM_8, TLS_PSK_WITH_AES_128_GCM_SHA256, ...): the server needs PSK"
-                    + " enabled", error);
+                    + " refused (" + named + "): no cipher suite in common; this client offers "
+                    + (dtls.cipherSuites().isEmpty() ? "the recommended PSK suites (TLS_PSK_WITH_AES_128_CCM_8,"
+                            + " TLS_PSK_WITH_AES_128_GCM_SHA256, ECDHE-PSK ones): the server needs PSK enabled"
+                            : "dtlsCipherSuites " + String.join(", ", dtls.cipherSuites())
+                                    + ": offer one the server has, or leave it empty"), error);
         }
         return new CoapHandshakeException(Reason.FAILED, what + ": DTLS handshake with " + peer + " failed ("
                 + named + ") with " + identity, error);

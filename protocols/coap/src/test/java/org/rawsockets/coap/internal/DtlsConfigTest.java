@@ -92,6 +92,12 @@ class DtlsConfigTest extends CoapTestSupport {
                 "dtls", true, "pskIdentity", "gw", ".pskKey", "secret:k", "handshakeTimeoutMillis", 400_000L)));
         assertTrue(e.getMessage().contains("handshakeTimeoutMillis") && e.getMessage().contains("500..300000"),
                 e.getMessage());
+        e = assertThrows(ConfigRejectedException.class, () -> component(Map.of("name", "d5", "host", "127.0.0.1",
+                "dtls", true, "pskIdentity", "gw", ".pskKey", "secret:k", "dtlsCipherSuites",
+                "TLS_PSK_WITH_AES_128_CCM_8, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8")));
+        assertTrue(e.getMessage().contains("dtlsCipherSuites") && e.getMessage().contains(
+                "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8") && e.getMessage().contains("not a PSK cipher suite"),
+                e.getMessage());
         assertTrue(removed.isEmpty(), removed.toString());
     }
 }

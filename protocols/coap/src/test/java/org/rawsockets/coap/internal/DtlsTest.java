@@ -42,7 +42,8 @@ class DtlsTest extends CoapTestSupport {
     static final String KEY = "s3cret-psk-for-the-test";
 
     static DtlsSettings psk(String identity, String key, long handshakeMillis) {
-        return new DtlsSettings(identity, "test.psk", () -> key.getBytes(StandardCharsets.UTF_8), handshakeMillis);
+        return new DtlsSettings(identity, "test.psk", () -> key.getBytes(StandardCharsets.UTF_8), handshakeMillis,
+                List.of());
     }
 
     CoapClientImpl dtlsClient(String name, int port, String key, long handshakeMillis) {
@@ -129,6 +130,23 @@ class DtlsTest extends CoapTestSupport {
         assertTrue(millis < 3_000 + 2_000, "failed after " + millis + " ms, handshakeTimeoutMillis 3000");
         // the right key works on the same server: the failure was the key, not the server
         assertEquals(0, server.dtlsClient(IDENTITY, "the-servers-other-key", "/").exit());
+    }
+
+    @Test
+    void noCommonCipherSuiteIsATypedRefusal() throws Exception {
+        Libcoap server = closing(Libcoap.startDtls(KEY));
+        // Scandium's ECDHE-PSK with CCM_8 (0xD003) is not one OpenSSL implements
+        CoapClientImpl c = client(CoapSettings.of("nocipher", "127.0.0.1", server.dtlsPort()).withTimeout(30_000)
+                .withDtls(new DtlsSettings(IDENTITY, "test.psk", () -> KEY.getBytes(StandardCharsets.UTF_8), 5_000,
+                        List.of("TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256"))));
+        long t0 = System.nanoTime();
+        CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> await(c.get("/")), server::log);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("no common cipher after " + millis + " ms: " + e.getMessage());
+        assertEquals(CoapHandshakeException.Reason.NO_COMMON_CIPHER, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("refused (alert handshake_failure): no cipher suite in common"),
+                e.getMessage());
+        assertTrue(millis < 5_000, "an alert, not the deadline: " + millis + " ms");
     }
 
     @Test
