@@ -127,7 +127,7 @@ class DtlsTest extends CoapTestSupport {
                 + " handshake with 127.0.0.1:" + server.dtlsPort()), e.getMessage());
         assertTrue(e.getMessage().contains("pre-shared key (secret test.psk)"), e.getMessage());
         assertFalse(e.getMessage().contains(KEY), "never the key: " + e.getMessage());
-        assertTrue(millis < 3_000 + 2_000, "failed after " + millis + " ms, handshakeTimeoutMillis 3000");
+        assertTrue(millis < 3_000 + 5_000, "failed after " + millis + " ms, handshakeTimeoutMillis 3000");
         // the right key works on the same server: the failure was the key, not the server
         assertEquals(0, server.dtlsClient(IDENTITY, "the-servers-other-key", "/").exit());
     }
@@ -137,7 +137,7 @@ class DtlsTest extends CoapTestSupport {
         Libcoap server = closing(Libcoap.startDtls(KEY));
         // Scandium's ECDHE-PSK with CCM_8 (0xD003) is not one OpenSSL implements
         CoapClientImpl c = client(CoapSettings.of("nocipher", "127.0.0.1", server.dtlsPort()).withTimeout(30_000)
-                .withDtls(new DtlsSettings(IDENTITY, "test.psk", () -> KEY.getBytes(StandardCharsets.UTF_8), 5_000,
+                .withDtls(new DtlsSettings(IDENTITY, "test.psk", () -> KEY.getBytes(StandardCharsets.UTF_8), 20_000,
                         List.of("TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256"))));
         long t0 = System.nanoTime();
         CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> await(c.get("/")), server::log);
@@ -146,7 +146,8 @@ class DtlsTest extends CoapTestSupport {
         assertEquals(CoapHandshakeException.Reason.NO_COMMON_CIPHER, e.reason(), e.getMessage());
         assertTrue(e.getMessage().contains("refused (alert handshake_failure): no cipher suite in common"),
                 e.getMessage());
-        assertTrue(millis < 5_000, "an alert, not the deadline: " + millis + " ms");
+        // the reason comes from OpenSSL's alert (the deadline would be TIMEOUT); 0.6 s idle, 6 s seen under load
+        assertTrue(millis < 20_000, "before the handshake deadline: " + millis + " ms");
     }
 
     @Test
@@ -167,7 +168,7 @@ class DtlsTest extends CoapTestSupport {
             assertEquals(CoapHandshakeException.Reason.TIMEOUT, e.reason(), e.getMessage());
             assertTrue(e.getMessage().contains("did not complete within handshakeTimeoutMillis 1500 ms"),
                     e.getMessage());
-            assertTrue(millis >= 1_400 && millis < 1_500 + 2_000, "failed after " + millis + " ms");
+            assertTrue(millis >= 1_400 && millis < 1_500 + 5_000, "failed after " + millis + " ms");
             assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()),
                     c.running().join().connector().peer());
         }
