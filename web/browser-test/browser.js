@@ -3,6 +3,7 @@
 // playwright-core (no browser download), with a fresh empty profile that is deleted afterwards.
 //   const { withBrowser } = require('<repo>/web/browser-test/browser.js');
 //   await withBrowser(async (browser) => { const page = await browser.newPage(); ... });
+//   withBrowser(fn, { args: ['--some-switch'] }) adds Chromium switches to the ones below.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -10,7 +11,7 @@ const { chromium } = require('playwright-core');
 
 const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
 
-async function launch() {
+async function launch(options = {}) {
   if (!fs.existsSync(EXECUTABLE)) {
     throw new Error(`no Chromium at ${EXECUTABLE}: run .ci/setup (Debian package chromium)`);
   }
@@ -20,7 +21,7 @@ async function launch() {
     headless: true,
     timeout: 60000,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(options.args || [])],
   });
   const close = async () => {
     try {
@@ -32,8 +33,8 @@ async function launch() {
   return { context, close };
 }
 
-async function withBrowser(fn) {
-  const { context, close } = await launch();
+async function withBrowser(fn, options = {}) {
+  const { context, close } = await launch(options);
   try {
     return await fn(context);
   } finally {

@@ -1,0 +1,207 @@
+package org.rawsockets.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.rawsockets.launcher.fixture.BrowserScript;
+import org.rawsockets.launcher.fixture.TestBundles;
+import org.rawsockets.launcher.fixture.WebSocketEcho;
+
+/**
+ * Issue 19's benchmark of the Direct Sockets bridge (README "Benchmarks"): not part of the normal build
+ * (failsafe excludes {@code *BenchIT}; {@code -Pbridge-bench -Dit.test=BridgeBenchIT} runs it). One
+ * gateway started from the distribution with the bridge and a plain jakarta WebSocket echo bundle
+ * ({@link WebSocketEcho}) on the same Jetty; one headless Chromium page of the gateway's origin
+ * (src/test/resources/browser/bridge-bench.js) measures, after a warm-up, bulk throughput and 64-byte
+ * round trips (a) through the bridge to a TCP echo on loopback started here and (b) to the plain
+ * WebSocket echo, and this prints the table with the ratios bridge/plain and PASS/MISS against the
+ * targets (throughput ≥ 0.8×, round trip ≤ 1.3×). A missed target is reported, not failed; a run that
+ * cannot measure (no browser, a wrong byte, a missing figure) fails.
+ * Counts: {@code bridge.bench.mib} (64), {@code bridge.bench.roundTrips} (2000), {@code bridge.bench.warmMib} (16),
+ * {@code bridge.bench.warmTrips} (500), {@code bridge.bench.window} (plain path's bytes in flight, 1 MiB).
+ */
+class BridgeBenchIT {
+
+    static final Duration WAIT = GatewayProcessIT.WAIT;
+    static final int MIB = Integer.getInteger("bridge.bench.mib", 64);
+    static final int ROUND_TRIPS = Integer.getInteger("bridge.bench.roundTrips", 2000);
+    static final int WARM_MIB = Integer.getInteger("bridge.bench.warmMib", 16);
+    static final int WARM_TRIPS = Integer.getInteger("bridge.bench.warmTrips", 500);
+    static final int WINDOW = Integer.getInteger("bridge.bench.window", 1 << 20);
+    static final double THROUGHPUT_TARGET = 0.8;
+    static final double ROUND_TRIP_TARGET = 1.3;
+
+    private static final Pattern BULK = Pattern.compile("MEASURE (bridge|plain) bulk (\\d+) bytes ([\\d.]+) ms");
+    private static final Pattern RTT = Pattern.compile(
+            "MEASURE (bridge|plain) rtt n (\\d+) p50 ([\\d.]+) p99 ([\\d.]+) mean ([\\d.]+) max ([\\d.]+) ms");
+
+    private final GatewayProcessIT gateway = new GatewayProcessIT();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        gateway.killLeftovers();
+    }
+
+    @Test
+    void bridgeOverheadAgainstAPlainWebSocketEcho(TestInfo info) throws Exception {
+        assertTrue(MIB > 0 && ROUND_TRIPS >= 100 && WARM_MIB > 0 && WARM_TRIPS > 0 && WINDOW >= 65536,
+                "bridge.bench.* counts out of range");
+        Path home = GatewayProcessIT.copyDistribution(info);
+        BridgeGatewayProcessIT.deployBridge(home);
+        TestBundles.webSocketEcho(home.resolve("deploy/wsecho.jar"));
+        BridgeGatewayProcessIT.Token token = BridgeGatewayProcessIT.Token.issue("bench");
+        String loadBefore = loadAverage();
+        try (TcpEcho echo = new TcpEcho()) {
+            GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.socket.policy.cfg"),
+                    "grant.bench = origin:http://127.0.0.1:* tcp 127.0.0.1 " + echo.port() + "\n");
+            GatewayProcessIT.Running g = gateway.start(home, "--headless");
+            g.awaitLine("gateway ready in|gateway started", WAIT);
+            int port = HttpServerProcessIT.awaitHttpPort(home);
+            String origin = "http://127.0.0.1:" + port;
+            GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.webbridge.cfg"),
+                    "allowedOrigins = " + origin + "\ntokens = " + token.entry() + "\n");
+            HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
+            HttpServerProcessIT.awaitStatus(http, URI.create(origin + "/direct-sockets/lib/direct-sockets.js"), 200);
+            HttpServerProcessIT.awaitStatus(http, URI.create(origin + "/test-ws/init"), 200);
+
+            BrowserScript.Result r = BrowserScript.run(Path.of("src/test/resources/browser/bridge-bench.js"),
+                    Duration.ofSeconds(900), origin, token.token(), String.valueOf(echo.port()), String.valueOf(MIB),
+                    String.valueOf(ROUND_TRIPS), String.valueOf(WARM_MIB), String.valueOf(WARM_TRIPS), String.valueOf(WINDOW));
+            String loadAfter = loadAverage();
+            System.out.println("BROWSER bridge-bench.js in " + r.millis() + " ms:\n" + r.output());
+            assertEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains("BENCH OK"), r.output());
+
+            double[] bulk = new double[2];
+            double[][] rtt = new double[2][];
+            Matcher m = BULK.matcher(r.output());
+            while (m.find()) {
+                long bytes = Long.parseLong(m.group(2));
+                double millis = Double.parseDouble(m.group(3));
+                assertEquals((long) MIB << 20, bytes, m.group());
+                assertTrue(millis > 0, m.group());
+                bulk[side(m.group(1))] = bytes / (double) (1 << 20) / (millis / 1000);
+            }
+            m = RTT.matcher(r.output());
+            while (m.find()) {
+                assertEquals(ROUND_TRIPS, Integer.parseInt(m.group(2)), m.group());
+                rtt[side(m.group(1))] = new double[] { Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
+                        Double.parseDouble(m.group(5)) };
+            }
+            assertTrue(bulk[0] > 0 && bulk[1] > 0 && rtt[0] != null && rtt[1] != null, "figures missing:\n" + r.output());
+            assertTrue(rtt[0][0] > 0 && rtt[1][0] > 0, "round trips of 0 ms: the page's timer is too coarse:\n" + r.output());
+
+            String timer = r.output().lines().filter(l -> l.startsWith("MEASURE page")).findFirst().orElse("");
+            String table = table(bulk, rtt, timer, loadBefore, loadAfter, echo.connections());
+            System.out.println(table);
+            Path report = Path.of(System.getProperty("test.work.dir", "target/it"), "bridge-bench.txt");
+            Files.createDirectories(report.getParent());
+            Files.writeString(report, table + "\n" + r.output(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static int side(String name) {
+        return "bridge".equals(name) ? 0 : 1;
+    }
+
+    static String table(double[] bulk, double[][] rtt, String timer, String loadBefore, String loadAfter, int connections) {
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format(Locale.ROOT, "Bridge benchmark (issue 19) %s: %d MiB bulk, %d x 64 B round trips,"
+                + " warm-up %d MiB + %d; %s", Instant.now(), MIB, ROUND_TRIPS, WARM_MIB, WARM_TRIPS, timer));
+        rows.add(String.format(Locale.ROOT, "%-26s %12s %12s %8s %8s  %s", "", "bridge", "plain WS", "ratio", "target", ""));
+        double t = bulk[0] / bulk[1];
+        rows.add(String.format(Locale.ROOT, "%-26s %12.1f %12.1f %8.2f %8s  %s", "bulk MiB/s (each way)", bulk[0], bulk[1], t,
+                "≥ " + THROUGHPUT_TARGET, t >= THROUGHPUT_TARGET ? "PASS" : "MISS"));
+        String[] names = { "64 B round trip p50 ms", "64 B round trip p99 ms", "64 B round trip mean ms" };
+        for (int i = 0; i < names.length; i++) {
+            double q = rtt[0][i] / rtt[1][i];
+            rows.add(String.format(Locale.ROOT, "%-26s %12.3f %12.3f %8.2f %8s  %s", names[i], rtt[0][i], rtt[1][i], q,
+                    "≤ " + ROUND_TRIP_TARGET, q <= ROUND_TRIP_TARGET ? "PASS" : "MISS"));
+        }
+        rows.add("load average before: " + loadBefore + "; after: " + loadAfter + "; TCP echo connections: " + connections);
+        return String.join("\n", rows);
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "(no /proc/loadavg: " + e.getMessage() + ")";
+        }
+    }
+
+    /** A TCP echo on a free loopback port: TCP_NODELAY, 64 KiB reads, half-closes after the peer's EOF. */
+    static final class TcpEcho implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        private volatile int connections;
+
+        TcpEcho() throws IOException {
+            Thread t = new Thread(this::accept, "bench-tcp-echo");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        int connections() {
+            return connections;
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                Socket s;
+                try {
+                    s = server.accept();
+                } catch (IOException e) {
+                    return;
+                }
+                connections++;
+                Thread c = new Thread(() -> echo(s), "bench-tcp-echo-conn");
+                c.setDaemon(true);
+                c.start();
+            }
+        }
+
+        private static void echo(Socket s) {
+            byte[] buf = new byte[65536];
+            try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                s.setTcpNoDelay(true);
+                for (int n; (n = in.read(buf)) >= 0;) {
+                    out.write(buf, 0, n);
+                }
+                s.shutdownOutput();
+            } catch (IOException e) {
+                // the gateway reset or the test ended
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}

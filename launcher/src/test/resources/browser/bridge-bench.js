@@ -1,0 +1,205 @@
+'use strict';
+// Issue 19 benchmark (BridgeBenchIT): the Direct Sockets bridge's own overhead in headless Chromium.
+// One page of the gateway's origin measures, in the same run and with the same payloads:
+//   bridge  page -> bridge WebSocket (/direct-sockets) -> gateway -> TCP echo on loopback -> back,
+//           through the library the gateway serves (TCPSocket, its streams, BYOB reads)
+//   plain   page -> a plain jakarta WebSocket echo endpoint on the same Jetty (/test-ws/echo), binary
+//           messages of the same 64 KiB size as the bridge's, at most `window` bytes in flight (the
+//           browser's WebSocket has no flow control; the bridge's read window is 1 MiB)
+// For each: bulk (bulkMiB written in 64 KiB pieces and read back, MiB/s each way, every byte compared)
+// and sequential 64-byte round trips (p50, p99, mean in ms). Warm-up first (warmMiB and warmTrips on
+// both paths), then the measured runs, interleaved bridge/plain. The page is served (Playwright route)
+// with COOP/COEP so it is cross-origin isolated and performance.now() is precise to a few µs instead
+// of 100 µs; a document answered by Playwright has no address, so Chromium's local network access
+// check (which would block its WebSockets to 127.0.0.1) is switched off for this browser. Prints "MEASURE ..." lines and "BENCH OK"; exits non-zero when it cannot measure.
+const path = require('path');
+const { withBrowser } = require(path.join(process.env.BROWSER_TEST_DIR, 'browser.js'));
+
+const [base, token, tcpPort, bulkMiB, roundTrips, warmMiB, warmTrips, window] = process.argv.slice(2);
+const DEADLINE = 600000;
+
+withBrowser(async (context) => {
+  const page = await context.newPage();
+  page.setDefaultTimeout(DEADLINE);
+  page.on('console', (m) => console.log('page: ' + m.text()));
+  page.on('pageerror', (e) => console.log('page error: ' + e));
+  await page.route(base + '/bridge-bench.html', (route) => route.fulfill({
+    status: 200,
+    contentType: 'text/html',
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    body: '<!doctype html><title>bridge benchmark</title>',
+  }));
+  await page.goto(base + '/bridge-bench.html');
+
+  const r = await page.evaluate(async (a) => {
+    const { configure, TCPSocket } = await import('/direct-sockets/lib/direct-sockets.js');
+    const bridge = configure(`ws://${location.host}/direct-sockets`, { token: a.token });
+    const CHUNK = 65536;
+    const P = 1 << 20;
+    const pattern = new Uint8Array(P);
+    for (let off = 0; off < P; off += 65536) crypto.getRandomValues(pattern.subarray(off, off + 65536));
+    const piece = (off) => pattern.subarray(off % P, off % P + CHUNK);
+    // the first offset where buf differs from the repeated pattern, -1 when equal
+    const mismatch = (buf, n) => {
+      const got = new Uint32Array(buf, 0, n >> 2);
+      const want = new Uint32Array(pattern.buffer);
+      for (let i = 0; i < got.length; i++) if (got[i] !== want[i & ((P >> 2) - 1)]) return i * 4;
+      return -1;
+    };
+    const stats = (t) => {
+      const s = Float64Array.from(t).sort();
+      const q = (p) => s[Math.max(0, Math.ceil(p * s.length) - 1)];
+      return { n: s.length, p50: q(0.5), p99: q(0.99), mean: s.reduce((x, y) => x + y, 0) / s.length, max: s[s.length - 1] };
+    };
+    const timer = () => {
+      let min = Infinity;
+      for (let i = 0; i < 1000; i++) {
+        const t0 = performance.now();
+        let t1 = t0;
+        while (t1 === t0) t1 = performance.now();
+        min = Math.min(min, t1 - t0);
+      }
+      return min;
+    };
+
+    const bridgeBulk = async (n) => {
+      const socket = new TCPSocket('127.0.0.1', a.tcpPort, { noDelay: true });
+      const { readable, writable } = await socket.opened;
+      const writer = writable.getWriter();
+      const reader = readable.getReader({ mode: 'byob' });
+      let buf = new ArrayBuffer(n);
+      const t0 = performance.now();
+      const writing = (async () => {
+        for (let off = 0; off < n; off += CHUNK) await writer.write(piece(off));
+      })();
+      let got = 0;
+      while (got < n) {
+        const { value, done } = await reader.read(new Uint8Array(buf, got, Math.min(CHUNK, n - got)));
+        if (done) break;
+        buf = value.buffer;
+        got += value.byteLength;
+      }
+      await writing;
+      const ms = performance.now() - t0;
+      await writer.close(); // half-close: the echo answers with its FIN
+      const end = await reader.read(new Uint8Array(16));
+      reader.releaseLock();
+      writer.releaseLock();
+      await socket.closed;
+      if (got !== n || !end.done) throw new Error(`bridge bulk: ${got} of ${n} bytes, eof ${end.done}`);
+      const bad = mismatch(buf, n);
+      if (bad >= 0) throw new Error('bridge bulk: echoed bytes differ at ' + bad);
+      return { bytes: n, ms };
+    };
+
+    const openPlain = () => new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://${location.host}/test-ws/echo`);
+      ws.binaryType = 'arraybuffer';
+      ws.onopen = () => resolve(ws);
+      ws.onerror = () => reject(new Error('the plain WebSocket echo at /test-ws/echo did not open'));
+    });
+
+    const plainBulk = async (n) => {
+      const ws = await openPlain();
+      const buf = new Uint8Array(n);
+      const result = await new Promise((resolve, reject) => {
+        let sent = 0;
+        let got = 0;
+        const t0 = performance.now();
+        const pump = () => {
+          while (sent < n && sent - got < a.window) {
+            ws.send(piece(sent));
+            sent += CHUNK;
+          }
+        };
+        ws.onmessage = (e) => {
+          const b = new Uint8Array(e.data);
+          if (got + b.byteLength > n) return reject(new Error(`plain bulk: more than ${n} bytes echoed`));
+          buf.set(b, got);
+          got += b.byteLength;
+          if (got === n) resolve({ bytes: n, ms: performance.now() - t0 });
+          else pump();
+        };
+        ws.onclose = (e) => reject(new Error(`plain bulk: closed ${e.code} ${e.reason} after ${got} of ${n} bytes`));
+        pump();
+      });
+      ws.onclose = null;
+      ws.close();
+      const bad = mismatch(buf.buffer, n);
+      if (bad >= 0) throw new Error('plain bulk: echoed bytes differ at ' + bad);
+      return result;
+    };
+
+    const msg = pattern.subarray(0, 64);
+    const bridgeTrips = async (count) => {
+      const socket = new TCPSocket('127.0.0.1', a.tcpPort, { noDelay: true });
+      const { readable, writable } = await socket.opened;
+      const writer = writable.getWriter();
+      const reader = readable.getReader();
+      const times = [];
+      for (let i = 0; i < count; i++) {
+        const t0 = performance.now();
+        const w = writer.write(msg);
+        let got = 0;
+        while (got < 64) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`bridge round trip ${i}: the echo ended the stream`);
+          got += value.byteLength;
+        }
+        await w;
+        times.push(performance.now() - t0);
+        if (got !== 64) throw new Error(`bridge round trip ${i}: ${got} bytes back for 64`);
+      }
+      reader.releaseLock();
+      writer.releaseLock();
+      await socket.close();
+      return stats(times);
+    };
+
+    const plainTrips = async (count) => {
+      const ws = await openPlain();
+      ws.onclose = (e) => console.log(`plain echo closed ${e.code} ${e.reason}`);
+      const times = [];
+      for (let i = 0; i < count; i++) {
+        const t0 = performance.now();
+        const n = await new Promise((resolve) => {
+          ws.onmessage = (e) => resolve(e.data.byteLength);
+          ws.send(msg);
+        });
+        times.push(performance.now() - t0);
+        if (n !== 64) throw new Error(`plain round trip ${i}: ${n} bytes back for 64`);
+      }
+      ws.onclose = null;
+      ws.close();
+      return stats(times);
+    };
+
+    const out = { isolated: crossOriginIsolated, timerMs: timer() };
+    const warm = a.warmMiB << 20;
+    out.warm = [await bridgeBulk(warm), await plainBulk(warm), await bridgeTrips(a.warmTrips), await plainTrips(a.warmTrips)];
+    const n = a.bulkMiB << 20;
+    out.bridgeBulk = await bridgeBulk(n);
+    out.plainBulk = await plainBulk(n);
+    out.bridgeTrips = await bridgeTrips(a.roundTrips);
+    out.plainTrips = await plainTrips(a.roundTrips);
+    bridge.close();
+    return out;
+  }, {
+    token, tcpPort: Number(tcpPort), bulkMiB: Number(bulkMiB), roundTrips: Number(roundTrips), warmMiB: Number(warmMiB),
+    warmTrips: Number(warmTrips), window: Number(window),
+  });
+
+  const f = (x) => x.toFixed(3);
+  console.log(`MEASURE page crossOriginIsolated ${r.isolated} timer ${(r.timerMs * 1000).toFixed(1)} us`);
+  for (const [name, b] of [['bridge', r.bridgeBulk], ['plain', r.plainBulk]]) {
+    console.log(`MEASURE ${name} bulk ${b.bytes} bytes ${f(b.ms)} ms`);
+  }
+  for (const [name, t] of [['bridge', r.bridgeTrips], ['plain', r.plainTrips]]) {
+    console.log(`MEASURE ${name} rtt n ${t.n} p50 ${f(t.p50)} p99 ${f(t.p99)} mean ${f(t.mean)} max ${f(t.max)} ms`);
+  }
+  console.log('warm-up: ' + JSON.stringify(r.warm.map((w) => (w.ms !== undefined ? Math.round(w.ms) + ' ms' : 'p50 ' + f(w.p50)))));
+  console.log('BENCH OK');
+}, { args: ['--disable-features=LocalNetworkAccessChecks'] }).catch((e) => {
+  console.error(e && e.stack || e);
+  process.exit(1);
+});
