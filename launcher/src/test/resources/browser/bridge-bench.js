@@ -32,6 +32,30 @@ withBrowser(async (context) => {
   await page.goto(base + '/bridge-bench.html');
 
   const r = await page.evaluate(async (a) => {
+    // WebSocket messages each way, counted per measurement (where the bridge's time goes: how many
+    // messages it takes for the same bytes)
+    const count = { in: 0, inBytes: 0, out: 0, outBytes: 0 };
+    const counted = () => {
+      const c = { ...count };
+      Object.assign(count, { in: 0, inBytes: 0, out: 0, outBytes: 0 });
+      return c;
+    };
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+      count.out++;
+      count.outBytes += data.byteLength ?? data.size ?? data.length;
+      return send.call(this, data);
+    };
+    const Native = WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (e) => {
+          count.in++;
+          count.inBytes += e.data.byteLength ?? e.data.size ?? e.data.length;
+        });
+      }
+    };
     const { configure, TCPSocket } = await import('/direct-sockets/lib/direct-sockets.js');
     const bridge = configure(`ws://${location.host}/direct-sockets`, { token: a.token });
     const CHUNK = 65536;
@@ -68,6 +92,7 @@ withBrowser(async (context) => {
       const writer = writable.getWriter();
       const reader = readable.getReader({ mode: 'byob' });
       let buf = new ArrayBuffer(n);
+      counted();
       const t0 = performance.now();
       const writing = (async () => {
         for (let off = 0; off < n; off += CHUNK) await writer.write(piece(off));
@@ -81,6 +106,7 @@ withBrowser(async (context) => {
       }
       await writing;
       const ms = performance.now() - t0;
+      const messages = counted();
       await writer.close(); // half-close: the echo answers with its FIN
       const end = await reader.read(new Uint8Array(16));
       reader.releaseLock();
@@ -89,7 +115,7 @@ withBrowser(async (context) => {
       if (got !== n || !end.done) throw new Error(`bridge bulk: ${got} of ${n} bytes, eof ${end.done}`);
       const bad = mismatch(buf, n);
       if (bad >= 0) throw new Error('bridge bulk: echoed bytes differ at ' + bad);
-      return { bytes: n, ms };
+      return { bytes: n, ms, messages };
     };
 
     const openPlain = () => new Promise((resolve, reject) => {
@@ -105,6 +131,7 @@ withBrowser(async (context) => {
       const result = await new Promise((resolve, reject) => {
         let sent = 0;
         let got = 0;
+        counted();
         const t0 = performance.now();
         const pump = () => {
           while (sent < n && sent - got < a.window) {
@@ -117,7 +144,7 @@ withBrowser(async (context) => {
           if (got + b.byteLength > n) return reject(new Error(`plain bulk: more than ${n} bytes echoed`));
           buf.set(b, got);
           got += b.byteLength;
-          if (got === n) resolve({ bytes: n, ms: performance.now() - t0 });
+          if (got === n) resolve({ bytes: n, ms: performance.now() - t0, messages: counted() });
           else pump();
         };
         ws.onclose = (e) => reject(new Error(`plain bulk: closed ${e.code} ${e.reason} after ${got} of ${n} bytes`));
@@ -137,6 +164,7 @@ withBrowser(async (context) => {
       const writer = writable.getWriter();
       const reader = readable.getReader();
       const times = [];
+      counted();
       for (let i = 0; i < count; i++) {
         const t0 = performance.now();
         const w = writer.write(msg);
@@ -150,16 +178,18 @@ withBrowser(async (context) => {
         times.push(performance.now() - t0);
         if (got !== 64) throw new Error(`bridge round trip ${i}: ${got} bytes back for 64`);
       }
+      const messages = counted();
       reader.releaseLock();
       writer.releaseLock();
       await socket.close();
-      return stats(times);
+      return { ...stats(times), messages };
     };
 
     const plainTrips = async (count) => {
       const ws = await openPlain();
       ws.onclose = (e) => console.log(`plain echo closed ${e.code} ${e.reason}`);
       const times = [];
+      counted();
       for (let i = 0; i < count; i++) {
         const t0 = performance.now();
         const n = await new Promise((resolve) => {
@@ -169,9 +199,10 @@ withBrowser(async (context) => {
         times.push(performance.now() - t0);
         if (n !== 64) throw new Error(`plain round trip ${i}: ${n} bytes back for 64`);
       }
+      const messages = counted();
       ws.onclose = null;
       ws.close();
-      return stats(times);
+      return { ...stats(times), messages };
     };
 
     const out = { isolated: crossOriginIsolated, timerMs: timer() };
@@ -194,6 +225,9 @@ withBrowser(async (context) => {
   for (const [name, b] of [['bridge', r.bridgeBulk], ['plain', r.plainBulk]]) {
     console.log(`MEASURE ${name} bulk ${b.bytes} bytes ${f(b.ms)} ms`);
   }
+  const m = (x) => `${x.out} out (${x.outBytes} bytes), ${x.in} in (${x.inBytes} bytes)`;
+  console.log(`WebSocket messages: bridge bulk ${m(r.bridgeBulk.messages)}; plain bulk ${m(r.plainBulk.messages)};`
+    + ` bridge round trips ${m(r.bridgeTrips.messages)}; plain round trips ${m(r.plainTrips.messages)}`);
   for (const [name, t] of [['bridge', r.bridgeTrips], ['plain', r.plainTrips]]) {
     console.log(`MEASURE ${name} rtt n ${t.n} p50 ${f(t.p50)} p99 ${f(t.p99)} mean ${f(t.mean)} max ${f(t.max)} ms`);
   }

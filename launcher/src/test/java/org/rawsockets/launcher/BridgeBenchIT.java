@@ -114,7 +114,8 @@ class BridgeBenchIT {
             assertTrue(rtt[0][0] > 0 && rtt[1][0] > 0, "round trips of 0 ms: the page's timer is too coarse:\n" + r.output());
 
             String timer = r.output().lines().filter(l -> l.startsWith("MEASURE page")).findFirst().orElse("");
-            String table = table(bulk, rtt, timer, loadBefore, loadAfter, echo.connections());
+            String messages = r.output().lines().filter(l -> l.startsWith("WebSocket messages:")).findFirst().orElse("");
+            String table = table(bulk, rtt, timer, loadBefore, loadAfter, echo.connections()) + "\n" + messages;
             System.out.println(table);
             Path report = Path.of(System.getProperty("test.work.dir", "target/it"), "bridge-bench.txt");
             Files.createDirectories(report.getParent());
