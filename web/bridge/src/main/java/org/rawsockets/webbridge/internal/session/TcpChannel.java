@@ -236,7 +236,11 @@ final class TcpChannel extends Channel {
                     return; // the socket failed: closed() tells the page
                 }
                 pendingGrant += n;
-                if (pendingGrant >= window / 4 || writesInFlight == 0) {
+                // Quarter-window batches only: with no write in flight and less than a quarter
+                // pending, the page still holds more than three quarters of its window, so it never
+                // waits for this credit; granting at every idle moment cost one CREDIT frame per small
+                // write, queued on the WebSocket ahead of the reply (issue 19's round trips).
+                if (pendingGrant >= window / 4) {
                     grant = pendingGrant;
                     pendingGrant = 0;
                     sendCredit += grant;
