@@ -160,6 +160,11 @@ final class LocalBinding {
         return new InetSocketAddress(local, port);
     }
 
+    /** Whether it binds a port of a range of more than one port. */
+    boolean isRange() {
+        return last > first;
+    }
+
     /** Whether another port can be tried after a bind failure. */
     synchronized boolean portsLeft() {
         return first != 0 && next <= last;

@@ -333,7 +333,7 @@ final class TcpOpener {
                 if (bindFailed) {
                     m = "cannot bind the local end to " + local.describe() + ": "
                             + m.substring(m.lastIndexOf("original message : ") < 0 ? 0 : m.lastIndexOf(':') + 2)
-                            + " (every port of the range tried)";
+                            + (local.isRange() ? " (every port of the range tried)" : "");
                 }
                 failures.add(att.address.getAddress().getHostAddress() + ": " + m.replace('\n', ' '));
             }
