@@ -81,7 +81,9 @@ class SshGatewayProcessIT {
             port = free.getLocalPort();
         }
         Files.copy(work.resolve("id_ed25519.pub"), work.resolve("authorized_keys"));
-        Files.write(work.resolve("sshd_config"), List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + work.resolve(
+        // root's sessions get a HOME of the test: the machine's login scripts (pyenv...) never run
+        Path sessionHome = Files.createDirectories(work.resolve("home"));
+        Files.write(work.resolve("sshd_config"), List.of("SetEnv HOME=" + sessionHome, "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + work.resolve(
                 "host_key"), "PidFile none", "UsePAM no", "StrictModes no", "PermitRootLogin yes", "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no", "AuthorizedKeysFile " + work.resolve("authorized_keys"), "LogLevel VERBOSE"));
         if (!Files.isDirectory(Path.of("/run/sshd"))) {

@@ -138,6 +138,8 @@ class OpenSshE2ETest {
         assertEquals(127, missing.exitStatus());
         assertTrue(missing.stderrText().contains("not found"), missing.stderrText());
         assertEquals(sshd.hostKeyFingerprint(), s.serverKeyFingerprint());
+        // the test server's sessions run with a HOME of the test, never the machine's root login scripts
+        assertEquals(dir.resolve("sshd").resolve("home") + "\n", await(s.exec("echo $HOME", Duration.ofSeconds(30))).stdoutText());
         s.close();
     }
 

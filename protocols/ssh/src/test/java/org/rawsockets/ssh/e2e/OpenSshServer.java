@@ -56,7 +56,11 @@ final class OpenSshServer implements AutoCloseable {
         if (!Files.isDirectory(privsep)) {
             Files.createDirectories(privsep);
         }
-        List<String> config = new ArrayList<>(List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
+        // The sessions log in as root: HOME is a folder of the test, so that the machine's own login
+        // scripts (root's .bashrc, .profile: pyenv, cargo...) never run, nor get their state (a pyenv
+        // rehash lock of a shell the test ends mid-start-up) left behind for the next session to wait on.
+        Path home = Files.createDirectories(dir.resolve("home"));
+        List<String> config = new ArrayList<>(List.of("SetEnv HOME=" + home, "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
                 "PidFile none", "UsePAM no", "StrictModes no", "PermitRootLogin yes", "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no", "AuthorizedKeysFile " + authorized, "LogLevel VERBOSE",
                 "Subsystem sftp internal-sftp", "MaxStartups 100"));

@@ -202,8 +202,11 @@ class ShellCommandTest {
         waitForScreen("ESC=a~.b");
         type("echo ~~x | sed 's/^/TILDE=/'\n"); // not at a line start either
         waitForScreen("TILDE=~~x");
-        type("~~/../bin/echo DOU''BLE\n"); // ~~ at a line start sends one ~ (the home directory here)
+        // ~~ at a line start sends one ~: bash expands it to the session's home (a folder of the test) and
+        // reports it is a directory (~~ sent as it is would be "command not found")
+        type("~~/ 2>&1 | sed 's/^/HOME=/'; echo DOU''BLE\n");
         waitForScreen("DOUBLE\n");
+        assertTrue(screen().contains(": Is a directory") && !screen().contains("~~/: No such file"), screen());
         type("sleep 600\n");
         sshd.waitForLog("Starting session: shell on pts/", Duration.ofSeconds(30));
         type("~.");
