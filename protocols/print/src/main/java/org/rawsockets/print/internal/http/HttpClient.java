@@ -1,15 +1,11 @@
 package org.rawsockets.print.internal.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -18,14 +14,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 import org.rawsockets.print.HttpStatusException;
-import org.rawsockets.print.IppProtocolException;
 import org.rawsockets.print.PrintConnectionException;
 import org.rawsockets.print.PrintException;
 import org.rawsockets.print.PrintTimeoutException;
 import org.rawsockets.socket.FrameReader;
-import org.rawsockets.socket.FrameTooLongException;
-import org.rawsockets.socket.NetworkException;
-import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.TcpSocketOptions;
@@ -36,23 +28,20 @@ import org.rawsockets.socket.TimedOutException;
  * connection of the socket service. A request body is a small byte array (the IPP attributes) plus
  * an optional document streamed with chunked transfer coding after {@code Expect: 100-continue},
  * one chunk in memory at a time, each write waiting for the socket to take it (backpressure).
- * Responses are read with {@link FrameReader}: status and header lines bounded, bodies (fixed,
- * chunked or to the end) bounded by {@code maxResponseBytes}, checked before any allocation.
+ * Responses are read by {@link HttpResponseReader} with a {@link FrameReader}: status and header
+ * lines bounded, bodies (fixed, chunked or to the end) bounded by {@code maxResponseBytes}, checked
+ * before any allocation.
  * Basic and Digest authentication answer a 401 once; every failure is a typed {@link PrintException}.
  *
  * <p>Blocking: call it from a worker thread, never from an I/O thread of the socket service.
  */
 public final class HttpClient implements AutoCloseable {
 
-    private static final int MAX_LINE = 8 * 1024;
-    private static final int MAX_HEADERS = 128;
-    private static final Duration TICK = Duration.ofMillis(250);
-
     private final SocketService sockets;
     private final HttpSettings s;
     private final HttpAuth auth;
     private TcpSocket socket;
-    private FrameReader frames;
+    private HttpResponseReader reader;
     private long lastUsed;
     private boolean reusable;
 
@@ -166,7 +155,7 @@ public final class HttpClient implements AutoCloseable {
             byte[] hb = h.toString().getBytes(StandardCharsets.ISO_8859_1);
             ByteBuffer all = ByteBuffer.allocate(hb.length + head.length).put(hb).put(head).flip();
             write(all, "the request");
-            return readResponse(x, false);
+            return readResponse(x);
         }
         h.append(x.length >= 0 ? "Content-Length: " + (head.length + x.length) + "\r\n" : "Transfer-Encoding: chunked\r\n");
         h.append("Expect: 100-continue\r\n\r\n");
@@ -187,7 +176,7 @@ public final class HttpClient implements AutoCloseable {
         if (x.length < 0) {
             write(ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)), "the end of the document");
         }
-        return readResponse(x, false);
+        return readResponse(x);
     }
 
     /** Waits up to expectTimeout for 100 Continue; returns a final response that came instead, else null. */
@@ -196,7 +185,7 @@ public final class HttpClient implements AutoCloseable {
         while (System.nanoTime() < until) {
             byte[] line;
             try {
-                line = readLineOnce();
+                line = reader.readLineOnce();
             } catch (TimedOutException e) {
                 continue;
             }
@@ -205,15 +194,15 @@ public final class HttpClient implements AutoCloseable {
                         + " Expect: 100-continue");
             }
             x.responseStarted = true;
-            Status st = statusLine(line);
-            List<Map.Entry<String, String>> headers = headers();
-            if (st.code == 100) {
+            HttpResponseReader.Status st = reader.statusLine(line);
+            List<Map.Entry<String, String>> headers = reader.headers();
+            if (st.code() == 100) {
                 return null;
             }
-            if (st.code > 100 && st.code < 200) {
+            if (st.code() > 100 && st.code() < 200) {
                 continue;
             }
-            return body(st, headers);
+            return finish(reader.body(st, headers));
         }
         return null; // RFC 9110 10.1.1: a client that waited long enough sends the body anyway
     }
@@ -312,261 +301,33 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private PrintException failure(Throwable c, String what) {
-        if (c instanceof TimedOutException) {
-            return new PrintTimeoutException("printer " + s.label() + " did not " + what + " in time: " + c.getMessage(), c);
-        }
-        if (c instanceof FrameTooLongException) {
-            return new IppProtocolException("printer " + s.label() + " sent an HTTP line longer than " + MAX_LINE
-                    + " bytes", c);
-        }
-        if (c instanceof NetworkException ne) {
-            return new PrintConnectionException("printer " + s.label() + ": the connection failed (" + ne.reason()
-                    + ") while waiting to " + what + ": " + ne.getMessage(), ne);
-        }
-        return new PrintConnectionException("printer " + s.label() + ": " + what + " failed: " + c, c);
+        return HttpResponseReader.failure(s.label(), c, what);
     }
 
-    // ---------------------------------------------------------------- responses
-
-    private record Status(int code, String reason, boolean http10) {
-    }
-
-    private HttpResponse readResponse(Exchange x, boolean unused) throws PrintException {
+    private HttpResponse readResponse(Exchange x) throws PrintException {
         while (true) {
-            byte[] line = readLine("the response");
+            byte[] line = reader.readLine("the response");
             if (line == null) {
                 throw new PrintConnectionException("printer " + s.label() + " closed the connection without a response");
             }
             x.responseStarted = true;
-            Status st = statusLine(line);
-            List<Map.Entry<String, String>> headers = headers();
-            if (st.code >= 100 && st.code < 200) {
+            HttpResponseReader.Status st = reader.statusLine(line);
+            List<Map.Entry<String, String>> headers = reader.headers();
+            if (st.code() >= 100 && st.code() < 200) {
                 continue; // interim (a late 100 Continue)
             }
-            return body(st, headers);
+            return finish(reader.body(st, headers));
         }
     }
 
-    private Status statusLine(byte[] line) throws IppProtocolException {
-        String l = new String(line, StandardCharsets.ISO_8859_1);
-        if (!l.startsWith("HTTP/1.") || l.length() < 12 || l.charAt(8) != ' ') {
-            throw new IppProtocolException("printer " + s.label() + " did not answer with an HTTP/1.x status line: "
-                    + printable(l));
-        }
-        int code;
-        try {
-            code = Integer.parseInt(l.substring(9, 12));
-        } catch (NumberFormatException e) {
-            throw new IppProtocolException("printer " + s.label() + " sent a malformed HTTP status: " + printable(l));
-        }
-        return new Status(code, l.length() > 13 ? l.substring(13) : "", l.startsWith("HTTP/1.0"));
-    }
-
-    private List<Map.Entry<String, String>> headers() throws PrintException {
-        List<Map.Entry<String, String>> out = new ArrayList<>();
-        while (true) {
-            byte[] line = readLine("the response headers");
-            if (line == null) {
-                throw new PrintConnectionException("printer " + s.label() + " closed the connection in the response headers");
-            }
-            if (line.length == 0) {
-                return out;
-            }
-            if (out.size() >= MAX_HEADERS) {
-                throw new IppProtocolException("printer " + s.label() + " sent more than " + MAX_HEADERS + " HTTP headers");
-            }
-            String l = new String(line, StandardCharsets.ISO_8859_1);
-            int c = l.indexOf(':');
-            if (c <= 0) {
-                throw new IppProtocolException("printer " + s.label() + " sent a malformed HTTP header: " + printable(l));
-            }
-            out.add(new AbstractMap.SimpleImmutableEntry<>(l.substring(0, c).strip().toLowerCase(Locale.ROOT),
-                    l.substring(c + 1).strip()));
-        }
-    }
-
-    private HttpResponse body(Status st, List<Map.Entry<String, String>> headers) throws PrintException {
-        String te = value(headers, "transfer-encoding");
-        String cl = value(headers, "content-length");
-        String conn = value(headers, "connection");
-        boolean close = conn != null && conn.toLowerCase(Locale.ROOT).contains("close")
-                || st.http10 && (conn == null || !conn.toLowerCase(Locale.ROOT).contains("keep-alive"));
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-            while (true) {
-                byte[] sizeLine = readLine("a chunk size");
-                if (sizeLine == null) {
-                    throw truncated(body.size());
-                }
-                String sz = new String(sizeLine, StandardCharsets.ISO_8859_1);
-                int semi = sz.indexOf(';');
-                long n;
-                try {
-                    n = Long.parseLong((semi >= 0 ? sz.substring(0, semi) : sz).strip(), 16);
-                } catch (NumberFormatException e) {
-                    throw new IppProtocolException("printer " + s.label() + " sent a malformed chunk size: " + printable(sz));
-                }
-                if (n < 0 || n > s.maxResponseBytes() - body.size()) {
-                    throw tooLarge(n + body.size(), "its chunks");
-                }
-                if (n == 0) {
-                    while (true) { // trailers
-                        byte[] t = readLine("the chunk trailer");
-                        if (t == null || t.length == 0) {
-                            break;
-                        }
-                    }
-                    break;
-                }
-                readBody(body, (int) n);
-                byte[] crlf = readLine("the end of a chunk");
-                if (crlf == null || crlf.length != 0) {
-                    throw new IppProtocolException("printer " + s.label() + " sent a chunk longer than its declared size");
-                }
-            }
-        } else if (cl != null) {
-            long n;
-            try {
-                n = Long.parseLong(cl.strip());
-            } catch (NumberFormatException e) {
-                throw new IppProtocolException("printer " + s.label() + " sent a malformed Content-Length: " + printable(cl));
-            }
-            if (n < 0 || n > s.maxResponseBytes()) {
-                throw tooLarge(n, "Content-Length");
-            }
-            readBody(body, (int) n);
-        } else if (st.code != 204 && st.code != 304) {
-            close = true;
-            readToEnd(body);
-        }
-        reusable = !close;
+    /** Keeps the connection for the next request when the response allows it, else closes it. */
+    private HttpResponse finish(HttpResponseReader.Result r) {
+        reusable = r.keepAlive();
         lastUsed = System.nanoTime();
-        if (close) {
+        if (!r.keepAlive()) {
             close();
         }
-        return new HttpResponse(st.code, st.reason, headers, body.toByteArray());
-    }
-
-    private IppProtocolException tooLarge(long n, String by) {
-        close();
-        return new IppProtocolException("printer " + s.label() + " declares a response of " + n + " bytes (" + by
-                + "), over the limit of " + s.maxResponseBytes() + " bytes (maxResponseBytes); connection closed");
-    }
-
-    private IppProtocolException truncated(int got) {
-        close();
-        return new IppProtocolException("printer " + s.label() + " closed the connection after " + got
-                + " bytes of the response body, before its end");
-    }
-
-    private void readBody(ByteArrayOutputStream body, int n) throws PrintException {
-        int left = n;
-        while (left > 0) {
-            int take = Math.min(left, 32 * 1024);
-            ReadResult<byte[]> r = awaitRead(() -> frames.readExactly(take), "the response body");
-            if (r.done()) {
-                throw truncated(body.size());
-            }
-            body.writeBytes(r.value());
-            left -= take;
-        }
-    }
-
-    private void readToEnd(ByteArrayOutputStream body) throws PrintException {
-        while (true) {
-            int avail = Math.max(1, Math.min(frames.buffered(), 32 * 1024));
-            ReadResult<byte[]> r;
-            try {
-                r = awaitRead(() -> frames.readExactly(avail), "the response body");
-            } catch (PrintConnectionException e) {
-                if (e.getCause() instanceof NetworkException ne && ne.reason() == NetworkException.Reason.CLOSED_BY_PEER) {
-                    throw truncated(body.size()); // ended inside our read size: bytes may be lost; rare
-                }
-                throw e;
-            }
-            if (r.done()) {
-                return;
-            }
-            if (body.size() + r.value().length > s.maxResponseBytes()) {
-                throw tooLarge(body.size() + r.value().length, "bytes received");
-            }
-            body.writeBytes(r.value());
-        }
-    }
-
-    private interface Read {
-        CompletionStage<ReadResult<byte[]>> start();
-    }
-
-    /** One framed read, its waits bounded by readTimeout (the reader's ticks add up to it). */
-    private ReadResult<byte[]> awaitRead(Read read, String what) throws PrintException {
-        long until = System.nanoTime() + s.readTimeout().toNanos();
-        while (true) {
-            try {
-                return read.start().toCompletableFuture().get(s.readTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof TimedOutException && System.nanoTime() < until) {
-                    continue;
-                }
-                if (e.getCause() instanceof TimedOutException) {
-                    close();
-                    throw new PrintTimeoutException("printer " + s.label() + " sent nothing of " + what + " for "
-                            + s.readTimeout().toMillis() + " ms; connection closed");
-                }
-                PrintException f = failure(e.getCause(), "send " + what);
-                close();
-                throw f;
-            } catch (TimeoutException e) {
-                close();
-                throw new PrintTimeoutException("printer " + s.label() + " sent nothing of " + what + " for "
-                        + s.readTimeout().toMillis() + " ms; connection closed");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                close();
-                throw new PrintException("interrupted while reading " + what + " from printer " + s.label());
-            }
-        }
-    }
-
-    private byte[] readLine(String what) throws PrintException {
-        ReadResult<byte[]> r = awaitRead(() -> frames.readUntil(FrameReader.CRLF, MAX_LINE), what);
-        return r.done() ? null : r.value();
-    }
-
-    /** One read of a line limited to one tick (for the 100-continue wait). */
-    private byte[] readLineOnce() throws PrintException, TimedOutException {
-        try {
-            ReadResult<byte[]> r = frames.readUntil(FrameReader.CRLF, MAX_LINE).toCompletableFuture()
-                    .get(TICK.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            return r.done() ? null : r.value();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TimedOutException t) {
-                throw t;
-            }
-            PrintException f = failure(e.getCause(), "answer Expect: 100-continue");
-            close();
-            throw f;
-        } catch (TimeoutException e) {
-            throw new TimedOutException("no line within a tick");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new PrintException("interrupted while waiting for printer " + s.label());
-        }
-    }
-
-    private static String value(List<Map.Entry<String, String>> headers, String name) {
-        for (Map.Entry<String, String> e : headers) {
-            if (e.getKey().equals(name)) {
-                return e.getValue();
-            }
-        }
-        return null;
-    }
-
-    private static String printable(String s) {
-        String t = s.length() > 120 ? s.substring(0, 120) + "..." : s;
-        return "'" + t.replaceAll("[\\p{Cntrl}]", "?") + "'";
+        return r.response();
     }
 
     // ---------------------------------------------------------------- connection
@@ -588,7 +349,8 @@ public final class HttpClient implements AutoCloseable {
         TcpSocket sock = sockets.openTcp(s.host(), s.port(), options);
         socket = sock;
         await(sock.opened(), s.connectTimeout().plusSeconds(5), "accept the connection");
-        frames = new FrameReader(sock.readable(), 64 * 1024, TICK);
+        reader = new HttpResponseReader(s, new FrameReader(sock.readable(), 64 * 1024, HttpResponseReader.TICK),
+                this::close);
         return false;
     }
 
@@ -596,7 +358,7 @@ public final class HttpClient implements AutoCloseable {
     public synchronized void close() {
         TcpSocket sock = socket;
         socket = null;
-        frames = null;
+        reader = null;
         reusable = false;
         if (sock != null) {
             sock.close();
