@@ -126,6 +126,57 @@ class LauncherFixesProcessIT {
     }
 
     @Test
+    void theDefaultJvmIsC2WithG1AndFastStartIsAnOption(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        // what the running JVM uses, asked of the JVM itself (not of the script's text)
+        String flags = jvmFlagsOfARunningGateway(home, null);
+        assertTrue(flags.contains("-XX:+UseG1GC"), flags);
+        assertFalse(flags.contains("TieredStopAtLevel=1") || flags.contains("-XX:+UseSerialGC"), flags);
+
+        String fast = jvmFlagsOfARunningGateway(home, "true");
+        assertTrue(fast.contains("-XX:TieredStopAtLevel=1") && fast.contains("-XX:+UseSerialGC"), fast);
+        assertFalse(fast.contains("-XX:+UseG1GC"), fast);
+
+        Path bad = GatewayProcessIT.copyDistribution(home.resolveSibling(home.getFileName() + "-bad"));
+        ProcessBuilder pb = new ProcessBuilder(bad.resolve("bin/gateway").toString(), "-c", "lb").directory(bad.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("GATEWAY_FAST_START", "maybe");
+        pb.environment().remove("GATEWAY_JVM_OPTS");
+        Process p = pb.start();
+        processes.add(p);
+        p.getOutputStream().close();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(Main.EXIT_START_FAILED, p.exitValue(), err);
+        assertTrue(err.contains("GATEWAY_FAST_START must be true or false, not 'maybe'"), err);
+    }
+
+    /** Starts the gateway headless (with {@code GATEWAY_FAST_START=fastStart} unless null) and returns {@code jcmd VM.flags}. */
+    private String jvmFlagsOfARunningGateway(Path home, String fastStart) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/gateway").toString(), "--headless").directory(home.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("GATEWAY_OPTS");
+        pb.environment().remove("GATEWAY_JVM_OPTS");
+        if (fastStart == null) {
+            pb.environment().remove("GATEWAY_FAST_START");
+        } else {
+            pb.environment().put("GATEWAY_FAST_START", fastStart);
+        }
+        Process p = pb.start();
+        processes.add(p);
+        p.getOutputStream().close();
+        Running g = new Running(p);
+        g.awaitLine("gateway ready in|gateway started", GatewayProcessIT.WAIT);
+        try {
+            return JvmSample.jcmd(p.pid(), "VM.flags");
+        } finally {
+            GatewayProcessIT.sigterm(p);
+            assertTrue(p.waitFor(GatewayProcessIT.WAIT.toSeconds(), TimeUnit.SECONDS));
+            g.drain();
+        }
+    }
+
+    @Test
     void theDistributionHoldsNoLeftoversOfEarlierRuns() throws IOException {
         Path dist = Paths.get(System.getProperty("gateway.dir"));
         for (String leftover : new String[] { "log", "data", "secrets" }) {
