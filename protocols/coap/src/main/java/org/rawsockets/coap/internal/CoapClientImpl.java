@@ -120,7 +120,7 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
             }
             DeviceConnector c = running.join().connector();
             return (c.isRunning() ? "open" : "failed")
-                    + (settings.dtls() != null ? " coaps, PSK identity '" + settings.dtls().identity() + "'" : "")
+                    + (settings.dtls() != null ? " coaps, " + settings.dtls().describe() : "")
                     + ", datagrams sent " + c.datagramsSent() + ", received "
                     + c.datagramsReceived() + (c.datagramsMalformed() > 0 ? ", malformed " + c.datagramsMalformed() : "")
                     + (lastError.isEmpty() ? "" : ", last error: " + lastError);
@@ -175,19 +175,24 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
         }
     }
 
-    /** The plain connector, or for DTLS Scandium's over the socket with the key read now. */
+    /** The plain connector, or for DTLS Scandium's over the socket with the key or certificates read now. */
     private DeviceConnector connector(UdpSocket socket, org.rawsockets.socket.UdpOpenInfo info) {
         DtlsSettings dtls = settings.dtls();
         if (dtls == null) {
             return new SocketConnector(socket, info, name());
         }
-        byte[] key;
         try {
-            key = dtls.key().read();
+            if (dtls.psk()) {
+                return DtlsSocketConnector.create(config, name(), dtls, dtls.key().read(), null, socket, info);
+            }
+            CertificateSettings certs = dtls.certificates();
+            String expected = certs.serverName() != null ? certs.serverName()
+                    : info.remote().orElseThrow().getAddress().getHostAddress();
+            return DtlsSocketConnector.create(config, name(), dtls, null,
+                    new CertificateHandshake(certs, certs.load(name()), expected), socket, info);
         } catch (org.rawsockets.coap.CoapHandshakeException e) {
             throw new CompletionException(e);
         }
-        return DtlsSocketConnector.create(config, name(), dtls, key, socket, info);
     }
 
     @Override

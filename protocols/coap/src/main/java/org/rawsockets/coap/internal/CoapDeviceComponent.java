@@ -1,5 +1,6 @@
 package org.rawsockets.coap.internal;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.nio.charset.StandardCharsets;
@@ -118,40 +119,49 @@ public final class CoapDeviceComponent implements CoapClient {
                 c.connectTimeoutMillis(), c.blockSize(), c.maxBodyBytes(), dtls(c, name, secrets, where));
     }
 
-    /** DTLS settings, or {@code null} without {@code dtls}; the key is read at each socket opening. */
+    /**
+     * DTLS settings, or {@code null} without {@code dtls}: a pre-shared key (read at each socket
+     * opening) or certificates (files checked now and read again at each opening).
+     */
     private static DtlsSettings dtls(DeviceConfig c, String name, SecretFiles secrets, String where) {
         String identity = c.pskIdentity().strip();
         // a literal key is refused (and removed from the store) whether dtls is on or not
         var ref = SecretFiles.reference(where, PSK_KEY, c._pskKey(), name + ".psk");
+        boolean psk = !identity.isEmpty() || ref.isPresent();
+        String certProperty = firstSet(c);
         if (!c.dtls()) {
-            if (!identity.isEmpty() || ref.isPresent()) {
-                throw bad("dtls", false, "false while pskIdentity or .pskKey is set",
-                        "set dtls = true to use the pre-shared key, or remove pskIdentity and .pskKey");
+            if (psk || certProperty != null) {
+                throw bad("dtls", false, "false while " + (psk ? "pskIdentity or .pskKey" : certProperty) + " is set",
+                        "set dtls = true to use " + (psk ? "the pre-shared key, or remove pskIdentity and .pskKey"
+                                : "certificates, or remove " + certProperty));
+            }
+            if (!c.verifyHostname()) {
+                throw bad("verifyHostname", false, "set without dtls", "only for coaps with certificates");
             }
             return null;
         }
+        range("handshakeTimeoutMillis", c.handshakeTimeoutMillis(), 500, 300_000);
+        if (!psk && certProperty != null) {
+            CertificateSettings certs = certificates(c, c.host().strip());
+            return DtlsSettings.withCertificates(certs, c.handshakeTimeoutMillis(), suites(c, false));
+        }
+        if (certProperty != null) {
+            throw bad(certProperty, null, "set together with a pre-shared key", "either pskIdentity and .pskKey, or"
+                    + " certificates (caCertificatesPath / serverPublicKeyPath, clientCertificatePath ...)");
+        }
+        if (!c.verifyHostname()) {
+            throw bad("verifyHostname", false, "set with a pre-shared key", "only for coaps with certificates");
+        }
         if (identity.isEmpty() || identity.length() > 128) {
             throw bad("pskIdentity", identity.isEmpty() ? null : identity, identity.isEmpty() ? "missing with dtls"
-                    : "too long", "1..128 characters: the identity the device knows the key by");
+                    : "too long", "1..128 characters: the identity the device knows the key by (or, for"
+                            + " certificates, set caCertificatesPath instead)");
         }
         if (ref.isEmpty()) {
             throw bad(PSK_KEY, null, "missing with dtls", "secret:NAME, the file NAME in the gateway's secrets/ folder"
                     + " holding the pre-shared key");
         }
-        range("handshakeTimeoutMillis", c.handshakeTimeoutMillis(), 500, 300_000);
-        List<String> suites = new ArrayList<>();
-        for (String suite : c.dtlsCipherSuites().split(",")) {
-            if (suite.isBlank()) {
-                continue;
-            }
-            CipherSuite cs = CipherSuite.getTypeByName(suite.strip());
-            if (cs == null || !cs.isPskBased() || !cs.isSupported()) {
-                throw bad("dtlsCipherSuites", suite, "not a PSK cipher suite this JVM supports", "some of "
-                        + CipherSuite.getCipherSuitesByKeyExchangeAlgorithm(false,
-                                CipherSuite.KeyExchangeAlgorithm.PSK, CipherSuite.KeyExchangeAlgorithm.ECDHE_PSK));
-            }
-            suites.add(cs.name());
-        }
+        List<String> suites = suites(c, true);
         String secret = ref.get();
         return new DtlsSettings(identity, secret, () -> {
             try {
@@ -166,6 +176,79 @@ public final class CoapDeviceComponent implements CoapClient {
                         + ": the pre-shared key cannot be read: " + e.getMessage(), e);
             }
         }, c.handshakeTimeoutMillis(), suites);
+    }
+
+    /** The first certificate property set, or {@code null}. */
+    private static String firstSet(DeviceConfig c) {
+        String[][] props = { { "caCertificatesPath", c.caCertificatesPath() },
+            { "serverPublicKeyPath", c.serverPublicKeyPath() }, { "clientCertificatePath", c.clientCertificatePath() },
+            { "clientKeyPath", c.clientKeyPath() }, { "serverName", c.serverName() } };
+        for (String[] p : props) {
+            if (!p[1].isBlank()) {
+                return p[0];
+            }
+        }
+        return null;
+    }
+
+    /** Certificate settings; every file is read and parsed now, so a wrong one is refused at once. */
+    private static CertificateSettings certificates(DeviceConfig c, String host) {
+        Path ca = path(c.caCertificatesPath());
+        Path rpk = path(c.serverPublicKeyPath());
+        Path cert = path(c.clientCertificatePath());
+        Path key = path(c.clientKeyPath());
+        if (ca == null && rpk == null) {
+            throw bad("caCertificatesPath", null, "missing with dtls and " + firstSet(c), "the PEM file of the CA"
+                    + " certificates that issued the server's certificate (or serverPublicKeyPath for a raw public key)");
+        }
+        if ((cert == null) != (key == null)) {
+            throw bad(cert == null ? "clientCertificatePath" : "clientKeyPath", null, "empty while "
+                    + (cert == null ? "clientKeyPath" : "clientCertificatePath") + " is set", "set both or neither");
+        }
+        String serverName = c.serverName().strip();
+        if (ca == null && (!serverName.isEmpty() || !c.verifyHostname())) {
+            throw bad(serverName.isEmpty() ? "verifyHostname" : "serverName", serverName.isEmpty() ? false : serverName,
+                    "set with a raw public key only", "names are checked in certificates (caCertificatesPath)");
+        }
+        if (!serverName.isEmpty() && !serverName.matches("[A-Za-z0-9._:*-]{1,253}")) {
+            throw bad("serverName", serverName, "not a host name or IP address", "e.g. sensor1.example.org or 10.0.0.7");
+        }
+        CertificateSettings s = new CertificateSettings(ca, rpk, c.verifyHostname(),
+                !serverName.isEmpty() ? serverName : host.isEmpty() ? null : host, cert, key);
+        try {
+            s.read();
+        } catch (CertificateSettings.FileProblem e) {
+            throw bad(e.property, e.file, e.problem, "a readable PEM file (see the CoAP configuration table in README)");
+        }
+        return s;
+    }
+
+    private static Path path(String value) {
+        String v = value.strip();
+        return v.isEmpty() ? null : Path.of(v);
+    }
+
+    /** The configured cipher suites, checked against the keying: PSK ones or certificate (ECDHE_ECDSA) ones. */
+    private static List<String> suites(DeviceConfig c, boolean psk) {
+        List<String> suites = new ArrayList<>();
+        for (String suite : c.dtlsCipherSuites().split(",")) {
+            if (suite.isBlank()) {
+                continue;
+            }
+            CipherSuite cs = CipherSuite.getTypeByName(suite.strip());
+            boolean fits = cs != null && cs.isSupported() && (psk ? cs.isPskBased()
+                    : cs.requiresServerCertificateMessage() && !cs.isPskBased());
+            if (!fits) {
+                throw bad("dtlsCipherSuites", suite, psk ? "not a PSK cipher suite this JVM supports"
+                        : "not a certificate cipher suite this JVM supports", "some of "
+                        + (psk ? CipherSuite.getCipherSuitesByKeyExchangeAlgorithm(false,
+                                CipherSuite.KeyExchangeAlgorithm.PSK, CipherSuite.KeyExchangeAlgorithm.ECDHE_PSK)
+                                : CipherSuite.getCertificateCipherSuites(false,
+                                        List.of(CipherSuite.CertificateKeyAlgorithm.EC))));
+            }
+            suites.add(cs.name());
+        }
+        return suites;
     }
 
     private static void range(String property, long v, long min, long max) {

@@ -28,8 +28,8 @@ public @interface DeviceConfig {
             + " Not changed by 'dtls': set 5684 for a coaps server on its usual port")
     int port() default 5683;
 
-    @AttributeDefinition(name = "DTLS (coaps)", description = "DTLS 1.2 with a pre-shared key (RFC 7252 section 9):"
-            + " needs pskIdentity and .pskKey")
+    @AttributeDefinition(name = "DTLS (coaps)", description = "DTLS 1.2 (RFC 7252 section 9): with a pre-shared key"
+            + " (pskIdentity and .pskKey) or with certificates (caCertificatesPath, or serverPublicKeyPath)")
     boolean dtls() default false;
 
     @AttributeDefinition(name = "PSK identity", required = false, description = "Pre-shared key identity sent to the"
@@ -46,8 +46,34 @@ public @interface DeviceConfig {
             + " refused")
     String _pskKey() default "";
 
-    @AttributeDefinition(required = false, description = "PSK cipher suites offered, comma-separated, e.g."
-            + " TLS_PSK_WITH_AES_128_CCM_8; empty: the recommended PSK suites (CCM_8, GCM, ECDHE-PSK)")
+    @AttributeDefinition(required = false, description = "Path of a PEM file with the CA certificates the server's"
+            + " certificate chain must end at (DTLS with certificates; the same property name as on socket endpoints);"
+            + " read at each socket opening")
+    String caCertificatesPath() default "";
+
+    @AttributeDefinition(description = "Verify that the server certificate names serverName (the host when empty):"
+            + " a DNS name, or an IP address among its IP subject alternative names")
+    boolean verifyHostname() default true;
+
+    @AttributeDefinition(required = false, description = "Name the server certificate must carry; empty: the host"
+            + " (with an endpoint: the address it resolves to)")
+    String serverName() default "";
+
+    @AttributeDefinition(required = false, description = "Path of a PEM file with the client certificate (chain) for"
+            + " servers that ask for one; with clientKeyPath (the same property names as MQTT's)")
+    String clientCertificatePath() default "";
+
+    @AttributeDefinition(required = false, description = "Path of the PEM file with the client certificate's"
+            + " private key (PKCS#8, unencrypted EC key; keep it mode 0600)")
+    String clientKeyPath() default "";
+
+    @AttributeDefinition(required = false, description = "Raw public key (RFC 7250): path of a PEM file with the"
+            + " server's EC public key (BEGIN PUBLIC KEY); the server must present exactly this key")
+    String serverPublicKeyPath() default "";
+
+    @AttributeDefinition(required = false, description = "Cipher suites offered, comma-separated, e.g."
+            + " TLS_PSK_WITH_AES_128_CCM_8 or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256; empty: the recommended suites"
+            + " of the chosen keying (PSK: CCM_8, GCM, ECDHE-PSK; certificates: ECDHE_ECDSA)")
     String dtlsCipherSuites() default "";
 
     @AttributeDefinition(min = "500", max = "300000", description = "Deadline of one DTLS handshake, retransmissions"

@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scandium's {@link DTLSConnector} (DTLS 1.2 client, pre-shared key) running on a connected
+ * Scandium's {@link DTLSConnector} (DTLS 1.2 client, pre-shared key or certificates) running on a connected
  * {@link UdpSocket} of the socket service: {@link #start(InetSocketAddress)} hands Scandium a
  * {@link UdpSocketDatagrams} instead of letting it create a {@code DatagramSocket}, so every handshake
  * and application record is a datagram on the policy-checked socket. A handshake that has not
@@ -49,24 +49,26 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
 
     private final UdpSocketDatagrams datagrams;
     private final Deadline deadline;
+    private final CertificateHandshake certificates;
     private final String label;
     private final AtomicLong malformed = new AtomicLong();
 
     private DtlsSocketConnector(DtlsConnectorConfig config, Deadline deadline, UdpSocket socket, UdpOpenInfo info,
-            String label) {
+            String label, CertificateHandshake certificates) {
         super(config);
         this.deadline = deadline;
+        this.certificates = certificates;
         this.label = label;
         this.datagrams = new UdpSocketDatagrams(socket, info, label, this::stop);
     }
 
     /**
-     * A connector over {@code socket} for a device configured with DTLS; {@code key} is cleared once
-     * Scandium has its copy.
+     * A connector over {@code socket} for a device configured with DTLS: with a pre-shared key
+     * ({@code key}, cleared once Scandium has its copy) or with certificates ({@code certificates}).
      */
     static DtlsSocketConnector create(Configuration base, String label, DtlsSettings dtls, byte[] key,
-            UdpSocket socket, UdpOpenInfo info) {
-        Deadline deadline = new Deadline(dtls.handshakeTimeoutMillis());
+            CertificateHandshake certificates, UdpSocket socket, UdpOpenInfo info) {
+        Deadline deadline = new Deadline(dtls.handshakeTimeoutMillis(), certificates);
         try {
             DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(base)
                     .setAddress(info.localAddress())
@@ -79,17 +81,26 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
                     .set(DtlsConfig.DTLS_MAX_PENDING_INBOUND_JOBS, 256)
                     .set(DtlsConfig.DTLS_MAX_PENDING_HANDSHAKE_RESULT_JOBS, 64)
                     .set(DtlsConfig.DTLS_USE_SERVER_NAME_INDICATION, false)
-                    .setAdvancedPskStore(new AdvancedSinglePskStore(dtls.identity(), key))
                     .setSessionListener(deadline);
+            if (certificates == null) {
+                builder.setAdvancedPskStore(new AdvancedSinglePskStore(dtls.identity(), key));
+            } else {
+                // the name is checked by CertificateHandshake against serverName, not by Scandium against the address
+                builder.set(DtlsConfig.DTLS_VERIFY_SERVER_CERTIFICATES_SUBJECT, false)
+                        .setAdvancedCertificateVerifier(certificates.verifier())
+                        .setCertificateIdentityProvider(certificates.identity());
+            }
             if (!dtls.cipherSuites().isEmpty()) {
                 builder.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false).setAsList(
                         DtlsConfig.DTLS_CIPHER_SUITES, dtls.cipherSuites().stream().map(CipherSuite::getTypeByName)
                                 .toArray(CipherSuite[]::new));
             }
             DtlsConnectorConfig config = builder.build();
-            return new DtlsSocketConnector(config, deadline, socket, info, label);
+            return new DtlsSocketConnector(config, deadline, socket, info, label, certificates);
         } finally {
-            Arrays.fill(key, (byte) 0);
+            if (key != null) {
+                Arrays.fill(key, (byte) 0);
+            }
         }
     }
 
@@ -119,6 +130,11 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
             }
             channel.receiveData(raw);
         });
+    }
+
+    /** The certificate side of the handshake, {@code null} with a pre-shared key. */
+    CertificateHandshake certificates() {
+        return certificates;
     }
 
     /** The last flight a handshake with the device sent or retransmitted (1, 3 or 5 for a client), 0 if none. */
@@ -159,15 +175,20 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
     /** Fails a handshake still running after its deadline; remembers the last flight for the error message. */
     private static final class Deadline extends SessionAdapter {
         private final long millis;
+        private final CertificateHandshake certificates;
         private final Map<Handshaker, Boolean> running = new ConcurrentHashMap<>();
         private volatile int lastFlight;
 
-        Deadline(long millis) {
+        Deadline(long millis, CertificateHandshake certificates) {
             this.millis = millis;
+            this.certificates = certificates;
         }
 
         @Override
         public void handshakeStarted(Handshaker handshaker) {
+            if (certificates != null) {
+                certificates.reset();
+            }
             running.put(handshaker, Boolean.TRUE);
             lastFlight = 1;
             CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(() -> {

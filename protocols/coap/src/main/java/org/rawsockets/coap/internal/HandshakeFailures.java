@@ -11,7 +11,8 @@ import org.rawsockets.coap.CoapHandshakeException.Reason;
  * Turns Scandium's handshake failures into {@link CoapHandshakeException}s a user can act on. DTLS
  * drops records it cannot decrypt (RFC 6347 section 4.1.2.1), so a server with another pre-shared
  * key often answers our Finished with nothing at all: a timeout after the server's flight 4 (our
- * flight 5 unanswered) is reported as a wrong key, a timeout before it as no DTLS server.
+ * flight 5 unanswered) is reported as a wrong key, a timeout before it as no DTLS server. Devices
+ * with certificates: {@link CertificateFailures}.
  */
 final class HandshakeFailures {
 
@@ -20,6 +21,9 @@ final class HandshakeFailures {
 
     /** The typed failure, or {@code null} when {@code error} is not a handshake failure. */
     static CoapHandshakeException of(String what, DtlsSettings dtls, DtlsSocketConnector connector, Throwable error) {
+        if (!dtls.psk()) {
+            return CertificateFailures.of(what, dtls, connector, error);
+        }
         String peer = connector.peer().getAddress().getHostAddress() + ":" + connector.peer().getPort();
         String identity = "PSK identity '" + dtls.identity() + "'";
         if (error instanceof DtlsHandshakeTimeoutException t) {

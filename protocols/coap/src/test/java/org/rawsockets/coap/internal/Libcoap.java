@@ -47,6 +47,30 @@ final class Libcoap implements AutoCloseable {
         return start("coap-server-openssl", port, 1, args.toArray(String[]::new));
     }
 
+    /**
+     * Starts {@code coap-server-openssl} with a certificate ({@code -c}, {@code -j}); with {@code ca}
+     * ({@code -C}) it asks every client for a certificate issued by that CA and refuses the handshake
+     * without one. coaps on {@link #dtlsPort()}.
+     */
+    static Libcoap startPki(Path cert, Path key, Path ca, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-c", cert.toString(), "-j", key.toString()));
+        if (ca != null) {
+            args.addAll(List.of("-C", ca.toString()));
+        }
+        args.addAll(List.of(extra));
+        return start("coap-server-openssl", freeUdpPortPair(), 1, args.toArray(String[]::new));
+    }
+
+    /**
+     * Starts {@code coap-server-gnutls} with a raw public key (RFC 7250, {@code -M}: a PEM file with
+     * the private and the public key); coaps on {@link #dtlsPort()}.
+     */
+    static Libcoap startRpk(Path rpkFile, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-M", rpkFile.toString()));
+        args.addAll(List.of(extra));
+        return start("coap-server-gnutls", freeUdpPortPair(), 1, args.toArray(String[]::new));
+    }
+
     /** libcoap listens for DTLS on the plain port + 1. */
     int dtlsPort() {
         return port + 1;

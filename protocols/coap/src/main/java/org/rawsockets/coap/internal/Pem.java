@@ -1,0 +1,141 @@
+package org.rawsockets.coap.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Reads the PEM files of a {@code coaps} device with certificates: CA certificates, a client
+ * certificate chain, an unencrypted PKCS#8 EC private key, an EC public key (raw public key). Every
+ * failure is a {@link PemException} whose message says what the file holds instead and how to fix it;
+ * never key material. Files are at most 1 MiB.
+ */
+final class Pem {
+
+    static final long MAX_BYTES = 1024 * 1024;
+
+    private Pem() {
+    }
+
+    /** A PEM file that cannot be used; the message names the problem (not the path: callers add it). */
+    static final class PemException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PemException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The certificates of {@code file}, in file order; at least one. */
+    static List<X509Certificate> certificates(Path file) throws PemException {
+        String text = read(file);
+        if (!text.contains("-----BEGIN CERTIFICATE-----")) {
+            throw new PemException("holds no PEM certificate (-----BEGIN CERTIFICATE-----)", null);
+        }
+        try {
+            List<X509Certificate> list = new ArrayList<>();
+            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(
+                    new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)))) {
+                list.add((X509Certificate) c);
+            }
+            if (list.isEmpty()) {
+                throw new PemException("holds no PEM certificate (-----BEGIN CERTIFICATE-----)", null);
+            }
+            return List.copyOf(list);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new PemException("holds a certificate that cannot be parsed (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The unencrypted PKCS#8 EC private key of {@code file} (what Scandium's ECDSA cipher suites sign with). */
+    static PrivateKey ecPrivateKey(Path file) throws PemException {
+        String text = read(file);
+        if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
+            throw new PemException("holds an encrypted key; this bundle reads unencrypted PKCS#8 keys only (decrypt"
+                    + " it with 'openssl pkcs8 -topk8 -nocrypt' and keep the file mode 0600)", null);
+        }
+        if (text.contains("-----BEGIN EC PRIVATE KEY-----")) {
+            throw new PemException("holds a SEC1 key (BEGIN EC PRIVATE KEY); convert it to PKCS#8 with 'openssl pkcs8"
+                    + " -topk8 -nocrypt'", null);
+        }
+        byte[] der = block(text, "PRIVATE KEY");
+        if (der == null) {
+            throw new PemException("holds no PKCS#8 private key (-----BEGIN PRIVATE KEY-----)", null);
+        }
+        try {
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (GeneralSecurityException e) {
+            throw new PemException("holds no EC private key (DTLS certificates here are ECDSA: P-256 or P-384)", e);
+        } finally {
+            Arrays.fill(der, (byte) 0);
+        }
+    }
+
+    /** The EC public key ({@code BEGIN PUBLIC KEY}, or the key of the first certificate) of {@code file}. */
+    static PublicKey ecPublicKey(Path file) throws PemException {
+        String text = read(file);
+        byte[] der = block(text, "PUBLIC KEY");
+        PublicKey key;
+        if (der != null) {
+            try {
+                key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
+            } catch (GeneralSecurityException e) {
+                throw new PemException("holds no EC public key (raw public keys here are ECDSA: P-256 or P-384)", e);
+            }
+        } else if (text.contains("-----BEGIN CERTIFICATE-----")) {
+            key = certificates(file).get(0).getPublicKey();
+        } else {
+            throw new PemException("holds no PEM public key (-----BEGIN PUBLIC KEY-----; 'openssl pkey -pubout' writes"
+                    + " it from the server's key)", null);
+        }
+        if (!(key instanceof ECKey)) {
+            throw new PemException("holds a " + key.getAlgorithm() + " key, not an EC one", null);
+        }
+        return key;
+    }
+
+    private static String read(Path file) throws PemException {
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new PemException("is larger than 1 MiB", null);
+            }
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            throw new PemException("cannot be read (" + e + ")", e);
+        }
+    }
+
+    /** The DER bytes of the first {@code -----BEGIN TYPE-----} block, or {@code null}. */
+    private static byte[] block(String text, String type) throws PemException {
+        String begin = "-----BEGIN " + type + "-----";
+        String end = "-----END " + type + "-----";
+        int b = text.indexOf(begin);
+        if (b < 0) {
+            return null;
+        }
+        int e = text.indexOf(end, b);
+        if (e < 0) {
+            throw new PemException("has " + begin + " without " + end, null);
+        }
+        try {
+            return Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e));
+        } catch (IllegalArgumentException x) {
+            throw new PemException("has a " + type + " block that is not Base64", x);
+        }
+    }
+}

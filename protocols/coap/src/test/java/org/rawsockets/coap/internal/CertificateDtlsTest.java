@@ -1,0 +1,165 @@
+package org.rawsockets.coap.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rawsockets.coap.CoapHandshakeException;
+import org.rawsockets.coap.CoapHandshakeException.Reason;
+import org.rawsockets.coap.CoapRequest;
+import org.rawsockets.coap.CoapResponse;
+
+/**
+ * coaps with certificates: Scandium's DTLS 1.2 client on the socket service's UdpSocket against
+ * libcoap's {@code coap-server-openssl} (OpenSSL's DTLS) with EC certificates made by openssl for the
+ * test: a chain ending at the configured CA is accepted and the server's name checked; an unrelated
+ * CA, a certificate without the address, a server demanding a client certificate we lack (or do not
+ * have from its CA) and a silent peer are typed failures naming the device, the address and what to
+ * configure.
+ */
+class CertificateDtlsTest extends CoapTestSupport {
+
+    @TempDir
+    static Path dir;
+    static TestCertificates pki;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        pki = TestCertificates.create(dir);
+    }
+
+    CoapClientImpl certClient(String name, int port, CertificateSettings certs, long handshakeMillis) {
+        return client(CoapSettings.of(name, "127.0.0.1", port).withTimeout(30_000)
+                .withDtls(DtlsSettings.withCertificates(certs, handshakeMillis, List.of())));
+    }
+
+    static CertificateSettings trusting(String ca) {
+        return CertificateSettings.trusting(pki.cert(ca), "127.0.0.1");
+    }
+
+    @Test
+    void aTrustedChainNamingTheAddressGivesTheResource() throws Exception {
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), null));
+        CoapClientImpl c = certClient("pki", server.dtlsPort(), trusting("ca"), 10_000);
+        try {
+            CoapResponse root = await(c.get("/"));
+            assertEquals("2.05", root.code(), server.log());
+            assertTrue(root.text().contains("This is a test server made with libcoap"), root.text());
+            // a PUT inside the same session, read back through it
+            assertEquals("2.01", await(c.put("/example_data", "over dtls with certificates"
+                    .getBytes(StandardCharsets.UTF_8), CoapRequest.TEXT_PLAIN)).code());
+            assertEquals("over dtls with certificates", await(c.get("/example_data")).text());
+            assertTrue(c.status().startsWith("open coaps, certificates (CA " + pki.cert("ca")
+                    + ", server name '127.0.0.1'), datagrams sent "), c.status());
+            DtlsSocketConnector connector = (DtlsSocketConnector) c.running().join().connector();
+            assertEquals(null, connector.certificates().problem());
+            assertTrue(!connector.certificates().certificateRequested(), "this server asks for no client certificate");
+        } catch (AssertionError | Exception e) {
+            System.err.println(server.log());
+            throw e;
+        }
+    }
+
+    @Test
+    void aChainFromAnotherCaIsUntrusted() throws Exception {
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), null));
+        CoapClientImpl c = certClient("untrusted", server.dtlsPort(), trusting("other-ca"), 10_000);
+        CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> await(c.get("/")), server::log);
+        System.out.println("untrusted: " + e.getMessage());
+        assertEquals(Reason.UNTRUSTED_CERTIFICATE, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("coap untrusted (127.0.0.1:" + server.dtlsPort() + "): CON GET /: DTLS"
+                + " handshake with 127.0.0.1:" + server.dtlsPort() + " refused by this client: the server certificate"
+                + " (CN coap.test, issued by CN=Test CoAP CA) is not trusted by caCertificatesPath "
+                + pki.cert("other-ca")), e.getMessage());
+        assertTrue(e.getMessage().contains("add the CA that issued it to caCertificatesPath"), e.getMessage());
+    }
+
+    @Test
+    void aCertificateNotNamingTheAddressIsANameMismatchUnlessServerNameSaysWhatItNames() throws Exception {
+        // issued by the trusted CA for DNS:coap.test only; the device is configured by its address
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server-dns"), pki.key("server-dns"), null));
+        CoapClientImpl c = certClient("byaddress", server.dtlsPort(), trusting("ca"), 10_000);
+        CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> await(c.get("/")), server::log);
+        System.out.println("name mismatch: " + e.getMessage());
+        assertEquals(Reason.NAME_MISMATCH, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("coap byaddress (127.0.0.1:" + server.dtlsPort() + "): CON GET /: DTLS"
+                + " handshake with 127.0.0.1:" + server.dtlsPort() + " refused by this client: the server certificate"
+                + " (CN coap.test, names coap.test) does not name '127.0.0.1'; set serverName"), e.getMessage());
+        // serverName = the name in the certificate: accepted
+        CoapClientImpl named = certClient("byname", server.dtlsPort(), CertificateSettings.trusting(pki.cert("ca"),
+                "coap.test"), 10_000);
+        assertEquals("2.05", await(named.get("/")).code(), server.log());
+        // another name: refused again
+        CoapClientImpl other = certClient("othername", server.dtlsPort(), CertificateSettings.trusting(
+                pki.cert("ca"), "sensor.example.org"), 10_000);
+        e = assertThrows(CoapHandshakeException.class, () -> await(other.get("/")), server::log);
+        assertEquals(Reason.NAME_MISMATCH, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("does not name 'sensor.example.org'"), e.getMessage());
+        // verifyHostname = false: the chain alone decides
+        CoapClientImpl unchecked = certClient("unchecked", server.dtlsPort(), trusting("ca").withVerifyHostname(false),
+                10_000);
+        assertEquals("2.05", await(unchecked.get("/")).code(), server.log());
+    }
+
+    @Test
+    void aServerDemandingAClientCertificate() throws Exception {
+        // -C: the server asks for a client certificate issued by the CA and refuses the handshake without one
+        // -v 6: the server logs the CN of the client certificates it accepts
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), pki.cert("ca"), "-v", "6"));
+        CoapClientImpl none = certClient("nocert", server.dtlsPort(), trusting("ca"), 10_000);
+        CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> await(none.get("/")),
+                server::log);
+        System.out.println("no client certificate: " + e.getMessage());
+        assertEquals(Reason.CLIENT_CERTIFICATE_REQUIRED, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("coap nocert (127.0.0.1:" + server.dtlsPort() + "): CON GET /: DTLS"
+                + " handshake with 127.0.0.1:" + server.dtlsPort() + " refused (alert handshake_failure): the server"
+                + " asked for a client certificate and this device has none; set clientCertificatePath and"
+                + " clientKeyPath"), e.getMessage());
+
+        CoapClientImpl withCert = certClient("withcert", server.dtlsPort(), trusting("ca").withClientCertificate(
+                pki.cert("client"), pki.key("client")), 10_000);
+        assertEquals("2.05", await(withCert.get("/")).code(), server.log());
+        assertTrue(((DtlsSocketConnector) withCert.running().join().connector()).certificates().certificateRequested());
+        assertTrue(server.log().contains("CN 'rawsockets-gw' presented by client"), server.log());
+
+        CoapClientImpl rogue = certClient("rogue", server.dtlsPort(), trusting("ca").withClientCertificate(
+                pki.cert("rogue-client"), pki.key("rogue-client")), 10_000);
+        e = assertThrows(CoapHandshakeException.class, () -> await(rogue.get("/")), server::log);
+        System.out.println("client certificate from another CA: " + e.getMessage());
+        assertEquals(Reason.CLIENT_CERTIFICATE_REJECTED, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("the server did not accept the client certificate of clientCertificatePath "
+                + pki.cert("rogue-client")), e.getMessage());
+    }
+
+    @Test
+    void aSilentPeerIsATimeoutAfterTheHandshakeDeadline() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            silent.setSoTimeout(10_000);
+            CoapClientImpl c = certClient("silentpki", silent.getLocalPort(), trusting("ca"), 1_500);
+            long t0 = System.nanoTime();
+            var pending = c.get("/").toCompletableFuture();
+            DatagramPacket hello = new DatagramPacket(new byte[2048], 2048);
+            silent.receive(hello);
+            assertEquals(22, hello.getData()[0], "a DTLS handshake record");
+            CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> await(pending));
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("silent peer (certificates) after " + millis + " ms: " + e.getMessage());
+            assertEquals(Reason.TIMEOUT, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("coap silentpki (127.0.0.1:" + silent.getLocalPort() + "): CON GET /:"
+                    + " DTLS handshake with 127.0.0.1:" + silent.getLocalPort() + " did not complete within"
+                    + " handshakeTimeoutMillis 1500 ms (no answer to flight 1); is a CoAP server with DTLS"),
+                    e.getMessage());
+            assertTrue(millis >= 1_400 && millis < 1_500 + 5_000, "failed after " + millis + " ms");
+        }
+    }
+}

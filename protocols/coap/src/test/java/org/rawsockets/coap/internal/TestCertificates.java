@@ -1,0 +1,78 @@
+package org.rawsockets.coap.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * EC (P-256) certificates made by the openssl CLI for the coaps tests, in a directory of the test: a
+ * CA and a second, unrelated CA; server certificates issued by the first naming {@code coap.test} and
+ * 127.0.0.1, or {@code coap.test} only; client certificates issued by each CA. Keys are unencrypted
+ * PKCS#8 ({@code BEGIN PRIVATE KEY}), as {@code openssl req -nodes} writes them.
+ */
+final class TestCertificates {
+
+    final Path dir;
+
+    private TestCertificates(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Makes the whole set in {@code dir} (about a second of openssl). */
+    static TestCertificates create(Path dir) throws Exception {
+        TestCertificates t = new TestCertificates(dir);
+        t.ca("ca", "Test CoAP CA");
+        t.ca("other-ca", "Unrelated CA");
+        t.issue("server", "coap.test", "ca", "subjectAltName=DNS:coap.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+        t.issue("server-dns", "coap.test", "ca", "subjectAltName=DNS:coap.test\nextendedKeyUsage=serverAuth\n");
+        t.issue("client", "rawsockets-gw", "ca", "extendedKeyUsage=clientAuth\n");
+        t.issue("rogue-client", "rawsockets-gw", "other-ca", "extendedKeyUsage=clientAuth\n");
+        t.run("openssl", "pkey", "-in", t.key("server").toString(), "-pubout", "-out", t.file("server.pub").toString());
+        t.run("openssl", "pkey", "-in", t.key("server-dns").toString(), "-pubout", "-out",
+                t.file("server-dns.pub").toString());
+        return t;
+    }
+
+    Path cert(String who) {
+        return file(who + ".pem");
+    }
+
+    Path key(String who) {
+        return file(who + ".key");
+    }
+
+    Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    private void ca(String who, String cn) throws Exception {
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                key(who).toString(), "-out", cert(who).toString(), "-days", "2", "-subj", "/CN=" + cn);
+    }
+
+    private void issue(String who, String cn, String ca, String extensions) throws Exception {
+        Path ext = file(who + ".ext");
+        Files.writeString(ext, extensions);
+        run("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                key(who).toString(), "-out", file(who + ".csr").toString(), "-subj", "/CN=" + cn);
+        run("openssl", "x509", "-req", "-in", file(who + ".csr").toString(), "-CA", cert(ca).toString(), "-CAkey",
+                key(ca).toString(), "-CAcreateserial", "-out", cert(who).toString(), "-days", "2", "-extfile",
+                ext.toString());
+    }
+
+    private void run(String... cmd) throws Exception {
+        Path out = Files.createTempFile(dir, "openssl-", ".out");
+        Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("openssl did not finish in 60 s: " + new ArrayList<>(List.of(cmd)));
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError(List.of(cmd) + " exited with " + p.exitValue() + ": "
+                    + Files.readString(out, StandardCharsets.UTF_8));
+        }
+    }
+}
