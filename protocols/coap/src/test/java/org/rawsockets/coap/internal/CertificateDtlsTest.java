@@ -162,4 +162,28 @@ class CertificateDtlsTest extends CoapTestSupport {
             assertTrue(millis >= 1_400 && millis < 1_500 + 5_000, "failed after " + millis + " ms");
         }
     }
+
+    @Test
+    void aPinnedRawPublicKeyAgainstCoapServerGnutls() throws Exception {
+        // RFC 7250: the server presents its bare public key (libcoap's -M, GnuTLS), no certificate; -n: it does
+        // not ask for ours (without it the server refuses us with bad_certificate: CLIENT_CERTIFICATE_REQUIRED)
+        Libcoap server = closing(Libcoap.startRpk(pki.file("server-rpk.pem"), "-n"));
+        CoapClientImpl pinned = certClient("rpk", server.dtlsPort(), new CertificateSettings(null,
+                pki.file("server.pub"), true, null, null, null), 10_000);
+        CoapResponse root = await(pinned.get("/"));
+        assertEquals("2.05", root.code(), server.log());
+        assertTrue(root.text().contains("This is a test server made with libcoap"), root.text());
+        assertTrue(pinned.status().startsWith("open coaps, raw public key (pinned " + pki.file("server.pub") + ")"),
+                pinned.status());
+        // another key pinned: refused by this client
+        CoapClientImpl other = certClient("rpkother", server.dtlsPort(), new CertificateSettings(null,
+                pki.file("server-dns.pub"), true, null, null, null), 10_000);
+        CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> await(other.get("/")),
+                server::log);
+        System.out.println("other raw public key: " + e.getMessage());
+        assertEquals(Reason.UNTRUSTED_CERTIFICATE, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("coap rpkother (127.0.0.1:" + server.dtlsPort() + "): CON GET /: DTLS"
+                + " handshake with 127.0.0.1:" + server.dtlsPort() + " refused by this client: the server's raw public"
+                + " key is not the one pinned by serverPublicKeyPath " + pki.file("server-dns.pub")), e.getMessage());
+    }
 }

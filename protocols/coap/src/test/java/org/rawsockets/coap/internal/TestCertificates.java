@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
  * EC (P-256) certificates made by the openssl CLI for the coaps tests, in a directory of the test: a
  * CA and a second, unrelated CA; server certificates issued by the first naming {@code coap.test} and
  * 127.0.0.1, or {@code coap.test} only; client certificates issued by each CA. Keys are unencrypted
- * PKCS#8 ({@code BEGIN PRIVATE KEY}), as {@code openssl req -nodes} writes them.
+ * PKCS#8 ({@code BEGIN PRIVATE KEY}), as {@code openssl req -nodes} writes them; the server keys'
+ * public halves ({@code server.pub}, {@code server-dns.pub}) and the server key for libcoap's raw
+ * public key option ({@code server-rpk.pem}).
  */
 final class TestCertificates {
 
@@ -33,6 +35,8 @@ final class TestCertificates {
         t.run("openssl", "pkey", "-in", t.key("server").toString(), "-pubout", "-out", t.file("server.pub").toString());
         t.run("openssl", "pkey", "-in", t.key("server-dns").toString(), "-pubout", "-out",
                 t.file("server-dns.pub").toString());
+        // libcoap's -M file for a raw public key: the key in SEC1 form (BEGIN EC PRIVATE KEY)
+        t.run("openssl", "ec", "-in", t.key("server").toString(), "-out", t.file("server-rpk.pem").toString());
         return t;
     }
 
