@@ -1,0 +1,127 @@
+package org.rawsockets.coap.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rawsockets.coap.CoapHandshakeException;
+import org.rawsockets.coap.internal.shell.CoapCommands;
+import org.rawsockets.protocols.config.ConfigRegistry;
+import org.rawsockets.protocols.config.ConfigRejectedException;
+import org.rawsockets.protocols.config.SecretFiles;
+
+/**
+ * The certificate part of the device configuration ({@code caCertificatesPath}, {@code serverName},
+ * {@code verifyHostname}, {@code clientCertificatePath}, {@code clientKeyPath},
+ * {@code serverPublicKeyPath}): configured devices used through the shell against
+ * {@code coap-server-openssl}, and the rules (every file read and parsed at activation, one keying
+ * per device, the suites of that keying), each a one-line rejection naming the property.
+ */
+class CertificateConfigTest extends CoapTestSupport {
+
+    @TempDir
+    static Path dir;
+    static TestCertificates pki;
+    final ConfigRegistry registry = new ConfigRegistry(DeviceConfig.PID, "CoAP device");
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        pki = TestCertificates.create(dir);
+    }
+
+    CoapDeviceComponent component(Map<String, Object> props) {
+        Map<String, Object> p = new HashMap<>(props);
+        p.putIfAbsent("service.pid", DeviceConfig.PID + "." + p.get("name"));
+        CoapDeviceComponent c = new CoapDeviceComponent(sockets, p, new SecretFiles(null), registry, pid -> { });
+        closing(c::deactivate);
+        return c;
+    }
+
+    static Map<String, Object> device(String name, int port, Object... more) {
+        Map<String, Object> p = new HashMap<>(Map.of("name", name, "host", "127.0.0.1", "port", port, "dtls", true,
+                "caCertificatesPath", pki.cert("ca").toString(), "handshakeTimeoutMillis", 5000L));
+        for (int i = 0; i < more.length; i += 2) {
+            p.put((String) more[i], more[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void configuredDevicesWithCertificatesThroughTheShell() throws Exception {
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), pki.cert("ca")));
+        CoapDeviceComponent mutual = component(device("mutual", server.dtlsPort(), "clientCertificatePath",
+                pki.cert("client").toString(), "clientKeyPath", pki.key("client").toString()));
+        CoapDeviceComponent anonymous = component(device("anonymous", server.dtlsPort()));
+        CoapCommands shell = new CoapCommands(List.of(mutual, anonymous), null);
+        String got = shell.get(false, -1, "mutual", "/");
+        assertTrue(got.startsWith("2.05 ") && got.contains("This is a test server made with libcoap"), got);
+        assertEquals("coaps://127.0.0.1:" + server.dtlsPort(), mutual.deviceStatus().endpoint());
+        // the server demands a client certificate: the shell shows the typed reason
+        CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> shell.get(false, -1, "anonymous",
+                "/"));
+        assertEquals(CoapHandshakeException.Reason.CLIENT_CERTIFICATE_REQUIRED, e.reason(), e.getMessage());
+        String devices = shell.devices();
+        assertTrue(devices.contains("mutual  127.0.0.1:" + server.dtlsPort() + "  open coaps, certificates (CA "
+                + pki.cert("ca") + ", server name '127.0.0.1', client certificate " + pki.cert("client") + ")"),
+                devices);
+    }
+
+    @Test
+    void serverNameAndVerifyHostnameFromTheConfiguration() throws Exception {
+        // the server's certificate names coap.test only
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server-dns"), pki.key("server-dns"), null));
+        CoapDeviceComponent byAddress = component(device("byaddr", server.dtlsPort()));
+        CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> await(byAddress.get("/")));
+        assertEquals(CoapHandshakeException.Reason.NAME_MISMATCH, e.reason(), e.getMessage());
+        assertEquals("2.05", await(component(device("byname", server.dtlsPort(), "serverName", "coap.test"))
+                .get("/")).code());
+        assertEquals("2.05", await(component(device("unverified", server.dtlsPort(), "verifyHostname", false))
+                .get("/")).code());
+        // and by its pinned raw public key? coap-server-openssl sends certificates only: the RPK test uses GnuTLS
+    }
+
+    @Test
+    void certificateSettingsAreCheckedAtActivation() {
+        String ca = pki.cert("ca").toString();
+        assertRejected(Map.of("name", "c1", "host", "127.0.0.1", "caCertificatesPath", ca), "dtls",
+                "set dtls = true to use certificates");
+        assertRejected(device("c2", 5684, "pskIdentity", "gw", ".pskKey", "secret:k"), "caCertificatesPath",
+                "set together with a pre-shared key");
+        assertRejected(device("c3", 5684, "caCertificatesPath", dir.resolve("missing.pem").toString()),
+                "caCertificatesPath", "cannot be read");
+        assertRejected(device("c4", 5684, "caCertificatesPath", pki.key("ca").toString()), "caCertificatesPath",
+                "holds no PEM certificate");
+        assertRejected(device("c5", 5684, "clientCertificatePath", pki.cert("client").toString()), "clientKeyPath",
+                "empty while clientCertificatePath is set");
+        assertRejected(device("c6", 5684, "clientCertificatePath", pki.cert("client").toString(), "clientKeyPath",
+                pki.key("rogue-client").toString()), "clientKeyPath", "is not the key of the first certificate");
+        assertRejected(device("c7", 5684, "clientCertificatePath", pki.cert("server").toString(), "clientKeyPath",
+                pki.file("server-rpk.pem").toString()), "clientKeyPath", "SEC1");
+        assertRejected(device("c8", 5684, "dtlsCipherSuites", "TLS_PSK_WITH_AES_128_CCM_8"), "dtlsCipherSuites",
+                "not a certificate cipher suite");
+        Map<String, Object> rpk = device("c9", 5684, "serverPublicKeyPath", pki.file("server.pub").toString(),
+                "serverName", "coap.test");
+        rpk.remove("caCertificatesPath");
+        assertRejected(rpk, "serverName", "set with a raw public key only");
+        assertRejected(Map.of("name", "c10", "host", "127.0.0.1", "verifyHostname", false), "verifyHostname",
+                "set without dtls");
+        assertRejected(Map.of("name", "c11", "host", "127.0.0.1", "dtls", true), "pskIdentity",
+                "or, for certificates, set caCertificatesPath instead");
+        // a certificate suite is accepted with certificates
+        component(device("ok", 5684, "dtlsCipherSuites", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"));
+    }
+
+    void assertRejected(Map<String, Object> props, String field, String words) {
+        ConfigRejectedException e = assertThrows(ConfigRejectedException.class, () -> component(props));
+        assertTrue(e.getMessage().contains("field '" + field + "'") && e.getMessage().contains(words),
+                "expected field '" + field + "' and '" + words + "' in: " + e.getMessage());
+    }
+}
