@@ -162,6 +162,11 @@ final class CertificateHandshake {
                 return "the server sent no certificate (" + why + ")";
             }
             X509Certificate leaf = (X509Certificate) message.getCertificateChain().getCertificates().get(0);
+            if (settings.caCertificates() == null) {
+                return "the server sent an X.509 certificate (CN " + CertPathUtil.getSubjectsCn(leaf) + ") but this"
+                        + " device only accepts the raw public key pinned by serverPublicKeyPath "
+                        + settings.serverPublicKey() + " (set caCertificatesPath to trust certificates)";
+            }
             return "the server certificate (CN " + CertPathUtil.getSubjectsCn(leaf) + ", issued by "
                     + leaf.getIssuerX500Principal().getName() + ") is not trusted by caCertificatesPath "
                     + settings.caCertificates() + " (" + why + ")";

@@ -185,5 +185,14 @@ class CertificateDtlsTest extends CoapTestSupport {
         assertTrue(e.getMessage().startsWith("coap rpkother (127.0.0.1:" + server.dtlsPort() + "): CON GET /: DTLS"
                 + " handshake with 127.0.0.1:" + server.dtlsPort() + " refused by this client: the server's raw public"
                 + " key is not the one pinned by serverPublicKeyPath " + pki.file("server-dns.pub")), e.getMessage());
+        // a server that sends an X.509 certificate (OpenSSL has no RPK) to a device that only pins a key
+        Libcoap x509 = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), null));
+        CoapClientImpl onlyKey = certClient("rpkonly", x509.dtlsPort(), new CertificateSettings(null,
+                pki.file("server.pub"), true, null, null, null), 10_000);
+        e = assertThrows(CoapHandshakeException.class, () -> await(onlyKey.get("/")), x509::log);
+        assertEquals(Reason.UNTRUSTED_CERTIFICATE, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("refused by this client: the server sent an X.509 certificate (CN coap.test)"
+                + " but this device only accepts the raw public key pinned by serverPublicKeyPath "
+                + pki.file("server.pub")), e.getMessage());
     }
 }
