@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
+import org.rawsockets.protocols.config.Pbes2;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

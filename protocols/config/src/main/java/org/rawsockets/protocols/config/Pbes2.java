@@ -1,4 +1,4 @@
-package org.rawsockets.irc.internal;
+package org.rawsockets.protocols.config;
 
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -13,9 +13,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Decrypts a PKCS#8 EncryptedPrivateKeyInfo with PBES2 (RFC 8018): PBKDF2 with HMAC-SHA1/256/384/512
  * and AES-128/192/256-CBC or DES-EDE3-CBC, what {@code openssl pkcs8 -topk8} and OpenSSL 3's {@code req} write. (The
  * JDK 17 {@code EncryptedPrivateKeyInfo} refuses OpenSSL 3's parameters: "expecting the object
- * identifier for AES cipher".) A small DER reader with bounds checks on every length.
+ * identifier for AES cipher".) A small DER reader with bounds checks on every length. Shared by the
+ * bundles that read encrypted client keys ({@code protocols/irc}, {@code protocols/coap}).
  */
-final class Pbes2 {
+public final class Pbes2 {
 
     private static final String PBES2 = "1.2.840.113549.1.5.13";
     private static final String PBKDF2 = "1.2.840.113549.1.5.12";
@@ -25,7 +26,7 @@ final class Pbes2 {
     }
 
     /** The plain PKCS#8 bytes of {@code der}. */
-    static byte[] decrypt(byte[] der, char[] passphrase) throws GeneralSecurityException {
+    public static byte[] decrypt(byte[] der, char[] passphrase) throws GeneralSecurityException {
         Der top = new Der(der).sequence();
         Der alg = top.sequence();
         if (!alg.oid().equals(PBES2)) {
