@@ -21,10 +21,24 @@ import org.rawsockets.coap.CoapHandshakeException.Reason;
  * @param serverName the name (DNS name or IP literal) the server certificate must carry; {@code null}:
  *        the address the socket is connected to
  * @param clientCertificate PEM file of the client certificate chain, or {@code null}
- * @param clientKey PEM file of its PKCS#8 EC private key, or {@code null}
+ * @param clientKey PEM file of its PKCS#8 EC private key (plain or encrypted), or {@code null}
+ * @param passphraseSecret the secret holding the passphrase of an encrypted {@code clientKey}, or {@code null}
+ * @param passphrase reads that passphrase (at each opening, never kept), or {@code null}
  */
 record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean verifyHostname, String serverName,
-        Path clientCertificate, Path clientKey) {
+        Path clientCertificate, Path clientKey, String passphraseSecret, PassphraseSource passphrase) {
+
+    /** Reads the passphrase of an encrypted client key from the gateway's secrets. */
+    @FunctionalInterface
+    interface PassphraseSource {
+        String read() throws java.io.IOException;
+    }
+
+    /** Without a passphrase. */
+    CertificateSettings(Path caCertificates, Path serverPublicKey, boolean verifyHostname, String serverName,
+            Path clientCertificate, Path clientKey) {
+        this(caCertificates, serverPublicKey, verifyHostname, serverName, clientCertificate, clientKey, null, null);
+    }
 
     CertificateSettings {
         if (caCertificates == null && serverPublicKey == null) {
@@ -32,6 +46,9 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
         }
         if ((clientCertificate == null) != (clientKey == null)) {
             throw new IllegalArgumentException("clientCertificatePath and clientKeyPath go together");
+        }
+        if ((passphrase == null) != (passphraseSecret == null) || (passphrase != null && clientKey == null)) {
+            throw new IllegalArgumentException(".passphrase goes with an encrypted clientKeyPath");
         }
     }
 
@@ -46,7 +63,7 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
 
     CertificateSettings withVerifyHostname(boolean verify) {
         return new CertificateSettings(caCertificates, serverPublicKey, verify, serverName, clientCertificate,
-                clientKey);
+                clientKey, passphraseSecret, passphrase);
     }
 
     /** Whether a client certificate is configured. */
@@ -77,14 +94,18 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
     /** Reads the files; a problem is {@link Reason#KEY_UNAVAILABLE} naming the device, the property and the file. */
     Loaded load(String device) throws CoapHandshakeException {
         try {
-            return read();
+            return read(true);
         } catch (FileProblem e) {
             throw new CoapHandshakeException(Reason.KEY_UNAVAILABLE, "coap " + device + ": " + e.getMessage(), e);
         }
     }
 
-    /** Reads the files. */
-    Loaded read() throws FileProblem {
+    /**
+     * Reads the files. With {@code decrypt} false (at activation: secrets are read only when needed) an
+     * encrypted client key is only checked to be one, with its {@code .passphrase} configured, and the
+     * returned client key is {@code null}.
+     */
+    Loaded read(boolean decrypt) throws FileProblem {
         List<X509Certificate> trusted = caCertificates == null ? null
                 : read("caCertificatesPath", caCertificates, () -> Pem.certificates(caCertificates));
         PublicKey pinned = serverPublicKey == null ? null
@@ -93,7 +114,26 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
         PrivateKey key = null;
         if (clientCertificate != null) {
             chain = read("clientCertificatePath", clientCertificate, () -> Pem.certificates(clientCertificate));
-            key = read("clientKeyPath", clientKey, () -> Pem.ecPrivateKey(clientKey));
+            boolean encrypted = read("clientKeyPath", clientKey, () -> Pem.encrypted(clientKey));
+            if (encrypted && passphrase == null) {
+                throw new FileProblem("clientKeyPath", clientKey, "holds an encrypted key (BEGIN ENCRYPTED PRIVATE"
+                        + " KEY) and .passphrase is not set", null);
+            }
+            if (!encrypted && passphrase != null) {
+                throw new FileProblem("clientKeyPath", clientKey, "is not encrypted while .passphrase (secret "
+                        + passphraseSecret + ") is set", null);
+            }
+            if (encrypted && !decrypt) {
+                return new Loaded(trusted, pinned, chain, null);
+            }
+            Pem.Passphrase pass = passphrase == null ? null : () -> {
+                try {
+                    return passphrase.read().toCharArray();
+                } catch (java.io.IOException e) {
+                    throw new Pem.PemException("is encrypted and its passphrase cannot be read: " + e.getMessage(), e);
+                }
+            };
+            key = read("clientKeyPath", clientKey, () -> Pem.ecPrivateKey(clientKey, pass));
             if (!matches(chain.get(0).getPublicKey(), key)) {
                 throw new FileProblem("clientKeyPath", clientKey, "is not the key of the first certificate of"
                         + " clientCertificatePath " + clientCertificate + " (an EC certificate and its own key are"

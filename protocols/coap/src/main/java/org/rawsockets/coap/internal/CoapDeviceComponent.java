@@ -2,6 +2,7 @@ package org.rawsockets.coap.internal;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,13 +55,16 @@ public final class CoapDeviceComponent implements CoapClient {
 
     /** The property holding the PSK's secret reference (method {@code _pskKey} of {@link DeviceConfig}). */
     static final String PSK_KEY = ".pskKey";
+    /** The property holding the encrypted client key's passphrase reference ({@code _passphrase}). */
+    static final String PASSPHRASE = ".passphrase";
 
     @Activate
     public CoapDeviceComponent(@Reference(name = "sockets") SocketService sockets,
             @Reference(name = "configurationAdmin", cardinality = ReferenceCardinality.OPTIONAL)
             ConfigurationAdmin configurationAdmin, Map<String, Object> properties, BundleContext context) {
         this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
-                RefusedLiterals.storeRemover(configurationAdmin, "CoAP device", LOG, PSK_KEY));
+                RefusedLiterals.storeRemover(configurationAdmin, "CoAP device", LOG, PSK_KEY,
+                        PASSPHRASE));
     }
 
     /** A device client from a configuration map without secrets (tests pass their own registry). */
@@ -77,7 +81,7 @@ public final class CoapDeviceComponent implements CoapClient {
     CoapDeviceComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
             ConfigRegistry registry, Consumer<String> literalRemover) {
         String where = StrictConfig.describe(properties == null ? Map.of() : properties);
-        ConfigRegistry.Accepted<CoapSettings> accepted = new RefusedLiterals(literalRemover, PSK_KEY).accept(registry,
+        ConfigRegistry.Accepted<CoapSettings> accepted = new RefusedLiterals(literalRemover, PSK_KEY, PASSPHRASE).accept(registry,
                 properties, DeviceConfig.class, c -> settings(c, secrets, where), CoapSettings::name, LOG);
         this.claim = accepted.claim();
         this.client = new CoapClientImpl(accepted.value(), sockets);
@@ -127,6 +131,7 @@ public final class CoapDeviceComponent implements CoapClient {
         String identity = c.pskIdentity().strip();
         // a literal key is refused (and removed from the store) whether dtls is on or not
         var ref = SecretFiles.reference(where, PSK_KEY, c._pskKey(), name + ".psk");
+        SecretFiles.reference(where, PASSPHRASE, c._passphrase(), name + "-key"); // the same for the passphrase
         boolean psk = !identity.isEmpty() || ref.isPresent();
         String certProperty = firstSet(c);
         if (!c.dtls()) {
@@ -142,7 +147,7 @@ public final class CoapDeviceComponent implements CoapClient {
         }
         range("handshakeTimeoutMillis", c.handshakeTimeoutMillis(), 500, 300_000);
         if (!psk && certProperty != null) {
-            CertificateSettings certs = certificates(c, c.host().strip());
+            CertificateSettings certs = certificates(c, c.host().strip(), secrets, where, name);
             return DtlsSettings.withCertificates(certs, c.handshakeTimeoutMillis(), suites(c, false));
         }
         if (certProperty != null) {
@@ -182,7 +187,7 @@ public final class CoapDeviceComponent implements CoapClient {
     private static String firstSet(DeviceConfig c) {
         String[][] props = { { "caCertificatesPath", c.caCertificatesPath() },
             { "serverPublicKeyPath", c.serverPublicKeyPath() }, { "clientCertificatePath", c.clientCertificatePath() },
-            { "clientKeyPath", c.clientKeyPath() }, { "serverName", c.serverName() } };
+            { "clientKeyPath", c.clientKeyPath() }, { PASSPHRASE, c._passphrase() }, { "serverName", c.serverName() } };
         for (String[] p : props) {
             if (!p[1].isBlank()) {
                 return p[0];
@@ -192,7 +197,8 @@ public final class CoapDeviceComponent implements CoapClient {
     }
 
     /** Certificate settings; every file is read and parsed now, so a wrong one is refused at once. */
-    private static CertificateSettings certificates(DeviceConfig c, String host) {
+    private static CertificateSettings certificates(DeviceConfig c, String host, SecretFiles secrets, String where,
+            String name) {
         Path ca = path(c.caCertificatesPath());
         Path rpk = path(c.serverPublicKeyPath());
         Path cert = path(c.clientCertificatePath());
@@ -213,10 +219,16 @@ public final class CoapDeviceComponent implements CoapClient {
         if (!serverName.isEmpty() && !serverName.matches("[A-Za-z0-9._:*-]{1,253}")) {
             throw bad("serverName", serverName, "not a host name or IP address", "e.g. sensor1.example.org or 10.0.0.7");
         }
+        Optional<String> passphrase = SecretFiles.reference(where, PASSPHRASE, c._passphrase(), name + "-key");
+        if (passphrase.isPresent() && key == null) {
+            throw bad(PASSPHRASE, null, "set without clientKeyPath", "the passphrase of an encrypted clientKeyPath");
+        }
         CertificateSettings s = new CertificateSettings(ca, rpk, c.verifyHostname(),
-                !serverName.isEmpty() ? serverName : host.isEmpty() ? null : host, cert, key);
+                !serverName.isEmpty() ? serverName : host.isEmpty() ? null : host, cert, key,
+                passphrase.orElse(null), passphrase.<CertificateSettings.PassphraseSource>map(n -> () -> secrets.read(n))
+                        .orElse(null));
         try {
-            s.read();
+            s.read(false);
         } catch (CertificateSettings.FileProblem e) {
             throw bad(e.property, e.file, e.problem, "a readable PEM file (see the CoAP configuration table in README)");
         }

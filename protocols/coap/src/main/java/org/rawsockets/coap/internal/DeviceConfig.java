@@ -64,8 +64,15 @@ public @interface DeviceConfig {
     String clientCertificatePath() default "";
 
     @AttributeDefinition(required = false, description = "Path of the PEM file with the client certificate's"
-            + " private key (PKCS#8, unencrypted EC key; keep it mode 0600)")
+            + " PKCS#8 EC private key, plain or encrypted (BEGIN ENCRYPTED PRIVATE KEY, then set .passphrase); keep it"
+            + " mode 0600")
     String clientKeyPath() default "";
+
+    /** Property {@code .passphrase}: {@code secret:NAME} of an encrypted client key's passphrase. */
+    @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "secret:NAME, where the file"
+            + " NAME in the gateway's secrets/ folder holds the passphrase of an encrypted clientKeyPath (BEGIN ENCRYPTED"
+            + " PRIVATE KEY; read at each socket opening); a passphrase written here is refused")
+    String _passphrase() default "";
 
     @AttributeDefinition(required = false, description = "Raw public key (RFC 7250): path of a PEM file with the"
             + " server's EC public key (BEGIN PUBLIC KEY); the server must present exactly this key")

@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * Reads the PEM files of a {@code coaps} device with certificates: CA certificates, a client
- * certificate chain, an unencrypted PKCS#8 EC private key, an EC public key (raw public key). Every
+ * certificate chain, a PKCS#8 EC private key (plain or encrypted), an EC public key (raw public key). Every
  * failure is a {@link PemException} whose message says what the file holds instead and how to fix it;
  * never key material. Files are at most 1 MiB.
  */
@@ -62,18 +62,47 @@ final class Pem {
         }
     }
 
-    /** The unencrypted PKCS#8 EC private key of {@code file} (what Scandium's ECDSA cipher suites sign with). */
-    static PrivateKey ecPrivateKey(Path file) throws PemException {
+    /** Reads the passphrase of an encrypted key when it is needed. */
+    @FunctionalInterface
+    interface Passphrase {
+        char[] read() throws PemException;
+    }
+
+    /** Whether {@code file} holds an encrypted PKCS#8 key ({@code BEGIN ENCRYPTED PRIVATE KEY}). */
+    static boolean encrypted(Path file) throws PemException {
+        return read(file).contains("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+    }
+
+    /**
+     * The PKCS#8 EC private key of {@code file} (what Scandium's ECDSA cipher suites sign with): plain
+     * ({@code BEGIN PRIVATE KEY}) or encrypted with PBES2 ({@code BEGIN ENCRYPTED PRIVATE KEY}, as
+     * {@code openssl pkcs8 -topk8} writes it) and then decrypted with {@code passphrase}, read now.
+     */
+    static PrivateKey ecPrivateKey(Path file, Passphrase passphrase) throws PemException {
         String text = read(file);
-        if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
-            throw new PemException("holds an encrypted key; this bundle reads unencrypted PKCS#8 keys only (decrypt"
-                    + " it with 'openssl pkcs8 -topk8 -nocrypt' and keep the file mode 0600)", null);
-        }
         if (text.contains("-----BEGIN EC PRIVATE KEY-----")) {
             throw new PemException("holds a SEC1 key (BEGIN EC PRIVATE KEY); convert it to PKCS#8 with 'openssl pkcs8"
-                    + " -topk8 -nocrypt'", null);
+                    + " -topk8 -nocrypt' (or encrypted: 'openssl pkcs8 -topk8 -v2 aes-256-cbc' and .passphrase)", null);
         }
-        byte[] der = block(text, "PRIVATE KEY");
+        byte[] der;
+        byte[] encrypted = block(text, "ENCRYPTED PRIVATE KEY");
+        if (encrypted != null) {
+            if (passphrase == null) {
+                throw new PemException("holds an encrypted key (BEGIN ENCRYPTED PRIVATE KEY) and .passphrase is not set"
+                        + " (secret:NAME, the file holding its passphrase)", null);
+            }
+            char[] pass = passphrase.read();
+            try {
+                der = org.rawsockets.protocols.config.Pbes2.decrypt(encrypted, pass);
+            } catch (GeneralSecurityException e) {
+                throw new PemException("cannot be decrypted with the passphrase of .passphrase: a wrong passphrase, or"
+                        + " not PBES2 with PBKDF2 and AES-CBC/DES-EDE3-CBC (" + e.getMessage() + ")", null);
+            } finally {
+                Arrays.fill(pass, '\0');
+            }
+        } else {
+            der = block(text, "PRIVATE KEY");
+        }
         if (der == null) {
             throw new PemException("holds no PKCS#8 private key (-----BEGIN PRIVATE KEY-----)", null);
         }

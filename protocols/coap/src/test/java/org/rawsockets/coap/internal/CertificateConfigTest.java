@@ -37,10 +37,15 @@ class CertificateConfigTest extends CoapTestSupport {
         pki = TestCertificates.create(dir);
     }
 
+    @TempDir
+    Path secretsDir;
+    final List<String> removed = new java.util.ArrayList<>();
+
     CoapDeviceComponent component(Map<String, Object> props) {
         Map<String, Object> p = new HashMap<>(props);
         p.putIfAbsent("service.pid", DeviceConfig.PID + "." + p.get("name"));
-        CoapDeviceComponent c = new CoapDeviceComponent(sockets, p, new SecretFiles(null), registry, pid -> { });
+        CoapDeviceComponent c = new CoapDeviceComponent(sockets, p, new SecretFiles(secretsDir.toString()), registry,
+                removed::add);
         closing(c::deactivate);
         return c;
     }
@@ -88,6 +93,43 @@ class CertificateConfigTest extends CoapTestSupport {
         // and by its pinned raw public key? coap-server-openssl sends certificates only: the RPK test uses GnuTLS
     }
 
+    void secret(String name, String value) throws Exception {
+        Path f = secretsDir.resolve(name);
+        java.nio.file.Files.writeString(f, value + "\n");
+        java.nio.file.Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString(
+                "rw-------"));
+    }
+
+    @Test
+    void anEncryptedClientKeyWithItsPassphraseFromTheSecretsFolder() throws Exception {
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), pki.cert("ca")));
+        Map<String, Object> props = device("enc", server.dtlsPort(), "clientCertificatePath", pki.cert("client")
+                .toString(), "clientKeyPath", pki.file("client-enc.key").toString(), ".passphrase", "secret:enc-key");
+        // accepted at activation without reading the secret (it does not exist yet)
+        CoapDeviceComponent c = component(props);
+        CoapHandshakeException missing = assertThrows(CoapHandshakeException.class, () -> await(c.get("/")));
+        assertEquals(CoapHandshakeException.Reason.KEY_UNAVAILABLE, missing.reason(), missing.getMessage());
+        assertTrue(missing.getMessage().startsWith("coap enc: clientKeyPath " + pki.file("client-enc.key")
+                + " is encrypted and its passphrase cannot be read: secret 'enc-key'"), missing.getMessage());
+        // a wrong passphrase: typed, the passphrase never shown
+        secret("enc-key", "not the passphrase");
+        CoapHandshakeException wrong = assertThrows(CoapHandshakeException.class, () -> await(c.get("/")));
+        assertEquals(CoapHandshakeException.Reason.KEY_UNAVAILABLE, wrong.reason(), wrong.getMessage());
+        assertTrue(wrong.getMessage().contains("cannot be decrypted with the passphrase of .passphrase"),
+                wrong.getMessage());
+        assertTrue(!wrong.getMessage().contains("not the passphrase"), wrong.getMessage());
+        // the right one, read at the next opening: the server accepts the client certificate
+        secret("enc-key", TestCertificates.CLIENT_KEY_PASSPHRASE);
+        assertEquals("2.05", await(c.get("/")).code(), server.log());
+        // a literal passphrase is refused, removed from the store and never shown
+        ConfigRejectedException e = assertThrows(ConfigRejectedException.class, () -> component(device("lit", 5684,
+                "clientCertificatePath", pki.cert("client").toString(), "clientKeyPath", pki.file("client-enc.key")
+                        .toString(), ".passphrase", "hunter2-literal")));
+        assertTrue(e.getMessage().contains(".passphrase") && !e.getMessage().contains("hunter2-literal"),
+                e.getMessage());
+        assertEquals(List.of(DeviceConfig.PID + ".lit"), removed);
+    }
+
     @Test
     void certificateSettingsAreCheckedAtActivation() {
         String ca = pki.cert("ca").toString();
@@ -115,6 +157,14 @@ class CertificateConfigTest extends CoapTestSupport {
                 "set without dtls");
         assertRejected(Map.of("name", "c11", "host", "127.0.0.1", "dtls", true), "pskIdentity",
                 "or, for certificates, set caCertificatesPath instead");
+        assertRejected(device("c12", 5684, "clientCertificatePath", pki.cert("client").toString(), "clientKeyPath",
+                pki.file("client-enc.key").toString()), "clientKeyPath", "encrypted key (BEGIN ENCRYPTED PRIVATE KEY) and"
+                        + " .passphrase is not set");
+        assertRejected(device("c13", 5684, "clientCertificatePath", pki.cert("client").toString(), "clientKeyPath",
+                pki.key("client").toString(), ".passphrase", "secret:x"), "clientKeyPath", "is not encrypted while"
+                        + " .passphrase (secret x) is set");
+        assertRejected(Map.of("name", "c14", "host", "127.0.0.1", ".passphrase", "secret:x"), "dtls",
+                "false while .passphrase is set");
         // a certificate suite is accepted with certificates
         component(device("ok", 5684, "dtlsCipherSuites", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"));
     }

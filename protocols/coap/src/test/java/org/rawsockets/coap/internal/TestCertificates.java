@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestCertificates {
 
+    /** The passphrase of {@code client-enc.key}. */
+    static final String CLIENT_KEY_PASSPHRASE = "correct horse battery staple";
+
     final Path dir;
 
     private TestCertificates(Path dir) {
@@ -35,6 +38,9 @@ final class TestCertificates {
         t.run("openssl", "pkey", "-in", t.key("server").toString(), "-pubout", "-out", t.file("server.pub").toString());
         t.run("openssl", "pkey", "-in", t.key("server-dns").toString(), "-pubout", "-out",
                 t.file("server-dns.pub").toString());
+        // the client key encrypted with PBES2 (AES-256-CBC), as OpenSSL 3 writes it
+        t.run("openssl", "pkcs8", "-topk8", "-in", t.key("client").toString(), "-out", t.file("client-enc.key")
+                .toString(), "-v2", "aes-256-cbc", "-passout", "pass:" + CLIENT_KEY_PASSPHRASE);
         // libcoap's -M file for a raw public key: the key in SEC1 form (BEGIN EC PRIVATE KEY)
         t.run("openssl", "ec", "-in", t.key("server").toString(), "-out", t.file("server-rpk.pem").toString());
         return t;
