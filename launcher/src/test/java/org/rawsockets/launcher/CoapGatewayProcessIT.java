@@ -161,6 +161,77 @@ class CoapGatewayProcessIT {
                 wrong.toString());
     }
 
+    /**
+     * coaps with certificates in the real gateway: the embedded Scandium checks libcoap's
+     * {@code coap-server-openssl} certificate (EC, made by openssl here) against {@code caCertificatesPath}
+     * and presents the device's client certificate the server demands ({@code -C}); a device without
+     * one fails with the typed reason naming the properties to set.
+     */
+    @Test
+    void coapsWithCertificatesAndAClientCertificate(TestInfo info) throws Exception {
+        Path home = GatewayProcessIT.copyDistribution(info);
+        Path bundles = Paths.get(System.getProperty("gateway.dir"), "bundles");
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(bundles, "coap-*.jar")) {
+            for (Path jar : jars) {
+                Files.copy(jar, home.resolve("deploy").resolve(jar.getFileName()));
+            }
+        }
+        Path pki = Files.createDirectories(home.resolve("etc/pki"));
+        openssl(pki, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Gateway IT CA");
+        for (String who : new String[] { "server", "client" }) {
+            Files.writeString(pki.resolve(who + ".ext"), who.equals("server")
+                    ? "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n" : "extendedKeyUsage=clientAuth\n");
+            openssl(pki, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                    who + ".key", "-out", who + ".csr", "-subj", "/CN=" + who);
+            openssl(pki, "x509", "-req", "-in", who + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                    "-out", who + ".pem", "-days", "2", "-extfile", who + ".ext");
+        }
+        int port = freeUdpPortPair();
+        int dtlsPort = port + 1;
+        Path log = home.resolve("coap-server.log");
+        server = new ProcessBuilder("coap-server-openssl", "-A", "127.0.0.1", "-p", String.valueOf(port), "-c",
+                pki.resolve("server.pem").toString(), "-j", pki.resolve("server.key").toString(), "-C",
+                pki.resolve("ca.pem").toString(), "-v", "5").redirectErrorStream(true).redirectOutput(log.toFile())
+                .start();
+        awaitUdpBound(dtlsPort, log);
+
+        Path etc = home.resolve("etc");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.socket.policy.cfg"),
+                "defaultGrants = false\ngrant.coaps-lab = org.rawsockets.coap udp-connected 127.0.0.1 " + dtlsPort
+                        + "\n");
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.coap.device-lab.cfg"), String.join("\n",
+                "name=lab", "host=127.0.0.1", "port=" + dtlsPort, "dtls=true", "caCertificatesPath=" + pki.resolve(
+                        "ca.pem"), "clientCertificatePath=" + pki.resolve("client.pem"), "clientKeyPath="
+                                + pki.resolve("client.key"), ""));
+        GatewayProcessIT.writeAtomically(etc.resolve("org.rawsockets.coap.device-anon.cfg"), String.join("\n",
+                "name=anon", "host=127.0.0.1", "port=" + dtlsPort, "dtls=true", "caCertificatesPath=" + pki.resolve(
+                        "ca.pem"), "handshakeTimeoutMillis=5000", ""));
+
+        GatewayProcessIT.Result ok = gateway.run(home, "-c", "coap:get lab /; coap:devices");
+        assertEquals(0, ok.exit(), ok + "\n--- coap-server\n" + Files.readString(log));
+        assertTrue(ok.stdout().contains("2.05") && ok.stdout().contains("libcoap"), ok.toString());
+        assertTrue(ok.stdout().contains("lab  127.0.0.1:" + dtlsPort + "  open coaps, certificates (CA "
+                + pki.resolve("ca.pem") + ", server name '127.0.0.1', client certificate "), ok.toString());
+
+        GatewayProcessIT.Result anon = gateway.run(home, "-c", "coap:get anon /");
+        assertNotEquals(0, anon.exit(), anon.toString());
+        assertTrue(anon.toString().contains("coap anon (127.0.0.1:" + dtlsPort + "): CON GET /: DTLS handshake with"
+                + " 127.0.0.1:" + dtlsPort + " refused (alert handshake_failure): the server asked for a client"
+                + " certificate and this device has none; set clientCertificatePath and clientKeyPath"),
+                anon.toString());
+    }
+
+    private static void openssl(Path dir, String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("openssl"));
+        cmd.addAll(java.util.List.of(args));
+        Path out = dir.resolve("openssl.out");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "openssl did not finish in 60 s: " + cmd);
+        assertEquals(0, p.exitValue(), cmd + ": " + Files.readString(out));
+    }
+
     static int freeUdpPortPair() throws IOException {
         for (int i = 0; i < 50; i++) {
             int p;
