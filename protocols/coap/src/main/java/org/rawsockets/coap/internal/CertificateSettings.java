@@ -179,8 +179,8 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
         StringBuilder b = new StringBuilder(caCertificates != null ? "certificates (CA " + caCertificates
                 : "raw public key (pinned " + serverPublicKey);
         if (caCertificates != null) {
-            b.append(verifyHostname ? ", server name '" + (serverName == null ? "address" : serverName) + "'"
-                    : ", name not verified");
+            b.append(!verifyHostname ? ", name not verified" : serverName == null ? ", server name: the address"
+                    : ", server name '" + serverName + "'");
         }
         if (clientCertificate != null) {
             b.append(", client certificate ").append(clientCertificate);

@@ -216,7 +216,7 @@ public final class CoapDeviceComponent implements CoapClient {
             throw bad(serverName.isEmpty() ? "verifyHostname" : "serverName", serverName.isEmpty() ? false : serverName,
                     "set with a raw public key only", "names are checked in certificates (caCertificatesPath)");
         }
-        if (!serverName.isEmpty() && !serverName.matches("[A-Za-z0-9._:*-]{1,253}")) {
+        if (!serverName.isEmpty() && !serverName.matches("[A-Za-z0-9._:-]{1,253}")) {
             throw bad("serverName", serverName, "not a host name or IP address", "e.g. sensor1.example.org or 10.0.0.7");
         }
         Optional<String> passphrase = SecretFiles.reference(where, PASSPHRASE, c._passphrase(), name + "-key");

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param connectTimeoutMillis deadline of opening the UDP socket (policy check, resolution)
  * @param blockSize preferred block size (16 .. 1024, a power of two)
  * @param maxBodyBytes largest request or response body (reassembled block-wise)
- * @param dtls DTLS with a pre-shared key ({@code coaps}), or {@code null} for plain CoAP
+ * @param dtls DTLS with a pre-shared key or certificates ({@code coaps}), or {@code null} for plain CoAP
  */
 record CoapSettings(String name, String host, int port, String endpoint, long ackTimeoutMillis, float ackRandomFactor,
         int maxRetransmit, long timeoutMillis, long connectTimeoutMillis, int blockSize, int maxBodyBytes,
@@ -78,7 +78,7 @@ record CoapSettings(String name, String host, int port, String endpoint, long ac
                 timeoutMillis, connectTimeoutMillis, block, maxBody, dtls);
     }
 
-    /** The same device over DTLS with a pre-shared key. */
+    /** The same device over DTLS. */
     CoapSettings withDtls(DtlsSettings d) {
         return new CoapSettings(name, host, port, endpoint, ackTimeoutMillis, ackRandomFactor, maxRetransmit,
                 timeoutMillis, connectTimeoutMillis, blockSize, maxBodyBytes, d);
