@@ -214,6 +214,12 @@ class CoapGatewayProcessIT {
         assertTrue(ok.stdout().contains("lab  127.0.0.1:" + dtlsPort + "  open coaps, certificates (CA "
                 + pki.resolve("ca.pem") + ", server name '127.0.0.1', client certificate "), ok.toString());
 
+        // by URI: Gogo picks the one-argument coap:get, which finds both devices on that address
+        GatewayProcessIT.Result byUri = gateway.run(home, "-c", "coap:get coaps://127.0.0.1:" + dtlsPort + "/");
+        assertNotEquals(0, byUri.exit(), byUri.toString());
+        assertTrue(byUri.toString().contains("several CoAP devices are configured for coaps://127.0.0.1:" + dtlsPort
+                + ": anon, lab; name one: coap:get DEVICE /"), byUri.toString());
+
         GatewayProcessIT.Result anon = gateway.run(home, "-c", "coap:get anon /");
         assertNotEquals(0, anon.exit(), anon.toString());
         assertTrue(anon.toString().contains("coap anon (127.0.0.1:" + dtlsPort + "): CON GET /: DTLS handshake with"

@@ -284,6 +284,11 @@ public final class CoapDeviceComponent implements CoapClient {
         return client.status();
     }
 
+    /** {@code coap://host:port} or {@code coaps://host:port}; {@code endpoint:NAME} for a device on a named endpoint. */
+    public String uri() {
+        return client.deviceStatus().endpoint();
+    }
+
     /** This device for operator tools (the web console's Devices page). */
     org.rawsockets.socket.admin.DeviceStatus deviceStatus() {
         return client.deviceStatus();

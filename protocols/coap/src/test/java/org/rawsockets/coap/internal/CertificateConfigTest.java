@@ -80,6 +80,34 @@ class CertificateConfigTest extends CoapTestSupport {
     }
 
     @Test
+    void theShellFindsTheConfiguredDeviceByItsCoapsUri() throws Exception {
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), null));
+        Libcoap other = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), null));
+        CoapDeviceComponent lab = component(device("lab", server.dtlsPort()));
+        CoapDeviceComponent twin1 = component(device("twin1", other.dtlsPort()));
+        CoapDeviceComponent twin2 = component(device("twin2", other.dtlsPort()));
+        CoapCommands shell = new CoapCommands(List.of(lab, twin1, twin2), null);
+        String uri = "coaps://127.0.0.1:" + server.dtlsPort();
+        assertEquals(uri, lab.uri());
+        String got = shell.get(false, -1, uri + "/");
+        assertTrue(got.startsWith("2.05 ") && got.contains("This is a test server made with libcoap"), got);
+        shell.put(0, false, "lab", "/example_data", "by-uri");
+        assertTrue(shell.get(false, -1, uri + "/example_data").contains("by-uri"));
+        // the same address over plain coap is not that device; two devices for one URI: name one
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shell.get(false, -1,
+                "coap://127.0.0.1:" + server.dtlsPort() + "/"));
+        assertTrue(e.getMessage().startsWith("no CoAP device configured for coap://127.0.0.1:" + server.dtlsPort()
+                + " (its keys or trust come from a device configuration"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> shell.get(false, -1, "coaps://127.0.0.1:"
+                + other.dtlsPort() + "/time"));
+        assertEquals("several CoAP devices are configured for coaps://127.0.0.1:" + other.dtlsPort() + ": twin1, twin2;"
+                + " name one: coap:get DEVICE /time", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> shell.get(false, -1, "http://127.0.0.1/"));
+        assertTrue(e.getMessage().startsWith("not a coap:// or coaps:// URI with a host: http://127.0.0.1/"),
+                e.getMessage());
+    }
+
+    @Test
     void serverNameAndVerifyHostnameFromTheConfiguration() throws Exception {
         // the server's certificate names coap.test only
         Libcoap server = closing(Libcoap.startPki(pki.cert("server-dns"), pki.key("server-dns"), null));

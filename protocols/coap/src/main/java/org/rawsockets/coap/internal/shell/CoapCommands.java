@@ -108,6 +108,55 @@ public final class CoapCommands {
         return show(call(device, request(CoapMethod.GET, path).withAccept(accept).withConfirmable(!non)));
     }
 
+    @Descriptor("GET a resource by its URI, e.g. coaps://10.0.0.7:5684/sensors/temp: the configured device with"
+            + " that scheme, host and port answers it (its DTLS keys or certificates apply)")
+    public String get(
+            @Descriptor("non-confirmable (NON) instead of CON") @Parameter(names = { "-n", "--non" },
+                    presentValue = "true", absentValue = "false") boolean non,
+            @Descriptor("Accept Content-Format number, -1 for none") @Parameter(names = { "-a", "--accept" },
+                    absentValue = "-1") int accept,
+            @Descriptor("coap:// or coaps:// URI of a configured device's resource") String uri) throws Exception {
+        java.net.URI u;
+        try {
+            u = new java.net.URI(uri);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a URI: " + uri + " (" + e.getReason() + ")");
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("coap") && !scheme.equals("coaps") || u.getHost() == null) {
+            throw new IllegalArgumentException("not a coap:// or coaps:// URI with a host: " + uri
+                    + " (or give a device name and a path: coap:get DEVICE /path)");
+        }
+        int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("coaps") ? 5684 : 5683;
+        String host = u.getHost();
+        String wanted = scheme + "://" + host + ":" + port;
+        List<CoapClient> matching = new ArrayList<>();
+        List<String> known = new ArrayList<>();
+        for (CoapClient c : devices) {
+            if (c instanceof CoapDeviceComponent d) {
+                known.add(d.name() + " " + d.uri());
+                if (d.uri().equalsIgnoreCase(wanted)) {
+                    matching.add(c);
+                }
+            }
+        }
+        if (matching.size() > 1) {
+            throw new IllegalArgumentException("several CoAP devices are configured for " + wanted + ": " + String.join(
+                    ", ", matching.stream().map(CoapClient::name).sorted().toList()) + "; name one: coap:get DEVICE "
+                    + (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath()));
+        }
+        CoapClient device = matching.isEmpty() ? null : matching.get(0);
+        if (device == null) {
+            known.sort(null);
+            throw new IllegalArgumentException("no CoAP device configured for " + wanted + " (its keys or trust come"
+                    + " from a device configuration, " + DeviceConfig.PID + ")" + (known.isEmpty() ? ""
+                            : "; configured: " + String.join(", ", known)));
+        }
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getPath();
+        String pathAndQuery = u.getRawQuery() == null ? path : path + "?" + u.getQuery();
+        return get(non, accept, device.name(), pathAndQuery);
+    }
+
     @Descriptor("PUT a UTF-8 text payload to a resource")
     public String put(
             @Descriptor("Content-Format number (0 text/plain, 50 JSON)") @Parameter(names = { "-f", "--format" },
