@@ -1,9 +1,9 @@
 package org.rawsockets.socket.netfault;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -207,20 +207,7 @@ public final class FaultNetwork implements AutoCloseable {
     }
 
     static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        String out;
-        try (var in = p.getInputStream()) { // the commands print little: read to the end, then wait
-            out = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
-        }
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not end within 30 s");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + out);
-        }
-        return out;
+        return Programs.run(Duration.ofSeconds(30), command);
     }
 
     private synchronized void cleanUp() {

@@ -152,22 +152,7 @@ final class CoapNamespace implements AutoCloseable {
     }
 
     static String run(String... command) throws IOException, InterruptedException {
-        // output to a file, so that the 60 s limit holds even when the program hangs with its output open
-        Path out = Files.createTempFile("ns-run", ".out");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not end within 60 s");
-            }
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + text);
-            }
-            return text;
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        return org.rawsockets.socket.netfault.Programs.run(java.time.Duration.ofSeconds(60), command);
     }
 
     private static void stop(Process p) {

@@ -2,7 +2,6 @@ package org.rawsockets.ssh.e2e;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,23 +107,7 @@ final class OpenSshServer implements AutoCloseable {
     }
 
     static String run(List<String> cmd) throws Exception {
-        // output to a file, so that the 60 s limit holds even when the program hangs with its output open
-        Path out = Files.createTempFile("sshd-run", ".out");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(cmd + " did not end within 60 s: " + Files.readString(out));
-            }
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(cmd + " exited " + p.exitValue() + ": " + text);
-            }
-            return text;
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        return org.rawsockets.socket.netfault.Programs.run(Duration.ofSeconds(60), cmd);
     }
 
     String log() {
