@@ -2,7 +2,6 @@ package org.rawsockets.soak;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,22 +82,28 @@ class MixedSoakTest {
             AtomicReference<String> coapIndex = new AtomicReference<>();
             List<Loops.Loop> pending = new ArrayList<>();
             Loops.Run run = new Loops.Run(pace, period, stop);
-            for (String k : KINDS) {
-                for (int i = 0; i < share.get(k); i++) {
-                    pending.add(create(k, i, kinds.get(k), run, services.get(k), peers, coapIndex));
+            // interleaved (a connection of each kind in turn) and opened 14 at a time, 2 per peer: ngIRCd
+            // listens with a backlog of 10, and a burst of connects beyond it ends in resets
+            int most = share.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+            for (int i = 0; i < most; i++) {
+                for (String k : KINDS) {
+                    if (i < share.get(k)) {
+                        pending.add(create(k, i, kinds.get(k), run, services.get(k), peers, coapIndex));
+                    }
                 }
             }
-            // open in batches of 50 (IRC registration and MQTT connect are a few round trips each)
-            for (int i = 0; i < pending.size(); i += 50) {
+            int batchSize = 2 * KINDS.length;
+            for (int i = 0; i < pending.size(); i += batchSize) {
                 List<CompletableFuture<?>> batch = new ArrayList<>();
-                for (Loops.Loop l : pending.subList(i, Math.min(pending.size(), i + 50))) {
+                for (Loops.Loop l : pending.subList(i, Math.min(pending.size(), i + batchSize))) {
                     loops.add(l);
                     batch.add(l.open().toCompletableFuture());
                 }
                 try {
                     CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    fail("connections " + i + ".. not open within 120 s\n" + peers.logs());
+                } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                    throw new AssertionError("connections " + i + ".." + (i + batchSize - 1) + " failed to open or did not"
+                            + " within 120 s: " + e + "\npeers: " + peers + "\n" + peers.logs(), e);
                 }
             }
             Metrics.Sample opened = Metrics.Sample.take();

@@ -224,6 +224,12 @@ final class Peers implements AutoCloseable {
     }
 
     @Override
+    public String toString() {
+        return "echo tcp " + echoTcp + " udp " + echoUdp + ", j2mod " + modbus + ", mosquitto " + mqtt + ", smtp-server "
+                + smtp + ", ngircd " + irc + ", coap-server " + coap;
+    }
+
+    @Override
     public void close() {
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
