@@ -36,7 +36,7 @@ import org.rawsockets.socket.mina.internal.policy.Owner;
  * descriptors do not come back to what they were before the clients.
  *
  * <p>The normal build runs 70 connections for 12 s. The soak (1,000 connections, 1 h, a line per
- * minute): {@code ./mvnw -B -o -Psoak -pl soak -am verify -Dtest=MixedSoakTest
+ * minute): {@code ./mvnw -B -Psoak -pl soak -am verify -Dtest=MixedSoakTest
  * -Dsurefire.failIfNoSpecifiedTests=false -DskipITs} (README "Tests").
  */
 @Timeout(value = 3, unit = TimeUnit.HOURS)
@@ -124,6 +124,7 @@ class MixedSoakTest {
             Metrics.report("%s  heapGC(MiB) RSS(MiB) threads  fds  errors%n", head);
             List<double[]> heap = new ArrayList<>();
             long t0 = System.nanoTime();
+            double lastLine = 0;
             while (System.nanoTime() < end && stop.get() == null) {
                 long wait = Math.min(TimeUnit.SECONDS.toNanos(interval), end - System.nanoTime());
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, wait)); // pacing of the report, not a wait for a condition
@@ -133,11 +134,13 @@ class MixedSoakTest {
                 for (Metrics.Kind k : kinds.values()) {
                     long now = k.ops.sum();
                     int[] rt = k.window.drain();
-                    line.append(String.format(" %7.0f %6.1f/%6.1f", (now - k.lastOps) / (double) interval,
+                    // per second of this line's own span (the last one may be shorter than the interval)
+                    line.append(String.format(" %7.0f %6.1f/%6.1f", (now - k.lastOps) / (elapsed - lastLine),
                             Metrics.pct(rt, 0.50) / 1000.0, Metrics.pct(rt, 0.99) / 1000.0));
                     k.lastOps = now;
                     errors += k.errorCount();
                 }
+                lastLine = elapsed;
                 Metrics.Sample s = Metrics.Sample.take();
                 heap.add(new double[] {elapsed, s.heapMiB()});
                 Metrics.report("%s  %10.1f %8.1f %7d %5d  %d%n", line, s.heapMiB(), s.rssMiB(), s.threads(), s.fds(),
