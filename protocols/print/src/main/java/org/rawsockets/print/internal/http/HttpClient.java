@@ -214,7 +214,7 @@ public final class HttpClient implements AutoCloseable {
      * (8 hex digits of size, leading zeros are allowed by RFC 9112 7.1, then the bytes and CRLF). One
      * buffer serves the whole document: the view copies each piece into the socket's pooled buffers
      * and returns once the socket accepted it under its high-water mark, so the next piece is read
-     * into the same array. (A fresh array per piece, as before, made the client's CPU per GiB 7-10
+     * into the same array. (A fresh array per piece, as before, made the client's CPU per GiB 5-10
      * times ipptool's: zeroing and first-touch page faults of the new arrays, measured with perf.)
      * Memory: this buffer plus the socket's high-water mark; each write waits at most writeTimeout.
      */
