@@ -135,15 +135,20 @@ class SocketSoakTest {
             List<double[]> heap = new ArrayList<>();
             long start = System.nanoTime();
             long last = 0;
+            long lastAt = start;
             while (System.nanoTime() < end && failure.get() == null) {
                 long wait = Math.min(TimeUnit.SECONDS.toNanos(interval), end - System.nanoTime());
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, wait)); // pacing of the report, not a wait for a condition
                 long now = echoed.sum();
+                long nowAt = System.nanoTime();
+                // per second of this line's own span (the last one may be shorter than the interval)
+                double span = Math.max(1e-3, (nowAt - lastAt) / 1e9);
+                lastAt = nowAt;
                 long[] rt = window.drain();
                 Sample s = Sample.take();
                 double t = (System.nanoTime() - start) / 1e9;
                 heap.add(new double[] {t, s.heapMiB});
-                report("%6.0f  %8.0f  %8d  %8d  %18.1f  %8.1f  %7d  %3d%n", t, (now - last) / (double) interval,
+                report("%6.0f  %8.0f  %8d  %8d  %18.1f  %8.1f  %7d  %3d%n", t, (now - last) / span,
                         pct(rt, 0.50), pct(rt, 0.99), s.heapMiB, s.rssMiB, s.threads, s.fds);
                 last = now;
             }
