@@ -130,11 +130,25 @@ class NetworkFaultsTest extends BrokerTestSupport {
                 sent.add(payload);
                 assertEquals(null, ends("publish " + i, pub.publish(MqttMessage.of("loss/" + v, payload, Qos.AT_LEAST_ONCE))));
             }
-            for (int i = 0; i < n; i++) {
+            // QoS 1 is at least once: when the loss costs the publisher its connection (no PINGRESP
+            // within the keep alive), it resends what was not acknowledged with DUP and the broker may
+            // deliver a message twice. Every message must arrive intact; duplicates are counted.
+            java.util.BitSet seen = new java.util.BitSet(n);
+            int duplicates = 0;
+            for (int reads = 0; seen.cardinality() < n; reads++) {
+                assertTrue(reads < 3 * n, "more than " + 3 * n + " deliveries for " + n + " messages; seen " + seen);
                 ReadResult<MqttMessage> r = s.read(DEADLINE).toCompletableFuture().get(DEADLINE.toSeconds() + 5,
                         TimeUnit.SECONDS);
-                assertArrayEquals(sent.get(i), r.value().payload(), "message " + i);
+                byte[] got = r.value().payload();
+                int k = got.length - 1500;
+                assertTrue(k >= 0 && k < n, "a payload of " + got.length + " bytes was never sent");
+                assertArrayEquals(sent.get(k), got, "message " + k);
+                if (seen.get(k)) {
+                    duplicates++;
+                }
+                seen.set(k);
             }
+            System.out.println("loss/duplication/MTU 576, " + v + ": " + duplicates + " QoS 1 duplicate deliveries");
             long dropped = net.matched("filter", "INPUT") + net.matched("filter", "OUTPUT");
             long duplicated = net.matched("mangle", "POSTROUTING");
             System.out.println("loss/duplication/MTU 576, " + v + ": " + n + " messages delivered intact; " + dropped
