@@ -277,11 +277,18 @@ public final class IrcSettings {
             return this;
         }
 
-        /** Reconnect after a lost connection, waiting {@code min} doubling up to {@code max}; or not. */
+        /**
+         * Reconnect after a lost connection, waiting {@code min} doubling up to {@code max} (±20 % jitter);
+         * or not.
+         */
         public Builder reconnect(boolean on, Duration min, Duration max) {
             this.reconnect = on;
             this.reconnectMin = positive("reconnect min delay", min);
             this.reconnectMax = positive("reconnect max delay", max);
+            if (max.compareTo(min) < 0) {
+                throw new IllegalArgumentException("reconnect max delay (" + max.toMillis()
+                        + " ms) is below the min delay (" + min.toMillis() + " ms)");
+            }
             return this;
         }
 

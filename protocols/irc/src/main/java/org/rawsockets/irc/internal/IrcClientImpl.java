@@ -14,7 +14,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +30,7 @@ import org.rawsockets.irc.IrcProtocolException;
 import org.rawsockets.irc.IrcSettings;
 import org.rawsockets.irc.IrcSubscription;
 import org.rawsockets.irc.IrcText;
+import org.rawsockets.protocols.config.ReconnectBackoff;
 import org.rawsockets.socket.SocketService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +61,8 @@ public final class IrcClientImpl implements IrcClient {
     private CompletableFuture<String> connecting;
     private CompletableFuture<Void> disconnecting;
     private boolean wanted;
-    private int attempt;
+    /** Used on the actor thread only. */
+    private final ReconnectBackoff backoff;
     private ScheduledFuture<?> reconnectTask;
     private ScheduledFuture<?> registrationTimer;
     /** The channels to rejoin after a reconnect: folded name to {name, key}. */
@@ -78,6 +79,7 @@ public final class IrcClientImpl implements IrcClient {
         this.sockets = sockets;
         this.settings = settings;
         int id = IDS.incrementAndGet();
+        this.backoff = new ReconnectBackoff(settings.reconnectMinDelay(), settings.reconnectMaxDelay());
         this.actor = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "irc-" + settings.name() + "-" + id));
         this.actor.setRemoveOnCancelPolicy(true);
         this.delivery = new ThreadPoolExecutor(0, 256, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -220,15 +222,11 @@ public final class IrcClientImpl implements IrcClient {
         }
         LOG.info("IRC network {}: connection ended: {}", settings.name(), reason.getMessage());
         if (wanted && settings.reconnect() && !closed) {
-            long base = settings.reconnectMinDelay().toMillis() << Math.min(attempt, 16);
-            long delay = Math.min(settings.reconnectMaxDelay().toMillis(), base);
-            delay += ThreadLocalRandom.current().nextLong(delay / 4 + 1);
-            attempt++;
             reconnectTask = actor.schedule(() -> {
                 if (wanted && session == null && !closed) {
                     open();
                 }
-            }, delay, TimeUnit.MILLISECONDS);
+            }, backoff.failed(), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -356,7 +354,7 @@ public final class IrcClientImpl implements IrcClient {
             registrationTimer.cancel(false);
         }
         connected = true;
-        attempt = 0;
+        backoff.reset();
         String nick = m.param(0);
         LOG.info("IRC network {}: registered as {}", settings.name(), nick);
         if (connecting != null) {

@@ -95,6 +95,10 @@ class IrcNetworkComponentTest {
         IllegalArgumentException chan = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("name", "n",
                 "host", "h", "nick", "x", "channels", "#a b c"), none));
         assertTrue(chan.getMessage().contains("field 'channels'"), chan.getMessage());
+        IllegalArgumentException backoff = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("name",
+                "n", "host", "h", "nick", "x", "reconnectMinMillis", 5000L, "reconnectMaxMillis", 1000L), none));
+        assertTrue(backoff.getMessage().contains("1000 ms") && backoff.getMessage().contains("5000 ms"),
+                backoff.getMessage());
     }
 
     /**

@@ -20,6 +20,7 @@ import org.rawsockets.modbus.internal.codec.FrameResult;
 import org.rawsockets.modbus.internal.codec.MbapCodec;
 import org.rawsockets.modbus.internal.codec.Request;
 import org.rawsockets.modbus.internal.codec.StreamDecoder;
+import org.rawsockets.protocols.config.ReconnectBackoff;
 import org.rawsockets.socket.SocketService;
 
 /**

@@ -34,6 +34,7 @@ import org.rawsockets.mqtt.internal.codec.Packet.Disconnect;
 import org.rawsockets.mqtt.internal.codec.Packet.Publish;
 import org.rawsockets.mqtt.internal.codec.Packet.Suback;
 import org.rawsockets.mqtt.internal.codec.Properties;
+import org.rawsockets.protocols.config.ReconnectBackoff;
 import org.rawsockets.socket.SocketService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
