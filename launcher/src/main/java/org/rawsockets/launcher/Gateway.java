@@ -151,6 +151,9 @@ final class Gateway {
         gateway.handleSignals();
 
         BundleContext ctx = framework.getBundleContext();
+        if (mode == Main.Mode.INTERACTIVE) {
+            ConsoleTerminal.register(ctx, err); // ssh:shell's raw mode in the console
+        }
         List<Bundle> installed = new ArrayList<>();
         Bundle shell = null;
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(home.resolve("system"), "*.jar")) {

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.TestInfo;
  * OpenSSH sshd the test starts: from a pipe ({@code -c}, line mode: the lines run, the remote status
  * is the client's exit code) and on a pseudo-terminal from script(1) (raw mode: the remote PTY, a
  * window resize passed on, the {@code ~.} escape, and the client's line editing back at the prompt afterwards), then in the
- * gateway's own Gogo console on a pseudo-terminal (line mode, {@code ~.} and Enter, the next line
- * reaches Gogo).
+ * gateway's own Gogo console on a pseudo-terminal (raw mode through the console's stty switch: the
+ * terminal's size, Ctrl-B reaching the remote line editor, {@code ~.}; then the terminal cooked again:
+ * the next line is echoed locally and reaches Gogo; and the terminal cooked after a gateway stopped
+ * in the middle of a raw shell).
  */
 class SshShellProcessIT {
 
@@ -134,7 +136,9 @@ class SshShellProcessIT {
         // The gateway's own console (Gogo's, line mode): stop the headless one, start it on a pseudo-terminal.
         gateway.destroy(); // SIGTERM: a clean stop
         assertTrue(gateway.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the headless gateway stopped");
-        ProcessBuilder cb = new ProcessBuilder("script", "-q", "-e", "-c", "exec " + home.resolve("bin/gateway"), "/dev/null")
+        ProcessBuilder cb = new ProcessBuilder("script", "-q", "-e", "-c", "'" + home.resolve("bin/gateway")
+                + "'; echo AFTER''-STOP; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo"
+                + " -e isig -e -isig | sed 's/^/MODE=/'", "/dev/null")
                 .directory(home.toFile()).redirectErrorStream(true);
         cb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         cb.environment().put("TERM", "xterm");
@@ -156,24 +160,72 @@ class SshShellProcessIT {
         consoleReader.start();
         OutputStream ckeys = c.getOutputStream();
         awaitScreen(console, "g! ", 0);
+        String consoleTty = clientTty(c);
+        Process size = new ProcessBuilder("stty", "-F", consoleTty, "cols", "120", "rows", "40").redirectErrorStream(true)
+                .start();
+        assertTrue(size.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && size.exitValue() == 0, "stty -F " + consoleTty);
         mark = console.length();
         type(ckeys, "ssh:shell lab\r");
-        awaitScreen(console, "line mode", mark);
+        awaitScreen(console, "120x40, raw mode", mark);
         mark = console.length();
-        type(ckeys, "tty | sed 's/^/TTY=/'; echo h''i\r");
-        awaitScreen(console, "hi\r\n", mark);
+        // raw: Ctrl-B reaches the remote bash line editor (a cooked terminal would pass it on inside the line)
+        type(ckeys, "tty | sed 's/^/TTY=/'; stty size | sed 's/^/SIZE=/'; echo RAW=ac\u0002b\r");
+        awaitScreen(console, "RAW=abc\r\n", mark);
         assertTrue(console.substring(mark).contains("TTY=/dev/pts/"), console.substring(mark));
+        assertTrue(console.substring(mark).contains("SIZE=40 120"), console.substring(mark));
+        assertTrue(sttySays(consoleTty, "-icanon", "-echo", "-isig"), "the console's terminal is raw while the shell runs");
         mark = console.length();
-        type(ckeys, "~.\r");
+        type(ckeys, "sleep 600\r");
+        type(ckeys, "~.");
         awaitScreen(console, "~. : closed the shell on lab", mark);
         awaitScreen(console, "g! ", mark);
-        // the next console line reaches Gogo (no thread of the shell left reading the terminal)
+        assertTrue(sttySays(consoleTty, "icanon", "echo", "isig"), "the console's terminal is cooked again");
+        // the next console line is echoed by the terminal and reaches Gogo (no thread of the shell left reading it)
         mark = console.length();
         type(ckeys, "echo back''-at-gogo\r");
         awaitScreen(console, "back-at-gogo\r\n", mark);
-        type(ckeys, "exit 0\r");
-        assertTrue(c.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the console gateway stopped at 'exit 0':\n" + console);
-        awaitLog(lab.sshdLog(), "Disconnected from user root", 3);
+        assertTrue(console.substring(mark).contains("echo back''-at-gogo"), "echoed locally: " + console.substring(mark));
+        // a gateway stopped (SIGTERM) while a shell runs raw gives the terminal its modes back on the way out
+        mark = console.length();
+        type(ckeys, "ssh:shell lab\r");
+        awaitScreen(console, "raw mode", mark);
+        type(ckeys, "echo REMOTE''-UP\r");
+        awaitScreen(console, "REMOTE-UP\r\n", mark);
+        assertTrue(sttySays(consoleTty, "-icanon", "-echo"), "raw again");
+        List<ProcessHandle> javas = c.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).toList();
+        assertEquals(1, javas.size(), "the console gateway's JVM: " + c.descendants().toList());
+        mark = console.length();
+        javas.get(0).destroy();
+        assertTrue(javas.get(0).onExit().get(WAIT.toSeconds(), TimeUnit.SECONDS) != null);
+        // script(1) runs stty -a on the same terminal after the gateway: its modes were given back
+        awaitScreen(console, "AFTER-STOP", mark);
+        assertTrue(c.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "script(1) ended after the gateway:\n" + console);
+        String after = console.substring(console.indexOf("AFTER-STOP", mark));
+        for (String flag : new String[] { "MODE=icanon", "MODE=echo", "MODE=isig" }) {
+            assertTrue(after.contains(flag + "\r\n"), flag + " after the gateway stopped raw: " + after);
+        }
+        awaitLog(lab.sshdLog(), "Disconnected from user root", 4);
+    }
+
+    /**
+     * Whether {@code stty -a} of the pseudo-terminal shows every flag (e.g. {@code -icanon}) — read
+     * until it does or the deadline passes (the switch runs stty in the gateway).
+     */
+    private static boolean sttySays(String tty, String... flags) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String shown = "";
+        do {
+            Process p = new ProcessBuilder("stty", "-a", "-F", tty).redirectErrorStream(true).start();
+            shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
+            List<String> words = List.of(shown.split("[\\s;]+"));
+            if (java.util.Arrays.stream(flags).allMatch(words::contains)) {
+                return true;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        System.err.println("stty -a -F " + tty + ":\n" + shown);
+        return false;
     }
 
     /** jcmd Thread.print of the gateway's JVM (bin/gateway's process or the java it started). */

@@ -21,11 +21,21 @@ import org.apache.felix.service.command.CommandSession;
  * the process's standard input, whose read cannot be interrupted; a thread left in it would eat the
  * next console line). With a hook that answers {@code "none"} (a client without terminal or pipe) the
  * input ends at once.
+ * <p>
+ * The gateway's own console: {@code bin/gateway} registers a service of the same type with the
+ * property {@code gateway.terminal=console} ({@link #CONSOLE_FILTER}) that switches the process's
+ * terminal with stty(1). When the command's keyboard is the process's standard input, that service
+ * is asked for raw mode (and for the terminal's size, {@code apply("size")} → {@code "COLSxROWS"});
+ * the keys are then polled from standard input as in line mode. A console that is not a terminal
+ * (answer {@code "line"}) stays in line mode.
  */
 final class ShellTerminal {
 
     /** Session variable of the attach channel: {@code Function<String, String>} switching the client's input. */
     static final String TERMINAL_HOOK = "gateway.terminal";
+
+    /** The service filter of the gateway console's terminal switch (a {@code Function<String, String>}). */
+    static final String CONSOLE_FILTER = "(" + TERMINAL_HOOK + "=console)";
 
     /** How the keystrokes arrive, and what that means for the remote terminal. */
     record Mode(String name, boolean poll, boolean remoteEcho) {
@@ -37,10 +47,14 @@ final class ShellTerminal {
     private final int rows;
     private final int escape;
     private final boolean fixedSize;
+    /** The gateway console's terminal switch, when the keyboard is the process's standard input; else null. */
+    private final Function<String, String> console;
     private Function<String, String> hook;
 
-    private ShellTerminal(CommandSession session, String term, int columns, int rows, int escape, boolean fixedSize) {
+    private ShellTerminal(CommandSession session, String term, int columns, int rows, int escape, boolean fixedSize,
+            Function<String, String> console) {
         this.session = session;
+        this.console = console;
         this.fixedSize = fixedSize;
         this.term = term;
         this.columns = columns;
@@ -59,8 +73,20 @@ final class ShellTerminal {
         return new int[] { number(session.get("COLUMNS"), columns), number(session.get("LINES"), rows) };
     }
 
-    /** From the command's options ({@code ""} when not given) and the session. */
+    /** From the command's options ({@code ""} when not given) and the session, without a console switch. */
     static ShellTerminal of(CommandSession session, String term, String size, String escape) {
+        return of(session, term, size, escape, null);
+    }
+
+    /**
+     * From the command's options ({@code ""} when not given), the session, and the gateway console's
+     * terminal switch (null when the gateway has none), used only when the keyboard is the process's
+     * standard input.
+     */
+    static ShellTerminal of(CommandSession session, String term, String size, String escape,
+            Function<String, String> consoleSwitch) {
+        Function<String, String> console = session.get(TERMINAL_HOOK) == null && isProcessInput(session.getKeyboard())
+                ? consoleSwitch : null;
         String t = !term.isBlank() ? term : text(session.get("TERM"));
         if (t == null || t.isBlank()) {
             t = System.getenv("TERM");
@@ -70,6 +96,7 @@ final class ShellTerminal {
         }
         int cols;
         int lines;
+        int[] consoleSize;
         if (!size.isBlank()) {
             String[] p = size.toLowerCase(java.util.Locale.ROOT).split("x");
             try {
@@ -84,6 +111,9 @@ final class ShellTerminal {
             if (cols < 1 || lines < 1 || cols > 10000 || lines > 10000) {
                 throw new IllegalArgumentException("ssh:shell -s '" + size + "': columns and rows must be 1..10000");
             }
+        } else if (session.get("COLUMNS") == null && console != null && (consoleSize = consoleSize(console)) != null) {
+            cols = consoleSize[0];
+            lines = consoleSize[1];
         } else {
             cols = number(session.get("COLUMNS"), 80);
             lines = number(session.get("LINES"), 24);
@@ -96,7 +126,24 @@ final class ShellTerminal {
         } else {
             throw new IllegalArgumentException("ssh:shell -e '" + escape + "': one ASCII character, or none");
         }
-        return new ShellTerminal(session, t, cols, lines, esc, !size.isBlank());
+        return new ShellTerminal(session, t, cols, lines, esc, !size.isBlank(), console);
+    }
+
+    /** Gogo's console reads a FileInputStream of file descriptor 0 (or System.in itself). */
+    private static boolean isProcessInput(java.io.InputStream k) {
+        return k == System.in || k instanceof java.io.FileInputStream;
+    }
+
+    /** The console terminal's {@code {columns, rows}}, or null when it cannot say. */
+    private static int[] consoleSize(Function<String, String> console) {
+        String s = console.apply("size");
+        if (s == null) {
+            return null;
+        }
+        String[] p = s.split("x");
+        int c = p.length == 2 ? number(p[0], -1) : -1;
+        int r = p.length == 2 ? number(p[1], -1) : -1;
+        return c > 0 && r > 0 ? new int[] { c, r } : null;
     }
 
     String term() {
@@ -128,10 +175,13 @@ final class ShellTerminal {
             String got = hook.apply("raw");
             mode = "raw".equals(got) ? new Mode("raw", false, true)
                     : new Mode("line".equals(got) ? "line" : "no input", false, false);
+        } else if (this.console != null) {
+            // The gateway's own console on a terminal: raw via stty, keys still polled from fd 0
+            hook = this.console;
+            mode = "raw".equals(hook.apply("raw")) ? new Mode("raw", true, true) : new Mode("line", true, false);
         } else {
             // Gogo's console reads a FileInputStream of file descriptor 0: not interruptible, so polled
-            java.io.InputStream k = session.getKeyboard();
-            mode = new Mode("line", k == System.in || k instanceof java.io.FileInputStream, false);
+            mode = new Mode("line", isProcessInput(session.getKeyboard()), false);
         }
         String esc = escape < 0 ? "" : ", " + (char) escape + ". after Enter ends it";
         console.print("[ssh:shell " + term + " " + columns + "x" + rows + ", " + mode.name() + " mode" + esc + "]\r\n");
@@ -139,7 +189,7 @@ final class ShellTerminal {
         return mode;
     }
 
-    /** Gives the client's terminal back (cooked mode, no input forwarded). */
+    /** Gives the client's (or the console's) terminal back (cooked mode, no input forwarded). */
     void leave() {
         if (hook != null) {
             hook.apply("off");

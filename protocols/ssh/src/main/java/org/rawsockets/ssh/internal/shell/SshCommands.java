@@ -63,6 +63,14 @@ public final class SshCommands {
         this.registry = registry;
     }
 
+    /**
+     * The gateway console's terminal switch ({@code bin/gateway} registers it; absent in tests and
+     * in other launchers): {@code ssh:shell} in the console asks it for raw mode.
+     */
+    @Reference(service = java.util.function.Function.class, target = ShellTerminal.CONSOLE_FILTER,
+            cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile java.util.function.Function<String, String> consoleTerminal;
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addHost(SshHost host) {
         hosts.put(host.name(), host);
@@ -204,7 +212,7 @@ public final class SshCommands {
             @Descriptor("escape character ('none' for none)") @Parameter(names = { "-e", "--escape" }, absentValue = "~")
             String escape,
             @Descriptor("configured host name (see ssh:hosts)") String host) throws Exception {
-        ShellTerminal t = ShellTerminal.of(session, term, size, escape);
+        ShellTerminal t = ShellTerminal.of(session, term, size, escape, consoleTerminal);
         SshHost h = host(host);
         PrintStream console = session.getConsole();
         ShellTerminal.Mode mode = t.enter(console);
