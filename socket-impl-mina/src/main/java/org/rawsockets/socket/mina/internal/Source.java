@@ -31,7 +31,8 @@ abstract class Source<T> implements ReadableStream<T> {
         NONE, PULL, PUBLISHER, BLOCKING, BYOB
     }
 
-    final ArrayDeque<T> queue = new ArrayDeque<>();
+    /** Small at first (a deque of 16 slots per idle socket adds up); it grows as a busy stream needs. */
+    final ArrayDeque<T> queue = new ArrayDeque<>(4);
     long weight;
     boolean ended;
     boolean cancelled;

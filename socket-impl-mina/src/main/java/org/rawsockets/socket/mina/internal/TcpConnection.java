@@ -216,6 +216,10 @@ final class TcpConnection extends SocketBase {
             if (timeoutTask != null) {
                 timeoutTask.cancel(false);
             }
+            // Neither is needed once open; held, they kept ~0.5 KB per idle connection (the opener's
+            // attempts, lists and MINA connect request, the timer task and its lambda) for its lifetime.
+            timeoutTask = null;
+            opener = null;
             f = current;
         }
         markOpen();

@@ -46,7 +46,7 @@ final class TcpTx implements TcpWritable {
 
     private final int maxInMina;
     // guarded by the connection
-    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private final ArrayDeque<Held> held = new ArrayDeque<>(4); // grows when busy; small per idle socket
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private boolean open;
     private boolean pumping;
