@@ -111,6 +111,39 @@ class CertificateDtlsTest extends CoapTestSupport {
         assertEquals("2.05", await(unchecked.get("/")).code(), server.log());
     }
 
+    /**
+     * A device through an operator's named endpoint: without serverName the certificate must name the
+     * address the endpoint resolves to (here the endpoint says {@code localhost}, the certificate
+     * carries IP 127.0.0.1); a certificate naming only a DNS name is a name mismatch naming that address.
+     */
+    @Test
+    void throughANamedEndpointTheCertificateMustNameTheAddressItResolvesTo() throws Exception {
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), null));
+        Libcoap dnsOnly = closing(Libcoap.startPki(pki.cert("server-dns"), pki.key("server-dns"), null));
+        engine.putEndpoint(new org.rawsockets.socket.mina.internal.MinaSocketEngine.Endpoint(
+                new org.rawsockets.socket.EndpointInfo("coaps-lab", "localhost", server.dtlsPort(),
+                        org.rawsockets.socket.TlsMode.OFF, null, "coaps device"), null));
+        engine.putEndpoint(new org.rawsockets.socket.mina.internal.MinaSocketEngine.Endpoint(
+                new org.rawsockets.socket.EndpointInfo("coaps-dns", "127.0.0.1", dnsOnly.dtlsPort(),
+                        org.rawsockets.socket.TlsMode.OFF, null, "coaps device, DNS name only"), null));
+        DtlsSettings dtls = DtlsSettings.withCertificates(CertificateSettings.trusting(pki.cert("ca"), null), 10_000,
+                List.of());
+        CoapClientImpl c = client(new CoapSettings("lab", null, 0, "coaps-lab", 2000, 1.5f, 4, 30_000, 10_000, 1024,
+                2 * 1024 * 1024, null).withDtls(dtls));
+        CoapResponse root = await(c.get("/"));
+        assertEquals("2.05", root.code(), server.log());
+        assertTrue(root.text().contains("This is a test server made with libcoap"), root.text());
+        assertTrue(c.status().contains("server name: the address"), c.status());
+        CoapClientImpl mismatch = client(new CoapSettings("dnsonly", null, 0, "coaps-dns", 2000, 1.5f, 4, 30_000,
+                10_000, 1024, 2 * 1024 * 1024, null).withDtls(dtls));
+        CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> await(mismatch.get("/")),
+                dnsOnly::log);
+        assertEquals(Reason.NAME_MISMATCH, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("coap dnsonly (endpoint:coaps-dns): CON GET /: DTLS handshake with 127.0.0.1:"
+                + dnsOnly.dtlsPort() + " refused by this client: the server certificate (CN coap.test, names coap.test)"
+                + " does not name '127.0.0.1'"), e.getMessage());
+    }
+
     @Test
     void aServerDemandingAClientCertificate() throws Exception {
         // -C: the server asks for a client certificate issued by the CA and refuses the handshake without one
