@@ -149,10 +149,12 @@ public final class MinaSocketEngine implements AutoCloseable {
             proc = processors == null ? ProcessorPool.nio(config.ioThreads(), io)
                     : new ProcessorPool(config.ioThreads(), processors);
             tcp = new NioSocketConnector(io, proc);
+            tcp.setSessionDataStructureFactory(SessionAttributes.FACTORY);
             tcp.setHandler(tcpHandler);
             // the engine enforces each socket's own connect timeout; MINA's is only a backstop
             tcp.setConnectTimeoutMillis(TimeUnit.HOURS.toMillis(1));
             udp = new NioDatagramConnector(proc);
+            udp.setSessionDataStructureFactory(SessionAttributes.FACTORY);
             udp.setHandler(new UdpSocketImpl.Handler());
         } catch (RuntimeException | Error e) {
             // a failed start keeps nothing: selectors closed, threads ended

@@ -43,7 +43,6 @@ abstract class SocketBase {
         this.kind = kind;
         this.accessKind = accessKind;
         this.destination = destination;
-        closed.exceptionally(t -> null); // a failed closed() alone is no unhandled error
     }
 
     /** Registers with the owner, checking its quotas; on refusal the socket fails at once. */

@@ -33,7 +33,6 @@ final class TcpCloser {
     TcpCloser(TcpConnection c) {
         this.c = c;
         this.linger = new CloseLinger(c.engine.timer());
-        writeClosed.exceptionally(t -> null);
     }
 
     /** Whether the FIN is due now (under c.st): see {@link TcpState#finDue}. */

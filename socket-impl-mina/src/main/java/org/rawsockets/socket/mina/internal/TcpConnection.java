@@ -499,7 +499,6 @@ final class TcpConnection extends SocketBase {
         Facade(boolean tlsGeneration) {
             this.tlsGeneration = tlsGeneration;
             this.tx = new TcpTx(TcpConnection.this, tlsGeneration ? TLS_IN_MINA : Integer.MAX_VALUE);
-            opened.exceptionally(t -> null);
         }
 
         TcpConnection connection() {

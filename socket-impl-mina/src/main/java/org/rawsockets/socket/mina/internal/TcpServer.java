@@ -52,7 +52,6 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
         this.engine = owner.engine;
         this.options = options;
         this.permits = new Semaphore(engine.config().acceptQueue());
-        opened.exceptionally(t -> null);
     }
 
     void start() {
@@ -291,6 +290,7 @@ final class TcpServer extends SocketBase implements TcpServerSocket {
 
         PausingAcceptor() {
             super(engine.ioPool(), engine.processor());
+            setSessionDataStructureFactory(SessionAttributes.FACTORY);
         }
 
         @Override

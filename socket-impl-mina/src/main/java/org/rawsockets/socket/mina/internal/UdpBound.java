@@ -60,6 +60,7 @@ final class UdpBound {
             return;
         }
         NioDatagramAcceptor acc = new NioDatagramAcceptor(u.engine.ioPool());
+        acc.setSessionDataStructureFactory(SessionAttributes.FACTORY);
         acc.setHandler(new UdpSocketImpl.Handler(u));
         acc.setSessionRecycler(peers);
         acc.setCloseOnDeactivation(true);

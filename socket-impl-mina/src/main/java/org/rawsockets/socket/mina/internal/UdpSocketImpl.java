@@ -72,7 +72,6 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         this.maxDatagram = engine.config().maxDatagramSize();
         this.connected = options.isConnected() ? new UdpConnected(this) : null;
         this.bound = options.isConnected() ? null : new UdpBound(this);
-        opened.exceptionally(t -> null);
     }
 
     void start() {
