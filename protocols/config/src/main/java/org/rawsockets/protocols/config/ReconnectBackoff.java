@@ -35,11 +35,24 @@ public final class ReconnectBackoff {
         this.max = reconnectMax.toNanos();
     }
 
+    /** The delay before jitter after {@code failures} failed attempts (1: the minimum). */
+    private long base(int failures) {
+        int shift = Math.min(failures - 1, 30);
+        return min > (max >> shift) ? max : Math.min(max, min << shift);
+    }
+
+    /**
+     * The longest delay {@link #failed()} can return as the {@code failures}-th failure (1: the
+     * first), jitter included: for a caller that must bound how long retries can take.
+     */
+    public Duration longestDelay(int failures) {
+        return Duration.ofNanos(Math.max(1_000_000L, (long) Math.ceil(base(Math.max(1, failures)) * (1 + JITTER))));
+    }
+
     /** One more failed attempt: returns the delay (ns) until the next, and remembers when that is. */
     public long failed() {
         failedAttempts++;
-        int shift = Math.min(failedAttempts - 1, 30);
-        long base = min > (max >> shift) ? max : Math.min(max, min << shift);
+        long base = base(failedAttempts);
         double factor = ThreadLocalRandom.current().nextDouble(1 - JITTER, 1 + JITTER);
         long delay = Math.max(1_000_000L, (long) (base * factor));
         nextAttemptAt = System.nanoTime() + delay;

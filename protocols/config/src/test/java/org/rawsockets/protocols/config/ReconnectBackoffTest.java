@@ -58,6 +58,22 @@ class ReconnectBackoffTest {
     }
 
     @Test
+    void theLongestDelayBoundsEveryDelayOfThatAttempt() {
+        ReconnectBackoff b = new ReconnectBackoff(Duration.ofMillis(1000), Duration.ofMillis(3000));
+        assertEquals(Duration.ofMillis(1200), b.longestDelay(1));
+        assertEquals(Duration.ofMillis(2400), b.longestDelay(2));
+        assertEquals(Duration.ofMillis(3600), b.longestDelay(3));
+        assertEquals(Duration.ofMillis(3600), b.longestDelay(40));
+        for (int run = 0; run < 200; run++) {
+            ReconnectBackoff r = new ReconnectBackoff(Duration.ofMillis(1000), Duration.ofMillis(3000));
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                long d = r.failed();
+                assertTrue(d <= r.longestDelay(attempt).toNanos(), attempt + ": " + d);
+            }
+        }
+    }
+
+    @Test
     void refusesAMinimumThatIsNotPositiveOrAboveTheMaximum() {
         assertThrows(IllegalArgumentException.class, () -> new ReconnectBackoff(Duration.ZERO, Duration.ofSeconds(1)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

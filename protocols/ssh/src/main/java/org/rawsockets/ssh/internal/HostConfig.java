@@ -75,6 +75,13 @@ public @interface HostConfig {
     int reconnectAttempts() default 3;
 
     @AttributeDefinition(required = false, min = "1", description = "Delay before the first retry in ms; it doubles"
-            + " at each retry, up to 30 s")
-    long reconnectDelayMillis() default 1000;
+            + " at each retry up to reconnectMaxMillis, with ±20 % jitter")
+    long reconnectMinMillis() default 1000;
+
+    @AttributeDefinition(required = false, min = "1", description = "Longest delay between retries in ms")
+    long reconnectMaxMillis() default 30000;
+
+    @AttributeDefinition(required = false, min = "0", description = "Deprecated: the former name of"
+            + " reconnectMinMillis; used instead of it when set (0: not set)")
+    long reconnectDelayMillis() default 0;
 }

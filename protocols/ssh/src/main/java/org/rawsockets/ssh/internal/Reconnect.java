@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import org.rawsockets.protocols.config.ReconnectBackoff;
 import org.rawsockets.ssh.SshException;
 import org.rawsockets.ssh.SshException.Reason;
 import org.rawsockets.ssh.SshSession;
@@ -18,30 +19,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connect with retries for a configured host: a failure that may pass (the network, a time limit, the
- * server going away: {@link #TRANSIENT}) is tried again after a delay that doubles from the first one
- * up to {@link #MAX_DELAY}; the others (policy, host key, authentication, key file, configuration) fail
+ * server going away: {@link #TRANSIENT}) is tried again after a {@link ReconnectBackoff} delay (from
+ * {@code reconnectMinMillis} doubling up to {@code reconnectMaxMillis}, ±20 % jitter, as every
+ * protocol bundle's reconnects); the others (policy, host key, authentication, key file, configuration) fail
  * at once, since trying again cannot help and may lock an account.
  */
 final class Reconnect {
 
     static final Set<Reason> TRANSIENT = EnumSet.of(Reason.NETWORK, Reason.TIMEOUT, Reason.DISCONNECTED);
-    static final Duration MAX_DELAY = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(Reconnect.class);
 
     private final String name;
     private final int retries;
-    private final Duration firstDelay;
+    private final Duration reconnectMin;
+    private final Duration reconnectMax;
     private final Supplier<ScheduledExecutorService> timer;
     private final AtomicLong failedAttempts = new AtomicLong();
 
     /**
      * @param retries how many times a transient failure is tried again (0: never)
-     * @param firstDelay the delay before the first retry
+     * @param reconnectMin the delay before the first retry (before jitter)
+     * @param reconnectMax the longest delay (before jitter)
      */
-    Reconnect(String name, int retries, Duration firstDelay, Supplier<ScheduledExecutorService> timer) {
+    Reconnect(String name, int retries, Duration reconnectMin, Duration reconnectMax,
+            Supplier<ScheduledExecutorService> timer) {
         this.name = name;
         this.retries = retries;
-        this.firstDelay = firstDelay;
+        this.reconnectMin = reconnectMin;
+        this.reconnectMax = reconnectMax;
         this.timer = timer;
     }
 
@@ -52,11 +57,11 @@ final class Reconnect {
 
     CompletionStage<SshSession> connect(Supplier<CompletionStage<SshSession>> attempt) {
         CompletableFuture<SshSession> result = new CompletableFuture<>();
-        attempt(attempt, 0, firstDelay, result);
+        attempt(attempt, 0, new ReconnectBackoff(reconnectMin, reconnectMax), result);
         return result;
     }
 
-    private void attempt(Supplier<CompletionStage<SshSession>> attempt, int tried, Duration delay,
+    private void attempt(Supplier<CompletionStage<SshSession>> attempt, int tried, ReconnectBackoff backoff,
             CompletableFuture<SshSession> result) {
         attempt.get().whenComplete((s, e) -> {
             if (e == null) {
@@ -71,11 +76,11 @@ final class Reconnect {
                 return;
             }
             failedAttempts.incrementAndGet();
+            long delay = backoff.failed();
             LOG.info("SSH host '{}': attempt {} of {} failed ({}); next in {} ms", name, tried + 1, retries + 1,
-                    f.getMessage(), delay.toMillis());
+                    f.getMessage(), TimeUnit.NANOSECONDS.toMillis(delay));
             try {
-                timer.get().schedule(() -> attempt(attempt, tried + 1, min(delay.multipliedBy(2), MAX_DELAY), result),
-                        delay.toMillis(), TimeUnit.MILLISECONDS);
+                timer.get().schedule(() -> attempt(attempt, tried + 1, backoff, result), delay, TimeUnit.NANOSECONDS);
             } catch (RuntimeException stopped) {
                 result.completeExceptionally(f); // the host was removed meanwhile
             }
@@ -87,16 +92,11 @@ final class Reconnect {
      * attempt failing transiently at its limit, with every delay between them.
      */
     Duration worstCase(Duration perAttempt) {
+        ReconnectBackoff backoff = new ReconnectBackoff(reconnectMin, reconnectMax);
         Duration total = perAttempt;
-        Duration delay = firstDelay;
         for (int tried = 0; tried < retries; tried++) {
-            total = total.plus(delay).plus(perAttempt);
-            delay = min(delay.multipliedBy(2), MAX_DELAY);
+            total = total.plus(backoff.longestDelay(tried + 1)).plus(perAttempt);
         }
         return total;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -97,7 +97,7 @@ public final class SshHostComponent implements SshHost {
                 registry, properties, HostConfig.class, c -> {
                     SshSettings.Builder b = toBuilder(c, secrets, where);
                     return new Configured(c.name().strip(), b.build(), b, c.jump().isBlank() ? null : c.jump().strip(),
-                            c.reconnectAttempts(), c.reconnectDelayMillis());
+                            c.reconnectAttempts(), reconnectMinMillis(c), c.reconnectMaxMillis());
                 }, Configured::name, LOG);
         this.settings = accepted.value().settings();
         this.builder = accepted.value().builder();
@@ -107,13 +107,18 @@ public final class SshHostComponent implements SshHost {
         this.registry = registry;
         this.directory = HostDirectory.of(registry);
         this.engine = new SshEngine(sockets);
-        this.reconnect = new Reconnect(name, accepted.value().retries(), Duration.ofMillis(accepted.value().delayMillis()),
-                () -> engine.client().getScheduledExecutorService());
+        this.reconnect = new Reconnect(name, accepted.value().retries(), Duration.ofMillis(accepted.value().minMillis()),
+                Duration.ofMillis(accepted.value().maxMillis()), () -> engine.client().getScheduledExecutorService());
         directory.add(this);
     }
 
+    /** reconnectMinMillis, or its former name reconnectDelayMillis when that is set. */
+    private static long reconnectMinMillis(HostConfig c) {
+        return c.reconnectDelayMillis() > 0 ? c.reconnectDelayMillis() : c.reconnectMinMillis();
+    }
+
     private record Configured(String name, SshSettings settings, SshSettings.Builder builder, String jump, int retries,
-            long delayMillis) {
+            long minMillis, long maxMillis) {
     }
 
     static SshSettings toSettings(HostConfig c, SecretFiles secrets, String where) {
@@ -205,8 +210,19 @@ public final class SshHostComponent implements SshHost {
         if (c.reconnectAttempts() < 0) {
             throw bad("reconnectAttempts", c.reconnectAttempts(), "negative", "0 (no retry) or a number of retries");
         }
-        if (c.reconnectDelayMillis() < 1) {
-            throw bad("reconnectDelayMillis", c.reconnectDelayMillis(), "not positive", "a number of milliseconds, at least 1");
+        if (c.reconnectDelayMillis() < 0) {
+            throw bad("reconnectDelayMillis", c.reconnectDelayMillis(), "negative", "use reconnectMinMillis (its new name)");
+        }
+        if (c.reconnectDelayMillis() > 0) {
+            LOG.warn("SSH host '{}': reconnectDelayMillis is now called reconnectMinMillis; using {} ms", c.name().strip(),
+                    c.reconnectDelayMillis());
+        }
+        if (reconnectMinMillis(c) < 1) {
+            throw bad("reconnectMinMillis", c.reconnectMinMillis(), "not positive", "a number of milliseconds, at least 1");
+        }
+        if (c.reconnectMaxMillis() < reconnectMinMillis(c)) {
+            throw bad("reconnectMaxMillis", c.reconnectMaxMillis(), "below reconnectMinMillis (" + reconnectMinMillis(c) + ")",
+                    "reconnectMaxMillis >= reconnectMinMillis");
         }
         b.build(); // the rules of SshSettings, at activation
         return b;

@@ -125,7 +125,8 @@ class SshHostComponentTest {
     void reconnectsWithBackoffWhileTheServerIsDownButNotAfterARefusal() throws Exception {
         int port = sshd.port();
         sshd.close(); // the server is down: connects are refused
-        component = new SshHostComponent(sockets, props("reconnectAttempts", 50, "reconnectDelayMillis", 100L), secrets, registry, removed::add);
+        component = new SshHostComponent(sockets, props("reconnectAttempts", 50, "reconnectMinMillis", 100L,
+                "reconnectMaxMillis", 400L), secrets, registry, removed::add);
         java.util.concurrent.CompletableFuture<org.rawsockets.ssh.SshSession> pending = component.connect().toCompletableFuture();
         waitUntil("two failed attempts", () -> component.failedAttempts() >= 2);
         assertFalse(pending.isDone(), "still trying: " + pending);
@@ -216,6 +217,18 @@ class SshHostComponentTest {
         assertTrue(shown.endsWith("added to " + fresh), shown);
         SshSession s = await(component.connect());
         s.close();
+    }
+
+    @Test
+    void reconnectDelaysAreCheckedNamingTheProperty() {
+        RuntimeException below = assertThrows(RuntimeException.class, () -> new SshHostComponent(sockets,
+                props("name", "slow", "reconnectMinMillis", 5000L, "reconnectMaxMillis", 1000L), secrets, registry,
+                removed::add));
+        assertTrue(below.getMessage().contains("reconnectMaxMillis") && below.getMessage().contains("below reconnectMinMillis"
+                + " (5000)"), below.getMessage());
+        RuntimeException zero = assertThrows(RuntimeException.class, () -> new SshHostComponent(sockets,
+                props("name", "zero", "reconnectMinMillis", 0L), secrets, registry, removed::add));
+        assertTrue(zero.getMessage().contains("reconnectMinMillis"), zero.getMessage());
     }
 
     @Test

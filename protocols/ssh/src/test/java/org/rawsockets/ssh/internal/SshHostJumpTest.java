@@ -178,20 +178,29 @@ class SshHostJumpTest {
     /** An unknown jump name and a cycle fail each connect with CONFIGURATION naming the hosts, before any packet. */
     /**
      * A caller waiting for a connect (the shell commands) allows every hop of the chain its own
-     * connect time limit, and every retry with its delay: 3 attempts of 4 s (bastion) + 7 s (target),
-     * 1 s and 2 s between them. It waited one hop's limit + 5 s before, whatever the chain and retries.
+     * connect time limit, and every retry with its longest delay (jitter included): 3 attempts of 4 s
+     * (bastion) + 7 s (target), 1.2 s and 2.4 s between them. It waited one hop's limit + 5 s before,
+     * whatever the chain and retries.
      */
     @Test
     void aConnectIsAllowedEveryHopsTimeLimitAndEveryRetry() throws Exception {
         SshHostComponent plc = host("plc", target, "jump", "bastion", "connectTimeoutMillis", 7000L,
-                "reconnectAttempts", 2, "reconnectDelayMillis", 1000L);
+                "reconnectAttempts", 2, "reconnectMinMillis", 1000L);
         host("bastion", bastion, "connectTimeoutMillis", 4000L, "reconnectAttempts", 5);
-        assertEquals(Duration.ofSeconds(3 * (4 + 7) + 1 + 2), plc.connectLimit());
-        assertEquals(Duration.ofSeconds(3 * (4 + 7) + 1 + 2 + 5), SshCommands.connectLimit(plc), "the shell adds 5 s");
+        assertEquals(Duration.ofMillis(3 * (4000 + 7000) + 1200 + 2400), plc.connectLimit());
+        assertEquals(Duration.ofMillis(3 * (4000 + 7000) + 1200 + 2400 + 5000), SshCommands.connectLimit(plc),
+                "the shell adds 5 s");
         SshHostComponent alone = host("alone", target, "connectTimeoutMillis", 20_000L, "reconnectAttempts", 4,
+                "reconnectMinMillis", 20_000L);
+        // delays double up to reconnectMaxMillis (default 30 s), +20 % jitter at most: 24, 36, 36, 36
+        assertEquals(Duration.ofSeconds(5 * 20 + 24 + 36 + 36 + 36), alone.connectLimit());
+        // reconnectMaxMillis set; and the former name reconnectDelayMillis still read as reconnectMinMillis
+        SshHostComponent capped = host("capped", target, "connectTimeoutMillis", 1000L, "reconnectAttempts", 3,
+                "reconnectMinMillis", 500L, "reconnectMaxMillis", 800L);
+        assertEquals(Duration.ofMillis(4 * 1000 + 600 + 960 + 960), capped.connectLimit());
+        SshHostComponent renamed = host("renamed", target, "connectTimeoutMillis", 20_000L, "reconnectAttempts", 4,
                 "reconnectDelayMillis", 20_000L);
-        // delays double up to 30 s: 20, 30, 30, 30
-        assertEquals(Duration.ofSeconds(5 * 20 + 20 + 30 + 30 + 30), alone.connectLimit());
+        assertEquals(alone.connectLimit(), renamed.connectLimit());
     }
 
     @Test
