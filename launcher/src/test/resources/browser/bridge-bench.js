@@ -205,14 +205,21 @@ withBrowser(async (context) => {
       return { ...stats(times), messages };
     };
 
+    // phase boundaries in wall-clock ms, to cut a system-wide profile (perf -k realtime) by phase
+    const phase = (name) => console.log(`PHASE ${name} ${(performance.timeOrigin + performance.now()).toFixed(1)}`);
     const out = { isolated: crossOriginIsolated, timerMs: timer() };
     const warm = a.warmMiB << 20;
     out.warm = [await bridgeBulk(warm), await plainBulk(warm), await bridgeTrips(a.warmTrips), await plainTrips(a.warmTrips)];
     const n = a.bulkMiB << 20;
+    phase('bridge-bulk');
     out.bridgeBulk = await bridgeBulk(n);
+    phase('plain-bulk');
     out.plainBulk = await plainBulk(n);
+    phase('bridge-trips');
     out.bridgeTrips = await bridgeTrips(a.roundTrips);
+    phase('plain-trips');
     out.plainTrips = await plainTrips(a.roundTrips);
+    phase('end');
     bridge.close();
     return out;
   }, {
