@@ -4,13 +4,21 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.rawsockets.webbridge.internal.protocol.Frame;
 
 /**
- * The frames waiting for the WebSocket, sent one at a time in the order queued. Bounded: sockets
- * read only while {@link #hasRoom()}; past {@link Limits#outboundMax()} (a page that stopped taking
- * frames) the session fails.
+ * The frames waiting for the WebSocket, sent in the order queued with one WebSocket message in flight
+ * at a time. The frames queued while a message is in flight go out together as the next message (up
+ * to {@link #MESSAGE_MAX} bytes; a message may hold several frames, docs/direct-sockets-bridge.md):
+ * nothing waits when the WebSocket is idle, and a busy one takes fewer, larger messages (issue 19:
+ * each message costs the page a message event, whatever its size). Bounded: sockets read only while
+ * {@link #hasRoom()}; past {@link Limits#outboundMax()} (a page that stopped taking frames) the
+ * session fails.
  */
 final class Outbound {
+
+    /** The most bytes of queued frames joined into one WebSocket message (a larger frame goes alone). */
+    static final int MESSAGE_MAX = 4 * (Frame.HEADER + Frame.MAX_DATA);
 
     interface Failure {
         void failed(String why);
@@ -108,11 +116,33 @@ final class Outbound {
                     return;
                 }
                 next = queue.poll();
+                int size = next.remaining();
+                if (!queue.isEmpty() && size + queue.peek().remaining() <= MESSAGE_MAX) {
+                    next = join(next, size);
+                }
                 inFlight = true;
                 inFlightSize = next.remaining();
             }
             transport.send(next, this::sent);
         }
+    }
+
+    /** {@code first} and the frames queued after it that fit in {@link #MESSAGE_MAX}, as one buffer (under the lock). */
+    private ByteBuffer join(ByteBuffer first, int size) {
+        int total = size;
+        int count = 0;
+        for (ByteBuffer b : queue) {
+            if (total + b.remaining() > MESSAGE_MAX) {
+                break;
+            }
+            total += b.remaining();
+            count++;
+        }
+        ByteBuffer message = ByteBuffer.allocate(total).put(first);
+        for (int i = 0; i < count; i++) {
+            message.put(queue.poll());
+        }
+        return message.flip();
     }
 
     private void sent(Throwable error) {
