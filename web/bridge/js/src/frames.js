@@ -47,10 +47,27 @@ export class Decoder {
   #type = 0;
   #id = 0;
 
-  /** Feeds one message; calls onFrame(type, id, payload) per complete frame. Throws on a malformed frame. */
+  /**
+   * Feeds one message; calls onFrame(type, id, payload) per complete frame. Throws on a malformed frame.
+   * The payload of the message's last frame may be a view into `bytes`; the others are copies.
+   */
   feed(bytes, onFrame) {
     let off = 0;
     while (off < bytes.byteLength) {
+      if (this.#body === null && this.#have === 0 && bytes.byteLength - off >= HEADER) {
+        // The message's last frame, whole in it: its payload is a view of the message (no copy; the
+        // receiver may transfer the message's buffer, nothing after it in the message is read).
+        const v = new DataView(bytes.buffer, bytes.byteOffset + off, HEADER);
+        const length = v.getUint32(5);
+        if (off + HEADER + length === bytes.byteLength) {
+          const type = v.getUint8(0);
+          if (length > MAX_PAYLOAD(type)) {
+            throw new Error(`the gateway sent a frame of ${length} bytes (type ${type})`);
+          }
+          onFrame(type, v.getUint32(1), bytes.subarray(off + HEADER));
+          return;
+        }
+      }
       if (this.#body === null) {
         const n = Math.min(HEADER - this.#have, bytes.byteLength - off);
         this.#header.set(bytes.subarray(off, off + n), this.#have);

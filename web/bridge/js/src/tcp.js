@@ -1,11 +1,18 @@
 // TCPSocket with the WICG Direct Sockets shape, through the bridge.
-import { T, HEADER, MAX_DATA, frame, textFrame, creditFrame, info } from './frames.js';
+import { T, MAX_DATA, frame, textFrame, creditFrame, info } from './frames.js';
 import { bridgeFor, errorFromFrame, quietPromise } from './bridge.js';
 import { tcpOptions, startTlsOptions } from './options.js';
 
-const CHUNK = MAX_DATA - HEADER; // one DATA frame per WebSocket message, within 64 KiB
 const READ_WINDOW = 1 << 20; // bytes the page lets the gateway send ahead of the application
+const GRANT_MIN = READ_WINDOW / 4; // credit goes back in batches of at least a quarter window
 const ACCEPTED = Symbol('accepted');
+
+/** The bytes of a write as a Uint8Array over the caller's memory (no copy). */
+function viewOf(chunk) {
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError('write() takes an ArrayBuffer or an ArrayBufferView (e.g. a Uint8Array)');
+}
 
 export function toBytes(chunk) {
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk.slice(0));
@@ -180,21 +187,30 @@ export class TCPSocket {
   #grant() {
     if (this.#readDone || this.#done) return;
     const want = (this.#readCtl.desiredSize ?? 0) - this.#outstanding;
-    if (want >= Math.min(READ_WINDOW / 4, 65536)) {
+    if (want >= GRANT_MIN) {
       this.#outstanding += want;
       this.#bridge._send(creditFrame(this.#id, want));
     }
   }
 
+  // One DATA frame per MAX_DATA bytes (a 64 KiB write is one frame, one WebSocket message of 64 KiB + 9),
+  // fewer when the credit runs short. The frames copy the caller's bytes as they are sent; what must
+  // wait for credit is copied first, so the caller's buffer is never read after a wait.
   async #write(chunk) {
-    const bytes = toBytes(chunk);
+    let bytes = viewOf(chunk);
     let off = 0;
+    let own = false;
     while (off < bytes.byteLength) {
+      if (this.#sendCredit === 0 && !own) {
+        bytes = bytes.slice(off);
+        off = 0;
+        own = true;
+      }
       while (this.#sendCredit === 0) {
         if (this.#done) throw new DOMException('the socket is closed', 'InvalidStateError');
         await new Promise((resolve) => this.#creditWaiters.push(resolve));
       }
-      const n = Math.min(this.#sendCredit, CHUNK, bytes.byteLength - off);
+      const n = Math.min(this.#sendCredit, MAX_DATA, bytes.byteLength - off);
       this.#bridge._send(frame(T.DATA, this.#id, bytes.subarray(off, off + n)));
       this.#sendCredit -= n;
       off += n;

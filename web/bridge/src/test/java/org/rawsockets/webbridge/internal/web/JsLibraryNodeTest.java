@@ -179,7 +179,8 @@ class JsLibraryNodeTest {
     @Test
     void theLibrarysNodeTestsPassAgainstTheBridge() throws Exception {
         ProcessBuilder pb = new ProcessBuilder("node", "--experimental-websocket", "--test", "--test-reporter=spec",
-                "test/bridge.test.mjs", "test/endpoint.test.mjs", "test/demo.test.mjs", "test/starttls.test.mjs").directory(Path.of("js").toFile()).redirectErrorStream(true);
+                "test/bridge.test.mjs", "test/endpoint.test.mjs", "test/demo.test.mjs", "test/starttls.test.mjs",
+                "test/framing.test.mjs").directory(Path.of("js").toFile()).redirectErrorStream(true);
         pb.environment().putAll(Map.of("BRIDGE_URL", "ws://127.0.0.1:" + port + "/direct-sockets",
                 "BRIDGE_ORIGIN", ORIGIN, "BRIDGE_TOKEN", token,
                 "TCP_ECHO_PORT", Integer.toString(tcpEcho.getLocalPort()),
