@@ -40,7 +40,8 @@ import org.rawsockets.launcher.fixture.WebSocketEcho;
  * targets (throughput ≥ 0.8×, round trip ≤ 1.3×). A missed target is reported, not failed; a run that
  * cannot measure (no browser, a wrong byte, a missing figure) fails.
  * Counts: {@code bridge.bench.mib} (64), {@code bridge.bench.roundTrips} (2000), {@code bridge.bench.warmMib} (16),
- * {@code bridge.bench.warmTrips} (500), {@code bridge.bench.window} (plain path's bytes in flight, 1 MiB).
+ * {@code bridge.bench.warmTrips} (500), {@code bridge.bench.window} (plain path's bytes in flight, 1 MiB),
+ * {@code bridge.bench.sendWindow} (the bridge's configured send window; unset: its default).
  */
 class BridgeBenchIT {
 
@@ -50,6 +51,8 @@ class BridgeBenchIT {
     static final int WARM_MIB = Integer.getInteger("bridge.bench.warmMib", 16);
     static final int WARM_TRIPS = Integer.getInteger("bridge.bench.warmTrips", 500);
     static final int WINDOW = Integer.getInteger("bridge.bench.window", 1 << 20);
+    /** The bridge's send window (its config's {@code sendWindow}); 0: the bridge's default. */
+    static final int SEND_WINDOW = Integer.getInteger("bridge.bench.sendWindow", 0);
     static final double THROUGHPUT_TARGET = 0.8;
     static final double ROUND_TRIP_TARGET = 1.3;
 
@@ -81,7 +84,8 @@ class BridgeBenchIT {
             int port = HttpServerProcessIT.awaitHttpPort(home);
             String origin = "http://127.0.0.1:" + port;
             GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.webbridge.cfg"),
-                    "allowedOrigins = " + origin + "\ntokens = " + token.entry() + "\n");
+                    "allowedOrigins = " + origin + "\ntokens = " + token.entry() + "\n"
+                            + (SEND_WINDOW > 0 ? "sendWindow = " + SEND_WINDOW + "\n" : ""));
             HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
             HttpServerProcessIT.awaitStatus(http, URI.create(origin + "/direct-sockets/lib/direct-sockets.js"), 200);
             HttpServerProcessIT.awaitStatus(http, URI.create(origin + "/test-ws/init"), 200);
@@ -130,7 +134,8 @@ class BridgeBenchIT {
     static String table(double[] bulk, double[][] rtt, String timer, String loadBefore, String loadAfter, int connections) {
         List<String> rows = new ArrayList<>();
         rows.add(String.format(Locale.ROOT, "Bridge benchmark (issue 19) %s: %d MiB bulk, %d x 64 B round trips,"
-                + " warm-up %d MiB + %d; %s", Instant.now(), MIB, ROUND_TRIPS, WARM_MIB, WARM_TRIPS, timer));
+                + " warm-up %d MiB + %d%s; %s", Instant.now(), MIB, ROUND_TRIPS, WARM_MIB, WARM_TRIPS,
+                SEND_WINDOW > 0 ? ", bridge sendWindow " + SEND_WINDOW : "", timer));
         rows.add(String.format(Locale.ROOT, "%-26s %12s %12s %8s %8s  %s", "", "bridge", "plain WS", "ratio", "target", ""));
         double t = bulk[0] / bulk[1];
         rows.add(String.format(Locale.ROOT, "%-26s %12.1f %12.1f %8.2f %8s  %s", "bulk MiB/s (each way)", bulk[0], bulk[1], t,
