@@ -34,19 +34,28 @@ withBrowser(async (context) => {
   const r = await page.evaluate(async (a) => {
     // WebSocket messages each way, counted per measurement (where the bridge's time goes: how many
     // messages it takes for the same bytes)
-    const count = { in: 0, inBytes: 0, out: 0, outBytes: 0 };
+    // and the page's main-thread time inside the message handlers (the library's decoder and
+    // stream enqueues, or the plain path's own handler) and inside send() (ms)
+    const zero = { in: 0, inBytes: 0, out: 0, outBytes: 0, onmessageMs: 0, sendMs: 0 };
+    const count = { ...zero };
     const counted = () => {
       const c = { ...count };
-      Object.assign(count, { in: 0, inBytes: 0, out: 0, outBytes: 0 });
+      Object.assign(count, zero);
       return c;
     };
     const send = WebSocket.prototype.send;
     WebSocket.prototype.send = function (data) {
       count.out++;
       count.outBytes += data.byteLength ?? data.size ?? data.length;
-      return send.call(this, data);
+      const t0 = performance.now();
+      try {
+        return send.call(this, data);
+      } finally {
+        count.sendMs += performance.now() - t0;
+      }
     };
     const Native = WebSocket;
+    const handler = Object.getOwnPropertyDescriptor(Native.prototype, 'onmessage');
     window.WebSocket = class extends Native {
       constructor(...args) {
         super(...args);
@@ -54,6 +63,19 @@ withBrowser(async (context) => {
           count.in++;
           count.inBytes += e.data.byteLength ?? e.data.size ?? e.data.length;
         });
+      }
+      get onmessage() {
+        return handler.get.call(this);
+      }
+      set onmessage(fn) {
+        handler.set.call(this, fn && ((e) => {
+          const t0 = performance.now();
+          try {
+            return fn.call(this, e);
+          } finally {
+            count.onmessageMs += performance.now() - t0;
+          }
+        }));
       }
     };
     const { configure, TCPSocket } = await import('/direct-sockets/lib/direct-sockets.js');
@@ -233,6 +255,9 @@ withBrowser(async (context) => {
     console.log(`MEASURE ${name} bulk ${b.bytes} bytes ${f(b.ms)} ms`);
   }
   const m = (x) => `${x.out} out (${x.outBytes} bytes), ${x.in} in (${x.inBytes} bytes)`;
+  const js = (x) => `onmessage ${x.onmessageMs.toFixed(0)} ms, send() ${x.sendMs.toFixed(0)} ms`;
+  console.log(`Page main thread in handlers: bridge bulk ${js(r.bridgeBulk.messages)}; plain bulk ${js(r.plainBulk.messages)};`
+    + ` bridge round trips ${js(r.bridgeTrips.messages)}; plain round trips ${js(r.plainTrips.messages)}`);
   console.log(`WebSocket messages: bridge bulk ${m(r.bridgeBulk.messages)}; plain bulk ${m(r.plainBulk.messages)};`
     + ` bridge round trips ${m(r.bridgeTrips.messages)}; plain round trips ${m(r.plainTrips.messages)}`);
   for (const [name, t] of [['bridge', r.bridgeTrips], ['plain', r.plainTrips]]) {
