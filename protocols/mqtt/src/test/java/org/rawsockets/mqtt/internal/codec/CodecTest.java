@@ -165,6 +165,21 @@ class CodecTest {
     }
 
     @Test
+    void publishBytesAreExactWithThePayloadAppendedOnce() throws Exception {
+        Publish p = new Publish(false, 1, false, "a/b", 10, new byte[] {1, 2, 3}, null);
+        assertEquals("320a0003612f62000a010203", HEX.formatHex(bytes(Encoder.encode(p, false, Integer.MAX_VALUE))));
+        assertEquals("320b0003612f62000a00010203", HEX.formatHex(bytes(Encoder.encode(p, true, Integer.MAX_VALUE))));
+        // a payload whose length needs a two-byte remaining length, with an empty payload as well
+        byte[] big = new byte[200];
+        big[199] = 7;
+        ByteBuffer wire = Encoder.encode(new Publish(false, 0, false, "t", 0, big, null), false, Integer.MAX_VALUE);
+        assertEquals(1 + 2 + 3 + 200, wire.remaining());
+        assertEquals(7, wire.get(wire.limit() - 1));
+        assertEquals("30030001" + "74", HEX.formatHex(bytes(Encoder.encode(new Publish(false, 0, false, "t", 0,
+                new byte[0], null), false, Integer.MAX_VALUE))));
+    }
+
+    @Test
     void maximumPacketSizeIsEnforcedInBothDirections() throws Exception {
         Publish p = new Publish(false, 1, false, "t", 1, new byte[100], null);
         int size = Encoder.encode(p, true, Integer.MAX_VALUE).remaining();
