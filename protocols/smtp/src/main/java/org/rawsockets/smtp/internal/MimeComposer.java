@@ -81,6 +81,9 @@ public final class MimeComposer {
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("composing the message failed: " + e.getMessage(), e);
+        } finally {
+            // the caller's thread outlives this bundle: mime4j's per-thread recyclers would keep its class loader
+            Mime4jThreadLocals.release();
         }
     }
 
