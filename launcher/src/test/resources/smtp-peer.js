@@ -1,7 +1,7 @@
-// Test peer for EndpointGatewayProcessIT: the npm smtp-server package (an independent SMTP
+// Test peer (NodeSmtpPeer) of EndpointGatewayProcessIT and ChurnProcessIT: the npm smtp-server package (an independent SMTP
 // implementation) on 127.0.0.1, an ephemeral port, STARTTLS with the test certificate.
 // Argument: JSON {"key": path, "cert": path}. Prints "LISTENING <port>" when ready and
-// "MESSAGE <json>" per accepted message; ends when its stdin closes.
+// "MESSAGE <json>" per accepted message (helo: the name the client greeted with); ends when its stdin closes.
 const { SMTPServer } = require('smtp-server');
 const fs = require('fs');
 
@@ -22,6 +22,7 @@ const server = new SMTPServer({
         rcpt: session.envelope.rcptTo.map((r) => r.address),
         secure: !!session.secure,
         subject: (body.match(/^Subject: (.*)$/m) || [null, null])[1],
+        helo: session.hostNameAppearsAs,
       }));
       cb(null, '2.0.0 Queued');
     });

@@ -2,13 +2,9 @@ package org.rawsockets.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -17,8 +13,6 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +31,6 @@ import org.junit.jupiter.api.TestInfo;
  */
 class EndpointGatewayProcessIT {
 
-    static final String SMTP_SERVER_VERSION = "3.21.6";
     static final Set<Integer> DECLARED_PORTS = Set.of(25, 465, 587);
 
     private final List<Process> processes = new ArrayList<>();
@@ -59,7 +52,8 @@ class EndpointGatewayProcessIT {
         Files.copy(smtpJar, home.resolve("deploy").resolve(smtpJar.getFileName()));
         Path pki = Files.createDirectories(home.resolve("pki"));
         makeCertificates(pki);
-        NodeSmtpServer mail = new NodeSmtpServer(pki);
+        NodeSmtpPeer mail = new NodeSmtpPeer(pki);
+        processes.add(mail.process);
         int port = mail.port;
         assertFalse(DECLARED_PORTS.contains(port), "the test needs a port the bundle does not declare, got " + port);
 
@@ -200,79 +194,5 @@ class EndpointGatewayProcessIT {
                 "server.csr", "-subj", "/CN=localhost");
         GatewayProcessIT.exec(dir, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
                 "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext");
-    }
-
-    /** node + the npm smtp-server package, listening on an ephemeral loopback port. */
-    final class NodeSmtpServer implements AutoCloseable {
-        final Process process;
-        final int port;
-        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
-
-        NodeSmtpServer(Path pki) throws Exception {
-            Path work = Paths.get(System.getProperty("test.work.dir"));
-            Path nodeDir = work.resolve("node");
-            Path pkg = nodeDir.resolve("node_modules/smtp-server/package.json");
-            if (!Files.exists(pkg) || !Files.readString(pkg).contains("\"version\": \"" + SMTP_SERVER_VERSION + "\"")) {
-                Files.createDirectories(nodeDir);
-                GatewayProcessIT.exec(nodeDir, "npm", "install", "--no-audit", "--no-fund", "--prefer-offline",
-                        "--prefix", nodeDir.toString(), "smtp-server@" + SMTP_SERVER_VERSION);
-            }
-            Path script = work.resolve("smtp-peer.js");
-            try (InputStream in = EndpointGatewayProcessIT.class.getResourceAsStream("/smtp-peer.js")) {
-                assertNotNull(in, "smtp-peer.js on the test class path");
-                Files.write(script, in.readAllBytes());
-            }
-            String cfg = "{\"key\":\"" + pki.resolve("server.key") + "\",\"cert\":\"" + pki.resolve("server.pem") + "\"}";
-            ProcessBuilder pb = new ProcessBuilder("node", script.toString(), cfg).redirectErrorStream(true);
-            pb.environment().put("NODE_PATH", nodeDir.resolve("node_modules").toString());
-            try {
-                process = pb.start();
-            } catch (IOException e) {
-                throw new AssertionError("node is missing: run .ci/setup (installs .ci/apt-packages.txt)", e);
-            }
-            processes.add(process);
-            BlockingQueue<Integer> ready = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        output.add(line);
-                        if (line.startsWith("LISTENING ")) {
-                            ready.add(Integer.parseInt(line.substring(10).trim()));
-                        } else if (line.startsWith("MESSAGE ")) {
-                            messages.add(line.substring(8));
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // process ended
-                }
-                ready.add(-1);
-            }, "smtp-peer output");
-            reader.setDaemon(true);
-            reader.start();
-            Integer p = ready.poll(GatewayProcessIT.WAIT.toSeconds(), TimeUnit.SECONDS);
-            if (p == null || p < 0) {
-                throw new AssertionError("smtp-server did not start within " + GatewayProcessIT.WAIT + ": " + output);
-            }
-            port = p;
-        }
-
-        String nextMessage() throws InterruptedException {
-            String m = messages.poll(GatewayProcessIT.WAIT.toSeconds(), TimeUnit.SECONDS);
-            if (m == null) {
-                throw new AssertionError("smtp-server received no message within " + GatewayProcessIT.WAIT + ": " + output);
-            }
-            return m;
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.getOutputStream().close();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
     }
 }
