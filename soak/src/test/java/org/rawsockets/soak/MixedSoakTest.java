@@ -22,12 +22,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.policy.Owner;
+import org.rawsockets.ssh.SshConnector;
 
 /**
- * Mixed soak (issue 21): the protocol clients of the bundles (Modbus, MQTT, SMTP, IRC, CoAP) and raw
+ * Mixed soak (issue 21): the protocol clients of the bundles (Modbus, MQTT, SMTP, IRC, CoAP, SSH) and raw
  * TCP and connected UDP sockets at the same time, all through ONE socket engine (a service per
  * protocol bundle, as the gateway gives each bundle its own), against their real peers on loopback
- * ({@link Peers}). The connections are shared equally between the seven kinds; each does its
+ * ({@link Peers}). The connections are shared equally between the eight kinds, SSH with half a share
+ * ({@link #share}: OpenSSH forks per connection and per command); each does its
  * natural operation {@code soak.rate} times a second ({@link Loops}), every answer checked. Every
  * interval it prints, per kind, operations per second and p50/p99 round trip, then heap after a
  * full GC, RSS, threads and file descriptors; at the end the heap's slope. It fails on any error or
@@ -42,7 +44,7 @@ import org.rawsockets.socket.mina.internal.policy.Owner;
 @Timeout(value = 3, unit = TimeUnit.HOURS)
 class MixedSoakTest {
 
-    static final String[] KINDS = {"tcp", "udp", "modbus", "mqtt", "smtp", "irc", "coap"};
+    static final String[] KINDS = {"tcp", "udp", "modbus", "mqtt", "smtp", "irc", "coap", "ssh"};
 
     @TempDir
     Path dir;
@@ -55,10 +57,7 @@ class MixedSoakTest {
         int perSecond = Integer.getInteger("soak.rate", 2);
         Files.createDirectories(Metrics.REPORT.toAbsolutePath().getParent());
         Files.deleteIfExists(Metrics.REPORT);
-        Map<String, Integer> share = new LinkedHashMap<>();
-        for (int i = 0; i < KINDS.length; i++) {
-            share.put(KINDS[i], connections / KINDS.length + (i < connections % KINDS.length ? 1 : 0));
-        }
+        Map<String, Integer> share = share(connections);
         Map<String, Metrics.Kind> kinds = new LinkedHashMap<>();
         for (String k : KINDS) {
             kinds.put(k, new Metrics.Kind(k));
@@ -66,6 +65,7 @@ class MixedSoakTest {
         ScheduledExecutorService pace = Executors.newScheduledThreadPool(2);
         List<Loops.Loop> loops = new ArrayList<>();
         long begin = System.nanoTime();
+        SshConnector ssh = null;
         try (Peers peers = new Peers(dir).start(share.get("modbus"));
                 MinaSocketEngine engine = MinaSocketEngine.standalone()) {
             Map<String, MinaSocketEngine.OwnedSocketService> services = new LinkedHashMap<>();
@@ -73,6 +73,8 @@ class MixedSoakTest {
             for (String k : KINDS) {
                 services.put(k, engine.serviceFor(Owner.of(bundle++, "org.rawsockets.soak." + k)));
             }
+            // one SSH client for all SSH connections, as the SSH bundle has one
+            ssh = SshConnector.start(services.get("ssh"));
             double peersSeconds = (System.nanoTime() - begin) / 1e9;
             Metrics.Sample before = Metrics.Sample.take();
             AtomicReference<String> stop = new AtomicReference<>();
@@ -82,13 +84,13 @@ class MixedSoakTest {
             AtomicReference<String> coapIndex = new AtomicReference<>();
             List<Loops.Loop> pending = new ArrayList<>();
             Loops.Run run = new Loops.Run(pace, period, stop);
-            // interleaved (a connection of each kind in turn) and opened 14 at a time, 2 per peer: ngIRCd
+            // interleaved (a connection of each kind in turn) and opened 16 at a time, 2 per peer: ngIRCd
             // listens with a backlog of 10, and a burst of connects beyond it ends in resets
             int most = share.values().stream().mapToInt(Integer::intValue).max().orElse(0);
             for (int i = 0; i < most; i++) {
                 for (String k : KINDS) {
                     if (i < share.get(k)) {
-                        pending.add(create(k, i, kinds.get(k), run, services.get(k), peers, coapIndex));
+                        pending.add(create(k, i, kinds.get(k), run, services.get(k), peers, coapIndex, ssh));
                     }
                 }
             }
@@ -154,6 +156,7 @@ class MixedSoakTest {
             for (Loops.Loop l : loops) {
                 l.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
+            ssh.close();
             pace.shutdownNow();
             assertTrue(pace.awaitTermination(30, TimeUnit.SECONDS), "the soak's pacing threads did not end");
             double closed = (System.nanoTime() - closing) / 1e9;
@@ -216,7 +219,26 @@ class MixedSoakTest {
                     // already closed
                 }
             }
+            if (ssh != null) {
+                ssh.close();
+            }
         }
+    }
+
+    /**
+     * The connections per kind: SSH gets half a share (sshd forks a process per connection and a shell per
+     * command), the other kinds share the rest equally.
+     */
+    static Map<String, Integer> share(int connections) {
+        int others = KINDS.length - 1;
+        int ssh = Math.max(1, connections / (2 * KINDS.length));
+        int rest = connections - ssh;
+        Map<String, Integer> share = new LinkedHashMap<>();
+        for (int i = 0; i < others; i++) {
+            share.put(KINDS[i], rest / others + (i < rest % others ? 1 : 0));
+        }
+        share.put("ssh", ssh);
+        return share;
     }
 
     /** The live threads' names with their digits dropped, counted (what holds threads). */
@@ -229,7 +251,7 @@ class MixedSoakTest {
     }
 
     private static Loops.Loop create(String kind, int i, Metrics.Kind k, Loops.Run run,
-            MinaSocketEngine.OwnedSocketService s, Peers p, AtomicReference<String> coapIndex) {
+            MinaSocketEngine.OwnedSocketService s, Peers p, AtomicReference<String> coapIndex, SshConnector ssh) {
         return switch (kind) {
             case "tcp" -> new Loops.Tcp(i, k, run, s, p.echoTcp);
             case "udp" -> new Loops.Udp(i, k, run, s, p.echoUdp);
@@ -238,6 +260,7 @@ class MixedSoakTest {
             case "smtp" -> new Loops.Smtp(i, k, run, s, p.smtp);
             case "irc" -> new Loops.Irc(i, k, run, s, p.irc);
             case "coap" -> new Loops.Coap(i, k, run, s, p.coap, coapIndex);
+            case "ssh" -> new SshLoop(i, k, run, ssh, p);
             default -> throw new IllegalArgumentException(kind);
         };
     }

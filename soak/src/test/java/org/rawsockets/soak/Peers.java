@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 
 import org.rawsockets.socket.contract.PeerProcess;
+import org.rawsockets.ssh.e2e.OpenSshTestServer;
 
 /**
  * The soak's peers, each a process of its own on 127.0.0.1 with a free port, started the way the
@@ -30,8 +31,9 @@ import org.rawsockets.socket.contract.PeerProcess;
  * {@code NamespaceJ2modSlave}), Mosquitto (protocols/mqtt {@code Mosquitto}), the npm smtp-server
  * package run by node with protocols/smtp's own test script ({@code TestPeers.NodeSmtpServer}),
  * ngIRCd (protocols/irc {@code IrcServers}, bench {@code Ngircd}) and libcoap's coap-server-notls
- * (protocols/coap {@code Libcoap}). A missing tool fails the test (run .ci/setup). Every peer is
- * stopped by {@link #close()}.
+ * (protocols/coap {@code Libcoap}) and OpenSSH's sshd (protocols/ssh's {@code OpenSshTestServer}, from its
+ * test-jar: a generated host key, the client's ed25519 key in authorized_keys, root with a HOME of the test).
+ * A missing tool fails the test (run .ci/setup). Every peer is stopped by {@link #close()}.
  */
 final class Peers implements AutoCloseable {
 
@@ -55,6 +57,11 @@ final class Peers implements AutoCloseable {
     int smtp;
     int irc;
     int coap;
+    int ssh;
+    /** The SSH client's private key (authorized at the sshd) and a known_hosts file with the sshd's host key. */
+    Path sshKey;
+    Path sshKnownHosts;
+    private OpenSshTestServer sshd;
     /** Messages the SMTP server accepted (its "MESSAGE" lines). */
     final AtomicLong smtpAccepted = new AtomicLong();
     private Path j2modLog;
@@ -75,6 +82,7 @@ final class Peers implements AutoCloseable {
             smtpServer();
             ngircd();
             coapServer();
+            sshServer();
             return this;
         } catch (Exception | Error e) {
             close();
@@ -217,16 +225,30 @@ final class Peers implements AutoCloseable {
         });
     }
 
+    private void sshServer() throws Exception {
+        Path d = Files.createDirectories(dir.resolve("ssh"));
+        sshKey = OpenSshTestServer.keygen("ed25519", d.resolve("id_ed25519"), "");
+        OpenSshTestServer s = OpenSshTestServer.start(d.resolve("sshd"), List.of(Path.of(sshKey + ".pub")));
+        started.add(s);
+        sshd = s;
+        ssh = s.port();
+        sshKnownHosts = Files.writeString(d.resolve("known_hosts"), s.knownHostsLine("127.0.0.1") + "\n");
+    }
+
     /** The tails of the peers' logs (for a failure's message). */
     String logs() {
         return "---- j2mod\n" + tail(j2modLog) + "\n---- mosquitto\n" + tail(mosquittoLog) + "\n---- ngircd\n" + tail(ngircdLog) + "\n---- coap-server\n"
-                + tail(coapLog);
+                + tail(coapLog) + "\n---- sshd\n" + (sshd == null ? "" : tailOf(sshd.log()));
+    }
+
+    private static String tailOf(String s) {
+        return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
     }
 
     @Override
     public String toString() {
         return "echo tcp " + echoTcp + " udp " + echoUdp + ", j2mod " + modbus + ", mosquitto " + mqtt + ", smtp-server "
-                + smtp + ", ngircd " + irc + ", coap-server " + coap;
+                + smtp + ", ngircd " + irc + ", coap-server " + coap + ", sshd " + ssh;
     }
 
     @Override
