@@ -205,8 +205,18 @@ final class TcpCloser {
             c.failOpen(reason);
             return;
         }
+        TcpConnection.Facade up;
+        synchronized (c.st) {
+            up = c.tlsLayer.takeUpgrading();
+        }
         c.facade().tx.failAll(reason);
         c.facade().rx.fail(reason);
+        if (up != null) {
+            // a pending startTls() fails with the release as its reason, not the bare "closed during the handshake"
+            up.opened.completeExceptionally(reason);
+            up.tx.failAll(reason);
+            up.rx.fail(reason);
+        }
         IoSession s = c.session;
         if (s != null) {
             s.closeNow();
