@@ -76,7 +76,9 @@ class ChurnProcessIT {
      */
     static final Pattern SMTP_AWAY = Pattern.compile("Command not found: smtp:send"
             + "|no mail server named 'churn' \\(configured: none\\)"
-            + "|socket endpoint:churn closed: owner bundle org\\.rawsockets\\.smtp \\[\\d+\\] released the socket service"
+            // "socket endpoint:churn closed: owner bundle ... released the socket service" (in the step it stopped),
+            // "bundle ... released the socket service; it cannot open endpoint:churn", "the socket service of bundle ... was released"
+            + "|bundle org\\.rawsockets\\.smtp \\[\\d+\\] released the socket service"
             + "|the socket service of bundle org\\.rawsockets\\.smtp \\[\\d+\\] was released");
 
     private final GatewayProcessIT gateway = new GatewayProcessIT();
@@ -516,7 +518,9 @@ class ChurnProcessIT {
                         String kind = first.replaceAll("\\d+", "N");
                         if (failures.size() < 20 || failures.containsKey(kind)) {
                             failures.merge(kind, 1, Integer::sum);
-                            examples.putIfAbsent(kind, first);
+                            // the whole reply (up to 2,000 characters): a first line may be a log line printed before the result
+                            String all = (r.err() + r.out()).strip();
+                            examples.putIfAbsent(kind, all.length() > 2000 ? all.substring(0, 2000) : all);
                         }
                     }
                     Thread.sleep(20); // pacing: an operation every ~20 ms keeps the bundle in use without hogging 2 cores
