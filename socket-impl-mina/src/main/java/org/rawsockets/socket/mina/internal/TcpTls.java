@@ -134,7 +134,11 @@ final class TcpTls {
         TlsInfo info = f.info();
         negotiated = info;
         if (up == null) {
-            c.completeOpen(info);
+            if (c.tls.mode() == org.rawsockets.socket.TlsMode.ON) {
+                c.completeOpen(info); // the connection's own handshake
+            } // else a STARTTLS upgrade that ended meanwhile (released, closed, failed): its streams were failed
+            // there, and the connection was opened (plain) long before — completing its open again was an
+            // "illegal state transition ... open in phase CLOSING" (the SMTP churn saw it twice)
         } else {
             up.opened.complete(new TcpOpenInfo(c.remoteAddress, c.localAddress, info));
             up.tx.openForWrites();
