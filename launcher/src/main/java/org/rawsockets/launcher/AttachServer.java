@@ -43,6 +43,9 @@ final class AttachServer implements AutoCloseable {
 
     static final int MAX_CLIENTS = 8;
     static final int HELLO_TIMEOUT_SECONDS = 10;
+    /** How long, and how much, a refused client may still send before the gateway closes on it. */
+    static final int REFUSED_DRAIN_SECONDS = 2;
+    static final int REFUSED_DRAIN_BYTES = 64 * 1024;
 
     private final Path socket;
     private final Path tokenFile;
@@ -194,7 +197,12 @@ final class AttachServer implements AutoCloseable {
                 return;
             }
             if (clients.size() >= MAX_CLIENTS) {
-                refuse(ch, "refused: " + MAX_CLIENTS + " clients are already attached to this gateway");
+                // on a thread of its own: the refusal waits (bounded) for the client to close
+                SocketChannel refused = ch;
+                Thread r = new Thread(() -> refuse(refused, "refused: " + MAX_CLIENTS
+                        + " clients are already attached to this gateway"), "gateway-attach-refused");
+                r.setDaemon(true);
+                r.start();
                 continue;
             }
             clients.add(ch);
@@ -354,12 +362,30 @@ final class AttachServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the refusal, then reads and drops what the client still sends until it closes (at most
+     * {@value #REFUSED_DRAIN_BYTES} bytes within {@value #REFUSED_DRAIN_SECONDS} s) before closing: a
+     * close right after the REFUSED frame made the client's next write (its token or command) fail with
+     * a broken pipe before it read why (seen in CI: exit 4 "lost the connection" instead of 5 "refused").
+     */
     private static void refuse(SocketChannel ch, String why) {
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        drained.orTimeout(REFUSED_DRAIN_SECONDS, TimeUnit.SECONDS).exceptionally(t -> {
+            closeQuietly(ch);
+            return null;
+        });
         try {
             AttachProtocol.write(ch, AttachProtocol.REFUSED, why);
+            ch.shutdownOutput();
+            java.nio.ByteBuffer sink = java.nio.ByteBuffer.allocate(4096);
+            long dropped = 0;
+            for (int n; dropped < REFUSED_DRAIN_BYTES && (n = ch.read(sink.clear())) >= 0;) {
+                dropped += n;
+            }
         } catch (IOException ignored) {
-            // gone already
+            // gone already, or closed by the drain's time limit
         } finally {
+            drained.complete(null);
             closeQuietly(ch);
         }
     }
