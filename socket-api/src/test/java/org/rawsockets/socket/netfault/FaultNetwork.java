@@ -155,8 +155,40 @@ public final class FaultNetwork implements AutoCloseable {
     }
 
     /** The peer process stops (SIGSTOP): its kernel still accepts, nothing is read or answered. */
+    /**
+     * Stops {@code p} (SIGSTOP) and returns once every thread of it is stopped: kill(2) returns when the
+     * signal is queued, and a thread running on the other core stops a moment later (a request sent in
+     * that moment was answered by a "frozen" slave once in CI).
+     */
     public static void freeze(Process p) throws IOException, InterruptedException {
         run("kill", "-STOP", String.valueOf(p.pid()));
+        Path tasks = Path.of("/proc", String.valueOf(p.pid()), "task");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            boolean allStopped = true;
+            try (java.util.stream.Stream<Path> ts = Files.list(tasks)) {
+                for (Path t : (Iterable<Path>) ts::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(t.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue; // a thread that ended
+                    }
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    if (state != 'T' && state != 't') {
+                        allStopped = false;
+                        break;
+                    }
+                }
+            }
+            if (allStopped) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("process " + p.pid() + " not stopped 10 s after SIGSTOP");
+            }
+            Thread.sleep(5);
+        }
     }
 
     public static void thaw(Process p) throws IOException, InterruptedException {
