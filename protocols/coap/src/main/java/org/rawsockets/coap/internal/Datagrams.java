@@ -10,7 +10,8 @@ import org.rawsockets.coap.CoapProtocolException;
  * RFC 7252 section 3, then Californium's {@code UdpDataParser}, with one typed error
  * ({@link CoapProtocolException}). Californium 3.13's parser alone throws untyped
  * {@code IllegalStateException}s for some malformed input (an Empty message with bytes after the
- * Message ID; a payload larger than the message's Block1/Block2 size), found by {@code CodecFuzzTest};
+ * Message ID; a payload larger than the message's Block1/Block2 size), found by {@code CodecFuzzTest}, and
+ * parses a Reset with a code it then cannot serialize, found by {@code CoapMessageFuzzTarget};
  * the connector drops (and counts) every datagram this refuses, so those never reach the stack.
  */
 final class Datagrams {
@@ -38,6 +39,11 @@ final class Datagrams {
         }
         if (d[1] == 0 && d.length > 4) {
             return "Empty message (code 0.00) with " + (d.length - 4) + " bytes after the Message ID";
+        }
+        if (((d[0] >> 4) & 0x3) == 3 && d[1] != 0) {
+            // found by CoapMessageFuzzTarget: Californium parses it, then fails on it untyped ("RST must use code 0")
+            return "Reset message with code " + ((d[1] >> 5) & 0x7) + "." + String.format("%02d", d[1] & 0x1F)
+                    + " (a Reset is always Empty, code 0.00: RFC 7252 section 4.2)";
         }
         return null;
     }

@@ -139,6 +139,10 @@ class CodecFuzzTest {
         assertThrows(IllegalStateException.class, () -> PARSER.parseMessage(emptyWithPayload));
         assertTrue(assertThrows(CoapProtocolException.class, () -> Datagrams.decode(emptyWithPayload)).getMessage()
                 .contains("Empty message (code 0.00) with 2 bytes after the Message ID"));
+        // a Reset with a code: Californium parses it, but cannot serialize it back ("RST must use code 0")
+        byte[] resetWithCode = { 0x70, 0x45, 0x00, 0x07 };
+        assertTrue(assertThrows(CoapProtocolException.class, () -> Datagrams.decode(resetWithCode)).getMessage()
+                .contains("Reset message with code 2.05"));
         assertEquals(3, samples().size());
     }
 }
