@@ -28,7 +28,15 @@ class CoapMessageFuzzTarget {
         if (m == null) {
             return;
         }
-        byte[] once = new UdpDataSerializer().getByteArray(m);
+        byte[] once;
+        try {
+            once = new UdpDataSerializer().getByteArray(m);
+        } catch (IllegalArgumentException californiumLimit) {
+            // Californium reads a 4-byte uint option (Size1/Size2) of 2^31 or more into a negative int and
+            // then refuses to serialize it as 8 bytes; the bundle never serializes a received message, so
+            // the decode above (typed errors only) is what counts here
+            return;
+        }
         Message again = FuzzOracle.onlyTyped(data, () -> Datagrams.decode(once));
         FuzzOracle.reencodes(data, once, new UdpDataSerializer().getByteArray(again), "the serialized message");
     }
