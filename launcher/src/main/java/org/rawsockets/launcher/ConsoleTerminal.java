@@ -25,18 +25,32 @@ import org.osgi.framework.ServiceRegistration;
  * {@code apply("size")} answers {@code "COLSxROWS"} (null when unknown). The saved modes are given
  * back at the JVM's exit too, so a gateway stopped in the middle leaves no raw terminal behind.
  * Every stty run is bounded ({@value #STTY_SECONDS} s).
+ * <p>
+ * The size is read with {@code stty size} once and kept: the caller asks every few hundred
+ * milliseconds while a shell runs (to pass a resized window on), so it is read again only after the
+ * terminal sent SIGWINCH (a handler installed at registration), or, where that signal cannot be
+ * handled, when the kept answer is older than {@value #SIZE_RECHECK_MILLIS} ms.
  */
 final class ConsoleTerminal implements Function<String, String> {
 
     static final String PROPERTY = AttachInput.HOOK;
     static final int STTY_SECONDS = 5;
+    static final long SIZE_RECHECK_MILLIS = 2000;
 
     private final PrintStream err;
     /** The modes saved by {@code stty -g} at the switch to raw; null while not raw. */
     private String saved;
+    /** Set by SIGWINCH (and at the switch to raw): the kept size is stale. */
+    private volatile boolean resized = true;
+    /** Whether a SIGWINCH handler is installed (else the size is re-read by age). */
+    private final boolean winch;
+    /** The kept answer of {@code apply("size")} and when it was read (nanoTime). */
+    private String size;
+    private long sizeRead;
 
     private ConsoleTerminal(PrintStream err) {
         this.err = err;
+        this.winch = onWindowChange(() -> resized = true);
     }
 
     /** Registers the switch in the framework; its modes are given back at the JVM's exit if still raw. */
@@ -60,6 +74,7 @@ final class ConsoleTerminal implements Function<String, String> {
                     return "line";
                 }
                 saved = modes.strip();
+                resized = true;
                 return "raw";
             case "off":
                 if (saved != null) {
@@ -70,12 +85,35 @@ final class ConsoleTerminal implements Function<String, String> {
                 }
                 return "off";
             case "size":
-                String size = stty(List.of("size"));
-                String[] rc = size == null ? new String[0] : size.strip().split("\\s+");
-                return rc.length == 2 && rc[0].matches("[1-9][0-9]{0,4}") && rc[1].matches("[1-9][0-9]{0,4}")
-                        ? rc[1] + "x" + rc[0] : null;
+                if (resized || (!winch && System.nanoTime() - sizeRead > SIZE_RECHECK_MILLIS * 1_000_000)) {
+                    resized = false;
+                    sizeRead = System.nanoTime();
+                    size = readSize();
+                }
+                return size;
             default:
                 return null;
+        }
+    }
+
+    /** {@code "COLSxROWS"} from {@code stty size} (which prints rows first), or null. */
+    private static String readSize() {
+        String out = stty(List.of("size"));
+        String[] rc = out == null ? new String[0] : out.strip().split("\\s+");
+        return rc.length == 2 && rc[0].matches("[1-9][0-9]{0,4}") && rc[1].matches("[1-9][0-9]{0,4}")
+                ? rc[1] + "x" + rc[0] : null;
+    }
+
+    /**
+     * Runs {@code action} whenever the process gets SIGWINCH (the terminal's window changed size);
+     * false when this JVM or system does not let it be handled.
+     */
+    private static boolean onWindowChange(Runnable action) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("WINCH"), s -> action.run());
+            return true;
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            return false;
         }
     }
 

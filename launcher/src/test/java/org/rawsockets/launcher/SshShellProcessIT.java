@@ -173,6 +173,13 @@ class SshShellProcessIT {
         awaitScreen(console, "RAW=abc\r\n", mark);
         assertTrue(console.substring(mark).contains("TTY=/dev/pts/"), console.substring(mark));
         assertTrue(console.substring(mark).contains("SIZE=40 120"), console.substring(mark));
+        // a resized console window reaches the remote terminal (SIGWINCH to the gateway, window-change)
+        Process resize = new ProcessBuilder("stty", "-F", consoleTty, "cols", "97", "rows", "31").redirectErrorStream(true)
+                .start();
+        assertTrue(resize.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && resize.exitValue() == 0, "stty -F " + consoleTty);
+        mark = console.length();
+        type(ckeys, "while [ \"$(stty size)\" != '31 97' ]; do sleep 0.1; done; echo CONSOLE-RESIZED''-OK\r");
+        awaitScreen(console, "CONSOLE-RESIZED-OK\r\n", mark);
         assertTrue(sttySays(consoleTty, "-icanon", "-echo", "-isig"), "the console's terminal is raw while the shell runs");
         mark = console.length();
         type(ckeys, "sleep 600\r");

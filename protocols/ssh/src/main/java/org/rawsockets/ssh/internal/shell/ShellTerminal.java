@@ -26,8 +26,9 @@ import org.apache.felix.service.command.CommandSession;
  * property {@code gateway.terminal=console} ({@link #CONSOLE_FILTER}) that switches the process's
  * terminal with stty(1). When the command's keyboard is the process's standard input, that service
  * is asked for raw mode (and for the terminal's size, {@code apply("size")} → {@code "COLSxROWS"});
- * the keys are then polled from standard input as in line mode. A console that is not a terminal
- * (answer {@code "line"}) stays in line mode.
+ * the keys are then polled from standard input as in line mode, and a resized console window is
+ * passed on as the attached client's is. A console that is not a terminal (answer {@code "line"})
+ * stays in line mode.
  */
 final class ShellTerminal {
 
@@ -63,14 +64,19 @@ final class ShellTerminal {
     }
 
     /**
-     * The attached client's terminal size now ({@code {columns, rows}}; the client sends it again when its
-     * window is resized), or {@code null}: a size given with {@code -s}, or no attached terminal.
+     * The terminal's size now ({@code {columns, rows}}), or {@code null}: a size given with {@code -s},
+     * or no terminal that can say. An attached client sends its size again when its window is resized
+     * (the session variables); the gateway's own console answers from its switch (which re-reads the
+     * size after SIGWINCH).
      */
     int[] currentSize() {
-        if (fixedSize || session.get("COLUMNS") == null || session.get("LINES") == null) {
+        if (fixedSize) {
             return null;
         }
-        return new int[] { number(session.get("COLUMNS"), columns), number(session.get("LINES"), rows) };
+        if (session.get("COLUMNS") != null && session.get("LINES") != null) {
+            return new int[] { number(session.get("COLUMNS"), columns), number(session.get("LINES"), rows) };
+        }
+        return console == null ? null : consoleSize(console);
     }
 
     /** From the command's options ({@code ""} when not given) and the session, without a console switch. */

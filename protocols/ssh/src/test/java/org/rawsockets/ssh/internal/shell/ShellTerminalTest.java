@@ -1,7 +1,9 @@
 package org.rawsockets.ssh.internal.shell;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -121,6 +123,24 @@ class ShellTerminalTest {
             ShellTerminal t = ShellTerminal.of(session(fd0), "", "100x30", "~", consoleSwitch("raw", "132x43"));
             assertEquals(100, t.columns());
             assertEquals(30, t.rows());
+        }
+    }
+
+    @Test
+    void aResizedConsoleWindowIsTheCurrentSizeUnlessASizeWasGiven() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> now = new java.util.concurrent.atomic.AtomicReference<>("132x43");
+        Function<String, String> sw = m -> "size".equals(m) ? now.get() : "raw";
+        try (FileInputStream fd0 = new FileInputStream(Files.createFile(dir.resolve("stdin")).toFile())) {
+            ShellTerminal t = ShellTerminal.of(session(fd0), "", "", "~", sw);
+            t.enter(console());
+            assertArrayEquals(new int[] { 132, 43 }, t.currentSize());
+            now.set("90x33");
+            assertArrayEquals(new int[] { 90, 33 }, t.currentSize(), "the window was resized");
+            now.set(null);
+            assertNull(t.currentSize(), "the console cannot say: nothing to pass on");
+            ShellTerminal fixed = ShellTerminal.of(session(fd0), "", "100x30", "~", sw);
+            now.set("70x20");
+            assertNull(fixed.currentSize(), "-s fixes the size");
         }
     }
 }
