@@ -34,8 +34,9 @@ import org.rawsockets.ssh.SshSession;
 import org.rawsockets.ssh.SshSettings;
 
 /**
- * Keyboard-interactive authentication (the password answered through the server's prompt, MINA
- * SSHD's server offering keyboard-interactive only) and a peer that sends an endless garbage banner.
+ * Keyboard-interactive authentication (the password answered through the server's prompt: MINA
+ * SSHD's server offering keyboard-interactive only, and OpenSSH's sshd asking through PAM) and a peer
+ * that sends an endless garbage banner.
  */
 class AuthAndFaultsE2ETest {
 
@@ -100,6 +101,26 @@ class AuthAndFaultsE2ETest {
             assertFalse(e.getMessage().contains("wrong-one"), "the password is never in a message");
         } finally {
             server.stop(true);
+        }
+    }
+
+    @Test
+    void keyboardInteractiveAgainstOpenSshThroughPam() throws Exception {
+        try (OpenSshServer server = OpenSshServer.startWithPam(dir.resolve("pam-sshd"), PASSWORD)) {
+            SshSettings.Builder b = SshSettings.builder().host("127.0.0.1").port(server.port).user("root")
+                    .hostKeyMode(HostKeyMode.OFF).connectTimeout(Duration.ofSeconds(30));
+            SshSession s = await(ssh.connect(b.password(PASSWORD).build()));
+            assertEquals("pam\n", await(s.exec("echo pam", Duration.ofSeconds(30))).stdoutText());
+            s.close();
+            server.waitForLog("Accepted keyboard-interactive/pam for root", Duration.ofSeconds(10));
+
+            SshException e = failure(ssh.connect(b.password("wrong-one").build()), Duration.ofSeconds(60));
+            assertEquals(Reason.AUTH_FAILED, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("server refused keyboard-interactive"), e.getMessage());
+            assertFalse(e.getMessage().contains("wrong-one"), "the password is never in a message");
+            server.waitForLog("Failed keyboard-interactive/pam for root", Duration.ofSeconds(10));
+            assertEquals(1, server.log().split("Accepted keyboard-interactive/pam for root", -1).length - 1,
+                    "only the right answer was accepted:\n" + server.log());
         }
     }
 

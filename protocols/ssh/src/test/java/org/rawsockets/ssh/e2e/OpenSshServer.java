@@ -22,6 +22,8 @@ final class OpenSshServer implements AutoCloseable {
     final Path hostKey;
     final Path log;
     private final Process process;
+    /** The PAM service file this server's sshd uses ({@link #startWithPam}), removed at close; else null. */
+    private Path pamService;
 
     private OpenSshServer(Path dir, int port, Path hostKey, Path log, Process process) {
         this.dir = dir;
@@ -29,6 +31,42 @@ final class OpenSshServer implements AutoCloseable {
         this.hostKey = hostKey;
         this.log = log;
         this.process = process;
+    }
+
+    /**
+     * Starts sshd with keyboard-interactive through PAM as the only method: a user logs in by answering
+     * PAM's password prompt with {@code password}. OpenSSH names its PAM service after the program, so
+     * sshd runs through a symbolic link in {@code dir} with a name of its own, whose service file in
+     * {@code /etc/pam.d} (written here, removed at close; the tests run as root, as sshd itself needs)
+     * checks the answer with pam_exec(8) against a file in {@code dir} and permits the account and
+     * session. The machine's own sshd service and its PAM files are not touched.
+     */
+    static OpenSshServer startWithPam(Path dir, String password) throws Exception {
+        Files.createDirectories(dir);
+        String name = "rawsockets-test-sshd-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+        Path program = dir.resolve(name);
+        Files.createSymbolicLink(program, Path.of("/usr/sbin/sshd"));
+        Path secret = Files.writeString(dir.resolve("pam-password"), password + "\n");
+        Path check = dir.resolve("pam-check.sh");
+        // pam_exec gives the answer on standard input (expose_authtok); exit 0 accepts it
+        Files.writeString(check, "#!/bin/sh\nIFS= read -r answer\n[ \"$answer\" = \"$(cat '" + secret + "')\" ]\n");
+        check.toFile().setExecutable(true);
+        Path service = Path.of("/etc/pam.d", name);
+        Files.writeString(service, "# Raw Sockets test sshd in " + dir + " (removed when the test ends)\n"
+                + "auth required pam_exec.so expose_authtok quiet " + check + "\n"
+                // pam_exec ignores pam_setcred: without a module that succeeds there, sshd's setcred fails the login
+                + "auth optional pam_permit.so\n"
+                + "account required pam_permit.so\n"
+                + "session required pam_permit.so\n");
+        try {
+            OpenSshServer s = startProgram(dir, "ed25519", List.of(), freePort(), program.toString(), "UsePAM yes",
+                    "KbdInteractiveAuthentication yes", "PubkeyAuthentication no", "AuthenticationMethods keyboard-interactive");
+            s.pamService = service;
+            return s;
+        } catch (Exception | Error e) {
+            Files.deleteIfExists(service);
+            throw e;
+        }
     }
 
     /** Starts sshd with {@code authorizedKeys} (public key lines) and extra config lines. */
@@ -40,6 +78,11 @@ final class OpenSshServer implements AutoCloseable {
     /** As above on a given port (a server started again where a client expects it). */
     static OpenSshServer start(Path dir, String hostKeyType, List<Path> authorizedPublicKeys, int port, String... extraConfig)
             throws Exception {
+        return startProgram(dir, hostKeyType, authorizedPublicKeys, port, "/usr/sbin/sshd", extraConfig);
+    }
+
+    private static OpenSshServer startProgram(Path dir, String hostKeyType, List<Path> authorizedPublicKeys, int port, String program,
+            String... extraConfig) throws Exception {
         Files.createDirectories(dir);
         Path hostKey = dir.resolve("ssh_host_" + hostKeyType + "_key");
         if (!Files.exists(hostKey)) {
@@ -67,7 +110,7 @@ final class OpenSshServer implements AutoCloseable {
         Path cfg = dir.resolve("sshd_config");
         Files.write(cfg, config);
         Path log = dir.resolve("sshd-" + port + ".log");
-        Process p = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true)
+        Process p = new ProcessBuilder(program, "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         OpenSshServer s = new OpenSshServer(dir, port, hostKey, log, p);
         s.waitForLog("Server listening on 127.0.0.1 port " + port, Duration.ofSeconds(20));
@@ -141,5 +184,12 @@ final class OpenSshServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         kill();
+        if (pamService != null) {
+            try {
+                Files.deleteIfExists(pamService);
+            } catch (IOException e) {
+                throw new IllegalStateException("could not remove the test's PAM service file " + pamService, e);
+            }
+        }
     }
 }
