@@ -269,7 +269,8 @@ public final class CoapClientImpl implements CoapClient, AutoCloseable {
             case FETCH -> CoAP.Code.FETCH;
         };
         Request r = new Request(code, request.confirmable() ? CoAP.Type.CON : CoAP.Type.NON);
-        r.setDestinationContext(new AddressEndpointContext(connector.peer()));
+        // the virtual host is what Scandium sends as SNI (when the connector enables it)
+        r.setDestinationContext(new AddressEndpointContext(connector.peer(), connector.serverNameIndication(), null));
         OptionSet o = r.getOptions();
         String path = request.path().startsWith("/") ? request.path().substring(1) : request.path();
         if (!path.isEmpty()) {

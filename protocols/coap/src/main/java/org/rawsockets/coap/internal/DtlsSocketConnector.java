@@ -51,11 +51,13 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
     private final Deadline deadline;
     private final CertificateHandshake certificates;
     private final String label;
+    private final String sni;
     private final AtomicLong malformed = new AtomicLong();
 
     private DtlsSocketConnector(DtlsConnectorConfig config, Deadline deadline, UdpSocket socket, UdpOpenInfo info,
-            String label, CertificateHandshake certificates) {
+            String label, CertificateHandshake certificates, String sni) {
         super(config);
+        this.sni = sni;
         this.deadline = deadline;
         this.certificates = certificates;
         this.label = label;
@@ -69,6 +71,7 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
     static DtlsSocketConnector create(Configuration base, String label, DtlsSettings dtls, byte[] key,
             CertificateHandshake certificates, UdpSocket socket, UdpOpenInfo info) {
         Deadline deadline = new Deadline(dtls.handshakeTimeoutMillis(), certificates);
+        String sni = certificates == null ? null : serverNameIndication(dtls.certificates());
         try {
             DtlsConnectorConfig.Builder builder = DtlsConnectorConfig.builder(base)
                     .setAddress(info.localAddress())
@@ -80,7 +83,7 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
                     .set(DtlsConfig.DTLS_MAX_PENDING_OUTBOUND_JOBS, 256)
                     .set(DtlsConfig.DTLS_MAX_PENDING_INBOUND_JOBS, 256)
                     .set(DtlsConfig.DTLS_MAX_PENDING_HANDSHAKE_RESULT_JOBS, 64)
-                    .set(DtlsConfig.DTLS_USE_SERVER_NAME_INDICATION, false)
+                    .set(DtlsConfig.DTLS_USE_SERVER_NAME_INDICATION, sni != null)
                     .setSessionListener(deadline);
             if (certificates == null) {
                 builder.setAdvancedPskStore(new AdvancedSinglePskStore(dtls.identity(), key));
@@ -96,7 +99,7 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
                                 .toArray(CipherSuite[]::new));
             }
             DtlsConnectorConfig config = builder.build();
-            return new DtlsSocketConnector(config, deadline, socket, info, label, certificates);
+            return new DtlsSocketConnector(config, deadline, socket, info, label, certificates, sni);
         } finally {
             if (key != null) {
                 Arrays.fill(key, (byte) 0);
@@ -140,6 +143,17 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
     /** The last flight a handshake with the device sent or retransmitted (1, 3 or 5 for a client), 0 if none. */
     int lastFlight() {
         return deadline.lastFlight;
+    }
+
+    /** The configured {@code serverName} when it is a DNS name; else null (SNI carries no IP literal). */
+    static String serverNameIndication(CertificateSettings certs) {
+        String name = certs == null ? null : certs.serverName();
+        return name == null || name.isBlank() || CertificateHandshake.isIpLiteral(name) ? null : name;
+    }
+
+    @Override
+    public String serverNameIndication() {
+        return sni;
     }
 
     @Override

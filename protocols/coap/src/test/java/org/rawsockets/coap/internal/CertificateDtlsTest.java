@@ -112,6 +112,45 @@ class CertificateDtlsTest extends CoapTestSupport {
     }
 
     /**
+     * SNI (RFC 6066): with {@code serverName} set to a DNS name the handshake names it, so a server
+     * with a certificate per name (libcoap's {@code -S}: SNI to certificate) presents the right one:
+     * {@code sensor-7.example} gets its own certificate, any other name the default one
+     * ({@code coap.test}). Without SNI the server would present the default certificate, a name
+     * mismatch for {@code sensor-7.example}.
+     */
+    @Test
+    void theServerNameIsSentAsSniSoTheServerPresentsItsCertificateForThatName() throws Exception {
+        // libcoap's format: sni,certificate file (with its key),CA file
+        Path sensorPem = dir.resolve("server-sni-with-key.pem");
+        java.nio.file.Files.writeString(sensorPem, java.nio.file.Files.readString(pki.cert("server-sni"))
+                + java.nio.file.Files.readString(pki.key("server-sni")));
+        Path sniFile = dir.resolve("sni-pki.txt");
+        java.nio.file.Files.writeString(sniFile, "sensor-7.example," + sensorPem + "," + pki.cert("ca") + "\n");
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server-dns"), pki.key("server-dns"), null, "-S",
+                sniFile.toString()));
+        CoapClientImpl sensor = certClient("sensor7", server.dtlsPort(), CertificateSettings.trusting(pki.cert("ca"),
+                "sensor-7.example"), 10_000);
+        try {
+            assertEquals("2.05", await(sensor.get("/")).code(), server.log());
+        } catch (Exception e) {
+            System.err.println(server.log());
+            throw e;
+        }
+        DtlsSocketConnector connector = (DtlsSocketConnector) sensor.running().join().connector();
+        assertEquals("sensor-7.example", connector.serverNameIndication());
+        // another DNS name: the server's default certificate, which names it
+        CoapClientImpl byDefault = certClient("default", server.dtlsPort(), CertificateSettings.trusting(pki.cert("ca"),
+                "coap.test"), 10_000);
+        assertEquals("2.05", await(byDefault.get("/")).code(), server.log());
+        // an IP literal is never sent as SNI (RFC 6066 section 3): the default certificate, which lacks the address
+        CoapClientImpl byAddress = certClient("literal", server.dtlsPort(), trusting("ca"), 10_000);
+        CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> await(byAddress.get("/")), server::log);
+        assertEquals(Reason.NAME_MISMATCH, e.reason(), e.getMessage());
+        assertEquals(null, DtlsSocketConnector.serverNameIndication(trusting("ca")));
+        assertEquals(null, DtlsSocketConnector.serverNameIndication(CertificateSettings.trusting(pki.cert("ca"), "::1")));
+    }
+
+    /**
      * A device through an operator's named endpoint: without serverName the certificate must name the
      * address the endpoint resolves to (here the endpoint says {@code localhost}, the certificate
      * carries IP 127.0.0.1); a certificate naming only a DNS name is a name mismatch naming that address.

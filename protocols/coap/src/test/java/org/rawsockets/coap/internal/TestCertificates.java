@@ -33,6 +33,7 @@ final class TestCertificates {
         t.ca("other-ca", "Unrelated CA");
         t.issue("server", "coap.test", "ca", "subjectAltName=DNS:coap.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
         t.issue("server-dns", "coap.test", "ca", "subjectAltName=DNS:coap.test\nextendedKeyUsage=serverAuth\n");
+        t.issue("server-sni", "sensor-7.example", "ca", "subjectAltName=DNS:sensor-7.example\nextendedKeyUsage=serverAuth\n");
         t.issue("client", "rawsockets-gw", "ca", "extendedKeyUsage=clientAuth\n");
         t.issue("rogue-client", "rawsockets-gw", "other-ca", "extendedKeyUsage=clientAuth\n");
         t.run("openssl", "pkey", "-in", t.key("server").toString(), "-pubout", "-out", t.file("server.pub").toString());
