@@ -1,19 +1,21 @@
 package org.rawsockets.soak;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** What the mixed soak measures: per-kind operations and latencies, typed errors, process figures. */
+/**
+ * What the mixed soak measures: per-kind operations and latencies, typed errors. The process figures
+ * (heap after GC, RSS, threads, descriptors) and the heap's slope are socket-api's
+ * {@link org.rawsockets.socket.testing.ProcessSample}, shared with socket-impl-mina's SocketSoakTest.
+ */
 final class Metrics {
 
     private Metrics() {
@@ -90,50 +92,6 @@ final class Metrics {
 
     static long pct(int[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
-    }
-
-    /** Least-squares slope of y over x. */
-    static double slope(List<double[]> xy) {
-        int n = xy.size();
-        if (n < 2) {
-            return 0;
-        }
-        double sx = 0, sy = 0, sxx = 0, sxy = 0;
-        for (double[] p : xy) {
-            sx += p[0];
-            sy += p[1];
-            sxx += p[0] * p[0];
-            sxy += p[0] * p[1];
-        }
-        double d = n * sxx - sx * sx;
-        return d == 0 ? 0 : (n * sxy - sx * sy) / d;
-    }
-
-    /** The process's figures now; the heap after a full GC. */
-    record Sample(double heapMiB, double rssMiB, int threads, int fds) {
-        static Sample take() throws IOException {
-            System.gc();
-            double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
-            double rss = 0;
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-            return new Sample(heap, rss, ManagementFactory.getThreadMXBean().getThreadCount(), countFds());
-        }
-
-        static int countFds() throws IOException {
-            try (var s = Files.list(Path.of("/proc/self/fd"))) {
-                return (int) s.count();
-            }
-        }
-
-        @Override
-        public String toString() {
-            return String.format("heap after GC %.1f MiB, RSS %.1f MiB, %d threads, %d fds", heapMiB, rssMiB, threads,
-                    fds);
-        }
     }
 
     /** Where the report lines also go as they are printed (surefire shows test output only at the end). */

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.policy.Owner;
+import org.rawsockets.socket.testing.ProcessSample;
 import org.rawsockets.ssh.SshConnector;
 
 /**
@@ -76,7 +77,7 @@ class MixedSoakTest {
             // one SSH client for all SSH connections, as the SSH bundle has one
             ssh = SshConnector.start(services.get("ssh"));
             double peersSeconds = (System.nanoTime() - begin) / 1e9;
-            Metrics.Sample before = Metrics.Sample.take();
+            ProcessSample before = ProcessSample.take();
             AtomicReference<String> stop = new AtomicReference<>();
             long period = 1_000_000 / perSecond;
             long start = System.nanoTime();
@@ -108,7 +109,7 @@ class MixedSoakTest {
                             + " within 120 s: " + e + "\npeers: " + peers + "\n" + peers.logs(), e);
                 }
             }
-            Metrics.Sample opened = Metrics.Sample.take();
+            ProcessSample opened = ProcessSample.take();
             Metrics.report("mixed soak: %d connections %s, %d operations/s each, %d s, interval %d s; peers started in %.1f s,"
                     + " connections opened in %.1f s%n  before the clients: %s%n  all open: %s%n", connections, share, perSecond, seconds,
                     interval, peersSeconds, (System.nanoTime() - start) / 1e9, before, opened);
@@ -143,7 +144,7 @@ class MixedSoakTest {
                     errors += k.errorCount();
                 }
                 lastLine = elapsed;
-                Metrics.Sample s = Metrics.Sample.take();
+                ProcessSample s = ProcessSample.take();
                 heap.add(new double[] {elapsed, s.heapMiB()});
                 Metrics.report("%s  %10.1f %8.1f %7d %5d  %d%n", line, s.heapMiB(), s.rssMiB(), s.threads(), s.fds(),
                         errors);
@@ -169,7 +170,7 @@ class MixedSoakTest {
             // 2 more descriptors. A thread or descriptor per connection would show.
             boolean back = Peers.within(Duration.ofSeconds(90), () -> {
                 try {
-                    Metrics.Sample a = Metrics.Sample.take();
+                    ProcessSample a = ProcessSample.take();
                     return a.threads() <= before.threads() + 5 && a.fds() <= before.fds() + 2;
                 } catch (java.io.IOException e) {
                     return false;
@@ -180,12 +181,12 @@ class MixedSoakTest {
             if (!back) {
                 Metrics.report("  threads left: %s%n", threadNames());
             }
-            Metrics.Sample after = Metrics.Sample.take();
+            ProcessSample after = ProcessSample.take();
             double closeSeconds = (System.nanoTime() - closing) / 1e9;
             long sent = kinds.get("smtp").ops.sum();
             boolean mailsArrived = Peers.within(Duration.ofSeconds(30), () -> peers.smtpAccepted.get() >= sent);
             // a heap slope without the first interval (class loading, JIT, the clients' first buffers)
-            double slope = 60 * Metrics.slope(heap.size() > 2 ? heap.subList(1, heap.size()) : heap);
+            double slope = 60 * ProcessSample.slope(heap.size() > 2 ? heap.subList(1, heap.size()) : heap);
             Metrics.report("totals:%n");
             long errors = 0;
             StringBuilder examples = new StringBuilder();

@@ -19,16 +19,15 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
 
-import org.rawsockets.socket.contract.PeerProcess;
+import org.rawsockets.socket.testing.NodeEchoPeer;
 import org.rawsockets.ssh.e2e.OpenSshTestServer;
 
 /**
  * The soak's peers, each a process of its own on 127.0.0.1 with a free port, started the way the
- * project's tests start them: a node TCP/UDP echo server (socket-impl-mina's SocketSoakTest), j2mod's
- * Modbus/TCP slave (protocols/modbus: the image of its {@code Peers}, in a JVM of its own as its
- * {@code NamespaceJ2modSlave}), Mosquitto (protocols/mqtt {@code Mosquitto}), the npm smtp-server
+ * project's tests start them: a node TCP/UDP echo server (socket-api's test-jar {@code NodeEchoPeer}, as
+ * socket-impl-mina's SocketSoakTest uses it), j2mod's Modbus/TCP slave (protocols/modbus: the image of its
+ * {@code Peers}, in a JVM of its own served by its test-jar's {@code J2modSlaveProcess}), Mosquitto (protocols/mqtt {@code Mosquitto}), the npm smtp-server
  * package run by node with protocols/smtp's own test script ({@code TestPeers.NodeSmtpServer}),
  * ngIRCd (protocols/irc {@code IrcServers}, bench {@code Ngircd}) and libcoap's coap-server-notls
  * (protocols/coap {@code Libcoap}) and OpenSSH's sshd (protocols/ssh's {@code OpenSshTestServer}, from its
@@ -37,15 +36,6 @@ import org.rawsockets.ssh.e2e.OpenSshTestServer;
  */
 final class Peers implements AutoCloseable {
 
-    private static final String ECHO_JS = """
-            const net = require('net'), dgram = require('dgram');
-            const t = net.createServer(s => { s.on('error', () => {}); s.pipe(s); });
-            t.listen({port: 0, host: '127.0.0.1', backlog: 4096}, () => {
-              const u = dgram.createSocket('udp4');
-              u.on('message', (m, r) => u.send(m, r.port, r.address));
-              u.bind(0, '127.0.0.1', () => console.log('READY ' + t.address().port + ' ' + u.address().port));
-            });
-            """;
     static final String SMTP_SERVER_VERSION = "3.21.6";
 
     final Path dir;
@@ -91,12 +81,10 @@ final class Peers implements AutoCloseable {
     }
 
     private void echo() throws IOException {
-        Path js = Files.writeString(dir.resolve("echo.js"), ECHO_JS);
-        PeerProcess p = PeerProcess.start(true, "node", js.toString());
+        NodeEchoPeer p = NodeEchoPeer.start(dir);
         started.add(p);
-        Matcher ready = p.awaitLog("READY (\\d+) (\\d+)", Duration.ofSeconds(30));
-        echoTcp = Integer.parseInt(ready.group(1));
-        echoUdp = Integer.parseInt(ready.group(2));
+        echoTcp = p.tcpPort();
+        echoUdp = p.udpPort();
     }
 
     private void j2mod(int connections) throws Exception {

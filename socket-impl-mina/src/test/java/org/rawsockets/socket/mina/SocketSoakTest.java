@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +29,8 @@ import org.rawsockets.socket.TcpSocketOptions;
 import org.rawsockets.socket.UdpMessage;
 import org.rawsockets.socket.UdpSocket;
 import org.rawsockets.socket.UdpSocketOptions;
-import org.rawsockets.socket.contract.PeerProcess;
+import org.rawsockets.socket.testing.NodeEchoPeer;
+import org.rawsockets.socket.testing.ProcessSample;
 
 /**
  * Soak of the socket service (issue 21): many TCP and connected UDP sockets held open and used at a
@@ -49,15 +48,6 @@ import org.rawsockets.socket.contract.PeerProcess;
 class SocketSoakTest {
 
     private static final int SIZE = 512;
-    private static final String ECHO_JS = """
-            const net = require('net'), dgram = require('dgram');
-            const t = net.createServer(s => { s.on('error', () => {}); s.pipe(s); });
-            t.listen({port: 0, host: '127.0.0.1', backlog: 4096}, () => {
-              const u = dgram.createSocket('udp4');
-              u.on('message', (m, r) => u.send(m, r.port, r.address));
-              u.bind(0, '127.0.0.1', () => console.log('READY ' + t.address().port + ' ' + u.address().port));
-            });
-            """;
 
     @TempDir
     Path dir;
@@ -93,15 +83,13 @@ class SocketSoakTest {
         long interval = Long.getLong("soak.interval", 3);
         int perSecond = Integer.getInteger("soak.rate", 5); // messages per socket per second
         Files.deleteIfExists(REPORT);
-        Path js = Files.writeString(dir.resolve("echo.js"), ECHO_JS);
         MinaContractFixture fx = new MinaContractFixture();
         ScheduledExecutorService pace = Executors.newScheduledThreadPool(2);
-        try (PeerProcess echo = PeerProcess.start(true, "node", js.toString())) {
-            Matcher ready = echo.awaitLog("READY (\\d+) (\\d+)", Duration.ofSeconds(30));
-            int tcpPort = Integer.parseInt(ready.group(1));
-            int udpPort = Integer.parseInt(ready.group(2));
+        try (NodeEchoPeer echo = NodeEchoPeer.start(dir)) {
+            int tcpPort = echo.tcpPort();
+            int udpPort = echo.udpPort();
             SocketService service = fx.open("soak");
-            Sample before = Sample.take();
+            ProcessSample before = ProcessSample.take();
 
             LongAdder echoed = new LongAdder();
             LongAdder udpLost = new LongAdder();
@@ -145,11 +133,11 @@ class SocketSoakTest {
                 double span = Math.max(1e-3, (nowAt - lastAt) / 1e9);
                 lastAt = nowAt;
                 long[] rt = window.drain();
-                Sample s = Sample.take();
+                ProcessSample s = ProcessSample.take();
                 double t = (System.nanoTime() - start) / 1e9;
-                heap.add(new double[] {t, s.heapMiB});
+                heap.add(new double[] {t, s.heapMiB()});
                 report("%6.0f  %8.0f  %8d  %8d  %18.1f  %8.1f  %7d  %3d%n", t, (now - last) / span,
-                        pct(rt, 0.50), pct(rt, 0.99), s.heapMiB, s.rssMiB, s.threads, s.fds);
+                        pct(rt, 0.50), pct(rt, 0.99), s.heapMiB(), s.rssMiB(), s.threads(), s.fds());
                 last = now;
             }
             CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
@@ -159,9 +147,9 @@ class SocketSoakTest {
             for (UdpSocket s : udps) {
                 s.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
-            Sample after = Sample.take();
+            ProcessSample after = ProcessSample.take();
             report("soak: %d echoed, %d UDP datagrams lost; heap slope %.3f MiB/min; after close %s%n",
-                    echoed.sum(), udpLost.sum(), 60 * slope(heap), after);
+                    echoed.sum(), udpLost.sum(), 60 * ProcessSample.slope(heap), after);
             if (failure.get() != null) {
                 throw new AssertionError("the soak failed: " + failure.get(), failure.get());
             }
@@ -319,46 +307,5 @@ class SocketSoakTest {
 
     private static long pct(long[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
-    }
-
-    /** Least-squares slope of y over x (MiB per second here). */
-    private static double slope(List<double[]> xy) {
-        int n = xy.size();
-        if (n < 2) {
-            return 0;
-        }
-        double sx = 0, sy = 0, sxx = 0, sxy = 0;
-        for (double[] p : xy) {
-            sx += p[0];
-            sy += p[1];
-            sxx += p[0] * p[0];
-            sxy += p[0] * p[1];
-        }
-        double d = n * sxx - sx * sx;
-        return d == 0 ? 0 : (n * sxy - sx * sy) / d;
-    }
-
-    /** The process's figures now; the heap after a full GC. */
-    private record Sample(double heapMiB, double rssMiB, int threads, int fds) {
-        static Sample take() throws IOException {
-            System.gc();
-            double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
-            double rss = 0;
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-            int fds;
-            try (var s = Files.list(Path.of("/proc/self/fd"))) {
-                fds = (int) s.count();
-            }
-            return new Sample(heap, rss, ManagementFactory.getThreadMXBean().getThreadCount(), fds);
-        }
-
-        @Override
-        public String toString() {
-            return String.format("heap after GC %.1f MiB, RSS %.1f MiB, %d threads, %d fds", heapMiB, rssMiB, threads, fds);
-        }
     }
 }
