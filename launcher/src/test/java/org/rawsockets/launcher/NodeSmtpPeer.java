@@ -2,11 +2,8 @@ package org.rawsockets.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -15,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import org.rawsockets.socket.testing.PeerLines;
 
 /**
  * The mail server of the gateway's SMTP tests: node + the npm {@code smtp-server} package (an
@@ -56,33 +55,18 @@ final class NodeSmtpPeer implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("node is missing: run .ci/setup (installs .ci/apt-packages.txt)", e);
         }
-        BlockingQueue<Integer> ready = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    synchronized (output) {
-                        output.add(line);
-                        if (output.size() > 200) {
-                            output.removeFirst();
-                        }
-                    }
-                    if (line.startsWith("LISTENING ")) {
-                        ready.add(Integer.parseInt(line.substring(10).trim()));
-                    } else if (line.startsWith("MESSAGE ")) {
-                        messages.add(line.substring(8));
-                    }
+        int p = PeerLines.follow(process, "smtp-peer output", line -> {
+            synchronized (output) {
+                output.add(line);
+                if (output.size() > 200) {
+                    output.removeFirst();
                 }
-            } catch (IOException ignored) {
-                // process ended
             }
-            ready.add(-1);
-        }, "smtp-peer output");
-        reader.setDaemon(true);
-        reader.start();
-        Integer p = ready.poll(GatewayProcessIT.WAIT.toSeconds(), TimeUnit.SECONDS);
-        if (p == null || p < 0) {
+            if (line.startsWith("MESSAGE ")) {
+                messages.add(line.substring(8));
+            }
+        }).awaitListening(GatewayProcessIT.WAIT);
+        if (p < 0) {
             close();
             throw new AssertionError("smtp-server did not start within " + GatewayProcessIT.WAIT + ": " + output());
         }

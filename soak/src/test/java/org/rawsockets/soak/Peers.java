@@ -1,8 +1,6 @@
 package org.rawsockets.soak;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import org.rawsockets.socket.testing.NodeEchoPeer;
+import org.rawsockets.socket.testing.PeerLines;
 import org.rawsockets.ssh.e2e.OpenSshTestServer;
 
 /**
@@ -143,30 +142,16 @@ final class Peers implements AutoCloseable {
             p.getOutputStream().close(); // the script exits when its stdin ends
             stop(p);
         });
-        java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
         List<String> other = new ArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("MESSAGE ")) {
-                        smtpAccepted.incrementAndGet();
-                    } else if (line.startsWith("LISTENING ")) {
-                        port.complete(Integer.parseInt(line.substring(10).trim()));
-                    } else if (other.size() < 100) {
-                        synchronized (other) {
-                            other.add(line);
-                        }
-                    }
+        int p0 = PeerLines.follow(p, "soak-smtp-server-output", line -> {
+            if (line.startsWith("MESSAGE ")) {
+                smtpAccepted.incrementAndGet();
+            } else if (!PeerLines.isListening(line) && other.size() < 100) {
+                synchronized (other) {
+                    other.add(line);
                 }
-            } catch (IOException e) {
-                // the process ended
             }
-            port.complete(-1);
-        }, "soak-smtp-server-output");
-        reader.setDaemon(true);
-        reader.start();
-        Integer p0 = port.completeOnTimeout(-1, 60, TimeUnit.SECONDS).get();
+        }).awaitListening(Duration.ofSeconds(60));
         if (p0 < 0) {
             synchronized (other) {
                 throw new AssertionError("smtp-server did not start: " + other);

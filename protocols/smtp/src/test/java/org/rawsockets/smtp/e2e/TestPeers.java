@@ -2,18 +2,19 @@ package org.rawsockets.smtp.e2e;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import org.rawsockets.socket.testing.PeerLines;
 
 /**
  * Test peers: the test CA and server certificate (openssl), and the npm smtp-server package run by
@@ -116,31 +117,16 @@ final class TestPeers {
                 fail("cannot run node (" + e.getMessage() + "): run .ci/setup to install nodejs and npm");
                 throw e;
             }
-            BlockingQueue<Integer> ready = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        if (line.startsWith("LISTENING ")) {
-                            ready.add(Integer.parseInt(line.substring(10).trim()));
-                        } else if (line.startsWith("MESSAGE ")) {
-                            messages.offer(line.substring(8));
-                        } else {
-                            synchronized (errors) {
-                                errors.add(line);
-                            }
-                        }
+            int p = PeerLines.follow(process, "smtp-server output", line -> {
+                if (line.startsWith("MESSAGE ")) {
+                    messages.offer(line.substring(8));
+                } else if (!PeerLines.isListening(line)) {
+                    synchronized (errors) {
+                        errors.add(line);
                     }
-                } catch (IOException ignored) {
-                    // process ended
                 }
-                ready.add(-1);
-            }, "smtp-server output");
-            reader.setDaemon(true);
-            reader.start();
-            Integer p = ready.poll(60, TimeUnit.SECONDS);
-            if (p == null || p < 0) {
+            }).awaitListening(Duration.ofSeconds(60));
+            if (p < 0) {
                 process.destroyForcibly();
                 fail("smtp-server did not start: " + errors);
             }
