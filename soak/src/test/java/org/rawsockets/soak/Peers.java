@@ -95,12 +95,8 @@ final class Peers implements AutoCloseable {
                 System.getProperty("java.class.path"), J2modSlave.class.getName(), "127.0.0.1", String.valueOf(modbus),
                 String.valueOf(connections + 16)).redirectErrorStream(true).redirectOutput(j2modLog.toFile()).start();
         started.add(() -> stop(p));
-        until(Duration.ofSeconds(60), "j2mod listening on 127.0.0.1:" + modbus, () -> {
-            if (!p.isAlive()) {
-                throw new AssertionError("the j2mod slave exited with " + p.exitValue() + ": " + tail(j2modLog));
-            }
-            return tail(j2modLog).contains("LISTENING");
-        });
+        awaitStarted(p, "the j2mod slave", j2modLog, Duration.ofSeconds(60), "j2mod listening on 127.0.0.1:" + modbus,
+                () -> tail(j2modLog).contains("LISTENING"));
     }
 
     private void mosquitto() throws Exception {
@@ -114,12 +110,8 @@ final class Peers implements AutoCloseable {
         Process p = new ProcessBuilder("/usr/sbin/mosquitto", "-c", d.resolve("mosquitto.conf").toString())
                 .redirectErrorStream(true).redirectOutput(d.resolve("stdout.txt").toFile()).start();
         started.add(() -> stop(p));
-        until(Duration.ofSeconds(15), "mosquitto running on 127.0.0.1:" + mqtt, () -> {
-            if (!p.isAlive()) {
-                throw new AssertionError("mosquitto exited with " + p.exitValue() + ": " + tail(mosquittoLog));
-            }
-            return tail(mosquittoLog).contains(" running");
-        });
+        awaitStarted(p, "mosquitto", mosquittoLog, Duration.ofSeconds(15), "mosquitto running on 127.0.0.1:" + mqtt,
+                () -> tail(mosquittoLog).contains(" running"));
     }
 
     private void smtpServer() throws Exception {
@@ -190,12 +182,8 @@ final class Peers implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(coapLog.toFile()).start();
         started.add(() -> stop(p));
         String hex = String.format(Locale.ROOT, "0100007F:%04X", coap);
-        until(Duration.ofSeconds(30), "coap-server-notls bound to 127.0.0.1:" + coap, () -> {
-            if (!p.isAlive()) {
-                throw new AssertionError("coap-server-notls exited with " + p.exitValue() + ": " + tail(coapLog));
-            }
-            return Files.readString(Path.of("/proc/net/udp")).contains(hex);
-        });
+        awaitStarted(p, "coap-server-notls", coapLog, Duration.ofSeconds(30), "coap-server-notls bound to 127.0.0.1:" + coap,
+                () -> Files.readString(Path.of("/proc/net/udp")).contains(hex));
     }
 
     private void sshServer() throws Exception {
@@ -252,16 +240,27 @@ final class Peers implements AutoCloseable {
     }
 
     private static void awaitListening(Process p, int port, String what, Path log) throws Exception {
-        until(Duration.ofSeconds(30), what + " listening on 127.0.0.1:" + port, () -> {
-            if (!p.isAlive()) {
-                throw new AssertionError(what + " exited with " + p.exitValue() + ": " + tail(log));
-            }
+        awaitStarted(p, what, log, Duration.ofSeconds(30), what + " listening on 127.0.0.1:" + port, () -> {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 500);
                 return true;
             } catch (IOException e) {
                 return false;
             }
+        });
+    }
+
+    /**
+     * Waits as {@link #until} for a peer process to be {@code ready}, and fails at once, with the tail of
+     * its {@code log}, if {@code name} exits first.
+     */
+    private static void awaitStarted(Process p, String name, Path log, Duration limit, String what, Condition ready)
+            throws Exception {
+        until(limit, what, () -> {
+            if (!p.isAlive()) {
+                throw new AssertionError(name + " exited with " + p.exitValue() + ": " + tail(log));
+            }
+            return ready.holds();
         });
     }
 

@@ -14,8 +14,12 @@ import org.rawsockets.socket.contract.PeerProcess;
  * (backlog 4096) that pipes every connection back to itself and a UDP socket that sends every
  * datagram back to its sender, both on 127.0.0.1 with free ports. A missing node fails the test
  * ({@link PeerProcess#start}); {@link #close()} stops the process.
+ *
+ * @param process the node process (its log holds the script's output)
+ * @param tcpPort the TCP echo server's port on 127.0.0.1
+ * @param udpPort the UDP echo socket's port on 127.0.0.1
  */
-public final class NodeEchoPeer implements AutoCloseable {
+public record NodeEchoPeer(PeerProcess process, int tcpPort, int udpPort) implements AutoCloseable {
 
     private static final String ECHO_JS = """
             const net = require('net'), dgram = require('dgram');
@@ -26,16 +30,6 @@ public final class NodeEchoPeer implements AutoCloseable {
               u.bind(0, '127.0.0.1', () => console.log('READY ' + t.address().port + ' ' + u.address().port));
             });
             """;
-
-    private final PeerProcess process;
-    private final int tcpPort;
-    private final int udpPort;
-
-    private NodeEchoPeer(PeerProcess process, int tcpPort, int udpPort) {
-        this.process = process;
-        this.tcpPort = tcpPort;
-        this.udpPort = udpPort;
-    }
 
     /**
      * Writes the script into {@code dir} as {@code echo.js}, starts it and waits up to 30 s until both
@@ -51,16 +45,6 @@ public final class NodeEchoPeer implements AutoCloseable {
             p.close();
             throw e;
         }
-    }
-
-    /** The TCP echo server's port on 127.0.0.1. */
-    public int tcpPort() {
-        return tcpPort;
-    }
-
-    /** The UDP echo socket's port on 127.0.0.1. */
-    public int udpPort() {
-        return udpPort;
     }
 
     @Override
