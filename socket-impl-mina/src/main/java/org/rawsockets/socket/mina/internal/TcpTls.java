@@ -248,7 +248,7 @@ final class TcpTls {
         TlsSupport.ClientTlsFilter f = new TlsSupport.ClientTlsFilter(ctx, t, c.host, this::onTaskFailure,
                 g::tlsInstalled);
         TlsWatch w = new TlsWatch(c);
-        SocketClosedException gone = new SocketClosedException("this stream of the socket to " + c.where()
+        SocketClosedException gone = new RetiredStreamException("this stream of the socket to " + c.where()
                 + " was replaced by startTls(); use the socket startTls() returned");
         TcpConnection.Facade nf;
         IoSession s;
@@ -321,5 +321,26 @@ final class TcpTls {
         c.fail(new NetworkException(NetworkException.Reason.TLS_PROTOCOL, n + " bytes of plain text arrived from "
                 + c.where() + " after startTls() and before the TLS handshake (a STARTTLS command injection,"
                 + " CVE-2011-0411, or a broken server); they were discarded and the connection closed", null));
+    }
+
+    /**
+     * The failure of the plain streams after {@code startTls()}: kept by them for as long as the
+     * connection lives (their later reads and writes fail with it), so it carries no stack trace. Its
+     * frames would be the {@code startTls()} caller's, and a stack trace keeps the classes of its
+     * frames reachable: the caller's bundle's class loader would stay reachable until the connection
+     * is gone, which a closing connection may take up to its {@code closeTimeout} after that bundle
+     * stopped (the SMTP churn held two old loaders that way).
+     */
+    static final class RetiredStreamException extends SocketClosedException {
+        private static final long serialVersionUID = 1L;
+
+        RetiredStreamException(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 }

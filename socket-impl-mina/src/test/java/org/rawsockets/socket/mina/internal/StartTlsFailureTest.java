@@ -158,6 +158,34 @@ class StartTlsFailureTest {
     }
 
     /**
+     * The plain streams' failure after {@code startTls()} is kept by the connection until it is gone, so it has no
+     * stack trace: the caller's frames would keep the caller's classes (its bundle's class loader) reachable while
+     * the connection closes (the SMTP churn retained two old SMTP class loaders through it).
+     */
+    @Test
+    void theOldStreamsFailureKeepsNoStackTraceOfTheCaller() throws Exception {
+        TcpSocketOptions untrusted = TcpSocketOptions.builder().tls(TlsOptions.builder().mode(TlsMode.STARTTLS).build())
+                .build();
+        SSLContext ctx = pki.serverContext();
+        try (Peers.Server peer = new Peers.Server(s -> smtpLikePeer(s, ctx))) {
+            TcpSocket plain = sockets.openTcp("127.0.0.1", peer.port(), untrusted);
+            await(plain.opened());
+            assertEquals("220 ready\n", readLine(plain));
+            await(plain.writable().write("STARTTLS\n".getBytes(US_ASCII)));
+            assertEquals("220 go ahead\n", readLine(plain));
+            TcpSocket tls = plain.startTls();
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> await(plain.writable().write("late\n".getBytes(US_ASCII))));
+            assertInstanceOf(org.rawsockets.socket.SocketClosedException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("was replaced by startTls(); use the socket startTls() returned"),
+                    e.getCause().getMessage());
+            assertEquals(0, e.getCause().getStackTrace().length, "a kept failure has no frames of the caller");
+            assertThrows(ExecutionException.class, () -> await(tls.opened()), "the test CA is not trusted");
+            assertThrows(ExecutionException.class, () -> await(tls.closed()));
+        }
+    }
+
+    /**
      * Releasing the owner while a STARTTLS handshake is pending closes the socket at once, and the pending
      * {@code startTls()} fails with the release as its reason (the SMTP churn saw "closed during the startTls
      * handshake", which did not say why).
