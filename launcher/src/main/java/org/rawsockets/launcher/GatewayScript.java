@@ -146,8 +146,7 @@ final class GatewayScript {
                     err.println("gateway: interrupted: " + statement);
                     return AttachProtocol.STATUS_INTERRUPTED;
                 }
-                err.println("gateway: command failed: " + statement + ": "
-                        + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+                err.println("gateway: command failed: " + statement + ": " + describe(cause));
                 return commandStatus(cause);
             } catch (ReflectiveOperationException e) {
                 err.println("gateway: cannot run Gogo commands: " + e);
@@ -157,6 +156,23 @@ final class GatewayScript {
                 out.flush();
                 err.flush();
             }
+        }
+
+        /**
+         * What a failed command's exception says. Gogo calls a command on its service object, which is
+         * null when the service went away between finding the command and calling it (its bundle
+         * stopping, or its component being reconfigured): Gogo then fails with a bare
+         * {@code NullPointerException} from its own reflection ("Cannot invoke Object.getClass()
+         * because target is null"), said here in words a user can act on.
+         */
+        static String describe(Throwable cause) {
+            StackTraceElement[] at = cause.getStackTrace();
+            if (cause instanceof NullPointerException && at.length > 0
+                    && at[0].getClassName().equals("org.apache.felix.gogo.runtime.Reflective")) {
+                return "the command's service went away while it was called (its bundle stopped or its component is"
+                        + " being reconfigured); run it again once the bundle is active (lb, scr:list)";
+            }
+            return cause.getMessage() != null ? cause.getMessage() : cause.toString();
         }
 
         /**

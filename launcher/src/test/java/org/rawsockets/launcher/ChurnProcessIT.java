@@ -75,6 +75,8 @@ class ChurnProcessIT {
      * under a send in flight (named in the step it stopped: greeting, EHLO, ...).
      */
     static final Pattern SMTP_AWAY = Pattern.compile("Command not found: smtp:send"
+            // Gogo found the command, then its service was gone when called (GatewayScript.describe)
+            + "|the command's service went away while it was called"
             + "|no mail server named 'churn' \\(configured: none\\)"
             // "socket endpoint:churn closed: owner bundle ... released the socket service" (in the step it stopped),
             // "bundle ... released the socket service; it cannot open endpoint:churn", "the socket service of bundle ... was released"
