@@ -109,8 +109,7 @@ class SshShellProcessIT {
         assertTrue(shown.contains("TERM=xterm"), shown);
         // A window resize of the client's terminal reaches the remote one (SIGWINCH -> TERMINAL frame -> window-change).
         String pts = clientTty(t);
-        Process stty = new ProcessBuilder("stty", "-F", pts, "cols", "101", "rows", "37").redirectErrorStream(true).start();
-        assertTrue(stty.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && stty.exitValue() == 0, "stty -F " + pts);
+        resize(pts, 101, 37);
         mark = screen.length();
         type(keys, "while [ \"$(stty size)\" != '37 101' ]; do sleep 0.1; done; echo RESIZED''-OK\r");
         awaitScreen(screen, "RESIZED-OK\r\n", mark);
@@ -161,9 +160,7 @@ class SshShellProcessIT {
         OutputStream ckeys = c.getOutputStream();
         awaitScreen(console, "g! ", 0);
         String consoleTty = clientTty(c);
-        Process size = new ProcessBuilder("stty", "-F", consoleTty, "cols", "120", "rows", "40").redirectErrorStream(true)
-                .start();
-        assertTrue(size.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && size.exitValue() == 0, "stty -F " + consoleTty);
+        resize(consoleTty, 120, 40);
         mark = console.length();
         type(ckeys, "ssh:shell lab\r");
         awaitScreen(console, "120x40, raw mode", mark);
@@ -174,9 +171,7 @@ class SshShellProcessIT {
         assertTrue(console.substring(mark).contains("TTY=/dev/pts/"), console.substring(mark));
         assertTrue(console.substring(mark).contains("SIZE=40 120"), console.substring(mark));
         // a resized console window reaches the remote terminal (SIGWINCH to the gateway, window-change)
-        Process resize = new ProcessBuilder("stty", "-F", consoleTty, "cols", "97", "rows", "31").redirectErrorStream(true)
-                .start();
-        assertTrue(resize.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && resize.exitValue() == 0, "stty -F " + consoleTty);
+        resize(consoleTty, 97, 31);
         mark = console.length();
         type(ckeys, "while [ \"$(stty size)\" != '31 97' ]; do sleep 0.1; done; echo CONSOLE-RESIZED''-OK\r");
         awaitScreen(console, "CONSOLE-RESIZED-OK\r\n", mark);
@@ -249,6 +244,13 @@ class SshShellProcessIT {
             }
         }
         throw new AssertionError("no thread dump of the gateway (jcmd of " + candidates + ")");
+    }
+
+    /** Sets the window size of the pseudo-terminal {@code tty} (its foreground processes get SIGWINCH). */
+    private static void resize(String tty, int columns, int rows) throws Exception {
+        Process p = new ProcessBuilder("stty", "-F", tty, "cols", String.valueOf(columns), "rows", String.valueOf(rows))
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS) && p.exitValue() == 0, "stty -F " + tty);
     }
 
     /** The pseudo-terminal script(1) gave the client ({@code /dev/pts/N}). */

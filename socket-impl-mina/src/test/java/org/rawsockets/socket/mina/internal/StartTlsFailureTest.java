@@ -113,6 +113,16 @@ class StartTlsFailureTest {
         }
     }
 
+    /** A plain socket to {@link #smtpLikePeer} that asked for STARTTLS and got the go-ahead. */
+    private TcpSocket goAhead(Peers.Server peer, TcpSocketOptions options) throws Exception {
+        TcpSocket plain = sockets.openTcp("127.0.0.1", peer.port(), options);
+        await(plain.opened());
+        assertEquals("220 ready\n", readLine(plain));
+        await(plain.writable().write("STARTTLS\n".getBytes(US_ASCII)));
+        assertEquals("220 go ahead\n", readLine(plain));
+        return plain;
+    }
+
     @Test
     void fiftyFailedStartTlsHandshakesLeaveTheQuotaFree() throws Exception {
         SSLContext ctx = pki.serverContext();
@@ -121,12 +131,7 @@ class StartTlsFailureTest {
                 .build();
         try (Peers.Server peer = new Peers.Server(s -> smtpLikePeer(s, ctx))) {
             for (int i = 0; i < 50; i++) {
-                TcpSocket plain = sockets.openTcp("127.0.0.1", peer.port(), untrusted);
-                await(plain.opened());
-                assertEquals("220 ready\n", readLine(plain));
-                await(plain.writable().write("STARTTLS\n".getBytes(US_ASCII)));
-                assertEquals("220 go ahead\n", readLine(plain));
-                TcpSocket tls = plain.startTls();
+                TcpSocket tls = goAhead(peer, untrusted).startTls();
                 ExecutionException e = assertThrows(ExecutionException.class, () -> await(tls.opened()),
                         "round " + i + ": handshake with an untrusted certificate");
                 assertInstanceOf(NetworkException.class, e.getCause());
@@ -168,11 +173,7 @@ class StartTlsFailureTest {
                 .build();
         SSLContext ctx = pki.serverContext();
         try (Peers.Server peer = new Peers.Server(s -> smtpLikePeer(s, ctx))) {
-            TcpSocket plain = sockets.openTcp("127.0.0.1", peer.port(), untrusted);
-            await(plain.opened());
-            assertEquals("220 ready\n", readLine(plain));
-            await(plain.writable().write("STARTTLS\n".getBytes(US_ASCII)));
-            assertEquals("220 go ahead\n", readLine(plain));
+            TcpSocket plain = goAhead(peer, untrusted);
             TcpSocket tls = plain.startTls();
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> await(plain.writable().write("late\n".getBytes(US_ASCII))));
