@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One TCP (or TLS) connection to the broker: the socket, the packet reader over the socket API's
  * {@link FrameReader} (its buffer is the maximum packet size this client accepts), what CONNACK
- * negotiated, and the inbound topic aliases. Fields are guarded by the client's lock.
+ * negotiated, and the inbound topic aliases. Fields are guarded by the client's lock. Packets are
+ * decided and checked under the lock ({@link #send}, {@link #write}) and written to the socket by the
+ * client's {@link Outbox} after it ({@link #writeNow}, {@link #closeNow}), in the same order.
  */
 final class Connection {
 
@@ -151,26 +153,45 @@ final class Connection {
                 p.intValue(Properties.TOPIC_ALIAS_MAXIMUM, 0)) : 0);
     }
 
-    /** Encodes and writes a control packet (under the lock). */
+    /**
+     * Checks and encodes a control packet and queues it for the socket behind the packets decided
+     * before it (under the lock; written by {@link Outbox#drain()} after it).
+     */
     void send(Packet p) {
-        ByteBuffer wire;
+        Encoder.Prepared packet;
         try {
-            wire = Encoder.encode(p, s.v5(), maximumPacketSize);
+            packet = Encoder.prepare(p, s.v5(), maximumPacketSize);
         } catch (MqttLimitException e) {
             LOG.warn("{}: {} not sent: {}", client.where(), Packet.typeName(p.type()), e.getMessage());
             return;
         }
-        write(wire, null);
+        write(packet, null);
     }
 
-    /** Writes bytes; {@code qos0} is completed once the socket accepted them (under the lock). */
-    void write(ByteBuffer wire, Outbound.Outgoing qos0) {
-        if (ws != null) {
-            wire = ws.frame(wire);
-        }
+    /**
+     * Queues a checked packet for the socket; {@code qos0} is completed once the socket accepted it
+     * (under the lock: the order of these calls is the order on the wire). Counted in
+     * {@link #unacceptedWrites} from here until the socket accepted it.
+     */
+    void write(Encoder.Prepared packet, Outbound.Outgoing qos0) {
         unacceptedWrites++;
         lastSentAt = System.nanoTime();
-        socket.writable().write(wire).whenComplete((v, e) -> {
+        client.outbox.add(this, packet, qos0);
+    }
+
+    /** Builds the packet's buffer and writes it to the socket (by the outbox's drainer, no client lock held). */
+    void writeNow(Encoder.Prepared packet, Outbound.Outgoing qos0) {
+        CompletionStage<Void> accepted;
+        try {
+            ByteBuffer wire = packet.buffer();
+            if (ws != null) {
+                wire = ws.frame(wire);
+            }
+            accepted = socket.writable().write(wire);
+        } catch (RuntimeException e) {
+            accepted = CompletableFuture.failedFuture(e);
+        }
+        accepted.whenComplete((v, e) -> {
             synchronized (client) {
                 unacceptedWrites--;
                 if (e == null) {
@@ -208,6 +229,7 @@ final class Connection {
                 sent = true;
             }
         }
+        client.outbox.drain(); // the DISCONNECT goes out now, before a WebSocket Close frame
         if (ws == null || socket == null) {
             return close().exceptionally(e -> null);
         }
@@ -228,9 +250,29 @@ final class Connection {
         }
     }
 
-    /** Closes after what is queued (bounded by the socket's close timeout). */
+    /**
+     * Closes after the packets decided before (queued in the {@link Outbox}) and what the socket
+     * holds (bounded by the socket's close timeout). Under the client's lock only queued: the
+     * caller's {@code runDeferred()} closes it.
+     */
     CompletionStage<Void> close() {
-        return socket == null ? CompletableFuture.completedFuture(null) : socket.close();
+        if (socket == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletionStage<Void> closed = client.outbox.addClose(this);
+        if (!Thread.holdsLock(client)) {
+            client.outbox.drain();
+        }
+        return closed;
+    }
+
+    /** Closes the socket after what it holds (by the outbox's drainer). */
+    CompletionStage<Void> closeNow() {
+        try {
+            return socket.close();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Reads packets until the stream ends, fails, or the client stops reading (a full subscription buffer). */

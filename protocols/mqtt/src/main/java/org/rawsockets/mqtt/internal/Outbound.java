@@ -1,6 +1,5 @@
 package org.rawsockets.mqtt.internal;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * connection or a send slot (with its policy when full), the QoS 1/2 messages in flight by packet id
  * (at most the broker's Receive Maximum and {@code maxInFlight}), their acknowledgements (PUBACK,
  * PUBREC then PUBREL, PUBCOMP) and what happens to them when a session is resumed (re-sent with DUP,
- * PUBREL after a PUBREC) or lost (sent anew). Guarded by the client's lock.
+ * PUBREL after a PUBREC) or lost (sent anew). Guarded by the client's lock; what it sends is written
+ * after the lock by the client's {@link Outbox}, in the order decided here.
  */
 final class Outbound {
 
@@ -268,7 +268,11 @@ final class Outbound {
         pump();
     }
 
-    /** Sends queued publications while the window and the socket allow (under the lock). */
+    /**
+     * Decides which queued publications go out while the window and the socket allow: packet id,
+     * in-flight map, topic alias, checks; the packets are queued in the client's {@link Outbox} in
+     * that order and written after the lock (under the lock).
+     */
     void pump() {
         Connection c = client.conn;
         if (c == null || !c.established || pumping) {
@@ -296,9 +300,11 @@ final class Outbound {
                 int alias = c.aliasesOut.lookup(p.topic());
                 Publish onWire = alias == 0 ? p : new Publish(false, qos, p.retain(), alias > 0 ? "" : p.topic(), id,
                         p.payload(), p.properties().put(Properties.TOPIC_ALIAS, Math.abs(alias)));
-                ByteBuffer wire;
+                // Checked and its header encoded here (a refusal must not leave an alias or an id behind); the
+                // buffer with the payload is built and written by the outbox after the lock, in this order.
+                Encoder.Prepared wire;
                 try {
-                    wire = Encoder.encode(onWire, client.settings.v5(), c.maximumPacketSize);
+                    wire = Encoder.prepare(onWire, client.settings.v5(), c.maximumPacketSize);
                 } catch (MqttLimitException | IllegalArgumentException e) {
                     if (alias < 0) {
                         c.aliasesOut.unassign(p.topic());

@@ -49,6 +49,51 @@ public final class Encoder {
      * @return the packet's bytes, ready to write (position 0)
      */
     public static ByteBuffer encode(Packet p, boolean v5, long maxPacketSize) throws MqttLimitException {
+        return prepare(p, v5, maxPacketSize).buffer();
+    }
+
+    /**
+     * A packet checked and encoded except for its final buffer: the fixed and variable header are
+     * encoded (every check done, the size known), the PUBLISH payload is not copied yet.
+     * {@link #buffer()} allocates the packet's buffer and copies header and payload into it; the
+     * client calls it outside its lock (with a 4 KiB payload that copy is most of the encoding).
+     */
+    public static final class Prepared {
+        private final int first;
+        private final int len;
+        private final int total;
+        private final Out header;
+        private final byte[] tail;
+
+        private Prepared(int first, int len, int total, Out header, byte[] tail) {
+            this.first = first;
+            this.len = len;
+            this.total = total;
+            this.header = header;
+            this.tail = tail;
+        }
+
+        /** The whole packet's size in bytes. */
+        public int size() {
+            return total;
+        }
+
+        /** The packet's bytes in a new buffer of exactly {@link #size()} bytes, ready to write (position 0). */
+        public ByteBuffer buffer() {
+            ByteBuffer b = ByteBuffer.allocate(total);
+            b.put((byte) first);
+            putVbi(b, len);
+            b.put(header.buf, 0, header.size);
+            b.put(tail);
+            return b.flip();
+        }
+    }
+
+    /**
+     * Checks and encodes {@code p} up to its final buffer (see {@link Prepared}); throws what
+     * {@link #encode} throws.
+     */
+    public static Prepared prepare(Packet p, boolean v5, long maxPacketSize) throws MqttLimitException {
         Out o = new Out(64);
         int flags = 0;
         // A PUBLISH payload is not copied into o: it goes straight into the packet's buffer, sized exactly
@@ -139,12 +184,7 @@ public final class Encoder {
             throw new MqttLimitException(Packet.typeName(p.type()) + " of " + total
                     + " bytes is larger than the maximum packet size " + maxPacketSize + " the receiver accepts");
         }
-        ByteBuffer b = ByteBuffer.allocate(total);
-        b.put((byte) (p.type() << 4 | flags));
-        putVbi(b, len);
-        b.put(o.buf, 0, o.size);
-        b.put(tail);
-        return b.flip();
+        return new Prepared(p.type() << 4 | flags, len, total, o, tail);
     }
 
     private static void connect(Out o, Connect c) {

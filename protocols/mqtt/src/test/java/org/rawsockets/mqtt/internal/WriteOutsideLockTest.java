@@ -1,0 +1,232 @@
+package org.rawsockets.mqtt.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.rawsockets.mqtt.MqttMessage;
+import org.rawsockets.mqtt.MqttSubscription;
+import org.rawsockets.mqtt.MqttVersion;
+import org.rawsockets.mqtt.Qos;
+import org.rawsockets.mqtt.SubscriptionOptions;
+import org.rawsockets.socket.SocketService;
+import org.rawsockets.socket.TcpReadable;
+import org.rawsockets.socket.TcpSocket;
+import org.rawsockets.socket.TcpWritable;
+
+/**
+ * The client's lock is not held through a socket write: an acknowledgement read by the socket's
+ * thread completes its publication while another publisher is stuck inside a write. The socket is
+ * the real one (MINA, Mosquitto) behind a gate: the next PUBLISH write blocks its thread until the
+ * test opens the gate, and reads are handed to the client only when the test lets them (on a thread
+ * of their own, as the I/O thread would).
+ */
+class WriteOutsideLockTest extends BrokerTestSupport {
+
+    /** A socket service whose TCP sockets can hold a PUBLISH write and the delivery of reads. */
+    static final class Gated {
+        final AtomicBoolean holdNextPublish = new AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicInteger publishWrites = new java.util.concurrent.atomic.AtomicInteger();
+        final CountDownLatch writeEntered = new CountDownLatch(1);
+        final CountDownLatch writeReleased = new CountDownLatch(1);
+        final AtomicReference<CompletableFuture<Void>> reads = new AtomicReference<>(CompletableFuture.completedFuture(null));
+        final ExecutorService readThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "gated-read");
+            t.setDaemon(true);
+            return t;
+        });
+
+        SocketService wrap(SocketService real) {
+            return proxy(SocketService.class, real, (m, args, result) ->
+                    result instanceof TcpSocket s && m.getName().startsWith("openTcp") ? socket(s) : result);
+        }
+
+        private TcpSocket socket(TcpSocket real) {
+            TcpWritable w = real.writable();
+            TcpWritable writable = proxy(TcpWritable.class, w, null, (m, args) -> {
+                if (!isPublish(m, args)) {
+                    return null;
+                }
+                if (holdNextPublish.compareAndSet(true, false)) {
+                    writeEntered.countDown();
+                    if (!writeReleased.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test did not release the write");
+                    }
+                }
+                publishWrites.incrementAndGet(); // handed to the real socket next (checked before it consumes it)
+                return null;
+            });
+            TcpReadable r = real.readable();
+            TcpReadable readable = proxy(TcpReadable.class, r, (m, args, result) -> {
+                if (m.getName().equals("readInto") && result instanceof CompletionStage<?> st) {
+                    // the bytes are in the caller's buffer already; the completion waits for the gate
+                    return st.thenCompose(n -> reads.get().thenApplyAsync(v -> n, readThread));
+                }
+                return result;
+            });
+            return proxy(TcpSocket.class, real, (m, args, result) -> switch (m.getName()) {
+                case "writable" -> writable;
+                case "readable" -> readable;
+                default -> result;
+            });
+        }
+
+        /** A write of a buffer starting with a PUBLISH fixed header (the buffer is not consumed yet). */
+        private static boolean isPublish(Method m, Object[] args) {
+            return m.getName().equals("write") && args.length == 1 && args[0] instanceof ByteBuffer b
+                    && b.remaining() > 0 && (b.get(b.position()) & 0xF0) == 0x30;
+        }
+
+        interface After {
+            Object apply(Method m, Object[] args, Object result) throws Exception;
+        }
+
+        interface Before {
+            Object apply(Method m, Object[] args) throws Exception;
+        }
+
+        static <T> T proxy(Class<T> type, T real, After after) {
+            return proxy(type, real, after, null);
+        }
+
+        @SuppressWarnings("unchecked")
+        static <T> T proxy(Class<T> type, T real, After after, Before before) {
+            InvocationHandler h = (p, m, args) -> {
+                Object[] a = args == null ? new Object[0] : args;
+                if (before != null) {
+                    before.apply(m, a);
+                }
+                Object result;
+                try {
+                    result = m.invoke(real, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+                return after == null ? result : after.apply(m, a, result);
+            };
+            return (T) Proxy.newProxyInstance(WriteOutsideLockTest.class.getClassLoader(), new Class<?>[] { type }, h);
+        }
+    }
+
+    @Test
+    void anAcknowledgementCompletesWhileAPublisherIsInsideASocketWrite() throws Exception {
+        Mosquitto m = broker(new Mosquitto());
+        Gated gated = new Gated();
+        cleanup.add(gated.readThread::shutdownNow);
+        cleanup.add(gated.writeReleased::countDown); // never leave a publisher stuck
+        MqttClientImpl c = new MqttClientImpl(settings("gated", m, MqttVersion.V5).build(), gated.wrap(sockets));
+        cleanup.add(c);
+        await(c.connect());
+
+        int writesBefore = gated.publishWrites.get();
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        gated.reads.set(held); // from here the broker's packets reach the client only when the test says so
+        CompletableFuture<Void> first = c.publish(MqttMessage.of("lock/a", "a", Qos.AT_LEAST_ONCE)).toCompletableFuture();
+        Waits.until(10_000, "the first PUBLISH written", () -> gated.publishWrites.get() == writesBefore + 1,
+                c::status);
+
+        gated.holdNextPublish.set(true);
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        Thread publisher = new Thread(() -> c.publish(MqttMessage.of("lock/b", "b", Qos.AT_LEAST_ONCE))
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        second.completeExceptionally(e);
+                    } else {
+                        second.complete(null);
+                    }
+                }), "stuck-publisher");
+        publisher.setDaemon(true);
+        publisher.start();
+        assertTrue(gated.writeEntered.await(10, TimeUnit.SECONDS), "the second PUBLISH never reached the socket");
+
+        held.complete(null); // the PUBACK of the first is handed to the client (on the read thread)
+        try {
+            first.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("the PUBACK of the first publication was not handled while the second was"
+                    + " inside a socket write: the read path waits for the publisher; " + c.status(), e);
+        }
+        assertFalse(second.isDone(), "the second publication completed while its write was held");
+
+        gated.writeReleased.countDown();
+        await(second);
+        publisher.join(10_000);
+        assertFalse(publisher.isAlive());
+        assertEquals(2, c.status().published());
+    }
+
+    /**
+     * Several publishers at once on one topic: every message arrives, each publisher's in the order
+     * it published them (the outbox keeps the order the lock decided).
+     */
+    @Test
+    void concurrentPublishersKeepTheirOrderOnTheWire() throws Exception {
+        Mosquitto m = broker(new Mosquitto());
+        MqttClientImpl sub = client(settings("order-sub", m, MqttVersion.V5).receiveMaximum(100).build());
+        await(sub.connect());
+        MqttSubscription s = await(sub.subscribe("order/#", SubscriptionOptions.of(Qos.AT_LEAST_ONCE), 4096));
+        MqttClientImpl pub = client(settings("order-pub", m, MqttVersion.V5).build());
+        await(pub.connect());
+        int threads = 4;
+        int each = 300;
+        List<Thread> ts = new ArrayList<>();
+        List<CompletableFuture<Void>> done = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    Qos q = i % 2 == 0 ? Qos.AT_LEAST_ONCE : Qos.AT_MOST_ONCE;
+                    // QoS 0 and 1 mixed: the order is checked per QoS (MQTT orders per topic and QoS)
+                    done.add(pub.publish(MqttMessage.of("order/x", id + " " + q.value() + " " + i, q)).toCompletableFuture());
+                }
+            }, "publisher-" + t);
+            ts.add(th);
+            th.start();
+        }
+        for (Thread th : ts) {
+            th.join(30_000);
+            assertFalse(th.isAlive());
+        }
+        await(CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)));
+        int[][] last = new int[threads][2];
+        for (int[] l : last) {
+            java.util.Arrays.fill(l, -1);
+        }
+        int qos1 = 0;
+        int got = 0;
+        // QoS 0 may be dropped by the broker under load; QoS 1 must all arrive
+        while (qos1 < threads * each / 2) {
+            MqttMessage msg = await(s.read(Duration.ofSeconds(20))).value();
+            String[] f = msg.payloadAsString().split(" ");
+            int t = Integer.parseInt(f[0]);
+            int q = Integer.parseInt(f[1]);
+            int i = Integer.parseInt(f[2]);
+            assertTrue(i > last[t][q], "publisher " + t + " QoS " + q + ": message " + i + " after " + last[t][q]);
+            last[t][q] = i;
+            if (q == 1) {
+                qos1++;
+            }
+            got++;
+        }
+        assertTrue(got >= threads * each / 2);
+    }
+}
