@@ -1,11 +1,8 @@
 package org.rawsockets.mqtt.internal;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,12 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.rawsockets.mqtt.MqttClient;
 import org.rawsockets.mqtt.MqttClientStatus;
 import org.rawsockets.mqtt.MqttConnectionException;
-import org.rawsockets.mqtt.MqttLimitException;
 import org.rawsockets.mqtt.MqttMessage;
 import org.rawsockets.mqtt.MqttProtocolException;
 import org.rawsockets.mqtt.MqttReasonException;
 import org.rawsockets.mqtt.MqttSubscription;
-import org.rawsockets.mqtt.Qos;
 import org.rawsockets.mqtt.ReasonCodes;
 import org.rawsockets.mqtt.SubscriptionOptions;
 import org.rawsockets.mqtt.internal.codec.Encoder;
