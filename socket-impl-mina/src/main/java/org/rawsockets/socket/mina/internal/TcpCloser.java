@@ -257,10 +257,12 @@ final class TcpCloser {
         TcpConnection.Facade up;
         boolean wasOpened;
         boolean opening;
+        boolean closedHere;
         synchronized (c.st) {
             if (!c.st.sessionClosed()) {
                 return;
             }
+            closedHere = c.st.closeRequested() || c.st.aborted();
             err = c.st.error;
             f = c.facade();
             up = c.tlsLayer.takeUpgrading();
@@ -282,8 +284,12 @@ final class TcpCloser {
         }
         f.tx.failAll(err != null ? err : closedErr);
         if (up != null) {
-            up.opened.completeExceptionally(err != null ? err
-                    : new NetworkException("connection to " + c.where() + " was closed during the startTls handshake"));
+            // who closed it: this side (close() or abort() by the socket's owner) or the peer
+            up.opened.completeExceptionally(err != null ? err : closedHere
+                    ? new SocketClosedException("the socket to " + c.where() + " was closed by its owner (close() or"
+                            + " abort()) during the startTls handshake")
+                    : new NetworkException(NetworkException.Reason.CLOSED_BY_PEER, "connection to " + c.where()
+                            + " was closed by the peer during the startTls handshake", null));
         }
         writeClosed.complete(null);
         c.markFinished(err, wasOpened);
