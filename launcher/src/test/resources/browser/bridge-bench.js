@@ -43,8 +43,12 @@ withBrowser(async (context) => {
       Object.assign(count, zero);
       return c;
     };
+    // per round trip: when the page first called send() and when the last message arrived (performance.now()),
+    // to split a slow trip into page before send / outside the page (browser network, gateway, echo) / page after
+    const mark = { send: 0, msg: 0 };
     const send = WebSocket.prototype.send;
     WebSocket.prototype.send = function (data) {
+      if (mark.send === 0) mark.send = performance.now();
       count.out++;
       count.outBytes += data.byteLength ?? data.size ?? data.length;
       const t0 = performance.now();
@@ -60,6 +64,7 @@ withBrowser(async (context) => {
       constructor(...args) {
         super(...args);
         this.addEventListener('message', (e) => {
+          mark.msg = performance.now();
           count.in++;
           count.inBytes += e.data.byteLength ?? e.data.size ?? e.data.length;
         });
@@ -97,6 +102,12 @@ withBrowser(async (context) => {
       const q = (p) => s[Math.max(0, Math.ceil(p * s.length) - 1)];
       return { n: s.length, p50: q(0.5), p99: q(0.99), mean: s.reduce((x, y) => x + y, 0) / s.length, max: s[s.length - 1] };
     };
+    // the SLOWEST slowest trips: index, wall-clock start (epoch ms, to match the gateway's GC log) and ms
+    const SLOWEST = 20;
+    // and its split: page until the first send(), send() to the last message event, that event to the end
+    const slowest = (times, starts, splits) => times.map((ms, i) => ({ i, at: performance.timeOrigin + starts[i], ms, split: splits[i] }))
+      .sort((x, y) => y.ms - x.ms).slice(0, SLOWEST);
+    const split = (t0, t1) => [mark.send - t0, mark.msg - mark.send, t1 - mark.msg];
     const timer = () => {
       let min = Infinity;
       for (let i = 0; i < 1000; i++) {
@@ -186,9 +197,14 @@ withBrowser(async (context) => {
       const writer = writable.getWriter();
       const reader = readable.getReader();
       const times = [];
+      const starts = [];
+      const splits = [];
       counted();
       for (let i = 0; i < count; i++) {
         const t0 = performance.now();
+        starts.push(t0);
+        mark.send = 0;
+        mark.msg = 0;
         const w = writer.write(msg);
         let got = 0;
         while (got < 64) {
@@ -197,34 +213,43 @@ withBrowser(async (context) => {
           got += value.byteLength;
         }
         await w;
-        times.push(performance.now() - t0);
+        const t1 = performance.now();
+        times.push(t1 - t0);
+        splits.push(split(t0, t1));
         if (got !== 64) throw new Error(`bridge round trip ${i}: ${got} bytes back for 64`);
       }
       const messages = counted();
       reader.releaseLock();
       writer.releaseLock();
       await socket.close();
-      return { ...stats(times), messages };
+      return { ...stats(times), messages, slow: slowest(times, starts, splits) };
     };
 
     const plainTrips = async (count) => {
       const ws = await openPlain();
       ws.onclose = (e) => console.log(`plain echo closed ${e.code} ${e.reason}`);
       const times = [];
+      const starts = [];
+      const splits = [];
       counted();
       for (let i = 0; i < count; i++) {
         const t0 = performance.now();
+        starts.push(t0);
+        mark.send = 0;
+        mark.msg = 0;
         const n = await new Promise((resolve) => {
           ws.onmessage = (e) => resolve(e.data.byteLength);
           ws.send(msg);
         });
-        times.push(performance.now() - t0);
+        const t1 = performance.now();
+        times.push(t1 - t0);
+        splits.push(split(t0, t1));
         if (n !== 64) throw new Error(`plain round trip ${i}: ${n} bytes back for 64`);
       }
       const messages = counted();
       ws.onclose = null;
       ws.close();
-      return { ...stats(times), messages };
+      return { ...stats(times), messages, slow: slowest(times, starts, splits) };
     };
 
     // phase boundaries in wall-clock ms, to cut a system-wide profile (perf -k realtime) by phase
@@ -262,6 +287,13 @@ withBrowser(async (context) => {
     + ` bridge round trips ${m(r.bridgeTrips.messages)}; plain round trips ${m(r.plainTrips.messages)}`);
   for (const [name, t] of [['bridge', r.bridgeTrips], ['plain', r.plainTrips]]) {
     console.log(`MEASURE ${name} rtt n ${t.n} p50 ${f(t.p50)} p99 ${f(t.p99)} mean ${f(t.mean)} max ${f(t.max)} ms`);
+  }
+  // the slowest trips of each path, in trip order: periodic (every Nth trip) or clustered in time
+  for (const [name, t] of [['bridge', r.bridgeTrips], ['plain', r.plainTrips]]) {
+    for (const x of [...t.slow].sort((u, v) => u.i - v.i)) {
+      console.log(`SLOW ${name} trip ${x.i} at ${x.at.toFixed(3)} took ${f(x.ms)} ms`
+        + ` (page to send() ${f(x.split[0])}, send() to message ${f(x.split[1])}, message to done ${f(x.split[2])})`);
+    }
   }
   console.log('warm-up: ' + JSON.stringify(r.warm.map((w) => (w.ms !== undefined ? Math.round(w.ms) + ' ms' : 'p50 ' + f(w.p50)))));
   console.log('BENCH OK');

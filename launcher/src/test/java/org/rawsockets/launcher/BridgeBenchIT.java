@@ -79,7 +79,9 @@ class BridgeBenchIT {
         try (TcpEcho echo = new TcpEcho()) {
             GatewayProcessIT.writeAtomically(home.resolve("etc/org.rawsockets.socket.policy.cfg"),
                     "grant.bench = origin:http://127.0.0.1:* tcp 127.0.0.1 " + echo.port() + "\n");
-            GatewayProcessIT.Running g = gateway.start(home, "--headless");
+            Path safepoints = home.resolve("safepoints.log").toAbsolutePath();
+            GatewayProcessIT.Running g = gateway.start(home, true,
+                    java.util.Map.of("GATEWAY_OPTS", BridgeBenchPauses.jvmOptions(safepoints)), "--headless");
             g.awaitLine("gateway ready in|gateway started", WAIT);
             int port = HttpServerProcessIT.awaitHttpPort(home);
             String origin = "http://127.0.0.1:" + port;
@@ -119,7 +121,8 @@ class BridgeBenchIT {
 
             String timer = r.output().lines().filter(l -> l.startsWith("MEASURE page")).findFirst().orElse("");
             String messages = r.output().lines().filter(l -> l.startsWith("WebSocket messages:")).findFirst().orElse("");
-            String table = table(bulk, rtt, timer, loadBefore, loadAfter, echo.connections()) + "\n" + messages;
+            String table = table(bulk, rtt, timer, loadBefore, loadAfter, echo.connections()) + "\n" + messages
+                    + "\n" + BridgeBenchPauses.report(r.output(), BridgeBenchPauses.read(safepoints));
             System.out.println(table);
             Path report = Path.of(System.getProperty("test.work.dir", "target/it"), "bridge-bench.txt");
             Files.createDirectories(report.getParent());

@@ -310,12 +310,18 @@ class GatewayProcessIT {
     }
 
     Running start(Path home, boolean closeStdin, String... args) throws IOException {
+        return start(home, closeStdin, java.util.Map.of(), args);
+    }
+
+    /** Starts bin/gateway with {@code env} added to its environment (e.g. GATEWAY_OPTS for a GC log). */
+    Running start(Path home, boolean closeStdin, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/gateway").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("GATEWAY_OPTS");
+        pb.environment().putAll(env);
         Process p = pb.start();
         processes.add(p);
         if (closeStdin) {

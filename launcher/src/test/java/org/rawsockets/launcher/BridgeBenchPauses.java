@@ -1,0 +1,111 @@
+package org.rawsockets.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where {@link BridgeBenchIT}'s slowest round trips go: the gateway JVM's safepoints (GC pauses and other VM
+ * operations, from {@code -Xlog:safepoint} with epoch-millisecond time stamps) in each round-trip phase, and
+ * which of the page's slowest trips ({@code SLOW ...} lines, wall-clock start and duration) overlap one.
+ */
+final class BridgeBenchPauses {
+    /** JVM options for the gateway: GC and safepoint log lines stamped with the wall clock in ms. */
+    static String jvmOptions(Path log) {
+        return "-Xlog:gc,safepoint=info:file=" + log + ":timemillis";
+    }
+
+    private static final Pattern SAFEPOINT = Pattern.compile("\\[(\\d+)ms\\] Safepoint \"([^\"]+)\".*Total: (\\d+) ns");
+    private static final Pattern PHASE = Pattern.compile("PHASE (\\S+) ([\\d.]+)");
+    private static final Pattern SLOW = Pattern.compile("SLOW (bridge|plain) trip (\\d+) at ([\\d.]+) took ([\\d.]+) ms");
+
+    /** One safepoint: [start, end] in epoch ms (end is when the log line was written). */
+    record Pause(String name, double start, double end) {
+        double ms() {
+            return end - start;
+        }
+    }
+
+    static List<Pause> read(Path log) throws IOException {
+        List<Pause> pauses = new ArrayList<>();
+        if (!Files.exists(log)) {
+            return pauses;
+        }
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            Matcher m = SAFEPOINT.matcher(line);
+            if (m.find()) {
+                double end = Long.parseLong(m.group(1));
+                pauses.add(new Pause(m.group(2), end - Long.parseLong(m.group(3)) / 1e6, end));
+            }
+        }
+        return pauses;
+    }
+
+    /** The report: per round-trip phase the safepoints inside it, then each slow trip with the ones it overlaps. */
+    static String report(String browserOutput, List<Pause> pauses) {
+        Map<String, Double> phase = new TreeMap<>();
+        Matcher m = PHASE.matcher(browserOutput);
+        while (m.find()) {
+            phase.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        List<String> rows = new ArrayList<>();
+        rows.add("gateway safepoints in the whole run: " + pauses.size());
+        String[][] windows = { { "bridge", "bridge-trips", "plain-trips" }, { "plain", "plain-trips", "end" } };
+        for (String[] w : windows) {
+            Double from = phase.get(w[1]);
+            Double to = phase.get(w[2]);
+            if (from == null || to == null) {
+                rows.add(w[0] + " round trips: phase marks missing");
+                continue;
+            }
+            Map<String, int[]> byName = new TreeMap<>();
+            double total = 0;
+            double max = 0;
+            int n = 0;
+            for (Pause p : pauses) {
+                if (p.end() >= from && p.start() <= to) {
+                    n++;
+                    total += p.ms();
+                    max = Math.max(max, p.ms());
+                    byName.computeIfAbsent(p.name(), k -> new int[1])[0]++;
+                }
+            }
+            StringBuilder names = new StringBuilder();
+            byName.forEach((k, v) -> names.append(names.length() == 0 ? "" : ", ").append(k).append(" x").append(v[0]));
+            rows.add(String.format(Locale.ROOT, "%s round trips (%.0f ms): %d gateway safepoints, total %.3f ms, max %.3f ms%s",
+                    w[0], to - from, n, total, max, n == 0 ? "" : " (" + names + ")"));
+        }
+        Map<String, int[]> overlapping = new TreeMap<>();
+        m = SLOW.matcher(browserOutput);
+        while (m.find()) {
+            double at = Double.parseDouble(m.group(3));
+            double end = at + Double.parseDouble(m.group(4));
+            StringBuilder hit = new StringBuilder();
+            for (Pause p : pauses) {
+                if (p.end() + 1 >= at && p.start() <= end) { // the log stamp is truncated to the ms
+                    hit.append(String.format(Locale.ROOT, " %s %.3f ms", p.name(), p.ms()));
+                }
+            }
+            int[] c = overlapping.computeIfAbsent(m.group(1), k -> new int[2]);
+            c[0]++;
+            if (hit.length() > 0) {
+                c[1]++;
+                rows.add(m.group() + "; gateway safepoint:" + hit);
+            }
+        }
+        overlapping.forEach((k, c) -> rows.add(String.format(Locale.ROOT,
+                "%s: %d of the %d slowest round trips overlap a gateway safepoint", k, c[1], c[0])));
+        return String.join("\n", rows);
+    }
+
+    private BridgeBenchPauses() {
+    }
+}
