@@ -240,6 +240,7 @@ class StartTlsFailureTest {
                     e.getCause().getMessage());
             assertTrue(e.getCause().getMessage().contains("was closed by the peer during the startTls"),
                     e.getCause().getMessage());
+            tls.closed().toCompletableFuture().handle((v, x) -> null).get(20, TimeUnit.SECONDS);
         }
         try (Peers.Server peer = new Peers.Server(s -> {
             try {
@@ -255,8 +256,9 @@ class StartTlsFailureTest {
             assertInstanceOf(SocketClosedException.class, e.getCause());
             assertTrue(e.getCause().getMessage().contains("was closed during the startTls() handshake"),
                     e.getCause().getMessage());
+            tls.closed().toCompletableFuture().handle((v, x) -> null).get(20, TimeUnit.SECONDS);
         }
-        assertEquals(List.of(), sockets.sockets(), "sockets left");
+        assertEquals(List.of(), sockets.sockets(), "sockets left once both closed");
     }
 
     /** A socket to a peer that said "220 go", upgraded: its handshake is under way. */
