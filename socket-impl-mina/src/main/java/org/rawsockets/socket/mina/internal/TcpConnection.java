@@ -498,7 +498,7 @@ final class TcpConnection extends SocketBase {
 
         Facade(boolean tlsGeneration) {
             this.tlsGeneration = tlsGeneration;
-            this.tx = new TcpTx(TcpConnection.this, tlsGeneration ? TLS_IN_MINA : Integer.MAX_VALUE);
+            this.tx = new TcpTx(TcpConnection.this, tlsGeneration);
         }
 
         TcpConnection connection() {

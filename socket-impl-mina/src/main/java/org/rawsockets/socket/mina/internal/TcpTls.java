@@ -253,6 +253,7 @@ final class TcpTls {
         TcpConnection.Facade nf;
         IoSession s;
         synchronized (c.st) {
+            awaitPlainWrites(from);
             checkUpgradable(from); // again: the socket may have changed while the TLS context was built
             long unread = from.rx.weight();
             if (!from.rx.retireIfEmpty()) {
@@ -295,6 +296,28 @@ final class TcpTls {
             // the engine is stopping: the socket closes anyway
         }
         return nf;
+    }
+
+    /**
+     * Under c.st: waits until no other thread is handing plain writes of {@code from} to the
+     * channel or to MINA (each such hand-off is a non-blocking call: microseconds), at most 10 s.
+     */
+    private void awaitPlainWrites(TcpConnection.Facade from) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (from.tx.writingInPlace()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IllegalStateException("startTls() refused: a plain-text write to " + c.where()
+                        + " was still being handed to the network after 10 s; nothing was changed, retry");
+            }
+            try {
+                c.st.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("startTls() interrupted while a plain-text write to " + c.where()
+                        + " was being handed to the network; nothing was changed");
+            }
+        }
     }
 
     /** Why {@code from} cannot be upgraded now, as an IllegalStateException (under c.st). */

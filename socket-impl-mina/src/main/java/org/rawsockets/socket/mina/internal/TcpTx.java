@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,13 +20,18 @@ import java.util.concurrent.TimeoutException;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.future.WriteFuture;
 import org.apache.mina.core.session.IoSession;
+import org.apache.mina.transport.socket.nio.NioSession;
 import org.rawsockets.socket.NotAllowedException;
 import org.rawsockets.socket.SocketClosedException;
 import org.rawsockets.socket.TcpWritable;
 import org.rawsockets.socket.TimedOutException;
 
 /**
- * The send side of one generation of a {@link TcpConnection}. Writes go to MINA in order; with TLS
+ * The send side of one generation of a {@link TcpConnection}. A plain-text write to a socket with
+ * nothing else on its way out is written in place, on the caller's thread, straight to the
+ * non-blocking channel (no queue, no selector wake-up, no I/O-thread hand-off: what a request and
+ * its answer cost on loopback); whatever the channel does not take at once goes to MINA, and writes
+ * made meanwhile wait behind it here, as during a {@link #pump()}. Otherwise writes go to MINA in order; with TLS
  * at most {@value TcpConnection#TLS_IN_MINA} requests at a time: MINA's TLS handler queues only a
  * bounded number of requests itself and fails the session beyond it, so the others wait here,
  * counted as queued (and against the owner's buffer quota), and follow as MINA completes earlier
@@ -42,23 +48,34 @@ final class TcpTx implements TcpWritable {
     private record Held(ByteBuffer data, int size, CompletableFuture<Void> done, boolean pooled) {
     }
 
+    /**
+     * The largest heap buffer written in place: the JDK copies it into a direct buffer it keeps per
+     * writing thread, so a caller's thread keeps at most this much (MINA's I/O threads as before).
+     */
+    static final int IN_PLACE_MAX = ChunkPool.SIZE;
+
     private final TcpConnection c;
 
     private final int maxInMina;
+    /** TLS generations go through MINA's TLS filter; only plain text is written in place. */
+    private final boolean plain;
     // guarded by the connection
     private final ArrayDeque<Held> held = new ArrayDeque<>(4); // grows when busy; small per idle socket
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private boolean open;
     private boolean pumping;
+    /** The thread that set {@link #pumping}. */
+    private Thread pumper;
     /** Requests handed to MINA and not completed yet. */
     int inMina;
     /** Pooled buffers of {@link #writeCopy} not given back yet. */
     private final java.util.concurrent.atomic.AtomicInteger pooledOut = new java.util.concurrent.atomic.AtomicInteger();
     Throwable retired; // guarded by the connection
 
-    TcpTx(TcpConnection c, int maxInMina) {
+    TcpTx(TcpConnection c, boolean tls) {
         this.c = c;
-        this.maxInMina = maxInMina;
+        this.maxInMina = tls ? TcpConnection.TLS_IN_MINA : Integer.MAX_VALUE;
+        this.plain = !tls;
     }
 
     boolean isOpen() {
@@ -80,6 +97,7 @@ final class TcpTx implements TcpWritable {
             return false;
         }
         pumping = true;
+        pumper = Thread.currentThread();
         return true;
     }
 
@@ -89,12 +107,15 @@ final class TcpTx implements TcpWritable {
         while (true) {
             List<Held> batch = new ArrayList<>();
             synchronized (c.st) {
+                pumper = Thread.currentThread(); // openForWrites() may pump on another thread than pumpDue()'s
                 while (inMina < maxInMina && !held.isEmpty() && retired == null && c.st.error == null) {
                     batch.add(held.poll());
                     inMina++;
                 }
                 if (batch.isEmpty()) {
                     pumping = false;
+                    pumper = null;
+                    c.st.notifyAll(); // see writingInPlace()
                     shutdown = c.closer.shutdownDue();
                     break;
                 }
@@ -153,6 +174,58 @@ final class TcpTx implements TcpWritable {
         } else {
             wf.addListener(f -> c.onWritten(this, n, ((WriteFuture) f).isWritten()));
         }
+    }
+
+    /**
+     * Writes what the channel takes now on this thread; the rest (or all of it, when the channel
+     * failed: MINA then meets the same error and fails the socket as usual) goes to MINA. A
+     * non-blocking channel is not closed by an interrupt of the writing thread (JDK 11+), so any
+     * thread may write here. Holds no lock while writing.
+     */
+    private void writeInPlace(ByteBuffer data, int n, boolean pooled) {
+        boolean all = false;
+        if (c.session instanceof NioSession ns && ns.getChannel() instanceof SocketChannel ch) {
+            try {
+                while (ch.write(data) > 0 && data.hasRemaining()) {
+                    // the channel took some: offer the rest once more before MINA waits for room
+                }
+                all = !data.hasRemaining();
+            } catch (IOException e) {
+                // reset or closed meanwhile: MINA's write of the rest reports it
+            }
+        }
+        if (all) {
+            if (pooled) {
+                giveBack(data);
+            }
+            c.onWritten(this, n, true);
+        } else {
+            submit(data, n, pooled);
+        }
+        boolean pump;
+        boolean shutdown;
+        synchronized (c.st) {
+            pumping = false;
+            pumper = null;
+            pump = pumpDue();
+            shutdown = !pump && c.closer.shutdownDue();
+            c.st.notifyAll(); // see writingInPlace()
+        }
+        if (pump) {
+            pump();
+        } else if (shutdown) {
+            c.closer.shutdownOutput();
+        }
+    }
+
+    /**
+     * Under the connection: whether another thread is handing writes of this stream to the channel
+     * or to MINA right now (in place or a pump's batch, outside the lock). A startTls() waits until
+     * none is: its TLS filter must see none of them, and its handshake must follow them. The thread
+     * doing it is never waited for by itself (a write's completion may call startTls()).
+     */
+    boolean writingInPlace() {
+        return pumping && pumper != Thread.currentThread();
     }
 
     private void giveBack(ByteBuffer pooled) {
@@ -218,6 +291,7 @@ final class TcpTx implements TcpWritable {
         int n = data.remaining();
         CompletableFuture<Void> f = new CompletableFuture<>();
         boolean direct;
+        boolean inPlace = false;
         boolean pump = false;
         synchronized (c.st) {
             Throwable refused = writeRefusal();
@@ -246,6 +320,11 @@ final class TcpTx implements TcpWritable {
             }
             direct = !pumping && held.isEmpty() && inMina < maxInMina;
             if (direct) {
+                // nothing of this stream is in MINA: the channel is ours to write on this thread
+                // (pumping holds later writes back until this one is in the channel or in MINA)
+                inPlace = plain && inMina == 0 && (n <= IN_PLACE_MAX || data.isDirect());
+                pumping = inPlace;
+                pumper = inPlace ? Thread.currentThread() : null;
                 inMina++;
             } else {
                 // behind earlier writes: held here, accepted by the usual rule below
@@ -253,7 +332,9 @@ final class TcpTx implements TcpWritable {
                 pump = pumpDue();
             }
         }
-        if (direct) {
+        if (direct && inPlace) {
+            writeInPlace(data, n, pooled);
+        } else if (direct) {
             submit(data, n, pooled); // no lock held: see the class comment
         } else if (pump) {
             pump();
