@@ -53,7 +53,8 @@ class NewProtocolProcessIT {
         Path work = Paths.get(System.getProperty("test.work.dir"), "new-protocol");
         delete(work);
         Path tree = Files.createDirectories(work.resolve("tree"));
-        for (String f : new String[] { "pom.xml", "bnd.bnd", "protocols/pom.xml", "launcher/pom.xml" }) {
+        for (String f : new String[] { "pom.xml", "bnd.bnd", "protocols/pom.xml", "launcher/pom.xml",
+            "launcher/protocols.bndrun" }) {
             Files.createDirectories(tree.resolve(f).getParent());
             Files.copy(ROOT.resolve(f), tree.resolve(f));
         }
@@ -78,6 +79,8 @@ class NewProtocolProcessIT {
         }
         assertEquals(new TreeSet<>(Set.of("hello")), ProtocolModulesTest.protocolBundles(tree));
         assertTrue(ProtocolModulesTest.launcherDependencies(tree).contains("hello"), "launcher/pom.xml depends on hello");
+        assertTrue(ProtocolsResolutionTest.requiredIds(tree.resolve("launcher/protocols.bndrun"))
+                .contains("org.rawsockets.hello"), "launcher/protocols.bndrun requires org.rawsockets.hello");
 
         // 2. Build it offline: this reactor's artifacts in a private local repository, everything else
         //    read from the build's own local repository (maven.repo.local.tail).
