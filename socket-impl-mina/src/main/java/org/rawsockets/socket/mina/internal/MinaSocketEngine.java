@@ -69,7 +69,9 @@ import org.slf4j.LoggerFactory;
  * resolution, binding and closing of listeners and deferred write flushes run on a small executor
  * ({@code resolverThreads}) that is fair between bundles ({@link FairExecutor}: one bundle uses at
  * most half of its threads, its further tasks wait in its own bounded queue), timeouts and Happy
- * Eyeballs attempts on one timer thread. The blocking stream views throw
+ * Eyeballs attempts on one timer thread. A plain-text TCP write with nothing of its socket on the
+ * way out is written to the channel on the calling thread ({@link TcpTx}); the rest goes through
+ * MINA's queue and the I/O threads. The blocking stream views throw
  * {@link IllegalStateException} when used on any of these engine threads. {@link #close()} closes
  * every socket and stops every thread.
  *
