@@ -124,6 +124,12 @@ public final class MinaSocketEngine implements AutoCloseable {
     /** One SSLContext per TLS configuration: TLS sessions resume, PEM is parsed once. */
     private final TlsContexts tlsContexts = new TlsContexts();
     private volatile boolean closed;
+    /**
+     * Whether plain-text writes may go to the channel on the caller's thread ({@link TcpTx});
+     * {@code -Drawsockets.writeInPlace=false} (read when the engine starts) hands every write to
+     * the I/O threads instead.
+     */
+    private final boolean writeInPlace = !"false".equals(System.getProperty("rawsockets.writeInPlace"));
 
     public MinaSocketEngine(EngineConfig config, SocketPolicy policy, AuditLog audit, HostResolver resolver) {
         this(config, policy, audit, resolver, null);
@@ -276,6 +282,10 @@ public final class MinaSocketEngine implements AutoCloseable {
 
     ChunkPool chunks() {
         return chunks;
+    }
+
+    boolean writeInPlace() {
+        return writeInPlace;
     }
 
     /**

@@ -54,10 +54,14 @@ final class TcpTx implements TcpWritable {
      */
     static final int IN_PLACE_MAX = ChunkPool.SIZE;
 
+
     private final TcpConnection c;
 
     private final int maxInMina;
-    /** TLS generations go through MINA's TLS filter; only plain text is written in place. */
+    /**
+     * TLS generations go through MINA's TLS filter; only plain text is written in place (unless the
+     * engine hands every write to its I/O threads: {@link MinaSocketEngine#writeInPlace()}).
+     */
     private final boolean plain;
     // guarded by the connection
     private final ArrayDeque<Held> held = new ArrayDeque<>(4); // grows when busy; small per idle socket
@@ -322,7 +326,7 @@ final class TcpTx implements TcpWritable {
             if (direct) {
                 // nothing of this stream is in MINA: the channel is ours to write on this thread
                 // (pumping holds later writes back until this one is in the channel or in MINA)
-                inPlace = plain && inMina == 0 && (n <= IN_PLACE_MAX || data.isDirect());
+                inPlace = plain && inMina == 0 && c.engine.writeInPlace() && (n <= IN_PLACE_MAX || data.isDirect());
                 pumping = inPlace;
                 pumper = inPlace ? Thread.currentThread() : null;
                 inMina++;

@@ -3,7 +3,9 @@ package org.rawsockets.socket.mina.internal;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rawsockets.socket.mina.internal.TcpEngineTest.await;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,10 +54,6 @@ class InPlaceWriteTest {
         engine.close();
     }
 
-    static <T> T await(java.util.concurrent.CompletionStage<T> s) throws Exception {
-        return s.toCompletableFuture().get(20, TimeUnit.SECONDS);
-    }
-
     /** Without the in-place path the write waits for the I/O thread, which is busy: nothing arrives. */
     @Test
     void aWriteReachesThePeerWhileTheIoThreadIsBusy() throws Exception {
@@ -63,25 +62,8 @@ class InPlaceWriteTest {
             await(s.opened());
             Socket far = peer.next();
             far.setSoTimeout(10_000);
-            CountDownLatch blocked = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            AtomicReference<String> ioThread = new AtomicReference<>();
-            java.util.concurrent.atomic.AtomicBoolean onIoThread = new java.util.concurrent.atomic.AtomicBoolean();
-            s.readable().read().thenRun(() -> { // completed by the I/O thread when the byte arrives
-                ioThread.set(Thread.currentThread().getName());
-                onIoThread.set(IoThreads.isIoThread());
-                blocked.countDown();
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            CountDownLatch release = blockIoThread(s, far);
             try {
-                far.getOutputStream().write('x');
-                assertTrue(blocked.await(10, TimeUnit.SECONDS), "the read did not complete");
-                assertTrue(onIoThread.get(), "completed on " + ioThread.get()
-                        + ", not on the I/O thread: the test would not block it");
                 CompletableFuture<Void> w = s.writable().write("ping".getBytes(US_ASCII)).toCompletableFuture();
                 byte[] got = new byte[4];
                 new DataInputStream(far.getInputStream()).readFully(got); // 10 s SO_TIMEOUT
@@ -93,6 +75,68 @@ class InPlaceWriteTest {
             }
             far.close();
         }
+    }
+
+    /** {@code -Drawsockets.writeInPlace=false}: every write waits for the I/O thread, as before. */
+    @Test
+    void theSwitchHandsEveryWriteToTheIoThread() throws Exception {
+        MinaSocketEngine handOff;
+        System.setProperty("rawsockets.writeInPlace", "false");
+        try {
+            handOff = new MinaSocketEngine(new EngineConfig(1, Duration.ofSeconds(10), 64 * 1024, 16 * 1024, 65507, 16, 4),
+                    SocketPolicy.ALLOW_ALL, AuditLog.NONE, HostResolver.JDK);
+        } finally {
+            System.clearProperty("rawsockets.writeInPlace");
+        }
+        try (handOff; Peers.Server peer = new Peers.Server(Peers::idle)) {
+            TcpSocket s = handOff.serviceFor(Owner.of(1, "test.bundle")).openTcp("127.0.0.1", peer.port());
+            await(s.opened());
+            Socket far = peer.next();
+            CountDownLatch release = blockIoThread(s, far);
+            byte[] got = new byte[4];
+            try {
+                s.writable().write("ping".getBytes(US_ASCII));
+                far.setSoTimeout(500); // the I/O thread is held until release: nothing can arrive before
+                assertThrows(SocketTimeoutException.class, () -> far.getInputStream().read(got));
+            } finally {
+                release.countDown();
+            }
+            far.setSoTimeout(10_000);
+            new DataInputStream(far.getInputStream()).readFully(got);
+            assertEquals("ping", new String(got, US_ASCII));
+            far.close();
+        }
+    }
+
+    /**
+     * Blocks the engine's I/O thread (the only one) in a read callback: the peer sends a byte, the
+     * read's dependent waits until the returned latch is released (at most 20 s).
+     */
+    private static CountDownLatch blockIoThread(TcpSocket s, Socket far) throws Exception {
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<String> ioThread = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean onIoThread = new java.util.concurrent.atomic.AtomicBoolean();
+        s.readable().read().thenRun(() -> { // completed by the I/O thread when the byte arrives
+            ioThread.set(Thread.currentThread().getName());
+            onIoThread.set(IoThreads.isIoThread());
+            blocked.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        far.getOutputStream().write('x');
+        if (!blocked.await(10, TimeUnit.SECONDS)) {
+            release.countDown();
+            throw new AssertionError("the read did not complete");
+        }
+        if (!onIoThread.get()) {
+            release.countDown();
+            throw new AssertionError("completed on " + ioThread.get() + ", not on the I/O thread: the test would not block it");
+        }
+        return release;
     }
 
     /** A non-blocking channel is not closed by an interrupt of the thread writing on it. */
