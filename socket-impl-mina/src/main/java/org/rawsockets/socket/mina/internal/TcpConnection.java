@@ -382,7 +382,7 @@ final class TcpConnection extends SocketBase {
         boolean tlsProblem = c instanceof SSLException;
         String what = opening ? (tlsProblem ? "TLS handshake with " : "connection to ")
                 : up != null && tlsProblem ? "TLS handshake (startTls) with " : "connection to ";
-        NetworkException err = NetworkReasons.of(what + where() + " failed: " + message(c), c);
+        NetworkException err = NetworkReasons.of(what + where() + " failed: " + cause(c), c);
         if (quiet) {
             LOG.debug("socket {} of {}: {} (after the socket failed or closed)", id, owner.owner(), err.getMessage(),
                     c);
@@ -400,6 +400,17 @@ final class TcpConnection extends SocketBase {
             return;
         }
         fail(err);
+    }
+
+    /**
+     * The cause of a connection failure in words: the exception's message, where a write that met
+     * the peer's reset after the reset itself was reported elsewhere (Linux reports ECONNRESET once,
+     * then EPIPE) says so, since a write on the caller's thread and a read on the I/O thread race
+     * for that one report.
+     */
+    static String cause(Throwable t) {
+        String m = message(t);
+        return t instanceof IOException && "Broken pipe".equals(m) ? "connection reset by the peer (Broken pipe)" : m;
     }
 
     static String message(Throwable t) {

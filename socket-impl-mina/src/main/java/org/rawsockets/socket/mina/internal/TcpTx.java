@@ -181,28 +181,36 @@ final class TcpTx implements TcpWritable {
     }
 
     /**
-     * Writes what the channel takes now on this thread; the rest (or all of it, when the channel
-     * failed: MINA then meets the same error and fails the socket as usual) goes to MINA. A
+     * Writes what the channel takes now on this thread; the rest goes to MINA. A channel error fails
+     * the socket with that error (a reset is reported by the kernel only once: if this write gets
+     * it, MINA would only see "Broken pipe"); a channel closed meanwhile leaves the write to MINA,
+     * which fails it as before. A
      * non-blocking channel is not closed by an interrupt of the writing thread (JDK 11+), so any
      * thread may write here. Holds no lock while writing.
      */
     private void writeInPlace(ByteBuffer data, int n, boolean pooled) {
         boolean all = false;
+        IOException failed = null;
         if (c.session instanceof NioSession ns && ns.getChannel() instanceof SocketChannel ch) {
             try {
                 while (ch.write(data) > 0 && data.hasRemaining()) {
                     // the channel took some: offer the rest once more before MINA waits for room
                 }
                 all = !data.hasRemaining();
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // closed meanwhile (close, abort): MINA's write of the rest fails as it did before
             } catch (IOException e) {
-                // reset or closed meanwhile: MINA's write of the rest reports it
+                failed = e; // e.g. a reset: the kernel reports ECONNRESET once, to this write, not to MINA's
             }
         }
-        if (all) {
+        if (all || failed != null) {
             if (pooled) {
                 giveBack(data);
             }
-            c.onWritten(this, n, true);
+            if (failed != null) {
+                c.onException(failed); // fails and closes the socket as MINA's exceptionCaught does
+            }
+            c.onWritten(this, n, all);
         } else {
             submit(data, n, pooled);
         }

@@ -43,6 +43,19 @@ class NetworkReasonsTest {
         assertEquals(Reason.OTHER, NetworkReasons.reasonOf(null));
     }
 
+    /**
+     * Linux reports a peer's reset once (ECONNRESET), then EPIPE: a write on the caller's thread and
+     * a read on the I/O thread race for the report, so "Broken pipe" must still say reset.
+     */
+    @Test
+    void aBrokenPipeIsAResetInTheMessageToo() {
+        IOException epipe = new IOException("Broken pipe");
+        assertEquals(Reason.RESET, NetworkReasons.reasonOf(epipe));
+        assertEquals("connection reset by the peer (Broken pipe)", TcpConnection.cause(epipe));
+        assertEquals("Connection reset", TcpConnection.cause(new SocketException("Connection reset")));
+        assertEquals("Broken pipe", TcpConnection.cause(new IllegalStateException("Broken pipe")));
+    }
+
     @Test
     void tlsFailures() {
         SSLHandshakeException pkix = new SSLHandshakeException("PKIX path building failed");
