@@ -71,6 +71,7 @@ public final class IppDecoder {
     private int parsedLength;
     /** Where {@link #feed}'s last parse got to: the next parse resumes there (not from byte 0). */
     private Checkpoint resume;
+    private final Framer framer;
 
     /** The parse state at a tag position of the top level: all a later parse needs to go on. */
     private static final class Checkpoint {
@@ -92,6 +93,7 @@ public final class IppDecoder {
     public IppDecoder(Limits limits, String source) {
         this.limits = limits;
         this.source = source;
+        this.framer = new Framer(limits.maxDepth());
     }
 
     /** Decodes a whole body; bytes after the end-of-attributes tag (document data) are ignored. */
@@ -129,15 +131,15 @@ public final class IppDecoder {
         int start = in.position();
         in.get(acc, accLen, take);
         accLen += take;
-        // Each parse resumes at the last top-level tag position the previous one reached, and only
-        // once the bytes reach what it needed: without this every piece re-parsed everything received
-        // (the issue-21 fuzz target measured the allocation growing with pieces x length; a 185-byte
-        // collection fed byte by byte: 343 KB with the resumption alone, 41 KB with the rule below).
-        if (accLen < limits.maxBytes() && (accLen < parseAt
-                || !contains(acc, accLen - take, accLen, (byte) 0x03) && accLen < 2L * parsedLength)) {
-            // The message ends with its end-of-attributes tag (0x03): its parse can only complete in
-            // the call whose bytes hold that tag. Without one, parse again only when the bytes doubled
-            // (a collection is re-parsed from its start: this keeps that O(n log n)).
+        // Frame first: the framer walks the items' lengths without building anything and says when
+        // the end-of-attributes tag (or a structure no parse accepts) is in. Only then, or when the
+        // bytes doubled since the last parse (so a malformed value still fails early; a collection
+        // is re-parsed from its start, this keeps that O(n log n)), does a parse run, resuming at the
+        // last top-level tag position the previous one reached. Without the framer every piece
+        // holding a byte 0x03 re-parsed the open collection (issue 21's fuzz finding: 10 MB for a
+        // 3,267-byte message in pieces).
+        boolean framed = framer.advance(acc, accLen);
+        if (accLen < limits.maxBytes() && (accLen < parseAt || !framed && accLen < 2L * parsedLength)) {
             return null;
         }
         parsedLength = accLen;
@@ -161,13 +163,62 @@ public final class IppDecoder {
         }
     }
 
-    private static boolean contains(byte[] b, int from, int to, byte x) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == x) {
-                return true;
-            }
+    /**
+     * Finds the end of the attribute part by its items' lengths alone: no object per item, each byte
+     * looked at once over all calls. It does not judge values; the parse does.
+     */
+    private static final class Framer {
+        /** Where the next item starts (0: the header is not in yet). */
+        private int pos;
+        /** Collections open at {@link #pos}. */
+        private int depth;
+        private boolean inGroup;
+        private final int maxDepth;
+
+        Framer(int maxDepth) {
+            this.maxDepth = maxDepth;
         }
-        return false;
+
+        /**
+         * @return true once the bytes hold the end-of-attributes tag at the top level, or a structure
+         *         the parse rejects (a group tag inside a collection, an end of collection outside
+         *         one, a value before any group, nesting beyond the limit); false while more is needed
+         */
+        boolean advance(byte[] b, int len) {
+            if (pos == 0) {
+                if (len < 8) {
+                    return false;
+                }
+                pos = 8;
+            }
+            while (pos < len) {
+                int tag = b[pos] & 0xFF;
+                if (tag <= 0x0F) {
+                    if (depth > 0 || tag == 0x03) {
+                        return true;
+                    }
+                    inGroup = true;
+                    pos++;
+                    continue;
+                }
+                if (!inGroup || len - pos < 3) {
+                    return !inGroup;
+                }
+                int nameEnd = pos + 3 + (((b[pos + 1] & 0xFF) << 8) | (b[pos + 2] & 0xFF));
+                if (len - nameEnd < 2) {
+                    return false;
+                }
+                long itemEnd = nameEnd + 2L + (((b[nameEnd] & 0xFF) << 8) | (b[nameEnd + 1] & 0xFF));
+                if (itemEnd > len) {
+                    return false;
+                }
+                if (tag == 0x34 && ++depth > maxDepth || tag == 0x37 && --depth < 0) {
+                    return true;
+                }
+                pos = (int) itemEnd;
+            }
+            return false;
+        }
     }
 
     /** The bytes ended: fails when a message was started but not complete. */
@@ -184,6 +235,14 @@ public final class IppDecoder {
 
     IppProtocolException error(String what) {
         return new IppProtocolException("malformed IPP message from " + source + ": " + what);
+    }
+
+    /** Where a value sits in nested collections ("media-col/media-size"), as text only for a message. */
+    private record Path(Path parent, String name) {
+        @Override
+        public String toString() {
+            return parent == null ? name : parent + "/" + name;
+        }
     }
 
     private final class Parse {
@@ -273,15 +332,17 @@ public final class IppDecoder {
                 int at = pos - 1;
                 String n = string(u16len("the name length"), "the name");
                 int vlen = u16len("the value length");
-                need(vlen, "the value of " + (n.isEmpty() ? name : n) + " (" + vlen + " bytes declared, "
-                        + (end - pos) + " left)");
+                if (end - pos < vlen) { // the message is built only when it is needed (issue 21: allocation)
+                    throw new NeedMore("the value of " + (n.isEmpty() ? name : n) + " (" + vlen + " bytes declared, "
+                            + (end - pos) + " left)", (long) pos + vlen);
+                }
                 if (n.isEmpty() && name == null) {
                     throw error("an additional value (empty name) without an attribute before it at byte " + at);
                 }
                 IppValue v;
                 if (tag == 0x34) {
                     pos += vlen;
-                    v = IppValue.collection(collection(1, n.isEmpty() ? name : n));
+                    v = IppValue.collection(collection(1, new Path(null, n.isEmpty() ? name : n)));
                 } else {
                     v = value(tag, vlen, n.isEmpty() ? name : n, at);
                 }
@@ -297,7 +358,7 @@ public final class IppDecoder {
             }
         }
 
-        private List<IppAttribute> collection(int depth, String of) throws NeedMore, IppProtocolException {
+        private List<IppAttribute> collection(int depth, Path of) throws NeedMore, IppProtocolException {
             if (depth > limits.maxDepth()) {
                 throw error("collection " + of + " is nested deeper than " + limits.maxDepth());
             }
@@ -305,7 +366,9 @@ public final class IppDecoder {
             String member = null;
             List<IppValue> values = null;
             while (true) {
-                need(1, "a tag in collection " + of);
+                if (pos >= end) {
+                    throw new NeedMore("a tag in collection " + of, (long) pos + 1);
+                }
                 int at = pos;
                 int tag = b[pos++] & 0xFF;
                 if (tag <= 0x0F) {
@@ -318,7 +381,10 @@ public final class IppDecoder {
                     throw error("a member value in collection " + of + " has a name (must be empty) at byte " + at);
                 }
                 int vlen = u16len("the value length");
-                need(vlen, "a value in collection " + of + " (" + vlen + " bytes declared, " + (end - pos) + " left)");
+                if (end - pos < vlen) {
+                    throw new NeedMore("a value in collection " + of + " (" + vlen + " bytes declared, " + (end - pos)
+                            + " left)", (long) pos + vlen);
+                }
                 if ((tag == 0x37 || tag == 0x4A) && member != null && values.isEmpty()) {
                     throw error("member " + member + " of collection " + of + " has no value (byte " + at + ")");
                 }
@@ -345,9 +411,9 @@ public final class IppDecoder {
                 }
                 if (tag == 0x34) {
                     pos += vlen;
-                    values.add(IppValue.collection(collection(depth + 1, of + "/" + member)));
+                    values.add(IppValue.collection(collection(depth + 1, new Path(of, member))));
                 } else {
-                    values.add(value(tag, vlen, of + "/" + member, at));
+                    values.add(value(tag, vlen, new Path(of, member), at));
                 }
                 count();
             }
@@ -359,7 +425,11 @@ public final class IppDecoder {
             }
         }
 
-        private IppValue value(int tag, int len, String attr, int at) throws IppProtocolException {
+        /**
+         * @param attr the attribute's name, or its {@link Path} in a collection: turned into text only
+         *            for an error
+         */
+        private IppValue value(int tag, int len, Object attr, int at) throws IppProtocolException {
             IppTag t = IppTag.of(tag);
             int start = pos;
             pos += len;
@@ -431,7 +501,7 @@ public final class IppDecoder {
             }
         }
 
-        private void size(int len, int want, IppTag t, String attr, int at) throws IppProtocolException {
+        private void size(int len, int want, IppTag t, Object attr, int at) throws IppProtocolException {
             if (len != want) {
                 throw error("attribute " + attr + ": a " + t + " value is " + want + " bytes, was " + len + " (byte "
                         + at + ")");
