@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the machine uses yet. Nothing is routed beyond the pair: the packets stay on this machine.
  * Faults are applied inside the namespace, on the peer's end: packet loss, a blackhole and a TCP
  * reset with {@code iptables} (statistic, DROP, REJECT --reject-with tcp-reset), duplication with
- * the TEE target, the MTU with {@code ip link}, a frozen peer with SIGSTOP/SIGCONT. (Delay and
- * reordering need the kernel's netem queueing discipline, which this kernel does not have: {@code tc
- * qdisc add ... netem} answers "Specified qdisc kind is unknown".)
+ * the TEE target, the MTU with {@code ip link}, a frozen peer with SIGSTOP/SIGCONT, delay with
+ * jitter (and so reordering) by {@link #delay}: the kernel's netem queueing discipline would do it,
+ * but this kernel has none ({@code tc qdisc add ... netem} answers "Specified qdisc kind is
+ * unknown"), so iptables' NFQUEUE target hands every packet to a small program that lets it go late.
  *
  * <p>Unique names per run (pid and a counter); {@link #close()} stops the peers and deletes the
  * namespace (the veth pair goes with it), also from a shutdown hook when the JVM ends first. A
@@ -40,6 +41,9 @@ public final class FaultNetwork implements AutoCloseable {
     private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
     private final Thread hook;
     private boolean closed;
+    /** The running {@link #delay} program, null when there is none. */
+    private Process delay;
+    private String delayReport = "";
 
     public FaultNetwork() throws IOException, InterruptedException {
         long pid = ProcessHandle.current().pid();
@@ -195,11 +199,76 @@ public final class FaultNetwork implements AutoCloseable {
         run("kill", "-CONT", String.valueOf(p.pid()));
     }
 
-    /** Lifts every fault: rules flushed, MTU 1500. */
+    /** The NFQUEUE queue of {@link #delay} (queues are per namespace: this one is the test's own). */
+    private static final String DELAY_QUEUE = "7";
+
+    /**
+     * Delays every packet to and from the peer by {@code meanMillis} ± {@code jitterMillis}
+     * (uniform, both ways: a round trip gains twice that), so packets closer together than the jitter
+     * leave in another order: netem's {@code delay MEAN JITTER}. By {@code nfq-delay.py} (a resource
+     * of this package, run with python3 in the namespace): iptables' NFQUEUE target hands each
+     * packet to it, and it gives the packet its verdict late; the packets stay in the kernel.
+     * {@link #clear()} removes the rules first, then lets what it holds through.
+     *
+     * @param seed of the delays drawn, for a run that can be repeated
+     */
+    public void delay(int meanMillis, int jitterMillis, long seed) throws IOException, InterruptedException {
+        if (delay != null) {
+            throw new IllegalStateException("a delay is already set on " + name);
+        }
+        Path script = dir.resolve("nfq-delay.py");
+        try (java.io.InputStream in = FaultNetwork.class.getResourceAsStream("nfq-delay.py")) {
+            if (in == null) {
+                throw new IOException("nfq-delay.py is not on the class path beside " + FaultNetwork.class.getName());
+            }
+            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Process p = start("delay", List.of("python3", script.toString(), DELAY_QUEUE, String.valueOf(meanMillis),
+                String.valueOf(jitterMillis), String.valueOf(seed)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!output("delay").contains("bound " + DELAY_QUEUE)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new IOException("nfq-delay.py did not bind queue " + DELAY_QUEUE + " in " + name
+                        + (p.isAlive() ? " within 10 s" : " (exit " + p.waitFor() + ")") + ": " + output("delay"));
+            }
+            Thread.sleep(20); // polls the program's output for its "bound" line, bounded by the deadline
+        }
+        delay = p;
+        ns("iptables", "-A", "INPUT", "-i", peerInterface, "-j", "NFQUEUE", "--queue-num", DELAY_QUEUE);
+        ns("iptables", "-A", "OUTPUT", "-o", peerInterface, "-j", "NFQUEUE", "--queue-num", DELAY_QUEUE);
+    }
+
+    /**
+     * What the last {@link #delay} program reported when {@link #clear()} stopped it: "released N
+     * reordered M maxlate L" (packets let through, how many after one with a later id, its own
+     * largest lateness in ms); empty before.
+     */
+    public String delayReport() {
+        return delayReport;
+    }
+
+    /** Lifts every fault: rules flushed, MTU 1500, a {@link #delay} stopped (what it held let through). */
     public void clear() throws IOException, InterruptedException {
         ns("iptables", "-F");
         ns("iptables", "-t", "mangle", "-F");
         mtu(1500);
+        if (delay != null) {
+            Process p = delay;
+            delay = null;
+            p.destroy(); // SIGTERM: it lets every packet it holds through, prints its counts, ends
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("nfq-delay.py in " + name + " did not end within 10 s of SIGTERM: "
+                        + output("delay"));
+            }
+            String out = output("delay");
+            int at = out.lastIndexOf("released ");
+            delayReport = at < 0 ? "" : out.substring(at).strip();
+            if (p.exitValue() != 0 || delayReport.isEmpty()) {
+                throw new IOException("nfq-delay.py in " + name + " ended with " + p.exitValue() + ": " + out);
+            }
+        }
     }
 
     /** Packets the rules of {@code chain} in {@code table} matched so far (proof a fault took effect). */

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -225,6 +227,50 @@ class NetworkFaultsTest {
         assertTrue(answered >= n / 2, "requests answered through 10 % loss: " + answered + " of " + n);
         net.clear();
         recovers(c);
+        noLeaks(c);
+    }
+
+    @Test
+    void delayWithJitterReordersPacketsYetEveryReadGetsItsOwnAnswer() throws Exception {
+        // 200 ms +- 50 ms each way (netem's "delay 200ms 50ms", by FaultNetwork.delay): a round trip
+        // of 300-500 ms, and the packets of a window, sent within microseconds, leave the delay in
+        // another order; the timeout (3 s from the call) covers the round trip and TCP's repairs
+        Duration timeout = Duration.ofSeconds(3);
+        int window = 8;
+        ModbusClientImpl c = client("delay", window, timeout);
+        readsItsOwnAnswer(c, 0, 1);
+        net.delay(200, 50, 21);
+        int n = FULL ? 400 : 40;
+        long fastest = Long.MAX_VALUE;
+        long slowest = 0;
+        for (int w = 0; w < n; w += window) {
+            long start = System.nanoTime();
+            List<CompletableFuture<Registers>> futures = new ArrayList<>();
+            for (int i = w; i < w + window; i++) {
+                futures.add(c.readHoldingRegisters(Peers.UNIT, i % 150, 1 + i % 50).toCompletableFuture());
+            }
+            for (int k = 0; k < window; k++) {
+                int i = w + k;
+                ModbusException e = ends("request " + i, futures.get(k));
+                assertNull(e, () -> "request " + i + " failed under delay alone: " + e);
+                checkAnswer(futures.get(k).join(), i % 150, 1 + i % 50);
+            }
+            long took = (System.nanoTime() - start) / 1_000_000;
+            fastest = Math.min(fastest, took);
+            slowest = Math.max(slowest, took);
+        }
+        long queued = net.matched("filter", "INPUT") + net.matched("filter", "OUTPUT");
+        net.clear();
+        String report = net.delayReport();
+        System.out.println("delay 200 +- 50 ms: " + n + " requests in windows of " + window + ", all answered (each its"
+                + " own); a window took " + fastest + "-" + slowest + " ms; " + queued + " packets through the delay ("
+                + report + "); " + c.status());
+        assertTrue(fastest >= 300, "a window's round trip is at least 2 x 150 ms: " + fastest + " ms");
+        Matcher m = Pattern.compile("released (\\d+) reordered (\\d+)").matcher(report);
+        assertTrue(m.find(), report);
+        assertTrue(Long.parseLong(m.group(1)) >= queued && Long.parseLong(m.group(2)) > 0,
+                "every packet went through the delay and some left in another order: " + report);
+        readsItsOwnAnswer(c, 7, 7);
         noLeaks(c);
     }
 

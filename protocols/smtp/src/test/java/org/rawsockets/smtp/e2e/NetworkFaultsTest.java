@@ -345,6 +345,38 @@ class NetworkFaultsTest {
     }
 
     @Test
+    void delayWithJitterReordersPacketsAndTheMessageArrivesIntact() throws Exception {
+        // 200 ms +- 50 ms each way (netem's "delay 200ms 50ms", by FaultNetwork.delay), from the
+        // greeting on: every command waits a round trip of 300-500 ms, and the message's segments,
+        // written back to back, leave the delay in another order
+        net.delay(200, 50, 25);
+        int rounds = FULL ? 5 : 1;
+        for (int i = 0; i < rounds; i++) {
+            byte[] m = message("through delay " + i, 60_000);
+            long start = System.nanoTime();
+            SmtpSession s = connect(Duration.ofSeconds(10));
+            Exception e = ends("the message " + i, s.send(Envelope.of("alice@example.org", "bob@example.org"),
+                    MessageSource.of(m)).toCompletableFuture());
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(null, e, "a delay alone must not fail the send");
+            String rec = server.nextMessage();
+            assertEquals(m.length, Json.number(rec, "size"), rec);
+            assertEquals(sha256(m), Json.string(rec, "sha256"), "the server's checksum of the message sent");
+            s.close().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            System.out.println("delay 200 +- 50 ms: greeting to accepted " + m.length + " bytes in " + ms + " ms");
+            assertTrue(ms >= 4 * 300, "greeting, EHLO, the envelope and the data's end each wait a round trip: " + ms);
+        }
+        long queued = net.matched("filter", "INPUT") + net.matched("filter", "OUTPUT");
+        net.clear();
+        String report = net.delayReport();
+        System.out.println("delay 200 +- 50 ms: " + queued + " packets through the delay (" + report + ")");
+        java.util.regex.Matcher r = java.util.regex.Pattern.compile("released (\\d+) reordered (\\d+)").matcher(report);
+        assertTrue(r.find() && Long.parseLong(r.group(1)) >= queued && Long.parseLong(r.group(2)) > 0,
+                "every packet went through the delay and some left in another order: " + report);
+        noLeaks();
+    }
+
+    @Test
     void lossAtMtu576DuringALargeMessageDeliversItIntactOrFailsTyped() throws Exception {
         net.mtu(576);
         int rounds = FULL ? 5 : 1;
