@@ -1,0 +1,227 @@
+package org.rawsockets.coap.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rawsockets.coap.CoapException;
+import org.rawsockets.coap.CoapRequest;
+import org.rawsockets.coap.CoapResponse;
+import org.rawsockets.coap.CoapTimeoutException;
+import org.rawsockets.socket.netfault.FaultNetwork;
+import org.rawsockets.socket.netfault.Leaks;
+
+/**
+ * The CoAP client through network faults (issue 21): libcoap's {@code coap-server-notls} in a
+ * network namespace the test creates (a veth pair, a private /30, nothing leaves the machine), the
+ * client in this JVM. Faults: 10 % loss both ways, a delay of 200 ms ± 50 ms each way (which
+ * reorders datagrams), a blackhole, a frozen server (SIGSTOP) that resumes. CoAP runs over UDP:
+ * what TCP repairs for the other protocols is the client's own work here (RFC 7252 retransmission
+ * of confirmable messages, block-wise transfers one block per exchange). Every request ends with its
+ * response or a typed {@link CoapException} within its deadline; after close no socket, thread or
+ * file descriptor of the client remains. {@code -Dfaults.full=true} (profile {@code faults}) sends
+ * 5x the requests.
+ */
+class NetworkFaultsTest extends CoapTestSupport {
+
+    static final boolean FULL = Boolean.getBoolean("faults.full");
+    static final Duration DEADLINE = Duration.ofSeconds(90);
+    static final int PORT = 5683; // the namespace is the test's own: every port is free there
+
+    FaultNetwork net;
+    Process server;
+    Leaks leaks;
+
+    @BeforeAll
+    static void warmUp() throws Exception {
+        Leaks.startIoThreads(sockets);
+    }
+
+    @BeforeEach
+    void network() throws Exception {
+        net = new FaultNetwork();
+        server = net.start("coap-server", List.of("coap-server-notls", "-A", net.peerAddress, "-p", String.valueOf(PORT),
+                "-d", "16", "-v", "5"));
+        String hex = String.format(Locale.ROOT, ":%04X ", PORT);
+        Waits.until(30_000, "coap-server-notls listening in namespace " + net.name, () -> {
+            if (!server.isAlive()) {
+                throw new AssertionError("coap-server-notls ended: " + net.output("coap-server"));
+            }
+            try {
+                return net.ns("cat", "/proc/net/udp").contains(hex);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, () -> net.output("coap-server"));
+        leaks = Leaks.baseline(sockets::sockets);
+    }
+
+    @AfterEach
+    void stopNetwork() {
+        if (net != null) {
+            System.out.println("---- fault network " + net.name + " " + net.hostAddress + " <-> " + net.peerAddress);
+            net.close();
+        }
+    }
+
+    /** A client with the given first retransmission timeout and maxRetransmit, a 60 s overall deadline. */
+    CoapClientImpl client(String name, long ackMillis, int retransmit) {
+        return new CoapClientImpl(CoapSettings.of(name, net.peerAddress, PORT).withAck(ackMillis, 1.5f, retransmit)
+                .withTimeout(60_000), sockets);
+    }
+
+    /** Waits for {@code f}: null on success, the typed error it failed with; anything else fails. */
+    static CoapException ends(String what, CompletableFuture<?> f) throws Exception {
+        try {
+            f.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CoapException c) {
+                return c;
+            }
+            throw new AssertionError(what + " failed with an untyped " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError(what + " did not end within " + DEADLINE, e);
+        }
+    }
+
+    static byte[] body(int size, int seed) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) ('a' + (i * 7 + seed) % 26);
+        }
+        return b;
+    }
+
+    /**
+     * GETs of "/" (confirmable) one after another, then a block-wise PUT and GET of {@code size}
+     * bytes: each must succeed (the faults here only cost retransmissions and time).
+     */
+    void exchanges(CoapClientImpl c, int gets, int size, int seed) throws Exception {
+        for (int i = 0; i < gets; i++) {
+            CompletableFuture<CoapResponse> f = c.get("/").toCompletableFuture();
+            CoapException e = ends("GET " + i, f);
+            int k = i;
+            assertEquals(null, e, () -> "GET " + k + " failed: " + e);
+            assertEquals("2.05", f.join().code());
+            assertTrue(f.join().text().contains("libcoap"), f.join().text());
+        }
+        byte[] data = body(size, seed);
+        CompletableFuture<CoapResponse> put = c.put("/example_data", data, CoapRequest.TEXT_PLAIN).toCompletableFuture();
+        assertEquals(null, ends("the block-wise PUT", put));
+        assertTrue(put.join().code().equals("2.01") || put.join().code().equals("2.04"), put.join().code());
+        CompletableFuture<CoapResponse> get = c.get("/example_data").toCompletableFuture();
+        assertEquals(null, ends("the block-wise GET", get));
+        assertArrayEquals(data, get.join().payload(), "the body read back block by block");
+    }
+
+    @Test
+    void lossIsRepairedByRetransmissionAndEveryExchangeSucceeds() throws Exception {
+        CoapClientImpl c = closing(client("loss", 500, 6));
+        exchanges(c, 1, 10, 0);
+        net.loss(10);
+        long start = System.nanoTime();
+        exchanges(c, FULL ? 250 : 50, FULL ? 64 * 1024 : 16 * 1024, 1);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long dropped = net.matched("filter", "INPUT") + net.matched("filter", "OUTPUT");
+        System.out.println("loss 10 %: every GET and the block-wise PUT/GET succeeded in " + ms + " ms; " + dropped
+                + " datagrams dropped");
+        assertTrue(dropped > 0, "the loss took effect");
+        net.clear();
+        c.close();
+        leaks.awaitReleased();
+    }
+
+    @Test
+    void delayWithJitterReordersDatagramsYetEveryExchangeSucceeds() throws Exception {
+        // 200 ms +- 50 ms each way (netem's "delay 200ms 50ms", by FaultNetwork.delay): a round trip
+        // of 300-500 ms, inside the default first retransmission timeout (2-3 s); the GETs sent at
+        // once leave the delay in another order
+        CoapClientImpl c = closing(client("delay", 2000, 4));
+        exchanges(c, 1, 10, 0);
+        net.delay(200, 50, 33);
+        int n = FULL ? 100 : 20;
+        long start = System.nanoTime();
+        List<CompletableFuture<CoapResponse>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(c.get("/").toCompletableFuture());
+        }
+        for (int i = 0; i < n; i++) {
+            CoapException e = ends("GET " + i, all.get(i));
+            int k = i;
+            assertEquals(null, e, () -> "GET " + k + " failed under delay alone: " + e);
+            assertEquals("2.05", all.get(i).join().code());
+        }
+        long concurrent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        start = System.nanoTime();
+        exchanges(c, 1, 8 * 1024, 2);
+        long sequential = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long queued = net.matched("filter", "INPUT") + net.matched("filter", "OUTPUT");
+        net.clear();
+        String report = net.delayReport();
+        System.out.println("delay 200 +- 50 ms: " + n + " GETs at once in " + concurrent + " ms; a GET and an 8 KiB"
+                + " block-wise PUT and GET (17 exchanges) in " + sequential + " ms; " + queued
+                + " datagrams through the delay (" + report + ")");
+        assertTrue(sequential >= 17 * 300, "each exchange waits a round trip of at least 2 x 150 ms: " + sequential);
+        Matcher m = Pattern.compile("released (\\d+) reordered (\\d+)").matcher(report);
+        assertTrue(m.find() && Long.parseLong(m.group(1)) >= queued && Long.parseLong(m.group(2)) > 0,
+                "every datagram went through the delay and some left in another order: " + report);
+        c.close();
+        leaks.awaitReleased();
+    }
+
+    @Test
+    void aBlackholeEndsInATypedTimeoutThenTheNextRequestIsAnswered() throws Exception {
+        // ackTimeout 200 ms, maxRetransmit 2: the request gives up after 200 x (1 + 2 + 4) x (1..1.5) ms
+        CoapClientImpl c = closing(client("blackhole", 200, 2));
+        exchanges(c, 1, 10, 0);
+        net.blackhole();
+        long start = System.nanoTime();
+        CoapException e = ends("a GET into the blackhole", c.get("/").toCompletableFuture());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("blackhole: " + e + " after " + ms + " ms");
+        assertInstanceOf(CoapTimeoutException.class, e);
+        assertTrue(e.getMessage().contains("not acknowledged after 3 transmissions"), e.getMessage());
+        assertTrue(ms >= 1400 && ms < 10_000, "gave up after " + ms + " ms");
+        net.clear();
+        exchanges(c, 3, 10, 3);
+        c.close();
+        leaks.awaitReleased();
+    }
+
+    @Test
+    void aFrozenServerTimesOutThenAnswersWhenItResumes() throws Exception {
+        CoapClientImpl c = closing(client("frozen", 200, 2));
+        exchanges(c, 1, 10, 0);
+        FaultNetwork.freeze(server);
+        CoapException e;
+        try {
+            e = ends("a GET to the frozen server", c.get("/").toCompletableFuture());
+        } finally {
+            FaultNetwork.thaw(server);
+        }
+        assertInstanceOf(CoapTimeoutException.class, e);
+        // the datagrams of the frozen time wait in the server's socket buffer: it answers them late,
+        // and the client, which gave up on them, ignores those answers
+        exchanges(c, 3, 10, 4);
+        System.out.println("frozen server: " + e.getMessage() + "; answered again after SIGCONT");
+        c.close();
+        leaks.awaitReleased();
+    }
+}
