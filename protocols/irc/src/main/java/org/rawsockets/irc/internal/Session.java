@@ -145,8 +145,9 @@ final class Session {
         }
         long idle = System.nanoTime() - lastReceived;
         if (idle > settings.pingTimeout().toNanos()) {
-            end(new IrcDisconnectedException(where + " sent nothing for " + settings.pingTimeout().toSeconds()
-                    + " s (ping timeout, setting pingTimeout); connection closed", null, null));
+            long ms = settings.pingTimeout().toMillis();
+            end(new IrcDisconnectedException(where + " sent nothing for " + (ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms")
+                    + " (ping timeout, setting pingTimeout); connection closed", null, null));
         } else if (idle > settings.pingInterval().toNanos() && pingToken == null) {
             ping();
         }
