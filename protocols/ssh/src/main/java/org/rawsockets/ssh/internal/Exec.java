@@ -52,9 +52,12 @@ final class Exec {
         }
         ScheduledFuture<?> timer = session.clientSession().getFactoryManager().getScheduledExecutorService().schedule(() -> {
             timedOut = true;
-            channel.close(true);
+            // the time limit is the reason: said first, since closing a channel whose open is still
+            // pending fails the open at once ("Closed"), which must not take its place (seen with
+            // the fault suite's blackhole: the server never answered the channel open)
             result.completeExceptionally(new SshException(Reason.TIMEOUT, "exec '" + command + "' on " + session.target()
                     + " did not finish within " + timeout.toMillis() + " ms; the channel was closed", null));
+            channel.close(true);
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((v, e) -> timer.cancel(false));
         try {

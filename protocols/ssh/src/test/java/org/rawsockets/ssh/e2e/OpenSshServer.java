@@ -81,8 +81,25 @@ final class OpenSshServer implements AutoCloseable {
         return startProgram(dir, hostKeyType, authorizedPublicKeys, port, "/usr/sbin/sshd", extraConfig);
     }
 
+    /**
+     * Starts sshd in the network namespace of {@code net} (issue 21's fault network), listening on
+     * the namespace's end of its veth pair ({@code net.peerAddress}) as well as its own loopback.
+     */
+    static OpenSshServer startIn(org.rawsockets.socket.netfault.FaultNetwork net, Path dir, String hostKeyType,
+            List<Path> authorizedPublicKeys, String... extraConfig) throws Exception {
+        List<String> config = new ArrayList<>(List.of("ListenAddress " + net.peerAddress));
+        config.addAll(List.of(extraConfig));
+        return startProgram(dir, hostKeyType, authorizedPublicKeys, 22, List.of("ip", "netns", "exec", net.name),
+                "/usr/sbin/sshd", config.toArray(String[]::new));
+    }
+
     private static OpenSshServer startProgram(Path dir, String hostKeyType, List<Path> authorizedPublicKeys, int port, String program,
             String... extraConfig) throws Exception {
+        return startProgram(dir, hostKeyType, authorizedPublicKeys, port, List.of(), program, extraConfig);
+    }
+
+    private static OpenSshServer startProgram(Path dir, String hostKeyType, List<Path> authorizedPublicKeys, int port,
+            List<String> launcher, String program, String... extraConfig) throws Exception {
         Files.createDirectories(dir);
         Path hostKey = dir.resolve("ssh_host_" + hostKeyType + "_key");
         if (!Files.exists(hostKey)) {
@@ -110,8 +127,9 @@ final class OpenSshServer implements AutoCloseable {
         Path cfg = dir.resolve("sshd_config");
         Files.write(cfg, config);
         Path log = dir.resolve("sshd-" + port + ".log");
-        Process p = new ProcessBuilder(program, "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(program, "-D", "-e", "-f", cfg.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         OpenSshServer s = new OpenSshServer(dir, port, hostKey, log, p);
         s.waitForLog("Server listening on 127.0.0.1 port " + port, Duration.ofSeconds(20));
         return s;
