@@ -23,11 +23,31 @@ public final class IppEvePrinter implements AutoCloseable {
     private final Process dbus;
     private final Process printer;
 
+    /** The printer's host in its URIs: localhost, or the fault network's address of its namespace. */
+    private final String host;
+    /** The relay in the namespace ({@link #startIn}), else null. */
+    private final Process relay;
+
     public static IppEvePrinter start(String... extraArgs) throws IOException, InterruptedException {
-        return new IppEvePrinter(extraArgs);
+        return new IppEvePrinter(null, extraArgs);
     }
 
-    private IppEvePrinter(String... extraArgs) throws IOException, InterruptedException {
+    /**
+     * Starts ippeveprinter in the network namespace of {@code net} (issue 21's fault network),
+     * reached at {@code ipp://<net.peerAddress>:631/ipp/print}. ippeveprinter listens on the
+     * addresses of its name (-n) only and ends when it gets no IPv6 one (an IPv4 literal has none),
+     * so it listens on the namespace's localhost and socat relays the namespace's address, port 631,
+     * to it: the faults act on the veth pair, between the client and the relay. Its D-Bus stays
+     * outside (a Unix socket crosses namespaces).
+     */
+    public static IppEvePrinter startIn(org.rawsockets.socket.netfault.FaultNetwork net, String... extraArgs)
+            throws IOException, InterruptedException {
+        return new IppEvePrinter(net, extraArgs);
+    }
+
+    private IppEvePrinter(org.rawsockets.socket.netfault.FaultNetwork net, String... extraArgs)
+            throws IOException, InterruptedException {
+        host = net == null ? "localhost" : net.peerAddress;
         dir = Peers.workDir("ippeve");
         spool = Files.createDirectories(dir.resolve("spool"));
         Path keys = Files.createDirectories(dir.resolve("keys"));
@@ -45,24 +65,50 @@ public final class IppEvePrinter implements AutoCloseable {
         Path busLog = dir.resolve("dbus.log");
         dbus = Peers.start(dir, busLog, List.of("dbus-daemon", "--config-file=" + dir.resolve("bus.xml"), "--nofork"));
         Peers.waitFor("dbus-daemon socket", Duration.ofSeconds(10), () -> Files.exists(busSock), dbus, busLog);
-        port = Peers.freePort();
+        int listen = net == null ? Peers.freePort() : 8631;
+        port = net == null ? listen : 631;
         log = dir.resolve("ippeveprinter.log");
         List<String> cmd = new java.util.ArrayList<>(List.of("ippeveprinter", "-v", "-r", "off", "-c", "/bin/true", "-k",
-                "-p", Integer.toString(port), "-d", spool.toString(), "-K", keys.toString(), "-n", "localhost", "-f",
+                "-p", Integer.toString(listen), "-d", spool.toString(), "-K", keys.toString(), "-n", "localhost", "-f",
                 "application/pdf,image/pwg-raster,application/octet-stream"));
         cmd.addAll(List.of(extraArgs));
         cmd.add("rawsockets-test");
-        printer = Peers.start(dir, log, cmd, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + busSock);
-        Peers.waitFor("ippeveprinter listening on " + port, Duration.ofSeconds(20), () -> Peers.listening(port), printer,
-                log);
+        if (net == null) {
+            printer = Peers.start(dir, log, cmd, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + busSock);
+            Peers.waitFor("ippeveprinter listening on " + port, Duration.ofSeconds(20), () -> Peers.listening(port), printer,
+                    log);
+            relay = null;
+        } else {
+            cmd.addAll(0, List.of("ip", "netns", "exec", net.name));
+            printer = Peers.start(dir, log, cmd, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + busSock);
+            Peers.waitFor("ippeveprinter listening on localhost:" + listen + " in " + net.name, Duration.ofSeconds(20),
+                    () -> listeningIn(net, listen), printer, log);
+            relay = Peers.start(dir, dir.resolve("relay.log"), List.of("ip", "netns", "exec", net.name, "socat",
+                    "TCP-LISTEN:" + port + ",bind=" + host + ",fork,reuseaddr", "TCP:127.0.0.1:" + listen));
+            Peers.waitFor("socat relaying " + host + ":" + port, Duration.ofSeconds(20), () -> Peers.listening(host, port),
+                    relay, dir.resolve("relay.log"));
+        }
     }
 
     public String uri(String scheme) {
-        return scheme + "://localhost:" + port + "/ipp/print";
+        return scheme + "://" + host + ":" + port + "/ipp/print";
     }
 
     public String log() {
         return Peers.tail(log);
+    }
+
+    /** A TCP listener on {@code port} in the namespace of {@code net} ({@code /proc/net/tcp} there, state LISTEN). */
+    private static boolean listeningIn(org.rawsockets.socket.netfault.FaultNetwork net, int port) {
+        try {
+            String hex = String.format(java.util.Locale.ROOT, ":%04X 00000000:0000 0A", port);
+            return net.ns("cat", "/proc/net/tcp").contains(hex);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The kept spool file of a job (ippeveprinter names it "id-jobname.ext"). */
@@ -88,6 +134,9 @@ public final class IppEvePrinter implements AutoCloseable {
 
     @Override
     public void close() {
+        if (relay != null) {
+            Peers.stop(relay);
+        }
         Peers.stop(printer);
         Peers.stop(dbus);
     }

@@ -1,0 +1,166 @@
+package org.rawsockets.print.internal.ipp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rawsockets.print.Document;
+import org.rawsockets.print.JobOptions;
+import org.rawsockets.print.JobState;
+import org.rawsockets.print.JobStatus;
+import org.rawsockets.print.PrintTimeoutException;
+import org.rawsockets.print.internal.IppEvePrinter;
+import org.rawsockets.print.internal.Peers;
+import org.rawsockets.print.internal.PrinterSettings;
+import org.rawsockets.socket.mina.internal.MinaSocketEngine;
+import org.rawsockets.socket.mina.internal.policy.Owner;
+import org.rawsockets.socket.netfault.FaultNetwork;
+import org.rawsockets.socket.netfault.Leaks;
+
+/**
+ * The IPP client through network faults (issue 21): CUPS's ippeveprinter in a network namespace
+ * the test creates (a veth pair, a private /30, nothing leaves the machine), the client in this JVM.
+ * Faults: a delay of 200 ms ± 50 ms each way (which reorders packets) and 10 % loss both ways at MTU
+ * 576, each under a print job whose spooled document must equal the one sent; a blackhole: a status
+ * request ends with {@link PrintTimeoutException} at the client's time limit, and the printer
+ * answers again once the fault is lifted. After close no socket, thread or file descriptor of the
+ * client remains. {@code -Dfaults.full=true} (profile {@code faults}) prints 4x larger documents.
+ */
+class NetworkFaultsTest {
+
+    static final boolean FULL = Boolean.getBoolean("faults.full");
+
+    static MinaSocketEngine engine;
+    static MinaSocketEngine.OwnedSocketService sockets;
+    FaultNetwork net;
+    IppEvePrinter eve;
+    Leaks leaks;
+
+    @BeforeAll
+    static void engine() throws Exception {
+        engine = MinaSocketEngine.standalone();
+        sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.print"));
+        Leaks.startIoThreads(sockets);
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        sockets.close();
+        engine.close();
+    }
+
+    @BeforeEach
+    void network() throws Exception {
+        net = new FaultNetwork();
+        eve = IppEvePrinter.startIn(net);
+        leaks = Leaks.baseline(sockets::sockets);
+    }
+
+    @AfterEach
+    void close() {
+        try {
+            if (eve != null) {
+                System.out.println("---- ippeveprinter's log:\n" + eve.log());
+                eve.close();
+            }
+        } finally {
+            net.close();
+        }
+    }
+
+    IppPrinter printer(Duration timeout) {
+        return new IppPrinter(sockets, PrinterSettings.defaults("faults", eve.uri("ipp")).withTimeout(timeout));
+    }
+
+    /**
+     * A document of {@code size} bytes sent as application/pdf: a PDF header, then bytes of every
+     * value (ippeveprinter spools what it gets as is; application/octet-stream would make it guess
+     * the format, and it refuses what it cannot recognize).
+     */
+    static byte[] document(int size) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (i * 31 + (i >> 8));
+        }
+        byte[] head = "%PDF-1.4\n%".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(head, 0, b, 0, head.length);
+        return b;
+    }
+
+    /** Prints {@code bytes}; the job completes and the spool holds exactly them. */
+    void printsWhole(IppPrinter p, String name, byte[] bytes, String format, String ext) throws Exception {
+        JobStatus j = p.print(Document.of(name + "." + ext, bytes), JobOptions.named(name).withFormat(format), null);
+        JobStatus done = p.awaitJob(j.id(), Duration.ofSeconds(60));
+        assertEquals(JobState.COMPLETED, done.state(), done.describe());
+        assertArrayEquals(bytes, Files.readAllBytes(eve.spoolFile(j.id(), ext)), "the spooled document of job " + j.id());
+    }
+
+    void noLeaks(IppPrinter p) throws Exception {
+        p.close();
+        leaks.awaitReleased();
+    }
+
+    @Test
+    void delayWithJitterReordersPacketsYetTheJobArrivesWhole() throws Exception {
+        IppPrinter p = printer(Duration.ofSeconds(30));
+        net.delay(200, 50, 63);
+        long start = System.nanoTime();
+        printsWhole(p, "delayed-pdf", Peers.pdf(), "application/pdf", "pdf");
+        printsWhole(p, "delayed-data", document(FULL ? 1024 * 1024 : 256 * 1024), "application/pdf", "pdf");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long queued = net.matched("filter", "INPUT") + net.matched("filter", "OUTPUT");
+        net.clear();
+        String report = net.delayReport();
+        System.out.println("delay 200 +- 50 ms: a PDF and a " + (FULL ? "1 MiB" : "256 KiB") + " job printed whole in " + ms
+                + " ms; " + queued + " packets through the delay (" + report + ")");
+        assertTrue(ms >= 4 * 300, "two jobs, each a print request and at least one status request: " + ms + " ms");
+        Matcher m = Pattern.compile("released (\\d+) reordered (\\d+)").matcher(report);
+        assertTrue(m.find() && Long.parseLong(m.group(1)) >= queued && Long.parseLong(m.group(2)) > 0,
+                "every packet went through the delay and some left in another order: " + report);
+        noLeaks(p);
+    }
+
+    @Test
+    void lossAtMtu576TheJobArrivesWhole() throws Exception {
+        IppPrinter p = printer(Duration.ofSeconds(30));
+        net.mtu(576);
+        net.loss(10);
+        long start = System.nanoTime();
+        printsWhole(p, "lossy-data", document(FULL ? 1024 * 1024 : 256 * 1024), "application/pdf", "pdf");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long dropped = net.matched("filter", "INPUT") + net.matched("filter", "OUTPUT");
+        System.out.println("loss 10 %, MTU 576: a " + (FULL ? "1 MiB" : "256 KiB") + " job printed whole in " + ms
+                + " ms; " + dropped + " packets dropped");
+        assertTrue(dropped > 0, "the loss took effect");
+        net.clear();
+        noLeaks(p);
+    }
+
+    @Test
+    void aBlackholeIsATypedTimeoutThenThePrinterAnswersAgain() throws Exception {
+        IppPrinter p = printer(Duration.ofSeconds(2));
+        p.status();
+        net.blackhole();
+        long start = System.nanoTime();
+        PrintTimeoutException e = assertThrows(PrintTimeoutException.class, p::status);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("blackhole: " + e.getMessage() + " after " + ms + " ms");
+        assertTrue(ms >= 1_900 && ms < 10_000, "ended at the 2 s limit: " + ms + " ms");
+        assertTrue(e.getMessage().contains(eve.uri("ipp")) || e.getMessage().contains(net.peerAddress), e.getMessage());
+        net.clear();
+        assertTrue(p.status().acceptingJobs());
+        noLeaks(p);
+    }
+}
