@@ -158,9 +158,9 @@ public final class FaultNetwork implements AutoCloseable {
         ns("ip", "link", "set", peerInterface, "mtu", String.valueOf(bytes));
     }
 
-    /** The peer process stops (SIGSTOP): its kernel still accepts, nothing is read or answered. */
     /**
-     * Stops {@code p} (SIGSTOP) and returns once every thread of it is stopped: kill(2) returns when the
+     * The peer process stops (SIGSTOP): its kernel still accepts, nothing is read or answered.
+     * Stops {@code p} and returns once every thread of it is stopped: kill(2) returns when the
      * signal is queued, and a thread running on the other core stops a moment later (a request sent in
      * that moment was answered by a "frozen" slave once in CI).
      */

@@ -31,7 +31,8 @@ import org.rawsockets.socket.netfault.Leaks;
  * The CoAP client through network faults (issue 21): libcoap's {@code coap-server-notls} in a
  * network namespace the test creates (a veth pair, a private /30, nothing leaves the machine), the
  * client in this JVM. Faults: 10 % loss both ways, a delay of 200 ms ± 50 ms each way (which
- * reorders datagrams), a blackhole, a frozen server (SIGSTOP) that resumes. CoAP runs over UDP:
+ * reorders datagrams), every datagram of the server duplicated, a blackhole, a frozen server
+ * (SIGSTOP) that resumes. CoAP runs over UDP:
  * what TCP repairs for the other protocols is the client's own work here (RFC 7252 retransmission
  * of confirmable messages, block-wise transfers one block per exchange). Every request ends with its
  * response or a typed {@link CoapException} within its deadline; after close no socket, thread or
@@ -182,6 +183,26 @@ class NetworkFaultsTest extends CoapTestSupport {
         Matcher m = Pattern.compile("released (\\d+) reordered (\\d+)").matcher(report);
         assertTrue(m.find() && Long.parseLong(m.group(1)) >= queued && Long.parseLong(m.group(2)) > 0,
                 "every datagram went through the delay and some left in another order: " + report);
+        c.close();
+        leaks.awaitReleased();
+    }
+
+    @Test
+    void duplicatedDatagramsGiveEachRequestItsOneAnswer() throws Exception {
+        // every datagram of the server reaches the client twice (iptables TEE): RFC 7252's
+        // deduplication by message ID and token must give each exchange one response, and the
+        // block-wise transfer each block once
+        CoapClientImpl c = closing(client("duplicate", 2000, 4));
+        exchanges(c, 1, 10, 0);
+        net.duplicate();
+        long start = System.nanoTime();
+        exchanges(c, FULL ? 150 : 30, FULL ? 64 * 1024 : 16 * 1024, 5);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long duplicated = net.matched("mangle", "POSTROUTING");
+        System.out.println("duplication: every GET and the block-wise PUT/GET succeeded once in " + ms + " ms; "
+                + duplicated + " datagrams of the server duplicated");
+        assertTrue(duplicated > 0, "the duplication took effect");
+        net.clear();
         c.close();
         leaks.awaitReleased();
     }

@@ -34,7 +34,7 @@ import org.rawsockets.socket.netfault.Leaks;
  * The IRC client through network faults (issue 21): ngIRCd in a network namespace the test creates
  * (a veth pair, a private /30, nothing leaves the machine), the clients in this JVM. Faults: a
  * delay of 200 ms ± 50 ms each way (which reorders packets), 10 % loss both ways at MTU 576, a
- * blackhole in the middle of a connection. Messages relayed through the server arrive whole and in
+ * TCP reset and a blackhole in the middle of a connection. Messages relayed through the server arrive whole and in
  * the order sent; a dead link is a typed disconnect ("ping timeout") in bounded time and the client
  * reconnects and rejoins once the fault is lifted; after close no socket, thread or file descriptor
  * of the clients remains. {@code -Dfaults.full=true} (profile {@code faults}) sends 5x the messages.
@@ -197,6 +197,32 @@ class NetworkFaultsTest {
                 + dropped + " packets dropped");
         assertTrue(dropped > 0, "the loss took effect");
         net.clear();
+        noLeaks();
+    }
+
+    @Test
+    void aResetIsATypedDisconnectThenTheClientReconnectsAndRejoins() throws Exception {
+        IrcClient c = client(settings("dave").ping(Duration.ofMillis(500), Duration.ofMillis(1500))
+                .reconnect(true, Duration.ofMillis(200), Duration.ofSeconds(1)).build());
+        Recorder r = new Recorder();
+        c.subscribe(r, 1000);
+        ok(c.connect());
+        ok(c.join("#faults", null));
+        net.resetTcp(PORT); // the client's next segment (its next line or PING) is answered with a reset
+        long start = System.nanoTime();
+        c.privmsg("#faults", "into the reset");
+        IrcServers.until(DEADLINE, () -> !r.disconnected.isEmpty(), r::tail);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        Throwable e = r.disconnected.get(0);
+        System.out.println("reset: " + e + " after " + ms + " ms");
+        // typed: the socket service's own failure (reason RESET) as the disconnect's reason
+        assertTrue(e instanceof org.rawsockets.socket.NetworkException n
+                && n.reason() == org.rawsockets.socket.NetworkException.Reason.RESET, e + " " + r.tail());
+        assertTrue(e.getMessage().contains(net.peerAddress + ":" + PORT), e.getMessage());
+        assertTrue(String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("reset"), e.getMessage());
+        net.clear();
+        IrcServers.until(DEADLINE, () -> r.connected.size() >= 2 && c.isConnected()
+                && c.channel("#faults").isPresent(), () -> r.connected + " " + c.channels() + " " + r.tail());
         noLeaks();
     }
 

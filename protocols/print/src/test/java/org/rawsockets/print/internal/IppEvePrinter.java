@@ -98,6 +98,11 @@ public final class IppEvePrinter implements AutoCloseable {
         return Peers.tail(log);
     }
 
+    /** The ippeveprinter process (to freeze it). */
+    public Process process() {
+        return printer;
+    }
+
     /** A TCP listener on {@code port} in the namespace of {@code net} ({@code /proc/net/tcp} there, state LISTEN). */
     private static boolean listeningIn(org.rawsockets.socket.netfault.FaultNetwork net, int port) {
         try {

@@ -23,6 +23,8 @@ final class SshSessionImpl implements SshSession {
     private final String fingerprint;
     private final SftpFilesImpl sftp;
     private final Forwards forwards;
+    /** The first transport failure of the session (a reset, a read error): why it closed, for messages. */
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> lost = new java.util.concurrent.atomic.AtomicReference<>();
 
     SshSessionImpl(SshEngine engine, SshSettings settings, Attempt attempt, ClientSession session) {
         this.engine = engine;
@@ -32,6 +34,12 @@ final class SshSessionImpl implements SshSession {
         this.fingerprint = KeyUtils.getFingerPrint(session.getServerKey());
         this.sftp = new SftpFilesImpl(engine, this);
         this.forwards = new Forwards(engine, this);
+        session.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
+            @Override
+            public void sessionException(org.apache.sshd.common.session.Session s, Throwable t) {
+                lost.compareAndSet(null, t);
+            }
+        });
         long every = settings.keepAliveInterval().toMillis();
         if (every > 0) {
             // keepalive@openssh.com global requests (what ssh's ServerAliveInterval sends) on SSHD's timer,
@@ -148,9 +156,11 @@ final class SshSessionImpl implements SshSession {
     /** For the failures of operations on this session. */
     SshException failure(SshException.Reason reason, String what, Throwable cause) {
         if (!isOpen()) {
-            String why = cause == null ? "" : ": " + KeyFiles.oneLine(cause);
+            // the channel's own cause is mostly "Closed": why the connection closed says more
+            Throwable why = lost.get() != null ? lost.get() : cause;
             return new SshException(SshException.Reason.DISCONNECTED, what + " on " + target()
-                    + " failed: the SSH connection is closed" + why, cause);
+                    + " failed: the SSH connection is closed" + (why == null ? "" : ": " + KeyFiles.oneLine(why)),
+                    why);
         }
         return new SshException(reason, what + " on " + target() + " failed: "
                 + (cause == null ? "unknown" : KeyFiles.oneLine(cause)), cause);
