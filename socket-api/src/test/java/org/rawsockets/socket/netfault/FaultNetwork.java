@@ -248,6 +248,19 @@ public final class FaultNetwork implements AutoCloseable {
         return delayReport;
     }
 
+    /**
+     * Fails unless the last {@link #delay}, stopped by {@link #clear()}, let through at least
+     * {@code queued} packets (what its rules counted before) and some of them after one with a later
+     * id: the delay took effect and reordered (a test whose delay did nothing must not pass).
+     */
+    public void checkDelayReordered(long queued) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("released (\\d+) reordered (\\d+)").matcher(delayReport);
+        if (!(m.find() && Long.parseLong(m.group(1)) >= queued && Long.parseLong(m.group(2)) > 0)) {
+            throw new AssertionError("every packet should go through the delay and some leave it in another order: \""
+                    + delayReport + "\", the rules counted " + queued);
+        }
+    }
+
     /** Lifts every fault: rules flushed, MTU 1500, a {@link #delay} stopped (what it held let through). */
     public void clear() throws IOException, InterruptedException {
         ns("iptables", "-F");
