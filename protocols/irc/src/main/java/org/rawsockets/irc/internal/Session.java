@@ -83,7 +83,7 @@ final class Session {
     private void opened() {
         reader = new IrcLineReader(socket.readable(), where);
         outbox = new Outbox(actor, socket.writable(), settings.floodBurst(), settings.floodInterval(),
-                settings.sendQueueLimit(), settings.label(), t -> actor.execute(() -> end(t)));
+                settings.sendQueueLimit(), settings.label(), t -> actor.execute(() -> end(unwrap(t))));
         lastReceived = System.nanoTime();
         long tick = Math.max(50, Math.min(settings.pingInterval().toMillis(), settings.pingTimeout().toMillis()) / 4);
         timer = actor.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
@@ -218,6 +218,12 @@ final class Session {
         Throwable c = t;
         while (c instanceof CompletionException && c.getCause() != null) {
             c = c.getCause();
+        }
+        if (c.getClass() == NetworkException.class && !String.valueOf(c.getMessage()).startsWith(where)) {
+            // the socket service's failure (a reset, a refused connection) with the IRC server's role in
+            // front, its reason kept for callers that tell failures apart by it
+            NetworkException n = (NetworkException) c;
+            return new NetworkException(n.reason(), where + ": " + n.getMessage(), n);
         }
         if (c instanceof NetworkException || c instanceof org.rawsockets.irc.IrcException
                 || c instanceof org.rawsockets.socket.RawSocketException) {

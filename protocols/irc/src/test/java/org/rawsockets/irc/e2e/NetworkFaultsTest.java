@@ -14,53 +14,40 @@ import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rawsockets.irc.IrcClient;
-import org.rawsockets.irc.IrcClients;
 import org.rawsockets.irc.IrcDisconnectedException;
 import org.rawsockets.irc.IrcSettings;
-import org.rawsockets.socket.mina.internal.MinaSocketEngine;
-import org.rawsockets.socket.mina.internal.policy.Owner;
 import org.rawsockets.socket.netfault.FaultNetwork;
 import org.rawsockets.socket.netfault.Leaks;
 
 /**
  * The IRC client through network faults (issue 21): ngIRCd in a network namespace the test creates
- * (a veth pair, a private /30, nothing leaves the machine), the clients in this JVM. Faults: a
- * delay of 200 ms ± 50 ms each way (which reorders packets), 10 % loss both ways at MTU 576, a
- * TCP reset and a blackhole in the middle of a connection. Messages relayed through the server arrive whole and in
- * the order sent; a dead link is a typed disconnect ("ping timeout") in bounded time and the client
- * reconnects and rejoins once the fault is lifted; after close no socket, thread or file descriptor
- * of the clients remains. {@code -Dfaults.full=true} (profile {@code faults}) sends 5x the messages.
+ * (a veth pair, a private /30, nothing leaves the machine), the clients in this JVM on
+ * {@link ServerTestBase}'s socket service. Faults: a delay of 200 ms ± 50 ms each way (which
+ * reorders packets), 10 % loss both ways at MTU 576, every packet of the server duplicated, a TCP
+ * reset, a blackhole and a frozen server (SIGSTOP) in the middle of a connection. Messages relayed
+ * through the server arrive whole, once and in the order sent; a dead link is a typed disconnect
+ * ("ping timeout") in bounded time and the client reconnects and rejoins once the fault is lifted;
+ * after close no socket, thread or file descriptor of the clients remains.
+ * {@code -Dfaults.full=true} (profile {@code faults}) sends 5x the messages.
  */
-class NetworkFaultsTest {
+class NetworkFaultsTest extends ServerTestBase {
 
     static final boolean FULL = Boolean.getBoolean("faults.full");
     static final Duration DEADLINE = Duration.ofSeconds(60);
     static final int PORT = 6667; // the namespace is the test's own: every port is free there
 
-    static MinaSocketEngine engine;
-    static MinaSocketEngine.OwnedSocketService sockets;
-    final List<IrcClient> clients = new ArrayList<>();
     FaultNetwork net;
-    Process server;
+    Process ngircd;
     Leaks leaks;
 
     @BeforeAll
-    static void engine() throws Exception {
-        engine = MinaSocketEngine.standalone();
-        sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.irc"));
+    static void ioThreads() throws Exception {
         Leaks.startIoThreads(sockets);
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        sockets.close();
-        engine.close();
     }
 
     @BeforeEach
@@ -74,10 +61,10 @@ class NetworkFaultsTest {
                 + "AdminEMail = test@example.test\n[Limits]\nPingTimeout = 120\nPongTimeout = 20\nMaxConnectionsIP = 0\n"
                 + "[Options]\nPAM = no\nIdent = no\nDNS = no\n");
         Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
-        server = net.start("ngircd", List.of("/usr/sbin/ngircd", "-n", "-f", conf.toString()));
+        ngircd = net.start("ngircd", List.of("/usr/sbin/ngircd", "-n", "-f", conf.toString()));
         String hex = String.format(Locale.ROOT, ":%04X ", PORT);
         IrcServers.until(Duration.ofSeconds(30), () -> {
-            if (!server.isAlive()) {
+            if (!ngircd.isAlive()) {
                 throw new AssertionError("ngircd ended: " + net.output("ngircd"));
             }
             try {
@@ -90,14 +77,18 @@ class NetworkFaultsTest {
     }
 
     @AfterEach
-    void close() {
-        for (IrcClient c : clients) {
-            c.close();
-        }
+    void closeNetwork() throws Exception {
+        closeClients();
         if (net != null) {
             System.out.println("---- fault network " + net.name + " " + net.hostAddress + " <-> " + net.peerAddress
                     + "\n---- ngircd's output:\n" + net.output("ngircd"));
             net.close();
+        }
+    }
+
+    void closeClients() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
         }
     }
 
@@ -106,21 +97,21 @@ class NetworkFaultsTest {
                 .flood(20, Duration.ofMillis(50)).reconnect(false, Duration.ofMillis(200), Duration.ofSeconds(1));
     }
 
-    IrcClient client(IrcSettings s) {
-        IrcClient c = IrcClients.create(sockets, s);
-        clients.add(c);
-        return c;
-    }
-
-    static <T> T ok(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+    @Override
+    <T> T ok(java.util.concurrent.CompletionStage<T> stage) throws Exception {
         try {
             return stage.toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new AssertionError("failed: " + e.getCause(), e.getCause());
+            throw new AssertionError("failed: " + e.getCause() + "\nngircd's output:\n" + net.output("ngircd"),
+                    e.getCause());
         }
     }
 
-    /** Alice sends {@code n} lines of about {@code size} bytes to #faults; bob must get them all, in order. */
+    /**
+     * Alice sends {@code n} lines of about {@code size} bytes to #faults; bob must get them all, once, in
+     * order. The wait grows with the count: ngIRCd's flood protection reads a client's commands at about
+     * two a second after its first burst (250 lines take two minutes or more through the loss).
+     */
     static List<String> relay(IrcClient alice, Recorder atBob, int n, int size) throws Exception {
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -133,7 +124,7 @@ class NetworkFaultsTest {
         for (String line : sent) {
             alice.privmsg("#faults", line);
         }
-        IrcServers.until(DEADLINE, () -> atBob.privmsgs("#faults").size() >= n, atBob::tail);
+        IrcServers.until(DEADLINE.plusSeconds(n), () -> atBob.privmsgs("#faults").size() >= n, atBob::tail);
         assertEquals(sent, atBob.privmsgs("#faults"), "bob got every line once, whole, in the order sent");
         return sent;
     }
@@ -149,9 +140,7 @@ class NetworkFaultsTest {
     }
 
     void noLeaks() throws Exception {
-        for (IrcClient c : clients) {
-            c.close();
-        }
+        closeClients();
         leaks.awaitReleased();
     }
 
@@ -197,6 +186,50 @@ class NetworkFaultsTest {
     }
 
     @Test
+    void everyPacketOfTheServerDuplicatedDeliversEachLineOnce() throws Exception {
+        IrcClient alice = client(settings("alice").build());
+        IrcClient bob = client(settings("bob").build());
+        Recorder atBob = new Recorder();
+        twoInAChannel(alice, bob, atBob);
+        net.duplicate();
+        long start = System.nanoTime();
+        int n = FULL ? 150 : 30;
+        relay(alice, atBob, n, 300);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long duplicated = net.matched("mangle", "POSTROUTING");
+        System.out.println("duplication: " + n + " lines of 300 bytes relayed to bob once each, in order, in " + ms
+                + " ms; " + duplicated + " packets of the server duplicated");
+        assertTrue(duplicated > 0, "the duplication took effect");
+        net.clear();
+        noLeaks();
+    }
+
+    @Test
+    void aFrozenServerIsAPingTimeoutThenTheClientReconnectsWhenItResumes() throws Exception {
+        IrcClient c = client(settings("erin").ping(Duration.ofMillis(500), Duration.ofMillis(1500))
+                .reconnect(true, Duration.ofMillis(200), Duration.ofSeconds(1)).build());
+        Recorder r = new Recorder();
+        c.subscribe(r, 1000);
+        ok(c.connect());
+        ok(c.join("#faults", null));
+        FaultNetwork.freeze(ngircd);
+        long start = System.nanoTime();
+        try {
+            IrcServers.until(DEADLINE, () -> !r.disconnected.isEmpty(), r::tail);
+        } finally {
+            FaultNetwork.thaw(ngircd);
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        IrcDisconnectedException e = assertInstanceOf(IrcDisconnectedException.class, r.disconnected.get(0), r.tail());
+        System.out.println("frozen ngircd: " + e.getMessage() + " after " + ms + " ms");
+        assertTrue(e.getMessage().contains("sent nothing for 1500 ms (ping timeout"), e.getMessage());
+        assertTrue(ms < 5_000, "a frozen server found within ping interval + timeout (2 s) and a margin: " + ms + " ms");
+        IrcServers.until(DEADLINE, () -> r.connected.size() >= 2 && c.isConnected()
+                && c.channel("#faults").isPresent(), () -> r.connected + " " + c.channels() + " " + r.tail());
+        noLeaks();
+    }
+
+    @Test
     void aResetIsATypedDisconnectThenTheClientReconnectsAndRejoins() throws Exception {
         IrcClient c = client(settings("dave").ping(Duration.ofMillis(500), Duration.ofMillis(1500))
                 .reconnect(true, Duration.ofMillis(200), Duration.ofSeconds(1)).build());
@@ -216,6 +249,8 @@ class NetworkFaultsTest {
                 && n.reason() == org.rawsockets.socket.NetworkException.Reason.RESET, e + " " + r.tail());
         assertTrue(e.getMessage().contains(net.peerAddress + ":" + PORT), e.getMessage());
         assertTrue(String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("reset"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("IRC server faults (" + net.peerAddress + ":" + PORT + "): "),
+                "the message names the IRC server: " + e.getMessage());
         net.clear();
         IrcServers.until(DEADLINE, () -> r.connected.size() >= 2 && c.isConnected()
                 && c.channel("#faults").isPresent(), () -> r.connected + " " + c.channels() + " " + r.tail());
