@@ -159,44 +159,73 @@ public final class FaultNetwork implements AutoCloseable {
     }
 
     /**
-     * The peer process stops (SIGSTOP): its kernel still accepts, nothing is read or answered.
-     * Stops {@code p} and returns once every thread of it is stopped: kill(2) returns when the
-     * signal is queued, and a thread running on the other core stops a moment later (a request sent in
-     * that moment was answered by a "frozen" slave once in CI).
+     * The peer stops (SIGSTOP): its kernel still accepts, nothing is read or answered. Stops {@code p}
+     * and every process it started (a server that runs each connection in a process of its own, as
+     * sshd or lpd, stops whole), and returns once every thread of them is stopped: kill(2) returns when
+     * the signal is queued, and a thread running on the other core stops a moment later (a request sent
+     * in that moment was answered by a "frozen" slave once in CI).
      */
     public static void freeze(Process p) throws IOException, InterruptedException {
-        run("kill", "-STOP", String.valueOf(p.pid()));
-        Path tasks = Path.of("/proc", String.valueOf(p.pid()), "task");
+        List<ProcessHandle> all = tree(p);
+        for (ProcessHandle h : all) {
+            signal("-STOP", h);
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            boolean allStopped = true;
-            try (java.util.stream.Stream<Path> ts = Files.list(tasks)) {
-                for (Path t : (Iterable<Path>) ts::iterator) {
-                    String stat;
-                    try {
-                        stat = Files.readString(t.resolve("stat"));
-                    } catch (IOException gone) {
-                        continue; // a thread that ended
-                    }
-                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
-                    if (state != 'T' && state != 't') {
-                        allStopped = false;
-                        break;
-                    }
+        for (ProcessHandle h : all) {
+            while (!stopped(h.pid())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("process " + h.pid() + " not stopped 10 s after SIGSTOP");
                 }
+                Thread.sleep(5);
             }
-            if (allStopped) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("process " + p.pid() + " not stopped 10 s after SIGSTOP");
-            }
-            Thread.sleep(5);
         }
     }
 
+    /** Resumes what {@link #freeze} stopped (SIGCONT to {@code p} and every process it started). */
     public static void thaw(Process p) throws IOException, InterruptedException {
-        run("kill", "-CONT", String.valueOf(p.pid()));
+        for (ProcessHandle h : tree(p)) {
+            signal("-CONT", h);
+        }
+    }
+
+    /** Sends a signal; a process that ended meanwhile (a connection's child that closed) is no failure. */
+    private static void signal(String signal, ProcessHandle h) throws IOException, InterruptedException {
+        try {
+            run("kill", signal, String.valueOf(h.pid()));
+        } catch (IOException | RuntimeException e) {
+            if (h.isAlive()) {
+                throw e;
+            }
+        }
+    }
+
+    private static List<ProcessHandle> tree(Process p) {
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(p.toHandle());
+        p.toHandle().descendants().forEach(all::add);
+        return all;
+    }
+
+    /** Every thread of process {@code pid} stopped (or the process gone). */
+    private static boolean stopped(long pid) throws IOException {
+        Path tasks = Path.of("/proc", String.valueOf(pid), "task");
+        try (java.util.stream.Stream<Path> ts = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) ts::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(t.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // a thread that ended
+                }
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                if (state != 'T' && state != 't') {
+                    return false;
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return true; // the process ended
+        }
+        return true;
     }
 
     /** The NFQUEUE queue of {@link #delay} (queues are per namespace: this one is the test's own). */

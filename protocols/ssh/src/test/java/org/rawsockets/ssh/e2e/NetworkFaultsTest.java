@@ -37,9 +37,11 @@ import org.rawsockets.ssh.SshSettings;
  * (their channels multiplexed on the connection), every output checked byte for byte; a blackhole
  * in the middle of a session: a command's own time limit ends it with a typed TIMEOUT, and a command
  * after the fault is lifted runs; a TCP reset: the session ends with a typed NETWORK or DISCONNECTED
- * failure and a new one connects once the fault is lifted. (A frozen sshd is not among the faults:
- * sshd runs each connection in a process of its own, which SIGSTOP of the listener does not stop.) After close no socket, thread or file descriptor of the client
- * remains. {@code -Dfaults.full=true} (profile {@code faults}) makes the outputs 5x larger.
+ * failure and a new one connects once the fault is lifted; every packet of the server duplicated:
+ * every output whole (TCP drops the copies); a frozen sshd (SIGSTOP of the listener and of the
+ * connection's own processes, {@link FaultNetwork#freeze}): a command's limit ends it with TIMEOUT,
+ * and after SIGCONT the session runs the next. After close no socket, thread or file descriptor of
+ * the client remains. {@code -Dfaults.full=true} (profile {@code faults}) makes the outputs 5x larger.
  */
 class NetworkFaultsTest {
 
@@ -167,6 +169,41 @@ class NetworkFaultsTest {
                 + " ms, every output whole; " + dropped + " packets dropped");
         assertTrue(dropped > 0, "the loss took effect");
         net.clear();
+        closeAndCount(s);
+    }
+
+    @Test
+    void everyPacketOfTheServerDuplicatedEveryOutputArrivesWhole() throws Exception {
+        SshSession s = connect();
+        net.duplicate();
+        long start = System.nanoTime();
+        fourAtOnce(s, FULL ? 5 : 1);
+        long ran = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long duplicated = net.matched("mangle", "POSTROUTING");
+        System.out.println("duplication: four commands at once ran in " + ran + " ms, every output whole; "
+                + duplicated + " packets of the server duplicated");
+        assertTrue(duplicated > 0, "the duplication took effect");
+        net.clear();
+        closeAndCount(s);
+    }
+
+    @Test
+    void aFrozenServerEndsACommandAtItsTimeLimitThenTheSessionRunsAgainWhenItResumes() throws Exception {
+        SshSession s = connect();
+        assertEquals("before\n", await(s.exec("echo before", Duration.ofSeconds(30))).stdoutText());
+        FaultNetwork.freeze(sshd.process()); // the listener and the connection's processes
+        long start = System.nanoTime();
+        SshException e;
+        try {
+            e = failure(s.exec("echo during", Duration.ofSeconds(2)), Duration.ofSeconds(30));
+        } finally {
+            FaultNetwork.thaw(sshd.process());
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("frozen sshd: " + e.reason() + " " + e.getMessage() + " after " + ms + " ms");
+        assertEquals(SshException.Reason.TIMEOUT, e.reason(), e.toString());
+        assertTrue(ms >= 1_900 && ms < 10_000, "ended at its 2 s limit: " + ms + " ms");
+        assertEquals("after\n", await(s.exec("echo after", Duration.ofSeconds(30))).stdoutText());
         closeAndCount(s);
     }
 

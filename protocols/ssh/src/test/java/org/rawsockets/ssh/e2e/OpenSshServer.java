@@ -25,6 +25,11 @@ final class OpenSshServer implements AutoCloseable {
     /** The PAM service file this server's sshd uses ({@link #startWithPam}), removed at close; else null. */
     private Path pamService;
 
+    /** The listening sshd (its connections' processes are its descendants). */
+    Process process() {
+        return process;
+    }
+
     private OpenSshServer(Path dir, int port, Path hostKey, Path log, Process process) {
         this.dir = dir;
         this.port = port;

@@ -32,7 +32,8 @@ import org.rawsockets.socket.netfault.Leaks;
  * The IPP client through network faults (issue 21): CUPS's ippeveprinter in a network namespace
  * the test creates (a veth pair, a private /30, nothing leaves the machine), the client in this JVM.
  * Faults: a delay of 200 ms ± 50 ms each way (which reorders packets) and 10 % loss both ways at MTU
- * 576, each under a print job whose spooled document must equal the one sent; a blackhole and a
+ * 576 and every packet of the printer duplicated, each under a print job whose spooled document
+ * must equal the one sent; a blackhole and a
  * frozen printer (SIGSTOP): a status request ends with {@link PrintTimeoutException} at the
  * client's time limit; a TCP reset: {@link PrintConnectionException}; the printer answers again
  * once the fault is lifted. After close no socket, thread or file descriptor of the
@@ -127,6 +128,22 @@ class NetworkFaultsTest {
                 + " ms; " + queued + " packets through the delay (" + report + ")");
         assertTrue(ms >= 4 * 300, "two jobs, each a print request and at least one status request: " + ms + " ms");
         net.checkDelayReordered(queued);
+        noLeaks(p);
+    }
+
+    @Test
+    void everyPacketOfThePrinterDuplicatedTheJobArrivesWhole() throws Exception {
+        IppPrinter p = printer(Duration.ofSeconds(30));
+        net.duplicate();
+        long start = System.nanoTime();
+        printsWhole(p, "duplicated-pdf", Peers.pdf(), "application/pdf", "pdf");
+        printsWhole(p, "duplicated-data", document(FULL ? 1024 * 1024 : 256 * 1024), "application/pdf", "pdf");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long duplicated = net.matched("mangle", "POSTROUTING");
+        System.out.println("duplication: a PDF and a " + (FULL ? "1 MiB" : "256 KiB") + " job printed whole in " + ms
+                + " ms; " + duplicated + " packets of the printer duplicated");
+        assertTrue(duplicated > 0, "the duplication took effect");
+        net.clear();
         noLeaks(p);
     }
 
