@@ -36,7 +36,8 @@ import org.rawsockets.socket.netfault.Leaks;
  * network namespace the test creates ({@link NamespaceJ2modSlave} under {@code ip netns exec}), the
  * client in this JVM reaching it over a veth pair (a private /30, nothing leaves the machine). Faults:
  * 10 % loss both ways on a window of pipelined requests, a blackhole in the middle of a session, TCP
- * resets from the peer's side, a frozen slave (SIGSTOP) that resumes. Every request ends with its
+ * resets from the peer's side, a frozen slave (SIGSTOP) that resumes, every packet of the slave
+ * duplicated at MTU 576, a delay with jitter that reorders. Every request ends with its
  * own answer (checked against the slave's data: never another request's, whatever the transaction
  * ids) or a typed {@link ModbusException} whose message names the device, the request and the cause,
  * within its deadline; after the fault is lifted the client (reconnect back-off 100 ms..1 s) is
@@ -225,6 +226,40 @@ class NetworkFaultsTest {
         assertTrue(answered >= n / 2, "requests answered through 10 % loss: " + answered + " of " + n);
         net.clear();
         recovers(c);
+        noLeaks(c);
+    }
+
+    @Test
+    void everyPacketOfTheSlaveDuplicatedAtMtu576EveryReadGetsItsOwnAnswerOnce() throws Exception {
+        // TCP drops the copies (the kernel sees their sequence numbers again): no answer twice, none
+        // matched to another request, nothing held by the client
+        Duration timeout = Duration.ofSeconds(3);
+        int window = 8;
+        ModbusClientImpl c = client("duplicate", window, timeout);
+        readsItsOwnAnswer(c, 0, 1);
+        net.mtu(576);
+        net.duplicate();
+        int n = FULL ? 2000 : 200;
+        long start = System.nanoTime();
+        for (int w = 0; w < n; w += window) {
+            List<CompletableFuture<Registers>> futures = new ArrayList<>();
+            for (int i = w; i < w + window; i++) {
+                futures.add(c.readHoldingRegisters(Peers.UNIT, i % 150, 1 + i % 50).toCompletableFuture());
+            }
+            for (int k = 0; k < window; k++) {
+                int i = w + k;
+                ModbusException e = ends("request " + i, futures.get(k));
+                assertNull(e, () -> "request " + i + " failed under duplication alone: " + e);
+                checkAnswer(futures.get(k).join(), i % 150, 1 + i % 50);
+            }
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        long duplicated = net.matched("mangle", "POSTROUTING");
+        System.out.println("duplication, MTU 576: " + n + " requests in windows of " + window + ", all answered (each its"
+                + " own) in " + ms + " ms; " + duplicated + " packets of the slave duplicated; " + c.status());
+        assertTrue(duplicated > 0, "the duplication took effect");
+        net.clear();
+        readsItsOwnAnswer(c, 7, 7);
         noLeaks(c);
     }
 

@@ -50,7 +50,8 @@ import org.rawsockets.socket.netfault.Leaks;
  * namespace the test creates ({@code ip netns exec}), the client in this JVM reaching it over a veth
  * pair (a private /30, nothing leaves the machine), plain SMTP on port 25 of the namespace. Faults:
  * a TCP reset in the middle of DATA, a blackhole while the client waits for the reply to the end of
- * data, 10 % loss both ways at MTU 576 during a large message. A message is either accepted by the
+ * data and a frozen server (SIGSTOP) there, 10 % loss both ways at MTU 576 and every packet of the
+ * server duplicated during a large message, a delay with jitter that reorders. A message is either accepted by the
  * server intact (its SHA-256, computed by the server, equals the sent one) and reported as sent, or
  * the send fails with a typed error naming the server and the cause ({@link SmtpException}, or the
  * socket API's {@link RawSocketException} for a broken connection, as {@link SmtpSession} documents)
@@ -340,6 +341,74 @@ class NetworkFaultsTest {
         assertTrue(ms >= bound.toMillis() - 50 && ms < bound.toMillis() + 15_000, "timed out after " + ms
                 + " ms: not at the bound of " + bound.toMillis() + " ms");
         assertTrue(net.matched("filter", "OUTPUT") + net.matched("filter", "INPUT") > 0, "the blackhole took effect");
+        net.clear();
+        noLeaks();
+    }
+
+    @Test
+    void aFrozenServerDuringTheReplyWaitTimesOutWithinTheBoundThenAcceptsTheNextMessage() throws Exception {
+        Duration bound = Duration.ofSeconds(2);
+        byte[] m = message("to a frozen server", 2 * CHUNK);
+        PausingSource source = new PausingSource(m, m.length); // everything but the end of data
+        SmtpSession s = connect(bound);
+        CompletableFuture<SendResult> send = s.send(Envelope.of("alice@example.org", "bob@example.org"), source)
+                .toCompletableFuture();
+        pausedAndSent(source);
+        FaultNetwork.freeze(server.process);
+        long start = System.nanoTime();
+        Exception e;
+        try {
+            source.go(); // the end of data reaches the kernel of a server that answers nothing
+            e = ends("the send waiting for the reply", send);
+        } finally {
+            FaultNetwork.thaw(server.process);
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertNotNull(e, "a message was reported as sent by a frozen server");
+        System.out.println("frozen server, reply wait, after " + ms + " ms: " + e);
+        assertInstanceOf(TimedOutException.class, e, e::toString);
+        assertTrue(e.getMessage().contains("SMTP server " + net.peerAddress + ":" + PORT) && e.getMessage().contains(
+                "end of the message data") && e.getMessage().contains("within 2 s"),
+                "the message names the server, what and the bound: " + e.getMessage());
+        assertTrue(ms >= bound.toMillis() - 50 && ms < bound.toMillis() + 15_000, "timed out after " + ms
+                + " ms: not at the bound of " + bound.toMillis() + " ms");
+        // resumed: a new session's message is accepted intact (the timed-out one may be too: the
+        // server got all of it; SMTP cannot take that back, so only the new one is checked)
+        byte[] next = message("after the thaw", 20_000);
+        SmtpSession again = connect(Duration.ofSeconds(10));
+        assertEquals(null, ends("the message after the thaw", again.send(Envelope.of("alice@example.org",
+                "bob@example.org"), MessageSource.of(next)).toCompletableFuture()));
+        String want = sha256(next);
+        String rec;
+        do {
+            rec = server.nextMessage();
+        } while (!want.equals(Json.string(rec, "sha256")) && Json.number(rec, "size") == m.length);
+        assertEquals(want, Json.string(rec, "sha256"), "the message sent after the thaw, accepted intact");
+        again.close().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        noLeaks();
+    }
+
+    @Test
+    void everyPacketOfTheServerDuplicatedALargeMessageArrivesIntact() throws Exception {
+        net.mtu(576);
+        net.duplicate();
+        int rounds = FULL ? 5 : 1;
+        for (int i = 0; i < rounds; i++) {
+            byte[] m = message("duplicated " + i, 300_000);
+            long start = System.nanoTime();
+            SmtpSession s = connect(Duration.ofSeconds(10));
+            Exception e = ends("the message " + i, s.send(Envelope.of("alice@example.org", "bob@example.org"),
+                    MessageSource.of(m)).toCompletableFuture());
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(null, e, "duplication alone must not fail the send");
+            String rec = server.nextMessage();
+            assertEquals(m.length, Json.number(rec, "size"), rec);
+            assertEquals(sha256(m), Json.string(rec, "sha256"), "the server's checksum of the message sent");
+            s.close().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            System.out.println("duplication, MTU 576: greeting to accepted " + m.length + " bytes in " + ms + " ms; "
+                    + net.matched("mangle", "POSTROUTING") + " packets of the server duplicated so far");
+        }
+        assertTrue(net.matched("mangle", "POSTROUTING") > 0, "the duplication took effect");
         net.clear();
         noLeaks();
     }
