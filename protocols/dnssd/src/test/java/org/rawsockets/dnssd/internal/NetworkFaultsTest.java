@@ -31,12 +31,16 @@ import org.rawsockets.socket.netfault.NfqDelay;
  * ({@code -m u32 --u32 "0>>22&0x3C@8>>15&1=1"}: the IP header's length, then the first word of the
  * UDP payload, bit 15 = QR) is exactly what Avahi sends, multicast and unicast alike. On {@code lo}
  * every packet passes OUTPUT once, so the rules sit there.</li>
- * <li>Loss: every second response dropped ({@code statistic --mode nth --every 2 --packet 1}, 50 %,
- * the first one included): deterministic, so the count of drops is exact, the test cannot pass with
- * no drop nor fail by a run of bad luck; the client's query retransmission (RFC 6762 §5.2: 1 s, 2 s,
- * 4 s …) has to repair it.</li>
- * <li>Duplication: every response cloned by the TEE target to 127.0.0.1 (the clone keeps its
- * destination, 224.0.0.251 or the client, and comes back in on {@code lo}).</li>
+ * <li>Loss: every second response dropped ({@code statistic --mode nth --every 2}, 50 %):
+ * deterministic, so the rule counts half the responses exactly, and the test can neither pass
+ * without a drop nor fail by a run of bad luck (random 30-50 % over the few packets of a resolve
+ * would do both now and then); Avahi answers each query with one packet, so of two resolves in a row
+ * one loses its first answer and the client's query retransmission (RFC 6762 §5.2: 1 s, 2 s, 4 s …
+ * after the first) has to repair it.</li>
+ * <li>Duplication: in the namespace's IPv6 form ({@code AvahiNamespace(true)}: Avahi on {@code rsa},
+ * the client on {@code rsc}, the ends of a veth pair), where Avahi's packets are the ones leaving
+ * {@code rsa} from its address; each is cloned by the TEE target (see the test for why not on
+ * {@code lo}).</li>
  * <li>Delay: all mDNS packets (queries and answers: both go to port 5353) through NFQUEUE to
  * {@code nfq-delay.py} of socket-api's test jar ({@link NfqDelay}), 200 ms ± 50 ms each.</li>
  * <li>Blackhole: all UDP to or from port 5353 dropped; a frozen avahi-daemon (SIGSTOP, SIGCONT).</li>
@@ -247,9 +251,9 @@ class NetworkFaultsTest {
 
     @Test
     void duplicatedAnswersReportEachServiceOnceAndCacheEachRecordOnce() throws Exception {
-        // On lo a TEE clone of a multicast packet is no second multicast packet: it comes back with the
-        // unicast route to its gateway and goes to one socket of port 5353 (Avahi's or the client's).
-        // So this test uses the namespace's IPv6 form, Avahi on rsa and the client on rsc, the two ends
+        // On lo a TEE clone of a multicast packet is no second multicast packet (measured: with the rule
+        // a socket in the group still got each packet once; the clone travels with the unicast route to
+        // its gateway, 127.0.0.1, and is not delivered to the group's members). So this test uses the namespace's IPv6 form, Avahi on rsa and the client on rsc, the two ends
         // of a veth pair: each packet Avahi sends out rsa is cloned (TEE in POSTROUTING, as
         // FaultNetwork.duplicate does) to a gateway fe80::dead that a permanent neighbour entry maps to
         // rsc's MAC address, so the clone arrives on rsc as a second copy of the same multicast packet
