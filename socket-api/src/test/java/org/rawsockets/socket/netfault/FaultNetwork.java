@@ -42,7 +42,7 @@ public final class FaultNetwork implements AutoCloseable {
     private final Thread hook;
     private boolean closed;
     /** The running {@link #delay} program, null when there is none. */
-    private Process delay;
+    private NfqDelay delay;
     private String delayReport = "";
 
     public FaultNetwork() throws IOException, InterruptedException {
@@ -229,7 +229,7 @@ public final class FaultNetwork implements AutoCloseable {
     }
 
     /** The NFQUEUE queue of {@link #delay} (queues are per namespace: this one is the test's own). */
-    private static final String DELAY_QUEUE = "7";
+    private static final int DELAY_QUEUE = 7;
 
     /**
      * Delays every packet to and from the peer by {@code meanMillis} ± {@code jitterMillis}
@@ -245,27 +245,9 @@ public final class FaultNetwork implements AutoCloseable {
         if (delay != null) {
             throw new IllegalStateException("a delay is already set on " + name);
         }
-        Path script = dir.resolve("nfq-delay.py");
-        try (java.io.InputStream in = FaultNetwork.class.getResourceAsStream("nfq-delay.py")) {
-            if (in == null) {
-                throw new IOException("nfq-delay.py is not on the class path beside " + FaultNetwork.class.getName());
-            }
-            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        Process p = start("delay", List.of("python3", script.toString(), DELAY_QUEUE, String.valueOf(meanMillis),
-                String.valueOf(jitterMillis), String.valueOf(seed)));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!output("delay").contains("bound " + DELAY_QUEUE)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                throw new IOException("nfq-delay.py did not bind queue " + DELAY_QUEUE + " in " + name
-                        + (p.isAlive() ? " within 10 s" : " (exit " + p.waitFor() + ")") + ": " + output("delay"));
-            }
-            Thread.sleep(20); // polls the program's output for its "bound" line, bounded by the deadline
-        }
-        delay = p;
-        ns("iptables", "-A", "INPUT", "-i", peerInterface, "-j", "NFQUEUE", "--queue-num", DELAY_QUEUE);
-        ns("iptables", "-A", "OUTPUT", "-o", peerInterface, "-j", "NFQUEUE", "--queue-num", DELAY_QUEUE);
+        delay = NfqDelay.start(name, dir, DELAY_QUEUE, meanMillis, jitterMillis, seed);
+        ns("iptables", "-A", "INPUT", "-i", peerInterface, "-j", "NFQUEUE", "--queue-num", String.valueOf(DELAY_QUEUE));
+        ns("iptables", "-A", "OUTPUT", "-o", peerInterface, "-j", "NFQUEUE", "--queue-num", String.valueOf(DELAY_QUEUE));
     }
 
     /**
@@ -283,11 +265,7 @@ public final class FaultNetwork implements AutoCloseable {
      * id: the delay took effect and reordered (a test whose delay did nothing must not pass).
      */
     public void checkDelayReordered(long queued) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("released (\\d+) reordered (\\d+)").matcher(delayReport);
-        if (!(m.find() && Long.parseLong(m.group(1)) >= queued && Long.parseLong(m.group(2)) > 0)) {
-            throw new AssertionError("every packet should go through the delay and some leave it in another order: \""
-                    + delayReport + "\", the rules counted " + queued);
-        }
+        NfqDelay.checkReordered(delayReport, queued);
     }
 
     /** Lifts every fault: rules flushed, MTU 1500, a {@link #delay} stopped (what it held let through). */
@@ -296,20 +274,9 @@ public final class FaultNetwork implements AutoCloseable {
         ns("iptables", "-t", "mangle", "-F");
         mtu(1500);
         if (delay != null) {
-            Process p = delay;
+            NfqDelay d = delay;
             delay = null;
-            p.destroy(); // SIGTERM: it lets every packet it holds through, prints its counts, ends
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("nfq-delay.py in " + name + " did not end within 10 s of SIGTERM: "
-                        + output("delay"));
-            }
-            String out = output("delay");
-            int at = out.lastIndexOf("released ");
-            delayReport = at < 0 ? "" : out.substring(at).strip();
-            if (p.exitValue() != 0 || delayReport.isEmpty()) {
-                throw new IOException("nfq-delay.py in " + name + " ended with " + p.exitValue() + ": " + out);
-            }
+            delayReport = d.stop();
         }
     }
 
@@ -358,6 +325,9 @@ public final class FaultNetwork implements AutoCloseable {
             return;
         }
         closed = true;
+        if (delay != null) {
+            delay.kill();
+        }
         for (Process p : processes) {
             try {
                 thaw(p);

@@ -188,6 +188,13 @@ public final class MdnsClient implements DnsSd, AutoCloseable {
         }
     }
 
+    /** Runs {@code task} on the client's thread, where the cache lives (the tests read the cache so). */
+    <T> CompletableFuture<T> onClientThread(java.util.function.Supplier<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        run(() -> f.complete(task.get()));
+        return f;
+    }
+
     /** Opens the socket when needed; on failure tells {@code failure} and returns false. */
     private boolean ensureOpen(java.util.function.Consumer<DnsSdException> failure) {
         if (transport.isOpen()) {

@@ -109,6 +109,11 @@ public final class AvahiNamespace implements AutoCloseable {
         }
     }
 
+    /** The avahi-daemon process itself ({@code ip netns exec}, {@code env} and {@code sh} exec it in turn). */
+    public Process avahi() {
+        return avahi;
+    }
+
     public String busAddress() {
         return "unix:path=" + bus;
     }
