@@ -24,11 +24,28 @@ public final class Leaks {
     private final Supplier<? extends Collection<?>> openSockets;
     private final int threads;
     private final long fds;
+    /** The threads at the baseline, to name the new ones when a test leaves some. */
+    private final java.util.Set<Thread> before;
 
     private Leaks(Supplier<? extends Collection<?>> openSockets, int threads, long fds) {
         this.openSockets = openSockets;
         this.threads = threads;
         this.fds = fds;
+        this.before = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
+    }
+
+    /** The threads (name, state, top frames) started since the baseline and still alive. */
+    private String newThreads() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (!before.contains(t) && !t.getName().startsWith("process reaper")) {
+                b.append("\n  '").append(t.getName()).append("' ").append(t.getState());
+                for (int i = 0; i < Math.min(6, stack.length); i++) {
+                    b.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        return b.length() == 0 ? "" : "; new threads:" + b;
     }
 
     /**
@@ -60,7 +77,7 @@ public final class Leaks {
         await("the client's sockets, threads and descriptors released",
                 () -> openSockets.get().isEmpty() && FaultNetwork.threads() <= threads && FaultNetwork.fds() <= fds,
                 () -> "sockets " + openSockets.get() + ", threads " + FaultNetwork.threads() + " (before " + threads
-                        + "), fds " + FaultNetwork.fds() + " (before " + fds + ")");
+                        + "), fds " + FaultNetwork.fds() + " (before " + fds + ")" + newThreads());
     }
 
     private interface Check {
