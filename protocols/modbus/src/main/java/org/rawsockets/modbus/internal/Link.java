@@ -20,8 +20,15 @@ interface Link {
         /** Bytes received: a chunk of the stream, or one whole datagram. */
         void received(Link link, ByteBuffer data);
 
-        /** The link ended (peer closed, error, failed write); may be called more than once. */
+        /** The link ended (peer closed, error); may be called more than once. */
         void closed(Link link, Throwable cause);
+
+        /**
+         * A write failed: the link is done for. May be called on the writing thread, inside the
+         * client's send loop, which must not see the connection torn down under it: the listener
+         * reports it on a thread of its own (the client's timer), never the JDK's common pool.
+         */
+        void writeFailed(Link link, Throwable cause);
     }
 
     /** Opens links to one device. */

@@ -409,6 +409,15 @@ public final class ModbusClientImpl extends ModbusRequestApi implements AutoClos
         public void closed(Link l, Throwable cause) {
             lost(this, cause);
         }
+
+        @Override
+        public void writeFailed(Link l, Throwable cause) {
+            try {
+                timer.execute(() -> lost(this, cause));
+            } catch (java.util.concurrent.RejectedExecutionException closedClient) {
+                // the client is closed: its close() failed what was pending and closed the link
+            }
+        }
     }
 
     // ---- connection lifecycle ---------------------------------------------------------------------

@@ -89,7 +89,7 @@ final class SocketConnector implements Link.Connector {
         public void send(ByteBuffer data) {
             socket.writable().write(data).whenComplete((v, e) -> {
                 if (e != null) {
-                    failedAsync(listener, this, e);
+                    listener.writeFailed(this, e);
                 }
             });
         }
@@ -123,7 +123,7 @@ final class SocketConnector implements Link.Connector {
         public void send(ByteBuffer data) {
             socket.writable().write(UdpMessage.of(data)).whenComplete((v, e) -> {
                 if (e != null) {
-                    failedAsync(listener, this, e);
+                    listener.writeFailed(this, e);
                 }
             });
         }
@@ -141,14 +141,6 @@ final class SocketConnector implements Link.Connector {
         void readLoop() {
             new ReadPump<>(socket.readable(), this, listener, UdpMessage::data, "the UDP socket was closed").run();
         }
-    }
-
-    /**
-     * Reports a failed send on another thread: a write can fail at once, inside the client's send
-     * loop, which must not see the connection torn down under it.
-     */
-    private static void failedAsync(Link.Listener listener, Link link, Throwable e) {
-        CompletableFuture.runAsync(() -> listener.closed(link, e));
     }
 
     /**
