@@ -173,7 +173,8 @@ public final class LpdPrinter implements Printer {
             try {
                 c.write(("\u0002" + s.uri().path() + "\n").getBytes(StandardCharsets.US_ASCII), "receive job");
                 ack(c, "receive job for queue " + s.uri().path());
-            } catch (LpdException e) {
+            } catch (LpdException | org.rawsockets.print.PrintTimeoutException e) {
+                // a refusal, or a daemon that did not answer in time (down, frozen, unreachable): no port check
                 throw e;
             } catch (PrintException e) {
                 if (reservedPorts) {
