@@ -82,7 +82,7 @@ public final class IppEvePrinter implements AutoCloseable {
             cmd.addAll(0, List.of("ip", "netns", "exec", net.name));
             printer = Peers.start(dir, log, cmd, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + busSock);
             Peers.waitFor("ippeveprinter listening on localhost:" + listen + " in " + net.name, Duration.ofSeconds(20),
-                    () -> listeningIn(net, listen), printer, log);
+                    () -> Peers.listeningIn(net, listen), printer, log);
             relay = Peers.start(dir, dir.resolve("relay.log"), List.of("ip", "netns", "exec", net.name, "socat",
                     "TCP-LISTEN:" + port + ",bind=" + host + ",fork,reuseaddr", "TCP:127.0.0.1:" + listen));
             Peers.waitFor("socat relaying " + host + ":" + port, Duration.ofSeconds(20), () -> Peers.listening(host, port),
@@ -101,19 +101,6 @@ public final class IppEvePrinter implements AutoCloseable {
     /** The ippeveprinter process (to freeze it). */
     public Process process() {
         return printer;
-    }
-
-    /** A TCP listener on {@code port} in the namespace of {@code net} ({@code /proc/net/tcp} there, state LISTEN). */
-    private static boolean listeningIn(org.rawsockets.socket.netfault.FaultNetwork net, int port) {
-        try {
-            String hex = String.format(java.util.Locale.ROOT, ":%04X 00000000:0000 0A", port);
-            return net.ns("cat", "/proc/net/tcp").contains(hex);
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** The kept spool file of a job (ippeveprinter names it "id-jobname.ext"). */

@@ -13,12 +13,15 @@ import java.util.List;
  * in Debian's build), so the daemon runs in a private mount namespace ({@code unshare -m}) where this
  * test's directory is bind-mounted over /etc/lprng; the machine's /etc is not touched. Queues:
  * {@code raw} prints to {@code out/raw.out} (no filter: the data file's bytes), {@code held} holds
- * every job ({@code :ah}) so that queue listings and removal can be tested.
+ * every job ({@code :ah}) so that queue listings and removal can be tested. {@link #startIn} runs it in
+ * the network namespace of issue 21's fault network instead, on port 515 of the namespace's address.
  */
 public final class LprngDaemon implements AutoCloseable {
 
     public final Path dir;
     public final int port;
+    /** The daemon's address: 127.0.0.1, or the fault network's address of its namespace. */
+    public final String host;
     private final Path log;
     private final Process lpd;
 
@@ -27,21 +30,39 @@ public final class LprngDaemon implements AutoCloseable {
     }
 
     /**
+     * lpd in the namespace of {@code net} (issue 21's fault network), listening on every address there
+     * and reached at {@code net.peerAddress}, port 515; the faults act on the veth pair in front of it.
+     * {@code ip netns exec} runs {@code unshare -m} for the bind mount there.
+     */
+    public static LprngDaemon startIn(org.rawsockets.socket.netfault.FaultNetwork net) throws IOException {
+        return new LprngDaemon(false, net);
+    }
+
+    /**
      * @param reservedPortsOnly refuse connections that do not come from one of RFC 1179's source ports
      *            721-731 (an lpd.perms PORT rule)
      */
     public LprngDaemon(boolean reservedPortsOnly) throws IOException {
+        this(reservedPortsOnly, null);
+    }
+
+    private LprngDaemon(boolean reservedPortsOnly, org.rawsockets.socket.netfault.FaultNetwork net) throws IOException {
         dir = Peers.workDir("lprng");
         Path etc = Files.createDirectories(dir.resolve("etc"));
         Path out = Files.createDirectories(dir.resolve("out"));
-        port = Peers.freePort();
+        port = net == null ? Peers.freePort() : 515;
+        host = net == null ? "127.0.0.1" : net.peerAddress;
         for (String q : List.of("raw", "held")) {
             Files.createDirectories(dir.resolve("spool").resolve(q));
             Files.write(out.resolve(q + ".out"), new byte[0]);
         }
         Files.writeString(etc.resolve("lpd.conf"), "printcap_path=" + etc.resolve("printcap") + "\n"
                 + "lpd_printcap_path=" + etc.resolve("printcap") + "\nperms_path=" + etc.resolve("lpd.perms") + "\n"
-                + "lockfile=" + dir.resolve("lpd.lock") + "\nlpd_port=" + port + "\nunix_socket_path=off\n");
+                + "lockfile=" + dir.resolve("lpd.lock") + "\nlpd_port=" + port + "\nunix_socket_path=off\n"
+                // in the fault network: lpd receives one job per queue at a time, and a receive whose
+                // client vanished (a reset the fault network answered for lpd) would hold the queue for
+                // the default 6000 s; 3 s lets it give up, as a daemon with such a limit would
+                + (net == null ? "" : "send_job_rw_timeout=3\n"));
         Files.writeString(etc.resolve("printcap"),
                 "raw:sd=" + dir.resolve("spool/raw") + ":lp=" + out.resolve("raw.out") + ":sh:mx=0\n"
                 + "held:sd=" + dir.resolve("spool/held") + ":lp=" + out.resolve("held.out") + ":sh:mx=0:ah\n");
@@ -63,9 +84,38 @@ public final class LprngDaemon implements AutoCloseable {
             Files.setPosixFilePermissions(d, perms);
         }
         log = dir.resolve("lpd.log");
-        lpd = Peers.start(dir, log, List.of("unshare", "-m", "sh", "-c", "mount --bind '" + etc + "' /etc/lprng && exec"
-                + " /usr/sbin/lpd -F -p " + port + " -P off"));
-        Peers.waitFor("lprng lpd listening on " + port, Duration.ofSeconds(20), () -> Peers.listening(port), lpd, log);
+        List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "-m", "sh", "-c", "mount --bind '" + etc
+                + "' /etc/lprng && exec /usr/sbin/lpd -F -p " + port + " -P off"));
+        if (net == null) {
+            lpd = Peers.start(dir, log, cmd);
+            Peers.waitFor("lprng lpd listening on " + port, Duration.ofSeconds(20), () -> Peers.listening(port), lpd, log);
+        } else {
+            cmd.addAll(0, List.of("ip", "netns", "exec", net.name));
+            lpd = Peers.start(dir, log, cmd);
+            Peers.waitFor("lprng lpd listening on port " + port + " in " + net.name, Duration.ofSeconds(20),
+                    () -> Peers.listeningIn(net, port), lpd, log);
+        }
+    }
+
+    /** {@code lpd://host:port/queue}. */
+    public String uri(String queue) {
+        return "lpd://" + host + ":" + port + "/" + queue;
+    }
+
+    /** The lpd process started. */
+    public Process process() {
+        return lpd;
+    }
+
+    /**
+     * The lpd process and its children now: a child of it ("lpd Waiting") accepts the connections and
+     * each is served by a child of that one, so freezing lpd is freezing all of them.
+     */
+    public java.util.List<ProcessHandle> processes() {
+        java.util.List<ProcessHandle> all = new java.util.ArrayList<>();
+        all.add(lpd.toHandle());
+        lpd.descendants().forEach(all::add);
+        return all;
     }
 
     public Path output(String queue) {
