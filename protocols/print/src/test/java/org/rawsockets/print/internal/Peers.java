@@ -38,6 +38,12 @@ public final class Peers {
 
     /** Waits for a condition with a deadline (no sleep-then-assert). */
     public static void waitFor(String what, Duration limit, BooleanSupplier done, Process p, Path log) throws IOException {
+        waitFor(what, limit, done, p, log, () -> "");
+    }
+
+    /** As {@link #waitFor(String, Duration, BooleanSupplier, Process, Path)}; a timeout's message adds {@code state}. */
+    public static void waitFor(String what, Duration limit, BooleanSupplier done, Process p, Path log,
+            java.util.function.Supplier<String> state) throws IOException {
         long until = System.nanoTime() + limit.toNanos();
         while (!done.getAsBoolean()) {
             if (p != null && !p.isAlive()) {
@@ -45,7 +51,7 @@ public final class Peers {
                         + tail(log));
             }
             if (System.nanoTime() > until) {
-                throw new IllegalStateException(what + " not within " + limit + "; log:\n" + tail(log));
+                throw new IllegalStateException(what + " not within " + limit + "; " + state.get() + " log:\n" + tail(log));
             }
             try {
                 Thread.sleep(20);

@@ -60,7 +60,8 @@ final class SocatSink implements AutoCloseable {
      */
     Path awaitJob(Set<Path> before, byte[] bytes) throws IOException {
         Path[] found = {null};
-        Peers.waitFor("a job of " + bytes.length + " bytes at the sink", Duration.ofSeconds(30), () -> {
+        Peers.waitFor("a job of " + bytes.length + " bytes at the sink (files: " + before.size() + " before)",
+                Duration.ofSeconds(30), () -> {
             try {
                 for (Path f : files()) {
                     if (!before.contains(f) && Files.size(f) == bytes.length && Arrays.equals(bytes, Files.readAllBytes(f))) {
@@ -72,7 +73,7 @@ final class SocatSink implements AutoCloseable {
             } catch (IOException e) {
                 return false;
             }
-        }, socat, net.log("sink"));
+        }, socat, net.log("sink"), this::describe);
         return found[0];
     }
 
