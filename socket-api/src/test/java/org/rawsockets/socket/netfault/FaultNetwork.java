@@ -218,7 +218,8 @@ public final class FaultNetwork implements AutoCloseable {
                     continue; // a thread that ended
                 }
                 char state = stat.charAt(stat.lastIndexOf(')') + 2);
-                if (state != 'T' && state != 't') {
+                // Z/X: a child that ended and is not reaped yet runs nothing either
+                if (state != 'T' && state != 't' && state != 'Z' && state != 'X') {
                     return false;
                 }
             }
