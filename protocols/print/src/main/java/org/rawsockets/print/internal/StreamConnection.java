@@ -171,11 +171,16 @@ public final class StreamConnection implements AutoCloseable {
 
     private volatile boolean failed;
 
-    /** Closes; after a failure without waiting (the socket service ends the close in bounded time). */
+    /**
+     * Closes. After a failure (a time limit passed, the connection broke) the connection is dropped at
+     * once (reset), without waiting: the job has failed, so what is still queued must not reach the
+     * printer later, and a close would wait for a printer that takes nothing, up to the socket's close
+     * timeout (30 s), holding the socket and the queued document.
+     */
     @Override
     public void close() {
         if (failed) {
-            socket.close();
+            socket.writable().abort(new PrintException("the print job to printer " + s.label() + " failed"));
             return;
         }
         try {
