@@ -102,20 +102,12 @@ public final class LprngDaemon implements AutoCloseable {
         return "lpd://" + host + ":" + port + "/" + queue;
     }
 
-    /** The lpd process started. */
+    /**
+     * The lpd process started, to freeze it ({@code FaultNetwork.freeze} stops its children too: a child,
+     * "lpd Waiting", accepts the connections, and each is served by a child of that one).
+     */
     public Process process() {
         return lpd;
-    }
-
-    /**
-     * The lpd process and its children now: a child of it ("lpd Waiting") accepts the connections and
-     * each is served by a child of that one, so freezing lpd is freezing all of them.
-     */
-    public java.util.List<ProcessHandle> processes() {
-        java.util.List<ProcessHandle> all = new java.util.ArrayList<>();
-        all.add(lpd.toHandle());
-        lpd.descendants().forEach(all::add);
-        return all;
     }
 
     public Path output(String queue) {

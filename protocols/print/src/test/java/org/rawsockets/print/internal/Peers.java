@@ -96,37 +96,6 @@ public final class Peers {
         }
     }
 
-    /**
-     * Freezes (SIGSTOP, {@link org.rawsockets.socket.netfault.FaultNetwork#freeze(ProcessHandle)}) each of
-     * {@code processes} that is still alive: a child serving an earlier connection may end meanwhile.
-     *
-     * @return the processes frozen, to thaw
-     */
-    public static List<ProcessHandle> freezeAll(List<ProcessHandle> processes) throws IOException, InterruptedException {
-        List<ProcessHandle> frozen = new ArrayList<>();
-        for (ProcessHandle h : processes) {
-            try {
-                org.rawsockets.socket.netfault.FaultNetwork.freeze(h);
-                frozen.add(h);
-            } catch (IOException | IllegalStateException e) {
-                if (h.isAlive()) {
-                    thawAll(frozen);
-                    throw e;
-                }
-            }
-        }
-        return frozen;
-    }
-
-    /** Thaws (SIGCONT) each of {@code frozen}. */
-    public static void thawAll(List<ProcessHandle> frozen) throws IOException, InterruptedException {
-        for (ProcessHandle h : frozen) {
-            if (h.isAlive()) {
-                org.rawsockets.socket.netfault.FaultNetwork.thaw(h);
-            }
-        }
-    }
-
     public static String tail(Path log) {
         try {
             if (log == null || !Files.exists(log)) {

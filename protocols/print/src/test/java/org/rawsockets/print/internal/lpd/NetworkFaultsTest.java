@@ -216,7 +216,8 @@ class NetworkFaultsTest {
     void aFrozenDaemonIsATypedTimeoutThenPrintsWhenItResumes() throws Exception {
         LpdPrinter p = printer(Duration.ofSeconds(2));
         printsWhole(p, "before", FaultingDocument.bytes(16 * 1024));
-        java.util.List<ProcessHandle> frozen = Peers.freezeAll(lpd.processes());
+        long processes = 1 + lpd.process().descendants().count();
+        FaultNetwork.freeze(lpd.process());
         PrintTimeoutException job;
         PrintTimeoutException state;
         long jobMs;
@@ -231,9 +232,9 @@ class NetworkFaultsTest {
             state = assertThrows(PrintTimeoutException.class, p::status);
             stateMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         } finally {
-            Peers.thawAll(frozen);
+            FaultNetwork.thaw(lpd.process());
         }
-        System.out.println("lpd, frozen (" + frozen.size() + " processes): a job: \"" + job.getMessage() + "\" after "
+        System.out.println("lpd, frozen (" + processes + " processes): a job: \"" + job.getMessage() + "\" after "
                 + jobMs + " ms; the queue state: \"" + state.getMessage() + "\" after " + stateMs + " ms");
         for (long ms : new long[] {jobMs, stateMs}) {
             assertTrue(ms >= 1_900 && ms < 10_000, "ended at the 2 s limit: " + ms + " ms");

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +24,6 @@ import org.rawsockets.print.PrintConnectionException;
 import org.rawsockets.print.PrintException;
 import org.rawsockets.print.PrintTimeoutException;
 import org.rawsockets.print.internal.FaultingDocument;
-import org.rawsockets.print.internal.Peers;
 import org.rawsockets.print.internal.PrinterSettings;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.policy.Owner;
@@ -211,13 +209,14 @@ class NetworkFaultsTest {
     void aFrozenSinkIsATypedTimeoutThenAJobArrivesWhenItResumes() throws Exception {
         RawPrinter p = printer(Duration.ofSeconds(2));
         arrivesWhole(p, "before", FaultingDocument.bytes(16 * 1024));
-        List<ProcessHandle> frozen = Peers.freezeAll(sink.processes());
+        long processes = 1 + sink.process().descendants().count();
+        FaultNetwork.freeze(sink.process());
         try {
             // the kernel still accepts for the frozen socat and buffers what comes: the job stalls once
             // the buffers are full
-            cutJob(p, PrintTimeoutException.class, "frozen sink (" + frozen.size() + " processes), a 64 MiB job", null);
+            cutJob(p, PrintTimeoutException.class, "frozen sink (" + processes + " processes), a 64 MiB job", null);
         } finally {
-            Peers.thawAll(frozen);
+            FaultNetwork.thaw(sink.process());
         }
         System.out.println("raw 9100, thawed: a 64 KiB job at the sink whole in "
                 + arrivesWhole(p, "after", FaultingDocument.bytes(64 * 1024)) + " ms");

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -39,12 +38,9 @@ final class SocatSink implements AutoCloseable {
         return "socket://" + net.peerAddress + ":" + PORT;
     }
 
-    /** socat and its children now (one per connection): to freeze the sink. */
-    List<ProcessHandle> processes() {
-        List<ProcessHandle> all = new ArrayList<>();
-        all.add(socat.toHandle());
-        socat.descendants().forEach(all::add);
-        return all;
+    /** The socat process, to freeze it ({@code FaultNetwork.freeze} stops its children too). */
+    Process process() {
+        return socat;
     }
 
     /** The connections' files so far, in the order the connections came. */
