@@ -35,7 +35,20 @@ public final class LprngDaemon implements AutoCloseable {
      * {@code ip netns exec} runs {@code unshare -m} for the bind mount there.
      */
     public static LprngDaemon startIn(org.rawsockets.socket.netfault.FaultNetwork net) throws IOException {
-        return new LprngDaemon(false, net);
+        return new LprngDaemon(false, net, 0);
+    }
+
+    /**
+     * As {@link #startIn(org.rawsockets.socket.netfault.FaultNetwork)}, with lpd's limit on each read
+     * and write of a job it receives ({@code send_job_rw_timeout}, 6000 s by default). lpd receives one
+     * job per queue at a time, and a receive whose client vanished (a reset that the fault network
+     * answered for lpd, which lpd never sees) holds the queue until that limit. A short limit also ends
+     * a receive that waited for a packet the loss delayed that long (lpd then closes without an
+     * answer), so only the reset test sets one.
+     */
+    public static LprngDaemon startIn(org.rawsockets.socket.netfault.FaultNetwork net, int receiveTimeoutSeconds)
+            throws IOException {
+        return new LprngDaemon(false, net, receiveTimeoutSeconds);
     }
 
     /**
@@ -43,10 +56,11 @@ public final class LprngDaemon implements AutoCloseable {
      *            721-731 (an lpd.perms PORT rule)
      */
     public LprngDaemon(boolean reservedPortsOnly) throws IOException {
-        this(reservedPortsOnly, null);
+        this(reservedPortsOnly, null, 0);
     }
 
-    private LprngDaemon(boolean reservedPortsOnly, org.rawsockets.socket.netfault.FaultNetwork net) throws IOException {
+    private LprngDaemon(boolean reservedPortsOnly, org.rawsockets.socket.netfault.FaultNetwork net, int receiveTimeoutSeconds)
+            throws IOException {
         dir = Peers.workDir("lprng");
         Path etc = Files.createDirectories(dir.resolve("etc"));
         Path out = Files.createDirectories(dir.resolve("out"));
@@ -59,10 +73,7 @@ public final class LprngDaemon implements AutoCloseable {
         Files.writeString(etc.resolve("lpd.conf"), "printcap_path=" + etc.resolve("printcap") + "\n"
                 + "lpd_printcap_path=" + etc.resolve("printcap") + "\nperms_path=" + etc.resolve("lpd.perms") + "\n"
                 + "lockfile=" + dir.resolve("lpd.lock") + "\nlpd_port=" + port + "\nunix_socket_path=off\n"
-                // in the fault network: lpd receives one job per queue at a time, and a receive whose
-                // client vanished (a reset the fault network answered for lpd) would hold the queue for
-                // the default 6000 s; 3 s lets it give up, as a daemon with such a limit would
-                + (net == null ? "" : "send_job_rw_timeout=3\n"));
+                + (receiveTimeoutSeconds > 0 ? "send_job_rw_timeout=" + receiveTimeoutSeconds + "\n" : ""));
         Files.writeString(etc.resolve("printcap"),
                 "raw:sd=" + dir.resolve("spool/raw") + ":lp=" + out.resolve("raw.out") + ":sh:mx=0\n"
                 + "held:sd=" + dir.resolve("spool/held") + ":lp=" + out.resolve("held.out") + ":sh:mx=0:ah\n");

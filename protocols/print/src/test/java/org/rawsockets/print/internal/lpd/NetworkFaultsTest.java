@@ -101,7 +101,12 @@ class NetworkFaultsTest {
      */
     long printsWhole(LpdPrinter p, String name, byte[] bytes) throws Exception {
         long start = System.nanoTime();
-        JobStatus j = p.print(Document.of(name + ".bin", bytes), JobOptions.named(name), null);
+        JobStatus j;
+        try {
+            j = p.print(Document.of(name + ".bin", bytes), JobOptions.named(name), null);
+        } catch (PrintException e) {
+            throw new AssertionError("job " + name + ": " + e + "; lpd's log:\n" + lpd.log(), e);
+        }
         assertEquals(JobState.PENDING, j.state(), j.describe());
         printed.writeBytes(bytes);
         byte[] want = printed.toByteArray();
@@ -160,6 +165,18 @@ class NetworkFaultsTest {
         leaks.awaitReleased();
     }
 
+    /**
+     * lpd again, with a 3 s limit on each read of a job it receives ({@link LprngDaemon#startIn(FaultNetwork,
+     * int)}): lpd receives one job per queue at a time, and the receive of a job cut by a fault (whose
+     * client's reset lpd never got: dropped by the blackhole, or sent by the rule for lpd) would hold
+     * the queue for lpd's default 6000 s.
+     */
+    void lpdWithReceiveLimit() throws Exception {
+        lpd.close();
+        lpd = LprngDaemon.startIn(net, 3);
+        leaks = Leaks.baseline(sockets::sockets);
+    }
+
     /** Prints a 64 MiB document made while sent; {@code fault} comes after its first MiB. */
     <T extends PrintException> T cutJob(LpdPrinter p, Class<T> expected, String what, FaultingDocument.Fault fault)
             throws Exception {
@@ -186,6 +203,7 @@ class NetworkFaultsTest {
 
     @Test
     void aBlackholeMidJobIsATypedTimeoutThenAJobPrints() throws Exception {
+        lpdWithReceiveLimit();
         LpdPrinter p = printer(Duration.ofSeconds(2));
         printsWhole(p, "before", FaultingDocument.bytes(16 * 1024));
         PrintTimeoutException e = cutJob(p, PrintTimeoutException.class, "blackhole", net::blackhole);
@@ -198,6 +216,7 @@ class NetworkFaultsTest {
 
     @Test
     void aResetMidJobIsATypedConnectionFailureThenAJobPrints() throws Exception {
+        lpdWithReceiveLimit();
         LpdPrinter p = printer(Duration.ofSeconds(10));
         printsWhole(p, "before", FaultingDocument.bytes(16 * 1024));
         long start = System.nanoTime();
@@ -205,8 +224,7 @@ class NetworkFaultsTest {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(ms < 10_000, "failed at the reset, not at the 10 s limit: " + ms + " ms");
         net.clear();
-        // lpd receives one job per queue at a time: the cut job's receive (lpd never saw the reset, which
-        // the rule answered for it) holds the queue until lpd's send_job_rw_timeout (3 s here) ends it
+        // the cut job's receive holds the queue until lpd's 3 s limit ends it
         System.out.println("lpd, reset lifted: a 64 KiB job printed in " + printsWhole(p, "after",
                 FaultingDocument.bytes(64 * 1024)) + " ms");
         leaks.awaitReleased();
