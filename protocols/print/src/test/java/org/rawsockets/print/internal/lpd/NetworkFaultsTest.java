@@ -36,10 +36,11 @@ import org.rawsockets.socket.netfault.Leaks;
  * The LPD client through network faults (issue 21): LPRng's lpd in a network namespace the test
  * creates ({@link LprngDaemon#startIn}, port 515 of the namespace's address), the client in this JVM.
  * Faults: a delay of 200 ms ± 50 ms each way (which reorders packets) and 10 % loss both ways at MTU
- * 576, each under a job whose printed output (queue {@code raw}: the data file as is) must equal the
- * document sent; a blackhole in the middle of a job's data and a frozen lpd (SIGSTOP to it and its
- * children): {@link PrintTimeoutException} at the client's time limit; a TCP reset in the middle of a
- * job's data: {@link PrintConnectionException} naming the printer's address; after each, once the
+ * 576 and every packet of lpd duplicated, each under a job whose printed output (queue {@code raw}:
+ * the data file as is) must equal the document sent; a blackhole in the middle of a job's data and
+ * a frozen lpd (SIGSTOP to it and its children): {@link PrintTimeoutException} at the client's time
+ * limit; a TCP reset in the middle of a job's data: {@link PrintConnectionException} naming the
+ * printer's address; after each, once the
  * fault is lifted, a job prints and the output holds only the whole jobs (nothing of a cut one).
  * After each test no socket, thread or file descriptor of the client remains. {@code
  * -Dfaults.full=true} (profile {@code faults}): a 1 MiB document under the delay, at least 4 jobs
@@ -139,6 +140,20 @@ class NetworkFaultsTest {
         // command, data file): six round trips of at least 2 x 150 ms
         assertTrue(ms >= 6 * 300, "six round trips through the delay: " + ms + " ms");
         net.checkDelayReordered(queued);
+        leaks.awaitReleased();
+    }
+
+    @Test
+    void everyPacketOfTheDaemonDuplicatedTheJobPrintsWhole() throws Exception {
+        LpdPrinter p = printer(Duration.ofSeconds(30));
+        net.duplicate();
+        int size = FULL ? MIB : 256 * 1024;
+        long ms = printsWhole(p, "duplicated", FaultingDocument.bytes(size));
+        long duplicated = net.matched("mangle", "POSTROUTING");
+        net.clear();
+        System.out.println("lpd, duplication: a job of " + size + " bytes printed whole in " + ms + " ms; " + duplicated
+                + " packets of lpd duplicated (its acknowledgements among them)");
+        assertTrue(duplicated > 0, "the duplication took effect");
         leaks.awaitReleased();
     }
 

@@ -34,7 +34,8 @@ import org.rawsockets.socket.netfault.Leaks;
  * The raw 9100 client through network faults (issue 21): a socat sink in a network namespace the test
  * creates ({@link SocatSink}: port 9100 of the namespace's address, each connection's bytes in a file),
  * the client in this JVM. Faults: a delay of 200 ms ± 50 ms each way (which reorders packets) and 10 %
- * loss both ways at MTU 576, each under a job the sink must receive byte for byte; a blackhole in the
+ * loss both ways at MTU 576 and every packet of the sink duplicated, each under a job the sink must
+ * receive byte for byte; a blackhole in the
  * middle of a 64 MiB job and a frozen sink (SIGSTOP): {@link PrintTimeoutException} once a chunk was
  * not taken within the client's time limit (raw 9100 has no acknowledgement: a job smaller than the
  * sockets' buffers is "taken" before the fault could show); a TCP reset in the middle of a job:
@@ -118,6 +119,22 @@ class NetworkFaultsTest {
         // the connection's round trip, then the bytes' way there: at least 3 x 150 ms
         assertTrue(ms >= 3 * 150, "through the delay: " + ms + " ms");
         net.checkDelayReordered(queued);
+        leaks.awaitReleased();
+    }
+
+    @Test
+    void everyPacketOfTheSinkDuplicatedTheJobArrivesWhole() throws Exception {
+        // the sink sends only acknowledgements: each one twice is a duplicate ACK to the client's TCP
+        // (a fast retransmit after three), and the bytes still arrive once, in order
+        RawPrinter p = printer(Duration.ofSeconds(30));
+        net.duplicate();
+        int size = FULL ? 4 * MIB : 512 * 1024;
+        long ms = arrivesWhole(p, "duplicated", FaultingDocument.bytes(size));
+        long duplicated = net.matched("mangle", "POSTROUTING");
+        net.clear();
+        System.out.println("raw 9100, duplication: a job of " + size + " bytes at the sink whole in " + ms + " ms; "
+                + duplicated + " packets of the sink duplicated");
+        assertTrue(duplicated > 0, "the duplication took effect");
         leaks.awaitReleased();
     }
 

@@ -73,17 +73,28 @@ final class SocatSink implements AutoCloseable {
         return found[0];
     }
 
-    /** The files and their sizes (for a failure's message). */
+    /**
+     * The files and their sizes, and both ends' TCP state (for a failure's message): {@code ss} of the
+     * client's side and of the namespace, so a job that does not arrive shows where its bytes wait
+     * (the client's send queue and its retransmissions, or the sink's receive queue).
+     */
     String describe() {
+        StringBuilder b = new StringBuilder();
         try {
-            StringBuilder b = new StringBuilder();
             for (Path f : files()) {
                 b.append(f.getFileName()).append(' ').append(Files.size(f)).append(" bytes; ");
             }
-            return b.toString();
         } catch (IOException e) {
-            return e.toString();
+            b.append(e);
         }
+        try {
+            b.append("\nclient side: ").append(org.rawsockets.socket.netfault.Programs.run(Duration.ofSeconds(10), "ss",
+                    "-tnie", "dst", net.peerAddress));
+            b.append("\nsink side: ").append(net.ns("ss", "-tnie", "src", net.peerAddress));
+        } catch (IOException | InterruptedException e) {
+            b.append("\n(ss: ").append(e).append(')');
+        }
+        return b.toString();
     }
 
     /** Stops socat and the children still serving a connection (one cut by a fault may wait on it for ever). */
