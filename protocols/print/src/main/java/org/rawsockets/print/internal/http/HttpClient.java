@@ -82,14 +82,14 @@ public final class HttpClient implements AutoCloseable {
             try {
                 r = exchange(path, contentType, head, x);
             } catch (PrintConnectionException e) {
-                close();
+                drop();
                 documentStarted |= x.documentStarted;
                 if (reused && !x.responseStarted && !documentStarted && attempt == 0) {
                     continue; // the kept-alive connection was closed by the printer meanwhile: once more on a new one
                 }
                 throw e;
             } catch (PrintException e) {
-                close();
+                drop();
                 throw e;
             }
             documentStarted |= x.documentStarted;
@@ -235,7 +235,7 @@ public final class HttpClient implements AutoCloseable {
                 throw new PrintException("reading the document to send to printer " + s.label() + " failed: " + e, e);
             }
             if (!chunked && (want == 0 ? n > 0 : n < want)) {
-                close(); // the printer was promised exactly x.length bytes: this request cannot be completed
+                drop(); // the printer was promised exactly x.length bytes: this request cannot be completed
                 throw new PrintException("the document for printer " + s.label() + " was declared " + x.length
                         + " bytes long but " + (want == 0 ? "has more" : "ended after " + (sent + n) + " bytes")
                         + "; the job was not sent");
@@ -267,12 +267,12 @@ public final class HttpClient implements AutoCloseable {
     private PrintException documentFailure(IOException e, long sent) {
         String what = "take the document (" + sent + " bytes taken)";
         if (e instanceof TimedOutException) {
-            close();
+            drop();
             return new PrintTimeoutException("printer " + s.label() + " did not " + what + " within "
                     + s.writeTimeout().toMillis() + " ms; connection closed", e);
         }
         if (e instanceof java.io.InterruptedIOException) {
-            close();
+            drop();
             return new PrintException("interrupted while waiting for printer " + s.label() + " to " + what, e);
         }
         return failure(e, what);
@@ -291,12 +291,12 @@ public final class HttpClient implements AutoCloseable {
         try {
             return stage.toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            close();
+            drop();
             throw new PrintTimeoutException("printer " + s.label() + " did not " + what + " within " + limit.toMillis()
                     + " ms; connection closed");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            close();
+            drop();
             throw new PrintException("interrupted while waiting for printer " + s.label() + " to " + what);
         } catch (ExecutionException e) {
             throw failure(e.getCause(), what);
@@ -353,8 +353,24 @@ public final class HttpClient implements AutoCloseable {
         socket = sock;
         await(sock.opened(), s.connectTimeout().plusSeconds(5), "accept the connection");
         reader = new HttpResponseReader(s, new FrameReader(sock.readable(), 64 * 1024, HttpResponseReader.TICK),
-                this::close);
+                this::drop, sock.writable()::queuedBytes);
         return false;
+    }
+
+    /**
+     * Ends the connection after a failure: reset at once, dropping what is still queued, so that the
+     * rest of a request reported as failed never reaches the printer later (a job the caller was told
+     * failed must not print, and a retry must not print twice) and no close waits on a printer that
+     * takes nothing.
+     */
+    private synchronized void drop() {
+        TcpSocket sock = socket;
+        socket = null;
+        reader = null;
+        reusable = false;
+        if (sock != null) {
+            sock.writable().abort(new PrintException("the request to printer " + s.label() + " failed"));
+        }
     }
 
     @Override

@@ -40,11 +40,27 @@ final class HttpResponseReader {
     private final HttpSettings s;
     private final FrameReader frames;
     private final Runnable closeConnection;
+    /** Bytes of the request the socket service still holds (not yet handed to the network). */
+    private final java.util.function.LongSupplier unsent;
 
-    HttpResponseReader(HttpSettings settings, FrameReader frames, Runnable closeConnection) {
+    HttpResponseReader(HttpSettings settings, FrameReader frames, Runnable closeConnection,
+            java.util.function.LongSupplier unsent) {
         this.s = settings;
         this.frames = frames;
         this.closeConnection = closeConnection;
+        this.unsent = unsent;
+    }
+
+    /**
+     * The message of a response that did not come: says whether the gateway still held part of the
+     * request (the network did not take it: a stalled or lossy path) or had sent it all (the printer
+     * did not answer).
+     */
+    private String silent(String what) {
+        long left = unsent.getAsLong();
+        return "printer " + s.label() + " sent nothing of " + what + " for " + s.readTimeout().toMillis() + " ms"
+                + (left > 0 ? " (" + left + " bytes of the request were still waiting to be sent: the network did not"
+                        + " take them)" : "") + "; connection closed";
     }
 
     record Status(int code, String reason, boolean http10) {
@@ -211,17 +227,17 @@ final class HttpResponseReader {
                     continue;
                 }
                 if (e.getCause() instanceof TimedOutException) {
+                    String message = silent(what);
                     closeConnection.run();
-                    throw new PrintTimeoutException("printer " + s.label() + " sent nothing of " + what + " for "
-                            + s.readTimeout().toMillis() + " ms; connection closed");
+                    throw new PrintTimeoutException(message);
                 }
                 PrintException f = failure(s.label(), e.getCause(), "send " + what);
                 closeConnection.run();
                 throw f;
             } catch (TimeoutException e) {
+                String message = silent(what);
                 closeConnection.run();
-                throw new PrintTimeoutException("printer " + s.label() + " sent nothing of " + what + " for "
-                        + s.readTimeout().toMillis() + " ms; connection closed");
+                throw new PrintTimeoutException(message);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 closeConnection.run();

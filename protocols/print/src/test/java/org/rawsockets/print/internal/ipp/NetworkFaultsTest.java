@@ -214,4 +214,32 @@ class NetworkFaultsTest {
         assertTrue(p.status().acceptingJobs());
         noLeaks(p);
     }
+
+    @Test
+    void aJobIntoABlackholeTimesOutSayingWhatWasUnsentAndNothingOfItPrintsLater() throws Exception {
+        IppPrinter p = printer(Duration.ofSeconds(2));
+        p.status(); // the connection the job reuses (kept alive), open before the blackhole
+        net.blackhole();
+        // no 100 Continue (after its 2 s the body goes anyway), the kernel takes its first send buffer
+        // (16 KiB: no ACK grows it), the socket service holds the rest (below its 256 KiB high-water
+        // mark, so the writes complete), and the response's timeout says so
+        byte[] doc = document(200 * 1024);
+        long start = System.nanoTime();
+        PrintTimeoutException j = assertThrows(PrintTimeoutException.class,
+                () -> p.print(Document.of("blackholed.pdf", doc), JobOptions.named("blackholed").withFormat(
+                        "application/pdf"), null));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("blackhole, a job: " + j.getMessage() + " after " + ms + " ms");
+        assertTrue(j.getMessage().matches(".*sent nothing of the response for 2000 ms \\(\\d+ bytes of the request were"
+                + " still waiting to be sent: the network did not take them\\); connection closed"), j.getMessage());
+        // the failed request's connection is reset at once, what the socket service held dropped: a
+        // graceful close would keep it (up to the 30 s close timeout) and deliver the rest of a job the
+        // caller was told failed once the path is back, and the printer would print it
+        Peers.waitFor("the failed job's connection gone", Duration.ofSeconds(3), () -> sockets.sockets().isEmpty(),
+                null, null);
+        net.clear();
+        assertTrue(p.status().acceptingJobs());
+        assertTrue(!eve.log().contains("blackholed"), "the printer never got the failed job: " + eve.log());
+        noLeaks(p);
+    }
 }
