@@ -9,10 +9,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rawsockets.print.Document;
 import org.rawsockets.print.JobOptions;
@@ -22,11 +18,9 @@ import org.rawsockets.print.PrintConnectionException;
 import org.rawsockets.print.PrintTimeoutException;
 import org.rawsockets.print.internal.IppEvePrinter;
 import org.rawsockets.print.internal.Peers;
+import org.rawsockets.print.internal.PrintFaultsTestBase;
 import org.rawsockets.print.internal.PrinterSettings;
-import org.rawsockets.socket.mina.internal.MinaSocketEngine;
-import org.rawsockets.socket.mina.internal.policy.Owner;
 import org.rawsockets.socket.netfault.FaultNetwork;
-import org.rawsockets.socket.netfault.Leaks;
 
 /**
  * The IPP client through network faults (issue 21): CUPS's ippeveprinter in a network namespace
@@ -39,45 +33,20 @@ import org.rawsockets.socket.netfault.Leaks;
  * once the fault is lifted. After close no socket, thread or file descriptor of the
  * client remains. {@code -Dfaults.full=true} (profile {@code faults}) prints 4x larger documents.
  */
-class NetworkFaultsTest {
+class NetworkFaultsTest extends PrintFaultsTestBase {
 
-    static final boolean FULL = Boolean.getBoolean("faults.full");
-
-    static MinaSocketEngine engine;
-    static MinaSocketEngine.OwnedSocketService sockets;
-    FaultNetwork net;
     IppEvePrinter eve;
-    Leaks leaks;
 
-    @BeforeAll
-    static void engine() throws Exception {
-        engine = MinaSocketEngine.standalone();
-        sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.print"));
-        Leaks.startIoThreads(sockets);
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        sockets.close();
-        engine.close();
-    }
-
-    @BeforeEach
-    void network() throws Exception {
-        net = new FaultNetwork();
+    @Override
+    protected void startPeer() throws Exception {
         eve = IppEvePrinter.startIn(net);
-        leaks = Leaks.baseline(sockets::sockets);
     }
 
-    @AfterEach
-    void close() {
-        try {
-            if (eve != null) {
-                System.out.println("---- ippeveprinter's log:\n" + eve.log());
-                eve.close();
-            }
-        } finally {
-            net.close();
+    @Override
+    protected void stopPeer() {
+        if (eve != null) {
+            System.out.println("---- ippeveprinter's log:\n" + eve.log());
+            eve.close();
         }
     }
 
@@ -152,20 +121,11 @@ class NetworkFaultsTest {
         IppPrinter p = printer(Duration.ofSeconds(30));
         net.mtu(576);
         net.loss(10);
-        long start = System.nanoTime();
-        // the veth pair hands TCP to iptables as aggregated packets: a 256 KiB job is a few dozen of
-        // them, and 10 % of a few dozen is sometimes none; jobs go on (at most 10) until one was lost
-        int jobs = 0;
-        long dropped = 0;
-        while (jobs < 10 && (jobs < (FULL ? 4 : 1) || dropped == 0)) {
-            printsWhole(p, "lossy-data-" + jobs, document(256 * 1024 + jobs), "application/pdf", "pdf");
-            jobs++;
-            dropped = net.matched("filter", "INPUT") + net.matched("filter", "OUTPUT");
-        }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        System.out.println("loss 10 %, MTU 576: " + jobs + " jobs of 256 KiB printed whole in " + ms + " ms; " + dropped
-                + " packets dropped");
-        assertTrue(dropped > 0, "the loss took effect");
+        LossRun run = jobsThroughLoss(i -> printsWhole(p, "lossy-data-" + i, document(256 * 1024 + i),
+                "application/pdf", "pdf"));
+        System.out.println("loss 10 %, MTU 576: " + run.jobs() + " jobs of 256 KiB printed whole in " + run.millis()
+                + " ms; " + run.dropped() + " packets dropped");
+        assertTrue(run.dropped() > 0, "the loss took effect");
         net.clear();
         noLeaks(p);
     }

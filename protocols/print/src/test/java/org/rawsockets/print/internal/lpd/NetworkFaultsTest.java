@@ -11,10 +11,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rawsockets.print.Document;
 import org.rawsockets.print.JobOptions;
@@ -24,11 +20,10 @@ import org.rawsockets.print.PrintConnectionException;
 import org.rawsockets.print.PrintException;
 import org.rawsockets.print.PrintTimeoutException;
 import org.rawsockets.print.internal.FaultingDocument;
+import org.rawsockets.print.internal.PrintFaultsTestBase;
 import org.rawsockets.print.internal.LprngDaemon;
 import org.rawsockets.print.internal.Peers;
 import org.rawsockets.print.internal.PrinterSettings;
-import org.rawsockets.socket.mina.internal.MinaSocketEngine;
-import org.rawsockets.socket.mina.internal.policy.Owner;
 import org.rawsockets.socket.netfault.FaultNetwork;
 import org.rawsockets.socket.netfault.Leaks;
 
@@ -46,48 +41,22 @@ import org.rawsockets.socket.netfault.Leaks;
  * -Dfaults.full=true} (profile {@code faults}): a 1 MiB document under the delay, at least 4 jobs
  * under the loss.
  */
-class NetworkFaultsTest {
+class NetworkFaultsTest extends PrintFaultsTestBase {
 
-    static final boolean FULL = Boolean.getBoolean("faults.full");
-    static final int MIB = 1024 * 1024;
-
-    static MinaSocketEngine engine;
-    static MinaSocketEngine.OwnedSocketService sockets;
-    FaultNetwork net;
     LprngDaemon lpd;
-    Leaks leaks;
     /** What the queue's output must hold: every job printed so far, in order. */
     final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-    @BeforeAll
-    static void engine() throws Exception {
-        engine = MinaSocketEngine.standalone();
-        sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.print"));
-        Leaks.startIoThreads(sockets);
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        sockets.close();
-        engine.close();
-    }
-
-    @BeforeEach
-    void network() throws Exception {
-        net = new FaultNetwork();
+    @Override
+    protected void startPeer() throws Exception {
         lpd = LprngDaemon.startIn(net);
-        leaks = Leaks.baseline(sockets::sockets);
     }
 
-    @AfterEach
-    void close() {
-        try {
-            if (lpd != null) {
-                System.out.println("---- lpd's log:\n" + lpd.log());
-                lpd.close();
-            }
-        } finally {
-            net.close();
+    @Override
+    protected void stopPeer() {
+        if (lpd != null) {
+            System.out.println("---- lpd's log:\n" + lpd.log());
+            lpd.close();
         }
     }
 
@@ -162,20 +131,10 @@ class NetworkFaultsTest {
         LpdPrinter p = printer(Duration.ofSeconds(30));
         net.mtu(576);
         net.loss(10);
-        long start = System.nanoTime();
-        // the veth pair hands TCP to iptables as aggregated packets: a 256 KiB job is a few dozen of
-        // them, and 10 % of a few dozen is sometimes none; jobs go on (at most 10) until one was lost
-        int jobs = 0;
-        long dropped = 0;
-        while (jobs < 10 && (jobs < (FULL ? 4 : 1) || dropped == 0)) {
-            printsWhole(p, "lossy-" + jobs, FaultingDocument.bytes(256 * 1024 + jobs));
-            jobs++;
-            dropped = net.matched("filter", "INPUT") + net.matched("filter", "OUTPUT");
-        }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        System.out.println("lpd, loss 10 %, MTU 576: " + jobs + " jobs of 256 KiB printed whole in " + ms + " ms; "
-                + dropped + " packets dropped");
-        assertTrue(dropped > 0, "the loss took effect");
+        LossRun run = jobsThroughLoss(i -> printsWhole(p, "lossy-" + i, FaultingDocument.bytes(256 * 1024 + i)));
+        System.out.println("lpd, loss 10 %, MTU 576: " + run.jobs() + " jobs of 256 KiB printed whole in "
+                + run.millis() + " ms; " + run.dropped() + " packets dropped");
+        assertTrue(run.dropped() > 0, "the loss took effect");
         net.clear();
         leaks.awaitReleased();
     }

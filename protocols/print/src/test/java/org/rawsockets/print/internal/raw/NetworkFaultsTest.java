@@ -11,10 +11,6 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rawsockets.print.Document;
 import org.rawsockets.print.JobOptions;
@@ -24,11 +20,9 @@ import org.rawsockets.print.PrintConnectionException;
 import org.rawsockets.print.PrintException;
 import org.rawsockets.print.PrintTimeoutException;
 import org.rawsockets.print.internal.FaultingDocument;
+import org.rawsockets.print.internal.PrintFaultsTestBase;
 import org.rawsockets.print.internal.PrinterSettings;
-import org.rawsockets.socket.mina.internal.MinaSocketEngine;
-import org.rawsockets.socket.mina.internal.policy.Owner;
 import org.rawsockets.socket.netfault.FaultNetwork;
-import org.rawsockets.socket.netfault.Leaks;
 
 /**
  * The raw 9100 client through network faults (issue 21): a socat sink in a network namespace the test
@@ -44,46 +38,20 @@ import org.rawsockets.socket.netfault.Leaks;
  * {@code -Dfaults.full=true} (profile {@code faults}): a 4 MiB document under the delay, at least 4
  * jobs under the loss.
  */
-class NetworkFaultsTest {
+class NetworkFaultsTest extends PrintFaultsTestBase {
 
-    static final boolean FULL = Boolean.getBoolean("faults.full");
-    static final int MIB = 1024 * 1024;
-
-    static MinaSocketEngine engine;
-    static MinaSocketEngine.OwnedSocketService sockets;
-    FaultNetwork net;
     SocatSink sink;
-    Leaks leaks;
 
-    @BeforeAll
-    static void engine() throws Exception {
-        engine = MinaSocketEngine.standalone();
-        sockets = engine.serviceFor(Owner.of(1, "org.rawsockets.print"));
-        Leaks.startIoThreads(sockets);
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        sockets.close();
-        engine.close();
-    }
-
-    @BeforeEach
-    void network() throws Exception {
-        net = new FaultNetwork();
+    @Override
+    protected void startPeer() throws Exception {
         sink = new SocatSink(net);
-        leaks = Leaks.baseline(sockets::sockets);
     }
 
-    @AfterEach
-    void close() {
-        try {
-            if (sink != null) {
-                System.out.println("---- the sink's files: " + sink.describe() + "\n---- socat's log:\n" + net.output("sink"));
-                sink.close();
-            }
-        } finally {
-            net.close();
+    @Override
+    protected void stopPeer() {
+        if (sink != null) {
+            System.out.println("---- the sink's files: " + sink.describe() + "\n---- socat's log:\n" + net.output("sink"));
+            sink.close();
         }
     }
 
@@ -143,19 +111,10 @@ class NetworkFaultsTest {
         RawPrinter p = printer(Duration.ofSeconds(30));
         net.mtu(576);
         net.loss(10);
-        long start = System.nanoTime();
-        // aggregated (GSO) packets: jobs go on (at most 10) until the rules counted a drop
-        int jobs = 0;
-        long dropped = 0;
-        while (jobs < 10 && (jobs < (FULL ? 4 : 1) || dropped == 0)) {
-            arrivesWhole(p, "lossy-" + jobs, FaultingDocument.bytes(256 * 1024 + jobs));
-            jobs++;
-            dropped = net.matched("filter", "INPUT") + net.matched("filter", "OUTPUT");
-        }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        System.out.println("raw 9100, loss 10 %, MTU 576: " + jobs + " jobs of 256 KiB at the sink whole in " + ms
-                + " ms; " + dropped + " packets dropped");
-        assertTrue(dropped > 0, "the loss took effect");
+        LossRun run = jobsThroughLoss(i -> arrivesWhole(p, "lossy-" + i, FaultingDocument.bytes(256 * 1024 + i)));
+        System.out.println("raw 9100, loss 10 %, MTU 576: " + run.jobs() + " jobs of 256 KiB at the sink whole in "
+                + run.millis() + " ms; " + run.dropped() + " packets dropped");
+        assertTrue(run.dropped() > 0, "the loss took effect");
         net.clear();
         leaks.awaitReleased();
     }
