@@ -229,6 +229,34 @@ class NetworkFaultsTest {
         noLeaks(c);
     }
 
+    /**
+     * {@code n} reads in windows of {@code window} pipelined requests, each answered with its own
+     * registers: none may fail under {@code fault} alone.
+     *
+     * @return the fastest and the slowest window, in ms
+     */
+    long[] windowsAllAnswered(ModbusClientImpl c, int n, int window, String fault) throws Exception {
+        long fastest = Long.MAX_VALUE;
+        long slowest = 0;
+        for (int w = 0; w < n; w += window) {
+            long start = System.nanoTime();
+            List<CompletableFuture<Registers>> futures = new ArrayList<>();
+            for (int i = w; i < w + window; i++) {
+                futures.add(c.readHoldingRegisters(Peers.UNIT, i % 150, 1 + i % 50).toCompletableFuture());
+            }
+            for (int k = 0; k < window; k++) {
+                int i = w + k;
+                ModbusException e = ends("request " + i, futures.get(k));
+                assertNull(e, () -> "request " + i + " failed under " + fault + " alone: " + e);
+                checkAnswer(futures.get(k).join(), i % 150, 1 + i % 50);
+            }
+            long took = (System.nanoTime() - start) / 1_000_000;
+            fastest = Math.min(fastest, took);
+            slowest = Math.max(slowest, took);
+        }
+        return new long[] {fastest, slowest};
+    }
+
     @Test
     void everyPacketOfTheSlaveDuplicatedAtMtu576EveryReadGetsItsOwnAnswerOnce() throws Exception {
         // TCP drops the copies (the kernel sees their sequence numbers again): no answer twice, none
@@ -241,18 +269,7 @@ class NetworkFaultsTest {
         net.duplicate();
         int n = FULL ? 2000 : 200;
         long start = System.nanoTime();
-        for (int w = 0; w < n; w += window) {
-            List<CompletableFuture<Registers>> futures = new ArrayList<>();
-            for (int i = w; i < w + window; i++) {
-                futures.add(c.readHoldingRegisters(Peers.UNIT, i % 150, 1 + i % 50).toCompletableFuture());
-            }
-            for (int k = 0; k < window; k++) {
-                int i = w + k;
-                ModbusException e = ends("request " + i, futures.get(k));
-                assertNull(e, () -> "request " + i + " failed under duplication alone: " + e);
-                checkAnswer(futures.get(k).join(), i % 150, 1 + i % 50);
-            }
-        }
+        windowsAllAnswered(c, n, window, "duplication");
         long ms = (System.nanoTime() - start) / 1_000_000;
         long duplicated = net.matched("mangle", "POSTROUTING");
         System.out.println("duplication, MTU 576: " + n + " requests in windows of " + window + ", all answered (each its"
@@ -274,24 +291,9 @@ class NetworkFaultsTest {
         readsItsOwnAnswer(c, 0, 1);
         net.delay(200, 50, 21);
         int n = FULL ? 400 : 40;
-        long fastest = Long.MAX_VALUE;
-        long slowest = 0;
-        for (int w = 0; w < n; w += window) {
-            long start = System.nanoTime();
-            List<CompletableFuture<Registers>> futures = new ArrayList<>();
-            for (int i = w; i < w + window; i++) {
-                futures.add(c.readHoldingRegisters(Peers.UNIT, i % 150, 1 + i % 50).toCompletableFuture());
-            }
-            for (int k = 0; k < window; k++) {
-                int i = w + k;
-                ModbusException e = ends("request " + i, futures.get(k));
-                assertNull(e, () -> "request " + i + " failed under delay alone: " + e);
-                checkAnswer(futures.get(k).join(), i % 150, 1 + i % 50);
-            }
-            long took = (System.nanoTime() - start) / 1_000_000;
-            fastest = Math.min(fastest, took);
-            slowest = Math.max(slowest, took);
-        }
+        long[] took = windowsAllAnswered(c, n, window, "delay");
+        long fastest = took[0];
+        long slowest = took[1];
         long queued = net.matched("filter", "INPUT") + net.matched("filter", "OUTPUT");
         net.clear();
         String report = net.delayReport();

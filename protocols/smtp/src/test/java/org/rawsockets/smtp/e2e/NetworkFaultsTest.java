@@ -388,6 +388,26 @@ class NetworkFaultsTest {
         noLeaks();
     }
 
+    /**
+     * A new session sends {@code m}, which {@code fault} alone must not fail: the server accepts it
+     * with its SHA-256 equal to the sent one; then the session closes.
+     *
+     * @return milliseconds from the connect to the acceptance
+     */
+    long sentIntact(byte[] m, String fault) throws Exception {
+        long start = System.nanoTime();
+        SmtpSession s = connect(Duration.ofSeconds(10));
+        Exception e = ends("the message", s.send(Envelope.of("alice@example.org", "bob@example.org"),
+                MessageSource.of(m)).toCompletableFuture());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(null, e, fault + " alone must not fail the send");
+        String rec = server.nextMessage();
+        assertEquals(m.length, Json.number(rec, "size"), rec);
+        assertEquals(sha256(m), Json.string(rec, "sha256"), "the server's checksum of the message sent");
+        s.close().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        return ms;
+    }
+
     @Test
     void everyPacketOfTheServerDuplicatedALargeMessageArrivesIntact() throws Exception {
         net.mtu(576);
@@ -395,16 +415,7 @@ class NetworkFaultsTest {
         int rounds = FULL ? 5 : 1;
         for (int i = 0; i < rounds; i++) {
             byte[] m = message("duplicated " + i, 300_000);
-            long start = System.nanoTime();
-            SmtpSession s = connect(Duration.ofSeconds(10));
-            Exception e = ends("the message " + i, s.send(Envelope.of("alice@example.org", "bob@example.org"),
-                    MessageSource.of(m)).toCompletableFuture());
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertEquals(null, e, "duplication alone must not fail the send");
-            String rec = server.nextMessage();
-            assertEquals(m.length, Json.number(rec, "size"), rec);
-            assertEquals(sha256(m), Json.string(rec, "sha256"), "the server's checksum of the message sent");
-            s.close().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            long ms = sentIntact(m, "duplication");
             System.out.println("duplication, MTU 576: greeting to accepted " + m.length + " bytes in " + ms + " ms; "
                     + net.matched("mangle", "POSTROUTING") + " packets of the server duplicated so far");
         }
@@ -422,16 +433,7 @@ class NetworkFaultsTest {
         int rounds = FULL ? 5 : 1;
         for (int i = 0; i < rounds; i++) {
             byte[] m = message("through delay " + i, 60_000);
-            long start = System.nanoTime();
-            SmtpSession s = connect(Duration.ofSeconds(10));
-            Exception e = ends("the message " + i, s.send(Envelope.of("alice@example.org", "bob@example.org"),
-                    MessageSource.of(m)).toCompletableFuture());
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertEquals(null, e, "a delay alone must not fail the send");
-            String rec = server.nextMessage();
-            assertEquals(m.length, Json.number(rec, "size"), rec);
-            assertEquals(sha256(m), Json.string(rec, "sha256"), "the server's checksum of the message sent");
-            s.close().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            long ms = sentIntact(m, "a delay");
             System.out.println("delay 200 +- 50 ms: greeting to accepted " + m.length + " bytes in " + ms + " ms");
             assertTrue(ms >= 4 * 300, "greeting, EHLO, the envelope and the data's end each wait a round trip: " + ms);
         }
