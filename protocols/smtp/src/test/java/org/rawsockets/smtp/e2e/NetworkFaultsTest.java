@@ -318,28 +318,50 @@ class NetworkFaultsTest {
         noLeaks();
     }
 
-    @Test
-    void blackholeDuringTheReplyWaitTimesOutWithinTheBound() throws Exception {
+    /** A step of a fault: applying or lifting it. */
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * A message sent but for its end of data, then {@code fault}, then the end of data: the send must
+     * end with {@link TimedOutException} at the 2 s reply bound, naming the server, what and the bound
+     * ({@code lift} runs right after the send ended, also when it did not).
+     *
+     * @return the message's length
+     */
+    int endOfDataIntoAFaultTimesOut(String what, Step fault, Step lift) throws Exception {
         Duration bound = Duration.ofSeconds(2);
-        byte[] m = message("into a blackhole", 2 * CHUNK);
+        byte[] m = message("into " + what, 2 * CHUNK);
         PausingSource source = new PausingSource(m, m.length); // everything but the end of data
         SmtpSession s = connect(bound);
         CompletableFuture<SendResult> send = s.send(Envelope.of("alice@example.org", "bob@example.org"), source)
                 .toCompletableFuture();
         pausedAndSent(source);
-        net.blackhole();
+        fault.run();
         long start = System.nanoTime();
-        source.go(); // the end of data goes into the blackhole; the reply never comes
-        Exception e = ends("the send waiting for the reply", send);
+        Exception e;
+        try {
+            source.go(); // the end of data goes into the fault; the reply never comes
+            e = ends("the send waiting for the reply", send);
+        } finally {
+            lift.run();
+        }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertNotNull(e, "a message was reported as sent through a blackhole");
-        System.out.println("blackhole, reply wait, after " + ms + " ms: " + e);
+        assertNotNull(e, "a message was reported as sent through " + what);
+        System.out.println(what + ", reply wait, after " + ms + " ms: " + e);
         assertInstanceOf(TimedOutException.class, e, e::toString);
         assertTrue(e.getMessage().contains("SMTP server " + net.peerAddress + ":" + PORT) && e.getMessage().contains(
                 "end of the message data") && e.getMessage().contains("within 2 s"),
                 "the message names the server, what and the bound: " + e.getMessage());
         assertTrue(ms >= bound.toMillis() - 50 && ms < bound.toMillis() + 15_000, "timed out after " + ms
                 + " ms: not at the bound of " + bound.toMillis() + " ms");
+        return m.length;
+    }
+
+    @Test
+    void blackholeDuringTheReplyWaitTimesOutWithinTheBound() throws Exception {
+        endOfDataIntoAFaultTimesOut("a blackhole", net::blackhole, () -> { });
         assertTrue(net.matched("filter", "OUTPUT") + net.matched("filter", "INPUT") > 0, "the blackhole took effect");
         net.clear();
         noLeaks();
@@ -347,31 +369,8 @@ class NetworkFaultsTest {
 
     @Test
     void aFrozenServerDuringTheReplyWaitTimesOutWithinTheBoundThenAcceptsTheNextMessage() throws Exception {
-        Duration bound = Duration.ofSeconds(2);
-        byte[] m = message("to a frozen server", 2 * CHUNK);
-        PausingSource source = new PausingSource(m, m.length); // everything but the end of data
-        SmtpSession s = connect(bound);
-        CompletableFuture<SendResult> send = s.send(Envelope.of("alice@example.org", "bob@example.org"), source)
-                .toCompletableFuture();
-        pausedAndSent(source);
-        FaultNetwork.freeze(server.process);
-        long start = System.nanoTime();
-        Exception e;
-        try {
-            source.go(); // the end of data reaches the kernel of a server that answers nothing
-            e = ends("the send waiting for the reply", send);
-        } finally {
-            FaultNetwork.thaw(server.process);
-        }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertNotNull(e, "a message was reported as sent by a frozen server");
-        System.out.println("frozen server, reply wait, after " + ms + " ms: " + e);
-        assertInstanceOf(TimedOutException.class, e, e::toString);
-        assertTrue(e.getMessage().contains("SMTP server " + net.peerAddress + ":" + PORT) && e.getMessage().contains(
-                "end of the message data") && e.getMessage().contains("within 2 s"),
-                "the message names the server, what and the bound: " + e.getMessage());
-        assertTrue(ms >= bound.toMillis() - 50 && ms < bound.toMillis() + 15_000, "timed out after " + ms
-                + " ms: not at the bound of " + bound.toMillis() + " ms");
+        int cut = endOfDataIntoAFaultTimesOut("a frozen server", () -> FaultNetwork.freeze(server.process),
+                () -> FaultNetwork.thaw(server.process));
         // resumed: a new session's message is accepted intact (the timed-out one may be too: the
         // server got all of it; SMTP cannot take that back, so only the new one is checked)
         byte[] next = message("after the thaw", 20_000);
@@ -382,7 +381,7 @@ class NetworkFaultsTest {
         String rec;
         do {
             rec = server.nextMessage();
-        } while (!want.equals(Json.string(rec, "sha256")) && Json.number(rec, "size") == m.length);
+        } while (!want.equals(Json.string(rec, "sha256")) && Json.number(rec, "size") == cut);
         assertEquals(want, Json.string(rec, "sha256"), "the message sent after the thaw, accepted intact");
         again.close().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         noLeaks();
