@@ -13,6 +13,9 @@ import org.rawsockets.irc.IrcMessage;
 import org.rawsockets.irc.IrcRegistrationException;
 import org.rawsockets.irc.IrcSettings;
 import org.rawsockets.irc.SaslMechanism;
+import org.rawsockets.protocols.sasl.ScramClient;
+import org.rawsockets.protocols.sasl.ScramClient.Mechanism;
+import org.rawsockets.protocols.sasl.ScramClient.ScramException;
 
 /**
  * Registration on one connection (and the capability negotiation after it): CAP LS 302, PASS,
@@ -40,7 +43,7 @@ final class Registration {
     static final int MAX_SASL_CHALLENGE = 8192;
     private final StringBuilder saslIn = new StringBuilder();
     private int saslStep;
-    private ScramSha256 scram;
+    private ScramClient scram;
     boolean registered;
     /** The step registration is at, for the timeout message. */
     String step = "connecting";
@@ -295,7 +298,7 @@ final class Registration {
         byte[] response;
         try {
             response = respond(challenge);
-        } catch (ScramSha256.ScramException e) {
+        } catch (ScramException e) {
             abortSasl(e.getMessage(), null);
             return;
         } catch (RuntimeException e) {
@@ -312,7 +315,7 @@ final class Registration {
     }
 
     /** The mechanism's response to one challenge. */
-    private byte[] respond(byte[] challenge) throws ScramSha256.ScramException {
+    private byte[] respond(byte[] challenge) throws ScramException {
         int stepNow = saslStep++;
         switch (settings.saslMechanism()) {
             case PLAIN:
@@ -321,7 +324,7 @@ final class Registration {
             case SCRAM_SHA_256:
                 switch (stepNow) {
                     case 0:
-                        scram = new ScramSha256(settings.saslAccount(), settings.saslPassword());
+                        scram = new ScramClient(Mechanism.SCRAM_SHA_256, settings.saslAccount(), settings.saslPassword());
                         return scram.clientFirst();
                     case 1:
                         step = "SASL SCRAM-SHA-256 (proof sent)";
@@ -331,7 +334,7 @@ final class Registration {
                         step = "SASL SCRAM-SHA-256 (server verified, waiting for 903)";
                         return new byte[0];
                     default:
-                        throw new ScramSha256.ScramException("the server sent a challenge after the SCRAM exchange ended");
+                        throw new ScramException("the server sent a challenge after the SCRAM exchange ended");
                 }
             default:
                 return new byte[0]; // EXTERNAL: the identity is the certificate's

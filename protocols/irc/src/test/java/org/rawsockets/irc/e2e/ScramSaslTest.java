@@ -15,6 +15,7 @@ import org.rawsockets.irc.IrcClient;
 import org.rawsockets.irc.IrcRegistrationException;
 import org.rawsockets.irc.IrcSettings;
 import org.rawsockets.irc.SaslMechanism;
+import org.rawsockets.protocols.sasl.ScramServer;
 
 /**
  * SASL SCRAM-SHA-256 against a scripted IRC server whose SCRAM side is {@link ScramServer}. (The
@@ -34,7 +35,7 @@ class ScramSaslTest extends ServerTestBase {
 
     /** An IRC server with SASL SCRAM-SHA-256 for {@code user}/{@code password}. */
     static ScriptedServer scramServer(String user, String password, boolean lie) throws Exception {
-        ScramServer scram = new ScramServer(user, password, lie);
+        ScramServer scram = new ScramServer(256, user, password, lie);
         int[] step = {0};
         return new ScriptedServer((line, out) -> {
             try {

@@ -64,6 +64,8 @@ final class Connection {
     final Map<Integer, String> aliases = new HashMap<>();
     /** Outgoing topic aliases; none until CONNACK told the broker's Topic Alias Maximum. */
     OutgoingAliases aliasesOut = new OutgoingAliases(0);
+    /** This connection's enhanced authentication (MQTT 5 AUTH), {@code null} when none is configured. */
+    EnhancedAuth auth;
 
     Connection(MqttClientImpl client, SocketService sockets) {
         this.client = client;
@@ -106,8 +108,18 @@ final class Connection {
      */
     void sendConnect() throws org.rawsockets.mqtt.MqttException {
         byte[] password = s.password == null ? null : s.password.get();
+        String username = s.username;
         Properties props = new Properties();
         Packet.Will will = null;
+        if (s.saslMechanism != null) {
+            // the password proves itself in AUTH packets, never sent: CONNECT carries neither
+            auth = new EnhancedAuth(s.saslMechanism, s.username, password, client.where());
+            java.util.Arrays.fill(password, (byte) 0);
+            password = null;
+            username = null;
+            props.put(Properties.AUTH_METHOD, auth.method());
+            props.put(Properties.AUTH_DATA, auth.first());
+        }
         if (s.v5()) {
             if (s.sessionExpirySeconds != 0) {
                 props.put(Properties.SESSION_EXPIRY, s.sessionExpirySeconds);
@@ -128,7 +140,7 @@ final class Connection {
             will = new Packet.Will(s.will.topic(), s.will.payload(), s.will.qos().value(), s.will.retain(), wp);
         }
         // 3.1.1 has no session expiry: a persistent session is "clean session" 0
-        send(new Connect(s.version.level(), s.clientId, s.cleanStart, s.keepAliveSeconds, s.username, password,
+        send(new Connect(s.version.level(), s.clientId, s.cleanStart, s.keepAliveSeconds, username, password,
                 will, props));
         if (password != null) {
             java.util.Arrays.fill(password, (byte) 0);

@@ -30,6 +30,7 @@ import org.rawsockets.protocols.config.ConfigRegistry;
 import org.rawsockets.protocols.config.RefusedLiterals;
 import org.rawsockets.protocols.config.SecretFiles;
 import org.rawsockets.protocols.config.StrictConfig;
+import org.rawsockets.protocols.sasl.ScramClient;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TlsMode;
 import org.rawsockets.socket.TlsOptions;
@@ -200,6 +201,18 @@ public final class MqttBrokerComponent implements MqttClient {
             throw bad("user", null, "missing with a password", "MQTT 3.1.1 sends a password only with a user name");
         }
         b.credentials(user.isEmpty() ? null : user, password);
+        String sasl = c.saslMechanism().strip();
+        if (!sasl.isEmpty() && !sasl.equalsIgnoreCase("NONE")) {
+            ScramClient.Mechanism m = ScramClient.Mechanism.bySaslName(sasl).orElseThrow(() -> bad("saslMechanism",
+                    sasl, "not a SASL mechanism of this client", "NONE, " + ScramClient.Mechanism.names()));
+            if (!version.startsWith("5")) {
+                throw bad("saslMechanism", sasl, "enhanced authentication is MQTT 5 only", "set version = 5 or NONE");
+            }
+            if (user.isEmpty() || password == null) {
+                throw bad("saslMechanism", sasl, "needs a user and a password", "set user and .password = secret:NAME");
+            }
+            b.saslMechanism(m);
+        }
         range("receiveMaximum", c.receiveMaximum(), 1, 65535);
         b.receiveMaximum(c.receiveMaximum());
         range("maxPacketSize", c.maxPacketSize(), 64, 16 * 1024 * 1024);

@@ -24,6 +24,7 @@ import org.rawsockets.mqtt.SubscriptionOptions;
 import org.rawsockets.mqtt.internal.codec.Encoder;
 import org.rawsockets.mqtt.internal.codec.Packet;
 import org.rawsockets.mqtt.internal.codec.Packet.Ack;
+import org.rawsockets.mqtt.internal.codec.Packet.Auth;
 import org.rawsockets.mqtt.internal.codec.Packet.Connack;
 import org.rawsockets.mqtt.internal.codec.Packet.Disconnect;
 import org.rawsockets.mqtt.internal.codec.Packet.Publish;
@@ -436,7 +437,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
     }
 
     private boolean handle(Connection c, Packet p) {
-        if (!c.established && !(p instanceof Connack)) {
+        if (!c.established && !(p instanceof Connack) && !(p instanceof Auth && c.auth != null)) {
             lostLocked(c, new MqttProtocolException(MqttProtocolException.PROTOCOL_ERROR, where() + " sent "
                     + Packet.typeName(p.type()) + " before CONNACK"));
             return false;
@@ -446,7 +447,13 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
                 if (c.established) {
                     return protocolError(c, "a second CONNACK");
                 }
+                if (!EnhancedAuth.connack(this, c, (Connack) p)) {
+                    return false;
+                }
                 connack(c, (Connack) p);
+            }
+            case Packet.AUTH -> {
+                return EnhancedAuth.auth(this, c, (Auth) p);
             }
             case Packet.PUBLISH -> {
                 return inbound.deliver(c, (Publish) p);
@@ -472,8 +479,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
                 return false;
             }
             default -> {
-                return protocolError(c, Packet.typeName(p.type()) + " is not sent to a client"
-                        + (p.type() == Packet.AUTH ? " that did not start enhanced authentication" : ""));
+                return protocolError(c, Packet.typeName(p.type()) + " is not sent to a client");
             }
         }
         return true;

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import org.rawsockets.mqtt.MqttMessage;
 import org.rawsockets.mqtt.MqttVersion;
+import org.rawsockets.protocols.sasl.ScramClient;
 import org.rawsockets.socket.TlsMode;
 import org.rawsockets.socket.TlsOptions;
 
@@ -47,6 +48,11 @@ public final class MqttSettings {
     public final String username;
     /** Read at each connect (a secret file may change); {@code null}: no password. */
     public final PasswordSource password;
+    /**
+     * MQTT 5 enhanced authentication with this SCRAM mechanism ({@link #username} and
+     * {@link #password}, neither sent in CONNECT); {@code null}: none.
+     */
+    public final ScramClient.Mechanism saslMechanism;
     public final MqttMessage will;
     public final long willDelaySeconds;
     public final int receiveMaximum;
@@ -80,6 +86,7 @@ public final class MqttSettings {
         keepAliveSeconds = b.keepAliveSeconds;
         username = b.username;
         password = b.password;
+        saslMechanism = b.saslMechanism;
         will = b.will;
         willDelaySeconds = b.willDelaySeconds;
         receiveMaximum = b.receiveMaximum;
@@ -126,6 +133,10 @@ public final class MqttSettings {
         }
         if (password != null && username == null && version == MqttVersion.V3_1_1) {
             throw new IllegalArgumentException(where + "MQTT 3.1.1 sends a password only with a user name");
+        }
+        if (saslMechanism != null && (version != MqttVersion.V5 || username == null || password == null)) {
+            throw new IllegalArgumentException(where + "saslMechanism " + saslMechanism + " is MQTT 5 enhanced"
+                    + " authentication: it needs version 5, a user and a password");
         }
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(queuePolicy, "queuePolicy");
@@ -227,6 +238,7 @@ public final class MqttSettings {
         int keepAliveSeconds = 60;
         String username;
         PasswordSource password;
+        ScramClient.Mechanism saslMechanism;
         MqttMessage will;
         long willDelaySeconds;
         int receiveMaximum = 64;
@@ -304,6 +316,15 @@ public final class MqttSettings {
         public Builder credentials(String user, PasswordSource pass) {
             username = user;
             password = pass;
+            return this;
+        }
+
+        /**
+         * MQTT 5 enhanced authentication with SCRAM (the credentials' user and password prove
+         * themselves in AUTH packets; neither is sent in CONNECT); {@code null}: none.
+         */
+        public Builder saslMechanism(ScramClient.Mechanism m) {
+            saslMechanism = m;
             return this;
         }
 
