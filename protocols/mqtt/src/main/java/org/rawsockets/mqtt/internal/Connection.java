@@ -191,11 +191,33 @@ final class Connection {
         client.outbox.add(this, packet, qos0);
     }
 
-    /** Builds the packet's buffer and writes it to the socket (by the outbox's drainer, no client lock held). */
-    void writeNow(Encoder.Prepared packet, Outbound.Outgoing qos0) {
+    /** Whether several packets may go to the socket in one write (not over WebSocket: a frame per packet). */
+    boolean coalesces() {
+        return ws == null;
+    }
+
+    /**
+     * Builds the packets' buffer and writes it to the socket in one write (by the outbox's drainer,
+     * no client lock held); {@code qos0[i]} belongs to {@code packets[i]}. More than one packet only
+     * when {@link #coalesces()}.
+     */
+    void writeNow(Encoder.Prepared[] packets, Outbound.Outgoing[] qos0) {
         CompletionStage<Void> accepted;
         try {
-            ByteBuffer wire = packet.buffer();
+            ByteBuffer wire;
+            if (packets.length == 1) {
+                wire = packets[0].buffer();
+            } else {
+                int total = 0;
+                for (Encoder.Prepared p : packets) {
+                    total += p.size();
+                }
+                wire = ByteBuffer.allocate(total);
+                for (Encoder.Prepared p : packets) {
+                    p.putInto(wire);
+                }
+                wire.flip();
+            }
             if (ws != null) {
                 wire = ws.frame(wire);
             }
@@ -205,11 +227,13 @@ final class Connection {
         }
         accepted.whenComplete((v, e) -> {
             synchronized (client) {
-                unacceptedWrites--;
-                if (e == null) {
-                    client.outbound.written(this, qos0);
-                } else if (qos0 != null) {
-                    client.outbound.fail(qos0, e);
+                unacceptedWrites -= packets.length;
+                for (Outbound.Outgoing o : qos0) {
+                    if (e == null) {
+                        client.outbound.written(this, o);
+                    } else if (o != null) {
+                        client.outbound.fail(o, e);
+                    }
                 }
             }
             if (e != null) {
@@ -288,7 +312,22 @@ final class Connection {
     }
 
     /** Reads packets until the stream ends, fails, or the client stops reading (a full subscription buffer). */
+    /**
+     * Reads and handles packets while they are already buffered; then waits for the network with a
+     * callback that runs this again. While it runs, the client's packets wait in the outbox and go out
+     * together when it returns (see {@link Outbox#readerBusy()}): the answers and publications caused
+     * by a burst of incoming packets cost one socket write, not one each.
+     */
     void readLoop() {
+        client.outbox.readerBusy();
+        try {
+            readBuffered();
+        } finally {
+            client.outbox.readerDone();
+        }
+    }
+
+    private void readBuffered() {
         while (true) {
             CompletableFuture<ReadResult<Packet>> f;
             try {
@@ -298,13 +337,16 @@ final class Connection {
             }
             if (!f.isDone()) {
                 f.whenComplete((r, e) -> {
+                    client.outbox.readerBusy(); // the packet that completed the read is part of the batch
                     try {
                         if (handle(r, e)) {
-                            readLoop();
+                            readBuffered();
                         }
                     } catch (RuntimeException x) {
                         LOG.error("{}: reading failed", client.where(), x);
                         client.lost(this, x);
+                    } finally {
+                        client.outbox.readerDone();
                     }
                 });
                 return;

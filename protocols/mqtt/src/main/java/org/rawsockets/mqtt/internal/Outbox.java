@@ -13,7 +13,16 @@ import org.rawsockets.mqtt.internal.codec.Encoder;
  * client lock held. One thread drains at a time: a thread that finds another draining returns at
  * once and leaves its packets to it, so the I/O thread handling an acknowledgement never waits for
  * a publisher's encoding or write (it waits at most for this queue's own lock, held only to add or
- * take one entry).
+ * take entries).
+ *
+ * <p>Packets wait here while the connection's reader handles packets already received
+ * ({@link #readerBusy()} .. {@link #readerDone()}, which drains): the acknowledgements it sends and
+ * the publications its completions let publishers make then go out together. Packets for the same
+ * connection waiting when the drainer takes one go to the socket in one write, up to
+ * {@link #BATCH_PACKETS} packets and {@link #BATCH_BYTES} bytes (never waiting for more): one system
+ * call and, where they fit, one TCP segment instead of one per packet. Profiled with QoS 1 and 20 in
+ * flight against Mosquitto, the client's threads used a fifth of a core each and the rate was set by
+ * the segments: one per PUBLISH, each a wake-up of the broker.
  *
  * <p>Bounded by the client: a PUBLISH is added only while its connection has fewer than
  * {@link Outbound#MAX_UNACCEPTED_WRITES} writes not yet accepted by the socket (those waiting here
@@ -27,8 +36,15 @@ final class Outbox {
             CompletableFuture<Void> closed) {
     }
 
+    /** The most packets in one socket write. */
+    static final int BATCH_PACKETS = 64;
+    /** The most bytes in one socket write made of several packets (a larger packet goes alone). */
+    static final int BATCH_BYTES = 16 * 1024;
+
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private boolean draining;
+    /** Readers inside {@link Connection#readLoop()} (nested when a read completes during its callback). */
+    private int readers;
 
     /** Adds a packet to write (under the client's lock, so the order is the order of the decisions). */
     synchronized void add(Connection c, Encoder.Prepared packet, Outbound.Outgoing qos0) {
@@ -47,15 +63,58 @@ final class Outbox {
         return entries.size();
     }
 
+    /** A reader starts handling buffered packets: packets wait until {@link #readerDone()}. */
+    synchronized void readerBusy() {
+        readers++;
+    }
+
+    /** The reader waits for the network again: writes what waited. Never call it holding the client's lock. */
+    void readerDone() {
+        synchronized (this) {
+            readers--;
+        }
+        drain();
+    }
+
+    /** Writes {@code first} and the packets for its connection waiting right behind it, in one write. */
+    private void write(Entry first) {
+        Entry[] batch = null;
+        int n = 1;
+        if (first.conn.coalesces()) {
+            synchronized (this) {
+                int bytes = first.packet.size();
+                Entry next;
+                while (n < BATCH_PACKETS && (next = entries.peek()) != null && next.conn == first.conn
+                        && next.packet != null && bytes + next.packet.size() <= BATCH_BYTES) {
+                    if (batch == null) {
+                        batch = new Entry[Math.min(BATCH_PACKETS, entries.size() + 1)];
+                        batch[0] = first;
+                    }
+                    batch[n++] = entries.poll();
+                    bytes += next.packet.size();
+                }
+            }
+        }
+        Encoder.Prepared[] packets = new Encoder.Prepared[n];
+        Outbound.Outgoing[] qos0 = new Outbound.Outgoing[n];
+        for (int i = 0; i < n; i++) {
+            Entry e = batch == null ? first : batch[i];
+            packets[i] = e.packet;
+            qos0[i] = e.qos0;
+        }
+        first.conn.writeNow(packets, qos0);
+    }
+
     /**
      * Writes the waiting packets in order unless another thread (or this one, further up its stack)
-     * is doing so already. Never call it holding the client's lock.
+     * is doing so already, or a reader is handling buffered packets (it writes them when done).
+     * Never call it holding the client's lock.
      */
     void drain() {
         Entry e;
         synchronized (this) {
-            if (draining) {
-                return; // the drainer takes them
+            if (draining || readers > 0) {
+                return; // the drainer, or the reader when done, takes them
             }
             e = entries.poll();
             if (e == null) {
@@ -69,10 +128,11 @@ final class Outbox {
                     CompletableFuture<Void> closed = e.closed;
                     e.conn.closeNow().whenComplete((v, x) -> closed.complete(null));
                 } else {
-                    e.conn.writeNow(e.packet, e.qos0);
+                    write(e);
                 }
                 synchronized (this) {
-                    e = entries.poll();
+                    // a reader that started meanwhile writes the rest when done (with what it adds)
+                    e = readers > 0 ? null : entries.poll();
                     if (e == null) {
                         draining = false;
                     }

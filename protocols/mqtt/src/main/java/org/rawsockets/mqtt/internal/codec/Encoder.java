@@ -81,11 +81,16 @@ public final class Encoder {
         /** The packet's bytes in a new buffer of exactly {@link #size()} bytes, ready to write (position 0). */
         public ByteBuffer buffer() {
             ByteBuffer b = ByteBuffer.allocate(total);
+            putInto(b);
+            return b.flip();
+        }
+
+        /** Puts the packet's bytes at {@code b}'s position ({@link #size()} bytes must remain). */
+        public void putInto(ByteBuffer b) {
             b.put((byte) first);
             putVbi(b, len);
             b.put(header.buf, 0, header.size);
             b.put(tail);
-            return b.flip();
         }
     }
 
