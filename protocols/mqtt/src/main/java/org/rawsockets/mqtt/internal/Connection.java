@@ -311,10 +311,10 @@ final class Connection {
         }
     }
 
-    /** Reads packets until the stream ends, fails, or the client stops reading (a full subscription buffer). */
     /**
-     * Reads and handles packets while they are already buffered; then waits for the network with a
-     * callback that runs this again. While it runs, the client's packets wait in the outbox and go out
+     * Reads packets until the stream ends, fails, or the client stops reading (a full subscription
+     * buffer): handles those already buffered, then waits for the network with a callback that goes
+     * on the same way. While it handles them, the client's packets wait in the outbox and go out
      * together when it returns (see {@link Outbox#readerBusy()}): the answers and publications caused
      * by a burst of incoming packets cost one socket write, not one each.
      */

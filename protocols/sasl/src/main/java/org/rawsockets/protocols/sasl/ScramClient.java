@@ -90,7 +90,8 @@ public final class ScramClient {
 
     private final Mechanism mechanism;
     private final String user;
-    private final String password;
+    /** Dropped once the proof is computed (the exchange needs it no longer). */
+    private String password;
     private final String clientNonce;
     private String clientFirstBare;
     private byte[] expectedServerSignature;
@@ -126,8 +127,8 @@ public final class ScramClient {
 
     /** The client-final message for the server-first message. */
     public byte[] clientFinal(byte[] serverFirstBytes) throws ScramException {
-        if (clientFirstBare == null) {
-            throw new IllegalStateException("clientFirst() comes first");
+        if (clientFirstBare == null || password == null) {
+            throw new IllegalStateException("clientFirst() comes first, and clientFinal() once");
         }
         String serverFirst = new String(serverFirstBytes, UTF_8);
         Map<Character, String> a = attributes(serverFirst);
@@ -164,6 +165,7 @@ public final class ScramClient {
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
         try {
             byte[] salted = pbkdf2(Normalizer.normalize(password, Normalizer.Form.NFKC), saltBytes, i);
+            password = null;
             byte[] clientKey = hmac(salted, "Client Key".getBytes(UTF_8));
             byte[] storedKey = MessageDigest.getInstance(mechanism.digest).digest(clientKey);
             byte[] signature = hmac(storedKey, authMessage.getBytes(UTF_8));

@@ -106,6 +106,16 @@ class ScramClientTest {
                 .getMessage().contains("refused the SCRAM-SHA-256 proof: invalid-proof"));
     }
 
+    /** The password is dropped once the proof is made: a second client-final has nothing to prove with. */
+    @Test
+    void oneProofPerExchange() throws Exception {
+        ScramClient s = new ScramClient(Mechanism.SCRAM_SHA_256, "user", "pencil", "rOprNGfwEbeRWgbNEkqO");
+        assertThrows(IllegalStateException.class, () -> s.clientFinal(SERVER_FIRST.getBytes(UTF_8)));
+        s.clientFirst();
+        s.clientFinal(SERVER_FIRST.getBytes(UTF_8));
+        assertThrows(IllegalStateException.class, () -> s.clientFinal(SERVER_FIRST.getBytes(UTF_8)));
+    }
+
     @Test
     void namesAreEscaped() {
         assertEquals("n,,n=a=3Db=2Cc,r=N", new String(new ScramClient(Mechanism.SCRAM_SHA_256, "a=b,c", "p", "N")
