@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -27,21 +26,7 @@ import org.rawsockets.protocols.config.SecretFiles;
 class BrokerComponentTest extends BrokerTestSupport {
 
     static Map<String, Object> config(String name, Mosquitto m) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("service.pid", BrokerConfig.PID + "." + name);
-        p.put("service.factoryPid", BrokerConfig.PID);
-        p.put("name", name);
-        p.put("host", "127.0.0.1");
-        p.put("port", m.port);
-        return p;
-    }
-
-    final java.util.List<String> removedLiterals = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    MqttBrokerComponent component(Map<String, Object> props, SecretFiles secrets, ConfigRegistry registry) {
-        MqttBrokerComponent c = new MqttBrokerComponent(sockets, props, secrets, registry, removedLiterals::add);
-        cleanup.add(c::deactivate);
-        return c;
+        return brokerConfig(name, m.port);
     }
 
     @Test

@@ -68,6 +68,28 @@ abstract class BrokerTestSupport {
         return b.toString();
     }
 
+    /** Pids whose refused literal secret a component removed (what RefusedLiterals does in Config Admin). */
+    final List<String> removedLiterals = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A broker's factory configuration as Config Admin gives it: pids, name, host 127.0.0.1 and {@code port}. */
+    static java.util.Map<String, Object> brokerConfig(String name, int port) {
+        java.util.Map<String, Object> p = new java.util.HashMap<>();
+        p.put("service.pid", BrokerConfig.PID + "." + name);
+        p.put("service.factoryPid", BrokerConfig.PID);
+        p.put("name", name);
+        p.put("host", "127.0.0.1");
+        p.put("port", port);
+        return p;
+    }
+
+    /** The DS component made from {@code props}, deactivated after the test. */
+    MqttBrokerComponent component(java.util.Map<String, Object> props,
+            org.rawsockets.protocols.config.SecretFiles secrets, org.rawsockets.protocols.config.ConfigRegistry registry) {
+        MqttBrokerComponent c = new MqttBrokerComponent(sockets, props, secrets, registry, removedLiterals::add);
+        cleanup.add(c::deactivate);
+        return c;
+    }
+
     static MqttSettings.Builder settings(String name, Mosquitto m, MqttVersion v) {
         return MqttSettings.builder(name).host("127.0.0.1", m.port).version(v)
                 .reconnect(true, Duration.ofMillis(50), Duration.ofMillis(500)).connectTimeout(Duration.ofSeconds(5));

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -160,21 +159,10 @@ class EnhancedAuthTest extends BrokerTestSupport {
     }
 
     static Map<String, Object> config(String name, String mechanism) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("service.pid", BrokerConfig.PID + "." + name);
-        p.put("service.factoryPid", BrokerConfig.PID);
-        p.put("name", name);
-        p.put("host", "127.0.0.1");
-        p.put("port", hivemq.port);
+        Map<String, Object> p = brokerConfig(name, hivemq.port);
         p.put("user", "alice");
         p.put(".password", "secret:hive");
         p.put("saslMechanism", mechanism);
         return p;
-    }
-
-    MqttBrokerComponent component(Map<String, Object> props, SecretFiles secrets, ConfigRegistry registry) {
-        MqttBrokerComponent c = new MqttBrokerComponent(sockets, props, secrets, registry, pid -> { });
-        cleanup.add(c::deactivate);
-        return c;
     }
 }

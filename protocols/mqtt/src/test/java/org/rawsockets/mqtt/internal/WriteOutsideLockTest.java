@@ -138,15 +138,21 @@ class WriteOutsideLockTest extends BrokerTestSupport {
         }
     }
 
+    /** A connected client of {@code m} on {@code gated}'s sockets, closed (and never left stuck) after the test. */
+    MqttClientImpl gatedClient(Gated gated, String name, Mosquitto m) throws Exception {
+        cleanup.add(gated.readThread::shutdownNow);
+        cleanup.add(gated.writeReleased::countDown); // never leave a publisher stuck
+        MqttClientImpl c = new MqttClientImpl(settings(name, m, MqttVersion.V5).build(), gated.wrap(sockets));
+        cleanup.add(c);
+        await(c.connect());
+        return c;
+    }
+
     @Test
     void anAcknowledgementCompletesWhileAPublisherIsInsideASocketWrite() throws Exception {
         Mosquitto m = broker(new Mosquitto());
         Gated gated = new Gated();
-        cleanup.add(gated.readThread::shutdownNow);
-        cleanup.add(gated.writeReleased::countDown); // never leave a publisher stuck
-        MqttClientImpl c = new MqttClientImpl(settings("gated", m, MqttVersion.V5).build(), gated.wrap(sockets));
-        cleanup.add(c);
-        await(c.connect());
+        MqttClientImpl c = gatedClient(gated, "gated", m);
 
         int writesBefore = gated.publishWrites.get();
         CompletableFuture<Void> held = new CompletableFuture<>();
@@ -194,11 +200,7 @@ class WriteOutsideLockTest extends BrokerTestSupport {
     void packetsWaitingBehindAWriteGoOutInOneWriteInOrder() throws Exception {
         Mosquitto m = broker(new Mosquitto());
         Gated gated = new Gated();
-        cleanup.add(gated.readThread::shutdownNow);
-        cleanup.add(gated.writeReleased::countDown); // never leave a publisher stuck
-        MqttClientImpl c = new MqttClientImpl(settings("batch", m, MqttVersion.V5).build(), gated.wrap(sockets));
-        cleanup.add(c);
-        await(c.connect());
+        MqttClientImpl c = gatedClient(gated, "batch", m);
         Sub sub = new Sub(m, "batch-check", "batch/x", 0, 21, MqttVersion.V5);
 
         int writesBefore = gated.publishWrites.get();
@@ -236,10 +238,7 @@ class WriteOutsideLockTest extends BrokerTestSupport {
     void acknowledgementsOfPacketsReadTogetherGoOutInOneWrite() throws Exception {
         Mosquitto m = broker(new Mosquitto());
         Gated gated = new Gated();
-        cleanup.add(gated.readThread::shutdownNow);
-        MqttClientImpl c = new MqttClientImpl(settings("acks", m, MqttVersion.V5).build(), gated.wrap(sockets));
-        cleanup.add(c);
-        await(c.connect());
+        MqttClientImpl c = gatedClient(gated, "acks", m);
         MqttSubscription s = await(c.subscribe("acks/x", SubscriptionOptions.of(Qos.AT_LEAST_ONCE), 64));
 
         CompletableFuture<Void> held = new CompletableFuture<>();
