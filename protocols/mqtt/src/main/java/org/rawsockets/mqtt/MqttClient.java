@@ -67,6 +67,24 @@ public interface MqttClient {
     MqttClientStatus status();
 
     /**
+     * Re-authenticates the established connection with the configured enhanced authentication
+     * (MQTT 5 AUTH, Re-authenticate): the password is read again, so a rotated secret takes effect
+     * without reconnecting, and publications and subscriptions go on meanwhile. Completes when the
+     * broker accepted (and, with SCRAM, proved it knows the password). While one is in progress, a
+     * second call joins it.
+     *
+     * <p>Fails with {@link MqttConnectionException} when no enhanced authentication is configured or
+     * the client is not connected (a connect authenticates anyway). When the broker refuses it
+     * disconnects: the stage fails with {@link MqttReasonException} carrying its reason code (e.g.
+     * 0x87 Not authorized). A broker that does not answer within the connect timeout (the socket
+     * API's {@link org.rawsockets.socket.TimedOutException}) or fails the exchange loses the
+     * connection; the client then reconnects as after any lost connection.
+     *
+     * @since 1.2
+     */
+    CompletionStage<Void> reauthenticate();
+
+    /**
      * Disconnects normally (DISCONNECT reason 0, so the broker discards the will) and stops
      * reconnecting; pending publications fail with {@link MqttConnectionException}.
      */

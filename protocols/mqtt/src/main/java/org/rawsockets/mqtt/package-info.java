@@ -5,5 +5,5 @@
  * the socket API's {@link org.rawsockets.socket.RawSocketException}s.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.rawsockets.mqtt;

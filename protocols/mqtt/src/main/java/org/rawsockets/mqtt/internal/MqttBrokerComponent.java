@@ -326,6 +326,11 @@ public final class MqttBrokerComponent implements MqttClient {
     }
 
     @Override
+    public CompletionStage<Void> reauthenticate() {
+        return client.reauthenticate();
+    }
+
+    @Override
     public CompletionStage<Void> disconnect() {
         return client.disconnect();
     }

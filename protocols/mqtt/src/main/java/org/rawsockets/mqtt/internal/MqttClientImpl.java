@@ -73,7 +73,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
     final Outbound outbound = new Outbound(this);
     private CompletableFuture<Void> connecting;
     private ScheduledFuture<?> reconnectTask;
-    private ScheduledFuture<?> pingTask;
+    private final KeepAlive keepAlive = new KeepAlive(this);
     boolean closed;
     private boolean everConnected;
     long received;
@@ -207,7 +207,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         if (f != null) {
             deferred.add(() -> f.complete(null));
         }
-        schedulePing(c);
+        keepAlive.start(c);
         outbound.pump();
     }
 
@@ -224,12 +224,10 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
             return;
         }
         conn = null;
+        EnhancedAuth.ended(this, c, e);
         inbound.connectionLost(c);
         c.close();
-        if (pingTask != null) {
-            pingTask.cancel(false);
-            pingTask = null;
-        }
+        keepAlive.stop();
         lastError = describe(e);
         if (!closed) {
             LOG.warn("{}: connection lost: {}", where(), lastError);
@@ -276,6 +274,16 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
     }
 
     @Override
+    public CompletionStage<Void> reauthenticate() {
+        CompletionStage<Void> r;
+        synchronized (this) {
+            r = EnhancedAuth.reauthenticate(this, conn);
+        }
+        runDeferred();
+        return r;
+    }
+
+    @Override
     public CompletionStage<Void> disconnect() {
         Connection c;
         synchronized (this) {
@@ -285,9 +293,8 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
             if (reconnectTask != null) {
                 reconnectTask.cancel(false);
             }
-            if (pingTask != null) {
-                pingTask.cancel(false);
-            }
+            keepAlive.stop();
+            EnhancedAuth.ended(this, c, new MqttConnectionException(where() + ": the client was disconnected"));
             MqttConnectionException e = new MqttConnectionException(where() + ": the client was disconnected"
                     + (outbound.store == null ? "" : "; the publication stays in the offline queue in "
                             + outbound.store.dir() + " and is sent after the next start"));
@@ -316,44 +323,6 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         } finally {
             timer.shutdownNow();
         }
-    }
-
-    // ---------------------------------------------------------------- keep-alive
-
-    private void schedulePing(Connection c) {
-        int keepAlive = c.keepAliveSeconds;
-        if (keepAlive == 0) {
-            return;
-        }
-        long period = Math.max(100, keepAlive * 1000L / 4);
-        pingTask = timer.scheduleAtFixedRate(() -> {
-            try {
-                ping(c);
-            } catch (RuntimeException e) {
-                LOG.error("{}: keep-alive failed", where(), e);
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    private void ping(Connection c) {
-        boolean timedOut;
-        synchronized (this) {
-            if (conn != c) {
-                return;
-            }
-            long now = System.nanoTime();
-            long keepAlive = TimeUnit.SECONDS.toNanos(c.keepAliveSeconds);
-            timedOut = c.pingSentAt != 0 && now - c.pingSentAt > keepAlive && !inbound.isParked();
-            if (!timedOut && c.pingSentAt == 0 && now - c.lastSentAt >= keepAlive / 2) {
-                c.pingSentAt = now;
-                c.send(Packet.Ping.REQ);
-            }
-        }
-        if (timedOut) {
-            lost(c, new MqttConnectionException(where() + ": no PINGRESP within the keep alive of "
-                    + c.keepAliveSeconds + " s"));
-        }
-        runDeferred();
     }
 
     // ---------------------------------------------------------------- publishing
@@ -504,6 +473,11 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
             lostLocked(c, t);
         }
         runDeferred();
+    }
+
+    /** Whether reading is parked for a full subscription buffer (under the lock). */
+    boolean readingParked() {
+        return inbound.isParked();
     }
 
     /** A subscription's full buffer has room again: deliver the parked message, read on. */

@@ -93,4 +93,43 @@ class EnhancedAuthStepsTest {
                 0, new Properties().put(Properties.AUTH_METHOD, "SCRAM-SHA-256"))));
         assertTrue(e.getMessage().contains("no server-first message before CONNACK"), e.getMessage());
     }
+
+    @Test
+    void aReauthenticationEndsWithAuthSuccessCarryingTheServerFinalMessage() throws Exception {
+        ScramServer server = new ScramServer(256, "alice", "pw", false);
+        String[] first = new String[1];
+        EnhancedAuth a = started(server, first);
+        a.reauthentication(new java.util.concurrent.CompletableFuture<>());
+        Auth proof = a.next(auth(0x18, "SCRAM-SHA-256", first[0]));
+        String last = server.last(new String(proof.properties().binary(Properties.AUTH_DATA), UTF_8));
+        assertEquals(null, a.next(auth(0x00, "SCRAM-SHA-256", last)), "Success ends it: nothing to send");
+    }
+
+    @Test
+    void aReauthenticationChecksEveryStepToo() throws Exception {
+        ScramServer server = new ScramServer(256, "alice", "pw", false);
+        String[] first = new String[1];
+        EnhancedAuth early = started(server, first);
+        early.reauthentication(new java.util.concurrent.CompletableFuture<>());
+        MqttConnectionException e = assertThrows(MqttConnectionException.class, () -> early.next(auth(0x00,
+                "SCRAM-SHA-256", "v=x")));
+        assertTrue(e.getMessage().contains("ended the re-authentication without completing the exchange (no"
+                + " server-first message before AUTH (Success))"), e.getMessage());
+
+        EnhancedAuth fromBroker = started(server, first);
+        fromBroker.reauthentication(new java.util.concurrent.CompletableFuture<>());
+        MqttProtocolException p = assertThrows(MqttProtocolException.class, () -> fromBroker.next(auth(0x19,
+                "SCRAM-SHA-256", "x")));
+        assertTrue(p.getMessage().contains("Re-authenticate (0x19) during SCRAM-SHA-256 re-authentication (only"
+                + " Continue authentication, 0x18, and Success, 0x00, are allowed there)"), p.getMessage());
+
+        EnhancedAuth noFinal = started(new ScramServer(256, "alice", "pw", false), first);
+        noFinal.reauthentication(new java.util.concurrent.CompletableFuture<>());
+        noFinal.next(auth(0x18, "SCRAM-SHA-256", first[0]));
+        e = assertThrows(MqttConnectionException.class, () -> noFinal.next(auth(0x00, "SCRAM-SHA-256", null)));
+        assertTrue(e.getMessage().contains("no server-final message in AUTH (Success)"), e.getMessage());
+        e = assertThrows(MqttConnectionException.class, () -> noFinal.next(auth(0x00, "SCRAM-SHA-256",
+                "v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")));
+        assertTrue(e.getMessage().contains("signature does not match"), e.getMessage());
+    }
 }

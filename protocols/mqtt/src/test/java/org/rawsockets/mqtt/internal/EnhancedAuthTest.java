@@ -10,7 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +34,7 @@ import org.rawsockets.protocols.config.ConfigRegistry;
 import org.rawsockets.protocols.config.ConfigRejectedException;
 import org.rawsockets.protocols.config.SecretFiles;
 import org.rawsockets.protocols.sasl.ScramClient.Mechanism;
+import org.rawsockets.socket.TimedOutException;
 
 /**
  * MQTT 5 enhanced authentication with SCRAM against HiveMQ Community Edition (in-JVM, loopback)
@@ -55,6 +60,7 @@ class EnhancedAuthTest extends BrokerTestSupport {
     @BeforeEach
     void honest() {
         hivemq.behaviour = HiveMqScram.Behaviour.HONEST;
+        hivemq.password = PASSWORD;
     }
 
     static MqttSettings.Builder scram(String name, int port, Mechanism m, String password) {
@@ -156,6 +162,111 @@ class EnhancedAuthTest extends BrokerTestSupport {
         Waits.until(20_000, "connected with SCRAM-SHA-512", () -> c.status().connected(), c::status);
         assertTrue(hivemq.connects.stream().anyMatch(x -> x.clientId().equals("hive")
                 && "SCRAM-SHA-512".equals(x.method()) && !x.hasPassword()), hivemq.connects.toString());
+    }
+
+    // ---------------------------------------------------------------- re-authentication (AUTH 0x19)
+
+    @Test
+    void reauthenticationProvesBothSidesAgainWhilePublishingGoesOn() throws Exception {
+        MqttClientImpl c = client(scram("again", hivemq.port, Mechanism.SCRAM_SHA_256, PASSWORD).build());
+        await(c.connect());
+        MqttSubscription s = await(c.subscribe("reauth/again", SubscriptionOptions.of(Qos.AT_LEAST_ONCE), 128));
+        int before = hivemq.serverFinals.size();
+        List<CompletionStage<Void>> published = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            published.add(c.publish(MqttMessage.of("reauth/again", "m" + i, Qos.AT_LEAST_ONCE)));
+            if (i == 20) {
+                // two calls at once are one exchange: the second joins the first
+                CompletionStage<Void> first = c.reauthenticate();
+                CompletionStage<Void> joined = c.reauthenticate();
+                await(first);
+                await(joined);
+            }
+        }
+        for (CompletionStage<Void> p : published) {
+            await(p);
+        }
+        for (int i = 0; i < 40; i++) {
+            assertEquals("m" + i, await(s.read(Duration.ofSeconds(20))).value().payloadAsString());
+        }
+        assertEquals(1, reauths("again"), "one re-authentication for the two calls: " + hivemq.reauths);
+        assertEquals(before + 1, hivemq.serverFinals.size());
+        assertTrue(hivemq.serverFinals.get(before).startsWith("v="), hivemq.serverFinals.toString());
+        assertTrue(c.status().connected() && c.status().reconnects() == 0, "the same connection: " + c.status());
+
+        // the shell's command, the same exchange
+        assertEquals("re-authenticated again\n", new org.rawsockets.mqtt.internal.shell.MqttCommandsAccess(c)
+                .reauth("again"));
+        assertEquals(2, reauths("again"), hivemq.reauths.toString());
+        assertTrue(c.status().connected() && c.status().reconnects() == 0, c.status().toString());
+    }
+
+    @Test
+    void aRotatedPasswordTakesEffectByReauthentication() throws Exception {
+        AtomicReference<String> secret = new AtomicReference<>(PASSWORD);
+        MqttClientImpl c = client(scram("rotate", hivemq.port, Mechanism.SCRAM_SHA_512, PASSWORD)
+                .credentials("alice", () -> secret.get().getBytes(UTF_8))
+                .reconnect(true, Duration.ofMillis(50), Duration.ofMillis(200)).build());
+        await(c.connect());
+
+        // the operator changes the broker's password first: the old one no longer re-authenticates
+        hivemq.password = "new password";
+        MqttReasonException refused = assertThrows(MqttReasonException.class, () -> await(c.reauthenticate()));
+        assertEquals(0x87, refused.reasonCode(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("disconnected: Not authorized") && !refused.getMessage().contains(
+                PASSWORD), refused.getMessage());
+        assertFalse(c.status().connected());
+
+        // then the gateway's secret: the reconnecting client authenticates with it
+        secret.set("new password");
+        Waits.until(20_000, "reconnected with the new password", () -> c.status().connected(), c::status);
+        await(c.reauthenticate());
+        assertTrue(hivemq.serverFinals.get(hivemq.serverFinals.size() - 1).startsWith("v="));
+    }
+
+    @Test
+    void aBrokerThatDoesNotKnowThePasswordOnReauthenticationLosesTheConnection() throws Exception {
+        MqttClientImpl c = client(scram("reliar", hivemq.port, Mechanism.SCRAM_SHA_256, PASSWORD).build());
+        await(c.connect());
+        hivemq.behaviour = HiveMqScram.Behaviour.LIE_ABOUT_SIGNATURE;
+        MqttConnectionException e = assertThrows(MqttConnectionException.class, () -> await(c.reauthenticate()));
+        assertTrue(e.getMessage().contains("SCRAM-SHA-256 authentication failed") && e.getMessage().contains(
+                "signature does not match"), e.getMessage());
+        assertFalse(c.status().connected());
+        assertTrue(c.status().lastError().contains("signature does not match"), c.status().toString());
+    }
+
+    @Test
+    void aBrokerThatDoesNotAnswerReauthenticationTimesOut() throws Exception {
+        MqttClientImpl c = client(scram("silent", hivemq.port, Mechanism.SCRAM_SHA_256, PASSWORD)
+                .connectTimeout(Duration.ofSeconds(1)).build());
+        await(c.connect());
+        hivemq.behaviour = HiveMqScram.Behaviour.SILENT_REAUTH;
+        long start = System.nanoTime();
+        TimedOutException e = assertThrows(TimedOutException.class, () -> await(c.reauthenticate()));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms >= 900 && ms < 10_000, ms + " ms");
+        assertTrue(e.getMessage().contains("no answer to re-authentication with SCRAM-SHA-256 within the connect"
+                + " timeout of 1000 ms") && e.getMessage().contains("127.0.0.1:" + hivemq.port), e.getMessage());
+        assertFalse(c.status().connected());
+    }
+
+    @Test
+    void reauthenticationNeedsAMechanismAndAConnection() throws Exception {
+        MqttClientImpl plain = client(MqttSettings.builder("plain").host("127.0.0.1", hivemq.port)
+                .version(MqttVersion.V5).build());
+        MqttConnectionException none = assertThrows(MqttConnectionException.class,
+                () -> await(plain.reauthenticate()));
+        assertTrue(none.getMessage().contains("no enhanced authentication is configured"), none.getMessage());
+        MqttClientImpl idle = client(scram("idle", hivemq.port, Mechanism.SCRAM_SHA_256, PASSWORD).build());
+        MqttConnectionException notConnected = assertThrows(MqttConnectionException.class,
+                () -> await(idle.reauthenticate()));
+        assertTrue(notConnected.getMessage().contains("not connected (the next connect authenticates with"
+                + " SCRAM-SHA-256)"), notConnected.getMessage());
+    }
+
+    static long reauths(String clientId) {
+        return hivemq.reauths.stream().filter(clientId::equals).count();
     }
 
     static Map<String, Object> config(String name, String mechanism) {

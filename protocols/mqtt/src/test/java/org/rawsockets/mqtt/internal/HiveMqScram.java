@@ -45,7 +45,9 @@ final class HiveMqScram implements AutoCloseable {
         /** CONNACK success without the server-final message. */
         SKIP_SERVER_FINAL,
         /** CONNACK Bad authentication method (0x8C), as a broker without SCRAM answers. */
-        REFUSE_METHOD
+        REFUSE_METHOD,
+        /** Re-authentication left without an answer (the extension's output is never resumed). */
+        SILENT_REAUTH
     }
 
     /** What a CONNECT carried: the method, and whether a user name or a password crossed the connection. */
@@ -54,9 +56,12 @@ final class HiveMqScram implements AutoCloseable {
 
     final int port;
     final String user;
-    final String password;
+    /** The password the broker checks, changeable as an operator rotates it. */
+    volatile String password;
     volatile Behaviour behaviour = Behaviour.HONEST;
     final List<Connect> connects = new CopyOnWriteArrayList<>();
+    /** The client ids of re-authentications (AUTH Re-authenticate), in order. */
+    final List<String> reauths = new CopyOnWriteArrayList<>();
     /** The broker's answers to client-final messages ("v=..." or "e=..."), in order. */
     final List<String> serverFinals = new CopyOnWriteArrayList<>();
     private final Map<String, ScramServer> exchanges = new ConcurrentHashMap<>();
@@ -107,6 +112,23 @@ final class HiveMqScram implements AutoCloseable {
             String method = p.getAuthenticationMethod().orElse(null);
             String clientId = input.getClientInformation().getClientId();
             connects.add(new Connect(clientId, method, p.getUserName().isPresent(), p.getPassword().isPresent()));
+            start(clientId, method, p.getAuthenticationData().map(b -> UTF_8.decode(b).toString()).orElse(""), output);
+        }
+
+        @Override
+        public void onReAuth(EnhancedAuthInput input, EnhancedAuthOutput output) {
+            String clientId = input.getClientInformation().getClientId();
+            reauths.add(clientId);
+            if (behaviour == Behaviour.SILENT_REAUTH) {
+                output.async(java.time.Duration.ofSeconds(60), com.hivemq.extension.sdk.api.async.TimeoutFallback.FAILURE);
+                return;
+            }
+            start(clientId, input.getAuthPacket().getAuthenticationMethod(), new String(input.getAuthPacket()
+                    .getAuthenticationDataAsArray().orElse(new byte[0]), UTF_8), output);
+        }
+
+        /** Answers a client-first message, of CONNECT or of AUTH (Re-authenticate). */
+        private void start(String clientId, String method, String clientFirst, EnhancedAuthOutput output) {
             int bits = "SCRAM-SHA-256".equals(method) ? 256 : "SCRAM-SHA-512".equals(method) ? 512 : 0;
             if (bits == 0 || behaviour == Behaviour.REFUSE_METHOD) {
                 output.failAuthentication(DisconnectedReasonCode.BAD_AUTHENTICATION_METHOD, "no " + method + " here");
@@ -114,7 +136,7 @@ final class HiveMqScram implements AutoCloseable {
             }
             try {
                 ScramServer server = new ScramServer(bits, user, password, behaviour == Behaviour.LIE_ABOUT_SIGNATURE);
-                String first = server.first(p.getAuthenticationData().map(b -> UTF_8.decode(b).toString()).orElse(""));
+                String first = server.first(clientFirst);
                 if (first == null) {
                     output.failAuthentication(DisconnectedReasonCode.NOT_AUTHORIZED, "unknown user");
                     return;

@@ -30,9 +30,10 @@ import org.rawsockets.protocols.config.Table;
 import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.TimedOutException;
 
-/** Gogo commands of scope {@code mqtt}: brokers, status, pub, sub. */
+/** Gogo commands of scope {@code mqtt}: brokers, status, pub, sub, reauth. */
 @Component(service = MqttCommands.class, property = { "osgi.command.scope=mqtt", "osgi.command.function=brokers",
-    "osgi.command.function=status", "osgi.command.function=pub", "osgi.command.function=sub" })
+    "osgi.command.function=status", "osgi.command.function=pub", "osgi.command.function=sub",
+    "osgi.command.function=reauth" })
 public final class MqttCommands {
 
     /** The longest the shell waits for a publication or a subscription to be acknowledged. */
@@ -148,6 +149,14 @@ public final class MqttCommands {
             s.unsubscribe();
         }
         return got + " message(s) received on '" + filter + "'\n";
+    }
+
+    @Descriptor("re-authenticate a connected broker with its enhanced authentication (MQTT 5 AUTH), reading the"
+            + " password again")
+    public String reauth(@Descriptor("broker name (see mqtt:brokers)") String broker) throws Exception {
+        MqttClient c = broker(broker);
+        await(c.reauthenticate(), "re-authentication of " + c.name());
+        return "re-authenticated " + c.name() + "\n";
     }
 
     private MqttClient broker(String name) {

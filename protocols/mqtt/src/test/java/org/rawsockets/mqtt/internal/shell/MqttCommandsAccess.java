@@ -24,6 +24,10 @@ public final class MqttCommandsAccess {
         return commands.pub(qos, retain, broker, topic, payload);
     }
 
+    public String reauth(String broker) throws Exception {
+        return commands.reauth(broker);
+    }
+
     public String sub(int qos, long count, String broker, String filter) throws Exception {
         return commands.sub(qos, count, broker, filter);
     }
