@@ -83,14 +83,13 @@ public @interface BrokerConfig {
 
     /**
      * MQTT 5 enhanced authentication with a SASL mechanism (the property name IRC uses for the same
-     * idea): SCRAM proves the user and the broker to each other in AUTH packets; the password itself
-     * is never sent.
+     * idea): SCRAM proves the user and the broker to each other in AUTH packets, the password itself
+     * is never sent; any other name is a method a bundle provides ({@link org.rawsockets.mqtt.MqttAuthMethod}).
      */
-    @AttributeDefinition(description = "SASL mechanism for MQTT 5 enhanced authentication (AUTH packets) with user"
-            + " and password; NONE: user and password are sent in CONNECT", options = {
-                    @Option(value = "NONE", label = "None (user and password in CONNECT)"),
-                    @Option(value = "SCRAM-SHA-256", label = "SCRAM-SHA-256 (password never sent, the broker proves it knows it)"),
-                    @Option(value = "SCRAM-SHA-512", label = "SCRAM-SHA-512 (password never sent, the broker proves it knows it)") })
+    @AttributeDefinition(description = "Method of MQTT 5 enhanced authentication (AUTH packets): NONE (user and"
+            + " password are sent in CONNECT), SCRAM-SHA-256 or SCRAM-SHA-512 (with user and password; the password is"
+            + " never sent and the broker proves it knows it), or the name of a method a bundle provides as an"
+            + " MqttAuthMethod service")
     String saslMechanism() default "NONE";
 
     @AttributeDefinition(min = "1", max = "65535", description = "Receive Maximum: QoS 1/2 messages the broker may"

@@ -111,14 +111,22 @@ final class Connection {
         String username = s.username;
         Properties props = new Properties();
         Packet.Will will = null;
-        if (s.saslMechanism != null) {
-            // the password proves itself in AUTH packets, never sent: CONNECT carries neither
-            auth = new EnhancedAuth(s.saslMechanism, s.username, password, client.where());
-            java.util.Arrays.fill(password, (byte) 0);
+        if (s.authMethod != null) {
+            // the method is given the user and the password (SCRAM proves it in AUTH packets, never
+            // sends it): CONNECT carries neither
+            try {
+                auth = EnhancedAuth.start(s, password, client.where());
+            } finally {
+                if (password != null) {
+                    java.util.Arrays.fill(password, (byte) 0);
+                }
+            }
             password = null;
             username = null;
             props.put(Properties.AUTH_METHOD, auth.method());
-            props.put(Properties.AUTH_DATA, auth.first());
+            if (auth.initial != null) {
+                props.put(Properties.AUTH_DATA, auth.initial);
+            }
         }
         if (s.v5()) {
             if (s.sessionExpirySeconds != 0) {

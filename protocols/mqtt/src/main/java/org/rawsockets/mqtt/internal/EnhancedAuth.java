@@ -1,12 +1,12 @@
 package org.rawsockets.mqtt.internal;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.rawsockets.mqtt.MqttAuthException;
+import org.rawsockets.mqtt.MqttAuthMethod;
 import org.rawsockets.mqtt.MqttConnectionException;
 import org.rawsockets.mqtt.MqttException;
 import org.rawsockets.mqtt.MqttProtocolException;
@@ -14,27 +14,25 @@ import org.rawsockets.mqtt.ReasonCodes;
 import org.rawsockets.mqtt.internal.codec.Packet.Auth;
 import org.rawsockets.mqtt.internal.codec.Packet.Connack;
 import org.rawsockets.mqtt.internal.codec.Properties;
-import org.rawsockets.protocols.sasl.ScramClient;
 import org.rawsockets.socket.TimedOutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MQTT 5 enhanced authentication (section 4.12) with SCRAM, one exchange per connection: CONNECT
- * carries the method and the client-first message; the broker's AUTH (Continue authentication)
- * carries the server-first message, answered by an AUTH with the client-final message (the proof);
- * the CONNACK that accepts carries the server-final message, which must prove that the broker knows
- * the password too. A CONNACK that accepts without it is refused: a broker (or a man in the middle)
- * that skipped the exchange has not proved anything. Every step is checked: the method, the reason
- * code, one round only. Guarded by the client's lock, like the connection.
+ * MQTT 5 enhanced authentication (section 4.12), one exchange of an {@link MqttAuthMethod} (SCRAM
+ * built in, or a bundle's): CONNECT carries the method and its initial data; each broker AUTH
+ * (Continue authentication) is answered by an AUTH with the method's answer; the CONNACK that
+ * accepts is given to the method, which may refuse a broker that has not proved itself. The client
+ * checks what the protocol fixes: the method name in every packet, the reason codes, the order; the
+ * method checks its data and its rounds. Guarded by the client's lock, like the connection.
  *
- * <p>Re-authentication (section 4.12.1) runs the same exchange on an established connection, asked
- * for by the caller ({@link org.rawsockets.mqtt.MqttClient#reauthenticate()}): AUTH (Re-authenticate)
- * with a new client-first message, read with the password as it is now (a rotated secret file takes
- * effect), the broker's AUTH (Continue authentication), the proof, and the broker's AUTH (Success)
- * carrying the server-final message. Publications and subscriptions go on meanwhile. A broker that
- * refuses disconnects with its reason code; one that does not answer within the connect timeout, or
- * answers wrong, loses the connection (the client then reconnects and authenticates in full).
+ * <p>Re-authentication (section 4.12.1) runs a new exchange on an established connection, asked for
+ * by the caller ({@link org.rawsockets.mqtt.MqttClient#reauthenticate()}): AUTH (Re-authenticate)
+ * with new initial data, read with the password as it is now (a rotated secret file takes effect),
+ * the broker's AUTH (Continue authentication) steps, and its AUTH (Success), given to the method like
+ * a CONNACK. Publications and subscriptions go on meanwhile. A broker that refuses disconnects with
+ * its reason code; one that does not answer within the connect timeout, or answers wrong, loses the
+ * connection (the client then reconnects and authenticates in full).
  */
 final class EnhancedAuth {
 
@@ -50,13 +48,46 @@ final class EnhancedAuth {
     }
 
     /**
+     * Starts the exchange of a CONNECT (under the lock).
+     *
+     * @param password read for this exchange; the caller clears it when this returns
+     * @throws MqttAuthException when the method is not available or cannot start
+     */
+    static EnhancedAuth start(MqttSettings s, byte[] password, String where) throws MqttAuthException {
+        AuthMethods.Lease lease;
+        try {
+            lease = s.authMethods.find(s.authMethod);
+        } catch (MqttAuthException e) {
+            throw new MqttAuthException(where + ": " + e.getMessage(), e);
+        }
+        try {
+            MqttAuthMethod.Exchange exchange = lease.method().start(new MqttAuthMethod.Credentials(s.name, s.username,
+                    password));
+            EnhancedAuth a = new EnhancedAuth(lease, exchange, where);
+            a.initial = exchange.initial();
+            return a;
+        } catch (MqttAuthException | RuntimeException e) {
+            lease.release();
+            throw new MqttAuthException(where + ": " + s.authMethod + " authentication could not start: "
+                    + MqttClientImpl.describe(e), e);
+        }
+    }
+
+    /**
      * The client's handling of a CONNACK (under its lock): with enhanced authentication, one that
-     * accepts must finish the exchange. A failure ends the connection.
+     * accepts is given to the method. A failure ends the connection.
      *
      * @return whether the CONNACK stands (false: the connection was ended)
      */
     static boolean connack(MqttClientImpl client, Connection c, Connack ack) {
-        return ack.reasonCode() != 0 || c.auth == null || step(client, c, () -> c.auth.accepted(ack));
+        EnhancedAuth a = c.auth;
+        if (ack.reasonCode() != 0 || a == null) {
+            return true;
+        }
+        return step(client, c, () -> {
+            a.accepted(ack);
+            a.lease.release();
+        });
     }
 
     /**
@@ -77,6 +108,7 @@ final class EnhancedAuth {
                 c.send(answer);
                 return;
             }
+            a.lease.release();
             a.deadline.cancel(false);
             CompletableFuture<Void> done = a.done;
             a.done = null;
@@ -91,31 +123,41 @@ final class EnhancedAuth {
      */
     static CompletionStage<Void> reauthenticate(MqttClientImpl client, Connection c) {
         MqttSettings s = client.settings;
-        if (s.saslMechanism == null) {
+        if (s.authMethod == null) {
             return CompletableFuture.failedFuture(new MqttConnectionException(client.where() + ": cannot"
                     + " re-authenticate: no enhanced authentication is configured (saslMechanism NONE; it needs"
-                    + " MQTT 5, a user and a password)"));
+                    + " MQTT 5)"));
         }
         if (client.closed || c == null || !c.established) {
             return CompletableFuture.failedFuture(new MqttConnectionException(client.where() + ": cannot"
                     + " re-authenticate: " + (client.closed ? "the client is closed" : "not connected (the next connect"
-                            + " authenticates with " + s.saslMechanism.saslName() + ")")));
+                            + " authenticates with " + s.authMethod + ")")));
         }
         if (c.auth != null && c.auth.inProgress()) {
             return c.auth.done.copy();
         }
-        byte[] password;
+        EnhancedAuth a;
+        byte[] password = null;
         try {
-            password = s.password.get();
+            password = s.password == null ? null : s.password.get();
+            a = start(s, password, client.where());
         } catch (MqttException e) {
             return CompletableFuture.failedFuture(e);
+        } finally {
+            if (password != null) {
+                java.util.Arrays.fill(password, (byte) 0);
+            }
         }
-        EnhancedAuth a = new EnhancedAuth(s.saslMechanism, s.username, password, client.where());
-        java.util.Arrays.fill(password, (byte) 0);
-        a.reauthentication(new CompletableFuture<>());
+        if (c.auth != null) {
+            c.auth.lease.release();
+        }
+        a.done = new CompletableFuture<>();
         c.auth = a;
-        c.send(new Auth(RE_AUTHENTICATE, new Properties().put(Properties.AUTH_METHOD, a.method())
-                .put(Properties.AUTH_DATA, a.first())));
+        Properties props = new Properties().put(Properties.AUTH_METHOD, a.method());
+        if (a.initial != null) {
+            props.put(Properties.AUTH_DATA, a.initial);
+        }
+        c.send(new Auth(RE_AUTHENTICATE, props));
         long millis = s.connectTimeout.toMillis();
         a.deadline = client.timer.schedule(() -> {
             synchronized (client) {
@@ -132,12 +174,17 @@ final class EnhancedAuth {
     }
 
     /**
-     * The connection ended (under the client's lock): a re-authentication in progress fails with
-     * the reason (the broker's DISCONNECT with its reason code when it refused).
+     * The connection ended (under the client's lock): the method's service is given back, and a
+     * re-authentication in progress fails with the reason (the broker's DISCONNECT with its reason
+     * code when it refused).
      */
     static void ended(MqttClientImpl client, Connection c, Throwable e) {
         EnhancedAuth a = c == null ? null : c.auth;
-        if (a != null && a.inProgress()) {
+        if (a == null) {
+            return;
+        }
+        a.lease.release();
+        if (a.inProgress()) {
             a.deadline.cancel(false);
             CompletableFuture<Void> done = a.done;
             a.done = null;
@@ -160,16 +207,20 @@ final class EnhancedAuth {
         return false;
     }
 
-    private final ScramClient scram;
+    private final AuthMethods.Lease lease;
+    private final MqttAuthMethod.Exchange exchange;
+    private final String method;
     private final String where;
-    private boolean proofSent;
+    /** The initial data of CONNECT or AUTH (Re-authenticate), {@code null} for none. */
+    byte[] initial;
     /** A re-authentication's stage until it ends; {@code null} for the exchange of CONNECT. */
     private CompletableFuture<Void> done;
     private ScheduledFuture<?> deadline;
 
-    /** {@code password} is read here and not kept (the caller clears its array). */
-    EnhancedAuth(ScramClient.Mechanism mechanism, String user, byte[] password, String where) {
-        this.scram = new ScramClient(mechanism, user, new String(password, UTF_8));
+    EnhancedAuth(AuthMethods.Lease lease, MqttAuthMethod.Exchange exchange, String where) {
+        this.lease = lease;
+        this.exchange = exchange;
+        this.method = lease.method().name();
         this.where = where;
     }
 
@@ -183,23 +234,24 @@ final class EnhancedAuth {
         return done != null;
     }
 
-    /** The Authentication Method of CONNECT and of every AUTH: the SASL name. */
-    String method() {
-        return scram.mechanism().saslName();
+    /** The method's exchange. */
+    MqttAuthMethod.Exchange exchange() {
+        return exchange;
     }
 
-    /** The Authentication Data of CONNECT: the client-first message. */
-    byte[] first() {
-        return scram.clientFirst();
+    /** The Authentication Method of CONNECT and of every AUTH. */
+    String method() {
+        return method;
     }
 
     /**
-     * The answer to the broker's AUTH: an AUTH (Continue authentication) with the proof; during a
-     * re-authentication the broker's AUTH (Success) ends the exchange, checked like the CONNACK.
+     * The answer to the broker's AUTH: an AUTH (Continue authentication) with the method's answer;
+     * during a re-authentication the broker's AUTH (Success) ends the exchange, given to the method
+     * like the CONNACK.
      *
      * @return the AUTH to send, {@code null} when a re-authentication succeeded
-     * @throws MqttProtocolException when the AUTH is not the one step SCRAM expects
-     * @throws MqttConnectionException when the broker's server-first or server-final message is refused
+     * @throws MqttProtocolException when the AUTH breaks the protocol (order, reason code, method)
+     * @throws MqttConnectionException when the method refuses the broker's data
      */
     Auth next(Auth fromBroker) throws MqttProtocolException, MqttConnectionException {
         if (inProgress() && fromBroker.reasonCode() == SUCCESS) {
@@ -208,61 +260,48 @@ final class EnhancedAuth {
         }
         if (fromBroker.reasonCode() != CONTINUE_AUTHENTICATION) {
             throw protocol("AUTH with reason " + ReasonCodes.name(fromBroker.reasonCode())
-                    + String.format(" (0x%02X)", fromBroker.reasonCode()) + " during " + method()
+                    + String.format(" (0x%02X)", fromBroker.reasonCode()) + " during " + method
                     + (inProgress() ? " re-authentication (only Continue authentication, 0x18, and Success, 0x00,"
                             + " are allowed there)" : " before CONNACK (only Continue authentication, 0x18, is"
                                     + " allowed there)"));
         }
         checkMethod(fromBroker.properties(), "AUTH");
-        if (proofSent) {
-            throw protocol("a second AUTH during " + method() + ": SCRAM has one round (server-first), the next"
-                    + " step is " + (inProgress() ? "AUTH (Success)" : "CONNACK"));
-        }
-        byte[] serverFirst = fromBroker.properties().binary(Properties.AUTH_DATA);
-        if (serverFirst == null) {
-            throw protocol("AUTH without Authentication Data during " + method() + " (the server-first message)");
-        }
-        byte[] proof;
+        byte[] answer;
         try {
-            proof = scram.clientFinal(serverFirst);
-        } catch (ScramClient.ScramException e) {
-            throw failed(e.getMessage());
+            answer = exchange.next(fromBroker.properties().binary(Properties.AUTH_DATA));
+        } catch (MqttProtocolException e) {
+            throw protocol(e.getMessage());
+        } catch (MqttAuthException | RuntimeException e) {
+            throw failed("AUTH (Continue authentication)", e, "");
         }
-        proofSent = true;
-        return new Auth(CONTINUE_AUTHENTICATION, new Properties().put(Properties.AUTH_METHOD, method())
-                .put(Properties.AUTH_DATA, proof));
+        Properties p = new Properties().put(Properties.AUTH_METHOD, method);
+        if (answer != null) {
+            p.put(Properties.AUTH_DATA, answer);
+        }
+        return new Auth(CONTINUE_AUTHENTICATION, p);
     }
 
-    /**
-     * Checks the CONNACK that accepted the connection: it must carry the server-final message and
-     * that message must prove the broker knows the password.
-     */
+    /** Gives the CONNACK that accepted the connection to the method. */
     void accepted(Connack ack) throws MqttProtocolException, MqttConnectionException {
         finished(ack.properties(), "CONNACK");
     }
 
-    /** Checks the packet that ends the exchange: CONNACK, or AUTH (Success) of a re-authentication. */
+    /** Gives the packet that ends the exchange to the method: CONNACK, or AUTH (Success). */
     private void finished(Properties p, String packet) throws MqttProtocolException, MqttConnectionException {
         checkMethod(p, packet);
-        byte[] serverFinal = p.binary(Properties.AUTH_DATA);
-        if (!proofSent || serverFinal == null) {
-            throw failed("the broker " + (inProgress() ? "ended the re-authentication" : "accepted the connection")
-                    + " without completing the exchange (" + (proofSent ? "no server-final message in " + packet
-                            : "no server-first message before " + packet) + "), so it has not proved it knows the"
-                    + " password; the connection was closed");
-        }
         try {
-            scram.verifyServerFinal(serverFinal);
-        } catch (ScramClient.ScramException e) {
-            throw failed(e.getMessage() + "; the connection was closed");
+            exchange.accepted(p.binary(Properties.AUTH_DATA));
+        } catch (MqttAuthException | RuntimeException e) {
+            throw failed(packet, e, "; the connection was closed");
         }
     }
 
     private void checkMethod(Properties p, String packet) throws MqttProtocolException {
         String m = p.string(Properties.AUTH_METHOD);
-        if (!method().equals(m)) {
+        if (!method.equals(m)) {
             throw protocol(packet + " with Authentication Method " + (m == null ? "absent" : "'" + m + "'")
-                    + " during " + method() + " (must be the method of CONNECT)");
+                    + " during " + method + " (must be the method of " + (inProgress() ? "the re-authentication"
+                            : "CONNECT") + ")");
         }
     }
 
@@ -270,7 +309,9 @@ final class EnhancedAuth {
         return new MqttProtocolException(MqttProtocolException.PROTOCOL_ERROR, where + ": protocol error: " + what);
     }
 
-    private MqttConnectionException failed(String why) {
-        return new MqttConnectionException(where + ": " + method() + " authentication failed: " + why);
+    private MqttAuthException failed(String packet, Exception e, String suffix) {
+        String why = e instanceof MqttAuthException ? e.getMessage() : "the method failed: " + MqttClientImpl.describe(e);
+        return new MqttAuthException(where + ": " + method + " authentication failed at " + packet
+                + (inProgress() ? " of a re-authentication" : "") + ": " + why + suffix, e);
     }
 }

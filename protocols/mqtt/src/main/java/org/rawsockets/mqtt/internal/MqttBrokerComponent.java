@@ -66,7 +66,14 @@ public final class MqttBrokerComponent implements MqttClient {
             @Reference(name = "configurationAdmin", cardinality = ReferenceCardinality.OPTIONAL)
             ConfigurationAdmin configurationAdmin, Map<String, Object> properties, BundleContext context) {
         this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
-                RefusedLiterals.storeRemover(configurationAdmin, "MQTT broker", LOG, PASSWORD));
+                RefusedLiterals.storeRemover(configurationAdmin, "MQTT broker", LOG, PASSWORD),
+                AuthMethods.services(context));
+    }
+
+    /** A broker client from a configuration map, with the built-in authentication methods only. */
+    public MqttBrokerComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
+            ConfigRegistry registry, Consumer<String> literalRemover) {
+        this(sockets, properties, secrets, registry, literalRemover, AuthMethods.of());
     }
 
     /**
@@ -74,13 +81,14 @@ public final class MqttBrokerComponent implements MqttClient {
      *
      * @param literalRemover called with the PID of a configuration whose literal password was refused,
      *        to remove it from the configuration store
+     * @param methods where an enhanced authentication method other than SCRAM is found
      * @throws org.rawsockets.protocols.config.ConfigRejectedException when the configuration is refused
      */
     public MqttBrokerComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
-            ConfigRegistry registry, Consumer<String> literalRemover) {
+            ConfigRegistry registry, Consumer<String> literalRemover, AuthMethods methods) {
         String where = StrictConfig.describe(properties == null ? Map.of() : properties);
         ConfigRegistry.Accepted<MqttSettings> accepted = new RefusedLiterals(literalRemover, PASSWORD).accept(registry,
-                properties, BrokerConfig.class, c -> settings(c, secrets, where), s -> s.name, LOG);
+                properties, BrokerConfig.class, c -> settings(c, secrets, methods, where), s -> s.name, LOG);
         this.claim = accepted.claim();
         this.client = new MqttClientImpl(accepted.value(), sockets);
         client.connect().whenComplete((v, e) -> {
@@ -92,7 +100,7 @@ public final class MqttBrokerComponent implements MqttClient {
     }
 
     /** Settings from a configuration; {@link IllegalArgumentException} names the property and the rule. */
-    static MqttSettings settings(BrokerConfig c, SecretFiles secrets, String where) {
+    static MqttSettings settings(BrokerConfig c, SecretFiles secrets, AuthMethods methods, String where) {
         String name = c.name() == null ? "" : c.name().strip();
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw bad("name", name.isEmpty() ? null : name, name.isEmpty() ? "missing" : "not a broker name",
@@ -203,15 +211,18 @@ public final class MqttBrokerComponent implements MqttClient {
         b.credentials(user.isEmpty() ? null : user, password);
         String sasl = c.saslMechanism().strip();
         if (!sasl.isEmpty() && !sasl.equalsIgnoreCase("NONE")) {
-            ScramClient.Mechanism m = ScramClient.Mechanism.bySaslName(sasl).orElseThrow(() -> bad("saslMechanism",
-                    sasl, "not a SASL mechanism of this client", "NONE, " + ScramClient.Mechanism.names()));
+            if (!sasl.matches("[\\x21-\\x7E]{1,64}")) {
+                throw bad("saslMechanism", sasl, "not a method name", "NONE, " + ScramClient.Mechanism.names()
+                        + " or the name of a bundle's MqttAuthMethod (1..64 printable ASCII characters, no space)");
+            }
             if (!version.startsWith("5")) {
                 throw bad("saslMechanism", sasl, "enhanced authentication is MQTT 5 only", "set version = 5 or NONE");
             }
-            if (user.isEmpty() || password == null) {
+            var scram = ScramClient.Mechanism.bySaslName(sasl);
+            if (scram.isPresent() && (user.isEmpty() || password == null)) {
                 throw bad("saslMechanism", sasl, "needs a user and a password", "set user and .password = secret:NAME");
             }
-            b.saslMechanism(m);
+            b.authMethod(scram.map(ScramClient.Mechanism::saslName).orElse(sasl), methods);
         }
         range("receiveMaximum", c.receiveMaximum(), 1, 65535);
         b.receiveMaximum(c.receiveMaximum());

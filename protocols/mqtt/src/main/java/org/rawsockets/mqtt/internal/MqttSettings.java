@@ -49,10 +49,13 @@ public final class MqttSettings {
     /** Read at each connect (a secret file may change); {@code null}: no password. */
     public final PasswordSource password;
     /**
-     * MQTT 5 enhanced authentication with this SCRAM mechanism ({@link #username} and
-     * {@link #password}, neither sent in CONNECT); {@code null}: none.
+     * MQTT 5 enhanced authentication with the method of this name, found in {@link #authMethods} at
+     * each exchange ({@link #username} and {@link #password} are given to it, neither is sent in
+     * CONNECT); {@code null}: none.
      */
-    public final ScramClient.Mechanism saslMechanism;
+    public final String authMethod;
+    /** Where {@link #authMethod} is found: SCRAM built in, a bundle's {@link org.rawsockets.mqtt.MqttAuthMethod}. */
+    public final AuthMethods authMethods;
     public final MqttMessage will;
     public final long willDelaySeconds;
     public final int receiveMaximum;
@@ -86,7 +89,8 @@ public final class MqttSettings {
         keepAliveSeconds = b.keepAliveSeconds;
         username = b.username;
         password = b.password;
-        saslMechanism = b.saslMechanism;
+        authMethod = b.authMethod;
+        authMethods = b.authMethods;
         will = b.will;
         willDelaySeconds = b.willDelaySeconds;
         receiveMaximum = b.receiveMaximum;
@@ -134,9 +138,11 @@ public final class MqttSettings {
         if (password != null && username == null && version == MqttVersion.V3_1_1) {
             throw new IllegalArgumentException(where + "MQTT 3.1.1 sends a password only with a user name");
         }
-        if (saslMechanism != null && (version != MqttVersion.V5 || username == null || password == null)) {
-            throw new IllegalArgumentException(where + "saslMechanism " + saslMechanism + " is MQTT 5 enhanced"
-                    + " authentication: it needs version 5, a user and a password");
+        if (authMethod != null && (version != MqttVersion.V5 || AuthMethods.isBuiltIn(authMethod) && (username == null
+                || password == null))) {
+            throw new IllegalArgumentException(where + "saslMechanism " + authMethod + " is MQTT 5 enhanced"
+                    + " authentication: it needs version 5" + (AuthMethods.isBuiltIn(authMethod) ? ", a user and a"
+                            + " password" : ""));
         }
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(queuePolicy, "queuePolicy");
@@ -205,6 +211,8 @@ public final class MqttSettings {
         b.keepAliveSeconds = keepAliveSeconds;
         b.username = username;
         b.password = password;
+        b.authMethod = authMethod;
+        b.authMethods = authMethods;
         b.will = will;
         b.willDelaySeconds = willDelaySeconds;
         b.receiveMaximum = receiveMaximum;
@@ -238,7 +246,8 @@ public final class MqttSettings {
         int keepAliveSeconds = 60;
         String username;
         PasswordSource password;
-        ScramClient.Mechanism saslMechanism;
+        String authMethod;
+        AuthMethods authMethods = AuthMethods.of();
         MqttMessage will;
         long willDelaySeconds;
         int receiveMaximum = 64;
@@ -324,7 +333,17 @@ public final class MqttSettings {
          * themselves in AUTH packets; neither is sent in CONNECT); {@code null}: none.
          */
         public Builder saslMechanism(ScramClient.Mechanism m) {
-            saslMechanism = m;
+            authMethod = m == null ? null : m.saslName();
+            return this;
+        }
+
+        /**
+         * MQTT 5 enhanced authentication with the method of this name ({@code null}: none), found in
+         * {@code methods} when each exchange starts.
+         */
+        public Builder authMethod(String name, AuthMethods methods) {
+            authMethod = name;
+            authMethods = methods;
             return this;
         }
 

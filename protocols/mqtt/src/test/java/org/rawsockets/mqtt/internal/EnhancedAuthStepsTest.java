@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.rawsockets.mqtt.MqttAuthException;
+import org.rawsockets.mqtt.MqttAuthMethod;
 import org.rawsockets.mqtt.MqttConnectionException;
 import org.rawsockets.mqtt.MqttProtocolException;
 import org.rawsockets.mqtt.internal.codec.Packet.Auth;
@@ -34,9 +36,18 @@ class EnhancedAuthStepsTest {
         return new Auth(reason, p);
     }
 
-    static EnhancedAuth started(ScramServer server, String[] serverFirst) {
-        EnhancedAuth a = new EnhancedAuth(Mechanism.SCRAM_SHA_256, "alice", "pw".getBytes(UTF_8), WHERE);
-        serverFirst[0] = server.first(new String(a.first(), UTF_8));
+    /** A SCRAM-SHA-256 exchange of user alice, password pw, as a connect starts it. */
+    static EnhancedAuth scram() throws Exception {
+        AuthMethods.Lease lease = AuthMethods.of().find(Mechanism.SCRAM_SHA_256.saslName());
+        EnhancedAuth a = new EnhancedAuth(lease, lease.method().start(new MqttAuthMethod.Credentials("b", "alice",
+                "pw".getBytes(UTF_8))), WHERE);
+        a.initial = a.exchange().initial();
+        return a;
+    }
+
+    static EnhancedAuth started(ScramServer server, String[] serverFirst) throws Exception {
+        EnhancedAuth a = scram();
+        serverFirst[0] = server.first(new String(a.initial, UTF_8));
         return a;
     }
 
@@ -76,22 +87,22 @@ class EnhancedAuthStepsTest {
     }
 
     @Test
-    void aBadServerFirstMessageFailsTheAuthentication() {
-        EnhancedAuth a = new EnhancedAuth(Mechanism.SCRAM_SHA_256, "alice", "pw".getBytes(UTF_8), WHERE);
-        a.first();
+    void aBadServerFirstMessageFailsTheAuthentication() throws Exception {
+        EnhancedAuth a = scram();
         MqttConnectionException e = assertThrows(MqttConnectionException.class, () -> a.next(auth(0x18,
                 "SCRAM-SHA-256", "r=notmine,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096")));
-        assertTrue(e.getMessage().equals(WHERE + ": SCRAM-SHA-256 authentication failed: the server's nonce does"
-                + " not extend this client's nonce"), e.getMessage());
+        assertTrue(e instanceof MqttAuthException && e.getMessage().equals(WHERE + ": SCRAM-SHA-256 authentication"
+                + " failed at AUTH (Continue authentication): the server's nonce does not extend this client's nonce"),
+                e.getMessage());
     }
 
     @Test
-    void aConnackBeforeTheProofIsRefused() {
-        EnhancedAuth a = new EnhancedAuth(Mechanism.SCRAM_SHA_256, "alice", "pw".getBytes(UTF_8), WHERE);
-        a.first();
+    void aConnackBeforeTheProofIsRefused() throws Exception {
+        EnhancedAuth a = scram();
         MqttConnectionException e = assertThrows(MqttConnectionException.class, () -> a.accepted(new Connack(false,
                 0, new Properties().put(Properties.AUTH_METHOD, "SCRAM-SHA-256"))));
-        assertTrue(e.getMessage().contains("no server-first message before CONNACK"), e.getMessage());
+        assertTrue(e.getMessage().contains("failed at CONNACK: the broker accepted without completing the exchange"
+                + " (no server-first message before accepting)"), e.getMessage());
     }
 
     @Test
@@ -113,8 +124,8 @@ class EnhancedAuthStepsTest {
         early.reauthentication(new java.util.concurrent.CompletableFuture<>());
         MqttConnectionException e = assertThrows(MqttConnectionException.class, () -> early.next(auth(0x00,
                 "SCRAM-SHA-256", "v=x")));
-        assertTrue(e.getMessage().contains("ended the re-authentication without completing the exchange (no"
-                + " server-first message before AUTH (Success))"), e.getMessage());
+        assertTrue(e.getMessage().contains("failed at AUTH (Success) of a re-authentication: the broker accepted"
+                + " without completing the exchange (no server-first message before accepting)"), e.getMessage());
 
         EnhancedAuth fromBroker = started(server, first);
         fromBroker.reauthentication(new java.util.concurrent.CompletableFuture<>());
@@ -127,7 +138,7 @@ class EnhancedAuthStepsTest {
         noFinal.reauthentication(new java.util.concurrent.CompletableFuture<>());
         noFinal.next(auth(0x18, "SCRAM-SHA-256", first[0]));
         e = assertThrows(MqttConnectionException.class, () -> noFinal.next(auth(0x00, "SCRAM-SHA-256", null)));
-        assertTrue(e.getMessage().contains("no server-final message in AUTH (Success)"), e.getMessage());
+        assertTrue(e.getMessage().contains("no server-final message when accepting"), e.getMessage());
         e = assertThrows(MqttConnectionException.class, () -> noFinal.next(auth(0x00, "SCRAM-SHA-256",
                 "v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")));
         assertTrue(e.getMessage().contains("signature does not match"), e.getMessage());

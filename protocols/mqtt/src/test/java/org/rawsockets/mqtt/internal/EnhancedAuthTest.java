@@ -22,6 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.rawsockets.mqtt.MqttAuthException;
+import org.rawsockets.mqtt.MqttAuthMethod;
 import org.rawsockets.mqtt.MqttClient;
 import org.rawsockets.mqtt.MqttConnectionException;
 import org.rawsockets.mqtt.MqttMessage;
@@ -38,18 +40,18 @@ import org.rawsockets.socket.TimedOutException;
 
 /**
  * MQTT 5 enhanced authentication with SCRAM against HiveMQ Community Edition (in-JVM, loopback)
- * whose extension does the broker's side ({@link HiveMqScram}), and against Mosquitto, which has no
+ * whose extension does the broker's side ({@link HiveMqAuth}), and against Mosquitto, which has no
  * enhanced authentication: the password never crosses the connection, both sides prove themselves,
  * and every way the broker can fail the exchange ends the connection with an error saying which.
  */
 class EnhancedAuthTest extends BrokerTestSupport {
 
     static final String PASSWORD = "correct horse battery staple";
-    static HiveMqScram hivemq;
+    static HiveMqAuth hivemq;
 
     @BeforeAll
     static void startHiveMq() throws Exception {
-        hivemq = new HiveMqScram("alice", PASSWORD);
+        hivemq = new HiveMqAuth("alice", PASSWORD);
     }
 
     @AfterAll
@@ -59,7 +61,7 @@ class EnhancedAuthTest extends BrokerTestSupport {
 
     @BeforeEach
     void honest() {
-        hivemq.behaviour = HiveMqScram.Behaviour.HONEST;
+        hivemq.behaviour = HiveMqAuth.Behaviour.HONEST;
         hivemq.password = PASSWORD;
     }
 
@@ -75,9 +77,9 @@ class EnhancedAuthTest extends BrokerTestSupport {
         MqttClientImpl c = client(scram("scram-" + m, hivemq.port, m, PASSWORD).build());
         await(c.connect());
         assertTrue(c.status().connected(), c.status().toString());
-        HiveMqScram.Connect connect = hivemq.connects.stream().filter(x -> x.clientId().equals("scram-" + m))
+        HiveMqAuth.Connect connect = hivemq.connects.stream().filter(x -> x.clientId().equals("scram-" + m))
                 .reduce((a, b) -> b).orElseThrow();
-        assertEquals(new HiveMqScram.Connect("scram-" + m, m.saslName(), false, false), connect,
+        assertEquals(new HiveMqAuth.Connect("scram-" + m, m.saslName(), false, false), connect,
                 "CONNECT carries the method, no user name and no password");
         assertTrue(hivemq.serverFinals.get(hivemq.serverFinals.size() - 1).startsWith("v="),
                 "the broker checked the proof: " + hivemq.serverFinals);
@@ -101,7 +103,7 @@ class EnhancedAuthTest extends BrokerTestSupport {
 
     @Test
     void aBrokerThatDoesNotKnowThePasswordIsRefusedByTheClient() throws Exception {
-        hivemq.behaviour = HiveMqScram.Behaviour.LIE_ABOUT_SIGNATURE;
+        hivemq.behaviour = HiveMqAuth.Behaviour.LIE_ABOUT_SIGNATURE;
         MqttClientImpl c = client(scram("liar", hivemq.port, Mechanism.SCRAM_SHA_512, PASSWORD).build());
         MqttConnectionException e = assertThrows(MqttConnectionException.class, () -> await(c.connect()));
         assertTrue(e.getMessage().contains("SCRAM-SHA-512 authentication failed") && e.getMessage().contains(
@@ -111,17 +113,17 @@ class EnhancedAuthTest extends BrokerTestSupport {
 
     @Test
     void aBrokerThatAcceptsWithoutFinishingTheExchangeIsRefused() throws Exception {
-        hivemq.behaviour = HiveMqScram.Behaviour.SKIP_SERVER_FINAL;
+        hivemq.behaviour = HiveMqAuth.Behaviour.SKIP_SERVER_FINAL;
         MqttClientImpl c = client(scram("skipper", hivemq.port, Mechanism.SCRAM_SHA_256, PASSWORD).build());
         MqttConnectionException e = assertThrows(MqttConnectionException.class, () -> await(c.connect()));
-        assertTrue(e.getMessage().contains("without completing the exchange (no server-final message in CONNACK)"),
+        assertTrue(e.getMessage().contains("without completing the exchange (no server-final message when accepting)"),
                 e.getMessage());
         assertFalse(c.status().connected());
     }
 
     @Test
     void aBrokerWithoutTheMethodRefusesIt() throws Exception {
-        hivemq.behaviour = HiveMqScram.Behaviour.REFUSE_METHOD;
+        hivemq.behaviour = HiveMqAuth.Behaviour.REFUSE_METHOD;
         MqttClientImpl c = client(scram("nomethod", hivemq.port, Mechanism.SCRAM_SHA_256, PASSWORD).build());
         MqttReasonException e = assertThrows(MqttReasonException.class, () -> await(c.connect()));
         assertEquals(0x8C, e.reasonCode(), e.getMessage());
@@ -146,9 +148,9 @@ class EnhancedAuthTest extends BrokerTestSupport {
         SecretFiles sf = new SecretFiles(secrets.toString());
         ConfigRegistry registry = new ConfigRegistry(BrokerConfig.PID, "MQTT broker");
 
-        Map<String, Object> unknown = config("hive", "SCRAM-SHA-1");
-        assertTrue(assertThrows(ConfigRejectedException.class, () -> component(unknown, sf, registry)).getMessage()
-                .contains("NONE, SCRAM-SHA-256, SCRAM-SHA-512"));
+        Map<String, Object> notAName = config("hive", "SCRAM SHA 1");
+        assertTrue(assertThrows(ConfigRejectedException.class, () -> component(notAName, sf, registry)).getMessage()
+                .contains("NONE, SCRAM-SHA-256, SCRAM-SHA-512 or the name of a bundle's MqttAuthMethod"));
         Map<String, Object> v311 = config("hive", "SCRAM-SHA-256");
         v311.put("version", "3.1.1");
         assertTrue(assertThrows(ConfigRejectedException.class, () -> component(v311, sf, registry)).getMessage()
@@ -157,6 +159,16 @@ class EnhancedAuthTest extends BrokerTestSupport {
         noPassword.remove(".password");
         assertTrue(assertThrows(ConfigRejectedException.class, () -> component(noPassword, sf, registry))
                 .getMessage().contains("needs a user and a password"));
+
+        // a name no bundle provides: accepted (its bundle may come later), each connect fails saying so
+        MqttClient unknown = component(config("hive-unknown", "SCRAM-SHA-1"), sf, registry);
+        Waits.until(20_000, "the missing method reported", () -> unknown.status().lastError() != null,
+                unknown::status);
+        assertTrue(unknown.status().lastError().startsWith("MqttAuthException: MQTT broker 'hive-unknown' (mqtt"
+                + " 127.0.0.1:" + hivemq.port + "): no enhanced authentication method 'SCRAM-SHA-1': built in are"
+                + " SCRAM-SHA-256, SCRAM-SHA-512; no bundle provides another"), unknown.status().lastError());
+        assertFalse(hivemq.connects.stream().anyMatch(x -> x.clientId().equals("hive-unknown")),
+                "nothing was sent to the broker");
 
         MqttClient c = component(config("hive", "scram-sha-512"), sf, registry);
         Waits.until(20_000, "connected with SCRAM-SHA-512", () -> c.status().connected(), c::status);
@@ -228,7 +240,7 @@ class EnhancedAuthTest extends BrokerTestSupport {
     void aBrokerThatDoesNotKnowThePasswordOnReauthenticationLosesTheConnection() throws Exception {
         MqttClientImpl c = client(scram("reliar", hivemq.port, Mechanism.SCRAM_SHA_256, PASSWORD).build());
         await(c.connect());
-        hivemq.behaviour = HiveMqScram.Behaviour.LIE_ABOUT_SIGNATURE;
+        hivemq.behaviour = HiveMqAuth.Behaviour.LIE_ABOUT_SIGNATURE;
         MqttConnectionException e = assertThrows(MqttConnectionException.class, () -> await(c.reauthenticate()));
         assertTrue(e.getMessage().contains("SCRAM-SHA-256 authentication failed") && e.getMessage().contains(
                 "signature does not match"), e.getMessage());
@@ -241,7 +253,7 @@ class EnhancedAuthTest extends BrokerTestSupport {
         MqttClientImpl c = client(scram("silent", hivemq.port, Mechanism.SCRAM_SHA_256, PASSWORD)
                 .connectTimeout(Duration.ofSeconds(1)).build());
         await(c.connect());
-        hivemq.behaviour = HiveMqScram.Behaviour.SILENT_REAUTH;
+        hivemq.behaviour = HiveMqAuth.Behaviour.SILENT_REAUTH;
         long start = System.nanoTime();
         TimedOutException e = assertThrows(TimedOutException.class, () -> await(c.reauthenticate()));
         long ms = (System.nanoTime() - start) / 1_000_000;
@@ -263,6 +275,92 @@ class EnhancedAuthTest extends BrokerTestSupport {
                 () -> await(idle.reauthenticate()));
         assertTrue(notConnected.getMessage().contains("not connected (the next connect authenticates with"
                 + " SCRAM-SHA-256)"), notConnected.getMessage());
+    }
+
+    // ---------------------------------------------------------------- a bundle's method (MqttAuthMethod)
+
+    static MqttSettings.Builder hmac(String name, HmacMethod method, String password) {
+        return MqttSettings.builder(name).host("127.0.0.1", hivemq.port).version(MqttVersion.V5)
+                .credentials("alice", password.getBytes(UTF_8)).authMethod(HmacMethod.NAME, AuthMethods.of(method))
+                .connectTimeout(Duration.ofSeconds(5)).reconnect(false, Duration.ofMillis(50), Duration.ofMillis(500));
+    }
+
+    @Test
+    void aBundlesMethodRunsItsRoundsAtConnectAndAtReauthentication() throws Exception {
+        HmacMethod method = new HmacMethod();
+        MqttClientImpl c = client(hmac("hmac", method, PASSWORD).build());
+        int rounds = hivemq.hmacRounds.size();
+        await(c.connect());
+        assertEquals(new HiveMqAuth.Connect("hmac", HmacMethod.NAME, false, false), hivemq.connects.get(
+                hivemq.connects.size() - 1), "CONNECT carries the method, no user name and no password");
+        assertEquals(List.of(1, 2), hivemq.hmacRounds.subList(rounds, hivemq.hmacRounds.size()),
+                "two rounds of AUTH before CONNACK");
+        await(c.reauthenticate());
+        assertEquals(List.of(1, 2, 1, 2), hivemq.hmacRounds.subList(rounds, hivemq.hmacRounds.size()));
+        assertEquals(2, method.started);
+        MqttSubscription s = await(c.subscribe("auth/hmac", SubscriptionOptions.of(Qos.AT_LEAST_ONCE), 4));
+        await(c.publish(MqttMessage.of("auth/hmac", "after RS-HMAC", Qos.AT_LEAST_ONCE)));
+        assertEquals("after RS-HMAC", await(s.read(Duration.ofSeconds(20))).value().payloadAsString());
+        assertTrue(c.status().connected() && c.status().reconnects() == 0, c.status().toString());
+    }
+
+    @Test
+    void aBundlesMethodDecidesWhetherTheBrokerProvedItself() throws Exception {
+        hivemq.behaviour = HiveMqAuth.Behaviour.LIE_ABOUT_SIGNATURE;
+        MqttClientImpl c = client(hmac("hmac-liar", new HmacMethod(), PASSWORD).build());
+        MqttAuthException e = assertThrows(MqttAuthException.class, () -> await(c.connect()));
+        assertEquals("MQTT broker 'hmac-liar' (mqtt 127.0.0.1:" + hivemq.port + "): RS-HMAC authentication failed"
+                + " at CONNACK: the broker did not prove it knows the password (wrong or missing proof); the"
+                + " connection was closed", e.getMessage());
+        assertFalse(c.status().connected());
+
+        hivemq.behaviour = HiveMqAuth.Behaviour.HONEST;
+        MqttClientImpl wrong = client(hmac("hmac-wrong", new HmacMethod(), "incorrect").build());
+        MqttReasonException refused = assertThrows(MqttReasonException.class, () -> await(wrong.connect()));
+        assertEquals(0x87, refused.reasonCode(), refused.getMessage());
+    }
+
+    @Test
+    void aMethodThatFailsIsAnAuthenticationFailureAndTheClientGoesOn() throws Exception {
+        HmacMethod method = new HmacMethod();
+        MqttAuthMethod broken = new MqttAuthMethod() {
+            @Override
+            public String name() {
+                return HmacMethod.NAME;
+            }
+
+            @Override
+            public Exchange start(Credentials credentials) throws MqttAuthException {
+                Exchange real = method.start(credentials);
+                return new Exchange() {
+                    @Override
+                    public byte[] initial() {
+                        return real.initial();
+                    }
+
+                    @Override
+                    public byte[] next(byte[] data) {
+                        throw new IllegalStateException("the plug-in's bug");
+                    }
+
+                    @Override
+                    public void accepted(byte[] data) {
+                    }
+                };
+            }
+        };
+        MqttClientImpl c = client(hmac("hmac-broken", method, PASSWORD).authMethod(HmacMethod.NAME,
+                AuthMethods.of(broken)).build());
+        MqttAuthException e = assertThrows(MqttAuthException.class, () -> await(c.connect()));
+        assertTrue(e.getMessage().contains("RS-HMAC authentication failed at AUTH (Continue authentication): the"
+                + " method failed: IllegalStateException: the plug-in's bug"), e.getMessage());
+
+        MqttClientImpl missing = client(hmac("hmac-missing", method, PASSWORD).authMethod("RS-OTHER",
+                AuthMethods.of(method)).build());
+        MqttAuthException none = assertThrows(MqttAuthException.class, () -> await(missing.connect()));
+        assertTrue(none.getMessage().contains("no enhanced authentication method 'RS-OTHER': built in are"
+                + " SCRAM-SHA-256, SCRAM-SHA-512; bundles provide RS-HMAC (a bundle provides one as an MqttAuthMethod"
+                + " service with the service property saslMechanism=RS-OTHER)"), none.getMessage());
     }
 
     static long reauths(String clientId) {

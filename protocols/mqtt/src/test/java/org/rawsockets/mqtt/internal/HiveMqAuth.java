@@ -30,12 +30,13 @@ import com.hivemq.extension.sdk.api.services.Services;
 /**
  * HiveMQ Community Edition embedded in the test's JVM on a free loopback port, with an extension
  * doing the broker's side of MQTT 5 enhanced authentication with SCRAM-SHA-256 and SCRAM-SHA-512
- * ({@link ScramServer}, written from RFC 5802, for one user). HiveMQ runs the AUTH packet flow
+ * ({@link ScramServer}, written from RFC 5802, for one user) and with the tests' two-round
+ * {@link HmacMethod}, at connect and at re-authentication. HiveMQ runs the AUTH packet flow
  * (CONNECT → AUTH continue → AUTH continue → CONNACK); {@link #behaviour} makes the extension refuse
  * the method, lie about its signature or accept without the server-final message. What each CONNECT
  * carried is kept in {@link #connects}.
  */
-final class HiveMqScram implements AutoCloseable {
+final class HiveMqAuth implements AutoCloseable {
 
     enum Behaviour {
         /** SCRAM as RFC 5802 says. */
@@ -65,9 +66,49 @@ final class HiveMqScram implements AutoCloseable {
     /** The broker's answers to client-final messages ("v=..." or "e=..."), in order. */
     final List<String> serverFinals = new CopyOnWriteArrayList<>();
     private final Map<String, ScramServer> exchanges = new ConcurrentHashMap<>();
+    private final Map<String, HmacExchange> hmac = new ConcurrentHashMap<>();
+    /** The rounds answered correctly in RS-HMAC exchanges ({@link HmacMethod}), in order. */
+    final List<Integer> hmacRounds = new CopyOnWriteArrayList<>();
+
+    /** The broker's side of {@link HmacMethod}: two nonces, then the proof of the password. */
+    private final class HmacExchange {
+        final byte[] nonce = random(16);
+        int round;
+
+        /** @return whether the exchange is over */
+        boolean step(byte[] data, EnhancedAuthOutput output) {
+            byte[] key = password.getBytes(UTF_8);
+            round++;
+            byte[] expected = HmacMethod.mac(key, nonce, String.valueOf(round).getBytes(UTF_8));
+            if (data.length < 32 || !java.security.MessageDigest.isEqual(expected, java.util.Arrays.copyOf(data, 32))) {
+                output.failAuthentication(DisconnectedReasonCode.NOT_AUTHORIZED, "wrong RS-HMAC answer in round "
+                        + round);
+                return true;
+            }
+            hmacRounds.add(round);
+            if (round == 1) {
+                System.arraycopy(random(16), 0, nonce, 0, 16);
+                output.continueAuthentication(nonce.clone());
+                return false;
+            }
+            byte[] clientNonce = java.util.Arrays.copyOfRange(data, 32, data.length);
+            byte[] proof = HmacMethod.mac(key, clientNonce, "server".getBytes(UTF_8));
+            if (behaviour == Behaviour.LIE_ABOUT_SIGNATURE) {
+                proof[0] ^= 1;
+            }
+            output.authenticateSuccessfully(proof);
+            return true;
+        }
+    }
+
+    static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
+    }
     private final EmbeddedHiveMQ hivemq;
 
-    HiveMqScram(String user, String password) throws Exception {
+    HiveMqAuth(String user, String password) throws Exception {
         this.user = user;
         this.password = password;
         this.port = Mosquitto.freePort();
@@ -129,6 +170,17 @@ final class HiveMqScram implements AutoCloseable {
 
         /** Answers a client-first message, of CONNECT or of AUTH (Re-authenticate). */
         private void start(String clientId, String method, String clientFirst, EnhancedAuthOutput output) {
+            hmac.remove(clientId);
+            if (HmacMethod.NAME.equals(method) && behaviour != Behaviour.REFUSE_METHOD) {
+                if (!user.equals(clientFirst)) {
+                    output.failAuthentication(DisconnectedReasonCode.NOT_AUTHORIZED, "unknown user");
+                    return;
+                }
+                HmacExchange x = new HmacExchange();
+                hmac.put(clientId, x);
+                output.continueAuthentication(x.nonce.clone());
+                return;
+            }
             int bits = "SCRAM-SHA-256".equals(method) ? 256 : "SCRAM-SHA-512".equals(method) ? 512 : 0;
             if (bits == 0 || behaviour == Behaviour.REFUSE_METHOD) {
                 output.failAuthentication(DisconnectedReasonCode.BAD_AUTHENTICATION_METHOD, "no " + method + " here");
@@ -150,6 +202,14 @@ final class HiveMqScram implements AutoCloseable {
 
         @Override
         public void onAuth(EnhancedAuthInput input, EnhancedAuthOutput output) {
+            String clientId = input.getClientInformation().getClientId();
+            HmacExchange x = hmac.get(clientId);
+            if (x != null) {
+                if (x.step(input.getAuthPacket().getAuthenticationDataAsArray().orElse(new byte[0]), output)) {
+                    hmac.remove(clientId, x);
+                }
+                return;
+            }
             ScramServer server = exchanges.remove(input.getClientInformation().getClientId());
             if (server == null) {
                 output.failAuthentication(DisconnectedReasonCode.PROTOCOL_ERROR, "AUTH without an exchange");
