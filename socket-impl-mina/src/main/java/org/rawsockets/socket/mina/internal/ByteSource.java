@@ -48,7 +48,7 @@ abstract class ByteSource extends Source<ByteBuffer> {
             queued = src.remaining();
             if (queued > 0) {
                 if (!ByteChunks.append(queue.peekLast(), src)) {
-                    queue.add(src);
+                    enqueueLocked(src);
                     result = TAKEN;
                 }
                 weight += queued;

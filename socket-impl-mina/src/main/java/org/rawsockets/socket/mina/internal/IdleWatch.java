@@ -37,7 +37,7 @@ final class IdleWatch implements Runnable {
     }
 
     private long count() {
-        return c.bytesIn.get() + c.bytesOut.get();
+        return c.bytesIn() + c.bytesOut();
     }
 
     @Override

@@ -13,8 +13,7 @@ import org.apache.mina.core.session.IoSession;
 final class RxFlow {
 
     private final TcpConnection c;
-    private final Object lock = new Object();
-    // guarded by lock
+    // guarded by this (no lock object of its own: one object less per socket)
     private boolean suspended;
 
     RxFlow(TcpConnection c) {
@@ -28,7 +27,7 @@ final class RxFlow {
         if (s == null) {
             return;
         }
-        synchronized (lock) {
+        synchronized (this) {
             // the weight passed to the caller may be stale: a reader may have drained meanwhile
             long w = c.facade().rx.weight();
             if (!suspended && w > 0 && (w > c.engine.config().highWaterMark() || c.owner.overBufferQuota())) {
@@ -45,7 +44,7 @@ final class RxFlow {
         if (s == null) {
             return;
         }
-        synchronized (lock) {
+        synchronized (this) {
             if (suspended && c.facade().rx.weight() <= c.engine.config().lowWaterMark() && !c.st.peerEnded()) {
                 suspended = false;
                 resume(s);
@@ -55,7 +54,7 @@ final class RxFlow {
 
     /** The input closed (FIN): stop selecting it; it stays readable. */
     void suspendAtEnd(IoSession s) {
-        synchronized (lock) {
+        synchronized (this) {
             suspended = true;
             s.suspendRead();
         }
@@ -63,7 +62,7 @@ final class RxFlow {
 
     /** Resumes reads suspended for the old streams (startTls switched to new ones). */
     void resumeIfSuspended(IoSession s) {
-        synchronized (lock) {
+        synchronized (this) {
             if (suspended) {
                 suspended = false;
                 resume(s);
@@ -75,7 +74,7 @@ final class RxFlow {
     void cancelled() {
         IoSession s = c.session;
         if (s != null) {
-            synchronized (lock) {
+            synchronized (this) {
                 if (suspended && !c.st.peerEnded()) {
                     suspended = false;
                     resume(s);
@@ -85,7 +84,7 @@ final class RxFlow {
     }
 
     boolean isSuspended() {
-        synchronized (lock) {
+        synchronized (this) {
             return suspended;
         }
     }

@@ -1,11 +1,11 @@
 package org.rawsockets.socket.mina.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.rawsockets.socket.NotAllowedException;
 import org.rawsockets.socket.SocketClosedException;
@@ -16,25 +16,50 @@ import org.rawsockets.socket.SocketState;
 import org.rawsockets.socket.mina.internal.policy.AccessKind;
 import org.rawsockets.socket.mina.internal.policy.AuditLog;
 
-/** What every socket shares: identity, owner, state, counters, registry and audit life cycle. */
+/**
+ * What every socket shares: identity, owner, state, counters, registry and audit life cycle.
+ *
+ * <p>Counters and flags are plain fields updated through {@link VarHandle}s rather than atomic
+ * objects: a gateway keeps thousands of idle sockets, and each atomic object costs 16-24 bytes
+ * more per socket than its field.
+ */
 abstract class SocketBase {
+
+    private static final VarHandle BYTES_IN;
+    private static final VarHandle BYTES_OUT;
+    private static final VarHandle PENDING_DONE;
+    private static final VarHandle FINISHED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            BYTES_IN = l.findVarHandle(SocketBase.class, "bytesIn", long.class);
+            BYTES_OUT = l.findVarHandle(SocketBase.class, "bytesOut", long.class);
+            PENDING_DONE = l.findVarHandle(SocketBase.class, "pendingDone", boolean.class);
+            FINISHED = l.findVarHandle(SocketBase.class, "finished", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final long id;
     final OwnedService owner;
     final SocketKind kind;
     final AccessKind accessKind;
     final String destination;
-    final Instant createdAt = Instant.now();
-    final AtomicLong bytesIn = new AtomicLong();
-    final AtomicLong bytesOut = new AtomicLong();
+    /** When the socket was created, epoch seconds and nanoseconds (an {@link Instant} on demand). */
+    private final long createdSeconds;
+    private final int createdNanos;
+    private volatile long bytesIn;
+    private volatile long bytesOut;
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     volatile SocketState state = SocketState.OPENING;
     volatile InetSocketAddress localAddress;
     volatile InetSocketAddress remoteAddress;
     /** The resolved address the policy checked, for the audit log. */
     volatile InetSocketAddress auditAddress;
-    private final AtomicBoolean pendingDone = new AtomicBoolean();
-    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile boolean pendingDone;
+    private volatile boolean finished;
     private volatile boolean registered;
 
     SocketBase(OwnedService owner, SocketKind kind, AccessKind accessKind, String destination) {
@@ -43,6 +68,39 @@ abstract class SocketBase {
         this.kind = kind;
         this.accessKind = accessKind;
         this.destination = destination;
+        Instant now = Instant.now();
+        this.createdSeconds = now.getEpochSecond();
+        this.createdNanos = now.getNano();
+    }
+
+    /** When the socket was created. */
+    final Instant createdAt() {
+        return Instant.ofEpochSecond(createdSeconds, createdNanos);
+    }
+
+    /** Bytes received so far. */
+    final long bytesIn() {
+        return bytesIn;
+    }
+
+    /** Bytes sent so far. */
+    final long bytesOut() {
+        return bytesOut;
+    }
+
+    /** Counts received bytes (any thread). */
+    final void countIn(long n) {
+        BYTES_IN.getAndAdd(this, n);
+    }
+
+    /** Counts sent bytes (any thread). */
+    final void countOut(long n) {
+        BYTES_OUT.getAndAdd(this, n);
+    }
+
+    /** Sets the pending-open flag once; true for the caller that set it. */
+    private boolean markPendingDone() {
+        return PENDING_DONE.compareAndSet(this, false, true);
     }
 
     /** Registers with the owner, checking its quotas; on refusal the socket fails at once. */
@@ -51,11 +109,11 @@ abstract class SocketBase {
             owner.admit(this, pending);
             registered = true;
             if (!pending) {
-                pendingDone.set(true);
+                pendingDone = true;
             }
             return true;
         } catch (NotAllowedException e) {
-            pendingDone.set(true);
+            pendingDone = true;
             audit(AuditLog.Outcome.REFUSED, e.getMessage());
             failOpen(e);
             return false;
@@ -73,12 +131,12 @@ abstract class SocketBase {
 
     SocketInfo info() {
         return new SocketInfo(id, owner.owner().toString(), kind, destination, localAddress, remoteAddress, state,
-                bytesIn.get(), bytesOut.get(), createdAt);
+                bytesIn, bytesOut, createdAt());
     }
 
     /** Marks the open complete (counts, audit). */
     final void markOpen() {
-        if (pendingDone.compareAndSet(false, true)) {
+        if (markPendingDone()) {
             owner.pendingDone();
         }
         if (state == SocketState.OPENING) {
@@ -89,10 +147,10 @@ abstract class SocketBase {
 
     /** Marks the socket done: unregisters, audits, completes or fails {@link #closed}. */
     final void markFinished(Throwable error, boolean opened) {
-        if (!finished.compareAndSet(false, true)) {
+        if (!FINISHED.compareAndSet(this, false, true)) {
             return;
         }
-        if (pendingDone.compareAndSet(false, true)) {
+        if (markPendingDone()) {
             owner.pendingDone();
         }
         state = error == null ? SocketState.CLOSED : SocketState.FAILED;
@@ -116,11 +174,11 @@ abstract class SocketBase {
 
     final void audit(AuditLog.Outcome outcome, String detail) {
         owner.engine.audit(new AuditLog.Entry(Instant.now(), owner.owner(), id, accessKind, destination,
-                auditAddress, outcome, detail == null ? "" : detail, bytesIn.get(), bytesOut.get()));
+                auditAddress, outcome, detail == null ? "" : detail, bytesIn, bytesOut));
     }
 
     boolean isFinished() {
-        return finished.get();
+        return finished;
     }
 
     /** Fails a pending open (quota, policy, release, timeout). */

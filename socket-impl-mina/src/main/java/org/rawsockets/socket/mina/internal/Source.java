@@ -31,8 +31,11 @@ abstract class Source<T> implements ReadableStream<T> {
         NONE, PULL, PUBLISHER, BLOCKING, BYOB
     }
 
-    /** Small at first (a deque of 16 slots per idle socket adds up); it grows as a busy stream needs. */
-    final ArrayDeque<T> queue = new ArrayDeque<>(4);
+    /**
+     * The shared empty deque until the first element (an idle socket holds none), then a small one of
+     * its own that grows as a busy stream needs. Added to by {@link #enqueueLocked} only.
+     */
+    ArrayDeque<T> queue = NoDeque.empty();
     long weight;
     boolean ended;
     boolean cancelled;
@@ -49,8 +52,11 @@ abstract class Source<T> implements ReadableStream<T> {
     ScheduledFuture<?> readTimer;
     final CompletableFuture<Void> released = new CompletableFuture<>();
 
-    /** The Flow.Publisher style: subscriber, demand, drain loop (guarded by this object's lock). */
-    private final SourcePublisher<T> publisher = new SourcePublisher<>(this);
+    /**
+     * The Flow.Publisher style: subscriber, demand, drain loop (guarded by this object's lock);
+     * made when that style is chosen.
+     */
+    private volatile SourcePublisher<T> publisher;
 
     /** The weight of one element (bytes for TCP, 1 for datagrams and connections). */
     protected abstract long weigh(T element);
@@ -118,7 +124,7 @@ abstract class Source<T> implements ReadableStream<T> {
             }
             if (style == Style.BYOB) {
                 d = weigh(element);
-                queue.add(element);
+                enqueueLocked(element);
                 weight += d;
                 w = weight;
                 if (byobRead != null) {
@@ -137,7 +143,7 @@ abstract class Source<T> implements ReadableStream<T> {
                 stopTimer();
             } else {
                 d = weigh(element);
-                queue.add(element);
+                enqueueLocked(element);
                 weight += d;
                 w = weight;
                 notifyAll();
@@ -446,11 +452,28 @@ abstract class Source<T> implements ReadableStream<T> {
     @Override
     public Flow.Publisher<T> publisher() {
         lock(Style.PUBLISHER);
-        return publisher.publisher();
+        SourcePublisher<T> p;
+        synchronized (this) {
+            p = publisher;
+            if (p == null) {
+                p = publisher = new SourcePublisher<>(this);
+            }
+        }
+        return p.publisher();
     }
 
+    /** Hands queued elements to the subscriber, if the stream is read through a publisher. */
     private void drain() {
-        publisher.drain();
+        SourcePublisher<T> p = publisher;
+        if (p != null) {
+            p.drain();
+        }
+    }
+
+    /** Queues an element (under the lock). */
+    final void enqueueLocked(T element) {
+        queue = NoDeque.writable(queue);
+        queue.add(element);
     }
 
     // Under the lock, for SourcePublisher's drain loop.

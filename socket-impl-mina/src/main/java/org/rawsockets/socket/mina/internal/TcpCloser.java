@@ -26,13 +26,26 @@ import org.rawsockets.socket.TlsMode;
 final class TcpCloser {
 
     private final TcpConnection c;
-    private final CloseLinger linger;
+    /** Made at the first close (an idle socket has none). */
+    private volatile CloseLinger linger;
     /** The writable side's close: completes once the FIN went (or the socket ended). */
     final CompletableFuture<Void> writeClosed = new CompletableFuture<>();
 
     TcpCloser(TcpConnection c) {
         this.c = c;
-        this.linger = new CloseLinger(c.engine.timer());
+    }
+
+    private CloseLinger linger() {
+        CloseLinger l = linger;
+        if (l == null) {
+            synchronized (this) {
+                l = linger;
+                if (l == null) {
+                    linger = l = new CloseLinger(c.engine.timer());
+                }
+            }
+        }
+        return l;
     }
 
     /** Whether the FIN is due now (under c.st): see {@link TcpState#finDue}. */
@@ -90,12 +103,15 @@ final class TcpCloser {
 
     private void armLinger() {
         Duration limit = c.options.closeTimeout().orElse(c.engine.config().closeTimeout());
-        linger.arm(limit, () -> closeTimedOut(limit));
+        linger().arm(limit, () -> closeTimedOut(limit));
     }
 
     /** The session is gone: the linger need not keep the connection reachable. */
     void cancelLinger() {
-        linger.cancel();
+        CloseLinger l = linger;
+        if (l != null) {
+            l.cancel();
+        }
     }
 
     /**
@@ -269,7 +285,10 @@ final class TcpCloser {
             wasOpened = c.st.wasOpened();
             opening = c.st.opening();
         }
-        linger.cancel();
+        CloseLinger l = linger;
+        if (l != null) {
+            l.cancel();
+        }
         if (opening) {
             c.failOpen(new NetworkException(NetworkException.Reason.CLOSED_BY_PEER, "connection to " + c.where()
                     + " was closed by the peer during " + (c.tls.mode() == TlsMode.ON ? "the TLS handshake" : "the open"),

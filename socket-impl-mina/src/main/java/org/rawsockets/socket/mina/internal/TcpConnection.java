@@ -306,7 +306,7 @@ final class TcpConnection extends SocketBase {
                 chunk = chunk.asReadOnlyBuffer();
             }
         }
-        bytesIn.addAndGet(n);
+        countIn(n);
         if (!f.rx.push(chunk) && plainText && f.rx.isRetired()) {
             tlsLayer.plainTextDuringUpgrade(n); // arrived while startTls() replaced the plain streams
         }
@@ -434,7 +434,7 @@ final class TcpConnection extends SocketBase {
             tx.inMina--;
             owner.buffered.addAndGet(-n);
             if (ok) {
-                bytesOut.addAndGet(n);
+                countOut(n);
             }
             err = st.error;
             done = queued <= engine.config().lowWaterMark() || !ok ? tx.takeWaiters() : List.of();

@@ -49,7 +49,7 @@ final class TcpRx extends ByteSource implements TcpReadable {
     /** Bytes from the network in the I/O thread's pooled {@code chunk} (see {@link ByteSource#pushBytes}). */
     int received(ByteBuffer chunk) {
         int n = chunk.remaining();
-        c.bytesIn.addAndGet(n);
+        c.countIn(n);
         int r = pushBytes(chunk);
         if (r == REFUSED && isRetired()) {
             c.tlsLayer.plainTextDuringUpgrade(n); // arrived while startTls() replaced the plain streams

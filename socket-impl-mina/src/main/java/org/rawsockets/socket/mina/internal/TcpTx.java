@@ -55,6 +55,16 @@ final class TcpTx implements TcpWritable {
     static final int IN_PLACE_MAX = ChunkPool.SIZE;
 
 
+    private static final java.lang.invoke.VarHandle POOLED_OUT;
+
+    static {
+        try {
+            POOLED_OUT = java.lang.invoke.MethodHandles.lookup().findVarHandle(TcpTx.class, "pooledOut", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final TcpConnection c;
 
     private final int maxInMina;
@@ -64,8 +74,10 @@ final class TcpTx implements TcpWritable {
      */
     private final boolean plain;
     // guarded by the connection
-    private final ArrayDeque<Held> held = new ArrayDeque<>(4); // grows when busy; small per idle socket
-    private List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    /** Writes not yet in MINA: the shared empty deque until the first (an idle socket holds none). */
+    private ArrayDeque<Held> held = NoDeque.empty();
+    /** Writes waiting for the low-water mark; {@code null}: none (made at the first). */
+    private List<CompletableFuture<Void>> waiters;
     private boolean open;
     private boolean pumping;
     /** The thread that set {@link #pumping}. */
@@ -73,7 +85,7 @@ final class TcpTx implements TcpWritable {
     /** Requests handed to MINA and not completed yet. */
     int inMina;
     /** Pooled buffers of {@link #writeCopy} not given back yet. */
-    private final java.util.concurrent.atomic.AtomicInteger pooledOut = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int pooledOut;
     Throwable retired; // guarded by the connection
 
     TcpTx(TcpConnection c, boolean tls) {
@@ -88,8 +100,22 @@ final class TcpTx implements TcpWritable {
 
     List<CompletableFuture<Void>> takeWaiters() {
         List<CompletableFuture<Void>> w = waiters;
-        waiters = new ArrayList<>();
-        return w;
+        waiters = null;
+        return w == null ? List.of() : w;
+    }
+
+    /** Holds a write back (under the connection). */
+    private void hold(Held h) {
+        held = NoDeque.writable(held);
+        held.add(h);
+    }
+
+    /** A write waits for the low-water mark (under the connection). */
+    private void await(CompletableFuture<Void> f) {
+        if (waiters == null) {
+            waiters = new ArrayList<>(2);
+        }
+        waiters.add(f);
     }
 
     /**
@@ -132,7 +158,7 @@ final class TcpTx implements TcpWritable {
                         if (c.queued <= c.engine.config().highWaterMark()) {
                             accepted.add(h.done());
                         } else {
-                            waiters.add(h.done());
+                            await(h.done());
                         }
                     }
                 }
@@ -241,7 +267,7 @@ final class TcpTx implements TcpWritable {
     }
 
     private void giveBack(ByteBuffer pooled) {
-        pooledOut.decrementAndGet();
+        POOLED_OUT.getAndAdd(this, -1);
         c.engine.chunks().give(pooled);
     }
 
@@ -255,11 +281,11 @@ final class TcpTx implements TcpWritable {
         Objects.checkFromIndexSize(off, len, b.length);
         ByteBuffer pooled = null;
         if (len >= ChunkPool.MIN_WRITE && len <= ChunkPool.SIZE) {
-            if (pooledOut.incrementAndGet() <= ChunkPool.MAX_WRITE_CHUNKS) {
+            if ((int) POOLED_OUT.getAndAdd(this, 1) + 1 <= ChunkPool.MAX_WRITE_CHUNKS) {
                 pooled = c.engine.chunks().tryTake();
             }
             if (pooled == null) {
-                pooledOut.decrementAndGet();
+                POOLED_OUT.getAndAdd(this, -1);
             }
         }
         if (pooled == null) {
@@ -327,7 +353,7 @@ final class TcpTx implements TcpWritable {
             }
             c.queued += n;
             if (!open) {
-                held.add(new Held(data, n, f, pooled));
+                hold(new Held(data, n, f, pooled));
                 return f;
             }
             direct = !pumping && held.isEmpty() && inMina < maxInMina;
@@ -340,7 +366,7 @@ final class TcpTx implements TcpWritable {
                 inMina++;
             } else {
                 // behind earlier writes: held here, accepted by the usual rule below
-                held.add(new Held(data, n, null, pooled));
+                hold(new Held(data, n, null, pooled));
                 pump = pumpDue();
             }
         }
@@ -355,7 +381,7 @@ final class TcpTx implements TcpWritable {
         synchronized (c.st) {
             err = c.st.error;
             if (err == null && c.queued > c.engine.config().highWaterMark()) {
-                waiters.add(f);
+                await(f);
                 return f;
             }
         }

@@ -166,7 +166,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
         byte[] data = new byte[n];
         buf.get(data);
-        bytesIn.addAndGet(n);
+        countIn(n);
         UdpMessage m = options.isConnected() ? UdpMessage.of(ByteBuffer.wrap(data).asReadOnlyBuffer())
                 : new UdpMessage(ByteBuffer.wrap(data).asReadOnlyBuffer(), src.getAddress().getHostAddress(),
                         src.getPort(), null);
@@ -328,7 +328,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
                 queued.addAndGet(-n);
                 WriteFuture w = (WriteFuture) x;
                 if (w.isWritten()) {
-                    bytesOut.addAndGet(n);
+                    countOut(n);
                     f.complete(null);
                 } else {
                     Throwable c = w.getException();

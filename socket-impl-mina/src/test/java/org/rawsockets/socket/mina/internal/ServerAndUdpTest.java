@@ -359,7 +359,9 @@ class ServerAndUdpTest {
         try (Peers.Server peer = new Peers.Server(Peers::idle)) {
             TcpSocket s = sockets.openTcp("127.0.0.1", peer.port());
             await(s.opened());
-            peer.next();
+            // kept referenced to the end: an unreachable java.net.Socket is closed by its cleaner at the next
+            // GC, and the writes would then fail with a reset instead of meeting the quota
+            java.net.Socket accepted = peer.next();
             java.util.concurrent.CompletionStage<Void> last = null;
             NotAllowedException refused = null;
             for (int i = 0; i < 4096 && refused == null; i++) { // the peer never reads
@@ -369,6 +371,10 @@ class ServerAndUdpTest {
                 } catch (java.util.concurrent.TimeoutException pending) {
                     // queued: keep writing without waiting, as a careless writer would
                 } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof NotAllowedException)) {
+                        throw new AssertionError("write " + i + " (" + s.writable().queuedBytes() + " bytes queued)"
+                                + " failed otherwise than by the quota", e.getCause());
+                    }
                     refused = (NotAllowedException) e.getCause();
                 }
             }
@@ -376,6 +382,7 @@ class ServerAndUdpTest {
                     "a careless writer was never refused");
             assertTrue(s.writable().queuedBytes() <= 256 * 1024 + 64 * 1024, "queued " + s.writable().queuedBytes());
             s.writable().abort(new Exception("done"));
+            accepted.close();
         }
     }
 
