@@ -212,6 +212,11 @@ class CertificateConfigTest extends CoapTestSupport {
                 "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
         component(device("ed", 5684, "clientCertificatePath", pki.cert("ed-client").toString(), "clientKeyPath",
                 pki.key("ed-client").toString()));
+        // an encrypted RSA key, decrypted at the opening
+        CertificateSettings encrypted = new CertificateSettings(pki.cert("rsa-ca"), null, true, null,
+                pki.cert("rsa-client"), pki.file("rsa-client-enc.key"), "rsa-key", () -> TestCertificates
+                        .CLIENT_KEY_PASSPHRASE);
+        assertEquals("RSA", encrypted.read(true).clientKey().getAlgorithm());
         assertRejected(device("k1", 5684, "clientCertificatePath", pki.cert("rsa-client").toString(), "clientKeyPath",
                 pki.file("rsa-client-pkcs1.key").toString()), "clientKeyPath", "holds a PKCS#1 RSA key (BEGIN RSA"
                         + " PRIVATE KEY), which is not read here; convert it to PKCS#8 (BEGIN PRIVATE KEY) with"

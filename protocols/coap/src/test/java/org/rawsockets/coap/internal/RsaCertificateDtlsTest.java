@@ -17,8 +17,9 @@ import org.rawsockets.coap.CoapHandshakeException.Reason;
 /**
  * coaps with RSA (and Ed25519) certificates against libcoap's {@code coap-server-openssl} (OpenSSL's
  * DTLS 1.2) with chains made by openssl for the test: an RSA server with an RSA or an EC client
- * certificate, an EC server with an RSA client certificate (the suite names the server's kind, the
- * client certificate's kind is negotiated apart), Ed25519 both ways; an RSA server behind an
+ * certificate, an EC server with an RSA or an Ed25519 client certificate (the suite names the
+ * server's kind, the client certificate's kind is negotiated apart); against Californium's own
+ * DTLS server an Ed25519 server and a server taking EC client certificates only; an RSA server behind an
  * unrelated CA and an RSA server with only ECDHE_ECDSA suites configured are typed failures.
  */
 class RsaCertificateDtlsTest extends CoapTestSupport {
@@ -137,6 +138,17 @@ class RsaCertificateDtlsTest extends CoapTestSupport {
         CoapClientImpl ec = certClient("ecfit", server.port(), trusting("rsa-ca").withClientCertificate(
                 pki.cert("ec-client-rsaca"), pki.key("ec-client-rsaca")), List.of());
         assertEquals("CN=ec-gw", await(ec.get("/who")).text());
+    }
+
+    /** OpenSSL takes an Ed25519 client certificate (RFC 8422), though not an Ed25519 server certificate (below). */
+    @Test
+    void anEcServerAndAnEd25519ClientCertificate() throws Exception {
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), pki.cert("ca"), "-v", "6"));
+        CoapClientImpl c = certClient("edclient", server.dtlsPort(), trusting("ca").withClientCertificate(
+                pki.cert("ed-client"), pki.key("ed-client")), List.of());
+        CipherSuite suite = getRoot("EC server, Ed25519 client", c, server);
+        assertEquals(CipherSuite.CertificateKeyAlgorithm.EC, suite.getCertificateKeyAlgorithm(), suite.name());
+        assertTrue(server.log().contains("CN 'ed-gw' presented by client"), server.log());
     }
 
     @Test

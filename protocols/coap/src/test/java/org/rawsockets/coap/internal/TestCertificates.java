@@ -52,7 +52,8 @@ final class TestCertificates {
      * {@code rsa-ca}; issued by it {@code rsa-server} (coap.test, 127.0.0.1), {@code rsa-client} and
      * the EC {@code ec-client-rsaca}; issued by the EC {@code ca} the RSA {@code rsa-client-ecca}, the
      * Ed25519 {@code ed-client} and {@code ed-server} (127.0.0.1), and an Ed448 {@code ed448-client};
-     * {@code rsa-client-pkcs1.key}: the RSA client key as a traditional PKCS#1 file.
+     * {@code rsa-client-pkcs1.key}: the RSA client key as a traditional PKCS#1 file, and
+ * {@code rsa-client-enc.key} encrypted (PBES2, AES-256-CBC) with {@link #CLIENT_KEY_PASSPHRASE}.
      */
     TestCertificates withOtherKinds() throws Exception {
         ca("rsa-ca", "Test RSA CA", RSA);
@@ -66,6 +67,8 @@ final class TestCertificates {
         issue("ed448-client", "ed448-gw", "ca", "extendedKeyUsage=clientAuth\n", List.of("-newkey", "ed448"));
         run("openssl", "pkey", "-in", key("rsa-client").toString(), "-traditional", "-out",
                 file("rsa-client-pkcs1.key").toString());
+        run("openssl", "pkcs8", "-topk8", "-in", key("rsa-client").toString(), "-out", file("rsa-client-enc.key")
+                .toString(), "-v2", "aes-256-cbc", "-passout", "pass:" + CLIENT_KEY_PASSPHRASE);
         return this;
     }
 
