@@ -12,10 +12,12 @@ import org.rawsockets.coap.CoapHandshakeException;
 import org.rawsockets.coap.CoapHandshakeException.Reason;
 
 /**
- * Typed failures of a DTLS handshake with certificates. Our own refusals of the server's certificate
- * come from what {@link CertificateHandshake} found (not trusted by {@code caCertificatesPath}, not
- * naming {@code serverName}); a fatal alert from the server after it asked for a client certificate
- * is about that certificate (none configured, or not accepted); other alerts and timeouts as with a
+ * Typed failures of a DTLS handshake with certificates (RSA, EC or Ed25519). Our own refusals of the
+ * server's certificate come from what {@link CertificateHandshake} found (not trusted by
+ * {@code caCertificatesPath}, not naming {@code serverName}); a fatal alert from the server after it
+ * asked for a client certificate is about that certificate (none configured, not of a kind or
+ * signature the server takes, or not accepted); a handshake failure otherwise names the server
+ * certificate kinds the offered suites admit; other alerts and timeouts as with a
  * pre-shared key.
  */
 final class CertificateFailures {
@@ -77,9 +79,9 @@ final class CertificateFailures {
             List<CipherSuite> offered = CertificateSuites.offered(dtls.cipherSuites(), ca);
             return new CoapHandshakeException(Reason.NO_COMMON_CIPHER, prefix + " refused (" + named + "): no cipher"
                     + " suite in common; this client offers " + (dtls.cipherSuites().isEmpty()
-                            ? "the recommended suites for " + CertificateSuites.kinds(offered) + " server certificates"
-                                    + " (" + offered.size() + "): does the server have a certificate of such a kind,"
-                                    + " with an ECDHE suite?"
+                            ? "the recommended ECDHE suites for " + CertificateSuites.kinds(offered) + " server"
+                                    + " certificates: does the server have a certificate of such a kind, and ECDHE"
+                                    + " suites (AES-GCM, AES-CCM or AES-CBC)?"
                             : "dtlsCipherSuites " + String.join(", ", dtls.cipherSuites()) + " (for "
                                     + CertificateSuites.kinds(offered) + " server certificates only): offer one for"
                                     + " the server's certificate kind (e.g. "

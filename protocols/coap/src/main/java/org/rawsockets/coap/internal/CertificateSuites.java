@@ -63,7 +63,7 @@ final class CertificateSuites {
             return "not a cipher suite this JVM supports";
         }
         if (cs.isPskBased() || !cs.requiresServerCertificateMessage()) {
-            return "not a certificate cipher suite (a pre-shared key one)";
+            return "not a certificate cipher suite (e.g. a pre-shared key one)";
         }
         if (!caCertificates && cs.getCertificateKeyAlgorithm() != CertificateKeyAlgorithm.EC) {
             return "an RSA suite while only a raw public key is pinned (serverPublicKeyPath is EC)";
@@ -74,7 +74,7 @@ final class CertificateSuites {
         return null;
     }
 
-    /** The server certificate kinds {@code suites} admit, e.g. {@code "EC (ECDSA) or RSA"}. */
+    /** The server certificate kinds {@code suites} admit, e.g. {@code "EC (ECDSA or Ed25519) or RSA"}. */
     static String kinds(List<CipherSuite> suites) {
         List<String> kinds = new ArrayList<>();
         for (CipherSuite s : suites) {

@@ -100,6 +100,24 @@ class RsaCertificateDtlsTest extends CoapTestSupport {
     }
 
     /**
+     * OpenSSL 3.0's DTLS 1.2 does not serve with an Ed25519 certificate ("no shared cipher" in its
+     * log, with {@code openssl s_client -dtls1_2} too): the failure names what this client offered.
+     */
+    @Test
+    void anEd25519ServerUnderOpensslIsNoCommonCipher() throws Exception {
+        Libcoap server = closing(Libcoap.startPki(pki.cert("ed-server"), pki.key("ed-server"), null));
+        CoapClientImpl c = certClient("edopenssl", server.dtlsPort(), trusting("ca"), List.of());
+        CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> await(c.get("/")), server::log);
+        System.out.println("Ed25519 server under OpenSSL: " + e.getMessage());
+        assertEquals(Reason.NO_COMMON_CIPHER, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().endsWith("refused (alert handshake_failure): no cipher suite in common; this client"
+                + " offers the recommended ECDHE suites for EC (ECDSA or Ed25519) or RSA server certificates: does the"
+                + " server have a certificate of such a kind, and ECDHE suites (AES-GCM, AES-CCM or AES-CBC)?"),
+                e.getMessage());
+        assertTrue(server.log().contains("no shared cipher"), server.log());
+    }
+
+    /**
      * Ed25519 against Californium's own DTLS server in the JVM: OpenSSL 3.0's DTLS 1.2 (libcoap, and
      * {@code openssl s_client -dtls1_2}) refuses an Ed25519 server certificate with "no shared
      * cipher", Scandium 3.13 on Java 17 (the JDK's EdDSA) takes it both ways.
