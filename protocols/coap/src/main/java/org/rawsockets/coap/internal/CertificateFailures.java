@@ -1,17 +1,23 @@
 package org.rawsockets.coap.internal;
 
+import java.util.List;
+
 import org.eclipse.californium.scandium.dtls.AlertMessage;
 import org.eclipse.californium.scandium.dtls.AlertMessage.AlertDescription;
 import org.eclipse.californium.scandium.dtls.DtlsHandshakeTimeoutException;
 import org.eclipse.californium.scandium.dtls.HandshakeException;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite.CertificateKeyAlgorithm;
 import org.rawsockets.coap.CoapHandshakeException;
 import org.rawsockets.coap.CoapHandshakeException.Reason;
 
 /**
- * Typed failures of a DTLS handshake with certificates. Our own refusals of the server's certificate
- * come from what {@link CertificateHandshake} found (not trusted by {@code caCertificatesPath}, not
- * naming {@code serverName}); a fatal alert from the server after it asked for a client certificate
- * is about that certificate (none configured, or not accepted); other alerts and timeouts as with a
+ * Typed failures of a DTLS handshake with certificates (RSA, EC or Ed25519). Our own refusals of the
+ * server's certificate come from what {@link CertificateHandshake} found (not trusted by
+ * {@code caCertificatesPath}, not naming {@code serverName}); a fatal alert from the server after it
+ * asked for a client certificate is about that certificate (none configured, not of a kind or
+ * signature the server takes, or not accepted); a handshake failure otherwise names the server
+ * certificate kinds the offered suites admit; other alerts and timeouts as with a
  * pre-shared key.
  */
 final class CertificateFailures {
@@ -60,16 +66,30 @@ final class CertificateFailures {
                         + " clientCertificatePath and clientKeyPath (a certificate issued by a CA the server trusts)",
                         error);
             }
+            if (handshake.clientCertificateUnfit() != null) {
+                return new CoapHandshakeException(Reason.CLIENT_CERTIFICATE_REJECTED, prefix + " refused (" + named
+                        + "): no client certificate could be sent: " + handshake.clientCertificateUnfit(), error);
+            }
             return new CoapHandshakeException(Reason.CLIENT_CERTIFICATE_REJECTED, prefix + " refused (" + named
                     + "): the server did not accept the client certificate of clientCertificatePath "
                     + certs.clientCertificate() + "; is it issued by a CA the server trusts, and still valid?", error);
         }
         if (d == AlertDescription.HANDSHAKE_FAILURE || d == AlertDescription.INSUFFICIENT_SECURITY) {
+            boolean ca = certs.caCertificates() != null;
+            List<CipherSuite> offered = CertificateSuites.offered(dtls.cipherSuites(), ca);
             return new CoapHandshakeException(Reason.NO_COMMON_CIPHER, prefix + " refused (" + named + "): no cipher"
                     + " suite in common; this client offers " + (dtls.cipherSuites().isEmpty()
-                            ? "the recommended ECDHE_ECDSA suites: the server needs an EC (ECDSA) certificate"
-                            : "dtlsCipherSuites " + String.join(", ", dtls.cipherSuites())
-                                    + ": offer one the server has, or leave it empty"), error);
+                            ? "the recommended ECDHE suites for " + CertificateSuites.kinds(offered) + " server"
+                                    + " certificates: does the server have a certificate of such a kind, and ECDHE"
+                                    + " suites (AES-GCM, AES-CCM or AES-CBC)?"
+                            : "dtlsCipherSuites " + String.join(", ", dtls.cipherSuites()) + " (for "
+                                    + CertificateSuites.kinds(offered) + " server certificates only): offer one for"
+                                    + " the server's certificate kind (e.g. "
+                                    + (offered.stream().anyMatch(c -> c.getCertificateKeyAlgorithm()
+                                            == CertificateKeyAlgorithm.RSA)
+                                                    ? CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+                                                    : CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)
+                                    + "), or leave it empty for all the recommended ones"), error);
         }
         return new CoapHandshakeException(Reason.FAILED, prefix + " failed (" + named + ") with "
                 + certs.describe(), error);

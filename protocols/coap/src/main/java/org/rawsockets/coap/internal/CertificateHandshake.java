@@ -56,6 +56,7 @@ final class CertificateHandshake {
     private final ClientIdentity identity;
     private volatile Problem problem;
     private volatile boolean certificateRequested;
+    private volatile String clientCertificateUnfit;
 
     /**
      * @param expectedName the name the server certificate must carry (serverName, else the host; an IP
@@ -96,10 +97,19 @@ final class CertificateHandshake {
         return certificateRequested;
     }
 
+    /**
+     * Why the client certificate did not fit what the server asked for in the last handshake (so
+     * Scandium sent none), or {@code null}.
+     */
+    String clientCertificateUnfit() {
+        return clientCertificateUnfit;
+    }
+
     /** A new handshake starts: forget the last one's findings. */
     void reset() {
         problem = null;
         certificateRequested = false;
+        clientCertificateUnfit = null;
     }
 
     private final class Verifier implements NewAdvancedCertificateVerifier {
@@ -241,8 +251,34 @@ final class CertificateHandshake {
             if (scandium == null) {
                 return new CertificateIdentityResult(cid); // an empty Certificate message
             }
+            clientCertificateUnfit = unfit(certificateKeyAlgorithms, signatureAndHashAlgorithms);
             return scandium.requestCertificateIdentity(cid, client, issuers, serverNames, certificateKeyAlgorithms,
                     signatureAndHashAlgorithms, curves);
+        }
+
+        /**
+         * What Scandium's client checks before it sends the certificate (else it sends an empty one):
+         * the server accepts the key's kind, a signature for it, and the signatures of the chain.
+         */
+        private String unfit(List<CertificateKeyAlgorithm> kinds, List<SignatureAndHashAlgorithm> signatures) {
+            X509Certificate leaf = loaded.clientChain().get(0);
+            String key = leaf.getPublicKey().getAlgorithm();
+            if (kinds != null && !kinds.isEmpty() && kinds.stream().noneMatch(k -> k.isCompatible(key))) {
+                return "the server accepts client certificates with " + kinds + " keys only and clientCertificatePath"
+                        + " " + settings.clientCertificate() + " has an " + key + " key; give this device a certificate"
+                        + " of a kind the server accepts (or let the server accept " + key + ")";
+            }
+            List<SignatureAndHashAlgorithm> common = SignatureAndHashAlgorithm.getCommonSignatureAlgorithms(
+                    signatures, CertificateSuites.SIGNATURES);
+            if (SignatureAndHashAlgorithm.getSupportedSignatureAlgorithm(common, leaf.getPublicKey()) == null) {
+                return "the server verifies the signatures " + signatures + " only, none of which this client signs"
+                        + " with its " + key + " key of clientKeyPath " + settings.clientKey();
+            }
+            if (!SignatureAndHashAlgorithm.isSignedWithSupportedAlgorithms(signatures, loaded.clientChain())) {
+                return "the certificates of clientCertificatePath " + settings.clientCertificate() + " are signed with"
+                        + " an algorithm the server does not verify (it lists " + signatures + ")";
+            }
+            return null;
         }
 
         @Override

@@ -21,7 +21,7 @@ import org.rawsockets.coap.CoapHandshakeException.Reason;
  * @param serverName the name (DNS name or IP literal) the server certificate must carry; {@code null}:
  *        the address the socket is connected to
  * @param clientCertificate PEM file of the client certificate chain, or {@code null}
- * @param clientKey PEM file of its PKCS#8 EC private key (plain or encrypted), or {@code null}
+ * @param clientKey PEM file of its PKCS#8 private key (RSA, EC or Ed25519; plain or encrypted), or {@code null}
  * @param passphraseSecret the secret holding the passphrase of an encrypted {@code clientKey}, or {@code null}
  * @param passphrase reads that passphrase (at each opening, never kept), or {@code null}
  */
@@ -133,26 +133,42 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
                     throw new Pem.PemException("is encrypted and its passphrase cannot be read: " + e.getMessage(), e);
                 }
             };
-            key = read("clientKeyPath", clientKey, () -> Pem.ecPrivateKey(clientKey, pass));
-            if (!matches(chain.get(0).getPublicKey(), key)) {
+            key = read("clientKeyPath", clientKey, () -> Pem.privateKey(clientKey, pass));
+            Pem.KeyKind kind = Pem.KeyKind.of(key);
+            PublicKey certificateKey = chain.get(0).getPublicKey();
+            if (Pem.KeyKind.of(certificateKey) != kind) {
+                throw new FileProblem("clientKeyPath", clientKey, "holds " + article(kind) + " key while the first"
+                        + " certificate of clientCertificatePath " + clientCertificate + " has "
+                        + article(Pem.KeyKind.of(certificateKey)) + " key: give the certificate and its own key",
+                        null);
+            }
+            if (!matches(certificateKey, key, kind)) {
                 throw new FileProblem("clientKeyPath", clientKey, "is not the key of the first certificate of"
-                        + " clientCertificatePath " + clientCertificate + " (an EC certificate and its own key are"
-                        + " needed)", null);
+                        + " clientCertificatePath " + clientCertificate + " (both " + kind + ", but not one key pair:"
+                        + " give the certificate and its own key)", null);
             }
         }
         return new Loaded(trusted, pinned, chain, key);
     }
 
-    /** Whether {@code key} signs what {@code certificateKey} verifies (so they are one key pair). */
-    private static boolean matches(PublicKey certificateKey, PrivateKey key) {
+    private static String article(Pem.KeyKind kind) {
+        return kind == null ? "an unsupported" : kind == Pem.KeyKind.RSA ? "an RSA" : kind == Pem.KeyKind.EC
+                ? "an EC" : "an Ed25519";
+    }
+
+    /**
+     * Whether {@code key} signs what {@code certificateKey} verifies (so they are one key pair), with
+     * the signature of their kind (SHA256withRSA, SHA256withECDSA, Ed25519).
+     */
+    private static boolean matches(PublicKey certificateKey, PrivateKey key, Pem.KeyKind kind) {
         try {
             byte[] probe = new byte[32];
             new java.security.SecureRandom().nextBytes(probe);
-            java.security.Signature sign = java.security.Signature.getInstance("SHA256withECDSA");
+            java.security.Signature sign = java.security.Signature.getInstance(kind.signature);
             sign.initSign(key);
             sign.update(probe);
             byte[] signature = sign.sign();
-            java.security.Signature verify = java.security.Signature.getInstance("SHA256withECDSA");
+            java.security.Signature verify = java.security.Signature.getInstance(kind.signature);
             verify.initVerify(certificateKey);
             verify.update(probe);
             return verify.verify(signature);

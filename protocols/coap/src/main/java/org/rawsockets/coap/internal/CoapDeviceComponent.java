@@ -240,23 +240,27 @@ public final class CoapDeviceComponent implements CoapClient {
         return v.isEmpty() ? null : Path.of(v);
     }
 
-    /** The configured cipher suites, checked against the keying: PSK ones or certificate (ECDHE_ECDSA) ones. */
+    /**
+     * The configured cipher suites, checked against the keying: PSK ones, or certificate ones for the
+     * server certificate kinds accepted (ECDHE_ECDSA and ECDHE_RSA with caCertificatesPath, ECDHE_ECDSA
+     * with a pinned EC raw public key only). The client key's kind does not restrict them: in DTLS 1.2
+     * the suite names the server's certificate kind, the client certificate's is negotiated apart.
+     */
     private static List<String> suites(DeviceConfig c, boolean psk) {
+        boolean ca = !c.caCertificatesPath().isBlank();
         List<String> suites = new ArrayList<>();
         for (String suite : c.dtlsCipherSuites().split(",")) {
             if (suite.isBlank()) {
                 continue;
             }
             CipherSuite cs = CipherSuite.getTypeByName(suite.strip());
-            boolean fits = cs != null && cs.isSupported() && (psk ? cs.isPskBased()
-                    : cs.requiresServerCertificateMessage() && !cs.isPskBased());
-            if (!fits) {
-                throw bad("dtlsCipherSuites", suite, psk ? "not a PSK cipher suite this JVM supports"
-                        : "not a certificate cipher suite this JVM supports", "some of "
-                        + (psk ? CipherSuite.getCipherSuitesByKeyExchangeAlgorithm(false,
-                                CipherSuite.KeyExchangeAlgorithm.PSK, CipherSuite.KeyExchangeAlgorithm.ECDHE_PSK)
-                                : CipherSuite.getCertificateCipherSuites(false,
-                                        List.of(CipherSuite.CertificateKeyAlgorithm.EC))));
+            String problem = psk ? (cs != null && cs.isSupported() && cs.isPskBased() ? null
+                    : "not a PSK cipher suite this JVM supports") : CertificateSuites.problem(cs, ca);
+            if (problem != null) {
+                throw bad("dtlsCipherSuites", suite.strip(), problem, "some of " + (psk
+                        ? CipherSuite.getCipherSuitesByKeyExchangeAlgorithm(false, CipherSuite.KeyExchangeAlgorithm.PSK,
+                                CipherSuite.KeyExchangeAlgorithm.ECDHE_PSK)
+                        : CertificateSuites.supported(ca)) + ", or empty for the recommended ones");
             }
             suites.add(cs.name());
         }

@@ -64,8 +64,9 @@ public @interface DeviceConfig {
     String clientCertificatePath() default "";
 
     @AttributeDefinition(required = false, description = "Path of the PEM file with the client certificate's"
-            + " PKCS#8 EC private key, plain or encrypted (BEGIN ENCRYPTED PRIVATE KEY, then set .passphrase); keep it"
-            + " mode 0600")
+            + " PKCS#8 private key (RSA, EC or Ed25519), plain or encrypted (BEGIN ENCRYPTED PRIVATE KEY, then set"
+            + " .passphrase); a PKCS#1 BEGIN RSA PRIVATE KEY file: convert it with 'openssl pkcs8 -topk8 -nocrypt -in"
+            + " KEY -out KEY.pk8'; keep it mode 0600")
     String clientKeyPath() default "";
 
     /** Property {@code .passphrase}: {@code secret:NAME} of an encrypted client key's passphrase. */
@@ -75,12 +76,14 @@ public @interface DeviceConfig {
     String _passphrase() default "";
 
     @AttributeDefinition(required = false, description = "Raw public key (RFC 7250): path of a PEM file with the"
-            + " server's EC public key (BEGIN PUBLIC KEY); the server must present exactly this key")
+            + " server's EC public key (BEGIN PUBLIC KEY; RSA is refused); the server must present exactly this key")
     String serverPublicKeyPath() default "";
 
     @AttributeDefinition(required = false, description = "Cipher suites offered, comma-separated, e.g."
-            + " TLS_PSK_WITH_AES_128_CCM_8 or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256; empty: the recommended suites"
-            + " of the chosen keying (PSK: CCM_8, GCM, ECDHE-PSK; certificates: ECDHE_ECDSA)")
+            + " TLS_PSK_WITH_AES_128_CCM_8, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (EC or Ed25519 server certificate)"
+            + " or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (RSA server certificate); empty: the recommended suites of the"
+            + " chosen keying (PSK: CCM_8, GCM, ECDHE-PSK; certificates: ECDHE_ECDSA and ECDHE_RSA; a raw public key"
+            + " only: ECDHE_ECDSA)")
     String dtlsCipherSuites() default "";
 
     @AttributeDefinition(min = "500", max = "300000", description = "Deadline of one DTLS handshake, retransmissions"

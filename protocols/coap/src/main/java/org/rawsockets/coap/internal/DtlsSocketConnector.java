@@ -87,16 +87,22 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
                     .setSessionListener(deadline);
             if (certificates == null) {
                 builder.setAdvancedPskStore(new AdvancedSinglePskStore(dtls.identity(), key));
+                if (!dtls.cipherSuites().isEmpty()) {
+                    builder.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false).setAsList(
+                            DtlsConfig.DTLS_CIPHER_SUITES, dtls.cipherSuites().stream().map(CipherSuite::getTypeByName)
+                                    .toArray(CipherSuite[]::new));
+                }
             } else {
                 // the name is checked by CertificateHandshake against serverName, not by Scandium against the address
+                // the suites of every server certificate kind accepted (not only the client key's kind), and
+                // the signatures of RSA, ECDSA and Ed25519 (Scandium's default: SHA256 only)
                 builder.set(DtlsConfig.DTLS_VERIFY_SERVER_CERTIFICATES_SUBJECT, false)
                         .setAdvancedCertificateVerifier(certificates.verifier())
-                        .setCertificateIdentityProvider(certificates.identity());
-            }
-            if (!dtls.cipherSuites().isEmpty()) {
-                builder.set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, false).setAsList(
-                        DtlsConfig.DTLS_CIPHER_SUITES, dtls.cipherSuites().stream().map(CipherSuite::getTypeByName)
-                                .toArray(CipherSuite[]::new));
+                        .setCertificateIdentityProvider(certificates.identity())
+                        .set(DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY, dtls.cipherSuites().isEmpty())
+                        .setAsList(DtlsConfig.DTLS_CIPHER_SUITES, CertificateSuites.offered(dtls.cipherSuites(),
+                                dtls.certificates().caCertificates() != null).toArray(CipherSuite[]::new))
+                        .set(DtlsConfig.DTLS_SIGNATURE_AND_HASH_ALGORITHMS, CertificateSuites.SIGNATURES);
             }
             DtlsConnectorConfig config = builder.build();
             return new DtlsSocketConnector(config, deadline, socket, info, label, certificates, sni);

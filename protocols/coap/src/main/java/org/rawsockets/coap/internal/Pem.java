@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Reads the PEM files of a {@code coaps} device with certificates: CA certificates, a client
- * certificate chain, a PKCS#8 EC private key (plain or encrypted), an EC public key (raw public key). Every
+ * certificate chain, a PKCS#8 private key (RSA, EC or Ed25519; plain or encrypted), an EC public key
+ * (raw public key). Every
  * failure is a {@link PemException} whose message says what the file holds instead and how to fix it;
  * never key material. Files are at most 1 MiB.
  */
@@ -74,15 +75,56 @@ final class Pem {
     }
 
     /**
-     * The PKCS#8 EC private key of {@code file} (what Scandium's ECDSA cipher suites sign with): plain
+     * The kinds of client key: what Scandium 3.13 signs a DTLS 1.2 CertificateVerify with on Java 17
+     * ({@code SignatureAndHashAlgorithm}: RSA PKCS#1 v1.5, ECDSA, and Ed25519 through the JDK's own
+     * EdDSA).
+     */
+    enum KeyKind {
+        RSA("SHA256withRSA"), EC("SHA256withECDSA"), ED25519("Ed25519");
+
+        /** The JCA signature that proves a certificate and a key are one pair. */
+        final String signature;
+
+        KeyKind(String signature) {
+            this.signature = signature;
+        }
+
+        /** The kind of {@code key}, or {@code null} for a key DTLS cannot sign with here. */
+        static KeyKind of(java.security.Key key) {
+            String a = key.getAlgorithm();
+            if ("RSA".equals(a)) {
+                return RSA;
+            }
+            if ("EC".equals(a)) {
+                return EC;
+            }
+            if (("Ed25519".equals(a) || "EdDSA".equals(a)) && key instanceof java.security.interfaces.EdECKey ed
+                    && "Ed25519".equals(ed.getParams().getName())) {
+                return ED25519;
+            }
+            return null;
+        }
+    }
+
+    /** The openssl command converting a traditional (PKCS#1 or SEC1) key file to PKCS#8. */
+    static final String TO_PKCS8 = "'openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8' (or encrypted: 'openssl"
+            + " pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.pk8' and .passphrase)";
+
+    /**
+     * The PKCS#8 private key of {@code file} (RSA, EC or Ed25519: see {@link KeyKind}): plain
      * ({@code BEGIN PRIVATE KEY}) or encrypted with PBES2 ({@code BEGIN ENCRYPTED PRIVATE KEY}, as
      * {@code openssl pkcs8 -topk8} writes it) and then decrypted with {@code passphrase}, read now.
+     * A traditional PKCS#1 RSA or SEC1 EC key file is refused with the command that converts it.
      */
-    static PrivateKey ecPrivateKey(Path file, Passphrase passphrase) throws PemException {
+    static PrivateKey privateKey(Path file, Passphrase passphrase) throws PemException {
         String text = read(file);
+        if (text.contains("-----BEGIN RSA PRIVATE KEY-----")) {
+            throw new PemException("holds a PKCS#1 RSA key (BEGIN RSA PRIVATE KEY), which is not read here; convert it"
+                    + " to PKCS#8 (BEGIN PRIVATE KEY) with " + TO_PKCS8, null);
+        }
         if (text.contains("-----BEGIN EC PRIVATE KEY-----")) {
-            throw new PemException("holds a SEC1 key (BEGIN EC PRIVATE KEY); convert it to PKCS#8 with 'openssl pkcs8"
-                    + " -topk8 -nocrypt' (or encrypted: 'openssl pkcs8 -topk8 -v2 aes-256-cbc' and .passphrase)", null);
+            throw new PemException("holds a SEC1 EC key (BEGIN EC PRIVATE KEY), which is not read here; convert it to"
+                    + " PKCS#8 (BEGIN PRIVATE KEY) with " + TO_PKCS8, null);
         }
         byte[] der;
         byte[] encrypted = block(text, "ENCRYPTED PRIVATE KEY");
@@ -107,9 +149,22 @@ final class Pem {
             throw new PemException("holds no PKCS#8 private key (-----BEGIN PRIVATE KEY-----)", null);
         }
         try {
-            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-        } catch (GeneralSecurityException e) {
-            throw new PemException("holds no EC private key (DTLS certificates here are ECDSA: P-256 or P-384)", e);
+            for (String algorithm : List.of("RSA", "EC", "EdDSA")) {
+                PrivateKey key;
+                try {
+                    key = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+                } catch (GeneralSecurityException | RuntimeException e) {
+                    continue;
+                }
+                if (KeyKind.of(key) == null) {
+                    throw new PemException("holds an " + ((java.security.interfaces.EdECKey) key).getParams().getName()
+                            + " key: DTLS client certificates here are RSA, EC (ECDSA) or Ed25519 (Scandium 3.13"
+                            + " signs with no other EdDSA curve)", null);
+                }
+                return key;
+            }
+            throw new PemException("holds a private key that is neither RSA, EC nor Ed25519 (the kinds of DTLS client"
+                    + " certificate this client can sign with)", null);
         } finally {
             Arrays.fill(der, (byte) 0);
         }
@@ -124,7 +179,8 @@ final class Pem {
             try {
                 key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
             } catch (GeneralSecurityException e) {
-                throw new PemException("holds no EC public key (raw public keys here are ECDSA: P-256 or P-384)", e);
+                throw new PemException("holds no EC public key (raw public keys here are EC: P-256 or P-384, as RFC"
+                        + " 7252 section 9.1.3.2 has them; for an RSA server use caCertificatesPath)", e);
             }
         } else if (text.contains("-----BEGIN CERTIFICATE-----")) {
             key = certificates(file).get(0).getPublicKey();
@@ -133,7 +189,8 @@ final class Pem {
                     + " it from the server's key)", null);
         }
         if (!(key instanceof ECKey)) {
-            throw new PemException("holds a " + key.getAlgorithm() + " key, not an EC one", null);
+            throw new PemException("holds a " + key.getAlgorithm() + " key, not an EC one (raw public keys here are EC,"
+                    + " as RFC 7252 section 9.1.3.2 has them; for an RSA server use caCertificatesPath)", null);
         }
         return key;
     }

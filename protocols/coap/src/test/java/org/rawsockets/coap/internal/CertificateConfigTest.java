@@ -197,6 +197,50 @@ class CertificateConfigTest extends CoapTestSupport {
         component(device("ok", 5684, "dtlsCipherSuites", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"));
     }
 
+    /**
+     * RSA, Ed25519 and Ed448 keys and the suites for them, at activation: an RSA or Ed25519 client
+     * key with its certificate is taken; a PKCS#1 file is refused with the openssl command converting
+     * it; a key of another kind than its certificate, an Ed448 key, an RSA raw public key and an RSA
+     * suite for a device pinning an (EC) raw public key are one-line rejections.
+     */
+    @Test
+    void otherKeyKindsAndTheirSuitesAreCheckedAtActivation() throws Exception {
+        pki.withOtherKinds();
+        String rsaCa = pki.cert("rsa-ca").toString();
+        component(device("rsa", 5684, "caCertificatesPath", rsaCa, "clientCertificatePath", pki.cert("rsa-client")
+                .toString(), "clientKeyPath", pki.key("rsa-client").toString(), "dtlsCipherSuites",
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+        component(device("ed", 5684, "clientCertificatePath", pki.cert("ed-client").toString(), "clientKeyPath",
+                pki.key("ed-client").toString()));
+        // an encrypted RSA key, decrypted at the opening
+        CertificateSettings encrypted = new CertificateSettings(pki.cert("rsa-ca"), null, true, null,
+                pki.cert("rsa-client"), pki.file("rsa-client-enc.key"), "rsa-key", () -> TestCertificates
+                        .CLIENT_KEY_PASSPHRASE);
+        assertEquals("RSA", encrypted.read(true).clientKey().getAlgorithm());
+        assertRejected(device("k1", 5684, "clientCertificatePath", pki.cert("rsa-client").toString(), "clientKeyPath",
+                pki.file("rsa-client-pkcs1.key").toString()), "clientKeyPath", "holds a PKCS#1 RSA key (BEGIN RSA"
+                        + " PRIVATE KEY), which is not read here; convert it to PKCS#8 (BEGIN PRIVATE KEY) with"
+                        + " 'openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8'");
+        assertRejected(device("k2", 5684, "clientCertificatePath", pki.cert("rsa-client").toString(), "clientKeyPath",
+                pki.key("client").toString()), "clientKeyPath", "holds an EC key while the first certificate of"
+                        + " clientCertificatePath " + pki.cert("rsa-client") + " has an RSA key");
+        assertRejected(device("k3", 5684, "clientCertificatePath", pki.cert("rsa-client").toString(), "clientKeyPath",
+                pki.key("rsa-server").toString()), "clientKeyPath", "is not the key of the first certificate of"
+                        + " clientCertificatePath " + pki.cert("rsa-client") + " (both RSA, but not one key pair");
+        assertRejected(device("k4", 5684, "clientCertificatePath", pki.cert("ed448-client").toString(),
+                "clientKeyPath", pki.key("ed448-client").toString()), "clientKeyPath", "holds an Ed448 key: DTLS client"
+                        + " certificates here are RSA, EC (ECDSA) or Ed25519");
+        Map<String, Object> rsaRpk = device("k5", 5684, "serverPublicKeyPath", pki.cert("rsa-server").toString());
+        rsaRpk.remove("caCertificatesPath");
+        assertRejected(rsaRpk, "serverPublicKeyPath", "holds a RSA key, not an EC one");
+        Map<String, Object> rpkRsaSuite = device("k6", 5684, "serverPublicKeyPath", pki.file("server.pub").toString(),
+                "dtlsCipherSuites", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        rpkRsaSuite.remove("caCertificatesPath");
+        assertRejected(rpkRsaSuite, "dtlsCipherSuites", "an RSA suite while only a raw public key is pinned");
+        assertRejected(device("k7", 5684, "dtlsCipherSuites", "TLS_ECDHE_RSA_WITH_NOTHING"), "dtlsCipherSuites",
+                "not a cipher suite this JVM supports");
+    }
+
     void assertRejected(Map<String, Object> props, String field, String words) {
         ConfigRejectedException e = assertThrows(ConfigRejectedException.class, () -> component(props));
         assertTrue(e.getMessage().contains("field '" + field + "'") && e.getMessage().contains(words),

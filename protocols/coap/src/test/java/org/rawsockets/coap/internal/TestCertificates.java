@@ -47,6 +47,34 @@ final class TestCertificates {
         return t;
     }
 
+    /**
+     * Adds RSA (2048-bit) and Ed25519 ones to the set, for the tests of other key kinds:
+     * {@code rsa-ca}; issued by it {@code rsa-server} (coap.test, 127.0.0.1), {@code rsa-client} and
+     * the EC {@code ec-client-rsaca}; issued by the EC {@code ca} the RSA {@code rsa-client-ecca}, the
+     * Ed25519 {@code ed-client} and {@code ed-server} (127.0.0.1), and an Ed448 {@code ed448-client};
+     * {@code rsa-client-pkcs1.key}: the RSA client key as a traditional PKCS#1 file, and
+ * {@code rsa-client-enc.key} encrypted (PBES2, AES-256-CBC) with {@link #CLIENT_KEY_PASSPHRASE}.
+     */
+    TestCertificates withOtherKinds() throws Exception {
+        ca("rsa-ca", "Test RSA CA", RSA);
+        String server = "subjectAltName=DNS:coap.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n";
+        issue("rsa-server", "coap.test", "rsa-ca", server, RSA);
+        issue("rsa-client", "rsa-gw", "rsa-ca", "extendedKeyUsage=clientAuth\n", RSA);
+        issue("ec-client-rsaca", "ec-gw", "rsa-ca", "extendedKeyUsage=clientAuth\n", EC);
+        issue("rsa-client-ecca", "rsa-gw-ecca", "ca", "extendedKeyUsage=clientAuth\n", RSA);
+        issue("ed-client", "ed-gw", "ca", "extendedKeyUsage=clientAuth\n", List.of("-newkey", "ed25519"));
+        issue("ed-server", "coap.test", "ca", server, List.of("-newkey", "ed25519"));
+        issue("ed448-client", "ed448-gw", "ca", "extendedKeyUsage=clientAuth\n", List.of("-newkey", "ed448"));
+        run("openssl", "pkey", "-in", key("rsa-client").toString(), "-traditional", "-out",
+                file("rsa-client-pkcs1.key").toString());
+        run("openssl", "pkcs8", "-topk8", "-in", key("rsa-client").toString(), "-out", file("rsa-client-enc.key")
+                .toString(), "-v2", "aes-256-cbc", "-passout", "pass:" + CLIENT_KEY_PASSPHRASE);
+        return this;
+    }
+
+    private static final List<String> EC = List.of("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256");
+    private static final List<String> RSA = List.of("-newkey", "rsa:2048");
+
     Path cert(String who) {
         return file(who + ".pem");
     }
@@ -60,15 +88,29 @@ final class TestCertificates {
     }
 
     private void ca(String who, String cn) throws Exception {
-        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                key(who).toString(), "-out", cert(who).toString(), "-days", "2", "-subj", "/CN=" + cn);
+        ca(who, cn, EC);
+    }
+
+    private void ca(String who, String cn, List<String> newKey) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("openssl", "req", "-x509"));
+        cmd.addAll(newKey);
+        cmd.addAll(List.of("-nodes", "-keyout", key(who).toString(), "-out", cert(who).toString(), "-days", "2",
+                "-subj", "/CN=" + cn));
+        run(cmd.toArray(String[]::new));
     }
 
     private void issue(String who, String cn, String ca, String extensions) throws Exception {
+        issue(who, cn, ca, extensions, EC);
+    }
+
+    private void issue(String who, String cn, String ca, String extensions, List<String> newKey) throws Exception {
         Path ext = file(who + ".ext");
         Files.writeString(ext, extensions);
-        run("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                key(who).toString(), "-out", file(who + ".csr").toString(), "-subj", "/CN=" + cn);
+        List<String> cmd = new ArrayList<>(List.of("openssl", "req"));
+        cmd.addAll(newKey);
+        cmd.addAll(List.of("-nodes", "-keyout", key(who).toString(), "-out", file(who + ".csr").toString(), "-subj",
+                "/CN=" + cn));
+        run(cmd.toArray(String[]::new));
         run("openssl", "x509", "-req", "-in", file(who + ".csr").toString(), "-CA", cert(ca).toString(), "-CAkey",
                 key(ca).toString(), "-CAcreateserial", "-out", cert(who).toString(), "-days", "2", "-extfile",
                 ext.toString());
