@@ -1,6 +1,5 @@
 package org.rawsockets.coap.internal;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,8 +54,9 @@ class NetworkFaultsTest extends CoapTestSupport {
     @BeforeEach
     void network() throws Exception {
         net = new FaultNetwork();
+        // -v 7: every message logged, which tells libcoap's handling of a retransmitted last block apart
         server = net.start("coap-server", List.of("coap-server-notls", "-A", net.peerAddress, "-p", String.valueOf(PORT),
-                "-d", "16", "-v", "5"));
+                "-d", "16", "-v", "7"));
         String hex = String.format(Locale.ROOT, ":%04X ", PORT);
         Waits.until(30_000, "coap-server-notls listening in namespace " + net.name, () -> {
             if (!server.isAlive()) {
@@ -112,10 +112,6 @@ class NetworkFaultsTest extends CoapTestSupport {
      * GETs of "/" (confirmable) one after another, then a block-wise PUT and GET of {@code size}
      * bytes: each must succeed (the faults here only cost retransmissions and time).
      */
-    static String tail(String s, int n) {
-        return s.length() <= n ? s : s.substring(s.length() - n);
-    }
-
     void exchanges(CoapClientImpl c, int gets, int size, int seed) throws Exception {
         for (int i = 0; i < gets; i++) {
             CompletableFuture<CoapResponse> f = c.get("/").toCompletableFuture();
@@ -126,17 +122,88 @@ class NetworkFaultsTest extends CoapTestSupport {
             assertTrue(f.join().text().contains("libcoap"), f.join().text());
         }
         byte[] data = body(size, seed);
-        CompletableFuture<CoapResponse> put = c.put("/example_data", data, CoapRequest.TEXT_PLAIN).toCompletableFuture();
-        assertEquals(null, ends("the block-wise PUT", put));
-        assertTrue(put.join().code().equals("2.01") || put.join().code().equals("2.04"), put.join().code());
-        CompletableFuture<CoapResponse> get = c.get("/example_data").toCompletableFuture();
-        assertEquals(null, ends("the block-wise GET", get));
-        byte[] back = get.join().payload();
-        // an intermittent mismatch under loss was seen once (the body began with a 0 byte): say where it
-        // differs and what the server logged, so the next one can be told apart (server or client)
-        assertArrayEquals(data, back, () -> "the body read back block by block: " + back.length + " of " + data.length
-                + " bytes, first difference at byte " + java.util.Arrays.mismatch(data, back) + "\n---- coap-server log"
-                + " (last 6000 characters):\n" + tail(net.output("coap-server"), 6000));
+        for (int attempt = 1;; attempt++) {
+            CompletableFuture<CoapResponse> put = c.put("/example_data", data, CoapRequest.TEXT_PLAIN)
+                    .toCompletableFuture();
+            assertEquals(null, ends("the block-wise PUT", put));
+            assertTrue(put.join().code().equals("2.01") || put.join().code().equals("2.04"), put.join().code());
+            CompletableFuture<CoapResponse> get = c.get("/example_data").toCompletableFuture();
+            assertEquals(null, ends("the block-wise GET", get));
+            byte[] back = get.join().payload();
+            if (java.util.Arrays.equals(data, back)) {
+                return;
+            }
+            String log = net.output("coap-server");
+            if (attempt < 3 && size > BLOCK && libcoapStoredARetransmittedLastBlockAlone(log, data, back)) {
+                // libcoap 4.3 (the Debian package) handles a retransmitted last Block1 whose 2.04 was lost
+                // as a new transfer and stores zeros plus that block: RFC 7252 4.5 says a duplicate is
+                // processed once, RFC 7959 2.3 answers a Block1 without its start with 4.08. The client
+                // retransmitted as RFC 7252 requires: recognised exactly, the PUT is made again
+                System.out.println("libcoap stored a retransmitted last block alone (its 2.04 was lost); PUT again");
+                continue;
+            }
+            net.clear();
+            byte[] again = c.get("/example_data").toCompletableFuture().get(30, TimeUnit.SECONDS).payload();
+            throw new AssertionError("the body read back block by block differs: " + back.length + " of " + data.length
+                    + " bytes, differing at" + differences(data, back) + "; read again without faults it is "
+                    + (java.util.Arrays.equals(data, again) ? "right (the client assembled the GET wrong)"
+                            : java.util.Arrays.equals(back, again) ? "the same (the server stored it so)"
+                                    : "different again (first difference at " + java.util.Arrays.mismatch(data, again) + ")")
+                    + "\n---- the server's block-wise PUT lines:\n" + log.lines().filter(l -> l.contains("c:PUT")
+                            || l.contains("c:2.31") || l.contains("c:2.04") || l.contains("c:2.01") || l.contains("c:4.")
+                            || l.contains("lg_srcv")).map(l -> l.length() > 160 ? l.substring(0, 160) : l)
+                            .collect(java.util.stream.Collectors.joining("\n")));
+        }
+    }
+
+    /** The client's block size in these tests (CoapSettings' default). */
+    static final int BLOCK = 1024;
+
+    /**
+     * Whether the server's debug log and the body read back show libcoap's handling of a
+     * retransmitted last Block1: that block's request (one message ID) arrived twice after the
+     * transfer's first block, and the body is zeros up to the last block, then that block.
+     */
+    static boolean libcoapStoredARetransmittedLastBlockAlone(String log, byte[] data, byte[] back) {
+        int last = (data.length - 1) / BLOCK;
+        int start = last * BLOCK;
+        if (back.length != data.length) {
+            return false;
+        }
+        for (int i = 0; i < start; i++) {
+            if (back[i] != 0) {
+                return false;
+            }
+        }
+        if (!java.util.Arrays.equals(data, start, data.length, back, start, back.length)) {
+            return false;
+        }
+        String transfer = log.substring(Math.max(0, log.lastIndexOf("Block1:0/M/" + BLOCK)));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("t:CON c:PUT i:([0-9a-f]+) .*Block1:" + last + "/_/"
+                + BLOCK).matcher(transfer);
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        while (m.find()) {
+            if (seen.merge(m.group(1), 1, Integer::sum) >= 2) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String differences(byte[] data, byte[] back) {
+        StringBuilder ranges = new StringBuilder();
+        int n = Math.min(data.length, back.length);
+        for (int i = 0; i < n; i++) {
+            if (data[i] != back[i]) {
+                int j = i;
+                while (j < n && data[j] != back[j]) {
+                    j++;
+                }
+                ranges.append(" [").append(i).append(", ").append(j).append(")");
+                i = j;
+            }
+        }
+        return ranges.toString();
     }
 
     @Test
