@@ -1,23 +1,20 @@
 package org.rawsockets.mqtt.internal;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.rawsockets.mqtt.MqttAuthException;
 import org.rawsockets.mqtt.MqttAuthMethod;
 import org.rawsockets.protocols.sasl.ScramClient;
 
 /**
  * Where a broker's enhanced authentication method is found when an exchange starts: SCRAM-SHA-256
- * and SCRAM-SHA-512 built in (their names in any case), else an {@link MqttAuthMethod} service with
- * the service property {@code saslMechanism} of that name (the highest ranked), held for the one
- * exchange ({@link Lease#release()}).
+ * and SCRAM-SHA-512 built in (their names in any case), else a method given here ({@link #of}) or,
+ * in the framework, an {@link MqttAuthMethod} service with the service property {@code saslMechanism}
+ * of that name ({@link ServiceAuthMethods}), held for the one exchange ({@link Lease#release()}).
+ * Free of OSGi types: the client runs on a plain class path too.
  */
 public interface AuthMethods {
 
@@ -60,46 +57,7 @@ public interface AuthMethods {
         };
     }
 
-    /** The built-in methods and the {@link MqttAuthMethod} services of a framework. */
-    static AuthMethods services(BundleContext context) {
-        return name -> {
-            Optional<MqttAuthMethod> b = builtIn(name);
-            if (b.isPresent()) {
-                return lease(b.get(), () -> { });
-            }
-            Collection<ServiceReference<MqttAuthMethod>> refs;
-            try {
-                refs = context.getServiceReferences(MqttAuthMethod.class, null);
-            } catch (InvalidSyntaxException e) {
-                throw new IllegalStateException(e);
-            } catch (IllegalStateException e) {
-                throw new MqttAuthException("the MQTT bundle is stopping; no method '" + name + "' can be used", e);
-            }
-            List<String> names = new ArrayList<>();
-            ServiceReference<MqttAuthMethod> best = null;
-            for (ServiceReference<MqttAuthMethod> r : refs) {
-                Object n = r.getProperty(MqttAuthMethod.SASL_MECHANISM);
-                names.add(String.valueOf(n));
-                if (name.equals(n) && (best == null || r.compareTo(best) > 0)) {
-                    best = r;
-                }
-            }
-            MqttAuthMethod m = best == null ? null : context.getService(best);
-            if (m == null) {
-                throw missing(name, names);
-            }
-            ServiceReference<MqttAuthMethod> held = best;
-            return lease(m, () -> {
-                try {
-                    context.ungetService(held);
-                } catch (IllegalStateException e) {
-                    // the MQTT bundle stopped: its services are released anyway
-                }
-            });
-        };
-    }
-
-    private static MqttAuthException missing(String name, List<String> others) {
+    static MqttAuthException missing(String name, List<String> others) {
         others.sort(null);
         return new MqttAuthException("no enhanced authentication method '" + name + "': built in are "
                 + ScramClient.Mechanism.names() + (others.isEmpty() ? "; no bundle provides another" : "; bundles"
@@ -107,7 +65,7 @@ public interface AuthMethods {
                 + " service with the service property saslMechanism=" + name + ")");
     }
 
-    private static Lease lease(MqttAuthMethod m, Runnable release) {
+    static Lease lease(MqttAuthMethod m, Runnable release) {
         return new Lease() {
             private boolean released;
 

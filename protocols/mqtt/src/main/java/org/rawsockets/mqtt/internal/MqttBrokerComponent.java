@@ -67,7 +67,7 @@ public final class MqttBrokerComponent implements MqttClient {
             ConfigurationAdmin configurationAdmin, Map<String, Object> properties, BundleContext context) {
         this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
                 RefusedLiterals.storeRemover(configurationAdmin, "MQTT broker", LOG, PASSWORD),
-                AuthMethods.services(context));
+                ServiceAuthMethods.of(context));
     }
 
     /** A broker client from a configuration map, with the built-in authentication methods only. */
