@@ -321,6 +321,10 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
 
         CompletionStage<Void> submit(IoSession s, ByteBuffer data, int n) {
+            CompletionStage<Void> inPlace = sendInPlace(s, data, n);
+            if (inPlace != null) {
+                return inPlace;
+            }
             CompletableFuture<Void> f = new CompletableFuture<>();
             queued.addAndGet(n);
             WriteFuture wf = s.write(IoBuffer.wrap(data));
@@ -339,6 +343,36 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
                 }
             });
             return f;
+        }
+
+        /**
+         * Sends a connected socket's datagram on the caller's thread when none of this socket's is
+         * waiting in MINA (so one writer's datagrams keep their order): a non-blocking send takes the
+         * whole datagram or nothing, and saves the hand-over to the I/O thread and its wake-up, which a
+         * request-response protocol (CoAP) pays per request. An error (e.g. a port unreachable
+         * reported for an earlier datagram) fails this write as MINA's send would have; nothing sent
+         * (no buffer space) or a channel closed meanwhile: {@code null}, the datagram goes to MINA.
+         */
+        private CompletionStage<Void> sendInPlace(IoSession s, ByteBuffer data, int n) {
+            if (queued.get() != 0 || !owner.engine.writeInPlace()
+                    || !(s instanceof org.apache.mina.transport.socket.nio.NioSession ns)
+                    || !(ns.getChannel() instanceof java.nio.channels.DatagramChannel ch) || !ch.isConnected()) {
+                return null; // a bound socket's sessions share its unconnected channel: MINA sends to each peer
+            }
+            int position = data.position();
+            try {
+                if (ch.write(data) == n) {
+                    countOut(n);
+                    return CompletableFuture.completedFuture(null);
+                }
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // closed meanwhile: MINA fails the write as it did before
+            } catch (java.io.IOException e) {
+                return CompletableFuture.failedFuture(NetworkReasons.of("sending a datagram on " + destination
+                        + " failed: " + e.getMessage(), e));
+            }
+            data.position(position);
+            return null;
         }
 
         @Override

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.rawsockets.socket.NotAllowedException;
 import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.SocketClosedException;
+import org.rawsockets.socket.SocketInfo;
 import org.rawsockets.socket.SocketKind;
 import org.rawsockets.socket.TcpServerSocket;
 import org.rawsockets.socket.TcpServerSocketOptions;
@@ -149,6 +150,34 @@ class ServerAndUdpTest {
             peer.send(new DatagramPacket("after".getBytes(US_ASCII), 5, p.getSocketAddress()));
             assertEquals("after", new String(await(u.readable().read()).value().bytes(), US_ASCII));
             assertEquals(1, u.droppedDatagrams());
+            await(u.close());
+        }
+    }
+
+    /**
+     * A connected socket's datagram, none of its own waiting in MINA, is sent on the caller's thread:
+     * the write's stage is complete when write returns, the datagrams arrive in order, and the bytes
+     * are counted as when MINA sends them.
+     */
+    @Test
+    void udpConnectedWritesGoOutOnTheCallersThread() throws Exception {
+        try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            peer.setSoTimeout(10_000);
+            UdpSocket u = sockets.openUdp(UdpSocketOptions.connected("127.0.0.1", peer.getLocalPort()));
+            await(u.opened());
+            for (int i = 0; i < 20; i++) {
+                java.util.concurrent.CompletableFuture<Void> w = u.writable().write(UdpMessage.of(("d" + i)
+                        .getBytes(US_ASCII))).toCompletableFuture();
+                assertTrue(w.isDone() && !w.isCompletedExceptionally(), "datagram " + i + " sent when write returned");
+            }
+            for (int i = 0; i < 20; i++) {
+                DatagramPacket p = new DatagramPacket(new byte[100], 100);
+                peer.receive(p);
+                assertEquals("d" + i, new String(p.getData(), 0, p.getLength(), US_ASCII));
+            }
+            assertEquals(10 * "d0".length() + 10 * "d10".length(), sockets.sockets().stream()
+                    .filter(i -> i.kind() == SocketKind.UDP_CONNECTED).mapToLong(SocketInfo::bytesOut).sum(),
+                    "bytes counted");
             await(u.close());
         }
     }
