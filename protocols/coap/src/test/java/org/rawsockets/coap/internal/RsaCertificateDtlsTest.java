@@ -43,6 +43,25 @@ class RsaCertificateDtlsTest extends CoapTestSupport {
     }
 
     /** GET / through {@code c}: 2.05; the suite negotiated; prints the time of the first exchange (handshake included). */
+    /** A libcoap server, the client that reached it and the suite they agreed on. */
+    record Mutual(Libcoap server, CoapClientImpl client, CipherSuite suite) {
+    }
+
+    /**
+     * A GET with a client certificate to libcoap demanding one ({@code -v 6} logs the CN it
+     * accepted): the server's certificate kind is {@code serverKind}, the server saw {@code cn}.
+     */
+    Mutual mutual(String what, String name, String serverCert, String ca, String clientCert,
+            CipherSuite.CertificateKeyAlgorithm serverKind, String cn) throws Exception {
+        Libcoap server = closing(Libcoap.startPki(pki.cert(serverCert), pki.key(serverCert), pki.cert(ca), "-v", "6"));
+        CoapClientImpl c = certClient(name, server.dtlsPort(), trusting(ca).withClientCertificate(pki.cert(clientCert),
+                pki.key(clientCert)), List.of());
+        CipherSuite suite = getRoot(what, c, server);
+        assertEquals(serverKind, suite.getCertificateKeyAlgorithm(), suite.name());
+        assertTrue(server.log().contains("CN '" + cn + "' presented by client"), server.log());
+        return new Mutual(server, c, suite);
+    }
+
     static CipherSuite getRoot(String what, CoapClientImpl c, Libcoap server) throws Exception {
         long t0 = System.nanoTime();
         try {
@@ -61,36 +80,22 @@ class RsaCertificateDtlsTest extends CoapTestSupport {
     @Test
     void anRsaServerAndAnRsaClientCertificate() throws Exception {
         // -C: the server demands a client certificate issued by the RSA CA; -v 6 logs the CN it accepted
-        Libcoap server = closing(Libcoap.startPki(pki.cert("rsa-server"), pki.key("rsa-server"), pki.cert("rsa-ca"),
-                "-v", "6"));
-        CoapClientImpl c = certClient("rsamutual", server.dtlsPort(), trusting("rsa-ca").withClientCertificate(
-                pki.cert("rsa-client"), pki.key("rsa-client")), List.of());
-        CipherSuite suite = getRoot("RSA server, RSA client", c, server);
-        assertEquals(CipherSuite.KeyExchangeAlgorithm.EC_DIFFIE_HELLMAN, suite.getKeyExchange());
-        assertEquals(CipherSuite.CertificateKeyAlgorithm.RSA, suite.getCertificateKeyAlgorithm(), suite.name());
-        assertTrue(server.log().contains("CN 'rsa-gw' presented by client"), server.log());
-        assertTrue(((DtlsSocketConnector) c.running().join().connector()).certificates().certificateRequested());
+        Mutual m = mutual("RSA server, RSA client", "rsamutual", "rsa-server", "rsa-ca", "rsa-client",
+                CipherSuite.CertificateKeyAlgorithm.RSA, "rsa-gw");
+        assertEquals(CipherSuite.KeyExchangeAlgorithm.EC_DIFFIE_HELLMAN, m.suite().getKeyExchange());
+        assertTrue(((DtlsSocketConnector) m.client().running().join().connector()).certificates().certificateRequested());
     }
 
     @Test
     void anRsaServerAndAnEcClientCertificate() throws Exception {
-        Libcoap server = closing(Libcoap.startPki(pki.cert("rsa-server"), pki.key("rsa-server"), pki.cert("rsa-ca"),
-                "-v", "6"));
-        CoapClientImpl c = certClient("ecclient", server.dtlsPort(), trusting("rsa-ca").withClientCertificate(
-                pki.cert("ec-client-rsaca"), pki.key("ec-client-rsaca")), List.of());
-        CipherSuite suite = getRoot("RSA server, EC client", c, server);
-        assertEquals(CipherSuite.CertificateKeyAlgorithm.RSA, suite.getCertificateKeyAlgorithm(), suite.name());
-        assertTrue(server.log().contains("CN 'ec-gw' presented by client"), server.log());
+        mutual("RSA server, EC client", "ecclient", "rsa-server", "rsa-ca", "ec-client-rsaca",
+                CipherSuite.CertificateKeyAlgorithm.RSA, "ec-gw");
     }
 
     @Test
     void anEcServerAndAnRsaClientCertificate() throws Exception {
-        Libcoap server = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), pki.cert("ca"), "-v", "6"));
-        CoapClientImpl c = certClient("rsaclient", server.dtlsPort(), trusting("ca").withClientCertificate(
-                pki.cert("rsa-client-ecca"), pki.key("rsa-client-ecca")), List.of());
-        CipherSuite suite = getRoot("EC server, RSA client", c, server);
-        assertEquals(CipherSuite.CertificateKeyAlgorithm.EC, suite.getCertificateKeyAlgorithm(), suite.name());
-        assertTrue(server.log().contains("CN 'rsa-gw-ecca' presented by client"), server.log());
+        Libcoap server = mutual("EC server, RSA client", "rsaclient", "server", "ca", "rsa-client-ecca",
+                CipherSuite.CertificateKeyAlgorithm.EC, "rsa-gw-ecca").server();
         // the same with an ECDHE_ECDSA suite configured: the RSA client certificate still goes with it
         CoapClientImpl configured = certClient("rsaclientecdsa", server.dtlsPort(), trusting("ca")
                 .withClientCertificate(pki.cert("rsa-client-ecca"), pki.key("rsa-client-ecca")),
@@ -161,12 +166,8 @@ class RsaCertificateDtlsTest extends CoapTestSupport {
     /** OpenSSL takes an Ed25519 client certificate (RFC 8422), though not an Ed25519 server certificate (below). */
     @Test
     void anEcServerAndAnEd25519ClientCertificate() throws Exception {
-        Libcoap server = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), pki.cert("ca"), "-v", "6"));
-        CoapClientImpl c = certClient("edclient", server.dtlsPort(), trusting("ca").withClientCertificate(
-                pki.cert("ed-client"), pki.key("ed-client")), List.of());
-        CipherSuite suite = getRoot("EC server, Ed25519 client", c, server);
-        assertEquals(CipherSuite.CertificateKeyAlgorithm.EC, suite.getCertificateKeyAlgorithm(), suite.name());
-        assertTrue(server.log().contains("CN 'ed-gw' presented by client"), server.log());
+        mutual("EC server, Ed25519 client", "edclient", "server", "ca", "ed-client",
+                CipherSuite.CertificateKeyAlgorithm.EC, "ed-gw");
     }
 
     @Test

@@ -45,6 +45,13 @@ class EnhancedAuthStepsTest {
         return a;
     }
 
+    /** As {@link #started}, as a re-authentication. */
+    static EnhancedAuth reauthenticating(ScramServer server, String[] serverFirst) throws Exception {
+        EnhancedAuth a = started(server, serverFirst);
+        a.reauthentication(new java.util.concurrent.CompletableFuture<>());
+        return a;
+    }
+
     static EnhancedAuth started(ScramServer server, String[] serverFirst) throws Exception {
         EnhancedAuth a = scram();
         serverFirst[0] = server.first(new String(a.initial, UTF_8));
@@ -109,8 +116,7 @@ class EnhancedAuthStepsTest {
     void aReauthenticationEndsWithAuthSuccessCarryingTheServerFinalMessage() throws Exception {
         ScramServer server = new ScramServer(256, "alice", "pw", false);
         String[] first = new String[1];
-        EnhancedAuth a = started(server, first);
-        a.reauthentication(new java.util.concurrent.CompletableFuture<>());
+        EnhancedAuth a = reauthenticating(server, first);
         Auth proof = a.next(auth(0x18, "SCRAM-SHA-256", first[0]));
         String last = server.last(new String(proof.properties().binary(Properties.AUTH_DATA), UTF_8));
         assertEquals(null, a.next(auth(0x00, "SCRAM-SHA-256", last)), "Success ends it: nothing to send");
@@ -120,22 +126,19 @@ class EnhancedAuthStepsTest {
     void aReauthenticationChecksEveryStepToo() throws Exception {
         ScramServer server = new ScramServer(256, "alice", "pw", false);
         String[] first = new String[1];
-        EnhancedAuth early = started(server, first);
-        early.reauthentication(new java.util.concurrent.CompletableFuture<>());
+        EnhancedAuth early = reauthenticating(server, first);
         MqttConnectionException e = assertThrows(MqttConnectionException.class, () -> early.next(auth(0x00,
                 "SCRAM-SHA-256", "v=x")));
         assertTrue(e.getMessage().contains("failed at AUTH (Success) of a re-authentication: the broker accepted"
                 + " without completing the exchange (no server-first message before accepting)"), e.getMessage());
 
-        EnhancedAuth fromBroker = started(server, first);
-        fromBroker.reauthentication(new java.util.concurrent.CompletableFuture<>());
+        EnhancedAuth fromBroker = reauthenticating(server, first);
         MqttProtocolException p = assertThrows(MqttProtocolException.class, () -> fromBroker.next(auth(0x19,
                 "SCRAM-SHA-256", "x")));
         assertTrue(p.getMessage().contains("Re-authenticate (0x19) during SCRAM-SHA-256 re-authentication (only"
                 + " Continue authentication, 0x18, and Success, 0x00, are allowed there)"), p.getMessage());
 
-        EnhancedAuth noFinal = started(new ScramServer(256, "alice", "pw", false), first);
-        noFinal.reauthentication(new java.util.concurrent.CompletableFuture<>());
+        EnhancedAuth noFinal = reauthenticating(new ScramServer(256, "alice", "pw", false), first);
         noFinal.next(auth(0x18, "SCRAM-SHA-256", first[0]));
         e = assertThrows(MqttConnectionException.class, () -> noFinal.next(auth(0x00, "SCRAM-SHA-256", null)));
         assertTrue(e.getMessage().contains("no server-final message when accepting"), e.getMessage());
