@@ -13,7 +13,7 @@ import org.rawsockets.irc.IrcMessage;
 /**
  * The client's view of the network on one connection: its nick, ISUPPORT and the joined channels
  * (topic, modes, members with prefixes), kept from JOIN/PART/KICK/QUIT/NICK/MODE/TOPIC and the
- * NAMES/TOPIC/MODE replies. Used on the client's actor thread only.
+ * NAMES/TOPIC/MODE replies. Used on the client's actor only.
  */
 final class ChannelTracker {
 

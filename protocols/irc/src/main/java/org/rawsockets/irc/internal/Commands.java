@@ -17,7 +17,7 @@ import org.rawsockets.irc.internal.codec.IrcCodec;
 
 /**
  * The commands with replies (JOIN, PART, NAMES, TOPIC, WHOIS: matched by reply numerics and target)
- * and the messages split at the line limit. Runs on the client's actor thread.
+ * and the messages split at the line limit. Runs on the client's actor.
  */
 final class Commands {
 

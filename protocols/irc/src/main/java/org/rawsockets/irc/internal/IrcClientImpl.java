@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client: one actor thread owns every piece of state (the current {@link Session}, its
- * {@link Registration}, the {@link ChannelTracker}, the {@link Replies}); public methods hand work to
- * it and return stages. Reconnects with exponential backoff and rejoins the channels (with keys).
+ * The client: one {@link Actor} owns every piece of state (the current {@link Session}, its
+ * {@link Registration}, the {@link ChannelTracker}, the {@link Replies}); public methods give work to
+ * it (run on the caller's thread when the actor is idle, queued otherwise) and return stages; what
+ * the socket completes is handed to the actor's own thread. Reconnects with exponential backoff and rejoins the channels (with keys).
  * Commands are in {@link Commands}.
  */
 public final class IrcClientImpl implements IrcClient {
@@ -48,7 +48,7 @@ public final class IrcClientImpl implements IrcClient {
 
     final IrcSettings settings;
     private final SocketService sockets;
-    final ScheduledThreadPoolExecutor actor;
+    final Actor actor;
     private final ExecutorService delivery;
     private final Subscribers subscribers;
     final ChannelTracker tracker = new ChannelTracker();
@@ -61,7 +61,7 @@ public final class IrcClientImpl implements IrcClient {
     private CompletableFuture<String> connecting;
     private CompletableFuture<Void> disconnecting;
     private boolean wanted;
-    /** Used on the actor thread only. */
+    /** Used on the actor only. */
     private final ReconnectBackoff backoff;
     private ScheduledFuture<?> reconnectTask;
     private ScheduledFuture<?> registrationTimer;
@@ -80,8 +80,7 @@ public final class IrcClientImpl implements IrcClient {
         this.settings = settings;
         int id = IDS.incrementAndGet();
         this.backoff = new ReconnectBackoff(settings.reconnectMinDelay(), settings.reconnectMaxDelay());
-        this.actor = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "irc-" + settings.name() + "-" + id));
-        this.actor.setRemoveOnCancelPolicy(true);
+        this.actor = new Actor(r -> daemon(r, "irc-" + settings.name() + "-" + id), settings.label());
         this.delivery = new ThreadPoolExecutor(0, 256, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> daemon(r, "irc-" + settings.name() + "-" + id + "-deliver"));
         this.subscribers = new Subscribers(this, delivery);
@@ -100,11 +99,14 @@ public final class IrcClientImpl implements IrcClient {
 
     // ------------------------------------------------------------------ actor helpers
 
-    /** Runs {@code work} on the actor; its stage, or a failed one if the client is closed. */
+    /**
+     * Runs {@code work} on the actor (on the calling thread when the actor is idle, see {@link Actor});
+     * its stage, or a failed one if the client is closed.
+     */
     <T> CompletableFuture<T> onActor(Supplier<CompletableFuture<T>> work) {
         CompletableFuture<T> out = new CompletableFuture<>();
         try {
-            actor.execute(() -> {
+            actor.runHere(() -> {
                 try {
                     work.get().whenComplete((v, t) -> {
                         if (t != null) {
@@ -127,8 +129,7 @@ public final class IrcClientImpl implements IrcClient {
 
     /** Reads state on the actor (at most 5 s); {@code fallback} if the client is closed or busy. */
     private <T> T read(Supplier<T> reader, T fallback) {
-        if (Thread.currentThread().getName().startsWith("irc-" + settings.name() + "-")
-                && !Thread.currentThread().getName().endsWith("-deliver")) {
+        if (actor.inActor()) {
             return reader.get();
         }
         try {
@@ -283,7 +284,7 @@ public final class IrcClientImpl implements IrcClient {
 
     // ------------------------------------------------------------------ incoming
 
-    /** One message from the server (actor thread). */
+    /** One message from the server (on the actor). */
     void handle(Session s, IrcMessage m) {
         if (s != session) {
             return;

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -16,14 +15,14 @@ import org.rawsockets.socket.TcpWritable;
  * The lines waiting to be sent on one connection, released by a token bucket (flood control):
  * {@code burst} lines at once, then one per {@code interval}, as servers count them. Priority lines
  * (PONG, registration, the lag PING) go first and do not spend tokens. One write is outstanding at a
- * time; the queue is bounded. Used on the client's actor thread only.
+ * time; the queue is bounded. Used on the client's actor only.
  */
 final class Outbox {
 
     private record Entry(byte[] bytes, CompletableFuture<Void> done) {
     }
 
-    private final ScheduledExecutorService actor;
+    private final Actor actor;
     private final TcpWritable out;
     private final int burst;
     private final long intervalNanos;
@@ -38,7 +37,7 @@ final class Outbox {
     private ScheduledFuture<?> wakeUp;
     private Throwable closed;
 
-    Outbox(ScheduledExecutorService actor, TcpWritable out, int burst, Duration interval, int limit, String label,
+    Outbox(Actor actor, TcpWritable out, int burst, Duration interval, int limit, String label,
             Consumer<Throwable> onWriteError) {
         this.actor = actor;
         this.out = out;

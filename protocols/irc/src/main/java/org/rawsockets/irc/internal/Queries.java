@@ -16,7 +16,7 @@ import org.rawsockets.irc.IrcWhoEntry;
  * WHO (WHOX when ISUPPORT announces it) and IRCv3 labeled-response: with the {@code labeled-response}
  * capability a command carries a {@code label} tag and its replies are exactly the messages the
  * server labels (one message, an ACK, or a {@code labeled-response} batch); without it WHO replies
- * are matched by numerics (352/354 up to 315 for the mask). Runs on the client's actor thread.
+ * are matched by numerics (352/354 up to 315 for the mask). Runs on the client's actor.
  */
 final class Queries {
 
@@ -53,7 +53,7 @@ final class Queries {
         });
     }
 
-    /** A label not used by a pending command (actor thread). */
+    /** A label not used by a pending command (on the actor). */
     String label() {
         nextLabel = nextLabel == Integer.MAX_VALUE ? 1 : nextLabel + 1;
         return "rs" + nextLabel;

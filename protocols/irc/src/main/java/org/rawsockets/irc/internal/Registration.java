@@ -20,7 +20,7 @@ import org.rawsockets.protocols.sasl.ScramClient.ScramException;
 /**
  * Registration on one connection (and the capability negotiation after it): CAP LS 302, PASS,
  * NICK/USER, CAP REQ/ACK/NAK, SASL (PLAIN, EXTERNAL), CAP END, nick alternates on 432/433/436/437;
- * CAP NEW/DEL (cap-notify) later. Used on the client's actor thread.
+ * CAP NEW/DEL (cap-notify) later. Used on the client's actor.
  */
 final class Registration {
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -14,7 +13,7 @@ import org.rawsockets.irc.IrcTimeoutException;
 
 /**
  * Commands waiting for their replies, matched by reply numerics (and the command's target) in the
- * order they were sent; each has a deadline. Bounded. Used on the client's actor thread.
+ * order they were sent; each has a deadline. Bounded. Used on the client's actor.
  */
 final class Replies {
 
@@ -28,10 +27,10 @@ final class Replies {
     private record Pending(Matcher matcher, CompletableFuture<?> future, ScheduledFuture<?> timeout) {
     }
 
-    private final ScheduledExecutorService actor;
+    private final Actor actor;
     private final List<Pending> pending = new ArrayList<>();
 
-    Replies(ScheduledExecutorService actor) {
+    Replies(Actor actor) {
         this.actor = actor;
     }
 

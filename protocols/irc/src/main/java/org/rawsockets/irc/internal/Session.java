@@ -3,7 +3,6 @@ package org.rawsockets.irc.internal;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,13 +21,13 @@ import org.rawsockets.socket.TlsOptions;
 /**
  * One connection to the server: the socket, the line reader loop, the outbox (flood control) and the
  * liveness timer (PING after the ping interval without data, lag measurement, ping timeout). Ends
- * once, with a reason, and tells the client. Used on the client's actor thread.
+ * once, with a reason, and tells the client. Used on the client's actor.
  */
 final class Session {
 
     private final IrcClientImpl client;
     private final IrcSettings settings;
-    private final ScheduledExecutorService actor;
+    private final Actor actor;
     final String where;
     private TcpSocket socket;
     IrcLineReader reader;
@@ -49,7 +48,7 @@ final class Session {
     /** The port connected to (configured, or the STS policy's). */
     final int port;
 
-    Session(IrcClientImpl client, IrcSettings settings, ScheduledExecutorService actor, boolean tls, int port,
+    Session(IrcClientImpl client, IrcSettings settings, Actor actor, boolean tls, int port,
             boolean bySts) {
         this.client = client;
         this.settings = settings;

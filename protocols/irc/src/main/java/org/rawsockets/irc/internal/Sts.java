@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One client's IRCv3 STS state: where to connect (a stored policy or the upgrade a plaintext
  * connection was told about turns a plaintext configuration into TLS) and what to do when the
- * server advertises {@code sts}. Used on the client's actor thread.
+ * server advertises {@code sts}. Used on the client's actor.
  */
 final class Sts {
 
