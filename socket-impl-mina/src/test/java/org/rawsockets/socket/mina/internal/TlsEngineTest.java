@@ -161,6 +161,26 @@ class TlsEngineTest {
     }
 
     @Test
+    void theHandshakesDelegatedTasksRunOnTheConnectionsOwnThreadNotOnMinasPool() throws Exception {
+        java.util.concurrent.ThreadPoolExecutor minaPool =
+                (java.util.concurrent.ThreadPoolExecutor) TlsSupport.ClientTlsFilter.executor();
+        long before = minaPool.getTaskCount();
+        for (int i = 0; i < 3; i++) {
+            try (TlsPeer peer = new TlsPeer(pki.serverContext(), false)) { // a new port: a full handshake
+                TcpSocket s = sockets.openTcp("localhost", peer.port(), TcpSocketOptions.builder()
+                        .dnsQueryType(org.rawsockets.socket.DnsQueryType.IPV4)
+                        .tls(TlsOptions.builder().mode(TlsMode.ON).trustedCertificatesPem(pki.caPem).build()).build());
+                await(s.opened());
+                await(s.writable().write("hi\n".getBytes(US_ASCII)));
+                assertEquals("echo hi\n", readLine(s));
+                await(s.close());
+            }
+        }
+        assertEquals(before, minaPool.getTaskCount(), "handshake tasks handed to MINA's ssl-exec pool (a thread"
+                + " hand-over each way per task)");
+    }
+
+    @Test
     void untrustedServerFailsTheOpen() throws Exception {
         try (TlsPeer peer = new TlsPeer(pki.serverContext(), false)) {
             TcpSocket s = sockets.openTcp("localhost", peer.port(),
