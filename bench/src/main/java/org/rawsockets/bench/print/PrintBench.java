@@ -28,7 +28,8 @@ import org.rawsockets.socket.mina.internal.policy.Owner;
  * IPP Print-Job of one large document to CUPS's ippeveprinter (on loopback, print command
  * /bin/true): this project's client (chunked upload through the socket service) against
  * {@code ipptool} printing the same file, alternating, in one run. Prints MiB/s and the client's
- * CPU seconds per run (this JVM's process CPU for ours; ipptool's user+sys from /usr/bin/time).
+ * CPU seconds per run (this JVM's process CPU for ours, and the part of it its Java threads used, so
+ * the JIT compiler's and GC's share in early rounds shows; ipptool's user+sys from /usr/bin/time).
  *
  * <pre>
  * ./mvnw -q -pl bench -am package -DskipTests &amp;&amp; bench/run.sh print [MiB] [rounds] [chunk KiB]
@@ -74,15 +75,19 @@ public final class PrintBench {
                     .withTimeout(Duration.ofSeconds(120)).withChunkSize(chunkKib * 1024))) {
                 for (int r = 1; r <= rounds; r++) {
                     long cpu0 = BenchSupport.processCpuNanos();
+                    long java0 = BenchSupport.javaThreadsCpuNanos();
                     long t0 = System.nanoTime();
                     JobStatus j = printer.print(Document.of(file), JobOptions.named("bench").withFormat("application/pdf"),
                             null);
                     double secs = (System.nanoTime() - t0) / 1e9;
                     double cpu = (BenchSupport.processCpuNanos() - cpu0) / 1e9;
+                    double javaCpu = (BenchSupport.javaThreadsCpuNanos() - java0) / 1e9;
                     printer.awaitJob(j.id(), Duration.ofMinutes(2));
                     double ours = size / 1048576.0 / secs;
                     System.out.printf(Locale.ROOT, "round %d rawsockets IppPrinter: %.2f s, %.1f MiB/s, client CPU %.2f s"
-                            + " (%.2f CPU s per GiB)%n", r, secs, ours, cpu, cpu / (size / 1073741824.0));
+                            + " (%.2f CPU s per GiB; of it the Java threads %.2f s = %.2f per GiB, the JVM's JIT"
+                            + " compiler and GC threads the rest)%n", r, secs, ours, cpu, cpu / (size / 1073741824.0),
+                            javaCpu, javaCpu / (size / 1073741824.0));
                     long t1 = System.nanoTime();
                     Process p = new ProcessBuilder("/usr/bin/time", "-f", "cpu %U %S", "ipptool", "-d",
                             "filename=" + file, uri, test.toString()).redirectErrorStream(true)

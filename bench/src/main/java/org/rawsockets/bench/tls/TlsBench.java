@@ -48,7 +48,8 @@ import org.rawsockets.socket.mina.internal.policy.Owner;
  * <p>Then TLS bulk transfer ({@link TlsBulk}) with the same certificate, unless its size is 0.
  *
  * <p>{@code java -jar bench/target/bench.jar tls [seconds per measure (5)] [protocol (TLSv1.3)] [bulk MiB per
- * round (256; 0 = no bulk)]}
+ * round (256; 0 = no bulk)] [warm-up seconds per client (10; 2 until 2026-12-05)]}: with 2 s the
+ * clients were still being compiled (a full handshake took 5 ms in the measure, 2 ms after some 3,000).
  */
 public final class TlsBench {
 
@@ -59,8 +60,9 @@ public final class TlsBench {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String protocol = args.length > 1 ? args[1] : "TLSv1.3";
         int bulkMib = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         System.out.println("TLS handshakes/s, one connection at a time, " + protocol + ", " + seconds
-                + " s per measure, against openssl s_server on 127.0.0.1");
+                + " s per measure after " + warmup + " s of warm-up per client, against openssl s_server on 127.0.0.1");
         System.out.println(BenchSupport.banner());
         Path dir = Files.createTempDirectory("tls-bench");
         run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
@@ -78,9 +80,12 @@ public final class TlsBench {
             int fullPort = port(full);
             int resumingPort = port(resuming);
             // warm-up (JIT, both paths), not reported
-            measure("warm-up", 2, () -> engineHandshake(service, resumingPort, tls));
-            measure("warm-up", 2, () -> jdkHandshake(jdk, resumingPort, protocol));
-            measure("warm-up", 2, () -> netty.handshake(resumingPort));
+            for (int port : new int[] { fullPort, resumingPort }) { // half the warm-up on each kind
+                int half = Math.max(1, warmup / 2);
+                measure("warm-up", half, () -> engineHandshake(service, port, tls));
+                measure("warm-up", half, () -> jdkHandshake(jdk, port, protocol));
+                measure("warm-up", half, () -> netty.handshake(port));
+            }
             List<String> rows = new ArrayList<>();
             double ef = measure("engine full", seconds, () -> engineHandshake(service, fullPort, tls), rows);
             double jf = measure("JDK SSLSocket full", seconds, () -> jdkHandshake(jdk, fullPort, protocol), rows);
