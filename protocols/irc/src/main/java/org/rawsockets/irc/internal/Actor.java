@@ -44,7 +44,7 @@ final class Actor implements Executor {
     /** A drain holds the actor (guarded by this); the queue is empty whenever this is false. */
     private boolean running;
     private boolean shutdown;
-    /** The thread draining now, or null. */
+    /** The thread draining now, or null (set by the drainer; cleared under the lock as it ends). */
     private volatile Thread owner;
 
     Actor(ThreadFactory threads, String label) {
@@ -107,31 +107,26 @@ final class Actor implements Executor {
     /** Runs up to {@code budget} queued tasks on this thread; hands the rest to the actor's thread. */
     private void drain(int budget) {
         owner = Thread.currentThread();
-        try {
-            for (int n = 0;; n++) {
-                Runnable r;
-                synchronized (this) {
-                    r = queue.poll();
+        for (int n = 0;; n++) {
+            Runnable r;
+            synchronized (this) {
+                r = queue.poll();
+                if (r == null || n == budget) {
+                    // cleared under the lock, before another thread can take the actor and set it
+                    owner = null;
                     if (r == null) {
                         running = false;
-                        return;
-                    }
-                    if (n == budget) {
+                    } else {
                         queue.addFirst(r);
-                        owner = null;
                         handOver();
-                        return;
                     }
-                }
-                try {
-                    r.run();
-                } catch (RuntimeException | Error e) {
-                    LOG.warn("IRC network {}: a task of the client failed: {}", label, e.toString(), e);
+                    return;
                 }
             }
-        } finally {
-            if (owner == Thread.currentThread()) {
-                owner = null;
+            try {
+                r.run();
+            } catch (RuntimeException | Error e) {
+                LOG.warn("IRC network {}: a task of the client failed: {}", label, e.toString(), e);
             }
         }
     }

@@ -134,12 +134,13 @@ class ActorTest {
     @Test
     void tasksFromManyThreadsNeverOverlapAndKeepEachGiversOrder() throws Exception {
         int givers = 4;
-        int each = 5_000;
+        int each = 20_000;
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
         int[] last = new int[givers];
         java.util.Arrays.fill(last, -1);
         AtomicInteger outOfOrder = new AtomicInteger();
+        AtomicInteger notOwner = new AtomicInteger();
         AtomicInteger ran = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         for (int g = 0; g < givers; g++) {
@@ -150,6 +151,9 @@ class ActorTest {
                     Runnable task = () -> {
                         if (inside.incrementAndGet() != 1) {
                             overlaps.incrementAndGet();
+                        }
+                        if (!actor.inActor()) {
+                            notOwner.incrementAndGet();
                         }
                         if (last[giver] != n - 1) {
                             outOfOrder.incrementAndGet();
@@ -173,6 +177,7 @@ class ActorTest {
         await(() -> ran.get() == givers * each, "all " + givers * each + " tasks ran (" + ran.get() + ")");
         assertEquals(0, overlaps.get(), "two tasks ran at once");
         assertEquals(0, outOfOrder.get(), "a giver's tasks ran out of order");
+        assertEquals(0, notOwner.get(), "inActor() false inside a task (the owner cleared by a drain that ended)");
     }
 
     /** Holds the actor with a caller's command on another thread until the returned latch is counted down. */
