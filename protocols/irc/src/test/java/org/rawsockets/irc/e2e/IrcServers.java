@@ -27,10 +27,19 @@ public final class IrcServers {
     private IrcServers() {
     }
 
+    /** Ports handed out in this JVM: the kernel may give a closed ephemeral port out again at once. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A free loopback port not handed out before in this JVM (a server's plain and TLS ports must differ). */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (GIVEN.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
+        throw new IOException("no loopback port not handed out before in 100 attempts");
     }
 
     public static void until(Duration limit, BooleanSupplier condition, Supplier<String> what) {

@@ -52,10 +52,22 @@ final class Mosquitto implements AutoCloseable {
         return version == org.rawsockets.mqtt.MqttVersion.V5 ? m : m.config("max_inflight_messages 0");
     }
 
+    /** Ports handed out in this JVM: the kernel may give a closed ephemeral port out again at once. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free loopback port not handed out before in this JVM (a broker's TCP port and its websockets
+     * port once came out equal, and mosquitto could not open the second listener).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (GIVEN.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
+        throw new IOException("no loopback port not handed out before in 100 attempts");
     }
 
     Mosquitto persistence() {
