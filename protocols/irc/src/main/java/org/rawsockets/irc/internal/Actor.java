@@ -83,12 +83,11 @@ final class Actor implements Executor {
             if (shutdown) {
                 throw new RejectedExecutionException("the IRC client " + label + " is closed");
             }
+            queue.add(task);
             if (running) {
-                queue.add(task);
                 return;
             }
             running = true;
-            queue.add(task);
         }
         drain(INLINE_BUDGET + 1);
     }

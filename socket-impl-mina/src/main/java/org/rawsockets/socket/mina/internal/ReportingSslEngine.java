@@ -113,12 +113,8 @@ final class ReportingSslEngine extends SSLEngine {
     /** Runs the engine's delegated tasks on this thread; the next wrap here reports their failure. */
     private void runTasksHere() {
         Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) {
-            try {
-                task.run();
-            } finally {
-                afterTask = Thread.currentThread();
-            }
+        while ((task = getDelegatedTask()) != null) {
+            task.run();
         }
     }
 
