@@ -66,6 +66,12 @@ public interface IrcClient {
     /** A snapshot of one joined channel (case-insensitive per CASEMAPPING). */
     Optional<IrcChannel> channel(String name);
 
+    /**
+     * What the client knows of a user who shares a joined channel with it, or of itself
+     * (case-insensitive per CASEMAPPING); empty for a nick on none of the client's channels.
+     */
+    Optional<IrcUser> user(String nick);
+
     /** Joins a channel (key may be null); completes when the server confirms the join. Rejoined after a reconnect. */
     CompletionStage<IrcChannel> join(String channel, String key);
 
@@ -100,7 +106,8 @@ public interface IrcClient {
      * WHO {@code mask} (a channel, a nick or a mask): one entry per user. With ISUPPORT WHOX the
      * entries carry the services account; with the labeled-response capability the replies are the
      * ones the server labels for this command, otherwise they are matched by numerics (352/354 up to
-     * 315). An empty list when nobody matches.
+     * 315). An empty list when nobody matches. The entries also update what {@link #user} knows of
+     * the users who share a channel with the client.
      */
     CompletionStage<List<IrcWhoEntry>> who(String mask);
 

@@ -13,5 +13,5 @@
  * {@link org.rawsockets.socket.RawSocketException} subtypes for transport failures.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.rawsockets.irc;

@@ -29,6 +29,7 @@ import org.rawsockets.irc.IrcProtocolException;
 import org.rawsockets.irc.IrcSettings;
 import org.rawsockets.irc.IrcSubscription;
 import org.rawsockets.irc.IrcText;
+import org.rawsockets.irc.IrcUser;
 import org.rawsockets.protocols.config.ReconnectBackoff;
 import org.rawsockets.socket.SocketService;
 import org.slf4j.Logger;
@@ -492,6 +493,11 @@ public final class IrcClientImpl implements IrcClient {
     @Override
     public Optional<IrcChannel> channel(String name) {
         return Optional.ofNullable(read(() -> tracker.snapshot(name), null));
+    }
+
+    @Override
+    public Optional<IrcUser> user(String nick) {
+        return Optional.ofNullable(read(() -> tracker.user(nick), null));
     }
 
     @Override

@@ -32,6 +32,7 @@ import org.rawsockets.irc.IrcListener;
 import org.rawsockets.irc.IrcMessage;
 import org.rawsockets.irc.IrcSettings;
 import org.rawsockets.irc.IrcSubscription;
+import org.rawsockets.irc.IrcUser;
 import org.rawsockets.irc.SaslMechanism;
 import org.rawsockets.protocols.config.ConfigRegistry;
 import org.rawsockets.protocols.config.RefusedLiterals;
@@ -347,6 +348,7 @@ public final class IrcNetworkComponent implements IrcClient {
     @Override public Optional<Duration> lag() { return client.lag(); }
     @Override public List<IrcChannel> channels() { return client.channels(); }
     @Override public Optional<IrcChannel> channel(String name) { return client.channel(name); }
+    @Override public Optional<IrcUser> user(String nick) { return client.user(nick); }
     @Override public CompletionStage<IrcChannel> join(String channel, String key) { return client.join(channel, key); }
     @Override public CompletionStage<Void> part(String channel, String reason) { return client.part(channel, reason); }
     @Override public CompletionStage<Void> privmsg(String target, String text) { return client.privmsg(target, text); }

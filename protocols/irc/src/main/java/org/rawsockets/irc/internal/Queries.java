@@ -125,7 +125,13 @@ final class Queries {
                         return;
                     }
                 }
-                result.complete(List.copyOf(entries));
+                List<IrcWhoEntry> done = List.copyOf(entries);
+                if (c.actor.inActor()) {
+                    c.tracker.who(done, whox);
+                } else {
+                    c.actor.execute(() -> c.tracker.who(done, whox));
+                }
+                result.complete(done);
             });
             return result;
         });

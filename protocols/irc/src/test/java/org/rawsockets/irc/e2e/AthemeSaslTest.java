@@ -63,6 +63,9 @@ class AthemeSaslTest extends ServerTestBase {
                 && "carolbot".equals(m.nick())).isEmpty(), atOwner::tail);
         IrcMessage join = atOwner.matching(m -> m.command().equals("JOIN") && "carolbot".equals(m.nick())).get(0);
         assertEquals(List.of("#ops", "carol", "carolbot"), join.params());
+        // ...and the owner's client keeps it as what it knows of the bot.
+        IrcServers.until(Duration.ofSeconds(30), () -> owner.user("carolbot").isPresent(), () -> "" + owner.channels());
+        assertEquals(Optional.of("carol"), owner.user("carolbot").orElseThrow().account());
         // account-tag: the bot's messages carry the account.
         ok(bot.privmsg("#ops", "tagged by services"));
         IrcServers.until(Duration.ofSeconds(30), () -> atOwner.privmsgs("#ops").contains("tagged by services"),

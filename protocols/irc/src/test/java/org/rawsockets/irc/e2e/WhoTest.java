@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.rawsockets.irc.IrcClient;
 import org.rawsockets.irc.IrcUnsupportedException;
 import org.rawsockets.irc.IrcMessage;
+import org.rawsockets.irc.IrcUser;
 import org.rawsockets.irc.IrcWhoEntry;
 
 /** WHO/WHOX and labeled-response against real servers started by the test. */
@@ -73,6 +74,52 @@ class WhoTest extends ServerTestBase {
     }
 
     @Test
+    void theUsersOnAChannelAreKnownFromJoinsWhoAndNotifications() throws Exception {
+        server = IrcServers.inspircd(dir, "commandrate=\"100000\"", "");
+        IrcClient alice = client(plain("alice").build());
+        IrcClient bob = client(plain("bob").user("bobu").realName("Bob Builder").build());
+        ok(alice.connect());
+        ok(bob.connect());
+        assertTrue(alice.capabilities().containsAll(List.of("extended-join", "away-notify", "setname")),
+                alice.capabilities().toString());
+        ok(alice.join("#state", null));
+        ok(bob.join("#state", null));
+        // extended-join: the real name (and "no account") with the JOIN itself, user@host from its source.
+        IrcServers.until(Duration.ofSeconds(30), () -> alice.user("bob").isPresent(), () -> alice.channels().toString());
+        IrcUser b = alice.user("BOB").orElseThrow();
+        assertEquals("Bob Builder", b.realName(), b.toString());
+        assertEquals("bobu", b.user().replace("~", ""), b.toString());
+        assertEquals("127.0.0.1", b.host(), b.toString());
+        assertEquals(Optional.empty(), b.account());
+        assertFalse(b.away());
+        // away-notify, both ways.
+        ok(bob.sendRaw("AWAY :gone fishing"));
+        IrcServers.until(Duration.ofSeconds(30), () -> alice.user("bob").orElseThrow().away(), () -> "" + alice.user("bob"));
+        ok(bob.sendRaw("AWAY"));
+        IrcServers.until(Duration.ofSeconds(30), () -> !alice.user("bob").orElseThrow().away(), () -> "" + alice.user("bob"));
+        // setname.
+        ok(bob.sendRaw("SETNAME :Robert the Builder"));
+        IrcServers.until(Duration.ofSeconds(30), () -> alice.user("bob").orElseThrow().realName()
+                .equals("Robert the Builder"), () -> "" + alice.user("bob"));
+        // WHO (WHOX) agrees with what was learnt, and sets away from the G flag.
+        ok(bob.sendRaw("AWAY :back soon"));
+        IrcServers.until(Duration.ofSeconds(30), () -> alice.user("bob").orElseThrow().away(), () -> "" + alice.user("bob"));
+        IrcWhoEntry w = byNick(ok(alice.who("#state"))).get("bob");
+        assertEquals(new IrcUser("bob", w.user(), w.host(), Optional.empty(), "Robert the Builder", true),
+                alice.user("bob").orElseThrow());
+        // The client itself is known as the server sees it.
+        assertEquals("alice", alice.user("alice").orElseThrow().nick());
+        assertEquals("127.0.0.1", alice.user("alice").orElseThrow().host());
+        // A rename carries the record; leaving the last shared channel forgets it.
+        ok(bob.sendRaw("NICK robert"));
+        IrcServers.until(Duration.ofSeconds(30), () -> alice.user("robert").isPresent() && alice.user("bob").isEmpty(),
+                () -> "" + alice.channels());
+        assertEquals("Robert the Builder", alice.user("robert").orElseThrow().realName());
+        ok(bob.part("#state", "bye"));
+        IrcServers.until(Duration.ofSeconds(30), () -> alice.user("robert").isEmpty(), () -> "" + alice.channels());
+    }
+
+    @Test
     void ngircdAnswersPlainWhoMatchedByNumerics() throws Exception {
         server = IrcServers.ngircd(dir, false, "");
         IrcClient alice = client(plain("alice").realName("Alice L").build());
@@ -87,6 +134,10 @@ class WhoTest extends ServerTestBase {
         assertEquals("Alice L", who.get("alice").realName());
         assertTrue(who.get("alice").flags().contains("@"), who.get("alice").toString());
         assertEquals("irc.ngircd.test", who.get("bob").server());
+        // Plain WHO fills in what the client knows of the members (ngIRCd has no extended-join).
+        IrcUser a = alice.user("alice").orElseThrow();
+        assertEquals("Alice L", a.realName(), a.toString());
+        assertEquals(who.get("bob").host(), alice.user("bob").orElseThrow().host());
         // Without labeled-response, request() says why it cannot tell the replies apart.
         IrcUnsupportedException e = assertInstanceOf(IrcUnsupportedException.class,
                 failure(alice.request(IrcMessage.of("WHOIS", "bob"))));

@@ -28,20 +28,22 @@ import org.rawsockets.irc.IrcListener;
 import org.rawsockets.irc.IrcMessage;
 import org.rawsockets.irc.IrcSubscription;
 import org.rawsockets.irc.IrcText;
+import org.rawsockets.irc.IrcUser;
 import org.rawsockets.irc.internal.IrcNetworkComponent;
 import org.rawsockets.protocols.config.ConfigRegistry;
 
 /**
  * Gogo commands, scope {@code irc}: {@code networks}, {@code connect}, {@code disconnect},
  * {@code join}, {@code part}, {@code say}, {@code notice}, {@code names}, {@code topic}, {@code raw},
- * {@code whois}, {@code who}, {@code tail}. Failures are thrown as one clear line (so {@code gosh -c} exits
+ * {@code whois}, {@code who}, {@code user}, {@code tail}. Failures are thrown as one clear line (so {@code gosh -c} exits
  * non-zero); every wait is bounded (the command timeout plus a little).
  */
 @Component(service = IrcCommands.class, property = { "osgi.command.scope=irc", "osgi.command.function=networks",
         "osgi.command.function=connect", "osgi.command.function=disconnect", "osgi.command.function=join",
         "osgi.command.function=part", "osgi.command.function=say", "osgi.command.function=notice",
         "osgi.command.function=names", "osgi.command.function=topic", "osgi.command.function=raw",
-        "osgi.command.function=whois", "osgi.command.function=who", "osgi.command.function=tail" })
+        "osgi.command.function=whois", "osgi.command.function=who", "osgi.command.function=user",
+        "osgi.command.function=tail" })
 public final class IrcCommands {
 
     private static final Duration WAIT = Duration.ofSeconds(35);
@@ -180,6 +182,17 @@ public final class IrcCommands {
                     .append(' ').append(e.account().orElse("-")).append(' ').append(e.realName()).append('\n');
         }
         return sb.length() == 0 ? "nobody matches " + mask : sb.toString();
+    }
+
+    @Descriptor("what the client knows of a user on its channels, without asking the server (nick user@host"
+            + " here|away account realname)")
+    public String user(@Descriptor("network name") String network, @Descriptor("nick") String nick) {
+        IrcClient c = network(network);
+        IrcUser u = c.user(nick).orElseThrow(() -> new IllegalArgumentException(nick + " is on none of the channels"
+                + " of IRC network '" + network + "' (irc:who " + network + " " + nick + " asks the server)"));
+        return u.nick() + ' ' + (u.user().isEmpty() ? "?" : u.user()) + '@' + (u.host().isEmpty() ? "?" : u.host())
+                + ' ' + (u.away() ? "away" : "here") + ' ' + u.account().orElse("-") + ' '
+                + (u.realName().isEmpty() ? "?" : u.realName());
     }
 
     @Descriptor("print live messages (all, or one channel's) until interrupted (Ctrl-C) or for -s seconds")

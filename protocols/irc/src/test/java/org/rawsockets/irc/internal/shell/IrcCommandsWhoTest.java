@@ -1,5 +1,7 @@
 package org.rawsockets.irc.internal.shell;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -16,7 +18,7 @@ import org.rawsockets.protocols.config.ConfigRegistry;
 import org.rawsockets.socket.mina.internal.MinaSocketEngine;
 import org.rawsockets.socket.mina.internal.policy.Owner;
 
-/** The shell's irc:who against a real InspIRCd (WHOX). */
+/** The shell's irc:who and irc:user against a real InspIRCd (WHOX). */
 class IrcCommandsWhoTest {
 
     @TempDir
@@ -38,6 +40,12 @@ class IrcCommandsWhoTest {
                 String out = shell.who("lab", "#ops");
                 assertTrue(out.matches("shellbot ~?shellbot@\\S+ H@ - Shell Bot\\n"), out);
                 assertTrue(shell.who("lab", "nobody-here").equals("nobody matches nobody-here"));
+                // irc:user prints what the client knows (here after the WHO above), without asking the server.
+                String user = shell.user("lab", "SHELLBOT");
+                assertTrue(user.matches("shellbot ~?shellbot@127\\.0\\.0\\.1 here - Shell Bot"), user);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shell.user("lab", "nobody"));
+                assertEquals("nobody is on none of the channels of IRC network 'lab' (irc:who lab nobody asks the server)",
+                        e.getMessage());
             } finally {
                 c.close();
             }
