@@ -92,6 +92,11 @@ public @interface BrokerConfig {
             + " MqttAuthMethod service")
     String saslMechanism() default "NONE";
 
+    @AttributeDefinition(min = "0", description = "Re-authenticate with saslMechanism this many seconds after the"
+            + " last successful authentication of the connection (MQTT 5 AUTH Re-authenticate; the password is read"
+            + " again each time); 0: only on request (mqtt:reauth)")
+    int reauthIntervalSeconds() default 0;
+
     @AttributeDefinition(min = "1", max = "65535", description = "Receive Maximum: QoS 1/2 messages the broker may"
             + " send before this client acknowledges")
     int receiveMaximum() default 64;

@@ -113,6 +113,7 @@ final class EnhancedAuth {
             CompletableFuture<Void> done = a.done;
             a.done = null;
             LOG.info("{}: re-authenticated with {}", a.where, a.method());
+            client.reauthSchedule.authenticated(c);
             client.defer(() -> done.complete(null));
         });
     }

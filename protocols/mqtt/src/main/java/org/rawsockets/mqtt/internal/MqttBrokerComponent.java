@@ -224,6 +224,12 @@ public final class MqttBrokerComponent implements MqttClient {
             }
             b.authMethod(scram.map(ScramClient.Mechanism::saslName).orElse(sasl), methods);
         }
+        range("reauthIntervalSeconds", c.reauthIntervalSeconds(), 0, Integer.MAX_VALUE);
+        if (c.reauthIntervalSeconds() != 0 && (sasl.isEmpty() || sasl.equalsIgnoreCase("NONE"))) {
+            throw bad("reauthIntervalSeconds", String.valueOf(c.reauthIntervalSeconds()), "needs enhanced"
+                    + " authentication", "set saslMechanism (MQTT 5), or reauthIntervalSeconds = 0");
+        }
+        b.reauthInterval(Duration.ofSeconds(c.reauthIntervalSeconds()));
         range("receiveMaximum", c.receiveMaximum(), 1, 65535);
         b.receiveMaximum(c.receiveMaximum());
         range("maxPacketSize", c.maxPacketSize(), 64, 16 * 1024 * 1024);

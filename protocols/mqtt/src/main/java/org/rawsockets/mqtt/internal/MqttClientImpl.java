@@ -74,6 +74,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
     private CompletableFuture<Void> connecting;
     private ScheduledFuture<?> reconnectTask;
     private final KeepAlive keepAlive = new KeepAlive(this);
+    final ReauthSchedule reauthSchedule = new ReauthSchedule(this);
     boolean closed;
     private boolean everConnected;
     long received;
@@ -208,6 +209,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
             deferred.add(() -> f.complete(null));
         }
         keepAlive.start(c);
+        reauthSchedule.authenticated(c);
         outbound.pump();
     }
 
@@ -228,6 +230,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         inbound.connectionLost(c);
         c.close();
         keepAlive.stop();
+        reauthSchedule.stop();
         lastError = describe(e);
         if (!closed) {
             LOG.warn("{}: connection lost: {}", where(), lastError);
@@ -294,6 +297,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
                 reconnectTask.cancel(false);
             }
             keepAlive.stop();
+            reauthSchedule.stop();
             EnhancedAuth.ended(this, c, new MqttConnectionException(where() + ": the client was disconnected"));
             MqttConnectionException e = new MqttConnectionException(where() + ": the client was disconnected"
                     + (outbound.store == null ? "" : "; the publication stays in the offline queue in "

@@ -56,6 +56,11 @@ public final class MqttSettings {
     public final String authMethod;
     /** Where {@link #authMethod} is found: SCRAM built in, a bundle's {@link org.rawsockets.mqtt.MqttAuthMethod}. */
     public final AuthMethods authMethods;
+    /**
+     * Re-authenticate with {@link #authMethod} this long after the last successful authentication of
+     * the connection (CONNACK or a re-authentication); {@link Duration#ZERO}: only when asked.
+     */
+    public final Duration reauthInterval;
     public final MqttMessage will;
     public final long willDelaySeconds;
     public final int receiveMaximum;
@@ -91,6 +96,7 @@ public final class MqttSettings {
         password = b.password;
         authMethod = b.authMethod;
         authMethods = b.authMethods;
+        reauthInterval = b.reauthInterval;
         will = b.will;
         willDelaySeconds = b.willDelaySeconds;
         receiveMaximum = b.receiveMaximum;
@@ -143,6 +149,15 @@ public final class MqttSettings {
             throw new IllegalArgumentException(where + "saslMechanism " + authMethod + " is MQTT 5 enhanced"
                     + " authentication: it needs version 5" + (AuthMethods.isBuiltIn(authMethod) ? ", a user and a"
                             + " password" : ""));
+        }
+        Objects.requireNonNull(reauthInterval, "reauthInterval");
+        if (reauthInterval.isNegative() || !reauthInterval.isZero() && reauthInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(where + "reauthIntervalSeconds " + reauthInterval.toSeconds()
+                    + " is out of range: 0 (off) or at least 1 second");
+        }
+        if (!reauthInterval.isZero() && authMethod == null) {
+            throw new IllegalArgumentException(where + "reauthIntervalSeconds " + reauthInterval.toSeconds()
+                    + " needs enhanced authentication (saslMechanism, MQTT 5) to re-authenticate with");
         }
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(queuePolicy, "queuePolicy");
@@ -213,6 +228,7 @@ public final class MqttSettings {
         b.password = password;
         b.authMethod = authMethod;
         b.authMethods = authMethods;
+        b.reauthInterval = reauthInterval;
         b.will = will;
         b.willDelaySeconds = willDelaySeconds;
         b.receiveMaximum = receiveMaximum;
@@ -248,6 +264,7 @@ public final class MqttSettings {
         PasswordSource password;
         String authMethod;
         AuthMethods authMethods = AuthMethods.of();
+        Duration reauthInterval = Duration.ZERO;
         MqttMessage will;
         long willDelaySeconds;
         int receiveMaximum = 64;
@@ -391,6 +408,12 @@ public final class MqttSettings {
         public Builder queueDirectory(java.nio.file.Path dir, long maxBytes) {
             queueDirectory = dir;
             maxQueuedBytes = maxBytes;
+            return this;
+        }
+
+        /** Re-authenticates this long after each successful authentication ({@link Duration#ZERO}: off). */
+        public Builder reauthInterval(Duration d) {
+            reauthInterval = d;
             return this;
         }
 

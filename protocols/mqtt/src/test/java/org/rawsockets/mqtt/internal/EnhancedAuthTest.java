@@ -170,7 +170,18 @@ class EnhancedAuthTest extends BrokerTestSupport {
         assertFalse(hivemq.connects.stream().anyMatch(x -> x.clientId().equals("hive-unknown")),
                 "nothing was sent to the broker");
 
-        MqttClient c = component(config("hive", "scram-sha-512"), sf, registry);
+        Map<String, Object> scheduleWithoutMethod = config("hive", "NONE");
+        scheduleWithoutMethod.put("reauthIntervalSeconds", 600);
+        assertTrue(assertThrows(ConfigRejectedException.class, () -> component(scheduleWithoutMethod, sf, registry))
+                .getMessage().contains("reauthIntervalSeconds"), "a schedule needs a method");
+        Map<String, Object> negative = config("hive", "SCRAM-SHA-256");
+        negative.put("reauthIntervalSeconds", -1);
+        assertTrue(assertThrows(ConfigRejectedException.class, () -> component(negative, sf, registry)).getMessage()
+                .contains("out of range"));
+
+        Map<String, Object> scheduled = config("hive", "scram-sha-512");
+        scheduled.put("reauthIntervalSeconds", 3600);
+        MqttClient c = component(scheduled, sf, registry);
         Waits.until(20_000, "connected with SCRAM-SHA-512", () -> c.status().connected(), c::status);
         assertTrue(hivemq.connects.stream().anyMatch(x -> x.clientId().equals("hive")
                 && "SCRAM-SHA-512".equals(x.method()) && !x.hasPassword()), hivemq.connects.toString());
@@ -211,6 +222,39 @@ class EnhancedAuthTest extends BrokerTestSupport {
                 .reauth("again"));
         assertEquals(2, reauths("again"), hivemq.reauths.toString());
         assertTrue(c.status().connected() && c.status().reconnects() == 0, c.status().toString());
+    }
+
+    @Test
+    void reauthenticationRunsOnItsScheduleAndEnforcesARotatedPassword() throws Exception {
+        AtomicReference<String> secret = new AtomicReference<>(PASSWORD);
+        MqttClientImpl c = client(scram("sched", hivemq.port, Mechanism.SCRAM_SHA_256, PASSWORD)
+                .credentials("alice", () -> secret.get().getBytes(UTF_8)).reauthInterval(Duration.ofSeconds(1))
+                .reconnect(true, Duration.ofMillis(50), Duration.ofMillis(200)).build());
+        long start = System.nanoTime();
+        await(c.connect());
+        int before = hivemq.serverFinals.size();
+        MqttSubscription s = await(c.subscribe("reauth/sched", SubscriptionOptions.of(Qos.AT_LEAST_ONCE), 16));
+        Waits.until(20_000, "three scheduled re-authentications", () -> reauths("sched") >= 3, hivemq.reauths::toString);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms >= 2_900, "each an interval after the last: three took " + ms + " ms");
+        assertTrue(c.status().connected() && c.status().reconnects() == 0, "the same connection: " + c.status());
+        assertTrue(hivemq.serverFinals.subList(before, hivemq.serverFinals.size()).stream().allMatch(
+                f -> f.startsWith("v=")), "each proved by the broker: " + hivemq.serverFinals);
+        await(c.publish(MqttMessage.of("reauth/sched", "still here", Qos.AT_LEAST_ONCE)));
+        assertEquals("still here", await(s.read(Duration.ofSeconds(20))).value().payloadAsString());
+
+        // The operator changes the broker's password: the next scheduled re-authentication is refused
+        // and the connection ends, without anyone calling; with the gateway's secret rotated the
+        // client reconnects, and its schedule starts again.
+        hivemq.password = "rotated";
+        Waits.until(20_000, "the refused re-authentication reported", () -> c.status().lastError() != null
+                && c.status().lastError().contains("Not authorized"), c::status);
+        secret.set("rotated");
+        Waits.until(20_000, "reconnected with the rotated password", () -> c.status().connected(), c::status);
+        long after = reauths("sched");
+        Waits.until(20_000, "scheduled again on the new connection", () -> reauths("sched") > after + 1,
+                hivemq.reauths::toString);
+        assertTrue(c.status().connected(), c.status().toString());
     }
 
     @Test
