@@ -20,6 +20,8 @@ final class ReauthSchedule {
 
     private final MqttClientImpl client;
     private ScheduledFuture<?> task;
+    /** Changes whenever the schedule is set or stopped: a timer task already running for an older one does nothing. */
+    private int generation;
 
     ReauthSchedule(MqttClientImpl client) {
         this.client = client;
@@ -35,22 +37,28 @@ final class ReauthSchedule {
         if (millis == 0 || c.auth == null) {
             return;
         }
-        task = client.timer.schedule(() -> due(c), millis, TimeUnit.MILLISECONDS);
+        int g = generation;
+        try {
+            task = client.timer.schedule(() -> due(c, g), millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the client was closed: nothing to schedule
+        }
     }
 
     /** The connection ended, or the client was disconnected (under the lock). */
     void stop() {
+        generation++;
         if (task != null) {
             task.cancel(false);
             task = null;
         }
     }
 
-    private void due(Connection c) {
+    private void due(Connection c, int g) {
         CompletionStage<Void> r;
         synchronized (client) {
-            if (client.conn != c || !c.established) {
-                return;
+            if (g != generation || client.conn != c || !c.established) {
+                return; // rescheduled (a re-authentication succeeded meanwhile) or the connection ended
             }
             task = null;
             LOG.debug("{}: scheduled re-authentication", client.where());
