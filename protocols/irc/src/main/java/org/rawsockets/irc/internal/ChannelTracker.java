@@ -140,7 +140,10 @@ final class ChannelTracker {
         return u == null ? null : u.snapshot();
     }
 
-    /** Applies the entries of a WHO result (whox: they are WHOX replies, whose account is known). */
+    /**
+     * Applies the entries of a WHO result ({@code whox}: all are WHOX replies, which say whether each
+     * user is logged in; a plain 352 reply leaves the account as it was).
+     */
     void who(List<IrcWhoEntry> entries, boolean whox) {
         for (IrcWhoEntry e : entries) {
             User u = users.get(fold(e.nick()));

@@ -115,10 +115,12 @@ final class Queries {
                     return;
                 }
                 List<IrcWhoEntry> entries = new ArrayList<>();
+                boolean accounts = whox; // WHOX replies (354) say whether each user is logged in; 352 does not
                 for (IrcMessage m : list) {
                     IrcWhoEntry e = entry(m, token);
                     if (e != null) {
                         entries.add(e);
+                        accounts &= m.command().equals("354");
                     } else if (m.isNumeric() && m.numeric() >= 400 && m.numeric() < 600) {
                         result.completeExceptionally(new IrcReplyException("IRC network " + c.settings.label()
                                 + " refused WHO " + mask + ": " + m.command() + " " + m.trailing(), m));
@@ -126,10 +128,11 @@ final class Queries {
                     }
                 }
                 List<IrcWhoEntry> done = List.copyOf(entries);
+                boolean withAccounts = accounts;
                 if (c.actor.inActor()) {
-                    c.tracker.who(done, whox);
+                    c.tracker.who(done, withAccounts);
                 } else {
-                    c.actor.execute(() -> c.tracker.who(done, whox));
+                    c.actor.execute(() -> c.tracker.who(done, withAccounts));
                 }
                 result.complete(done);
             });

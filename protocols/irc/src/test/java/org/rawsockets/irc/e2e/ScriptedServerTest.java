@@ -3,12 +3,14 @@ package org.rawsockets.irc.e2e;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.rawsockets.irc.IrcClient;
@@ -34,6 +36,68 @@ class ScriptedServerTest extends ServerTestBase {
             return ScriptedServer.lines(":s 001 " + line.substring(5) + " :Welcome");
         }
         return null;
+    }
+
+    /**
+     * 10,000 JOINs in one burst (extended-join), then a netsplit (5,000 QUITs with the two servers'
+     * names) and the rejoin of half of them: the channel and its users come out right, in bounded
+     * time, and another network's client (a real ngIRCd) goes on undisturbed.
+     */
+    @Test
+    void aJoinBurstAndANetsplitKeepTheChannelAndItsUsersRight() throws Exception {
+        server = IrcServers.ngircd(dir, false, "");
+        IrcClient calm = client(plain("calm").build());
+        ok(calm.connect());
+        ok(calm.join("#calm", null));
+        try (ScriptedServer s = new ScriptedServer((line, out) -> {
+            if (line.startsWith("CAP LS")) {
+                return ScriptedServer.lines(":s CAP * LS :extended-join");
+            }
+            if (line.startsWith("CAP REQ")) {
+                return ScriptedServer.lines(":s CAP * ACK :extended-join");
+            }
+            if (line.equals("CAP END")) {
+                return ScriptedServer.lines(":s 001 bot :Welcome");
+            }
+            if (line.equals("JOIN #big")) {
+                StringBuilder b = new StringBuilder(":bot!b@gw JOIN #big * :Bot\r\n:s 353 bot = #big :@bot\r\n"
+                        + ":s 366 bot #big :End of NAMES\r\n");
+                for (int i = 0; i < 10_000; i++) {
+                    b.append(":u").append(i).append("!id").append(i).append("@h").append(i).append(".example JOIN #big acct")
+                            .append(i).append(" :User ").append(i).append("\r\n");
+                }
+                for (int i = 0; i < 5_000; i++) {
+                    b.append(":u").append(i).append("!id").append(i).append("@h").append(i)
+                            .append(".example QUIT :hub.example leaf.example\r\n");
+                }
+                for (int i = 0; i < 2_500; i++) {
+                    b.append(":u").append(i).append("!id").append(i).append("@h").append(i).append(".example JOIN #big acct")
+                            .append(i).append(" :User ").append(i).append("\r\n");
+                }
+                b.append(":u9999!id9999@h9999.example PRIVMSG #big :end of the burst\r\n");
+                return b.toString().getBytes(UTF_8);
+            }
+            return null;
+        })) {
+            IrcClient bot = client(to(s, "bot").build());
+            Recorder r = new Recorder();
+            cleanup.add(bot.subscribe(r, 20_000));
+            ok(bot.connect());
+            long t0 = System.nanoTime();
+            ok(bot.join("#big", null));
+            IrcServers.until(Duration.ofSeconds(30), () -> r.privmsgs("#big").contains("end of the burst"), r::tail);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(1 + 5_000 + 2_500, bot.channel("#big").orElseThrow().members().size());
+            assertEquals(Optional.of("acct100"), bot.user("u100").orElseThrow().account(), "rejoined");
+            assertEquals("h7000.example", bot.user("U7000").orElseThrow().host(), "never split");
+            assertEquals("User 7000", bot.user("u7000").orElseThrow().realName());
+            assertFalse(bot.user("u4999").isPresent(), "split off and not back");
+            assertTrue(ms < 30_000, ms + " ms");
+            // the other network: still connected, its channel as it was, a line sent
+            assertTrue(calm.isConnected());
+            assertEquals(java.util.Map.of("calm", "@"), calm.channel("#calm").orElseThrow().members());
+            ok(calm.privmsg("#calm", "still here"));
+        }
     }
 
     @Test

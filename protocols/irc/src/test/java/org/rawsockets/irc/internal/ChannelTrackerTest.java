@@ -104,6 +104,19 @@ class ChannelTrackerTest {
     }
 
     @Test
+    void membersAndUsersAreBounded() throws Exception {
+        for (int i = 0; i < ChannelTracker.MAX_MEMBERS + 10; i++) {
+            t.onMessage(IrcMessage.parse(":n" + i + "!u@h JOIN #a"));
+        }
+        assertEquals(ChannelTracker.MAX_MEMBERS, t.snapshot("#a").members().size());
+        assertNull(t.user("n" + (ChannelTracker.MAX_MEMBERS + 5)), "beyond the bound: not a member, not tracked");
+        assertEquals("h", t.user("n1").host());
+        // the client's own PART forgets them all
+        in(":me!mu@mh PART #a");
+        assertNull(t.user("n1"));
+    }
+
+    @Test
     void aRenameCarriesTheUserAndItsChannels() throws Exception {
         in(":bob!bu@b.host JOIN #a carol :Bob", ":bob!bu@b.host JOIN #b carol :Bob", ":bob!bu@b.host NICK robert");
         assertNull(t.user("bob"));
