@@ -61,17 +61,9 @@ final class Actor implements Executor {
     /** Runs {@code task} on the actor's thread, after every task given before it. */
     @Override
     public void execute(Runnable task) {
-        synchronized (this) {
-            if (shutdown) {
-                throw new RejectedExecutionException("the IRC client " + label + " is closed");
-            }
-            queue.add(task);
-            if (running) {
-                return;
-            }
-            running = true;
+        if (queued(task)) {
+            handOver();
         }
-        handOver();
     }
 
     /**
@@ -79,17 +71,22 @@ final class Actor implements Executor {
      * meanwhile, up to a budget), else queues it behind the running task.
      */
     void runHere(Runnable task) {
-        synchronized (this) {
-            if (shutdown) {
-                throw new RejectedExecutionException("the IRC client " + label + " is closed");
-            }
-            queue.add(task);
-            if (running) {
-                return;
-            }
-            running = true;
+        if (queued(task)) {
+            drain(INLINE_BUDGET + 1);
         }
-        drain(INLINE_BUDGET + 1);
+    }
+
+    /** Queues {@code task}; true when the actor was idle, so that the caller starts it running. */
+    private synchronized boolean queued(Runnable task) {
+        if (shutdown) {
+            throw new RejectedExecutionException("the IRC client " + label + " is closed");
+        }
+        queue.add(task);
+        if (running) {
+            return false;
+        }
+        running = true;
+        return true;
     }
 
     private void handOver() {
