@@ -103,6 +103,57 @@ class ChannelTrackerTest {
         assertFalse(t.user("me").away());
     }
 
+    /**
+     * A seeded random walk of JOIN, PART, KICK, QUIT, NICK, NAMES (with userhost-in-names), ACCOUNT
+     * and AWAY over a few nicks and channels, the client joining and leaving too: after every
+     * message a nick is known exactly while it is a member of a channel the client is on.
+     */
+    @Test
+    void aUserIsKnownExactlyWhileItSharesAChannel() throws Exception {
+        java.util.Random rnd = new java.util.Random(20261206);
+        String[] pool = {"me", "n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9"};
+        String[] chans = {"#a", "#b", "#c"};
+        for (int step = 0; step < 20_000; step++) {
+            String x = pool[1 + rnd.nextInt(pool.length - 1)];
+            String c = chans[rnd.nextInt(chans.length)];
+            String line = switch (rnd.nextInt(9)) {
+                case 0, 1 -> ":" + x + "!u@h JOIN " + c;
+                case 2 -> ":" + x + "!u@h PART " + c;
+                case 3 -> ":op!u@h KICK " + c + " " + x + " :out";
+                case 4 -> ":" + x + "!u@h QUIT :bye";
+                case 5 -> {
+                    String to = pool[1 + rnd.nextInt(pool.length - 1)];
+                    yield members().contains(to) ? ":" + x + "!u@h AWAY :renaming onto a nick in use is not sent"
+                            : ":" + x + "!u@h NICK " + to;
+                }
+                case 6 -> {
+                    StringBuilder b = new StringBuilder(":s 353 me = " + c + " :@me");
+                    for (int i = 1; i < pool.length; i++) {
+                        if (rnd.nextBoolean()) {
+                            b.append(' ').append(pool[i]).append("!id@host");
+                        }
+                    }
+                    in(b.toString());
+                    yield ":s 366 me " + c + " :End of NAMES";
+                }
+                case 7 -> rnd.nextBoolean() ? ":me!mu@mh PART " + c : ":me!mu@mh JOIN " + c;
+                default -> ":" + x + "!u@h ACCOUNT " + (rnd.nextBoolean() ? "*" : "acct");
+            };
+            in(line);
+            java.util.Set<String> members = members();
+            for (String n : pool) {
+                assertEquals(members.contains(n), t.user(n) != null, "after " + line + " (step " + step + "): " + n
+                        + " is " + (members.contains(n) ? "" : "not ") + "a member of " + t.snapshots());
+            }
+        }
+    }
+
+    private java.util.Set<String> members() {
+        java.util.Set<String> m = new java.util.HashSet<>();
+        t.snapshots().forEach(ch -> m.addAll(ch.members().keySet()));
+        return m;
+    }
+
     @Test
     void membersAndUsersAreBounded() throws Exception {
         for (int i = 0; i < ChannelTracker.MAX_MEMBERS + 10; i++) {
