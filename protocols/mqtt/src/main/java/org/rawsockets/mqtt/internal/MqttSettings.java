@@ -152,12 +152,12 @@ public final class MqttSettings {
         }
         Objects.requireNonNull(reauthInterval, "reauthInterval");
         if (reauthInterval.isNegative() || !reauthInterval.isZero() && reauthInterval.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException(where + "reauthIntervalSeconds " + reauthInterval.toSeconds()
-                    + " is out of range: 0 (off) or at least 1 second");
+            throw new IllegalArgumentException(where + "reauthInterval " + reauthInterval.toMillis()
+                    + " ms is out of range: 0 (off) or at least 1 second");
         }
         if (!reauthInterval.isZero() && authMethod == null) {
-            throw new IllegalArgumentException(where + "reauthIntervalSeconds " + reauthInterval.toSeconds()
-                    + " needs enhanced authentication (saslMechanism, MQTT 5) to re-authenticate with");
+            throw new IllegalArgumentException(where + "reauthInterval " + reauthInterval.toMillis()
+                    + " ms needs enhanced authentication (saslMechanism, MQTT 5) to re-authenticate with");
         }
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(queuePolicy, "queuePolicy");
