@@ -7,7 +7,10 @@ interface BridgeOptionsBase {
 
 /** The page's WebSocket (or one like it), called as `new WebSocket(url, protocols)`. */
 export interface WebSocketBridgeOptions extends BridgeOptionsBase {
-  /** Another WebSocket implementation (default: globalThis.WebSocket). */
+  /**
+   * Another WebSocket implementation (default: globalThis.WebSocket). Its `send()` must take a copy of
+   * the bytes when called, as the WHATWG WebSocket does: the library reuses its frame buffer.
+   */
   WebSocket?: new (url: string, protocols: string[]) => WebSocket;
   webSocketOptions?: undefined;
 }
@@ -17,7 +20,7 @@ export interface WebSocketBridgeOptions extends BridgeOptionsBase {
  * `new WebSocket(url, { ...webSocketOptions, protocols })` (e.g. Node's `{ headers }`).
  */
 export interface WebSocketOptionsBridgeOptions extends BridgeOptionsBase {
-  /** The implementation (default: globalThis.WebSocket, e.g. Node's). */
+  /** The implementation (default: globalThis.WebSocket, e.g. Node's); its `send()` copies the bytes when called. */
   WebSocket?: new (url: string, options: { protocols: string[] } & Record<string, unknown>) => WebSocket;
   /** Its constructor options; `protocols` is added. */
   webSocketOptions: Record<string, unknown>;

@@ -48,6 +48,7 @@ export class TCPSocket {
   #upgraded = false;
   #gen = 0; // the current pair of streams (startTls() replaces them)
   #writing = 0; // writes of the current writable not finished yet
+  #hold = null; // #write's copy of what waits for credit, reused
 
   /**
    * `new TCPSocket('plc1.local', 502, options)`, or a named endpoint the operator configured:
@@ -195,14 +196,22 @@ export class TCPSocket {
 
   // One DATA frame per MAX_DATA bytes (a 64 KiB write is one frame, one WebSocket message of 64 KiB + 9),
   // fewer when the credit runs short. The frames copy the caller's bytes as they are sent; what must
-  // wait for credit is copied first, so the caller's buffer is never read after a wait.
+  // wait for credit is copied first, so the caller's buffer is never read after a wait. That copy goes
+  // into a buffer the socket keeps for it (writes run one at a time), when the rest fits in MAX_DATA.
   async #write(chunk) {
     let bytes = viewOf(chunk);
     let off = 0;
     let own = false;
     while (off < bytes.byteLength) {
       if (this.#sendCredit === 0 && !own) {
-        bytes = bytes.slice(off);
+        const rest = bytes.byteLength - off;
+        if (rest <= MAX_DATA) {
+          this.#hold ??= new Uint8Array(MAX_DATA);
+          this.#hold.set(bytes.subarray(off));
+          bytes = this.#hold.subarray(0, rest);
+        } else {
+          bytes = bytes.slice(off);
+        }
         off = 0;
         own = true;
       }
@@ -211,7 +220,7 @@ export class TCPSocket {
         await new Promise((resolve) => this.#creditWaiters.push(resolve));
       }
       const n = Math.min(this.#sendCredit, MAX_DATA, bytes.byteLength - off);
-      this.#bridge._send(frame(T.DATA, this.#id, bytes.subarray(off, off + n)));
+      this.#bridge._sendPayload(T.DATA, this.#id, bytes.subarray(off, off + n));
       this.#sendCredit -= n;
       off += n;
     }
@@ -255,7 +264,7 @@ export class TCPSocket {
       case T.DATA:
         this.#outstanding -= payload.byteLength;
         if (!this.#readDone) {
-          this.#readCtl.enqueue(payload);
+          this.#deliver(payload);
           this.#grant();
         }
         break;
@@ -272,6 +281,21 @@ export class TCPSocket {
       default:
         break;
     }
+  }
+
+  // Into the pending BYOB read's view when there is one (what does not fit is queued), else queued: a
+  // BYOB read is filled without queueing the message's buffer first.
+  #deliver(payload) {
+    const req = this.#readCtl.byobRequest;
+    const view = req?.view;
+    if (!view || view.byteLength === 0) {
+      this.#readCtl.enqueue(payload);
+      return;
+    }
+    const n = Math.min(view.byteLength, payload.byteLength);
+    new Uint8Array(view.buffer, view.byteOffset, n).set(payload.subarray(0, n));
+    req.respond(n);
+    if (n < payload.byteLength) this.#readCtl.enqueue(payload.subarray(n));
   }
 
   #endRead() {

@@ -18,8 +18,10 @@ class ScriptedSocket {
       this.onopen?.();
     });
   }
+  buffers = [];
   send(bytes) {
     this.sent.push(new Uint8Array(bytes)); // a copy: what went on the wire at that moment
+    this.buffers.push(bytes.buffer); // which memory the library handed over
   }
   close() {}
   /** The gateway sends one message holding these frames. */
@@ -75,6 +77,72 @@ test('a 64 KiB write is one DATA frame in one message; a write larger than the c
   assert.deepEqual(frames.map((f) => f.length), [MAX_DATA, MAX_DATA, MAX_DATA, MAX_DATA]);
   const last = frames[3].payload;
   for (let i = 0; i < last.length; i += 4099) assert.equal(last[i], ((3 * MAX_DATA + i) * 13) & 0xff, `byte ${3 * MAX_DATA + i}`);
+});
+
+test('DATA frames are built in one reused buffer: no allocation per write, each message with its own bytes', async () => {
+  const { ws, opened } = await openSocket();
+  ws.deliver(creditFrame(1, 256 * 1024));
+  const writer = opened.writable.getWriter();
+  ws.sent.length = 0;
+  ws.buffers.length = 0;
+  const a = new Uint8Array(65536).fill(1);
+  const b = new Uint8Array(1000).fill(2);
+  await writer.write(a);
+  await writer.write(b);
+  await writer.write(a.subarray(0, 70));
+  assert.equal(new Set(ws.buffers).size, 1, 'one buffer for all three DATA frames');
+  const frames = ws.frames();
+  assert.deepEqual(frames.map((f) => [f.type, f.length]), [[T.DATA, 65536], [T.DATA, 1000], [T.DATA, 70]]);
+  assert.ok(frames[0].payload.every((x) => x === 1) && frames[1].payload.every((x) => x === 2)
+    && frames[2].payload.every((x) => x === 1));
+});
+
+test('writes that wait for credit one after the other each send their own bytes (the held copy is reused)', async () => {
+  const { ws, opened } = await openSocket();
+  const writer = opened.writable.getWriter();
+  ws.sent.length = 0;
+  const first = new Uint8Array(3000).fill(7);
+  const second = new Uint8Array(5000).fill(8);
+  const w1 = writer.write(first);
+  const w2 = writer.write(second);
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(ws.frames().length, 0, 'no credit yet: nothing sent');
+  first.fill(0); // the caller's buffer after its write started
+  ws.deliver(creditFrame(1, 1000)); // the first write goes out in pieces as credit comes
+  await new Promise((r) => setTimeout(r, 10));
+  ws.deliver(creditFrame(1, 2000));
+  await w1;
+  await new Promise((r) => setTimeout(r, 10)); // the second write has started and waits for credit
+  second.fill(0);
+  ws.deliver(creditFrame(1, 5000));
+  await w2;
+  const frames = ws.frames();
+  assert.deepEqual(frames.map((f) => f.length), [1000, 2000, 5000]);
+  assert.ok(frames[0].payload.every((x) => x === 7) && frames[1].payload.every((x) => x === 7), 'the first write held');
+  assert.ok(frames[2].payload.every((x) => x === 8), 'the second write held, not the first one\'s bytes');
+});
+
+test('a pending BYOB read is filled from the frame directly; what does not fit waits for the next read', async () => {
+  const { ws, opened } = await openSocket();
+  const reader = opened.readable.getReader({ mode: 'byob' });
+  let view = new Uint8Array(10);
+  const pending = reader.read(view);
+  ws.deliver(frame(T.DATA, 1, Uint8Array.from({ length: 25 }, (_, i) => i)));
+  const got = [];
+  let r = await pending;
+  got.push(...r.value);
+  assert.equal(r.value.byteLength, 10);
+  view = new Uint8Array(r.value.buffer);
+  while (got.length < 25) {
+    r = await reader.read(view);
+    got.push(...r.value);
+    view = new Uint8Array(r.value.buffer);
+  }
+  assert.deepEqual(got, Array.from({ length: 25 }, (_, i) => i));
+  // and a frame that arrives with no read pending is queued for the next one
+  ws.deliver(frame(T.DATA, 1, Uint8Array.from([40, 41, 42])));
+  r = await reader.read(new Uint8Array(view.buffer));
+  assert.deepEqual([...r.value], [40, 41, 42]);
 });
 
 test('credit goes back to the gateway in batches of at least a quarter of the 1 MiB read window', async () => {
