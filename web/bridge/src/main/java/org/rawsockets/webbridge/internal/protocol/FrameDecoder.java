@@ -15,7 +15,11 @@ public final class FrameDecoder {
     /** Receives decoded frames. */
     @FunctionalInterface
     public interface Handler {
-        /** One frame; its payload is only valid during the call. */
+        /**
+         * One frame. A read-only payload is a view of the fed bytes, valid only during the call; a
+         * writable one was assembled by the decoder from several feeds and is the handler's to keep
+         * (a DATA frame's bytes can go to the socket without another copy).
+         */
         void frame(Frame frame) throws BridgeProtocolException;
     }
 
@@ -66,7 +70,7 @@ public final class FrameDecoder {
                 }
                 copy(bytes, body);
                 if (!body.hasRemaining()) {
-                    ByteBuffer done = body.flip().asReadOnlyBuffer();
+                    ByteBuffer done = body.flip(); // the handler's: the decoder takes a new one for the next frame
                     body = null;
                     inFrame = false;
                     handler.frame(new Frame(type, id, done));

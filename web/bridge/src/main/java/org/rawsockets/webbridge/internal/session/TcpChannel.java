@@ -234,13 +234,17 @@ final class TcpChannel extends Channel {
             sendCredit -= n;
             writesInFlight++;
         }
-        byte[] copy = new byte[n];
-        frame.payload().get(copy);
+        // a frame the decoder assembled (a WebSocket message in several parts, as Jetty delivers a 64 KiB
+        // one) is ours to keep; a view of Jetty's buffer is copied, the write outlives this call
+        ByteBuffer bytes = frame.payload();
+        if (bytes.isReadOnly()) {
+            bytes = ByteBuffer.allocate(n).put(bytes).flip();
+        }
         TcpSocket to;
         synchronized (this) {
             to = socket;
         }
-        to.writable().write(ByteBuffer.wrap(copy)).whenComplete((v, error) -> {
+        to.writable().write(bytes).whenComplete((v, error) -> {
             int grant = 0;
             synchronized (this) {
                 writesInFlight--;

@@ -2,6 +2,7 @@ package org.rawsockets.webbridge.internal.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,36 @@ class FrameDecoderTest {
         }
         List<Decoded> bytewise = decode(all, everyByte);
         assertArrayEquals(whole.get(2).payload(), bytewise.get(2).payload());
+    }
+
+    @Test
+    void aFrameAssembledFromSeveralFeedsIsTheHandlersToKeepAndAWholeOneIsAReadOnlyView() throws Exception {
+        byte[] data = new byte[Frame.MAX_DATA];
+        new Random(11).nextBytes(data);
+        ByteBuffer f = Frame.encode(Frame.DATA, 3, ByteBuffer.wrap(data));
+        byte[] bytes = new byte[f.remaining()];
+        f.get(bytes);
+        FrameDecoder d = new FrameDecoder();
+        List<ByteBuffer> kept = new ArrayList<>();
+        // as Jetty delivers a 64 KiB message: in parts, into a buffer it reuses for the next part
+        byte[] reused = new byte[4096];
+        for (int off = 0; off < bytes.length; off += reused.length) {
+            int n = Math.min(reused.length, bytes.length - off);
+            System.arraycopy(bytes, off, reused, 0, n);
+            d.feed(ByteBuffer.wrap(reused, 0, n), frame -> kept.add(frame.payload()));
+        }
+        java.util.Arrays.fill(reused, (byte) 0);
+        d.feed(ByteBuffer.wrap(bytes), frame -> { }); // the same frame again, whole: the decoder's next frame
+        assertEquals(1, kept.size());
+        ByteBuffer payload = kept.get(0);
+        assertFalse(payload.isReadOnly(), "an assembled payload is the handler's (writable, no other owner)");
+        byte[] got = new byte[payload.remaining()];
+        payload.duplicate().get(got);
+        assertArrayEquals(data, got, "the kept payload changed after later feeds");
+
+        List<Boolean> readOnly = new ArrayList<>();
+        new FrameDecoder().feed(ByteBuffer.wrap(bytes), frame -> readOnly.add(frame.payload().isReadOnly()));
+        assertEquals(List.of(true), readOnly, "a frame whole in one feed is a read-only view of the fed bytes");
     }
 
     @Test
