@@ -15,8 +15,26 @@
 const path = require('path');
 const { withBrowser } = require(path.join(process.env.BROWSER_TEST_DIR, 'browser.js'));
 
-const [base, token, tcpPort, bulkMiB, roundTrips, warmMiB, warmTrips, window] = process.argv.slice(2);
+const [base, token, tcpPort, bulkMiB, roundTrips, warmMiB, warmTrips, window, rounds, warmRounds] = process.argv.slice(2);
 const DEADLINE = 600000;
+const PROFILE = process.env.BRIDGE_BENCH_PROFILE === '1';
+
+function printProfile(title, profiles) {
+  const self = new Map();
+  let total = 0;
+  for (const profile of profiles) {
+    const dt = profile.timeDeltas.reduce((x, y) => x + y, 0) / Math.max(1, profile.samples.length) / 1000; // ms per sample
+    for (const n of profile.nodes) {
+      const f = n.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url ? f.url.replace(/^.*\//, '') + ':' + (f.lineNumber + 1) : ''}`;
+      self.set(key, (self.get(key) ?? 0) + n.hitCount * dt);
+      total += n.hitCount * dt;
+    }
+  }
+  const top = [...self].sort((x, y) => y[1] - x[1]).slice(0, 25);
+  console.log(`PROFILE ${title}: ${total.toFixed(0)} ms sampled`);
+  for (const [k, ms] of top) console.log(`PROFILE ${title}   ${ms.toFixed(1).padStart(8)} ms  ${k}`);
+}
 
 withBrowser(async (context) => {
   const page = await context.newPage();
@@ -30,6 +48,26 @@ withBrowser(async (context) => {
     body: '<!doctype html><title>bridge benchmark</title>',
   }));
   await page.goto(base + '/bridge-bench.html');
+  // BRIDGE_BENCH_PROFILE=1: V8's sampling profiler per measured phase (console.profile in the page), the
+  // page's JavaScript self time by function printed per phase (where the page's main thread goes)
+  let profilesDone = Promise.resolve();
+  if (PROFILE) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    let left = 4 * Number(rounds);
+    let done;
+    const byTitle = new Map();
+    profilesDone = new Promise((r) => { done = r; });
+    cdp.on('Profiler.consoleProfileFinished', (e) => {
+      if (!byTitle.has(e.title)) byTitle.set(e.title, []);
+      byTitle.get(e.title).push(e.profile);
+      if (--left === 0) {
+        for (const [title, profiles] of byTitle) printProfile(title, profiles);
+        done();
+      }
+    });
+  }
 
   const r = await page.evaluate(async (a) => {
     // WebSocket messages each way, counted per measurement (where the bridge's time goes: how many
@@ -102,6 +140,11 @@ withBrowser(async (context) => {
       const q = (p) => s[Math.max(0, Math.ceil(p * s.length) - 1)];
       return { n: s.length, p50: q(0.5), p99: q(0.99), mean: s.reduce((x, y) => x + y, 0) / s.length, max: s[s.length - 1] };
     };
+    // the median of each part of a trip over all trips (page until send(), send() to the answer's message, message to done)
+    const medianSplit = (splits) => [0, 1, 2].map((k) => {
+      const s = Float64Array.from(splits.map((x) => x[k])).sort();
+      return s[Math.floor(s.length / 2)];
+    });
     // the SLOWEST slowest trips: index, wall-clock start (epoch ms, to match the gateway's GC log) and ms
     const SLOWEST = 20;
     // and its split: page until the first send(), send() to the last message event, that event to the end
@@ -124,7 +167,12 @@ withBrowser(async (context) => {
       const { readable, writable } = await socket.opened;
       const writer = writable.getWriter();
       const reader = readable.getReader({ mode: 'byob' });
-      let buf = new ArrayBuffer(n);
+      // reads into one 64 KiB buffer (a BYOB read transfers it, the read gives it back), copied into the
+      // whole as the plain path copies each message: BYOB reads straight into the 64 MiB whole would
+      // transfer 64 MiB per read, which V8 counts as that much new external memory each time (its
+      // garbage collector then ran ~0.35 s per 64 MiB, in the page, not in the library)
+      const buf = new Uint8Array(n);
+      let chunk = new ArrayBuffer(CHUNK);
       counted();
       const t0 = performance.now();
       const writing = (async () => {
@@ -132,9 +180,10 @@ withBrowser(async (context) => {
       })();
       let got = 0;
       while (got < n) {
-        const { value, done } = await reader.read(new Uint8Array(buf, got, Math.min(CHUNK, n - got)));
+        const { value, done } = await reader.read(new Uint8Array(chunk, 0, Math.min(CHUNK, n - got)));
         if (done) break;
-        buf = value.buffer;
+        buf.set(value, got);
+        chunk = value.buffer;
         got += value.byteLength;
       }
       await writing;
@@ -146,7 +195,7 @@ withBrowser(async (context) => {
       writer.releaseLock();
       await socket.closed;
       if (got !== n || !end.done) throw new Error(`bridge bulk: ${got} of ${n} bytes, eof ${end.done}`);
-      const bad = mismatch(buf, n);
+      const bad = mismatch(buf.buffer, n);
       if (bad >= 0) throw new Error('bridge bulk: echoed bytes differ at ' + bad);
       return { bytes: n, ms, messages };
     };
@@ -222,7 +271,7 @@ withBrowser(async (context) => {
       reader.releaseLock();
       writer.releaseLock();
       await socket.close();
-      return { ...stats(times), messages, slow: slowest(times, starts, splits) };
+      return { times, starts, splits, messages };
     };
 
     const plainTrips = async (count) => {
@@ -249,36 +298,78 @@ withBrowser(async (context) => {
       const messages = counted();
       ws.onclose = null;
       ws.close();
-      return { ...stats(times), messages, slow: slowest(times, starts, splits) };
+      return { times, starts, splits, messages };
     };
 
     // phase boundaries in wall-clock ms, to cut a system-wide profile (perf -k realtime) by phase
-    const phase = (name) => console.log(`PHASE ${name} ${(performance.timeOrigin + performance.now()).toFixed(1)}`);
+    let profiled = null;
+    const phase = (name) => {
+      if (a.profile && profiled) console.profileEnd(profiled);
+      console.log(`PHASE ${name} ${(performance.timeOrigin + performance.now()).toFixed(1)}`);
+      if (a.profile && name !== 'end') console.profile(profiled = name);
+    };
+    // one path's rounds as one result: bulk bytes and time summed; round trips pooled (stats over all trips)
+    const sumMessages = (list) => list.reduce((x, r) => {
+      for (const k of Object.keys(zero)) x[k] += r.messages[k];
+      return x;
+    }, { ...zero });
+    const bulkOf = (list) => ({ bytes: list.reduce((x, r) => x + r.bytes, 0), ms: list.reduce((x, r) => x + r.ms, 0),
+      rounds: list.map((r) => r.bytes / 1048576 / (r.ms / 1000)), messages: sumMessages(list) });
+    const tripsOf = (list) => {
+      const times = list.flatMap((r) => r.times);
+      const starts = list.flatMap((r) => r.starts);
+      const splits = list.flatMap((r) => r.splits);
+      return { ...stats(times), messages: sumMessages(list), slow: slowest(times, starts, splits), parts: medianSplit(splits),
+        rounds: list.map((r) => stats(r.times).p50) };
+    };
     const out = { isolated: crossOriginIsolated, timerMs: timer() };
+    // Warm-up: every path several times over, alternating, so that the gateway's JIT has compiled both
+    // paths (they share Jetty's WebSocket code: one path's type profiles deoptimised the other's code
+    // when each ran once, and the C2 compiler was still at work in the measured phases)
     const warm = a.warmMiB << 20;
-    out.warm = [await bridgeBulk(warm), await plainBulk(warm), await bridgeTrips(a.warmTrips), await plainTrips(a.warmTrips)];
-    const n = a.bulkMiB << 20;
-    phase('bridge-bulk');
-    out.bridgeBulk = await bridgeBulk(n);
-    phase('plain-bulk');
-    out.plainBulk = await plainBulk(n);
-    phase('bridge-trips');
-    out.bridgeTrips = await bridgeTrips(a.roundTrips);
-    phase('plain-trips');
-    out.plainTrips = await plainTrips(a.roundTrips);
+    out.warm = [];
+    for (let w = 0; w < a.warmRounds; w++) {
+      out.warm.push(await bridgeBulk(warm), await plainBulk(warm), tripsOf([await bridgeTrips(a.warmTrips)]),
+        tripsOf([await plainTrips(a.warmTrips)]));
+    }
+    // Measured: `rounds` rounds, the bridge first in even rounds and the plain echo first in odd ones, so
+    // that neither path has the machine's or the JIT's better moments to itself
+    const n = Math.ceil((a.bulkMiB << 20) / a.rounds / CHUNK) * CHUNK;
+    const trips = Math.ceil(a.roundTrips / a.rounds);
+    const acc = { bridgeBulk: [], plainBulk: [], bridgeTrips: [], plainTrips: [] };
+    for (let round = 0; round < a.rounds; round++) {
+      const order = round % 2 === 0 ? ['bridge', 'plain'] : ['plain', 'bridge'];
+      for (const side of order) {
+        phase(`${side}-bulk`);
+        acc[`${side}Bulk`].push(await (side === 'bridge' ? bridgeBulk(n) : plainBulk(n)));
+      }
+      for (const side of order) {
+        phase(`${side}-trips`);
+        acc[`${side}Trips`].push(await (side === 'bridge' ? bridgeTrips(trips) : plainTrips(trips)));
+      }
+    }
     phase('end');
+    out.bridgeBulk = bulkOf(acc.bridgeBulk);
+    out.plainBulk = bulkOf(acc.plainBulk);
+    out.bridgeTrips = tripsOf(acc.bridgeTrips);
+    out.plainTrips = tripsOf(acc.plainTrips);
     bridge.close();
     return out;
   }, {
     token, tcpPort: Number(tcpPort), bulkMiB: Number(bulkMiB), roundTrips: Number(roundTrips), warmMiB: Number(warmMiB),
-    warmTrips: Number(warmTrips), window: Number(window),
+    warmTrips: Number(warmTrips), window: Number(window), profile: PROFILE, rounds: Number(rounds),
+    warmRounds: Number(warmRounds),
   });
+  await profilesDone;
 
   const f = (x) => x.toFixed(3);
   console.log(`MEASURE page crossOriginIsolated ${r.isolated} timer ${(r.timerMs * 1000).toFixed(1)} us`);
   for (const [name, b] of [['bridge', r.bridgeBulk], ['plain', r.plainBulk]]) {
     console.log(`MEASURE ${name} bulk ${b.bytes} bytes ${f(b.ms)} ms`);
   }
+  const list = (xs, d) => xs.map((x) => x.toFixed(d)).join(' ');
+  console.log(`ROUNDS bulk MiB/s bridge ${list(r.bridgeBulk.rounds, 1)}; plain ${list(r.plainBulk.rounds, 1)}`);
+  console.log(`ROUNDS round trip p50 ms bridge ${list(r.bridgeTrips.rounds, 3)}; plain ${list(r.plainTrips.rounds, 3)}`);
   const m = (x) => `${x.out} out (${x.outBytes} bytes), ${x.in} in (${x.inBytes} bytes)`;
   const js = (x) => `onmessage ${x.onmessageMs.toFixed(0)} ms, send() ${x.sendMs.toFixed(0)} ms`;
   console.log(`Page main thread in handlers: bridge bulk ${js(r.bridgeBulk.messages)}; plain bulk ${js(r.plainBulk.messages)};`
@@ -287,6 +378,10 @@ withBrowser(async (context) => {
     + ` bridge round trips ${m(r.bridgeTrips.messages)}; plain round trips ${m(r.plainTrips.messages)}`);
   for (const [name, t] of [['bridge', r.bridgeTrips], ['plain', r.plainTrips]]) {
     console.log(`MEASURE ${name} rtt n ${t.n} p50 ${f(t.p50)} p99 ${f(t.p99)} mean ${f(t.mean)} max ${f(t.max)} ms`);
+  }
+  for (const [name, t] of [['bridge', r.bridgeTrips], ['plain', r.plainTrips]]) {
+    console.log(`MEDIAN ${name} trip parts: page to send() ${f(t.parts[0])}, send() to message ${f(t.parts[1])},`
+      + ` message to done ${f(t.parts[2])} ms`);
   }
   // the slowest trips of each path, in trip order: periodic (every Nth trip) or clustered in time
   for (const [name, t] of [['bridge', r.bridgeTrips], ['plain', r.plainTrips]]) {

@@ -34,13 +34,15 @@ import org.rawsockets.launcher.fixture.WebSocketEcho;
  * (failsafe excludes {@code *BenchIT}; {@code -Pbridge-bench -Dit.test=BridgeBenchIT} runs it). One
  * gateway started from the distribution with the bridge and a plain jakarta WebSocket echo bundle
  * ({@link WebSocketEcho}) on the same Jetty; one headless Chromium page of the gateway's origin
- * (src/test/resources/browser/bridge-bench.js) measures, after a warm-up, bulk throughput and 64-byte
+ * (src/test/resources/browser/bridge-bench.js) measures, after a warm-up (each path {@code warmRounds} times,
+ * alternating), in {@code rounds} rounds with the two paths' order swapped every round, bulk throughput and 64-byte
  * round trips (a) through the bridge to a TCP echo on loopback started here and (b) to the plain
  * WebSocket echo, and this prints the table with the ratios bridge/plain and PASS/MISS against the
  * targets (throughput ≥ 0.8×, round trip ≤ 1.3×). A missed target is reported, not failed; a run that
  * cannot measure (no browser, a wrong byte, a missing figure) fails.
  * Counts: {@code bridge.bench.mib} (64), {@code bridge.bench.roundTrips} (2000), {@code bridge.bench.warmMib} (16),
- * {@code bridge.bench.warmTrips} (500), {@code bridge.bench.window} (plain path's bytes in flight, 1 MiB),
+ * {@code bridge.bench.warmTrips} (500), {@code bridge.bench.rounds} (4: the MiB and the round trips are split
+ * among them), {@code bridge.bench.warmRounds} (3), {@code bridge.bench.window} (plain path's bytes in flight, 1 MiB),
  * {@code bridge.bench.sendWindow} (the bridge's configured send window; unset: its default).
  */
 class BridgeBenchIT {
@@ -51,6 +53,8 @@ class BridgeBenchIT {
     static final int WARM_MIB = Integer.getInteger("bridge.bench.warmMib", 16);
     static final int WARM_TRIPS = Integer.getInteger("bridge.bench.warmTrips", 500);
     static final int WINDOW = Integer.getInteger("bridge.bench.window", 1 << 20);
+    static final int ROUNDS = Integer.getInteger("bridge.bench.rounds", 4);
+    static final int WARM_ROUNDS = Integer.getInteger("bridge.bench.warmRounds", 3);
     /** The bridge's send window (its config's {@code sendWindow}); 0: the bridge's default. */
     static final int SEND_WINDOW = Integer.getInteger("bridge.bench.sendWindow", 0);
     static final double THROUGHPUT_TARGET = 0.8;
@@ -69,8 +73,11 @@ class BridgeBenchIT {
 
     @Test
     void bridgeOverheadAgainstAPlainWebSocketEcho(TestInfo info) throws Exception {
-        assertTrue(MIB > 0 && ROUND_TRIPS >= 100 && WARM_MIB > 0 && WARM_TRIPS > 0 && WINDOW >= 65536,
-                "bridge.bench.* counts out of range");
+        assertTrue(MIB > 0 && ROUND_TRIPS >= 100 && WARM_MIB > 0 && WARM_TRIPS > 0 && WINDOW >= 65536
+                && ROUNDS > 0 && WARM_ROUNDS > 0, "bridge.bench.* counts out of range");
+        assertTrue(((long) MIB << 20) % (ROUNDS * 65536L) == 0 && ROUND_TRIPS % ROUNDS == 0,
+                "bridge.bench.mib must split into bridge.bench.rounds whole 64 KiB pieces and"
+                        + " bridge.bench.roundTrips into that many equal parts");
         Path home = GatewayProcessIT.copyDistribution(info);
         BridgeGatewayProcessIT.deployBridge(home);
         TestBundles.webSocketEcho(home.resolve("deploy/wsecho.jar"));
@@ -94,7 +101,8 @@ class BridgeBenchIT {
 
             BrowserScript.Result r = BrowserScript.run(Path.of("src/test/resources/browser/bridge-bench.js"),
                     Duration.ofSeconds(900), origin, token.token(), String.valueOf(echo.port()), String.valueOf(MIB),
-                    String.valueOf(ROUND_TRIPS), String.valueOf(WARM_MIB), String.valueOf(WARM_TRIPS), String.valueOf(WINDOW));
+                    String.valueOf(ROUND_TRIPS), String.valueOf(WARM_MIB), String.valueOf(WARM_TRIPS), String.valueOf(WINDOW),
+                    String.valueOf(ROUNDS), String.valueOf(WARM_ROUNDS));
             String loadAfter = loadAverage();
             System.out.println("BROWSER bridge-bench.js in " + r.millis() + " ms:\n" + r.output());
             assertEquals(0, r.exit(), r.output());
@@ -120,7 +128,8 @@ class BridgeBenchIT {
             assertTrue(rtt[0][0] > 0 && rtt[1][0] > 0, "round trips of 0 ms: the page's timer is too coarse:\n" + r.output());
 
             String timer = r.output().lines().filter(l -> l.startsWith("MEASURE page")).findFirst().orElse("");
-            String messages = r.output().lines().filter(l -> l.startsWith("WebSocket messages:")).findFirst().orElse("");
+            String messages = r.output().lines().filter(l -> l.startsWith("WebSocket messages:") || l.startsWith("ROUNDS ")
+                    || l.startsWith("MEDIAN ")).collect(java.util.stream.Collectors.joining("\n"));
             String table = table(bulk, rtt, timer, loadBefore, loadAfter, echo.connections()) + "\n" + messages
                     + "\n" + BridgeBenchPauses.report(r.output(), BridgeBenchPauses.read(safepoints));
             System.out.println(table);
@@ -137,7 +146,8 @@ class BridgeBenchIT {
     static String table(double[] bulk, double[][] rtt, String timer, String loadBefore, String loadAfter, int connections) {
         List<String> rows = new ArrayList<>();
         rows.add(String.format(Locale.ROOT, "Bridge benchmark (issue 19) %s: %d MiB bulk, %d x 64 B round trips,"
-                + " warm-up %d MiB + %d%s; %s", Instant.now(), MIB, ROUND_TRIPS, WARM_MIB, WARM_TRIPS,
+                + " in %d rounds, warm-up %d x (%d MiB + %d)%s; %s", Instant.now(), MIB, ROUND_TRIPS, ROUNDS, WARM_ROUNDS,
+                WARM_MIB, WARM_TRIPS,
                 SEND_WINDOW > 0 ? ", bridge sendWindow " + SEND_WINDOW : "", timer));
         rows.add(String.format(Locale.ROOT, "%-26s %12s %12s %8s %8s  %s", "", "bridge", "plain WS", "ratio", "target", ""));
         double t = bulk[0] / bulk[1];

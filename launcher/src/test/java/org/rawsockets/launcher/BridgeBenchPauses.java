@@ -51,37 +51,48 @@ final class BridgeBenchPauses {
 
     /** The report: per round-trip phase the safepoints inside it, then each slow trip with the ones it overlaps. */
     static String report(String browserOutput, List<Pause> pauses) {
-        Map<String, Double> phase = new TreeMap<>();
+        // each PHASE mark starts a phase that lasts until the next mark; a name may come back (rounds)
+        List<String> names = new ArrayList<>();
+        List<Double> marks = new ArrayList<>();
         Matcher m = PHASE.matcher(browserOutput);
         while (m.find()) {
-            phase.put(m.group(1), Double.parseDouble(m.group(2)));
+            names.add(m.group(1));
+            marks.add(Double.parseDouble(m.group(2)));
         }
         List<String> rows = new ArrayList<>();
         rows.add("gateway safepoints in the whole run: " + pauses.size());
-        String[][] windows = { { "bridge", "bridge-trips", "plain-trips" }, { "plain", "plain-trips", "end" } };
-        for (String[] w : windows) {
-            Double from = phase.get(w[1]);
-            Double to = phase.get(w[2]);
-            if (from == null || to == null) {
-                rows.add(w[0] + " round trips: phase marks missing");
-                continue;
-            }
+        for (String side : new String[] { "bridge", "plain" }) {
             Map<String, int[]> byName = new TreeMap<>();
             double total = 0;
             double max = 0;
+            double length = 0;
             int n = 0;
-            for (Pause p : pauses) {
-                if (p.end() >= from && p.start() <= to) {
-                    n++;
-                    total += p.ms();
-                    max = Math.max(max, p.ms());
-                    byName.computeIfAbsent(p.name(), k -> new int[1])[0]++;
+            int phases = 0;
+            for (int i = 0; i + 1 < names.size(); i++) {
+                if (!names.get(i).equals(side + "-trips")) {
+                    continue;
+                }
+                phases++;
+                double from = marks.get(i);
+                double to = marks.get(i + 1);
+                length += to - from;
+                for (Pause p : pauses) {
+                    if (p.end() >= from && p.start() <= to) {
+                        n++;
+                        total += p.ms();
+                        max = Math.max(max, p.ms());
+                        byName.computeIfAbsent(p.name(), k -> new int[1])[0]++;
+                    }
                 }
             }
-            StringBuilder names = new StringBuilder();
-            byName.forEach((k, v) -> names.append(names.length() == 0 ? "" : ", ").append(k).append(" x").append(v[0]));
+            if (phases == 0) {
+                rows.add(side + " round trips: phase marks missing");
+                continue;
+            }
+            StringBuilder which = new StringBuilder();
+            byName.forEach((k, v) -> which.append(which.length() == 0 ? "" : ", ").append(k).append(" x").append(v[0]));
             rows.add(String.format(Locale.ROOT, "%s round trips (%.0f ms): %d gateway safepoints, total %.3f ms, max %.3f ms%s",
-                    w[0], to - from, n, total, max, n == 0 ? "" : " (" + names + ")"));
+                    side, length, n, total, max, n == 0 ? "" : " (" + which + ")"));
         }
         Map<String, int[]> overlapping = new TreeMap<>();
         m = SLOW.matcher(browserOutput);
