@@ -42,7 +42,7 @@ import org.rawsockets.launcher.fixture.WebSocketEcho;
  * cannot measure (no browser, a wrong byte, a missing figure) fails.
  * Counts: {@code bridge.bench.mib} (64), {@code bridge.bench.roundTrips} (2000), {@code bridge.bench.warmMib} (16),
  * {@code bridge.bench.warmTrips} (500), {@code bridge.bench.rounds} (4: the MiB and the round trips are split
- * among them), {@code bridge.bench.warmRounds} (3), {@code bridge.bench.window} (plain path's bytes in flight, 1 MiB),
+ * among them), {@code bridge.bench.warmRounds} (3), {@code bridge.bench.drivers} (chromium,playwright: a table each), {@code bridge.bench.window} (plain path's bytes in flight, 1 MiB),
  * {@code bridge.bench.sendWindow} (the bridge's configured send window; unset: its default).
  */
 class BridgeBenchIT {
@@ -55,6 +55,13 @@ class BridgeBenchIT {
     static final int WINDOW = Integer.getInteger("bridge.bench.window", 1 << 20);
     static final int ROUNDS = Integer.getInteger("bridge.bench.rounds", 4);
     static final int WARM_ROUNDS = Integer.getInteger("bridge.bench.warmRounds", 3);
+    /**
+     * How the page runs, one table each: {@code chromium} (Chromium started alone, no DevTools client, as
+     * a user's browser) and {@code playwright} (through Playwright, which records every WebSocket frame).
+     */
+    static final List<String> DRIVERS = List.of(System.getProperty("bridge.bench.drivers", "chromium,playwright").split(","));
+    static final java.util.Map<String, String> DRIVER_NAMES = java.util.Map.of("chromium", "Chromium alone (no DevTools)",
+            "playwright", "Chromium through Playwright (DevTools attached)");
     /** The bridge's send window (its config's {@code sendWindow}); 0: the bridge's default. */
     static final int SEND_WINDOW = Integer.getInteger("bridge.bench.sendWindow", 0);
     static final double THROUGHPUT_TARGET = 0.8;
@@ -75,6 +82,7 @@ class BridgeBenchIT {
     void bridgeOverheadAgainstAPlainWebSocketEcho(TestInfo info) throws Exception {
         assertTrue(MIB > 0 && ROUND_TRIPS >= 100 && WARM_MIB > 0 && WARM_TRIPS > 0 && WINDOW >= 65536
                 && ROUNDS > 0 && WARM_ROUNDS > 0, "bridge.bench.* counts out of range");
+        assertTrue(DRIVERS.stream().allMatch(DRIVER_NAMES::containsKey), "bridge.bench.drivers: chromium and/or playwright");
         assertTrue(((long) MIB << 20) % (ROUNDS * 65536L) == 0 && ROUND_TRIPS % ROUNDS == 0,
                 "bridge.bench.mib must split into bridge.bench.rounds whole 64 KiB pieces and"
                         + " bridge.bench.roundTrips into that many equal parts");
@@ -99,54 +107,65 @@ class BridgeBenchIT {
             HttpServerProcessIT.awaitStatus(http, URI.create(origin + "/direct-sockets/lib/direct-sockets.js"), 200);
             HttpServerProcessIT.awaitStatus(http, URI.create(origin + "/test-ws/init"), 200);
 
-            BrowserScript.Result r = BrowserScript.run(Path.of("src/test/resources/browser/bridge-bench.js"),
-                    Duration.ofSeconds(900), origin, token.token(), String.valueOf(echo.port()), String.valueOf(MIB),
-                    String.valueOf(ROUND_TRIPS), String.valueOf(WARM_MIB), String.valueOf(WARM_TRIPS), String.valueOf(WINDOW),
-                    String.valueOf(ROUNDS), String.valueOf(WARM_ROUNDS));
-            String loadAfter = loadAverage();
-            System.out.println("BROWSER bridge-bench.js in " + r.millis() + " ms:\n" + r.output());
-            assertEquals(0, r.exit(), r.output());
-            assertTrue(r.output().contains("BENCH OK"), r.output());
-
-            double[] bulk = new double[2];
-            double[][] rtt = new double[2][];
-            Matcher m = BULK.matcher(r.output());
-            while (m.find()) {
-                long bytes = Long.parseLong(m.group(2));
-                double millis = Double.parseDouble(m.group(3));
-                assertEquals((long) MIB << 20, bytes, m.group());
-                assertTrue(millis > 0, m.group());
-                bulk[side(m.group(1))] = bytes / (double) (1 << 20) / (millis / 1000);
+            StringBuilder tables = new StringBuilder();
+            StringBuilder outputs = new StringBuilder();
+            for (String driver : DRIVERS) {
+                String before = driver.equals(DRIVERS.get(0)) ? loadBefore : loadAverage();
+                BrowserScript.Result r = BrowserScript.run(Path.of("src/test/resources/browser/bridge-bench.js"),
+                        Duration.ofSeconds(900), origin, token.token(), String.valueOf(echo.port()), String.valueOf(MIB),
+                        String.valueOf(ROUND_TRIPS), String.valueOf(WARM_MIB), String.valueOf(WARM_TRIPS),
+                        String.valueOf(WINDOW), String.valueOf(ROUNDS), String.valueOf(WARM_ROUNDS), driver);
+                String loadAfter = loadAverage();
+                System.out.println("BROWSER bridge-bench.js " + driver + " in " + r.millis() + " ms:\n" + r.output());
+                assertEquals(0, r.exit(), r.output());
+                assertTrue(r.output().contains("BENCH OK"), r.output());
+                String table = measured(driver, r.output(), before, loadAfter, echo.connections())
+                        + "\n" + BridgeBenchPauses.report(r.output(), BridgeBenchPauses.read(safepoints));
+                System.out.println(table);
+                tables.append(table).append("\n\n");
+                outputs.append("BROWSER ").append(driver).append(":\n").append(r.output()).append("\n");
             }
-            m = RTT.matcher(r.output());
-            while (m.find()) {
-                assertEquals(ROUND_TRIPS, Integer.parseInt(m.group(2)), m.group());
-                rtt[side(m.group(1))] = new double[] { Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
-                        Double.parseDouble(m.group(5)) };
-            }
-            assertTrue(bulk[0] > 0 && bulk[1] > 0 && rtt[0] != null && rtt[1] != null, "figures missing:\n" + r.output());
-            assertTrue(rtt[0][0] > 0 && rtt[1][0] > 0, "round trips of 0 ms: the page's timer is too coarse:\n" + r.output());
-
-            String timer = r.output().lines().filter(l -> l.startsWith("MEASURE page")).findFirst().orElse("");
-            String messages = r.output().lines().filter(l -> l.startsWith("WebSocket messages:") || l.startsWith("ROUNDS ")
-                    || l.startsWith("MEDIAN ")).collect(java.util.stream.Collectors.joining("\n"));
-            String table = table(bulk, rtt, timer, loadBefore, loadAfter, echo.connections()) + "\n" + messages
-                    + "\n" + BridgeBenchPauses.report(r.output(), BridgeBenchPauses.read(safepoints));
-            System.out.println(table);
             Path report = Path.of(System.getProperty("test.work.dir", "target/it"), "bridge-bench.txt");
             Files.createDirectories(report.getParent());
-            Files.writeString(report, table + "\n" + r.output(), StandardCharsets.UTF_8);
+            Files.writeString(report, tables + "\n" + outputs, StandardCharsets.UTF_8);
         }
+    }
+
+    /** The table of one driver's run, with its message counts, rounds and median trip parts. */
+    private static String measured(String driver, String output, String loadBefore, String loadAfter, int connections) {
+        double[] bulk = new double[2];
+        double[][] rtt = new double[2][];
+        Matcher m = BULK.matcher(output);
+        while (m.find()) {
+            long bytes = Long.parseLong(m.group(2));
+            double millis = Double.parseDouble(m.group(3));
+            assertEquals((long) MIB << 20, bytes, m.group());
+            assertTrue(millis > 0, m.group());
+            bulk[side(m.group(1))] = bytes / (double) (1 << 20) / (millis / 1000);
+        }
+        m = RTT.matcher(output);
+        while (m.find()) {
+            assertEquals(ROUND_TRIPS, Integer.parseInt(m.group(2)), m.group());
+            rtt[side(m.group(1))] = new double[] { Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
+                    Double.parseDouble(m.group(5)) };
+        }
+        assertTrue(bulk[0] > 0 && bulk[1] > 0 && rtt[0] != null && rtt[1] != null, "figures missing:\n" + output);
+        assertTrue(rtt[0][0] > 0 && rtt[1][0] > 0, "round trips of 0 ms: the page's timer is too coarse:\n" + output);
+        String timer = output.lines().filter(l -> l.startsWith("MEASURE page")).findFirst().orElse("");
+        String details = output.lines().filter(l -> l.startsWith("WebSocket messages:") || l.startsWith("ROUNDS ")
+                || l.startsWith("MEDIAN ")).collect(java.util.stream.Collectors.joining("\n"));
+        return table(driver, bulk, rtt, timer, loadBefore, loadAfter, connections) + "\n" + details;
     }
 
     private static int side(String name) {
         return "bridge".equals(name) ? 0 : 1;
     }
 
-    static String table(double[] bulk, double[][] rtt, String timer, String loadBefore, String loadAfter, int connections) {
+    static String table(String driver, double[] bulk, double[][] rtt, String timer, String loadBefore, String loadAfter,
+            int connections) {
         List<String> rows = new ArrayList<>();
-        rows.add(String.format(Locale.ROOT, "Bridge benchmark (issue 19) %s: %d MiB bulk, %d x 64 B round trips,"
-                + " in %d rounds, warm-up %d x (%d MiB + %d)%s; %s", Instant.now(), MIB, ROUND_TRIPS, ROUNDS, WARM_ROUNDS,
+        rows.add(String.format(Locale.ROOT, "Bridge benchmark (issue 19) %s, %s: %d MiB bulk, %d x 64 B round trips,"
+                + " in %d rounds, warm-up %d x (%d MiB + %d)%s; %s", Instant.now(), DRIVER_NAMES.getOrDefault(driver, driver), MIB, ROUND_TRIPS, ROUNDS, WARM_ROUNDS,
                 WARM_MIB, WARM_TRIPS,
                 SEND_WINDOW > 0 ? ", bridge sendWindow " + SEND_WINDOW : "", timer));
         rows.add(String.format(Locale.ROOT, "%-26s %12s %12s %8s %8s  %s", "", "bridge", "plain WS", "ratio", "target", ""));
