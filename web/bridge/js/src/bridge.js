@@ -1,5 +1,5 @@
 // One WebSocket to the gateway's bridge, carrying any number of sockets.
-import { Decoder, T, HEADER, MAX_DATA, frame, text } from './frames.js';
+import { Decoder, T, HEADER, MAX_DATA, MAX_MESSAGE, frame, text } from './frames.js';
 
 export const SUBPROTOCOL = 'direct-sockets.v1';
 
@@ -46,8 +46,11 @@ export class DirectSocketsBridge {
   #failure = null;
   #dead = null;
   #wasOpen = false;
-  #scratch = new Uint8Array(0); // _sendPayload's frame, reused
+  #scratch = new Uint8Array(0); // _sendPayload's message, reused
   #scratchView = null;
+  #held = []; // CREDIT frames that go out with the next message (_sendSoon)
+  #heldBytes = 0;
+  #heldTimer = null;
 
   /**
    * @param {string} url ws:// or wss:// URL of the bridge endpoint
@@ -149,24 +152,82 @@ export class DirectSocketsBridge {
       return;
     }
     const size = HEADER + payload.byteLength;
-    if (this.#scratch.byteLength < size) {
-      this.#scratch = new Uint8Array(Math.max(size, HEADER + MAX_DATA));
+    if (this.#heldBytes + size > MAX_MESSAGE) this.#flushHeld();
+    const held = this.#heldBytes;
+    if (this.#scratch.byteLength < held + size) {
+      this.#scratch = new Uint8Array(Math.max(held + size, MAX_MESSAGE));
       this.#scratchView = new DataView(this.#scratch.buffer);
     }
-    this.#scratchView.setUint8(0, type);
-    this.#scratchView.setUint32(1, id >>> 0);
-    this.#scratchView.setUint32(5, payload.byteLength);
-    this.#scratch.set(payload, HEADER);
-    this.#ws.send(this.#scratch.subarray(0, size));
+    this.#takeHeld(this.#scratch);
+    this.#scratchView.setUint8(held, type);
+    this.#scratchView.setUint32(held + 1, id >>> 0);
+    this.#scratchView.setUint32(held + 5, payload.byteLength);
+    this.#scratch.set(payload, held + HEADER);
+    this.#ws.send(this.#scratch.subarray(0, held + size));
   }
 
-  /** @internal: sends one frame, in order, once the WebSocket is open. */
+  /**
+   * @internal: sends a CREDIT frame with the next message this connection sends (before that message's
+   * frame, in the same WebSocket message), or on its own once the current task is done: in a transfer
+   * both ways the page's credit rides on its DATA messages instead of costing a message each (issue 19:
+   * a browser pays per message, in the page and in its network process). Credit is granted a quarter
+   * window ahead, so the gateway never waits for it.
+   */
+  _sendSoon(bytes) {
+    if (this.#ws.readyState !== 1) {
+      this._send(bytes);
+      return;
+    }
+    if (this.#heldBytes + bytes.byteLength > MAX_MESSAGE) this.#flushHeld();
+    this.#held.push(bytes);
+    this.#heldBytes += bytes.byteLength;
+    this.#heldTimer ??= setTimeout(() => {
+      this.#heldTimer = null;
+      this.#flushHeld();
+    }, 0);
+  }
+
+  /** @internal: sends one frame, in order (after held CREDIT frames, in the same message when they fit), once the WebSocket is open. */
   _send(bytes) {
     if (this.#ws.readyState === 1) {
+      if (this.#heldBytes > 0 && this.#heldBytes + bytes.byteLength <= MAX_MESSAGE) {
+        const message = new Uint8Array(this.#heldBytes + bytes.byteLength);
+        message.set(bytes, this.#takeHeld(message));
+        this.#ws.send(message);
+        return;
+      }
+      this.#flushHeld();
       this.#ws.send(bytes);
     } else if (this.#ws.readyState === 0) {
       this.#ready.then(() => this.#ws.send(bytes), () => {});
     }
+  }
+
+  // Copies the held frames to the start of `into`, forgets them; returns their length.
+  #takeHeld(into) {
+    let off = 0;
+    for (const f of this.#held) {
+      into.set(f, off);
+      off += f.byteLength;
+    }
+    this.#held = [];
+    this.#heldBytes = 0;
+    if (this.#heldTimer !== null) {
+      clearTimeout(this.#heldTimer);
+      this.#heldTimer = null;
+    }
+    return off;
+  }
+
+  #flushHeld() {
+    if (this.#heldBytes === 0 || this.#ws.readyState !== 1) {
+      this.#held = [];
+      this.#heldBytes = 0;
+      return;
+    }
+    const message = new Uint8Array(this.#heldBytes);
+    this.#takeHeld(message);
+    this.#ws.send(message);
   }
 
   #dispatch(type, id, payload) {

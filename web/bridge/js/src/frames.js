@@ -1,6 +1,8 @@
 // The bridge framing (docs/direct-sockets-bridge.md): type:u8 id:u32 length:u32 payload.
 export const HEADER = 9;
 export const MAX_DATA = 65536;
+/** The largest WebSocket message the gateway takes: one DATAGRAM frame with its header (65,803 bytes). */
+export const MAX_MESSAGE = HEADER + MAX_DATA + 258;
 export const T = Object.freeze({
   OPEN_TCP: 0x01, OPEN_UDP: 0x02, OPEN_TCP_SERVER: 0x03, STARTTLS: 0x04, OPENED: 0x10, ACCEPTED: 0x11, TLS_STARTED: 0x12,
   DATA: 0x20, DATAGRAM: 0x21, CREDIT: 0x30, END: 0x40, CLOSE: 0x41, ERROR: 0x50,

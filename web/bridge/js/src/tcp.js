@@ -190,7 +190,7 @@ export class TCPSocket {
     const want = (this.#readCtl.desiredSize ?? 0) - this.#outstanding;
     if (want >= GRANT_MIN) {
       this.#outstanding += want;
-      this.#bridge._send(creditFrame(this.#id, want));
+      this.#bridge._sendSoon(creditFrame(this.#id, want));
     }
   }
 

@@ -145,6 +145,46 @@ test('a pending BYOB read is filled from the frame directly; what does not fit w
   assert.deepEqual([...r.value], [40, 41, 42]);
 });
 
+test('CREDIT frames go in the same message as the next frame the page sends, or alone right after the task', async () => {
+  const { ws, opened } = await openSocket();
+  ws.deliver(creditFrame(1, 256 * 1024));
+  const reader = opened.readable.getReader();
+  const writer = opened.writable.getWriter();
+  await new Promise((r) => setTimeout(r, 5));
+  ws.sent.length = 0;
+  // the application reads 320 KiB: the library owes the gateway credit...
+  for (let i = 0; i < 5; i++) {
+    ws.deliver(frame(T.DATA, 1, new Uint8Array(65536)));
+    await reader.read();
+  }
+  assert.equal(ws.sent.length, 0, 'credit waits for the next message (or the end of the task)');
+  // ... and it goes in the message of the next write, before the DATA frame
+  await writer.write(new Uint8Array(100).fill(5));
+  assert.equal(ws.sent.length, 1, 'one message');
+  const frames = ws.frames();
+  assert.deepEqual(frames.map((f) => f.type), [T.CREDIT, T.DATA]);
+  assert.ok(new DataView(frames[0].payload.buffer).getUint32(0) >= 256 * 1024);
+  assert.ok(frames[1].payload.every((x) => x === 5));
+  // with nothing to send, the credit leaves on its own right after the task
+  ws.sent.length = 0;
+  for (let i = 0; i < 5; i++) {
+    ws.deliver(frame(T.DATA, 1, new Uint8Array(65536)));
+    await reader.read();
+  }
+  await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(ws.frames().map((f) => f.type), [T.CREDIT]);
+  // and a control frame (END) carries held credit in front of it: the order of frames is kept
+  ws.sent.length = 0;
+  for (let i = 0; i < 5; i++) {
+    ws.deliver(frame(T.DATA, 1, new Uint8Array(65536)));
+    await reader.read();
+  }
+  writer.releaseLock();
+  await opened.writable.close();
+  assert.deepEqual(ws.frames().map((f) => f.type), [T.CREDIT, T.END]);
+  assert.equal(ws.sent.length, 1);
+});
+
 test('credit goes back to the gateway in batches of at least a quarter of the 1 MiB read window', async () => {
   const { ws, opened } = await openSocket();
   const grants = () => ws.frames().filter((f) => f.type === T.CREDIT).map((f) => new DataView(f.payload.buffer).getUint32(0));
@@ -157,6 +197,7 @@ test('credit goes back to the gateway in batches of at least a quarter of the 1 
     read += (await reader.read()).value.byteLength;
   }
   assert.equal(read, 20 * 65536);
+  await new Promise((r) => setTimeout(r, 5)); // credit goes with the next message or after the task
   const g = grants();
   assert.ok(g.length >= 4 && g.length <= 5, `grants ${g}`);
   for (const amount of g) assert.ok(amount >= 256 * 1024, `a grant of ${amount} bytes`);
