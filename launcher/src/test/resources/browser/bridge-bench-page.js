@@ -177,65 +177,58 @@ export async function run(a) {
   };
 
   const msg = pattern.subarray(0, 64);
+  // `count` sequential trips, each timed and split (page until send(), send() to the answer, after it)
+  const timeTrips = async (count, trip) => {
+    const times = [];
+    const starts = [];
+    const splits = [];
+    counted();
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      starts.push(t0);
+      mark.send = 0;
+      mark.msg = 0;
+      const got = await trip();
+      const t1 = performance.now();
+      times.push(t1 - t0);
+      splits.push(split(t0, t1));
+      if (got !== 64) throw new Error(`round trip ${i}: ${got} bytes back for 64`);
+    }
+    return { times, starts, splits, messages: counted() };
+  };
+
   const bridgeTrips = async (count) => {
     const socket = new TCPSocket('127.0.0.1', a.tcpPort, { noDelay: true });
     const { readable, writable } = await socket.opened;
     const writer = writable.getWriter();
     const reader = readable.getReader();
-    const times = [];
-    const starts = [];
-    const splits = [];
-    counted();
-    for (let i = 0; i < count; i++) {
-      const t0 = performance.now();
-      starts.push(t0);
-      mark.send = 0;
-      mark.msg = 0;
+    const result = await timeTrips(count, async () => {
       const w = writer.write(msg);
       let got = 0;
       while (got < 64) {
         const { value, done } = await reader.read();
-        if (done) throw new Error(`bridge round trip ${i}: the echo ended the stream`);
+        if (done) throw new Error('bridge round trip: the echo ended the stream');
         got += value.byteLength;
       }
       await w;
-      const t1 = performance.now();
-      times.push(t1 - t0);
-      splits.push(split(t0, t1));
-      if (got !== 64) throw new Error(`bridge round trip ${i}: ${got} bytes back for 64`);
-    }
-    const messages = counted();
+      return got;
+    });
     reader.releaseLock();
     writer.releaseLock();
     await socket.close();
-    return { times, starts, splits, messages };
+    return result;
   };
 
   const plainTrips = async (count) => {
     const ws = await openPlain();
     ws.onclose = (e) => console.log(`plain echo closed ${e.code} ${e.reason}`);
-    const times = [];
-    const starts = [];
-    const splits = [];
-    counted();
-    for (let i = 0; i < count; i++) {
-      const t0 = performance.now();
-      starts.push(t0);
-      mark.send = 0;
-      mark.msg = 0;
-      const n = await new Promise((resolve) => {
-        ws.onmessage = (e) => resolve(e.data.byteLength);
-        ws.send(msg);
-      });
-      const t1 = performance.now();
-      times.push(t1 - t0);
-      splits.push(split(t0, t1));
-      if (n !== 64) throw new Error(`plain round trip ${i}: ${n} bytes back for 64`);
-    }
-    const messages = counted();
+    const result = await timeTrips(count, () => new Promise((resolve) => {
+      ws.onmessage = (e) => resolve(e.data.byteLength);
+      ws.send(msg);
+    }));
     ws.onclose = null;
     ws.close();
-    return { times, starts, splits, messages };
+    return result;
   };
 
   // phase boundaries in wall-clock ms, to cut a system-wide profile (perf -k realtime) by phase
