@@ -30,6 +30,12 @@ public @interface BrokerConfig {
             + " and tls (the certificate properties apply to wss). Leave empty for MQTT over TCP.")
     String uri() default "";
 
+    @AttributeDefinition(name = "HTTP proxy", required = false, description = "host:port of an HTTP proxy to"
+            + " tunnel through with CONNECT (MQTT over TCP or WebSocket, with or without TLS: TLS runs end to end"
+            + " inside the tunnel). The socket policy then sees the proxy, not the broker: grant the proxy. Empty:"
+            + " straight to the broker.")
+    String httpProxy() default "";
+
     @AttributeDefinition(name = "Port", min = "1", max = "65535", description = "1883 plain, 8883 TLS.")
     int port() default 1883;
 

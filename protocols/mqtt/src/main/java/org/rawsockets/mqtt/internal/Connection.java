@@ -22,6 +22,7 @@ import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TlsMode;
 import org.rawsockets.socket.TlsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +41,15 @@ final class Connection {
     private final MqttClientImpl client;
     private final SocketService sockets;
     private final MqttSettings s;
-    private TcpSocket socket;
-    private PacketReader reader;
+    // set under the client's lock when opening; replaced by the TLS socket inside an HTTP proxy's tunnel,
+    // before the connection counts as opened
+    private volatile TcpSocket socket;
+    private volatile PacketReader reader;
     static final long WS_CLOSE_WAIT_MS = 2000;
     /** Completes when the read loop saw the end of the stream or a read failure. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     /** The WebSocket framing when the broker is a ws:// or wss:// URI, else {@code null}. */
-    private WsTransport ws;
+    private volatile WsTransport ws;
 
     boolean established;
     boolean sessionPresent;
@@ -77,20 +80,16 @@ final class Connection {
     /** Opens the socket (under the client's lock; the outcome is reported outside it). */
     void open() {
         TcpSocketOptions.Builder options = TcpSocketOptions.builder().noDelay(true).connectTimeout(s.connectTimeout);
-        if (s.endpoint.isEmpty()) {
-            socket = sockets.openTcp(s.host, s.port, options.tls(s.tls).build());
-        } else {
-            socket = sockets.openTcpEndpoint(s.endpoint, options.tls(TlsOptions.off()).build());
-        }
         CompletionStage<?> ready;
-        if (s.webSocketPath == null) {
-            reader = new PacketReader(new FrameReader(socket.readable(), s.maxPacketSize), s.v5(), s.maxPacketSize);
-            ready = socket.opened();
+        if (s.httpProxyHost != null) {
+            ready = openThroughProxy(options);
         } else {
-            ws = new WsTransport(socket, s.maxPacketSize);
-            reader = new PacketReader(ws, s.v5(), s.maxPacketSize);
-            ready = socket.opened().thenCompose(info -> ws.handshake(s.webSocketHost(), s.webSocketPath,
-                    client.where()));
+            if (s.endpoint.isEmpty()) {
+                socket = sockets.openTcp(s.host, s.port, options.tls(s.tls).build());
+            } else {
+                socket = sockets.openTcpEndpoint(s.endpoint, options.tls(TlsOptions.off()).build());
+            }
+            ready = socket.opened().thenCompose(info -> overSocket());
         }
         ready.whenComplete((info, e) -> {
             if (e != null) {
@@ -99,6 +98,40 @@ final class Connection {
                 client.opened(this);
             }
         });
+    }
+
+    /**
+     * Through the HTTP proxy: a plain connection to the proxy (a STARTTLS one when the broker is TLS), the
+     * CONNECT tunnel, then TLS with the broker's name inside it, then what a direct connection does.
+     */
+    private CompletionStage<Void> openThroughProxy(TcpSocketOptions.Builder options) {
+        boolean tlsOn = s.tls.mode() == TlsMode.ON;
+        TlsOptions tunnelTls = tlsOn ? s.tls.toBuilder().mode(TlsMode.STARTTLS)
+                .serverName(s.tls.serverName().orElse(s.host)).build() : TlsOptions.off();
+        TcpSocket plain = sockets.openTcp(s.httpProxyHost, s.httpProxyPort, options.tls(tunnelTls).build());
+        socket = plain;
+        return plain.opened()
+                .thenCompose(info -> HttpTunnel.open(plain, s.httpProxy(), s.brokerAuthority(), s.connectTimeout,
+                        client.where()))
+                .thenCompose(v -> {
+                    if (!tlsOn) {
+                        return overSocket();
+                    }
+                    TcpSocket secure = plain.startTls();
+                    socket = secure;
+                    return secure.opened().thenCompose(info -> overSocket());
+                });
+    }
+
+    /** The packet reader over the socket (and the WebSocket upgrade when the broker is a ws:// or wss:// URI). */
+    private CompletionStage<Void> overSocket() {
+        if (s.webSocketPath == null) {
+            reader = new PacketReader(new FrameReader(socket.readable(), s.maxPacketSize), s.v5(), s.maxPacketSize);
+            return java.util.concurrent.CompletableFuture.completedFuture((Void) null);
+        }
+        ws = new WsTransport(socket, s.maxPacketSize);
+        reader = new PacketReader(ws, s.v5(), s.maxPacketSize);
+        return ws.handshake(s.webSocketHost(), s.webSocketPath, client.where());
     }
 
     /**

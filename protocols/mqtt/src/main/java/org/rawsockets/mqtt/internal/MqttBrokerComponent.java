@@ -146,6 +146,26 @@ public final class MqttBrokerComponent implements MqttClient {
             range("port", port, 1, 65535);
             b.host(host, port).webSocket(webSocketPath);
         }
+        String proxy = c.httpProxy().strip();
+        if (!proxy.isEmpty()) {
+            if (!endpoint.isEmpty()) {
+                throw bad("httpProxy", proxy, "set with an endpoint", "an HTTP proxy goes with host or uri (the"
+                        + " broker's name is sent to the proxy); an endpoint's route is the operator's");
+            }
+            java.net.URI u;
+            try {
+                u = new java.net.URI("http://" + proxy);
+            } catch (java.net.URISyntaxException e) {
+                u = null;
+            }
+            if (u == null || u.getHost() == null || u.getPort() < 1 || u.getPort() > 65535 || u.getRawUserInfo() != null
+                    || !(u.getRawPath() == null || u.getRawPath().isEmpty()) || u.getRawQuery() != null) {
+                throw bad("httpProxy", proxy, "not host:port", "host:port of the HTTP proxy, e.g. proxy.lan:3128 or"
+                        + " [fd00::1]:3128");
+            }
+            String h = u.getHost();
+            b.httpProxy(h.startsWith("[") ? h.substring(1, h.length() - 1) : h, u.getPort());
+        }
         String tls = c.tls().strip().toUpperCase(java.util.Locale.ROOT);
         if (!tls.equals("ON") && !tls.equals("OFF")) {
             throw bad("tls", c.tls(), "not a TLS mode", "ON or OFF");

@@ -39,6 +39,9 @@ public final class MqttSettings {
     public final int port;
     /** The HTTP path of MQTT over WebSocket (ws:// or wss:// URI), or {@code null}: MQTT over TCP. */
     public final String webSocketPath;
+    /** The HTTP proxy the connection is tunnelled through with CONNECT, or {@code null}: straight to the broker. */
+    public final String httpProxyHost;
+    public final int httpProxyPort;
     public final TlsOptions tls;
     public final MqttVersion version;
     public final String clientId;
@@ -86,6 +89,8 @@ public final class MqttSettings {
         endpoint = b.endpoint == null ? "" : b.endpoint.strip();
         port = b.port;
         webSocketPath = b.webSocketPath;
+        httpProxyHost = b.httpProxyHost == null || b.httpProxyHost.isBlank() ? null : b.httpProxyHost.strip();
+        httpProxyPort = b.httpProxyPort;
         tls = b.tls;
         version = b.version;
         clientId = b.clientId;
@@ -125,6 +130,13 @@ public final class MqttSettings {
                 || webSocketPath.chars().anyMatch(ch -> ch <= ' ' || ch >= 0x7F))) {
             throw new IllegalArgumentException(where + "a WebSocket path starts with '/', has no spaces or"
                     + " non-ASCII characters and goes with a host (not an endpoint), was '" + webSocketPath + "'");
+        }
+        if (httpProxyHost != null) {
+            if (!endpoint.isEmpty()) {
+                throw new IllegalArgumentException(where + "an HTTP proxy goes with a host (the broker's name is"
+                        + " sent to the proxy), not with an endpoint");
+            }
+            range(where, "httpProxy port", httpProxyPort, 1, 65535);
         }
         range(where, "keepAliveSeconds", keepAliveSeconds, 0, 65535);
         range(where, "receiveMaximum", receiveMaximum, 1, 65535);
@@ -192,10 +204,22 @@ public final class MqttSettings {
      */
     public String target() {
         boolean tlsOn = tls.mode() == TlsMode.ON;
+        String via = httpProxyHost == null ? "" : " via HTTP proxy " + httpProxy();
         if (webSocketPath != null) {
-            return (tlsOn ? "wss " : "ws ") + hostPort() + webSocketPath;
+            return (tlsOn ? "wss " : "ws ") + hostPort() + webSocketPath + via;
         }
-        return (tlsOn ? "mqtts " : "mqtt ") + (endpoint.isEmpty() ? hostPort() : "endpoint " + endpoint);
+        return (tlsOn ? "mqtts " : "mqtt ") + (endpoint.isEmpty() ? hostPort() : "endpoint " + endpoint) + via;
+    }
+
+    /** {@code host:port} of the HTTP proxy ({@code [v6]:port}), or {@code null}. */
+    public String httpProxy() {
+        return httpProxyHost == null ? null
+                : (httpProxyHost.contains(":") ? "[" + httpProxyHost + "]" : httpProxyHost) + ":" + httpProxyPort;
+    }
+
+    /** The CONNECT request's target: the broker's {@code host:port}. */
+    public String brokerAuthority() {
+        return hostPort();
     }
 
     private String hostPort() {
@@ -218,6 +242,8 @@ public final class MqttSettings {
         b.endpoint = endpoint;
         b.port = port;
         b.webSocketPath = webSocketPath;
+        b.httpProxyHost = httpProxyHost;
+        b.httpProxyPort = httpProxyPort;
         b.tls = tls;
         b.version = version;
         b.clientId = clientId;
@@ -254,6 +280,8 @@ public final class MqttSettings {
         String endpoint;
         int port = 1883;
         String webSocketPath;
+        String httpProxyHost;
+        int httpProxyPort;
         TlsOptions tls = TlsOptions.off();
         MqttVersion version = MqttVersion.V5;
         String clientId;
@@ -297,6 +325,16 @@ public final class MqttSettings {
          */
         public Builder webSocket(String path) {
             webSocketPath = path;
+            return this;
+        }
+
+        /**
+         * Tunnels the connection through the HTTP proxy at {@code host:port} (HTTP CONNECT to the broker's
+         * host and port; TLS and WebSocket then run inside the tunnel); {@code null} host: no proxy.
+         */
+        public Builder httpProxy(String host, int port) {
+            httpProxyHost = host;
+            httpProxyPort = port;
             return this;
         }
 
