@@ -36,6 +36,16 @@ public @interface BrokerConfig {
             + " straight to the broker.")
     String httpProxy() default "";
 
+    @AttributeDefinition(name = "HTTP proxy user", required = false, description = "User name for the proxy"
+            + " (Basic authentication, with .httpProxyPassword); empty: the proxy asks for none")
+    String httpProxyUser() default "";
+
+    /** {@code secret:NAME} of the proxy's password, as {@code .password}; private (leading dot). */
+    @AttributeDefinition(name = "HTTP proxy password", required = false, type = AttributeType.PASSWORD,
+            description = "secret:NAME, where the file NAME in the gateway's secrets/ folder (mode 0600) holds the"
+                    + " proxy's password; a password written here is refused")
+    String _httpProxyPassword() default "";
+
     @AttributeDefinition(name = "Port", min = "1", max = "65535", description = "1883 plain, 8883 TLS.")
     int port() default 1883;
 

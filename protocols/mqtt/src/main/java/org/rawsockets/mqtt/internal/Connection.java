@@ -111,8 +111,7 @@ final class Connection {
         TcpSocket plain = sockets.openTcp(s.httpProxyHost, s.httpProxyPort, options.tls(tunnelTls).build());
         socket = plain;
         return plain.opened()
-                .thenCompose(info -> HttpTunnel.open(plain, s.httpProxy(), s.brokerAuthority(), s.connectTimeout,
-                        client.where()))
+                .thenCompose(info -> HttpTunnel.open(plain, s, client.where()))
                 .thenCompose(v -> {
                     if (!tlsOn) {
                         return overSocket();

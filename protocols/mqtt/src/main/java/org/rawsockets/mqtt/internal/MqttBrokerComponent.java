@@ -56,6 +56,8 @@ public final class MqttBrokerComponent implements MqttClient {
     public static final ConfigRegistry REGISTRY = new ConfigRegistry(BrokerConfig.PID, "MQTT broker");
     /** The property holding the secret reference (method {@code _password} of {@link BrokerConfig}). */
     static final String PASSWORD = ".password";
+    /** The property holding the proxy's secret reference (method {@code _httpProxyPassword}). */
+    static final String PROXY_PASSWORD = ".httpProxyPassword";
     private static final Logger LOG = LoggerFactory.getLogger(MqttBrokerComponent.class);
 
     private final MqttClientImpl client;
@@ -66,7 +68,7 @@ public final class MqttBrokerComponent implements MqttClient {
             @Reference(name = "configurationAdmin", cardinality = ReferenceCardinality.OPTIONAL)
             ConfigurationAdmin configurationAdmin, Map<String, Object> properties, BundleContext context) {
         this(sockets, properties, new SecretFiles(context.getProperty(SecretFiles.DIR_PROPERTY)), REGISTRY,
-                RefusedLiterals.storeRemover(configurationAdmin, "MQTT broker", LOG, PASSWORD),
+                RefusedLiterals.storeRemover(configurationAdmin, "MQTT broker", LOG, PASSWORD, PROXY_PASSWORD),
                 ServiceAuthMethods.of(context));
     }
 
@@ -87,7 +89,7 @@ public final class MqttBrokerComponent implements MqttClient {
     public MqttBrokerComponent(SocketService sockets, Map<String, Object> properties, SecretFiles secrets,
             ConfigRegistry registry, Consumer<String> literalRemover, AuthMethods methods) {
         String where = StrictConfig.describe(properties == null ? Map.of() : properties);
-        ConfigRegistry.Accepted<MqttSettings> accepted = new RefusedLiterals(literalRemover, PASSWORD).accept(registry,
+        ConfigRegistry.Accepted<MqttSettings> accepted = new RefusedLiterals(literalRemover, PASSWORD, PROXY_PASSWORD).accept(registry,
                 properties, BrokerConfig.class, c -> settings(c, secrets, methods, where), s -> s.name, LOG);
         this.claim = accepted.claim();
         this.client = new MqttClientImpl(accepted.value(), sockets);
@@ -165,6 +167,27 @@ public final class MqttBrokerComponent implements MqttClient {
             }
             String h = u.getHost();
             b.httpProxy(h.startsWith("[") ? h.substring(1, h.length() - 1) : h, u.getPort());
+        }
+        String proxyUser = c.httpProxyUser().strip();
+        var proxyRef = SecretFiles.reference(where, PROXY_PASSWORD, c._httpProxyPassword(), name);
+        if (!proxyUser.isEmpty() || proxyRef.isPresent()) {
+            if (proxy.isEmpty()) {
+                throw bad(proxyUser.isEmpty() ? PROXY_PASSWORD : "httpProxyUser", proxyUser.isEmpty() ? null : proxyUser,
+                        "set without httpProxy", "proxy credentials go with httpProxy");
+            }
+            if (proxyUser.isEmpty() || proxyRef.isEmpty()) {
+                throw bad(proxyUser.isEmpty() ? "httpProxyUser" : PROXY_PASSWORD, null, "missing",
+                        "httpProxyUser and .httpProxyPassword = secret:NAME go together");
+            }
+            String secret = proxyRef.get();
+            b.httpProxyCredentials(proxyUser, () -> {
+                try {
+                    return secrets.read(secret).getBytes(StandardCharsets.UTF_8);
+                } catch (SecretFiles.SecretException e) {
+                    throw new MqttConnectionException("MQTT broker '" + name + "': the HTTP proxy's password cannot be"
+                            + " read: " + e.getMessage());
+                }
+            });
         }
         String tls = c.tls().strip().toUpperCase(java.util.Locale.ROOT);
         if (!tls.equals("ON") && !tls.equals("OFF")) {

@@ -42,6 +42,9 @@ public final class MqttSettings {
     /** The HTTP proxy the connection is tunnelled through with CONNECT, or {@code null}: straight to the broker. */
     public final String httpProxyHost;
     public final int httpProxyPort;
+    /** The proxy's user for Basic authentication, or {@code null}; its password is {@link #httpProxyPassword}. */
+    public final String httpProxyUser;
+    public final PasswordSource httpProxyPassword;
     public final TlsOptions tls;
     public final MqttVersion version;
     public final String clientId;
@@ -91,6 +94,8 @@ public final class MqttSettings {
         webSocketPath = b.webSocketPath;
         httpProxyHost = b.httpProxyHost == null || b.httpProxyHost.isBlank() ? null : b.httpProxyHost.strip();
         httpProxyPort = b.httpProxyPort;
+        httpProxyUser = b.httpProxyUser;
+        httpProxyPassword = b.httpProxyPassword;
         tls = b.tls;
         version = b.version;
         clientId = b.clientId;
@@ -137,6 +142,13 @@ public final class MqttSettings {
                         + " sent to the proxy), not with an endpoint");
             }
             range(where, "httpProxy port", httpProxyPort, 1, 65535);
+        }
+        if ((httpProxyUser == null) != (httpProxyPassword == null) || httpProxyUser != null && httpProxyHost == null) {
+            throw new IllegalArgumentException(where + "an HTTP proxy user and password go together, with an HTTP proxy");
+        }
+        if (httpProxyUser != null && (httpProxyUser.contains(":") || httpProxyUser.chars().anyMatch(ch -> ch < ' '))) {
+            throw new IllegalArgumentException(where + "an HTTP proxy user has no ':' or control characters"
+                    + " (Basic authentication)");
         }
         range(where, "keepAliveSeconds", keepAliveSeconds, 0, 65535);
         range(where, "receiveMaximum", receiveMaximum, 1, 65535);
@@ -244,6 +256,8 @@ public final class MqttSettings {
         b.webSocketPath = webSocketPath;
         b.httpProxyHost = httpProxyHost;
         b.httpProxyPort = httpProxyPort;
+        b.httpProxyUser = httpProxyUser;
+        b.httpProxyPassword = httpProxyPassword;
         b.tls = tls;
         b.version = version;
         b.clientId = clientId;
@@ -282,6 +296,8 @@ public final class MqttSettings {
         String webSocketPath;
         String httpProxyHost;
         int httpProxyPort;
+        String httpProxyUser;
+        PasswordSource httpProxyPassword;
         TlsOptions tls = TlsOptions.off();
         MqttVersion version = MqttVersion.V5;
         String clientId;
@@ -335,6 +351,13 @@ public final class MqttSettings {
         public Builder httpProxy(String host, int port) {
             httpProxyHost = host;
             httpProxyPort = port;
+            return this;
+        }
+
+        /** Basic authentication to the HTTP proxy; the password is read at each connect. */
+        public Builder httpProxyCredentials(String user, PasswordSource password) {
+            httpProxyUser = user;
+            httpProxyPassword = password;
             return this;
         }
 

@@ -36,10 +36,16 @@ class HttpProxyTest extends BrokerTestSupport {
         private final Process process;
 
         TinyProxy(int... ports) throws Exception {
+            this(null, ports);
+        }
+
+        /** With {@code basicAuth} ("user password"): tinyproxy asks for those credentials (407 without). */
+        TinyProxy(String basicAuth, int... ports) throws Exception {
             port = Mosquitto.freePort();
             dir = Files.createTempDirectory("tinyproxy-");
             StringBuilder conf = new StringBuilder("Port " + port + "\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\n"
-                    + "Allow 127.0.0.1\nLogLevel Info\nLogFile \"" + dir.resolve("tinyproxy.log") + "\"\n");
+                    + "Allow 127.0.0.1\nLogLevel Info\nLogFile \"" + dir.resolve("tinyproxy.log") + "\"\n"
+                    + (basicAuth == null ? "" : "BasicAuth " + basicAuth + "\n"));
             for (int p : ports) {
                 conf.append("ConnectPort ").append(p).append('\n');
             }
@@ -160,6 +166,72 @@ class HttpProxyTest extends BrokerTestSupport {
         System.out.println("refused tunnel: " + ce.getMessage());
         assertTrue(ce.getMessage().contains("HTTP proxy 127.0.0.1:" + p.port + " refused CONNECT 127.0.0.1:" + m.port
                 + ": HTTP/1.") && ce.getMessage().contains(" 403"), ce.getMessage() + "\n" + p.log());
+    }
+
+    /**
+     * A proxy that asks for Basic credentials: the configured httpProxyUser and .httpProxyPassword =
+     * secret:NAME get through; without them, and with a wrong password, a typed error says which; a
+     * literal password is refused and removed from the store, as the broker's own password is.
+     */
+    @Test
+    void proxyCredentialsComeFromASecretFile() throws Exception {
+        Mosquitto m = broker(new Mosquitto());
+        TinyProxy p = new TinyProxy("gateway s3cret-proxy", m.port);
+        cleanup.add(p);
+        java.nio.file.Path secrets = Files.createTempDirectory("secrets");
+        cleanup.add(() -> {
+            try (var files = Files.walk(secrets)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        });
+        java.nio.file.Path f = secrets.resolve("proxy-pass");
+        Files.writeString(f, "s3cret-proxy\n");
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        org.rawsockets.protocols.config.SecretFiles sf = new org.rawsockets.protocols.config.SecretFiles(secrets.toString());
+        org.rawsockets.protocols.config.ConfigRegistry registry = new org.rawsockets.protocols.config.ConfigRegistry(
+                BrokerConfig.PID, "MQTT broker");
+
+        java.util.Map<String, Object> good = brokerConfig("authproxy", m.port);
+        good.put("httpProxy", "127.0.0.1:" + p.port);
+        good.put("httpProxyUser", "gateway");
+        good.put(".httpProxyPassword", "secret:proxy-pass");
+        MqttBrokerComponent c = component(good, sf, registry);
+        Waits.until(30_000, "connected through the authenticating proxy", () -> c.status().connected(),
+                () -> c.status() + "\n" + p.log());
+        MqttSubscription s = await(c.subscribe("auth/proxy", SubscriptionOptions.of(Qos.AT_LEAST_ONCE), 4));
+        await(c.publish(MqttMessage.of("auth/proxy", "let in", Qos.AT_LEAST_ONCE)));
+        assertEquals("let in", await(s.read(Duration.ofSeconds(20))).value().payloadAsString());
+
+        MqttClientImpl none = client(settings("no-credentials", m, MqttVersion.V5).httpProxy("127.0.0.1", p.port)
+                .reconnect(false, Duration.ofMillis(50), Duration.ofMillis(50)).build());
+        MqttConnectionException e = assertInstanceOf(MqttConnectionException.class,
+                assertThrows(Exception.class, () -> await(none.connect())));
+        assertTrue(e.getMessage().contains(" 407") && e.getMessage().contains("set httpProxyUser and .httpProxyPassword"),
+                e.getMessage());
+
+        MqttClientImpl wrong = client(settings("wrong-credentials", m, MqttVersion.V5).httpProxy("127.0.0.1", p.port)
+                .httpProxyCredentials("gateway", () -> "guessed".getBytes(StandardCharsets.UTF_8))
+                .reconnect(false, Duration.ofMillis(50), Duration.ofMillis(50)).build());
+        e = assertInstanceOf(MqttConnectionException.class, assertThrows(Exception.class, () -> await(wrong.connect())));
+        assertTrue(e.getMessage().contains("refused the credentials of user 'gateway'") && !e.getMessage().contains("guessed"),
+                e.getMessage());
+
+        java.util.Map<String, Object> literal = brokerConfig("literalproxy", m.port);
+        literal.put("httpProxy", "127.0.0.1:" + p.port);
+        literal.put("httpProxyUser", "gateway");
+        literal.put(".httpProxyPassword", "s3cret-proxy");
+        Exception refused = assertThrows(org.rawsockets.protocols.config.ConfigRejectedException.class,
+                () -> component(literal, sf, registry));
+        assertTrue(refused.getMessage().contains("secret:") && !refused.getMessage().contains("s3cret-proxy"),
+                refused.getMessage());
+        assertEquals(java.util.List.of(BrokerConfig.PID + ".literalproxy"), removedLiterals,
+                "the refused literal is removed from the configuration store");
+
+        java.util.Map<String, Object> userOnly = brokerConfig("useronly", m.port);
+        userOnly.put("httpProxy", "127.0.0.1:" + p.port);
+        userOnly.put("httpProxyUser", "gateway");
+        assertTrue(assertThrows(org.rawsockets.protocols.config.ConfigRejectedException.class,
+                () -> component(userOnly, sf, registry)).getMessage().contains("go together"));
     }
 
     /** Configuration: httpProxy is host:port and goes with host or uri, not with an endpoint. */
