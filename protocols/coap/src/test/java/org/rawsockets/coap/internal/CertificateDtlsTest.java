@@ -202,7 +202,8 @@ class CertificateDtlsTest extends CoapTestSupport {
                 pki.cert("client"), pki.key("client")), 10_000);
         assertEquals("2.05", await(withCert.get("/")).code(), server.log());
         assertTrue(((DtlsSocketConnector) withCert.running().join().connector()).certificates().certificateRequested());
-        assertTrue(server.log().contains("CN 'rawsockets-gw' presented by client"), server.log());
+        // the server writes its log line around the handshake, not before the client sees the outcome: wait for it
+        Waits.until(10_000, "the server log to say " + "CN 'rawsockets-gw' presented by client", () -> server.log().contains("CN 'rawsockets-gw' presented by client"), server::log);
 
         CoapClientImpl rogue = certClient("rogue", server.dtlsPort(), trusting("ca").withClientCertificate(
                 pki.cert("rogue-client"), pki.key("rogue-client")), 10_000);
