@@ -131,11 +131,7 @@ class HttpProxyTest extends BrokerTestSupport {
     @Test
     void webSocketOverTlsThroughTheProxyFromConfiguration() throws Exception {
         int wsPort = Mosquitto.freePort();
-        Mosquitto m = new Mosquitto().tls(false);
-        m.config("listener " + wsPort + " 127.0.0.1").config("protocol websockets")
-                .config("cafile " + m.path("ca.pem")).config("certfile " + m.path("server.pem"))
-                .config("keyfile " + m.path("server.key"));
-        broker(m);
+        Mosquitto m = broker(WebSocketTest.withTlsWebSockets(wsPort));
         TinyProxy p = proxy(wsPort);
         java.util.Map<String, Object> props = brokerConfig("wss-proxy", 1);
         props.remove("host");

@@ -37,6 +37,14 @@ class WebSocketTest extends BrokerTestSupport {
         return Mosquitto.forVersion(version).config("listener " + wsPort + " 127.0.0.1").config("protocol websockets");
     }
 
+    /** A broker (TLS on its TCP listener off) with a websockets listener on {@code wsPort} serving its test certificate (wss). */
+    static Mosquitto withTlsWebSockets(int wsPort) throws java.io.IOException {
+        Mosquitto m = new Mosquitto().tls(false);
+        return m.config("listener " + wsPort + " 127.0.0.1").config("protocol websockets")
+                .config("cafile " + m.path("ca.pem")).config("certfile " + m.path("server.pem"))
+                .config("keyfile " + m.path("server.key"));
+    }
+
     static MqttSettings.Builder ws(String name, int wsPort, MqttVersion v) {
         return MqttSettings.builder(name).host("127.0.0.1", wsPort).webSocket("/mqtt").version(v)
                 .reconnect(true, Duration.ofMillis(50), Duration.ofMillis(500)).connectTimeout(Duration.ofSeconds(5));
@@ -143,11 +151,7 @@ class WebSocketTest extends BrokerTestSupport {
     @Test
     void webSocketOverTls() throws Exception {
         int wsPort = Mosquitto.freePort();
-        Mosquitto m = new Mosquitto().tls(false);
-        m.config("listener " + wsPort + " 127.0.0.1").config("protocol websockets")
-                .config("cafile " + m.path("ca.pem")).config("certfile " + m.path("server.pem"))
-                .config("keyfile " + m.path("server.key"));
-        broker(m);
+        Mosquitto m = broker(withTlsWebSockets(wsPort));
         java.util.Map<String, Object> p = config("wss", "wss://localhost:" + wsPort + "/mqtt");
         p.put("caCertificatesPath", m.path("ca.pem").toString());
         MqttBrokerComponent c = new MqttBrokerComponent(sockets, p, new org.rawsockets.protocols.config.SecretFiles(
