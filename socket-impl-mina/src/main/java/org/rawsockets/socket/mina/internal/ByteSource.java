@@ -148,6 +148,12 @@ abstract class ByteSource extends Source<ByteBuffer> {
     final int takeInto(byte[] b, int off, int len, long timeoutNanos, String what) throws java.io.IOException {
         IoThreads.checkNotIoThread(what);
         lock(Style.BLOCKING);
+        if (isEmptyAndOpen()) {
+            int d = readInPlace(b, off, len);
+            if (d > 0) {
+                return d;
+            }
+        }
         int n;
         long w;
         synchronized (this) {
@@ -170,6 +176,19 @@ abstract class ByteSource extends Source<ByteBuffer> {
         }
         afterTake(w, n);
         return n;
+    }
+
+    /**
+     * A blocking read done on the caller's thread straight from the network, for a stream whose
+     * queue is empty ({@link InPlaceReader}): the count (&gt; 0), or 0 to wait for the I/O thread as usual.
+     */
+    protected int readInPlace(byte[] b, int off, int len) {
+        return 0;
+    }
+
+    /** Nothing is queued and the stream is neither ended, cancelled nor failed. */
+    final synchronized boolean isEmptyAndOpen() {
+        return queue.isEmpty() && !ended && !cancelled && error == null;
     }
 
     /**

@@ -130,6 +130,12 @@ public final class MinaSocketEngine implements AutoCloseable {
      * the I/O threads instead.
      */
     private final boolean writeInPlace = !"false".equals(System.getProperty("rawsockets.writeInPlace"));
+    /**
+     * Whether a blocking view of a plain connection may read the channel on the reader's thread
+     * while the network is ahead ({@link InPlaceReader}); {@code -Drawsockets.readInPlace=false}
+     * (read when the engine starts) leaves every read to the I/O threads.
+     */
+    private final boolean readInPlace = !"false".equals(System.getProperty("rawsockets.readInPlace"));
 
     public MinaSocketEngine(EngineConfig config, SocketPolicy policy, AuditLog audit, HostResolver resolver) {
         this(config, policy, audit, resolver, null);
@@ -286,6 +292,10 @@ public final class MinaSocketEngine implements AutoCloseable {
 
     boolean writeInPlace() {
         return writeInPlace;
+    }
+
+    boolean readInPlace() {
+        return readInPlace;
     }
 
     /**

@@ -83,6 +83,23 @@ final class RxFlow {
         }
     }
 
+    /**
+     * Resumes network reads after the blocking reader gave the channel back ({@link InPlaceReader}),
+     * unless they are on already or flow control holds them (the queue above its mark, the input
+     * ended).
+     */
+    void resumeUnlessHeld() {
+        IoSession s = c.session;
+        if (s == null) {
+            return;
+        }
+        synchronized (this) {
+            if (!suspended && !c.st.peerEnded() && !Wakeup.readsOn(s)) {
+                resume(s);
+            }
+        }
+    }
+
     boolean isSuspended() {
         synchronized (this) {
             return suspended;
@@ -91,6 +108,6 @@ final class RxFlow {
 
     /** Resumes network reads (under lock, any thread). */
     private void resume(IoSession s) {
-        Wakeup.resumeRead(s, c.engine.timer(), () -> !isSuspended() && !c.st.peerEnded());
+        Wakeup.resumeRead(s, c.engine.timer(), () -> !isSuspended() && !c.st.peerEnded() && !c.readerHoldsChannel());
     }
 }

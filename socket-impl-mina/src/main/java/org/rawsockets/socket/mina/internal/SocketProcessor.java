@@ -26,6 +26,8 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * stays empty); the end of the stream still goes through MINA ({@code inputClosed}). The switch
  * from MINA's read to this one happens only at the start of a read of the session, never between
  * two reads of MINA's loop (bytes in MINA's buffer are delivered first: the order stays the peer's).
+ * While a blocking reader reads such a connection on its own thread ({@link InPlaceReader}), this
+ * processor reads nothing from it and suspends its read interest until the reader gives it back.
  *
  * <p>A session it cannot register with its selector is reported to the session's service
  * ({@link ProcessorPool.InitFailureListener}): MINA destroys such a session without any event.
@@ -89,27 +91,38 @@ class SocketProcessor extends NioProcessor {
 
     /** Reads into {@link #spare} and hands the bytes to {@code rx}; 0 (to MINA) after bytes, -1 at the end. */
     private int readPooled(NioSession session, SocketChannel ch, TcpConnection c, TcpRx rx) {
+        InPlaceReader inPlace = rx.inPlace();
+        if (inPlace != null && !inPlace.ioBegin(session)) {
+            return 0; // the blocking reader reads the channel itself now
+        }
         ByteBuffer b = spare;
         if (b == null) {
             b = c.engine.chunks().take();
             spare = b;
         }
-        int n;
+        int capacity = b.remaining();
+        int n = 0;
         try {
-            n = ch.read(b);
-        } catch (IOException e) {
-            b.clear();
-            throw new ConnectionFailure(e);
-        }
-        if (n <= 0) {
-            b.clear();
-            return n;
-        }
-        b.flip();
-        if (rx.received(b) == ByteSource.TAKEN) {
-            spare = null;
-        } else {
-            b.clear();
+            try {
+                n = ch.read(b);
+            } catch (IOException e) {
+                b.clear();
+                throw new ConnectionFailure(e);
+            }
+            if (n <= 0) {
+                b.clear();
+                return n;
+            }
+            b.flip();
+            if (rx.received(b) == ByteSource.TAKEN) {
+                spare = null;
+            } else {
+                b.clear();
+            }
+        } finally {
+            if (inPlace != null) {
+                inPlace.ioEnd(n, capacity);
+            }
         }
         if (session.getConfig().getReadBufferSize() != UNUSED_READ_BUFFER) {
             session.getConfig().setReadBufferSize(UNUSED_READ_BUFFER);

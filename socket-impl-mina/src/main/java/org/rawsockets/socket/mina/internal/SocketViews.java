@@ -70,7 +70,7 @@ final class SocketViews implements NetBackend {
 
     @Override
     public long available(TcpSocket socket) {
-        return facade(socket).rx.weight();
+        return facade(socket).rx.available();
     }
 
     @Override

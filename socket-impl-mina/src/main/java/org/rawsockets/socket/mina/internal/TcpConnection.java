@@ -126,6 +126,12 @@ final class TcpConnection extends SocketBase {
         return rx.isCopying() ? rx : null;
     }
 
+    /** Whether the blocking reader reads the channel in place now ({@link InPlaceReader}). */
+    boolean readerHoldsChannel() {
+        InPlaceReader r = first.rx.inPlace();
+        return r != null && r.readerHolds();
+    }
+
     Facade facade() {
         return current;
     }

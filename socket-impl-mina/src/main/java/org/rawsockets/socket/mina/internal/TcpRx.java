@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.rawsockets.socket.ReadResult;
 
 import org.rawsockets.socket.TcpReadable;
+import org.rawsockets.socket.TlsMode;
 
 /**
  * The receive side of one generation of a {@link TcpConnection}: a {@link Source} of received chunks
@@ -19,9 +20,46 @@ import org.rawsockets.socket.TcpReadable;
 final class TcpRx extends ByteSource implements TcpReadable {
 
     private final TcpConnection c;
+    /** Reads in place for the blocking view of a plain connection; made at its first read. */
+    private volatile InPlaceReader inPlace;
 
     TcpRx(TcpConnection c) {
         this.c = c;
+    }
+
+    /** The in-place reader, or null (the I/O thread asks before each read). */
+    InPlaceReader inPlace() {
+        return inPlace;
+    }
+
+    @Override
+    protected int readInPlace(byte[] b, int off, int len) {
+        InPlaceReader r = inPlace;
+        if (r == null) {
+            if (c.tls.mode() != TlsMode.OFF || this != c.facade().rx || !c.engine.readInPlace()) {
+                return 0;
+            }
+            synchronized (this) {
+                r = inPlace;
+                if (r == null) {
+                    inPlace = r = new InPlaceReader(c, this);
+                }
+            }
+        }
+        return r.read(b, off, len);
+    }
+
+    /**
+     * Bytes that can be read without waiting, as far as this side knows (the blocking views'
+     * available()): the queued ones. A reader reading in place gives the channel back to the I/O
+     * thread here, so a caller that polls this sees the bytes that arrive next.
+     */
+    long available() {
+        InPlaceReader r = inPlace;
+        if (r != null) {
+            r.handBack();
+        }
+        return weight();
     }
 
     @Override
@@ -59,6 +97,10 @@ final class TcpRx extends ByteSource implements TcpReadable {
 
     @Override
     protected void onCancel() {
+        InPlaceReader r = inPlace;
+        if (r != null) {
+            r.handBack(); // bytes arriving now are discarded by the I/O thread
+        }
         if (this == c.facade().rx) {
             c.rxCancelled();
         }
@@ -129,7 +171,7 @@ final class TcpRx extends ByteSource implements TcpReadable {
 
             @Override
             public int available() {
-                return (int) Math.min(Integer.MAX_VALUE, weight());
+                return (int) Math.min(Integer.MAX_VALUE, TcpRx.this.available());
             }
 
             @Override

@@ -118,7 +118,10 @@ final class Wakeup {
             for (long delay : new long[] { 2, 20, 200 }) {
                 try {
                     timer.schedule(() -> {
-                        if (stillWanted.getAsBoolean() && k.isValid() && (k.interestOps() & SelectionKey.OP_READ) == 0) {
+                        // not if MINA's flag says suspended: suspended again since (its interest then
+                        // lacks OP_READ on purpose, and MINA would not read a key selected for it)
+                        if (stillWanted.getAsBoolean() && k.isValid() && (k.interestOps() & SelectionKey.OP_READ) == 0
+                                && !suspendedFlag(s)) {
                             addRead(k);
                         }
                     }, delay, TimeUnit.MILLISECONDS);
@@ -128,6 +131,31 @@ final class Wakeup {
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             s.resumeRead();
+        }
+    }
+
+    /** MINA's read-suspended flag (true if it cannot be read: then no repair). */
+    private static boolean suspendedFlag(IoSession s) {
+        try {
+            return READ_SUSPENDED.getBoolean(s);
+        } catch (IllegalAccessException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Whether the session is read now: MINA's flag not suspended and its key selecting OP_READ
+     * (false when unknown, so the caller resumes).
+     */
+    static boolean readsOn(IoSession s) {
+        SelectionKey k = selectionKey(s);
+        if (k == null) {
+            return false;
+        }
+        try {
+            return !suspendedFlag(s) && k.isValid() && (k.interestOps() & SelectionKey.OP_READ) != 0;
+        } catch (java.nio.channels.CancelledKeyException e) {
+            return false;
         }
     }
 
