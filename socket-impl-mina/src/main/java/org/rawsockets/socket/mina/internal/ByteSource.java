@@ -153,6 +153,8 @@ abstract class ByteSource extends Source<ByteBuffer> {
             if (d > 0) {
                 return d;
             }
+        } else {
+            claimInPlace();
         }
         int n;
         long w;
@@ -184,6 +186,13 @@ abstract class ByteSource extends Source<ByteBuffer> {
      */
     protected int readInPlace(byte[] b, int off, int len) {
         return 0;
+    }
+
+    /**
+     * Bytes are queued: a stream that reads in place may claim the network for the reads after
+     * them ({@link InPlaceReader#claim}), so that the I/O thread queues no more.
+     */
+    protected void claimInPlace() {
     }
 
     /** Nothing is queued and the stream is neither ended, cancelled nor failed. */

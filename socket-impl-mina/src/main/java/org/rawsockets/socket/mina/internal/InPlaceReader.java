@@ -17,26 +17,36 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * chunk (a wake-up, a context switch, a queue) — in bulk downloads through the blocking views that
  * hand-off cost more CPU than the reads themselves.
  *
- * <p>Who reads the channel is one of three owners: {@link #FREE} (the I/O thread may), {@link #IO}
- * (the I/O thread is reading and queueing, see {@link SocketProcessor}) and {@link #READER} (the
- * blocking reader reads it in place; the I/O thread reads nothing and suspends its read interest
- * when woken for this connection). The reader takes the channel only when the queue is empty and
- * the I/O thread's last read filled its whole buffer (the kernel holds more: a bulk transfer the
- * network is ahead in), never while the I/O thread is inside a read, so every byte reaches the
- * caller in the peer's order. It gives the channel back to the I/O thread when a read in place
+ * <p>Who reads the channel is kept in one atomic owner: {@link #FREE} (the I/O thread may),
+ * {@link #IO} (the I/O thread is reading and queueing, see {@link SocketProcessor}), {@link #READER}
+ * (the blocking reader holds it between its reads; the I/O thread reads nothing and suspends its
+ * read interest when woken for this connection), {@link #READING} (a read in place is in progress:
+ * whoever wants the channel back waits it out, a few microseconds) and {@link #OFF} (for good: a
+ * STARTTLS upgrade began, {@link #disable}). The reader takes the channel only after the I/O
+ * thread's last read filled its whole buffer (the kernel holds more: a bulk transfer the network is
+ * ahead in), never while the I/O thread is inside a read (a reader that finds bytes queued claims
+ * it, and the I/O thread hands it over as that read ends, {@link #claim}), and it reads in place only
+ * with the queue empty: every byte reaches the caller in the peer's order. It gives the channel back to the I/O thread when a read in place
  * finds nothing (the reader caught up: it then waits for the I/O thread as before), at the end of
  * the stream or an error (both then take the I/O thread's usual path), when the stream is
  * cancelled, and when {@code available()} is asked (a caller polling it sees queued bytes again).
  *
  * <p>While the reader holds the channel, nothing is read from the network between its calls: the
  * kernel's receive buffer and TCP's window hold the peer, as a full receive queue does otherwise.
- * Only plain connections (no TLS, no STARTTLS) read through a blocking view are read in place.
+ * Only plain text read through a blocking view (the streams view or the {@link java.net.Socket}
+ * view) is read in place: connections without TLS, and STARTTLS connections until the upgrade.
+ * A non-blocking channel is not closed by an interrupt of the thread reading it (JDK 11+).
  */
 final class InPlaceReader {
 
     static final int FREE = 0;
     static final int IO = 1;
+    /** The reader holds the channel between its reads. */
     static final int READER = 2;
+    /** The reader (or {@link #disable}) is inside a read of the channel. */
+    static final int READING = 3;
+    /** No more reads in place (a STARTTLS upgrade began). */
+    static final int OFF = 4;
 
     /** How long the reader waits for the I/O thread to finish a read before it waits the usual way. */
     private static final long TAKE_SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -66,6 +76,8 @@ final class InPlaceReader {
      * {@link #READER}); the reader takes the channel only then.
      */
     private volatile boolean backlog;
+    /** The reader asked for the channel while the I/O thread read ({@link #claim}). */
+    private volatile boolean claimed;
     /** Reads done in place and hand-backs, for tests and the socket's debug view. */
     private volatile long inPlaceReads;
     private volatile long handBacks;
@@ -79,27 +91,47 @@ final class InPlaceReader {
 
     /**
      * Before the I/O thread reads the channel: true if it may (it owns the channel until
-     * {@link #ioEnd}); false if the reader holds it — the session's read interest is then suspended
-     * here (MINA's own suspendRead, safe on the I/O thread) and the I/O thread reads nothing.
+     * {@link #ioEnd}, or in-place reading is {@link #OFF}); false if the reader holds it — the
+     * session's read interest is then suspended here (MINA's own suspendRead, safe on the I/O
+     * thread) and the I/O thread reads nothing.
      */
     boolean ioBegin(IoSession s) {
-        if (OWNER.compareAndSet(this, FREE, IO)) {
-            return true;
+        for (;;) {
+            int o = (int) OWNER.getVolatile(this);
+            if (o == OFF) {
+                return true;
+            }
+            if (o != FREE) {
+                break;
+            }
+            if (OWNER.compareAndSet(this, FREE, IO)) {
+                return true;
+            }
         }
         // suspend first, then say so: whoever resumes (the reader handing back, or this thread if
-        // the reader handed back meanwhile) does it after the suspension, exactly once
+        // the reader handed back meanwhile) does it after the suspension
         s.suspendRead();
         SUSPENDED_FOR_READER.setVolatile(this, true);
-        if ((int) OWNER.getVolatile(this) == FREE && (boolean) SUSPENDED_FOR_READER.getAndSet(this, false)) {
+        int o = (int) OWNER.getVolatile(this);
+        if ((o == FREE || o == OFF) && (boolean) SUSPENDED_FOR_READER.getAndSet(this, false)) {
             c.rxFlow.resumeUnlessHeld();
         }
         return false;
     }
 
-    /** After the I/O thread's read of {@code n} bytes into a buffer of {@code capacity} (queued already). */
+    /** After a read {@link #ioBegin} allowed: {@code n} bytes into a buffer of {@code capacity} (queued already). */
     void ioEnd(int n, int capacity) {
-        backlog = n == capacity;
-        OWNER.setVolatile(this, FREE);
+        if ((int) OWNER.getVolatile(this) == IO) { // else OFF: nothing to give back
+            backlog = n == capacity;
+            if (claimed) {
+                claimed = false;
+                if (backlog && !rx.isFinished()) {
+                    OWNER.setVolatile(this, READER);
+                    return;
+                }
+            }
+            OWNER.setVolatile(this, FREE);
+        }
     }
 
     // ---------------------------------------------------------------- the reader
@@ -111,49 +143,69 @@ final class InPlaceReader {
      *         I/O thread as usual (the reader does not hold the channel then, or bytes are queued)
      */
     int read(byte[] b, int off, int len) {
-        if ((int) OWNER.getVolatile(this) != READER && !take()) {
+        if (!OWNER.compareAndSet(this, READER, READING) && !take()) {
             return 0;
         }
-        if (!rx.isEmptyAndOpen()) {
-            // queued before the reader took the channel (copied by the usual path), or finished
-            if (rx.isFinished()) {
-                handBack();
-            }
-            return 0;
-        }
-        if (!(c.session instanceof NioSession s) || !(s.getChannel() instanceof SocketChannel ch)) {
-            handBack();
-            return 0;
-        }
-        ChunkPool pool = c.engine.chunks();
-        ByteBuffer buf = pool.take();
-        int n;
+        // READING: nobody else touches the channel or the owner until this method leaves it
+        int n = 0;
+        boolean queued = false;
+        IOException failed = null;
         try {
-            buf.limit(Math.min(len, buf.capacity()));
-            n = ch.read(buf);
-            if (n > 0) {
-                buf.flip();
-                buf.get(b, off, n);
+            if (!rx.isEmptyAndOpen()) {
+                // queued before the reader took the channel (the usual path copies them first; the
+                // reader keeps the channel), or the stream is finished (it gives the channel back)
+                queued = !rx.isFinished();
+            } else if (c.session instanceof NioSession s && s.getChannel() instanceof SocketChannel ch) {
+                ChunkPool pool = c.engine.chunks();
+                ByteBuffer buf = pool.take();
+                try {
+                    buf.limit(Math.min(len, buf.capacity()));
+                    n = ch.read(buf);
+                    if (n > 0) {
+                        buf.flip();
+                        buf.get(b, off, n);
+                    }
+                } catch (ClosedChannelException e) {
+                    n = 0; // closed under the reader: the close ends or fails the stream
+                } catch (IOException e) {
+                    failed = e;
+                } finally {
+                    pool.give(buf);
+                }
             }
-        } catch (ClosedChannelException e) {
-            handBack(); // closed under the reader: the close ends or fails the stream
-            return 0;
-        } catch (IOException e) {
-            c.onException(e); // fails the stream (the caller's wait throws it), then the channel goes back
-            handBack();
-            return 0;
         } finally {
-            pool.give(buf);
+            OWNER.setVolatile(this, READER);
+        }
+        if (queued) {
+            return 0;
         }
         if (n > 0) {
             c.countIn(n);
             inPlaceReads++;
             return n;
         }
-        // 0: the reader caught up with the network; -1: the end, which the I/O thread reads again
-        // and reports through MINA (inputClosed), as for every other connection
+        if (failed != null) {
+            c.onException(failed); // fails the stream (the caller's wait throws it)
+        }
+        // nothing read: the reader caught up with the network (0), the end (-1: the I/O thread reads
+        // it again and reports it through MINA, as for every other connection), an error, a close
+        // or a finished stream: the I/O thread reads from here on
         handBack();
         return 0;
+    }
+
+    /**
+     * The reader found bytes queued (it copies them first): if the network is ahead, it takes the
+     * channel now (one attempt, no wait), so that the I/O thread queues no more behind them and the
+     * reads after the queue's last byte are done in place.
+     */
+    void claim() {
+        if (backlog && !OWNER.compareAndSet(this, FREE, READER) && (int) OWNER.getVolatile(this) == IO) {
+            claimed = true; // the I/O thread hands it over as its read ends
+            if ((int) OWNER.getVolatile(this) != IO) {
+                claimed = false; // that read ended before it could see the claim: no stale claim for a later one
+            }
+        }
     }
 
     /** Takes the channel from a free owner when the network is ahead; spins briefly while the I/O thread reads. */
@@ -165,11 +217,15 @@ final class InPlaceReader {
         for (int spins = 0;; spins++) {
             int o = (int) OWNER.getVolatile(this);
             if (o == FREE) {
-                if (OWNER.compareAndSet(this, FREE, READER)) {
+                if (OWNER.compareAndSet(this, FREE, READING)) {
                     return true;
                 }
             } else if (o == READER) {
-                return true;
+                if (OWNER.compareAndSet(this, READER, READING)) {
+                    return true;
+                }
+            } else if (o != IO) {
+                return false; // OFF (or another reader's READING: one reader at a time)
             } else if (spins > 64) {
                 long now = System.nanoTime();
                 if (deadline == 0) {
@@ -185,24 +241,112 @@ final class InPlaceReader {
     }
 
     /**
-     * Gives the channel back to the I/O thread (any thread; nothing if the reader does not hold
-     * it) and resumes its reads if it suspended them for the reader.
+     * Gives the channel back to the I/O thread (any thread; nothing if the reader does not hold it;
+     * waits out a read in place in progress) and resumes its reads if it suspended them.
      */
     void handBack() {
-        if (!OWNER.compareAndSet(this, READER, FREE)) {
+        claimed = false;
+        if (settle(FREE)) {
+            backlog = false;
+            handBacks++;
+        }
+    }
+
+    /**
+     * Ends reading in place for good (a STARTTLS upgrade begins: from here on every byte takes the
+     * I/O thread's path, through the upgrade's guard). Bytes the kernel holds while the reader held
+     * the channel are read once into the queue first (one buffer), so that the upgrade sees them as
+     * unread plain text, as it would had the I/O thread read them. Not on the I/O thread, under no lock.
+     */
+    void disable() {
+        for (int spins = 0;; spins++) {
+            int o = (int) OWNER.getVolatile(this);
+            if (o == OFF) {
+                return;
+            }
+            if (o == FREE && OWNER.compareAndSet(this, FREE, OFF)) {
+                resumeAfterReader();
+                return;
+            }
+            if (o == READER && OWNER.compareAndSet(this, READER, READING)) {
+                try {
+                    drainOnce();
+                } finally {
+                    OWNER.setVolatile(this, OFF);
+                }
+                resumeAfterReader();
+                return;
+            }
+            pause(spins); // IO or READING: one read in progress
+        }
+    }
+
+    /** Moves the owner from READER to {@code to}, waiting out a read in progress; true if it did. */
+    private boolean settle(int to) {
+        for (int spins = 0;; spins++) {
+            int o = (int) OWNER.getVolatile(this);
+            if (o == READER) {
+                if (OWNER.compareAndSet(this, READER, to)) {
+                    resumeAfterReader();
+                    return true;
+                }
+            } else if (o == READING) {
+                pause(spins);
+            } else {
+                return false;
+            }
+        }
+    }
+
+    /** One read of what the kernel holds into the queue (the owner is READING, by {@link #disable}). */
+    private void drainOnce() {
+        if (!(c.session instanceof NioSession s) || !(s.getChannel() instanceof SocketChannel ch)) {
             return;
         }
-        backlog = false;
-        handBacks++;
-        // resumes if the I/O thread suspended its reads for the reader (and whatever else left
-        // them off while the reader held the channel: a resume's repair waits while it does)
+        // at most up to the high-water mark, so that queueing them never suspends reads from this
+        // thread (only the I/O thread may); if the queue holds bytes already, the upgrade refuses anyway
+        long room = c.engine.config().highWaterMark() - rx.weight();
+        if (room <= 0) {
+            return;
+        }
+        ByteBuffer buf = c.engine.chunks().take();
+        try {
+            buf.limit((int) Math.min(buf.capacity(), room));
+            int n = ch.read(buf);
+            if (n > 0) {
+                buf.flip();
+                c.countIn(n);
+                if (rx.pushBytes(buf) == ByteSource.TAKEN) {
+                    buf = null; // queued: the stream gives it back to the pool
+                }
+            }
+        } catch (IOException e) {
+            // the I/O thread meets the same error on its next read
+        } finally {
+            if (buf != null) {
+                c.engine.chunks().give(buf);
+            }
+        }
+    }
+
+    /** The reader let go: reads resume if the I/O thread suspended them (or anything left them off meanwhile). */
+    private void resumeAfterReader() {
         SUSPENDED_FOR_READER.setVolatile(this, false);
         c.rxFlow.resumeUnlessHeld();
     }
 
+    private static void pause(int spins) {
+        if (spins < 64) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
     /** Whether the reader holds the channel now. */
     boolean readerHolds() {
-        return (int) OWNER.getVolatile(this) == READER;
+        int o = (int) OWNER.getVolatile(this);
+        return o == READER || o == READING;
     }
 
     long inPlaceReads() {

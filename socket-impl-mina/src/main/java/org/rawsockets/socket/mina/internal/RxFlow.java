@@ -47,7 +47,9 @@ final class RxFlow {
         synchronized (this) {
             if (suspended && c.facade().rx.weight() <= c.engine.config().lowWaterMark() && !c.st.peerEnded()) {
                 suspended = false;
-                resume(s);
+                if (!c.readerHoldsChannel()) {
+                    resume(s); // else the reader reads in place, and resumes when it gives the channel back
+                }
             }
         }
     }

@@ -36,7 +36,7 @@ final class TcpRx extends ByteSource implements TcpReadable {
     protected int readInPlace(byte[] b, int off, int len) {
         InPlaceReader r = inPlace;
         if (r == null) {
-            if (c.tls.mode() != TlsMode.OFF || this != c.facade().rx || !c.engine.readInPlace()) {
+            if (!plainText() || this != c.facade().rx || !c.engine.readInPlace()) {
                 return 0;
             }
             synchronized (this) {
@@ -47,6 +47,20 @@ final class TcpRx extends ByteSource implements TcpReadable {
             }
         }
         return r.read(b, off, len);
+    }
+
+    @Override
+    protected void claimInPlace() {
+        InPlaceReader r = inPlace;
+        if (r != null) {
+            r.claim();
+        }
+    }
+
+    /** Whether this side receives plain text: no TLS, or STARTTLS before the upgrade began. */
+    private boolean plainText() {
+        TlsMode m = c.tls.mode();
+        return m == TlsMode.OFF || m == TlsMode.STARTTLS && c.tlsLayer.beforeStartTls();
     }
 
     /**

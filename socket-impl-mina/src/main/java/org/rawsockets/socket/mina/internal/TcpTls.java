@@ -235,6 +235,10 @@ final class TcpTls {
         synchronized (c.st) {
             checkUpgradable(from);
         }
+        InPlaceReader inPlace = from.rx.inPlace();
+        if (inPlace != null) {
+            inPlace.disable(); // from here on every byte takes the I/O thread's path and the guard
+        }
         if (c.endpointName != null) {
             t = EndpointTls.forStartTls(c.endpointName, c.host, c.tls, t); // the endpoint's trust stays the operator's
         }

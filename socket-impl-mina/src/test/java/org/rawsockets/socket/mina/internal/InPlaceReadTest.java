@@ -253,6 +253,85 @@ class InPlaceReadTest {
         }
     }
 
+    /**
+     * A STARTTLS connection (as the java.net.Socket view opens them) is read in place until the
+     * upgrade; the upgrade takes the channel back and the TLS streams work.
+     */
+    @Test
+    void aStartTlsConnectionIsReadInPlaceUntilItsUpgrade() throws Exception {
+        javax.net.ssl.SSLContext ctx = TestPki.get().serverContext();
+        long total = 16L << 20;
+        try (Peers.Server peer = new Peers.Server(s -> {
+            try {
+                writeSequence(s, 0, total, 21, false);
+                s.getOutputStream().write("GO\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(s,
+                        "localhost", s.getPort(), false);
+                tls.setUseClientMode(false);
+                tls.startHandshake();
+                TlsEngineTest.echoLines(tls.getInputStream(), tls.getOutputStream());
+            } catch (IOException e) {
+                closeQuietly(s);
+            }
+        })) {
+            TcpSocket plain = sockets.openTcp("localhost", peer.port(), startTls());
+            await(plain.opened());
+            InputStream in = plain.readable().inputStream(WAIT);
+            assertEquals(total, readSequence(in, 0, total, new SplittableRandom(4)));
+            byte[] go = in.readNBytes(3);
+            assertEquals("GO\n", new String(go, java.nio.charset.StandardCharsets.US_ASCII));
+            InPlaceReader r = inPlace(plain);
+            assertTrue(r.inPlaceReads() > 0, "no read in place before the upgrade");
+            TcpSocket tls = plain.startTls();
+            assertFalse(r.readerHolds(), "the upgrade took the channel back");
+            await(tls.opened());
+            await(tls.writable().write("secret\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            assertEquals("echo secret\n", TlsEngineTest.readLine(tls));
+            tls.close();
+            await(tls.closed());
+        }
+    }
+
+    /**
+     * Plain text the kernel holds while the reader holds the channel counts as unread for the
+     * upgrade (CVE-2011-0411): startTls() refuses, and the plain stream goes on in the peer's order.
+     */
+    @Test
+    void bytesLeftInTheKernelByTheReaderRefuseTheUpgrade() throws Exception {
+        long total = 24L << 20;
+        try (Peers.Server peer = new Peers.Server(s -> writeSequence(s, 0, total, 22, true))) {
+            TcpSocket plain = sockets.openTcp("localhost", peer.port(), startTls());
+            await(plain.opened());
+            InputStream in = plain.readable().inputStream(WAIT);
+            Held h = readUntilHeld(plain, in, 1L << 20); // the peer is still writing: the kernel holds bytes
+            // the engine's only I/O thread is held by another socket: only the upgrade's own read can
+            // see the bytes the reader left in the kernel
+            IllegalStateException e;
+            try (Peers.Server other = new Peers.Server(Peers::idle)) {
+                TcpSocket o = sockets.openTcp("127.0.0.1", other.port());
+                await(o.opened());
+                CountDownLatch release = InPlaceWriteTest.blockIoThread(o, other.next());
+                try {
+                    e = assertThrows(IllegalStateException.class, plain::startTls);
+                } finally {
+                    release.countDown();
+                }
+                o.close();
+            }
+            assertTrue(e.getMessage().contains("still unread"), e.getMessage());
+            assertFalse(h.reader().readerHolds(), "the refused upgrade still ended reading in place");
+            assertEquals(total - h.pos(), readSequence(in, h.pos(), total - h.pos(), new SplittableRandom(6)));
+            assertEquals(-1, in.read());
+            plain.close();
+        }
+    }
+
+    private static org.rawsockets.socket.TcpSocketOptions startTls() throws Exception {
+        return org.rawsockets.socket.TcpSocketOptions.builder().tls(org.rawsockets.socket.TlsOptions.builder()
+                .mode(org.rawsockets.socket.TlsMode.STARTTLS).trustedCertificatesPem(TestPki.get().caPem).build())
+                .build();
+    }
+
     /** {@code -Drawsockets.readInPlace=false}: every byte comes through the I/O thread, as before. */
     @Test
     void theSwitchLeavesEveryReadToTheIoThread() throws Exception {

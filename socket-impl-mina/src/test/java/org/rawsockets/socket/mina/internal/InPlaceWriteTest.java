@@ -112,7 +112,7 @@ class InPlaceWriteTest {
      * Blocks the engine's I/O thread (the only one) in a read callback: the peer sends a byte, the
      * read's dependent waits until the returned latch is released (at most 20 s).
      */
-    private static CountDownLatch blockIoThread(TcpSocket s, Socket far) throws Exception {
+    static CountDownLatch blockIoThread(TcpSocket s, Socket far) throws Exception {
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<String> ioThread = new AtomicReference<>();
