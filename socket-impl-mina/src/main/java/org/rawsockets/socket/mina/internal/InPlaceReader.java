@@ -349,6 +349,11 @@ final class InPlaceReader {
         return o == READER || o == READING;
     }
 
+    /** The owner now (tests). */
+    int owner() {
+        return (int) OWNER.getVolatile(this);
+    }
+
     long inPlaceReads() {
         return inPlaceReads;
     }

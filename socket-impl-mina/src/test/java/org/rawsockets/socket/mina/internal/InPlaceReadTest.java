@@ -113,6 +113,41 @@ class InPlaceReadTest {
             InPlaceReader r = inPlace(s);
             assertTrue(r.inPlaceReads() > 0, "no read in place");
             assertTrue(r.handBacks() > 0, "the channel was never handed back");
+            assertEquals(InPlaceReader.FREE, r.owner(), "the end of the stream gave the channel back");
+            s.close();
+        }
+    }
+
+    /**
+     * A read that waits for the network in place past its time limit gives the channel back to the
+     * I/O thread and leaves the stream usable: what arrives later is read.
+     */
+    @Test
+    void aTimedOutWaitGivesTheChannelBackAndTheStreamGoesOn() throws Exception {
+        CountDownLatch more = new CountDownLatch(1);
+        long bulk = 8L << 20;
+        try (Peers.Server peer = new Peers.Server(s -> {
+            writeSequence(s, 0, bulk, 12, false);
+            try {
+                if (more.await(20, TimeUnit.SECONDS)) {
+                    writeSequence(s, bulk, 1000, 12, true);
+                }
+            } catch (InterruptedException e) {
+                closeQuietly(s);
+            }
+        })) {
+            TcpSocket s = sockets.openTcp("127.0.0.1", peer.port());
+            await(s.opened());
+            InputStream in = s.readable().inputStream(Duration.ofMillis(300));
+            Held h = readUntilHeld(s, in, 1L << 20);
+            assertEquals(bulk - h.pos(), readSequence(in, h.pos(), bulk - h.pos(), new SplittableRandom(8)));
+            InPlaceReader r = h.reader();
+            assertThrows(org.rawsockets.socket.TimedOutException.class, () -> in.read(new byte[100]));
+            assertEquals(InPlaceReader.FREE, r.owner(), "the timed-out wait left the channel with the reader");
+            more.countDown();
+            InputStream patient = s.readable().inputStream(WAIT);
+            assertEquals(1000, readSequence(patient, bulk, 1000, new SplittableRandom(9)));
+            assertEquals(-1, patient.read());
             s.close();
         }
     }
