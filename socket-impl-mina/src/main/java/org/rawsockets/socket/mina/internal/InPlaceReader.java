@@ -52,13 +52,11 @@ final class InPlaceReader {
     private static final long TAKE_SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static final VarHandle OWNER;
-    private static final VarHandle SUSPENDED_FOR_READER;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             OWNER = l.findVarHandle(InPlaceReader.class, "owner", int.class);
-            SUSPENDED_FOR_READER = l.findVarHandle(InPlaceReader.class, "suspendedForReader", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -68,9 +66,6 @@ final class InPlaceReader {
     private final TcpRx rx;
     @SuppressWarnings("unused") // through OWNER
     private volatile int owner;
-    /** The I/O thread suspended its read interest because the reader held the channel. */
-    @SuppressWarnings("unused") // through SUSPENDED_FOR_READER
-    private volatile boolean suspendedForReader;
     /**
      * The I/O thread's last read filled its whole buffer (written under {@link #IO}, cleared under
      * {@link #READER}); the reader takes the channel only then.
@@ -78,7 +73,7 @@ final class InPlaceReader {
     private volatile boolean backlog;
     /** The reader asked for the channel while the I/O thread read ({@link #claim}). */
     private volatile boolean claimed;
-    /** Reads done in place and hand-backs, for tests and the socket's debug view. */
+    /** Reads done in place and hand-backs (tests). */
     private volatile long inPlaceReads;
     private volatile long handBacks;
 
@@ -108,12 +103,11 @@ final class InPlaceReader {
                 return true;
             }
         }
-        // suspend first, then say so: whoever resumes (the reader handing back, or this thread if
-        // the reader handed back meanwhile) does it after the suspension
+        // suspend, then look again: if the reader gave the channel back meanwhile, its resume may
+        // have come before this suspension (it resumes only reads that are off), so resume here
         s.suspendRead();
-        SUSPENDED_FOR_READER.setVolatile(this, true);
         int o = (int) OWNER.getVolatile(this);
-        if ((o == FREE || o == OFF) && (boolean) SUSPENDED_FOR_READER.getAndSet(this, false)) {
+        if (o == FREE || o == OFF) {
             c.rxFlow.resumeUnlessHeld();
         }
         return false;
@@ -329,9 +323,8 @@ final class InPlaceReader {
         }
     }
 
-    /** The reader let go: reads resume if the I/O thread suspended them (or anything left them off meanwhile). */
+    /** The reader let go: reads resume if they are off (the I/O thread suspended them, or a lost resume). */
     private void resumeAfterReader() {
-        SUSPENDED_FOR_READER.setVolatile(this, false);
         c.rxFlow.resumeUnlessHeld();
     }
 

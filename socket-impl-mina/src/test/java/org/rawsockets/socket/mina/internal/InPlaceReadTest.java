@@ -26,9 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rawsockets.socket.NetworkException;
 import org.rawsockets.socket.TcpSocket;
-import org.rawsockets.socket.mina.internal.policy.AuditLog;
 import org.rawsockets.socket.mina.internal.policy.Owner;
-import org.rawsockets.socket.mina.internal.policy.SocketPolicy;
 
 /**
  * A blocking view of a plain connection reads the channel on the reader's thread while the network
@@ -46,8 +44,7 @@ class InPlaceReadTest {
 
     @BeforeEach
     void start() {
-        engine = new MinaSocketEngine(new EngineConfig(1, Duration.ofSeconds(10), 256 * 1024, 64 * 1024, 65507, 16, 4),
-                SocketPolicy.ALLOW_ALL, AuditLog.NONE, HostResolver.JDK);
+        engine = InPlaceWriteTest.oneIoThread();
         sockets = engine.serviceFor(Owner.of(1, "test.bundle"));
     }
 
@@ -373,8 +370,7 @@ class InPlaceReadTest {
         MinaSocketEngine handOff;
         System.setProperty("rawsockets.readInPlace", "false");
         try {
-            handOff = new MinaSocketEngine(new EngineConfig(1, Duration.ofSeconds(10), 256 * 1024, 64 * 1024, 65507, 16, 4),
-                    SocketPolicy.ALLOW_ALL, AuditLog.NONE, HostResolver.JDK);
+            handOff = InPlaceWriteTest.oneIoThread();
         } finally {
             System.clearProperty("rawsockets.readInPlace");
         }

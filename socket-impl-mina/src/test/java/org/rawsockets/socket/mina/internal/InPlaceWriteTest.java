@@ -44,9 +44,14 @@ class InPlaceWriteTest {
     @BeforeEach
     void start() {
         // one I/O thread: blocking it blocks every MINA write
-        engine = new MinaSocketEngine(new EngineConfig(1, Duration.ofSeconds(10), 64 * 1024, 16 * 1024, 65507, 16, 4),
-                SocketPolicy.ALLOW_ALL, AuditLog.NONE, HostResolver.JDK);
+        engine = oneIoThread();
         sockets = engine.serviceFor(Owner.of(1, "test.bundle"));
+    }
+
+    /** An engine with one I/O thread (64 KiB / 16 KiB receive marks), allowing everything; the system properties are read now. */
+    static MinaSocketEngine oneIoThread() {
+        return new MinaSocketEngine(new EngineConfig(1, Duration.ofSeconds(10), 64 * 1024, 16 * 1024, 65507, 16, 4),
+                SocketPolicy.ALLOW_ALL, AuditLog.NONE, HostResolver.JDK);
     }
 
     @AfterEach
@@ -83,8 +88,7 @@ class InPlaceWriteTest {
         MinaSocketEngine handOff;
         System.setProperty("rawsockets.writeInPlace", "false");
         try {
-            handOff = new MinaSocketEngine(new EngineConfig(1, Duration.ofSeconds(10), 64 * 1024, 16 * 1024, 65507, 16, 4),
-                    SocketPolicy.ALLOW_ALL, AuditLog.NONE, HostResolver.JDK);
+            handOff = oneIoThread();
         } finally {
             System.clearProperty("rawsockets.writeInPlace");
         }
