@@ -207,29 +207,19 @@ final class InPlaceReader {
         if (!backlog) {
             return false;
         }
-        long deadline = 0;
+        long deadline = System.nanoTime() + TAKE_SPIN_NANOS;
         for (int spins = 0;; spins++) {
             int o = (int) OWNER.getVolatile(this);
-            if (o == FREE) {
-                if (OWNER.compareAndSet(this, FREE, READING)) {
-                    return true;
-                }
-            } else if (o == READER) {
-                if (OWNER.compareAndSet(this, READER, READING)) {
+            if (o == FREE || o == READER) {
+                if (OWNER.compareAndSet(this, o, READING)) {
                     return true;
                 }
             } else if (o != IO) {
                 return false; // OFF (or another reader's READING: one reader at a time)
-            } else if (spins > 64) {
-                long now = System.nanoTime();
-                if (deadline == 0) {
-                    deadline = now + TAKE_SPIN_NANOS;
-                } else if (now - deadline > 0) {
-                    return false; // the I/O thread is slow to finish its read: wait for it the usual way
-                }
-                Thread.yield();
+            } else if (spins >= 64 && System.nanoTime() - deadline > 0) {
+                return false; // the I/O thread is slow to finish its read: wait for it the usual way
             } else {
-                Thread.onSpinWait();
+                pause(spins);
             }
         }
     }
