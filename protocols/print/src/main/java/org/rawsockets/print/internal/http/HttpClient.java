@@ -13,11 +13,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 import org.rawsockets.print.HttpStatusException;
 import org.rawsockets.print.PrintConnectionException;
 import org.rawsockets.print.PrintException;
 import org.rawsockets.print.PrintTimeoutException;
+import org.rawsockets.protocols.httpauth.HttpAuth;
 import org.rawsockets.socket.FrameReader;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TcpSocket;
@@ -40,16 +42,23 @@ public final class HttpClient implements AutoCloseable {
 
     private final SocketService sockets;
     private final HttpSettings s;
+    /** Basic or Digest for the printer's 401, or {@code null} without a password. */
     private final HttpAuth auth;
+    private final Supplier<char[]> password;
     private TcpSocket socket;
     private HttpResponseReader reader;
     private long lastUsed;
     private boolean reusable;
 
-    public HttpClient(SocketService sockets, HttpSettings settings, HttpAuth auth) {
+    /**
+     * @param user the user of Basic or Digest authentication (with {@code password})
+     * @param password read at each authorization (from a secret file), never kept; {@code null}: none
+     */
+    public HttpClient(SocketService sockets, HttpSettings settings, String user, Supplier<char[]> password) {
         this.sockets = sockets;
         this.s = settings;
-        this.auth = auth;
+        this.auth = password == null ? null : new HttpAuth(user, false);
+        this.password = password;
     }
 
     /**
@@ -146,7 +155,18 @@ public final class HttpClient implements AutoCloseable {
         h.append("User-Agent: RawSockets-Print/1.0\r\n");
         h.append("Content-Type: ").append(contentType).append("\r\n");
         if (auth != null) {
-            String a = auth.authorization("POST", path);
+            char[] pw = password.get();
+            ByteBuffer encoded = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(pw));
+            byte[] utf8 = new byte[encoded.remaining()];
+            encoded.get(utf8);
+            String a;
+            try {
+                a = auth.authorization("POST", path, utf8);
+            } finally {
+                java.util.Arrays.fill(pw, '\0');
+                java.util.Arrays.fill(encoded.array(), (byte) 0);
+                java.util.Arrays.fill(utf8, (byte) 0);
+            }
             if (a != null) {
                 h.append("Authorization: ").append(a).append("\r\n");
             }

@@ -27,7 +27,6 @@ import org.rawsockets.print.PrinterState;
 import org.rawsockets.print.PrinterStatus;
 import org.rawsockets.print.ProgressListener;
 import org.rawsockets.print.internal.PrinterSettings;
-import org.rawsockets.print.internal.http.HttpAuth;
 import org.rawsockets.print.internal.http.HttpClient;
 import org.rawsockets.print.internal.http.HttpResponse;
 import org.rawsockets.print.internal.http.HttpSettings;
@@ -59,7 +58,7 @@ public final class IppPrinter implements Printer, AutoCloseable {
         this.http = new HttpClient(sockets, new HttpSettings(settings.uri().host(), settings.uri().port(), tls,
                 settings.connectTimeout(), settings.timeout(), settings.timeout(), settings.maxResponseBytes(),
                 settings.chunkSize(), Duration.ofSeconds(2), Duration.ofSeconds(10), settings.label()),
-                settings.password().map(p -> new HttpAuth(settings.user(), p)).orElse(null));
+                settings.user(), settings.password().orElse(null));
         this.limits = new IppDecoder.Limits(settings.maxResponseBytes(), 200_000, 16);
     }
 

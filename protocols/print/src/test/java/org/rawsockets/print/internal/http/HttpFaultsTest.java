@@ -88,7 +88,7 @@ class HttpFaultsTest {
         try (IppPrinter p = printer(port, "wrong")) {
             HttpStatusException e = assertThrows(HttpStatusException.class, p::status);
             assertEquals(401, e.status());
-            assertTrue(e.getMessage().contains("user and password were refused (basic)"), e.getMessage());
+            assertTrue(e.getMessage().contains("user and password were refused (Basic)"), e.getMessage());
         }
         try (IppPrinter p = printer(port, null)) {
             HttpStatusException e = assertThrows(HttpStatusException.class, p::status);

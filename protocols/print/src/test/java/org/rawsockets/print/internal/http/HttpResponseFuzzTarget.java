@@ -33,7 +33,7 @@ class HttpResponseFuzzTarget {
         HttpSettings settings = new HttpSettings("127.0.0.1", 631, TlsOptions.off(), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(5), MAX_RESPONSE, 512, Duration.ofSeconds(1),
                 Duration.ofSeconds(30), "fuzz");
-        HttpAuth auth = in.flag(0) ? new HttpAuth("user", () -> "secret".toCharArray()) : null;
+        java.util.function.Supplier<char[]> password = in.flag(0) ? () -> "secret".toCharArray() : null;
         HttpResponse r = FuzzOracle.allocation(data, 4L * 64 * 1024 + 64L * p.length, "HttpClient's response reading",
                 () -> {
                     Deque<FeedReadable> connections = new ArrayDeque<>();
@@ -41,7 +41,7 @@ class HttpResponseFuzzTarget {
                     // a second connection (after a 401 or a close) finds the stream ended
                     HttpClient client = new HttpClient(FeedSockets.service(
                             () -> connections.isEmpty() ? new FeedReadable(new byte[0], new byte[0]) : connections.poll()),
-                            settings, auth);
+                            settings, "user", password);
                     try {
                         return FuzzOracle.onlyTyped(data,
                                 () -> client.post("/ipp/print", "application/ipp", new byte[] {2, 0}, null, null),
