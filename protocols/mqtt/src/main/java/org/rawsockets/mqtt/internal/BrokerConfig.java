@@ -37,8 +37,16 @@ public @interface BrokerConfig {
     String httpProxy() default "";
 
     @AttributeDefinition(name = "HTTP proxy user", required = false, description = "User name for the proxy"
-            + " (Basic authentication, with .httpProxyPassword); empty: the proxy asks for none")
+            + " (Digest or Basic authentication, see httpProxyAuth, with .httpProxyPassword); empty: the proxy asks"
+            + " for none")
     String httpProxyUser() default "";
+
+    @AttributeDefinition(name = "HTTP proxy authentication", required = false, description = "any: answer the"
+            + " proxy's 407 with Digest when it offers Digest, else Basic; digest: Digest only (a proxy offering"
+            + " Basic alone is refused: the password would go in clear); basic: Basic on the first CONNECT without"
+            + " waiting to be asked", options = { @Option(label = "any", value = "any"),
+                @Option(label = "digest", value = "digest"), @Option(label = "basic", value = "basic") })
+    String httpProxyAuth() default "any";
 
     /** {@code secret:NAME} of the proxy's password, as {@code .password}; private (leading dot). */
     @AttributeDefinition(name = "HTTP proxy password", required = false, type = AttributeType.PASSWORD,

@@ -102,24 +102,45 @@ final class Connection {
 
     /**
      * Through the HTTP proxy: a plain connection to the proxy (a STARTTLS one when the broker is TLS), the
-     * CONNECT tunnel, then TLS with the broker's name inside it, then what a direct connection does.
+     * CONNECT tunnel, then TLS with the broker's name inside it, then what a direct connection does. A
+     * proxy that closes its connection after asking for credentials is connected to again (the tunnel
+     * bounds its requests).
      */
     private CompletionStage<Void> openThroughProxy(TcpSocketOptions.Builder options) {
         boolean tlsOn = s.tls.mode() == TlsMode.ON;
         TlsOptions tunnelTls = tlsOn ? s.tls.toBuilder().mode(TlsMode.STARTTLS)
                 .serverName(s.tls.serverName().orElse(s.host)).build() : TlsOptions.off();
-        TcpSocket plain = sockets.openTcp(s.httpProxyHost, s.httpProxyPort, options.tls(tunnelTls).build());
+        TcpSocketOptions toProxy = options.tls(tunnelTls).build();
+        HttpTunnel tunnel = new HttpTunnel(s, client.where());
+        TcpSocket plain = sockets.openTcp(s.httpProxyHost, s.httpProxyPort, toProxy);
         socket = plain;
-        return plain.opened()
-                .thenCompose(info -> HttpTunnel.open(plain, s, client.where()))
-                .thenCompose(v -> {
-                    if (!tlsOn) {
-                        return overSocket();
-                    }
-                    TcpSocket secure = plain.startTls();
-                    socket = secure;
-                    return secure.opened().thenCompose(info -> overSocket());
-                });
+        return tunnelOn(plain, tunnel, toProxy).thenCompose(tunnelled -> {
+            if (!tlsOn) {
+                return overSocket();
+            }
+            TcpSocket secure = tunnelled.startTls();
+            socket = secure;
+            return secure.opened().thenCompose(info -> overSocket());
+        });
+    }
+
+    /** The tunnel on {@code plain}, or on a new connection to the proxy when it closed this one after a challenge. */
+    private CompletionStage<TcpSocket> tunnelOn(TcpSocket plain, HttpTunnel tunnel, TcpSocketOptions toProxy) {
+        return plain.opened().thenCompose(info -> tunnel.open(plain)).thenCompose(open -> {
+            if (open) {
+                return CompletableFuture.completedFuture(plain);
+            }
+            TcpSocket again;
+            synchronized (client) { // as open(): a close meanwhile closes this socket, or this one is not opened
+                if (client.conn != this) {
+                    return CompletableFuture.failedFuture(new MqttConnectionException(
+                            client.where() + ": closed while authenticating to the HTTP proxy " + s.httpProxy()));
+                }
+                again = sockets.openTcp(s.httpProxyHost, s.httpProxyPort, toProxy);
+                socket = again;
+            }
+            return tunnelOn(again, tunnel, toProxy);
+        });
     }
 
     /** The packet reader over the socket (and the WebSocket upgrade when the broker is a ws:// or wss:// URI). */

@@ -189,6 +189,15 @@ public final class MqttBrokerComponent implements MqttClient {
                 }
             });
         }
+        String proxyAuth = c.httpProxyAuth().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!proxyAuth.equals("any") && !proxyAuth.equals("digest") && !proxyAuth.equals("basic")) {
+            throw bad("httpProxyAuth", c.httpProxyAuth(), "not a proxy authentication", "any, digest or basic");
+        }
+        if (!proxyAuth.equals("any") && proxyUser.isEmpty()) {
+            throw bad("httpProxyAuth", proxyAuth, "set without httpProxyUser", "it goes with httpProxyUser and"
+                    + " .httpProxyPassword");
+        }
+        b.httpProxyAuth(MqttSettings.ProxyAuth.valueOf(proxyAuth.toUpperCase(java.util.Locale.ROOT)));
         String tls = c.tls().strip().toUpperCase(java.util.Locale.ROOT);
         if (!tls.equals("ON") && !tls.equals("OFF")) {
             throw bad("tls", c.tls(), "not a TLS mode", "ON or OFF");

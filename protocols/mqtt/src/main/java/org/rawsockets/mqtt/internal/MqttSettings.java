@@ -14,6 +14,16 @@ import org.rawsockets.socket.TlsOptions;
  */
 public final class MqttSettings {
 
+    /** Which authentication an HTTP proxy gets (property {@code httpProxyAuth}). */
+    public enum ProxyAuth {
+        /** Only when the proxy asks (407): Digest when it offers Digest, else Basic. */
+        ANY,
+        /** Only when the proxy asks, and only Digest: a proxy that offers Basic alone is refused. */
+        DIGEST,
+        /** Basic on the first CONNECT, without waiting to be asked (one round trip less; the password in clear). */
+        BASIC
+    }
+
     /** Where the password comes from at each connect. */
     @FunctionalInterface
     public interface PasswordSource {
@@ -42,9 +52,11 @@ public final class MqttSettings {
     /** The HTTP proxy the connection is tunnelled through with CONNECT, or {@code null}: straight to the broker. */
     public final String httpProxyHost;
     public final int httpProxyPort;
-    /** The proxy's user for Basic authentication, or {@code null}; its password is {@link #httpProxyPassword}. */
+    /** The proxy's user, or {@code null}; its password is {@link #httpProxyPassword}. */
     public final String httpProxyUser;
     public final PasswordSource httpProxyPassword;
+    /** Which authentication the proxy's challenge gets (with {@link #httpProxyUser}). */
+    public final ProxyAuth httpProxyAuth;
     public final TlsOptions tls;
     public final MqttVersion version;
     public final String clientId;
@@ -96,6 +108,7 @@ public final class MqttSettings {
         httpProxyPort = b.httpProxyPort;
         httpProxyUser = b.httpProxyUser;
         httpProxyPassword = b.httpProxyPassword;
+        httpProxyAuth = Objects.requireNonNull(b.httpProxyAuth, "httpProxyAuth");
         tls = b.tls;
         version = b.version;
         clientId = b.clientId;
@@ -149,6 +162,10 @@ public final class MqttSettings {
         if (httpProxyUser != null && (httpProxyUser.contains(":") || httpProxyUser.chars().anyMatch(ch -> ch < ' '))) {
             throw new IllegalArgumentException(where + "an HTTP proxy user has no ':' or control characters"
                     + " (Basic authentication)");
+        }
+        if (httpProxyAuth != ProxyAuth.ANY && httpProxyUser == null) {
+            throw new IllegalArgumentException(where + "httpProxyAuth " + httpProxyAuth.name().toLowerCase(java.util.Locale.ROOT)
+                    + " goes with an HTTP proxy user and password");
         }
         range(where, "keepAliveSeconds", keepAliveSeconds, 0, 65535);
         range(where, "receiveMaximum", receiveMaximum, 1, 65535);
@@ -258,6 +275,7 @@ public final class MqttSettings {
         b.httpProxyPort = httpProxyPort;
         b.httpProxyUser = httpProxyUser;
         b.httpProxyPassword = httpProxyPassword;
+        b.httpProxyAuth = httpProxyAuth;
         b.tls = tls;
         b.version = version;
         b.clientId = clientId;
@@ -298,6 +316,7 @@ public final class MqttSettings {
         int httpProxyPort;
         String httpProxyUser;
         PasswordSource httpProxyPassword;
+        ProxyAuth httpProxyAuth = ProxyAuth.ANY;
         TlsOptions tls = TlsOptions.off();
         MqttVersion version = MqttVersion.V5;
         String clientId;
@@ -354,10 +373,16 @@ public final class MqttSettings {
             return this;
         }
 
-        /** Basic authentication to the HTTP proxy; the password is read at each connect. */
+        /** Credentials for the HTTP proxy (see {@link #httpProxyAuth}); the password is read at each connect. */
         public Builder httpProxyCredentials(String user, PasswordSource password) {
             httpProxyUser = user;
             httpProxyPassword = password;
+            return this;
+        }
+
+        /** Which authentication the proxy gets; {@link ProxyAuth#ANY} by default. */
+        public Builder httpProxyAuth(ProxyAuth auth) {
+            httpProxyAuth = auth;
             return this;
         }
 
