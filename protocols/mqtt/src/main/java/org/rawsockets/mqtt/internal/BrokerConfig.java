@@ -160,6 +160,12 @@ public @interface BrokerConfig {
             + " queuePolicy applies when a publication does not fit")
     long maxQueuedBytes() default 67108864;
 
+    @AttributeDefinition(required = false, description = "With queueDirectory: sync each queued publication's file"
+            + " and its name to the disk (fsync) before the publication is accepted, so that it survives a power cut;"
+            + " costs an fsync per publication (milliseconds on many disks). Off: it survives a restart of the bundle"
+            + " or the gateway, not necessarily a power cut")
+    boolean queueFsync() default false;
+
     @AttributeDefinition(required = false, description = "Will topic (published by the broker when the connection"
             + " is lost); empty: no will")
     String willTopic() default "";

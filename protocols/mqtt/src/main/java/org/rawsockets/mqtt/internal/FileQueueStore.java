@@ -4,11 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +29,11 @@ import org.slf4j.LoggerFactory;
  * ({@code <sequence>.msg}, 16 digits, written to a temporary file and renamed, so a file is whole
  * or absent), deleted when the publication is done. At start the files left by the previous run
  * (a bundle or gateway restart) are read back in sequence order. Bounded by the bytes of its files.
- * Not fsynced: it survives a restart of the bundle or the JVM, not necessarily a power cut. Guarded
- * by the client's lock.
+ * With {@code fsync} (property {@code queueFsync}) a publication is accepted only once its file's bytes
+ * and its name are on the disk: the temporary file is synced before the rename and the directory after
+ * it, so it survives a power cut too; a delete is not synced (after a power cut a publication already
+ * done may be sent again: at least once). Without, it survives a restart of the bundle or the JVM, not
+ * necessarily a power cut. Guarded by the client's lock.
  */
 final class FileQueueStore {
 
@@ -41,13 +47,15 @@ final class FileQueueStore {
 
     private final Path dir;
     private final long maxBytes;
+    private final boolean fsync;
     private final Map<Long, Long> sizes = new HashMap<>();
     private long bytes;
     private long nextSeq = 1;
 
-    FileQueueStore(Path dir, long maxBytes) {
+    FileQueueStore(Path dir, long maxBytes, boolean fsync) {
         this.dir = dir;
         this.maxBytes = maxBytes;
+        this.fsync = fsync;
     }
 
     Path dir() {
@@ -72,6 +80,12 @@ final class FileQueueStore {
      */
     List<Stored> load() throws IOException {
         Files.createDirectories(dir);
+        if (fsync) { // the directory's own entry, when it was just made
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) {
+                syncDirectory(parent);
+            }
+        }
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.msg")) {
             ds.forEach(files::add);
@@ -105,11 +119,25 @@ final class FileQueueStore {
     long add(byte[] encoded) throws IOException {
         long seq = nextSeq++;
         Path tmp = dir.resolve(String.format("%016d.tmp", seq));
-        Files.write(tmp, encoded);
+        if (fsync) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(encoded);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+        } else {
+            Files.write(tmp, encoded);
+        }
         try {
             Files.move(tmp, file(seq), StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file(seq), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (fsync) {
+            syncDirectory(dir);
         }
         sizes.put(seq, (long) encoded.length);
         bytes += encoded.length;
@@ -131,6 +159,13 @@ final class FileQueueStore {
             Files.deleteIfExists(file(seq));
         } catch (IOException e) {
             LOG.warn("MQTT offline queue {}: {} cannot be deleted: {}", dir, file(seq).getFileName(), e.toString());
+        }
+    }
+
+    /** Syncs a directory's entries (the names made or renamed in it): fsync on the directory itself. */
+    private static void syncDirectory(Path d) throws IOException {
+        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+            ch.force(true);
         }
     }
 

@@ -310,6 +310,10 @@ public final class MqttBrokerComponent implements MqttClient {
                         "a directory the gateway may write");
             }
             b.queueDirectory(dir, c.maxQueuedBytes());
+            b.queueFsync(c.queueFsync());
+        } else if (c.queueFsync()) {
+            throw bad("queueFsync", "true", "set without queueDirectory", "it syncs the file-backed queue's files:"
+                    + " set queueDirectory too, or queueFsync = false");
         }
         if (!c.willTopic().isBlank()) {
             range("willQos", c.willQos(), 0, 2);

@@ -93,6 +93,8 @@ public final class MqttSettings {
     public final java.nio.file.Path queueDirectory;
     /** The bytes the file-backed queue's files may take. */
     public final long maxQueuedBytes;
+    /** Whether each file of the file-backed queue is synced to the disk before the publication is accepted. */
+    public final boolean queueFsync;
     public final Duration connectTimeout;
     public final boolean reconnect;
     public final Duration reconnectMin;
@@ -131,6 +133,7 @@ public final class MqttSettings {
         queuePolicy = b.queuePolicy;
         queueDirectory = b.queueDirectory;
         maxQueuedBytes = b.maxQueuedBytes;
+        queueFsync = b.queueFsync;
         connectTimeout = b.connectTimeout;
         reconnect = b.reconnect;
         reconnectMin = b.reconnectMin;
@@ -175,6 +178,9 @@ public final class MqttSettings {
         range(where, "maxInFlight", maxInFlight, 1, 65535);
         range(where, "maxQueued", maxQueued, 0, 1_000_000);
         range(where, "maxQueuedBytes", maxQueuedBytes, 1024, Long.MAX_VALUE);
+        if (queueFsync && queueDirectory == null) {
+            throw new IllegalArgumentException(where + "queueFsync goes with a queueDirectory (the file-backed queue)");
+        }
         if (sessionExpirySeconds < 0 || sessionExpirySeconds > 0xFFFFFFFFL) {
             throw new IllegalArgumentException(where + "sessionExpirySeconds must be 0..4294967295, was "
                     + sessionExpirySeconds);
@@ -298,6 +304,7 @@ public final class MqttSettings {
         b.queuePolicy = queuePolicy;
         b.queueDirectory = queueDirectory;
         b.maxQueuedBytes = maxQueuedBytes;
+        b.queueFsync = queueFsync;
         b.connectTimeout = connectTimeout;
         b.reconnect = reconnect;
         b.reconnectMin = reconnectMin;
@@ -339,6 +346,7 @@ public final class MqttSettings {
         QueuePolicy queuePolicy = QueuePolicy.REJECT_NEW;
         java.nio.file.Path queueDirectory;
         long maxQueuedBytes = 64L * 1024 * 1024;
+        boolean queueFsync;
         Duration connectTimeout = Duration.ofSeconds(10);
         boolean reconnect = true;
         Duration reconnectMin = Duration.ofMillis(250);
@@ -494,6 +502,15 @@ public final class MqttSettings {
         public Builder queueDirectory(java.nio.file.Path dir, long maxBytes) {
             queueDirectory = dir;
             maxQueuedBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * Syncs each file of the file-backed queue (and its name) to the disk before the publication is
+         * accepted, so that it survives a power cut; an fsync per publication, under the client's lock.
+         */
+        public Builder queueFsync(boolean on) {
+            queueFsync = on;
             return this;
         }
 

@@ -168,7 +168,7 @@ final class Outbound {
         if (settings.queueDirectory == null) {
             return;
         }
-        FileQueueStore s = new FileQueueStore(settings.queueDirectory, settings.maxQueuedBytes);
+        FileQueueStore s = new FileQueueStore(settings.queueDirectory, settings.maxQueuedBytes, settings.queueFsync);
         List<FileQueueStore.Stored> stored;
         try {
             stored = s.load();

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.rawsockets.mqtt.MqttConnectionException;
 import org.rawsockets.mqtt.MqttLimitException;
 import org.rawsockets.mqtt.MqttMessage;
@@ -35,11 +37,13 @@ class FileQueueTest extends BrokerTestSupport {
         }
     }
 
-    @Test
-    void queuedPublicationsSurviveARestartAndAreSentInOrder() throws Exception {
+    /** With queueFsync off and on (what the kernel sees of the syncs: FileQueueFsyncTest). */
+    @ParameterizedTest
+    @ValueSource(booleans = { false, true })
+    void queuedPublicationsSurviveARestartAndAreSentInOrder(boolean fsync) throws Exception {
         Mosquitto m = new Mosquitto(); // not started yet: the first client stays offline
         Path dir = Files.createTempDirectory("mqtt-queue");
-        MqttSettings s = settings("fq", m, MqttVersion.V5).queueDirectory(dir, 1 << 20).build();
+        MqttSettings s = settings("fq", m, MqttVersion.V5).queueDirectory(dir, 1 << 20).queueFsync(fsync).build();
         MqttClientImpl first = new MqttClientImpl(s, sockets);
         List<CompletableFuture<Void>> stages = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -124,18 +128,32 @@ class FileQueueTest extends BrokerTestSupport {
         assertEquals(PublishProperties.NONE, FileQueueStore.decode(FileQueueStore.encode(plain)).properties());
 
         Path dir = Files.createTempDirectory("mqtt-queue-bad");
-        FileQueueStore st = new FileQueueStore(dir, 1 << 20);
+        FileQueueStore st = new FileQueueStore(dir, 1 << 20, false);
         st.load();
         st.add(FileQueueStore.encode(plain));
         byte[] good = FileQueueStore.encode(full);
         st.add(java.util.Arrays.copyOf(good, good.length - 3)); // truncated
-        FileQueueStore again = new FileQueueStore(dir, 1 << 20);
+        FileQueueStore again = new FileQueueStore(dir, 1 << 20, false);
         List<FileQueueStore.Stored> loaded = again.load();
         assertEquals(1, loaded.size());
         assertEquals("t", loaded.get(0).message().topic());
         assertEquals(1, files(dir, ".bad"));
         again.add(FileQueueStore.encode(full));
-        assertEquals(2, new FileQueueStore(dir, 1 << 20).load().size(), "the new file is read back too");
+        assertEquals(2, new FileQueueStore(dir, 1 << 20, false).load().size(), "the new file is read back too");
         assertEquals(1, files(dir, ".bad"), "the set-aside file is kept");
+    }
+
+    /** queueFsync goes with queueDirectory, in the settings and in the configuration. */
+    @Test
+    void queueFsyncNeedsAQueueDirectory() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> MqttSettings.builder("x").host("h", 1)
+                .queueFsync(true).build()).getMessage().contains("queueFsync goes with a queueDirectory"));
+        java.util.Map<String, Object> props = brokerConfig("fsyncnodir", 1883);
+        props.put("queueFsync", true);
+        Exception e = assertThrows(org.rawsockets.protocols.config.ConfigRejectedException.class,
+                () -> component(props, new org.rawsockets.protocols.config.SecretFiles(null),
+                        new org.rawsockets.protocols.config.ConfigRegistry(BrokerConfig.PID, "MQTT broker")));
+        assertTrue(e.getMessage().contains("queueFsync") && e.getMessage().contains("set without queueDirectory"),
+                e.getMessage());
     }
 }
