@@ -27,7 +27,9 @@ public class CoapHandshakeException extends CoapException {
         KEY_UNAVAILABLE,
         /**
          * The server's certificate chain does not end at one of the CA certificates of
-         * {@code caCertificatesPath} (or has expired), or its raw public key is not the pinned one.
+         * {@code caCertificatesPath} (or has expired), or its raw public key is not the pinned one; or,
+         * with {@code crlPath}, the revocation of a certificate of the chain cannot be decided (no CRL of
+         * its issuer there).
          *
          * @since 1.3
          */
@@ -52,6 +54,13 @@ public class CoapHandshakeException extends CoapException {
          * @since 1.3
          */
         CLIENT_CERTIFICATE_REJECTED,
+        /**
+         * The server's certificate (or a CA certificate of its chain) is revoked by a CRL of
+         * {@code crlPath}.
+         *
+         * @since 1.4
+         */
+        REVOKED_CERTIFICATE,
         /** Any other fatal alert or failure; the message has the alert. */
         FAILED
     }

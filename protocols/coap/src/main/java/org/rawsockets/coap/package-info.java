@@ -7,9 +7,9 @@
  * {@code org.rawsockets.coap.discovery}). A device configured with {@code dtls = true} is reached
  * over DTLS 1.2 ({@code coaps}) with a pre-shared key or with certificates (X.509 chains checked against
  * configured CA certificates and the server's name, an optional client certificate, or a pinned raw
- * public key); a failed handshake is a
+ * public key, certificate revocation lists); a failed handshake is a
  * {@link org.rawsockets.coap.CoapHandshakeException}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package org.rawsockets.coap;

@@ -35,6 +35,16 @@ final class CertificateFailures {
         CertificateSettings certs = handshake.settings();
         CertificateHandshake.Problem problem = handshake.problem();
         String prefix = what + ": DTLS handshake with " + peer;
+        if (problem != null && problem.kind() == CertificateHandshake.Kind.REVOKED) {
+            return new CoapHandshakeException(Reason.REVOKED_CERTIFICATE, prefix + " refused by this client: "
+                    + problem.detail() + "; the server needs a certificate that is not revoked", error);
+        }
+        if (problem != null && problem.kind() == CertificateHandshake.Kind.UNTRUSTED && certs.crls() != null
+                && problem.detail().contains("crlPath")) {
+            return new CoapHandshakeException(Reason.UNTRUSTED_CERTIFICATE, prefix + " refused by this client: "
+                    + problem.detail() + "; put the current revocation list of every CA of the server's chain in"
+                    + " crlPath", error);
+        }
         if (problem != null && problem.kind() == CertificateHandshake.Kind.UNTRUSTED) {
             return new CoapHandshakeException(Reason.UNTRUSTED_CERTIFICATE, prefix + " refused by this client: "
                     + problem.detail() + (certs.caCertificates() != null ? "; add the CA that issued it to"

@@ -42,7 +42,7 @@ final class CertificateHandshake {
 
     /** Why we refused the server's certificate. */
     enum Kind {
-        UNTRUSTED, NAME_MISMATCH
+        UNTRUSTED, NAME_MISMATCH, REVOKED
     }
 
     /** Our refusal of the server's certificate: what, and the words for the user. */
@@ -144,6 +144,16 @@ final class CertificateHandshake {
             if (result.getException() != null) {
                 problem = new Problem(Kind.UNTRUSTED, untrusted(message, result.getException()));
                 return result;
+            }
+            if (loaded.crls() != null && message.getCertificateChain() != null && !message.isEmpty()) {
+                CrlCheck.Refusal refusal = CrlCheck.check(message.getCertificateChain().getCertificates(),
+                        loaded.trusted(), loaded.crls(), settings.crls());
+                if (refusal != null) {
+                    problem = new Problem(refusal.revoked() ? Kind.REVOKED : Kind.UNTRUSTED, refusal.detail());
+                    return new CertificateVerificationResult(cid, new HandshakeException(refusal.detail(),
+                            new AlertMessage(AlertLevel.FATAL, refusal.revoked() ? AlertDescription.CERTIFICATE_REVOKED
+                                    : AlertDescription.CERTIFICATE_UNKNOWN)), null);
+                }
             }
             if (settings.verifyHostname() && message.getCertificateChain() != null && !message.isEmpty()) {
                 X509Certificate leaf = (X509Certificate) message.getCertificateChain().getCertificates().get(0);

@@ -24,9 +24,11 @@ import org.rawsockets.coap.CoapHandshakeException.Reason;
  * @param clientKey PEM file of its PKCS#8 private key (RSA, EC or Ed25519; plain or encrypted), or {@code null}
  * @param passphraseSecret the secret holding the passphrase of an encrypted {@code clientKey}, or {@code null}
  * @param passphrase reads that passphrase (at each opening, never kept), or {@code null}
+ * @param crls PEM file of the certificate revocation lists the server's chain is checked against (one of
+ *        each CA issuing a certificate of the chain), or {@code null}: revocation not checked
  */
 record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean verifyHostname, String serverName,
-        Path clientCertificate, Path clientKey, String passphraseSecret, PassphraseSource passphrase) {
+        Path clientCertificate, Path clientKey, String passphraseSecret, PassphraseSource passphrase, Path crls) {
 
     /** Reads the passphrase of an encrypted client key from the gateway's secrets. */
     @FunctionalInterface
@@ -37,7 +39,7 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
     /** Without a passphrase. */
     CertificateSettings(Path caCertificates, Path serverPublicKey, boolean verifyHostname, String serverName,
             Path clientCertificate, Path clientKey) {
-        this(caCertificates, serverPublicKey, verifyHostname, serverName, clientCertificate, clientKey, null, null);
+        this(caCertificates, serverPublicKey, verifyHostname, serverName, clientCertificate, clientKey, null, null, null);
     }
 
     CertificateSettings {
@@ -50,6 +52,9 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
         if ((passphrase == null) != (passphraseSecret == null) || (passphrase != null && clientKey == null)) {
             throw new IllegalArgumentException(".passphrase goes with an encrypted clientKeyPath");
         }
+        if (crls != null && caCertificates == null) {
+            throw new IllegalArgumentException("crlPath goes with caCertificatesPath (revocation of certificates)");
+        }
     }
 
     /** The server trusted by its certificate chain, no client certificate. */
@@ -58,12 +63,19 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
     }
 
     CertificateSettings withClientCertificate(Path certificate, Path key) {
-        return new CertificateSettings(caCertificates, serverPublicKey, verifyHostname, serverName, certificate, key);
+        return new CertificateSettings(caCertificates, serverPublicKey, verifyHostname, serverName, certificate, key,
+                null, null, crls);
     }
 
     CertificateSettings withVerifyHostname(boolean verify) {
         return new CertificateSettings(caCertificates, serverPublicKey, verify, serverName, clientCertificate,
-                clientKey, passphraseSecret, passphrase);
+                clientKey, passphraseSecret, passphrase, crls);
+    }
+
+    /** With the revocation lists of {@code file} ({@code null}: none). */
+    CertificateSettings withCrls(Path file) {
+        return new CertificateSettings(caCertificates, serverPublicKey, verifyHostname, serverName, clientCertificate,
+                clientKey, passphraseSecret, passphrase, file);
     }
 
     /** Whether a client certificate is configured. */
@@ -73,7 +85,7 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
 
     /** The files' contents, read now. */
     record Loaded(List<X509Certificate> trusted, PublicKey pinned, List<X509Certificate> clientChain,
-            PrivateKey clientKey) {
+            PrivateKey clientKey, List<java.security.cert.X509CRL> crls) {
     }
 
     /** A file that cannot be used: the property, the file and what is wrong with it. */
@@ -110,6 +122,17 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
                 : read("caCertificatesPath", caCertificates, () -> Pem.certificates(caCertificates));
         PublicKey pinned = serverPublicKey == null ? null
                 : read("serverPublicKeyPath", serverPublicKey, () -> Pem.ecPublicKey(serverPublicKey));
+        List<java.security.cert.X509CRL> revocations = crls == null ? null : read("crlPath", crls, () -> Pem.crls(crls));
+        if (revocations != null) {
+            java.util.Date now = new java.util.Date();
+            for (java.security.cert.X509CRL crl : revocations) {
+                if (crl.getNextUpdate() != null && crl.getNextUpdate().before(now)) {
+                    throw new FileProblem("crlPath", crls, "holds the revocation list of " + crl.getIssuerX500Principal()
+                            .getName() + " that was to be replaced by " + crl.getNextUpdate().toInstant() + " (its"
+                            + " next update): put the issuer's current list there", null);
+                }
+            }
+        }
         List<X509Certificate> chain = null;
         PrivateKey key = null;
         if (clientCertificate != null) {
@@ -124,7 +147,7 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
                         + passphraseSecret + ") is set", null);
             }
             if (encrypted && !decrypt) {
-                return new Loaded(trusted, pinned, chain, null);
+                return new Loaded(trusted, pinned, chain, null, revocations);
             }
             Pem.Passphrase pass = passphrase == null ? null : () -> {
                 try {
@@ -148,7 +171,7 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
                         + " give the certificate and its own key)", null);
             }
         }
-        return new Loaded(trusted, pinned, chain, key);
+        return new Loaded(trusted, pinned, chain, key, revocations);
     }
 
     private static String article(Pem.KeyKind kind) {
@@ -197,6 +220,9 @@ record CertificateSettings(Path caCertificates, Path serverPublicKey, boolean ve
         if (caCertificates != null) {
             b.append(!verifyHostname ? ", name not verified" : serverName == null ? ", server name: the address"
                     : ", server name '" + serverName + "'");
+        }
+        if (crls != null) {
+            b.append(", revocation lists ").append(crls);
         }
         if (clientCertificate != null) {
             b.append(", client certificate ").append(clientCertificate);

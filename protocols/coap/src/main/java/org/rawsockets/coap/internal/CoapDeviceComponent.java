@@ -143,12 +143,16 @@ public final class CoapDeviceComponent implements CoapClient {
             if (!c.verifyHostname()) {
                 throw bad("verifyHostname", false, "set without dtls", "only for coaps with certificates");
             }
+            if (!c.dtlsConnectionId()) {
+                throw bad("dtlsConnectionId", false, "set without dtls", "only for coaps");
+            }
             return null;
         }
         range("handshakeTimeoutMillis", c.handshakeTimeoutMillis(), 500, 300_000);
         if (!psk && certProperty != null) {
             CertificateSettings certs = certificates(c, c.host().strip(), secrets, where, name);
-            return DtlsSettings.withCertificates(certs, c.handshakeTimeoutMillis(), suites(c, false));
+            return DtlsSettings.withCertificates(certs, c.handshakeTimeoutMillis(), suites(c, false))
+                    .withConnectionId(c.dtlsConnectionId());
         }
         if (certProperty != null) {
             throw bad(certProperty, null, "set together with a pre-shared key", "either pskIdentity and .pskKey, or"
@@ -180,14 +184,15 @@ public final class CoapDeviceComponent implements CoapClient {
                 throw new CoapHandshakeException(CoapHandshakeException.Reason.KEY_UNAVAILABLE, "coap " + name
                         + ": the pre-shared key cannot be read: " + e.getMessage(), e);
             }
-        }, c.handshakeTimeoutMillis(), suites);
+        }, c.handshakeTimeoutMillis(), suites).withConnectionId(c.dtlsConnectionId());
     }
 
     /** The first certificate property set, or {@code null}. */
     private static String firstSet(DeviceConfig c) {
         String[][] props = { { "caCertificatesPath", c.caCertificatesPath() },
             { "serverPublicKeyPath", c.serverPublicKeyPath() }, { "clientCertificatePath", c.clientCertificatePath() },
-            { "clientKeyPath", c.clientKeyPath() }, { PASSPHRASE, c._passphrase() }, { "serverName", c.serverName() } };
+            { "clientKeyPath", c.clientKeyPath() }, { PASSPHRASE, c._passphrase() }, { "serverName", c.serverName() },
+            { "crlPath", c.crlPath() } };
         for (String[] p : props) {
             if (!p[1].isBlank()) {
                 return p[0];
@@ -223,10 +228,15 @@ public final class CoapDeviceComponent implements CoapClient {
         if (passphrase.isPresent() && key == null) {
             throw bad(PASSPHRASE, null, "set without clientKeyPath", "the passphrase of an encrypted clientKeyPath");
         }
+        Path crl = path(c.crlPath());
+        if (crl != null && ca == null) {
+            throw bad("crlPath", crl, "set with a raw public key only", "revocation lists go with certificates"
+                    + " (caCertificatesPath)");
+        }
         CertificateSettings s = new CertificateSettings(ca, rpk, c.verifyHostname(),
                 !serverName.isEmpty() ? serverName : host.isEmpty() ? null : host, cert, key,
                 passphrase.orElse(null), passphrase.<CertificateSettings.PassphraseSource>map(n -> () -> secrets.read(n))
-                        .orElse(null));
+                        .orElse(null), crl);
         try {
             s.read(false);
         } catch (CertificateSettings.FileProblem e) {

@@ -51,6 +51,13 @@ public @interface DeviceConfig {
             + " read at each socket opening")
     String caCertificatesPath() default "";
 
+    @AttributeDefinition(required = false, description = "Path of a PEM file with the certificate revocation lists"
+            + " (-----BEGIN X509 CRL-----, e.g. from openssl ca -gencrl) of the CAs of caCertificatesPath and of any"
+            + " intermediate CA: every certificate of the server's chain is checked against its issuer's list, and a"
+            + " revoked one, or one whose issuer has no list here, fails the handshake; a list past its next update is"
+            + " refused. Read at each socket opening (replace the file to update); empty: revocation not checked")
+    String crlPath() default "";
+
     @AttributeDefinition(description = "Verify that the server certificate names serverName (the host when empty):"
             + " a DNS name, or an IP address among its IP subject alternative names")
     boolean verifyHostname() default true;
@@ -89,6 +96,11 @@ public @interface DeviceConfig {
     @AttributeDefinition(min = "500", max = "300000", description = "Deadline of one DTLS handshake, retransmissions"
             + " included; then the request fails with CoapHandshakeException")
     long handshakeTimeoutMillis() default 10_000;
+
+    @AttributeDefinition(description = "Offer DTLS 1.2 Connection IDs (RFC 9146): a server that gives one keeps"
+            + " the session when a NAT between the gateway and the device changes the gateway's address; false: not"
+            + " offered (for a server that mishandles the extension)")
+    boolean dtlsConnectionId() default true;
 
     @AttributeDefinition(min = "10", max = "60000", description = "RFC 7252 ACK_TIMEOUT: first retransmission timeout"
             + " of a confirmable message, doubled at each retransmission")

@@ -17,9 +17,11 @@ import org.rawsockets.coap.CoapHandshakeException;
  * @param certificates the trust and client certificate settings, {@code null} with a pre-shared key
  * @param handshakeTimeoutMillis deadline of one handshake, retransmissions included
  * @param cipherSuites cipher suites offered (Scandium's names), empty for Scandium's recommended ones
+ * @param connectionId whether the client offers DTLS 1.2 Connection IDs (RFC 9146): a server that gives
+ *        one recognises this client's records by it when its address changes (NAT rebinding)
  */
 record DtlsSettings(String identity, String secretName, KeySource key, CertificateSettings certificates,
-        long handshakeTimeoutMillis, List<String> cipherSuites) {
+        long handshakeTimeoutMillis, List<String> cipherSuites, boolean connectionId) {
 
     /** Reads the pre-shared key; fails with {@link CoapHandshakeException.Reason#KEY_UNAVAILABLE}. */
     @FunctionalInterface
@@ -47,14 +49,19 @@ record DtlsSettings(String identity, String secretName, KeySource key, Certifica
     /** DTLS with a pre-shared key. */
     DtlsSettings(String identity, String secretName, KeySource key, long handshakeTimeoutMillis,
             List<String> cipherSuites) {
-        this(identity, secretName, key, null, handshakeTimeoutMillis, cipherSuites);
+        this(identity, secretName, key, null, handshakeTimeoutMillis, cipherSuites, true);
     }
 
     /** DTLS with certificates. */
     static DtlsSettings withCertificates(CertificateSettings certificates, long handshakeTimeoutMillis,
             List<String> cipherSuites) {
         return new DtlsSettings(null, null, null, Objects.requireNonNull(certificates, "certificates"),
-                handshakeTimeoutMillis, cipherSuites);
+                handshakeTimeoutMillis, cipherSuites, true);
+    }
+
+    /** With or without the Connection ID extension (on by default). */
+    DtlsSettings withConnectionId(boolean on) {
+        return new DtlsSettings(identity, secretName, key, certificates, handshakeTimeoutMillis, cipherSuites, on);
     }
 
     /** Whether the session is keyed by a pre-shared key (else by certificates). */

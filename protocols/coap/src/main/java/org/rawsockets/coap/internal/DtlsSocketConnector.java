@@ -84,6 +84,10 @@ final class DtlsSocketConnector extends DTLSConnector implements DeviceConnector
                     .set(DtlsConfig.DTLS_MAX_PENDING_INBOUND_JOBS, 256)
                     .set(DtlsConfig.DTLS_MAX_PENDING_HANDSHAKE_RESULT_JOBS, 64)
                     .set(DtlsConfig.DTLS_USE_SERVER_NAME_INDICATION, sni != null)
+                    // RFC 9146: 0 = the extension offered with an empty id (the server's records need none to
+                    // reach this connected socket); the server's id goes in our records, so it still knows us
+                    // after a NAT between us gives our datagrams another address
+                    .set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, dtls.connectionId() ? 0 : null)
                     .setSessionListener(deadline);
             if (certificates == null) {
                 builder.setAdvancedPskStore(new AdvancedSinglePskStore(dtls.identity(), key));

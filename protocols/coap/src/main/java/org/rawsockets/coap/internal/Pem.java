@@ -69,6 +69,30 @@ final class Pem {
         char[] read() throws PemException;
     }
 
+    /**
+     * The certificate revocation lists of a PEM file ({@code -----BEGIN X509 CRL-----} blocks, as
+     * {@code openssl ca -gencrl} writes them), at least one.
+     */
+    static List<java.security.cert.X509CRL> crls(Path file) throws PemException {
+        String text = read(file);
+        if (!text.contains("-----BEGIN X509 CRL-----")) {
+            throw new PemException("holds no PEM certificate revocation list (-----BEGIN X509 CRL-----)", null);
+        }
+        try {
+            List<java.security.cert.X509CRL> list = new ArrayList<>();
+            for (var c : CertificateFactory.getInstance("X.509").generateCRLs(
+                    new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)))) {
+                list.add((java.security.cert.X509CRL) c);
+            }
+            if (list.isEmpty()) {
+                throw new PemException("holds no PEM certificate revocation list (-----BEGIN X509 CRL-----)", null);
+            }
+            return List.copyOf(list);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new PemException("holds a revocation list that cannot be parsed (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** Whether {@code file} holds an encrypted PKCS#8 key ({@code BEGIN ENCRYPTED PRIVATE KEY}). */
     static boolean encrypted(Path file) throws PemException {
         return read(file).contains("-----BEGIN ENCRYPTED PRIVATE KEY-----");

@@ -215,7 +215,7 @@ class CertificateConfigTest extends CoapTestSupport {
         // an encrypted RSA key, decrypted at the opening
         CertificateSettings encrypted = new CertificateSettings(pki.cert("rsa-ca"), null, true, null,
                 pki.cert("rsa-client"), pki.file("rsa-client-enc.key"), "rsa-key", () -> TestCertificates
-                        .CLIENT_KEY_PASSPHRASE);
+                        .CLIENT_KEY_PASSPHRASE, null);
         assertEquals("RSA", encrypted.read(true).clientKey().getAlgorithm());
         assertRejected(device("k1", 5684, "clientCertificatePath", pki.cert("rsa-client").toString(), "clientKeyPath",
                 pki.file("rsa-client-pkcs1.key").toString()), "clientKeyPath", "holds a PKCS#1 RSA key (BEGIN RSA"
@@ -239,6 +239,28 @@ class CertificateConfigTest extends CoapTestSupport {
         assertRejected(rpkRsaSuite, "dtlsCipherSuites", "an RSA suite while only a raw public key is pinned");
         assertRejected(device("k7", 5684, "dtlsCipherSuites", "TLS_ECDHE_RSA_WITH_NOTHING"), "dtlsCipherSuites",
                 "not a cipher suite this JVM supports");
+    }
+
+    /**
+     * crlPath from configuration: a list revoking the server's certificate refuses it through the shell
+     * (the lists themselves: CrlDtlsTest); read at activation; with caCertificatesPath only.
+     */
+    @Test
+    void theCrlPathIsReadAtActivationAndGoesWithCertificates() throws Exception {
+        Libcoap server = closing(Libcoap.startPki(pki.cert("server"), pki.key("server"), null));
+        Path crl = pki.crl("crl-config", "ca", List.of("server"), null, null);
+        CoapDeviceComponent revoking = component(device("crl1", server.dtlsPort(), "crlPath", crl.toString()));
+        CoapCommands shell = new CoapCommands(List.of(revoking), null);
+        CoapHandshakeException e = assertThrows(CoapHandshakeException.class, () -> shell.get(false, -1, "crl1", "/"));
+        assertEquals(CoapHandshakeException.Reason.REVOKED_CERTIFICATE, e.reason(), e.getMessage());
+        assertTrue(shell.devices().contains("revocation lists " + crl), shell.devices());
+        assertRejected(device("crl2", 5684, "crlPath", pki.cert("ca").toString()), "crlPath",
+                "holds no PEM certificate revocation list");
+        assertRejected(device("crl3", 5684, "crlPath", dir.resolve("missing-crl.pem").toString()), "crlPath", "missing-crl.pem");
+        Map<String, Object> rpk = device("crl4", 5684, "serverPublicKeyPath", pki.file("server.pub").toString(),
+                "crlPath", crl.toString());
+        rpk.remove("caCertificatesPath");
+        assertRejected(rpk, "crlPath", "set with a raw public key only");
     }
 
     void assertRejected(Map<String, Object> props, String field, String words) {

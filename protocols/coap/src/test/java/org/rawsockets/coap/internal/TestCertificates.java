@@ -72,6 +72,32 @@ final class TestCertificates {
         return this;
     }
 
+    /**
+     * A certificate revocation list of {@code ca}, made by {@code openssl ca -gencrl} in {@code name}.pem:
+     * {@code revoked} certificates of the set revoked for key compromise; this update and the next at the
+     * given times ({@code YYYYMMDDHHMMSSZ}), or from now for a day when {@code null}.
+     */
+    Path crl(String name, String ca, List<String> revoked, String lastUpdate, String nextUpdate) throws Exception {
+        Path db = Files.createDirectories(file(name + "-db"));
+        Files.writeString(db.resolve("index.txt"), "");
+        Files.writeString(db.resolve("crlnumber"), "01\n");
+        Path cnf = db.resolve("ca.cnf");
+        Files.writeString(cnf, "[ ca ]\ndefault_ca = crl\n[ crl ]\ndatabase = " + db.resolve("index.txt")
+                + "\ncrlnumber = " + db.resolve("crlnumber") + "\ncertificate = " + cert(ca) + "\nprivate_key = "
+                + key(ca) + "\ndefault_md = sha256\ndefault_crl_days = 1\n");
+        for (String who : revoked) {
+            run("openssl", "ca", "-config", cnf.toString(), "-revoke", cert(who).toString(), "-crl_reason",
+                    "keyCompromise");
+        }
+        List<String> cmd = new ArrayList<>(List.of("openssl", "ca", "-config", cnf.toString(), "-gencrl", "-out",
+                file(name + ".pem").toString()));
+        if (lastUpdate != null) {
+            cmd.addAll(List.of("-crl_lastupdate", lastUpdate, "-crl_nextupdate", nextUpdate));
+        }
+        run(cmd.toArray(String[]::new));
+        return file(name + ".pem");
+    }
+
     private static final List<String> EC = List.of("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256");
     private static final List<String> RSA = List.of("-newkey", "rsa:2048");
 
