@@ -43,7 +43,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
  * flight (Mosquitto's Receive Maximum for MQTT 5; the same window for Paho's 3.1.1) and at most 1000 QoS 0
  * publications outstanding.
  *
- * <pre>java -jar bench/target/bench.jar mqtt [--seconds 3] [--rounds 3]</pre>
+ * <pre>java -jar bench/target/bench.jar mqtt [--seconds 3] [--rounds 3] [--qos 0,1] [--sizes 64,4096]</pre>
  */
 public final class MqttBench {
 
@@ -56,12 +56,17 @@ public final class MqttBench {
 
     static int seconds = 3;
     static int rounds = 3;
+    /** Which QoS levels and payload sizes the throughput part runs ({@code --qos 1 --sizes 64}: one of the four). */
+    static int[] qosLevels = {0, 1};
+    static int[] sizes = {64, 4096};
 
     public static void main(String[] args) throws Exception {
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                case "--qos" -> qosLevels = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--sizes" -> sizes = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -81,10 +86,10 @@ public final class MqttBench {
             awaitPort(port);
             String[] names = {"rawsockets", "hivemq", "paho"};
             System.out.printf("%-11s %-5s %7s %12s%n", "client", "qos", "payload", "msgs/s (median of " + rounds + ")");
-            double[][] results = new double[3][4];
+            double[][] results = new double[3][qosLevels.length * sizes.length];
             int col = 0;
-            for (int qos : new int[] {0, 1}) {
-                for (int size : new int[] {64, 4096}) {
+            for (int qos : qosLevels) {
+                for (int size : sizes) {
                     for (int c = 0; c < 3; c++) {
                         double[] r = new double[rounds];
                         for (int k = 0; k < rounds; k++) {
@@ -110,8 +115,9 @@ public final class MqttBench {
                 }
             }
             System.out.println();
-            for (int i = 0; i < 4; i++) {
-                String what = (i < 2 ? "QoS 0 " : "QoS 1 ") + (i % 2 == 0 ? "64 B" : "4 KiB");
+            for (int i = 0; i < col; i++) {
+                int size = sizes[i % sizes.length];
+                String what = "QoS " + qosLevels[i / sizes.length] + " " + (size % 1024 == 0 ? size / 1024 + " KiB" : size + " B");
                 System.out.printf("%s: rawsockets/hivemq %.2fx, rawsockets/paho %.2fx%n", what,
                         results[0][i] / results[1][i], results[0][i] / results[2][i]);
             }

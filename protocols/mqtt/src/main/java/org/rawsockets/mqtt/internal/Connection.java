@@ -249,7 +249,8 @@ final class Connection {
     void write(Encoder.Prepared packet, Outbound.Outgoing qos0) {
         unacceptedWrites++;
         lastSentAt = System.nanoTime();
-        client.outbox.add(this, packet, qos0);
+        // pipelined: besides a QoS 1/2 publication's own entry, another one waits for its acknowledgement
+        client.outbox.add(this, packet, qos0, client.outbound.inFlight() > 1);
     }
 
     /** Whether several packets may go to the socket in one write (not over WebSocket: a frame per packet). */

@@ -66,7 +66,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
     // Guarded by this.
     final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     /** Packets decided under the lock, written after it in order (its own lock, never held with a write). */
-    final Outbox outbox = new Outbox();
+    final Outbox outbox;
     final Map<Integer, AckHandler> acks = new HashMap<>();
     Connection conn;
     private final Inbound inbound = new Inbound(this);
@@ -100,6 +100,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
         });
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.outbox = new Outbox(timer);
         try {
             outbound.openStore();
         } catch (IllegalStateException e) {
@@ -542,7 +543,7 @@ public final class MqttClientImpl implements MqttClient, AutoCloseable {
      * already, see {@link Outbox#drain()}), then runs the completions collected under it.
      */
     void runDeferred() {
-        outbox.drain();
+        outbox.drainFromPublisher();
         while (true) {
             Runnable r;
             synchronized (this) {

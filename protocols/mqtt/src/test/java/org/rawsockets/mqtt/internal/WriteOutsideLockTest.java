@@ -1,6 +1,7 @@
 package org.rawsockets.mqtt.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,6 +50,8 @@ class WriteOutsideLockTest extends BrokerTestSupport {
         final java.util.concurrent.atomic.AtomicInteger publishWrites = new java.util.concurrent.atomic.AtomicInteger();
         /** Reads handed to the client. */
         final java.util.concurrent.atomic.AtomicInteger readsDelivered = new java.util.concurrent.atomic.AtomicInteger();
+        /** The threads that wrote each PUBLISH, in order. */
+        final List<String> publishThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
         /** Writes starting with a PUBACK. */
         final java.util.concurrent.atomic.AtomicInteger pubackWrites = new java.util.concurrent.atomic.AtomicInteger();
         final CountDownLatch writeEntered = new CountDownLatch(1);
@@ -74,6 +77,7 @@ class WriteOutsideLockTest extends BrokerTestSupport {
                 if (!isType(m, args, Packet.PUBLISH)) {
                     return null;
                 }
+                publishThreads.add(Thread.currentThread().getName());
                 if (holdNextPublish.compareAndSet(true, false)) {
                     writeEntered.countDown();
                     if (!writeReleased.await(60, TimeUnit.SECONDS)) {
@@ -225,6 +229,45 @@ class WriteOutsideLockTest extends BrokerTestSupport {
         for (int i = 0; i <= 20; i++) {
             assertEquals("batch/x 0 m" + i, lines.get(i), lines.toString());
         }
+    }
+
+    /**
+     * A publisher writes its PUBLISH itself when nothing else is in flight (no hand-off in its latency),
+     * and leaves it to the client's own thread while another publication waits for its PUBACK (here:
+     * the client's reads are held, so the first stays in flight), where the publications made meanwhile
+     * gather into one write.
+     */
+    @Test
+    void whileAPublicationIsInFlightThePublisherLeavesTheWriteToTheClientsThread() throws Exception {
+        Mosquitto m = broker(new Mosquitto());
+        Gated gated = new Gated();
+        MqttClientImpl c = gatedClient(gated, "handoff", m);
+        String timer = "mqtt-handoff-timer";
+        await(c.publish(MqttMessage.of("handoff/x", "alone", Qos.AT_LEAST_ONCE)));
+        // by the publisher, or by the reader when it was still handling the CONNACK's read (it writes what
+        // waited when done): not handed off
+        assertEquals(1, gated.publishThreads.size());
+        assertNotEquals(timer, gated.publishThreads.get(0), "nothing in flight: not handed off");
+
+        CompletableFuture<Void> reads = new CompletableFuture<>();
+        gated.reads.set(reads); // the PUBACKs wait
+        cleanup.add(() -> reads.complete(null));
+        CompletableFuture<Void> first = c.publish(MqttMessage.of("handoff/x", "first", Qos.AT_LEAST_ONCE))
+                .toCompletableFuture();
+        List<CompletableFuture<Void>> more = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            more.add(c.publish(MqttMessage.of("handoff/x", "more " + i, Qos.AT_LEAST_ONCE)).toCompletableFuture());
+        }
+        Waits.until(10_000, "all six written", () -> c.outbox.size() == 0 && gated.publishThreads.size() >= 3,
+                () -> gated.publishThreads); // five or fewer writes for the five behind the first
+        assertNotEquals(timer, gated.publishThreads.get(1), "the first of the burst: nothing else in flight yet");
+        for (String t : gated.publishThreads.subList(2, gated.publishThreads.size())) {
+            assertEquals(timer, t, "with a publication in flight: the client's thread wrote it " + gated.publishThreads);
+        }
+        assertFalse(first.isDone(), "its PUBACK is held");
+        reads.complete(null);
+        await(first);
+        await(CompletableFuture.allOf(more.toArray(CompletableFuture[]::new)));
     }
 
     /**
