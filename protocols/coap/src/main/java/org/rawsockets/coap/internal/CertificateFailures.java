@@ -39,8 +39,7 @@ final class CertificateFailures {
             return new CoapHandshakeException(Reason.REVOKED_CERTIFICATE, prefix + " refused by this client: "
                     + problem.detail() + "; the server needs a certificate that is not revoked", error);
         }
-        if (problem != null && problem.kind() == CertificateHandshake.Kind.UNTRUSTED && certs.crls() != null
-                && problem.detail().contains("crlPath")) {
+        if (problem != null && problem.kind() == CertificateHandshake.Kind.REVOCATION_UNDECIDED) {
             return new CoapHandshakeException(Reason.UNTRUSTED_CERTIFICATE, prefix + " refused by this client: "
                     + problem.detail() + "; put the current revocation list of every CA of the server's chain in"
                     + " crlPath", error);

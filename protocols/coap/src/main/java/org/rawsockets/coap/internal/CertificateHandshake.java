@@ -42,7 +42,9 @@ final class CertificateHandshake {
 
     /** Why we refused the server's certificate. */
     enum Kind {
-        UNTRUSTED, NAME_MISMATCH, REVOKED
+        UNTRUSTED, NAME_MISMATCH, REVOKED,
+        /** With crlPath: the revocation of a certificate of the chain cannot be decided (or the check failed). */
+        REVOCATION_UNDECIDED
     }
 
     /** Our refusal of the server's certificate: what, and the words for the user. */
@@ -149,7 +151,7 @@ final class CertificateHandshake {
                 CrlCheck.Refusal refusal = CrlCheck.check(message.getCertificateChain().getCertificates(),
                         loaded.trusted(), loaded.crls(), settings.crls());
                 if (refusal != null) {
-                    problem = new Problem(refusal.revoked() ? Kind.REVOKED : Kind.UNTRUSTED, refusal.detail());
+                    problem = new Problem(refusal.revoked() ? Kind.REVOKED : Kind.REVOCATION_UNDECIDED, refusal.detail());
                     return new CertificateVerificationResult(cid, new HandshakeException(refusal.detail(),
                             new AlertMessage(AlertLevel.FATAL, refusal.revoked() ? AlertDescription.CERTIFICATE_REVOKED
                                     : AlertDescription.CERTIFICATE_UNKNOWN)), null);
