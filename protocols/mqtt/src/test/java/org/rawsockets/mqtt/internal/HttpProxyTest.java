@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.rawsockets.mqtt.MqttConnectionException;
@@ -30,10 +25,7 @@ import org.rawsockets.mqtt.SubscriptionOptions;
 class HttpProxyTest extends BrokerTestSupport {
 
     /** tinyproxy in the foreground with a configuration of its own, allowing CONNECT to {@code ports} only. */
-    static final class TinyProxy implements AutoCloseable {
-        final int port;
-        final Path dir;
-        private final Process process;
+    static final class TinyProxy extends LocalProxy {
 
         TinyProxy(int... ports) throws Exception {
             this(null, ports);
@@ -41,8 +33,7 @@ class HttpProxyTest extends BrokerTestSupport {
 
         /** With {@code basicAuth} ("user password"): tinyproxy asks for those credentials (407 without). */
         TinyProxy(String basicAuth, int... ports) throws Exception {
-            port = Mosquitto.freePort();
-            dir = Files.createTempDirectory("tinyproxy-");
+            super("tinyproxy", "stdout.txt", "tinyproxy.log");
             StringBuilder conf = new StringBuilder("Port " + port + "\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\n"
                     + "Allow 127.0.0.1\nLogLevel Info\nLogFile \"" + dir.resolve("tinyproxy.log") + "\"\n"
                     + (basicAuth == null ? "" : "BasicAuth " + basicAuth + "\n"));
@@ -50,44 +41,7 @@ class HttpProxyTest extends BrokerTestSupport {
                 conf.append("ConnectPort ").append(p).append('\n');
             }
             Files.writeString(dir.resolve("tinyproxy.conf"), conf);
-            process = new ProcessBuilder("tinyproxy", "-d", "-c", dir.resolve("tinyproxy.conf").toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.txt").toFile()).start();
-            Waits.until(10_000, "tinyproxy listening on 127.0.0.1:" + port, this::listening, this::log);
-        }
-
-        private boolean listening() {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("tinyproxy exited (" + process.exitValue() + "): " + log());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
-        String log() {
-            StringBuilder b = new StringBuilder();
-            for (String f : new String[] { "stdout.txt", "tinyproxy.log" }) {
-                try {
-                    b.append(Files.readString(dir.resolve(f), StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    b.append("(no ").append(f).append(")\n");
-                }
-            }
-            return b.toString();
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            start(java.util.List.of("tinyproxy", "-d", "-c", dir.resolve("tinyproxy.conf").toString()), 10_000);
         }
     }
 

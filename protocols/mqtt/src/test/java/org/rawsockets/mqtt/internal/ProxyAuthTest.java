@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.rawsockets.mqtt.MqttConnectionException;
@@ -41,15 +38,11 @@ class ProxyAuthTest extends BrokerTestSupport {
     static final String PASSWORD = "digest-s3cret";
 
     /** Squid in the foreground with a configuration of its own; Digest users from a plain password file. */
-    static final class Squid implements AutoCloseable {
-        final int port;
-        final Path dir;
-        private final Process process;
+    static final class Squid extends LocalProxy {
 
         /** @param refusingBasic also offer Basic, with a helper that refuses every user and password */
         Squid(boolean refusingBasic, int tunnelPort) throws Exception {
-            port = Mosquitto.freePort();
-            dir = Files.createTempDirectory("squid-");
+            super("squid", "stdout.txt", "cache.log", "access.log");
             // Squid started as root runs as its own user (proxy): the directory and files are for all to read
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
             Files.writeString(dir.resolve("passwd"), USER + ":" + PASSWORD + "\n");
@@ -70,21 +63,7 @@ class ProxyAuthTest extends BrokerTestSupport {
                     + "acl authed proxy_auth REQUIRED\n"
                     + "http_access deny CONNECT !tunnelports\nhttp_access allow authed\nhttp_access deny all\n";
             Files.writeString(dir.resolve("squid.conf"), conf);
-            process = new ProcessBuilder("squid", "-N", "-f", dir.resolve("squid.conf").toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.txt").toFile()).start();
-            Waits.until(20_000, "squid listening on 127.0.0.1:" + port, this::listening, this::log);
-        }
-
-        private boolean listening() {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("squid exited (" + process.exitValue() + "): " + log());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
+            start(List.of("squid", "-N", "-f", dir.resolve("squid.conf").toString()), 20_000);
         }
 
         /** The access log's lines: "ip:port squid-status/http-status method target user". */
@@ -93,29 +72,6 @@ class ProxyAuthTest extends BrokerTestSupport {
                 return Files.readAllLines(dir.resolve("access.log"));
             } catch (IOException e) {
                 return List.of();
-            }
-        }
-
-        String log() {
-            StringBuilder b = new StringBuilder();
-            for (String f : new String[] { "stdout.txt", "cache.log", "access.log" }) {
-                try {
-                    b.append("---- ").append(f).append('\n').append(Files.readString(dir.resolve(f), StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    b.append("(no ").append(f).append(")\n");
-                }
-            }
-            return b.toString();
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
