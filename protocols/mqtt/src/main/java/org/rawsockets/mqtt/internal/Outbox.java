@@ -119,6 +119,11 @@ final class Outbox {
         return entries.size();
     }
 
+    /** Nothing waits, nobody drains, no reader holds packets back (for tests). */
+    synchronized boolean idle() {
+        return entries.isEmpty() && !draining && readers == 0 && !handedOff;
+    }
+
     /** A reader starts handling buffered packets: packets wait until {@link #readerDone()}. */
     synchronized void readerBusy() {
         readers++;
