@@ -27,8 +27,10 @@ import org.rawsockets.socket.mina.internal.policy.AccessKind;
 /**
  * The bound mode of a {@link UdpSocketImpl}: its own {@link NioDatagramAcceptor} (one thread) on a
  * local address, whose channel also carries the multicast memberships ({@link UdpMulticast}); each
- * datagram names its destination, resolved and checked by the policy per send; MINA keeps a
- * session per peer address ({@link PeerSessions}, bounded).
+ * datagram names its destination, resolved and checked by the policy per send, and goes out on the
+ * caller's thread when nothing of the socket waits in MINA (else through MINA's session for that
+ * peer); MINA keeps a session per peer address it hears from or queues for ({@link PeerSessions},
+ * bounded).
  */
 final class UdpBound {
 
@@ -105,7 +107,7 @@ final class UdpBound {
 
     /**
      * Sends {@code m} to its destination: resolved (off the I/O thread unless an IP literal),
-     * checked by the policy, through MINA's session for that peer address.
+     * checked by the policy, sent in place or through MINA's session for that peer address.
      */
     CompletionStage<Void> send(UdpMessage m, int n) {
         String host = m.remoteAddress();
@@ -149,6 +151,13 @@ final class UdpBound {
             u.engine.policy().check(u.owner.owner(), new Access(AccessKind.UDP_SEND, host, u.endpointName, dest));
         } catch (NotAllowedException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        DatagramChannel ch = channel;
+        if (ch != null) {
+            CompletionStage<Void> inPlace = u.sendInPlace(ch, dest, m.data(), n);
+            if (inPlace != null) {
+                return inPlace;
+            }
         }
         NioDatagramAcceptor acc = acceptor;
         if (acc == null || address == null) {

@@ -3,6 +3,7 @@ package org.rawsockets.socket.mina.internal;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -321,10 +322,17 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
 
         CompletionStage<Void> submit(IoSession s, ByteBuffer data, int n) {
-            CompletionStage<Void> inPlace = sendInPlace(s, data, n);
-            if (inPlace != null) {
-                return inPlace;
+            if (s instanceof org.apache.mina.transport.socket.nio.NioSession ns
+                    && ns.getChannel() instanceof DatagramChannel ch && ch.isConnected()) {
+                CompletionStage<Void> inPlace = sendInPlace(ch, null, data, n);
+                if (inPlace != null) {
+                    return inPlace;
+                }
             }
+            return submitToMina(s, data, n);
+        }
+
+        CompletionStage<Void> submitToMina(IoSession s, ByteBuffer data, int n) {
             CompletableFuture<Void> f = new CompletableFuture<>();
             queued.addAndGet(n);
             WriteFuture wf = s.write(IoBuffer.wrap(data));
@@ -346,22 +354,22 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
         }
 
         /**
-         * Sends a connected socket's datagram on the caller's thread when none of this socket's is
-         * waiting in MINA (so one writer's datagrams keep their order): a non-blocking send takes the
-         * whole datagram or nothing, and saves the hand-over to the I/O thread and its wake-up, which a
-         * request-response protocol (CoAP) pays per request. An error (e.g. a port unreachable
-         * reported for an earlier datagram) fails this write as MINA's send would have; nothing sent
-         * (no buffer space) or a channel closed meanwhile: {@code null}, the datagram goes to MINA.
+         * Sends a datagram on the caller's thread when none of this socket's is waiting in MINA (so
+         * one writer's datagrams keep their order): a non-blocking send takes the whole datagram or
+         * nothing, and saves the hand-over to the I/O thread and its wake-up, which a
+         * request-response protocol (CoAP) pays per request and a bound socket sending a stream of
+         * datagrams per datagram. {@code to} is null on a connected channel, the destination on a
+         * bound socket's unconnected one. An error (e.g. a port unreachable reported for an earlier
+         * datagram) fails this write as MINA's send would have; nothing sent (no buffer space) or a
+         * channel closed meanwhile: {@code null}, the datagram goes to MINA.
          */
-        private CompletionStage<Void> sendInPlace(IoSession s, ByteBuffer data, int n) {
-            if (queued.get() != 0 || !owner.engine.writeInPlace()
-                    || !(s instanceof org.apache.mina.transport.socket.nio.NioSession ns)
-                    || !(ns.getChannel() instanceof java.nio.channels.DatagramChannel ch) || !ch.isConnected()) {
-                return null; // a bound socket's sessions share its unconnected channel: MINA sends to each peer
+        CompletionStage<Void> sendInPlace(DatagramChannel ch, InetSocketAddress to, ByteBuffer data, int n) {
+            if (queued.get() != 0 || !owner.engine.writeInPlace()) {
+                return null;
             }
             int position = data.position();
             try {
-                if (ch.write(data) == n) {
+                if ((to == null ? ch.write(data) : ch.send(data, to)) == n) {
                     countOut(n);
                     return CompletableFuture.completedFuture(null);
                 }
@@ -420,6 +428,14 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
     /** Sends {@code data} on {@code s} (either mode), counted as queued until MINA wrote it. */
     CompletionStage<Void> submit(IoSession s, ByteBuffer data, int n) {
         return tx.submit(s, data, n);
+    }
+
+    /**
+     * Sends {@code data} to {@code to} on a bound socket's channel on the caller's thread when none of
+     * this socket's datagrams waits in MINA; {@code null} when it must go through MINA after all.
+     */
+    CompletionStage<Void> sendInPlace(DatagramChannel ch, InetSocketAddress to, ByteBuffer data, int n) {
+        return tx.sendInPlace(ch, to, data, n);
     }
 
     /** Peer sessions a bound socket has created (MINA makes one per peer address it talks with). */
