@@ -78,12 +78,12 @@ final class ReportingSslEngine extends SSLEngine {
         if (firstAfterTask) {
             afterTask = null;
         }
+        if (!firstAfterTask) {
+            return wrapRecords(srcs, offset, length, dst);
+        }
         try {
             return engine.wrap(srcs, offset, length, dst);
         } catch (SSLException e) {
-            if (!firstAfterTask) {
-                throw e;
-            }
             if (taskFailure == null) {
                 taskFailure = e;
             }
@@ -100,9 +100,83 @@ final class ReportingSslEngine extends SSLEngine {
         }
     }
 
+    /**
+     * Wraps application data into as many records as {@code dst} holds, one after the other, while
+     * the engine wraps application data (no handshake, no key update, not closed); the first
+     * result otherwise. MINA's TLS handler calls wrap once per buffer it allocates (room for up to
+     * eight records, sized by the write) and sends each result as one write: one record per call
+     * cost a zeroed buffer of that size, a write request and a system call per 16 KiB record.
+     */
+    private SSLEngineResult wrapRecords(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
+        SSLEngineResult r = engine.wrap(srcs, offset, length, dst);
+        if (!applicationData(r) || !hasRemaining(srcs, offset, length)) {
+            return r;
+        }
+        int packet = engine.getSession().getPacketBufferSize();
+        int consumed = r.bytesConsumed();
+        int produced = r.bytesProduced();
+        while (dst.remaining() >= packet && hasRemaining(srcs, offset, length)) {
+            SSLEngineResult next = engine.wrap(srcs, offset, length, dst);
+            if (next.bytesConsumed() == 0 && next.bytesProduced() == 0 && next.getStatus() != SSLEngineResult.Status.CLOSED) {
+                break; // no room after all: what was wrapped stands
+            }
+            consumed += next.bytesConsumed();
+            produced += next.bytesProduced();
+            r = next;
+            if (!applicationData(next)) {
+                break;
+            }
+        }
+        return new SSLEngineResult(r.getStatus(), r.getHandshakeStatus(), consumed, produced);
+    }
+
+    /**
+     * Unwraps as many whole records of {@code src} as {@code dsts} hold while they carry
+     * application data (see {@link #wrapRecords}: MINA's TLS handler allocates a buffer for the
+     * records of the whole read it was given, and forwards each unwrap's result on its own); a
+     * record left incomplete stays in {@code src} for MINA to keep until more arrives.
+     */
+    private SSLEngineResult unwrapRecords(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+        SSLEngineResult r = engine.unwrap(src, dsts, offset, length);
+        if (!applicationData(r) || !src.hasRemaining()) {
+            return r;
+        }
+        int consumed = r.bytesConsumed();
+        int produced = r.bytesProduced();
+        while (src.hasRemaining()) {
+            SSLEngineResult next = engine.unwrap(src, dsts, offset, length);
+            if (next.bytesConsumed() == 0 && next.bytesProduced() == 0 && next.getStatus() != SSLEngineResult.Status.CLOSED) {
+                break; // an incomplete record, or no room for the next: what was unwrapped stands
+            }
+            consumed += next.bytesConsumed();
+            produced += next.bytesProduced();
+            r = next;
+            if (!applicationData(next)) {
+                break;
+            }
+        }
+        return new SSLEngineResult(r.getStatus(), r.getHandshakeStatus(), consumed, produced);
+    }
+
+    /** A result that moved application data with nothing else for the caller to do. */
+    private static boolean applicationData(SSLEngineResult r) {
+        return r.getStatus() == SSLEngineResult.Status.OK
+                && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                && r.bytesConsumed() > 0 && r.bytesProduced() > 0;
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] srcs, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (srcs[i].hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
-        SSLEngineResult r = engine.unwrap(src, dsts, offset, length);
+        SSLEngineResult r = unwrapRecords(src, dsts, offset, length);
         if (r.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_TASK) {
             return r;
         }
