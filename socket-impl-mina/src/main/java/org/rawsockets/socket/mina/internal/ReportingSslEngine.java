@@ -37,6 +37,9 @@ import javax.net.ssl.SSLSession;
 final class ReportingSslEngine extends SSLEngine {
 
     private static final ByteBuffer[] NO_DATA = { ByteBuffer.allocate(0) };
+    /** The most plaintext a TLS record carries (RFC 8446 5.1, RFC 5246 6.2.1). */
+    private static final int MAX_FRAGMENT = 16_384;
+    private static final ThreadLocal<ByteBuffer> ASIDE = new ThreadLocal<>();
 
     private final SSLEngine engine;
     private final Consumer<SSLException> onTaskFailure;
@@ -127,7 +130,35 @@ final class ReportingSslEngine extends SSLEngine {
                 break;
             }
         }
+        long rest = remaining(srcs, offset, length);
+        if (applicationData(r) && rest > 0 && dst.remaining() < packet && dst.remaining() >= rest + (packet - MAX_FRAGMENT)) {
+            // the write's short last record: the engine asks for a whole packet of room, which MINA's
+            // buffer no longer has; it surely fits in what is left (at most the plaintext plus the
+            // record's largest overhead), so it is wrapped aside and copied here, not into a buffer of
+            // its own (another zeroed allocation of two packets and another write)
+            ByteBuffer aside = aside(packet);
+            SSLEngineResult last = engine.wrap(srcs, offset, length, aside);
+            aside.flip();
+            if (aside.remaining() > dst.remaining()) {
+                throw new SSLException("TLS record of " + aside.remaining() + " bytes for " + last.bytesConsumed()
+                        + " bytes of data exceeds the bound of " + (packet - MAX_FRAGMENT) + " bytes of overhead");
+            }
+            dst.put(aside);
+            consumed += last.bytesConsumed();
+            produced += last.bytesProduced();
+            r = last;
+        }
         return new SSLEngineResult(r.getStatus(), r.getHandshakeStatus(), consumed, produced);
+    }
+
+    /** A thread's buffer for a record wrapped aside ({@link #wrapRecords}): one packet, kept per thread. */
+    private static ByteBuffer aside(int packet) {
+        ByteBuffer b = ASIDE.get();
+        if (b == null || b.capacity() < packet) {
+            b = ByteBuffer.allocate(packet);
+            ASIDE.set(b);
+        }
+        return b.clear();
     }
 
     /**
@@ -163,6 +194,14 @@ final class ReportingSslEngine extends SSLEngine {
         return r.getStatus() == SSLEngineResult.Status.OK
                 && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
                 && r.bytesConsumed() > 0 && r.bytesProduced() > 0;
+    }
+
+    private static long remaining(ByteBuffer[] srcs, int offset, int length) {
+        long n = 0;
+        for (int i = offset; i < offset + length; i++) {
+            n += srcs[i].remaining();
+        }
+        return n;
     }
 
     private static boolean hasRemaining(ByteBuffer[] srcs, int offset, int length) {

@@ -109,16 +109,36 @@ class ReportingSslEngineTest {
         return out.toByteArray();
     }
 
+    /**
+     * A 64 KiB write in the buffer MINA allocates for it (four packets): four full records and the
+     * short fifth, which the engine would wrap only with a whole packet of room (wrapped aside).
+     */
     @Test
     void oneWrapFillsTheBufferWithRecords() throws Exception {
-        byte[] data = random(4 * fragment, 1);
+        byte[] data = random(65_536, 1);
+        assertTrue(data.length > 4 * fragment, "a fifth record");
         ByteBuffer net = ByteBuffer.allocate(4 * packet(client));
         SSLEngineResult r = client.wrap(ByteBuffer.wrap(data), net);
         assertEquals(Status.OK, r.getStatus());
         assertEquals(HandshakeStatus.NOT_HANDSHAKING, r.getHandshakeStatus());
-        assertEquals(data.length, r.bytesConsumed(), "all four records in one call");
+        assertEquals(data.length, r.bytesConsumed(), "all five records in one call");
         assertEquals(net.position(), r.bytesProduced());
         assertArrayEquals(data, unwrapAll(server, net.flip()));
+    }
+
+    /** A short last record that might not fit in the room left (plaintext + the largest overhead) waits for the next call. */
+    @Test
+    void aShortLastRecordThatMightNotFitWaits() throws Exception {
+        byte[] data = random(4 * fragment + 2_000, 8);
+        ByteBuffer src = ByteBuffer.wrap(data);
+        ByteBuffer net = ByteBuffer.allocate(4 * packet(client));
+        assertTrue(net.capacity() - 4 * (fragment + 22) < 2_000 + packet(client) - 16_384, "the test's premise");
+        assertEquals(4 * fragment, client.wrap(src, net).bytesConsumed());
+        ByteBuffer rest = ByteBuffer.allocate(2 * packet(client));
+        assertEquals(2_000, client.wrap(src, rest).bytesConsumed());
+        net.flip();
+        ByteBuffer all = ByteBuffer.allocate(net.remaining() + rest.flip().remaining()).put(net).put(rest).flip();
+        assertArrayEquals(data, unwrapAll(server, all));
     }
 
     @Test
