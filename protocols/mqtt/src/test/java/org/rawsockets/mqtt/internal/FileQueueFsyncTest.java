@@ -67,7 +67,8 @@ class FileQueueFsyncTest {
                 String pid = line.substring(0, sp);
                 String call = line.substring(sp + 1).strip();
                 if (call.endsWith("<unfinished ...>")) {
-                    unfinished.put(pid, call.substring(0, call.length() - "<unfinished ...>".length()));
+                    // strace leaves a space before "<unfinished ...>": "fsync(12 " + ") = 0" must read "fsync(12) = 0"
+                    unfinished.put(pid, call.substring(0, call.length() - "<unfinished ...>".length()).stripTrailing());
                     continue;
                 }
                 if (call.startsWith("<...")) {
