@@ -47,6 +47,8 @@ final class ReportingSslEngine extends SSLEngine {
     /** The thread that has just run one of this engine's delegated tasks and not wrapped since. */
     private volatile Thread afterTask;
     private volatile SSLException taskFailure;
+    /** A record that failed after good ones in one unwrap: thrown by the next (MINA unwraps under its handler's lock). */
+    private SSLException unwrapFailure;
 
     ReportingSslEngine(SSLEngine engine, Consumer<SSLException> onTaskFailure, Runnable beforeHandshake) {
         super(engine.getPeerHost(), engine.getPeerPort());
@@ -175,7 +177,18 @@ final class ReportingSslEngine extends SSLEngine {
         int consumed = r.bytesConsumed();
         int produced = r.bytesProduced();
         while (src.hasRemaining()) {
-            SSLEngineResult next = engine.unwrap(src, dsts, offset, length);
+            SSLEngineResult next;
+            try {
+                next = engine.unwrap(src, dsts, offset, length);
+            } catch (SSLException e) {
+                if (!src.hasRemaining()) {
+                    throw e;
+                }
+                // a bad record after good ones: the good ones go up first, and the failure with the
+                // next call, which MINA makes at once for the bytes left (as it did a record per call)
+                unwrapFailure = e;
+                break;
+            }
             if (next.bytesConsumed() == 0 && next.bytesProduced() == 0 && next.getStatus() != SSLEngineResult.Status.CLOSED) {
                 break; // an incomplete record, or no room for the next: what was unwrapped stands
             }
@@ -215,6 +228,11 @@ final class ReportingSslEngine extends SSLEngine {
 
     @Override
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+        SSLException failed = unwrapFailure;
+        if (failed != null) {
+            unwrapFailure = null;
+            throw failed;
+        }
         SSLEngineResult r = unwrapRecords(src, dsts, offset, length);
         if (r.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_TASK) {
             return r;

@@ -234,4 +234,24 @@ class ReportingSslEngineTest {
         assertNotEquals(0, app.position());
         assertArrayEquals(data, java.util.Arrays.copyOf(app.array(), app.position()));
     }
+
+    /** A record that fails its check after good ones: the good ones come out, the failure with the next call. */
+    @Test
+    void aBadRecordAfterGoodOnesFailsTheNextCall() throws Exception {
+        byte[] data = random(4 * fragment, 9);
+        ByteBuffer net = ByteBuffer.allocate(4 * packet(server));
+        int[] ends = new int[4];
+        for (int i = 0; i < 4; i++) {
+            server.wrap(ByteBuffer.wrap(data, i * fragment, fragment), net);
+            ends[i] = net.position();
+        }
+        net.flip();
+        net.put(ends[2] - 1, (byte) (net.get(ends[2] - 1) ^ 1)); // the third record's tag
+        ByteBuffer app = ByteBuffer.allocate(4 * client.getSession().getApplicationBufferSize());
+        SSLEngineResult r = client.unwrap(net, app);
+        assertEquals(2 * fragment, r.bytesProduced(), "the two good records");
+        assertArrayEquals(java.util.Arrays.copyOf(data, 2 * fragment), java.util.Arrays.copyOf(app.array(), app.position()));
+        assertTrue(net.hasRemaining(), "MINA calls again for the bytes left");
+        org.junit.jupiter.api.Assertions.assertThrows(SSLException.class, () -> client.unwrap(net, app));
+    }
 }
