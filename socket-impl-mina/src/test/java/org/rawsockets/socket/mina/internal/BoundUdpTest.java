@@ -84,13 +84,7 @@ class BoundUdpTest {
     /** {@code -Drawsockets.writeInPlace=false}: every datagram goes through MINA's session for its destination, as before. */
     @Test
     void theSwitchSendsThroughMinasPeerSession() throws Exception {
-        MinaSocketEngine handOff;
-        System.setProperty("rawsockets.writeInPlace", "false");
-        try {
-            handOff = MinaSocketEngine.standalone();
-        } finally {
-            System.clearProperty("rawsockets.writeInPlace");
-        }
+        MinaSocketEngine handOff = InPlaceWriteTest.startedWith("rawsockets.writeInPlace", "false", MinaSocketEngine::standalone);
         try (handOff; DatagramSocket peer = new DatagramSocket(0, LO)) {
             peer.setSoTimeout(20_000);
             UdpSocket udp = handOff.serviceFor(Owner.of(1, "udp.bundle")).openUdp(UdpSocketOptions.bound("127.0.0.1", 0));

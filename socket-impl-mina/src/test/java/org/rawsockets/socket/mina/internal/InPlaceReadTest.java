@@ -367,13 +367,7 @@ class InPlaceReadTest {
     /** {@code -Drawsockets.readInPlace=false}: every byte comes through the I/O thread, as before. */
     @Test
     void theSwitchLeavesEveryReadToTheIoThread() throws Exception {
-        MinaSocketEngine handOff;
-        System.setProperty("rawsockets.readInPlace", "false");
-        try {
-            handOff = InPlaceWriteTest.oneIoThread();
-        } finally {
-            System.clearProperty("rawsockets.readInPlace");
-        }
+        MinaSocketEngine handOff = InPlaceWriteTest.startedWith("rawsockets.readInPlace", "false", InPlaceWriteTest::oneIoThread);
         long total = 16L << 20;
         try (handOff; Peers.Server peer = new Peers.Server(s -> writeSequence(s, 0, total, 8, true))) {
             TcpSocket s = handOff.serviceFor(Owner.of(1, "test.bundle")).openTcp("127.0.0.1", peer.port());

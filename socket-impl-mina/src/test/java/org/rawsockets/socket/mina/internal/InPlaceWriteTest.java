@@ -54,6 +54,16 @@ class InPlaceWriteTest {
                 SocketPolicy.ALLOW_ALL, AuditLog.NONE, HostResolver.JDK);
     }
 
+    /** An engine made while system property {@code key} is {@code value} (an engine reads its switches when it starts). */
+    static MinaSocketEngine startedWith(String key, String value, java.util.function.Supplier<MinaSocketEngine> make) {
+        System.setProperty(key, value);
+        try {
+            return make.get();
+        } finally {
+            System.clearProperty(key);
+        }
+    }
+
     @AfterEach
     void stop() {
         engine.close();
@@ -85,13 +95,7 @@ class InPlaceWriteTest {
     /** {@code -Drawsockets.writeInPlace=false}: every write waits for the I/O thread, as before. */
     @Test
     void theSwitchHandsEveryWriteToTheIoThread() throws Exception {
-        MinaSocketEngine handOff;
-        System.setProperty("rawsockets.writeInPlace", "false");
-        try {
-            handOff = oneIoThread();
-        } finally {
-            System.clearProperty("rawsockets.writeInPlace");
-        }
+        MinaSocketEngine handOff = startedWith("rawsockets.writeInPlace", "false", InPlaceWriteTest::oneIoThread);
         try (handOff; Peers.Server peer = new Peers.Server(Peers::idle)) {
             TcpSocket s = handOff.serviceFor(Owner.of(1, "test.bundle")).openTcp("127.0.0.1", peer.port());
             await(s.opened());
