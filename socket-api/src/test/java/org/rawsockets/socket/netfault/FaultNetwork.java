@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * unknown"), so iptables' NFQUEUE target hands every packet to a small program that lets it go late.
  *
  * <p>Unique names per run (pid and a counter); {@link #close()} stops the peers and deletes the
- * namespace (the veth pair goes with it), also from a shutdown hook when the JVM ends first. A
+ * namespace (the veth pair goes with it) and {@link #dir}, also from a shutdown hook when the JVM ends first. A
  * missing program is a failure.
  */
 public final class FaultNetwork implements AutoCloseable {
@@ -353,6 +353,12 @@ public final class FaultNetwork implements AutoCloseable {
             run("ip", "link", "del", hostInterface);
         } catch (IOException | InterruptedException e) {
             // gone with the namespace
+        }
+        // the peers' configuration and logs (read by the tests before they close the network)
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // gone already
         }
     }
 

@@ -316,6 +316,13 @@ public final class AvahiNamespace implements AutoCloseable {
         } catch (IOException | InterruptedException | RuntimeException e) {
             // not created
         }
+        if (bus != null) { // the bus socket's folder in /tmp (a short path)
+            try (var files = Files.walk(bus.getParent())) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | RuntimeException e) {
+                // gone already
+            }
+        }
     }
 
     @Override

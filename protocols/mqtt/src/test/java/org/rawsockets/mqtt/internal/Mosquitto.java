@@ -210,5 +210,9 @@ final class Mosquitto implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stop();
+        // its configuration, log and persistence go with it (every test run left a folder in /tmp)
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 }

@@ -20,6 +20,8 @@ public final class IppEvePrinter implements AutoCloseable {
     public final int port;
     public final String certificatePem;
     private final Path log;
+    /** The bus socket's folder in /tmp (a short path), deleted by {@link #close()}. */
+    private final Path busDir;
     private final Process dbus;
     private final Process printer;
 
@@ -56,7 +58,8 @@ public final class IppEvePrinter implements AutoCloseable {
                 keys.resolve("localhost.crt").toString(), "-days", "2", "-subj", "/CN=localhost", "-addext",
                 "subjectAltName=DNS:localhost,IP:127.0.0.1");
         certificatePem = Files.readString(keys.resolve("localhost.crt"), StandardCharsets.US_ASCII);
-        Path busSock = Files.createTempDirectory("rs-dbus").resolve("bus.sock"); // unix socket paths: at most 107 bytes
+        busDir = Files.createTempDirectory("rs-dbus");
+        Path busSock = busDir.resolve("bus.sock"); // unix socket paths: at most 107 bytes
         Files.writeString(dir.resolve("bus.xml"), "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration"
                 + " 1.0//EN\" \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n<busconfig><type>session</type>"
                 + "<listen>unix:path=" + busSock + "</listen><auth>EXTERNAL</auth><policy context=\"default\">"
@@ -131,5 +134,10 @@ public final class IppEvePrinter implements AutoCloseable {
         }
         Peers.stop(printer);
         Peers.stop(dbus);
+        try (var files = Files.walk(busDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            // gone already
+        }
     }
 }
