@@ -210,9 +210,12 @@ final class Mosquitto implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stop();
-        // its configuration, log and persistence go with it (every test run left a folder in /tmp)
+        // its configuration, log and persistence go with it (every test run left a folder in /tmp); a
+        // second close finds nothing to delete
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.nio.file.NoSuchFileException e) {
+            // closed before
         }
     }
 }
