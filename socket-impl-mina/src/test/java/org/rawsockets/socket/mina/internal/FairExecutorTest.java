@@ -61,7 +61,8 @@ class FairExecutorTest {
         for (int i = 0; i < 5; i++) {
             executor.execute("A", "bundle A", blocked(running, max, aDone));
         }
-        waitFor(() -> executor.running("A") == 2, "two tasks of A running");
+        // the executor counts a task as running before the task's own first line: wait for both
+        waitFor(() -> executor.running("A") == 2 && running.get() == 2, "two tasks of A running");
         RejectedExecutionException full = assertThrows(RejectedExecutionException.class,
                 () -> executor.execute("A", "bundle A", () -> { }));
         assertTrue(full.getMessage().contains("3 blocking tasks") && full.getMessage().contains("bundle A"),
