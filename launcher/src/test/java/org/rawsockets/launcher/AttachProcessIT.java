@@ -48,11 +48,7 @@ class AttachProcessIT {
                 p.waitFor(10, TimeUnit.SECONDS);
             }
         }
-        for (Path dir : cleanupDirs) {
-            try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        cleanupDirs.forEach(org.rawsockets.socket.testing.TempDirs::delete);
     }
 
     @Test

@@ -144,6 +144,8 @@ class BridgeBrowserIT {
                     + Pattern.quote(origin) + " #\\d+ tcp.*:" + ungranted.getLocalPort());
             BridgeGatewayProcessIT.awaitLogLine(home, "OPENED org\\.rawsockets\\.webbridge \\[\\d+\\] for origin "
                     + Pattern.quote(origin) + " #\\d+ udp.*:" + echo.udpPort());
+        } finally {
+            org.rawsockets.socket.testing.TempDirs.delete(sync);
         }
     }
 }

@@ -266,11 +266,7 @@ class GatewayProcessIT {
         if (!Files.isExecutable(source.resolve("bin/gateway"))) {
             throw new AssertionError("no built distribution at " + source + " (run the package phase first)");
         }
-        if (Files.exists(target)) {
-            try (Stream<Path> s = Files.walk(target)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        org.rawsockets.socket.testing.TempDirs.delete(target);
         for (String dir : new String[] { "bin", "lib", "system", "etc" }) {
             Path from = source.resolve(dir);
             try (Stream<Path> s = Files.walk(from)) {

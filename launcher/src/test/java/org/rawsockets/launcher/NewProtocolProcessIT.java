@@ -51,7 +51,7 @@ class NewProtocolProcessIT {
     @Test
     void aGeneratedBundleBuildsAndItsShellCommandsAnswerInTheGateway(TestInfo info) throws Exception {
         Path work = Paths.get(System.getProperty("test.work.dir"), "new-protocol");
-        delete(work);
+        org.rawsockets.socket.testing.TempDirs.delete(work);
         Path tree = Files.createDirectories(work.resolve("tree"));
         for (String f : new String[] { "pom.xml", "bnd.bnd", "protocols/pom.xml", "launcher/pom.xml",
             "launcher/protocols.bndrun" }) {
@@ -165,14 +165,6 @@ class NewProtocolProcessIT {
                 } else {
                     Files.copy(p, target);
                 }
-            }
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }

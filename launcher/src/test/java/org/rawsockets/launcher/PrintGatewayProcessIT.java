@@ -30,6 +30,8 @@ import org.junit.jupiter.api.TestInfo;
 class PrintGatewayProcessIT {
 
     private final List<Process> processes = new ArrayList<>();
+    /** The D-Bus socket's folder in /tmp (a short path), deleted after the test. */
+    private Path busDir;
 
     @AfterEach
     void killLeftovers() throws InterruptedException {
@@ -41,6 +43,7 @@ class PrintGatewayProcessIT {
                 }
             }
         }
+        org.rawsockets.socket.testing.TempDirs.delete(busDir);
     }
 
     @Test
@@ -89,7 +92,8 @@ class PrintGatewayProcessIT {
     /** ippeveprinter with DNS-SD off, /bin/true as print command, jobs kept; a private dbus-daemon for it. */
     int startIppevePrinter(Path dir) throws Exception {
         Path spool = Files.createDirectories(dir.resolve("spool"));
-        Path bus = Files.createTempDirectory("rs-dbus").resolve("bus.sock"); // a unix socket path has at most 107 bytes
+        busDir = Files.createTempDirectory("rs-dbus");
+        Path bus = busDir.resolve("bus.sock"); // a unix socket path has at most 107 bytes
         Files.writeString(dir.resolve("bus.xml"), "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus"
                 + " Configuration 1.0//EN\" \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n<busconfig>"
                 + "<type>session</type><listen>unix:path=" + bus + "</listen><auth>EXTERNAL</auth><policy context=\"default\">"

@@ -112,6 +112,14 @@ public class MqttAuthMethodContainerIT {
             }
         }
         configAdmin.close();
+        if (work != null) { // the broker's configuration and logs (flat: no folders)
+            try (var files = Files.list(work)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(work);
+        }
     }
 
     /** A method that records what the gateway gave it; the exchange never goes past CONNECT here. */

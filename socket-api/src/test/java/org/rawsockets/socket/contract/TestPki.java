@@ -14,10 +14,8 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -121,7 +119,7 @@ public final class TestPki {
     private static TestPki create() {
         try {
             Path dir = Files.createTempDirectory("contract-pki");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> org.rawsockets.socket.testing.TempDirs.delete(dir)));
             TestPki pki = new TestPki(dir);
             pki.ca("ca", "Contract Test CA");
             pki.ca("other-ca", "Untrusted Test CA");
@@ -167,14 +165,6 @@ public final class TestPki {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
         }
     }
 }

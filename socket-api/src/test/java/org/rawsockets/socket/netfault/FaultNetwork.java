@@ -355,11 +355,7 @@ public final class FaultNetwork implements AutoCloseable {
             // gone with the namespace
         }
         // the peers' configuration and logs (read by the tests before they close the network)
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // gone already
-        }
+        org.rawsockets.socket.testing.TempDirs.delete(dir);
     }
 
     @Override

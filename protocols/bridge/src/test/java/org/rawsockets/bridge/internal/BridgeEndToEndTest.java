@@ -80,6 +80,7 @@ class BridgeEndToEndTest {
 
         // the broker
         Path dir = Files.createTempDirectory("bridge-mosquitto");
+        cleanup.add(() -> org.rawsockets.socket.testing.TempDirs.delete(dir));
         int mqttPort = freePort();
         Path log = dir.resolve("mosquitto.log");
         Files.write(dir.resolve("mosquitto.conf"), List.of("listener " + mqttPort + " 127.0.0.1",

@@ -317,11 +317,7 @@ public final class AvahiNamespace implements AutoCloseable {
             // not created
         }
         if (bus != null) { // the bus socket's folder in /tmp (a short path)
-            try (var files = Files.walk(bus.getParent())) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException | RuntimeException e) {
-                // gone already
-            }
+            org.rawsockets.socket.testing.TempDirs.delete(bus.getParent());
         }
     }
 

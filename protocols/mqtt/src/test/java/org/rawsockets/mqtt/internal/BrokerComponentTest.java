@@ -33,6 +33,7 @@ class BrokerComponentTest extends BrokerTestSupport {
     void configurationIsStrictAndThePasswordIsASecretReference() throws Exception {
         Mosquitto m = broker(new Mosquitto().password("gw", "pa55"));
         Path secrets = Files.createTempDirectory("secrets");
+        cleanup.add(() -> org.rawsockets.socket.testing.TempDirs.delete(secrets));
         Path file = secrets.resolve("site-mqtt");
         Files.writeString(file, "pa55\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -142,6 +142,7 @@ class EnhancedAuthTest extends BrokerTestSupport {
     @Test
     void configuredBySaslMechanismWithTheUsualUserAndSecret() throws Exception {
         Path secrets = Files.createTempDirectory("secrets");
+        cleanup.add(() -> org.rawsockets.socket.testing.TempDirs.delete(secrets));
         Path file = secrets.resolve("hive");
         Files.writeString(file, PASSWORD + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

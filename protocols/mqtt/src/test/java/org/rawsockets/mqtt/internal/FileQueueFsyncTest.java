@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.rawsockets.mqtt.MqttMessage;
 import org.rawsockets.mqtt.Qos;
 
@@ -93,8 +94,7 @@ class FileQueueFsyncTest {
     }
 
     @Test
-    void eachPublicationIsSyncedRenamedAndItsNameSyncedBeforeTheNext() throws Exception {
-        Path parent = Files.createTempDirectory("mqtt-fsync");
+    void eachPublicationIsSyncedRenamedAndItsNameSyncedBeforeTheNext(@TempDir Path parent) throws Exception {
         Path dir = parent.resolve("queue"); // made by the store: its own entry in the parent is synced too
         List<Call> calls = calls(dir, true);
         String d = dir.toString();
@@ -114,17 +114,14 @@ class FileQueueFsyncTest {
         try (var files = Files.list(dir)) {
             assertEquals(3, files.filter(f -> f.toString().endsWith(".msg")).count());
         }
-        delete(parent);
     }
 
     @Test
-    void withoutQueueFsyncNothingIsSynced() throws Exception {
-        Path parent = Files.createTempDirectory("mqtt-nofsync");
+    void withoutQueueFsyncNothingIsSynced(@TempDir Path parent) throws Exception {
         Path dir = parent.resolve("queue");
         List<Call> calls = calls(dir, false);
         assertTrue(calls.stream().anyMatch(c -> c.kind().equals("rename")), "the trace sees the store's calls: " + calls);
         assertTrue(calls.stream().noneMatch(c -> c.kind().equals("sync")), calls.toString());
-        delete(parent);
     }
 
     private static int indexFrom(List<Call> calls, int from, Call c) {
@@ -134,11 +131,5 @@ class FileQueueFsyncTest {
             }
         }
         return -1;
-    }
-
-    private static void delete(Path dir) throws Exception {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
     }
 }

@@ -43,6 +43,7 @@ class FileQueueTest extends BrokerTestSupport {
     void queuedPublicationsSurviveARestartAndAreSentInOrder(boolean fsync) throws Exception {
         Mosquitto m = new Mosquitto(); // not started yet: the first client stays offline
         Path dir = Files.createTempDirectory("mqtt-queue");
+        cleanup.add(() -> org.rawsockets.socket.testing.TempDirs.delete(dir));
         MqttSettings s = settings("fq", m, MqttVersion.V5).queueDirectory(dir, 1 << 20).queueFsync(fsync).build();
         MqttClientImpl first = new MqttClientImpl(s, sockets);
         List<CompletableFuture<Void>> stages = new ArrayList<>();
@@ -81,10 +82,12 @@ class FileQueueTest extends BrokerTestSupport {
 
     @Test
     void theBoundInBytesAppliesTheQueuePolicy() throws Exception {
-        Mosquitto m = new Mosquitto();
+        Mosquitto m = new Mosquitto(); // never started: every client stays offline
+        cleanup.add(m);
         byte[] payload = new byte[1000];
         for (MqttSettings.QueuePolicy policy : MqttSettings.QueuePolicy.values()) {
             Path dir = Files.createTempDirectory("mqtt-queue-bound");
+            cleanup.add(() -> org.rawsockets.socket.testing.TempDirs.delete(dir));
             MqttClientImpl c = client(settings("fb-" + policy, m, MqttVersion.V5).queue(100, policy)
                     .queueDirectory(dir, 3500).build());
             List<CompletableFuture<Void>> stages = new ArrayList<>();
@@ -128,6 +131,7 @@ class FileQueueTest extends BrokerTestSupport {
         assertEquals(PublishProperties.NONE, FileQueueStore.decode(FileQueueStore.encode(plain)).properties());
 
         Path dir = Files.createTempDirectory("mqtt-queue-bad");
+        cleanup.add(() -> org.rawsockets.socket.testing.TempDirs.delete(dir));
         FileQueueStore st = new FileQueueStore(dir, 1 << 20, false);
         st.load();
         st.add(FileQueueStore.encode(plain));

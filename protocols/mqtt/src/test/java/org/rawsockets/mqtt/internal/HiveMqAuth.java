@@ -107,12 +107,14 @@ final class HiveMqAuth implements AutoCloseable {
         return b;
     }
     private final EmbeddedHiveMQ hivemq;
+    /** Its configuration, data and extensions folders (deleted on close). */
+    private final Path dir;
 
     HiveMqAuth(String user, String password) throws Exception {
         this.user = user;
         this.password = password;
         this.port = Mosquitto.freePort();
-        Path dir = Files.createTempDirectory("hivemq-test");
+        this.dir = Files.createTempDirectory("hivemq-test");
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("config.xml"), """
                 <?xml version="1.0"?>
@@ -238,6 +240,8 @@ final class HiveMqAuth implements AutoCloseable {
             hivemq.stop().get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            org.rawsockets.socket.testing.TempDirs.delete(dir);
         }
     }
 }

@@ -129,11 +129,7 @@ class HttpProxyTest extends BrokerTestSupport {
         TinyProxy p = new TinyProxy("gateway s3cret-proxy", m.port);
         cleanup.add(p);
         java.nio.file.Path secrets = Files.createTempDirectory("secrets");
-        cleanup.add(() -> {
-            try (var files = Files.walk(secrets)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        });
+        cleanup.add(() -> org.rawsockets.socket.testing.TempDirs.delete(secrets));
         java.nio.file.Path f = secrets.resolve("proxy-pass");
         Files.writeString(f, "s3cret-proxy\n");
         Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));

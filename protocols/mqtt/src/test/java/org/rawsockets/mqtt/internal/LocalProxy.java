@@ -68,8 +68,6 @@ abstract class LocalProxy implements AutoCloseable {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+        org.rawsockets.socket.testing.TempDirs.delete(dir);
     }
 }

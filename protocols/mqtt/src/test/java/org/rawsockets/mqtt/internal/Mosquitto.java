@@ -212,10 +212,6 @@ final class Mosquitto implements AutoCloseable {
         stop();
         // its configuration, log and persistence go with it (every test run left a folder in /tmp); a
         // second close finds nothing to delete
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (java.nio.file.NoSuchFileException e) {
-            // closed before
-        }
+        org.rawsockets.socket.testing.TempDirs.delete(dir);
     }
 }

@@ -85,11 +85,7 @@ class ProxyAuthTest extends BrokerTestSupport {
     /** A secret file with the proxy's password, the way an operator gives it. */
     SecretFiles secrets() throws Exception {
         Path dir = Files.createTempDirectory("secrets");
-        cleanup.add(() -> {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        });
+        cleanup.add(() -> org.rawsockets.socket.testing.TempDirs.delete(dir));
         Path f = dir.resolve("proxy-pass");
         Files.writeString(f, PASSWORD + "\n");
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));

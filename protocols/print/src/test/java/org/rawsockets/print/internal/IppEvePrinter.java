@@ -134,10 +134,6 @@ public final class IppEvePrinter implements AutoCloseable {
         }
         Peers.stop(printer);
         Peers.stop(dbus);
-        try (var files = Files.walk(busDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (java.io.IOException e) {
-            // gone already
-        }
+        org.rawsockets.socket.testing.TempDirs.delete(busDir);
     }
 }
