@@ -34,7 +34,8 @@ final class TcpTls {
     private final TcpConnection c;
     // guarded by c.st
     private TlsSupport.ClientTlsFilter filter;
-    private TlsWatch watch;
+    /** Volatile: a write reads it without the lock ({@link #watch()}). */
+    private volatile TlsWatch watch;
     /** The TLS filter is (or is being put) in the chain. */
     private boolean active;
     /** close_notify was sent (or is being sent). */
@@ -88,6 +89,11 @@ final class TcpTls {
             s.getFilterChain().addFirst(StartTlsGuard.NAME, g);
         }
         return false;
+    }
+
+    /** The watch below the TLS filter (records written in place: {@code TcpTx}), or null. */
+    TlsWatch watch() {
+        return watch;
     }
 
     boolean discardsInput() {
@@ -179,7 +185,17 @@ final class TcpTls {
         if (!now || s == null) {
             return false;
         }
-        if (TlsSupport.closeOutbound(s, FILTER)) {
+        // close_notify may go to the channel on this thread, as a write's records do (TlsWatch)
+        boolean inPlace = w != null && c.engine.writeInPlace() && w.beginInPlace();
+        boolean closed;
+        try {
+            closed = TlsSupport.closeOutbound(s, FILTER);
+        } finally {
+            if (inPlace) {
+                w.endInPlace(s);
+            }
+        }
+        if (closed) {
             // close_notify has passed the watch by now: closeOutbound returns after the handler
             // handed its records down
             if (w != null) {

@@ -69,8 +69,9 @@ final class TcpTx implements TcpWritable {
 
     private final int maxInMina;
     /**
-     * TLS generations go through MINA's TLS filter; only plain text is written in place (unless the
-     * engine hands every write to its I/O threads: {@link MinaSocketEngine#writeInPlace()}).
+     * Plain text is written in place here ({@link #writeInPlace}); TLS writes go through MINA's TLS
+     * filter, whose records {@link TlsWatch} writes in place (unless the engine hands every write to
+     * its I/O threads: {@link MinaSocketEngine#writeInPlace()}).
      */
     private final boolean plain;
     // guarded by the connection
@@ -195,7 +196,17 @@ final class TcpTx implements TcpWritable {
 
     private void submit(ByteBuffer data, int n, boolean pooled) {
         IoSession s = c.session;
-        WriteFuture wf = s.write(IoBuffer.wrap(data));
+        // TLS: the records of this write may go to the channel on this thread (TlsWatch)
+        TlsWatch w = plain || !c.engine.writeInPlace() ? null : c.tlsLayer.watch();
+        boolean inPlace = w != null && w.beginInPlace();
+        WriteFuture wf;
+        try {
+            wf = s.write(IoBuffer.wrap(data));
+        } finally {
+            if (inPlace) {
+                w.endInPlace(s);
+            }
+        }
         if (pooled) {
             wf.addListener(f -> {
                 c.onWritten(this, n, ((WriteFuture) f).isWritten());

@@ -178,8 +178,6 @@ class InPlaceWriteTest {
      */
     @Test
     void framesOfConcurrentWritersArriveWholeAndInOrder() throws Exception {
-        int writers = 4;
-        int frames = 300;
         try (ServerSocket server = new ServerSocket()) {
             server.setReceiveBufferSize(8 * 1024);
             server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -187,52 +185,59 @@ class InPlaceWriteTest {
             await(s.opened());
             server.setSoTimeout(10_000);
             try (Socket far = server.accept()) {
-                far.setSoTimeout(20_000);
-                CompletableFuture<String> checked = CompletableFuture.supplyAsync(() -> check(far, writers, frames));
-                List<Thread> threads = new ArrayList<>();
-                AtomicReference<Throwable> failed = new AtomicReference<>();
-                for (int t = 0; t < writers; t++) {
-                    int id = t;
-                    Thread th = new Thread(() -> {
-                        SplittableRandom r = new SplittableRandom(id);
-                        List<CompletableFuture<Void>> ws = new ArrayList<>();
-                        for (int seq = 0; seq < frames; seq++) {
-                            int len = r.nextInt(8) == 0 ? r.nextInt(200_000) : r.nextInt(2_000);
-                            ByteBuffer f = r.nextBoolean() ? ByteBuffer.allocate(9 + len)
-                                    : ByteBuffer.allocateDirect(9 + len);
-                            f.put((byte) id).putInt(seq).putInt(len);
-                            for (int i = 0; i < len; i++) {
-                                f.put(fill(id, seq, i));
-                            }
-                            ws.add(s.writable().write(f.flip()).toCompletableFuture());
-                            if (ws.size() > 8) { // a bounded number in flight per writer
-                                try {
-                                    ws.remove(0).get(20, TimeUnit.SECONDS);
-                                } catch (Exception e) {
-                                    failed.compareAndSet(null, e);
-                                    return;
-                                }
-                            }
-                        }
-                        try {
-                            CompletableFuture.allOf(ws.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
-                        } catch (Exception e) {
-                            failed.compareAndSet(null, e);
-                        }
-                    }, "writer-" + t);
-                    threads.add(th);
-                    th.start();
-                }
-                for (Thread th : threads) {
-                    th.join(60_000);
-                    assertTrue(!th.isAlive(), th.getName() + " did not finish within 60 s");
-                }
-                if (failed.get() != null) {
-                    throw new AssertionError("a write failed", failed.get());
-                }
-                assertEquals("ok", checked.get(60, TimeUnit.SECONDS));
+                concurrentFramesArriveWholeAndInOrder(s, far);
             }
         }
+    }
+
+    /** The check of {@link #framesOfConcurrentWritersArriveWholeAndInOrder} on an open socket ({@code far}: its peer). */
+    static void concurrentFramesArriveWholeAndInOrder(TcpSocket s, Socket far) throws Exception {
+        int writers = 4;
+        int frames = 300;
+        far.setSoTimeout(20_000);
+        CompletableFuture<String> checked = CompletableFuture.supplyAsync(() -> check(far, writers, frames));
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        for (int t = 0; t < writers; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                SplittableRandom r = new SplittableRandom(id);
+                List<CompletableFuture<Void>> ws = new ArrayList<>();
+                for (int seq = 0; seq < frames; seq++) {
+                    int len = r.nextInt(8) == 0 ? r.nextInt(200_000) : r.nextInt(2_000);
+                    ByteBuffer f = r.nextBoolean() ? ByteBuffer.allocate(9 + len)
+                            : ByteBuffer.allocateDirect(9 + len);
+                    f.put((byte) id).putInt(seq).putInt(len);
+                    for (int i = 0; i < len; i++) {
+                        f.put(fill(id, seq, i));
+                    }
+                    ws.add(s.writable().write(f.flip()).toCompletableFuture());
+                    if (ws.size() > 8) { // a bounded number in flight per writer
+                        try {
+                            ws.remove(0).get(20, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            failed.compareAndSet(null, e);
+                            return;
+                        }
+                    }
+                }
+                try {
+                    CompletableFuture.allOf(ws.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    failed.compareAndSet(null, e);
+                }
+            }, "writer-" + t);
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(60_000);
+            assertTrue(!th.isAlive(), th.getName() + " did not finish within 60 s");
+        }
+        if (failed.get() != null) {
+            throw new AssertionError("a write failed", failed.get());
+        }
+        assertEquals("ok", checked.get(60, TimeUnit.SECONDS));
     }
 
     private static byte fill(int id, int seq, int i) {
