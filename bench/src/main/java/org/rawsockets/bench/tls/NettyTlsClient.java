@@ -101,6 +101,70 @@ final class NettyTlsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection to 127.0.0.1:{@code port} for round trips of one line (s_server {@code -rev}
+     * answers a line with a line of the same length): the caller writes and waits for the answer, as
+     * {@link TlsBench#engineEcho} does.
+     */
+    final class Echo implements AutoCloseable {
+        private final Channel ch;
+        private volatile CompletableFuture<Void> answer;
+        private int expected;
+        private int got;
+
+        Echo(int port) throws Exception {
+            CompletableFuture<Void> secured = new CompletableFuture<>();
+            Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true).handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            c.pipeline().addLast(ssl.newHandler(c.alloc(), "127.0.0.1", port),
+                                    new ChannelInboundHandlerAdapter() {
+                                        @Override
+                                        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                            if (evt instanceof SslHandshakeCompletionEvent e) {
+                                                if (e.isSuccess()) {
+                                                    secured.complete(null);
+                                                } else {
+                                                    secured.completeExceptionally(e.cause());
+                                                }
+                                            }
+                                        }
+
+                                        @Override
+                                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                            ByteBuf buf = (ByteBuf) msg;
+                                            got += buf.readableBytes();
+                                            buf.release();
+                                            if (got >= expected) {
+                                                answer.complete(null);
+                                            }
+                                        }
+                                    });
+                        }
+                    });
+            ch = b.connect("127.0.0.1", port).sync().channel();
+            secured.get(10, TimeUnit.SECONDS);
+        }
+
+        /** Sends {@code line} and waits for the answer of its length. */
+        void roundTrip(byte[] line) throws Exception {
+            CompletableFuture<Void> a = new CompletableFuture<>();
+            ch.eventLoop().execute(() -> { // the counters belong to the event loop
+                got = 0;
+                expected = line.length;
+                answer = a;
+                ch.writeAndFlush(Unpooled.wrappedBuffer(line));
+            });
+            a.get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            ch.close().syncUninterruptibly();
+        }
+    }
+
     @Override
     public void close() {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

@@ -45,11 +45,18 @@ import org.rawsockets.socket.mina.internal.policy.Owner;
  * client saw is printed ({@link TlsInfo#resumed()}, for the JDK socket the session's creation
  * time) so that a "resumed" figure that is not one shows.
  *
+ * <p>Then a TLS round trip of a 64-byte line on one open connection to {@code s_server -rev} each, the
+ * engine's TcpSocket (the caller writes, then reads with {@code readInto}) beside Netty's
+ * SslHandler (the caller writes through the event loop and waits for the answer): 3 rounds per
+ * client in alternating order after a warm-up, p50/p90/p99 of all trips. No issue target names it:
+ * printed for the record.
+ *
  * <p>Then TLS bulk transfer ({@link TlsBulk}) with the same certificate, unless its size is 0.
  *
  * <p>{@code java -jar bench/target/bench.jar tls [seconds per measure (5)] [protocol (TLSv1.3)] [bulk MiB per
- * round (256; 0 = no bulk)] [warm-up seconds per client (10; 2 until 2026-12-05)]}: with 2 s the
- * clients were still being compiled (a full handshake took 5 ms in the measure, 2 ms after some 3,000).
+ * round (256; 0 = no bulk)] [warm-up seconds per client (10; 2 until 2026-12-05)] [round trips per client
+ * and round (10000; 0 = none)]}: with 2 s warm-up the clients were still being compiled (a full handshake
+ * took 5 ms in the measure, 2 ms after some 3,000).
  */
 public final class TlsBench {
 
@@ -61,6 +68,7 @@ public final class TlsBench {
         String protocol = args.length > 1 ? args[1] : "TLSv1.3";
         int bulkMib = args.length > 2 ? Integer.parseInt(args[2]) : 256;
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        int trips = args.length > 4 ? Integer.parseInt(args[4]) : 10_000;
         System.out.println("TLS handshakes/s, one connection at a time, " + protocol + ", " + seconds
                 + " s per measure after " + warmup + " s of warm-up per client, against openssl s_server on 127.0.0.1");
         System.out.println(BenchSupport.banner());
@@ -94,7 +102,6 @@ public final class TlsBench {
             double jr = measure("JDK SSLSocket resumed", seconds, () -> jdkHandshake(jdk, resumingPort, protocol),
                     rows);
             double nr = measure("Netty SslHandler resumed", seconds, () -> netty.handshake(resumingPort), rows);
-            netty.close();
             System.out.println();
             System.out.printf(Locale.ROOT, "%-24s %12s %10s%n", "client", "handshakes/s", "resumed");
             rows.forEach(System.out::println);
@@ -106,6 +113,10 @@ public final class TlsBench {
                     String.format(Locale.ROOT, "%.0f vs %.0f /s, %s", ef, nf, protocol));
             org.rawsockets.bench.Targets.ratio("tls.handshake.resumed", er, nr,
                     String.format(Locale.ROOT, "%.0f vs %.0f /s, %s", er, nr, protocol));
+            if (trips > 0) {
+                echo(service, netty, resumingPort, fullPort, tls, trips);
+            }
+            netty.close();
             if (bulkMib > 0) {
                 run("openssl", "pkcs12", "-export", "-in", dir.resolve("cert.pem").toString(), "-inkey",
                         dir.resolve("key.pem").toString(), "-out", dir.resolve("peer.p12").toString(), "-passout",
@@ -117,6 +128,73 @@ public final class TlsBench {
             resuming.destroy();
             full.waitFor(5, TimeUnit.SECONDS);
             resuming.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The round trips of a 64-byte line, engine and Netty, on one connection each (see the class
+     * comment): to two s_server processes ({@code s_server} serves one connection at a time).
+     */
+    private static void echo(MinaSocketEngine.OwnedSocketService service, NettyTlsClient netty, int port,
+            int nettyPort, TlsOptions tls, int trips) throws Exception {
+        byte[] line = new byte[64];
+        java.util.Arrays.fill(line, (byte) 'a');
+        line[63] = '\n';
+        TcpSocket s = service.openTcp("127.0.0.1", port, OPTS.tls(tls).build());
+        s.opened().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ByteBuffer into = ByteBuffer.allocate(4096);
+        long[] engine = new long[3 * trips];
+        long[] nettyTimes = new long[3 * trips];
+        try (NettyTlsClient.Echo n = netty.new Echo(nettyPort)) {
+            for (int i = 0; i < trips; i++) { // warm-up
+                engineEcho(s, line, into);
+                n.roundTrip(line);
+            }
+            for (int round = 0; round < 3; round++) {
+                for (int k = 0; k < 2; k++) {
+                    boolean engineNow = (round + k) % 2 == 0;
+                    for (int i = 0; i < trips; i++) {
+                        long t0 = System.nanoTime();
+                        if (engineNow) {
+                            engineEcho(s, line, into);
+                            engine[round * trips + i] = System.nanoTime() - t0;
+                        } else {
+                            n.roundTrip(line);
+                            nettyTimes[round * trips + i] = System.nanoTime() - t0;
+                        }
+                    }
+                }
+            }
+        } finally {
+            s.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        java.util.Arrays.sort(engine);
+        java.util.Arrays.sort(nettyTimes);
+        System.out.println();
+        System.out.println("TLS round trip of a 64-byte line on one connection (s_server -rev), " + 3 * trips
+                + " per client in 3 rounds of alternating order, µs:");
+        System.out.printf(Locale.ROOT, "%-24s %8s %8s %8s%n", "client", "p50", "p90", "p99");
+        for (Object[] r : new Object[][] { { "engine (BYOB)", engine }, { "Netty SslHandler", nettyTimes } }) {
+            long[] t = (long[]) r[1];
+            System.out.printf(Locale.ROOT, "%-24s %8.1f %8.1f %8.1f%n", r[0], t[t.length / 2] / 1e3,
+                    t[t.length * 9 / 10] / 1e3, t[t.length * 99 / 100] / 1e3);
+        }
+        System.out.printf(Locale.ROOT, "engine / Netty SslHandler: p50 %.2fx, p99 %.2fx%n",
+                (double) engine[engine.length / 2] / nettyTimes[nettyTimes.length / 2],
+                (double) engine[engine.length * 99 / 100] / nettyTimes[nettyTimes.length * 99 / 100]);
+    }
+
+    /** Writes {@code line} and reads the answer of its length. */
+    static void engineEcho(TcpSocket s, byte[] line, ByteBuffer into) throws Exception {
+        s.writable().write(ByteBuffer.wrap(line)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        int got = 0;
+        while (got < line.length) {
+            into.clear();
+            int r = s.readable().readInto(into, 1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            if (r < 0) {
+                throw new IOException("s_server closed the connection");
+            }
+            got += r;
         }
     }
 
