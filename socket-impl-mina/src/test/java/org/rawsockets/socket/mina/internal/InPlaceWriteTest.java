@@ -76,19 +76,24 @@ class InPlaceWriteTest {
             TcpSocket s = sockets.openTcp("127.0.0.1", peer.port());
             await(s.opened());
             Socket far = peer.next();
-            far.setSoTimeout(10_000);
-            CountDownLatch release = blockIoThread(s, far);
-            try {
-                CompletableFuture<Void> w = s.writable().write("ping".getBytes(US_ASCII)).toCompletableFuture();
-                byte[] got = new byte[4];
-                new DataInputStream(far.getInputStream()).readFully(got); // 10 s SO_TIMEOUT
-                assertEquals("ping", new String(got, US_ASCII));
-                w.get(10, TimeUnit.SECONDS);
-                assertEquals(0, s.writable().queuedBytes());
-            } finally {
-                release.countDown();
-            }
+            pingArrivesWhileTheIoThreadIsBusy(s, far);
             far.close();
+        }
+    }
+
+    /** With the only I/O thread blocked ({@link #blockIoThread}), a write of "ping" to {@code far} arrives and completes. */
+    static void pingArrivesWhileTheIoThreadIsBusy(TcpSocket s, Socket far) throws Exception {
+        far.setSoTimeout(10_000);
+        CountDownLatch release = blockIoThread(s, far);
+        try {
+            CompletableFuture<Void> w = s.writable().write("ping".getBytes(US_ASCII)).toCompletableFuture();
+            byte[] got = new byte[4];
+            new DataInputStream(far.getInputStream()).readFully(got); // 10 s SO_TIMEOUT
+            assertEquals("ping", new String(got, US_ASCII));
+            w.get(10, TimeUnit.SECONDS);
+            assertEquals(0, s.writable().queuedBytes());
+        } finally {
+            release.countDown();
         }
     }
 
@@ -100,20 +105,26 @@ class InPlaceWriteTest {
             TcpSocket s = handOff.serviceFor(Owner.of(1, "test.bundle")).openTcp("127.0.0.1", peer.port());
             await(s.opened());
             Socket far = peer.next();
-            CountDownLatch release = blockIoThread(s, far);
-            byte[] got = new byte[4];
-            try {
-                s.writable().write("ping".getBytes(US_ASCII));
-                far.setSoTimeout(500); // the I/O thread is held until release: nothing can arrive before
-                assertThrows(SocketTimeoutException.class, () -> far.getInputStream().read(got));
-            } finally {
-                release.countDown();
-            }
-            far.setSoTimeout(10_000);
-            new DataInputStream(far.getInputStream()).readFully(got);
-            assertEquals("ping", new String(got, US_ASCII));
+            pingWaitsForTheBusyIoThread(s, far);
             far.close();
         }
+    }
+
+    /** With the only I/O thread blocked, "ping" reaches {@code far} only once the thread is released. */
+    static void pingWaitsForTheBusyIoThread(TcpSocket s, Socket far) throws Exception {
+        far.setSoTimeout(10_000);
+        CountDownLatch release = blockIoThread(s, far);
+        byte[] got = new byte[4];
+        try {
+            s.writable().write("ping".getBytes(US_ASCII));
+            far.setSoTimeout(500); // the I/O thread is held until release: nothing can arrive before
+            assertThrows(SocketTimeoutException.class, () -> far.getInputStream().read(got));
+        } finally {
+            release.countDown();
+        }
+        far.setSoTimeout(10_000);
+        new DataInputStream(far.getInputStream()).readFully(got);
+        assertEquals("ping", new String(got, US_ASCII));
     }
 
     /**

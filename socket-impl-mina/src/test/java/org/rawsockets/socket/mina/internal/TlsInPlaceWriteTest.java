@@ -2,13 +2,11 @@ package org.rawsockets.socket.mina.internal;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.rawsockets.socket.mina.internal.TcpEngineTest.await;
 
 import java.io.DataInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,17 +78,7 @@ class TlsInPlaceWriteTest {
         try (SSLServerSocket server = server()) {
             Pair p = open(engine, server);
             try (SSLSocket far = p.far()) {
-                CountDownLatch release = InPlaceWriteTest.blockIoThread(p.s(), far);
-                try {
-                    CompletableFuture<Void> w = p.s().writable().write("ping".getBytes(US_ASCII)).toCompletableFuture();
-                    byte[] got = new byte[4];
-                    new DataInputStream(far.getInputStream()).readFully(got); // 10 s SO_TIMEOUT
-                    assertEquals("ping", new String(got, US_ASCII));
-                    w.get(10, TimeUnit.SECONDS);
-                    assertEquals(0, p.s().writable().queuedBytes());
-                } finally {
-                    release.countDown();
-                }
+                InPlaceWriteTest.pingArrivesWhileTheIoThreadIsBusy(p.s(), far);
                 // and after it, through the same TLS handler, both ways
                 await(p.s().writable().write("pong".getBytes(US_ASCII)));
                 byte[] got = new byte[4];
@@ -178,18 +166,7 @@ class TlsInPlaceWriteTest {
         try (handOff; SSLServerSocket server = server()) {
             Pair p = open(handOff, server);
             try (SSLSocket far = p.far()) {
-                CountDownLatch release = InPlaceWriteTest.blockIoThread(p.s(), far);
-                byte[] got = new byte[4];
-                try {
-                    p.s().writable().write("ping".getBytes(US_ASCII));
-                    far.setSoTimeout(500); // the I/O thread is held until release: nothing can arrive before
-                    assertThrows(SocketTimeoutException.class, () -> far.getInputStream().read(got));
-                } finally {
-                    release.countDown();
-                }
-                far.setSoTimeout(10_000);
-                new DataInputStream(far.getInputStream()).readFully(got);
-                assertEquals("ping", new String(got, US_ASCII));
+                InPlaceWriteTest.pingWaitsForTheBusyIoThread(p.s(), far);
             }
         }
     }
