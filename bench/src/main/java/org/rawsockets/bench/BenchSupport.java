@@ -181,4 +181,17 @@ public final class BenchSupport {
     public static String fmt(String pattern, Object... args) {
         return String.format(Locale.ROOT, pattern, args);
     }
+
+    /**
+     * Deletes a suite's temporary folder (its peers' configuration, certificates and logs) and
+     * everything in it, deepest first; says so on stderr when it cannot (a leftover in /tmp must not
+     * fail the report).
+     */
+    public static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            System.err.println("could not remove " + dir + ": " + e);
+        }
+    }
 }

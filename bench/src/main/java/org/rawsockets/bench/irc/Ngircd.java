@@ -120,11 +120,7 @@ final class Ngircd implements AutoCloseable {
         }
         if (!process.isAlive()) {
             // its configuration and output (failures carry the output's tail in their message)
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                System.err.println("could not remove " + dir + ": " + e);
-            }
+            org.rawsockets.bench.BenchSupport.deleteTree(dir);
         }
     }
 }

@@ -126,6 +126,7 @@ public final class MqttBench {
             engine.close();
             broker.destroy();
             broker.waitFor(10, TimeUnit.SECONDS);
+            org.rawsockets.bench.BenchSupport.deleteTree(dir);
         }
     }
 

@@ -126,9 +126,7 @@ public final class PrintBench {
                 p.destroy();
                 p.waitFor(5, TimeUnit.SECONDS);
             }
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-            }
+            org.rawsockets.bench.BenchSupport.deleteTree(dir);
         }
     }
 

@@ -128,6 +128,7 @@ public final class TlsBench {
             resuming.destroy();
             full.waitFor(5, TimeUnit.SECONDS);
             resuming.waitFor(5, TimeUnit.SECONDS);
+            BenchSupport.deleteTree(dir); // its certificate, key and PKCS#12 file
         }
     }
 
