@@ -2,11 +2,16 @@ package org.rawsockets.socket.mina.internal;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rawsockets.socket.mina.internal.TcpEngineTest.await;
 
 import java.io.DataInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
+import org.apache.mina.core.filterchain.IoFilterAdapter;
+import org.apache.mina.core.session.IoSession;
+import org.apache.mina.core.write.WriteRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,8 +99,10 @@ class TlsInPlaceWriteTest {
     /**
      * Writes above the high-water mark complete when their records are written: here while the
      * records written in place are reported sent, and each completion makes the next write (its
-     * records written in place and reported in turn). Every byte arrives, in order, and the last
-     * write completes.
+     * records written in place and reported in turn). Every byte arrives, in order, the last write
+     * completes, and each record is reported sent once: a write made from a completion raises only
+     * its own records' events, not again those of the report that called it (MINA's TLS handler
+     * would be told twice of a record; the futures are safe either way).
      */
     @Test
     void writesMadeFromCompletionsArriveInOrder() throws Exception {
@@ -100,6 +110,9 @@ class TlsInPlaceWriteTest {
         int size = 100_000; // above the engine's 64 KiB high-water mark: done once written
         try (SSLServerSocket server = server()) {
             Pair p = open(engine, server);
+            SentReports reports = new SentReports();
+            ((TcpConnection.Facade) p.s()).connection().session.getFilterChain()
+                    .addBefore(TlsWatch.NAME, "sent-reports", reports);
             try (SSLSocket far = p.far()) {
                 CompletableFuture<String> checked = CompletableFuture.supplyAsync(() -> {
                     try {
@@ -133,6 +146,72 @@ class TlsInPlaceWriteTest {
                 assertEquals("ok", checked.get(20, TimeUnit.SECONDS));
                 assertEquals(0, p.s().writable().queuedBytes());
             }
+            reports.assertEachOnce(writes);
+        }
+    }
+
+    /**
+     * A write made while the records written in place are being reported sent (as a listener of a
+     * write's future may, on that thread) is written in place in turn and raises only its own
+     * records' events, not again those of the report it was made in.
+     */
+    @Test
+    void aWriteMadeWhileRecordsAreReportedReportsOnlyItsOwn() throws Exception {
+        try (SSLServerSocket server = server()) {
+            Pair p = open(engine, server);
+            SentReports reports = new SentReports();
+            CompletableFuture<CompletableFuture<Void>> nested = new CompletableFuture<>();
+            reports.duringFirstReportInPlace = () -> nested.complete(
+                    p.s().writable().write("nested".getBytes(US_ASCII)).toCompletableFuture());
+            ((TcpConnection.Facade) p.s()).connection().session.getFilterChain()
+                    .addBefore(TlsWatch.NAME, "sent-reports", reports);
+            try (SSLSocket far = p.far()) {
+                await(p.s().writable().write("first".getBytes(US_ASCII)));
+                await(nested.get(10, TimeUnit.SECONDS));
+                byte[] got = new byte[11];
+                new DataInputStream(far.getInputStream()).readFully(got);
+                assertEquals("firstnested", new String(got, US_ASCII));
+            }
+            reports.assertEachOnce(2);
+        }
+    }
+
+    /**
+     * Counts the "sent" events of what MINA's TLS handler passes down (by identity: each a buffer of
+     * one or more records, ReportingSslEngine wraps as many as fit).
+     */
+    static final class SentReports extends IoFilterAdapter {
+        // the engine's I/O threads are named rawsockets-io-N (MinaSocketEngine)
+        private final Map<WriteRequest, Integer> times = new IdentityHashMap<>();
+        private final List<String> twice = new ArrayList<>();
+        private int elsewhere;
+        /** Run (once) on the caller's thread when the first record buffer written in place is reported. */
+        volatile Runnable duringFirstReportInPlace;
+
+        @Override
+        public void messageSent(NextFilter next, IoSession s, WriteRequest request) throws Exception {
+            boolean inPlace = !Thread.currentThread().getName().startsWith("rawsockets-io");
+            Runnable r = duringFirstReportInPlace;
+            if (inPlace && r != null) {
+                duringFirstReportInPlace = null;
+                r.run();
+            }
+            synchronized (this) {
+                if (times.merge(request, 1, Integer::sum) > 1) {
+                    twice.add(request + " on " + Thread.currentThread().getName());
+                }
+                if (inPlace) {
+                    elsewhere++;
+                }
+            }
+            next.messageSent(s, request);
+        }
+
+        /** At least {@code buffers} reported, none twice, some of them on callers' threads (in place). */
+        synchronized void assertEachOnce(int buffers) {
+            assertEquals(List.of(), twice, "record buffers reported sent more than once");
+            assertTrue(times.size() >= buffers, times.size() + " record buffers reported, expected at least " + buffers);
+            assertTrue(elsewhere > 0, "no record buffer was reported sent outside the I/O threads (none written in place)");
         }
     }
 
