@@ -2,17 +2,23 @@ package org.rawsockets.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -111,6 +117,11 @@ final class AttachServer implements AutoCloseable {
             // and leave a symbolic link in data/ (the client follows it).
             bound = shortSocketPath(home);
             Files.deleteIfExists(bound);
+            int swept = sweepStale(bound.getParent(), STALE_AFTER);
+            if (swept > 0) {
+                log.println("gateway: removed " + swept + " stale attach socket(s) from " + bound.getParent()
+                        + " (left by gateways that did not stop cleanly)");
+            }
         }
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -152,6 +163,55 @@ final class AttachServer implements AutoCloseable {
             return dir.resolve(HexFormat.of().formatHex(h, 0, 8) + ".sock");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** How old a socket file without a listener must be before {@link #sweepStale} removes it. */
+    static final Duration STALE_AFTER = Duration.ofMinutes(1);
+
+    /**
+     * Removes the sockets in the short folder that nobody listens on any more: a gateway killed
+     * without stopping leaves its socket there, and its own folder (with the link to it) may be gone
+     * for good, so no later start of that gateway would reuse the name. A socket counts as stale when
+     * connecting to it is refused (no listener; a live gateway accepts, or its backlog is full and the
+     * non-blocking connect does not complete) and it is older than {@code minAge} (a gateway that
+     * just bound its socket is listening already: bind and listen are one call, the age only covers
+     * clocks and races). Only socket files named {@code *.sock} are touched. Best effort: a file that
+     * cannot be read or removed is left.
+     *
+     * @return how many were removed
+     */
+    static int sweepStale(Path dir, Duration minAge) {
+        int removed = 0;
+        Instant before = Instant.now().minus(minAge);
+        try (DirectoryStream<Path> socks = Files.newDirectoryStream(dir, "*.sock")) {
+            for (Path p : socks) {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (!a.isOther() || a.lastModifiedTime().toInstant().isAfter(before) || !refused(p)) {
+                        continue;
+                    }
+                    if (Files.deleteIfExists(p)) {
+                        removed++;
+                    }
+                } catch (IOException | RuntimeException skipped) {
+                    // best effort: left as it is
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // best effort
+        }
+        return removed;
+    }
+
+    /** Whether a connection to the socket at {@code p} is refused (nothing listens on it). */
+    private static boolean refused(Path p) throws IOException {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.configureBlocking(false);
+            probe.connect(UnixDomainSocketAddress.of(p));
+            return false;
+        } catch (ConnectException e) {
+            return true;
         }
     }
 
