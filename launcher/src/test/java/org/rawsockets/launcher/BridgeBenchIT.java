@@ -59,6 +59,8 @@ class BridgeBenchIT {
      * How the page runs, one table each: {@code chromium} (Chromium started alone, no DevTools client, as
      * a user's browser) and {@code playwright} (through Playwright, which records every WebSocket frame).
      */
+    /** More JVM options for the gateway (e.g. an engine switch to compare): {@code -Dbridge.bench.gatewayOpts="..."}. */
+    static final String GATEWAY_OPTS = System.getProperty("bridge.bench.gatewayOpts", "");
     static final List<String> DRIVERS = List.of(System.getProperty("bridge.bench.drivers", "chromium,playwright").split(","));
     static final java.util.Map<String, String> DRIVER_NAMES = java.util.Map.of("chromium", "Chromium alone (no DevTools)",
             "playwright", "Chromium through Playwright (DevTools attached)");
@@ -96,7 +98,8 @@ class BridgeBenchIT {
                     "grant.bench = origin:http://127.0.0.1:* tcp 127.0.0.1 " + echo.port() + "\n");
             Path safepoints = home.resolve("safepoints.log").toAbsolutePath();
             GatewayProcessIT.Running g = gateway.start(home, true,
-                    java.util.Map.of("GATEWAY_OPTS", BridgeBenchPauses.jvmOptions(safepoints)), "--headless");
+                    java.util.Map.of("GATEWAY_OPTS", (BridgeBenchPauses.jvmOptions(safepoints) + " " + GATEWAY_OPTS).trim()),
+                    "--headless");
             g.awaitLine("gateway ready in|gateway started", WAIT);
             int port = HttpServerProcessIT.awaitHttpPort(home);
             String origin = "http://127.0.0.1:" + port;
@@ -167,7 +170,8 @@ class BridgeBenchIT {
         rows.add(String.format(Locale.ROOT, "Bridge benchmark (issue 19) %s, %s: %d MiB bulk, %d x 64 B round trips,"
                 + " in %d rounds, warm-up %d x (%d MiB + %d)%s; %s", Instant.now(), DRIVER_NAMES.getOrDefault(driver, driver), MIB, ROUND_TRIPS, ROUNDS, WARM_ROUNDS,
                 WARM_MIB, WARM_TRIPS,
-                SEND_WINDOW > 0 ? ", bridge sendWindow " + SEND_WINDOW : "", timer));
+                (SEND_WINDOW > 0 ? ", bridge sendWindow " + SEND_WINDOW : "")
+                        + (GATEWAY_OPTS.isBlank() ? "" : ", gateway " + GATEWAY_OPTS), timer));
         rows.add(String.format(Locale.ROOT, "%-26s %12s %12s %8s %8s  %s", "", "bridge", "plain WS", "ratio", "target", ""));
         double t = bulk[0] / bulk[1];
         rows.add(String.format(Locale.ROOT, "%-26s %12.1f %12.1f %8.2f %8s  %s", "bulk MiB/s (each way)", bulk[0], bulk[1], t,
