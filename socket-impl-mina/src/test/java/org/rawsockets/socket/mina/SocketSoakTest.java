@@ -26,28 +26,35 @@ import org.rawsockets.socket.ReadResult;
 import org.rawsockets.socket.SocketService;
 import org.rawsockets.socket.TcpSocket;
 import org.rawsockets.socket.TcpSocketOptions;
+import org.rawsockets.socket.TlsMode;
+import org.rawsockets.socket.TlsOptions;
 import org.rawsockets.socket.UdpMessage;
 import org.rawsockets.socket.UdpSocket;
 import org.rawsockets.socket.UdpSocketOptions;
+import org.rawsockets.socket.contract.TestPki;
 import org.rawsockets.socket.testing.NodeEchoPeer;
 import org.rawsockets.socket.testing.ProcessSample;
 
 /**
- * Soak of the socket service (issue 21): many TCP and connected UDP sockets held open and used at a
- * steady rate against a node echo server (TCP and UDP, its own process), for a set time. Every
+ * Soak of the socket service (issue 21): many TCP, TLS and connected UDP sockets held open and used at
+ * a steady rate against a node echo server (TCP, TLS and UDP, its own process), for a set time. A TLS
+ * socket's every tenth message is {@value #TLS_LARGE} bytes (many records, above the write high-water
+ * mark: the records a caller writes in place and those MINA writes meet). Every
  * interval it prints messages echoed, p50/p99 round trip, heap after a full GC, RSS, threads and file
  * descriptors; at the end the heap's slope over the run. Every echo is checked byte for byte; a
- * TCP error, a wrong echo or a TCP message without its echo fails the run (UDP datagrams lost on
+ * TCP or TLS error, a wrong echo or a message without its echo fails the run (UDP datagrams lost on
  * loopback are counted, not failed).
  *
- * <p>The normal build runs a short one (40 TCP + 10 UDP sockets, 12 s). The soak:
+ * <p>The normal build runs a short one (40 TCP + 10 TLS + 10 UDP sockets, 12 s). The soak:
  * {@code ./mvnw -B -pl socket-impl-mina -am verify -Dtest=SocketSoakTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dsoak.tcp=900 -Dsoak.udp=100 -Dsoak.seconds=3600 -Dsoak.interval=60}.
+ * -Dsoak.tcp=800 -Dsoak.tls=100 -Dsoak.udp=100 -Dsoak.seconds=3600 -Dsoak.interval=60}.
  */
 @Timeout(value = 3, unit = TimeUnit.HOURS)
 class SocketSoakTest {
 
     private static final int SIZE = 512;
+    /** Every tenth message of a TLS socket. */
+    static final int TLS_LARGE = 200_000;
 
     @TempDir
     Path dir;
@@ -78,6 +85,7 @@ class SocketSoakTest {
     @Test
     void manySocketsHeldAndUsedAtASteadyRate() throws Exception {
         int tcp = Integer.getInteger("soak.tcp", 40);
+        int tls = Integer.getInteger("soak.tls", 10);
         int udp = Integer.getInteger("soak.udp", 10);
         long seconds = Long.getLong("soak.seconds", 12);
         long interval = Long.getLong("soak.interval", 3);
@@ -85,7 +93,8 @@ class SocketSoakTest {
         Files.deleteIfExists(REPORT);
         MinaContractFixture fx = new MinaContractFixture();
         ScheduledExecutorService pace = Executors.newScheduledThreadPool(2);
-        try (NodeEchoPeer echo = NodeEchoPeer.start(dir)) {
+        TestPki pki = TestPki.get();
+        try (NodeEchoPeer echo = NodeEchoPeer.start(dir, pki.serverPem(), pki.serverKey())) {
             int tcpPort = echo.tcpPort();
             int udpPort = echo.udpPort();
             SocketService service = fx.open("soak");
@@ -102,6 +111,15 @@ class SocketSoakTest {
                 s.opened().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 tcps.add(s);
             }
+            List<TcpSocket> tlss = new ArrayList<>();
+            TcpSocketOptions tlsOptions = TcpSocketOptions.builder().noDelay(true)
+                    .tls(TlsOptions.builder().mode(TlsMode.ON).trustedCertificatesPem(pki.read(pki.caPem())).build())
+                    .build();
+            for (int i = 0; i < tls; i++) {
+                TcpSocket s = service.openTcp("127.0.0.1", echo.tlsPort(), tlsOptions);
+                s.opened().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                tlss.add(s);
+            }
             for (int i = 0; i < udp; i++) {
                 UdpSocket s = service.openUdp(UdpSocketOptions.connected("127.0.0.1", udpPort));
                 s.opened().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -112,13 +130,16 @@ class SocketSoakTest {
             List<CompletableFuture<Void>> loops = new ArrayList<>();
             Totals totals = new Totals(window, echoed, udpLost, failure);
             for (int i = 0; i < tcps.size(); i++) {
-                loops.add(new TcpLoop(tcps.get(i), i, pace, period, end, totals).start(7919));
+                loops.add(new TcpLoop(tcps.get(i), "TCP", SIZE, i, pace, period, end, totals).start(7919));
+            }
+            for (int i = 0; i < tlss.size(); i++) {
+                loops.add(new TcpLoop(tlss.get(i), "TLS", TLS_LARGE, i, pace, period, end, totals).start(6007));
             }
             for (int i = 0; i < udps.size(); i++) {
                 loops.add(new UdpLoop(udps.get(i), i, pace, period, end, totals).start(104729));
             }
-            report("soak: %d TCP + %d UDP sockets, %d messages/s each of %d bytes, %d s; %s%n", tcp, udp,
-                    perSecond, SIZE, seconds, before);
+            report("soak: %d TCP + %d TLS + %d UDP sockets, %d messages/s each of %d bytes (TLS: every tenth %d),"
+                    + " %d s; %s%n", tcp, tls, udp, perSecond, SIZE, TLS_LARGE, seconds, before);
             report("  t(s)  echoed/s   p50(us)   p99(us)  heap-after-GC(MiB)  RSS(MiB)  threads  fds%n");
             List<double[]> heap = new ArrayList<>();
             long start = System.nanoTime();
@@ -142,6 +163,9 @@ class SocketSoakTest {
             }
             CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             for (TcpSocket s : tcps) {
+                s.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            for (TcpSocket s : tlss) {
                 s.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
             for (UdpSocket s : udps) {
@@ -218,26 +242,36 @@ class SocketSoakTest {
         }
     }
 
-    /** A TCP socket's loop: write the message, read exactly its length back, compare. */
+    /**
+     * A TCP or TLS socket's loop: write the message, read exactly its length back, compare. Messages
+     * are {@value #SIZE} bytes; with {@code large} above that, every tenth is {@code large} bytes.
+     */
     private static final class TcpLoop extends Loop {
         final TcpSocket s;
-        final byte[] out = new byte[SIZE];
-        final ByteBuffer in = ByteBuffer.allocate(SIZE);
+        final String kind;
+        final byte[] small = new byte[SIZE];
+        final byte[] big;
+        final ByteBuffer in;
 
-        TcpLoop(TcpSocket s, int id, ScheduledExecutorService pace, long periodMicros, long end, Totals totals) {
+        TcpLoop(TcpSocket s, String kind, int large, int id, ScheduledExecutorService pace, long periodMicros, long end,
+                Totals totals) {
             super(id, pace, periodMicros, end, totals);
             this.s = s;
+            this.kind = kind;
+            this.big = large > SIZE ? new byte[large] : small;
+            this.in = ByteBuffer.allocate(big.length);
         }
 
         @Override
         CompletionStage<Void> exchange(long n, long t0) {
+            byte[] out = n % 10 == 0 ? big : small;
             fill(out, id, n);
-            in.clear();
+            in.clear().limit(out.length);
             return s.writable().write(ByteBuffer.wrap(out))
-                    .thenCompose(v -> s.readable().readInto(in, SIZE, Duration.ofSeconds(30))).thenAccept(k -> {
-                        if (k != SIZE || !Arrays.equals(in.array(), out)) {
-                            throw new AssertionError("TCP socket " + id + " message " + n + ": the echo differs (" + k
-                                    + " bytes)");
+                    .thenCompose(v -> s.readable().readInto(in, out.length, Duration.ofSeconds(30))).thenAccept(k -> {
+                        if (k != out.length || !Arrays.equals(in.array(), 0, out.length, out, 0, out.length)) {
+                            throw new AssertionError(kind + " socket " + id + " message " + n + ": the echo differs ("
+                                    + k + " of " + out.length + " bytes)");
                         }
                         echoed(t0);
                     });
