@@ -56,9 +56,14 @@ async function runPage(url, onConsole, options = {}) {
   const { spawn } = require('child_process');
   const readline = require('readline');
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rawsockets-chromium-'));
+  // Chromium's own temporary files (its process-singleton folder, which a stopped browser leaves behind
+  // in $TMPDIR) go inside the profile, removed with it below
+  const tmp = path.join(profile, 'tmp');
+  fs.mkdirSync(tmp);
   const chromium = spawn(EXECUTABLE, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-logging=stderr', '--v=0',
-    `--user-data-dir=${profile}`, ...(options.args || []), url], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    `--user-data-dir=${profile}`, ...(options.args || []), url],
+  { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, TMPDIR: tmp } });
   // its own process group: stopping it stops its renderer and helper processes too
   const signal = (sig) => {
     try {

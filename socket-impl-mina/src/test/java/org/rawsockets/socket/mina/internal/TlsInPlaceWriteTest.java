@@ -181,15 +181,15 @@ class TlsInPlaceWriteTest {
      * one or more records, ReportingSslEngine wraps as many as fit).
      */
     static final class SentReports extends IoFilterAdapter {
-        // the engine's I/O threads are named rawsockets-io-N (MinaSocketEngine)
         private final Map<WriteRequest, Integer> times = new IdentityHashMap<>();
         private final List<String> twice = new ArrayList<>();
-        private int elsewhere;
+        private int reportedInPlace;
         /** Run (once) on the caller's thread when the first record buffer written in place is reported. */
         volatile Runnable duringFirstReportInPlace;
 
         @Override
         public void messageSent(NextFilter next, IoSession s, WriteRequest request) throws Exception {
+            // not on one of the engine's I/O threads (rawsockets-io-N): a record written in place
             boolean inPlace = !Thread.currentThread().getName().startsWith("rawsockets-io");
             Runnable r = duringFirstReportInPlace;
             if (inPlace && r != null) {
@@ -201,7 +201,7 @@ class TlsInPlaceWriteTest {
                     twice.add(request + " on " + Thread.currentThread().getName());
                 }
                 if (inPlace) {
-                    elsewhere++;
+                    reportedInPlace++;
                 }
             }
             next.messageSent(s, request);
@@ -211,7 +211,7 @@ class TlsInPlaceWriteTest {
         synchronized void assertEachOnce(int buffers) {
             assertEquals(List.of(), twice, "record buffers reported sent more than once");
             assertTrue(times.size() >= buffers, times.size() + " record buffers reported, expected at least " + buffers);
-            assertTrue(elsewhere > 0, "no record buffer was reported sent outside the I/O threads (none written in place)");
+            assertTrue(reportedInPlace > 0, "no record buffer was reported sent outside the I/O threads (none written in place)");
         }
     }
 
