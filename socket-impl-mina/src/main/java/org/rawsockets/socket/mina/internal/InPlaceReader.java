@@ -24,9 +24,13 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * whoever wants the channel back waits it out, a few microseconds) and {@link #OFF} (for good: a
  * STARTTLS upgrade began, {@link #disable}). The reader takes the channel only after the I/O
  * thread's last read filled its whole buffer (the kernel holds more: a bulk transfer the network is
- * ahead in), never while the I/O thread is inside a read (a reader that finds bytes queued claims
- * it, and the I/O thread hands it over as that read ends, {@link #claim}), and it reads in place only
- * with the queue empty: every byte reaches the caller in the peer's order. It gives the channel back to the I/O thread when a read in place
+ * ahead in), never while the I/O thread is inside a read (it spins briefly for that read to end, or
+ * takes a free channel when it finds bytes queued, {@link #claim}), and it reads in place only with
+ * the queue empty: every byte reaches the caller in the peer's order. Only the reader's own thread,
+ * inside a read, ever makes the reader the owner, so a reader that waits for the I/O thread never
+ * holds the channel: the I/O thread does not hand the channel over by itself (it did, to a reader
+ * that had asked while it read, and when that reader had meanwhile gone to wait for the I/O thread,
+ * neither read again: a blocking download stalled until its read timeout). It gives the channel back to the I/O thread when a read in place
  * finds nothing (the reader caught up: it then waits for the I/O thread as before), at the end of
  * the stream or an error (both then take the I/O thread's usual path), when the stream is
  * cancelled, and when {@code available()} is asked (a caller polling it sees queued bytes again).
@@ -71,8 +75,6 @@ final class InPlaceReader {
      * {@link #READER}); the reader takes the channel only then.
      */
     private volatile boolean backlog;
-    /** The reader asked for the channel while the I/O thread read ({@link #claim}). */
-    private volatile boolean claimed;
     /** Reads done in place and hand-backs (tests). */
     private volatile long inPlaceReads;
     private volatile long handBacks;
@@ -117,13 +119,6 @@ final class InPlaceReader {
     void ioEnd(int n, int capacity) {
         if ((int) OWNER.getVolatile(this) == IO) { // else OFF: nothing to give back
             backlog = n == capacity;
-            if (claimed) {
-                claimed = false;
-                if (backlog && !rx.isFinished()) {
-                    OWNER.setVolatile(this, READER);
-                    return;
-                }
-            }
             OWNER.setVolatile(this, FREE);
         }
     }
@@ -189,16 +184,13 @@ final class InPlaceReader {
     }
 
     /**
-     * The reader found bytes queued (it copies them first): if the network is ahead, it takes the
-     * channel now (one attempt, no wait), so that the I/O thread queues no more behind them and the
-     * reads after the queue's last byte are done in place.
+     * The reader found bytes queued (it copies them next, then returns): if the network is ahead and
+     * the I/O thread is not reading, it takes the channel now (one attempt, no wait), so that the I/O
+     * thread queues no more behind them and the reads after the queue's last byte are done in place.
      */
     void claim() {
-        if (backlog && !OWNER.compareAndSet(this, FREE, READER) && (int) OWNER.getVolatile(this) == IO) {
-            claimed = true; // the I/O thread hands it over as its read ends
-            if ((int) OWNER.getVolatile(this) != IO) {
-                claimed = false; // that read ended before it could see the claim: no stale claim for a later one
-            }
+        if (backlog) {
+            OWNER.compareAndSet(this, FREE, READER);
         }
     }
 
@@ -229,7 +221,6 @@ final class InPlaceReader {
      * waits out a read in place in progress) and resumes its reads if it suspended them.
      */
     void handBack() {
-        claimed = false;
         if (settle(FREE)) {
             backlog = false;
             handBacks++;

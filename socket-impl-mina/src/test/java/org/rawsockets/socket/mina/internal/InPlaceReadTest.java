@@ -116,6 +116,79 @@ class InPlaceReadTest {
     }
 
     /**
+     * The I/O thread never makes a waiting reader the owner of the channel. A reader that found bytes
+     * queued while the I/O thread was reading asked for the channel ({@code claim}); having copied them,
+     * it found its queue empty, gave up waiting for that read to end (after a millisecond) and waited
+     * for the I/O thread. Handing it the channel as that read ended left nobody reading: the I/O
+     * thread read nothing more for a reader that held the channel, the reader waited for the I/O
+     * thread, and the download stalled until its read timed out (seen once in a few socket bench
+     * runs, in a fresh JVM). The I/O thread's side of that race is played here on the test thread
+     * while the real one has nothing to read.
+     */
+    @Test
+    void aReaderWaitingForTheIoThreadIsNeverMadeTheOwner() throws Exception {
+        CountDownLatch more = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        try (Peers.Server peer = new Peers.Server(p -> {
+            try {
+                OutputStream out = p.getOutputStream();
+                out.write(1);
+                out.flush();
+                if (more.await(20, TimeUnit.SECONDS)) {
+                    out.write(new byte[] { 2, 3, 4 });
+                    out.flush();
+                }
+                done.await(20, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                // the test failed or ended
+            } finally {
+                closeQuietly(p);
+            }
+        })) {
+            TcpSocket s = sockets.openTcp("127.0.0.1", peer.port());
+            await(s.opened());
+            InputStream in = s.readable().inputStream(Duration.ofSeconds(5));
+            assertEquals(1, in.read(), "the first byte (the view's in-place reader is made now)");
+            InPlaceReader r = inPlace(s);
+            assertNotNull(r);
+            org.apache.mina.core.session.IoSession session = ((TcpConnection.Facade) s).connection().session;
+            int full = 64 * 1024;
+            long idle = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (r.owner() != InPlaceReader.FREE) { // the I/O thread ends its read of that byte
+                assertTrue(System.nanoTime() < idle, "the I/O thread kept the channel: " + r.owner());
+                Thread.onSpinWait();
+            }
+            assertTrue(r.ioBegin(session));
+            r.ioEnd(full, full); // a read that filled its buffer: the network is ahead
+            assertTrue(r.ioBegin(session)); // the I/O thread is inside its next read
+            r.claim(); // the reader found bytes queued meanwhile
+
+            CompletableFuture<Integer> read = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    read.complete(in.read(new byte[16]));
+                } catch (IOException | RuntimeException e) {
+                    read.completeExceptionally(e);
+                }
+            }, "waiting-reader");
+            reader.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (reader.getState() != Thread.State.TIMED_WAITING) { // waits for the I/O thread
+                assertTrue(System.nanoTime() < deadline, "the reader did not go to wait: " + reader.getState());
+                Thread.onSpinWait();
+            }
+            r.ioEnd(full, full); // that read ends, its buffer full
+
+            assertEquals(InPlaceReader.FREE, r.owner(), "a waiting reader was made the owner: nobody reads");
+            more.countDown();
+            assertEquals(3, read.get(10, TimeUnit.SECONDS), "the I/O thread read the peer's next bytes");
+            done.countDown();
+            s.close();
+            await(s.closed());
+        }
+    }
+
+    /**
      * A read that waits for the network in place past its time limit gives the channel back to the
      * I/O thread and leaves the stream usable: what arrives later is read.
      */
