@@ -110,6 +110,40 @@ public abstract class LifecycleContract extends ContractSupport {
         awaitFailure(stalled, SocketClosedException.class, "a stalled write when the service is released");
     }
 
+    /**
+     * A write or read made once the owner released the service (a protocol client's worker racing its
+     * bundle's stop) fails with the release as its reason, the owner named: at once, and after the
+     * socket finished closing. (Found by the SMTP churn: a write made just after the release was queued
+     * and failed as a bare "the socket ... is closed" when the connection went.)
+     */
+    @Test
+    void aWriteOrReadAfterTheReleaseFailsNamingIt() throws IOException {
+        JdkServer server = jdkServer();
+        TcpSocket socket = service.openTcp("127.0.0.1", server.port());
+        await(socket.opened(), "open");
+        server.accept();
+        UdpSocket udp = service.openUdp(UdpSocketOptions.connected("127.0.0.1", server.port()));
+        await(udp.opened(), "udp open");
+        fixture.release(service);
+        assertReleased(awaitFailure(socket.writable().write(ascii("late")), SocketClosedException.class,
+                "a write right after the release"));
+        assertReleased(awaitFailure(udp.writable().write(org.rawsockets.socket.UdpMessage.of(ascii("late"))),
+                SocketClosedException.class, "a datagram sent right after the release"));
+        assertReleased(awaitFailure(socket.readable().read(), SocketClosedException.class,
+                "a read right after the release"));
+        Stages.future(socket.closed()).handle((v, e) -> null).join();
+        assertReleased(awaitFailure(socket.writable().write(ascii("later")), SocketClosedException.class,
+                "a write after the socket closed"));
+        Stages.future(udp.closed()).handle((v, e) -> null).join();
+        assertReleased(awaitFailure(udp.writable().write(org.rawsockets.socket.UdpMessage.of(ascii("later"))),
+                SocketClosedException.class, "a datagram sent after the socket closed"));
+    }
+
+    private static void assertReleased(SocketClosedException e) {
+        assertTrue(e.getMessage().contains(OWNER) && e.getMessage().contains("released"),
+                "the failure names the owner's release: " + e.getMessage());
+    }
+
     @Test
     void adminListsAllOwnersAndClosesById() throws IOException {
         JdkServer server = jdkServer();

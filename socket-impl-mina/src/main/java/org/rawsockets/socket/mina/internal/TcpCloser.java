@@ -223,6 +223,9 @@ final class TcpCloser {
         }
         TcpConnection.Facade up;
         synchronized (c.st) {
+            // before the queued writes fail: a write made from now on is refused with the reason too,
+            // not queued and failed later, when the session is gone, as a bare "closed"
+            reason = c.st.release(reason);
             up = c.tlsLayer.takeUpgrading();
         }
         c.facade().tx.failAll(reason);
@@ -274,10 +277,12 @@ final class TcpCloser {
         boolean wasOpened;
         boolean opening;
         boolean closedHere;
+        SocketClosedException released;
         synchronized (c.st) {
             if (!c.st.sessionClosed()) {
                 return;
             }
+            released = c.st.released();
             closedHere = c.st.closeRequested() || c.st.aborted();
             err = c.st.error;
             f = c.facade();
@@ -295,7 +300,8 @@ final class TcpCloser {
                     null));
             return;
         }
-        SocketClosedException closedErr = new SocketClosedException("the socket to " + c.where() + " is closed");
+        SocketClosedException closedErr = released != null ? released
+                : new SocketClosedException("the socket to " + c.where() + " is closed");
         if (err == null) {
             f.rx.end();
         } else {

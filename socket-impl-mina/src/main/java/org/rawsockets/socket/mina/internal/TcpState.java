@@ -68,6 +68,8 @@ final class TcpState {
     private boolean sessionGone;
     /** The error that ended the connection; set once. Read without the lock where a stale null is harmless. */
     volatile Throwable error;
+    /** Why the owner's release closed the connection (its service was released); set once. */
+    private SocketClosedException released;
 
     /** @param where names the connection in messages (host, address, port) */
     TcpState(Supplier<String> where) {
@@ -155,6 +157,23 @@ final class TcpState {
         toClosing();
     }
 
+    /**
+     * The owner released its socket service: records {@code reason} (the first one counts), which
+     * every later write and the close are then failed with, rather than a bare "closed". Returns the
+     * reason that counts.
+     */
+    synchronized SocketClosedException release(SocketClosedException reason) {
+        if (released == null) {
+            released = reason;
+        }
+        return released;
+    }
+
+    /** The release's reason, or null if the owner did not release the service. */
+    synchronized SocketClosedException released() {
+        return released;
+    }
+
     /** close() was called (after the open; before it, {@link #failOpen}): moves to CLOSING. False if it was called before. */
     synchronized boolean requestClose() {
         boolean first = !closeRequested;
@@ -236,6 +255,9 @@ final class TcpState {
     synchronized Throwable writeRefusal(boolean finished) {
         if (error != null) {
             return error;
+        }
+        if (released != null) {
+            return released;
         }
         if (aborted) {
             return new SocketClosedException("the socket to " + where.get() + " was aborted");

@@ -406,22 +406,7 @@ final class TcpTx implements TcpWritable {
 
     /** Why a write is refused now, or null (under the connection). */
     private Throwable writeRefusal() {
-        if (retired != null) {
-            return retired;
-        }
-        if (c.st.error != null) {
-            return c.st.error;
-        }
-        if (c.st.aborted()) {
-            return new SocketClosedException("the socket to " + c.where() + " was aborted");
-        }
-        if (c.st.writeCloseRequested()) {
-            return new SocketClosedException("the writable side of the socket to " + c.where() + " is closed");
-        }
-        if (c.isFinished()) {
-            return new SocketClosedException("the socket to " + c.where() + " is closed");
-        }
-        return null;
+        return retired != null ? retired : c.st.writeRefusal(c.isFinished());
     }
 
     @Override

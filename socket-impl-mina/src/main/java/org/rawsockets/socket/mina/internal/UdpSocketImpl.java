@@ -59,6 +59,8 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
     // guarded by this
     private boolean openFinished;
     private boolean closing;
+    /** Why the owner's release closed it: later sends fail with it. Set once, under this. */
+    private volatile SocketClosedException released;
 
     UdpSocketImpl(OwnedService owner, UdpSocketOptions options, String endpointName) {
         super(owner, options.isConnected() ? SocketKind.UDP_CONNECTED : SocketKind.UDP_BOUND,
@@ -257,8 +259,19 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             failOpen(reason);
             return;
         }
+        synchronized (this) {
+            if (released == null) {
+                released = reason;
+            }
+        }
         rx.fail(reason);
         closeSocket();
+    }
+
+    /** Why a send fails now that the socket is closing or closed. */
+    private SocketClosedException closedError(Throwable cause) {
+        return released != null ? released
+                : new SocketClosedException("the UDP socket " + destination + " is closed", cause);
     }
 
     /** Releases the MINA resources now (engine stop: waits up to 5 s for the session to close). */
@@ -305,8 +318,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
             }
             synchronized (UdpSocketImpl.this) {
                 if (closing || isFinished()) {
-                    return CompletableFuture.failedFuture(
-                            new SocketClosedException("the UDP socket " + destination + " is closed"));
+                    return CompletableFuture.failedFuture(closedError(null));
                 }
             }
             // queued datagrams count against the bundle's buffered-bytes quota until sent or failed, as
@@ -344,8 +356,7 @@ final class UdpSocketImpl extends SocketBase implements UdpSocket {
                     f.complete(null);
                 } else {
                     Throwable c = w.getException();
-                    f.completeExceptionally(isFinished() || closing
-                            ? new SocketClosedException("the UDP socket " + destination + " is closed", c)
+                    f.completeExceptionally(isFinished() || closing ? closedError(c)
                             : NetworkReasons.of("sending a datagram on " + destination + " failed: "
                                     + (c == null ? "not sent" : c.getMessage()), c));
                 }

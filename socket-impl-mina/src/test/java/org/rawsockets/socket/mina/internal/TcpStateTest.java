@@ -196,6 +196,21 @@ class TcpStateTest {
     }
 
     @Test
+    void theReleaseIsWhatLaterWritesGetAfterAFailure() {
+        TcpState st = opened();
+        SocketClosedException release = new SocketClosedException("released");
+        assertSame(release, st.release(release));
+        assertSame(release, st.release(new SocketClosedException("again")), "the first release counts");
+        assertSame(release, st.writeRefusal(false));
+        assertSame(release, st.writeRefusal(true), "also once the session is gone");
+        TcpState failed = opened();
+        NetworkException reset = new NetworkException(NetworkException.Reason.RESET, "reset by peer", null);
+        failed.fail(reset);
+        failed.release(release);
+        assertSame(reset, failed.writeRefusal(true), "a failure before the release stays the reason");
+    }
+
+    @Test
     void aFinishedSocketRefusesWritesAsClosed() {
         TcpState st = opened();
         assertTrue(st.sessionClosed());
