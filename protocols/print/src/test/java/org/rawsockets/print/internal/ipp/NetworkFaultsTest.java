@@ -118,7 +118,7 @@ class NetworkFaultsTest extends PrintFaultsTestBase {
 
     @Test
     void lossAtMtu576TheJobArrivesWhole() throws Exception {
-        IppPrinter p = printer(Duration.ofSeconds(30));
+        IppPrinter p = printer(LOSS_LIMIT);
         net.mtu(576);
         net.loss(10);
         LossRun run = jobsThroughLoss(i -> printsWhole(p, "lossy-data-" + i, document(256 * 1024 + i),

@@ -128,7 +128,7 @@ class NetworkFaultsTest extends PrintFaultsTestBase {
 
     @Test
     void lossAtMtu576TheJobPrintsWhole() throws Exception {
-        LpdPrinter p = printer(Duration.ofSeconds(30));
+        LpdPrinter p = printer(LOSS_LIMIT);
         net.mtu(576);
         net.loss(10);
         LossRun run = jobsThroughLoss(i -> printsWhole(p, "lossy-" + i, FaultingDocument.bytes(256 * 1024 + i)));

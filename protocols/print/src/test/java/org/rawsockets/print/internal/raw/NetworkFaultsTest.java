@@ -108,7 +108,7 @@ class NetworkFaultsTest extends PrintFaultsTestBase {
 
     @Test
     void lossAtMtu576TheJobArrivesWhole() throws Exception {
-        RawPrinter p = printer(Duration.ofSeconds(30));
+        RawPrinter p = printer(LOSS_LIMIT);
         net.mtu(576);
         net.loss(10);
         LossRun run = jobsThroughLoss(i -> arrivesWhole(p, "lossy-" + i, FaultingDocument.bytes(256 * 1024 + i)));
