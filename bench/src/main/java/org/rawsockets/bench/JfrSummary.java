@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import jdk.jfr.consumer.RecordedEvent;
@@ -32,7 +33,7 @@ import jdk.jfr.consumer.RecordingFile;
 public final class JfrSummary {
 
     /** Native methods in which a thread waits rather than works (its samples are left out). */
-    static final java.util.Set<String> WAITS = java.util.Set.of("EPoll.wait", "ProcessHandleImpl.waitForProcessExit0",
+    static final Set<String> WAITS = Set.of("EPoll.wait", "ProcessHandleImpl.waitForProcessExit0",
             "FileInputStream.readBytes", "Net.poll", "Net.accept", "ProcessImpl.waitForProcessExit");
 
     private JfrSummary() {
@@ -93,7 +94,7 @@ public final class JfrSummary {
                 g.nativeSamples++;
             }
             g.self.merge(name(frames.get(0)), 1, Integer::sum);
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             for (RecordedFrame fr : frames) {
                 String n = name(fr);
                 if (seen.add(n)) {
@@ -122,13 +123,10 @@ public final class JfrSummary {
 
     private static void appendTop(StringBuilder out, Map<String, Integer> counts, int of, int top) {
         List<Map.Entry<String, Integer>> l = new ArrayList<>(counts.entrySet());
-        l.sort((a, b) -> b.getValue() != a.getValue().intValue() ? Integer.compare(b.getValue(), a.getValue())
-                : a.getKey().compareTo(b.getKey()));
-        Map<String, Integer> shown = new LinkedHashMap<>();
-        for (int i = 0; i < Math.min(top, l.size()); i++) {
-            shown.put(l.get(i).getKey(), l.get(i).getValue());
+        l.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        for (Map.Entry<String, Integer> e : l.subList(0, Math.min(top, l.size()))) {
+            out.append(String.format(Locale.ROOT, "   %5.1f%% %s%n", 100.0 * e.getValue() / Math.max(1, of), e.getKey()));
         }
-        shown.forEach((k, v) -> out.append(String.format(Locale.ROOT, "   %5.1f%% %s%n", 100.0 * v / Math.max(1, of), k)));
     }
 
     /** {@code rawsockets-io-2} → {@code rawsockets-io}; no name → {@code (unnamed)}. */

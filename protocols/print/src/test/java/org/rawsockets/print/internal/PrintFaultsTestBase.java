@@ -2,6 +2,7 @@ package org.rawsockets.print.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +34,7 @@ public abstract class PrintFaultsTestBase {
      * retransmission by the printer. The 30 s limit used before failed once (stop 31) on such a job:
      * TCP's own recovery, not a stall of the client. 90 s leaves it room; the runs stay bounded.
      */
-    protected static final java.time.Duration LOSS_LIMIT = java.time.Duration.ofSeconds(90);
+    protected static final Duration LOSS_LIMIT = Duration.ofSeconds(90);
 
     protected static MinaSocketEngine engine;
     protected static MinaSocketEngine.OwnedSocketService sockets;
