@@ -85,21 +85,30 @@ public final class MqttBench {
         try {
             awaitPort(port);
             String[] names = {"rawsockets", "hivemq", "paho"};
-            System.out.printf("%-11s %-5s %7s %12s%n", "client", "qos", "payload", "msgs/s (median of " + rounds + ")");
+            System.out.printf("%-11s %-5s %7s %12s   %s%n", "client", "qos", "payload", "msgs/s (median of " + rounds + ")",
+                    "(over all rounds' measured time: broker CPU in % of a core, broker CPU us and wake-ups per message,"
+                    + " this JVM's CPU us per message)");
             double[][] results = new double[3][qosLevels.length * sizes.length];
+            Cost[][] costs = new Cost[3][qosLevels.length * sizes.length];
             int col = 0;
             for (int qos : qosLevels) {
                 for (int size : sizes) {
                     for (int c = 0; c < 3; c++) {
                         double[] r = new double[rounds];
+                        Cost cost = new Cost(0, 0, 0, 0, 0);
                         for (int k = 0; k < rounds; k++) {
                             try (Client client = open(names[c], port, sockets, "tp-" + c + "-" + col + "-" + k)) {
-                                r[k] = throughput(client, qos, size);
+                                Cost round = throughput(client, qos, size, broker.pid());
+                                r[k] = round.msgs() / round.seconds();
+                                cost = cost.plus(round);
                             }
                         }
                         results[c][col] = BenchSupport.median(r);
-                        System.out.printf("%-11s %-5d %7d %12.0f   rounds %s%n", names[c], qos, size, results[c][col],
-                                Arrays.toString(Arrays.stream(r).map(Math::rint).toArray()));
+                        costs[c][col] = cost;
+                        System.out.printf("%-11s %-5d %7d %12.0f   rounds %s   broker %3.0f%% %5.1f us %4.2f wake-ups, jvm %5.1f us%n",
+                                names[c], qos, size, results[c][col], Arrays.toString(Arrays.stream(r).map(Math::rint).toArray()),
+                                cost.brokerCorePercent(), cost.brokerMicrosPerMsg(), cost.brokerWakeupsPerMsg(),
+                                cost.jvmMicrosPerMsg());
                     }
                     col++;
                 }
@@ -120,6 +129,22 @@ public final class MqttBench {
                 String what = "QoS " + qosLevels[i / sizes.length] + " " + (size % 1024 == 0 ? size / 1024 + " KiB" : size + " B");
                 System.out.printf("%s: rawsockets/hivemq %.2fx, rawsockets/paho %.2fx%n", what,
                         results[0][i] / results[1][i], results[0][i] / results[2][i]);
+            }
+            System.out.println();
+            System.out.println("Ceilings (msgs/s) from the CPU each message cost in the phases above: the broker's, if it had a"
+                    + " whole core (Mosquitto is single-threaded), and the machine's, if broker and client shared all "
+                    + Runtime.getRuntime().availableProcessors() + " cores and nothing else ran:");
+            for (int i = 0; i < col; i++) {
+                int size = sizes[i % sizes.length];
+                String what = "QoS " + qosLevels[i / sizes.length] + " " + (size % 1024 == 0 ? size / 1024 + " KiB" : size + " B");
+                StringBuilder line = new StringBuilder(what + ":");
+                for (int c = 0; c < 3; c++) {
+                    Cost k = costs[c][i];
+                    line.append(String.format(java.util.Locale.ROOT, " %s broker %.0f, machine %.0f;", names[c],
+                            1e6 / k.brokerMicrosPerMsg(),
+                            Runtime.getRuntime().availableProcessors() * 1e6 / (k.brokerMicrosPerMsg() + k.jvmMicrosPerMsg())));
+                }
+                System.out.println(line);
             }
         } finally {
             sockets.close();
@@ -144,7 +169,62 @@ public final class MqttBench {
         }
     }
 
-    static double throughput(Client c, int qos, int size) throws Exception {
+    /** Clock ticks per second of /proc/PID/stat's CPU times. */
+    static final long CLK_TCK = clockTicks();
+
+    /**
+     * What a measured phase cost: messages completed, its length, the broker's CPU (utime + stime, ns) and
+     * voluntary context switches (each a wake-up after waiting for the network), and this JVM's CPU (ns).
+     */
+    record Cost(long msgs, double seconds, long brokerCpuNanos, long brokerWakeups, long jvmCpuNanos) {
+        Cost plus(Cost o) {
+            return new Cost(msgs + o.msgs, seconds + o.seconds, brokerCpuNanos + o.brokerCpuNanos,
+                    brokerWakeups + o.brokerWakeups, jvmCpuNanos + o.jvmCpuNanos);
+        }
+
+        double brokerCorePercent() {
+            return brokerCpuNanos / 1e7 / seconds;
+        }
+
+        double brokerMicrosPerMsg() {
+            return brokerCpuNanos / 1e3 / msgs;
+        }
+
+        double brokerWakeupsPerMsg() {
+            return (double) brokerWakeups / msgs;
+        }
+
+        double jvmMicrosPerMsg() {
+            return jvmCpuNanos / 1e3 / msgs;
+        }
+    }
+
+    /** The broker's CPU ns and voluntary context switches and this JVM's CPU ns, now. */
+    static long[] snapshot(long brokerPid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/" + brokerPid + "/stat"));
+        // fields after the command's closing parenthesis: state is field 3, utime 14, stime 15
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        long wakeups = Files.readAllLines(Path.of("/proc/" + brokerPid + "/status")).stream()
+                .filter(l -> l.startsWith("voluntary_ctxt_switches:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+        long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return new long[] {ticks * 1_000_000_000L / CLK_TCK, wakeups, jvm};
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return Long.parseLong(out);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the clock ticks per second (getconf CLK_TCK): " + e, e);
+        }
+    }
+
+    static Cost throughput(Client c, int qos, int size, long brokerPid) throws Exception {
         byte[] payload = new byte[size];
         Semaphore window = new Semaphore(qos == 0 ? 1000 : 20);
         AtomicLong done = new AtomicLong();
@@ -152,11 +232,13 @@ public final class MqttBench {
         long end = warmEnd + TimeUnit.SECONDS.toNanos(seconds);
         long startCount = -1;
         long startTime = 0;
+        long[] before = null;
         while (true) {
             long now = System.nanoTime();
             if (startCount < 0 && now >= warmEnd) {
                 startCount = done.get();
                 startTime = now;
+                before = snapshot(brokerPid);
             }
             if (now >= end) {
                 break;
@@ -169,9 +251,11 @@ public final class MqttBench {
                 window.release();
             });
         }
-        double rate = (done.get() - startCount) / ((System.nanoTime() - startTime) / 1e9);
+        long[] after = snapshot(brokerPid);
+        Cost cost = new Cost(done.get() - startCount, (System.nanoTime() - startTime) / 1e9, after[0] - before[0],
+                after[1] - before[1], after[2] - before[2]);
         window.tryAcquire(qos == 0 ? 1000 : 20, 30, TimeUnit.SECONDS); // drain
-        return rate;
+        return cost;
     }
 
     static long[] latency(Client c) throws Exception {
