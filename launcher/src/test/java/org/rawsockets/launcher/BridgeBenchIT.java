@@ -3,6 +3,7 @@ package org.rawsockets.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,20 +12,27 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.rawsockets.launcher.fixture.BridgePage;
 import org.rawsockets.launcher.fixture.BrowserScript;
 import org.rawsockets.launcher.fixture.TestBundles;
 import org.rawsockets.launcher.fixture.WebSocketEcho;
@@ -123,11 +131,15 @@ class BridgeBenchIT {
                 assertEquals(0, r.exit(), r.output());
                 assertTrue(r.output().contains("BENCH OK"), r.output());
                 String table = measured(driver, r.output(), before, loadAfter, echo.connections())
+                        + "\n" + deviceFloor(echo.port(), r.output())
                         + "\n" + BridgeBenchPauses.report(r.output(), BridgeBenchPauses.read(safepoints));
                 System.out.println(table);
                 tables.append(table).append("\n\n");
                 outputs.append("BROWSER ").append(driver).append(":\n").append(r.output()).append("\n");
             }
+            String java = javaClientTrips(origin, token.token(), echo.port());
+            System.out.println(java);
+            tables.append(java).append("\n\n");
             Path report = Path.of(System.getProperty("test.work.dir", "target/it"), "bridge-bench.txt");
             Files.createDirectories(report.getParent());
             Files.writeString(report, tables + "\n" + outputs, StandardCharsets.UTF_8);
@@ -184,6 +196,184 @@ class BridgeBenchIT {
         }
         rows.add("load average before: " + loadBefore + "; after: " + loadAfter + "; TCP echo connections: " + connections);
         return String.join("\n", rows);
+    }
+
+    /**
+     * The round trip the bridge path makes and the plain path does not: 64 B to the TCP echo and back on
+     * loopback, from a plain Java client in this JVM (TCP_NODELAY, blocking reads), as many trips as the
+     * page made, right after the page's run; and the ratio a bridge would have that added nothing but
+     * this round trip to the plain path's p50 (the bridge's own work and Jetty's side counted as zero).
+     * Measured with Chromium gone, so on a quieter machine than the page's: a floor, not an estimate.
+     */
+    static String deviceFloor(int port, String output) throws IOException {
+        Matcher m = RTT.matcher(output);
+        double plainP50 = 0;
+        while (m.find()) {
+            if (m.group(1).equals("plain")) {
+                plainP50 = Double.parseDouble(m.group(3));
+            }
+        }
+        long[] trips = new long[ROUND_TRIPS];
+        try (Socket s = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
+            s.setTcpNoDelay(true);
+            s.setSoTimeout((int) WAIT.toMillis());
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            byte[] ping = new byte[64];
+            byte[] pong = new byte[64];
+            for (int i = -WARM_TRIPS; i < ROUND_TRIPS; i++) {
+                ping[0] = (byte) i;
+                long t0 = System.nanoTime();
+                out.write(ping);
+                for (int got = 0; got < 64;) {
+                    int n = in.read(pong, got, 64 - got);
+                    assertTrue(n > 0, "the TCP echo closed during the device round trips");
+                    got += n;
+                }
+                long t = System.nanoTime() - t0;
+                assertEquals(ping[0], pong[0], "the TCP echo answered another trip's bytes");
+                if (i >= 0) {
+                    trips[i] = t;
+                }
+            }
+        }
+        Arrays.sort(trips);
+        double p50 = trips[trips.length / 2] / 1e6;
+        double p99 = trips[(int) Math.ceil(trips.length * 0.99) - 1] / 1e6;
+        return String.format(Locale.ROOT, "device round trip alone (Java client -> TCP echo, no bridge, after the page):"
+                + " p50 %.3f ms, p99 %.3f ms; floor of the p50 ratio = (plain p50 %.3f + device p50 %.3f) / plain p50 = %.2f"
+                + " (target ≤ %s)", p50, p99, plainP50, p50, (plainP50 + p50) / plainP50, ROUND_TRIP_TARGET);
+    }
+
+    /**
+     * The 64 B round trips again without a browser: a JDK WebSocket client in this JVM through the bridge
+     * ({@link org.rawsockets.launcher.fixture.BridgePage}, the framing written from the document) to the
+     * TCP echo, and to the plain WebSocket echo; the same trips per path as the page, in the same rounds,
+     * alternating which path goes first, after a warm-up of each; and the device round trip alone in the
+     * same rounds. What the bridge adds here beyond the device's round trip is the gateway's own cost;
+     * what the page's figures add beyond that is the browser's.
+     */
+    static String javaClientTrips(String origin, String token, int echoPort) throws Exception {
+        URI base = URI.create(origin.replace("http://", "ws://"));
+        BridgePage page = org.rawsockets.launcher.fixture.BridgePage
+                .connect(base.resolve("/direct-sockets"), origin, token, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        PlainWs plain = PlainWs.connect(base.resolve("/test-ws/echo"), origin);
+        try (Socket device = new Socket(InetAddress.getByName("127.0.0.1"), echoPort)) {
+            device.setTcpNoDelay(true);
+            device.setSoTimeout((int) WAIT.toMillis());
+            page.send(BridgePage.frame(BridgePage.OPEN_TCP, 1,
+                    "remoteAddress=127.0.0.1\nremotePort=" + echoPort + "\nnoDelay=true\n"));
+            page.send(BridgePage.credit(1, 1 << 20));
+            BridgePage.Frame opened = page.nextNonCredit();
+            assertEquals(BridgePage.OPENED, opened.type(), opened.toString());
+            long[][] trips = new long[3][ROUND_TRIPS];
+            byte[] ping = new byte[64];
+            int per = ROUND_TRIPS / ROUNDS;
+            for (int round = -1; round < ROUNDS; round++) {
+                int n = round < 0 ? WARM_TRIPS : per;
+                for (int k = 0; k < 3; k++) {
+                    int path = (k + Math.max(round, 0)) % 3; // who goes first changes every round
+                    for (int i = 0; i < n; i++) {
+                        ping[0] = (byte) i;
+                        long t0 = System.nanoTime();
+                        byte[] pong = switch (path) {
+                            case 0 -> bridgeTrip(page, ping);
+                            case 1 -> plain.trip(ping);
+                            default -> deviceTrip(device, ping);
+                        };
+                        long t = System.nanoTime() - t0;
+                        assertTrue(Arrays.equals(ping, pong), "path " + path + " answered other bytes");
+                        if (round >= 0) {
+                            trips[path][round * per + i] = t;
+                        }
+                    }
+                }
+            }
+            double[] p50 = new double[3];
+            double[] p99 = new double[3];
+            for (int path = 0; path < 3; path++) {
+                Arrays.sort(trips[path]);
+                p50[path] = trips[path][ROUND_TRIPS / 2] / 1e6;
+                p99[path] = trips[path][(int) Math.ceil(ROUND_TRIPS * 0.99) - 1] / 1e6;
+            }
+            return String.format(Locale.ROOT, "JDK WebSocket client instead of a browser (%d x 64 B per path, %d rounds,"
+                    + " alternating): p50 bridge %.3f / plain WS %.3f = %.2f (floor with the device alone: (%.3f + %.3f) / %.3f"
+                    + " = %.2f); p99 bridge %.3f / plain WS %.3f = %.2f; device alone p50 %.3f, p99 %.3f ms; bridge minus plain"
+                    + " minus device at p50: %.3f ms", ROUND_TRIPS, ROUNDS, p50[0], p50[1], p50[0] / p50[1], p50[1], p50[2],
+                    p50[1], (p50[1] + p50[2]) / p50[1], p99[0], p99[1], p99[0] / p99[1], p50[2], p99[2],
+                    p50[0] - p50[1] - p50[2]);
+        } finally {
+            page.close();
+            plain.close();
+        }
+    }
+
+    private static byte[] bridgeTrip(BridgePage page, byte[] ping) throws Exception {
+        page.send(BridgePage.frame(BridgePage.DATA, 1, ping, 0,
+                ping.length));
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        while (got.size() < ping.length) {
+            BridgePage.Frame f = page.nextNonCredit();
+            assertEquals(BridgePage.DATA, f.type(), f.toString());
+            got.write(f.payload());
+        }
+        return got.toByteArray();
+    }
+
+    private static byte[] deviceTrip(Socket s, byte[] ping) throws IOException {
+        s.getOutputStream().write(ping);
+        byte[] pong = new byte[ping.length];
+        for (int got = 0; got < pong.length;) {
+            int n = s.getInputStream().read(pong, got, pong.length - got);
+            assertTrue(n > 0, "the TCP echo closed during the device round trips");
+            got += n;
+        }
+        return pong;
+    }
+
+    /** A JDK WebSocket client of the plain echo: one binary message out, the whole answer back. */
+    private static final class PlainWs implements WebSocket.Listener {
+        private final LinkedBlockingQueue<byte[]> answers = new LinkedBlockingQueue<>();
+        private final ByteArrayOutputStream part = new ByteArrayOutputStream();
+        private WebSocket ws;
+
+        static PlainWs connect(URI uri, String origin) throws Exception {
+            PlainWs p = new PlainWs();
+            p.ws = HttpClient.newBuilder().connectTimeout(WAIT).build().newWebSocketBuilder().connectTimeout(WAIT)
+                    .header("Origin", origin).buildAsync(uri, p).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return p;
+        }
+
+        byte[] trip(byte[] ping) throws Exception {
+            ws.sendBinary(ByteBuffer.wrap(ping.clone()), true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            byte[] a = answers.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(a != null, "no answer from the plain WebSocket echo within " + WAIT);
+            return a;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data,
+                boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            part.write(b, 0, b.length);
+            if (last) {
+                answers.add(part.toByteArray());
+                part.reset();
+            }
+            return null;
+        }
+
+        void close() {
+            if (ws != null) {
+                ws.abort();
+            }
+        }
     }
 
     static String loadAverage() {
