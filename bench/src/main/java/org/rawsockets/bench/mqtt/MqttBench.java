@@ -87,7 +87,7 @@ public final class MqttBench {
             String[] names = {"rawsockets", "hivemq", "paho"};
             System.out.printf("%-11s %-5s %7s %12s   %s%n", "client", "qos", "payload", "msgs/s (median of " + rounds + ")",
                     "(over all rounds' measured time: broker CPU in % of a core; per message: broker CPU us, wake-ups,"
-                    + " read and write system calls; this JVM's CPU us)");
+                    + " read and write system calls; this JVM's CPU us and write system calls)");
             double[][] results = new double[3][qosLevels.length * sizes.length];
             Cost[][] costs = new Cost[3][qosLevels.length * sizes.length];
             int col = 0;
@@ -95,7 +95,7 @@ public final class MqttBench {
                 for (int size : sizes) {
                     for (int c = 0; c < 3; c++) {
                         double[] r = new double[rounds];
-                        Cost cost = new Cost(0, 0, 0, 0, 0, 0, 0);
+                        Cost cost = new Cost(0, 0, 0, 0, 0, 0, 0, 0);
                         for (int k = 0; k < rounds; k++) {
                             try (Client client = open(names[c], port, sockets, "tp-" + c + "-" + col + "-" + k)) {
                                 Cost round = throughput(client, qos, size, broker.pid());
@@ -106,10 +106,11 @@ public final class MqttBench {
                         results[c][col] = BenchSupport.median(r);
                         costs[c][col] = cost;
                         System.out.printf("%-11s %-5d %7d %12.0f   rounds %s   broker %3.0f%% %5.1f us %4.2f wake-ups"
-                                + " %4.2f reads %4.2f writes, jvm %5.1f us%n",
+                                + " %4.2f reads %4.2f writes, jvm %5.1f us %4.2f writes%n",
                                 names[c], qos, size, results[c][col], Arrays.toString(Arrays.stream(r).map(Math::rint).toArray()),
                                 cost.brokerCorePercent(), cost.brokerMicrosPerMsg(), cost.brokerWakeupsPerMsg(),
-                                cost.brokerReadsPerMsg(), cost.brokerWritesPerMsg(), cost.jvmMicrosPerMsg());
+                                cost.brokerReadsPerMsg(), cost.brokerWritesPerMsg(), cost.jvmMicrosPerMsg(),
+                                cost.jvmWritesPerMsg());
                     }
                     col++;
                 }
@@ -176,14 +177,19 @@ public final class MqttBench {
     /**
      * What a measured phase cost: messages completed, its length, the broker's CPU (utime + stime, ns) and
      * voluntary context switches (each a wake-up after waiting for the network), this JVM's CPU (ns), and
-     * the broker's read and write system calls ({@code syscr}, {@code syscw} of /proc/PID/io).
+     * the broker's read and write system calls ({@code syscr}, {@code syscw} of /proc/PID/io), and this
+     * JVM's write system calls (the clients' socket writes, gathering ones included, and little else).
      */
     record Cost(long msgs, double seconds, long brokerCpuNanos, long brokerWakeups, long jvmCpuNanos, long brokerReads,
-            long brokerWrites) {
+            long brokerWrites, long jvmWrites) {
         Cost plus(Cost o) {
             return new Cost(msgs + o.msgs, seconds + o.seconds, brokerCpuNanos + o.brokerCpuNanos,
                     brokerWakeups + o.brokerWakeups, jvmCpuNanos + o.jvmCpuNanos, brokerReads + o.brokerReads,
-                    brokerWrites + o.brokerWrites);
+                    brokerWrites + o.brokerWrites, jvmWrites + o.jvmWrites);
+        }
+
+        double jvmWritesPerMsg() {
+            return (double) jvmWrites / msgs;
         }
 
         double brokerReadsPerMsg() {
@@ -222,15 +228,21 @@ public final class MqttBench {
                 .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
         long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
+        long[] io = ioCalls(String.valueOf(brokerPid));
+        return new long[] {ticks * 1_000_000_000L / CLK_TCK, wakeups, jvm, io[0], io[1], ioCalls("self")[1]};
+    }
+
+    /** Read and write system calls of a process so far ({@code syscr}, {@code syscw} of /proc/PID/io). */
+    private static long[] ioCalls(String pid) throws java.io.IOException {
         long[] io = new long[2];
-        for (String l : Files.readAllLines(Path.of("/proc/" + brokerPid + "/io"))) {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
             if (l.startsWith("syscr:")) {
                 io[0] = Long.parseLong(l.substring(6).trim());
             } else if (l.startsWith("syscw:")) {
                 io[1] = Long.parseLong(l.substring(6).trim());
             }
         }
-        return new long[] {ticks * 1_000_000_000L / CLK_TCK, wakeups, jvm, io[0], io[1]};
+        return io;
     }
 
     private static long clockTicks() {
@@ -273,7 +285,8 @@ public final class MqttBench {
         }
         long[] after = snapshot(brokerPid);
         Cost cost = new Cost(done.get() - startCount, (System.nanoTime() - startTime) / 1e9, after[0] - before[0],
-                after[1] - before[1], after[2] - before[2], after[3] - before[3], after[4] - before[4]);
+                after[1] - before[1], after[2] - before[2], after[3] - before[3], after[4] - before[4],
+                after[5] - before[5]);
         window.tryAcquire(qos == 0 ? 1000 : 20, 30, TimeUnit.SECONDS); // drain
         return cost;
     }
