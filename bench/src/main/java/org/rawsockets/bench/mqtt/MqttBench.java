@@ -178,7 +178,9 @@ public final class MqttBench {
      * What a measured phase cost: messages completed, its length, the broker's CPU (utime + stime, ns) and
      * voluntary context switches (each a wake-up after waiting for the network), this JVM's CPU (ns), and
      * the broker's read and write system calls ({@code syscr}, {@code syscw} of /proc/PID/io), and this
-     * JVM's write system calls (the clients' socket writes, gathering ones included, and little else).
+     * JVM's write system calls: the clients' socket writes (gathering ones included) and their selector
+     * wake-ups (an eventfd write each: how Netty's event loop, HiveMQ's client, is woken when another
+     * thread hands it a publication), so the clients' figures are not socket writes alone.
      */
     record Cost(long msgs, double seconds, long brokerCpuNanos, long brokerWakeups, long jvmCpuNanos, long brokerReads,
             long brokerWrites, long jvmWrites) {
