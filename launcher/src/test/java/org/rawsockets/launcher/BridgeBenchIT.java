@@ -214,40 +214,42 @@ class BridgeBenchIT {
             }
         }
         long[] trips = new long[ROUND_TRIPS];
-        try (Socket s = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
-            s.setTcpNoDelay(true);
-            s.setSoTimeout((int) WAIT.toMillis());
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
+        try (Socket s = device(port)) {
             byte[] ping = new byte[64];
-            byte[] pong = new byte[64];
             for (int i = -WARM_TRIPS; i < ROUND_TRIPS; i++) {
                 ping[0] = (byte) i;
                 long t0 = System.nanoTime();
-                out.write(ping);
-                for (int got = 0; got < 64;) {
-                    int n = in.read(pong, got, 64 - got);
-                    assertTrue(n > 0, "the TCP echo closed during the device round trips");
-                    got += n;
-                }
+                byte[] pong = deviceTrip(s, ping);
                 long t = System.nanoTime() - t0;
-                assertEquals(ping[0], pong[0], "the TCP echo answered another trip's bytes");
+                assertTrue(Arrays.equals(ping, pong), "the TCP echo answered other bytes");
                 if (i >= 0) {
                     trips[i] = t;
                 }
             }
         }
         Arrays.sort(trips);
-        double p50 = trips[trips.length / 2] / 1e6;
-        double p99 = trips[(int) Math.ceil(trips.length * 0.99) - 1] / 1e6;
+        double p50 = millisAt(trips, 50);
         return String.format(Locale.ROOT, "device round trip alone (Java client -> TCP echo, no bridge, after the page):"
                 + " p50 %.3f ms, p99 %.3f ms; floor of the p50 ratio = (plain p50 %.3f + device p50 %.3f) / plain p50 = %.2f"
-                + " (target ≤ %s)", p50, p99, plainP50, p50, (plainP50 + p50) / plainP50, ROUND_TRIP_TARGET);
+                + " (target ≤ %s)", p50, millisAt(trips, 99), plainP50, p50, (plainP50 + p50) / plainP50, ROUND_TRIP_TARGET);
+    }
+
+    /** A blocking client of the TCP echo: TCP_NODELAY, reads time out after {@link #WAIT}. */
+    private static Socket device(int port) throws IOException {
+        Socket s = new Socket(InetAddress.getByName("127.0.0.1"), port);
+        s.setTcpNoDelay(true);
+        s.setSoTimeout((int) WAIT.toMillis());
+        return s;
+    }
+
+    /** The {@code p}-th percentile (nearest rank) of sorted nanoseconds, in milliseconds. */
+    private static double millisAt(long[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(sorted.length * p / 100) - 1)] / 1e6;
     }
 
     /**
      * The 64 B round trips again without a browser: a JDK WebSocket client in this JVM through the bridge
-     * ({@link org.rawsockets.launcher.fixture.BridgePage}, the framing written from the document) to the
+     * ({@link BridgePage}, the framing written from the document) to the
      * TCP echo, and to the plain WebSocket echo; the same trips per path as the page, in the same rounds,
      * alternating which path goes first, after a warm-up of each; and the device round trip alone in the
      * same rounds. What the bridge adds here beyond the device's round trip is the gateway's own cost;
@@ -255,12 +257,10 @@ class BridgeBenchIT {
      */
     static String javaClientTrips(String origin, String token, int echoPort) throws Exception {
         URI base = URI.create(origin.replace("http://", "ws://"));
-        BridgePage page = org.rawsockets.launcher.fixture.BridgePage
-                .connect(base.resolve("/direct-sockets"), origin, token, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        BridgePage page = BridgePage.connect(base.resolve("/direct-sockets"), origin, token, WAIT)
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
         PlainWs plain = PlainWs.connect(base.resolve("/test-ws/echo"), origin);
-        try (Socket device = new Socket(InetAddress.getByName("127.0.0.1"), echoPort)) {
-            device.setTcpNoDelay(true);
-            device.setSoTimeout((int) WAIT.toMillis());
+        try (Socket device = device(echoPort)) {
             page.send(BridgePage.frame(BridgePage.OPEN_TCP, 1,
                     "remoteAddress=127.0.0.1\nremotePort=" + echoPort + "\nnoDelay=true\n"));
             page.send(BridgePage.credit(1, 1 << 20));
@@ -293,8 +293,8 @@ class BridgeBenchIT {
             double[] p99 = new double[3];
             for (int path = 0; path < 3; path++) {
                 Arrays.sort(trips[path]);
-                p50[path] = trips[path][ROUND_TRIPS / 2] / 1e6;
-                p99[path] = trips[path][(int) Math.ceil(ROUND_TRIPS * 0.99) - 1] / 1e6;
+                p50[path] = millisAt(trips[path], 50);
+                p99[path] = millisAt(trips[path], 99);
             }
             return String.format(Locale.ROOT, "JDK WebSocket client instead of a browser (%d x 64 B per path, %d rounds,"
                     + " alternating): p50 bridge %.3f / plain WS %.3f = %.2f (floor with the device alone: (%.3f + %.3f) / %.3f"
@@ -309,8 +309,7 @@ class BridgeBenchIT {
     }
 
     private static byte[] bridgeTrip(BridgePage page, byte[] ping) throws Exception {
-        page.send(BridgePage.frame(BridgePage.DATA, 1, ping, 0,
-                ping.length));
+        page.send(BridgePage.frame(BridgePage.DATA, 1, ping, 0, ping.length));
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         while (got.size() < ping.length) {
             BridgePage.Frame f = page.nextNonCredit();
@@ -357,8 +356,7 @@ class BridgeBenchIT {
         }
 
         @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data,
-                boolean last) {
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
             byte[] b = new byte[data.remaining()];
             data.get(b);
             part.write(b, 0, b.length);

@@ -1,5 +1,7 @@
 package org.rawsockets.bench.mqtt;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -142,7 +145,7 @@ public final class MqttBench {
                 StringBuilder line = new StringBuilder(what + ":");
                 for (int c = 0; c < 3; c++) {
                     Cost k = costs[c][i];
-                    line.append(String.format(java.util.Locale.ROOT, " %s broker %.0f, machine %.0f;", names[c],
+                    line.append(String.format(Locale.ROOT, " %s broker %.0f, machine %.0f;", names[c],
                             1e6 / k.brokerMicrosPerMsg(),
                             Runtime.getRuntime().availableProcessors() * 1e6 / (k.brokerMicrosPerMsg() + k.jvmMicrosPerMsg())));
                 }
@@ -220,7 +223,7 @@ public final class MqttBench {
     }
 
     /** The broker's CPU ns and voluntary context switches, this JVM's CPU ns, the broker's reads and writes, now. */
-    static long[] snapshot(long brokerPid) throws java.io.IOException {
+    static long[] snapshot(long brokerPid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + brokerPid + "/stat"));
         // fields after the command's closing parenthesis: state is field 3, utime 14, stime 15
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -228,14 +231,14 @@ public final class MqttBench {
         long wakeups = Files.readAllLines(Path.of("/proc/" + brokerPid + "/status")).stream()
                 .filter(l -> l.startsWith("voluntary_ctxt_switches:"))
                 .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
-        long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+        long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
         long[] io = ioCalls(String.valueOf(brokerPid));
         return new long[] {ticks * 1_000_000_000L / CLK_TCK, wakeups, jvm, io[0], io[1], ioCalls("self")[1]};
     }
 
     /** Read and write system calls of a process so far ({@code syscr}, {@code syscw} of /proc/PID/io). */
-    private static long[] ioCalls(String pid) throws java.io.IOException {
+    private static long[] ioCalls(String pid) throws IOException {
         long[] io = new long[2];
         for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
             if (l.startsWith("syscr:")) {
