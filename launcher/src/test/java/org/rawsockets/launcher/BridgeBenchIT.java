@@ -62,7 +62,7 @@ class BridgeBenchIT {
     static final int WARM_TRIPS = Integer.getInteger("bridge.bench.warmTrips", 500);
     static final int WINDOW = Integer.getInteger("bridge.bench.window", 1 << 20);
     static final int ROUNDS = Integer.getInteger("bridge.bench.rounds", 4);
-    static final int WARM_ROUNDS = Integer.getInteger("bridge.bench.warmRounds", 3);
+    static final int WARM_ROUNDS = Integer.getInteger("bridge.bench.warmRounds", 10);
     /**
      * How the page runs, one table each: {@code chromium} (Chromium started alone, no DevTools client, as
      * a user's browser) and {@code playwright} (through Playwright, which records every WebSocket frame).
@@ -132,6 +132,7 @@ class BridgeBenchIT {
                 assertTrue(r.output().contains("BENCH OK"), r.output());
                 String table = measured(driver, r.output(), before, loadAfter, echo.connections())
                         + "\n" + deviceFloor(echo.port(), r.output())
+                        + "\n" + BridgeBenchPauses.compilationReport(r.output(), BridgeBenchPauses.compilations(safepoints))
                         + "\n" + BridgeBenchPauses.report(r.output(), BridgeBenchPauses.read(safepoints));
                 System.out.println(table);
                 tables.append(table).append("\n\n");

@@ -18,9 +18,61 @@ import java.util.regex.Pattern;
  * which of the page's slowest trips ({@code SLOW ...} lines, wall-clock start and duration) overlap one.
  */
 final class BridgeBenchPauses {
-    /** JVM options for the gateway: GC and safepoint log lines stamped with the wall clock in ms. */
+    /**
+     * JVM options for the gateway: GC and safepoint log lines, and one line per JIT compilation (in
+     * {@link #jitLog}), stamped with the wall clock in ms.
+     */
     static String jvmOptions(Path log) {
-        return "-Xlog:gc,safepoint=info:file=" + log + ":timemillis";
+        return "-Xlog:gc,safepoint=info:file=" + log + ":timemillis -Xlog:jit+compilation=debug:file=" + jitLog(log)
+                + ":timemillis";
+    }
+
+    /** Where the gateway logs its JIT compilations, beside {@code log}. */
+    static Path jitLog(Path log) {
+        return log.resolveSibling("jit-compilations.log");
+    }
+
+    private static final Pattern COMPILATION = Pattern.compile("^\\[(\\d+)ms\\]\\s+\\d+\\s");
+
+    /** When the gateway's JIT compiled a method (epoch ms, one per compilation), in the order logged. */
+    static List<Long> compilations(Path log) throws IOException {
+        List<Long> at = new ArrayList<>();
+        Path jit = jitLog(log);
+        if (Files.exists(jit)) {
+            for (String line : Files.readAllLines(jit, StandardCharsets.UTF_8)) {
+                Matcher m = COMPILATION.matcher(line);
+                if (m.find()) {
+                    at.add(Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return at;
+    }
+
+    /**
+     * The gateway's JIT compilations in each kind of measured phase (all its rounds together), against the
+     * whole run: a phase with many is measuring a gateway still being compiled (raise the warm-up).
+     */
+    static String compilationReport(String browserOutput, List<Long> compilations) {
+        List<String> names = new ArrayList<>();
+        List<Double> marks = new ArrayList<>();
+        Matcher m = PHASE.matcher(browserOutput);
+        while (m.find()) {
+            names.add(m.group(1));
+            marks.add(Double.parseDouble(m.group(2)));
+        }
+        Map<String, Integer> byPhase = new TreeMap<>();
+        for (int i = 0; i + 1 < names.size(); i++) {
+            int n = 0;
+            for (long t : compilations) {
+                if (t >= marks.get(i) && t < marks.get(i + 1)) {
+                    n++;
+                }
+            }
+            byPhase.merge(names.get(i), n, Integer::sum);
+        }
+        return "gateway JIT compilations in the measured phases: " + byPhase + " (" + compilations.size()
+                + " in the whole run)";
     }
 
     private static final Pattern SAFEPOINT = Pattern.compile("\\[(\\d+)ms\\] Safepoint \"([^\"]+)\".*Total: (\\d+) ns");
