@@ -56,11 +56,7 @@ final class BridgeBenchPauses {
     static String compilationReport(String browserOutput, List<Long> compilations) {
         List<String> names = new ArrayList<>();
         List<Double> marks = new ArrayList<>();
-        Matcher m = PHASE.matcher(browserOutput);
-        while (m.find()) {
-            names.add(m.group(1));
-            marks.add(Double.parseDouble(m.group(2)));
-        }
+        phases(browserOutput, names, marks);
         Map<String, Integer> byPhase = new TreeMap<>();
         for (int i = 0; i + 1 < names.size(); i++) {
             int n = 0;
@@ -103,14 +99,9 @@ final class BridgeBenchPauses {
 
     /** The report: per round-trip phase the safepoints inside it, then each slow trip with the ones it overlaps. */
     static String report(String browserOutput, List<Pause> pauses) {
-        // each PHASE mark starts a phase that lasts until the next mark; a name may come back (rounds)
         List<String> names = new ArrayList<>();
         List<Double> marks = new ArrayList<>();
-        Matcher m = PHASE.matcher(browserOutput);
-        while (m.find()) {
-            names.add(m.group(1));
-            marks.add(Double.parseDouble(m.group(2)));
-        }
+        phases(browserOutput, names, marks);
         List<String> rows = new ArrayList<>();
         rows.add("gateway safepoints in the whole run: " + pauses.size());
         for (String side : new String[] { "bridge", "plain" }) {
@@ -147,7 +138,7 @@ final class BridgeBenchPauses {
                     side, length, n, total, max, n == 0 ? "" : " (" + which + ")"));
         }
         Map<String, int[]> overlapping = new TreeMap<>();
-        m = SLOW.matcher(browserOutput);
+        Matcher m = SLOW.matcher(browserOutput);
         while (m.find()) {
             double at = Double.parseDouble(m.group(3));
             double end = at + Double.parseDouble(m.group(4));
@@ -167,6 +158,18 @@ final class BridgeBenchPauses {
         overlapping.forEach((k, c) -> rows.add(String.format(Locale.ROOT,
                 "%s: %d of the %d slowest round trips overlap a gateway safepoint", k, c[1], c[0])));
         return String.join("\n", rows);
+    }
+
+    /**
+     * The page's PHASE marks in order: each starts a phase (its name into {@code names}, its epoch-ms
+     * start into {@code marks}) that lasts until the next mark; a name comes back once per round.
+     */
+    private static void phases(String browserOutput, List<String> names, List<Double> marks) {
+        Matcher m = PHASE.matcher(browserOutput);
+        while (m.find()) {
+            names.add(m.group(1));
+            marks.add(Double.parseDouble(m.group(2)));
+        }
     }
 
     private BridgeBenchPauses() {
