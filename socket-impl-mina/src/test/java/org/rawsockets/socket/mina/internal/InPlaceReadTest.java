@@ -127,11 +127,15 @@ class InPlaceReadTest {
      */
     @Test
     void aReaderWaitingForTheIoThreadIsNeverMadeTheOwner() throws Exception {
+        CountDownLatch first = new CountDownLatch(1);
         CountDownLatch more = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         try (Peers.Server peer = new Peers.Server(p -> {
             try {
                 OutputStream out = p.getOutputStream();
+                if (!first.await(20, TimeUnit.SECONDS)) {
+                    return;
+                }
                 out.write(1);
                 out.flush();
                 if (more.await(20, TimeUnit.SECONDS)) {
@@ -148,7 +152,25 @@ class InPlaceReadTest {
             TcpSocket s = sockets.openTcp("127.0.0.1", peer.port());
             await(s.opened());
             InputStream in = s.readable().inputStream(Duration.ofSeconds(5));
-            assertEquals(1, in.read(), "the first byte (the view's in-place reader is made now)");
+            // the view makes its in-place reader at a read that finds nothing queued: the peer sends
+            // the first byte only once that read is under way (sent at once, the I/O thread could
+            // queue it first, and a read taking it from the queue makes no in-place reader)
+            CompletableFuture<Integer> firstByte = new CompletableFuture<>();
+            Thread firstReader = new Thread(() -> {
+                try {
+                    firstByte.complete(in.read());
+                } catch (IOException | RuntimeException e) {
+                    firstByte.completeExceptionally(e);
+                }
+            }, "first-reader");
+            firstReader.start();
+            long made = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (inPlace(s) == null) {
+                assertTrue(System.nanoTime() < made, "the first read made no in-place reader");
+                Thread.onSpinWait();
+            }
+            first.countDown();
+            assertEquals(1, firstByte.get(10, TimeUnit.SECONDS), "the first byte");
             InPlaceReader r = inPlace(s);
             assertNotNull(r);
             org.apache.mina.core.session.IoSession session = ((TcpConnection.Facade) s).connection().session;
