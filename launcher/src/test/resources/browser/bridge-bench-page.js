@@ -1,6 +1,6 @@
 // Issue 19 benchmark, the page's part (BridgeBenchIT, driven by bridge-bench.js): served by the test
 // bundle WebSocketEcho at /test-ws/bench/ with COOP/COEP (cross-origin isolated: performance.now() to a few
-// µs), imported by page.html. run(a) measures both paths and returns the figures; console.log lines
+// µs), imported by page.html. run(a) measures the three paths and returns the figures; console.log lines
 // "PHASE name epoch-ms" mark the measured phases (to cut a system-wide profile), console.profile()
 // brackets each when a.profile is set.
 export async function run(a) {
@@ -59,6 +59,7 @@ export async function run(a) {
     }
   };
   const { configure, TCPSocket } = await import('/direct-sockets/lib/direct-sockets.js');
+  const { Decoder, T, HEADER, creditFrame, textFrame } = await import('/direct-sockets/lib/frames.js');
   const bridge = configure(`ws://${location.host}/direct-sockets`, { token: a.token });
   const CHUNK = 65536;
   const P = 1 << 20;
@@ -137,15 +138,20 @@ export async function run(a) {
     return { bytes: n, ms, messages };
   };
 
-  const openPlain = () => new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${location.host}/test-ws/echo`);
+  // the plain WebSocket echo, or the thinnest relay to the TCP echo (the test bundle's, see bridge-bench.js)
+  const PLAIN = '/test-ws/echo';
+  const RELAY = `/test-ws/relay?port=${a.tcpPort}`;
+  const openWs = (where) => new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://${location.host}${where}`);
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => resolve(ws);
-    ws.onerror = () => reject(new Error('the plain WebSocket echo at /test-ws/echo did not open'));
+    ws.onerror = () => reject(new Error(`the WebSocket at ${where} did not open`));
   });
 
-  const plainBulk = async (n) => {
-    const ws = await openPlain();
+  // bulk over a WebSocket without the library: at most a.window bytes in flight, the answer counted in
+  // bytes (the relay answers in the TCP echo's pieces, the plain echo in the page's messages)
+  const wsBulk = async (n, where) => {
+    const ws = await openWs(where);
     const buf = new Uint8Array(n);
     const result = await new Promise((resolve, reject) => {
       let sent = 0;
@@ -160,19 +166,19 @@ export async function run(a) {
       };
       ws.onmessage = (e) => {
         const b = new Uint8Array(e.data);
-        if (got + b.byteLength > n) return reject(new Error(`plain bulk: more than ${n} bytes echoed`));
+        if (got + b.byteLength > n) return reject(new Error(`${where} bulk: more than ${n} bytes echoed`));
         buf.set(b, got);
         got += b.byteLength;
         if (got === n) resolve({ bytes: n, ms: performance.now() - t0, messages: counted() });
         else pump();
       };
-      ws.onclose = (e) => reject(new Error(`plain bulk: closed ${e.code} ${e.reason} after ${got} of ${n} bytes`));
+      ws.onclose = (e) => reject(new Error(`${where} bulk: closed ${e.code} ${e.reason} after ${got} of ${n} bytes`));
       pump();
     });
     ws.onclose = null;
     ws.close();
     const bad = mismatch(buf.buffer, n);
-    if (bad >= 0) throw new Error('plain bulk: echoed bytes differ at ' + bad);
+    if (bad >= 0) throw new Error(`${where} bulk: echoed bytes differ at ${bad}`);
     return result;
   };
 
@@ -219,17 +225,135 @@ export async function run(a) {
     return result;
   };
 
-  const plainTrips = async (count) => {
-    const ws = await openPlain();
-    ws.onclose = (e) => console.log(`plain echo closed ${e.code} ${e.reason}`);
+  const wsTrips = async (count, where) => {
+    const ws = await openWs(where);
+    ws.onclose = (e) => console.log(`${where} closed ${e.code} ${e.reason}`);
     const result = await timeTrips(count, () => new Promise((resolve) => {
-      ws.onmessage = (e) => resolve(e.data.byteLength);
+      let got = 0;
+      ws.onmessage = (e) => {
+        got += e.data.byteLength;
+        if (got >= 64) resolve(got);
+      };
       ws.send(msg);
     }));
     ws.onclose = null;
     ws.close();
     return result;
   };
+
+  // The bridge's protocol spoken by the page itself, without the library (no TCPSocket, no streams): one
+  // WebSocket per call, one socket on it, the frames built and decoded here (the library's frames.js
+  // helpers), credit granted a quarter of `READ_CREDIT` at a time as the library does. What the gateway
+  // and the protocol cost, apart from what the WICG API's classes and streams cost in the page.
+  const READ_CREDIT = 1 << 20;
+  const framesOpen = async () => {
+    const ws = new WebSocket(`ws://${location.host}/direct-sockets`, ['direct-sockets.v1', `bearer.${a.token}`]);
+    ws.binaryType = 'arraybuffer';
+    const decoder = new Decoder();
+    const s = { ws, sendCredit: 0, onData: null, onCredit: null, failed: null };
+    const opened = new Promise((resolve, reject) => {
+      ws.onmessage = (e) => {
+        decoder.feed(new Uint8Array(e.data), (type, id, payload) => {
+          if (type === T.DATA) s.onData(payload);
+          else if (type === T.CREDIT) {
+            s.sendCredit += new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0);
+            if (s.onCredit) s.onCredit();
+          } else if (type === T.OPENED) resolve(s);
+          else if (type === T.ERROR || type === T.CLOSE || type === T.END) {
+            s.failed = new Error(`frames path: socket ended (frame type ${type})`);
+            reject(s.failed);
+          }
+        });
+      };
+      ws.onclose = (e) => reject(new Error(`frames path: the bridge closed ${e.code} ${e.reason}`));
+      ws.onopen = () => {
+        ws.send(textFrame(T.OPEN_TCP, 1, `remoteAddress=127.0.0.1\nremotePort=${a.tcpPort}\nnoDelay=true\n`));
+        ws.send(creditFrame(1, READ_CREDIT));
+      };
+    });
+    return opened;
+  };
+  const framesClose = (s) => {
+    s.ws.onclose = null;
+    s.ws.close();
+  };
+  // one DATA frame of `payload`, built in one reused buffer (send() copies it)
+  const scratch = new Uint8Array(HEADER + CHUNK);
+  const scratchView = new DataView(scratch.buffer);
+  const sendData = (s, payload) => {
+    scratchView.setUint8(0, T.DATA);
+    scratchView.setUint32(1, 1);
+    scratchView.setUint32(5, payload.byteLength);
+    scratch.set(payload, HEADER);
+    s.sendCredit -= payload.byteLength;
+    s.ws.send(scratch.subarray(0, HEADER + payload.byteLength));
+  };
+  // read credit back to the gateway a quarter of READ_CREDIT at a time
+  const granter = (s) => {
+    let used = 0;
+    return (n) => {
+      used += n;
+      if (used >= READ_CREDIT / 4) {
+        s.ws.send(creditFrame(1, used));
+        used = 0;
+      }
+    };
+  };
+
+  const framesBulk = async (n) => {
+    const s = await framesOpen();
+    const buf = new Uint8Array(n);
+    const grant = granter(s);
+    const result = await new Promise((resolve, reject) => {
+      let sent = 0;
+      let got = 0;
+      counted();
+      const t0 = performance.now();
+      const pump = () => {
+        while (sent < n && s.sendCredit >= CHUNK) {
+          sendData(s, piece(sent));
+          sent += CHUNK;
+        }
+      };
+      s.onCredit = pump;
+      s.onData = (b) => {
+        if (got + b.byteLength > n) return reject(new Error(`frames bulk: more than ${n} bytes echoed`));
+        buf.set(b, got);
+        got += b.byteLength;
+        grant(b.byteLength);
+        if (got === n) resolve({ bytes: n, ms: performance.now() - t0, messages: counted() });
+      };
+      s.ws.onclose = (e) => reject(new Error(`frames bulk: closed ${e.code} ${e.reason} after ${got} of ${n} bytes`));
+      pump();
+    });
+    framesClose(s);
+    const bad = mismatch(buf.buffer, n);
+    if (bad >= 0) throw new Error(`frames bulk: echoed bytes differ at ${bad}`);
+    return result;
+  };
+
+  const framesTrips = async (count) => {
+    const s = await framesOpen();
+    const grant = granter(s);
+    s.ws.onclose = (e) => console.log(`frames path closed ${e.code} ${e.reason}`);
+    const result = await timeTrips(count, () => new Promise((resolve) => {
+      let got = 0;
+      s.onData = (b) => {
+        got += b.byteLength;
+        grant(b.byteLength);
+        if (got >= 64) resolve(got);
+      };
+      sendData(s, msg);
+    }));
+    framesClose(s);
+    return result;
+  };
+
+  const SIDES = ['bridge', 'plain', 'relay', 'frames'];
+  const bulkOn = (side, n) => (side === 'bridge' ? bridgeBulk(n) : side === 'frames' ? framesBulk(n)
+    : wsBulk(n, side === 'plain' ? PLAIN : RELAY));
+  const tripsOn = (side, count) => (side === 'bridge' ? bridgeTrips(count) : side === 'frames' ? framesTrips(count)
+    : wsTrips(count, side === 'plain' ? PLAIN : RELAY));
 
   // phase boundaries in wall-clock ms, to cut a system-wide profile (perf -k realtime) by phase
   let profiled = null;
@@ -253,37 +377,37 @@ export async function run(a) {
       rounds: list.map((r) => stats(r.times).p50) };
   };
   const out = { isolated: crossOriginIsolated, timerMs: timer() };
-  // Warm-up: every path several times over, alternating, so that the gateway's JIT has compiled both
+  // Warm-up: every path several times over, alternating, so that the gateway's JIT has compiled every
   // paths (they share Jetty's WebSocket code: one path's type profiles deoptimised the other's code
   // when each ran once, and the C2 compiler was still at work in the measured phases)
   const warm = a.warmMiB << 20;
   out.warm = [];
   for (let w = 0; w < a.warmRounds; w++) {
-    out.warm.push(await bridgeBulk(warm), await plainBulk(warm), tripsOf([await bridgeTrips(a.warmTrips)]),
-      tripsOf([await plainTrips(a.warmTrips)]));
+    for (const side of SIDES) out.warm.push(await bulkOn(side, warm));
+    for (const side of SIDES) out.warm.push(tripsOf([await tripsOn(side, a.warmTrips)]));
   }
-  // Measured: `rounds` rounds, the bridge first in even rounds and the plain echo first in odd ones, so
-  // that neither path has the machine's or the JIT's better moments to itself
+  // Measured: `rounds` rounds, the paths' order rotated every round (bridge, plain, relay, frames; then
+  // plain, relay, frames, bridge; ...), so that no path has the machine's or the JIT's better moments to itself
   const n = Math.ceil((a.bulkMiB << 20) / a.rounds / CHUNK) * CHUNK;
   const trips = Math.ceil(a.roundTrips / a.rounds);
-  const acc = { bridgeBulk: [], plainBulk: [], bridgeTrips: [], plainTrips: [] };
+  const acc = Object.fromEntries(SIDES.flatMap((side) => [[`${side}Bulk`, []], [`${side}Trips`, []]]));
   for (let round = 0; round < a.rounds; round++) {
-    const order = round % 2 === 0 ? ['bridge', 'plain'] : ['plain', 'bridge'];
+    const order = SIDES.map((_, k) => SIDES[(k + round) % SIDES.length]);
     for (const side of order) {
       phase(`${side}-bulk`);
-      acc[`${side}Bulk`].push(await (side === 'bridge' ? bridgeBulk(n) : plainBulk(n)));
+      acc[`${side}Bulk`].push(await bulkOn(side, n));
     }
     for (const side of order) {
       phase(`${side}-trips`);
-      acc[`${side}Trips`].push(await (side === 'bridge' ? bridgeTrips(trips) : plainTrips(trips)));
+      acc[`${side}Trips`].push(await tripsOn(side, trips));
     }
   }
   phase('end');
   out.extensions = Object.fromEntries(extensions);
-  out.bridgeBulk = bulkOf(acc.bridgeBulk);
-  out.plainBulk = bulkOf(acc.plainBulk);
-  out.bridgeTrips = tripsOf(acc.bridgeTrips);
-  out.plainTrips = tripsOf(acc.plainTrips);
+  for (const side of SIDES) {
+    out[`${side}Bulk`] = bulkOf(acc[`${side}Bulk`]);
+    out[`${side}Trips`] = tripsOf(acc[`${side}Trips`]);
+  }
   bridge.close();
   return out;
 }

@@ -6,9 +6,18 @@
 //   plain   page -> a plain jakarta WebSocket echo endpoint on the same Jetty (/test-ws/echo), binary
 //           messages of the same 64 KiB size as the bridge's, at most `window` bytes in flight (the
 //           browser's WebSocket has no flow control; the bridge's read window is 1 MiB)
+//   relay   page -> the thinnest WebSocket-to-TCP relay the test bundle can be (/test-ws/relay: each
+//           binary message written to a java.net socket to the same TCP echo, each read of it sent back as
+//           a message by a thread; no framing, flow control, policy or socket engine), driven as plain:
+//           what any relay to a TCP device costs over the plain echo, so bridge / relay is the bridge's own
+//           cost beyond the hop to the device
+//   frames  page -> the bridge (/direct-sockets) -> the same TCP echo, the bridge's protocol spoken by the
+//           page itself (frames built and decoded with the library's frames.js, credit as the library
+//           grants it) without TCPSocket and its streams: frames / relay is what the gateway and the
+//           protocol cost, bridge / frames what the WICG API's classes and streams cost in the page
 // For each: bulk (bulkMiB written in 64 KiB pieces and read back, MiB/s each way, every byte compared)
 // and sequential 64-byte round trips (p50, p99, mean in ms). Warm-up first (warmRounds x warmMiB and
-// warmTrips on both paths), then `rounds` measured rounds, the paths' order swapped every round. The page
+// warmTrips on every path), then `rounds` measured rounds, the paths' order rotated every round. The page
 // (bridge-bench-page.js) is served by the test bundle WebSocketEcho with COOP/COEP, so it is cross-origin
 // isolated and performance.now() is precise to a few µs instead of 100 µs. Two drivers (last argument):
 //   chromium    Chromium started alone, no DevTools client: what a user's browser does
@@ -59,7 +68,7 @@ async function runInPlaywright(args) {
       const cdp = await context.newCDPSession(page);
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-      let left = 4 * args.rounds;
+      let left = 6 * args.rounds; // a profile per measured phase: bulk and trips of three paths
       let done;
       const byTitle = new Map();
       profilesDone = new Promise((r) => { done = r; });
@@ -103,22 +112,25 @@ async function runWithoutDevTools(args) {
   const f = (x) => x.toFixed(3);
   console.log(`MEASURE page crossOriginIsolated ${r.isolated} timer ${(r.timerMs * 1000).toFixed(1)} us`);
   console.log(`WebSocket extensions negotiated: ${JSON.stringify(r.extensions)}`);
-  for (const [name, b] of [['bridge', r.bridgeBulk], ['plain', r.plainBulk]]) {
-    console.log(`MEASURE ${name} bulk ${b.bytes} bytes ${f(b.ms)} ms`);
+  const SIDES = ['bridge', 'plain', 'relay', 'frames'];
+  for (const name of SIDES) {
+    console.log(`MEASURE ${name} bulk ${r[name + 'Bulk'].bytes} bytes ${f(r[name + 'Bulk'].ms)} ms`);
   }
   const list = (xs, d) => xs.map((x) => x.toFixed(d)).join(' ');
-  console.log(`ROUNDS bulk MiB/s bridge ${list(r.bridgeBulk.rounds, 1)}; plain ${list(r.plainBulk.rounds, 1)}`);
-  console.log(`ROUNDS round trip p50 ms bridge ${list(r.bridgeTrips.rounds, 3)}; plain ${list(r.plainTrips.rounds, 3)}`);
+  const each = (what) => SIDES.map((name) => what(name)).join('; ');
+  console.log(`ROUNDS bulk MiB/s ${each((name) => `${name} ${list(r[name + 'Bulk'].rounds, 1)}`)}`);
+  console.log(`ROUNDS round trip p50 ms ${each((name) => `${name} ${list(r[name + 'Trips'].rounds, 3)}`)}`);
   const m = (x) => `${x.out} out (${x.outBytes} bytes), ${x.in} in (${x.inBytes} bytes)`;
   const js = (x) => `onmessage ${x.onmessageMs.toFixed(0)} ms, send() ${x.sendMs.toFixed(0)} ms`;
-  console.log(`Page main thread in handlers: bridge bulk ${js(r.bridgeBulk.messages)}; plain bulk ${js(r.plainBulk.messages)};`
-    + ` bridge round trips ${js(r.bridgeTrips.messages)}; plain round trips ${js(r.plainTrips.messages)}`);
-  console.log(`WebSocket messages: bridge bulk ${m(r.bridgeBulk.messages)}; plain bulk ${m(r.plainBulk.messages)};`
-    + ` bridge round trips ${m(r.bridgeTrips.messages)}; plain round trips ${m(r.plainTrips.messages)}`);
-  for (const [name, t] of [['bridge', r.bridgeTrips], ['plain', r.plainTrips]]) {
+  console.log(`Page main thread in handlers: ${each((name) => `${name} bulk ${js(r[name + 'Bulk'].messages)}`)};`
+    + ` ${each((name) => `${name} round trips ${js(r[name + 'Trips'].messages)}`)}`);
+  console.log(`WebSocket messages: ${each((name) => `${name} bulk ${m(r[name + 'Bulk'].messages)}`)};`
+    + ` ${each((name) => `${name} round trips ${m(r[name + 'Trips'].messages)}`)}`);
+  for (const name of SIDES) {
+    const t = r[name + 'Trips'];
     console.log(`MEASURE ${name} rtt n ${t.n} p50 ${f(t.p50)} p99 ${f(t.p99)} mean ${f(t.mean)} max ${f(t.max)} ms`);
   }
-  for (const [name, t] of [['bridge', r.bridgeTrips], ['plain', r.plainTrips]]) {
+  for (const [name, t] of SIDES.map((side) => [side, r[side + 'Trips']])) {
     console.log(`MEDIAN ${name} trip parts: page to send() ${f(t.parts[0])}, send() to message ${f(t.parts[1])},`
       + ` message to done ${f(t.parts[2])} ms`);
   }

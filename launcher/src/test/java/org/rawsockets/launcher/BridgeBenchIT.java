@@ -43,14 +43,17 @@ import org.rawsockets.launcher.fixture.WebSocketEcho;
  * gateway started from the distribution with the bridge and a plain jakarta WebSocket echo bundle
  * ({@link WebSocketEcho}) on the same Jetty; one headless Chromium page of the gateway's origin
  * (src/test/resources/browser/bridge-bench.js) measures, after a warm-up (each path {@code warmRounds} times,
- * alternating), in {@code rounds} rounds with the two paths' order swapped every round, bulk throughput and 64-byte
- * round trips (a) through the bridge to a TCP echo on loopback started here and (b) to the plain
- * WebSocket echo, and this prints the table with the ratios bridge/plain and PASS/MISS against the
- * targets (throughput ≥ 0.8×, round trip ≤ 1.3×). A missed target is reported, not failed; a run that
+ * alternating), in {@code rounds} rounds with the paths' order rotated every round, bulk throughput and 64-byte
+ * round trips (a) through the bridge to a TCP echo on loopback started here, (b) to the plain
+ * WebSocket echo and (c) through the thinnest WebSocket-to-TCP relay ({@link WebSocketEcho.Relay}) to the
+ * same TCP echo, (d) through the bridge with its protocol spoken by the page without the library, and
+ * this prints the table with the ratios bridge/plain and PASS/MISS against the targets (throughput ≥
+ * 0.8×, round trip ≤ 1.3×), relay/plain (what the hop to a device costs any relay), frames/relay (the
+ * gateway's and the protocol's cost) and bridge/frames (the library's classes and streams in the page). A missed target is reported, not failed; a run that
  * cannot measure (no browser, a wrong byte, a missing figure) fails.
  * Counts: {@code bridge.bench.mib} (64), {@code bridge.bench.roundTrips} (2000), {@code bridge.bench.warmMib} (16),
  * {@code bridge.bench.warmTrips} (500), {@code bridge.bench.rounds} (4: the MiB and the round trips are split
- * among them), {@code bridge.bench.warmRounds} (3), {@code bridge.bench.drivers} (chromium,playwright: a table each), {@code bridge.bench.window} (plain path's bytes in flight, 1 MiB),
+ * among them), {@code bridge.bench.warmRounds} (10), {@code bridge.bench.drivers} (chromium,playwright: a table each), {@code bridge.bench.window} (plain path's bytes in flight, 1 MiB),
  * {@code bridge.bench.sendWindow} (the bridge's configured send window; unset: its default).
  */
 class BridgeBenchIT {
@@ -77,9 +80,9 @@ class BridgeBenchIT {
     static final double THROUGHPUT_TARGET = 0.8;
     static final double ROUND_TRIP_TARGET = 1.3;
 
-    private static final Pattern BULK = Pattern.compile("MEASURE (bridge|plain) bulk (\\d+) bytes ([\\d.]+) ms");
+    private static final Pattern BULK = Pattern.compile("MEASURE (bridge|plain|relay|frames) bulk (\\d+) bytes ([\\d.]+) ms");
     private static final Pattern RTT = Pattern.compile(
-            "MEASURE (bridge|plain) rtt n (\\d+) p50 ([\\d.]+) p99 ([\\d.]+) mean ([\\d.]+) max ([\\d.]+) ms");
+            "MEASURE (bridge|plain|relay|frames) rtt n (\\d+) p50 ([\\d.]+) p99 ([\\d.]+) mean ([\\d.]+) max ([\\d.]+) ms");
 
     private final GatewayProcessIT gateway = new GatewayProcessIT();
 
@@ -130,8 +133,9 @@ class BridgeBenchIT {
                 System.out.println("BROWSER bridge-bench.js " + driver + " in " + r.millis() + " ms:\n" + r.output());
                 assertEquals(0, r.exit(), r.output());
                 assertTrue(r.output().contains("BENCH OK"), r.output());
-                String table = measured(driver, r.output(), before, loadAfter, echo.connections())
-                        + "\n" + deviceFloor(echo.port(), r.output())
+                Figures figures = Figures.of(r.output());
+                String table = measured(driver, figures, r.output(), before, loadAfter, echo.connections())
+                        + "\n" + deviceFloor(echo.port(), figures.rtt()[1][0])
                         + "\n" + BridgeBenchPauses.compilationReport(r.output(), BridgeBenchPauses.compilations(safepoints))
                         + "\n" + BridgeBenchPauses.report(r.output(), BridgeBenchPauses.read(safepoints));
                 System.out.println(table);
@@ -147,34 +151,56 @@ class BridgeBenchIT {
         }
     }
 
+    /**
+     * The page's figures per path ({@link #side}): bulk MiB/s and round trip p50, p99, mean (ms); every one
+     * present and plausible, or the run fails.
+     */
+    record Figures(double[] bulk, double[][] rtt) {
+        static Figures of(String output) {
+            double[] bulk = new double[4];
+            double[][] rtt = new double[4][];
+            Matcher m = BULK.matcher(output);
+            while (m.find()) {
+                long bytes = Long.parseLong(m.group(2));
+                double millis = Double.parseDouble(m.group(3));
+                assertEquals((long) MIB << 20, bytes, m.group());
+                assertTrue(millis > 0, m.group());
+                bulk[side(m.group(1))] = bytes / (double) (1 << 20) / (millis / 1000);
+            }
+            m = RTT.matcher(output);
+            while (m.find()) {
+                assertEquals(ROUND_TRIPS, Integer.parseInt(m.group(2)), m.group());
+                rtt[side(m.group(1))] = new double[] { Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
+                        Double.parseDouble(m.group(5)) };
+            }
+            for (int side = 0; side < bulk.length; side++) {
+                assertTrue(bulk[side] > 0 && rtt[side] != null, "figures missing:\n" + output);
+                assertTrue(rtt[side][0] > 0, "round trips of 0 ms: the page's timer is too coarse:\n" + output);
+            }
+            return new Figures(bulk, rtt);
+        }
+    }
+
     /** The table of one driver's run, with its message counts, rounds and median trip parts. */
-    private static String measured(String driver, String output, String loadBefore, String loadAfter, int connections) {
-        double[] bulk = new double[2];
-        double[][] rtt = new double[2][];
-        Matcher m = BULK.matcher(output);
-        while (m.find()) {
-            long bytes = Long.parseLong(m.group(2));
-            double millis = Double.parseDouble(m.group(3));
-            assertEquals((long) MIB << 20, bytes, m.group());
-            assertTrue(millis > 0, m.group());
-            bulk[side(m.group(1))] = bytes / (double) (1 << 20) / (millis / 1000);
-        }
-        m = RTT.matcher(output);
-        while (m.find()) {
-            assertEquals(ROUND_TRIPS, Integer.parseInt(m.group(2)), m.group());
-            rtt[side(m.group(1))] = new double[] { Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
-                    Double.parseDouble(m.group(5)) };
-        }
-        assertTrue(bulk[0] > 0 && bulk[1] > 0 && rtt[0] != null && rtt[1] != null, "figures missing:\n" + output);
-        assertTrue(rtt[0][0] > 0 && rtt[1][0] > 0, "round trips of 0 ms: the page's timer is too coarse:\n" + output);
+    private static String measured(String driver, Figures figures, String output, String loadBefore, String loadAfter,
+            int connections) {
         String timer = output.lines().filter(l -> l.startsWith("MEASURE page")).findFirst().orElse("");
         String details = output.lines().filter(l -> l.startsWith("WebSocket messages:") || l.startsWith("ROUNDS ")
                 || l.startsWith("MEDIAN ")).collect(java.util.stream.Collectors.joining("\n"));
-        return table(driver, bulk, rtt, timer, loadBefore, loadAfter, connections) + "\n" + details;
+        return table(driver, figures.bulk(), figures.rtt(), timer, loadBefore, loadAfter, connections) + "\n" + details;
     }
 
+    /**
+     * 0 bridge, 1 plain WebSocket echo, 2 the thinnest relay ({@link WebSocketEcho.Relay}), 3 the bridge's
+     * protocol spoken by the page without the library.
+     */
     private static int side(String name) {
-        return "bridge".equals(name) ? 0 : 1;
+        return switch (name) {
+            case "bridge" -> 0;
+            case "plain" -> 1;
+            case "relay" -> 2;
+            default -> 3;
+        };
     }
 
     static String table(String driver, double[] bulk, double[][] rtt, String timer, String loadBefore, String loadAfter,
@@ -185,16 +211,23 @@ class BridgeBenchIT {
                 WARM_MIB, WARM_TRIPS,
                 (SEND_WINDOW > 0 ? ", bridge sendWindow " + SEND_WINDOW : "")
                         + (GATEWAY_OPTS.isBlank() ? "" : ", gateway " + GATEWAY_OPTS), timer));
-        rows.add(String.format(Locale.ROOT, "%-26s %12s %12s %8s %8s  %s", "", "bridge", "plain WS", "ratio", "target", ""));
+        rows.add(String.format(Locale.ROOT, "%-26s %9s %9s %7s %7s  %-4s  %9s %9s  %11s %12s %13s", "", "bridge", "plain WS",
+                "ratio", "target", "", "relay", "frames", "relay/plain", "frames/relay", "bridge/frames"));
         double t = bulk[0] / bulk[1];
-        rows.add(String.format(Locale.ROOT, "%-26s %12.1f %12.1f %8.2f %8s  %s", "bulk MiB/s (each way)", bulk[0], bulk[1], t,
-                "≥ " + THROUGHPUT_TARGET, t >= THROUGHPUT_TARGET ? "PASS" : "MISS"));
+        rows.add(String.format(Locale.ROOT, "%-26s %9.1f %9.1f %7.2f %7s  %-4s  %9.1f %9.1f  %11.2f %12.2f %13.2f",
+                "bulk MiB/s (each way)", bulk[0], bulk[1], t, "≥ " + THROUGHPUT_TARGET, t >= THROUGHPUT_TARGET ? "PASS" : "MISS",
+                bulk[2], bulk[3], bulk[2] / bulk[1], bulk[3] / bulk[2], bulk[0] / bulk[3]));
         String[] names = { "64 B round trip p50 ms", "64 B round trip p99 ms", "64 B round trip mean ms" };
         for (int i = 0; i < names.length; i++) {
             double q = rtt[0][i] / rtt[1][i];
-            rows.add(String.format(Locale.ROOT, "%-26s %12.3f %12.3f %8.2f %8s  %s", names[i], rtt[0][i], rtt[1][i], q,
-                    "≤ " + ROUND_TRIP_TARGET, q <= ROUND_TRIP_TARGET ? "PASS" : "MISS"));
+            rows.add(String.format(Locale.ROOT, "%-26s %9.3f %9.3f %7.2f %7s  %-4s  %9.3f %9.3f  %11.2f %12.2f %13.2f", names[i],
+                    rtt[0][i], rtt[1][i], q, "≤ " + ROUND_TRIP_TARGET, q <= ROUND_TRIP_TARGET ? "PASS" : "MISS", rtt[2][i],
+                    rtt[3][i], rtt[2][i] / rtt[1][i], rtt[3][i] / rtt[2][i], rtt[0][i] / rtt[3][i]));
         }
+        rows.add("(relay: the thinnest WebSocket-to-TCP relay to the same TCP echo, no framing, flow control, policy or"
+                + " socket engine: relay/plain is what the hop to a device costs any relay; frames: the bridge's protocol"
+                + " spoken by the page without the library: frames/relay is the gateway's and the protocol's cost,"
+                + " bridge/frames the library's classes and streams in the page)");
         rows.add("load average before: " + loadBefore + "; after: " + loadAfter + "; TCP echo connections: " + connections);
         return String.join("\n", rows);
     }
@@ -206,14 +239,7 @@ class BridgeBenchIT {
      * this round trip to the plain path's p50 (the bridge's own work and Jetty's side counted as zero).
      * Measured with Chromium gone, so on a quieter machine than the page's: a floor, not an estimate.
      */
-    static String deviceFloor(int port, String output) throws IOException {
-        Matcher m = RTT.matcher(output);
-        double plainP50 = 0;
-        while (m.find()) {
-            if (m.group(1).equals("plain")) {
-                plainP50 = Double.parseDouble(m.group(3));
-            }
-        }
+    static String deviceFloor(int port, double plainP50) throws IOException {
         long[] trips = new long[ROUND_TRIPS];
         try (Socket s = device(port)) {
             byte[] ping = new byte[64];
