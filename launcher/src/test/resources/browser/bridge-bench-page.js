@@ -148,37 +148,52 @@ export async function run(a) {
     ws.onerror = () => reject(new Error(`the WebSocket at ${where} did not open`));
   });
 
+  // A bulk measurement of a path without the library: n bytes sent in CHUNK pieces by put() while
+  // mayPut(sent, got) holds (pump() sends what it allows), the echoed bytes handed to received() copied
+  // into one buffer; done resolves with the time once all n are back; check() compares them
+  const measureBulk = (n, name, put, mayPut) => {
+    const buf = new Uint8Array(n);
+    let sent = 0;
+    let got = 0;
+    let settle;
+    const done = new Promise((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    counted();
+    const t0 = performance.now();
+    const pump = () => {
+      while (sent < n && mayPut(sent, got)) {
+        put(piece(sent));
+        sent += CHUNK;
+      }
+    };
+    const received = (b) => {
+      if (got + b.byteLength > n) return settle.reject(new Error(`${name} bulk: more than ${n} bytes echoed`));
+      buf.set(b, got);
+      got += b.byteLength;
+      if (got === n) settle.resolve({ bytes: n, ms: performance.now() - t0, messages: counted() });
+      else pump();
+    };
+    const closed = (e) => settle.reject(new Error(`${name} bulk: closed ${e.code} ${e.reason} after ${got} of ${n} bytes`));
+    const check = () => {
+      const bad = mismatch(buf.buffer, n);
+      if (bad >= 0) throw new Error(`${name} bulk: echoed bytes differ at ${bad}`);
+    };
+    return { done, pump, received, closed, check };
+  };
+
   // bulk over a WebSocket without the library: at most a.window bytes in flight, the answer counted in
   // bytes (the relay answers in the TCP echo's pieces, the plain echo in the page's messages)
   const wsBulk = async (n, where) => {
     const ws = await openWs(where);
-    const buf = new Uint8Array(n);
-    const result = await new Promise((resolve, reject) => {
-      let sent = 0;
-      let got = 0;
-      counted();
-      const t0 = performance.now();
-      const pump = () => {
-        while (sent < n && sent - got < a.window) {
-          ws.send(piece(sent));
-          sent += CHUNK;
-        }
-      };
-      ws.onmessage = (e) => {
-        const b = new Uint8Array(e.data);
-        if (got + b.byteLength > n) return reject(new Error(`${where} bulk: more than ${n} bytes echoed`));
-        buf.set(b, got);
-        got += b.byteLength;
-        if (got === n) resolve({ bytes: n, ms: performance.now() - t0, messages: counted() });
-        else pump();
-      };
-      ws.onclose = (e) => reject(new Error(`${where} bulk: closed ${e.code} ${e.reason} after ${got} of ${n} bytes`));
-      pump();
-    });
+    const m = measureBulk(n, where, (p) => ws.send(p), (sent, got) => sent - got < a.window);
+    ws.onmessage = (e) => m.received(new Uint8Array(e.data));
+    ws.onclose = m.closed;
+    m.pump();
+    const result = await m.done;
     ws.onclose = null;
     ws.close();
-    const bad = mismatch(buf.buffer, n);
-    if (bad >= 0) throw new Error(`${where} bulk: echoed bytes differ at ${bad}`);
+    m.check();
     return result;
   };
 
@@ -302,33 +317,18 @@ export async function run(a) {
 
   const framesBulk = async (n) => {
     const s = await framesOpen();
-    const buf = new Uint8Array(n);
     const grant = granter(s);
-    const result = await new Promise((resolve, reject) => {
-      let sent = 0;
-      let got = 0;
-      counted();
-      const t0 = performance.now();
-      const pump = () => {
-        while (sent < n && s.sendCredit >= CHUNK) {
-          sendData(s, piece(sent));
-          sent += CHUNK;
-        }
-      };
-      s.onCredit = pump;
-      s.onData = (b) => {
-        if (got + b.byteLength > n) return reject(new Error(`frames bulk: more than ${n} bytes echoed`));
-        buf.set(b, got);
-        got += b.byteLength;
-        grant(b.byteLength);
-        if (got === n) resolve({ bytes: n, ms: performance.now() - t0, messages: counted() });
-      };
-      s.ws.onclose = (e) => reject(new Error(`frames bulk: closed ${e.code} ${e.reason} after ${got} of ${n} bytes`));
-      pump();
-    });
+    const m = measureBulk(n, 'frames', (p) => sendData(s, p), () => s.sendCredit >= CHUNK);
+    s.onCredit = m.pump;
+    s.onData = (b) => {
+      grant(b.byteLength);
+      m.received(b);
+    };
+    s.ws.onclose = m.closed;
+    m.pump();
+    const result = await m.done;
     framesClose(s);
-    const bad = mismatch(buf.buffer, n);
-    if (bad >= 0) throw new Error(`frames bulk: echoed bytes differ at ${bad}`);
+    m.check();
     return result;
   };
 
