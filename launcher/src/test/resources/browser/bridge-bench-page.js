@@ -1,6 +1,6 @@
 // Issue 19 benchmark, the page's part (BridgeBenchIT, driven by bridge-bench.js): served by the test
 // bundle WebSocketEcho at /test-ws/bench/ with COOP/COEP (cross-origin isolated: performance.now() to a few
-// µs), imported by page.html. run(a) measures the three paths and returns the figures; console.log lines
+// µs), imported by page.html. run(a) measures the four paths and returns the figures; console.log lines
 // "PHASE name epoch-ms" mark the measured phases (to cut a system-wide profile), console.profile()
 // brackets each when a.profile is set.
 export async function run(a) {
@@ -60,6 +60,7 @@ export async function run(a) {
   };
   const { configure, TCPSocket } = await import('/direct-sockets/lib/direct-sockets.js');
   const { Decoder, T, HEADER, creditFrame, textFrame } = await import('/direct-sockets/lib/frames.js');
+  const { SUBPROTOCOL } = await import('/direct-sockets/lib/bridge.js');
   const bridge = configure(`ws://${location.host}/direct-sockets`, { token: a.token });
   const CHUNK = 65536;
   const P = 1 << 20;
@@ -262,10 +263,10 @@ export async function run(a) {
   // and the protocol cost, apart from what the WICG API's classes and streams cost in the page.
   const READ_CREDIT = 1 << 20;
   const framesOpen = async () => {
-    const ws = new WebSocket(`ws://${location.host}/direct-sockets`, ['direct-sockets.v1', `bearer.${a.token}`]);
+    const ws = new WebSocket(`ws://${location.host}/direct-sockets`, [SUBPROTOCOL, `bearer.${a.token}`]);
     ws.binaryType = 'arraybuffer';
     const decoder = new Decoder();
-    const s = { ws, sendCredit: 0, onData: null, onCredit: null, failed: null };
+    const s = { ws, sendCredit: 0, onData: null, onCredit: null };
     const opened = new Promise((resolve, reject) => {
       ws.onmessage = (e) => {
         decoder.feed(new Uint8Array(e.data), (type, id, payload) => {
@@ -275,8 +276,7 @@ export async function run(a) {
             if (s.onCredit) s.onCredit();
           } else if (type === T.OPENED) resolve(s);
           else if (type === T.ERROR || type === T.CLOSE || type === T.END) {
-            s.failed = new Error(`frames path: socket ended (frame type ${type})`);
-            reject(s.failed);
+            reject(new Error(`frames path: socket ended (frame type ${type})`));
           }
         });
       };
@@ -378,7 +378,7 @@ export async function run(a) {
   };
   const out = { isolated: crossOriginIsolated, timerMs: timer() };
   // Warm-up: every path several times over, alternating, so that the gateway's JIT has compiled every
-  // paths (they share Jetty's WebSocket code: one path's type profiles deoptimised the other's code
+  // path (they share Jetty's WebSocket code: one path's type profiles deoptimised another's code
   // when each ran once, and the C2 compiler was still at work in the measured phases)
   const warm = a.warmMiB << 20;
   out.warm = [];

@@ -31,6 +31,8 @@ const [base, token, tcpPort, bulkMiB, roundTrips, warmMiB, warmTrips, window, ro
 const DRIVER = driver === 'chromium' ? 'chromium' : 'playwright';
 const DEADLINE = 600000;
 const PROFILE = process.env.BRIDGE_BENCH_PROFILE === '1';
+// the page's paths, in the order of its output (bridge-bench-page.js's SIDES)
+const SIDES = ['bridge', 'plain', 'relay', 'frames'];
 
 function printProfile(title, profiles) {
   const self = new Map();
@@ -68,7 +70,7 @@ async function runInPlaywright(args) {
       const cdp = await context.newCDPSession(page);
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-      let left = 6 * args.rounds; // a profile per measured phase: bulk and trips of three paths
+      let left = 2 * SIDES.length * args.rounds; // a profile per measured phase: bulk and trips of each path
       let done;
       const byTitle = new Map();
       profilesDone = new Promise((r) => { done = r; });
@@ -112,7 +114,6 @@ async function runWithoutDevTools(args) {
   const f = (x) => x.toFixed(3);
   console.log(`MEASURE page crossOriginIsolated ${r.isolated} timer ${(r.timerMs * 1000).toFixed(1)} us`);
   console.log(`WebSocket extensions negotiated: ${JSON.stringify(r.extensions)}`);
-  const SIDES = ['bridge', 'plain', 'relay', 'frames'];
   for (const name of SIDES) {
     console.log(`MEASURE ${name} bulk ${r[name + 'Bulk'].bytes} bytes ${f(r[name + 'Bulk'].ms)} ms`);
   }
@@ -130,7 +131,8 @@ async function runWithoutDevTools(args) {
     const t = r[name + 'Trips'];
     console.log(`MEASURE ${name} rtt n ${t.n} p50 ${f(t.p50)} p99 ${f(t.p99)} mean ${f(t.mean)} max ${f(t.max)} ms`);
   }
-  for (const [name, t] of SIDES.map((side) => [side, r[side + 'Trips']])) {
+  for (const name of SIDES) {
+    const t = r[name + 'Trips'];
     console.log(`MEDIAN ${name} trip parts: page to send() ${f(t.parts[0])}, send() to message ${f(t.parts[1])},`
       + ` message to done ${f(t.parts[2])} ms`);
   }
